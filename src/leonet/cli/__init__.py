@@ -1,0 +1,17 @@
+"""The ``leonet`` command: a thin typer layer over the library."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="leonet",
+    help="leonet — a digital twin of a Starlink-class LEO satellite internet system.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+
+
+def main() -> None:
+    """Entry point of the ``leonet`` console script."""
+    app()
