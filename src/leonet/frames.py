@@ -59,38 +59,36 @@ def teme_to_ecef(
     dut1_s, xp, yp = eop.at(utc_ns)
     jd, fr = utc_ns_to_jd_fr(utc_ns)
     theta = gmst82_rad(jd, fr + dut1_s / 86_400.0)
+    c, s = np.cos(theta), np.sin(theta)
+    zero, one = np.zeros_like(c), np.ones_like(c)
+    # R3(θ): TEME → PEF, and its time derivative θ̇ dR3/dθ for the transport term.
+    spin = np.stack([np.stack([c, s, zero], -1), np.stack([-s, c, zero], -1),
+                     np.stack([zero, zero, zero], -1)], -2)
+    spin_rate = EARTH_ROTATION_RAD_S * np.stack(
+        [np.stack([-s, c, zero], -1), np.stack([-c, -s, zero], -1),
+         np.stack([zero, zero, zero], -1)], -2)
+    spin[..., 2, 2] = one
+    if polar_motion:
+        cx, sx, cy, sy = np.cos(xp), np.sin(xp), np.cos(yp), np.sin(yp)
+        # W^T, the transpose of Vallado's polarm(xp, yp, '80'): PEF → ITRF.
+        wt = np.stack([np.stack([cx, sx * sy, sx * cy], -1), np.stack([zero, cy, -sy], -1),
+                       np.stack([-sx, cx * sy, cx * cy], -1)], -2)
+        spin, spin_rate = wt @ spin, wt @ spin_rate
 
     r = np.asarray(r_teme_km, dtype=np.float64)
-    extra = (1,) * (r.ndim - 2)  # broadcast (time,) against (time, ..., 3)
-    c = np.cos(theta).reshape(-1, *extra)
-    s = np.sin(theta).reshape(-1, *extra)
-    x, y, z = r[..., 0], r[..., 1], r[..., 2]
-    xp_ = (x * c + y * s, -x * s + y * c, z)  # R3(θ) r: TEME → PEF
-
-    def polar(vec: tuple[F64, F64, F64]) -> F64:
-        if not polar_motion:
-            return np.stack(vec, axis=-1)
-        cx, sx = np.cos(xp).reshape(-1, *extra), np.sin(xp).reshape(-1, *extra)
-        cy, sy = np.cos(yp).reshape(-1, *extra), np.sin(yp).reshape(-1, *extra)
-        a, b, d = vec
-        # W^T applied: the transpose of Vallado's polarm(xp, yp, '80').
-        return np.stack(
-            (
-                cx * a + sx * sy * b + sx * cy * d,
-                cy * b - sy * d,
-                -sx * a + cx * sy * b + cx * cy * d,
-            ),
-            axis=-1,
-        )
-
-    r_ecef = polar(xp_)
+    n_time = utc_ns.shape[0]
+    if r.shape[0] != n_time or r.shape[-1] != 3:
+        raise ValueError(f"r_teme_km must be (time, ..., 3) with time={n_time}, got {r.shape}")
+    # One batched (rows, 3) @ (3, 3) product per time step.
+    r_rows = r.reshape(n_time, -1, 3)
+    m_t = np.swapaxes(spin, -1, -2)
+    r_ecef = np.matmul(r_rows, m_t).reshape(r.shape)
     if v_teme_km_s is None:
         return r_ecef, None
-    v = np.asarray(v_teme_km_s, dtype=np.float64)
-    vx, vy, vz = v[..., 0], v[..., 1], v[..., 2]
-    w = EARTH_ROTATION_RAD_S
-    v_pef = (vx * c + vy * s + w * xp_[1], -vx * s + vy * c - w * xp_[0], vz)
-    return r_ecef, polar(v_pef)
+    v_rows = np.asarray(v_teme_km_s, dtype=np.float64).reshape(n_time, -1, 3)
+    v_ecef = np.matmul(v_rows, m_t)
+    v_ecef += np.matmul(r_rows, np.swapaxes(spin_rate, -1, -2))
+    return r_ecef, v_ecef.reshape(r.shape)
 
 
 def geodetic_to_ecef(lat_deg: ArrayLike, lon_deg: ArrayLike, alt_km: ArrayLike = 0.0) -> F64:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["TimeGrid", "parse_utc", "utc_ns_to_jd_fr"]
+__all__ = ["TimeGrid", "parse_duration_s", "parse_utc", "utc_ns_to_jd_fr"]
 
 _UNIX_EPOCH_JD = 2_440_587.5
 _NS_PER_DAY = 86_400 * 1_000_000_000
@@ -152,3 +152,27 @@ class TimeGrid:
             raise ValueError(f"max_steps must be at least 1, got {max_steps}")
         for first in range(0, self.count, max_steps):
             yield self.slice(first, min(first + max_steps, self.count))
+
+
+_UNITS_S = {"": 1.0, "s": 1.0, "m": 60.0, "min": 60.0, "h": 3_600.0, "d": 86_400.0}
+
+
+def parse_duration_s(value: str | float | int, field: str = "duration") -> float:
+    """Seconds from ``3600``, ``"90s"``, ``"10m"``, ``"1.5h"`` or ``"1d"``; must be positive."""
+    if isinstance(value, int | float):
+        seconds = float(value)
+    else:
+        text = value.strip().lower()
+        number = text.rstrip("abcdefghijklmnopqrstuvwxyz")
+        unit = text[len(number):].strip()
+        if unit not in _UNITS_S:
+            raise ValueError(
+                f"{field}: unknown unit {unit!r} in {value!r}; use s, m, h or d (e.g. '90s', '1h')"
+            )
+        try:
+            seconds = float(number) * _UNITS_S[unit]
+        except ValueError:
+            raise ValueError(f"{field}: cannot read {value!r}; write e.g. 3600, '90s', '1h'") from None
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise ValueError(f"{field}: must be a positive duration, got {value!r}")
+    return seconds
