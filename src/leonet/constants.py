@@ -7,6 +7,7 @@ from __future__ import annotations
 
 __all__ = [
     "C_KM_S",
+    "EARTH_MEAN_RADIUS_KM",
     "EARTH_ROTATION_RAD_S",
     "J2000_JD",
     "SECONDS_PER_DAY",
@@ -47,3 +48,8 @@ WGS84_J2 = 0.001_082_629_989_05
 
 #: Earth's mean angular velocity, rad/s (IERS Conventions 2010, Table 1.1).
 EARTH_ROTATION_RAD_S = 7.292_115e-5
+
+#: Mean Earth radius R1 = (2a + b) / 3 of the GRS80 ellipsoid, km (Moritz 2000, "Geodetic
+#: Reference System 1980", J. Geodesy 74:128; IUGG mean radius 6371.0088 km).  For
+#: great-circle (spherical) distances on the ground: error below 0.5 % against the geodesic.
+EARTH_MEAN_RADIUS_KM = 6_371.008_8

@@ -1,1 +1,64 @@
-"""ground layer."""
+"""Ground segment: sites, gateways and PoPs, country/region polygons, H3 cells, mobile tracks.
+
+- :class:`Sites` — many ground points as ``(site,)`` arrays with cached ECEF ``(site, 3)``
+  and ENU bases ``(site, 3, 3)``; from arrays, CSV or GeoJSON.
+- :func:`load_gateways`, :func:`load_pops`, :func:`assign_gateways_to_pops`,
+  :func:`fibre_delay_ms` — the bundled Starlink ground network and its backhaul.
+- :func:`country`, :func:`named_region`, :func:`region_from_geojson` — :class:`Region` polygons.
+- :func:`tile_region` — H3 :class:`Cells` covering a region.
+- :class:`Track` — a moving terminal's waypoints, interpolated per time step.
+"""
+
+from leonet.ground.cells import DEFAULT_H3_RESOLUTION, Cells, average_cell_area_km2, tile_region
+from leonet.ground.gateways import (
+    DEFAULT_GATEWAY_MIN_ELEVATION_DEG,
+    DEFAULT_KA_ANTENNAS,
+    DEFAULT_ROUTE_FACTOR,
+    FIBRE_SPEED_FRACTION_OF_C,
+    Gateways,
+    Pops,
+    assign_gateways_to_pops,
+    fibre_delay_ms,
+    load_gateways,
+    load_pops,
+)
+from leonet.ground.greatcircle import great_circle_km, interpolate_great_circle
+from leonet.ground.regions import (
+    NAMED_REGIONS,
+    Region,
+    country,
+    country_names,
+    named_region,
+    region_from_geojson,
+)
+from leonet.ground.sites import SITE_KINDS, Sites
+from leonet.ground.tracks import Track, track_positions
+
+__all__ = [
+    "DEFAULT_GATEWAY_MIN_ELEVATION_DEG",
+    "DEFAULT_H3_RESOLUTION",
+    "DEFAULT_KA_ANTENNAS",
+    "DEFAULT_ROUTE_FACTOR",
+    "FIBRE_SPEED_FRACTION_OF_C",
+    "NAMED_REGIONS",
+    "SITE_KINDS",
+    "Cells",
+    "Gateways",
+    "Pops",
+    "Region",
+    "Sites",
+    "Track",
+    "assign_gateways_to_pops",
+    "average_cell_area_km2",
+    "country",
+    "country_names",
+    "fibre_delay_ms",
+    "great_circle_km",
+    "interpolate_great_circle",
+    "load_gateways",
+    "load_pops",
+    "named_region",
+    "region_from_geojson",
+    "tile_region",
+    "track_positions",
+]
