@@ -1,1 +1,34 @@
-"""access layer."""
+"""Access: which satellites each site sees, and which one serves it.
+
+* :mod:`~leonet.access.cone` — closed-form coverage-cone geometry;
+* :mod:`~leonet.access.masks` — elevation masks per shell and per site;
+* :mod:`~leonet.access.visibility` — sparse, KD-tree culled visibility.
+"""
+
+from leonet.access.cone import (
+    MAX_VERTICAL_DEFLECTION_DEG,
+    coverage_cone_radius_km,
+    culling_range_km,
+    earth_central_angle_deg,
+    max_slant_range_km,
+)
+from leonet.access.masks import (
+    DEFAULT_MIN_ELEVATION_DEG,
+    effective_min_elevation_deg,
+    satellite_min_elevation_deg,
+)
+from leonet.access.visibility import Visibility, visible, visible_dense
+
+__all__ = [
+    "DEFAULT_MIN_ELEVATION_DEG",
+    "MAX_VERTICAL_DEFLECTION_DEG",
+    "Visibility",
+    "coverage_cone_radius_km",
+    "culling_range_km",
+    "earth_central_angle_deg",
+    "effective_min_elevation_deg",
+    "max_slant_range_km",
+    "satellite_min_elevation_deg",
+    "visible",
+    "visible_dense",
+]
