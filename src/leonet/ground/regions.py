@@ -326,7 +326,7 @@ def _checked_polygon(geometry: Any, where: str) -> Polygon | MultiPolygon:
             f"{where}: cannot build the {gtype} ({exc}); each ring needs at least 4 positions "
             "(3 corners, the first repeated at the end)"
         ) from None
-    if geom.is_empty or geom.area == 0.0:
+    if geom.is_empty or geom.convex_hull.area == 0.0:
         raise ValueError(
             f"{where}: the {gtype} is empty (zero area); give a ring of at least 3 distinct, "
             "non-collinear [lon, lat] corners, the first repeated at the end"
