@@ -31,7 +31,7 @@ from leonet.ground.regions import (
     named_region,
     region_from_geojson,
 )
-from leonet.ground.sites import SITE_KINDS, Sites
+from leonet.ground.sites import SITE_KINDS, Sites, UnknownNameError
 from leonet.ground.tracks import Track, track_positions
 
 __all__ = [
@@ -48,6 +48,7 @@ __all__ = [
     "Region",
     "Sites",
     "Track",
+    "UnknownNameError",
     "assign_gateways_to_pops",
     "average_cell_area_km2",
     "country",

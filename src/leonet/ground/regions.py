@@ -36,6 +36,7 @@ from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.validation import explain_validity
 
 from leonet.constants import WGS84_A_KM, WGS84_E2
+from leonet.ground.sites import UnknownNameError
 
 __all__ = [
     "NAMED_REGIONS",
@@ -192,8 +193,8 @@ def country(name_or_iso: str) -> Region:
 
     Names match case-insensitively against Natural Earth's ADMIN, NAME,
     NAME_LONG, English and formal names (``"Ukraine"``, ``"UA"``, ``"UKR"``,
-    ``"Russian Federation"``).  An unknown name raises ``KeyError`` listing
-    the closest known names.
+    ``"Russian Federation"``).  An unknown name raises :class:`UnknownNameError`
+    (a ``KeyError``) listing the closest known names.
     """
     return _country(str(name_or_iso).strip())
 
@@ -211,7 +212,7 @@ def _country(query: str) -> Region:
             if close
             else "see leonet.ground.country_names() for the list"
         )
-        raise KeyError(
+        raise UnknownNameError(
             f"no country {query!r} in Natural Earth admin-0 (give a name or an ISO 3166 "
             f"alpha-2/alpha-3 code); {hint}"
         )
@@ -226,7 +227,7 @@ def named_region(name: str) -> Region:
     """A region bundled with leonet, by name (case-insensitive); see ``NAMED_REGIONS``."""
     key = name.strip().casefold()
     if key not in NAMED_REGIONS:
-        raise KeyError(
+        raise UnknownNameError(
             f"no bundled region {name!r}; known: {', '.join(sorted(NAMED_REGIONS))}. For a "
             "country use leonet.ground.country(); for your own area region_from_geojson()"
         )

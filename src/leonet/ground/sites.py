@@ -27,7 +27,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from leonet.frames import enu_basis, geodetic_to_ecef
 
-__all__ = ["SITE_KINDS", "AreaLike", "Sites"]
+__all__ = ["SITE_KINDS", "AreaLike", "Sites", "UnknownNameError"]
 
 F64 = NDArray[np.float64]
 
@@ -37,6 +37,13 @@ SITE_KINDS = ("cell", "gateway", "pop", "terminal", "ttc")
 _LAT_HEADERS = ("lat_deg", "lat", "latitude")
 _LON_HEADERS = ("lon_deg", "lon", "lng", "long", "longitude")
 _NAME_HEADERS = ("name", "site", "id")
+
+
+class UnknownNameError(KeyError):
+    """A name (site, country, region) that is not known; the message lists close matches."""
+
+    def __str__(self) -> str:  # KeyError would quote the whole message
+        return str(self.args[0]) if self.args else ""
 
 
 class AreaLike(Protocol):
@@ -195,7 +202,7 @@ class Sites:
 
             close = difflib.get_close_matches(name, [str(s) for s in self.names], n=5)
             hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
-            raise KeyError(f"no site named {name!r} among {len(self)} sites{hint}")
+            raise UnknownNameError(f"no site named {name!r} among {len(self)} sites{hint}")
         return int(hits[0])
 
     # ------------------------------------------------------------ selection
