@@ -100,6 +100,10 @@ def sgp4_satrec_array(constellation: Constellation) -> SatrecArray:
             el.mean_motion_rad_min[k],
             el.raan_rad[k],
         )
+        # sgp4init re-derives the split epoch from one float (jd - 2433281.5 + fr), which can
+        # be off by ~1 µs; restore the exact split Julian date the elements carry.
+        sat.jdsatepoch = float(el.epoch_jd[k])
+        sat.jdsatepochF = float(el.epoch_fr[k])
         sats.append(sat)
     return SatrecArray(sats)
 
