@@ -181,6 +181,8 @@ def propagate(
     return Ephemeris(
         times,
         np.concatenate([p.r_ecef_km for p in parts]),
-        np.concatenate([p.v_ecef_km_s for p in parts]) if velocities else None,  # type: ignore[misc]
+        np.concatenate([p.v_ecef_km_s for p in parts if p.v_ecef_km_s is not None])
+        if velocities
+        else None,
         error,
     )
