@@ -2,7 +2,8 @@
 
 * :mod:`~leonet.access.cone` — closed-form coverage-cone geometry;
 * :mod:`~leonet.access.masks` — elevation masks per shell and per site;
-* :mod:`~leonet.access.visibility` — sparse, KD-tree culled visibility.
+* :mod:`~leonet.access.visibility` — sparse, KD-tree culled visibility;
+* :mod:`~leonet.access.scheduler` — the 15-second serving-satellite scheduler.
 """
 
 from leonet.access.cone import (
@@ -17,18 +18,36 @@ from leonet.access.masks import (
     effective_min_elevation_deg,
     satellite_min_elevation_deg,
 )
+from leonet.access.scheduler import (
+    STRATEGIES,
+    OutageReason,
+    Schedule,
+    SchedulerConfig,
+    SchedulerState,
+    Strategy,
+    register_strategy,
+    schedule,
+)
 from leonet.access.visibility import Visibility, visible, visible_dense
 
 __all__ = [
     "DEFAULT_MIN_ELEVATION_DEG",
     "MAX_VERTICAL_DEFLECTION_DEG",
+    "STRATEGIES",
+    "OutageReason",
+    "Schedule",
+    "SchedulerConfig",
+    "SchedulerState",
+    "Strategy",
     "Visibility",
     "coverage_cone_radius_km",
     "culling_range_km",
     "earth_central_angle_deg",
     "effective_min_elevation_deg",
     "max_slant_range_km",
+    "register_strategy",
     "satellite_min_elevation_deg",
+    "schedule",
     "visible",
     "visible_dense",
 ]

@@ -1,0 +1,472 @@
+"""The satellite scheduler: which satellite serves each terminal, in 15-second slots.
+
+Starlink re-plans user-to-satellite assignments globally on a fixed cadence
+(15 s); between re-plans a terminal stays on its satellite.  This module
+reproduces that: at every **slot boundary** every terminal is (re)assigned by
+a registered **strategy**; inside a slot a terminal keeps its satellite while
+that satellite stays a usable candidate.
+
+Time and slots
+    Slot boundaries lie on the UTC clock, at instants where
+    ``(utc − phase_s) mod slot_s == 0`` (``slot_id = floor((utc_ns − phase_ns) /
+    slot_ns)``), so chunks and resumed runs see the same boundaries.  A step
+    starts a new slot when its ``slot_id`` differs from the previous step's
+    (the first step of a run always does).  With ``step_s > slot_s`` every step
+    is a boundary.
+
+Candidates
+    A candidate of terminal ``k`` at step ``t`` is a satellite in the terminal
+    :class:`~leonet.access.visibility.Visibility` (above the terminal's mask).
+    In **bent-pipe** mode (``gateway_vis`` given) the satellite must at the same
+    step also see at least one gateway above that gateway's mask.
+
+Inside a slot
+    If the serving satellite stops being a candidate (set below the mask or, in
+    bent-pipe mode, lost its last gateway) the terminal is in outage with reason
+    ``LOST_MID_SLOT`` until the next boundary — unless
+    ``immediate_reselect=True``, when every unserved terminal is re-assigned at
+    every step (beam limits respected).  Without it, a terminal unserved at the
+    boundary keeps the boundary's reason for the whole slot.
+
+Beams
+    ``max_terminals_per_sat`` (``None`` = unlimited) caps the terminals one
+    satellite serves, for every strategy; it is never exceeded.  A terminal
+    that has usable candidates but finds them all full gets ``NO_BEAM``.
+    Assignment is greedy in vectorised *rounds*: each unassigned terminal
+    proposes to its best remaining candidate; each satellite accepts as many
+    proposers as it has free beams, those with the fewest candidates first
+    (then higher elevation, then lower index); rejected terminals propose to
+    their next choice.  Load-aware strategies (``least-loaded``) re-rank each
+    round and each satellite accepts one proposer per round (water filling),
+    so their rounds number about the largest load.  Each round is vectorised
+    over all candidate pairs; the loop over rounds is the only Python loop
+    besides the one over steps.
+
+Handovers
+    A handover is counted when a terminal is served by a satellite other than
+    the one that served it last (an outage in between does not reset it).
+
+Lookahead (``longest-visibility``)
+    The remaining time a candidate stays usable is counted over the steps of
+    the :class:`Visibility` passed in, capped at ``horizon_s``.  Steps beyond it
+    are unknown, so near the end of the given visibility the remaining time is
+    truncated.  Pass ``lookahead_steps`` extra trailing steps (computed but not
+    scheduled) of at least ``horizon_s / step_s`` and chunked runs equal a
+    single run exactly; without them they may differ near chunk ends.
+
+State
+    :class:`SchedulerState` (assignment, held reason, last serving satellite,
+    slot of the last step) is returned with every :class:`Schedule` and passed
+    to the next chunk: chunked runs equal one run.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import IntEnum
+from types import MappingProxyType
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from leonet.access.visibility import Visibility
+
+__all__ = [
+    "STRATEGIES",
+    "OutageReason",
+    "Schedule",
+    "SchedulerConfig",
+    "SchedulerState",
+    "Strategy",
+    "register_strategy",
+    "schedule",
+]
+
+F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+
+
+class OutageReason(IntEnum):
+    """Why a terminal is not served at a step (stored as uint8; 0 means served)."""
+
+    SERVED = 0
+    #: no satellite above the terminal's mask
+    NO_SATELLITE = 1
+    #: satellites above the mask, but none sees a gateway (bent-pipe mode)
+    NO_GATEWAY = 2
+    #: the serving satellite was lost inside the slot; waiting for the next boundary
+    LOST_MID_SLOT = 3
+    #: usable satellites, but all of their beams are taken
+    NO_BEAM = 4
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """An assignment preference.
+
+    ``rank(el_deg, remaining_s, sat_load)`` gets per-candidate arrays ``(pair,)``
+    — elevation (deg), remaining usable time (s, capped at the horizon) and
+    the candidate satellite's current number of terminals — and returns a
+    ``(pair,)`` key, **lower preferred**; ties go to the higher elevation,
+    then the lower satellite index.  ``uses_load`` marks keys that depend on
+    ``sat_load`` (re-ranked every assignment round).
+    """
+
+    name: str
+    rank: Callable[[F64, F64, I64], NDArray[np.float64] | NDArray[np.int64]]
+    description: str = ""
+    uses_load: bool = False
+    uses_lookahead: bool = False
+
+
+_STRATEGIES: dict[str, Strategy] = {}
+#: The registered strategies by name (read-only view; add with :func:`register_strategy`).
+STRATEGIES: Mapping[str, Strategy] = MappingProxyType(_STRATEGIES)
+
+
+def register_strategy(strategy: Strategy) -> Strategy:
+    """Add ``strategy`` to :data:`STRATEGIES` (a name may be registered once)."""
+    if strategy.name in _STRATEGIES:
+        raise ValueError(f"a scheduler strategy named {strategy.name!r} is already registered")
+    _STRATEGIES[strategy.name] = strategy
+    return strategy
+
+
+register_strategy(Strategy(
+    "highest-elevation", lambda el, rem, load: -el,
+    "the candidate highest in the sky (shortest path, least atmosphere)",
+))
+register_strategy(Strategy(
+    "longest-visibility", lambda el, rem, load: -rem,
+    "the candidate that stays usable longest (fewest handovers); needs lookahead",
+    uses_lookahead=True,
+))
+register_strategy(Strategy(
+    "least-loaded", lambda el, rem, load: load,
+    "the candidate serving the fewest terminals so far (balances beams)",
+    uses_load=True,
+))
+
+
+@dataclass(frozen=True)
+class SchedulerConfig:
+    """How to schedule.
+
+    ``strategy`` a name in :data:`STRATEGIES`; ``slot_s`` the re-plan period and
+    ``phase_s`` its offset on the UTC clock (s); ``immediate_reselect`` lets an
+    unserved terminal pick a new satellite at any step; ``max_terminals_per_sat``
+    the beam limit per satellite (``None``: unlimited); ``horizon_s`` caps the
+    lookahead of ``longest-visibility``.
+    """
+
+    strategy: str = "highest-elevation"
+    slot_s: float = 15.0
+    phase_s: float = 0.0
+    immediate_reselect: bool = False
+    max_terminals_per_sat: int | None = None
+    horizon_s: float = 600.0
+
+    def __post_init__(self) -> None:
+        if self.strategy not in _STRATEGIES:
+            raise ValueError(
+                f"unknown scheduler strategy {self.strategy!r}; choose one of "
+                f"{', '.join(repr(n) for n in sorted(_STRATEGIES))}"
+            )
+        if not (math.isfinite(self.slot_s) and round(self.slot_s * 1e9) >= 1):
+            raise ValueError(f"slot_s must be a positive number of seconds, got {self.slot_s!r}")
+        if not math.isfinite(self.phase_s):
+            raise ValueError(f"phase_s must be a finite number of seconds, got {self.phase_s!r}")
+        beams = self.max_terminals_per_sat
+        if beams is not None and (isinstance(beams, bool) or int(beams) != beams or beams < 0):
+            raise ValueError(
+                f"max_terminals_per_sat must be a whole number >= 0 or None (unlimited), "
+                f"got {beams!r}"
+            )
+        if not self.horizon_s > 0:
+            raise ValueError(f"horizon_s must be positive, got {self.horizon_s!r}")
+
+    @property
+    def slot_ns(self) -> int:
+        return round(self.slot_s * 1e9)
+
+    @property
+    def phase_ns(self) -> int:
+        return round(self.phase_s * 1e9)
+
+    def slot_ids(self, utc_ns: ArrayLike) -> I64:
+        """The slot number of each UTC instant (int64 ns) — equal ids share a slot."""
+        return np.floor_divide(np.asarray(utc_ns, dtype=np.int64) - self.phase_ns, self.slot_ns)
+
+
+@dataclass(frozen=True)
+class SchedulerState:
+    """What the scheduler carries from one chunk to the next, all ``(terminal,)``.
+
+    ``serving_sat`` (int32, -1 none) the current assignment; ``reason`` (uint8)
+    the outage reason held until the next boundary; ``last_sat`` (int32) the
+    satellite that served most recently (-1 never), for handovers;
+    ``slot_id`` the slot of the last step scheduled (``None`` before any).
+    """
+
+    serving_sat: NDArray[np.int32]
+    reason: NDArray[np.uint8]
+    last_sat: NDArray[np.int32]
+    slot_id: int | None = None
+
+    @classmethod
+    def initial(cls, n_terminal: int) -> SchedulerState:
+        """The state before the first step: nobody served, nothing decided."""
+        return cls(
+            np.full(n_terminal, -1, np.int32),
+            np.full(n_terminal, OutageReason.NO_SATELLITE, np.uint8),
+            np.full(n_terminal, -1, np.int32),
+            None,
+        )
+
+    @property
+    def n_terminal(self) -> int:
+        return int(self.serving_sat.shape[0])
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The scheduler's answer for one chunk.
+
+    ``serving_sat`` ``(time, terminal)`` int32 (-1 when unserved),
+    ``elevation_deg`` ``(time, terminal)`` float64 of the serving satellite (NaN
+    when unserved), ``reason`` ``(time, terminal)`` uint8 :class:`OutageReason`,
+    ``handovers`` ``(terminal,)`` int64 counted in this chunk, and ``state`` to
+    pass to the next chunk.
+    """
+
+    serving_sat: NDArray[np.int32]
+    elevation_deg: F64
+    reason: NDArray[np.uint8]
+    handovers: I64
+    state: SchedulerState = field(repr=False)
+
+    @property
+    def served(self) -> NDArray[np.bool_]:
+        """``(time, terminal)`` True where a satellite serves the terminal."""
+        return self.serving_sat >= 0
+
+
+def _first_per_group(group: I64, idx: I64) -> I64:
+    """Entries of ``idx`` (whose ``group[idx]`` is sorted) that start each group."""
+    g = group[idx]
+    return idx[np.concatenate(([True], g[1:] != g[:-1]))] if idx.size else idx
+
+
+def _assign(
+    term: I64,
+    sat: I64,
+    el_deg: F64,
+    remaining_s: F64,
+    n_term: int,
+    load: I64,
+    free_beams: I64 | None,
+    strategy: Strategy,
+) -> NDArray[np.int32]:
+    """Greedy assignment in vectorised rounds (see the module docstring).
+
+    Pairs ``(pair,)`` are the usable candidates of the terminals to assign;
+    ``load`` ``(sat,)`` terminals already on each satellite, ``free_beams``
+    ``(sat,)`` beams left (``None``: unlimited).  Returns ``(terminal,)`` int32,
+    -1 where nothing could be assigned.  ``load``/``free_beams`` are updated.
+    """
+    chosen = np.full(n_term, -1, np.int32)
+    if term.size == 0:
+        return chosen
+    options = np.bincount(term, minlength=n_term)
+    if not strategy.uses_load:  # rank once: each terminal's pairs best first
+        order = np.lexsort((sat, -el_deg, strategy.rank(el_deg, remaining_s, load[sat]), term))
+        term, sat, el_deg = term[order], sat[order], el_deg[order]
+    while True:
+        active = chosen[term] < 0
+        if free_beams is not None:
+            active &= free_beams[sat] > 0
+        idx = np.flatnonzero(active)
+        if idx.size == 0:
+            return chosen
+        if strategy.uses_load:
+            key = strategy.rank(el_deg[idx], remaining_s[idx], load[sat[idx]])
+            idx = idx[np.lexsort((sat[idx], -el_deg[idx], key, term[idx]))]
+        prop = _first_per_group(term, idx)
+        p_term, p_sat = term[prop], sat[prop]
+        if free_beams is None and not strategy.uses_load:
+            chosen[p_term] = p_sat
+            np.add.at(load, p_sat, 1)
+            return chosen
+        # each satellite takes proposers, fewest options first, up to its quota
+        by_sat = np.lexsort((p_term, -el_deg[prop], options[p_term], p_sat))
+        p_term, p_sat = p_term[by_sat], p_sat[by_sat]
+        start = np.concatenate(([True], p_sat[1:] != p_sat[:-1]))
+        first = np.maximum.accumulate(np.where(start, np.arange(p_sat.size), 0))
+        rank_in_sat = np.arange(p_sat.size) - first
+        if strategy.uses_load:  # water filling: one terminal per satellite per round
+            quota = np.ones_like(p_sat)
+        else:  # static ranks: fill every free beam now (free_beams is set on this path)
+            assert free_beams is not None
+            quota = free_beams[p_sat]
+        accept = rank_in_sat < quota
+        chosen[p_term[accept]] = p_sat[accept]
+        taken = np.bincount(p_sat[accept], minlength=load.size)
+        load += taken
+        if free_beams is not None:
+            free_beams -= taken
+
+
+def _remaining_s(
+    vis: Visibility, usable: NDArray[np.bool_], step_s: float, horizon_s: float
+) -> F64:
+    """Per pair ``(pair,)``: how long (s) the pair stays usable from its step, capped."""
+    out = np.zeros(len(vis))
+    idx = np.flatnonzero(usable)
+    if idx.size == 0:
+        return out
+    key = vis.site_idx[idx].astype(np.int64) * vis.n_sat + vis.sat_idx[idx]
+    t = vis.time_idx[idx].astype(np.int64)
+    order = np.lexsort((t, key))
+    key, t, idx = key[order], t[order], idx[order]
+    new_run = np.concatenate(([True], (key[1:] != key[:-1]) | (t[1:] != t[:-1] + 1)))
+    run = np.cumsum(new_run) - 1
+    last_t = np.zeros(int(run[-1]) + 1, np.int64)
+    np.maximum.at(last_t, run, t)
+    steps = last_t[run] - t + 1
+    out[idx] = np.minimum(steps * step_s, horizon_s)
+    return out
+
+
+def _lookup(
+    keys: I64, terms: I64, sats: NDArray[np.int32], n_sat: int
+) -> tuple[I64, NDArray[np.bool_]]:
+    """Positions of (term, sat) in the sorted ``keys`` and whether found."""
+    want = terms * n_sat + sats
+    pos = np.searchsorted(keys, want)
+    found = pos < keys.size
+    found[found] = keys[pos[found]] == want[found]
+    return pos, found
+
+
+def schedule(
+    vis: Visibility,
+    utc_ns: ArrayLike,
+    config: SchedulerConfig | None = None,
+    state: SchedulerState | None = None,
+    *,
+    gateway_vis: Visibility | None = None,
+    lookahead_steps: int = 0,
+) -> Schedule:
+    """Assign a serving satellite to every terminal at every step of a chunk.
+
+    ``vis`` the terminals' :class:`Visibility` (sites = terminals) over
+    ``n_time`` steps at UTC instants ``utc_ns`` ``(n_time,)`` int64 ns;
+    ``gateway_vis`` the gateways' visibility over the same steps and satellites
+    (bent-pipe mode when given); the last ``lookahead_steps`` steps only inform
+    ``longest-visibility`` and are not scheduled.  ``state`` is the previous
+    chunk's :attr:`Schedule.state` (``None`` for the first chunk).
+    Returns a :class:`Schedule` over ``n_time - lookahead_steps`` steps.
+    """
+    config = config or SchedulerConfig()
+    strategy = _STRATEGIES[config.strategy]
+    utc = np.asarray(utc_ns, dtype=np.int64).reshape(-1)
+    n_time, n_term, n_sat = vis.n_time, vis.n_site, vis.n_sat
+    if utc.shape != (n_time,):
+        raise ValueError(
+            f"utc_ns has {utc.size} instants but the visibility has {n_time} steps; "
+            "pass the chunk's TimeGrid.utc_ns"
+        )
+    if not 0 <= lookahead_steps < max(n_time, 1):
+        raise ValueError(
+            f"lookahead_steps={lookahead_steps} must leave at least one of the {n_time} steps "
+            "to schedule"
+        )
+    state = state or SchedulerState.initial(n_term)
+    if state.n_terminal != n_term:
+        raise ValueError(
+            f"the state is for {state.n_terminal} terminals but the visibility has {n_term}; "
+            "pass the state returned for the same terminals"
+        )
+    usable = np.ones(len(vis), bool)
+    if gateway_vis is not None:
+        if (gateway_vis.n_time, gateway_vis.n_sat) != (n_time, n_sat):
+            raise ValueError(
+                f"gateway_vis covers {gateway_vis.n_time} steps × {gateway_vis.n_sat} satellites; "
+                f"it must match the terminals' {n_time} × {n_sat} (same chunk, same satellites)"
+            )
+        has_gateway = np.zeros(n_time * n_sat, bool)
+        has_gateway[gateway_vis.time_idx.astype(np.int64) * n_sat + gateway_vis.sat_idx] = True
+        usable = has_gateway[vis.time_idx.astype(np.int64) * n_sat + vis.sat_idx]
+    step_s = float(np.diff(utc[:2])[0]) / 1e9 if n_time > 1 else config.slot_s
+    remaining = (
+        _remaining_s(vis, usable, step_s, config.horizon_s)
+        if strategy.uses_lookahead else np.zeros(len(vis))
+    )
+    pair_key = vis.site_idx.astype(np.int64) * n_sat + vis.sat_idx  # sorted within a step
+    slots = config.slot_ids(utc)
+    beams = config.max_terminals_per_sat
+
+    n_out = n_time - lookahead_steps
+    out_sat = np.full((n_out, n_term), -1, np.int32)
+    out_el = np.full((n_out, n_term), np.nan)
+    out_reason = np.zeros((n_out, n_term), np.uint8)
+    handovers = np.zeros(n_term, np.int64)
+    serving = state.serving_sat.copy()
+    reason = state.reason.copy()
+    last_sat = state.last_sat.copy()
+    prev_slot = state.slot_id
+    terminals = np.arange(n_term, dtype=np.int64)
+
+    for t in range(n_out):
+        sl = vis.step_slice(t)
+        ok = usable[sl]
+        keys = pair_key[sl][ok]
+        p_term = vis.site_idx[sl][ok].astype(np.int64)
+        p_sat = vis.sat_idx[sl][ok].astype(np.int64)
+        p_el = vis.el_deg[sl][ok]
+        p_rem = remaining[sl][ok]
+        boundary = prev_slot is None or int(slots[t]) != prev_slot
+        if boundary:
+            needy = np.ones(n_term, bool)
+            serving[:] = -1
+        else:
+            held = np.flatnonzero(serving >= 0)
+            _, found = _lookup(keys, terminals[held], serving[held], n_sat)
+            lost = held[~found]
+            serving[lost] = -1
+            reason[lost] = OutageReason.LOST_MID_SLOT
+            needy = (serving < 0) if config.immediate_reselect else np.zeros(n_term, bool)
+        if needy.any():
+            load = np.bincount(serving[serving >= 0], minlength=n_sat).astype(np.int64)
+            free = None if beams is None else np.maximum(beams - load, 0)
+            pick = needy[p_term]
+            chosen = _assign(p_term[pick], p_sat[pick], p_el[pick], p_rem[pick], n_term, load,
+                             free, strategy)
+            got = needy & (chosen >= 0)
+            serving[got] = chosen[got]
+            all_term = vis.site_idx[sl]
+            any_vis = np.bincount(all_term, minlength=n_term) > 0
+            any_usable = np.bincount(all_term[ok], minlength=n_term) > 0
+            failed = needy & (chosen < 0)
+            reason[needy & got] = OutageReason.SERVED
+            reason[failed] = np.where(
+                ~any_vis[failed], OutageReason.NO_SATELLITE,
+                np.where(~any_usable[failed], OutageReason.NO_GATEWAY, OutageReason.NO_BEAM),
+            )
+        served = np.flatnonzero(serving >= 0)
+        pos, _ = _lookup(keys, terminals[served], serving[served], n_sat)
+        out_sat[t] = serving
+        out_el[t, served] = p_el[pos]
+        out_reason[t] = reason
+        out_reason[t, served] = OutageReason.SERVED
+        switched = served[(last_sat[served] >= 0) & (last_sat[served] != serving[served])]
+        handovers[switched] += 1
+        last_sat[served] = serving[served]
+        prev_slot = int(slots[t])
+
+    return Schedule(
+        out_sat, out_el, out_reason, handovers,
+        SchedulerState(serving.copy(), reason.copy(), last_sat.copy(), prev_slot),
+    )

@@ -1,0 +1,210 @@
+"""Scheduler invariants on a synthetic Walker shell: slots, masks, beams, gateways, chunking."""
+
+import numpy as np
+import pytest
+
+from leonet.access.scheduler import (
+    STRATEGIES,
+    OutageReason,
+    Schedule,
+    SchedulerConfig,
+    SchedulerState,
+    schedule,
+)
+from leonet.access.visibility import Visibility, visible
+from leonet.frames import geodetic_to_ecef
+from leonet.timegrid import TimeGrid
+
+GRID = TimeGrid("2026-05-30T00:00:07Z", 1.0, 240)  # starts mid-slot on purpose
+
+
+@pytest.fixture(scope="module")
+def scene(walker):
+    sats = walker(GRID.offsets_s, 550.0, 53.0, planes=24, per_plane=22)
+    rng = np.random.default_rng(11)
+    lat, lon = rng.uniform(20, 50, 40), rng.uniform(-10, 30, 40)
+    vis = visible(sats, 25.0, geodetic_to_ecef(lat, lon), lat, lon)
+    glat, glon = np.array([35.0, 45.0]), np.array([0.0, 20.0])
+    gw = visible(sats, 25.0, geodetic_to_ecef(glat, glon), glat, glon)
+    return vis, gw
+
+
+def _pairs(vis: Visibility) -> dict[tuple[int, int, int], float]:
+    return {
+        (int(t), int(s), int(k)): float(e)
+        for t, s, k, e in zip(vis.time_idx, vis.site_idx, vis.sat_idx, vis.el_deg, strict=True)
+    }
+
+
+def _chunked(vis, config, sizes, gateway_vis=None, lookahead=0) -> Schedule:
+    state, parts, first = None, [], 0
+    for size in sizes:
+        stop = min(first + size, vis.n_time)
+        end = min(stop + lookahead, vis.n_time)
+        part = schedule(
+            vis.take_steps(first, end), GRID.utc_ns[first:end], config, state,
+            gateway_vis=None if gateway_vis is None else gateway_vis.take_steps(first, end),
+            lookahead_steps=end - stop,
+        )
+        parts.append(part)
+        state, first = part.state, stop
+    assert first == vis.n_time
+    return Schedule(
+        np.concatenate([p.serving_sat for p in parts]),
+        np.concatenate([p.elevation_deg for p in parts]),
+        np.concatenate([p.reason for p in parts]),
+        np.sum([p.handovers for p in parts], axis=0),
+        parts[-1].state,
+    )
+
+
+def _assert_equal(a: Schedule, b: Schedule) -> None:
+    np.testing.assert_array_equal(a.serving_sat, b.serving_sat)
+    np.testing.assert_array_equal(a.elevation_deg, b.elevation_deg)
+    np.testing.assert_array_equal(a.reason, b.reason)
+    np.testing.assert_array_equal(a.handovers, b.handovers)
+
+
+@pytest.mark.parametrize("strategy", sorted(STRATEGIES))
+@pytest.mark.parametrize("beams", [None, 3])
+def test_served_satellite_is_visible_and_changes_only_at_slot_boundaries(scene, strategy, beams):
+    vis, _ = scene
+    config = SchedulerConfig(strategy, max_terminals_per_sat=beams)
+    out = schedule(vis, GRID.utc_ns, config)
+    pairs = _pairs(vis)
+    for t, k in zip(*np.nonzero(out.served), strict=True):
+        el = pairs[(int(t), int(k), int(out.serving_sat[t, k]))]
+        assert out.elevation_deg[t, k] == el and el >= 25.0
+    assert np.isnan(out.elevation_deg[~out.served]).all()
+    slots = config.slot_ids(GRID.utc_ns)
+    same_slot = slots[1:] == slots[:-1]
+    prev, cur = out.serving_sat[:-1][same_slot], out.serving_sat[1:][same_slot]
+    assert np.all((cur == prev) | (cur == -1))  # keep it, or lose it
+    assert np.all(cur[prev == -1] == -1)  # no pick-up inside a slot
+    lost = out.reason == OutageReason.LOST_MID_SLOT
+    assert not lost[0].any() and not lost[1:][~same_slot].any()
+    assert np.array_equal(out.reason == 0, out.served)
+    if beams is not None:
+        for row in out.serving_sat:
+            assert np.bincount(row[row >= 0]).max(initial=0) <= beams
+
+
+def test_slot_boundaries_follow_the_utc_clock():
+    config = SchedulerConfig(slot_s=15.0, phase_s=2.0)
+    ids = config.slot_ids(GRID.utc_ns)  # grid starts at 00:00:07
+    starts = np.flatnonzero(np.diff(ids)) + 1
+    seconds = (GRID.utc_ns[starts] // 1_000_000_000) % 60
+    assert set(seconds.tolist()) <= {2, 17, 32, 47}
+    assert starts[0] == 10  # 00:00:17
+
+
+def test_highest_elevation_takes_the_top_satellite_at_boundaries(scene):
+    vis, _ = scene
+    config = SchedulerConfig("highest-elevation")
+    out = schedule(vis, GRID.utc_ns, config)
+    slots = config.slot_ids(GRID.utc_ns)
+    for t in np.concatenate(([0], np.flatnonzero(np.diff(slots)) + 1)):
+        sl = vis.step_slice(int(t))
+        best = np.full(vis.n_site, -np.inf)
+        np.maximum.at(best, vis.site_idx[sl], vis.el_deg[sl])
+        has = np.isfinite(best)
+        np.testing.assert_array_equal(out.elevation_deg[t, has], best[has])
+        assert np.all(out.reason[t, ~has] == OutageReason.NO_SATELLITE)
+
+
+def test_beam_limit_gives_no_beam_and_least_loaded_balances(scene):
+    vis, _ = scene
+    tight = schedule(vis, GRID.utc_ns, SchedulerConfig(max_terminals_per_sat=1))
+    no_beam = tight.reason == OutageReason.NO_BEAM
+    assert no_beam.any()
+    counts = vis.counts()[: tight.reason.shape[0]]
+    assert np.all(counts[no_beam] > 0)
+    high = schedule(vis, GRID.utc_ns, SchedulerConfig("highest-elevation"))
+    flat = schedule(vis, GRID.utc_ns, SchedulerConfig("least-loaded"))
+
+    def peak(s: Schedule) -> int:
+        return max(np.bincount(r[r >= 0]).max(initial=0) for r in s.serving_sat)
+
+    assert peak(flat) < peak(high)
+    assert flat.served.sum() == high.served.sum() or flat.served.mean() > 0.9
+
+
+def test_zero_beams_serves_nobody(scene):
+    vis, _ = scene
+    out = schedule(vis, GRID.utc_ns, SchedulerConfig(max_terminals_per_sat=0))
+    assert not out.served.any()
+    assert set(np.unique(out.reason)) <= {OutageReason.NO_BEAM, OutageReason.NO_SATELLITE}
+
+
+def test_a_long_slot_loses_satellites_mid_slot(scene):
+    vis, _ = scene
+    out = schedule(vis, GRID.utc_ns, SchedulerConfig(slot_s=120.0))
+    lost = out.reason == OutageReason.LOST_MID_SLOT
+    assert lost.any()
+    after = np.argmax(lost, axis=0)  # first lost step per terminal
+    k = int(np.flatnonzero(lost.any(axis=0))[0])
+    assert out.serving_sat[after[k] - 1, k] >= 0  # it was served just before
+
+
+def test_immediate_reselect_never_waits_for_the_slot(scene):
+    vis, _ = scene
+    out = schedule(vis, GRID.utc_ns, SchedulerConfig(immediate_reselect=True))
+    assert not (out.reason == OutageReason.LOST_MID_SLOT).any()
+    counts = vis.counts()
+    np.testing.assert_array_equal(out.served, counts > 0)
+
+
+@pytest.mark.parametrize("strategy", sorted(STRATEGIES))
+@pytest.mark.parametrize("reselect", [False, True])
+def test_chunked_equals_unchunked(scene, strategy, reselect):
+    vis, gw = scene
+    config = SchedulerConfig(strategy, immediate_reselect=reselect, max_terminals_per_sat=4,
+                             horizon_s=30.0)
+    whole = schedule(vis, GRID.utc_ns, config, gateway_vis=gw)
+    lookahead = 30 if STRATEGIES[strategy].uses_lookahead else 0
+    parts = _chunked(vis, config, [7, 50, 1, 100, 82], gateway_vis=gw, lookahead=lookahead)
+    _assert_equal(whole, parts)
+    np.testing.assert_array_equal(whole.state.serving_sat, parts.state.serving_sat)
+    assert whole.state.slot_id == parts.state.slot_id
+
+
+def test_longest_visibility_prefers_staying_power(scene):
+    vis, _ = scene
+    long = schedule(vis, GRID.utc_ns, SchedulerConfig("longest-visibility", horizon_s=1e4))
+    high = schedule(vis, GRID.utc_ns, SchedulerConfig("highest-elevation"))
+    assert long.handovers.sum() < high.handovers.sum()
+
+
+def test_bent_pipe_needs_a_gateway(scene):
+    vis, gw = scene
+    out = schedule(vis, GRID.utc_ns, SchedulerConfig(), gateway_vis=gw)
+    gw_pairs = set(zip(gw.time_idx.tolist(), gw.sat_idx.tolist(), strict=True))
+    for t, k in zip(*np.nonzero(out.served), strict=True):
+        assert (int(t), int(out.serving_sat[t, k])) in gw_pairs
+    nowhere = Visibility(vis.n_time, 1, vis.n_sat, np.zeros(vis.n_time + 1, np.int64),
+                         *(np.zeros(0, np.int32),) * 3, *(np.zeros(0),) * 3)
+    none = schedule(vis, GRID.utc_ns, SchedulerConfig(), gateway_vis=nowhere)
+    assert not none.served.any()
+    assert (none.reason == OutageReason.NO_GATEWAY).any()
+    assert np.all((none.reason == OutageReason.NO_GATEWAY) == (vis.counts() > 0))
+
+
+def test_handovers_count_changes_of_serving_satellite(scene):
+    vis, _ = scene
+    out = schedule(vis, GRID.utc_ns, SchedulerConfig())
+    for k in range(vis.n_site):
+        seq = out.serving_sat[:, k]
+        seq = seq[seq >= 0]
+        assert out.handovers[k] == np.count_nonzero(seq[1:] != seq[:-1])
+
+
+def test_errors_teach_the_fix(scene):
+    vis, _ = scene
+    with pytest.raises(ValueError, match=r"'highest-elevation', 'least-loaded', 'longest-vis"):
+        SchedulerConfig("nearest")
+    with pytest.raises(ValueError, match=r"TimeGrid\.utc_ns"):
+        schedule(vis, GRID.utc_ns[:-1])
+    with pytest.raises(ValueError, match="same terminals"):
+        schedule(vis, GRID.utc_ns, state=SchedulerState.initial(3))
+    with pytest.raises(ValueError, match="max_terminals_per_sat"):
+        SchedulerConfig(max_terminals_per_sat=-1)
