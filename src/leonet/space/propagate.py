@@ -39,6 +39,7 @@ __all__ = [
     "propagate",
     "propagate_chunks",
     "sgp4_satrec_array",
+    "sgp4_teme",
 ]
 
 Method = Literal["auto", "sgp4", "analytic"]
@@ -89,7 +90,7 @@ def sgp4_satrec_array(constellation: Constellation) -> SatrecArray:
             WGS72,
             "i",
             satnum % 339_999 if satnum > 339_999 else satnum,
-            (el.epoch_jd[k] - 2_433_281.5) + el.epoch_fr[k],
+            (el.epoch_jd[k] + el.epoch_fr[k]) - 2_433_281.5,  # as twoline2rv: deep space needs it
             el.bstar_per_er[k],
             el.ndot_rad_min2[k],
             el.nddot_rad_min3[k],
@@ -106,6 +107,21 @@ def sgp4_satrec_array(constellation: Constellation) -> SatrecArray:
         sat.jdsatepochF = float(el.epoch_fr[k])
         sats.append(sat)
     return SatrecArray(sats)
+
+
+def sgp4_teme(
+    array: SatrecArray, jd: NDArray[np.float64], fr: NDArray[np.float64]
+) -> tuple[NDArray[np.uint8], NDArray[np.float64], NDArray[np.float64]]:
+    """SGP4 states ``(sat, time, 3)`` in TEME (km, km/s) and error codes ``(sat, time)``.
+
+    Rows with a non-zero error code are NaN: SatrecArray leaves some failures
+    (e.g. code 6, decayed) with numbers that look valid.
+    """
+    err, r_teme, v_teme = array.sgp4(jd, fr)
+    bad = err != 0
+    r_teme[bad] = np.nan
+    v_teme[bad] = np.nan
+    return err, r_teme, v_teme
 
 
 def default_chunk_steps(n_sats: int) -> int:
@@ -143,7 +159,7 @@ def propagate_chunks(
         array = sgp4_satrec_array(constellation)
         for chunk in times.chunks(steps):
             jd, fr = chunk.jd_fr()
-            err, r_teme, v_teme = array.sgp4(jd, fr)  # (sat, time, 3)
+            err, r_teme, v_teme = sgp4_teme(array, jd, fr)  # (sat, time, 3)
             r, v = teme_to_ecef(
                 r_teme.transpose(1, 0, 2), v_teme.transpose(1, 0, 2) if velocities else None,
                 chunk.utc_ns, eop,
