@@ -1,0 +1,356 @@
+"""Shortest-delay routes at one step: terminals to PoPs, and named terminal pairs.
+
+All searches are :func:`scipy.sparse.csgraph.dijkstra` on a
+:class:`~leonet.network.graph.NetworkGraph`:
+
+* :func:`route_to_pops` — every terminal to its **nearest PoP by delay**
+  (``pop_policy="nearest"``: *one* multi-source pass from all PoPs over the
+  reversed graph, ``min_only=True``) or to a **fixed PoP per terminal**
+  (``pop_policy`` an ``(terminal,)`` array: one pass per distinct PoP).
+  Predecessors on the reversed graph are next hops, so a terminal's path is
+  read off forwards.
+* :func:`route_pairs` — named end-to-end pairs ``src → dst``:
+  ``via="space"`` — over the space segment (a pass from each distinct source;
+  arrival at ``dst`` is the best of its user links, since terminals never
+  relay); ``via="pop"`` — ``src → PoP(src) → fibre → PoP(dst) → dst``, the
+  way Starlink carries terminal-to-terminal traffic.  The ``PoP → dst`` leg is
+  the mirror of ``dst``'s own route to its PoP (every link is reciprocal).
+
+Latency of a path of ``h`` hops whose propagation delay is ``prop``:
+``one_way_ms = prop + h × processing_delay_ms + n_access × scheduling_delay_ms``
+where ``n_access`` is the number of user-link crossings (1 terminal → PoP,
+2 terminal → terminal) and ``scheduling_delay_ms`` the MAC scheduling delay
+of a user-link crossing; ``rtt_ms = 2 × one_way_ms`` (the reply takes the
+mirrored path) and ``rtt_propagation_ms = 2 × prop``.
+
+Where there is no path, ``reason`` says why (:data:`NO_PATH_REASONS`):
+no satellite in view of a terminal, no gateway reachable from it, or
+otherwise disconnected.  ``changed`` flags a path different from
+``previous`` (the routes of the previous step — the state carried between
+chunks).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.sparse.csgraph import dijkstra
+
+from leonet.network.graph import NetworkGraph, NodeLayout
+
+__all__ = [
+    "DISCONNECTED",
+    "NO_GATEWAY",
+    "NO_PATH_REASONS",
+    "NO_SATELLITE",
+    "OK",
+    "PopPolicy",
+    "Routes",
+    "route_pairs",
+    "route_to_pops",
+]
+
+I64 = NDArray[np.int64]
+F64 = NDArray[np.float64]
+
+#: ``Routes.reason`` codes and their meaning, by index.
+NO_PATH_REASONS: tuple[str, ...] = (
+    "ok",
+    "no satellite in view",
+    "no gateway reachable",
+    "disconnected",
+)
+OK, NO_SATELLITE, NO_GATEWAY, DISCONNECTED = 0, 1, 2, 3
+
+PopPolicy = Literal["nearest"] | ArrayLike
+_NONE = -9999  # scipy's predecessor value for "no predecessor"
+
+
+@dataclass(frozen=True)
+class Routes:
+    """Routes at one step, all arrays ``(route,)`` (one route per terminal or per pair).
+
+    ``source``/``target`` node indices; ``one_way_ms``, ``rtt_ms``,
+    ``rtt_propagation_ms`` (``inf`` without a path); ``hops`` (edges, ``-1``
+    without a path); ``path`` ``(route, longest)`` node indices, ``-1``
+    padded, from source to target; ``gateway`` and ``pop`` the first gateway
+    and PoP node on the path (``-1`` none); ``reason`` index into
+    :data:`NO_PATH_REASONS`; ``changed`` the path differs from the previous
+    step's.
+    """
+
+    layout: NodeLayout
+    source: I64
+    target: I64
+    one_way_ms: F64
+    rtt_ms: F64
+    rtt_propagation_ms: F64
+    hops: I64
+    path: I64
+    gateway: I64
+    pop: I64
+    reason: NDArray[np.int8]
+    changed: NDArray[np.bool_]
+
+    def __len__(self) -> int:
+        return int(self.source.shape[0])
+
+    def path_of(self, route: int) -> list[int]:
+        """The node indices of one route's path, source first (empty without a path)."""
+        row = self.path[route]
+        return [int(n) for n in row[row >= 0]]
+
+    def path_names(self, route: int) -> list[str]:
+        """The path as readable names, e.g. ``['terminal:0', 'sat:17', 'gateway:2', 'pop:0']``."""
+        return [self.layout.name(n) for n in self.path_of(route)]
+
+    def reason_text(self) -> list[str]:
+        """``reason`` as words, one per route."""
+        return [NO_PATH_REASONS[int(k)] for k in self.reason]
+
+
+def _walk(pred: NDArray[np.int32], rows: I64, start: I64, reachable: NDArray[np.bool_]) -> I64:
+    """Follow ``pred[rows, node]`` from ``start`` to the root: ``(n, length)``, -1 padded."""
+    cur = np.where(reachable, start, -1).astype(np.int64)
+    columns = [cur]
+    active = reachable.copy()
+    while active.any():
+        nxt = np.where(active, pred[rows, np.maximum(cur, 0)], _NONE)
+        active = nxt >= 0
+        cur = np.where(active, nxt, -1).astype(np.int64)
+        if active.any():
+            columns.append(cur)
+    return np.stack(columns, axis=1)
+
+
+def _reverse_padded(path: I64) -> I64:
+    """Reverse each row's valid (non -1) prefix, keeping the padding at the end."""
+    length = (path >= 0).sum(axis=1)
+    j = np.arange(path.shape[1])
+    src = length[:, None] - 1 - j[None, :]
+    out = np.take_along_axis(path, np.maximum(src, 0), axis=1)
+    return np.where(src >= 0, out, -1)
+
+
+def _concat_paths(parts: list[I64]) -> I64:
+    """Join padded paths whose consecutive parts share their joint node."""
+    lengths = [(p >= 0).sum(axis=1) for p in parts]
+    n = parts[0].shape[0]
+    width = sum(p.shape[1] for p in parts)
+    out = np.full((n, max(width, 1)), -1, dtype=np.int64)
+    offset = np.zeros(n, dtype=np.int64)
+    for k, (part, length) in enumerate(zip(parts, lengths, strict=True)):
+        skip = 0 if k == 0 else 1
+        j = np.arange(part.shape[1])
+        take = (j[None, :] >= skip) & (j[None, :] < length[:, None])
+        rows, cols = np.nonzero(take)
+        out[rows, offset[rows] + cols - skip] = part[rows, cols]
+        offset += np.maximum(length - skip, 0)
+    return out
+
+
+def _first_of_kind(path: I64, lo: int, hi: int) -> I64:
+    hit = (path >= lo) & (path < hi)
+    first = np.argmax(hit, axis=1)
+    return np.where(hit.any(axis=1), path[np.arange(path.shape[0]), first], -1).astype(np.int64)
+
+
+def _changed(path: I64, previous: Routes | None) -> NDArray[np.bool_]:
+    if previous is None:
+        return np.zeros(path.shape[0], dtype=bool)
+    if previous.path.shape[0] != path.shape[0]:
+        raise ValueError(f"previous routes have {previous.path.shape[0]} rows, these "
+                         f"{path.shape[0]}: pass the previous step's routes of the same query")
+    width = max(path.shape[1], previous.path.shape[1])
+    a = np.pad(path, ((0, 0), (0, width - path.shape[1])), constant_values=-1)
+    b = np.pad(previous.path, ((0, 0), (0, width - previous.path.shape[1])), constant_values=-1)
+    return np.asarray(np.any(a != b, axis=1))
+
+
+def _finish(
+    graph: NetworkGraph, source: I64, target: I64, cost: F64, path: I64, reason: NDArray[np.int8],
+    n_access: int, scheduling_delay_ms: float, previous: Routes | None,
+) -> Routes:
+    layout = graph.layout
+    ok = np.isfinite(cost)
+    hops = np.where(ok, (path >= 0).sum(axis=1) - 1, -1).astype(np.int64)
+    # Arrival at a terminal is outside the CSR graph but is one more hop, charged the same.
+    prop = cost - graph.processing_delay_ms * np.maximum(hops, 0)
+    one_way = cost + n_access * scheduling_delay_ms
+    return Routes(
+        layout=layout,
+        source=source,
+        target=np.where(ok, target, -1).astype(np.int64),
+        one_way_ms=np.where(ok, one_way, np.inf),
+        rtt_ms=np.where(ok, 2.0 * one_way, np.inf),
+        rtt_propagation_ms=np.where(ok, 2.0 * prop, np.inf),
+        hops=hops,
+        path=path,
+        gateway=_first_of_kind(path, layout.gateway0, layout.pop0),
+        pop=_first_of_kind(path, layout.pop0, layout.terminal0),
+        reason=np.where(ok, OK, reason).astype(np.int8),
+        changed=_changed(path, previous),
+    )
+
+
+def _access_counts(graph: NetworkGraph) -> I64:
+    return np.bincount(graph.access_terminal, minlength=graph.layout.n_terminals).astype(np.int64)
+
+
+def route_to_pops(
+    graph: NetworkGraph,
+    *,
+    pop_policy: PopPolicy = "nearest",
+    scheduling_delay_ms: float = 0.0,
+    previous: Routes | None = None,
+) -> Routes:
+    """Every terminal's route to its PoP: ``(terminal,)`` :class:`Routes`, path terminal → PoP.
+
+    ``pop_policy`` ``"nearest"`` (least delay) or an ``(terminal,)`` array of
+    PoP indices (0-based among the PoPs).  ``scheduling_delay_ms`` is added
+    once per user-link crossing; ``previous`` sets ``changed``.
+    """
+    layout = graph.layout
+    n_t = layout.n_terminals
+    terminals = layout.terminal0 + np.arange(n_t, dtype=np.int64)
+    if layout.n_pops == 0:
+        raise ValueError("the graph has no PoPs: give GroundNodes.from_geodetic pop_lat_deg/"
+                         "pop_lon_deg, or route terminal pairs with route_pairs(via='space')")
+    reverse = graph.csr_reversed
+    if isinstance(pop_policy, str):
+        if pop_policy != "nearest":
+            raise ValueError(f"pop_policy={pop_policy!r}: use 'nearest' or an (terminal,) array "
+                             "of PoP indices")
+        pops = layout.pop0 + np.arange(layout.n_pops)
+        dist, pred, _ = dijkstra(reverse, directed=True, indices=pops, return_predecessors=True,
+                                 min_only=True)
+        cost = dist[terminals]
+        pred2 = pred[None, :]
+        rows = np.zeros(n_t, dtype=np.int64)
+        target = np.full(n_t, -1, dtype=np.int64)
+    else:
+        fixed = np.asarray(pop_policy, dtype=np.int64).reshape(-1)
+        if fixed.shape != (n_t,) or (fixed < 0).any() or (fixed >= layout.n_pops).any():
+            raise ValueError(f"pop_policy must be ({n_t},) PoP indices in 0..{layout.n_pops - 1}, "
+                             f"got shape {fixed.shape}")
+        unique, rows = np.unique(fixed, return_inverse=True)
+        dist2, pred2 = dijkstra(reverse, directed=True, indices=layout.pop0 + unique,
+                                return_predecessors=True)
+        rows = rows.astype(np.int64)
+        cost = dist2[rows, terminals]
+        target = layout.pop0 + fixed
+    reachable = np.isfinite(cost)
+    path = _walk(pred2, rows, terminals, reachable)
+    if isinstance(pop_policy, str):
+        length = (path >= 0).sum(axis=1)
+        target = np.where(reachable, path[np.arange(n_t), np.maximum(length - 1, 0)], -1)
+    reason = np.full(n_t, DISCONNECTED, dtype=np.int8)
+    if not reachable.all():
+        reason[_access_counts(graph) == 0] = NO_SATELLITE
+        gateways = layout.gateway0 + np.arange(layout.n_gateways)
+        if gateways.size:
+            to_gw = dijkstra(reverse, directed=True, indices=gateways, min_only=True)[terminals]
+        else:
+            to_gw = np.full(n_t, np.inf)
+        reason[(reason == DISCONNECTED) & ~np.isfinite(to_gw)] = NO_GATEWAY
+    return _finish(graph, terminals, target.astype(np.int64), cost, path, reason, 1,
+                   scheduling_delay_ms, previous)
+
+
+def route_pairs(
+    graph: NetworkGraph,
+    src_terminal: ArrayLike,
+    dst_terminal: ArrayLike,
+    *,
+    via: Literal["space", "pop"] = "space",
+    pop_policy: PopPolicy = "nearest",
+    scheduling_delay_ms: float = 0.0,
+    previous: Routes | None = None,
+) -> Routes:
+    """Routes between named terminal pairs, ``(pair,)`` :class:`Routes`, path src → dst.
+
+    ``src_terminal``, ``dst_terminal`` ``(pair,)`` terminal indices (0-based
+    among the terminals).  ``via="space"`` crosses the space segment (in
+    ``"lasers"`` mode over lasers only, in ``"hybrid"`` mode ground relays
+    too; in ``"bent-pipe"`` mode only two terminals under one satellite
+    connect — use ``via="pop"``).  ``via="pop"`` goes through each
+    terminal's PoP under ``pop_policy``.
+    """
+    layout = graph.layout
+    src = np.asarray(src_terminal, dtype=np.int64).reshape(-1)
+    dst = np.asarray(dst_terminal, dtype=np.int64).reshape(-1)
+    if src.shape != dst.shape:
+        raise ValueError(f"src_terminal and dst_terminal must pair up, got {src.shape} and "
+                         f"{dst.shape}")
+    for name, arr in (("src_terminal", src), ("dst_terminal", dst)):
+        if arr.size and (arr.min() < 0 or arr.max() >= layout.n_terminals):
+            raise ValueError(f"{name} must be terminal indices in 0..{layout.n_terminals - 1}")
+    n = src.shape[0]
+    if via == "pop":
+        return _pairs_via_pop(graph, src, dst, pop_policy, scheduling_delay_ms, previous)
+    if via != "space":
+        raise ValueError(f"via={via!r}: choose 'space' (over the satellites) or 'pop'")
+
+    unique, rows = np.unique(src, return_inverse=True)
+    rows = rows.astype(np.int64)
+    dist, pred = dijkstra(graph.csr, directed=True, indices=layout.terminal0 + unique,
+                          return_predecessors=True)
+    # Arrive at dst by the best of its user links (downlink delay = uplink delay).
+    order = np.argsort(graph.access_terminal, kind="stable")
+    acc_t, acc_s = graph.access_terminal[order], graph.access_sat[order]
+    acc_ms = graph.access_delay_ms[order] + graph.processing_delay_ms
+    starts = np.searchsorted(acc_t, np.arange(layout.n_terminals))
+    counts = np.bincount(acc_t, minlength=layout.n_terminals)
+    per_pair = counts[dst]
+    pair_of = np.repeat(np.arange(n), per_pair)
+    within = np.arange(pair_of.shape[0]) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
+    edge = starts[dst][pair_of] + within
+    cand = dist[rows[pair_of], acc_s[edge]] + acc_ms[edge]
+    best = np.lexsort((cand, pair_of))
+    first = np.ones(best.shape[0], dtype=bool)
+    first[1:] = pair_of[best][1:] != pair_of[best][:-1]
+    best = best[first]
+    cost = np.full(n, np.inf)
+    arrival = np.full(n, -1, dtype=np.int64)
+    cost[pair_of[best]] = cand[best]
+    arrival[pair_of[best]] = acc_s[edge[best]]
+    reachable = np.isfinite(cost)
+    back = _walk(pred, rows, arrival, reachable)
+    dst_node = layout.terminal0 + dst
+    dst_col = np.where(reachable, dst_node, -1)[:, None]
+    path = _concat_paths([_reverse_padded(back), np.concatenate(
+        [np.where(reachable, arrival, -1)[:, None], dst_col], axis=1)])
+    reason = np.full(n, DISCONNECTED, dtype=np.int8)
+    reason[(counts[src] == 0) | (counts[dst] == 0)] = NO_SATELLITE
+    return _finish(graph, layout.terminal0 + src, dst_node, cost, path, reason, 2,
+                   scheduling_delay_ms, previous)
+
+
+def _pairs_via_pop(
+    graph: NetworkGraph, src: I64, dst: I64, pop_policy: PopPolicy, scheduling_delay_ms: float,
+    previous: Routes | None,
+) -> Routes:
+    layout = graph.layout
+    legs = route_to_pops(graph, pop_policy=pop_policy)
+    leg_cost = legs.one_way_ms  # no scheduling delay added above
+    pop_a = legs.target[src] - layout.pop0
+    pop_b = legs.target[dst] - layout.pop0
+    sub = graph.csr[layout.pop0:layout.terminal0, layout.pop0:layout.terminal0]
+    pp_dist, pp_pred = dijkstra(sub, directed=True, return_predecessors=True)
+    both = (pop_a >= 0) & (pop_b >= 0)
+    a, b = np.maximum(pop_a, 0), np.maximum(pop_b, 0)
+    fibre = np.where(both, pp_dist[a, b], np.inf)
+    cost = leg_cost[src] + fibre + leg_cost[dst]
+    reachable = np.isfinite(cost)
+    pp_back = _walk(pp_pred, a, b, reachable)
+    pp_path = np.where(pp_back >= 0, pp_back + layout.pop0, -1)
+    path = _concat_paths([legs.path[src], _reverse_padded(pp_path),
+                          _reverse_padded(legs.path[dst])])
+    path = np.where(reachable[:, None], path, -1)
+    reason = np.where(legs.reason[src] != OK, legs.reason[src], legs.reason[dst])
+    reason = np.where(reason == OK, DISCONNECTED, reason).astype(np.int8)
+    return _finish(graph, layout.terminal0 + src, layout.terminal0 + dst, cost, path, reason, 2,
+                   scheduling_delay_ms, previous)
