@@ -3,7 +3,8 @@
 * :mod:`~leonet.access.cone` — closed-form coverage-cone geometry;
 * :mod:`~leonet.access.masks` — elevation masks per shell and per site;
 * :mod:`~leonet.access.visibility` — sparse, KD-tree culled visibility;
-* :mod:`~leonet.access.scheduler` — the 15-second serving-satellite scheduler.
+* :mod:`~leonet.access.scheduler` — the 15-second serving-satellite scheduler;
+* :mod:`~leonet.access.metrics` — streaming per-site and per-region service metrics.
 """
 
 from leonet.access.cone import (
@@ -17,6 +18,12 @@ from leonet.access.masks import (
     DEFAULT_MIN_ELEVATION_DEG,
     effective_min_elevation_deg,
     satellite_min_elevation_deg,
+)
+from leonet.access.metrics import (
+    RegionCoverage,
+    RegionCoverageAccumulator,
+    SiteMetrics,
+    SiteMetricsAccumulator,
 )
 from leonet.access.scheduler import (
     STRATEGIES,
@@ -35,9 +42,13 @@ __all__ = [
     "MAX_VERTICAL_DEFLECTION_DEG",
     "STRATEGIES",
     "OutageReason",
+    "RegionCoverage",
+    "RegionCoverageAccumulator",
     "Schedule",
     "SchedulerConfig",
     "SchedulerState",
+    "SiteMetrics",
+    "SiteMetricsAccumulator",
     "Strategy",
     "Visibility",
     "coverage_cone_radius_km",
