@@ -208,3 +208,24 @@ def test_errors_teach_the_fix(scene):
         schedule(vis, GRID.utc_ns, state=SchedulerState.initial(3))
     with pytest.raises(ValueError, match="max_terminals_per_sat"):
         SchedulerConfig(max_terminals_per_sat=-1)
+
+
+def test_remaining_time_matches_a_brute_force_count(scene):
+    from leonet.access.scheduler import _remaining_s
+
+    vis, _ = scene
+    part = vis.take_steps(0, 40)
+    rng = np.random.default_rng(4)
+    usable = rng.random(len(part)) < 0.9
+    got = _remaining_s(part, usable, 1.0, 25.0)
+    ok = {
+        (int(t), int(s), int(k))
+        for t, s, k, u in zip(part.time_idx, part.site_idx, part.sat_idx, usable, strict=True)
+        if u
+    }
+    for i in range(0, len(part), 7):
+        t, s, k = int(part.time_idx[i]), int(part.site_idx[i]), int(part.sat_idx[i])
+        n = 0
+        while (t + n, s, k) in ok:
+            n += 1
+        assert got[i] == min(n, 25.0)

@@ -321,22 +321,27 @@ def _assign(
 def _remaining_s(
     vis: Visibility, usable: NDArray[np.bool_], step_s: float, horizon_s: float
 ) -> F64:
-    """Per pair ``(pair,)``: how long (s) the pair stays usable from its step, capped."""
-    out = np.zeros(len(vis))
-    idx = np.flatnonzero(usable)
-    if idx.size == 0:
-        return out
-    key = vis.site_idx[idx].astype(np.int64) * vis.n_sat + vis.sat_idx[idx]
-    t = vis.time_idx[idx].astype(np.int64)
-    order = np.lexsort((t, key))
-    key, t, idx = key[order], t[order], idx[order]
-    new_run = np.concatenate(([True], (key[1:] != key[:-1]) | (t[1:] != t[:-1] + 1)))
-    run = np.cumsum(new_run) - 1
-    last_t = np.zeros(int(run[-1]) + 1, np.int64)
-    np.maximum.at(last_t, run, t)
-    steps = last_t[run] - t + 1
-    out[idx] = np.minimum(steps * step_s, horizon_s)
-    return out
+    """Per pair ``(pair,)``: how long (s) the pair stays usable from its step, capped.
+
+    One backward pass over the steps: a pair usable at ``t`` lasts one step
+    more than the same (site, sat) pair at ``t + 1`` (matched by binary search
+    in that step's sorted keys), vectorised over the pairs of each step.
+    """
+    steps_out = np.zeros(len(vis), np.int64)
+    next_keys = np.zeros(0, np.int64)
+    next_steps = np.zeros(0, np.int64)
+    for t in range(vis.n_time - 1, -1, -1):
+        sl = vis.step_slice(t)
+        idx = np.arange(sl.start, sl.stop)[usable[sl]]
+        keys = vis.site_idx[idx].astype(np.int64) * vis.n_sat + vis.sat_idx[idx]
+        steps = np.ones(idx.size, np.int64)
+        if next_keys.size and idx.size:
+            pos = np.minimum(np.searchsorted(next_keys, keys), next_keys.size - 1)
+            found = next_keys[pos] == keys
+            steps[found] += next_steps[pos[found]]
+        steps_out[idx] = steps
+        next_keys, next_steps = keys, steps
+    return np.minimum(steps_out * step_s, horizon_s)
 
 
 def _lookup(

@@ -20,7 +20,7 @@ candidates, so the cost grows with sites × satellites *in range*, not
 sites × all satellites.  The loop over time steps is the accepted pattern:
 each iteration is vectorised over all sites and satellites, and it bounds the
 temporary candidate arrays to one step.  (Measured on 2,500 sites against
-~10,400 Starlink satellites: see :func:`visible` and the access benchmark.)
+~10,400 Starlink satellites: about 31 ms a step against 2.8 s dense.)
 
 :func:`visible_dense` computes every pair by brute force — the reference for
 tests and the baseline for benchmarks.
@@ -196,9 +196,10 @@ def visible(
     vertical); ``site_min_elevation_deg`` ``(site,)``, NaN (or ``None``) for
     "use the shell's".  A pair is visible when ``el_deg >= mask``.
 
-    One vectorised iteration per step (see the module docstring).  On 2 cores,
-    2,500 sites × 10,395 Starlink satellites take about 15 ms a step, against
-    about 2 s for :func:`visible_dense`.
+    One vectorised iteration per step (see the module docstring).  Measured on
+    one shared 2-core machine: 2,500 sites × 10,395 Starlink satellites (real
+    TLEs, ~127,000 visible pairs a step) take about 31 ms a step, against about
+    2.8 s for :func:`visible_dense` (≈ 90×).
     """
     sats, sat_mask, sites, site_mask, basis = _check_inputs(
         sat_ecef_km, sat_min_elevation_deg, site_ecef_km, site_lat_deg, site_lon_deg,
