@@ -98,6 +98,8 @@ def culling_range_km(
     lowered by :data:`MAX_VERTICAL_DEFLECTION_DEG` (elevation is measured from
     the ellipsoid normal, the formula from the geocentric radial), plus 1 m.
     """
+    if not np.isfinite(min_elevation_deg):
+        raise ValueError(f"min_elevation_deg must be finite, got {min_elevation_deg!r}")
     site_r = np.linalg.norm(np.asarray(site_ecef_km, dtype=np.float64).reshape(-1, 3), axis=-1)
     sat_r = np.linalg.norm(np.asarray(sat_ecef_km, dtype=np.float64).reshape(-1, 3), axis=-1)
     site_r, sat_r = site_r[np.isfinite(site_r)], sat_r[np.isfinite(sat_r)]
@@ -105,7 +107,5 @@ def culling_range_km(
         return 0.0
     eps_deg = max(float(min_elevation_deg) - MAX_VERTICAL_DEFLECTION_DEG, -90.0)
     r_site, r_sat = float(site_r.min()), float(sat_r.max())
-    if not np.isfinite(eps_deg):
-        raise ValueError(f"min_elevation_deg must be finite, got {min_elevation_deg!r}")
     rho = float(_slant_range_km(r_site, r_sat, np.deg2rad(eps_deg)))
     return min(rho, r_sat + float(site_r.max())) + 1e-3
