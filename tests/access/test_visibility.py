@@ -77,7 +77,7 @@ def test_sparse_equals_dense_on_real_starlink(starlink_tles):
     )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     seed=st.integers(0, 2**32 - 1),
     n_site=st.integers(0, 40),
