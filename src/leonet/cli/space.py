@@ -79,17 +79,17 @@ def info_command(
             f"{age(newest):.2f}–{age(oldest):.2f} days; {int(c.stale.sum()):,} flagged stale"
         )
     table = Table(title="Shells")
-    for column in ("shell", "Walker i: t/p/f", "altitude km", "inclination °", "planes",
-                   "sats/plane", "satellites", "min elev °"):
-        table.add_column(column, justify="right")
+    for column in ("shell", "alt km", "incl °", "planes", "per plane", "phasing", "sats",
+                   "mask °"):
+        table.add_column(column, justify="right", no_wrap=True)
     for s in c.shells:
-        table.add_row(s.name, s.notation, f"{s.altitude_km:.0f}", f"{s.inclination_deg:.2f}",
-                      str(s.planes), str(s.sats_per_plane), f"{s.satellites:,}",
+        table.add_row(s.name, f"{s.altitude_km:.0f}", f"{s.inclination_deg:.2f}",
+                      str(s.planes), str(s.sats_per_plane),
+                      str(s.phasing) if s.phasing >= 0 else "–", f"{s.satellites:,}",
                       f"{s.min_elevation_deg:g}")
     unassigned = int(np.sum(c.shell < 0))
     if unassigned:
-        table.add_row("unassigned", "", "", "", "", "", f"{unassigned:,}", "",
-                      style="dim")
+        table.add_row("unassigned", "", "", "", "", "", f"{unassigned:,}", "", style="dim")
     console.print(table)
 
 

@@ -6,6 +6,7 @@
   :func:`fibre_delay_ms` — the bundled Starlink ground network and its backhaul.
 - :func:`country`, :func:`named_region`, :func:`region_from_geojson` — :class:`Region` polygons.
 - :func:`tile_region` — H3 :class:`Cells` covering a region.
+- :func:`load_places`, :func:`find_place` — bundled Ukrainian places; name → coordinates.
 - :class:`Track` — a moving terminal's waypoints, interpolated per time step.
 """
 
@@ -23,6 +24,7 @@ from leonet.ground.gateways import (
     load_pops,
 )
 from leonet.ground.greatcircle import great_circle_km, interpolate_great_circle
+from leonet.ground.places import find_place, load_places
 from leonet.ground.regions import (
     NAMED_REGIONS,
     Region,
@@ -54,9 +56,11 @@ __all__ = [
     "country",
     "country_names",
     "fibre_delay_ms",
+    "find_place",
     "great_circle_km",
     "interpolate_great_circle",
     "load_gateways",
+    "load_places",
     "load_pops",
     "named_region",
     "region_from_geojson",

@@ -1,0 +1,71 @@
+"""Named places: the bundled Ukrainian cities and front-line towns, and name look-up.
+
+``find_place("Kyiv")`` resolves a place, gateway or PoP name, or ``"LAT,LON"``,
+to ``(name, lat_deg, lon_deg)``; an unknown name gets the closest matches.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+from functools import lru_cache
+from importlib.resources import files
+
+from leonet.ground.sites import Sites
+
+__all__ = ["find_place", "load_places"]
+
+
+@lru_cache(maxsize=1)
+def _rows() -> tuple[tuple[str, float, float, str], ...]:
+    text = (files("leonet") / "data" / "ground" / "ukraine_places.csv").read_text(encoding="utf-8")
+    return tuple(
+        (r["name"], float(r["lat_deg"]), float(r["lon_deg"]), r["category"])
+        for r in csv.DictReader(io.StringIO(text))
+    )
+
+
+def load_places(category: str | None = None) -> Sites:
+    """The bundled places as terminal :class:`Sites` (``category``: 'city', 'front-line' or all)."""
+    rows = [r for r in _rows() if category is None or r[3] == category]
+    if not rows:
+        valid = sorted({r[3] for r in _rows()})
+        raise ValueError(f"no places of category {category!r}; valid categories: {valid}")
+    return Sites(
+        [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], 0.0, "terminal"
+    )
+
+
+def find_place(text: str) -> tuple[str, float, float]:
+    """``(name, lat_deg, lon_deg)`` for a bundled place, gateway or PoP name, or ``"LAT,LON"``."""
+    spec = text.strip()
+    parts = spec.split(",")
+    if len(parts) == 2:
+        try:
+            lat, lon = float(parts[0]), float(parts[1])
+        except ValueError:
+            pass
+        else:
+            if not (-90 <= lat <= 90 and -180 <= lon <= 360):
+                raise ValueError(f"{spec!r}: latitude must be in [-90, 90] and longitude in "
+                                 "[-180, 180]; write LAT,LON in degrees, e.g. 50.45,30.52")
+            return spec, lat, lon if lon < 180 else lon - 360
+    from leonet.ground.gateways import load_gateways, load_pops
+
+    table: dict[str, tuple[str, float, float]] = {}
+    for name, lat, lon, _ in _rows():
+        table[name.lower()] = (name, lat, lon)
+    for sites in (load_gateways(), load_pops()):
+        for k, name in enumerate(sites.names):
+            table.setdefault(str(name).lower(), (str(name), float(sites.lat_deg[k]),
+                                                 float(sites.lon_deg[k])))
+    hit = table.get(spec.lower())
+    if hit is not None:
+        return hit
+    close = difflib.get_close_matches(spec.lower(), list(table), n=4, cutoff=0.6)
+    hint = f" Closest: {', '.join(table[c][0] for c in close)}." if close else ""
+    raise ValueError(
+        f"unknown place {spec!r}.{hint} Give a bundled place (e.g. Kyiv, Kharkiv), a gateway "
+        "or PoP name, or coordinates as LAT,LON."
+    )
