@@ -333,25 +333,36 @@ def visible_links(
     if n_site == 0 or sats.shape[0] == 0:
         e = np.zeros(0, np.int64)
         return e, e, np.zeros(0), np.zeros(0)
-    rel = sats[None, :, :] - site[:, None, :]
-    range_km = np.sqrt(np.einsum("ijk,ijk->ij", rel, rel))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sin_el = np.einsum("ijk,ik->ij", rel, up) / range_km
-    mask_sin = np.sin(np.deg2rad(np.broadcast_to(np.asarray(min_elevation_deg, np.float64),
-                                                 (n_site,))))
-    visible = sin_el >= mask_sin[:, None]  # NaN compares False
+    # Dense screen by Earth-central angle, one (site, sat) matrix product: a satellite of
+    # radius ≤ r_max seen at elevation ≥ e from radius R lies within λ = acos(R cos e / r_max) - e
+    # of the site's zenith; 0.5° of margin covers geodetic vs geocentric vertical (≤ 0.2°).
+    # Exact elevations are then computed for the pairs that pass only.
+    mask_deg = np.broadcast_to(np.asarray(min_elevation_deg, np.float64), (n_site,))
+    mask_sin = np.sin(np.deg2rad(mask_deg))
+    site_r = np.linalg.norm(site, axis=1)
+    sat_r = np.linalg.norm(sats, axis=1)
+    r_max = float(np.nanmax(sat_r)) if np.isfinite(sat_r).any() else 1.0
+    e = np.deg2rad(mask_deg)
+    lam = np.arccos(np.clip(site_r * np.cos(e) / max(r_max, 1.0), -1.0, 1.0)) - e
+    cos_lam = np.cos(np.minimum(lam + np.deg2rad(0.5), np.pi))
+    with np.errstate(invalid="ignore"):
+        visible = (site / site_r[:, None]) @ sats.T >= cos_lam[:, None] * sat_r[None, :]
     s_idx, v_idx = np.nonzero(visible)
-    sin_v = sin_el[s_idx, v_idx]
+    rel = sats[v_idx] - site[s_idx]
+    range_v = np.sqrt(np.einsum("ij,ij->i", rel, rel))
+    sin_v = np.einsum("ij,ij->i", rel, up[s_idx]) / range_v
+    exact = sin_v >= mask_sin[s_idx]
+    s_idx, v_idx, range_v, sin_v = s_idx[exact], v_idx[exact], range_v[exact], sin_v[exact]
     order = np.lexsort((-sin_v, s_idx))
-    s_idx, v_idx, sin_v = s_idx[order], v_idx[order], sin_v[order]
+    s_idx, v_idx, sin_v, range_v = s_idx[order], v_idx[order], sin_v[order], range_v[order]
     if max_links is not None:
         limit = np.broadcast_to(np.asarray(max_links, dtype=np.int64), (n_site,))
         starts = np.searchsorted(s_idx, np.arange(n_site))
         rank = np.arange(s_idx.shape[0]) - starts[s_idx]
         keep = rank < limit[s_idx]
-        s_idx, v_idx, sin_v = s_idx[keep], v_idx[keep], sin_v[keep]
+        s_idx, v_idx, sin_v, range_v = s_idx[keep], v_idx[keep], sin_v[keep], range_v[keep]
     elevation = np.rad2deg(np.arcsin(np.clip(sin_v, -1.0, 1.0)))
-    return s_idx.astype(np.int64), v_idx.astype(np.int64), range_km[s_idx, v_idx], elevation
+    return s_idx.astype(np.int64), v_idx.astype(np.int64), range_v, elevation
 
 
 @dataclass(frozen=True)
@@ -486,14 +497,29 @@ def build_graph(
     e_src, e_dst = np.concatenate(src), np.concatenate(dst)
     e_delay, e_kind = np.concatenate(delay), np.concatenate(kind)
     weight = np.maximum(e_delay + processing_delay_ms, _MIN_EDGE_MS)
-    # Keep the lightest of duplicate edges (coo → csr would add them up).
-    key = e_src * np.int64(layout.n_nodes) + e_dst
-    order = np.lexsort((weight, key))
+    # Sort edges by (src, dst) and keep the lightest of duplicates (coo → csr would add them);
+    # the sorted keys give the CSR arrays directly.
+    n_nodes = layout.n_nodes
+    key = e_src * np.int64(n_nodes) + e_dst
+    order = np.argsort(key, kind="stable")
+    key_sorted = key[order]
     first = np.ones(order.shape[0], dtype=bool)
-    first[1:] = key[order][1:] != key[order][:-1]
-    keep = order[first]
-    csr = csr_matrix((weight[keep], (e_src[keep], e_dst[keep])),
-                     shape=(layout.n_nodes, layout.n_nodes))
+    first[1:] = key_sorted[1:] != key_sorted[:-1]
+    group_starts = np.flatnonzero(first)
+    if group_starts.shape[0] == order.shape[0]:
+        keep = order
+    else:  # the lightest edge of each duplicate group
+        w_sorted = weight[order]
+        lightest = np.minimum.reduceat(w_sorted, group_starts)
+        is_min = w_sorted == np.repeat(lightest, np.diff(np.append(group_starts, order.shape[0])))
+        group_id = np.cumsum(first) - 1
+        pick = np.full(group_starts.shape[0], -1, dtype=np.int64)
+        pick[group_id[is_min][::-1]] = np.flatnonzero(is_min)[::-1]
+        keep = order[pick]
+    rows = e_src[keep]
+    indptr = np.searchsorted(rows, np.arange(n_nodes + 1)).astype(np.int32)
+    csr = csr_matrix((weight[keep], e_dst[keep].astype(np.int32), indptr),
+                     shape=(n_nodes, n_nodes))
     return NetworkGraph(
         layout=layout,
         mode=mode,
