@@ -110,6 +110,36 @@ def test_any_order_and_any_epochs_give_the_same_states(shell_550) -> None:  # ty
     np.testing.assert_allclose(v2, v[:, order], atol=1e-9)  # km/s
 
 
+@pytest.mark.parametrize("path", ["scattered groups", "per-satellite"])
+def test_general_paths_equal_the_fast_one(path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Interleaved shells (groups split into runs) and many-rate sets give the same states."""
+    from leonet.space import analytic
+
+    c = walker_constellation(
+        [WalkerShell("a", 550, 53, 6, 5, 1), WalkerShell("b", 1200, 87.9, 4, 3, 1, 180.0),
+         WalkerShell("c", 560, 97.6, 3, 4, 2)], EPOCH)
+    eop = load_eop()
+    utc_ns = TimeGrid(EPOCH, 45.0, 40).utc_ns
+    r, v = circular_j2_ecef(c.elements, utc_ns, eop)
+    order = np.random.default_rng(3).permutation(c.size)
+    if path == "per-satellite":
+        monkeypatch.setattr(analytic, "_MAX_GROUPS", 1)
+    r2, v2 = circular_j2_ecef(c.elements.take(order), utc_ns, eop)
+    assert v is not None and v2 is not None
+    np.testing.assert_allclose(r2, r[:, order], atol=1e-9)
+    np.testing.assert_allclose(v2, v[:, order], atol=1e-12)
+
+
+def test_grids_longer_than_a_day_match_day_by_day(shell_550) -> None:  # type: ignore[no-untyped-def]
+    """Polar motion is held per day of the grid; splitting the grid changes nothing visible."""
+    eop = load_eop()
+    utc_ns = TimeGrid(EPOCH, 3_600.0, 60).utc_ns  # 2.5 days
+    whole, _ = circular_j2_ecef(shell_550.elements, utc_ns, eop, velocities=False)
+    parts = [circular_j2_ecef(shell_550.elements, utc_ns[k:k + 7], eop, velocities=False)[0]
+             for k in range(0, 60, 7)]
+    assert np.abs(whole - np.concatenate(parts)).max() < 1e-3  # km; measured well below
+
+
 def test_polar_motion_is_metres_and_velocities_optional(shell_550) -> None:  # type: ignore[no-untyped-def]
     eop = load_eop()
     utc_ns = TimeGrid(EPOCH, 60.0, 5).utc_ns

@@ -15,15 +15,20 @@ and then by **polar motion** (both from :mod:`leonet.eop`), as
 :func:`leonet.frames.teme_to_ecef` does for SGP4; velocities are Earth-fixed
 (the ``-ω × r`` transport term included).
 
-Speed comes from structure.  Satellites that follow one another with the same
-radius, inclination, node and rates form a *plane*; consecutive planes of equal
-size form a *block* (a Walker shell is one block).  For a plane, position is
-``r(t, k) = cos u0_k · A(t) + sin u0_k · B(t)`` with ``A``, ``B`` 3-vectors
-that hold every transcendental (node, GMST, ``u̇ t``, polar motion) and are
-computed per (time, plane) only; the (time, sat) work is two multiplies and an
-add per component, written in place into the preallocated output.  Any
-element set works (each satellite its own plane in the worst case), only
-slower.
+Speed comes from structure.  Satellites sharing the same secular rates (a
+shell: same mean motion and inclination) form a *rate group*.  Writing the
+Earth-fixed state as ``W · Rz(D(t)) · (c_k cos φ(t) + d_k sin φ(t))`` — ``D``
+the group's node drift minus GMST, ``φ = u̇ t``, ``c_k``/``d_k`` constant
+per-satellite 3-vectors from its radius, inclination, node and ``u0``, ``W``
+polar motion — every component is a fixed linear combination of six products
+``(cos D, sin D, 1) × (cos φ, sin φ)``.  So a group's whole ``(time, sat, 3)``
+block is one matrix product ``(time, 6) @ (6, 3·sat)`` written by BLAS
+straight into the preallocated output: transcendentals are evaluated per
+(time, group) only, and the (time, sat) work is six multiply-adds per
+component.  Polar motion changes by a few milliarcseconds a day, so ``W`` is
+taken once per day of the grid, at its middle (≤ 0.2 m at LEO radius).  Any
+element set works: satellites are regrouped when a group is not contiguous,
+and sets with many distinct rates (real catalogues) take a per-satellite path.
 """
 
 from __future__ import annotations
@@ -106,89 +111,87 @@ def secular_rates(elements: ElementSet) -> SecularRates:
     )
 
 
-def _runs(key: F64) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-    """Starts and lengths of runs of equal consecutive rows of ``key`` ``(sat, k)``."""
-    change = np.ones(key.shape[0], dtype=bool)
-    change[1:] = np.any(key[1:] != key[:-1], axis=1)
-    starts = np.flatnonzero(change)
-    lengths = np.diff(np.append(starts, key.shape[0]))
-    return starts, lengths
+#: Above this many rate groups, use the per-satellite path instead of one GEMM per group.
+_MAX_GROUPS = 256
+#: Longest stretch of the grid that shares one polar-motion matrix, seconds.
+_POLAR_SPAN_S = 86_400.0
+#: Values per (time × sat × 6) tile on the per-satellite path (bounded scratch memory).
+_TILE_VALUES = 1 << 21
 
 
-def _plane_columns(
-    radius_km: F64,
-    cos_i: F64,
-    sin_i: F64,
-    cos_node: F64,
-    sin_node: F64,
-    cos_phase: F64,
-    sin_phase: F64,
-    u_dot_rad_s: F64,
-    node_pef_dot_rad_s: F64,
-    polar: F64 | None,
-    velocities: bool,
+def _polar_matrix(xp_rad: float, yp_rad: float) -> F64:
+    """W^T, the transpose of Vallado's ``polarm(xp, yp, '80')``: PEF → ITRF, ``(3, 3)``."""
+    cx, sx, cy, sy = np.cos(xp_rad), np.sin(xp_rad), np.cos(yp_rad), np.sin(yp_rad)
+    return np.array([[cx, sx * sy, sx * cy], [0.0, cy, -sy], [-sx, cx * sy, cx * cy]])
+
+
+def _coefficients(
+    radius_km: F64, inclination_rad: F64, node0_rad: F64, u0_rad: F64,
+    u_dot_rad_s: F64, drift_dot_rad_s: F64, velocities: bool,
 ) -> tuple[F64, F64 | None]:
-    """Per (time, plane) columns ``(time, plane, 2, 3)``: state = cos u0·[0] + sin u0·[1].
+    """Per-satellite ``(sat, 3, 6)`` maps from the six basis products to PEF position/velocity.
 
-    ``cos_node``/``sin_node`` of the Earth-fixed node and ``cos_phase``/
-    ``sin_phase`` of ``u̇ t`` are ``(time, plane)``; the rest ``(plane,)``;
-    ``polar`` ``(time, 3, 3)`` rotates PEF → ITRF (or ``None``).  With node
-    direction ``P`` and ``Q = ẑ_orbit × P``: column 0 is ``a (P cos φ + Q sin φ)``
-    and column 1 ``a (Q cos φ - P sin φ)``; velocities are their time derivatives.
+    Basis (per time and rate group): ``cD cφ, cD sφ, sD cφ, sD sφ, cφ, sφ``
+    with ``D`` the Earth-fixed node drift and ``φ = u̇ t``.  Position is
+    ``Rz(D) (c cφ + d sφ)`` with ``c = Rz(Ω0) Rx(i) a (cos u0, sin u0, 0)``
+    and ``d`` the same for ``u0 + 90°``.
     """
-    co, so, cf, sf = cos_node, sin_node, cos_phase, sin_phase
-    a, ci, si = radius_km, cos_i, sin_i
-    pos = np.empty((*co.shape, 2, 3))
-    aci = a * ci
-    pos[..., 0, 0] = a * (co * cf) - aci * (so * sf)
-    pos[..., 0, 1] = a * (so * cf) + aci * (co * sf)
-    pos[..., 0, 2] = (a * si) * sf
-    pos[..., 1, 0] = -aci * (so * cf) - a * (co * sf)
-    pos[..., 1, 1] = aci * (co * cf) - a * (so * sf)
-    pos[..., 1, 2] = (a * si) * cf
-    vel = None
-    if velocities:
-        w, ud = node_pef_dot_rad_s, u_dot_rad_s
-        alpha, beta, gamma = a * (w + ud * ci), a * (w * ci + ud), a * ud * si
-        vel = np.empty_like(pos)
-        vel[..., 0, 0] = -alpha * (so * cf) - beta * (co * sf)
-        vel[..., 0, 1] = alpha * (co * cf) - beta * (so * sf)
-        vel[..., 0, 2] = gamma * cf
-        vel[..., 1, 0] = -beta * (co * cf) + alpha * (so * sf)
-        vel[..., 1, 1] = -beta * (so * cf) - alpha * (co * sf)
-        vel[..., 1, 2] = -gamma * sf
-    if polar is not None:
-        rotate = np.swapaxes(polar, -1, -2)
-        shape = pos.shape
-        pos = np.matmul(pos.reshape(shape[0], -1, 3), rotate).reshape(shape)
-        if vel is not None:
-            vel = np.matmul(vel.reshape(shape[0], -1, 3), rotate).reshape(shape)
-    return pos, vel
+    a = radius_km
+    ci, si = np.cos(inclination_rad), np.sin(inclination_rad)
+    co, so = np.cos(node0_rad), np.sin(node0_rad)
+    cu, su = np.cos(u0_rad), np.sin(u0_rad)
+    c = a[:, None] * np.stack((co * cu - so * ci * su, so * cu + co * ci * su, si * su), axis=1)
+    d = a[:, None] * np.stack((-co * su - so * ci * cu, -so * su + co * ci * cu, si * cu), axis=1)
+
+    def rotate(c: F64, d: F64) -> F64:  # maps of Rz(D) (c cφ + d sφ)
+        z = np.zeros_like(c[:, 0])
+        cx, cy, cz, dx, dy, dz = c[:, 0], c[:, 1], c[:, 2], d[:, 0], d[:, 1], d[:, 2]
+        return np.stack(
+            (
+                np.stack((cx, dx, -cy, -dy, z, z), axis=1),
+                np.stack((cy, dy, cx, dx, z, z), axis=1),
+                np.stack((z, z, z, z, cz, dz), axis=1),
+            ),
+            axis=1,
+        )
+
+    position = rotate(c, d)
+    if not velocities:
+        return position, None
+    # d/dt: Rz(D) u̇ (d cφ - c sφ) + Ḋ Rz'(D) (c cφ + d sφ); Rz'(D) w = Rz(D) (ẑ × w).
+    u_dot = u_dot_rad_s[:, None]
+    spin = drift_dot_rad_s[:, None]
+    c_dot = u_dot * d + spin * np.stack((-c[:, 1], c[:, 0], np.zeros_like(c[:, 0])), axis=1)
+    d_dot = -u_dot * c + spin * np.stack((-d[:, 1], d[:, 0], np.zeros_like(d[:, 0])), axis=1)
+    return position, rotate(c_dot, d_dot)
 
 
-def _fill(out: F64, columns: F64, cos_u0: F64, sin_u0: F64,
-          blocks: list[tuple[int, int, int, int]]) -> None:
-    """``out[t, k] = cos_u0[k] columns[t, plane(k), 0] + sin_u0[k] columns[t, plane(k), 1]``.
+def _basis(t_s: F64, theta_rad: F64, u_dot_rad_s: F64, node_dot_rad_s: F64) -> F64:
+    """The six basis products ``(time, group, 6)`` for times ``(time,)`` and rates ``(group,)``."""
+    phase = t_s[:, None] * u_dot_rad_s
+    drift = t_s[:, None] * node_dot_rad_s - theta_rad[:, None]
+    cf, sf, cd, sd = np.cos(phase), np.sin(phase), np.cos(drift), np.sin(drift)
+    return np.stack((cd * cf, cd * sf, sd * cf, sd * sf, cf, sf), axis=-1)
 
-    ``out`` ``(time, sat, 3)``, ``columns`` ``(time, plane, 2, 3)``.  Per block
-    of ``planes`` planes of ``per_plane`` satellites this is one batched
-    matrix product ``(plane, time, 6) @ (plane, 6, 3·per_plane)`` written
-    straight into ``out`` (BLAS), where the right-hand matrix spreads each
-    satellite's ``(cos u0, sin u0)`` over its three components.
+
+def _apply(out: F64, basis: F64, maps: F64, group: NDArray[np.intp],
+           runs: list[tuple[int, int, int]] | None) -> None:
+    """``out[t, k, i] = Σ_m basis[t, group[k], m] · maps[k, i, m]`` for one time block.
+
+    ``out`` ``(time, sat, 3)``; with ``runs`` (first, stop, group) it is one
+    GEMM per run, else a per-satellite product in bounded tiles.
     """
-    n_time = out.shape[0]
-    for first_sat, first_plane, planes, per_plane in blocks:
-        stop = first_sat + planes * per_plane
-        weights = np.stack(
-            (cos_u0[first_sat:stop], sin_u0[first_sat:stop]), axis=0
-        ).reshape(2, planes, per_plane).transpose(1, 0, 2)  # (plane, 2, slot)
-        spread = np.zeros((planes, 2, 3, per_plane, 3))
-        for c in range(3):
-            spread[:, :, c, :, c] = weights
-        block = columns[:, first_plane:first_plane + planes].reshape(n_time, planes, 6)
-        left = np.ascontiguousarray(block.transpose(1, 0, 2))
-        view = out[:, first_sat:stop].reshape(n_time, planes, 3 * per_plane).transpose(1, 0, 2)
-        np.matmul(left, spread.reshape(planes, 6, 3 * per_plane), out=view)
+    n_time, n_sat = out.shape[0], out.shape[1]
+    if runs is not None:
+        right = np.ascontiguousarray(maps.transpose(2, 0, 1))  # (6, sat, 3)
+        for first, stop, g in runs:
+            np.matmul(basis[:, g], right[:, first:stop].reshape(6, -1),
+                      out=out[:, first:stop].reshape(n_time, -1))
+        return
+    step = max(1, _TILE_VALUES // (6 * n_sat))
+    for t0 in range(0, n_time, step):
+        t1 = min(t0 + step, n_time)
+        np.einsum("tkm,kim->tki", basis[t0:t1][:, group], maps, out=out[t0:t1])
 
 
 def circular_j2_ecef(
@@ -205,7 +208,7 @@ def circular_j2_ecef(
     nanoseconds.  Returns ITRF positions ``(time, sat, 3)`` in km and, if
     ``velocities``, Earth-fixed velocities ``(time, sat, 3)`` in km/s (else
     ``None``).  UT1-UTC and, unless ``polar_motion=False``, polar motion come
-    from ``eop``.
+    from ``eop`` (polar motion held for up to a day at a time: ≤ 0.2 m).
     """
     utc_ns = np.asarray(utc_ns, dtype=np.int64).reshape(-1)
     n_time, n_sat = utc_ns.shape[0], len(elements)
@@ -223,54 +226,53 @@ def circular_j2_ecef(
         - rates.arg_latitude_rate_rad_s * epoch_s, 2.0 * np.pi,
     )
     node0 = np.mod(elements.raan_rad - rates.node_rate_rad_s * epoch_s, 2.0 * np.pi)
-    inclination = np.asarray(elements.inclination_rad, dtype=np.float64)
-
-    key = np.stack(
-        (rates.radius_km, inclination, node0, rates.arg_latitude_rate_rad_s, rates.node_rate_rad_s),
-        axis=1,
+    drift_dot = rates.node_rate_rad_s - EARTH_ROTATION_RAD_S
+    pef_position, pef_velocity = _coefficients(
+        rates.radius_km, np.asarray(elements.inclination_rad, dtype=np.float64), node0, u0,
+        rates.arg_latitude_rate_rad_s, drift_dot, velocities,
     )
-    starts, lengths = _runs(key)
-    blocks: list[tuple[int, int, int, int]] = []
-    plane_starts, plane_lengths = _runs(lengths[:, None].astype(np.float64))
-    for first, count in zip(plane_starts.tolist(), plane_lengths.tolist(), strict=True):
-        blocks.append((int(starts[first]), first, count, int(lengths[first])))
+
+    # Rate groups, and whether each is one contiguous run of satellites.
+    groups, group = np.unique(
+        np.stack((rates.arg_latitude_rate_rad_s, rates.node_rate_rad_s), axis=1),
+        axis=0, return_inverse=True,
+    )
+    group = group.reshape(-1)
+    runs: list[tuple[int, int, int]] | None = None
+    order: NDArray[np.intp] | None = None
+    if groups.shape[0] <= _MAX_GROUPS:
+        if np.count_nonzero(group[1:] != group[:-1]) >= groups.shape[0]:
+            # A group is split into several runs: compute in group order, then scatter back.
+            order = np.argsort(group, kind="stable")
+            group = group[order]
+            pef_position = pef_position[order]
+            pef_velocity = None if pef_velocity is None else pef_velocity[order]
+        starts = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
+        stops = np.append(starts[1:], n_sat)
+        runs = [(int(a), int(b), int(group[a])) for a, b in zip(starts, stops, strict=True)]
 
     jd, fr = utc_ns_to_jd_fr(utc_ns)
     t_s = ((jd - jd0) + (fr - fr0)) * 86_400.0
     dut1_s, xp, yp = eop.at(utc_ns)
     theta = gmst82_rad(jd, fr + dut1_s / 86_400.0)
-    polar = None
-    if polar_motion:
-        cx, sx, cy, sy = np.cos(xp), np.sin(xp), np.cos(yp), np.sin(yp)
-        zero = np.zeros_like(cx)
-        # W^T, the transpose of Vallado's polarm(xp, yp, '80'): PEF → ITRF, (time, 3, 3).
-        polar = np.stack(
-            (
-                np.stack((cx, sx * sy, sx * cy), axis=-1),
-                np.stack((zero, cy, -sy), axis=-1),
-                np.stack((-sx, cx * sy, cx * cy), axis=-1),
-            ),
-            axis=-2,
-        )
 
-    # Transcendentals per (time, rate group) only; planes differ by their node angle.
-    node_rate = rates.node_rate_rad_s[starts]
-    u_rate = rates.arg_latitude_rate_rad_s[starts]
-    groups, group = np.unique(np.stack((u_rate, node_rate), axis=1), axis=0, return_inverse=True)
-    group = group.reshape(-1)
-    phase = t_s[:, None] * groups[:, 0]  # (time, group)
-    drift = t_s[:, None] * groups[:, 1] - theta[:, None]  # node motion minus Earth rotation
-    cos_drift, sin_drift = np.cos(drift)[:, group], np.sin(drift)[:, group]
-    cos_node0, sin_node0 = np.cos(node0[starts]), np.sin(node0[starts])
-    pos_cols, vel_cols = _plane_columns(
-        rates.radius_km[starts], np.cos(inclination[starts]), np.sin(inclination[starts]),
-        cos_drift * cos_node0 - sin_drift * sin_node0,
-        sin_drift * cos_node0 + cos_drift * sin_node0,
-        np.cos(phase)[:, group], np.sin(phase)[:, group],
-        u_rate, node_rate - EARTH_ROTATION_RAD_S, polar, velocities,
-    )
-    cos_u0, sin_u0 = np.cos(u0), np.sin(u0)
-    _fill(r_out, pos_cols, cos_u0, sin_u0, blocks)
-    if v_out is not None and vel_cols is not None:
-        _fill(v_out, vel_cols, cos_u0, sin_u0, blocks)
+    r_work = r_out if order is None else np.empty_like(r_out)
+    v_work = v_out if order is None or v_out is None else np.empty_like(v_out)
+    first = 0
+    while first < n_time:  # one polar-motion matrix per day of the grid
+        stop = int(np.searchsorted(t_s, t_s[first] + _POLAR_SPAN_S, side="left"))
+        stop = max(stop, first + 1)
+        basis = _basis(t_s[first:stop], theta[first:stop], groups[:, 0], groups[:, 1])
+        polar = np.eye(3)
+        if polar_motion:
+            mid = (first + stop - 1) // 2
+            polar = _polar_matrix(float(xp[mid]), float(yp[mid]))
+        _apply(r_work[first:stop], basis, polar @ pef_position, group, runs)
+        if v_work is not None and pef_velocity is not None:
+            _apply(v_work[first:stop], basis, polar @ pef_velocity, group, runs)
+        first = stop
+    if order is not None:
+        r_out[:, order] = r_work
+        if v_out is not None and v_work is not None:
+            v_out[:, order] = v_work
     return r_out, v_out
