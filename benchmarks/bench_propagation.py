@@ -25,13 +25,12 @@ import time
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from leonet.frames import teme_to_ecef  # noqa: E402
-from leonet.space.catalogue import bundled_catalogue  # noqa: E402
-from leonet.space.presets import load_preset  # noqa: E402
-from leonet.space.propagate import propagate_chunks, sgp4_satrec_array  # noqa: E402
-from leonet.timegrid import TimeGrid  # noqa: E402
+from leonet.space.catalogue import bundled_catalogue
+from leonet.space.presets import load_preset
+from leonet.space.propagate import propagate_chunks, sgp4_satrec_array
+from leonet.timegrid import TimeGrid
 
 START = "2026-05-30T00:00:00Z"
 
@@ -69,10 +68,14 @@ def sgp4_rates(steps: int) -> None:
     t_state = _best(leonet_states)
     print(f"SGP4, {catalogue.size:,} satellites × {steps:,} steps = {work:,.0f} sat-steps")
     print(f"  raw SatrecArray.sgp4 (TEME)        {work / t_raw:12,.0f} sat-steps/s")
-    print(f"  leonet positions (ECEF)            {work / t_pos:12,.0f} sat-steps/s  "
-          f"ratio to raw {t_pos / t_raw:.2f}× (target ≤ 1.5×)")
-    print(f"  leonet positions + velocities      {work / t_state:12,.0f} sat-steps/s  "
-          f"ratio to raw {t_state / t_raw:.2f}×")
+    print(
+        f"  leonet positions (ECEF)            {work / t_pos:12,.0f} sat-steps/s  "
+        f"ratio to raw {t_pos / t_raw:.2f}× (target ≤ 1.5×)"
+    )
+    print(
+        f"  leonet positions + velocities      {work / t_state:12,.0f} sat-steps/s  "
+        f"ratio to raw {t_state / t_raw:.2f}×"
+    )
 
     from astropy_iers_data import IERS_A_FILE
     from skyfield.api import EarthSatellite
@@ -83,7 +86,8 @@ def sgp4_rates(steps: int) -> None:
     with open(IERS_A_FILE, "rb") as handle:
         finals = iers.parse_x_y_dut1_from_finals_all(handle)
     tt, delta_t, leap_dates, leap_offsets = iers.build_timescale_arrays(
-        finals["utc_mjd"], finals["dut1"])
+        finals["utc_mjd"], finals["dut1"]
+    )
     ts = Timescale((tt, delta_t), leap_dates, leap_offsets)
     iers.install_polar_motion_table(ts, finals)
     t = ts.from_datetimes(grid.datetimes())
@@ -93,8 +97,10 @@ def sgp4_rates(steps: int) -> None:
     for name, l1, l2 in sample:
         EarthSatellite(l1, l2, name, ts).at(t).frame_xyz(itrs)
     t_sky = (time.perf_counter() - began) / (len(sample) * steps)
-    print(f"  skyfield EarthSatellite.at + ITRS  {1 / t_sky:12,.0f} sat-steps/s  "
-          f"(sample of {len(sample)} satellites); leonet is {t_sky * work / t_pos:,.0f}× faster")
+    print(
+        f"  skyfield EarthSatellite.at + ITRS  {1 / t_sky:12,.0f} sat-steps/s  "
+        f"(sample of {len(sample)} satellites); leonet is {t_sky * work / t_pos:,.0f}× faster"
+    )
 
 
 def catalogue_lines() -> list[tuple[str, str, str]]:
@@ -115,8 +121,10 @@ def analytic_rate(steps: int) -> None:
             pass
 
     elapsed = _best(run)
-    print(f"analytic J2, Starlink Gen1 {gen1.size:,} × {steps:,} steps: "
-          f"{work / elapsed:,.0f} sat-steps/s (target ≥ 50,000,000)")
+    print(
+        f"analytic J2, Starlink Gen1 {gen1.size:,} × {steps:,} steps: "
+        f"{work / elapsed:,.0f} sat-steps/s (target ≥ 50,000,000)"
+    )
 
 
 def stream_child(kind: str, hours: float) -> None:
@@ -136,16 +144,22 @@ def stream_child(kind: str, hours: float) -> None:
 def streamed_peak(kind: str, hours: float) -> None:
     out = subprocess.run(
         [sys.executable, __file__, "--child", kind, str(hours)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.split()
     peak_mib, seconds, sats = float(out[0]), float(out[1]), int(out[2])
     label = "SGP4 bundled catalogue" if kind == "sgp4" else "analytic Starlink Gen1"
-    print(f"streamed {hours:g} h at 1 s, {label} ({sats:,} sats): peak RSS {peak_mib:,.0f} MiB "
-          f"(target < 2,048 MiB), {seconds:.1f} s")
+    print(
+        f"streamed {hours:g} h at 1 s, {label} ({sats:,} sats): peak RSS {peak_mib:,.0f} MiB "
+        f"(target < 2,048 MiB), {seconds:.1f} s"
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--steps", type=int, default=3_600)
     parser.add_argument("--day-sgp4", action="store_true", help="stream 24 h of the full catalogue")
     parser.add_argument("--sgp4-hours", type=float, default=1.0)

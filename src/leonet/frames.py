@@ -33,7 +33,9 @@ def gmst82_rad(jd_ut1: ArrayLike, fr_ut1: ArrayLike) -> F64:
     days = (np.asarray(jd_ut1, dtype=np.float64) - 2_451_545.0) + np.asarray(fr_ut1)
     t = days / 36_525.0
     seconds = (
-        67_310.548_41 + (876_600.0 * 3600.0 + 8_640_184.812_866) * t + 0.093_104 * t**2
+        67_310.548_41
+        + (876_600.0 * 3600.0 + 8_640_184.812_866) * t
+        + 0.093_104 * t**2
         - 6.2e-6 * t**3
     )
     return np.mod(np.deg2rad(seconds / 240.0), 2.0 * np.pi)
@@ -62,17 +64,30 @@ def teme_to_ecef(
     c, s = np.cos(theta), np.sin(theta)
     zero, one = np.zeros_like(c), np.ones_like(c)
     # R3(θ): TEME → PEF, and its time derivative θ̇ dR3/dθ for the transport term.
-    spin = np.stack([np.stack([c, s, zero], -1), np.stack([-s, c, zero], -1),
-                     np.stack([zero, zero, zero], -1)], -2)
+    spin = np.stack(
+        [np.stack([c, s, zero], -1), np.stack([-s, c, zero], -1), np.stack([zero, zero, zero], -1)],
+        -2,
+    )
     spin_rate = EARTH_ROTATION_RAD_S * np.stack(
-        [np.stack([-s, c, zero], -1), np.stack([-c, -s, zero], -1),
-         np.stack([zero, zero, zero], -1)], -2)
+        [
+            np.stack([-s, c, zero], -1),
+            np.stack([-c, -s, zero], -1),
+            np.stack([zero, zero, zero], -1),
+        ],
+        -2,
+    )
     spin[..., 2, 2] = one
     if polar_motion:
         cx, sx, cy, sy = np.cos(xp), np.sin(xp), np.cos(yp), np.sin(yp)
         # W^T, the transpose of Vallado's polarm(xp, yp, '80'): PEF → ITRF.
-        wt = np.stack([np.stack([cx, sx * sy, sx * cy], -1), np.stack([zero, cy, -sy], -1),
-                       np.stack([-sx, cx * sy, cx * cy], -1)], -2)
+        wt = np.stack(
+            [
+                np.stack([cx, sx * sy, sx * cy], -1),
+                np.stack([zero, cy, -sy], -1),
+                np.stack([-sx, cx * sy, cx * cy], -1),
+            ],
+            -2,
+        )
         spin, spin_rate = wt @ spin, wt @ spin_rate
 
     r = np.asarray(r_teme_km, dtype=np.float64)
@@ -100,7 +115,9 @@ def geodetic_to_ecef(lat_deg: ArrayLike, lon_deg: ArrayLike, alt_km: ArrayLike =
     n = WGS84_A_KM / np.sqrt(1.0 - WGS84_E2 * sin_lat**2)
     xy = (n + h) * np.cos(lat)
     return np.stack(
-        np.broadcast_arrays(xy * np.cos(lon), xy * np.sin(lon), (n * (1.0 - WGS84_E2) + h) * sin_lat),
+        np.broadcast_arrays(
+            xy * np.cos(lon), xy * np.sin(lon), (n * (1.0 - WGS84_E2) + h) * sin_lat
+        ),
         axis=-1,
     )
 

@@ -137,7 +137,9 @@ class TimeGrid:
 
     def datetimes(self) -> list[datetime]:
         """Aware UTC datetimes (for display; not for hot paths)."""
-        return [self.start + timedelta(microseconds=i * self.step_ns / 1000) for i in range(self.count)]
+        return [
+            self.start + timedelta(microseconds=i * self.step_ns / 1000) for i in range(self.count)
+        ]
 
     def slice(self, first: int, stop: int) -> TimeGrid:
         """The sub-grid of steps ``first .. stop-1``."""
@@ -164,7 +166,7 @@ def parse_duration_s(value: str | float | int, field: str = "duration") -> float
     else:
         text = value.strip().lower()
         number = text.rstrip("abcdefghijklmnopqrstuvwxyz")
-        unit = text[len(number):].strip()
+        unit = text[len(number) :].strip()
         if unit not in _UNITS_S:
             raise ValueError(
                 f"{field}: unknown unit {unit!r} in {value!r}; use s, m, h or d (e.g. '90s', '1h')"
@@ -172,7 +174,9 @@ def parse_duration_s(value: str | float | int, field: str = "duration") -> float
         try:
             seconds = float(number) * _UNITS_S[unit]
         except ValueError:
-            raise ValueError(f"{field}: cannot read {value!r}; write e.g. 3600, '90s', '1h'") from None
+            raise ValueError(
+                f"{field}: cannot read {value!r}; write e.g. 3600, '90s', '1h'"
+            ) from None
     if not math.isfinite(seconds) or seconds <= 0:
         raise ValueError(f"{field}: must be a positive duration, got {value!r}")
     return seconds

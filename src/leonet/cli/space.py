@@ -20,8 +20,10 @@ constellation_app = typer.Typer(help="Inspect constellations: presets and TLE/OM
 
 ConstellationArg = Annotated[
     str,
-    typer.Argument(help="Preset name (see `leonet constellation list`), 'starlink' (bundled "
-                   "2026-05-30 catalogue), celestrak:GROUP, or a TLE/OMM file."),
+    typer.Argument(
+        help="Preset name (see `leonet constellation list`), 'starlink' (bundled "
+        "2026-05-30 catalogue), celestrak:GROUP, or a TLE/OMM file."
+    ),
 ]
 
 
@@ -79,14 +81,19 @@ def info_command(
             f"{age(newest):.2f}–{age(oldest):.2f} days; {int(c.stale.sum()):,} flagged stale"
         )
     table = Table(title="Shells")
-    for column in ("shell", "alt km", "incl °", "planes", "per plane", "phasing", "sats",
-                   "mask °"):
+    for column in ("shell", "alt km", "incl °", "planes", "per plane", "phasing", "sats", "mask °"):
         table.add_column(column, justify="right", no_wrap=True)
     for s in c.shells:
-        table.add_row(s.name, f"{s.altitude_km:.0f}", f"{s.inclination_deg:.2f}",
-                      str(s.planes), str(s.sats_per_plane),
-                      str(s.phasing) if s.phasing >= 0 else "–", f"{s.satellites:,}",
-                      f"{s.min_elevation_deg:g}")
+        table.add_row(
+            s.name,
+            f"{s.altitude_km:.0f}",
+            f"{s.inclination_deg:.2f}",
+            str(s.planes),
+            str(s.sats_per_plane),
+            str(s.phasing) if s.phasing >= 0 else "–",
+            f"{s.satellites:,}",
+            f"{s.min_elevation_deg:g}",
+        )
     unassigned = int(np.sum(c.shell < 0))
     if unassigned:
         table.add_row("unassigned", "", "", "", "", "", f"{unassigned:,}", "", style="dim")
@@ -96,8 +103,12 @@ def info_command(
 @friendly_errors
 def propagate_command(
     constellation: ConstellationArg,
-    start: Annotated[str | None, typer.Option(help="First instant, ISO 8601 UTC "
-                     "(default: newest element epoch, floored to the hour).")] = None,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            help="First instant, ISO 8601 UTC (default: newest element epoch, floored to the hour)."
+        ),
+    ] = None,
     duration: Annotated[str, typer.Option(help="Length: seconds or 90s / 10m / 1h / 1d.")] = "10m",
     step: Annotated[str, typer.Option(help="Step: seconds or 1s / 30s / 1m.")] = "1s",
     out: Annotated[Path | None, typer.Option(help="Write positions to this Parquet file.")] = None,
@@ -111,7 +122,8 @@ def propagate_command(
 
     c = load_constellation(constellation, epoch=start, lenient=lenient)
     grid = TimeGrid.spanning(
-        start or default_start(c), parse_duration_s(duration, "--duration"),
+        start or default_start(c),
+        parse_duration_s(duration, "--duration"),
         parse_duration_s(step, "--step"),
     )
     writer = None
@@ -145,8 +157,10 @@ def propagate_command(
     if bad.size:
         console.print(f"[yellow]{bad.size} satellites failed to propagate (rows are NaN):[/]")
         for k in bad[:20]:
-            console.print(f"  {c.sat_names[k]} (NORAD {c.norad_id[k]}): "
-                          f"{SGP4_ERRORS.get(int(failed[k]), 'error')}")
+            console.print(
+                f"  {c.sat_names[k]} (NORAD {c.norad_id[k]}): "
+                f"{SGP4_ERRORS.get(int(failed[k]), 'error')}"
+            )
         if bad.size > 20:
             console.print(f"  … and {bad.size - 20} more")
     if out is not None:
@@ -156,13 +170,19 @@ def propagate_command(
 def positions_schema():  # type: ignore[no-untyped-def]
     import pyarrow as pa
 
-    return pa.schema([
-        ("time", pa.timestamp("ns", tz="UTC")),
-        ("sat", pa.dictionary(pa.int32(), pa.string())),
-        ("norad_id", pa.int64()),
-        ("x_km", pa.float64()), ("y_km", pa.float64()), ("z_km", pa.float64()),
-        ("lat_deg", pa.float64()), ("lon_deg", pa.float64()), ("alt_km", pa.float64()),
-    ])
+    return pa.schema(
+        [
+            ("time", pa.timestamp("ns", tz="UTC")),
+            ("sat", pa.dictionary(pa.int32(), pa.string())),
+            ("norad_id", pa.int64()),
+            ("x_km", pa.float64()),
+            ("y_km", pa.float64()),
+            ("z_km", pa.float64()),
+            ("lat_deg", pa.float64()),
+            ("lon_deg", pa.float64()),
+            ("alt_km", pa.float64()),
+        ]
+    )
 
 
 def positions_table(c: Constellation, utc_ns: np.ndarray, r_ecef_km: np.ndarray):  # type: ignore[no-untyped-def]
@@ -178,10 +198,17 @@ def positions_table(c: Constellation, utc_ns: np.ndarray, r_ecef_km: np.ndarray)
         pa.array(np.tile(np.arange(n_s, dtype=np.int32), n_t)), pa.array(c.sat_names.astype(str))
     )
     norad = np.tile(c.norad_id, n_t)
-    return pa.table({
-        "time": pa.array(np.repeat(utc_ns, n_s), pa.timestamp("ns", tz="UTC")),
-        "sat": names,
-        "norad_id": pa.array(norad, mask=norad < 0),
-        "x_km": flat[:, 0], "y_km": flat[:, 1], "z_km": flat[:, 2],
-        "lat_deg": lat, "lon_deg": lon, "alt_km": alt,
-    }, schema=positions_schema())
+    return pa.table(
+        {
+            "time": pa.array(np.repeat(utc_ns, n_s), pa.timestamp("ns", tz="UTC")),
+            "sat": names,
+            "norad_id": pa.array(norad, mask=norad < 0),
+            "x_km": flat[:, 0],
+            "y_km": flat[:, 1],
+            "z_km": flat[:, 2],
+            "lat_deg": lat,
+            "lon_deg": lon,
+            "alt_km": alt,
+        },
+        schema=positions_schema(),
+    )

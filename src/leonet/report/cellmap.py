@@ -42,8 +42,8 @@ def _colour(value: float, low: float, high: float) -> str:
     pos = x * (len(_RAMP) - 1)
     i = min(int(pos), len(_RAMP) - 2)
     f = pos - i
-    a = [int(_RAMP[i][k:k + 2], 16) for k in (1, 3, 5)]
-    b = [int(_RAMP[i + 1][k:k + 2], 16) for k in (1, 3, 5)]
+    a = [int(_RAMP[i][k : k + 2], 16) for k in (1, 3, 5)]
+    b = [int(_RAMP[i + 1][k : k + 2], 16) for k in (1, 3, 5)]
     return "#" + "".join(f"{round(u + (v - u) * f):02x}" for u, v in zip(a, b, strict=True))
 
 
@@ -103,7 +103,9 @@ def render_cell_map(
             for ring_coords in [poly.exterior, *poly.interiors]:
                 arr = np.asarray(ring_coords.coords)
                 x, y = xy(arr[:, 1], arr[:, 0])
-                paths.append("M" + " L".join(f"{a:.1f},{b:.1f}" for a, b in zip(x, y, strict=True)) + "Z")
+                paths.append(
+                    "M" + " L".join(f"{a:.1f},{b:.1f}" for a, b in zip(x, y, strict=True)) + "Z"
+                )
         outline_svg = f'<path class="outline" d="{" ".join(paths)}"/>'
     layer_svg, legend_items = [], []
     for layer in layers:
@@ -116,11 +118,16 @@ def render_cell_map(
             if layer.shape == "square":
                 shape = f'<rect x="{a - 4:.1f}" y="{b - 4:.1f}" width="8" height="8"'
             elif layer.shape == "triangle":
-                shape = f'<polygon points="{a:.1f},{b - 5:.1f} {a - 5:.1f},{b + 4:.1f} {a + 5:.1f},{b + 4:.1f}"'
+                corners = f"{a:.1f},{b - 5:.1f} {a - 5:.1f},{b + 4:.1f} {a + 5:.1f},{b + 4:.1f}"
+                shape = f'<polygon points="{corners}"'
             else:
                 shape = f'<circle cx="{a:.1f}" cy="{b:.1f}" r="4"'
-            layer_svg.append(f'{shape} fill="{layer.color}" class="pt">{tip}</{shape.split()[0][1:]}>')
-        legend_items.append(f'<span><i style="background:{layer.color}"></i>{html.escape(layer.name)}</span>')
+            layer_svg.append(
+                f'{shape} fill="{layer.color}" class="pt">{tip}</{shape.split()[0][1:]}>'
+            )
+        legend_items.append(
+            f'<span><i style="background:{layer.color}"></i>{html.escape(layer.name)}</span>'
+        )
     ramp = ", ".join(_RAMP)
     low, high = value_range
     rows = "".join(
@@ -136,9 +143,12 @@ polygon[data-cell]{{stroke:#fff;stroke-width:.3}}
 polygon[data-cell]:hover{{stroke:#000;stroke-width:1.2}}
 .outline{{fill:none;stroke:#333;stroke-width:1}}
 .pt{{stroke:#fff;stroke-width:1}}
-.legend span{{margin-right:1.2em}} .legend i{{display:inline-block;width:10px;height:10px;margin-right:4px}}
-.ramp{{display:inline-block;width:200px;height:10px;background:linear-gradient(to right,{ramp});vertical-align:middle}}
-table{{border-collapse:collapse;margin:1em 0}} th,td{{padding:2px 10px;text-align:left;border-bottom:1px solid #eee}}
+.legend span{{margin-right:1.2em}}
+.legend i{{display:inline-block;width:10px;height:10px;margin-right:4px}}
+.ramp{{display:inline-block;width:200px;height:10px;vertical-align:middle;
+  background:linear-gradient(to right,{ramp})}}
+table{{border-collapse:collapse;margin:1em 0}}
+th,td{{padding:2px 10px;text-align:left;border-bottom:1px solid #eee}}
 #readout{{min-height:1.4em;font-family:monospace}}
 </style></head><body>
 <h1>{html.escape(title)}</h1>
@@ -153,7 +163,8 @@ table{{border-collapse:collapse;margin:1em 0}} th,td{{padding:2px 10px;text-alig
 const label = {json.dumps(value_label)};
 document.getElementById("map").addEventListener("mouseover", (e) => {{
   const c = e.target.dataset && e.target.dataset.cell;
-  if (c) document.getElementById("readout").textContent = c + "  " + label + " = " + e.target.dataset.value;
+  if (c) document.getElementById("readout").textContent =
+    c + "  " + label + " = " + e.target.dataset.value;
 }});
 </script>
 </body></html>

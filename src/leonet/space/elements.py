@@ -45,12 +45,17 @@ class ElementSet:
 
     def take(self, index: NDArray[np.intp] | slice) -> ElementSet:
         """The subset of satellites at ``index``."""
-        return ElementSet(**{f.name: np.asarray(getattr(self, f.name))[index] for f in fields(self)})
+        return ElementSet(
+            **{f.name: np.asarray(getattr(self, f.name))[index] for f in fields(self)}
+        )
 
     @staticmethod
     def concatenate(parts: list[ElementSet]) -> ElementSet:
         return ElementSet(
-            **{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(ElementSet)}
+            **{
+                f.name: np.concatenate([getattr(p, f.name) for p in parts])
+                for f in fields(ElementSet)
+            }
         )
 
     @property

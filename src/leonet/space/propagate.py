@@ -35,6 +35,7 @@ __all__ = [
     "SGP4_ERRORS",
     "Ephemeris",
     "Method",
+    "Propagator",
     "default_chunk_steps",
     "propagate",
     "propagate_chunks",
@@ -133,13 +134,54 @@ def _resolve(method: Method, constellation: Constellation) -> Literal["sgp4", "a
     if method == "auto":
         return "analytic" if constellation.analytic else "sgp4"
     if method not in ("sgp4", "analytic"):
-        raise ValueError(f"unknown propagation method {method!r}; choose 'auto', 'sgp4' or 'analytic'")
+        raise ValueError(
+            f"unknown propagation method {method!r}; choose 'auto', 'sgp4' or 'analytic'"
+        )
     if method == "analytic" and not constellation.analytic:
         raise ValueError(
             f"{constellation.name}: the analytic propagator is for designed circular Walker "
             "shells; a real catalogue needs method='sgp4' (or 'auto')"
         )
     return method
+
+
+class Propagator:
+    """A constellation made ready to propagate (SGP4 initialised once).
+
+    Call it with any :class:`TimeGrid` to get that grid's :class:`Ephemeris`;
+    the chunked runner and :func:`propagate_chunks` reuse one instance.
+    """
+
+    def __init__(
+        self,
+        constellation: Constellation,
+        method: Method = "auto",
+        eop: EarthOrientation | None = None,
+    ) -> None:
+        self.constellation = constellation
+        self.kind = _resolve(method, constellation)
+        self.eop = eop or load_eop()
+        self._array = sgp4_satrec_array(constellation) if self.kind == "sgp4" else None
+
+    def __call__(self, grid: TimeGrid, velocities: bool = True) -> Ephemeris:
+        if self._array is None:
+            from leonet.space.analytic import circular_j2_ecef
+
+            r, v = circular_j2_ecef(
+                self.constellation.elements, grid.utc_ns, self.eop, velocities=velocities
+            )
+            return Ephemeris(grid, r, v, np.zeros(self.constellation.size, dtype=np.uint8))
+        jd, fr = grid.jd_fr()
+        err, r_teme, v_teme = sgp4_teme(self._array, jd, fr)  # (sat, time, 3)
+        r, v = teme_to_ecef(
+            r_teme.transpose(1, 0, 2),
+            v_teme.transpose(1, 0, 2) if velocities else None,
+            grid.utc_ns,
+            self.eop,
+        )
+        bad = err != 0
+        first = np.where(bad.any(axis=1), err[np.arange(err.shape[0]), bad.argmax(axis=1)], 0)
+        return Ephemeris(grid, r, v, first.astype(np.uint8))
 
 
 def propagate_chunks(
@@ -152,28 +194,9 @@ def propagate_chunks(
     eop: EarthOrientation | None = None,
 ) -> Iterator[Ephemeris]:
     """Yield one :class:`Ephemeris` per chunk of ``times`` (bounded memory)."""
-    kind = _resolve(method, constellation)
-    eop = eop or load_eop()
-    steps = max_steps or default_chunk_steps(constellation.size)
-    if kind == "sgp4":
-        array = sgp4_satrec_array(constellation)
-        for chunk in times.chunks(steps):
-            jd, fr = chunk.jd_fr()
-            err, r_teme, v_teme = sgp4_teme(array, jd, fr)  # (sat, time, 3)
-            r, v = teme_to_ecef(
-                r_teme.transpose(1, 0, 2), v_teme.transpose(1, 0, 2) if velocities else None,
-                chunk.utc_ns, eop,
-            )
-            bad = err != 0
-            first = np.where(bad.any(axis=1), err[np.arange(err.shape[0]), bad.argmax(axis=1)], 0)
-            yield Ephemeris(chunk, r, v, first.astype(np.uint8))
-    else:
-        from leonet.space.analytic import circular_j2_ecef
-
-        ok = np.zeros(constellation.size, dtype=np.uint8)
-        for chunk in times.chunks(steps):
-            r, v = circular_j2_ecef(constellation.elements, chunk.utc_ns, eop, velocities=velocities)
-            yield Ephemeris(chunk, r, v, ok)
+    propagator = Propagator(constellation, method, eop)
+    for chunk in times.chunks(max_steps or default_chunk_steps(constellation.size)):
+        yield propagator(chunk, velocities)
 
 
 def propagate(
@@ -188,7 +211,9 @@ def propagate(
 
     Holds the whole grid in memory; use :func:`propagate_chunks` for long runs.
     """
-    parts = list(propagate_chunks(constellation, times, method=method, velocities=velocities, eop=eop))
+    parts = list(
+        propagate_chunks(constellation, times, method=method, velocities=velocities, eop=eop)
+    )
     if len(parts) == 1:
         return parts[0]
     error = np.zeros(constellation.size, dtype=np.uint8)
