@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from leonet.cli.coverage import coverage_command, run_command
 from leonet.cli.space import constellation_app, propagate_command
 
 app = typer.Typer(
@@ -13,8 +14,10 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     add_completion=False,
 )
+app.command("run")(run_command)
 app.add_typer(constellation_app, name="constellation")
 app.command("propagate")(propagate_command)
+app.command("coverage")(coverage_command)
 
 
 def main() -> None:

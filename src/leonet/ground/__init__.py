@@ -30,6 +30,7 @@ from leonet.ground.regions import (
     Region,
     country,
     country_names,
+    find_region,
     named_region,
     region_from_geojson,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "country_names",
     "fibre_delay_ms",
     "find_place",
+    "find_region",
     "great_circle_km",
     "interpolate_great_circle",
     "load_gateways",

@@ -43,6 +43,7 @@ __all__ = [
     "Region",
     "country",
     "country_names",
+    "find_region",
     "named_region",
     "region_from_geojson",
 ]
@@ -353,3 +354,15 @@ def _flatten_positions(coords: Any) -> Any:
         return
     for c in coords:
         yield from _flatten_positions(c)
+
+
+def find_region(spec: str) -> Region:
+    """A region from what a user types: a bundled named region (``crimea``), a
+    GeoJSON file path, or a country name / ISO code (see :func:`country`)."""
+    text = spec.strip()
+    if text.casefold() in NAMED_REGIONS:
+        return named_region(text)
+    path = Path(text).expanduser()
+    if path.suffix.lower() in (".geojson", ".json") or path.is_file():
+        return region_from_geojson(path)
+    return country(text)

@@ -1,0 +1,300 @@
+"""``leonet coverage REGION`` and ``leonet run``: service coverage of a region's cells."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+from rich.table import Table
+
+from leonet.cli._common import console, friendly_errors, progress_bar
+from leonet.engine.coverage import CoverageResult
+
+__all__ = ["coverage_command", "run_command", "write_coverage"]
+
+
+def _cells_table(result: CoverageResult, first: int, stop: int):  # type: ignore[no-untyped-def]
+    import pyarrow as pa
+
+    m, s = result.metrics, result.sites
+    part = slice(first, stop)
+    return pa.table(
+        {
+            "cell" if first == 0 else "terminal": pa.array(s.names[part].astype(str)),
+            "lat_deg": s.lat_deg[part],
+            "lon_deg": s.lon_deg[part],
+            "served_fraction": m.served_fraction[part],
+            "mean_visible": m.visible_mean[part],
+            "min_visible": m.visible_min[part],
+            "longest_gap_s": m.longest_gap_s[part],
+            "handovers_per_hour": m.handovers_per_hour[part],
+        }
+    )
+
+
+def write_coverage(result: CoverageResult, out: Path, title: str, outline: object = None) -> None:
+    """Write ``cells.parquet``, ``terminals.parquet`` and ``coverage.html`` into ``out``."""
+    import pyarrow.parquet as pq
+
+    from leonet.report.cellmap import MapLayer, render_cell_map
+    from leonet.results.writer import AtomicParquetWriter, atomic_write_text
+
+    out.mkdir(parents=True, exist_ok=True)
+    n = result.n_cells
+    for name, table in (
+        ("cells.parquet", _cells_table(result, 0, n)),
+        ("terminals.parquet", _cells_table(result, n, len(result.sites))),
+    ):
+        with AtomicParquetWriter(out / name, table.schema) as writer:
+            writer.write(table)
+    del pq
+    terminals = result.sites.take(np.arange(n, len(result.sites)))
+    served_t = result.metrics.served_fraction[n:]
+    layers = []
+    if len(terminals):
+        labels = [
+            f"{name}: served {100 * f:.1f}%"
+            for name, f in zip(terminals.names, served_t, strict=True)
+        ]
+        layers.append(
+            MapLayer("terminals", terminals.lat_deg, terminals.lon_deg, labels, "#e4572e")
+        )
+    page = render_cell_map(
+        title,
+        list(result.sites.names[:n].astype(str)),
+        result.metrics.served_fraction[:n],
+        outline=outline,
+        layers=layers,
+        summary_rows=summary_rows(result),
+    )
+    atomic_write_text(out / "coverage.html", page)
+
+
+def summary_rows(result: CoverageResult) -> list[tuple[str, str]]:
+    m, n = result.metrics, result.n_cells
+    grid = result.grid
+    cells = slice(0, n)
+    rows = [
+        ("constellation", f"{result.constellation} ({result.satellites:,} satellites)"),
+        ("window", f"{grid.start:%Y-%m-%d %H:%M:%S}Z, {grid.count:,} steps of {grid.step_s:g} s"),
+        ("cells", f"{n:,}"),
+        ("area coverage (time-averaged)", f"{100 * float(result.region.area_coverage[0]):.2f}%"),
+        ("worst instant coverage", f"{100 * float(result.region.worst_instant_coverage[0]):.2f}%"),
+    ]
+    if n:
+        rows += [
+            ("mean visible satellites per cell", f"{float(m.visible_mean[cells].mean()):.1f}"),
+            ("fewest visible at any step", f"{int(m.visible_min[cells].min())}"),
+            ("longest gap in any cell", f"{float(m.longest_gap_s[cells].max()):.0f} s"),
+            ("handovers per hour (mean cell)", f"{float(m.handovers_per_hour[cells].mean()):.0f}"),
+        ]
+    rows.append(
+        ("run time", f"{result.elapsed_s:.1f} s ({1000 * result.seconds_per_step:.1f} ms/step)")
+    )
+    if result.failed_satellites:
+        rows.append(("satellites that failed to propagate", f"{result.failed_satellites}"))
+    return rows
+
+
+def _print(result: CoverageResult, title: str) -> None:
+    table = Table(title=title, show_header=False)
+    table.add_column("")
+    table.add_column("", justify="right")
+    for key, value in summary_rows(result):
+        table.add_row(key, value)
+    console.print(table)
+    n = result.n_cells
+    m = result.metrics
+    if n:
+        worst = result.region.worst_cells[0]
+        worst = worst[worst >= 0][:5]
+        cells = Table(title="Worst cells")
+        for col in ("cell", "lat °", "lon °", "served", "mean visible", "longest gap s"):
+            cells.add_column(col, justify="right")
+        for k in worst:
+            cells.add_row(
+                str(result.sites.names[k]),
+                f"{result.sites.lat_deg[k]:.2f}",
+                f"{result.sites.lon_deg[k]:.2f}",
+                f"{100 * m.served_fraction[k]:.1f}%",
+                f"{m.visible_mean[k]:.1f}",
+                f"{m.longest_gap_s[k]:.0f}",
+            )
+        console.print(cells)
+    if len(result.sites) > n:
+        terms = Table(title="Named terminals (lowest service first)")
+        for col in ("terminal", "served", "mean visible", "longest gap s", "handovers/h"):
+            terms.add_column(col, justify="right")
+        order = n + np.argsort(m.served_fraction[n:], kind="stable")[:10]
+        for k in order:
+            terms.add_row(
+                str(result.sites.names[k]),
+                f"{100 * m.served_fraction[k]:.1f}%",
+                f"{m.visible_mean[k]:.1f}",
+                f"{m.longest_gap_s[k]:.0f}",
+                f"{m.handovers_per_hour[k]:.0f}",
+            )
+        console.print(terms)
+
+
+def _coverage(
+    region_spec: str,
+    constellation_spec: str,
+    start: str | None,
+    duration: str,
+    step: str,
+    resolution: int,
+    min_elevation: float | None,
+    strategy: str,
+    slot: float,
+    terminals: Path | None,
+    places: bool,
+    bent_pipe: bool,
+    out: Path | None,
+) -> CoverageResult:
+    from leonet.access.scheduler import SchedulerConfig
+    from leonet.cli.space import default_start
+    from leonet.engine.coverage import run_coverage
+    from leonet.ground import Sites, find_region, load_gateways, load_places, tile_region
+    from leonet.space.resolve import load_constellation
+    from leonet.timegrid import TimeGrid, parse_duration_s
+
+    region = find_region(region_spec)
+    cells = tile_region(region, resolution)
+    parts: list[Sites] = [cells]
+    if places and region.iso_a3 == "UKR":
+        parts.append(load_places())
+    if terminals is not None:
+        parts.append(
+            Sites.from_geojson(terminals)
+            if terminals.suffix.lower() in (".geojson", ".json")
+            else Sites.from_csv(terminals)
+        )
+    sites = Sites.concatenate(parts) if len(parts) > 1 else cells
+    constellation = load_constellation(constellation_spec, epoch=start)
+    grid = TimeGrid.spanning(
+        start or default_start(constellation),
+        parse_duration_s(duration, "--duration"),
+        parse_duration_s(step, "--step"),
+    )
+    gateways = load_gateways() if bent_pipe else None
+    config = SchedulerConfig(strategy=strategy, slot_s=slot)
+    console.print(
+        f"{region.name}: {len(cells):,} H3 cells at resolution {resolution}"
+        f"{f' + {len(sites) - len(cells)} named terminals' if len(sites) > len(cells) else ''}; "
+        f"{constellation.name}: {constellation.size:,} satellites; "
+        f"{grid.count:,} steps of {grid.step_s:g} s from {grid.start:%Y-%m-%d %H:%M:%S}Z"
+        f"{'; bent-pipe via ' + str(len(gateways)) + ' gateways' if gateways else ''}",
+        highlight=False,
+    )
+    with progress_bar() as bar:
+        task = bar.add_task("coverage", total=grid.count)
+        result = run_coverage(
+            constellation,
+            sites,
+            grid,
+            n_cells=len(cells),
+            cell_area_km2=cells.area_km2,
+            scheduler=config,
+            gateways=gateways,
+            min_elevation_deg=min_elevation,
+            progress=lambda k: bar.advance(task, k),
+        )
+    title = f"Coverage of {region.name} by {constellation.name}"
+    _print(result, title)
+    if out is not None:
+        write_coverage(result, out, title, region.geometry)
+        console.print(f"wrote {out}/cells.parquet, terminals.parquet and coverage.html")
+    return result
+
+
+@friendly_errors
+def coverage_command(
+    region: Annotated[
+        str, typer.Argument(help="Country name or ISO code, 'crimea', or a GeoJSON polygon file.")
+    ],
+    constellation: Annotated[
+        str,
+        typer.Option(
+            help="Preset, 'starlink' (bundled catalogue), celestrak:GROUP or a TLE/OMM file."
+        ),
+    ] = "starlink",
+    start: Annotated[
+        str | None,
+        typer.Option(help="ISO 8601 UTC (default: newest element epoch, floored to the hour)."),
+    ] = None,
+    duration: Annotated[str, typer.Option(help="Seconds or 90s / 10m / 1h.")] = "10m",
+    step: Annotated[str, typer.Option(help="Seconds or 1s / 10s.")] = "1s",
+    resolution: Annotated[int, typer.Option(help="H3 resolution of the cells (5 ≈ 253 km²).")] = 5,
+    min_elevation: Annotated[
+        float | None,
+        typer.Option(
+            "--min-elevation", help="Mask for every shell, degrees (default: per shell, 25°)."
+        ),
+    ] = None,
+    strategy: Annotated[
+        str, typer.Option(help="highest-elevation, longest-visibility or least-loaded.")
+    ] = "highest-elevation",
+    slot: Annotated[float, typer.Option(help="Scheduler slot, seconds.")] = 15.0,
+    terminals: Annotated[
+        Path | None,
+        typer.Option(help="Extra named terminals: CSV (name,lat_deg,lon_deg) or GeoJSON."),
+    ] = None,
+    places: Annotated[
+        bool,
+        typer.Option(
+            help="Add the bundled Ukrainian cities and front-line towns when the region is Ukraine."
+        ),
+    ] = True,
+    bent_pipe: Annotated[
+        bool, typer.Option(help="Serve only via satellites that see a gateway (no lasers).")
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Folder for cells.parquet, terminals.parquet and coverage.html."),
+    ] = None,
+) -> None:
+    """Which cells of a region are served, how often, and where the gaps are."""
+    _coverage(
+        region,
+        constellation,
+        start,
+        duration,
+        step,
+        resolution,
+        min_elevation,
+        strategy,
+        slot,
+        terminals,
+        places,
+        bent_pipe,
+        out,
+    )
+
+
+@friendly_errors
+def run_command(
+    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("runs/ukraine"),
+    duration: Annotated[str, typer.Option(help="Seconds or 90s / 10m / 1h.")] = "10m",
+    step: Annotated[str, typer.Option(help="Seconds or 1s / 10s.")] = "1s",
+) -> None:
+    """The main job on its embedded default: Starlink (bundled 2026-05-30 catalogue) over
+    Ukraine — resolution-5 cells plus 53 named cities and front-line towns — with the 15-s
+    scheduler, from 2026-05-30 12:00Z."""
+    _coverage(
+        "Ukraine",
+        "starlink",
+        "2026-05-30T12:00:00Z",
+        duration,
+        step,
+        5,
+        None,
+        "highest-elevation",
+        15.0,
+        None,
+        True,
+        False,
+        out,
+    )

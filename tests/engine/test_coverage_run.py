@@ -1,0 +1,86 @@
+"""The coverage runner: chunking invariance, masks, bent-pipe, and bad input."""
+
+import numpy as np
+import pytest
+
+from leonet.access.scheduler import SchedulerConfig
+from leonet.engine import run_coverage
+from leonet.ground import Sites, load_gateways
+from leonet.space import load_preset
+from leonet.timegrid import TimeGrid
+
+START = "2026-05-30T00:00:00Z"
+
+
+@pytest.fixture(scope="module")
+def shell():
+    return load_preset("starlink-gen1", START)
+
+
+@pytest.fixture(scope="module")
+def sites():
+    lat = np.array([50.45, 49.99, 46.48, 89.0, 0.0])
+    lon = np.array([30.52, 36.23, 30.72, 0.0, 30.0])
+    return Sites(["Kyiv", "Kharkiv", "Odesa", "pole", "equator"], lat, lon)
+
+
+def _fields(result):
+    m = result.metrics
+    return (m.served_fraction, m.visible_mean, m.longest_gap_s, m.handovers, m.reason_steps)
+
+
+@pytest.mark.parametrize("strategy", ["highest-elevation", "longest-visibility"])
+def test_chunked_run_equals_single_pass(shell, sites, strategy):
+    grid = TimeGrid(START, 5.0, 120)
+    config = SchedulerConfig(strategy=strategy, horizon_s=120.0)
+    whole = run_coverage(shell, sites, grid, scheduler=config, chunk_steps=120)
+    parts = run_coverage(shell, sites, grid, scheduler=config, chunk_steps=7)
+    for a, b in zip(_fields(whole), _fields(parts), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_polar_site_is_never_served_by_gen1_at_25_degrees_without_polar_shells(sites):
+    grid = TimeGrid(START, 10.0, 60)
+    inclined = load_preset("starlink-gen1", START)
+    inclined = inclined.take(np.flatnonzero(inclined.elements.inclination_rad < np.deg2rad(60)))
+    result = run_coverage(inclined, sites, grid)
+    pole = 3
+    assert result.metrics.served_fraction[pole] == 0.0
+    assert result.metrics.visible_max[pole] == 0
+    assert result.metrics.longest_gap_s[pole] == pytest.approx(grid.count * grid.step_s)
+    assert result.metrics.served_fraction[0] == 1.0  # Kyiv under the 53° shells
+
+
+def test_a_higher_mask_never_increases_visibility(shell, sites):
+    grid = TimeGrid(START, 10.0, 30)
+    low = run_coverage(shell, sites, grid, min_elevation_deg=10.0)
+    high = run_coverage(shell, sites, grid, min_elevation_deg=40.0)
+    assert np.all(high.metrics.visible_mean <= low.metrics.visible_mean)
+    assert np.all(high.metrics.served_fraction <= low.metrics.served_fraction)
+
+
+def test_bent_pipe_never_serves_more_than_open_access(shell, sites):
+    grid = TimeGrid(START, 10.0, 30)
+    free = run_coverage(shell, sites, grid)
+    piped = run_coverage(shell, sites, grid, gateways=load_gateways())
+    assert np.all(piped.metrics.served_fraction <= free.metrics.served_fraction)
+    # Kyiv is within a satellite footprint of the Polish/Lithuanian gateways.
+    assert piped.metrics.served_fraction[0] > 0.5
+
+
+def test_region_coverage_weights_cells_by_area(shell, sites):
+    grid = TimeGrid(START, 10.0, 12)
+    area = np.array([1.0, 1.0, 1.0, 97.0])  # the pole is 97% of the "region"
+    result = run_coverage(shell.take(np.arange(10)), sites, grid, n_cells=4, cell_area_km2=area)
+    served = result.metrics.served_fraction[:4]
+    expected = float(np.sum(served * area) / area.sum())
+    assert result.region.area_coverage[0] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"n_cells": 9}, "n_cells=9"), ({"min_elevation_deg": 95.0}, "min_elevation_deg=95")],
+)
+def test_bad_parameters_are_named(shell, sites, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        run_coverage(shell, sites, TimeGrid(START, 1.0, 2), **kwargs)
