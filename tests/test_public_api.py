@@ -1,0 +1,49 @@
+"""The public surface: a sorted, importable __all__ at the top and in every layer."""
+
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+
+import leonet
+
+# Names a layer deliberately keeps in its module (file names, protocols).
+NOT_REEXPORTED = {"leonet.ground": {"AreaLike", "GATEWAYS_FILE", "POPS_EUROPE_FILE"}}
+
+LAYERS = ["leonet.space", "leonet.ground", "leonet.access", "leonet.engine", "leonet.results",
+          "leonet.report"]
+
+
+def test_facade_all_is_sorted_unique_and_importable():
+    assert len(set(leonet.__all__)) == len(leonet.__all__)
+    assert leonet.__all__ == sorted(leonet.__all__)
+    for name in leonet.__all__:
+        assert getattr(leonet, name) is not None, name
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_every_layer_exports_what_its_modules_export(layer):
+    package = importlib.import_module(layer)
+    folder = Path(package.__file__).parent
+    for path in sorted(folder.glob("*.py")):
+        if path.stem.startswith("_"):
+            continue
+        module = importlib.import_module(f"{layer}.{path.stem}")
+        names = getattr(module, "__all__", None)
+        assert names is not None, f"{module.__name__} has no __all__"
+        for name in names:
+            assert hasattr(module, name), f"{module.__name__}.__all__ lists missing {name}"
+            if name not in NOT_REEXPORTED.get(layer, set()):
+                assert name in package.__all__, f"{layer} does not re-export {name}"
+
+
+def test_readme_python_example_runs():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+    assert blocks, "README has no python example"
+    for block in blocks:
+        namespace: dict[str, object] = {}
+        exec(compile(block, "README.md", "exec"), namespace)
+        eph = namespace["eph"]
+        assert eph.r_ecef_km.shape == (600, 10_395, 3)  # type: ignore[attr-defined]
