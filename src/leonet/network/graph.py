@@ -416,6 +416,7 @@ def build_graph(
     processing_delay_ms: float = 0.0,
     sat_down: ArrayLike | None = None,
     gateway_down: ArrayLike | None = None,
+    user_links: tuple[ArrayLike, ArrayLike] | None = None,
 ) -> NetworkGraph:
     """The graph at one step.
 
@@ -424,6 +425,11 @@ def build_graph(
     ``"bent-pipe"``); ``serving_sat`` ``(terminal,)`` satellite indices
     (``-1`` unserved) for ``access="serving"``; ``sat_down`` ``(sat,)`` and
     ``gateway_down`` ``(gw,)`` bool faults: a satellite down loses every link.
+    ``user_links`` — ``(terminal, sat)`` index arrays ``(link,)`` — gives
+    ``access="any"`` its candidate links instead of the graph's own
+    elevation test (e.g. one step of :func:`leonet.access.visible`, so that
+    the shells' masks apply and ``"any"`` is exactly the scheduler's choice
+    set).
     """
     _check_mode(mode, access)
     r = np.asarray(r_ecef_km, dtype=np.float64)
@@ -458,7 +464,16 @@ def build_graph(
         add(lasers.sat_a[ok], lasers.sat_b[ok], lasers.length_km[ok] * ms_per_km, 0, True)
 
     # User links.
-    if access == "any":
+    if access == "any" and user_links is not None:
+        t_idx = np.asarray(user_links[0], dtype=np.int64).reshape(-1)
+        s_idx = np.asarray(user_links[1], dtype=np.int64).reshape(-1)
+        if t_idx.shape != s_idx.shape:
+            raise ValueError(f"user_links must be two (link,) arrays of equal length, got "
+                             f"{t_idx.shape} and {s_idx.shape}")
+        keep = alive[s_idx]
+        t_idx, s_idx = t_idx[keep], s_idx[keep]
+        rng = np.linalg.norm(r[s_idx] - ground.terminal_ecef_km[t_idx], axis=1)
+    elif access == "any":
         t_idx, s_idx, rng, _ = visible_links(ground.terminal_ecef_km, ground.terminal_up,
                                              ground.terminal_min_elevation_deg, r_alive)
     else:

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -92,6 +93,17 @@ class LaserCandidates:
 
     def __len__(self) -> int:
         return int(self.sat_a.shape[0])
+
+    @cached_property
+    def _flat_members(self) -> tuple[I64, I64, I64]:
+        """``nearest_members`` without its padding: owner and member ``(pair,)`` and the
+        start of each dynamic link's run of pairs ``(dynamic link,)`` (computed once)."""
+        members = self.nearest_members
+        valid = members >= 0
+        owner = np.repeat(self.sat_a[self.dynamic_link], valid.sum(axis=1))
+        counts = valid.sum(axis=1)
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+        return owner.astype(np.int64), members[valid].astype(np.int64), starts
 
     def index_of(self, sat_a: ArrayLike, sat_b: ArrayLike) -> I64:
         """Candidate link indices of the pairs ``(sat_a, sat_b)`` (either order), ``-1`` if none.
@@ -358,17 +370,25 @@ def plus_grid_links(
         usable &= ~down
     sat_b = candidates.sat_b.copy()
     if candidates.dynamic_link.size:
-        members = candidates.nearest_members
-        owner = candidates.sat_a[candidates.dynamic_link]
-        ok = (members >= 0) & alive[np.maximum(members, 0)]
-        delta = r[np.maximum(members, 0)] - r[owner][:, None, :]
+        # Flat (owner, member) pairs, 1-D gathers per coordinate, a segmented argmin:
+        # the first nearest alive member of each dynamic link (as argmin over the row).
+        owner, member, starts = candidates._flat_members
+        x, y, z = (np.ascontiguousarray(r[:, k]) for k in range(3))
         with np.errstate(invalid="ignore"):
-            d2 = np.where(ok, np.sum(delta * delta, axis=2), np.inf)
-        best = np.argmin(d2, axis=1)
-        found = np.isfinite(d2[np.arange(best.shape[0]), best])
-        sat_b[candidates.dynamic_link] = np.where(
-            found, members[np.arange(best.shape[0]), best], -1
-        )
+            dx, dy, dz = x[member] - x[owner], y[member] - y[owner], z[member] - z[owner]
+            d2 = np.where(alive[member], dx * dx + dy * dy + dz * dz, np.inf)
+        has = np.diff(np.append(starts, member.shape[0])) > 0
+        best_d2 = np.full(starts.shape[0], np.inf)
+        pick = np.full(starts.shape[0], -1, dtype=np.int64)
+        if member.shape[0]:
+            seg = np.minimum(starts, member.shape[0] - 1)
+            best_d2 = np.where(has, np.minimum.reduceat(d2, seg), np.inf)
+            at_min = d2 == np.repeat(best_d2, np.diff(np.append(starts, member.shape[0])))
+            pos = np.where(at_min, np.arange(member.shape[0]), member.shape[0])
+            first = np.minimum.reduceat(pos, seg)
+            pick = np.where(has & np.isfinite(best_d2), member[np.minimum(first,
+                                                                          member.shape[0] - 1)], -1)
+        sat_b[candidates.dynamic_link] = pick
     usable &= sat_b >= 0
     a, b = candidates.sat_a, sat_b
     usable &= alive[a] & alive[np.maximum(b, 0)]

@@ -1,0 +1,508 @@
+"""The route run: end-to-end paths and latency, step by step, in time chunks.
+
+For every time chunk: propagate the constellation; find the satellites above
+each terminal's mask (:func:`leonet.access.visible`); with ``access=
+"scheduled"`` let the 15-second scheduler pick each terminal's serving
+satellite (in bent-pipe mode only satellites that see a gateway); then, per
+step, mask the +Grid laser candidates (built once, with each shell's Walker
+phasing), build the step's graph (:func:`leonet.network.build_graph`) and
+route every terminal to its PoP — or every named pair end to end — with one
+Dijkstra pass (:mod:`leonet.network.routing`).
+
+State carried from one chunk to the next: the scheduler's
+:class:`~leonet.access.SchedulerState` and the previous step's
+:class:`~leonet.network.Routes` (for the ``changed`` flag), so a chunked run
+equals a single pass.  Memory is bounded by the chunk: positions ``(chunk,
+sat, 3)`` and the chunk's visible pairs; the per-step results kept for the
+whole run are ``(time, route)`` arrays plus ``(time, route, width)`` int32
+paths.
+
+Ground: :func:`select_ground` picks the bundled gateways and PoPs near the
+terminals (within a distance or a latitude/longitude box) and
+:func:`ground_nodes` wires them — each gateway backhauled to its PoP by
+:func:`leonet.ground.assign_gateways_to_pops`, PoPs meshed by fibre at
+``route_factor`` × great circle, 2/3 c.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from leonet.access.masks import satellite_min_elevation_deg
+from leonet.access.scheduler import OutageReason, SchedulerConfig, SchedulerState, schedule
+from leonet.access.visibility import Visibility, visible
+from leonet.ground.gateways import (
+    Gateways,
+    Pops,
+    assign_gateways_to_pops,
+    load_gateways,
+    load_pops,
+)
+from leonet.ground.greatcircle import great_circle_km
+from leonet.ground.sites import Sites
+from leonet.network.graph import (
+    DEFAULT_ROUTE_FACTOR,
+    MODES,
+    GroundNodes,
+    build_graph,
+    visible_links,
+)
+from leonet.network.lasers import (
+    DEFAULT_MAX_RANGE_KM,
+    DEFAULT_MIN_ALTITUDE_KM,
+    LaserCandidates,
+    LaserLinks,
+    plus_grid_candidates,
+    plus_grid_links,
+)
+from leonet.network.routing import Routes, route_pairs, route_to_pops
+from leonet.space.constellation import Constellation
+from leonet.space.propagate import Propagator
+from leonet.timegrid import TimeGrid
+
+__all__ = [
+    "ACCESS_MODES",
+    "ROUTE_REASONS",
+    "RouteSeries",
+    "constellation_candidates",
+    "ground_nodes",
+    "route_chunk_steps",
+    "run_routes",
+    "select_ground",
+]
+
+I32 = NDArray[np.int32]
+F64 = NDArray[np.float64]
+
+#: How terminals reach space: the scheduler's serving satellite, or any satellite in view.
+ACCESS_MODES: tuple[str, ...] = ("any", "scheduled")
+
+#: ``RouteSeries.reason`` codes, by index: the routing's own (0-3, see
+#: :data:`leonet.network.NO_PATH_REASONS`) and the scheduler's outages (4-5).
+ROUTE_REASONS: tuple[str, ...] = (
+    "ok",
+    "no satellite in view",
+    "no gateway reachable",
+    "disconnected",
+    "serving satellite lost, waiting for the next scheduler slot",
+    "no free beam",
+)
+#: :class:`OutageReason` value → ``ROUTE_REASONS`` index.
+_REASON_OF_OUTAGE = np.zeros(max(int(r) for r in OutageReason) + 1, dtype=np.int8)
+_REASON_OF_OUTAGE[[OutageReason.NO_SATELLITE, OutageReason.NO_GATEWAY,
+                   OutageReason.LOST_MID_SLOT, OutageReason.NO_BEAM]] = [1, 2, 4, 5]
+
+#: Positions held per chunk (sat-steps): 10,000 satellites × 100 steps ≈ 24 MB of positions
+#: and ≈ 60 MB of the steps' laser links.
+_SAT_STEPS_PER_CHUNK = 1_000_000
+
+
+@dataclass(frozen=True)
+class RouteSeries:
+    """What a route run measured, per step and route; arrays ``(time, route)`` unless stated.
+
+    A route is a terminal → PoP path (``pairs=None``) or a named terminal
+    pair.  ``rtt_ms`` — round trip: propagation + per-hop processing +
+    per-access scheduling delay, there and back (``inf`` without a path);
+    ``propagation_rtt_ms`` the propagation part alone; ``hops`` (``-1``
+    without a path); ``path`` ``(time, route, width)`` int32 node indices
+    into ``node_names``, ``-1`` padded, source first; ``gateway`` and
+    ``pop`` the first gateway / PoP node on the path (``-1`` none);
+    ``changed`` the path differs from the previous step's; ``reason`` an
+    index into :data:`ROUTE_REASONS`.
+    """
+
+    grid: TimeGrid
+    route_names: tuple[str, ...]
+    node_names: NDArray[np.str_]
+    rtt_ms: F64
+    propagation_rtt_ms: F64
+    hops: NDArray[np.int16]
+    path: I32
+    gateway: I32
+    pop: I32
+    changed: NDArray[np.bool_]
+    reason: NDArray[np.int8]
+    mode: str
+    access: str
+    constellation: str
+    satellites: int
+    failed_satellites: int
+    elapsed_s: float
+
+    @property
+    def seconds_per_step(self) -> float:
+        return self.elapsed_s / max(self.grid.count, 1)
+
+    def path_names(self, step: int, route: int = 0) -> list[str]:
+        """One path as node names, source first (empty without a path)."""
+        row = self.path[step, route]
+        return [str(self.node_names[n]) for n in row[row >= 0]]
+
+    def path_text(self, route: int = 0, sep: str = " > ") -> list[str]:
+        """Every step's path of ``route`` as one string (``""`` without a path)."""
+        names = self.node_names
+        out = []
+        for row in self.path[:, route]:
+            out.append(sep.join(str(names[n]) for n in row[row >= 0]))
+        return out
+
+    def names_of(self, node: NDArray[np.int32]) -> NDArray[np.str_]:
+        """Node indices (any shape, ``-1`` for none) as names (``""`` for none)."""
+        padded = np.append(self.node_names, "")
+        return padded[np.where(node >= 0, node, padded.shape[0] - 1)]
+
+    def reason_text(self, route: int = 0) -> list[str]:
+        return [ROUTE_REASONS[int(k)] for k in self.reason[:, route]]
+
+
+def select_ground(
+    terminals: Sites,
+    *,
+    within_km: float | None = 3_000.0,
+    lat_deg: tuple[float, float] | None = None,
+    lon_deg: tuple[float, float] | None = None,
+    operational_only: bool = True,
+    gateways: Gateways | None = None,
+    pops: Pops | None = None,
+) -> tuple[Gateways, Pops]:
+    """The bundled gateways and PoPs (or the ones given) that serve ``terminals``.
+
+    Keeps sites within ``within_km`` (great circle) of any terminal, and/or
+    inside a latitude/longitude box (degrees, see :meth:`Sites.within`; e.g.
+    Europe ``lat_deg=(34, 72), lon_deg=(-25, 45)``).  ``operational_only``
+    drops gateways mapped as planned or not built (see
+    :attr:`Gateways.likely_operational`).  Raises ``ValueError`` when no
+    gateway or no PoP is left, naming the filter to widen.
+    """
+    gw = load_gateways() if gateways is None else gateways
+    pp = load_pops() if pops is None else pops
+    if operational_only and isinstance(gw, Gateways):
+        gw = gw.take(gw.likely_operational)
+    if lat_deg is not None or lon_deg is not None:
+        gw, pp = gw.within(lat_deg=lat_deg, lon_deg=lon_deg), pp.within(lat_deg=lat_deg,
+                                                                          lon_deg=lon_deg)
+    if within_km is not None:
+        if not within_km > 0:
+            raise ValueError(f"within_km={within_km!r} must be a positive distance in km")
+        for_gw = _near(gw, terminals, within_km)
+        for_pop = _near(pp, terminals, within_km)
+        gw, pp = gw.take(for_gw), pp.take(for_pop)
+    where = (f"within {within_km:,.0f} km of the terminals" if within_km is not None
+             else "in the box")
+    if len(gw) == 0:
+        raise ValueError(f"no gateway {where}; raise within_km or widen the box"
+                         + ("" if not operational_only else ", or include planned gateways"))
+    if len(pp) == 0:
+        raise ValueError(f"no PoP {where}; raise within_km or widen the box")
+    return gw, pp
+
+
+def _near(sites: Sites, terminals: Sites, within_km: float) -> NDArray[np.bool_]:
+    if len(sites) == 0 or len(terminals) == 0:
+        return np.zeros(len(sites), dtype=bool)
+    d = great_circle_km(sites.lat_deg[:, None], sites.lon_deg[:, None], terminals.lat_deg,
+                        terminals.lon_deg)
+    return np.asarray(d.min(axis=1) <= within_km)
+
+
+def ground_nodes(
+    terminals: Sites,
+    gateways: Sites,
+    pops: Sites,
+    *,
+    route_factor: float = DEFAULT_ROUTE_FACTOR,
+    terminal_min_elevation_deg: float = 25.0,
+) -> GroundNodes:
+    """The network's ground part: each gateway backhauled to its PoP
+    (:func:`~leonet.ground.assign_gateways_to_pops`), PoPs in a fibre mesh.
+
+    Gateways keep their own mask and Ka antenna count (:class:`Gateways`;
+    plain :class:`Sites` get 25° where NaN and 8 antennas).
+    """
+    gateway_pop, _ = assign_gateways_to_pops(gateways, pops, route_factor)
+    g_mask = np.where(np.isfinite(gateways.min_elevation_deg), gateways.min_elevation_deg, 25.0)
+    antennas = getattr(gateways, "ka_antennas", 8)
+    return GroundNodes.from_geodetic(
+        gateway_lat_deg=gateways.lat_deg,
+        gateway_lon_deg=gateways.lon_deg,
+        gateway_alt_km=gateways.alt_km,
+        gateway_min_elevation_deg=g_mask,
+        gateway_antennas=antennas,
+        gateway_pop=gateway_pop,
+        pop_lat_deg=pops.lat_deg,
+        pop_lon_deg=pops.lon_deg,
+        terminal_lat_deg=terminals.lat_deg,
+        terminal_lon_deg=terminals.lon_deg,
+        terminal_alt_km=terminals.alt_km,
+        terminal_min_elevation_deg=terminal_min_elevation_deg,
+        route_factor=route_factor,
+        gateway_names=[str(n) for n in gateways.names],
+        pop_names=[str(n) for n in pops.names],
+        terminal_names=[str(n) for n in terminals.names],
+    )
+
+
+def constellation_candidates(constellation: Constellation) -> LaserCandidates:
+    """The +Grid candidate links of ``constellation``, seams shifted by each shell's phasing.
+
+    Shells without a known Walker ``f`` (``phasing == -1``, most inferred
+    shells of real catalogues) pair equal slots at the seam; irregular planes
+    get per-step nearest cross-plane links (see :mod:`leonet.network.lasers`).
+    """
+    phasing = [max(int(s.phasing), 0) for s in constellation.shells] or None
+    return plus_grid_candidates(constellation.shell, constellation.plane, constellation.slot,
+                                phasing=phasing)
+
+
+def route_chunk_steps(n_sats: int) -> int:
+    """Steps per chunk keeping positions and laser links near 100 MB (1 to 900 steps)."""
+    return int(max(1, min(_SAT_STEPS_PER_CHUNK // max(1, n_sats), 900)))
+
+
+def _gateway_reachable(
+    r_ecef_km: F64, lasers: Sequence[LaserLinks], ground: GroundNodes
+) -> Visibility:
+    """Per step, the satellites with a laser path to a satellite that a gateway links to.
+
+    ``r_ecef_km`` ``(time, sat, 3)``.  Returned as a one-site :class:`Visibility`
+    (only ``time_idx``/``sat_idx`` are meaningful) for the scheduler's
+    ``gateway_vis``: in laser modes a terminal is only given a satellite from
+    which its traffic can reach the ground.  Gateway links are the graph's:
+    above each gateway's mask, at most ``gateway_antennas`` per gateway.
+    """
+    n_time, n_sat = r_ecef_km.shape[:2]
+    times: list[I32] = []
+    sats: list[NDArray[np.int64]] = []
+    for k in range(n_time):
+        _, seen, _, _ = visible_links(ground.gateway_ecef_km, ground.gateway_up,
+                                      ground.gateway_min_elevation_deg, r_ecef_km[k],
+                                      max_links=ground.gateway_antennas)
+        links = lasers[k]
+        graph = coo_matrix((np.ones(len(links)), (links.sat_a, links.sat_b)),
+                           shape=(n_sat, n_sat))
+        _, label = connected_components(graph, directed=False)
+        ok = np.flatnonzero(np.isin(label, label[seen]))
+        times.append(np.full(ok.shape[0], k, dtype=np.int32))
+        sats.append(ok)
+    t = np.concatenate(times) if times else np.zeros(0, np.int32)
+    sat = np.concatenate(sats).astype(np.int32) if sats else np.zeros(0, np.int32)
+    offsets = np.zeros(n_time + 1, dtype=np.int64)
+    np.cumsum(np.bincount(t, minlength=n_time), out=offsets[1:])
+    zeros = np.zeros(t.shape[0])
+    return Visibility(n_time, 1, n_sat, offsets, t, np.zeros(t.shape[0], np.int32), sat,
+                      zeros, zeros, zeros)
+
+
+def _check(mode: str, access: str) -> None:
+    if mode not in MODES:
+        raise ValueError(f"unknown network mode {mode!r}; choose one of {', '.join(MODES)}")
+    if access not in ACCESS_MODES:
+        raise ValueError(f"unknown access {access!r}; choose 'scheduled' (the 15-s scheduler's "
+                         "serving satellite) or 'any' (every satellite in view)")
+
+
+def _pairs(pairs: Sequence[tuple[int, int]] | ArrayLike, n_terminals: int) -> NDArray[np.int64]:
+    arr = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    if arr.size and (arr.min() < 0 or arr.max() >= n_terminals):
+        raise ValueError(f"pairs must be (src, dst) terminal indices in 0..{n_terminals - 1}")
+    return arr
+
+
+def run_routes(
+    constellation: Constellation,
+    terminals: Sites,
+    grid: TimeGrid,
+    *,
+    gateways: Sites,
+    pops: Sites,
+    mode: Literal["lasers", "bent-pipe", "hybrid"] = "lasers",
+    access: Literal["scheduled", "any"] = "scheduled",
+    pairs: Sequence[tuple[int, int]] | ArrayLike | None = None,
+    via: Literal["pop", "space"] = "pop",
+    pop: ArrayLike | None = None,
+    min_elevation_deg: float | None = None,
+    scheduler: SchedulerConfig | None = None,
+    processing_delay_ms: float = 0.0,
+    scheduling_delay_ms: float = 0.0,
+    route_factor: float = DEFAULT_ROUTE_FACTOR,
+    max_laser_range_km: float = DEFAULT_MAX_RANGE_KM,
+    min_laser_altitude_km: float = DEFAULT_MIN_ALTITUDE_KM,
+    serve_unassigned: bool = False,
+    chunk_steps: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> RouteSeries:
+    """Route ``terminals`` over ``constellation`` at every step of ``grid``.
+
+    Without ``pairs`` every terminal is routed to a PoP — the nearest by
+    delay, or ``pop`` ``(terminal,)`` PoP indices fixed per terminal — and the
+    routes are ``(terminal,)``.  With ``pairs`` ``(pair, 2)`` terminal
+    indices the routes are the pairs, carried ``via="pop"`` (source → its
+    PoP → fibre → destination's PoP → destination, the way Starlink carries
+    user-to-user traffic) or ``via="space"`` (over the lasers only, never
+    through the ground).
+
+    ``mode`` — ``"lasers"`` (laser mesh, exit at a gateway), ``"bent-pipe"``
+    (user → satellite → gateway, no lasers; the scheduler then only picks
+    satellites that see a gateway) or ``"hybrid"`` (lasers and ground
+    relays).  ``access`` — ``"scheduled"`` (the 15-s scheduler's serving
+    satellite, ``scheduler`` its config; in laser modes only satellites with a
+    laser path to a gateway are offered to it) or ``"any"`` (every satellite
+    above the mask: the best case).  Satellites outside every shell
+    (``constellation.shell == -1``: orbit raising, deorbiting) neither serve
+    nor relay unless ``serve_unassigned``.  ``min_elevation_deg`` overrides every shell's
+    mask for terminals (terminals with their own finite mask keep it).
+    ``processing_delay_ms`` is charged per hop, ``scheduling_delay_ms`` per
+    user-link crossing, each way.  ``progress`` is called with the number of
+    steps finished after each chunk.
+    """
+    _check(mode, access)
+    config = scheduler or SchedulerConfig()
+    n_t = len(terminals)
+    if n_t == 0:
+        raise ValueError("no terminals to route; give at least one site")
+    if min_elevation_deg is not None and not (-90.0 < min_elevation_deg < 90.0):
+        raise ValueError(f"min_elevation_deg={min_elevation_deg} must lie in (-90°, 90°)")
+    pair_arr = None if pairs is None else _pairs(pairs, n_t)
+    if via not in ("pop", "space"):
+        raise ValueError(f"via={via!r}: choose 'pop' (through each end's PoP) or 'space'")
+    pop_policy: str | NDArray[np.int64] = "nearest"
+    if pop is not None:
+        pop_policy = np.broadcast_to(np.asarray(pop, dtype=np.int64), (n_t,)).copy()
+        if (pop_policy < 0).any() or (pop_policy >= len(pops)).any():
+            raise ValueError(f"pop must index the {len(pops)} PoPs given (0..{len(pops) - 1})")
+    ground = ground_nodes(terminals, gateways, pops, route_factor=route_factor)
+    node_names = np.concatenate([
+        np.asarray(constellation.sat_names, dtype=np.str_),
+        np.asarray(gateways.names, dtype=np.str_),
+        np.asarray(pops.names, dtype=np.str_),
+        np.asarray(terminals.names, dtype=np.str_),
+    ])
+    if pair_arr is None:
+        route_names = tuple(str(n) for n in terminals.names)
+    else:
+        route_names = tuple(f"{terminals.names[a]} - {terminals.names[b]}" for a, b in pair_arr)
+    sat_mask = (
+        satellite_min_elevation_deg(constellation)
+        if min_elevation_deg is None
+        else np.full(constellation.size, float(min_elevation_deg))
+    )
+    candidates = constellation_candidates(constellation) if mode != "bent-pipe" else None
+    steps = chunk_steps or route_chunk_steps(constellation.size)
+    if steps < 1:
+        raise ValueError(f"chunk_steps={chunk_steps} must be at least 1")
+    lookahead = (
+        math.ceil(config.horizon_s / grid.step_s)
+        if access == "scheduled" and config.strategy == "longest-visibility" else 0
+    )
+    propagator = Propagator(constellation)
+    in_service = None if serve_unassigned else np.asarray(constellation.shell) >= 0
+    n_routes = len(route_names)
+    shape = (grid.count, n_routes)
+    rtt = np.full(shape, np.inf)
+    prop_rtt = np.full(shape, np.inf)
+    hops = np.full(shape, -1, dtype=np.int16)
+    gateway = np.full(shape, -1, dtype=np.int32)
+    pop_node = np.full(shape, -1, dtype=np.int32)
+    changed = np.zeros(shape, dtype=bool)
+    reason = np.zeros(shape, dtype=np.int8)
+    paths: list[I32] = []
+    state: SchedulerState | None = None
+    previous: Routes | None = None
+    failed = np.zeros(constellation.size, dtype=bool)
+    ends = (np.arange(n_t)[:, None] if pair_arr is None else pair_arr)
+    began = time.perf_counter()
+    for first in range(0, grid.count, steps):
+        stop = min(first + steps, grid.count)
+        window = grid.slice(first, min(stop + lookahead, grid.count))
+        eph = propagator(window, velocities=False)
+        failed |= eph.error != 0
+        r_all = eph.r_ecef_km if in_service is None else np.where(
+            in_service[None, :, None], eph.r_ecef_km, np.nan)
+        vis = visible(r_all, sat_mask, terminals.ecef_km, terminals.lat_deg,
+                      terminals.lon_deg, terminals.min_elevation_deg)
+        lasers_of = [
+            plus_grid_links(candidates, r_all[k], max_range_km=max_laser_range_km,
+                            min_altitude_km=min_laser_altitude_km)
+            for k in range(window.count)
+        ] if candidates is not None else None
+        serving = outage = None
+        if access == "scheduled":
+            if lasers_of is None:
+                gateway_vis = visible(r_all, sat_mask, gateways.ecef_km, gateways.lat_deg,
+                                      gateways.lon_deg, ground.gateway_min_elevation_deg)
+            else:
+                gateway_vis = _gateway_reachable(r_all, lasers_of, ground)
+            result = schedule(vis, window.utc_ns, config, state, gateway_vis=gateway_vis,
+                              lookahead_steps=window.count - (stop - first))
+            state = result.state
+            serving, outage = result.serving_sat, result.reason
+        for k in range(stop - first):
+            r = r_all[k]
+            lasers = lasers_of[k] if lasers_of is not None else None
+            if serving is not None:
+                graph = build_graph(r, ground, mode=mode, lasers=lasers, access="serving",
+                                    serving_sat=serving[k],
+                                    processing_delay_ms=processing_delay_ms)
+            else:
+                part = vis.step_slice(k)
+                graph = build_graph(r, ground, mode=mode, lasers=lasers, access="any",
+                                    user_links=(vis.site_idx[part], vis.sat_idx[part]),
+                                    processing_delay_ms=processing_delay_ms)
+            if pair_arr is None:
+                routes = route_to_pops(graph, pop_policy=pop_policy,
+                                       scheduling_delay_ms=scheduling_delay_ms, previous=previous)
+            else:
+                routes = route_pairs(graph, pair_arr[:, 0], pair_arr[:, 1], via=via,
+                                     pop_policy=pop_policy,
+                                     scheduling_delay_ms=scheduling_delay_ms, previous=previous)
+            previous = routes
+            t = first + k
+            rtt[t], prop_rtt[t] = routes.rtt_ms, routes.rtt_propagation_ms
+            hops[t], changed[t] = routes.hops, routes.changed
+            gateway[t], pop_node[t] = routes.gateway, routes.pop
+            why = routes.reason.astype(np.int8)
+            if outage is not None:
+                # An unserved end explains the missing path better than the graph can.
+                end_reason = outage[k][ends]  # (route, ends)
+                held = end_reason != int(OutageReason.SERVED)
+                first_held = np.take_along_axis(end_reason, np.argmax(held, axis=1)[:, None],
+                                                axis=1)[:, 0]
+                mapped = _REASON_OF_OUTAGE[first_held]
+                why = np.where((why != 0) & held.any(axis=1), mapped, why).astype(np.int8)
+            reason[t] = why
+            paths.append(routes.path.astype(np.int32))
+        if progress is not None:
+            progress(stop - first)
+    width = max((p.shape[1] for p in paths), default=1)
+    path = np.full((grid.count, n_routes, width), -1, dtype=np.int32)
+    for t, p in enumerate(paths):
+        path[t, :, : p.shape[1]] = p
+    return RouteSeries(
+        grid=grid,
+        route_names=route_names,
+        node_names=node_names,
+        rtt_ms=rtt,
+        propagation_rtt_ms=prop_rtt,
+        hops=hops,
+        path=path,
+        gateway=gateway,
+        pop=pop_node,
+        changed=changed,
+        reason=reason,
+        mode=mode,
+        access=access,
+        constellation=constellation.name,
+        satellites=constellation.size,
+        failed_satellites=int(failed.sum()),
+        elapsed_s=time.perf_counter() - began,
+    )
