@@ -26,10 +26,13 @@ terminals (within a distance or a latitude/longitude box) and
 
 from __future__ import annotations
 
+import csv
 import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
 from typing import Literal
 
 import numpy as np
@@ -41,6 +44,7 @@ from leonet.access.masks import satellite_min_elevation_deg
 from leonet.access.scheduler import OutageReason, SchedulerConfig, SchedulerState, schedule
 from leonet.access.visibility import Visibility, visible
 from leonet.ground.gateways import (
+    POPS_EUROPE_FILE,
     Gateways,
     Pops,
     assign_gateways_to_pops,
@@ -74,6 +78,7 @@ __all__ = [
     "ROUTE_REASONS",
     "RouteSeries",
     "constellation_candidates",
+    "find_pop",
     "ground_nodes",
     "route_chunk_steps",
     "run_routes",
@@ -213,6 +218,34 @@ def _near(sites: Sites, terminals: Sites, within_km: float) -> NDArray[np.bool_]
     d = great_circle_km(sites.lat_deg[:, None], sites.lon_deg[:, None], terminals.lat_deg,
                         terminals.lon_deg)
     return np.asarray(d.min(axis=1) <= within_km)
+
+
+@lru_cache(maxsize=1)
+def _pop_cities() -> dict[str, str]:
+    """City name (lower case) → PoP code, from the bundled European PoP list."""
+    text = (files("leonet") / "data" / "ground" / POPS_EUROPE_FILE).read_text(encoding="utf-8")
+    rows = csv.DictReader(ln for ln in text.splitlines() if not ln.startswith("#"))
+    return {r["city"].strip().lower(): r["pop_code"].strip().lower() for r in rows}
+
+
+def find_pop(text: str, pops: Pops | None = None) -> int | None:
+    """The index in ``pops`` (default: all bundled) of the PoP ``text`` names, else ``None``.
+
+    Accepts the Starlink DNS code (``frntdeu1``), the city of a European PoP
+    (``Frankfurt``) or the airport code of the map's label (``FRA``, ``LHR``),
+    case-insensitive.
+    """
+    table = load_pops() if pops is None else pops
+    key = text.strip().lower()
+    codes = [str(n).lower() for n in table.names]
+    code = _pop_cities().get(key, key)
+    if code in codes:
+        return codes.index(code)
+    for k, label in enumerate(getattr(table, "label", ())):
+        airports = str(label).split(":", 1)[0].lower().split("/")
+        if key in airports:
+            return k
+    return None
 
 
 def ground_nodes(

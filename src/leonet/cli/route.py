@@ -1,0 +1,184 @@
+"""``leonet route --from A --to B``: the end-to-end path and RTT, step by step.
+
+``--to`` a PoP (its code ``frntdeu1``, a European PoP's city ``Frankfurt`` or
+its airport code ``FRA``) routes the terminal at ``--from`` to that PoP — the
+way a Starlink user reaches the internet.  ``--to`` any other place (a bundled
+place, a gateway name or ``LAT,LON``) routes terminal to terminal, by default
+through both ends' PoPs (``--via pop``: Starlink hands user traffic to the
+internet at a PoP, so two users talk through their PoPs); ``--via space``
+keeps the traffic in orbit (lasers only, Hypatia's model).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+
+from leonet.cli._common import console, friendly_errors, progress_bar
+from leonet.engine.route import ROUTE_REASONS, RouteSeries
+
+__all__ = ["route_command", "route_table", "summary_lines"]
+
+DEFAULT_START = "2026-05-30T12:00:00Z"
+
+
+def route_table(series: RouteSeries, route: int = 0):  # type: ignore[no-untyped-def]
+    """One row per step of ``route``: time, RTTs (null without a path), hops, path, gateway,
+    PoP, changed, reason."""
+    import pyarrow as pa
+
+    rtt = series.rtt_ms[:, route]
+    ok = np.isfinite(rtt)
+    return pa.table({
+        "time": pa.array(series.grid.datetime64.astype("datetime64[ns]"),
+                         type=pa.timestamp("ns", tz="UTC")),
+        "rtt_ms": pa.array(np.where(ok, rtt, 0.0), mask=~ok),
+        "propagation_rtt_ms": pa.array(np.where(ok, series.propagation_rtt_ms[:, route], 0.0),
+                                       mask=~ok),
+        "hops": pa.array(series.hops[:, route].astype(np.int32), mask=~ok),
+        "path": pa.array(series.path_text(route)),
+        "gateway": pa.array(series.names_of(series.gateway[:, route]).astype(str)),
+        "pop": pa.array(series.names_of(series.pop[:, route]).astype(str)),
+        "changed": pa.array(series.changed[:, route]),
+        "reason": pa.array(series.reason_text(route)),
+    })
+
+
+def summary_lines(series: RouteSeries, route: int = 0) -> list[str]:
+    """The printed summary of one route: RTT statistics, path changes, outages."""
+    rtt = series.rtt_ms[:, route]
+    ok = np.isfinite(rtt)
+    n = series.grid.count
+    lines = [f"{series.route_names[route]}: {series.constellation} ({series.satellites:,} "
+             f"satellites), {series.mode}, {series.access} access; {n:,} steps of "
+             f"{series.grid.step_s:g} s from {series.grid.start:%Y-%m-%d %H:%M:%S}Z"]
+    if ok.any():
+        v, prop = rtt[ok], series.propagation_rtt_ms[ok, route]
+        lines.append(
+            f"RTT ms: min {v.min():.1f}, median {np.median(v):.1f}, p95 "
+            f"{np.percentile(v, 95):.1f}, max {v.max():.1f} (propagation only: median "
+            f"{np.median(prop):.1f})")
+        hops = series.hops[ok, route]
+        gw = series.names_of(series.gateway[ok, route])
+        pops = series.names_of(series.pop[ok, route])
+        names, counts = np.unique(gw[gw != ""], return_counts=True)
+        top_gw = names[np.argmax(counts)] if names.size else "none"
+        names, counts = np.unique(pops[pops != ""], return_counts=True)
+        top_pop = names[np.argmax(counts)] if names.size else "none"
+        lines.append(f"hops: median {int(np.median(hops))}, max {int(hops.max())}; "
+                     f"gateway mostly {top_gw}, PoP mostly {top_pop}")
+        first_ok = int(np.argmax(ok))
+        lines.append("path at the first reachable step: "
+                     + " > ".join(series.path_names(first_ok, route)))
+    changes = int(series.changed[1:, route].sum()) if n > 1 else 0
+    per_hour = changes / max(n * series.grid.step_s, 1e-9) * 3600.0
+    lines.append(f"path changes: {changes:,} ({per_hour:.0f} per hour)")
+    missing = int((~ok).sum())
+    if missing:
+        codes, counts = np.unique(series.reason[~ok, route], return_counts=True)
+        why = "; ".join(f"{ROUTE_REASONS[int(c)]}: {int(k):,}" for c, k in
+                        zip(codes, counts, strict=True))
+        lines.append(f"unreachable steps: {missing:,} of {n:,} ({why})")
+    else:
+        lines.append("unreachable steps: none")
+    lines.append(f"run time {series.elapsed_s:.1f} s ({1e3 * series.seconds_per_step:.1f} "
+                 "ms/step)")
+    return lines
+
+
+@friendly_errors
+def route_command(
+    from_: Annotated[
+        str, typer.Option("--from", help="Start: a bundled place (e.g. Kyiv), gateway or PoP "
+                                         "name, or LAT,LON.")
+    ],
+    to: Annotated[
+        str, typer.Option("--to", help="A PoP (code, city or airport code: terminal → PoP) or "
+                                       "a place, gateway or LAT,LON (terminal → terminal).")
+    ],
+    constellation: Annotated[
+        str,
+        typer.Option(help="Preset, 'starlink' (bundled catalogue), celestrak:GROUP or a file."),
+    ] = "starlink",
+    start: Annotated[str, typer.Option(help="ISO 8601 UTC.")] = DEFAULT_START,
+    duration: Annotated[str, typer.Option(help="Seconds or 90s / 10m / 1h.")] = "10m",
+    step: Annotated[str, typer.Option(help="Seconds or 1s / 10s.")] = "1s",
+    mode: Annotated[str, typer.Option(help="lasers, bent-pipe or hybrid.")] = "lasers",
+    access: Annotated[
+        str, typer.Option(help="scheduled (the 15-s scheduler's satellite) or any (best in view).")
+    ] = "scheduled",
+    via: Annotated[
+        str, typer.Option(help="Terminal → terminal: pop (through both PoPs) or space (lasers).")
+    ] = "pop",
+    min_elevation: Annotated[
+        float | None,
+        typer.Option("--min-elevation", help="Terminal mask, degrees (default: per shell, 25°)."),
+    ] = None,
+    ground_km: Annotated[
+        float, typer.Option(help="Use the bundled gateways and PoPs within this distance, km.")
+    ] = 3_000.0,
+    processing_delay_ms: Annotated[float, typer.Option(help="Per hop, one way, ms.")] = 0.0,
+    scheduling_delay_ms: Annotated[
+        float, typer.Option(help="Per user-link crossing, one way, ms.")
+    ] = 0.0,
+    out: Annotated[Path | None, typer.Option(help="Write one row per step to this Parquet file.")
+                   ] = None,
+) -> None:
+    """End-to-end path and round-trip time from one place to a PoP or to another place."""
+    from leonet.engine.route import find_pop, run_routes, select_ground
+    from leonet.ground import Sites, find_place, load_pops
+    from leonet.results.writer import AtomicParquetWriter
+    from leonet.space.resolve import load_constellation
+    from leonet.timegrid import TimeGrid, parse_duration_s, parse_utc
+
+    for name, value, choices in (("--mode", mode, ("lasers", "bent-pipe", "hybrid")),
+                                 ("--access", access, ("scheduled", "any")),
+                                 ("--via", via, ("pop", "space"))):
+        if value not in choices:
+            raise ValueError(f"{name} {value!r}: choose one of {', '.join(choices)}")
+    src_name, src_lat, src_lon = find_place(from_)
+    all_pops = load_pops()
+    to_pop = find_pop(to, all_pops)
+    if to_pop is None:
+        dst_name, dst_lat, dst_lon = find_place(to)
+        terminals = Sites([src_name, dst_name], [src_lat, dst_lat], [src_lon, dst_lon])
+    else:
+        terminals = Sites([src_name], [src_lat], [src_lon])
+    gateways, near_pops = select_ground(terminals, within_km=ground_km, pops=all_pops)
+    near = np.isin(all_pops.names, near_pops.names)
+    if to_pop is not None:
+        near[to_pop] = True
+    pops = all_pops.take(near)
+    pop_index = None if to_pop is None else int(np.flatnonzero(
+        pops.names == all_pops.names[to_pop])[0])
+    constellation_ = load_constellation(constellation, epoch=start)
+    grid = TimeGrid.spanning(parse_utc(start, "--start"), parse_duration_s(duration, "--duration"),
+                             parse_duration_s(step, "--step"))
+    console.print(
+        f"{constellation_.name}: {constellation_.size:,} satellites; {len(gateways)} gateways "
+        f"and {len(pops)} PoPs within {ground_km:,.0f} km; {grid.count:,} steps",
+        highlight=False)
+    with progress_bar(transient=True) as bar:
+        task = bar.add_task("routing", total=grid.count)
+        series = run_routes(
+            constellation_, terminals, grid, gateways=gateways, pops=pops,
+            mode=mode,  # type: ignore[arg-type]
+            access=access,  # type: ignore[arg-type]
+            pairs=None if to_pop is not None else [(0, 1)],
+            via=via,  # type: ignore[arg-type]
+            pop=pop_index,
+            min_elevation_deg=min_elevation,
+            processing_delay_ms=processing_delay_ms,
+            scheduling_delay_ms=scheduling_delay_ms,
+            progress=lambda k: bar.advance(task, k),
+        )
+    for line in summary_lines(series):
+        console.print(line, highlight=False, soft_wrap=True)
+    if out is not None:
+        table = route_table(series)
+        with AtomicParquetWriter(out, table.schema) as writer:
+            writer.write(table)
+        console.print(f"wrote {out} ({table.num_rows:,} rows)", highlight=False)

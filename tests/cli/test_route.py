@@ -1,0 +1,70 @@
+"""``leonet route``, driven in-process through a local typer app: output, file, error wording."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow.parquet as pq
+import typer
+from typer.testing import CliRunner
+
+from leonet.cli.route import route_command
+
+app = typer.Typer()
+app.command("route")(route_command)
+app.command("other")(lambda: None)  # two commands: typer keeps "route" as a subcommand
+runner = CliRunner()
+SMALL = ("--constellation", "starlink-gen1", "--duration", "40s", "--step", "2s")
+
+
+def invoke(*args: str):
+    return runner.invoke(app, ["route", *args], catch_exceptions=False)
+
+
+def test_route_to_a_pop_prints_the_summary_and_writes_one_row_per_step(tmp_path) -> None:
+    out = tmp_path / "kyiv.parquet"
+    result = invoke("--from", "Kyiv", "--to", "Frankfurt", *SMALL, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "RTT ms: min" in text and "median" in text and "p95" in text
+    assert "path changes:" in text and "unreachable steps:" in text
+    assert "frntdeu1" in text
+    table = pq.read_table(out)
+    assert table.num_rows == 20
+    assert table.column_names[:7] == ["time", "rtt_ms", "propagation_rtt_ms", "hops", "path",
+                                      "gateway", "pop"]
+    rtt = table.column("rtt_ms").to_numpy(zero_copy_only=False)
+    assert np.all((rtt > 10.0) & (rtt < 100.0))
+    paths = table.column("path").to_pylist()
+    assert all(p.startswith("Kyiv > ") and p.endswith(" > frntdeu1") for p in paths)
+    assert str(table.schema.field("time").type) == "timestamp[ns, tz=UTC]"
+
+
+def test_route_between_places_via_pops_and_via_space() -> None:
+    pop = invoke("--from", "Kyiv", "--to", "Lviv", *SMALL)
+    space = invoke("--from", "Kyiv", "--to", "49.84,24.03", *SMALL, "--via", "space")
+    assert pop.exit_code == 0 and space.exit_code == 0, pop.output + space.output
+    assert "Kyiv - Lviv" in pop.output and "Kyiv - 49.84,24.03" in space.output
+
+
+def test_bent_pipe_and_any_access_run() -> None:
+    result = invoke("--from", "Lviv", "--to", "wrswpol1", *SMALL, "--mode", "bent-pipe",
+                    "--access", "any", "--min-elevation", "30")
+    assert result.exit_code == 0, result.output
+    assert "bent-pipe, any access" in " ".join(result.output.split())
+
+
+def test_unknown_place_gets_the_closest_names() -> None:
+    result = invoke("--from", "Kyyv", "--to", "Frankfurt", *SMALL)
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert "unknown place 'Kyyv'" in text and "Closest: Kyiv" in text
+    assert "LAT,LON" in text
+
+
+def test_bad_mode_and_bad_coordinates_are_explained() -> None:
+    result = invoke("--from", "Kyiv", "--to", "Frankfurt", *SMALL, "--mode", "laser")
+    assert result.exit_code == 2
+    assert "--mode 'laser': choose one of lasers, bent-pipe, hybrid" in " ".join(
+        result.output.split())
+    result = invoke("--from", "95,30", "--to", "Frankfurt", *SMALL)
+    assert result.exit_code == 2 and "latitude must be in [-90, 90]" in result.output

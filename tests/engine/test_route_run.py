@@ -1,0 +1,143 @@
+"""The route runner: chunking, access modes, network modes and physical bounds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from leonet.constants import C_KM_S
+from leonet.engine.route import ROUTE_REASONS, find_pop, run_routes, select_ground
+from leonet.ground import Sites, great_circle_km, load_pops
+from leonet.space import load_constellation
+from leonet.timegrid import TimeGrid
+
+START = "2026-05-30T12:00:00Z"
+EUROPE = {"lat_deg": (34.0, 72.0), "lon_deg": (-25.0, 45.0)}
+
+
+@pytest.fixture(scope="module")
+def gen1():
+    return load_constellation("starlink-gen1")
+
+
+@pytest.fixture(scope="module")
+def starlink():
+    return load_constellation("starlink")
+
+
+@pytest.fixture(scope="module")
+def ukraine() -> Sites:
+    return Sites(["Kyiv", "Lviv", "Kharkiv", "Odesa"], [50.4501, 49.8397, 49.9935, 46.4825],
+                 [30.5234, 24.0297, 36.2304, 30.7233])
+
+
+@pytest.fixture(scope="module")
+def ground(ukraine):
+    return select_ground(ukraine, within_km=None, operational_only=False, **EUROPE)
+
+
+def _same(a, b) -> None:
+    for name in ("rtt_ms", "propagation_rtt_ms", "hops", "path", "gateway", "pop", "changed",
+                 "reason"):
+        x, y = getattr(a, name), getattr(b, name)
+        if name == "path":
+            width = max(x.shape[2], y.shape[2])
+            x = np.pad(x, ((0, 0), (0, 0), (0, width - x.shape[2])), constant_values=-1)
+            y = np.pad(y, ((0, 0), (0, 0), (0, width - y.shape[2])), constant_values=-1)
+        if name.endswith("_ms"):  # positions differ by float rounding between chunkings
+            np.testing.assert_allclose(x, y, rtol=0, atol=1e-6, err_msg=name)  # 1 ns
+        else:
+            np.testing.assert_array_equal(x, y, err_msg=name)
+
+
+@pytest.mark.parametrize("pairs", [None, [(0, 1), (2, 3)]])
+def test_chunked_run_equals_one_pass(gen1, ukraine, ground, pairs) -> None:
+    gw, pops = ground
+    grid = TimeGrid(START, 1.0, 45)  # three scheduler slots; chunks cut across them
+    kwargs = dict(gateways=gw, pops=pops, pairs=pairs, processing_delay_ms=0.05,
+                  scheduling_delay_ms=1.0)
+    whole = run_routes(gen1, ukraine, grid, chunk_steps=45, **kwargs)
+    chunked = run_routes(gen1, ukraine, grid, chunk_steps=7, **kwargs)
+    _same(whole, chunked)
+    assert np.isfinite(whole.rtt_ms).mean() > 0.9
+    assert whole.changed.any()  # the carried state matters
+    hops = whole.hops[np.isfinite(whole.rtt_ms)]
+    ok = np.isfinite(whole.rtt_ms)
+    # rtt = propagation + 2 × (hops × processing + accesses × scheduling)
+    accesses = 1 if pairs is None else 2
+    np.testing.assert_allclose(whole.rtt_ms[ok] - whole.propagation_rtt_ms[ok],
+                               2 * (hops * 0.05 + accesses * 1.0), atol=1e-9)
+
+
+def test_any_access_is_never_slower_than_the_scheduled_satellite(gen1, ukraine, ground) -> None:
+    # "any" offers every satellite in view, a superset of the serving one, on the same graph.
+    gw, pops = ground
+    grid = TimeGrid(START, 2.0, 30)
+    for pairs in (None, [(0, 2)]):
+        sched = run_routes(gen1, ukraine, grid, gateways=gw, pops=pops, pairs=pairs,
+                           access="scheduled")
+        best = run_routes(gen1, ukraine, grid, gateways=gw, pops=pops, pairs=pairs,
+                          access="any")
+        ok = np.isfinite(sched.rtt_ms)
+        assert np.isfinite(best.rtt_ms[ok]).all()
+        assert (best.rtt_ms[ok] <= sched.rtt_ms[ok] + 1e-9).all()
+        assert (best.rtt_ms[ok] < sched.rtt_ms[ok] - 1e-6).any()  # and it matters
+
+
+def test_bent_pipe_and_lasers_on_the_real_catalogue(starlink, ukraine, ground) -> None:
+    gw, pops = ground
+    grid = TimeGrid(START, 5.0, 6)
+    runs = {m: run_routes(starlink, ukraine, grid, gateways=gw, pops=pops, mode=m, access="any")
+            for m in ("bent-pipe", "lasers")}
+    bent, lasers = runs["bent-pipe"], runs["lasers"]
+    assert np.isfinite(bent.rtt_ms).all() and np.isfinite(lasers.rtt_ms).all()
+    # Bent pipe: terminal > satellite > gateway > PoP (and maybe PoP > PoP), no lasers.
+    kinds = np.array(["sat"] * starlink.size + ["gw"] * len(gw) + ["pop"] * len(pops)
+                     + ["term"] * len(ukraine) + [""])
+    for t in range(grid.count):
+        for k in range(len(ukraine)):
+            path = bent.path[t, k][bent.path[t, k] >= 0]
+            assert list(kinds[path[:3]]) == ["term", "sat", "gw"]
+            assert set(kinds[path[3:]]) == {"pop"}
+    # The laser graph holds every bent-pipe edge and more, so it can only be as fast or faster.
+    assert (lasers.rtt_ms <= bent.rtt_ms + 1e-9).all()
+    # Scheduled lasers: only satellites with a laser path to a gateway are assigned.
+    sched = run_routes(starlink, ukraine, grid, gateways=gw, pops=pops, mode="lasers")
+    assert np.isfinite(sched.rtt_ms).all(), [ROUTE_REASONS[r] for r in np.unique(sched.reason)]
+
+
+def test_kyiv_to_frankfurt_is_physically_plausible(starlink, ground) -> None:
+    gw, _ = ground
+    pops = load_pops()
+    kyiv = Sites(["Kyiv"], [50.4501], [30.5234])
+    fra = find_pop("Frankfurt", pops)
+    grid = TimeGrid(START, 10.0, 12)
+    series = run_routes(starlink, kyiv, grid, gateways=gw, pops=pops, pop=fra)
+    rtt = series.rtt_ms[:, 0]
+    assert np.isfinite(rtt).all()
+    # The path ends at Frankfurt (its first PoP may be the gateway's own, then fibre).
+    assert {series.path_names(t)[-1] for t in range(grid.count)} == {"frntdeu1"}
+    ground_km = great_circle_km(50.4501, 30.5234, pops.lat_deg[fra], pops.lon_deg[fra])
+    floor_ms = 2e3 * ground_km / C_KM_S
+    # Up to ~550 km and down again at least, plus the ground distance at c.
+    assert (rtt > floor_ms + 2e3 * 2 * 500.0 / C_KM_S).all()
+    assert (rtt < 100.0).all()
+    # Order of published Starlink idle RTTs in Europe (tens of ms, see docs/network.md);
+    # the model has no queueing or MAC delay, so its median sits at the low end.
+    assert 10.0 < np.median(rtt) < 50.0
+
+
+def test_select_ground_errors_name_the_filter(ukraine) -> None:
+    with pytest.raises(ValueError, match="raise within_km"):
+        select_ground(ukraine, within_km=10.0)
+    gw, pops = select_ground(ukraine, within_km=2_000.0)
+    assert len(gw) and "wrswpol1" in set(pops.names)
+
+
+def test_bad_mode_and_access_words(gen1, ukraine, ground) -> None:
+    gw, pops = ground
+    grid = TimeGrid(START, 1.0, 2)
+    with pytest.raises(ValueError, match="choose one of bent-pipe, hybrid, lasers"):
+        run_routes(gen1, ukraine, grid, gateways=gw, pops=pops, mode="laser")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="'scheduled'"):
+        run_routes(gen1, ukraine, grid, gateways=gw, pops=pops, access="serving")  # type: ignore[arg-type]
