@@ -1,0 +1,346 @@
+"""Reading scenarios: YAML text → validated :class:`~leonet.scenario.schema.Scenario`.
+
+Errors name the file, the line, the field path and what is expected::
+
+    ukraine.yaml, line 7: time.step_s: Input should be greater than 0 (got -1)
+    ukraine.yaml, line 12: ground.cells.resolutoin: unknown key; did you mean 'resolution'?
+
+Line numbers come from the YAML node tree (``yaml.compose``): pydantic's error
+location is walked down that tree to the deepest node it names.  Unknown keys
+get a "did you mean" from the keys the model at that place accepts (difflib).
+YAML timestamps are *not* converted by the loader (times stay text and are
+read by the schema, which insists on UTC); duplicate keys are errors.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import types
+import typing
+from dataclasses import dataclass
+from importlib import resources
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from leonet.scenario.schema import Scenario
+
+__all__ = [
+    "Problem",
+    "ScenarioError",
+    "load_scenario",
+    "scenario_hash",
+    "scenario_names",
+    "scenario_text",
+    "validate",
+]
+
+_PRESETS = "leonet.scenario.presets"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a scenario: where (``source``, ``line``, dotted ``path``) and what."""
+
+    source: str
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.source + (f", line {self.line}" if self.line is not None else "")
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be used; ``problems`` lists each, with file and line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        head = f"{len(problems)} problems in the scenario:\n" if len(problems) > 1 else ""
+        super().__init__(head + "\n".join(str(p) for p in problems))
+
+
+# ------------------------------------------------------------------- YAML
+class _Loader(yaml.SafeLoader):
+    """SafeLoader without implicit timestamps (the schema reads times itself)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _read_yaml(text: str, source: str) -> tuple[Any, yaml.Node | None]:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise ScenarioError([Problem(source, None, "", "the file is empty; start from "
+                                         "`leonet scenario show ukraine`")])
+        dup = _duplicate_key(node)
+        if dup is not None:
+            key, line = dup
+            raise ScenarioError([Problem(source, line, "", f"key {key!r} appears twice in "
+                                         "the same mapping; keep one")])
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        at = mark.line + 1 if mark is not None else None
+        what = " ".join(x for x in (exc.context, exc.problem) if x)
+        raise ScenarioError([Problem(source, at, "", f"not valid YAML: {what}")]) from None
+    finally:
+        loader.dispose()
+    return data, node
+
+
+def _duplicate_key(node: yaml.Node) -> tuple[str, int] | None:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, yaml.MappingNode):
+            seen: set[str] = set()
+            for k, v in n.value:
+                if isinstance(k, yaml.ScalarNode):
+                    if k.value in seen:
+                        return str(k.value), k.start_mark.line + 1
+                    seen.add(k.value)
+                stack.append(v)
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend(n.value)
+    return None
+
+
+def _walk(root: yaml.Node | None, loc: tuple[Any, ...]) -> tuple[yaml.Node | None, list[Any]]:
+    """The deepest YAML node ``loc`` reaches and the loc items that named real places.
+
+    Items that name nothing in the YAML (pydantic's union tags) are dropped,
+    except a last key of a mapping (a missing key), which is kept.
+    """
+    node = root
+    kept: list[Any] = []
+    for pos, item in enumerate(loc):
+        last = pos == len(loc) - 1
+        if isinstance(item, str) and _is_tag(item):
+            continue
+        if isinstance(node, yaml.MappingNode) and isinstance(item, str):
+            hit = next((v for k, v in node.value if getattr(k, "value", None) == item), None)
+            if hit is not None:
+                node = hit
+                kept.append(item)
+            elif last:
+                kept.append(item)
+            continue
+        if isinstance(node, yaml.SequenceNode) and isinstance(item, int):
+            if 0 <= item < len(node.value):
+                node = node.value[item]
+            kept.append(item)
+            continue
+        if root is None:
+            kept.append(item)
+    return node, kept
+
+
+def _key_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        return next((k for k, _ in node.value if getattr(k, "value", None) == key), None)
+    return None
+
+
+def _is_tag(item: str) -> bool:
+    """Union tags in pydantic locations: ours contain ':', pydantic's name a type."""
+    return ":" in item or "[" in item or item in ("float", "int", "str", "bool", "list")
+
+
+def _dotted(items: list[Any]) -> str:
+    out = ""
+    for item in items:
+        out += f"[{item}]" if isinstance(item, int) else (f".{item}" if out else str(item))
+    return out
+
+
+# ------------------------------------------------------ field suggestions
+def _members(tp: Any) -> list[Any]:
+    """``tp`` with Annotated / Optional / unions unwrapped into plain members."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _members(typing.get_args(tp)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [m for a in typing.get_args(tp) for m in _members(a)]
+    if tp is type(None):
+        return []
+    return [tp]
+
+
+def _tagged(tp: Any, tag: str) -> list[Any]:
+    """The union members of ``tp`` annotated with ``Tag(tag)``."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        base, *meta = typing.get_args(tp)
+        if any(getattr(m, "tag", None) == tag for m in meta):
+            return [base]
+        return _tagged(base, tag)
+    if origin in (typing.Union, types.UnionType, list):
+        return [m for a in typing.get_args(tp) for m in _tagged(a, tag)]
+    return []
+
+
+def _fields_at(loc: tuple[Any, ...]) -> list[str]:
+    """The keys the model(s) at ``loc`` accept (for 'did you mean')."""
+    current: list[Any] = [Scenario]
+    for item in loc:
+        if isinstance(item, str) and _is_tag(item):
+            tagged = [m for t in current for m in _tagged(t, item)]
+            current = tagged or current
+            continue
+        nxt: list[Any] = []
+        for tp in (m for t in current for m in _members(t)):
+            origin = typing.get_origin(tp)
+            if isinstance(item, int) and origin in (list, tuple):
+                nxt.extend(a for a in typing.get_args(tp) if a is not Ellipsis)
+            elif isinstance(item, str) and isinstance(tp, type) and issubclass(tp, BaseModel):
+                if item in tp.model_fields:
+                    nxt.append(tp.model_fields[item].annotation)
+            elif isinstance(item, str) and origin is dict:
+                nxt.append(typing.get_args(tp)[1])
+        if nxt:
+            current = nxt
+    names: list[str] = []
+    for tp in (m for t in current for m in _members(t)):
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            names.extend(n for n in tp.model_fields if n not in names)
+    return names
+
+
+# ------------------------------------------------------------- validation
+def _message(err: Any, valid_keys: list[str]) -> str:
+    kind = err["type"]
+    loc = err["loc"]
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        close = difflib.get_close_matches(key, valid_keys, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        return f"unknown key {key!r}; {hint}valid keys here: {', '.join(valid_keys)}"
+    if kind == "missing":
+        return f"required key {str(loc[-1])!r} is missing"
+    msg = str(err["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        msg = msg.removeprefix(prefix)
+    value = err.get("input")
+    if kind != "value_error" and isinstance(value, str | int | float | bool) and value is not None:
+        msg += f" (got {value!r})"
+    return msg
+
+
+def _problems(exc: ValidationError, root: yaml.Node | None, source: str) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[tuple[int | None, str, str]] = set()
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        node, kept = _walk(root, loc)
+        valid: list[str] = []
+        if err["type"] == "extra_forbidden":
+            valid = _fields_at(loc[:-1])
+            node = _key_node(node, str(loc[-1])) or node
+        line = node.start_mark.line + 1 if node is not None else None
+        path = _dotted(kept)
+        message = _message(err, valid)
+        if (line, path, message) not in seen:
+            seen.add((line, path, message))
+            problems.append(Problem(source, line, path, message))
+    return problems
+
+
+def validate(
+    data: Any,
+    *,
+    base_dir: str | PathLike[str] | None = None,
+    source: str = "<dict>",
+    root: yaml.Node | None = None,
+) -> Scenario:
+    """Validate ``data`` into a :class:`Scenario`, then check its cross-references
+    (gateway, PoP and track names, area names, intervals, tracks); raises
+    :class:`ScenarioError` listing every problem (with lines when ``root`` is given)."""
+    if not isinstance(data, dict):
+        raise ScenarioError([Problem(source, 1 if root is not None else None, "",
+                                     f"expected a mapping of sections (name, time, "
+                                     f"constellations, …), got {type(data).__name__}")])
+    context = {"base_dir": Path(base_dir) if base_dir is not None else None}
+    try:
+        scenario = Scenario.model_validate(data, context=context)
+    except ValidationError as exc:
+        raise ScenarioError(_problems(exc, root, source)) from None
+    from leonet.scenario.resolve import reference_problems
+
+    found = reference_problems(scenario)
+    if found:
+        problems = []
+        for loc, message in found:
+            node, kept = _walk(root, loc)
+            line = node.start_mark.line + 1 if node is not None else None
+            problems.append(Problem(source, line, _dotted(kept), message))
+        raise ScenarioError(problems)
+    return scenario
+
+
+# ------------------------------------------------------------ public API
+def scenario_names() -> list[str]:
+    """The bundled scenario presets (``ukraine``, …), sorted."""
+    return sorted(
+        p.name.removesuffix(".yaml")
+        for p in resources.files(_PRESETS).iterdir()
+        if p.name.endswith(".yaml")
+    )
+
+
+def scenario_text(name: str) -> str:
+    """The YAML text of a bundled preset (to print, or copy and edit)."""
+    key = name.strip().lower().removesuffix(".yaml")
+    if key not in scenario_names():
+        close = difflib.get_close_matches(key, scenario_names(), n=2, cutoff=0.5)
+        hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise KeyError(f"no bundled scenario {name!r}.{hint} Bundled: "
+                       f"{', '.join(scenario_names())}")
+    return (resources.files(_PRESETS) / f"{key}.yaml").read_text(encoding="utf-8")
+
+
+def load_scenario(path_or_name: str | PathLike[str]) -> Scenario:
+    """A scenario from a YAML file or a bundled preset name (``'ukraine'``).
+
+    Relative paths inside a file are taken from the file's folder.  Errors
+    are :class:`ScenarioError` naming the file, line, field and the fix.
+    """
+    text_spec = str(path_or_name)
+    path = Path(text_spec).expanduser()
+    is_file_like = path.suffix.lower() in (".yaml", ".yml") or path.is_file()
+    if not is_file_like and text_spec.strip().lower() in scenario_names():
+        key = text_spec.strip().lower()
+        text = scenario_text(key)
+        source = f"preset {key!r} (leonet/scenario/presets/{key}.yaml)"
+        data, root = _read_yaml(text, source)
+        return validate(data, base_dir=None, source=source, root=root)
+    if not path.is_file():
+        close = difflib.get_close_matches(text_spec.lower(), scenario_names(), n=2, cutoff=0.5)
+        hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise FileNotFoundError(
+            f"no scenario file {text_spec!r} and no bundled scenario of that name.{hint} "
+            f"Bundled: {', '.join(scenario_names())}"
+        )
+    text = path.read_text(encoding="utf-8")
+    data, root = _read_yaml(text, str(path))
+    return validate(data, base_dir=path.resolve().parent, source=str(path), root=root)
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 (hex) of the scenario's canonical JSON: sorted keys, no spaces, every
+    default written out, paths absolute.  Equal scenarios give equal hashes however
+    their YAML was laid out; any change to a value changes it."""
+    canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True,
+                           separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

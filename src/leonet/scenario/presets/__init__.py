@@ -1,0 +1,1 @@
+"""Bundled scenario presets (YAML), read with importlib.resources."""
