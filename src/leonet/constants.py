@@ -6,6 +6,7 @@ Every other module imports from here; nothing redefines Earth's radius.
 from __future__ import annotations
 
 __all__ = [
+    "BOLTZMANN_J_K",
     "C_KM_S",
     "EARTH_MEAN_RADIUS_KM",
     "EARTH_ROTATION_RAD_S",
@@ -24,6 +25,10 @@ __all__ = [
 
 #: Speed of light in vacuum, km/s (exact, SI definition of the metre).
 C_KM_S = 299_792.458
+
+#: Boltzmann constant, J/K (exact, SI 2019 redefinition; BIPM SI Brochure 9th ed., 2.2).
+#: In decibels: 10·log10(k) = -228.60 dBW/(Hz·K).
+BOLTZMANN_J_K = 1.380_649e-23
 
 #: Seconds in a day.
 SECONDS_PER_DAY = 86_400.0

@@ -1,0 +1,157 @@
+"""One time step of the radio + capacity model: links, beams, backhaul and allocation.
+
+:class:`CapacityModel` ties :class:`~leonet.radio.RadioModel` (link budgets,
+interference, jamming), :func:`~leonet.capacity.beams.assign_beams` and
+:func:`~leonet.capacity.allocation.allocate` together.  Per step:
+
+1. beams: each satellite deals the cells it serves to its user beams; a beam's
+   channel is ``beam mod 8`` (downlink) and ``beam mod 8`` (uplink);
+2. radio: every served site's downlink and uplink on its beam's channel
+   (SINR → MODCOD → link capacity per channel);
+3. backhaul per satellite: its best gateway link's capacity (forward for the
+   downlink, return for the uplink) plus, when lasers are on,
+   ``lasers × 100 Gb/s``; without ``gateway_pairs`` the backhaul is not
+   modelled (unbounded);
+4. allocation: max-min fair per beam (time share, bounded by each link's
+   MODCOD rate), then per satellite (backhaul).
+
+Everything is NumPy over sites, satellites and beams; the only Python loops
+are over terminal types and jammers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from leonet.capacity.allocation import Allocation, allocate
+from leonet.capacity.beams import BeamAssignment, assign_beams
+from leonet.capacity.demand import Demand
+from leonet.radio.jamming import Jammer
+from leonet.radio.links import FeederLinks, RadioModel, UserLinks
+from leonet.radio.parameters import LASER_CAPACITY_MBPS
+
+__all__ = ["CapacityConfig", "CapacityModel", "StepCapacity"]
+
+F64 = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class CapacityConfig:
+    """``beams_per_satellite`` (``None``: each generation's ``user_beams``);
+    ``lasers`` (count laser links as backhaul); ``laser_capacity_mbps`` each."""
+
+    beams_per_satellite: int | None = None
+    lasers: bool = True
+    laser_capacity_mbps: float = LASER_CAPACITY_MBPS
+
+    def __post_init__(self) -> None:
+        if self.beams_per_satellite is not None and self.beams_per_satellite < 1:
+            raise ValueError("beams_per_satellite must be >= 1 (or None for the generation's)")
+
+
+@dataclass(frozen=True)
+class StepCapacity:
+    """Everything one step produced, per site ``(site,)`` unless stated."""
+
+    links: UserLinks
+    beams: BeamAssignment
+    feeder: FeederLinks
+    backhaul_down_mbps: F64  # (sat,)
+    backhaul_up_mbps: F64  # (sat,)
+    down: Allocation
+    up: Allocation
+
+    def columns(self) -> dict[str, NDArray[np.generic]]:
+        """Flat per-site columns (for a results table): budget, MODCOD, capacity, throughput."""
+        lk = self.links
+        out: dict[str, NDArray[np.generic]] = {
+            "serving_sat": lk.serving_sat,
+            "elevation_deg": lk.elevation_deg,
+            "beam": self.beams.beam,
+        }
+        for name, d, a in (("down", lk.down, self.down), ("up", lk.up, self.up)):
+            out |= {
+                f"snr_{name}_db": d.snr_db,
+                f"sinr_{name}_db": d.sinr_db,
+                f"j_over_s_{name}_db": d.j_over_s_db,
+                f"modcod_{name}": d.modcod,
+                f"modcod_downshift_{name}": d.downshift,
+                f"link_capacity_{name}_mbps": d.capacity_mbps,
+                f"throughput_{name}_mbps": a.per_terminal_mbps,
+                f"binding_{name}": a.binding,
+            }
+        return out
+
+
+class CapacityModel:
+    """Per-step throughput of every site for a prepared radio model and demand."""
+
+    def __init__(
+        self, radio: RadioModel, demand: Demand, config: CapacityConfig | None = None
+    ) -> None:
+        if len(demand) != len(radio.sites):
+            raise ValueError(
+                f"demand has {len(demand)} sites but the radio model {len(radio.sites)}; "
+                "build both from the same Sites"
+            )
+        self.radio = radio
+        self.demand = demand
+        self.config = cfg = config or CapacityConfig()
+        types = radio.satellite_types
+        per_type = np.array([t.user_beams for t in types], dtype=np.int64)
+        self.beams_per_sat = (
+            np.full(radio.n_sat, cfg.beams_per_satellite, dtype=np.int64)
+            if cfg.beams_per_satellite is not None
+            else per_type[radio.satellite_index]
+        )
+        lasers = np.array([t.lasers for t in types], dtype=np.float64)[radio.satellite_index]
+        self.laser_mbps = lasers * cfg.laser_capacity_mbps if cfg.lasers else np.zeros(radio.n_sat)
+
+    def step(
+        self,
+        sat_ecef_km: ArrayLike,
+        serving_sat: ArrayLike,
+        *,
+        visible_pairs: tuple[ArrayLike, ArrayLike] | None = None,
+        gateway_pairs: tuple[ArrayLike, ArrayLike, ArrayLike] | None = None,
+        jammers: Sequence[Jammer] = (),
+        utc_ns: int | None = None,
+    ) -> StepCapacity:
+        """Links, beams, backhaul and max-min fair allocation at one step.
+
+        ``sat_ecef_km`` ``(sat, 3)`` ECEF km; ``serving_sat`` ``(site,)``
+        (−1 unserved, e.g. a row of :attr:`leonet.access.Schedule.serving_sat`);
+        ``visible_pairs`` ``(site_idx, sat_idx)`` for co-channel interference;
+        ``gateway_pairs`` ``(gateway_idx, sat_idx, el_deg)`` for feeder links.
+        """
+        radio = self.radio
+        serving = np.asarray(serving_sat, dtype=np.int32).reshape(-1)
+        cfg = radio.config
+        beams = assign_beams(serving, self.demand.cell_key, self.beams_per_sat,
+                             cfg.downlink.n_channels)
+        up_channel = np.where(beams.beam >= 0, (beams.beam - beams.offset[np.maximum(serving, 0)])
+                              % cfg.uplink.n_channels, 0)
+        links = radio.user_links(
+            sat_ecef_km, serving, visible_pairs=visible_pairs,
+            down_channel=np.maximum(beams.channel, 0), up_channel=up_channel,
+            jammers=jammers, utc_ns=utc_ns,
+        )
+        xyz = np.asarray(sat_ecef_km, dtype=np.float64).reshape(-1, 3)
+        if gateway_pairs is None:
+            feeder = FeederLinks(np.full(radio.n_sat, -1, dtype=np.int64),
+                                 np.full(radio.n_sat, np.nan),
+                                 np.full(radio.n_sat, np.inf), np.full(radio.n_sat, np.inf))
+        else:
+            feeder = radio.feeder_links(xyz, gateway_pairs)
+        back_down = feeder.forward_mbps + self.laser_mbps
+        back_up = feeder.return_mbps + self.laser_mbps
+        d = self.demand
+        down = allocate(serving, beams.beam, links.down.capacity_mbps, d.terminals,
+                        d.offered_down_mbps, back_down, beams.n_beams)
+        up = allocate(serving, beams.beam, links.up.capacity_mbps, d.terminals,
+                      d.offered_up_mbps, back_up, beams.n_beams)
+        return StepCapacity(links, beams, feeder, back_down, back_up, down, up)

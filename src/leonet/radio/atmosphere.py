@@ -1,0 +1,150 @@
+"""Atmospheric attenuation on Earth–space paths from ITU-R P.618 via the ``itur`` package.
+
+The total slant-path attenuation exceeded ``p`` % of an average year is
+``A = A_gas + sqrt((A_rain + A_cloud)² + A_scint²)`` (ITU-R P.618-13 §2.5,
+eq. 64), with gases from P.676, clouds from P.840, rain and scintillation
+from P.618 and the site's climate from the ITU-R digital maps (P.836, P.837,
+P.839, P.1510, P.1511) — all computed by ``itur.atmospheric_attenuation_slant_path``.
+
+``itur`` is slow per call (it interpolates global maps), so leonet never calls
+it per time step.  :class:`AtmosphereTable` tabulates each site's attenuation
+once on an elevation grid (every 5° from 10° to 90° by default) and links
+interpolate linearly in elevation — vectorised over all links of a step.
+Computed rows are kept in a process-wide cache keyed by site, frequency and
+exceedance (``itur`` keeps its maps loaded after the first call).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from leonet.radio.parameters import DEFAULT_EXCEEDANCE_PERCENT
+
+__all__ = [
+    "DEFAULT_ELEVATION_GRID_DEG",
+    "AtmosphereTable",
+    "slant_path_attenuation_db",
+]
+
+F64 = NDArray[np.float64]
+
+#: Elevation grid of the tables, degrees: 10° to 90° every 5°.  (P.676's
+#: approximate gas method is valid from 5°; leonet's masks are 25° for
+#: terminals and ≥ 10° for gateways.)  Links below the grid use its first row.
+DEFAULT_ELEVATION_GRID_DEG = np.arange(10.0, 90.01, 5.0)
+
+#: Scintillation: antenna diameter (m) and efficiency given to P.618 §2.4.
+_SCINT_DIAMETER_M = 0.6
+_SCINT_EFFICIENCY = 0.6
+
+_CACHE: dict[tuple[float, float, float, float, tuple[float, ...]], F64] = {}
+
+
+def slant_path_attenuation_db(
+    lat_deg: ArrayLike,
+    lon_deg: ArrayLike,
+    frequency_ghz: float,
+    elevation_deg: ArrayLike,
+    exceedance_percent: float = DEFAULT_EXCEEDANCE_PERCENT,
+    *,
+    contributions: bool = False,
+) -> F64 | tuple[F64, F64, F64, F64, F64]:
+    """ITU-R P.618 total attenuation (dB) at sites and elevations (broadcast together).
+
+    A direct ``itur`` call — slow: use :class:`AtmosphereTable` in loops.  With
+    ``contributions=True`` returns ``(gas, cloud, rain, scintillation, total)``.
+    Scintillation uses a 0.6 m, η = 0.6 aperture; the site height comes from
+    ITU-R P.1511 (topography).
+    """
+    if not 0.001 <= exceedance_percent <= 50.0:
+        raise ValueError(
+            f"exceedance_percent={exceedance_percent}: ITU-R P.618 covers 0.001–50 % of an "
+            "average year; pass e.g. 1.0 (99 % availability) or 0.1 (99.9 %)"
+        )
+    import itur
+
+    lat, lon, el = np.broadcast_arrays(
+        np.asarray(lat_deg, dtype=np.float64),
+        np.asarray(lon_deg, dtype=np.float64),
+        np.asarray(elevation_deg, dtype=np.float64),
+    )
+    shape = lat.shape
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        parts = itur.atmospheric_attenuation_slant_path(
+            lat.ravel(), lon.ravel(), frequency_ghz, el.ravel(), exceedance_percent,
+            _SCINT_DIAMETER_M, eta=_SCINT_EFFICIENCY, return_contributions=True,
+        )
+    g, c, r, s, t = (np.asarray(getattr(x, "value", x), dtype=np.float64).reshape(shape)
+                     for x in parts)
+    return (g, c, r, s, t) if contributions else t
+
+
+class AtmosphereTable:
+    """Attenuation (dB) per site over an elevation grid at one frequency; interpolate per link.
+
+    ``lat_deg``, ``lon_deg`` ``(site,)`` degrees; ``frequency_ghz``;
+    ``exceedance_percent``.  ``loss_db`` is ``(site, elevation)``.  Building it
+    calls ``itur`` once for all sites not yet cached (vectorised), so a few
+    thousand sites take about a second after ``itur`` has loaded its maps.
+    """
+
+    def __init__(
+        self,
+        lat_deg: ArrayLike,
+        lon_deg: ArrayLike,
+        frequency_ghz: float,
+        exceedance_percent: float = DEFAULT_EXCEEDANCE_PERCENT,
+        elevation_grid_deg: Sequence[float] | NDArray[np.float64] | None = None,
+    ) -> None:
+        lat = np.atleast_1d(np.asarray(lat_deg, dtype=np.float64))
+        lon = np.atleast_1d(np.asarray(lon_deg, dtype=np.float64))
+        grid = np.asarray(
+            DEFAULT_ELEVATION_GRID_DEG if elevation_grid_deg is None else elevation_grid_deg,
+            dtype=np.float64,
+        )
+        steps = np.diff(grid)
+        if grid.ndim != 1 or grid.size < 2 or not np.allclose(steps, steps[0]) or steps[0] <= 0:
+            raise ValueError("elevation_grid_deg must be ≥ 2 increasing, evenly spaced degrees")
+        if lat.shape != lon.shape:
+            raise ValueError(f"lat_deg {lat.shape} and lon_deg {lon.shape} must match")
+        self.frequency_ghz = float(frequency_ghz)
+        self.exceedance_percent = float(exceedance_percent)
+        self.elevation_grid_deg = grid
+        self._el0, self._del = float(grid[0]), float(steps[0])
+        key_grid = tuple(np.round(grid, 6).tolist())
+        keys = [
+            (round(float(a), 4), round(float(b), 4), self.frequency_ghz,
+             self.exceedance_percent, key_grid)
+            for a, b in zip(lat, lon, strict=True)
+        ]
+        missing = sorted({k for k in keys if k not in _CACHE})
+        if missing:
+            mlat = np.array([k[0] for k in missing])[:, None]
+            mlon = np.array([k[1] for k in missing])[:, None]
+            rows = slant_path_attenuation_db(
+                mlat, mlon, self.frequency_ghz, grid[None, :], self.exceedance_percent
+            )
+            assert isinstance(rows, np.ndarray)
+            for k, row in zip(missing, rows, strict=True):
+                row.flags.writeable = False
+                _CACHE[k] = row
+        self.loss_db: F64 = (
+            np.stack([_CACHE[k] for k in keys]) if keys else np.zeros((0, grid.size))
+        )
+
+    def __len__(self) -> int:
+        return int(self.loss_db.shape[0])
+
+    def __call__(self, site_idx: ArrayLike, elevation_deg: ArrayLike) -> F64:
+        """Attenuation (dB) for links ``(pair,)``: linear in elevation, clamped to the grid."""
+        site = np.asarray(site_idx, dtype=np.intp)
+        x = (np.asarray(elevation_deg, dtype=np.float64) - self._el0) / self._del
+        x = np.clip(np.nan_to_num(x, nan=0.0), 0.0, self.loss_db.shape[1] - 1.0)
+        lo = np.minimum(x.astype(np.intp), self.loss_db.shape[1] - 2)
+        frac = x - lo
+        return (1.0 - frac) * self.loss_db[site, lo] + frac * self.loss_db[site, lo + 1]

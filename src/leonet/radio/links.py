@@ -1,0 +1,474 @@
+"""User and gateway links of one time step, vectorised over every active link.
+
+:class:`RadioModel` is built once for a set of ground sites (terminals and
+cells) and a constellation size: it tabulates the atmosphere per site
+(:class:`~leonet.radio.atmosphere.AtmosphereTable`, the only ``itur`` calls)
+and resolves the terminal type of each site and the generation of each
+satellite into parameter arrays.  :meth:`RadioModel.user_links` then computes,
+for one step, every served site's downlink and uplink to its serving
+satellite: geometry, budget, co-channel interference, jamming, SINR, MODCOD
+and capacity — NumPy over all links, no Python loop over sites or satellites
+(only over the few terminal types and jammers).
+
+Geometry conventions
+    The terminal panel faces the zenith (boresight = local up); its beam is
+    steered to the serving satellite, so the scan angle is 90° − elevation.
+    The satellite's beam points at ``beam_centre_ecef_km`` of the site (the
+    site itself by default; a named terminal may give its cell's centre), and
+    the roll-off at the terminal is taken at the angle between the two seen
+    from the satellite.
+
+Co-channel interference (downlink, ``RadioConfig.interference``)
+    Every other satellite the terminal sees above its mask is assumed to have
+    a beam on the terminal's channel aimed near the terminal with probability
+    ``co_channel_fraction`` (default 1/8: one of eight channels); its EIRP
+    arrives through the terminal's off-axis gain toward it (ITU-R S.465
+    envelope + element loss).  I/N is summed in linear power per terminal.
+    Uplink interference (other beams' terminals) is not modelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from leonet.ground.sites import Sites
+from leonet.radio.antenna import (
+    angle_between_deg,
+    off_axis_gain_dbi,
+    satellite_beam_loss_db,
+    scan_loss_db,
+)
+from leonet.radio.atmosphere import AtmosphereTable
+from leonet.radio.budget import BOLTZMANN_DBW_HZ_K, LinkBudget, fspl_db, link_budget, sinr_db
+from leonet.radio.jamming import Jammer, jammer_to_satellites, jammer_to_terminals
+from leonet.radio.modcod import DVBS2X_LADDER, OUTAGE, ModcodLadder, symbol_rate_msps
+from leonet.radio.parameters import (
+    DEFAULT_EXCEEDANCE_PERCENT,
+    DEFAULT_GATEWAY,
+    DEFAULT_SATELLITE,
+    GATEWAY_DOWNLINK,
+    GATEWAY_UPLINK,
+    IMPLEMENTATION_LOSS_DB,
+    ROLLOFF,
+    SATELLITES,
+    TERMINALS,
+    USER_DOWNLINK,
+    USER_UPLINK,
+    Band,
+    GatewayType,
+    SatelliteType,
+    TerminalType,
+)
+
+__all__ = [
+    "DirectionLinks",
+    "FeederLinks",
+    "RadioConfig",
+    "RadioModel",
+    "UserLinks",
+]
+
+F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class RadioConfig:
+    """Options of the radio model (defaults from :mod:`leonet.radio.parameters`)."""
+
+    exceedance_percent: float = DEFAULT_EXCEEDANCE_PERCENT
+    rolloff: float = ROLLOFF
+    implementation_loss_db: float = IMPLEMENTATION_LOSS_DB
+    interference: bool = True
+    co_channel_fraction: float = 1.0 / USER_DOWNLINK.n_channels
+    downlink: Band = USER_DOWNLINK
+    uplink: Band = USER_UPLINK
+    gateway_downlink: Band = GATEWAY_DOWNLINK
+    gateway_uplink: Band = GATEWAY_UPLINK
+    gateway: GatewayType = DEFAULT_GATEWAY
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.co_channel_fraction <= 1.0:
+            raise ValueError("co_channel_fraction must be in [0, 1] (share of co-channel beams)")
+
+
+@dataclass(frozen=True)
+class DirectionLinks:
+    """One direction (down or up) of every site's link, arrays ``(site,)``; NaN/−1 if unserved.
+
+    ``snr_db`` Es/N0 over thermal noise; ``sinr_db`` with interference and
+    jamming; ``modcod`` (table index, −1 outage) and ``capacity_mbps`` at the
+    SINR; ``modcod_unjammed`` without the jammers and ``downshift`` the
+    number of ladder steps lost to them (``-1`` … none lost: 0; outage
+    counted as falling off the ladder); ``j_over_s_db`` jammer-to-signal
+    (−inf when no jammer reaches the link); ``i_over_n_db`` co-channel I/N.
+    """
+
+    frequency_ghz: float
+    snr_db: F64
+    sinr_db: F64
+    i_over_n_db: F64
+    j_over_s_db: F64
+    modcod: I64
+    modcod_unjammed: I64
+    downshift: I64
+    capacity_mbps: F64
+
+
+@dataclass(frozen=True)
+class UserLinks:
+    """Both directions of every site's user link at one step, plus the geometry ``(site,)``."""
+
+    serving_sat: NDArray[np.int32]
+    elevation_deg: F64
+    slant_range_km: F64
+    down: DirectionLinks
+    up: DirectionLinks
+
+    @property
+    def served(self) -> NDArray[np.bool_]:
+        return np.asarray(self.serving_sat >= 0)
+
+
+@dataclass(frozen=True)
+class FeederLinks:
+    """Each satellite's best gateway link at one step, arrays ``(sat,)``.
+
+    ``gateway`` index (−1 none in view), ``elevation_deg``; ``forward_mbps``
+    (gateway → satellite, Ka uplink: carries the users' downlink traffic) and
+    ``return_mbps`` (satellite → gateway, Ka downlink: users' uplink traffic),
+    summed over the band's channels; 0 without a gateway.
+    """
+
+    gateway: NDArray[np.int64]
+    elevation_deg: F64
+    forward_mbps: F64
+    return_mbps: F64
+
+
+def _names_to_index(
+    value: str | Sequence[str] | NDArray[np.str_], n: int, table: dict[str, object], what: str
+) -> tuple[list[str], I64]:
+    names = list(table)
+    arr = np.broadcast_to(np.asarray(value, dtype=np.str_), (n,))
+    uniq, inv = np.unique(arr, return_inverse=True)
+    bad = [u for u in uniq.tolist() if u not in table]
+    if bad:
+        raise ValueError(f"unknown {what} {bad[0]!r}; choose one of {', '.join(names)}")
+    lookup = np.array([names.index(u) for u in uniq.tolist()], dtype=np.int64)
+    return names, lookup[inv.reshape(-1)] if n else np.zeros(0, dtype=np.int64)
+
+
+class RadioModel:
+    """The radio layer prepared for fixed ground sites (and gateways) and ``n_sat`` satellites.
+
+    ``terminal_type``: a name of :data:`~leonet.radio.parameters.TERMINALS` for
+    every site, or one per site; ``satellite_type``: a name of
+    :data:`~leonet.radio.parameters.SATELLITES` for all satellites or one per
+    satellite; ``beam_centre_ecef_km`` ``(site, 3)`` where satellites point
+    the beam serving each site (default: the site).  Building it computes the
+    atmosphere tables (a few ``itur`` calls, vectorised over sites).
+    """
+
+    def __init__(
+        self,
+        sites: Sites,
+        n_sat: int,
+        *,
+        terminal_type: str | Sequence[str] | NDArray[np.str_] = "standard",
+        satellite_type: str | Sequence[str] | NDArray[np.str_] = DEFAULT_SATELLITE,
+        config: RadioConfig | None = None,
+        gateways: Sites | None = None,
+        beam_centre_ecef_km: ArrayLike | None = None,
+        terminals: dict[str, TerminalType] | None = None,
+        satellites: dict[str, SatelliteType] | None = None,
+        ladder: ModcodLadder = DVBS2X_LADDER,
+    ) -> None:
+        self.sites = sites
+        self.n_sat = int(n_sat)
+        self.config = cfg = config or RadioConfig()
+        self.ladder = ladder
+        term_table = terminals or TERMINALS
+        sat_table = satellites or SATELLITES
+        names, self.terminal_index = _names_to_index(
+            terminal_type, len(sites), dict(term_table), "terminal type")
+        self.terminal_types = [term_table[k] for k in names]
+        snames, self.satellite_index = _names_to_index(
+            satellite_type, self.n_sat, dict(sat_table), "satellite type")
+        self.satellite_types = [sat_table[k] for k in snames]
+        fd, fu = cfg.downlink.centre_ghz, cfg.uplink.centre_ghz
+        t = self.terminal_types
+        ti = self.terminal_index
+        # Per-site terminal parameters (site,)
+        self.gt_down_dbk = np.array([x.gt_dbk(fd) for x in t])[ti]
+        self.eirp_up_dbw = np.array([x.eirp_dbw for x in t])[ti]
+        self.scan_exponent = np.array([x.scan_exponent for x in t])[ti]
+        self.scan_floor_db = np.array([x.scan_floor_db for x in t])[ti]
+        # Per-satellite parameters (sat,)
+        s = self.satellite_types
+        si = self.satellite_index
+        self.sat_eirp_dbw = np.array([x.downlink_eirp_dbw for x in s])[si]
+        self.sat_gt_dbk = np.array([x.uplink_gt_dbk for x in s])[si]
+        self.sat_beam_3db_deg = np.array([x.beam_3db_deg for x in s])[si]
+        self.sat_beam_floor_db = np.array([x.beam_floor_db for x in s])[si]
+        self.sat_feeder_eirp_dbw = np.array([x.feeder_eirp_dbw for x in s])[si]
+        self.sat_feeder_gt_dbk = np.array([x.feeder_gt_dbk for x in s])[si]
+        self.beam_centre_ecef_km = (
+            sites.ecef_km if beam_centre_ecef_km is None
+            else np.asarray(beam_centre_ecef_km, dtype=np.float64).reshape(len(sites), 3)
+        )
+        p = cfg.exceedance_percent
+        self.atm_down = AtmosphereTable(sites.lat_deg, sites.lon_deg, fd, p)
+        self.atm_up = AtmosphereTable(sites.lat_deg, sites.lon_deg, fu, p)
+        self.gateways = gateways
+        if gateways is not None and len(gateways):
+            self.gw_atm_up = AtmosphereTable(gateways.lat_deg, gateways.lon_deg,
+                                             cfg.gateway_uplink.centre_ghz, p)
+            self.gw_atm_down = AtmosphereTable(gateways.lat_deg, gateways.lon_deg,
+                                               cfg.gateway_downlink.centre_ghz, p)
+
+    # -- terminal antenna --------------------------------------------------------------
+    def terminal_relative_gain_db(
+        self, site_idx: ArrayLike, psi_deg: ArrayLike, theta_deg: ArrayLike, frequency_ghz: float
+    ) -> F64:
+        """Gain (dB, relative to the boresight peak) of sites' steered arrays toward
+        directions ψ off their beams and θ off their panels' boresight."""
+        site = np.asarray(site_idx, dtype=np.intp)
+        psi = np.broadcast_to(np.asarray(psi_deg, dtype=np.float64), site.shape)
+        theta = np.broadcast_to(np.asarray(theta_deg, dtype=np.float64), site.shape)
+        out = np.empty(site.shape)
+        kind = self.terminal_index[site]
+        for k, tt in enumerate(self.terminal_types):
+            m = kind == k
+            if m.any():
+                g0 = tt.peak_gain_dbi(frequency_ghz)
+                out[m] = off_axis_gain_dbi(
+                    psi[m], g0, tt.diameter_over_wavelength(frequency_ghz), theta[m],
+                    tt.scan_exponent, tt.scan_floor_db) - g0
+        return out
+
+    # -- budgets ------------------------------------------------------------------------
+    def _geometry(
+        self, sat_ecef_km: F64, sites: NDArray[np.intp], sats: NDArray[np.intp]
+    ) -> tuple[F64, F64, F64, F64]:
+        """ENU unit vectors (n, 3), elevation (deg), range (km) and satellite beam offset (deg)."""
+        rel = sat_ecef_km[sats] - self.sites.ecef_km[sites]
+        rng = np.linalg.norm(rel, axis=-1)
+        enu = np.einsum("nij,nj->ni", self.sites.enu[sites], rel) / rng[:, None]
+        el = np.rad2deg(np.arcsin(np.clip(enu[:, 2], -1.0, 1.0)))
+        offset = angle_between_deg(-rel, self.beam_centre_ecef_km[sites] - sat_ecef_km[sats])
+        return enu, el, rng, offset
+
+    def budgets(
+        self, sat_ecef_km: ArrayLike, site_idx: ArrayLike, sat_idx: ArrayLike,
+        down_channel_ghz: ArrayLike | None = None, up_channel_ghz: ArrayLike | None = None,
+    ) -> tuple[LinkBudget, LinkBudget]:
+        """Downlink and uplink :class:`~leonet.radio.budget.LinkBudget` of links ``(link,)``
+        between sites and satellites (thermal noise only; frequencies default to band centres)."""
+        sats_xyz = np.asarray(sat_ecef_km, dtype=np.float64)
+        site = np.atleast_1d(np.asarray(site_idx, dtype=np.intp))
+        sat = np.atleast_1d(np.asarray(sat_idx, dtype=np.intp))
+        cfg = self.config
+        _, el, rng, offset = self._geometry(sats_xyz, site, sat)
+        scan = scan_loss_db(90.0 - el, 1.0, -np.inf) * self.scan_exponent[site]
+        scan = np.maximum(scan, self.scan_floor_db[site])
+        beam = satellite_beam_loss_db(offset, self.sat_beam_3db_deg[sat],
+                                      self.sat_beam_floor_db[sat])
+        fd = cfg.downlink.centre_ghz if down_channel_ghz is None else down_channel_ghz
+        fu = cfg.uplink.centre_ghz if up_channel_ghz is None else up_channel_ghz
+        common = {"rolloff": cfg.rolloff, "implementation_loss_db": cfg.implementation_loss_db,
+                  "ladder": self.ladder}
+        down = link_budget(
+            fd, rng, el, self.atm_down(site, el), self.sat_eirp_dbw[sat],
+            self.gt_down_dbk[site], cfg.downlink.channel_mhz,
+            tx_antenna_loss_db=beam, rx_antenna_loss_db=scan, **common,  # type: ignore[arg-type]
+        )
+        up = link_budget(
+            fu, rng, el, self.atm_up(site, el), self.eirp_up_dbw[site],
+            self.sat_gt_dbk[sat], cfg.uplink.channel_mhz,
+            tx_antenna_loss_db=scan, rx_antenna_loss_db=beam, **common,  # type: ignore[arg-type]
+        )
+        return down, up
+
+    def _interference_over_noise_db(
+        self, sat_ecef_km: F64, serving: NDArray[np.int32], pairs: tuple[ArrayLike, ArrayLike],
+        pointing_enu: F64, served: NDArray[np.intp],
+    ) -> F64:
+        """Co-channel I/N (dB) at each site ``(site,)`` from the other visible satellites."""
+        n = len(self.sites)
+        out = np.full(n, -np.inf)
+        cfg = self.config
+        if not cfg.interference or cfg.co_channel_fraction <= 0:
+            return out
+        p_site = np.asarray(pairs[0], dtype=np.intp)
+        p_sat = np.asarray(pairs[1], dtype=np.intp)
+        keep = (serving[p_site] >= 0) & (p_sat != serving[p_site])
+        p_site, p_sat = p_site[keep], p_sat[keep]
+        if p_site.size == 0:
+            return out
+        enu, el, rng, _ = self._geometry(sat_ecef_km, p_site, p_sat)
+        point = np.full((n, 3), np.nan)
+        point[served] = pointing_enu
+        psi = angle_between_deg(enu, point[p_site])
+        f = cfg.downlink.centre_ghz
+        rel_gain = self.terminal_relative_gain_db(p_site, psi, 90.0 - el, f)
+        rs = float(symbol_rate_msps(cfg.downlink.channel_mhz, cfg.rolloff))
+        i_over_n = (
+            self.sat_eirp_dbw[p_sat] + 10 * np.log10(cfg.co_channel_fraction)
+            - fspl_db(rng, f) - self.atm_down(p_site, el)
+            + self.gt_down_dbk[p_site] + rel_gain - BOLTZMANN_DBW_HZ_K - 10 * np.log10(rs * 1e6)
+        )
+        total = np.bincount(p_site, weights=10.0 ** (i_over_n / 10.0), minlength=n)
+        with np.errstate(divide="ignore"):
+            return np.where(total > 0, 10 * np.log10(total), -np.inf)
+
+    def user_links(
+        self,
+        sat_ecef_km: ArrayLike,
+        serving_sat: ArrayLike,
+        *,
+        visible_pairs: tuple[ArrayLike, ArrayLike] | None = None,
+        down_channel: ArrayLike | None = None,
+        up_channel: ArrayLike | None = None,
+        jammers: Sequence[Jammer] = (),
+        utc_ns: int | None = None,
+    ) -> UserLinks:
+        """Every site's downlink and uplink to ``serving_sat`` ``(site,)`` (−1 = unserved).
+
+        ``sat_ecef_km`` ``(sat, 3)`` ECEF km at this step; ``visible_pairs``
+        ``(site_idx, sat_idx)`` of this step (e.g. from
+        :class:`~leonet.access.Visibility`) enables co-channel interference;
+        ``down_channel`` / ``up_channel`` ``(site,)`` channel numbers (default:
+        the band centre frequency for every link); ``jammers`` need ``utc_ns``.
+        """
+        sats_xyz = np.asarray(sat_ecef_km, dtype=np.float64).reshape(-1, 3)
+        serving = np.asarray(serving_sat, dtype=np.int32).reshape(-1)
+        n = len(self.sites)
+        if serving.shape != (n,):
+            raise ValueError(
+                f"serving_sat must be ({n},) for the model's sites, got {serving.shape}"
+            )
+        if jammers and utc_ns is None:
+            raise ValueError("jammers need utc_ns (the step's time, int64 ns UTC)")
+        cfg = self.config
+        served = np.flatnonzero(serving >= 0)
+        sat = serving[served].astype(np.intp)
+
+        def channel_ghz(band: Band, ch: ArrayLike | None) -> F64 | float:
+            if ch is None:
+                return band.centre_ghz
+            c = np.asarray(ch, dtype=np.int64).reshape(-1)[served] % band.n_channels
+            return np.asarray(band.low_ghz + (c + 0.5) * band.channel_mhz * 1e-3, dtype=np.float64)
+
+        fd = channel_ghz(cfg.downlink, down_channel)
+        fu = channel_ghz(cfg.uplink, up_channel)
+        down, up = self.budgets(sats_xyz, served, sat, fd, fu)
+        pointing, el, rng, _ = self._geometry(sats_xyz, served, sat)
+        i_n = np.full(n, -np.inf)
+        if visible_pairs is not None:
+            i_n = self._interference_over_noise_db(sats_xyz, serving, visible_pairs, pointing,
+                                                   served)
+        rs_down = symbol_rate_msps(cfg.downlink.channel_mhz, cfg.rolloff)
+        rs_up = symbol_rate_msps(cfg.uplink.channel_mhz, cfg.rolloff)
+        j_down = np.full(served.size, -np.inf)
+        j_up = np.full(served.size, -np.inf)
+        for jammer in jammers:
+            assert utc_ns is not None
+            jd, _ = jammer_to_terminals(
+                jammer, utc_ns, self.sites.ecef_km[served], self.sites.enu[served], pointing,
+                self.gt_down_dbk[served],
+                lambda hit, psi, theta: self.terminal_relative_gain_db(
+                    served[hit], psi, theta, cfg.downlink.centre_ghz),
+                np.broadcast_to(fd, (served.size,)), np.full(served.size, rs_down),
+            )
+            j_down = np.logaddexp(j_down * np.log(10) / 10, jd * np.log(10) / 10) * 10 / np.log(10)
+            ju = jammer_to_satellites(
+                jammer, utc_ns, sats_xyz[sat], self.beam_centre_ecef_km[served],
+                self.sat_gt_dbk[sat], self.sat_beam_3db_deg[sat], self.sat_beam_floor_db[sat],
+                np.broadcast_to(fu, (served.size,)), np.full(served.size, rs_up),
+            )
+            j_up = np.logaddexp(j_up * np.log(10) / 10, ju * np.log(10) / 10) * 10 / np.log(10)
+        return UserLinks(
+            serving_sat=serving,
+            elevation_deg=self._scatter(served, el),
+            slant_range_km=self._scatter(served, rng),
+            down=self._direction(down, served, i_n[served], j_down),
+            up=self._direction(up, served, np.full(served.size, -np.inf), j_up),
+        )
+
+    def _scatter(self, served: NDArray[np.intp], values: F64, fill: float = np.nan) -> F64:
+        out = np.full(len(self.sites), fill)
+        out[served] = values
+        return out
+
+    def _direction(
+        self, budget: LinkBudget, served: NDArray[np.intp], i_n: F64, j_n: F64
+    ) -> DirectionLinks:
+        impl = self.config.implementation_loss_db
+        sinr_clean = sinr_db(budget.snr_db, i_n)
+        sinr = sinr_db(budget.snr_db, i_n, j_n)
+        mod_clean = self.ladder.select(sinr_clean - impl)
+        mod = self.ladder.select(sinr - impl)
+        rank_clean, rank = self.ladder.rank(mod_clean), self.ladder.rank(mod)
+        n = len(self.sites)
+
+        def scatter_int(values: I64, fill: int) -> I64:
+            out = np.full(n, fill, dtype=np.int64)
+            out[served] = values
+            return out
+
+        freq = float(np.mean(budget.frequency_ghz)) if len(budget) else float("nan")
+        return DirectionLinks(
+            frequency_ghz=freq,
+            snr_db=self._scatter(served, budget.snr_db),
+            sinr_db=self._scatter(served, sinr),
+            i_over_n_db=self._scatter(served, i_n, -np.inf),
+            j_over_s_db=self._scatter(served, j_n - budget.snr_db, -np.inf),
+            modcod=scatter_int(mod, OUTAGE),
+            modcod_unjammed=scatter_int(mod_clean, OUTAGE),
+            downshift=scatter_int(rank_clean - rank, 0),
+            capacity_mbps=self._scatter(
+                served, budget.symbol_rate_msps * self.ladder.efficiency_bps_hz(mod), 0.0),
+        )
+
+    def feeder_links(
+        self, sat_ecef_km: ArrayLike, gateway_pairs: tuple[ArrayLike, ArrayLike, ArrayLike]
+    ) -> FeederLinks:
+        """Each satellite's link to its highest-elevation gateway in view.
+
+        ``gateway_pairs`` ``(gateway_idx, sat_idx, el_deg)`` of this step (e.g.
+        from a :class:`~leonet.access.Visibility` of the model's gateways).
+        Capacity = channels in the Ka band × the MODCOD rate of one channel.
+        """
+        sats_xyz = np.asarray(sat_ecef_km, dtype=np.float64).reshape(-1, 3)
+        n_sat = sats_xyz.shape[0]
+        gw = np.asarray(gateway_pairs[0], dtype=np.intp)
+        sat = np.asarray(gateway_pairs[1], dtype=np.intp)
+        el = np.asarray(gateway_pairs[2], dtype=np.float64)
+        best = np.full(n_sat, -1, dtype=np.int64)
+        best_el = np.full(n_sat, np.nan)
+        fwd = np.zeros(n_sat)
+        ret = np.zeros(n_sat)
+        if self.gateways is None or gw.size == 0:
+            return FeederLinks(best, best_el, fwd, ret)
+        order = np.lexsort((-el, sat))
+        first = order[np.r_[True, sat[order][1:] != sat[order][:-1]]]
+        g, s, e = gw[first], sat[first], el[first]
+        rng = np.linalg.norm(sats_xyz[s] - self.gateways.ecef_km[g], axis=-1)
+        cfg = self.config
+        common = {"rolloff": cfg.rolloff, "implementation_loss_db": cfg.implementation_loss_db,
+                  "ladder": self.ladder}
+        up = link_budget(cfg.gateway_uplink.centre_ghz, rng, e, self.gw_atm_up(g, e),
+                         cfg.gateway.eirp_dbw, self.sat_feeder_gt_dbk[s],
+                         cfg.gateway_uplink.channel_mhz, **common)  # type: ignore[arg-type]
+        down = link_budget(cfg.gateway_downlink.centre_ghz, rng, e, self.gw_atm_down(g, e),
+                           self.sat_feeder_eirp_dbw[s], cfg.gateway.gt_dbk,
+                           cfg.gateway_downlink.channel_mhz, **common)  # type: ignore[arg-type]
+        best[s], best_el[s] = g, e
+        fwd[s] = up.capacity_mbps * cfg.gateway_uplink.n_channels
+        ret[s] = down.capacity_mbps * cfg.gateway_downlink.n_channels
+        return FeederLinks(best, best_el, fwd, ret)

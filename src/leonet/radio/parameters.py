@@ -1,0 +1,270 @@
+"""Every number of the radio and capacity model, each with its source or reasoning.
+
+This is the one place a link-budget or capacity number lives; every other
+module of :mod:`leonet.radio` and :mod:`leonet.capacity` takes these objects
+(or a user's replacement built with :func:`dataclasses.replace`).
+
+Status of each number (in its comment):
+
+* **filing** — read from a SpaceX FCC filing (file number given);
+* **standard** — from an ITU-R recommendation or ETSI standard;
+* **derived** — computed here from other numbers (the arithmetic is shown);
+* **assumption** — not published; the value is our estimate and the
+  comment gives the reasoning.  Change these first when better data appears.
+
+Sources
+-------
+[F1] SpaceX, "Technical Attachment / Schedule S", IBFS SAT-LOA-20161115-00118
+     (Ku/Ka NGSO system, 2016) and SAT-MOD-20200417-00037 (Gen1 at 540–570 km):
+     user links Ku 10.7–12.7 GHz down / 14.0–14.5 GHz up, gateway links Ka
+     17.8–19.3 GHz down / 27.5–30.0 GHz up, 25° minimum elevation.
+[F2] SpaceX Services, application to modify blanket earth-station licence
+     SES-LIC-20230228-00228 (2024): maximum EIRP of the fixed user terminals
+     raised to 43.6 dBW (UT3-V1) and 39.2 dBW (UT3-V2).
+[H1] T. E. Humphreys et al., "Signal Structure of the Starlink Ku-Band Downlink",
+     IEEE Trans. Aerosp. Electron. Syst. 59(5), 2023: 8 downlink channels of
+     250 MHz spacing (240 MHz occupied) across 10.7–12.7 GHz.
+[E1] ETSI EN 302 307-2 V1.1.1 (2014-10), DVB-S2X, Table 13 (see modcod.py).
+[I1] ITU-R S.465-6 (2010), reference earth-station radiation pattern.
+[I2] ITU-R S.1528 (2001), NGSO satellite antenna patterns (roll-off and floor).
+[I3] ITU-R P.618-13 / P.676-12 / P.840-7 via the ``itur`` package (atmosphere).
+[I4] ITU-R P.525-4 (2019), free-space attenuation; ITU-R P.526 / P.834: 4/3
+     effective Earth radius for the radio horizon.
+[M1] R. J. Mailloux, *Phased Array Antenna Handbook*, 3rd ed., Artech 2018,
+     §1.1: scanned gain ∝ projected aperture cos θ times the element pattern.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from leonet.constants import C_KM_S
+
+__all__ = [
+    "DEFAULT_EXCEEDANCE_PERCENT",
+    "DEFAULT_GATEWAY",
+    "DEFAULT_OFFERED_LOAD_DOWN_MBPS",
+    "DEFAULT_OFFERED_LOAD_UP_MBPS",
+    "DEFAULT_SATELLITE",
+    "DEFAULT_TERMINALS_PER_KM2",
+    "GATEWAY_DOWNLINK",
+    "GATEWAY_UPLINK",
+    "IMPLEMENTATION_LOSS_DB",
+    "JAMMER_DEFAULT_HEIGHT_M",
+    "LASER_CAPACITY_MBPS",
+    "RADIO_HORIZON_K_FACTOR",
+    "ROLLOFF",
+    "SATELLITES",
+    "TERMINALS",
+    "TERMINAL_ANTENNA_HEIGHT_M",
+    "USER_DOWNLINK",
+    "USER_UPLINK",
+    "Band",
+    "GatewayType",
+    "SatelliteType",
+    "TerminalType",
+]
+
+
+@dataclass(frozen=True)
+class Band:
+    """A band ``low_ghz``–``high_ghz`` split into equal channels of ``channel_mhz``."""
+
+    name: str
+    low_ghz: float
+    high_ghz: float
+    channel_mhz: float
+
+    @property
+    def n_channels(self) -> int:
+        """Channels that fit in the band."""
+        return round((self.high_ghz - self.low_ghz) * 1e3 / self.channel_mhz)
+
+    @property
+    def centre_ghz(self) -> float:
+        """Centre of the band, GHz (the frequency the budgets use by default)."""
+        return 0.5 * (self.low_ghz + self.high_ghz)
+
+    def channel_centre_ghz(self, channel: int) -> float:
+        """Centre of channel ``channel`` (0-based from the band's low edge), GHz."""
+        if not 0 <= channel < self.n_channels:
+            raise ValueError(
+                f"channel {channel} outside {self.name}'s {self.n_channels} channels (0..."
+                f"{self.n_channels - 1})"
+            )
+        return self.low_ghz + (channel + 0.5) * self.channel_mhz * 1e-3
+
+
+# Bands [F1]; downlink channelisation [H1]; uplink 62.5 MHz channels as given in the
+# issue (8 channels in the 500 MHz Ku uplink band — assumption consistent with [F1]).
+USER_DOWNLINK = Band("Ku user downlink", 10.7, 12.7, 250.0)
+USER_UPLINK = Band("Ku user uplink", 14.0, 14.5, 62.5)
+# Gateway channels of 250 MHz: assumption (the filings give the bands, not a plan).
+GATEWAY_DOWNLINK = Band("Ka gateway downlink", 17.8, 19.3, 250.0)
+GATEWAY_UPLINK = Band("Ka gateway uplink", 27.5, 30.0, 250.0)
+
+#: DVB-S2X square-root raised-cosine roll-off; symbol rate = bandwidth / (1 + roll-off).
+#: Assumption: 0.10, one of the DVB-S2X roll-offs (0.05/0.10/0.15 [E1] clause 5.5).
+#: (Starlink itself uses OFDM [H1]; DVB-S2X is the capacity proxy of this model.)
+ROLLOFF = 0.10
+
+#: Implementation loss against the ideal Es/N0 thresholds of [E1] (modem, phase noise,
+#: non-linearity).  Assumption: 1.0 dB, a common allowance in HTS link budgets.
+IMPLEMENTATION_LOSS_DB = 1.0
+
+#: Percentage of an average year the atmospheric attenuation is exceeded [I3].
+#: Assumption: 1 % (a 99 %-availability budget; p must lie in 0.001–50 %).
+DEFAULT_EXCEEDANCE_PERCENT = 1.0
+
+
+def _gain_dbi(aperture_m2: float, efficiency: float, frequency_ghz: float) -> float:
+    """Aperture gain 10·log10(η 4π A / λ²), dBi (Balanis, *Antenna Theory*, eq. 2-110)."""
+    wavelength_m = C_KM_S / (frequency_ghz * 1e6)
+    return 10.0 * math.log10(efficiency * 4.0 * math.pi * aperture_m2 / wavelength_m**2)
+
+
+@dataclass(frozen=True)
+class TerminalType:
+    """A user terminal: flat phased array, boresight normal to the panel.
+
+    ``aperture_m2`` and ``efficiency`` set the peak gain (and the off-axis
+    pattern's D/λ); ``noise_temperature_k`` the receive system noise;
+    ``eirp_dbw`` the maximum transmit EIRP over one uplink channel at
+    boresight; ``scan_exponent`` n of the scan loss 10·n·log10(cos θ);
+    ``scan_floor_db`` the lowest the scan/element loss goes (toward and below
+    the panel's horizon); ``max_scan_deg`` the largest usable scan angle.
+    """
+
+    name: str
+    aperture_m2: float
+    efficiency: float
+    noise_temperature_k: float
+    eirp_dbw: float
+    scan_exponent: float
+    scan_floor_db: float
+    max_scan_deg: float
+
+    def peak_gain_dbi(self, frequency_ghz: float) -> float:
+        """Boresight gain at ``frequency_ghz``, dBi."""
+        return _gain_dbi(self.aperture_m2, self.efficiency, frequency_ghz)
+
+    def gt_dbk(self, frequency_ghz: float) -> float:
+        """Boresight G/T at ``frequency_ghz``, dB/K: peak gain − 10·log10(T_sys)."""
+        return self.peak_gain_dbi(frequency_ghz) - 10.0 * math.log10(self.noise_temperature_k)
+
+    def diameter_over_wavelength(self, frequency_ghz: float) -> float:
+        """D/λ of the circle with the same area (for the ITU-R S.465 envelope)."""
+        diameter_m = math.sqrt(4.0 * self.aperture_m2 / math.pi)
+        return diameter_m * frequency_ghz * 1e6 / C_KM_S
+
+
+#: Terminal types.  Apertures: the panel sizes SpaceX publishes for the products
+#: (standard 594 × 383 mm, mini 298.5 × 259 mm; starlink.com/specifications) —
+#: the radiating aperture is assumed to be the panel.  Efficiency 0.6 and a system
+#: noise temperature of 200 K are assumptions (typical Ku flat arrays with LNAs
+#: at each element).  Derived G/T at 11.7 GHz: standard 34.2 dBi − 23.0 dB·K =
+#: 11.2 dB/K; mini 29.5 − 23.0 = 6.5 dB/K.  EIRP: [F2] (UT3-V1 43.6 dBW for the
+#: standard, UT3-V2 39.2 dBW for the mini — our mapping of the filing's form
+#: factors to products is an assumption).  Scan loss cos^1.3 θ: projected
+#: aperture (n = 1) times an element pattern cos^0.3 θ [M1] — n = 1.3 is an
+#: assumption inside the 1.0–1.5 range typical of patch arrays.  Floor −30 dB
+#: relative to boresight toward and beyond the panel's horizon (back-lobe,
+#: assumption).  Maximum scan 65°: 25° elevation mask [F1] with the panel level.
+TERMINALS: dict[str, TerminalType] = {
+    "standard": TerminalType("standard", 0.594 * 0.383, 0.6, 200.0, 43.6, 1.3, -30.0, 65.0),
+    "mini": TerminalType("mini", 0.2985 * 0.259, 0.6, 200.0, 39.2, 1.3, -30.0, 65.0),
+}
+
+
+@dataclass(frozen=True)
+class SatelliteType:
+    """A satellite generation's payload.
+
+    Ku user links: ``downlink_eirp_dbw`` per 250 MHz channel at beam centre;
+    ``uplink_gt_dbk`` at beam centre; beams roll off as −12·(φ/φ3dB)² dB down
+    to ``beam_floor_db`` [I2] with ``beam_3db_deg`` the 3-dB beamwidth.  Ka
+    gateway links: ``feeder_eirp_dbw`` per channel (downlink to the gateway)
+    and ``feeder_gt_dbk`` (uplink from it).  ``user_beams``: simultaneous user
+    beams; ``lasers``: optical inter-satellite terminals.
+    """
+
+    name: str
+    downlink_eirp_dbw: float
+    uplink_gt_dbk: float
+    beam_3db_deg: float
+    beam_floor_db: float
+    feeder_eirp_dbw: float
+    feeder_gt_dbk: float
+    user_beams: int
+    lasers: int
+
+
+#: Satellite generations.  All payload numbers below are assumptions unless marked:
+#:
+#: * ``downlink_eirp_dbw`` 36.7 dBW per 250 MHz channel (gen1): the EIRP at which the
+#:   power-flux density at the ground from 550 km (spreading loss 10·log10(4π d²) =
+#:   125.8 dB at nadir, 131.6 dB at 25° elevation) sits at −137.1 / −142.9 dB(W/m²)
+#:   in 4 kHz — at the ITU RR Art. 21 Ku NGSO limits' level, which bound any
+#:   operator's downlink; also the value used for SpaceX in del Portillo et al.,
+#:   Acta Astronautica 159 (2019) 123 (read from [F1]).  gen2-mini: +3 dB
+#:   (assumption: SpaceX says V2 Mini carries ~4× the capacity of V1.5).
+#: * ``uplink_gt_dbk`` 9.4 dB/K: a Ku receive array of 37.0 dBi (aperture ~0.7 m²)
+#:   with a 575 K system temperature (Earth-facing antenna at 290 K plus receiver).
+#: * ``beam_3db_deg`` 1.8°: ~70 λ/D for a ~1 m array at 11.7 GHz (footprint ~17 km
+#:   across at nadir from 550 km, about one H3 resolution-5 cell); floor −25 dB
+#:   (ITU-R S.1528 recommends 1.2, L_N = −25 dB) [I2].
+#: * ``feeder_eirp_dbw`` 40.0 dBW per Ka channel and ``feeder_gt_dbk`` 13.0 dB/K
+#:   (parabolic Ka gateway antennas on the satellite, ~0.5 m).
+#: * ``user_beams`` 24 (gen1), 48 (gen2-mini): not published.  Public analyses of
+#:   the filings assume 8–48 steerable user beams per satellite; 24 beams × ~0.9
+#:   Gb/s per 250 MHz channel ≈ 20 Gb/s matches the ~20 Gb/s per V1.5 satellite
+#:   SpaceX has cited in public presentations (unverified figure).
+#: * ``lasers`` 3 (gen1 V1.5) / 3 (gen2-mini): SpaceX's V1.5 and V2 Mini carry
+#:   laser terminals (starlink.com); the count 3 is an assumption.
+SATELLITES: dict[str, SatelliteType] = {
+    "gen1": SatelliteType("gen1", 36.7, 9.4, 1.8, -25.0, 40.0, 13.0, 24, 3),
+    "gen2-mini": SatelliteType("gen2-mini", 39.7, 12.4, 1.5, -25.0, 43.0, 16.0, 48, 3),
+}
+DEFAULT_SATELLITE = "gen1"
+
+
+@dataclass(frozen=True)
+class GatewayType:
+    """A gateway antenna: ``eirp_dbw`` per Ka uplink channel and ``gt_dbk`` on the Ka downlink."""
+
+    name: str
+    eirp_dbw: float
+    gt_dbk: float
+
+
+#: Gateway: 1.47 m parabolic antennas (SpaceX gateway earth-station applications,
+#: e.g. SES-LIC-INTR2019-02327, list 1.47 m dishes).  Derived gain at 18.55 GHz
+#: with η = 0.65: 47.1 dBi; T_sys 250 K (24.0 dB·K) → G/T 23.1 dB/K.  Uplink EIRP
+#: 60 dBW per 250 MHz channel: assumption (≈13 dBW into a 50.6 dBi antenna at
+#: 28.75 GHz), inside the filings' earth-station envelopes.
+DEFAULT_GATEWAY = GatewayType("1.47 m Ka gateway", 60.0, 23.1)
+
+#: Capacity of one optical inter-satellite link, Mb/s (given in the issue; SpaceX
+#: describes its space lasers as up to 100 Gb/s each, starlink.com "technology").
+LASER_CAPACITY_MBPS = 100_000.0
+
+#: Effective Earth-radius factor for the radio horizon (standard atmosphere,
+#: ITU-R P.834 / P.526: k = 4/3) [I4].
+RADIO_HORIZON_K_FACTOR = 4.0 / 3.0
+#: Terminal antenna height above the ground for the radio horizon, m (assumption:
+#: a roof- or mast-mounted dish, 3 m).
+TERMINAL_ANTENNA_HEIGHT_M = 3.0
+#: Jammer antenna height above the ground when not given, m (assumption: vehicle
+#: mast, 10 m).
+JAMMER_DEFAULT_HEIGHT_M = 10.0
+
+#: Terminals per km² in a cell when not given.  Assumption: ~50,000 active
+#: terminals over Ukraine's 603,500 km² (reported in 2023–24 by Ukraine's Ministry
+#: of Digital Transformation: "over 42,000") → 0.08; rounded to 0.1.
+DEFAULT_TERMINALS_PER_KM2 = 0.1
+#: Offered load per terminal at the busy hour, Mb/s.  Assumption: 25 down / 3 up
+#: (a streaming-heavy household or small office; Ookla median Starlink speeds are
+#: ~100 / 10 Mb/s, i.e. the peak a terminal can draw, not its average demand).
+DEFAULT_OFFERED_LOAD_DOWN_MBPS = 25.0
+DEFAULT_OFFERED_LOAD_UP_MBPS = 3.0
