@@ -319,3 +319,18 @@ def test_no_path_reasons_and_delays() -> None:
     serving = build_graph(r_t[0], ground, mode="bent-pipe", access="serving",
                           serving_sat=[int(graph.access_sat[0]), -1, 5])
     assert route_to_pops(serving).reason.tolist() == [OK, NO_SATELLITE, NO_GATEWAY]
+
+
+@pytest.mark.parametrize("limit_ms", [0.5, 5.0, 12.0, 1e3])
+def test_search_radius_never_changes_the_routes(small_constellation: dict, limit_ms: float
+                                                ) -> None:
+    # limit_ms only prunes Dijkstra; a radius too small for some terminal falls back to the
+    # full search, so every radius gives the routes of no radius.
+    c = small_constellation
+    r = c["r"][0]
+    graph = build_graph(r, c["ground"], mode="lasers", lasers=plus_grid_links(c["cand"], r))
+    full = route_to_pops(graph)
+    pruned = route_to_pops(graph, limit_ms=limit_ms)
+    np.testing.assert_array_equal(pruned.path, full.path)
+    np.testing.assert_array_equal(pruned.reason, full.reason)
+    np.testing.assert_allclose(pruned.one_way_ms, full.one_way_ms, rtol=0, atol=0)

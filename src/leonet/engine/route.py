@@ -336,6 +336,19 @@ def _gateway_reachable(
                       zeros, zeros, zeros)
 
 
+def _search_limit_ms(previous: Routes | None, scheduling_delay_ms: float) -> float | None:
+    """Dijkstra's search radius for this step: the previous step's largest delay × 1.5 + 5 ms.
+
+    Only a speed hint — :func:`route_to_pops` repeats the search without it
+    when it falls short — so any value gives the same routes.
+    """
+    if previous is None:
+        return None
+    cost = previous.one_way_ms - scheduling_delay_ms
+    cost = cost[np.isfinite(cost)]
+    return float(cost.max()) * 1.5 + 5.0 if cost.size else None
+
+
 def _check(mode: str, access: str) -> None:
     if mode not in MODES:
         raise ValueError(f"unknown network mode {mode!r}; choose one of {', '.join(MODES)}")
@@ -493,7 +506,8 @@ def run_routes(
                                     processing_delay_ms=processing_delay_ms)
             if pair_arr is None:
                 routes = route_to_pops(graph, pop_policy=pop_policy,
-                                       scheduling_delay_ms=scheduling_delay_ms, previous=previous)
+                                       scheduling_delay_ms=scheduling_delay_ms, previous=previous,
+                                       limit_ms=_search_limit_ms(previous, scheduling_delay_ms))
             else:
                 routes = route_pairs(graph, pair_arr[:, 0], pair_arr[:, 1], via=via,
                                      pop_policy=pop_policy,

@@ -42,6 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -391,10 +392,17 @@ class NetworkGraph:
     processing_delay_ms: float
     ground: GroundNodes
 
-    @property
+    @cached_property
     def csr_reversed(self) -> csr_matrix:
-        """The transposed graph as CSR (for routing *towards* a set of targets)."""
-        return csr_matrix(self.csr.T)
+        """The transposed graph as CSR (for routing *towards* a set of targets), built once
+        per graph from the edge list (already sorted by ``(src, dst)``; a stable sort by
+        ``dst`` gives the transposed rows sorted)."""
+        order = np.argsort(self.edge_dst, kind="stable")
+        rows = self.edge_dst[order]
+        n = self.layout.n_nodes
+        indptr = np.searchsorted(rows, np.arange(n + 1)).astype(np.int32)
+        return csr_matrix((self.csr.data[order], self.edge_src[order].astype(np.int32), indptr),
+                          shape=(n, n))
 
 
 def _check_mode(mode: str, access: str) -> None:

@@ -206,12 +206,21 @@ def route_to_pops(
     pop_policy: PopPolicy = "nearest",
     scheduling_delay_ms: float = 0.0,
     previous: Routes | None = None,
+    limit_ms: float | None = None,
 ) -> Routes:
     """Every terminal's route to its PoP: ``(terminal,)`` :class:`Routes`, path terminal → PoP.
 
     ``pop_policy`` ``"nearest"`` (least delay) or an ``(terminal,)`` array of
     PoP indices (0-based among the PoPs).  ``scheduling_delay_ms`` is added
     once per user-link crossing; ``previous`` sets ``changed``.
+
+    ``limit_ms`` — a guess of the largest terminal → PoP delay (graph weight,
+    ms): Dijkstra stops expanding beyond it (scipy's ``limit``), so only the
+    part of the constellation near the PoPs is searched.  The answer stays
+    exact: where a terminal with a user link is not reached within the limit
+    the search is repeated without it.  A good guess is the previous step's
+    largest delay with a margin (what :func:`leonet.engine.route.run_routes`
+    passes).
     """
     layout = graph.layout
     n_t = layout.n_terminals
@@ -225,8 +234,12 @@ def route_to_pops(
             raise ValueError(f"pop_policy={pop_policy!r}: use 'nearest' or an (terminal,) array "
                              "of PoP indices")
         pops = layout.pop0 + np.arange(layout.n_pops)
+        has_access = _access_counts(graph) > 0
         dist, pred, _ = dijkstra(reverse, directed=True, indices=pops, return_predecessors=True,
-                                 min_only=True)
+                                 min_only=True, limit=np.inf if limit_ms is None else limit_ms)
+        if limit_ms is not None and not np.isfinite(dist[terminals][has_access]).all():
+            dist, pred, _ = dijkstra(reverse, directed=True, indices=pops,
+                                     return_predecessors=True, min_only=True)
         cost = dist[terminals]
         pred2 = pred[None, :]
         rows = np.zeros(n_t, dtype=np.int64)
@@ -249,13 +262,17 @@ def route_to_pops(
         target = np.where(reachable, path[np.arange(n_t), np.maximum(length - 1, 0)], -1)
     reason = np.full(n_t, DISCONNECTED, dtype=np.int8)
     if not reachable.all():
-        reason[_access_counts(graph) == 0] = NO_SATELLITE
+        no_access = _access_counts(graph) == 0
+        reason[no_access] = NO_SATELLITE
         gateways = layout.gateway0 + np.arange(layout.n_gateways)
-        if gateways.size:
-            to_gw = dijkstra(reverse, directed=True, indices=gateways, min_only=True)[terminals]
-        else:
-            to_gw = np.full(n_t, np.inf)
-        reason[(reason == DISCONNECTED) & ~np.isfinite(to_gw)] = NO_GATEWAY
+        # (a search only when some unreachable terminal has a user link to explain)
+        if (~reachable & ~no_access).any():
+            if gateways.size:
+                to_gw = dijkstra(reverse, directed=True, indices=gateways,
+                                 min_only=True)[terminals]
+            else:
+                to_gw = np.full(n_t, np.inf)
+            reason[(reason == DISCONNECTED) & ~np.isfinite(to_gw)] = NO_GATEWAY
     return _finish(graph, terminals, target.astype(np.int64), cost, path, reason, 1,
                    scheduling_delay_ms, previous)
 
