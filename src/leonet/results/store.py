@@ -1,0 +1,164 @@
+"""A run directory: per-chunk Parquet datasets, checkpoints, metadata and SQL.
+
+Layout of ``RUN_DIR``::
+
+    terminals.parquet/part-00000.parquet …   one file per time chunk (a Parquet dataset)
+    cells.parquet/part-00000.parquet …
+    events.parquet                           one file
+    checkpoint.json, state.pkl               the last completed chunk and carried state
+    metadata.json                            scenario hash, versions, seed
+    report.html
+
+Each part file and each checkpoint is written atomically (temporary file +
+rename), and the checkpoint is written only after the chunk's parts, so a run
+killed at any instant resumes from its last completed chunk: parts of a chunk
+beyond the checkpoint are simply rewritten.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from leonet.results.writer import _temp_path, atomic_write_text
+
+__all__ = ["Checkpoint", "RunStore", "query"]
+
+DATASETS = ("terminals", "cells")
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The resumable position of a run: chunks ``0 .. next_chunk-1`` are complete."""
+
+    scenario_hash: str
+    next_chunk: int
+    chunks: int
+    state: Any
+
+
+class RunStore:
+    """Reads and writes one run directory."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+
+    def prepare(self, *, resume: bool) -> None:
+        """Create the folder; without ``resume`` refuse to mix with an earlier run."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        if not resume and (self.root / "checkpoint.json").exists():
+            raise FileExistsError(
+                f"{self.root} already holds a run; resume it with --resume {self.root}, or "
+                "choose another --out (or delete the folder) to start afresh"
+            )
+
+    def write_part(self, dataset: str, chunk: int, table: pa.Table) -> Path:
+        """Write one chunk of ``dataset`` atomically as ``DATASET.parquet/part-NNNNN.parquet``."""
+        folder = self.root / f"{dataset}.parquet"
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"part-{chunk:05d}.parquet"
+        tmp = _temp_path(target)
+        try:
+            pq.write_table(table, tmp, compression="zstd")
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return target
+
+    def drop_parts_from(self, chunk: int) -> None:
+        """Remove parts of chunks ``>= chunk`` (left by an interrupted chunk)."""
+        for dataset in DATASETS:
+            for part in sorted((self.root / f"{dataset}.parquet").glob("part-*.parquet")):
+                if int(part.stem.split("-")[1]) >= chunk:
+                    part.unlink()
+
+    def write_table(self, name: str, table: pa.Table) -> Path:
+        target = self.root / f"{name}.parquet"
+        tmp = _temp_path(target)
+        try:
+            pq.write_table(table, tmp, compression="zstd")
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        return target
+
+    def save_checkpoint(self, checkpoint: Checkpoint) -> None:
+        state_path = self.root / "state.pkl"
+        tmp = _temp_path(state_path)
+        try:
+            with open(tmp, "wb") as handle:
+                pickle.dump(checkpoint.state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, state_path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        atomic_write_text(
+            self.root / "checkpoint.json",
+            json.dumps(
+                {
+                    "scenario_hash": checkpoint.scenario_hash,
+                    "next_chunk": checkpoint.next_chunk,
+                    "chunks": checkpoint.chunks,
+                },
+                indent=2,
+            ),
+        )
+
+    def load_checkpoint(self) -> Checkpoint:
+        meta_path = self.root / "checkpoint.json"
+        if not meta_path.exists():
+            raise FileNotFoundError(
+                f"{self.root} has no checkpoint.json: there is no run to resume there"
+            )
+        meta = json.loads(meta_path.read_text())
+        with open(self.root / "state.pkl", "rb") as handle:
+            state = pickle.load(handle)  # the run's own file, written by save_checkpoint
+        return Checkpoint(meta["scenario_hash"], meta["next_chunk"], meta["chunks"], state)
+
+    def write_metadata(self, metadata: dict[str, Any]) -> None:
+        atomic_write_text(self.root / "metadata.json", json.dumps(metadata, indent=2, default=str))
+
+    def read_metadata(self) -> dict[str, Any]:
+        return dict(json.loads((self.root / "metadata.json").read_text()))
+
+    def tables(self) -> dict[str, str]:
+        """Table name → a DuckDB ``read_parquet`` expression, for each dataset present."""
+        found: dict[str, str] = {}
+        for path in sorted(self.root.glob("*.parquet")):
+            pattern = str(path / "*.parquet") if path.is_dir() else str(path)
+            found[path.stem] = f"read_parquet('{pattern}')"
+        return found
+
+
+def query(run_dir: str | os.PathLike[str], sql: str) -> pa.Table:
+    """Run DuckDB ``sql`` over a run's Parquet files; each is a view named for its file
+    (``terminals``, ``cells``, ``events``)."""
+    import duckdb
+
+    store = RunStore(run_dir)
+    tables = store.tables()
+    if not tables:
+        raise FileNotFoundError(f"{run_dir} holds no Parquet results (is it a run directory?)")
+    connection = duckdb.connect()
+    try:
+        for name, source in tables.items():
+            connection.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {source}')
+        try:
+            return connection.sql(sql).to_arrow_table()
+        except duckdb.Error as exc:
+            raise ValueError(
+                f"query failed: {exc}. Tables available: {', '.join(sorted(tables))}"
+            ) from None
+    finally:
+        connection.close()
