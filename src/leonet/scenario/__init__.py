@@ -5,10 +5,10 @@
 - :func:`scenario_names`, :func:`scenario_text` — the bundled presets and their text;
 - :func:`scenario_hash` — SHA-256 of the canonical JSON (for run metadata);
 - :func:`timeline` — every timed policy change, fault and jammer as :class:`Event` rows;
-- :mod:`leonet.scenario.resolve` — the objects a scenario names (constellations, terminal
-  sites, cells, tracks, gateways, PoPs).
-
-The schema's models live in :mod:`leonet.scenario.schema`.
+- the objects a scenario names: :func:`load_constellations`, :func:`terminal_sites`,
+  :func:`cell_sites`, :func:`build_tracks`, :func:`gateway_sites`, :func:`pop_sites`;
+- the schema's section models (:class:`TimeSpec`, :class:`GroundSpec`, :class:`PolicySpec`,
+  :class:`FaultsSpec`, …) from :mod:`leonet.scenario.schema`.
 """
 
 from leonet.scenario.loader import (
@@ -18,6 +18,7 @@ from leonet.scenario.loader import (
     scenario_hash,
     scenario_names,
     scenario_text,
+    validate,
 )
 from leonet.scenario.resolve import (
     build_tracks,
@@ -25,29 +26,99 @@ from leonet.scenario.resolve import (
     gateway_sites,
     load_constellations,
     pop_sites,
+    reference_problems,
     region_of,
     terminal_sites,
 )
-from leonet.scenario.schema import Scenario, TimeRef, time_ref_ns
-from leonet.scenario.timeline import Event, timeline
+from leonet.scenario.schema import (
+    AreaSpec,
+    BundledSitesSpec,
+    CapacitySpec,
+    CellsSpec,
+    CircleSpec,
+    ConstellationSpec,
+    DirectionalAntennaSpec,
+    FaultsSpec,
+    FileTerminalsSpec,
+    GroundSpec,
+    JammerSpec,
+    LaserFaultSpec,
+    NetworkSpec,
+    OutputsSpec,
+    PlaceTerminalSpec,
+    PlaneRef,
+    PolicyEventSpec,
+    PolicySpec,
+    PolygonSpec,
+    RadioSpec,
+    SatelliteFaultSpec,
+    Scenario,
+    SchedulerSpec,
+    ServiceAreaSpec,
+    SiteFaultSpec,
+    SiteSpec,
+    TerminalSpec,
+    TimeRef,
+    TimeSpec,
+    TrackSpec,
+    WaypointSpec,
+    time_ref_ns,
+)
+from leonet.scenario.timeline import (
+    Event,
+    sort_events,
+    timeline,
+)
 
 __all__ = [
+    "AreaSpec",
+    "BundledSitesSpec",
+    "CapacitySpec",
+    "CellsSpec",
+    "CircleSpec",
+    "ConstellationSpec",
+    "DirectionalAntennaSpec",
     "Event",
+    "FaultsSpec",
+    "FileTerminalsSpec",
+    "GroundSpec",
+    "JammerSpec",
+    "LaserFaultSpec",
+    "NetworkSpec",
+    "OutputsSpec",
+    "PlaceTerminalSpec",
+    "PlaneRef",
+    "PolicyEventSpec",
+    "PolicySpec",
+    "PolygonSpec",
     "Problem",
+    "RadioSpec",
+    "SatelliteFaultSpec",
     "Scenario",
     "ScenarioError",
+    "SchedulerSpec",
+    "ServiceAreaSpec",
+    "SiteFaultSpec",
+    "SiteSpec",
+    "TerminalSpec",
     "TimeRef",
+    "TimeSpec",
+    "TrackSpec",
+    "WaypointSpec",
     "build_tracks",
     "cell_sites",
     "gateway_sites",
     "load_constellations",
     "load_scenario",
     "pop_sites",
+    "reference_problems",
     "region_of",
     "scenario_hash",
     "scenario_names",
     "scenario_text",
+    "sort_events",
     "terminal_sites",
     "time_ref_ns",
     "timeline",
+    "validate",
 ]

@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from leonet.ground.sites import UnknownNameError
 from leonet.scenario.schema import Scenario
 
 __all__ = [
@@ -285,6 +286,7 @@ def validate(
             node, kept = _walk(root, loc)
             line = node.start_mark.line + 1 if node is not None else None
             problems.append(Problem(source, line, _dotted(kept), message))
+        problems.sort(key=lambda p: p.line or 0)
         raise ScenarioError(problems)
     return scenario
 
@@ -305,7 +307,7 @@ def scenario_text(name: str) -> str:
     if key not in scenario_names():
         close = difflib.get_close_matches(key, scenario_names(), n=2, cutoff=0.5)
         hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-        raise KeyError(f"no bundled scenario {name!r}.{hint} Bundled: "
+        raise UnknownNameError(f"no bundled scenario {name!r}.{hint} Bundled: "
                        f"{', '.join(scenario_names())}")
     return (resources.files(_PRESETS) / f"{key}.yaml").read_text(encoding="utf-8")
 

@@ -203,8 +203,9 @@ def reference_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
             for j, name in enumerate(fault.names):
                 if name not in known:
                     problems.append((("faults", key, i, "names", j), unknown(
-                        name, known, key[:-1] + " in this scenario's ground." + key,
-                        f"the scenario has {len(known)}")))
+                        name, known, key[:-1],
+                        f"this scenario's ground.{key} selects {len(known)}: "
+                        f"{', '.join(known[:8])}{' …' if len(known) > 8 else ''}")))
 
     tracks = [t.name for t in ground.mobile]
     for i, jam in enumerate(scenario.faults.jammers):

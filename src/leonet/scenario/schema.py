@@ -598,12 +598,12 @@ class PolygonSpec(_Model):
         from shapely.validation import explain_validity
 
         poly = Polygon(list(zip(self.lon_deg, self.lat_deg, strict=True)))
-        if poly.area == 0.0:
-            raise ValueError("the polygon has zero area; give at least 3 distinct, "
-                             "non-collinear corners")
         if not poly.is_valid:
             raise ValueError(f"the polygon is not valid ({explain_validity(poly)}); order the "
                              "corners so they go round the outline without crossing")
+        if poly.area == 0.0:
+            raise ValueError("the polygon has zero area; give at least 3 distinct, "
+                             "non-collinear corners")
         return self
 
 
