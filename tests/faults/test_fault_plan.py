@@ -153,6 +153,22 @@ def test_jammers_active_and_data() -> None:
     assert FaultPlan().active_jammers(t).shape == (3600, 0)
 
 
+def test_jammer_positions_fixed_and_on_a_track() -> None:
+    from leonet.ground import Track
+
+    truck = Track("truck", ["2026-05-30T12:00:00Z", "2026-05-30T13:00:00Z"], [48.0, 49.0],
+                  [37.0, 37.0])
+    plan = FaultPlan(jammers=[Jammer("fixed", 30, 11.7, 250, 48.25, 37.35, 0.01),
+                              Jammer("mobile", 20, 11.7, 250, track="truck", alt_km=0.002)])
+    t = T0 + np.array([0, 1800]) * S
+    lat, lon, alt = plan.jammer_positions(t, [truck])
+    assert lat.shape == lon.shape == (2, 2)
+    assert lat[:, 0].tolist() == [48.25, 48.25] and alt[0, 0] == 0.01
+    assert np.allclose(lat[:, 1], [48.0, 48.5], atol=1e-3) and np.allclose(alt[:, 1], 0.002)
+    with pytest.raises(ValueError, match="no track 'truck'"):
+        plan.jammer_positions(t)
+
+
 def test_events_rows() -> None:
     plan = FaultPlan(
         satellites=[SatelliteFault(T0, fraction=0.5)],

@@ -28,6 +28,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from leonet.ground.tracks import Track
 from leonet.scenario.schema import DirectionalAntennaSpec, JammerSpec, Scenario
 from leonet.scenario.timeline import Event
 from leonet.space.constellation import Constellation
@@ -409,6 +410,30 @@ class FaultPlan:
         if not self.jammers:
             return np.zeros((t.shape[0], 0), dtype=bool)
         return np.stack([_active(t, j.start_ns, j.end_ns) for j in self.jammers], axis=1)
+
+    def jammer_positions(
+        self, utc_ns: ArrayLike, tracks: Sequence[Track] = ()
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+        """Where each jammer is: ``(lat_deg, lon_deg, alt_km)``, each ``(time, jammer)``.
+
+        Fixed jammers repeat their position; a jammer with a ``track`` follows the
+        :class:`~leonet.ground.Track` of that name in ``tracks`` (the scenario's
+        ``build_tracks``), its own ``alt_km`` added to the track's height.
+        """
+        t = _times(utc_ns)
+        shape = (t.shape[0], len(self.jammers))
+        lat, lon, alt = np.empty(shape), np.empty(shape), np.empty(shape)
+        by_name = {tr.name: tr for tr in tracks}
+        for k, j in enumerate(self.jammers):
+            if j.track is None:
+                lat[:, k], lon[:, k], alt[:, k] = j.lat_deg, j.lon_deg, j.alt_km
+                continue
+            if j.track not in by_name:
+                raise _unknown("track", j.track, list(by_name),
+                               f"jammer {j.name!r}: the tracks given to jammer_positions")
+            la, lo, al, _ = by_name[j.track].positions(t)
+            lat[:, k], lon[:, k], alt[:, k] = la, lo, al + j.alt_km
+        return lat, lon, alt
 
     # ------------------------------------------------------------ events
     def events(self) -> list[Event]:
