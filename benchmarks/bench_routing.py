@@ -166,8 +166,10 @@ def main() -> None:
     queue: mp.Queue = ctx.Queue()  # type: ignore[type-arg]
     child = ctx.Process(target=_whole_run, args=(duration_s, queue))
     child.start()
-    run = queue.get()
     child.join()
+    if child.exitcode != 0:
+        raise SystemExit(f"the timed run failed (exit code {child.exitcode}); see above")
+    run = queue.get()
     peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0  # KiB on Linux
 
     s = _sampled_routing(duration_s, args.sample)
