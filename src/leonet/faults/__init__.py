@@ -6,7 +6,7 @@ Every interval is ``[start, end)``: start inclusive, end exclusive.
 """
 
 from leonet.faults.plan import NEVER_NS, FaultPlan, Jammer, LaserFault, SatelliteFault, SiteFault
-from leonet.scenario.schema import DirectionalAntennaSpec, JammerSpec
+from leonet.scenario.whatifs import DirectionalAntennaSpec, JammerSpec
 
 __all__ = [
     "NEVER_NS",

@@ -29,8 +29,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from leonet.ground.tracks import Track
-from leonet.scenario.schema import DirectionalAntennaSpec, JammerSpec, Scenario
+from leonet.scenario.schema import Scenario
 from leonet.scenario.timeline import Event
+from leonet.scenario.whatifs import DirectionalAntennaSpec, JammerSpec
 from leonet.space.constellation import Constellation
 
 __all__ = [

@@ -17,7 +17,7 @@ from shapely.geometry import Polygon
 
 from leonet.ground.greatcircle import great_circle_km
 from leonet.ground.regions import Region
-from leonet.scenario.schema import AreaSpec
+from leonet.scenario.whatifs import AreaSpec
 
 __all__ = ["Area", "CircleArea", "area_from_spec", "polygon_area"]
 

@@ -53,7 +53,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from leonet.policy.areas import Area, area_from_spec
-from leonet.scenario.schema import Scenario, time_ref_ns
+from leonet.scenario._base import time_ref_ns
+from leonet.scenario.schema import Scenario
 from leonet.scenario.timeline import Event
 from leonet.timegrid import parse_utc
 

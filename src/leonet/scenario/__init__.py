@@ -8,9 +8,13 @@
 - the objects a scenario names: :func:`load_constellations`, :func:`terminal_sites`,
   :func:`cell_sites`, :func:`build_tracks`, :func:`gateway_sites`, :func:`pop_sites`;
 - the schema's section models (:class:`TimeSpec`, :class:`GroundSpec`, :class:`PolicySpec`,
-  :class:`FaultsSpec`, …) from :mod:`leonet.scenario.schema`.
+  :class:`FaultsSpec`, …) from :mod:`leonet.scenario.schema` and :mod:`leonet.scenario.whatifs`.
 """
 
+from leonet.scenario._base import (
+    TimeRef,
+    time_ref_ns,
+)
 from leonet.scenario.loader import (
     Problem,
     ScenarioError,
@@ -31,43 +35,44 @@ from leonet.scenario.resolve import (
     terminal_sites,
 )
 from leonet.scenario.schema import (
-    AreaSpec,
     BundledSitesSpec,
     CapacitySpec,
     CellsSpec,
-    CircleSpec,
     ConstellationSpec,
-    DirectionalAntennaSpec,
-    FaultsSpec,
     FileTerminalsSpec,
     GroundSpec,
-    JammerSpec,
-    LaserFaultSpec,
+    LatLonBox,
     NetworkSpec,
     OutputsSpec,
     PlaceTerminalSpec,
-    PlaneRef,
-    PolicyEventSpec,
-    PolicySpec,
-    PolygonSpec,
     RadioSpec,
-    SatelliteFaultSpec,
     Scenario,
     SchedulerSpec,
-    ServiceAreaSpec,
-    SiteFaultSpec,
     SiteSpec,
     TerminalSpec,
-    TimeRef,
     TimeSpec,
     TrackSpec,
     WaypointSpec,
-    time_ref_ns,
 )
 from leonet.scenario.timeline import (
     Event,
     sort_events,
     timeline,
+)
+from leonet.scenario.whatifs import (
+    AreaSpec,
+    CircleSpec,
+    DirectionalAntennaSpec,
+    FaultsSpec,
+    JammerSpec,
+    LaserFaultSpec,
+    PlaneRef,
+    PolicyEventSpec,
+    PolicySpec,
+    PolygonSpec,
+    SatelliteFaultSpec,
+    ServiceAreaSpec,
+    SiteFaultSpec,
 )
 
 __all__ = [
@@ -84,6 +89,7 @@ __all__ = [
     "GroundSpec",
     "JammerSpec",
     "LaserFaultSpec",
+    "LatLonBox",
     "NetworkSpec",
     "OutputsSpec",
     "PlaceTerminalSpec",
