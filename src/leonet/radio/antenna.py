@@ -86,7 +86,7 @@ def off_axis_gain_dbi(
     """
     psi = np.abs(np.asarray(psi_deg, dtype=np.float64))
     main = peak_gain_dbi - 2.5e-3 * (d_over_lambda * psi) ** 2
-    envelope = np.minimum(s465_envelope_dbi(psi, d_over_lambda), peak_gain_dbi)
+    envelope = s465_envelope_dbi(psi, d_over_lambda)
     pattern = np.where(np.isinf(envelope), main, np.maximum(main, envelope))
     return np.minimum(pattern, peak_gain_dbi) + scan_loss_db(theta_deg, scan_exponent,
                                                                scan_floor_db)

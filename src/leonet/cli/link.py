@@ -1,0 +1,134 @@
+"""``leonet link``: the full downlink and uplink budget of one terminal to its serving satellite."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.table import Table
+
+from leonet.cli._common import console, friendly_errors
+
+__all__ = ["link_budget_report", "link_command"]
+
+DEFAULT_TIME = "2026-05-30T12:00:00Z"
+
+#: (key, label, unit, decimals) in the order an engineer adds them up.
+_ROWS: tuple[tuple[str, str, str, int], ...] = (
+    ("frequency_ghz", "frequency", "GHz", 3),
+    ("slant_range_km", "slant range", "km", 1),
+    ("elevation_deg", "elevation", "deg", 2),
+    ("eirp_dbw", "EIRP (boresight / beam centre)", "dBW", 2),
+    ("tx_antenna_loss_db", "+ transmit antenna loss (beam roll-off / scan)", "dB", 2),
+    ("fspl_db", "− free-space path loss", "dB", 2),
+    ("atmospheric_loss_db", "− atmospheric loss (ITU-R P.618)", "dB", 2),
+    ("gt_dbk", "+ G/T (boresight / beam centre)", "dB/K", 2),
+    ("rx_antenna_loss_db", "+ receive antenna loss (scan / beam roll-off)", "dB", 2),
+    ("boltzmann_dbw_hz_k", "− Boltzmann constant", "dBW/Hz/K", 2),
+    ("cn0_dbhz", "= C/N0", "dBHz", 2),
+    ("symbol_rate_msps", "symbol rate (bandwidth / (1 + roll-off))", "Msym/s", 2),
+    ("snr_db", "= Es/N0 (SNR)", "dB", 2),
+    ("implementation_loss_db", "− implementation loss", "dB", 2),
+    ("modcod", "MODCOD (DVB-S2X)", "", 0),
+    ("efficiency_bps_hz", "spectral efficiency", "bit/sym", 4),
+    ("capacity_mbps", "capacity of one channel", "Mb/s", 1),
+)
+
+
+def link_budget_report(
+    at: str,
+    constellation: str = "starlink",
+    time: str = DEFAULT_TIME,
+    terminal: str = "standard",
+    exceedance_percent: float = 1.0,
+) -> dict[str, Any]:
+    """The budget of a terminal at ``at`` (place name or ``LAT,LON``) to its serving
+    satellite (the highest in view above the mask) at ``time``, both directions.
+
+    Returns ``{"terminal": {...}, "satellite": {...}, "downlink": {...},
+    "uplink": {...}}``; each direction holds every term (dB, as added).
+    """
+    from leonet.access.masks import satellite_min_elevation_deg
+    from leonet.ground import Sites, find_place
+    from leonet.radio import DVBS2X_LADDER, TERMINALS, RadioConfig, RadioModel
+    from leonet.space.propagate import Propagator
+    from leonet.space.resolve import load_constellation
+    from leonet.timegrid import TimeGrid, parse_utc
+
+    if terminal not in TERMINALS:
+        raise ValueError(f"unknown --terminal {terminal!r}; choose one of {', '.join(TERMINALS)}")
+    name, lat, lon = find_place(at)
+    when = parse_utc(time, "--time")
+    c = load_constellation(constellation, epoch=when)
+    grid = TimeGrid(when, 1.0, 1)
+    eph = Propagator(c)(grid, velocities=False)
+    site = Sites([name], [lat], [lon])
+    sats = eph.r_ecef_km[0]
+    rel = sats - site.ecef_km[0]
+    rng = np.linalg.norm(rel, axis=-1)
+    el = np.rad2deg(np.arcsin(np.clip(rel @ site.enu[0, 2] / rng, -1, 1)))
+    mask = satellite_min_elevation_deg(c)
+    el_ok = np.where(np.isfinite(el) & (el >= mask), el, -np.inf)
+    best = int(np.argmax(el_ok))
+    if not np.isfinite(el_ok[best]):
+        raise ValueError(
+            f"no {c.name} satellite is above the elevation mask at {name} at "
+            f"{when:%Y-%m-%d %H:%M:%S}Z; try another --time"
+        )
+    model = RadioModel(site, c.size, terminal_type=terminal,
+                       config=RadioConfig(exceedance_percent=exceedance_percent))
+    down, up = model.budgets(sats, [0], [best])
+    norad = int(c.norad_id[best])
+    out: dict[str, Any] = {
+        "terminal": {"name": name, "lat_deg": lat, "lon_deg": lon, "type": terminal},
+        "satellite": {"index": best, "name": str(c.sat_names[best]),
+                      "norad_id": norad if norad >= 0 else None},
+        "time_utc": f"{when:%Y-%m-%dT%H:%M:%SZ}",
+        "exceedance_percent": exceedance_percent,
+    }
+    for key, budget in (("downlink", down), ("uplink", up)):
+        row = budget.row(0, DVBS2X_LADDER)
+        row["effective_esn0_db"] = float(row["snr_db"]) - float(row["implementation_loss_db"])
+        out[key] = row
+    return out
+
+
+@friendly_errors
+def link_command(
+    at: Annotated[str, typer.Option("--at", help="Place name (e.g. Kyiv) or LAT,LON in degrees.")],
+    constellation: Annotated[
+        str, typer.Option(help="'starlink' (bundled catalogue), a preset or a TLE/OMM file.")
+    ] = "starlink",
+    time: Annotated[str, typer.Option("--time", help="ISO 8601 UTC instant.")] = DEFAULT_TIME,
+    terminal: Annotated[str, typer.Option(help="Terminal type: standard or mini.")] = "standard",
+    exceedance: Annotated[
+        float, typer.Option(help="Atmospheric attenuation exceeded this % of the year.")
+    ] = 1.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """The full link budget of a terminal's downlink and uplink to its serving satellite."""
+    report = link_budget_report(at, constellation, time, terminal, exceedance)
+    if as_json:
+        typer.echo(json.dumps(report, indent=2))
+        return
+    t, s = report["terminal"], report["satellite"]
+    console.print(
+        f"[bold]{t['name']}[/] ({t['lat_deg']:.4f}°, {t['lon_deg']:.4f}°), {t['type']} terminal → "
+        f"{s['name']} at {report['time_utc']}; atmosphere exceeded "
+        f"{report['exceedance_percent']:g} % of the year",
+        highlight=False,
+    )
+    table = Table(title="Link budget")
+    table.add_column("term")
+    table.add_column("unit")
+    table.add_column("downlink", justify="right")
+    table.add_column("uplink", justify="right")
+    for key, label, unit, decimals in _ROWS:
+        cells = []
+        for direction in ("downlink", "uplink"):
+            v = report[direction][key]
+            cells.append(v if isinstance(v, str) else f"{v + 0.0:.{decimals}f}")
+        table.add_row(label, unit, *cells)
+    console.print(table)

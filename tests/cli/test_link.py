@@ -1,0 +1,59 @@
+"""``leonet link``: the budget printed by hand-checkable terms, and its JSON form."""
+
+import json
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from leonet.cli.link import link_command
+
+app = typer.Typer()
+app.command("link")(link_command)
+
+
+@app.command("other")
+def _other() -> None:  # a second command keeps typer from collapsing to a single command
+    pass
+
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def kyiv_json():
+    result = runner.invoke(app, ["link", "--at", "Kyiv", "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_json_has_every_term_per_direction(kyiv_json):
+    keys = {"frequency_ghz", "slant_range_km", "elevation_deg", "fspl_db", "atmospheric_loss_db",
+            "eirp_dbw", "gt_dbk", "snr_db", "modcod", "capacity_mbps"}
+    for direction, f in (("downlink", 11.7), ("uplink", 14.25)):
+        row = kyiv_json[direction]
+        assert keys <= set(row)
+        assert row["frequency_ghz"] == pytest.approx(f)
+        assert row["elevation_deg"] >= 25.0
+        by_hand = (row["eirp_dbw"] + row["tx_antenna_loss_db"] - row["fspl_db"]
+                   - row["atmospheric_loss_db"] + row["gt_dbk"] + row["rx_antenna_loss_db"]
+                   + 228.599 - 10 * __import__("math").log10(row["symbol_rate_msps"] * 1e6))
+        assert row["snr_db"] == pytest.approx(by_hand, abs=0.01)
+    assert kyiv_json["terminal"]["name"] == "Kyiv"
+    assert kyiv_json["time_utc"] == "2026-05-30T12:00:00Z"
+
+
+def test_table_output_and_mini_terminal():
+    result = runner.invoke(app, ["link", "--at", "50.45,30.52", "--terminal", "mini"],
+                           catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    for text in ("free-space path loss", "atmospheric loss", "G/T", "Es/N0", "MODCOD",
+                 "mini terminal"):
+        assert text in result.output
+
+
+def test_errors_are_friendly():
+    result = runner.invoke(app, ["link", "--at", "Kyiv", "--terminal", "dish"])
+    assert result.exit_code == 2 and "standard, mini" in result.output
+    result = runner.invoke(app, ["link", "--at", "Atlantis"])
+    assert result.exit_code == 2 and "error" in result.output
