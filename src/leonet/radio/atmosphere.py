@@ -84,6 +84,32 @@ def slant_path_attenuation_db(
     return (g, c, r, s, t) if contributions else t
 
 
+def _table_rows(lat: F64, lon: F64, frequency_ghz: float, grid: F64, p: float) -> F64:
+    """Total attenuation ``(site, elevation)``, equal to ``itur``'s but ~20× faster.
+
+    ``itur`` evaluates P.676 gas point by point (``np.vectorize``); its Annex 2
+    slant-path result is the zenith value / sin(elevation) (P.676-12 eq. 28),
+    so gas is computed once per site at 90° and scaled; rain, cloud and
+    scintillation come from one vectorised call; they are combined as P.618 eq. 64.
+    """
+    gas90, *_ = slant_path_attenuation_db(lat, lon, frequency_ghz, 90.0, p, contributions=True)
+    la, lo, el = np.broadcast_arrays(lat[:, None], lon[:, None], grid[None, :])
+    import itur
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        _, cloud, rain, scint, _ = (
+            np.broadcast_to(np.asarray(getattr(x, "value", x), dtype=np.float64).reshape(-1),
+                            (la.size,)).reshape(la.shape)
+            for x in itur.atmospheric_attenuation_slant_path(
+                la.ravel(), lo.ravel(), frequency_ghz, el.ravel(), p, _SCINT_DIAMETER_M,
+                eta=_SCINT_EFFICIENCY, return_contributions=True, include_gas=False,
+            )
+        )
+    gas = np.asarray(gas90)[:, None] / np.sin(np.deg2rad(el))
+    return np.asarray(gas + np.sqrt((rain + cloud) ** 2 + scint**2), dtype=np.float64)
+
+
 class AtmosphereTable:
     """Attenuation (dB) per site over an elevation grid at one frequency; interpolate per link.
 
@@ -126,10 +152,8 @@ class AtmosphereTable:
         if missing:
             mlat = np.array([k[0] for k in missing])[:, None]
             mlon = np.array([k[1] for k in missing])[:, None]
-            rows = slant_path_attenuation_db(
-                mlat, mlon, self.frequency_ghz, grid[None, :], self.exceedance_percent
-            )
-            assert isinstance(rows, np.ndarray)
+            rows = _table_rows(mlat[:, 0], mlon[:, 0], self.frequency_ghz, grid,
+                               self.exceedance_percent)
             for k, row in zip(missing, rows, strict=True):
                 row.flags.writeable = False
                 _CACHE[k] = row

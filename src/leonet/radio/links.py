@@ -217,6 +217,10 @@ class RadioModel:
         self.sat_beam_floor_db = np.array([x.beam_floor_db for x in s])[si]
         self.sat_feeder_eirp_dbw = np.array([x.feeder_eirp_dbw for x in s])[si]
         self.sat_feeder_gt_dbk = np.array([x.feeder_gt_dbk for x in s])[si]
+        up = sites.enu[:, 2, :]
+        self._site_columns = tuple(np.ascontiguousarray(c) for c in (
+            sites.ecef_km[:, 0], sites.ecef_km[:, 1], sites.ecef_km[:, 2],
+            up[:, 0], up[:, 1], up[:, 2]))
         self.beam_centre_ecef_km = (
             sites.ecef_km if beam_centre_ecef_km is None
             else np.asarray(beam_centre_ecef_km, dtype=np.float64).reshape(len(sites), 3)
@@ -310,10 +314,22 @@ class RadioModel:
         p_site, p_sat = p_site[keep], p_sat[keep]
         if p_site.size == 0:
             return out
-        enu, el, rng, _ = self._geometry(sat_ecef_km, p_site, p_sat)
-        point = np.full((n, 3), np.nan)
-        point[served] = pointing_enu
-        psi = angle_between_deg(enu, point[p_site])
+        # Lean ECEF geometry over the (many) pairs: 1-D gathers, no ENU rotation; the
+        # angle ψ between the interferer and the serving satellite needs none.
+        pos = self._site_columns
+        sx, sy, sz = (np.ascontiguousarray(sat_ecef_km[:, k]) for k in range(3))
+        rx = sx[p_sat] - pos[0][p_site]
+        ry = sy[p_sat] - pos[1][p_site]
+        rz = sz[p_sat] - pos[2][p_site]
+        rng = np.sqrt(rx * rx + ry * ry + rz * rz)
+        el = np.rad2deg(np.arcsin(np.clip(
+            (pos[3][p_site] * rx + pos[4][p_site] * ry + pos[5][p_site] * rz) / rng, -1, 1)))
+        point = np.zeros((3, n))
+        point[:, served] = (sat_ecef_km[serving[served]] - self.sites.ecef_km[served]).T
+        point /= np.maximum(np.sqrt((point * point).sum(axis=0)), 1e-12)
+        cos_psi = (point[0][p_site] * rx + point[1][p_site] * ry + point[2][p_site] * rz) / rng
+        psi = np.rad2deg(np.arccos(np.clip(cos_psi, -1.0, 1.0)))
+        del pointing_enu
         f = cfg.downlink.centre_ghz
         rel_gain = self.terminal_relative_gain_db(p_site, psi, 90.0 - el, f)
         rs = float(symbol_rate_msps(cfg.downlink.channel_mhz, cfg.rolloff))
