@@ -3,6 +3,7 @@
 * :mod:`~leonet.access.cone` — closed-form coverage-cone geometry;
 * :mod:`~leonet.access.masks` — elevation masks per shell and per site;
 * :mod:`~leonet.access.visibility` — sparse, KD-tree culled visibility;
+* :mod:`~leonet.access.moving` — moving terminals; joining and filtering visibility tables;
 * :mod:`~leonet.access.scheduler` — the 15-second serving-satellite scheduler;
 * :mod:`~leonet.access.metrics` — streaming per-site and per-region service metrics.
 """
@@ -25,6 +26,7 @@ from leonet.access.metrics import (
     SiteMetrics,
     SiteMetricsAccumulator,
 )
+from leonet.access.moving import concat_sites, keep_rows, visible_moving
 from leonet.access.scheduler import (
     STRATEGIES,
     OutageReason,
@@ -51,14 +53,17 @@ __all__ = [
     "SiteMetricsAccumulator",
     "Strategy",
     "Visibility",
+    "concat_sites",
     "coverage_cone_radius_km",
     "culling_range_km",
     "earth_central_angle_deg",
     "effective_min_elevation_deg",
+    "keep_rows",
     "max_slant_range_km",
     "register_strategy",
     "satellite_min_elevation_deg",
     "schedule",
     "visible",
     "visible_dense",
+    "visible_moving",
 ]

@@ -1,0 +1,116 @@
+"""Visibility for moving terminals, and joining visibility tables of two site sets.
+
+Moving terminals (a drone, a vehicle) are few, so their visibility is computed
+densely per chunk — ``(time, terminal, sat)`` look angles in one vectorised
+pass — and appended to the fixed sites' table with :func:`concat_sites`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from leonet.access.masks import effective_min_elevation_deg
+from leonet.access.visibility import Visibility
+from leonet.frames import enu_basis, geodetic_to_ecef, look_angles
+
+__all__ = ["concat_sites", "keep_rows", "visible_moving"]
+
+
+def visible_moving(
+    sat_ecef_km: ArrayLike,
+    sat_min_elevation_deg: ArrayLike,
+    lat_deg: ArrayLike,
+    lon_deg: ArrayLike,
+    alt_km: ArrayLike,
+    site_min_elevation_deg: ArrayLike | None = None,
+) -> Visibility:
+    """Satellites above the mask of terminals that move.
+
+    ``sat_ecef_km`` ``(time, sat, 3)`` km; ``lat_deg``, ``lon_deg``, ``alt_km``
+    ``(time, site)`` — each terminal's position at each step;
+    ``site_min_elevation_deg`` ``(site,)`` (NaN: the shell's).  Same output and
+    mask rule as :func:`leonet.access.visible`.
+    """
+    sats = np.asarray(sat_ecef_km, dtype=np.float64)
+    lat = np.asarray(lat_deg, dtype=np.float64)
+    lon = np.asarray(lon_deg, dtype=np.float64)
+    n_time, n_sat = sats.shape[:2]
+    if lat.ndim != 2 or lat.shape[0] != n_time:
+        raise ValueError(f"lat_deg must be (time, site) with time={n_time}, got {lat.shape}")
+    n_site = lat.shape[1]
+    site_mask = (
+        np.full(n_site, np.nan)
+        if site_min_elevation_deg is None
+        else np.broadcast_to(np.asarray(site_min_elevation_deg, dtype=np.float64), (n_site,))
+    )
+    sat_mask = np.broadcast_to(np.asarray(sat_min_elevation_deg, dtype=np.float64), (n_sat,))
+    site = geodetic_to_ecef(lat, lon, alt_km)  # (time, site, 3)
+    basis = enu_basis(lat, lon)  # (time, site, 3, 3)
+    az, el, rng = look_angles(site[:, :, None, :], basis[:, :, None, :, :], sats[:, None, :, :])
+    mask = effective_min_elevation_deg(site_mask[:, None], sat_mask[None, :])  # (site, sat)
+    ok = np.isfinite(el) & (el >= mask[None])
+    t, s, k = np.nonzero(ok)  # C order: sorted by (time, site, sat)
+    offsets = np.zeros(n_time * n_site + 1, dtype=np.int64)
+    np.cumsum(np.bincount(t * n_site + s, minlength=n_time * n_site), out=offsets[1:])
+    return Visibility(
+        n_time, n_site, n_sat, offsets, t.astype(np.int32), s.astype(np.int32),
+        k.astype(np.int32), az[ok], el[ok], rng[ok],
+    )
+
+
+def concat_sites(first: Visibility, second: Visibility) -> Visibility:
+    """One table over the sites of ``first`` followed by those of ``second``.
+
+    Both must cover the same steps and satellites.  Pairs stay sorted by
+    (time, site, sat); ``second``'s site indices are shifted by ``first.n_site``.
+    """
+    if (first.n_time, first.n_sat) != (second.n_time, second.n_sat):
+        raise ValueError(
+            f"visibility tables differ: {first.n_time}×{first.n_sat} and "
+            f"{second.n_time}×{second.n_sat} (time × satellites)"
+        )
+    n_time, n_a, n_b = first.n_time, first.n_site, second.n_site
+    count_a = np.diff(first.offsets).reshape(n_time, n_a)
+    count_b = np.diff(second.offsets).reshape(n_time, n_b)
+    counts = np.concatenate([count_a, count_b], axis=1).ravel()
+    offsets = np.zeros(counts.size + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    # Each step's block: first's pairs, then second's.
+    per_a = count_a.sum(axis=1)
+    per_b = count_b.sum(axis=1)
+    before_a = np.concatenate([[0], np.cumsum(per_b)[:-1]])  # second's pairs in earlier steps
+    before_b = np.cumsum(per_a)  # first's pairs up to and including the step
+    pos_a = np.arange(len(first)) + np.repeat(before_a, per_a)
+    pos_b = np.arange(len(second)) + np.repeat(before_b, per_b)
+    total = len(first) + len(second)
+
+    def merged(a: NDArray[np.generic], b: NDArray[np.generic]) -> NDArray[np.generic]:
+        out = np.empty(total, dtype=np.result_type(a, b))
+        out[pos_a] = a
+        out[pos_b] = b
+        return out
+
+    return Visibility(
+        n_time, n_a + n_b, first.n_sat, offsets,
+        merged(first.time_idx, second.time_idx).astype(np.int32),
+        merged(first.site_idx, second.site_idx + n_a).astype(np.int32),
+        merged(first.sat_idx, second.sat_idx).astype(np.int32),
+        merged(first.az_deg, second.az_deg).astype(np.float64),
+        merged(first.el_deg, second.el_deg).astype(np.float64),
+        merged(first.range_km, second.range_km).astype(np.float64),
+    )
+
+
+def keep_rows(vis: Visibility, allowed: ArrayLike) -> Visibility:
+    """Only the pairs of (time, site) rows where ``allowed`` ``(time, site)`` is true."""
+    ok = np.asarray(allowed, dtype=bool).ravel()
+    counts = np.diff(vis.offsets) * ok
+    keep = np.repeat(ok, np.diff(vis.offsets))
+    offsets = np.zeros(counts.size + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    return Visibility(
+        vis.n_time, vis.n_site, vis.n_sat, offsets, vis.time_idx[keep], vis.site_idx[keep],
+        vis.sat_idx[keep], vis.az_deg[keep], vis.el_deg[keep], vis.range_km[keep],
+    )
+
