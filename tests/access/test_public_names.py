@@ -4,7 +4,7 @@ import importlib
 
 import pytest
 
-MODULES = ["cone", "masks", "metrics", "scheduler", "visibility"]
+MODULES = ["cone", "masks", "metrics", "moving", "scheduler", "visibility"]
 
 
 def _isort_key(name: str) -> tuple[int, str]:
