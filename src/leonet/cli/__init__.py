@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from leonet.cli.coverage import coverage_command, run_command
+from leonet.cli.link import link_command
 from leonet.cli.route import route_command
 from leonet.cli.space import constellation_app, propagate_command
 
@@ -20,6 +21,7 @@ app.add_typer(constellation_app, name="constellation")
 app.command("propagate")(propagate_command)
 app.command("coverage")(coverage_command)
 app.command("route")(route_command)
+app.command("link")(link_command)
 
 
 def main() -> None:

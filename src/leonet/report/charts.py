@@ -77,8 +77,8 @@ def line_chart(
     plot_w, plot_h = width_px - left - right, height_px - top - bottom
     xs = [np.asarray(s.x, dtype=np.float64) for s in series]
     ys = [np.asarray(s.y, dtype=np.float64) for s in series]
-    finite_x = np.concatenate([x[np.isfinite(y)] for x, y in zip(xs, ys, strict=True)] or [[0.0]])
-    finite_y = np.concatenate([y[np.isfinite(y)] for y in ys] or [[0.0]])
+    finite_x = np.concatenate([x[np.isfinite(y)] for x, y in zip(xs, ys, strict=True)] or [np.zeros(0)])
+    finite_y = np.concatenate([y[np.isfinite(y)] for y in ys] or [np.zeros(0)])
     if finite_x.size == 0:
         finite_x = np.array([0.0, 1.0])
     if finite_y.size == 0:
@@ -128,18 +128,18 @@ def line_chart(
         f'<text x="14" y="{top + plot_h / 2}" class="tl" text-anchor="middle" '
         f'transform="rotate(-90 14 {top + plot_h / 2})">{html.escape(y_label)}</text>'
     )
-    for k, (s, x, y) in enumerate(zip(series, xs, ys, strict=True)):
+    for k, (s, xv, yv) in enumerate(zip(series, xs, ys, strict=True)):
         color = PALETTE[k % len(PALETTE)]
-        ok = np.isfinite(y) & np.isfinite(x)
+        ok = np.isfinite(yv) & np.isfinite(xv)
         if not ok.any():
             continue
         # Break the polyline at gaps (NaN) so outages show as gaps.
         breaks = np.flatnonzero(np.diff(ok.astype(np.int8)) != 0) + 1
-        for run in np.split(np.arange(y.size), breaks):
+        for run in np.split(np.arange(yv.size), breaks):
             if run.size == 0 or not ok[run[0]]:
                 continue
             points = " ".join(
-                f"{a:.1f},{b:.1f}" for a, b in zip(px(x[run]), py(y[run]), strict=True)
+                f"{a:.1f},{b:.1f}" for a, b in zip(px(xv[run]), py(yv[run]), strict=True)
             )
             parts.append(
                 f'<polyline points="{points}" fill="none" stroke="{color}" stroke-width="1.3"/>'
