@@ -77,7 +77,9 @@ def line_chart(
     plot_w, plot_h = width_px - left - right, height_px - top - bottom
     xs = [np.asarray(s.x, dtype=np.float64) for s in series]
     ys = [np.asarray(s.y, dtype=np.float64) for s in series]
-    finite_x = np.concatenate([x[np.isfinite(y)] for x, y in zip(xs, ys, strict=True)] or [np.zeros(0)])
+    finite_x = np.concatenate(
+        [x[np.isfinite(y)] for x, y in zip(xs, ys, strict=True)] or [np.zeros(0)]
+    )
     finite_y = np.concatenate([y[np.isfinite(y)] for y in ys] or [np.zeros(0)])
     if finite_x.size == 0:
         finite_x = np.array([0.0, 1.0])
