@@ -3,7 +3,7 @@
 import numpy as np
 
 from leonet.access import visible
-from leonet.access.moving import concat_sites, keep_rows, visible_moving
+from leonet.access.moving import concat_sites, keep_pairs, keep_rows, visible_moving
 from leonet.frames import geodetic_to_ecef
 from leonet.space import Propagator, load_preset
 from leonet.timegrid import TimeGrid
@@ -51,3 +51,15 @@ def test_keep_rows_drops_exactly_the_refused_rows():
     np.testing.assert_array_equal(counts[2:5, 1], 0)
     np.testing.assert_array_equal(counts[allowed], np.diff(vis.offsets).reshape(8, 3)[allowed])
     assert np.all(allowed[kept.time_idx, kept.site_idx])
+
+
+def test_keep_pairs_filters_satellites_that_are_down():
+    _, r, lat, lon = _setup()
+    vis = visible(r, 25.0, geodetic_to_ecef(lat, lon, 0.0), lat, lon)
+    down = np.zeros(r.shape[:2], dtype=bool)
+    down[:, ::3] = True
+    kept = keep_pairs(vis, ~down[vis.time_idx, vis.sat_idx])
+    up_r = np.where(down[..., None], np.nan, r)
+    direct = visible(up_r, 25.0, geodetic_to_ecef(lat, lon, 0.0), lat, lon)
+    for a, b in zip(_fields(kept), _fields(direct), strict=True):
+        np.testing.assert_array_equal(a, b)

@@ -26,7 +26,7 @@ from leonet.access.metrics import (
     SiteMetrics,
     SiteMetricsAccumulator,
 )
-from leonet.access.moving import concat_sites, keep_rows, visible_moving
+from leonet.access.moving import concat_sites, keep_pairs, keep_rows, visible_moving
 from leonet.access.scheduler import (
     STRATEGIES,
     OutageReason,
@@ -58,6 +58,7 @@ __all__ = [
     "culling_range_km",
     "earth_central_angle_deg",
     "effective_min_elevation_deg",
+    "keep_pairs",
     "keep_rows",
     "max_slant_range_km",
     "register_strategy",

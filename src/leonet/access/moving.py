@@ -14,7 +14,7 @@ from leonet.access.masks import effective_min_elevation_deg
 from leonet.access.visibility import Visibility
 from leonet.frames import enu_basis, geodetic_to_ecef, look_angles
 
-__all__ = ["concat_sites", "keep_rows", "visible_moving"]
+__all__ = ["concat_sites", "keep_pairs", "keep_rows", "visible_moving"]
 
 
 def visible_moving(
@@ -102,15 +102,21 @@ def concat_sites(first: Visibility, second: Visibility) -> Visibility:
     )
 
 
-def keep_rows(vis: Visibility, allowed: ArrayLike) -> Visibility:
-    """Only the pairs of (time, site) rows where ``allowed`` ``(time, site)`` is true."""
-    ok = np.asarray(allowed, dtype=bool).ravel()
-    counts = np.diff(vis.offsets) * ok
-    keep = np.repeat(ok, np.diff(vis.offsets))
-    offsets = np.zeros(counts.size + 1, dtype=np.int64)
-    np.cumsum(counts, out=offsets[1:])
+def keep_pairs(vis: Visibility, keep: ArrayLike) -> Visibility:
+    """Only the pairs where ``keep`` ``(pair,)`` is true (rows and order kept)."""
+    ok = np.asarray(keep, dtype=bool)
+    if ok.shape != (len(vis),):
+        raise ValueError(f"keep must be ({len(vis)},) booleans, one per pair; got {ok.shape}")
+    rows = vis.time_idx.astype(np.int64) * vis.n_site + vis.site_idx
+    offsets = np.zeros(vis.n_time * vis.n_site + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows[ok], minlength=vis.n_time * vis.n_site), out=offsets[1:])
     return Visibility(
-        vis.n_time, vis.n_site, vis.n_sat, offsets, vis.time_idx[keep], vis.site_idx[keep],
-        vis.sat_idx[keep], vis.az_deg[keep], vis.el_deg[keep], vis.range_km[keep],
+        vis.n_time, vis.n_site, vis.n_sat, offsets, vis.time_idx[ok], vis.site_idx[ok],
+        vis.sat_idx[ok], vis.az_deg[ok], vis.el_deg[ok], vis.range_km[ok],
     )
 
+
+def keep_rows(vis: Visibility, allowed: ArrayLike) -> Visibility:
+    """Only the pairs of (time, site) rows where ``allowed`` ``(time, site)`` is true."""
+    ok = np.asarray(allowed, dtype=bool)
+    return keep_pairs(vis, ok[vis.time_idx, vis.site_idx])
