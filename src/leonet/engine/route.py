@@ -79,6 +79,7 @@ __all__ = [
     "RouteSeries",
     "constellation_candidates",
     "find_pop",
+    "gateway_reachable",
     "ground_nodes",
     "route_chunk_steps",
     "run_routes",
@@ -302,8 +303,11 @@ def route_chunk_steps(n_sats: int) -> int:
     return int(max(1, min(_SAT_STEPS_PER_CHUNK // max(1, n_sats), 900)))
 
 
-def _gateway_reachable(
-    r_ecef_km: F64, lasers: Sequence[LaserLinks], ground: GroundNodes
+def gateway_reachable(
+    r_ecef_km: F64,
+    lasers: Sequence[LaserLinks],
+    ground: GroundNodes,
+    gateway_down: NDArray[np.bool_] | None = None,
 ) -> Visibility:
     """Per step, the satellites with a laser path to a satellite that a gateway links to.
 
@@ -311,15 +315,18 @@ def _gateway_reachable(
     (only ``time_idx``/``sat_idx`` are meaningful) for the scheduler's
     ``gateway_vis``: in laser modes a terminal is only given a satellite from
     which its traffic can reach the ground.  Gateway links are the graph's:
-    above each gateway's mask, at most ``gateway_antennas`` per gateway.
+    above each gateway's mask, at most ``gateway_antennas`` per gateway;
+    ``gateway_down`` ``(time, gw)`` marks gateways out of service.
     """
     n_time, n_sat = r_ecef_km.shape[:2]
     times: list[I32] = []
     sats: list[NDArray[np.int64]] = []
     for k in range(n_time):
-        _, seen, _, _ = visible_links(ground.gateway_ecef_km, ground.gateway_up,
-                                      ground.gateway_min_elevation_deg, r_ecef_km[k],
-                                      max_links=ground.gateway_antennas)
+        gw, seen, _, _ = visible_links(ground.gateway_ecef_km, ground.gateway_up,
+                                       ground.gateway_min_elevation_deg, r_ecef_km[k],
+                                       max_links=ground.gateway_antennas)
+        if gateway_down is not None:
+            seen = seen[~gateway_down[k][gw]]
         links = lasers[k]
         graph = coo_matrix((np.ones(len(links)), (links.sat_a, links.sat_b)),
                            shape=(n_sat, n_sat))
@@ -487,7 +494,7 @@ def run_routes(
                 gateway_vis = visible(r_all, sat_mask, gateways.ecef_km, gateways.lat_deg,
                                       gateways.lon_deg, ground.gateway_min_elevation_deg)
             else:
-                gateway_vis = _gateway_reachable(r_all, lasers_of, ground)
+                gateway_vis = gateway_reachable(r_all, lasers_of, ground)
             result = schedule(vis, window.utc_ns, config, state, gateway_vis=gateway_vis,
                               lookahead_steps=window.count - (stop - first))
             state = result.state

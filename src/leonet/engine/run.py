@@ -1,0 +1,625 @@
+"""The scenario run — leonet's main job — streamed over time chunks with resume.
+
+One chunk, in order::
+
+    propagate (+ lookahead steps)          Propagator: (time, sat, 3) ECEF km
+    satellite faults                       pairs to satellites that are down are dropped
+    visibility                             cells + fixed terminals (KD-tree) + moving terminals
+    service policy                         refused (time, terminal) rows get no candidates
+    reachability                           laser modes: satellites with a laser path to an
+                                           up gateway; bent-pipe: satellites seeing one
+    15-s scheduler                         serving satellite per (time, site); state carried
+    per step: routing                      named terminals → nearest PoP (Dijkstra)
+    per step: radio + capacity             SNR/SINR, MODCOD, jammers, beams, max-min fair
+                                           throughput for every served site
+    tables                                 terminals (per step), cells (per slot) → Parquet
+
+Only :class:`RunState` crosses chunk boundaries; it is pickled with each
+checkpoint after the chunk's Parquet parts are written, so ``resume`` picks up
+at the first incomplete chunk and reproduces an uninterrupted run exactly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from numpy.typing import NDArray
+
+from leonet.access.masks import satellite_min_elevation_deg
+from leonet.access.metrics import (
+    RegionCoverageAccumulator,
+    SiteMetrics,
+    SiteMetricsAccumulator,
+)
+from leonet.access.moving import concat_sites, keep_pairs, keep_rows, visible_moving
+from leonet.access.scheduler import OutageReason, SchedulerState, schedule
+from leonet.access.visibility import Visibility, visible
+from leonet.engine.route import constellation_candidates, gateway_reachable, ground_nodes
+from leonet.faults.plan import FaultPlan
+from leonet.ground.sites import Sites
+from leonet.network.graph import GroundNodes, build_graph, visible_links
+from leonet.network.lasers import LaserLinks, plus_grid_links
+from leonet.network.routing import Routes, route_to_pops
+from leonet.policy.service import PolicyReason, ServicePolicy
+from leonet.results.store import Checkpoint, RunStore
+from leonet.results.writer import atomic_write_text
+from leonet.scenario.schema import Scenario
+from leonet.space.constellation import Constellation
+from leonet.space.propagate import Propagator
+from leonet.timegrid import TimeGrid
+
+__all__ = ["REASONS", "RunState", "RunSummary", "ScenarioRun", "run_scenario"]
+
+#: Why a (time, terminal) is not served: code → word (code 0, served, has no word).
+REASONS: dict[int, str] = {
+    int(OutageReason.NO_SATELLITE): "no-satellite",
+    int(OutageReason.NO_GATEWAY): "no-gateway",
+    int(OutageReason.LOST_MID_SLOT): "lost-mid-slot",
+    int(OutageReason.NO_BEAM): "no-beam",
+    10 + int(PolicyReason.OUTSIDE_SERVICE_AREA): "outside-service-area",
+    10 + int(PolicyReason.AREA_CUT_OFF): "area-cut-off",
+    10 + int(PolicyReason.NOT_AUTHORISED): "not-authorised",
+    10 + int(PolicyReason.DENY_LISTED): "deny-listed",
+    10 + int(PolicyReason.OVER_SPEED_LIMIT): "over-speed-limit",
+    20: "satellite-fault",
+    21: "jammed",
+    22: "radio-outage",
+}
+_SATELLITE_FAULT, _JAMMED, _RADIO_OUTAGE = 20, 21, 22
+#: Visible pairs held per chunk (about 36 bytes each).
+_PAIRS_PER_CHUNK = 6_000_000
+
+
+@dataclass
+class RunState:
+    """What one chunk hands the next: the scheduler's assignment, the last routes,
+    and the streaming metric accumulators."""
+
+    next_chunk: int
+    scheduler: SchedulerState | None
+    routes: Routes | None
+    metrics: SiteMetricsAccumulator
+    region: RegionCoverageAccumulator | None
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """The outcome of :func:`run_scenario`: where the results are and what they say."""
+
+    out_dir: Path
+    steps: int
+    steps_run: int
+    chunks: int
+    resumed_from_chunk: int
+    complete: bool
+    elapsed_s: float
+    n_cells: int
+    terminal_names: tuple[str, ...]
+    metrics: SiteMetrics
+    area_coverage: float | None
+
+    @property
+    def seconds_per_step(self) -> float:
+        """Wall time per step run in this session."""
+        return self.elapsed_s / max(self.steps_run, 1)
+
+
+def _concatenate_constellations(parts: list[Constellation]) -> Constellation:
+    if len(parts) == 1:
+        return parts[0]
+    from leonet.space.elements import ElementSet
+
+    offsets = np.cumsum([0] + [len(p.shells) for p in parts[:-1]])
+    return Constellation(
+        name=" + ".join(p.name for p in parts),
+        sat_names=np.concatenate([p.sat_names for p in parts]),
+        norad_id=np.concatenate([p.norad_id for p in parts]),
+        elements=ElementSet.concatenate([p.elements for p in parts]),
+        shell=np.concatenate([np.where(p.shell >= 0, p.shell + o, -1)
+                              for p, o in zip(parts, offsets, strict=True)]).astype(np.int32),
+        plane=np.concatenate([p.plane for p in parts]),
+        slot=np.concatenate([p.slot for p in parts]),
+        shells=tuple(s for p in parts for s in p.shells),
+        source="; ".join(p.source for p in parts),
+        analytic=all(p.analytic for p in parts),
+        stale=np.concatenate([p.stale for p in parts]),
+    )
+
+
+def _radio_jammers(plan: FaultPlan, tracks: list[Any]) -> list[Any]:
+    """The scenario's jammers as the radio layer's :class:`~leonet.radio.Jammer` objects."""
+    from datetime import UTC, datetime
+
+    from leonet.radio.jamming import Jammer as RadioJammer
+
+    by_name = {t.name: t for t in tracks}
+    out = []
+    for j in plan.jammers:
+        position: Any = by_name[j.track] if j.track is not None else (j.lat_deg, j.lon_deg)
+        start = datetime.fromtimestamp(j.start_ns / 1e9, tz=UTC)
+        never = j.end_ns >= np.iinfo(np.int64).max // 2
+        end = datetime(9999, 1, 1, tzinfo=UTC) if never else datetime.fromtimestamp(
+            j.end_ns / 1e9, tz=UTC)
+        directional = j.antenna != "isotropic"
+        antenna: Any = j.antenna
+        out.append(RadioJammer(
+            name=j.name, position=position, eirp_dbw=j.eirp_dbw,
+            centre_ghz=j.center_frequency_ghz, bandwidth_mhz=j.bandwidth_mhz,
+            boresight_az_deg=antenna.boresight_az_deg if directional else 0.0,
+            boresight_el_deg=antenna.boresight_el_deg if directional else 0.0,
+            beamwidth_deg=antenna.beamwidth_deg if directional else None,
+            active=[(start, end)],
+        ))
+    return out
+
+
+class ScenarioRun:
+    """A scenario resolved into arrays once: constellation, sites, policy, faults, radio.
+
+    Sites are ordered ``[cells | fixed terminals | moving terminals]``; the
+    terminals (fixed and moving) are the ``named`` sites whose every step is
+    written to ``terminals.parquet``.
+    """
+
+    def __init__(self, scenario: Scenario) -> None:
+        from leonet.capacity.demand import site_demand
+        from leonet.capacity.throughput import CapacityConfig, CapacityModel
+        from leonet.radio.links import RadioConfig, RadioModel
+        from leonet.scenario.resolve import (
+            build_tracks,
+            cell_sites,
+            gateway_sites,
+            load_constellations,
+            pop_sites,
+            terminal_sites,
+        )
+        from leonet.scenario.timeline import timeline
+
+        self.scenario = scenario
+        self.grid: TimeGrid = scenario.time.grid()
+        self.constellation = _concatenate_constellations(load_constellations(scenario))
+        cells = cell_sites(scenario)
+        fixed = terminal_sites(scenario)
+        self.tracks = build_tracks(scenario)
+        self.n_cells = 0 if cells is None else len(cells)
+        self.n_fixed = len(fixed)
+        self.n_moving = len(self.tracks)
+        parts = [p for p in (cells, fixed) if p is not None and len(p)]
+        if not parts and not self.tracks:
+            raise ValueError(
+                f"scenario {scenario.name!r}: no terminals, cells or mobile tracks to serve; "
+                "add ground.terminals, ground.places, ground.cells or ground.mobile"
+            )
+        empty = Sites(np.array([], dtype=np.str_), [], [])
+        self.static = Sites.concatenate(parts) if len(parts) > 1 else (parts[0] if parts
+                                                                        else empty)
+        self.cell_area_km2 = None if cells is None else np.asarray(cells.area_km2)
+        moving_names = [t.name for t in self.tracks]
+        self.site_names = np.concatenate([np.asarray(self.static.names, dtype=np.str_),
+                                          np.asarray(moving_names, dtype=np.str_)])
+        self.n_sites = len(self.site_names)
+        self.named = np.arange(self.n_cells, self.n_sites)  # site indices of terminals
+        self.terminal_names = tuple(str(n) for n in self.site_names[self.named])
+        if len(set(self.terminal_names)) != len(self.terminal_names):
+            raise ValueError(f"scenario {scenario.name!r}: terminal names must be unique")
+        self.gateways = gateway_sites(scenario)
+        self.pops = pop_sites(scenario)
+        self.policy = ServicePolicy.from_scenario(scenario)
+        self.faults = FaultPlan.from_scenario(scenario)
+        self.events = timeline(scenario)
+        self.config = scenario.scheduler.config()
+        net = scenario.network
+        self.mode = net.mode
+        self.sat_mask = satellite_min_elevation_deg(self.constellation)
+        self.in_service = np.asarray(self.constellation.shell) >= 0
+        self.candidates = (constellation_candidates(self.constellation)
+                           if net.mode != "bent-pipe" else None)
+        # Ground network for routing the named terminals (moving ones at their first waypoint;
+        # their position is refreshed every step).
+        first = [t.positions(np.array([self.grid.start_ns])) for t in self.tracks]
+        named_sites = Sites(
+            list(self.terminal_names),
+            np.concatenate([self.static.lat_deg[self.n_cells:], [f[0][0] for f in first]]),
+            np.concatenate([self.static.lon_deg[self.n_cells:], [f[1][0] for f in first]]),
+            np.concatenate([self.static.alt_km[self.n_cells:], [f[2][0] for f in first]]),
+        )
+        self.ground: GroundNodes = ground_nodes(named_sites, self.gateways, self.pops,
+                                                route_factor=net.route_factor)
+        # Radio: every site, moving terminals at the middle of their track (atmosphere
+        # tables and beam centres; their geometry uses the same point — documented).
+        mid = [t.positions(np.array([self.grid.start_ns + (self.grid.count // 2)
+                                     * self.grid.step_ns])) for t in self.tracks]
+        radio_sites = Sites.concatenate([
+            p for p in (
+                self.static if len(self.static) else None,
+                Sites(moving_names, [m[0][0] for m in mid], [m[1][0] for m in mid],
+                      [m[2][0] for m in mid]) if self.tracks else None,
+            ) if p is not None
+        ])
+        radio = RadioModel(
+            radio_sites, self.constellation.size, terminal_type=scenario.radio.terminal_type,
+            config=RadioConfig(exceedance_percent=scenario.radio.exceedance_percent,
+                               interference=scenario.radio.interference),
+            gateways=self.gateways,
+        )
+        cap = scenario.capacity
+        demand = site_demand(radio_sites, self.n_cells, self.cell_area_km2,
+                             terminals_per_named_site=float(cap.terminals_per_cell),
+                             offered_down_mbps=cap.offered_load_mbps)
+        self.capacity = CapacityModel(radio, demand,
+                                      CapacityConfig(beams_per_satellite=cap.beams_per_sat))
+        self.jammers = _radio_jammers(self.faults, self.tracks)
+        self.gateway_names = [str(n) for n in self.gateways.names]
+        self.pop_names = [str(n) for n in self.pops.names]
+        self.chunk_steps = scenario.time.chunk_steps or max(
+            1, min(900, _PAIRS_PER_CHUNK // max(1, self.n_sites * 60),
+                   4_000_000 // max(1, self.constellation.size)))
+        self.lookahead = (math.ceil(self.config.horizon_s / self.grid.step_s)
+                          if self.config.strategy == "longest-visibility" else 0)
+        self.slot_ns = round(self.config.slot_s * 1e9)
+        self._propagator = Propagator(self.constellation)
+
+    @property
+    def chunks(self) -> int:
+        return math.ceil(self.grid.count / self.chunk_steps)
+
+    def initial_state(self) -> RunState:
+        region = (RegionCoverageAccumulator(np.zeros(self.n_cells, dtype=np.int64), 1,
+                                            self.cell_area_km2) if self.n_cells else None)
+        return RunState(0, None, None, SiteMetricsAccumulator(self.n_sites, self.grid.step_s),
+                        region)
+
+    # ------------------------------------------------------------------ one chunk
+    def _positions(self, window: TimeGrid) -> tuple[NDArray[np.float64], ...]:
+        """Every site's lat, lon, alt and speed ``(time, site)`` over the window."""
+        n = window.count
+        lat = np.broadcast_to(self.static.lat_deg, (n, len(self.static)))
+        lon = np.broadcast_to(self.static.lon_deg, (n, len(self.static)))
+        alt = np.broadcast_to(self.static.alt_km, (n, len(self.static)))
+        speed = np.zeros((n, len(self.static)))
+        if self.tracks:
+            moving = [t.positions(window.utc_ns) for t in self.tracks]
+            lat = np.concatenate([lat, np.stack([m[0] for m in moving], 1)], axis=1)
+            lon = np.concatenate([lon, np.stack([m[1] for m in moving], 1)], axis=1)
+            alt = np.concatenate([alt, np.stack([m[2] for m in moving], 1)], axis=1)
+            speed = np.concatenate([speed, np.stack([m[3] for m in moving], 1)], axis=1)
+        return lat, lon, alt, speed
+
+    def _visibility(self, r: NDArray[np.float64], lat: NDArray[np.float64],
+                    lon: NDArray[np.float64], alt: NDArray[np.float64]) -> Visibility:
+        s = self.static
+        vis = visible(r, self.sat_mask, s.ecef_km, s.lat_deg, s.lon_deg, s.min_elevation_deg)
+        if self.tracks:
+            k = len(s)
+            vis = concat_sites(vis, visible_moving(r, self.sat_mask, lat[:, k:], lon[:, k:],
+                                                   alt[:, k:]))
+        return vis
+
+    def _lasers(self, r: NDArray[np.float64], laser_down: Any) -> list[LaserLinks] | None:
+        if self.candidates is None:
+            return None
+        net = self.scenario.network
+        return [plus_grid_links(self.candidates, r[k], max_range_km=net.max_laser_range_km)
+                for k in range(r.shape[0])]
+
+    def chunk(self, index: int, state: RunState) -> tuple[dict[str, pa.Table], RunState]:
+        """Run chunk ``index``; return its tables and the state for the next chunk."""
+        grid = self.grid
+        first = index * self.chunk_steps
+        stop = min(first + self.chunk_steps, grid.count)
+        window = grid.slice(first, min(stop + self.lookahead, grid.count))
+        n_run = stop - first
+        utc = window.utc_ns
+        eph = self._propagator(window, velocities=False)
+        r_all = np.where(self.in_service[None, :, None], eph.r_ecef_km, np.nan)
+        sat_up = self.faults.satellite_up(utc, self.constellation)
+        r = np.where(sat_up[..., None], r_all, np.nan)
+        lat, lon, alt, speed = self._positions(window)
+        vis_all = self._visibility(r_all, lat, lon, alt)
+        vis = keep_pairs(vis_all, sat_up[vis_all.time_idx, vis_all.sat_idx])
+        allowed, policy_reason = self.policy.allowed(utc, lat, lon, speed, self.site_names)
+        vis_ok = keep_rows(vis, allowed)
+        gw_up = self.faults.gateway_up(utc, self.gateway_names)
+        lasers = self._lasers(r, None)
+        if lasers is None:
+            gateway_vis = self._bent_pipe_gateways(r, gw_up)
+        else:
+            gateway_vis = gateway_reachable(r, lasers, self.ground, gateway_down=~gw_up)
+        result = schedule(vis_ok, utc, self.config, state.scheduler, gateway_vis=gateway_vis,
+                          lookahead_steps=window.count - n_run)
+        serving = result.serving_sat[:n_run]
+        elevation = result.elevation_deg[:n_run]
+        reason = result.reason[:n_run].astype(np.uint8)
+        # Explain refusals and faults better than "no satellite".
+        n_all = np.diff(vis_all.offsets).reshape(window.count, self.n_sites)[:n_run]
+        n_up = np.diff(vis.offsets).reshape(window.count, self.n_sites)[:n_run]
+        reason = np.where((reason == OutageReason.NO_SATELLITE) & (n_all > 0) & (n_up == 0),
+                          _SATELLITE_FAULT, reason)
+        refused = ~allowed[:n_run]
+        reason = np.where(refused, 10 + policy_reason[:n_run], reason).astype(np.uint8)
+        terminal_rows, state_routes, radio_cols = self._steps(
+            index, window, n_run, r, vis_ok, serving, gw_up, lasers, lat, lon, alt, state.routes)
+        # Radio outage (below the lowest MODCOD) is an outage too; with a jammer on, "jammed".
+        served = (serving >= 0) & (radio_cols["capacity_down"] > 0)
+        radio_out = (serving >= 0) & ~served
+        jam_on = radio_cols["jammed"]
+        reason = np.where(radio_out, np.where(jam_on, _JAMMED, _RADIO_OUTAGE), reason)
+        reason = np.where(served, 0, reason).astype(np.uint8)
+        counts = n_up
+        state.metrics.update(served, counts, result.handovers)
+        if state.region is not None:
+            state.region.update(served[:, : self.n_cells])
+        tables = {
+            "terminals": self._terminal_table(window, n_run, lat, lon, served, reason, serving,
+                                              elevation, terminal_rows, radio_cols),
+            "cells": self._cell_table(window, n_run, served, counts),
+        }
+        new_state = RunState(index + 1, result.state, state_routes, state.metrics, state.region)
+        return tables, new_state
+
+    def _bent_pipe_gateways(self, r: NDArray[np.float64], gw_up: NDArray[np.bool_]) -> Visibility:
+        g = self.gateways
+        mask = np.where(np.isfinite(g.min_elevation_deg), g.min_elevation_deg, 25.0)
+        gv = visible(r, 90.0, g.ecef_km, g.lat_deg, g.lon_deg, mask)
+        return keep_rows(gv, gw_up)
+
+    def _steps(
+        self, index: int, window: TimeGrid, n_run: int, r: NDArray[np.float64],
+        vis: Visibility, serving: NDArray[np.int32], gw_up: NDArray[np.bool_],
+        lasers: list[LaserLinks] | None, lat: NDArray[np.float64], lon: NDArray[np.float64],
+        alt: NDArray[np.float64], previous: Routes | None,
+    ) -> tuple[dict[str, NDArray[Any]], Routes | None, dict[str, NDArray[Any]]]:
+        """Routing of the named terminals and radio/capacity of every site, step by step."""
+        from leonet.frames import enu_basis, geodetic_to_ecef
+
+        n_named = len(self.named)
+        net = self.scenario.network
+        out = {
+            "rtt_ms": np.full((n_run, n_named), np.nan),
+            "hops": np.full((n_run, n_named), -1, dtype=np.int16),
+            "gateway": np.full((n_run, n_named), -1, dtype=np.int32),
+            "pop": np.full((n_run, n_named), -1, dtype=np.int32),
+        }
+        radio = {
+            "snr_db": np.full((n_run, self.n_sites), np.nan),
+            "capacity_down": np.zeros((n_run, self.n_sites)),
+            "down": np.zeros((n_run, self.n_sites)),
+            "up": np.zeros((n_run, self.n_sites)),
+            "jammed": np.zeros((n_run, self.n_sites), dtype=bool),
+        }
+        utc = window.utc_ns
+        jam_active = [j.is_active(utc) for j in self.jammers]
+        g_mask = np.where(np.isfinite(self.gateways.min_elevation_deg),
+                          self.gateways.min_elevation_deg, 25.0)
+        g_up_vec = self.ground.gateway_up
+        k0 = len(self.static)
+        for k in range(n_run):
+            ground = self.ground
+            if self.tracks:
+                m_lat, m_lon, m_alt = lat[k, k0:], lon[k, k0:], alt[k, k0:]
+                ecef = self.ground.terminal_ecef_km.copy()
+                up = self.ground.terminal_up.copy()
+                ecef[self.n_fixed:] = geodetic_to_ecef(m_lat, m_lon, m_alt)
+                up[self.n_fixed:] = enu_basis(m_lat, m_lon)[:, 2, :]
+                ground = dataclasses.replace(ground, terminal_ecef_km=ecef, terminal_up=up)
+            graph = build_graph(r[k], ground, mode=self.mode,
+                                lasers=None if lasers is None else lasers[k],
+                                access="serving", serving_sat=serving[k, self.named],
+                                processing_delay_ms=net.processing_delay_ms,
+                                gateway_down=~gw_up[k])
+            routes = route_to_pops(graph, previous=previous)
+            previous = routes
+            out["rtt_ms"][k] = np.where(np.isfinite(routes.rtt_ms), routes.rtt_ms, np.nan)
+            out["hops"][k] = routes.hops
+            out["gateway"][k] = np.where(routes.gateway >= 0,
+                                         routes.gateway - graph.layout.gateway0, -1)
+            out["pop"][k] = np.where(routes.pop >= 0, routes.pop - graph.layout.pop0, -1)
+            # Radio and capacity for every site served at this step.
+            part = vis.step_slice(k)
+            gw, sat, _, el = visible_links(self.ground.gateway_ecef_km, g_up_vec, g_mask, r[k])
+            keep = gw_up[k][gw]
+            active = [j for j, on in zip(self.jammers, jam_active, strict=True) if on[k]]
+            step = self.capacity.step(
+                np.nan_to_num(r[k], nan=0.0), serving[k],
+                visible_pairs=(vis.site_idx[part], vis.sat_idx[part]),
+                gateway_pairs=(gw[keep], sat[keep], el[keep]), jammers=active,
+                utc_ns=int(utc[k]))
+            cols = step.columns()
+            radio["snr_db"][k] = cols["sinr_down_db"]
+            radio["capacity_down"][k] = np.nan_to_num(cols["link_capacity_down_mbps"])
+            radio["down"][k] = np.nan_to_num(cols["throughput_down_mbps"])
+            radio["up"][k] = np.nan_to_num(cols["throughput_up_mbps"])
+            if active:  # a jammer's power reaches the terminal
+                radio["jammed"][k] = np.isfinite(cols["j_over_s_down_db"])
+        return out, previous, radio
+
+    def _terminal_table(
+        self, window: TimeGrid, n_run: int, lat: NDArray[np.float64], lon: NDArray[np.float64],
+        served: NDArray[np.bool_], reason: NDArray[np.uint8], serving: NDArray[np.int32],
+        elevation: NDArray[np.float64], rows: dict[str, NDArray[Any]],
+        radio: dict[str, NDArray[Any]],
+    ) -> pa.Table:
+        named = self.named
+        n = len(named)
+        sat = serving[:, named]
+        sat_names = np.asarray(self.constellation.sat_names, dtype=np.str_)
+        reason_words = np.array([""] + [REASONS.get(c, f"code-{c}") for c in range(1, 23)],
+                                dtype=object)
+        why = reason[:, named].ravel().astype(np.int64)
+        ok = served[:, named].ravel()
+        gateway = rows["gateway"].ravel()
+        pop = rows["pop"].ravel()
+        gw_names = np.array([*self.gateway_names, ""], dtype=object)
+        pop_names = np.array([*self.pop_names, ""], dtype=object)
+        return pa.table({
+            "time": pa.array(np.repeat(window.utc_ns[:n_run], n), pa.timestamp("ns", tz="UTC")),
+            "terminal": pa.array(np.tile(np.asarray(self.terminal_names, dtype=object), n_run)),
+            "lat_deg": lat[:n_run, named].ravel(),
+            "lon_deg": lon[:n_run, named].ravel(),
+            "served": ok,
+            "reason": pa.array(reason_words[np.minimum(why, 22)], pa.string(), mask=ok),
+            "sat": pa.array(sat_names[np.maximum(sat.ravel(), 0)], pa.string(),
+                            mask=sat.ravel() < 0),
+            "elevation_deg": pa.array(elevation[:, named].ravel(), mask=~ok),
+            "rtt_ms": pa.array(rows["rtt_ms"].ravel(), mask=~np.isfinite(rows["rtt_ms"].ravel())
+                               | ~ok),
+            "hops": pa.array(rows["hops"].ravel().astype(np.int16),
+                             mask=(rows["hops"].ravel() < 0) | ~ok),
+            "gateway": pa.array(gw_names[gateway], pa.string(), mask=~ok | (gateway < 0)),
+            "pop": pa.array(pop_names[pop], pa.string(), mask=~ok | (pop < 0)),
+            "snr_db": pa.array(radio["snr_db"][:, named].ravel(), mask=~ok),
+            "throughput_down_mbps": np.where(ok, radio["down"][:, named].ravel(), 0.0),
+            "throughput_up_mbps": np.where(ok, radio["up"][:, named].ravel(), 0.0),
+        })
+
+    def _cell_table(self, window: TimeGrid, n_run: int, served: NDArray[np.bool_],
+                    counts: NDArray[np.int64]) -> pa.Table:
+        n_cells = self.n_cells
+        utc = window.utc_ns[:n_run]
+        if self.scenario.outputs.cells_every == "slot":
+            slot = (utc - self.grid.start_ns) // self.slot_ns
+        else:
+            slot = np.arange(n_run)
+        starts = np.flatnonzero(np.r_[True, slot[1:] != slot[:-1]])
+        sizes = np.diff(np.r_[starts, n_run])
+        served_frac = np.add.reduceat(served[:, :n_cells].astype(np.float64), starts, axis=0)
+        visible_mean = np.add.reduceat(counts[:, :n_cells].astype(np.float64), starts, axis=0)
+        served_frac /= sizes[:, None]
+        visible_mean /= sizes[:, None]
+        names = np.asarray(self.site_names[:n_cells], dtype=object)
+        return pa.table({
+            "time": pa.array(np.repeat(utc[starts], n_cells), pa.timestamp("ns", tz="UTC")),
+            "cell": pa.array(np.tile(names, len(starts))),
+            "served": served_frac.ravel(),
+            "visible": visible_mean.ravel(),
+        })
+
+
+def run_scenario(
+    scenario: Scenario,
+    out_dir: str | Path,
+    *,
+    resume: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    stop_after_chunks: int | None = None,
+) -> RunSummary:
+    """Run ``scenario`` into ``out_dir`` (resuming from its checkpoint with ``resume``).
+
+    ``progress(done_steps, total_steps)`` is called after each chunk;
+    ``stop_after_chunks`` stops early (as an interruption would) — for tests.
+    """
+    from leonet.scenario.loader import scenario_hash
+
+    store = RunStore(out_dir)
+    store.prepare(resume=resume)
+    run = ScenarioRun(scenario)
+    digest = scenario_hash(scenario)
+    if resume:
+        checkpoint = store.load_checkpoint()
+        if checkpoint.scenario_hash != digest:
+            raise ValueError(
+                f"{store.root} was started from a different scenario (hash "
+                f"{checkpoint.scenario_hash[:12]}…, this one {digest[:12]}…); resume it with the "
+                "scenario it started with, or start a new run in another folder"
+            )
+        state: RunState = checkpoint.state
+    else:
+        state = run.initial_state()
+        _write_static(store, run, digest)
+    resumed_from = state.next_chunk
+    store.drop_parts_from(state.next_chunk)
+    began = time.perf_counter()
+    total = run.grid.count
+    steps_run = 0
+    for done_chunks, index in enumerate(range(state.next_chunk, run.chunks)):
+        if stop_after_chunks is not None and done_chunks >= stop_after_chunks:
+            break
+        tables, state = run.chunk(index, state)
+        for name, table in tables.items():
+            if table.num_rows:
+                store.write_part(name, index, table)
+        store.save_checkpoint(Checkpoint(digest, state.next_chunk, run.chunks, state))
+        steps_run += min(run.chunk_steps, total - index * run.chunk_steps)
+        if progress is not None:
+            progress(min((index + 1) * run.chunk_steps, total), total)
+    elapsed = time.perf_counter() - began
+    complete = state.next_chunk >= run.chunks
+    if complete:
+        meta = store.read_metadata()
+        meta["completed"] = True
+        meta["elapsed_s_last_session"] = round(elapsed, 3)
+        store.write_metadata(meta)
+        if scenario.outputs.report:
+            from leonet.report.run_report import write_report
+
+            write_report(store.root)
+    region = state.region.finalize() if state.region is not None and complete else None
+    return RunSummary(
+        out_dir=store.root, steps=total, steps_run=steps_run, chunks=run.chunks,
+        resumed_from_chunk=resumed_from, complete=complete, elapsed_s=elapsed,
+        n_cells=run.n_cells, terminal_names=run.terminal_names,
+        metrics=state.metrics.finalize(),
+        area_coverage=None if region is None else float(region.area_coverage[0]),
+    )
+
+
+def _write_static(store: RunStore, run: ScenarioRun, digest: str) -> None:
+    """``metadata.json``, ``events.parquet`` and ``sites.parquet``, before the first chunk."""
+    import importlib.metadata as md
+
+    s = run.scenario
+    versions = {}
+    for package in ("leonet", "numpy", "scipy", "sgp4", "pyarrow", "itur", "h3"):
+        try:
+            versions[package] = md.version(package)
+        except md.PackageNotFoundError:
+            versions[package] = "unknown"
+    store.write_metadata({
+        "scenario": s.name,
+        "scenario_hash": digest,
+        "seed": s.seed,
+        "start": run.grid.start.isoformat(),
+        "step_s": run.grid.step_s,
+        "steps": run.grid.count,
+        "chunk_steps": run.chunk_steps,
+        "constellation": run.constellation.name,
+        "satellites": run.constellation.size,
+        "cells": run.n_cells,
+        "terminals": list(run.terminal_names),
+        "network_mode": s.network.mode,
+        "python": platform.python_version(),
+        "versions": versions,
+        "completed": False,
+    })
+    store.write_table("events", pa.Table.from_pylist(
+        [e.as_row() for e in run.events],
+        schema=pa.schema([("utc_ns", pa.int64()), ("time", pa.timestamp("us", tz="UTC")),
+                          ("kind", pa.string()), ("action", pa.string()),
+                          ("target", pa.string()), ("description", pa.string())]),
+    ))
+    kinds = (["cell"] * run.n_cells + ["terminal"] * run.n_fixed + ["mobile"] * run.n_moving)
+    lat = np.concatenate([run.static.lat_deg, [t.lat_deg[0] for t in run.tracks]])
+    lon = np.concatenate([run.static.lon_deg, [t.lon_deg[0] for t in run.tracks]])
+    store.write_table("sites", pa.table({
+        "site": pa.array(run.site_names.astype(object)),
+        "kind": pa.array(kinds),
+        "lat_deg": lat, "lon_deg": lon,
+    }))
+    store.write_table("ground", pa.table({
+        "name": pa.array(run.gateway_names + run.pop_names),
+        "kind": pa.array(["gateway"] * len(run.gateway_names) + ["pop"] * len(run.pop_names)),
+        "lat_deg": np.concatenate([run.gateways.lat_deg, run.pops.lat_deg]),
+        "lon_deg": np.concatenate([run.gateways.lon_deg, run.pops.lon_deg]),
+    }))
+    atomic_write_text(store.root / "scenario.json",
+                      json.dumps(s.model_dump(mode="json"), indent=2))

@@ -1,0 +1,251 @@
+"""``report.html`` of a run: one self-contained page that works offline.
+
+Summary table, time series of RTT and throughput with the scenario's events
+marked, CDFs, a map of the cells coloured by availability with terminals,
+gateways, PoPs and jammers, outage by cause and the impact of each event.
+Every number comes from :mod:`leonet.results.metrics` (SQL over the run).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from leonet.report.cellmap import MapLayer, render_cell_map
+from leonet.report.charts import Marker, Series, cdf_chart, line_chart
+from leonet.results.metrics import event_impacts, outage_by_cause, per_terminal, run_summary
+from leonet.results.store import RunStore, query
+from leonet.results.writer import atomic_write_text
+
+__all__ = ["render_report", "write_report"]
+
+_MAX_LINES = 8
+
+
+def _fmt(value: Any, digits: int = 1, suffix: str = "") -> str:
+    if value is None or (isinstance(value, float) and not np.isfinite(value)):
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}{suffix}"
+    return f"{value}{suffix}"
+
+
+def _pct(value: Any) -> str:
+    return "–" if value is None else f"{100 * float(value):.1f}%"
+
+
+def _table(headers: list[str], rows: list[list[str]], css: str = "") -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows
+    )
+    return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def render_report(run_dir: str | os.PathLike[str]) -> str:
+    """The report page of ``run_dir`` as HTML text."""
+    store = RunStore(run_dir)
+    meta = store.read_metadata()
+    tables = store.tables()
+    if "terminals" not in tables:
+        raise FileNotFoundError(f"{store.root} has no terminals.parquet yet: run it first")
+    summary = run_summary(store.root)
+    start_s = query(store.root, "SELECT min(time) AS t FROM terminals").to_pylist()[0]["t"]
+    t0 = start_s.timestamp() if start_s is not None else 0.0
+
+    events = query(store.root, "SELECT * FROM events ORDER BY time").to_pylist() \
+        if "events" in tables else []
+    markers = [Marker((e["time"].timestamp() - t0) / 60.0,
+                      f"{e['action']}: {e['kind']} {e['target']}",
+                      "#c0392b" if e["action"] == "start" else "#27ae60") for e in events]
+
+    # Time series: per-step median over terminals and a few chosen terminals.
+    series_rows = query(store.root, """
+        SELECT epoch(time) AS t, median(rtt_ms) AS rtt, median(throughput_down_mbps) AS down,
+               avg(served::DOUBLE) AS served
+        FROM terminals GROUP BY time ORDER BY time
+    """).to_pydict()
+    minutes = (np.asarray(series_rows["t"], dtype=np.float64) - t0) / 60.0
+    worst = per_terminal(store.root).to_pylist()
+    chosen = [r["terminal"] for r in worst[:_MAX_LINES - 1]]
+    rtt_series = [Series("median of terminals", minutes,
+                         np.asarray(series_rows["rtt"], dtype=np.float64))]
+    down_series = [Series("median of terminals", minutes,
+                          np.asarray(series_rows["down"], dtype=np.float64))]
+    if chosen:
+        names = ", ".join("'" + c.replace("'", "''") + "'" for c in chosen)
+        per = query(store.root, f"""
+            SELECT terminal, epoch(time) AS t, rtt_ms, throughput_down_mbps AS down, served
+            FROM terminals WHERE terminal IN ({names}) ORDER BY terminal, time
+        """).to_pydict()
+        term = np.asarray(per["terminal"], dtype=object)
+        t = (np.asarray(per["t"], dtype=np.float64) - t0) / 60.0
+        rtt = np.asarray([np.nan if v is None else v for v in per["rtt_ms"]], dtype=np.float64)
+        down = np.asarray(per["down"], dtype=np.float64)
+        down[~np.asarray(per["served"], dtype=bool)] = np.nan
+        for name in chosen:
+            mask = term == name
+            rtt_series.append(Series(name, t[mask], rtt[mask]))
+            down_series.append(Series(name, t[mask], down[mask]))
+    served_series = [Series("terminals served", minutes,
+                            np.asarray(series_rows["served"], dtype=np.float64))]
+    if "cells" in tables:
+        cells_t = query(store.root, "SELECT epoch(time) AS t, avg(served) AS s FROM cells "
+                                    "GROUP BY time ORDER BY time").to_pydict()
+        served_series.append(Series("area coverage (cells)",
+                                    (np.asarray(cells_t["t"], dtype=np.float64) - t0) / 60.0,
+                                    np.asarray(cells_t["s"], dtype=np.float64)))
+
+    charts = [
+        line_chart("Availability", served_series, x_label="minutes from start",
+                   y_label="fraction served", markers=markers, y_min=0.0),
+        line_chart("Round-trip time to the PoP", rtt_series, x_label="minutes from start",
+                   y_label="RTT (ms)", markers=markers),
+        line_chart("Downlink throughput", down_series, x_label="minutes from start",
+                   y_label="Mb/s", markers=markers, y_min=0.0),
+    ]
+    samples = query(store.root, "SELECT rtt_ms, throughput_down_mbps AS down, served "
+                                "FROM terminals USING SAMPLE 200000 ROWS").to_pydict()
+    rtt_all = np.asarray([np.nan if v is None else v for v in samples["rtt_ms"]], dtype=float)
+    down_all = np.asarray(samples["down"], dtype=float)[np.asarray(samples["served"], bool)]
+    cdfs = [cdf_chart("CDF of RTT", [("all terminal-steps", rtt_all)], x_label="RTT (ms)"),
+            cdf_chart("CDF of downlink throughput", [("served terminal-steps", down_all)],
+                      x_label="Mb/s")]
+
+    # Map: cells by availability, terminals, gateways, PoPs, jammers.
+    layers = []
+    sites = query(store.root, "SELECT * FROM sites").to_pydict() if "sites" in tables else None
+    availability = {r["terminal"]: r["availability"] for r in worst}
+    if sites is not None:
+        kinds = np.asarray(sites["kind"], dtype=object)
+        for kind, color, shape in (("terminal", "#e4572e", "circle"),
+                                   ("mobile", "#ff00aa", "triangle")):
+            mask = kinds == kind
+            if mask.any():
+                names_k = np.asarray(sites["site"], dtype=object)[mask]
+                layers.append(MapLayer(
+                    "terminals" if kind == "terminal" else "mobile terminals",
+                    np.asarray(sites["lat_deg"])[mask], np.asarray(sites["lon_deg"])[mask],
+                    [f"{n}: available {_pct(availability.get(n))}" for n in names_k],
+                    color, shape))
+    if "ground" in tables:
+        ground = query(store.root, "SELECT * FROM ground").to_pydict()
+        gk = np.asarray(ground["kind"], dtype=object)
+        for kind, color, shape in (("gateway", "#2c3e50", "square"), ("pop", "#8e44ad", "square")):
+            mask = gk == kind
+            if mask.any():
+                layers.append(MapLayer(kind + "s", np.asarray(ground["lat_deg"])[mask],
+                                       np.asarray(ground["lon_deg"])[mask],
+                                       list(np.asarray(ground["name"], dtype=object)[mask]),
+                                       color, shape))
+    scenario_path = store.root / "scenario.json"
+    if scenario_path.exists():
+        scenario = json.loads(scenario_path.read_text())
+        jam = [j for j in scenario.get("faults", {}).get("jammers", [])
+               if j.get("lat_deg") is not None]
+        if jam:
+            layers.append(MapLayer("jammers", [j["lat_deg"] for j in jam],
+                                   [j["lon_deg"] for j in jam], [j["name"] for j in jam],
+                                   "#000000", "triangle"))
+    if "cells" in tables:
+        cell_rows = query(store.root, "SELECT cell, avg(served) AS a FROM cells GROUP BY cell "
+                                      "ORDER BY cell").to_pydict()
+        map_html = render_cell_map("", list(cell_rows["cell"]), cell_rows["a"],
+                                   value_label="availability", layers=layers)
+        map_svg = map_html[map_html.index("<div class=\"legend\">"):map_html.index("<script>")]
+    else:
+        map_svg = "<p>No cells in this scenario.</p>"
+
+    headline = [
+        ["scenario", str(meta.get("scenario"))],
+        ["constellation", f"{meta.get('constellation')} ({meta.get('satellites', 0):,} sat.)"],
+        ["window", f"{meta.get('start')}, {meta.get('steps', 0):,} steps of "
+                   f"{meta.get('step_s')} s"],
+        ["terminals / cells", f"{summary['terminals']} / {summary['cells']:,}"],
+        ["terminal availability", _pct(summary["availability"])],
+        ["area coverage (cells)", _pct(summary["area_coverage"])],
+        ["RTT p5 / p50 / p95", f"{_fmt(summary['rtt_p05_ms'])} / {_fmt(summary['rtt_p50_ms'])}"
+                               f" / {_fmt(summary['rtt_p95_ms'])} ms"],
+        ["downlink p5 / p50 (served)", f"{_fmt(summary['down_p05_mbps'])} / "
+                                       f"{_fmt(summary['down_p50_mbps'])} Mb/s"],
+        ["uplink p50 (served)", f"{_fmt(summary['up_p50_mbps'])} Mb/s"],
+        ["scenario hash", str(meta.get("scenario_hash", ""))[:16]],
+    ]
+    causes = [[str(r["reason"]), f"{r['terminal_steps']:,}", _pct(r["share"])]
+              for r in outage_by_cause(store.root).to_pylist()]
+    term_rows = [[r["terminal"], _pct(r["availability"]), _fmt(r["rtt_p50_ms"]),
+                  _fmt(r["rtt_p95_ms"]), _fmt(r["down_p50_mbps"], 0),
+                  _fmt(r["up_p50_mbps"], 0)] for r in worst]
+    impact_rows = []
+    for imp in event_impacts(store.root):
+        most = "; ".join(f"{n}: {_pct(a)} → {_pct(b)}, RTT {_fmt(c)} → {_fmt(d)} ms"
+                         for n, a, b, c, d in imp.most_affected)
+        impact_rows.append([
+            f"{imp.start:%H:%M:%S}" + (f"–{imp.end:%H:%M:%S}" if imp.end else ""),
+            imp.kind, imp.description or imp.target,
+            f"{_pct(imp.before['availability'])} → {_pct(imp.during['availability'])}",
+            f"{_pct(imp.before['area_coverage'])} → {_pct(imp.during['area_coverage'])}",
+            f"{_fmt(imp.before['rtt_p50_ms'])} → {_fmt(imp.during['rtt_p50_ms'])}",
+            f"{_fmt(imp.before['down_p50_mbps'], 0)} → {_fmt(imp.during['down_p50_mbps'], 0)}",
+            most,
+        ])
+    title = f"leonet run — {meta.get('scenario')}"
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>
+body{{font:14px system-ui,sans-serif;margin:1.5em;color:#222;max-width:1200px}}
+h1{{margin-bottom:.2em}} h2{{margin-top:1.6em;border-bottom:1px solid #ddd}}
+table{{border-collapse:collapse;margin:.6em 0}}
+th,td{{padding:3px 10px;text-align:left;border-bottom:1px solid #eee;vertical-align:top}}
+thead th{{background:#f4f6f8}}
+.chart .frame{{fill:#fafbfc;stroke:#ccc}} .chart .grid{{stroke:#e5e5e5}}
+.chart .tl{{font-size:11px;fill:#444}} .chart .ct{{font-size:13px;font-weight:600}}
+.chart .mk{{font-size:10px}}
+.cdfs{{display:flex;gap:1em;flex-wrap:wrap}}
+svg#map{{background:#f4f6f8;border:1px solid #ccc}}
+polygon[data-cell]{{stroke:#fff;stroke-width:.3}}
+.outline{{fill:none;stroke:#333}} .pt{{stroke:#fff;stroke-width:1}}
+.legend span{{margin-right:1.2em}}
+.legend i{{display:inline-block;width:10px;height:10px;margin-right:4px}}
+.ramp{{display:inline-block;width:200px;height:10px;vertical-align:middle;
+  background:linear-gradient(to right,#440154,#3b528b,#21918c,#5ec962,#fde725)}}
+</style></head><body>
+<h1>{html.escape(title)}</h1>
+<p>Generated by leonet from <code>{html.escape(str(store.root))}</code>. Every figure can be
+recomputed with <code>leonet query {html.escape(str(store.root))} "SQL"</code>.</p>
+<h2>Summary</h2>{_table(["measure", "value"], headline)}
+<h2>Time series</h2>{"".join(charts)}
+<h2>Distributions</h2><div class="cdfs">{"".join(cdfs)}</div>
+<h2>Map: availability of each cell</h2>{map_svg}
+<div id="readout"></div>
+<h2>Outage by cause</h2>{_table(["cause", "terminal-steps", "share of all"], causes)
+                          if causes else "<p>No outage.</p>"}
+<h2>Impact of each event</h2>
+<p>All terminals in the 5 minutes before each event against its duration; the three terminals
+it affected most.</p>
+{_table(["when (UTC)", "kind", "event", "terminal availability", "area coverage",
+         "median RTT ms", "median down Mb/s", "most affected"], impact_rows)
+ if impact_rows else "<p>No events.</p>"}
+<h2>Terminals</h2>
+{_table(["terminal", "availability", "RTT p50 ms", "RTT p95 ms", "down p50 Mb/s",
+         "up p50 Mb/s"], term_rows)}
+<script>
+const map = document.getElementById("map");
+if (map) map.addEventListener("mouseover", (e) => {{
+  const c = e.target.dataset && e.target.dataset.cell;
+  if (c) document.getElementById("readout").textContent =
+    c + "  availability = " + e.target.dataset.value;
+}});
+</script>
+</body></html>
+"""
+
+
+def write_report(run_dir: str | os.PathLike[str]) -> Path:
+    """Write ``RUN_DIR/report.html`` atomically and return its path."""
+    return atomic_write_text(Path(run_dir) / "report.html", render_report(run_dir))

@@ -1,0 +1,167 @@
+"""Run metrics, computed by SQL over a run directory's Parquet files.
+
+Everything here reads what :func:`leonet.engine.run_scenario` wrote, so the
+numbers a report shows are the numbers anyone can recompute with
+``leonet query RUN_DIR "SQL"``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+
+from leonet.results.store import query
+
+__all__ = [
+    "EventImpact",
+    "event_impacts",
+    "outage_by_cause",
+    "per_cell",
+    "per_terminal",
+    "run_summary",
+]
+
+
+def per_terminal(run_dir: str | os.PathLike[str]) -> pa.Table:
+    """One row per terminal: availability, RTT and throughput percentiles, outage seconds."""
+    return query(run_dir, """
+        SELECT terminal,
+               avg(served::DOUBLE) AS availability,
+               quantile_cont(rtt_ms, 0.5) AS rtt_p50_ms,
+               quantile_cont(rtt_ms, 0.95) AS rtt_p95_ms,
+               quantile_cont(throughput_down_mbps, 0.5) FILTER (WHERE served)
+                   AS down_p50_mbps,
+               quantile_cont(throughput_up_mbps, 0.5) FILTER (WHERE served) AS up_p50_mbps,
+               count(*) FILTER (WHERE NOT served) AS outage_steps
+        FROM terminals GROUP BY terminal ORDER BY availability, terminal
+    """)
+
+
+def per_cell(run_dir: str | os.PathLike[str]) -> pa.Table:
+    """One row per cell: the time-averaged served fraction and mean visible satellites."""
+    return query(run_dir, """
+        SELECT cell, avg(served) AS availability, avg(visible) AS mean_visible,
+               min(served) AS worst_slot
+        FROM cells GROUP BY cell ORDER BY cell
+    """)
+
+
+def outage_by_cause(run_dir: str | os.PathLike[str]) -> pa.Table:
+    """Terminal-steps and share of all terminal-steps lost, per cause (``reason``)."""
+    return query(run_dir, """
+        SELECT reason, count(*) AS terminal_steps,
+               count(*) / (SELECT count(*) FROM terminals)::DOUBLE AS share
+        FROM terminals WHERE NOT served GROUP BY reason ORDER BY terminal_steps DESC
+    """)
+
+
+def run_summary(run_dir: str | os.PathLike[str]) -> dict[str, Any]:
+    """Headline numbers of a run: availability, latency and throughput percentiles."""
+    row = query(run_dir, """
+        SELECT count(DISTINCT terminal) AS terminals,
+               count(DISTINCT time) AS steps,
+               avg(served::DOUBLE) AS availability,
+               quantile_cont(rtt_ms, 0.05) AS rtt_p05_ms,
+               quantile_cont(rtt_ms, 0.5) AS rtt_p50_ms,
+               quantile_cont(rtt_ms, 0.95) AS rtt_p95_ms,
+               quantile_cont(throughput_down_mbps, 0.5) FILTER (WHERE served)
+                   AS down_p50_mbps,
+               quantile_cont(throughput_down_mbps, 0.05) FILTER (WHERE served)
+                   AS down_p05_mbps,
+               quantile_cont(throughput_up_mbps, 0.5) FILTER (WHERE served) AS up_p50_mbps
+        FROM terminals
+    """).to_pylist()[0]
+    try:
+        cells = query(run_dir, "SELECT count(DISTINCT cell) AS cells, avg(served) AS area "
+                               "FROM cells").to_pylist()[0]
+    except ValueError:
+        cells = {"cells": 0, "area": None}
+    row["cells"] = cells["cells"]
+    row["area_coverage"] = cells["area"]
+    return dict(row)
+
+
+@dataclass(frozen=True)
+class EventImpact:
+    """An event's effect: the same measures before it started and while it lasted."""
+
+    kind: str
+    target: str
+    description: str
+    start: Any
+    end: Any
+    before: dict[str, float | None]
+    during: dict[str, float | None]
+    #: (terminal, availability before, during, median RTT before, during), worst first
+    most_affected: tuple[tuple[str, float | None, float | None, float | None, float | None],
+                         ...] = ()
+
+
+_MEASURES = """
+    avg(served::DOUBLE) AS availability,
+    quantile_cont(rtt_ms, 0.5) AS rtt_p50_ms,
+    quantile_cont(throughput_down_mbps, 0.5) FILTER (WHERE served) AS down_p50_mbps
+"""
+
+
+def event_impacts(run_dir: str | os.PathLike[str], window_s: float = 300.0) -> list[EventImpact]:
+    """For each event with a start: availability, median RTT and throughput of all
+    terminals in the ``window_s`` before it and during it (until its end, or
+    ``window_s`` after the start for events without an end)."""
+    events = query(run_dir, """
+        SELECT s.kind, s.target, s.description, s.time AS start_time,
+               min(e.time) AS end_time
+        FROM events s LEFT JOIN events e
+          ON e.kind = s.kind AND e.target = s.target AND e.action = 'end' AND e.time > s.time
+        WHERE s.action = 'start'
+        GROUP BY s.kind, s.target, s.description, s.time ORDER BY s.time
+    """).to_pylist()
+    span = query(run_dir, "SELECT min(time) AS a, max(time) AS b FROM terminals").to_pylist()[0]
+    has_cells = "cells" in _tables(run_dir)
+    out = []
+    for ev in events:
+        start, end = ev["start_time"], ev["end_time"]
+        lo = f"TIMESTAMPTZ '{start.isoformat()}'"
+        before_range = f"time < {lo} AND time >= {lo} - INTERVAL {int(window_s)} SECOND"
+        upper = (f"TIMESTAMPTZ '{end.isoformat()}'" if end is not None
+                 else f"{lo} + INTERVAL {int(window_s)} SECOND")
+        during_range = f"time >= {lo} AND time < {upper}"
+        empty: dict[str, float | None] = {
+            "availability": None, "rtt_p50_ms": None, "down_p50_mbps": None,
+            "area_coverage": None}
+        if span["a"] is None or start > span["b"]:
+            out.append(EventImpact(ev["kind"], ev["target"], ev["description"], start, end,
+                                   empty, dict(empty)))
+            continue
+        measured = []
+        for where in (before_range, during_range):
+            row = query(run_dir, f"SELECT {_MEASURES} FROM terminals WHERE {where}").to_pylist()[0]
+            row["area_coverage"] = (query(run_dir, f"SELECT avg(served) AS a FROM cells "
+                                                   f"WHERE {where}").to_pylist()[0]["a"]
+                                    if has_cells else None)
+            measured.append(row)
+        affected = query(run_dir, f"""
+            WITH b AS (SELECT terminal, avg(served::DOUBLE) AS av, median(rtt_ms) AS rtt
+                       FROM terminals WHERE {before_range} GROUP BY terminal),
+                 d AS (SELECT terminal, avg(served::DOUBLE) AS av, median(rtt_ms) AS rtt
+                       FROM terminals WHERE {during_range} GROUP BY terminal)
+            SELECT d.terminal, b.av AS av_b, d.av AS av_d, b.rtt AS rtt_b, d.rtt AS rtt_d
+            FROM d LEFT JOIN b USING (terminal)
+            ORDER BY coalesce(b.av, 1) - d.av DESC,
+                     coalesce(d.rtt, 1e9) - coalesce(b.rtt, 0) DESC
+            LIMIT 3
+        """).to_pylist()
+        out.append(EventImpact(
+            ev["kind"], ev["target"], ev["description"], start, end, measured[0], measured[1],
+            tuple((a["terminal"], a["av_b"], a["av_d"], a["rtt_b"], a["rtt_d"])
+                  for a in affected)))
+    return out
+
+
+def _tables(run_dir: str | os.PathLike[str]) -> set[str]:
+    from leonet.results.store import RunStore
+
+    return set(RunStore(run_dir).tables())
