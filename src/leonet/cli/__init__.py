@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from leonet.cli.coverage import coverage_command, run_command
+from leonet.cli.coverage import coverage_command
 from leonet.cli.link import link_command
 from leonet.cli.route import route_command
+from leonet.cli.scenario import (
+    query_command,
+    report_command,
+    run_command,
+    scenario_app,
+    scenarios_command,
+    validate_command,
+)
 from leonet.cli.space import constellation_app, propagate_command
 
 app = typer.Typer(
@@ -22,6 +30,11 @@ app.command("propagate")(propagate_command)
 app.command("coverage")(coverage_command)
 app.command("route")(route_command)
 app.command("link")(link_command)
+app.command("validate")(validate_command)
+app.command("scenarios")(scenarios_command)
+app.add_typer(scenario_app, name="scenario")
+app.command("query")(query_command)
+app.command("report")(report_command)
 
 
 def main() -> None:

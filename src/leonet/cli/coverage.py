@@ -12,7 +12,7 @@ from rich.table import Table
 from leonet.cli._common import console, friendly_errors, progress_bar
 from leonet.engine.coverage import CoverageResult
 
-__all__ = ["coverage_command", "run_command", "write_coverage"]
+__all__ = ["coverage_command", "write_coverage"]
 
 
 def _cells_table(result: CoverageResult, first: int, stop: int):  # type: ignore[no-untyped-def]
@@ -270,31 +270,5 @@ def coverage_command(
         terminals,
         places,
         bent_pipe,
-        out,
-    )
-
-
-@friendly_errors
-def run_command(
-    out: Annotated[Path, typer.Option(help="Output folder.")] = Path("runs/ukraine"),
-    duration: Annotated[str, typer.Option(help="Seconds or 90s / 10m / 1h.")] = "10m",
-    step: Annotated[str, typer.Option(help="Seconds or 1s / 10s.")] = "1s",
-) -> None:
-    """The main job on its embedded default: Starlink (bundled 2026-05-30 catalogue) over
-    Ukraine — resolution-5 cells plus 53 named cities and front-line towns — with the 15-s
-    scheduler, from 2026-05-30 12:00Z."""
-    _coverage(
-        "Ukraine",
-        "starlink",
-        "2026-05-30T12:00:00Z",
-        duration,
-        step,
-        5,
-        None,
-        "highest-elevation",
-        15.0,
-        None,
-        True,
-        False,
         out,
     )

@@ -74,8 +74,9 @@ REASONS: dict[int, str] = {
     20: "satellite-fault",
     21: "jammed",
     22: "radio-outage",
+    23: "awaiting-slot",
 }
-_SATELLITE_FAULT, _JAMMED, _RADIO_OUTAGE = 20, 21, 22
+_SATELLITE_FAULT, _JAMMED, _RADIO_OUTAGE, _AWAITING_SLOT = 20, 21, 22, 23
 #: Visible pairs held per chunk (about 36 bytes each).
 _PAIRS_PER_CHUNK = 6_000_000
 
@@ -345,6 +346,17 @@ class ScenarioRun:
         n_up = np.diff(vis.offsets).reshape(window.count, self.n_sites)[:n_run]
         reason = np.where((reason == OutageReason.NO_SATELLITE) & (n_all > 0) & (n_up == 0),
                           _SATELLITE_FAULT, reason)
+        # A serving satellite that fails mid-slot: the outage is the fault's doing.
+        last = _last_served(serving, None if state.scheduler is None
+                            else state.scheduler.last_sat)
+        lost = (reason == OutageReason.LOST_MID_SLOT) & (last >= 0)
+        lost_to_fault = lost & ~np.take_along_axis(sat_up[:n_run], np.maximum(last, 0), axis=1)
+        reason = np.where(lost_to_fault, _SATELLITE_FAULT, reason)
+        # Refused or without candidates at the slot's boundary, usable now: the scheduler
+        # serves it from the next boundary (Starlink re-plans every slot).
+        n_ok = np.diff(vis_ok.offsets).reshape(window.count, self.n_sites)[:n_run]
+        reason = np.where((reason == OutageReason.NO_SATELLITE) & (n_ok > 0), _AWAITING_SLOT,
+                          reason)
         refused = ~allowed[:n_run]
         reason = np.where(refused, 10 + policy_reason[:n_run], reason).astype(np.uint8)
         terminal_rows, state_routes, radio_cols = self._steps(
@@ -453,7 +465,8 @@ class ScenarioRun:
         n = len(named)
         sat = serving[:, named]
         sat_names = np.asarray(self.constellation.sat_names, dtype=np.str_)
-        reason_words = np.array([""] + [REASONS.get(c, f"code-{c}") for c in range(1, 23)],
+        top = max(REASONS)
+        reason_words = np.array([""] + [REASONS.get(c, f"code-{c}") for c in range(1, top + 1)],
                                 dtype=object)
         why = reason[:, named].ravel().astype(np.int64)
         ok = served[:, named].ravel()
@@ -467,7 +480,7 @@ class ScenarioRun:
             "lat_deg": lat[:n_run, named].ravel(),
             "lon_deg": lon[:n_run, named].ravel(),
             "served": ok,
-            "reason": pa.array(reason_words[np.minimum(why, 22)], pa.string(), mask=ok),
+            "reason": pa.array(reason_words[np.minimum(why, top)], pa.string(), mask=ok),
             "sat": pa.array(sat_names[np.maximum(sat.ravel(), 0)], pa.string(),
                             mask=sat.ravel() < 0),
             "elevation_deg": pa.array(elevation[:, named].ravel(), mask=~ok),
@@ -503,6 +516,17 @@ class ScenarioRun:
             "served": served_frac.ravel(),
             "visible": visible_mean.ravel(),
         })
+
+
+def _last_served(serving: NDArray[np.int32], before: NDArray[np.int32] | None) -> NDArray[np.int32]:
+    """``(time, site)`` the satellite that served each site most recently before each step."""
+    n_time, n_site = serving.shape
+    prior = np.full(n_site, -1, np.int32) if before is None else before.astype(np.int32)
+    stacked = np.vstack([prior[None], serving[:-1]]) if n_time else serving
+    index = np.where(stacked >= 0, np.arange(n_time)[:, None], -1)
+    np.maximum.accumulate(index, axis=0, out=index)
+    filled = np.take_along_axis(stacked, np.maximum(index, 0), axis=0)
+    return np.where(index >= 0, filled, -1).astype(np.int32)
 
 
 def run_scenario(

@@ -1,0 +1,212 @@
+"""``leonet run``, ``validate``, ``scenarios``, ``scenario show``, ``query`` and ``report``."""
+
+from __future__ import annotations
+
+import json
+import signal
+from pathlib import Path
+from types import FrameType
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from leonet.cli._common import console, err_console, friendly_errors, progress_bar
+
+__all__ = [
+    "query_command",
+    "report_command",
+    "run_command",
+    "scenario_app",
+    "scenarios_command",
+    "validate_command",
+]
+
+scenario_app = typer.Typer(help="Bundled scenarios: print one to copy and edit.")
+
+
+def _pct(value: object) -> str:
+    return "–" if value is None else f"{100 * float(value):.2f}%"  # type: ignore[arg-type]
+
+
+def _print_summary(out_dir: Path) -> None:
+    from leonet.results.metrics import outage_by_cause, run_summary
+
+    s = run_summary(out_dir)
+    table = Table(title=f"Run summary — {out_dir}", show_header=False)
+    table.add_column("")
+    table.add_column("", justify="right")
+    rows = [
+        ("terminals / cells", f"{s['terminals']} / {s['cells']:,}"),
+        ("steps", f"{s['steps']:,}"),
+        ("terminal availability", _pct(s["availability"])),
+        ("area coverage (cells)", _pct(s["area_coverage"])),
+        ("RTT p5 / p50 / p95 ms", " / ".join(
+            "–" if s[k] is None else f"{s[k]:.1f}" for k in ("rtt_p05_ms", "rtt_p50_ms",
+                                                              "rtt_p95_ms"))),
+        ("downlink p50 Mb/s (served)", "–" if s["down_p50_mbps"] is None
+         else f"{s['down_p50_mbps']:.1f}"),
+        ("uplink p50 Mb/s (served)", "–" if s["up_p50_mbps"] is None
+         else f"{s['up_p50_mbps']:.1f}"),
+    ]
+    for key, value in rows:
+        table.add_row(key, value)
+    console.print(table)
+    causes = outage_by_cause(out_dir).to_pylist()
+    if causes:
+        t = Table(title="Outage by cause")
+        for col in ("cause", "terminal-steps", "share"):
+            t.add_column(col, justify="right")
+        for r in causes:
+            t.add_row(str(r["reason"]), f"{r['terminal_steps']:,}", _pct(r["share"]))
+        console.print(t)
+
+
+@friendly_errors
+def run_command(
+    scenario: Annotated[str | None, typer.Argument(
+        help="A scenario file or a bundled name (see `leonet scenarios`); default: ukraine."
+    )] = None,
+    out: Annotated[Path | None, typer.Option(help="Run directory (default: runs/NAME).")] = None,
+    duration: Annotated[str | None, typer.Option(
+        help="Override the duration: seconds or 90s / 10m / 1h.")] = None,
+    step: Annotated[float | None, typer.Option(help="Override the step, seconds.")] = None,
+    resume: Annotated[Path | None, typer.Option(
+        help="Resume the interrupted run in this directory (its own scenario is used).")] = None,
+) -> None:
+    """Simulate a scenario: every terminal and cell, step by step, with its service policy,
+    faults and jammers; write Parquet results and report.html into the run directory."""
+    from leonet.engine.run import run_scenario
+    from leonet.scenario import Scenario, load_scenario
+    from leonet.timegrid import parse_duration_s
+
+    if resume is not None:
+        if scenario is not None or duration is not None or step is not None:
+            raise ValueError("--resume continues a run as it was started: give no scenario, "
+                             "--duration or --step with it")
+        saved = resume / "scenario.json"
+        if not saved.exists():
+            raise FileNotFoundError(f"{resume} holds no scenario.json: there is no run to resume")
+        spec = Scenario.from_dict(json.loads(saved.read_text()), source=str(saved))
+        out_dir = resume
+    else:
+        spec = load_scenario(scenario or "ukraine")
+        overrides: dict[str, float] = {}
+        if duration is not None:
+            overrides["duration"] = parse_duration_s(duration, "--duration")
+        if step is not None:
+            overrides["step_s"] = step
+        if overrides:
+            spec = spec.with_overrides(**overrides)
+        out_dir = out or Path(spec.outputs.out_dir or Path("runs") / spec.name)
+    grid = spec.time.grid()
+    console.print(
+        f"[bold]{spec.name}[/]: {grid.count:,} steps of {grid.step_s:g} s from "
+        f"{grid.start:%Y-%m-%d %H:%M:%S}Z → {out_dir}", highlight=False,
+    )
+
+    def interrupted(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupted)
+    try:
+        with progress_bar() as bar:
+            task = bar.add_task("simulating", total=grid.count)
+            summary = run_scenario(
+                spec, out_dir, resume=resume is not None,
+                progress=lambda done, total: bar.update(task, completed=done),
+            )
+    except KeyboardInterrupt:
+        err_console.print(
+            f"[yellow]interrupted[/]: completed chunks are saved; continue with "
+            f"`leonet run --resume {out_dir}`"
+        )
+        raise typer.Exit(130) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    console.print(
+        f"simulated {summary.steps_run:,} steps in {summary.elapsed_s:.1f} s "
+        f"({1000 * summary.seconds_per_step:.1f} ms/step)"
+        + (f", resumed at chunk {summary.resumed_from_chunk + 1}/{summary.chunks}"
+           if summary.resumed_from_chunk else ""),
+        highlight=False,
+    )
+    _print_summary(out_dir)
+    console.print(f"results: {out_dir}/terminals.parquet, cells.parquet, events.parquet, "
+                  f"metadata.json; report: {out_dir}/report.html", highlight=False)
+
+
+@friendly_errors
+def validate_command(
+    scenario: Annotated[str, typer.Argument(help="A scenario file or bundled name.")],
+) -> None:
+    """Check a scenario without running it; errors name the file, line and field."""
+    from leonet.scenario import load_scenario
+
+    spec = load_scenario(scenario)
+    grid = spec.time.grid()
+    console.print(f"[green]valid[/]: {spec.name} — {grid.count:,} steps of {grid.step_s:g} s, "
+                  f"{len(spec.constellations)} constellation(s)", highlight=False)
+
+
+@friendly_errors
+def scenarios_command() -> None:
+    """List the bundled scenarios."""
+    from leonet.scenario import load_scenario, scenario_names
+
+    table = Table(title="Bundled scenarios")
+    table.add_column("name")
+    table.add_column("description")
+    for name in scenario_names():
+        table.add_row(name, load_scenario(name).description)
+    console.print(table)
+
+
+@scenario_app.command("show")
+@friendly_errors
+def show_command(name: Annotated[str, typer.Argument(help="A bundled scenario name.")]) -> None:
+    """Print a bundled scenario's YAML, to copy and edit."""
+    from leonet.scenario import scenario_text
+
+    typer.echo(scenario_text(name), nl=False)
+
+
+@friendly_errors
+def query_command(
+    run_dir: Annotated[Path, typer.Argument(help="A run directory.")],
+    sql: Annotated[str, typer.Argument(help="DuckDB SQL over terminals, cells, events, sites.")],
+    limit: Annotated[int, typer.Option(help="Rows to print.")] = 50,
+    csv: Annotated[bool, typer.Option(help="Print CSV instead of a table.")] = False,
+) -> None:
+    """Run SQL over a run's Parquet files (tables: terminals, cells, events, sites, ground)."""
+    from leonet.results.store import query
+
+    result = query(run_dir, sql)
+    if csv:
+        import io
+
+        import pyarrow.csv as pacsv
+
+        buffer = io.BytesIO()
+        pacsv.write_csv(result, buffer)
+        typer.echo(buffer.getvalue().decode(), nl=False)
+        return
+    table = Table()
+    for name in result.column_names:
+        table.add_column(name)
+    for row in result.slice(0, limit).to_pylist():
+        table.add_row(*["" if v is None else (f"{v:.4g}" if isinstance(v, float) else str(v))
+                        for v in row.values()])
+    console.print(table)
+    if result.num_rows > limit:
+        console.print(f"… {result.num_rows - limit:,} more rows (--limit)")
+
+
+@friendly_errors
+def report_command(
+    run_dir: Annotated[Path, typer.Argument(help="A run directory.")],
+) -> None:
+    """(Re)write RUN_DIR/report.html."""
+    from leonet.report.run_report import write_report
+
+    console.print(f"wrote {write_report(run_dir)}")
