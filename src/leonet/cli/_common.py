@@ -33,7 +33,7 @@ def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
-        except (ValueError, FileNotFoundError, KeyError, LookupError) as exc:
+        except (ValueError, FileNotFoundError, FileExistsError, LookupError) as exc:
             err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
 
