@@ -1,12 +1,15 @@
-"""The chunked runners that join the layers over a time window."""
+"""The chunked runners that join the layers over a time window: coverage, routes, and
+the scenario run (leonet's main job)."""
 
 from leonet.engine.coverage import CoverageResult, coverage_chunk_steps, run_coverage
+from leonet.engine.run import REASONS, RunState, RunSummary, ScenarioRun, run_scenario
 from leonet.engine.route import (
     ACCESS_MODES,
     ROUTE_REASONS,
     RouteSeries,
     constellation_candidates,
     find_pop,
+    gateway_reachable,
     ground_nodes,
     route_chunk_steps,
     run_routes,
@@ -15,15 +18,21 @@ from leonet.engine.route import (
 
 __all__ = [
     "ACCESS_MODES",
+    "REASONS",
     "ROUTE_REASONS",
     "CoverageResult",
     "RouteSeries",
+    "RunState",
+    "RunSummary",
+    "ScenarioRun",
     "constellation_candidates",
     "coverage_chunk_steps",
     "find_pop",
+    "gateway_reachable",
     "ground_nodes",
     "route_chunk_steps",
     "run_coverage",
     "run_routes",
+    "run_scenario",
     "select_ground",
 ]
