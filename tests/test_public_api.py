@@ -15,6 +15,7 @@ NOT_IN_FACADE = {"leonet.network.benchmark"}
 
 LAYERS = ["leonet.space", "leonet.ground", "leonet.access", "leonet.engine", "leonet.results",
           "leonet.scenario", "leonet.policy", "leonet.faults", "leonet.network",
+          "leonet.radio", "leonet.capacity",
           "leonet.report"]
 
 

@@ -2,7 +2,6 @@
 the scenario run (leonet's main job)."""
 
 from leonet.engine.coverage import CoverageResult, coverage_chunk_steps, run_coverage
-from leonet.engine.run import REASONS, RunState, RunSummary, ScenarioRun, run_scenario
 from leonet.engine.route import (
     ACCESS_MODES,
     ROUTE_REASONS,
@@ -15,6 +14,7 @@ from leonet.engine.route import (
     run_routes,
     select_ground,
 )
+from leonet.engine.run import REASONS, RunState, RunSummary, ScenarioRun, run_scenario
 
 __all__ = [
     "ACCESS_MODES",
