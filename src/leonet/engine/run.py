@@ -327,9 +327,18 @@ class ScenarioRun:
         r = np.where(sat_up[..., None], r_all, np.nan)
         lat, lon, alt, speed = self._positions(window)
         vis_all = self._visibility(r_all, lat, lon, alt)
-        vis = keep_pairs(vis_all, sat_up[vis_all.time_idx, vis_all.sat_idx])
         allowed, policy_reason = self.policy.allowed(utc, lat, lon, speed, self.site_names)
-        vis_ok = keep_rows(vis, allowed)
+        # One filter for faults and policy; the counts tell the causes apart.
+        rows = vis_all.time_idx.astype(np.int64) * self.n_sites + vis_all.site_idx
+        up_pair = sat_up[vis_all.time_idx, vis_all.sat_idx] if not sat_up.all() else None
+        cells = window.count * self.n_sites
+        n_all = np.diff(vis_all.offsets).reshape(window.count, self.n_sites)[:n_run]
+        n_up = (n_all if up_pair is None else np.bincount(
+            rows[up_pair], minlength=cells).reshape(window.count, self.n_sites)[:n_run])
+        keep = allowed.ravel()[rows]
+        if up_pair is not None:
+            keep &= up_pair
+        vis_ok = vis_all if keep.all() else keep_pairs(vis_all, keep)
         gw_up = self.faults.gateway_up(utc, self.gateway_names)
         lasers = self._lasers(r, None)
         if lasers is None:
@@ -342,8 +351,6 @@ class ScenarioRun:
         elevation = result.elevation_deg[:n_run]
         reason = result.reason[:n_run].astype(np.uint8)
         # Explain refusals and faults better than "no satellite".
-        n_all = np.diff(vis_all.offsets).reshape(window.count, self.n_sites)[:n_run]
-        n_up = np.diff(vis.offsets).reshape(window.count, self.n_sites)[:n_run]
         reason = np.where((reason == OutageReason.NO_SATELLITE) & (n_all > 0) & (n_up == 0),
                           _SATELLITE_FAULT, reason)
         # A serving satellite that fails mid-slot: the outage is the fault's doing.
