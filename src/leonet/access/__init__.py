@@ -2,7 +2,7 @@
 
 * :mod:`~leonet.access.cone` — closed-form coverage-cone geometry;
 * :mod:`~leonet.access.masks` — elevation masks per shell and per site;
-* :mod:`~leonet.access.visibility` — sparse, KD-tree culled visibility;
+* :mod:`~leonet.access.visibility` — sparse visibility, culled by site groups (numba);
 * :mod:`~leonet.access.moving` — moving terminals; joining and filtering visibility tables;
 * :mod:`~leonet.access.scheduler` — the 15-second serving-satellite scheduler;
 * :mod:`~leonet.access.metrics` — streaming per-site and per-region service metrics.

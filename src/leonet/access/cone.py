@@ -11,7 +11,7 @@ elevation ``ε`` or more from the ground inside a spherical cap.  With
 
 :func:`culling_range_km` turns the slant-range formula into a *conservative*
 search radius for real sites on the WGS84 ellipsoid and real satellites on
-eccentric orbits; the visibility layer uses it to cull with a KD-tree.
+eccentric orbits; the visibility layer culls satellites with it.
 """
 
 from __future__ import annotations
