@@ -77,19 +77,12 @@ def sgp4_rates(steps: int) -> None:
         f"ratio to raw {t_state / t_raw:.2f}×"
     )
 
-    from astropy_iers_data import IERS_A_FILE
     from skyfield.api import EarthSatellite
-    from skyfield.data import iers
     from skyfield.framelib import itrs
-    from skyfield.timelib import Timescale
 
-    with open(IERS_A_FILE, "rb") as handle:
-        finals = iers.parse_x_y_dut1_from_finals_all(handle)
-    tt, delta_t, leap_dates, leap_offsets = iers.build_timescale_arrays(
-        finals["utc_mjd"], finals["dut1"]
-    )
-    ts = Timescale((tt, delta_t), leap_dates, leap_offsets)
-    iers.install_polar_motion_table(ts, finals)
+    from leonet.eop import skyfield_timescale
+
+    ts = skyfield_timescale()
     t = ts.from_datetimes(grid.datetimes())
     lines = catalogue_lines()
     sample = lines[:: max(1, len(lines) // 40)][:40]

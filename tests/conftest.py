@@ -19,15 +19,6 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def skyfield_ts():  # type: ignore[no-untyped-def]
     """A skyfield Timescale on the same IERS finals2000A table leonet uses, with polar motion."""
-    from astropy_iers_data import IERS_A_FILE
-    from skyfield.data import iers
-    from skyfield.timelib import Timescale
+    from leonet.eop import skyfield_timescale
 
-    with open(IERS_A_FILE, "rb") as handle:
-        finals = iers.parse_x_y_dut1_from_finals_all(handle)
-    tt, delta_t, leap_dates, leap_offsets = iers.build_timescale_arrays(
-        finals["utc_mjd"], finals["dut1"]
-    )
-    ts = Timescale((tt, delta_t), leap_dates, leap_offsets)
-    iers.install_polar_motion_table(ts, finals)
-    return ts
+    return skyfield_timescale()

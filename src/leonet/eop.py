@@ -13,11 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["EarthOrientation", "load_eop"]
+__all__ = ["EarthOrientation", "load_eop", "skyfield_timescale"]
 
 _ARCSEC_RAD = np.pi / (180.0 * 3600.0)
 _MJD_UNIX_EPOCH = 40_587.0
@@ -92,3 +93,27 @@ def load_eop(path: str | None = None) -> EarthOrientation:
 
         path = IERS_A_FILE
     return parse_finals2000a(Path(path))
+
+
+def skyfield_timescale(path: str | None = None) -> Any:
+    """A skyfield ``Timescale`` on the same IERS table, with polar motion installed.
+
+    For cross-checks against skyfield (a test dependency, imported here only):
+    both sides then use one UT1-UTC and polar-motion source, so a comparison
+    tests leonet's frames rather than two EOP tables.
+    """
+    from skyfield.data import iers
+    from skyfield.timelib import Timescale
+
+    if path is None:
+        from astropy_iers_data import IERS_A_FILE
+
+        path = IERS_A_FILE
+    with open(path, "rb") as handle:
+        finals = iers.parse_x_y_dut1_from_finals_all(handle)
+    tt, delta_t, leap_dates, leap_offsets = iers.build_timescale_arrays(
+        finals["utc_mjd"], finals["dut1"]
+    )
+    ts = Timescale((tt, delta_t), leap_dates, leap_offsets)
+    iers.install_polar_motion_table(ts, finals)
+    return ts

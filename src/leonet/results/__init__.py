@@ -9,13 +9,14 @@ from leonet.results.metrics import (
     run_summary,
 )
 from leonet.results.store import Checkpoint, RunStore, query
-from leonet.results.writer import AtomicParquetWriter, atomic_write_text
+from leonet.results.writer import AtomicParquetWriter, atomic_path, atomic_write_text
 
 __all__ = [
     "AtomicParquetWriter",
     "Checkpoint",
     "EventImpact",
     "RunStore",
+    "atomic_path",
     "atomic_write_text",
     "event_impacts",
     "outage_by_cause",

@@ -27,7 +27,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from leonet.results.writer import _temp_path, atomic_write_text
+from leonet.results.writer import atomic_path, atomic_write_text
 
 __all__ = ["Checkpoint", "RunStore", "query"]
 
@@ -63,15 +63,7 @@ class RunStore:
         """Write one chunk of ``dataset`` atomically as ``DATASET.parquet/part-NNNNN.parquet``."""
         folder = self.root / f"{dataset}.parquet"
         folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"part-{chunk:05d}.parquet"
-        tmp = _temp_path(target)
-        try:
-            pq.write_table(table, tmp, compression="zstd")
-            os.replace(tmp, target)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        return target
+        return self.write_table(f"{dataset}.parquet/part-{chunk:05d}", table)
 
     def drop_parts_from(self, chunk: int) -> None:
         """Remove parts of chunks ``>= chunk`` (left by an interrupted chunk)."""
@@ -81,28 +73,17 @@ class RunStore:
                     part.unlink()
 
     def write_table(self, name: str, table: pa.Table) -> Path:
+        """Write ``RUN_DIR/NAME.parquet`` atomically."""
         target = self.root / f"{name}.parquet"
-        tmp = _temp_path(target)
-        try:
+        with atomic_path(target) as tmp:
             pq.write_table(table, tmp, compression="zstd")
-            os.replace(tmp, target)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
         return target
 
     def save_checkpoint(self, checkpoint: Checkpoint) -> None:
-        state_path = self.root / "state.pkl"
-        tmp = _temp_path(state_path)
-        try:
-            with open(tmp, "wb") as handle:
-                pickle.dump(checkpoint.state, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, state_path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        with atomic_path(self.root / "state.pkl") as tmp, open(tmp, "wb") as handle:
+            pickle.dump(checkpoint.state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.flush()
+            os.fsync(handle.fileno())
         atomic_write_text(
             self.root / "checkpoint.json",
             json.dumps(
