@@ -2,7 +2,7 @@
 
 For every time chunk: propagate the constellation (with lookahead steps when
 the scheduler's strategy needs them), find the satellites above each site's
-mask (sparse, KD-tree culled), let the 15-second scheduler pick the serving
+mask (sparse, spatially culled), let the 15-second scheduler pick the serving
 satellite (bent-pipe: only satellites that see a gateway), and fold the chunk
 into streaming per-site and per-region accumulators.  Only the scheduler
 state and the accumulators cross chunk boundaries, so memory is bounded by
