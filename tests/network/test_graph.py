@@ -67,3 +67,31 @@ def test_edge_directions_per_mode() -> None:
         expect = fibre_delay_ms(47.0, 8.0, 50.1, 8.7)
         assert np.isclose(g.edge_delay_ms[fibre].min(), min(expect, fibre_delay_ms(
             40.0, -3.7, 40.4, -3.7)))
+
+
+
+def test_a_pop_that_is_down_is_never_on_a_path():
+    from leonet.network import GroundNodes, build_graph, route_to_pops
+    from leonet.space import Propagator, load_preset
+    from leonet.timegrid import TimeGrid
+
+    gen1 = load_preset("starlink-gen1", "2026-05-30T00:00:00Z")
+    r = Propagator(gen1)(TimeGrid("2026-05-30T00:00:00Z", 1.0, 1), velocities=False).r_ecef_km[0]
+    ground = GroundNodes.from_geodetic(
+        gateway_lat_deg=[50.1, 52.2], gateway_lon_deg=[8.7, 21.0], gateway_pop=[0, 1],
+        pop_lat_deg=[50.1, 52.2], pop_lon_deg=[8.7, 21.0],
+        terminal_lat_deg=[51.0], terminal_lon_deg=[15.0],
+    )
+    graph = build_graph(r, ground, mode="bent-pipe", access="any")
+    both = route_to_pops(graph)
+    assert np.isfinite(both.rtt_ms[0])
+    used = int(both.pop[0] - graph.layout.pop0)
+    down = np.zeros(2, dtype=bool)
+    down[used] = True
+    rerouted = route_to_pops(build_graph(r, ground, mode="bent-pipe", access="any",
+                                         pop_down=down))
+    assert int(rerouted.pop[0] - graph.layout.pop0) == 1 - used
+    assert rerouted.rtt_ms[0] >= both.rtt_ms[0]
+    all_down = route_to_pops(build_graph(r, ground, mode="bent-pipe", access="any",
+                                         pop_down=np.ones(2, dtype=bool)))
+    assert not np.isfinite(all_down.rtt_ms[0])

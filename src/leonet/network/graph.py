@@ -425,6 +425,7 @@ def build_graph(
     sat_down: ArrayLike | None = None,
     gateway_down: ArrayLike | None = None,
     user_links: tuple[ArrayLike, ArrayLike] | None = None,
+    pop_down: ArrayLike | None = None,
 ) -> NetworkGraph:
     """The graph at one step.
 
@@ -432,7 +433,8 @@ def build_graph(
     step's links (required for ``"lasers"`` and ``"hybrid"``; ignored for
     ``"bent-pipe"``); ``serving_sat`` ``(terminal,)`` satellite indices
     (``-1`` unserved) for ``access="serving"``; ``sat_down`` ``(sat,)`` and
-    ``gateway_down`` ``(gw,)`` bool faults: a satellite down loses every link.
+    ``gateway_down`` ``(gw,)`` and ``pop_down`` ``(pop,)`` bool faults: a
+    satellite down loses every link, a gateway or PoP down carries nothing.
     ``user_links`` — ``(terminal, sat)`` index arrays ``(link,)`` — gives
     ``access="any"`` its candidate links instead of the graph's own
     elevation test (e.g. one step of :func:`leonet.access.visible`, so that
@@ -508,12 +510,12 @@ def build_graph(
         max_links=np.where(g_alive, ground.gateway_antennas, 0))
     add(gs_idx, layout.gateway0 + g_idx, g_rng * ms_per_km, 2, mode == "hybrid")
 
-    # Terrestrial fibre (a gateway that is down carries nothing).
+    # Terrestrial fibre (a gateway or PoP that is down carries nothing).
     ta, tb = ground.terrestrial_a, ground.terrestrial_b
-    up = np.ones(ta.shape[0], dtype=bool)
-    is_gw_a, is_gw_b = ta < layout.n_gateways, tb < layout.n_gateways
-    up &= ~is_gw_a | g_alive[np.where(is_gw_a, ta, 0)]
-    up &= ~is_gw_b | g_alive[np.where(is_gw_b, tb, 0)]
+    node_alive = np.concatenate([g_alive, np.ones(layout.n_pops, dtype=bool)])
+    if pop_down is not None:
+        node_alive[layout.n_gateways:] = ~np.asarray(pop_down, dtype=bool).reshape(layout.n_pops)
+    up = node_alive[ta] & node_alive[tb]
     add(layout.gateway0 + ta[up], layout.gateway0 + tb[up], ground.terrestrial_delay_ms[up], 3,
         True)
 
