@@ -229,3 +229,88 @@ def test_remaining_time_matches_a_brute_force_count(scene):
         while (t + n, s, k) in ok:
             n += 1
         assert got[i] == min(n, 25.0)
+
+
+def _reference(vis, utc_ns, config, gateway_sats, state):
+    """The module docstring, step by step and terminal by terminal, for unlimited beams and
+    ``highest-elevation`` (ties to the lower satellite index): the scheduler must agree."""
+    n_term = vis.n_site
+    seen = [[{} for _ in range(n_term)] for _ in range(vis.n_time)]
+    for t, k, s, e in zip(vis.time_idx, vis.site_idx, vis.sat_idx, vis.el_deg, strict=True):
+        seen[t][k][int(s)] = float(e)
+    serving, reason = state.serving_sat.tolist(), state.reason.tolist()
+    last, prev_slot = state.last_sat.tolist(), state.slot_id
+    sat = np.full((vis.n_time, n_term), -1, np.int32)
+    el = np.full((vis.n_time, n_term), np.nan)
+    why = np.zeros((vis.n_time, n_term), np.uint8)
+    handovers = np.zeros(n_term, np.int64)
+    for t, slot in enumerate(config.slot_ids(utc_ns).tolist()):
+        usable = [{s: e for s, e in seen[t][k].items()
+                   if gateway_sats is None or s in gateway_sats[t]} for k in range(n_term)]
+        for k in range(n_term):
+            if slot != prev_slot:
+                serving[k] = -1
+            elif serving[k] >= 0 and serving[k] not in usable[k]:
+                serving[k], reason[k] = -1, OutageReason.LOST_MID_SLOT
+            if serving[k] < 0 and (slot != prev_slot or config.immediate_reselect):
+                if usable[k]:
+                    serving[k] = min(usable[k], key=lambda s, k=k: (-usable[k][s], s))
+                    reason[k] = OutageReason.SERVED
+                else:
+                    reason[k] = (OutageReason.NO_GATEWAY if seen[t][k]
+                                 else OutageReason.NO_SATELLITE)
+            if serving[k] >= 0:
+                sat[t, k], el[t, k] = serving[k], usable[k][serving[k]]
+                handovers[k] += 0 <= last[k] != serving[k]
+                last[k] = serving[k]
+            else:
+                why[t, k] = reason[k]
+        prev_slot = slot
+    return Schedule(sat, el, why, handovers, SchedulerState(
+        np.array(serving, np.int32), np.array(reason, np.uint8), np.array(last, np.int32),
+        prev_slot))
+
+
+def _random_visibility(rng, n_time, n_site, n_sat):
+    """Pairs that come and go (mid-slot losses), elevations on a coarse grid (ties)."""
+    present = rng.random((n_site, n_sat)) < 0.3
+    steps = []
+    for _ in range(n_time):
+        flip = rng.random(present.shape)
+        present = np.where(present, flip < 0.85, flip < 0.06)
+        steps.append(present)
+    t, s, k = np.nonzero(np.stack(steps))
+    offsets = np.zeros(n_time * n_site + 1, np.int64)
+    np.cumsum(np.stack(steps).sum(axis=2).ravel(), out=offsets[1:])
+    zeros = np.zeros(t.size)
+    return Visibility(n_time, n_site, n_sat, offsets, t.astype(np.int32), s.astype(np.int32),
+                      k.astype(np.int32), zeros, rng.choice([30.0, 45.0, 60.0], t.size), zeros)
+
+
+@pytest.mark.parametrize("reselect", [False, True])
+@pytest.mark.parametrize("bent_pipe", [False, True])
+def test_schedule_matches_a_step_by_step_reference(reselect, bent_pipe):
+    rng = np.random.default_rng(7 + 2 * reselect + bent_pipe)
+    n_time, n_site, n_sat = 50, 25, 30
+    vis = _random_visibility(rng, n_time, n_site, n_sat)
+    up = rng.random((n_time, n_sat)) < 0.7
+    t, k = np.nonzero(up)
+    offsets = np.zeros(n_time + 1, np.int64)
+    np.cumsum(up.sum(axis=1), out=offsets[1:])
+    zeros = np.zeros(t.size)
+    gw = Visibility(n_time, 1, n_sat, offsets, t.astype(np.int32), np.zeros(t.size, np.int32),
+                    k.astype(np.int32), zeros, zeros, zeros) if bent_pipe else None
+    gateway_sats = [set(np.flatnonzero(row).tolist()) for row in up] if bent_pipe else None
+    config = SchedulerConfig(slot_s=4.0, immediate_reselect=reselect)
+    utc = GRID.utc_ns[:n_time]
+    state = SchedulerState.initial(n_site)
+    for first, stop in ((0, 13), (13, 31), (31, 50)):  # chunks that cut slots
+        got = schedule(vis.take_steps(first, stop), utc[first:stop], config, state,
+                       gateway_vis=None if gw is None else gw.take_steps(first, stop))
+        want = _reference(vis.take_steps(first, stop), utc[first:stop], config,
+                          None if gateway_sats is None else gateway_sats[first:stop], state)
+        _assert_equal(got, want)
+        for name in ("serving_sat", "reason", "last_sat", "slot_id"):
+            np.testing.assert_array_equal(getattr(got.state, name), getattr(want.state, name))
+        state = got.state
+    assert (got.reason == OutageReason.LOST_MID_SLOT).any() != reselect
