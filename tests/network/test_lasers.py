@@ -13,6 +13,7 @@ from leonet.network import (
     nearest_neighbour_links,
     plus_grid_candidates,
     plus_grid_links,
+    plus_grid_links_chunk,
     satellites_in_planes,
 )
 from leonet.network._circular import walker_delta_ecef_km
@@ -173,3 +174,114 @@ def test_errors_say_how_to_fix() -> None:
         plus_grid_candidates(shell, plane, slot, phasing=[])
     empty = plus_grid_candidates(-np.ones(4, np.int64), np.zeros(4, np.int64), np.arange(4))
     assert isinstance(empty, LaserCandidates) and len(empty) == 0
+
+
+def _assert_same_links(chunk: list, steps: list) -> None:
+    assert len(chunk) == len(steps)
+    for got, want in zip(chunk, steps, strict=True):
+        for name in ("sat_a", "sat_b", "length_km", "candidate"):
+            x, y = getattr(got, name), getattr(want, name)
+            assert x.dtype == y.dtype, name
+            np.testing.assert_array_equal(x, y, err_msg=name)  # bit for bit
+
+
+def _irregular(planes: int, per_plane: int, drop: list[int], n_steps: int = 6):  # type: ignore[no-untyped-def]
+    t_s = np.arange(n_steps) * 20.0
+    r, plane, slot = walker_delta_ecef_km(550.0, 53.0, planes, per_plane, 1, t_s)
+    keep = np.ones(r.shape[1], bool)
+    keep[drop] = False
+    return r[:, keep], np.zeros(keep.sum(), np.int64), plane[keep], slot[keep]
+
+
+@pytest.mark.parametrize(("planes", "per_plane", "drop"),
+                         [(12, 12, []), (6, 10, [12, 41]), (2, 9, [3]), (5, 7, [0, 8, 20])])
+def test_chunk_links_equal_the_per_step_links(planes: int, per_plane: int,
+                                             drop: list[int]) -> None:
+    r, shell, plane, slot = _irregular(planes, per_plane, drop)
+    slot = np.where(plane == 1, -1, slot) if planes == 5 else slot  # a plane of unknown slots
+    cand = plus_grid_candidates(shell, plane, slot, phasing=[1])
+    assert (cand.dynamic_link.size > 0) == bool(drop or planes == 5)
+    rng = np.random.default_rng(planes)
+    r = r.copy()
+    r[2, rng.integers(0, r.shape[1], 3)] = np.nan  # failed propagations
+    sat_down = rng.random(r.shape[:2]) < 0.1
+    link_down = rng.random(len(cand)) < 0.1
+    for kwargs in ({}, {"max_range_km": 1e9, "min_altitude_km": -WGS84_A_KM},
+                   {"max_range_km": 2_500.0, "min_altitude_km": 300.0}):
+        steps = [plus_grid_links(cand, r[t], **kwargs) for t in range(r.shape[0])]
+        _assert_same_links(plus_grid_links_chunk(cand, r, **kwargs), steps)
+    faulted = [plus_grid_links(cand, r[t], sat_down=sat_down[t], link_down=link_down)
+               for t in range(r.shape[0])]
+    _assert_same_links(plus_grid_links_chunk(cand, r, sat_down=sat_down, link_down=link_down),
+                       faulted)
+    per_step_links = rng.random((r.shape[0], len(cand))) < 0.1
+    steps = [plus_grid_links(cand, r[t], sat_down=sat_down[0], link_down=per_step_links[t])
+             for t in range(r.shape[0])]
+    _assert_same_links(plus_grid_links_chunk(cand, r, sat_down=sat_down[0],
+                                             link_down=per_step_links), steps)
+
+
+def test_two_plane_shells_keep_one_copy_of_a_link_chosen_from_both_ends() -> None:
+    r, shell, plane, slot = _irregular(2, 9, [3])
+    cand = plus_grid_candidates(shell, plane, slot)
+    steps = [plus_grid_links(cand, r[t], max_range_km=1e9, min_altitude_km=-WGS84_A_KM)
+             for t in range(r.shape[0])]
+    keys = [set(zip(s.sat_a.tolist(), s.sat_b.tolist(), strict=True)) for s in steps]
+    assert all(len(k) == len(s) for k, s in zip(keys, steps, strict=True))
+    # Without the duplicates the dynamic links would outnumber the links drawn.
+    assert sum(len(s) for s in steps) < r.shape[0] * len(cand)
+    _assert_same_links(plus_grid_links_chunk(cand, r, max_range_km=1e9,
+                                             min_altitude_km=-WGS84_A_KM), steps)
+
+
+def test_chunk_links_of_hand_made_candidates_fall_back_to_the_reference() -> None:
+    r, shell, plane, slot = _irregular(4, 6, [])
+    base = plus_grid_candidates(shell, plane, slot)
+    twice = np.concatenate([base.sat_a[:3], base.sat_a])  # the same pair listed twice
+    cand = LaserCandidates(base.n_sats, twice, np.concatenate([base.sat_b[:3], base.sat_b]),
+                           np.concatenate([base.kind[:3], base.kind]), base.dynamic_link + 3,
+                           base.nearest_members)
+    assert cand._kernel_tables is None
+    steps = [plus_grid_links(cand, r[t]) for t in range(r.shape[0])]
+    _assert_same_links(plus_grid_links_chunk(cand, r), steps)
+
+
+def test_a_dynamic_link_repeating_a_static_one_is_dropped_in_chunks_too() -> None:
+    r, shell, plane, slot = _irregular(24, 24, [])
+    base = plus_grid_candidates(shell, plane, slot)
+    # Satellite 0 also gets a dynamic link whose only choice is its static partner in plane 1.
+    partner = base.sat_b[(base.sat_a == 0) & (plane[base.sat_b] == 1)]
+    cand = LaserCandidates(base.n_sats, np.append(base.sat_a, 0), np.append(base.sat_b, -1),
+                           np.append(base.kind, np.int8(2)), np.array([len(base)]),
+                           np.append(partner, [-1, -1])[None, :])
+    assert cand._kernel_tables is not None
+    steps = [plus_grid_links(cand, r[t]) for t in range(r.shape[0])]
+    for t, links in enumerate(steps):
+        assert ((links.sat_a == 0) & (plane[links.sat_b] == 1)).sum() == 1
+        assert len(links) == len(plus_grid_links(base, r[t]))
+    _assert_same_links(plus_grid_links_chunk(cand, r), steps)
+
+
+def test_chunk_links_on_the_bundled_starlink_catalogue() -> None:
+    from leonet.space import Propagator, load_constellation
+    from leonet.timegrid import TimeGrid
+
+    c = load_constellation("starlink")
+    cand = plus_grid_candidates(c.shell, c.plane, c.slot)
+    assert cand.dynamic_link.size > 1_000  # real planes: mostly nearest cross-plane links
+    r = Propagator(c)(TimeGrid("2026-05-30T12:00:00Z", 1.0, 4), velocities=False).r_ecef_km
+    steps = [plus_grid_links(cand, r[t]) for t in range(r.shape[0])]
+    _assert_same_links(plus_grid_links_chunk(cand, r), steps)
+    _assert_same_links(plus_grid_links_chunk(cand, r[1:2]), steps[1:2])  # the one-step path
+
+
+def test_chunk_errors_say_how_to_fix() -> None:
+    r, shell, plane, slot = _irregular(3, 3, [])
+    cand = plus_grid_candidates(shell, plane, slot)
+    with pytest.raises(ValueError, match=r"\(time, 9, 3\).*plus_grid_links takes a single"):
+        plus_grid_links_chunk(cand, r[0])
+    with pytest.raises(ValueError, match=r"sat_down must be a \(9,\) or \(6, 9\)"):
+        plus_grid_links_chunk(cand, r, sat_down=np.zeros((2, 9), bool))
+    with pytest.raises(ValueError, match="index_of"):
+        plus_grid_links_chunk(cand, r, link_down=np.zeros(3, bool))
+    assert plus_grid_links_chunk(cand, r[:0]) == []

@@ -66,7 +66,7 @@ from leonet.network.lasers import (
     LaserCandidates,
     LaserLinks,
     plus_grid_candidates,
-    plus_grid_links,
+    plus_grid_links_chunk,
 )
 from leonet.network.routing import Routes, route_pairs, route_to_pops
 from leonet.space.constellation import Constellation
@@ -483,11 +483,10 @@ def run_routes(
             in_service[None, :, None], eph.r_ecef_km, np.nan)
         vis = visible(r_all, sat_mask, terminals.ecef_km, terminals.lat_deg,
                       terminals.lon_deg, terminals.min_elevation_deg)
-        lasers_of = [
-            plus_grid_links(candidates, r_all[k], max_range_km=max_laser_range_km,
-                            min_altitude_km=min_laser_altitude_km)
-            for k in range(window.count)
-        ] if candidates is not None else None
+        lasers_of = plus_grid_links_chunk(
+            candidates, r_all, max_range_km=max_laser_range_km,
+            min_altitude_km=min_laser_altitude_km,
+        ) if candidates is not None else None
         serving = outage = None
         if access == "scheduled":
             if lasers_of is None:

@@ -48,7 +48,7 @@ from leonet.engine.route import constellation_candidates, gateway_reachable, gro
 from leonet.faults.plan import FaultPlan
 from leonet.ground.sites import Sites
 from leonet.network.graph import GroundNodes, build_graph, visible_links
-from leonet.network.lasers import LaserLinks, plus_grid_links
+from leonet.network.lasers import LaserLinks, plus_grid_links_chunk
 from leonet.network.routing import Routes, route_to_pops
 from leonet.policy.service import PolicyReason, ServicePolicy
 from leonet.results.store import Checkpoint, RunStore
@@ -310,8 +310,7 @@ class ScenarioRun:
         if self.candidates is None:
             return None
         net = self.scenario.network
-        return [plus_grid_links(self.candidates, r[k], max_range_km=net.max_laser_range_km)
-                for k in range(r.shape[0])]
+        return plus_grid_links_chunk(self.candidates, r, max_range_km=net.max_laser_range_km)
 
     def chunk(self, index: int, state: RunState) -> tuple[dict[str, pa.Table], RunState]:
         """Run chunk ``index``; return its tables and the state for the next chunk."""

@@ -26,6 +26,7 @@ from leonet.network.lasers import (
     nearest_neighbour_links,
     plus_grid_candidates,
     plus_grid_links,
+    plus_grid_links_chunk,
     satellites_in_planes,
 )
 from leonet.network.routing import (
@@ -68,6 +69,7 @@ __all__ = [
     "nearest_neighbour_links",
     "plus_grid_candidates",
     "plus_grid_links",
+    "plus_grid_links_chunk",
     "route_pairs",
     "route_to_pops",
     "satellites_in_planes",

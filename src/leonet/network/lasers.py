@@ -12,7 +12,11 @@ Kassing et al. IMC 2020): every satellite links to
 
 The candidate link list is built once, vectorised, from the constellation's
 ``(shell, plane, slot)`` arrays (:func:`plus_grid_candidates`); each time step
-then only masks it (:func:`plus_grid_links`).
+then only masks it: :func:`plus_grid_links` for one step in NumPy (the
+reference), :func:`plus_grid_links_chunk` for every step of a chunk in one
+compiled pass (:mod:`leonet.network._laser_kernel`), bit for bit the same
+links.  On the real catalogue (10,395 satellites, 9,115 nearest cross-plane
+links) that is about 1 ms a step against 8 ms, on a shared 2-core machine.
 
 Real catalogues rarely have a perfect pattern.  Where the next plane has a
 different size or a different set of slots, or the slots are unknown
@@ -47,6 +51,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.spatial import cKDTree
 
 from leonet.constants import WGS84_A_KM
+from leonet.network import _laser_kernel as kernel
 
 __all__ = [
     "DEFAULT_MAX_RANGE_KM",
@@ -57,6 +62,7 @@ __all__ = [
     "nearest_neighbour_links",
     "plus_grid_candidates",
     "plus_grid_links",
+    "plus_grid_links_chunk",
     "satellites_in_planes",
 ]
 
@@ -104,6 +110,45 @@ class LaserCandidates:
         counts = valid.sum(axis=1)
         starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
         return owner.astype(np.int64), members[valid].astype(np.int64), starts
+
+    @cached_property
+    def _kernel_tables(self) -> tuple[I64, ...] | None:
+        """Lookups for the compiled masking (computed once): the dynamic index of each
+        link; the distinct adjacent planes (member lists) and the dynamic links looking
+        into each; the dynamic link each satellite owns; the static links sorted by pair
+        key, with their indices.
+
+        ``None`` where the candidates lack the structure the kernel relies on to drop
+        duplicate links (as :func:`plus_grid_candidates` builds them: static links first,
+        each pair once, at most one dynamic link per owner).
+        """
+        n_link, dyn = len(self), self.dynamic_link.astype(np.int64)
+        n_static = n_link - dyn.shape[0]
+        owners = self.sat_a[dyn].astype(np.int64)
+        static_keys = _pair_key(self.sat_a[:n_static], self.sat_b[:n_static], self.n_sats)
+        order = np.argsort(static_keys, kind="stable")
+        sorted_keys = static_keys[order].astype(np.int64)
+        if (not np.array_equal(dyn, np.arange(n_static, n_link))
+                or np.any(sorted_keys[1:] == sorted_keys[:-1])
+                or np.unique(owners).shape[0] != owners.shape[0]):
+            return None
+        dyn_index = np.arange(dyn.shape[0], dtype=np.int64)
+        dyn_of_link = np.full(n_link, -1, np.int64)
+        dyn_of_link[dyn] = dyn_index
+        dyn_of_sat = np.full(self.n_sats, -1, np.int64)
+        dyn_of_sat[owners] = dyn_index
+        # Links of one plane share the adjacent plane's member list: keep each list once.
+        members = self.nearest_members.astype(np.int64)
+        lists, plane_of = (np.unique(members, axis=0, return_inverse=True) if dyn.shape[0]
+                           else (members.reshape(0, 0), np.zeros(0, np.int64)))
+        valid = lists >= 0
+        plane_start = np.zeros(lists.shape[0] + 1, np.int64)
+        np.cumsum(valid.sum(axis=1), out=plane_start[1:])
+        dyn_start = np.zeros(lists.shape[0] + 1, np.int64)
+        np.cumsum(np.bincount(plane_of.ravel(), minlength=lists.shape[0]), out=dyn_start[1:])
+        return (dyn_of_link, lists[valid].astype(np.int64), plane_start,
+                np.argsort(plane_of.ravel(), kind="stable").astype(np.int64), dyn_start,
+                dyn_of_sat, sorted_keys, order.astype(np.int64))
 
     def index_of(self, sat_a: ArrayLike, sat_b: ArrayLike) -> I64:
         """Candidate link indices of the pairs ``(sat_a, sat_b)`` (either order), ``-1`` if none.
@@ -403,6 +448,86 @@ def plus_grid_links(
             links = LaserLinks(links.sat_a[first], links.sat_b[first], links.length_km[first],
                                links.candidate[first])
     return links
+
+
+def _step_masks(
+    name: str, value: ArrayLike | None, n_time: int, n: int, what: str, hint: str
+) -> B | None:
+    """``value`` as a ``(time or 1, n)`` bool mask (``None`` stays ``None``)."""
+    if value is None:
+        return None
+    mask = np.asarray(value, dtype=bool)
+    if mask.shape not in ((n,), (n_time, n)):
+        raise ValueError(
+            f"{name} must be a ({n},) or ({n_time}, {n}) bool mask over the {what}, "
+            f"got shape {mask.shape}{hint}"
+        )
+    return mask.reshape(-1, n)
+
+
+def plus_grid_links_chunk(
+    candidates: LaserCandidates,
+    r_ecef_km: ArrayLike,
+    *,
+    max_range_km: float = DEFAULT_MAX_RANGE_KM,
+    min_altitude_km: float = DEFAULT_MIN_ALTITUDE_KM,
+    sat_down: ArrayLike | None = None,
+    link_down: ArrayLike | None = None,
+) -> list[LaserLinks]:
+    """The +Grid links up at every step of a chunk: ``plus_grid_links`` of each step.
+
+    ``r_ecef_km`` ``(time, sat, 3)`` ECEF km (NaN rows = failed satellites);
+    ``sat_down`` ``(sat,)`` or ``(time, sat)`` bool; ``link_down`` ``(link,)``
+    or ``(time, link)`` bool over ``candidates``.  Returns one
+    :class:`LaserLinks` per step, equal (bit for bit) to
+    :func:`plus_grid_links` at that step; its arrays are views of buffers
+    shared by the chunk.  One compiled pass over the steps
+    (:mod:`leonet.network._laser_kernel`, steps in parallel).  Hand-made
+    candidates without the structure :func:`plus_grid_candidates` gives them
+    (static links first, each pair once, one dynamic link per owner at most)
+    fall back to :func:`plus_grid_links` step by step.
+    """
+    r = np.ascontiguousarray(r_ecef_km, dtype=np.float64)
+    n_sats, n_link = candidates.n_sats, len(candidates)
+    if r.ndim != 3 or r.shape[1:] != (n_sats, 3):
+        raise ValueError(
+            f"r_ecef_km must be a chunk of steps, shape (time, {n_sats}, 3) ECEF km, got "
+            f"{r.shape}; pass ephemeris.r_ecef_km (plus_grid_links takes a single step)"
+        )
+    n_time = r.shape[0]
+    down = _step_masks("sat_down", sat_down, n_time, n_sats, "satellites", "")
+    alive = np.all(np.isfinite(r), axis=2)
+    if down is not None:
+        alive &= ~down
+    off = _step_masks("link_down", link_down, n_time, n_link, f"{n_link} candidates",
+                      "; build it with LaserCandidates.index_of")
+    link_ok = np.ones((n_time, n_link), bool)
+    if off is not None:
+        link_ok &= ~off
+    tables = candidates._kernel_tables
+    if tables is None:  # hand-made candidates: the reference, step by step
+        return [plus_grid_links(candidates, r[t], max_range_km=max_range_km,
+                                min_altitude_km=min_altitude_km, sat_down=~alive[t],
+                                link_down=~link_ok[t])
+                for t in range(n_time)]
+    lo = np.empty((n_time, n_link), np.int64)
+    hi = np.empty((n_time, n_link), np.int64)
+    length = np.empty((n_time, n_link), np.float64)
+    candidate = np.empty((n_time, n_link), np.int64)
+    count = np.zeros(n_time, np.int64)
+    sat_a = np.ascontiguousarray(candidates.sat_a, np.int64)
+    sat_b = np.ascontiguousarray(candidates.sat_b, np.int64)
+    dyn_of_link, members, plane_start, dyn_by_plane, dyn_start, dyn_of_sat, keys, link = tables
+    # One step: no worker threads to wake (milliseconds when the other cores are busy).
+    mask = kernel.mask_steps if n_time > 1 else kernel.mask_steps_serial
+    dyn_link = np.ascontiguousarray(candidates.dynamic_link, np.int64)
+    mask(r, alive, link_ok, (sat_a, sat_b, dyn_of_link, dyn_link),
+         (members, plane_start, dyn_by_plane, dyn_start), (dyn_of_sat, keys, link),
+         (float(max_range_km), float(WGS84_A_KM + min_altitude_km)),
+         (lo, hi, length, candidate, count))
+    # Each step's arrays are views of its row of the chunk's buffers (no copies).
+    return [LaserLinks(lo[t, :n], hi[t, :n], length[t, :n], candidate[t, :n])
+            for t, n in enumerate(count.tolist())]
 
 
 def nearest_neighbour_links(
