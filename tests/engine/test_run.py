@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pyarrow.parquet as pq
 import pytest
 
@@ -46,7 +48,9 @@ policy:
       end: "+100s"
 faults:
   gateways: [{names: ["Frankfurt, DE"], start: "+20s", end: "+80s"}]
+  pops: [{names: [frntdeu1], start: "+110s", end: "+130s"}]
   satellites: [{fraction: 0.1, start: "+40s"}]
+  lasers: [{fraction: 0.3, start: "+0s"}]
 """
 
 
@@ -115,6 +119,17 @@ def test_policy_invariants(finished):
     assert all(r["served"] for r in restored if t(r) >= 105)
 
 
+def test_a_pop_outage_moves_traffic_to_another_pop(finished):
+    out, _ = finished
+    rows = query(out, """
+        SELECT epoch(time) - min(epoch(time)) OVER () AS t, pop FROM terminals
+        WHERE served AND pop IS NOT NULL
+    """).to_pylist()
+    during = {r["pop"] for r in rows if 110 <= r["t"] < 130}
+    assert during and "frntdeu1" not in during
+    assert "frntdeu1" in {r["pop"] for r in rows if r["t"] < 110 or r["t"] >= 130}
+
+
 def test_unauthorised_terminals_are_never_served(finished):
     out, _ = finished
     served_refused = query(out, """
@@ -175,3 +190,19 @@ def test_default_scenario_end_to_end_at_reduced_size(tmp_path):
     assert not by_name["Simferopol"]["ok"] and by_name["Simferopol"]["why"] == \
         "outside-service-area"
     assert summary.area_coverage is not None and 0.9 < summary.area_coverage < 1.0
+
+
+def test_laser_faults_take_links_down(scenario):
+    import numpy as np
+
+    from leonet.engine.run import ScenarioRun
+
+    run = ScenarioRun(scenario)
+    window = run.grid.slice(0, 3)
+    r = run._propagator(window, velocities=False).r_ecef_km
+    with_faults = run._lasers(r, window.utc_ns)
+    run.faults = dataclasses.replace(run.faults, lasers=())
+    without = run._lasers(r, window.utc_ns)
+    assert with_faults is not None and without is not None
+    kept = np.array([len(a) / len(b) for a, b in zip(with_faults, without, strict=True)])
+    assert np.all((kept > 0.6) & (kept < 0.8))  # 30 % of the links fail

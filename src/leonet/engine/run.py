@@ -306,11 +306,19 @@ class ScenarioRun:
                                                    alt[:, k:]))
         return vis
 
-    def _lasers(self, r: NDArray[np.float64], laser_down: Any) -> list[LaserLinks] | None:
+    def _lasers(self, r: NDArray[np.float64], utc_ns: NDArray[np.int64]
+                ) -> list[LaserLinks] | None:
+        """Each step's laser links; candidates failed by the fault plan stay down."""
         if self.candidates is None:
             return None
+        down = None
+        if self.faults.lasers:
+            down = self.faults.laser_disabled(utc_ns, self.candidates.sat_a,
+                                              self.candidates.sat_b, self.constellation)
+            down = down if down.any() else None
         net = self.scenario.network
-        return plus_grid_links_chunk(self.candidates, r, max_range_km=net.max_laser_range_km)
+        return plus_grid_links_chunk(self.candidates, r, max_range_km=net.max_laser_range_km,
+                                     link_down=down)
 
     def chunk(self, index: int, state: RunState) -> tuple[dict[str, pa.Table], RunState]:
         """Run chunk ``index``; return its tables and the state for the next chunk."""
@@ -339,7 +347,8 @@ class ScenarioRun:
             keep &= up_pair
         vis_ok = vis_all if keep.all() else keep_pairs(vis_all, keep)
         gw_up = self.faults.gateway_up(utc, self.gateway_names)
-        lasers = self._lasers(r, None)
+        pop_up = self.faults.pop_up(utc, self.pop_names)
+        lasers = self._lasers(r, utc)
         if lasers is None:
             gateway_vis = self._bent_pipe_gateways(r, gw_up)
         else:
@@ -366,7 +375,8 @@ class ScenarioRun:
         refused = ~allowed[:n_run]
         reason = np.where(refused, 10 + policy_reason[:n_run], reason).astype(np.uint8)
         terminal_rows, state_routes, radio_cols = self._steps(
-            index, window, n_run, r, vis_ok, serving, gw_up, lasers, lat, lon, alt, state.routes)
+            index, window, n_run, r, vis_ok, serving, gw_up, pop_up, lasers, lat, lon, alt,
+            state.routes)
         # Radio outage (below the lowest MODCOD) is an outage too; with a jammer on, "jammed".
         served = (serving >= 0) & (radio_cols["capacity_down"] > 0)
         radio_out = (serving >= 0) & ~served
@@ -394,8 +404,9 @@ class ScenarioRun:
     def _steps(
         self, index: int, window: TimeGrid, n_run: int, r: NDArray[np.float64],
         vis: Visibility, serving: NDArray[np.int32], gw_up: NDArray[np.bool_],
-        lasers: list[LaserLinks] | None, lat: NDArray[np.float64], lon: NDArray[np.float64],
-        alt: NDArray[np.float64], previous: Routes | None,
+        pop_up: NDArray[np.bool_], lasers: list[LaserLinks] | None,
+        lat: NDArray[np.float64], lon: NDArray[np.float64], alt: NDArray[np.float64],
+        previous: Routes | None,
     ) -> tuple[dict[str, NDArray[Any]], Routes | None, dict[str, NDArray[Any]]]:
         """Routing of the named terminals and radio/capacity of every site, step by step."""
         from leonet.frames import enu_basis, geodetic_to_ecef
@@ -434,7 +445,7 @@ class ScenarioRun:
                                 lasers=None if lasers is None else lasers[k],
                                 access="serving", serving_sat=serving[k, self.named],
                                 processing_delay_ms=net.processing_delay_ms,
-                                gateway_down=~gw_up[k])
+                                gateway_down=~gw_up[k], pop_down=~pop_up[k])
             routes = route_to_pops(graph, previous=previous)
             previous = routes
             out["rtt_ms"][k] = np.where(np.isfinite(routes.rtt_ms), routes.rtt_ms, np.nan)
