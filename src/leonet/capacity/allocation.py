@@ -9,7 +9,8 @@ progressive-filling problem
 ``d`` the demand per terminal, ``B`` the group's budget); every terminal in
 the group then gets ``min(d_i, L_g)`` — the max-min fair share.  Items are
 sorted by (group, demand) once; prefix sums give each group's filling level in
-O(n log n), no Python loop over groups or items.
+O(n log n) — one compiled pass (:mod:`leonet.capacity._kernels`), no Python
+loop over groups or items.
 
 :func:`allocate` applies it twice, for one direction of one step:
 
@@ -32,6 +33,8 @@ from enum import IntEnum
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from leonet.capacity._kernels import bindings, fill_levels
 
 __all__ = ["Allocation", "Binding", "allocate", "water_fill"]
 
@@ -62,33 +65,31 @@ def water_fill(
     ``weight``, ``demand``, ``cost`` ``(item,)`` ≥ 0.  Each item then receives
     ``min(demand, L[group])`` per unit of weight.
     """
-    g = np.asarray(group, dtype=np.int64)
-    w = np.asarray(weight, dtype=np.float64)
-    d = np.asarray(demand, dtype=np.float64)
-    c = np.asarray(cost, dtype=np.float64)
-    b = np.asarray(budget, dtype=np.float64)
+    g = np.ascontiguousarray(group, dtype=np.int64).reshape(-1)
+    b = np.asarray(budget, dtype=np.float64).reshape(-1)
     level = np.full(b.shape[0], np.inf)
-    if g.size == 0:
-        return level
-    order = np.lexsort((d, g))
-    g, a, d = g[order], (w * c)[order], d[order]
-    ad = a * d
-    n = g.size
-    start = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
-    stop = np.r_[start[1:], n]
-    seg = np.repeat(np.arange(start.size), stop - start)
-    cum_ad = np.r_[0.0, np.cumsum(ad)]
-    cum_a = np.r_[0.0, np.cumsum(a)]
-    idx = np.arange(n)
-    below = cum_ad[idx] - cum_ad[start[seg]]  # Σ a·d over items with smaller demand
-    rest = cum_a[stop[seg]] - cum_a[idx]  # Σ a over this and larger demands
-    full = below + d * rest >= b[g]
-    first = np.minimum.reduceat(np.where(full, idx, n), start)
-    hit = first < n
-    j = first[hit]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value = np.where(rest[j] > 0, (b[g[j]] - below[j]) / rest[j], np.inf)
-    level[g[start[hit]]] = np.maximum(value, 0.0)
+    if g.size and (g.min() < 0 or g.max() >= b.shape[0]):
+        raise IndexError(f"group indices must be in [0, {b.shape[0]}) (one budget per group)")
+    level[g] = _item_levels(g, weight, demand, cost, b[g])
+    return level
+
+
+def _item_levels(
+    group: NDArray[np.int64], weight: ArrayLike, demand: ArrayLike, cost: ArrayLike,
+    budget: ArrayLike,
+) -> F64:
+    """:func:`water_fill`'s level of each item's group ``(item,)``, from the budget of each
+    item's group ``(item,)`` — nothing the size of the groups."""
+    w = np.asarray(weight, dtype=np.float64)
+    c = np.asarray(cost, dtype=np.float64)
+    d = np.ascontiguousarray(demand, dtype=np.float64).reshape(-1)
+    a = np.ascontiguousarray(w * c, dtype=np.float64).reshape(-1)
+    b = np.ascontiguousarray(budget, dtype=np.float64).reshape(-1)
+    if not group.shape == a.shape == d.shape == b.shape:
+        raise ValueError(f"group, weight, demand and cost must be (item,) arrays of one length, "
+                         f"got {group.shape}, {a.shape} and {d.shape}")
+    level = np.empty(group.shape[0])
+    fill_levels(np.lexsort((d, group)), group, a, d, b, level)
     return level
 
 
@@ -136,24 +137,24 @@ def allocate(
     ok = (sat >= 0) & (bm >= 0) & (r > 0) & np.isfinite(r)
     items = np.flatnonzero(ok & (n > 0))
     n_beams = int(n_beams_total if n_beams_total is not None else (bm.max(initial=-1) + 1))
-    beam_level = water_fill(bm[items], n[items], d[items], 1.0 / r[items], np.ones(n_beams))
-    x1 = np.minimum(d[items], beam_level[bm[items]])
-    sat_level = water_fill(sat[items], n[items], x1, np.ones(items.size), back)
-    x2 = np.minimum(x1, sat_level[sat[items]])
+    b_items, s_items, n_items = bm[items], sat[items], n[items]
+    d_items, r_items = d[items], r[items]
+    if items.size and b_items.max() >= n_beams:
+        raise IndexError(f"beam ids must be below n_beams_total={n_beams}")
+    # Levels per item (each item's beam's, then its satellite's): no (beam,) arrays.
+    beam_level = _item_levels(b_items, n_items, d_items, 1.0 / r_items, np.ones(items.size))
+    x1 = np.minimum(d_items, beam_level)
+    sat_level = _item_levels(s_items, n_items, x1, np.ones(items.size), back[s_items])
+    x2 = np.minimum(x1, sat_level)
 
     per = np.zeros(n_site)
     per[items] = x2
-    binding = np.full(n_site, Binding.OUTAGE, dtype=np.uint8)
-    binding[ok] = Binding.DEMAND
-    tol = 1e-9
-    code = np.full(items.size, Binding.DEMAND, dtype=np.uint8)
-    short = x1 < d[items] * (1 - tol)
-    code[short] = np.where(x1[short] >= r[items][short] * (1 - tol), Binding.RADIO,
-                           Binding.BEAM_SHARE)
-    code[x2 < x1 * (1 - tol)] = Binding.GATEWAY
-    binding[items] = code
+    binding = np.empty(n_site, dtype=np.uint8)
+    bindings(np.ascontiguousarray(ok), items, d_items, r_items, x1, x2,
+             (int(Binding.DEMAND), int(Binding.RADIO), int(Binding.BEAM_SHARE),
+              int(Binding.GATEWAY), int(Binding.OUTAGE)), 1e-9, binding)
     bl = np.full(n_site, np.nan)
     gl = np.full(n_site, np.nan)
-    bl[items] = beam_level[bm[items]]
-    gl[items] = sat_level[sat[items]]
+    bl[items] = beam_level
+    gl[items] = sat_level
     return Allocation(per, per * n, binding, bl, gl)

@@ -15,8 +15,9 @@ interference, jamming), :func:`~leonet.capacity.beams.assign_beams` and
 4. allocation: max-min fair per beam (time share, bounded by each link's
    MODCOD rate), then per satellite (backhaul).
 
-Everything is NumPy over sites, satellites and beams; the only Python loops
-are over terminal types and jammers.
+Everything is vectorised over sites, satellites and beams (NumPy, and numba
+kernels for the interference sum over visible pairs, per-link columns and the
+water-filling); the only Python loops are over terminal types and jammers.
 """
 
 from __future__ import annotations

@@ -53,6 +53,13 @@ def scan_loss_db(theta_deg: ArrayLike, exponent: float, floor_db: float) -> F64:
     return np.maximum(np.where(np.abs(theta) >= 90.0, floor_db, loss), floor_db)
 
 
+def _s465_psi_min_deg(d_over_lambda: float) -> float:
+    """ITU-R S.465-6's ψ_min (deg): max(1°, 100 λ/D) for D/λ ≥ 50, else max(2°, 114 (D/λ)^−1.09)."""
+    if d_over_lambda >= 50.0:
+        return max(1.0, 100.0 / d_over_lambda)
+    return float(max(2.0, 114.0 * d_over_lambda**-1.09))
+
+
 def s465_envelope_dbi(psi_deg: ArrayLike, d_over_lambda: float) -> F64:
     """ITU-R S.465-6 side-lobe envelope (dBi) at ``psi_deg`` off the beam axis.
 
@@ -61,10 +68,7 @@ def s465_envelope_dbi(psi_deg: ArrayLike, d_over_lambda: float) -> F64:
     +inf inside ψ_min (the main lobe governs there).
     """
     psi = np.abs(np.asarray(psi_deg, dtype=np.float64))
-    if d_over_lambda >= 50.0:
-        psi_min = max(1.0, 100.0 / d_over_lambda)
-    else:
-        psi_min = max(2.0, 114.0 * d_over_lambda**-1.09)
+    psi_min = _s465_psi_min_deg(d_over_lambda)
     with np.errstate(divide="ignore"):
         side = 32.0 - 25.0 * np.log10(np.maximum(psi, 1e-12))
     return np.where(psi < psi_min, np.inf, np.where(psi < 48.0, side, -10.0))

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from leonet.radio._kernels import interpolate_rows
 from leonet.radio.parameters import DEFAULT_EXCEEDANCE_PERCENT
 
 __all__ = [
@@ -157,7 +158,7 @@ class AtmosphereTable:
             for k, row in zip(missing, rows, strict=True):
                 row.flags.writeable = False
                 _CACHE[k] = row
-        self.loss_db: F64 = (
+        self.loss_db: F64 = np.ascontiguousarray(
             np.stack([_CACHE[k] for k in keys]) if keys else np.zeros((0, grid.size))
         )
 
@@ -165,10 +166,17 @@ class AtmosphereTable:
         return int(self.loss_db.shape[0])
 
     def __call__(self, site_idx: ArrayLike, elevation_deg: ArrayLike) -> F64:
-        """Attenuation (dB) for links ``(pair,)``: linear in elevation, clamped to the grid."""
-        site = np.asarray(site_idx, dtype=np.intp)
-        x = (np.asarray(elevation_deg, dtype=np.float64) - self._el0) / self._del
-        x = np.clip(np.nan_to_num(x, nan=0.0), 0.0, self.loss_db.shape[1] - 1.0)
-        lo = np.minimum(x.astype(np.intp), self.loss_db.shape[1] - 2)
-        frac = x - lo
-        return (1.0 - frac) * self.loss_db[site, lo] + frac * self.loss_db[site, lo + 1]
+        """Attenuation (dB) for links ``(pair,)``: linear in elevation, clamped to the grid.
+
+        ``site_idx`` and ``elevation_deg`` broadcast together; a NaN
+        elevation reads the first grid row.
+        """
+        site, el = np.broadcast_arrays(np.asarray(site_idx, dtype=np.int64),
+                                       np.asarray(elevation_deg, dtype=np.float64))
+        out = np.empty(site.shape)
+        status = interpolate_rows(self.loss_db, np.ascontiguousarray(site).reshape(-1),
+                                  np.ascontiguousarray(el).reshape(-1), self._el0, self._del,
+                                  out.reshape(-1))
+        if status != 0:
+            raise IndexError(f"site index out of range for a table of {len(self)} sites")
+        return out

@@ -30,6 +30,7 @@ symbol-rate bandwidth; :func:`leonet.radio.budget.sinr_db` combines them.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -161,15 +162,24 @@ def _unit_enu(az_deg: ArrayLike, el_deg: ArrayLike) -> F64:
 
 
 def jammer_position_ecef_km(jammer: Jammer, utc_ns: int) -> tuple[F64, F64]:
-    """The jammer's ECEF position (3,) km and ENU basis (3, 3) at ``utc_ns``."""
+    """The jammer's ECEF position (3,) km and ENU basis (3, 3) at ``utc_ns`` (read-only)."""
     if isinstance(jammer.position, Track):
         lat, lon, alt, _ = jammer.position.positions(np.array([utc_ns], dtype=np.int64))
         lat_deg, lon_deg, alt_km = float(lat[0]), float(lon[0]), float(alt[0])
     else:
         lat_deg, lon_deg = (float(v) for v in jammer.position)
         alt_km = 0.0
-    return (geodetic_to_ecef(lat_deg, lon_deg, alt_km + jammer.height_m * 1e-3),
-            enu_basis(lat_deg, lon_deg))
+    return _position_and_basis(lat_deg, lon_deg, alt_km + jammer.height_m * 1e-3)
+
+
+@functools.lru_cache(maxsize=256)
+def _position_and_basis(lat_deg: float, lon_deg: float, alt_km: float) -> tuple[F64, F64]:
+    """ECEF (3,) km and ENU basis (3, 3) of a point, read-only and cached: a fixed jammer
+    is asked for them at every step."""
+    ecef, basis = geodetic_to_ecef(lat_deg, lon_deg, alt_km), enu_basis(lat_deg, lon_deg)
+    ecef.flags.writeable = False
+    basis.flags.writeable = False
+    return ecef, basis
 
 
 def _look(from_ecef: F64, basis: F64, to_ecef: F64) -> tuple[F64, F64, F64]:
@@ -263,6 +273,8 @@ def jammer_to_satellites(
         return out
     frac = np.broadcast_to(band_overlap_fraction(
         jammer.centre_ghz, jammer.bandwidth_mhz, channel_centre_ghz, noise_bandwidth_mhz), (n,))
+    if not (frac > 0).any():  # out of band: no geometry to compute
+        return out
     j_pos, j_basis = jammer_position_ecef_km(jammer, utc_ns)
     az, el, rng = _look(j_pos, j_basis, sat_ecef_km)
     hit = np.flatnonzero((frac > 0) & (el > 0))

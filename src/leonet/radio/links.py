@@ -7,8 +7,12 @@ and resolves the terminal type of each site and the generation of each
 satellite into parameter arrays.  :meth:`RadioModel.user_links` then computes,
 for one step, every served site's downlink and uplink to its serving
 satellite: geometry, budget, co-channel interference, jamming, SINR, MODCOD
-and capacity — NumPy over all links, no Python loop over sites or satellites
-(only over the few terminal types and jammers).
+and capacity — vectorised over all links, no Python loop over sites or
+satellites (only over the few terminal types and jammers).  The loops NumPy
+made slow — the ~176,000 visible pairs of the interference sum, the per-link
+geometry and MODCOD columns, each satellite's best gateway — are compiled
+kernels (:mod:`leonet.radio._kernels`, numba); their results equal the NumPy
+formulation's to rounding (tested against it on a real step).
 
 Geometry conventions
     The terminal panel faces the zenith (boresight = local up); its beam is
@@ -36,16 +40,23 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from leonet.ground.sites import Sites
+from leonet.radio import _kernels as _ik
 from leonet.radio.antenna import (
-    angle_between_deg,
+    _s465_psi_min_deg,
     off_axis_gain_dbi,
     satellite_beam_loss_db,
     scan_loss_db,
 )
 from leonet.radio.atmosphere import AtmosphereTable
-from leonet.radio.budget import BOLTZMANN_DBW_HZ_K, LinkBudget, fspl_db, link_budget, sinr_db
-from leonet.radio.jamming import Jammer, jammer_to_satellites, jammer_to_terminals
-from leonet.radio.modcod import DVBS2X_LADDER, OUTAGE, ModcodLadder, symbol_rate_msps
+from leonet.radio.budget import BOLTZMANN_DBW_HZ_K, LinkBudget, fspl_db, link_budget
+from leonet.radio.jamming import (
+    Jammer,
+    jammer_position_ecef_km,
+    jammer_to_satellites,
+    jammer_to_terminals,
+    radio_horizon_km,
+)
+from leonet.radio.modcod import DVBS2X_LADDER, ModcodLadder, symbol_rate_msps
 from leonet.radio.parameters import (
     DEFAULT_EXCEEDANCE_PERCENT,
     DEFAULT_GATEWAY,
@@ -55,6 +66,7 @@ from leonet.radio.parameters import (
     IMPLEMENTATION_LOSS_DB,
     ROLLOFF,
     SATELLITES,
+    TERMINAL_ANTENNA_HEIGHT_M,
     TERMINALS,
     USER_DOWNLINK,
     USER_UPLINK,
@@ -150,6 +162,16 @@ class FeederLinks:
     return_mbps: F64
 
 
+def _pair_index(values: ArrayLike) -> NDArray[np.int32]:
+    """Pair indices ``(pair,)`` as C-ordered int32 (the kernel checks their range)."""
+    arr = np.asarray(values)
+    if arr.dtype == np.int32:
+        return np.ascontiguousarray(arr.reshape(-1))
+    wide = arr.astype(np.int64, casting="same_kind").reshape(-1)
+    # Out of int32's range: wrap to -1, which the kernel rejects as out of range.
+    return np.where((wide >= 0) & (wide <= np.iinfo(np.int32).max), wide, -1).astype(np.int32)
+
+
 def _names_to_index(
     value: str | Sequence[str] | NDArray[np.str_], n: int, table: dict[str, object], what: str
 ) -> tuple[list[str], I64]:
@@ -221,10 +243,25 @@ class RadioModel:
         self._site_columns = tuple(np.ascontiguousarray(c) for c in (
             sites.ecef_km[:, 0], sites.ecef_km[:, 1], sites.ecef_km[:, 2],
             up[:, 0], up[:, 1], up[:, 2]))
+        # Per-site constants of the interference kernel: the terminal's pattern at the
+        # downlink centre (peak gain, D/λ, S.465's ψ_min, 10·n and floor of the scan loss).
+        self._site_xyz = np.ascontiguousarray(sites.ecef_km, dtype=np.float64)
+        self._site_up = np.ascontiguousarray(up, dtype=np.float64)
+        dl = [x.diameter_over_wavelength(fd) for x in t]
+        self._site_peak_dbi = np.array([x.peak_gain_dbi(fd) for x in t])[ti]
+        self._site_d_over_lambda = np.array(dl)[ti]
+        self._site_psi_min_deg = np.array([_s465_psi_min_deg(x) for x in dl])[ti]
+        self._site_scan_db_per_decade = np.array([10.0 * x.scan_exponent for x in t])[ti]
         self.beam_centre_ecef_km = (
             sites.ecef_km if beam_centre_ecef_km is None
             else np.asarray(beam_centre_ecef_km, dtype=np.float64).reshape(len(sites), 3)
         )
+        table = np.arange(len(ladder.table))
+        self._ladder_rank = np.ascontiguousarray(ladder.rank(table), dtype=np.int64)
+        self._ladder_efficiency = np.ascontiguousarray(ladder.efficiency_bps_hz(table),
+                                                       dtype=np.float64)
+        self._site_enu = np.ascontiguousarray(sites.enu, dtype=np.float64)
+        self._beam_centre = np.ascontiguousarray(self.beam_centre_ecef_km, dtype=np.float64)
         p = cfg.exceedance_percent
         self.atm_down = AtmosphereTable(sites.lat_deg, sites.lon_deg, fd, p)
         self.atm_up = AtmosphereTable(sites.lat_deg, sites.lon_deg, fu, p)
@@ -260,11 +297,19 @@ class RadioModel:
         self, sat_ecef_km: F64, sites: NDArray[np.intp], sats: NDArray[np.intp]
     ) -> tuple[F64, F64, F64, F64]:
         """ENU unit vectors (n, 3), elevation (deg), range (km) and satellite beam offset (deg)."""
-        rel = sat_ecef_km[sats] - self.sites.ecef_km[sites]
-        rng = np.linalg.norm(rel, axis=-1)
-        enu = np.einsum("nij,nj->ni", self.sites.enu[sites], rel) / rng[:, None]
-        el = np.rad2deg(np.arcsin(np.clip(enu[:, 2], -1.0, 1.0)))
-        offset = angle_between_deg(-rel, self.beam_centre_ecef_km[sites] - sat_ecef_km[sats])
+        site, sat = (np.ascontiguousarray(a, dtype=np.int64).reshape(-1)
+                     for a in np.broadcast_arrays(sites, sats))
+        n = site.shape[0]
+        xyz = np.ascontiguousarray(sat_ecef_km, dtype=np.float64).reshape(-1, 3)
+        if n and (site.min() < -len(self.sites) or site.max() >= len(self.sites)
+                  or sat.min() < -xyz.shape[0] or sat.max() >= xyz.shape[0]):
+            raise IndexError(f"link indices out of range: sites in [0, {len(self.sites)}), "
+                             f"satellites in [0, {xyz.shape[0]})")
+        site %= len(self.sites) or 1  # NumPy's negative indices
+        sat %= xyz.shape[0] or 1
+        enu, el, rng, offset = np.empty((n, 3)), np.empty(n), np.empty(n), np.empty(n)
+        _ik.link_geometry(xyz, self._site_xyz, self._site_enu, self._beam_centre, site, sat,
+                          enu, el, rng, offset)
         return enu, el, rng, offset
 
     def budgets(
@@ -276,8 +321,17 @@ class RadioModel:
         sats_xyz = np.asarray(sat_ecef_km, dtype=np.float64)
         site = np.atleast_1d(np.asarray(site_idx, dtype=np.intp))
         sat = np.atleast_1d(np.asarray(sat_idx, dtype=np.intp))
+        geometry = self._geometry(sats_xyz, site, sat)
+        return self._budgets(geometry, site, sat, down_channel_ghz, up_channel_ghz)
+
+    def _budgets(
+        self, geometry: tuple[F64, F64, F64, F64], site: NDArray[np.intp],
+        sat: NDArray[np.intp], down_channel_ghz: ArrayLike | None,
+        up_channel_ghz: ArrayLike | None,
+    ) -> tuple[LinkBudget, LinkBudget]:
+        """:meth:`budgets` from the links' :meth:`_geometry`."""
         cfg = self.config
-        _, el, rng, offset = self._geometry(sats_xyz, site, sat)
+        _, el, rng, offset = geometry
         scan = scan_loss_db(90.0 - el, 1.0, -np.inf) * self.scan_exponent[site]
         scan = np.maximum(scan, self.scan_floor_db[site])
         beam = satellite_beam_loss_db(offset, self.sat_beam_3db_deg[sat],
@@ -300,9 +354,60 @@ class RadioModel:
 
     def _interference_over_noise_db(
         self, sat_ecef_km: F64, serving: NDArray[np.int32], pairs: tuple[ArrayLike, ArrayLike],
+    ) -> F64:
+        """Co-channel I/N (dB) at each site ``(site,)`` from the other visible satellites.
+
+        −inf where no interferer is seen (and everywhere when interference is
+        off).  The pairs go through :mod:`leonet.radio._kernels`;
+        the result equals :meth:`_interference_over_noise_db_reference` to
+        rounding (≤ 1e-9 relative, tested on a real step).
+        """
+        n = len(self.sites)
+        out = np.full(n, -np.inf)
+        cfg = self.config
+        if not cfg.interference or cfg.co_channel_fraction <= 0:
+            return out
+        p_site, p_sat = (_pair_index(p) for p in pairs)
+        if p_site.shape != p_sat.shape:
+            raise ValueError(f"visible_pairs must be two (pair,) arrays of equal length, got "
+                             f"{p_site.shape} and {p_sat.shape}")
+        sat_xyz = np.ascontiguousarray(sat_ecef_km, dtype=np.float64)
+        inv_range2, sin_el, cos_psi, eirp = (np.empty(p_site.size) for _ in range(4))
+        status = _ik.pair_geometry(
+            sat_xyz, self._site_xyz, self._site_up, np.ascontiguousarray(serving, dtype=np.int32),
+            self.sat_eirp_dbw, p_site, p_sat, inv_range2, sin_el, cos_psi, eirp)
+        if status == _ik.BAD_PAIR:
+            raise IndexError(f"visible_pairs index out of range: sites must be in [0, {n}) and "
+                             f"satellites in [0, {sat_xyz.shape[0]}), serving_sat likewise")
+        # NumPy's SIMD arcsin, arccos and log10 (NaN, silently, for the pairs left out).
+        el_rad = np.arcsin(sin_el)
+        psi_rad = np.arccos(cos_psi)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_sin_el = np.log10(sin_el, out=sin_el)
+            log_psi_rad = np.log10(psi_rad, out=cos_psi)
+        f = cfg.downlink.centre_ghz
+        rs = float(symbol_rate_msps(cfg.downlink.channel_mhz, cfg.rolloff))
+        constant_db = (10 * np.log10(cfg.co_channel_fraction) - BOLTZMANN_DBW_HZ_K
+                       - 10 * np.log10(rs * 1e6) - float(fspl_db(1.0, f)))
+        i_over_n = np.empty(p_site.size)
+        atm = self.atm_down
+        _ik.pair_interference_db(
+            p_site, eirp, el_rad, psi_rad, log_sin_el, log_psi_rad,
+            atm.loss_db, float(atm.elevation_grid_deg[0]),
+            float(atm.elevation_grid_deg[1] - atm.elevation_grid_deg[0]), self.gt_down_dbk,
+            self._site_peak_dbi, self._site_d_over_lambda, self._site_psi_min_deg,
+            self._site_scan_db_per_decade, self.scan_floor_db, float(constant_db), i_over_n)
+        # Linear power at 1 km; the sum multiplies by 1/r².
+        power = np.exp(i_over_n, out=i_over_n)
+        total = _ik.sum_by_site(p_site, power, inv_range2, n)
+        with np.errstate(divide="ignore"):
+            return np.where(total > 0, 10 * np.log10(total), -np.inf)
+
+    def _interference_over_noise_db_reference(
+        self, sat_ecef_km: F64, serving: NDArray[np.int32], pairs: tuple[ArrayLike, ArrayLike],
         pointing_enu: F64, served: NDArray[np.intp],
     ) -> F64:
-        """Co-channel I/N (dB) at each site ``(site,)`` from the other visible satellites."""
+        """The NumPy implementation :meth:`_interference_over_noise_db` replaced (tests only)."""
         n = len(self.sites)
         out = np.full(n, -np.inf)
         cfg = self.config
@@ -382,24 +487,40 @@ class RadioModel:
 
         fd = channel_ghz(cfg.downlink, down_channel)
         fu = channel_ghz(cfg.uplink, up_channel)
-        down, up = self.budgets(sats_xyz, served, sat, fd, fu)
-        pointing, el, rng, _ = self._geometry(sats_xyz, served, sat)
+        geometry = self._geometry(sats_xyz, served, sat)
+        down, up = self._budgets(geometry, served, sat, fd, fu)
+        pointing, el, rng, _ = geometry
         i_n = np.full(n, -np.inf)
         if visible_pairs is not None:
-            i_n = self._interference_over_noise_db(sats_xyz, serving, visible_pairs, pointing,
-                                                   served)
+            i_n = self._interference_over_noise_db(sats_xyz, serving, visible_pairs)
         rs_down = symbol_rate_msps(cfg.downlink.channel_mhz, cfg.rolloff)
         rs_up = symbol_rate_msps(cfg.uplink.channel_mhz, cfg.rolloff)
         j_down = np.full(served.size, -np.inf)
         j_up = np.full(served.size, -np.inf)
+        fd_links = np.broadcast_to(fd, (served.size,))
         for jammer in jammers:
             assert utc_ns is not None
-            jd, _ = jammer_to_terminals(
-                jammer, utc_ns, self.sites.ecef_km[served], self.sites.enu[served], pointing,
-                self.gt_down_dbk[served],
-                lambda hit, psi, theta: self.terminal_relative_gain_db(
-                    served[hit], psi, theta, cfg.downlink.centre_ghz),
-                np.broadcast_to(fd, (served.size,)), np.full(served.size, rs_down),
+            # Only terminals within the jammer's radio horizon can be hit (the great-circle
+            # distance is at least the chord): the others stay at −inf.
+            near = np.zeros(0, dtype=np.intp)
+            if bool(jammer.is_active(np.int64(utc_ns))):
+                j_pos, _ = jammer_position_ecef_km(jammer, utc_ns)
+                reach_km = radio_horizon_km(jammer.height_m, TERMINAL_ANTENNA_HEIGHT_M)
+                rel = self._site_xyz[served] - j_pos
+                near = np.flatnonzero(np.einsum("ij,ij->i", rel, rel)
+                                      <= (reach_km * (1 + 1e-6)) ** 2)
+            near_sites = served[near]
+
+            def gain_db(hit: NDArray[np.intp], psi: F64, theta: F64,
+                        sites: NDArray[np.intp] = near_sites) -> F64:
+                return self.terminal_relative_gain_db(sites[hit], psi, theta,
+                                                      cfg.downlink.centre_ghz)
+
+            jd = np.full(served.size, -np.inf)
+            jd[near], _ = jammer_to_terminals(
+                jammer, utc_ns, self.sites.ecef_km[near_sites], self.sites.enu[near_sites],
+                pointing[near], self.gt_down_dbk[near_sites], gain_db,
+                fd_links[near], np.full(near.size, rs_down),
             )
             j_down = np.logaddexp(j_down * np.log(10) / 10, jd * np.log(10) / 10) * 10 / np.log(10)
             ju = jammer_to_satellites(
@@ -424,31 +545,23 @@ class RadioModel:
     def _direction(
         self, budget: LinkBudget, served: NDArray[np.intp], i_n: F64, j_n: F64
     ) -> DirectionLinks:
-        impl = self.config.implementation_loss_db
-        sinr_clean = sinr_db(budget.snr_db, i_n)
-        sinr = sinr_db(budget.snr_db, i_n, j_n)
-        mod_clean = self.ladder.select(sinr_clean - impl)
-        mod = self.ladder.select(sinr - impl)
-        rank_clean, rank = self.ladder.rank(mod_clean), self.ladder.rank(mod)
         n = len(self.sites)
-
-        def scatter_int(values: I64, fill: int) -> I64:
-            out = np.full(n, fill, dtype=np.int64)
-            out[served] = values
-            return out
-
+        snr, sinr, i_out, js = (np.empty(n) for _ in range(4))
+        mod, mod_clean, downshift = (np.empty(n, dtype=np.int64) for _ in range(3))
+        capacity = np.empty(n)
+        ladder = self.ladder
+        _ik.direction_columns(
+            np.ascontiguousarray(served, dtype=np.int64), budget.snr_db,
+            np.ascontiguousarray(i_n, dtype=np.float64),
+            np.ascontiguousarray(j_n, dtype=np.float64),
+            np.ascontiguousarray(np.broadcast_to(budget.symbol_rate_msps, served.shape)),
+            float(self.config.implementation_loss_db), ladder.thresholds_db, ladder.frontier,
+            self._ladder_rank, self._ladder_efficiency, snr, sinr, i_out, js, mod, mod_clean,
+            downshift, capacity)
         freq = float(np.mean(budget.frequency_ghz)) if len(budget) else float("nan")
         return DirectionLinks(
-            frequency_ghz=freq,
-            snr_db=self._scatter(served, budget.snr_db),
-            sinr_db=self._scatter(served, sinr),
-            i_over_n_db=self._scatter(served, i_n, -np.inf),
-            j_over_s_db=self._scatter(served, j_n - budget.snr_db, -np.inf),
-            modcod=scatter_int(mod, OUTAGE),
-            modcod_unjammed=scatter_int(mod_clean, OUTAGE),
-            downshift=scatter_int(rank_clean - rank, 0),
-            capacity_mbps=self._scatter(
-                served, budget.symbol_rate_msps * self.ladder.efficiency_bps_hz(mod), 0.0),
+            frequency_ghz=freq, snr_db=snr, sinr_db=sinr, i_over_n_db=i_out, j_over_s_db=js,
+            modcod=mod, modcod_unjammed=mod_clean, downshift=downshift, capacity_mbps=capacity,
         )
 
     def feeder_links(
@@ -462,18 +575,24 @@ class RadioModel:
         """
         sats_xyz = np.asarray(sat_ecef_km, dtype=np.float64).reshape(-1, 3)
         n_sat = sats_xyz.shape[0]
-        gw = np.asarray(gateway_pairs[0], dtype=np.intp)
-        sat = np.asarray(gateway_pairs[1], dtype=np.intp)
-        el = np.asarray(gateway_pairs[2], dtype=np.float64)
-        best = np.full(n_sat, -1, dtype=np.int64)
-        best_el = np.full(n_sat, np.nan)
+        gw = _pair_index(gateway_pairs[0])
+        sat = _pair_index(gateway_pairs[1])
+        el = np.ascontiguousarray(gateway_pairs[2], dtype=np.float64).reshape(-1)
         fwd = np.zeros(n_sat)
         ret = np.zeros(n_sat)
         if self.gateways is None or gw.size == 0:
-            return FeederLinks(best, best_el, fwd, ret)
-        order = np.lexsort((-el, sat))
-        first = order[np.r_[True, sat[order][1:] != sat[order][:-1]]]
-        g, s, e = gw[first], sat[first], el[first]
+            return FeederLinks(np.full(n_sat, -1, dtype=np.int64), np.full(n_sat, np.nan),
+                               fwd, ret)
+        if not gw.shape == sat.shape == el.shape:
+            raise ValueError(f"gateway_pairs must be three (pair,) arrays of equal length, got "
+                             f"{gw.shape}, {sat.shape} and {el.shape}")
+        n_gw = len(self.gateways)
+        if sat.min() < 0 or sat.max() >= n_sat or gw.min() < 0 or gw.max() >= n_gw:
+            raise IndexError(f"gateway_pairs index out of range: gateways must be in "
+                             f"[0, {n_gw}) and satellites in [0, {n_sat})")
+        best, best_el = _ik.best_gateway(gw, sat, el, n_sat)
+        s = np.flatnonzero(best >= 0)
+        g, e = best[s], best_el[s]
         rng = np.linalg.norm(sats_xyz[s] - self.gateways.ecef_km[g], axis=-1)
         cfg = self.config
         common = {"rolloff": cfg.rolloff, "implementation_loss_db": cfg.implementation_loss_db,
@@ -484,7 +603,6 @@ class RadioModel:
         down = link_budget(cfg.gateway_downlink.centre_ghz, rng, e, self.gw_atm_down(g, e),
                            self.sat_feeder_eirp_dbw[s], cfg.gateway.gt_dbk,
                            cfg.gateway_downlink.channel_mhz, **common)  # type: ignore[arg-type]
-        best[s], best_el[s] = g, e
         fwd[s] = up.capacity_mbps * cfg.gateway_uplink.n_channels
         ret[s] = down.capacity_mbps * cfg.gateway_downlink.n_channels
         return FeederLinks(best, best_el, fwd, ret)
