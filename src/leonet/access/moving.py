@@ -76,29 +76,26 @@ def concat_sites(first: Visibility, second: Visibility) -> Visibility:
     counts = np.concatenate([count_a, count_b], axis=1).ravel()
     offsets = np.zeros(counts.size + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
-    # Each step's block: first's pairs, then second's.
-    per_a = count_a.sum(axis=1)
-    per_b = count_b.sum(axis=1)
-    before_a = np.concatenate([[0], np.cumsum(per_b)[:-1]])  # second's pairs in earlier steps
-    before_b = np.cumsum(per_a)  # first's pairs up to and including the step
-    pos_a = np.arange(len(first)) + np.repeat(before_a, per_a)
-    pos_b = np.arange(len(second)) + np.repeat(before_b, per_b)
-    total = len(first) + len(second)
+    # Each step's block: first's pairs, then second's — contiguous copies, one per step.
+    edge_a = first.offsets[:: n_a] if n_a else np.zeros(n_time + 1, np.int64)
+    edge_b = second.offsets[:: n_b] if n_b else np.zeros(n_time + 1, np.int64)
+    slices = [
+        (slice(int(edge_a[t]), int(edge_a[t + 1])), slice(int(edge_b[t]), int(edge_b[t + 1])))
+        for t in range(n_time)
+    ]
 
     def merged(a: NDArray[np.generic], b: NDArray[np.generic]) -> NDArray[np.generic]:
-        out = np.empty(total, dtype=np.result_type(a, b))
-        out[pos_a] = a
-        out[pos_b] = b
-        return out
+        return np.concatenate([part for sa, sb in slices for part in (a[sa], b[sb])])
 
     return Visibility(
         n_time, n_a + n_b, first.n_sat, offsets,
-        merged(first.time_idx, second.time_idx).astype(np.int32),
-        merged(first.site_idx, second.site_idx + n_a).astype(np.int32),
-        merged(first.sat_idx, second.sat_idx).astype(np.int32),
-        merged(first.az_deg, second.az_deg).astype(np.float64),
-        merged(first.el_deg, second.el_deg).astype(np.float64),
-        merged(first.range_km, second.range_km).astype(np.float64),
+        merged(first.time_idx, second.time_idx).astype(np.int32, copy=False),
+        merged(first.site_idx, (second.site_idx + n_a).astype(np.int32)).astype(
+            np.int32, copy=False),
+        merged(first.sat_idx, second.sat_idx).astype(np.int32, copy=False),
+        merged(first.az_deg, second.az_deg).astype(np.float64, copy=False),
+        merged(first.el_deg, second.el_deg).astype(np.float64, copy=False),
+        merged(first.range_km, second.range_km).astype(np.float64, copy=False),
     )
 
 
