@@ -36,8 +36,6 @@ def _cells_table(result: CoverageResult, first: int, stop: int):  # type: ignore
 
 def write_coverage(result: CoverageResult, out: Path, title: str, outline: object = None) -> None:
     """Write ``cells.parquet``, ``terminals.parquet`` and ``coverage.html`` into ``out``."""
-    import pyarrow.parquet as pq
-
     from leonet.report.cellmap import MapLayer, render_cell_map
     from leonet.results.writer import AtomicParquetWriter, atomic_write_text
 
@@ -49,7 +47,6 @@ def write_coverage(result: CoverageResult, out: Path, title: str, outline: objec
     ):
         with AtomicParquetWriter(out / name, table.schema) as writer:
             writer.write(table)
-    del pq
     terminals = result.sites.take(np.arange(n, len(result.sites)))
     served_t = result.metrics.served_fraction[n:]
     layers = []

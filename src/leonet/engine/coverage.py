@@ -36,8 +36,8 @@ __all__ = ["CoverageResult", "coverage_chunk_steps", "run_coverage"]
 
 #: Visible pairs held per chunk (36 bytes each): about 300 MB.
 _PAIRS_PER_CHUNK = 8_000_000
-#: Typical satellites above a 25° mask per site for today's Starlink, for sizing chunks.
-_VISIBLE_PER_SITE = 60
+#: Satellites above a 25° mask per site for the 2026 Starlink catalogue over Ukraine (~70).
+_VISIBLE_PER_SITE = 70
 
 
 @dataclass(frozen=True)
