@@ -206,3 +206,131 @@ def test_laser_faults_take_links_down(scenario):
     assert with_faults is not None and without is not None
     kept = np.array([len(a) / len(b) for a, b in zip(with_faults, without, strict=True)])
     assert np.all((kept > 0.6) & (kept < 0.8))  # 30 % of the links fail
+
+
+# ------------------------------------------------------------------ worker processes
+def _same(a, b, where="state"):
+    """Deep equality of what a checkpoint holds (dataclasses, accumulators, arrays)."""
+    import numpy as np
+
+    if isinstance(a, np.ndarray):
+        assert isinstance(b, np.ndarray) and a.dtype == b.dtype, where
+        assert np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"), where
+    elif dataclasses.is_dataclass(a) or hasattr(a, "__dict__"):
+        assert type(a) is type(b), where
+        fields = vars(a) if not dataclasses.is_dataclass(a) else {
+            f.name: getattr(a, f.name) for f in dataclasses.fields(a)}
+        for name, value in fields.items():
+            _same(value, getattr(b, name), f"{where}.{name}")
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b), where
+        for k, (x, y) in enumerate(zip(a, b, strict=True)):
+            _same(x, y, f"{where}[{k}]")
+    else:
+        assert a == b, where
+
+
+def _same_run(a, b):
+    import pickle
+
+    for table in ("terminals", "cells"):
+        assert pq.read_table(a / f"{table}.parquet").equals(
+            pq.read_table(b / f"{table}.parquet")), table
+    with open(a / "state.pkl", "rb") as fa, open(b / "state.pkl", "rb") as fb:
+        _same(pickle.load(fa), pickle.load(fb))
+
+
+_WORKERS_RUN = """
+import sys
+from leonet.engine.run import run_scenario
+from leonet.scenario import load_scenario
+scenario = load_scenario(sys.argv[1])
+whole = run_scenario(scenario, sys.argv[2] + "/whole", workers=2)
+part = run_scenario(scenario, sys.argv[2] + "/part", workers=2, stop_after_chunks=2)
+rest = run_scenario(scenario, sys.argv[2] + "/part", workers=2, resume=True)
+print(whole.workers, part.workers, rest.workers, rest.resumed_from_chunk, rest.complete)
+"""
+
+
+def test_worker_processes_give_exactly_the_single_process_results(scenario, tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "invariants.yaml"
+    path.write_text(SCENARIO)
+    # A fresh process: here numba's OpenMP threads may already run, and a child forked
+    # after that cannot use them (the run would fall back to one process).
+    done = subprocess.run([sys.executable, "-c", _WORKERS_RUN, str(path), str(tmp_path)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["2", "2", "2", "2", "True"]
+    one = run_scenario(scenario, tmp_path / "one", workers=1)
+    assert one.workers == 1 and one.chunks == 5
+    _same_run(tmp_path / "whole", tmp_path / "one")
+    _same_run(tmp_path / "part", tmp_path / "one")  # interrupted with workers, resumed
+
+
+@pytest.fixture(scope="module")
+def long_run(tmp_path_factory):
+    """The invariants scenario over 30 minutes (60 chunks), uninterrupted, in one process."""
+    folder = tmp_path_factory.mktemp("long")
+    path = folder / "invariants.yaml"
+    path.write_text(SCENARIO)
+    run_scenario(load_scenario(path).with_overrides(duration=1800.0), folder / "run", workers=1)
+    return path, folder / "run"
+
+
+def _processes_naming(text):
+    import os
+
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if text.encode() in f.read():
+                    found.append(int(pid))
+        except OSError:
+            pass
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
+def test_an_interrupted_cli_run_stops_its_workers_and_resumes_exactly(long_run, tmp_path, how):
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    path, reference = long_run
+    out = tmp_path / f"interrupted-{how}"
+    cli = "import sys; from leonet.cli import main; sys.argv[0] = 'leonet'; main()"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", cli, "run", str(path), "--out", str(out), "--duration", "30m"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    checkpoint = out / "checkpoint.json"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if json.loads(checkpoint.read_text())["next_chunk"] >= 2:
+                break
+        except (OSError, ValueError, KeyError):
+            pass
+        time.sleep(0.01)
+    if how == "ctrl-c":  # the terminal signals the whole foreground group
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "--resume" in err
+    stopped_at = json.loads(checkpoint.read_text())["next_chunk"]
+    assert 2 <= stopped_at < 60
+    time.sleep(0.5)
+    assert not _processes_naming(str(out))  # no worker outlives the run
+    resumed = run_scenario(load_scenario(path).with_overrides(duration=1800.0), out,
+                           resume=True, workers=1)
+    assert resumed.complete and resumed.resumed_from_chunk == stopped_at
+    _same_run(out, reference)

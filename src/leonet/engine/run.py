@@ -26,6 +26,7 @@ import json
 import math
 import platform
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,7 +50,7 @@ from leonet.faults.plan import FaultPlan
 from leonet.ground.sites import Sites
 from leonet.network.graph import GroundNodes, build_graph, visible_links
 from leonet.network.lasers import LaserLinks, plus_grid_links_chunk
-from leonet.network.routing import Routes, route_to_pops
+from leonet.network.routing import Routes, _changed, route_to_pops
 from leonet.policy.service import PolicyReason, ServicePolicy
 from leonet.results.store import Checkpoint, RunStore
 from leonet.results.writer import atomic_write_text
@@ -94,6 +95,93 @@ class RunState:
 
 
 @dataclass(frozen=True)
+class ChunkAccess:
+    """What stage A of a chunk (:meth:`ScenarioRun.access`) hands stage B
+    (:meth:`ScenarioRun.finish`): positions, access and the schedule of the steps the
+    chunk runs (lookahead steps dropped).
+
+    ``utc_ns`` ``(time,)``; ``r_ecef_km`` ``(time, sat, 3)`` ECEF km, NaN for
+    satellites out of service or down; the step's usable (site, satellite) pairs
+    ``pair_site``, ``pair_sat`` ``(pair,)`` int32 with ``pair_offsets``
+    ``(time * site + 1,)`` their CSR index (as :class:`Visibility`); ``serving``
+    ``(time, site)`` int32, ``elevation_deg`` float64, ``reason`` uint8 (before
+    radio outages), ``visible`` int64 satellites up in view; ``handovers``
+    ``(site,)``; ``gateway_up`` ``(time, gateway)``, ``pop_up`` ``(time, pop)``;
+    ``lasers`` each step's laser links (``None`` bent-pipe); ``named_*``
+    ``(time, terminal)`` the named terminals' positions; ``scheduler`` the
+    scheduler's state after the chunk.  Plain arrays, so it crosses to another
+    process cheaply.
+    """
+
+    index: int
+    utc_ns: NDArray[np.int64]
+    r_ecef_km: NDArray[np.float64]
+    pair_offsets: NDArray[np.int64]
+    pair_site: NDArray[np.int32]
+    pair_sat: NDArray[np.int32]
+    serving: NDArray[np.int32]
+    elevation_deg: NDArray[np.float64]
+    reason: NDArray[np.uint8]
+    visible: NDArray[np.int64]
+    handovers: NDArray[np.int64]
+    gateway_up: NDArray[np.bool_]
+    pop_up: NDArray[np.bool_]
+    lasers: list[LaserLinks] | None
+    named_lat_deg: NDArray[np.float64]
+    named_lon_deg: NDArray[np.float64]
+    named_alt_km: NDArray[np.float64]
+    scheduler: SchedulerState
+
+    @property
+    def n_run(self) -> int:
+        return int(self.utc_ns.shape[0])
+
+
+@dataclass(frozen=True)
+class ChunkGeometry:
+    """Chunk ``index`` up to the scheduler (see :meth:`ScenarioRun.geometry`): the window's
+    ``utc_ns`` and ``r_ecef_km`` (lookahead steps included), ``sat_up`` ``(time, sat)``,
+    the usable pairs ``vis`` and the gateways' ``gateway_vis``; the rest cover the
+    ``n_run`` steps run: ``n_all``/``n_up`` satellites in view (all / up) ``(time, site)``,
+    the policy's ``allowed`` and ``policy_reason``, ``gateway_up``, ``pop_up``,
+    ``lasers`` and the named terminals' positions."""
+
+    index: int
+    utc_ns: NDArray[np.int64]
+    n_run: int
+    r_ecef_km: NDArray[np.float64]
+    sat_up: NDArray[np.bool_]
+    vis: Visibility
+    gateway_vis: Visibility
+    n_all: NDArray[np.int64]
+    n_up: NDArray[np.int64]
+    allowed: NDArray[np.bool_]
+    policy_reason: NDArray[np.uint8]
+    gateway_up: NDArray[np.bool_]
+    pop_up: NDArray[np.bool_]
+    lasers: list[LaserLinks] | None
+    named_lat_deg: NDArray[np.float64]
+    named_lon_deg: NDArray[np.float64]
+    named_alt_km: NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """A finished chunk (:meth:`ScenarioRun.finish`): its ``tables``, what the metrics
+    take — ``served`` ``(time, site)``, ``visible`` ``(time, site)``, ``handovers``
+    ``(site,)`` — the last step's ``routes`` and the ``scheduler`` state after it."""
+
+    index: int
+    n_run: int
+    tables: dict[str, pa.Table]
+    served: NDArray[np.bool_]
+    visible: NDArray[np.int64]
+    handovers: NDArray[np.int64]
+    routes: Routes | None
+    scheduler: SchedulerState
+
+
+@dataclass(frozen=True)
 class RunSummary:
     """The outcome of :func:`run_scenario`: where the results are and what they say."""
 
@@ -108,6 +196,7 @@ class RunSummary:
     terminal_names: tuple[str, ...]
     metrics: SiteMetrics
     area_coverage: float | None
+    workers: int = 1
 
     @property
     def seconds_per_step(self) -> float:
@@ -262,12 +351,12 @@ class ScenarioRun:
         self.jammers = _radio_jammers(self.faults, self.tracks)
         self.gateway_names = [str(n) for n in self.gateways.names]
         self.pop_names = [str(n) for n in self.pops.names]
+        self.slot_ns = round(self.config.slot_s * 1e9)
         self.chunk_steps = scenario.time.chunk_steps or max(
             1, min(900, _PAIRS_PER_CHUNK // max(1, self.n_sites * 60),
                    4_000_000 // max(1, self.constellation.size)))
         self.lookahead = (math.ceil(self.config.horizon_s / self.grid.step_s)
                           if self.config.strategy == "longest-visibility" else 0)
-        self.slot_ns = round(self.config.slot_s * 1e9)
         self._propagator = Propagator(self.constellation)
 
     @property
@@ -322,6 +411,18 @@ class ScenarioRun:
 
     def chunk(self, index: int, state: RunState) -> tuple[dict[str, pa.Table], RunState]:
         """Run chunk ``index``; return its tables and the state for the next chunk."""
+        result = self.finish(self.access(index, state.scheduler))
+        return result.tables, self.account(result, state)
+
+    def access(self, index: int, scheduler: SchedulerState | None) -> ChunkAccess:
+        """The first part of chunk ``index``: propagate, faults, visibility, policy,
+        lasers, reachability, then the scheduler from ``scheduler`` (the state after
+        the chunk before; its state after this chunk comes back in the result)."""
+        return self.schedule(self.geometry(index), scheduler)
+
+    def geometry(self, index: int) -> ChunkGeometry:
+        """Everything of chunk ``index`` before the scheduler — independent of the other
+        chunks, so any process can compute it."""
         grid = self.grid
         first = index * self.chunk_steps
         stop = min(first + self.chunk_steps, grid.count)
@@ -330,10 +431,12 @@ class ScenarioRun:
         utc = window.utc_ns
         eph = self._propagator(window, velocities=False)
         r_all = np.where(self.in_service[None, :, None], eph.r_ecef_km, np.nan)
+        del eph
         sat_up = self.faults.satellite_up(utc, self.constellation)
         r = np.where(sat_up[..., None], r_all, np.nan)
         lat, lon, alt, speed = self._positions(window)
         vis_all = self._visibility(r_all, lat, lon, alt)
+        del r_all
         allowed, policy_reason = self.policy.allowed(utc, lat, lon, speed, self.site_names)
         # One filter for faults and policy; the counts tell the causes apart.
         rows = vis_all.time_idx.astype(np.int64) * self.n_sites + vis_all.site_idx
@@ -343,9 +446,11 @@ class ScenarioRun:
         n_up = (n_all if up_pair is None else np.bincount(
             rows[up_pair], minlength=cells).reshape(window.count, self.n_sites)[:n_run])
         keep = allowed.ravel()[rows]
+        del rows
         if up_pair is not None:
             keep &= up_pair
         vis_ok = vis_all if keep.all() else keep_pairs(vis_all, keep)
+        del vis_all, keep, up_pair
         gw_up = self.faults.gateway_up(utc, self.gateway_names)
         pop_up = self.faults.pop_up(utc, self.pop_names)
         lasers = self._lasers(r, utc)
@@ -353,47 +458,96 @@ class ScenarioRun:
             gateway_vis = self._bent_pipe_gateways(r, gw_up)
         else:
             gateway_vis = gateway_reachable(r, lasers, self.ground, gateway_down=~gw_up)
-        result = schedule(vis_ok, utc, self.config, state.scheduler, gateway_vis=gateway_vis,
-                          lookahead_steps=window.count - n_run)
+        named = slice(self.n_cells, self.n_sites)
+        return ChunkGeometry(
+            index=index, utc_ns=utc, n_run=n_run, r_ecef_km=r, sat_up=sat_up, vis=vis_ok,
+            gateway_vis=gateway_vis, n_all=n_all, n_up=n_up, allowed=allowed[:n_run],
+            policy_reason=policy_reason[:n_run], gateway_up=gw_up[:n_run],
+            pop_up=pop_up[:n_run], lasers=None if lasers is None else lasers[:n_run],
+            named_lat_deg=np.ascontiguousarray(lat[:n_run, named]),
+            named_lon_deg=np.ascontiguousarray(lon[:n_run, named]),
+            named_alt_km=np.ascontiguousarray(alt[:n_run, named]),
+        )
+
+    def schedule(self, g: ChunkGeometry, scheduler: SchedulerState | None) -> ChunkAccess:
+        """The scheduler over a chunk's geometry, from ``scheduler`` (the state after the
+        chunk before), and the outage reasons that do not need the radio."""
+        n_run, vis = g.n_run, g.vis
+        result = schedule(vis, g.utc_ns, self.config, scheduler, gateway_vis=g.gateway_vis,
+                          lookahead_steps=g.utc_ns.shape[0] - n_run)
         serving = result.serving_sat[:n_run]
-        elevation = result.elevation_deg[:n_run]
         reason = result.reason[:n_run].astype(np.uint8)
         # Explain refusals and faults better than "no satellite".
-        reason = np.where((reason == OutageReason.NO_SATELLITE) & (n_all > 0) & (n_up == 0),
+        reason = np.where((reason == OutageReason.NO_SATELLITE) & (g.n_all > 0) & (g.n_up == 0),
                           _SATELLITE_FAULT, reason)
         # A serving satellite that fails mid-slot: the outage is the fault's doing.
-        last = _last_served(serving, None if state.scheduler is None
-                            else state.scheduler.last_sat)
+        last = _last_served(serving, None if scheduler is None else scheduler.last_sat)
         lost = (reason == OutageReason.LOST_MID_SLOT) & (last >= 0)
-        lost_to_fault = lost & ~np.take_along_axis(sat_up[:n_run], np.maximum(last, 0), axis=1)
+        lost_to_fault = lost & ~np.take_along_axis(g.sat_up[:n_run], np.maximum(last, 0), axis=1)
         reason = np.where(lost_to_fault, _SATELLITE_FAULT, reason)
         # Refused or without candidates at the slot's boundary, usable now: the scheduler
         # serves it from the next boundary (Starlink re-plans every slot).
-        n_ok = np.diff(vis_ok.offsets).reshape(window.count, self.n_sites)[:n_run]
+        n_ok = np.diff(vis.offsets).reshape(vis.n_time, self.n_sites)[:n_run]
         reason = np.where((reason == OutageReason.NO_SATELLITE) & (n_ok > 0), _AWAITING_SLOT,
                           reason)
-        refused = ~allowed[:n_run]
-        reason = np.where(refused, 10 + policy_reason[:n_run], reason).astype(np.uint8)
-        terminal_rows, state_routes, radio_cols = self._steps(
-            index, window, n_run, r, vis_ok, serving, gw_up, pop_up, lasers, lat, lon, alt,
-            state.routes)
+        reason = np.where(~g.allowed, 10 + g.policy_reason, reason).astype(np.uint8)
+        n_pairs = int(vis.offsets[n_run * self.n_sites])
+        return ChunkAccess(
+            index=g.index,
+            utc_ns=g.utc_ns[:n_run],
+            r_ecef_km=g.r_ecef_km[:n_run],
+            pair_offsets=vis.offsets[: n_run * self.n_sites + 1],
+            pair_site=vis.site_idx[:n_pairs],
+            pair_sat=vis.sat_idx[:n_pairs],
+            serving=serving,
+            elevation_deg=result.elevation_deg[:n_run],
+            reason=reason,
+            visible=g.n_up,
+            handovers=result.handovers,
+            gateway_up=g.gateway_up,
+            pop_up=g.pop_up,
+            lasers=g.lasers,
+            named_lat_deg=g.named_lat_deg,
+            named_lon_deg=g.named_lon_deg,
+            named_alt_km=g.named_alt_km,
+            scheduler=result.state,
+        )
+
+    def finish(self, access: ChunkAccess) -> ChunkResult:
+        """The second part of a chunk: routing, radio and capacity step by step, the final
+        outage reasons and the chunk's tables.
+
+        The first step's routes are not compared with the chunk before's (that would tie
+        the chunk to it); :meth:`account` does it where it matters.
+        """
+        a = access
+        terminal_rows, routes, radio_cols = self._steps(a, None)
         # Radio outage (below the lowest MODCOD) is an outage too; with a jammer on, "jammed".
-        served = (serving >= 0) & (radio_cols["capacity_down"] > 0)
-        radio_out = (serving >= 0) & ~served
+        served = (a.serving >= 0) & (radio_cols["capacity_down"] > 0)
+        radio_out = (a.serving >= 0) & ~served
         jam_on = radio_cols["jammed"]
-        reason = np.where(radio_out, np.where(jam_on, _JAMMED, _RADIO_OUTAGE), reason)
+        reason = np.where(radio_out, np.where(jam_on, _JAMMED, _RADIO_OUTAGE), a.reason)
         reason = np.where(served, 0, reason).astype(np.uint8)
-        counts = n_up
-        state.metrics.update(served, counts, result.handovers)
-        if state.region is not None:
-            state.region.update(served[:, : self.n_cells])
         tables = {
-            "terminals": self._terminal_table(window, n_run, lat, lon, served, reason, serving,
-                                              elevation, terminal_rows, radio_cols),
-            "cells": self._cell_table(window, n_run, served, counts),
+            "terminals": self._terminal_table(a, served, reason, terminal_rows, radio_cols),
+            "cells": self._cell_table(a.utc_ns, served, a.visible),
         }
-        new_state = RunState(index + 1, result.state, state_routes, state.metrics, state.region)
-        return tables, new_state
+        return ChunkResult(a.index, a.n_run, tables, served, np.array(a.visible),
+                           np.array(a.handovers), routes, a.scheduler)
+
+    def account(self, result: ChunkResult, state: RunState) -> RunState:
+        """Add a finished chunk to the metrics (in place) and return the state after it;
+        chunks must come in order."""
+        if result.index != state.next_chunk:
+            raise ValueError(f"chunk {result.index} accounted after chunk "
+                             f"{state.next_chunk - 1}; chunks must come in order")
+        state.metrics.update(result.served, result.visible, result.handovers)
+        if state.region is not None:
+            state.region.update(result.served[:, : self.n_cells])
+        routes = result.routes
+        if routes is not None and result.n_run == 1:  # its only step follows the chunk before
+            routes = dataclasses.replace(routes, changed=_changed(routes.path, state.routes))
+        return RunState(result.index + 1, result.scheduler, routes, state.metrics, state.region)
 
     def _bent_pipe_gateways(self, r: NDArray[np.float64], gw_up: NDArray[np.bool_]) -> Visibility:
         g = self.gateways
@@ -402,15 +556,12 @@ class ScenarioRun:
         return keep_rows(gv, gw_up)
 
     def _steps(
-        self, index: int, window: TimeGrid, n_run: int, r: NDArray[np.float64],
-        vis: Visibility, serving: NDArray[np.int32], gw_up: NDArray[np.bool_],
-        pop_up: NDArray[np.bool_], lasers: list[LaserLinks] | None,
-        lat: NDArray[np.float64], lon: NDArray[np.float64], alt: NDArray[np.float64],
-        previous: Routes | None,
+        self, a: ChunkAccess, previous: Routes | None,
     ) -> tuple[dict[str, NDArray[Any]], Routes | None, dict[str, NDArray[Any]]]:
         """Routing of the named terminals and radio/capacity of every site, step by step."""
         from leonet.frames import enu_basis, geodetic_to_ecef
 
+        n_run = a.n_run
         n_named = len(self.named)
         net = self.scenario.network
         out = {
@@ -426,26 +577,30 @@ class ScenarioRun:
             "up": np.zeros((n_run, self.n_sites)),
             "jammed": np.zeros((n_run, self.n_sites), dtype=bool),
         }
-        utc = window.utc_ns
+        utc = a.utc_ns
+        r = a.r_ecef_km
         jam_active = [j.is_active(utc) for j in self.jammers]
         g_mask = np.where(np.isfinite(self.gateways.min_elevation_deg),
                           self.gateways.min_elevation_deg, 25.0)
         g_up_vec = self.ground.gateway_up
-        k0 = len(self.static)
+        n_fixed = self.n_fixed
+        offsets = a.pair_offsets
         for k in range(n_run):
             ground = self.ground
             if self.tracks:
-                m_lat, m_lon, m_alt = lat[k, k0:], lon[k, k0:], alt[k, k0:]
+                m_lat = a.named_lat_deg[k, n_fixed:]
+                m_lon = a.named_lon_deg[k, n_fixed:]
+                m_alt = a.named_alt_km[k, n_fixed:]
                 ecef = self.ground.terminal_ecef_km.copy()
                 up = self.ground.terminal_up.copy()
-                ecef[self.n_fixed:] = geodetic_to_ecef(m_lat, m_lon, m_alt)
-                up[self.n_fixed:] = enu_basis(m_lat, m_lon)[:, 2, :]
+                ecef[n_fixed:] = geodetic_to_ecef(m_lat, m_lon, m_alt)
+                up[n_fixed:] = enu_basis(m_lat, m_lon)[:, 2, :]
                 ground = dataclasses.replace(ground, terminal_ecef_km=ecef, terminal_up=up)
             graph = build_graph(r[k], ground, mode=self.mode,
-                                lasers=None if lasers is None else lasers[k],
-                                access="serving", serving_sat=serving[k, self.named],
+                                lasers=None if a.lasers is None else a.lasers[k],
+                                access="serving", serving_sat=a.serving[k, self.named],
                                 processing_delay_ms=net.processing_delay_ms,
-                                gateway_down=~gw_up[k], pop_down=~pop_up[k])
+                                gateway_down=~a.gateway_up[k], pop_down=~a.pop_up[k])
             routes = route_to_pops(graph, previous=previous)
             previous = routes
             out["rtt_ms"][k] = np.where(np.isfinite(routes.rtt_ms), routes.rtt_ms, np.nan)
@@ -454,13 +609,13 @@ class ScenarioRun:
                                          routes.gateway - graph.layout.gateway0, -1)
             out["pop"][k] = np.where(routes.pop >= 0, routes.pop - graph.layout.pop0, -1)
             # Radio and capacity for every site served at this step.
-            part = vis.step_slice(k)
+            part = slice(int(offsets[k * self.n_sites]), int(offsets[(k + 1) * self.n_sites]))
             gw, sat, _, el = visible_links(self.ground.gateway_ecef_km, g_up_vec, g_mask, r[k])
-            keep = gw_up[k][gw]
+            keep = a.gateway_up[k][gw]
             active = [j for j, on in zip(self.jammers, jam_active, strict=True) if on[k]]
             step = self.capacity.step(
-                np.nan_to_num(r[k], nan=0.0), serving[k],
-                visible_pairs=(vis.site_idx[part], vis.sat_idx[part]),
+                np.nan_to_num(r[k], nan=0.0), a.serving[k],
+                visible_pairs=(a.pair_site[part], a.pair_sat[part]),
                 gateway_pairs=(gw[keep], sat[keep], el[keep]), jammers=active,
                 utc_ns=int(utc[k]))
             cols = step.columns()
@@ -473,11 +628,10 @@ class ScenarioRun:
         return out, previous, radio
 
     def _terminal_table(
-        self, window: TimeGrid, n_run: int, lat: NDArray[np.float64], lon: NDArray[np.float64],
-        served: NDArray[np.bool_], reason: NDArray[np.uint8], serving: NDArray[np.int32],
-        elevation: NDArray[np.float64], rows: dict[str, NDArray[Any]],
-        radio: dict[str, NDArray[Any]],
+        self, a: ChunkAccess, served: NDArray[np.bool_], reason: NDArray[np.uint8],
+        rows: dict[str, NDArray[Any]], radio: dict[str, NDArray[Any]],
     ) -> pa.Table:
+        n_run, serving, elevation = a.n_run, a.serving, a.elevation_deg
         named = self.named
         n = len(named)
         sat = serving[:, named]
@@ -492,10 +646,10 @@ class ScenarioRun:
         gw_names = np.array([*self.gateway_names, ""], dtype=object)
         pop_names = np.array([*self.pop_names, ""], dtype=object)
         return pa.table({
-            "time": pa.array(np.repeat(window.utc_ns[:n_run], n), pa.timestamp("ns", tz="UTC")),
+            "time": pa.array(np.repeat(a.utc_ns, n), pa.timestamp("ns", tz="UTC")),
             "terminal": pa.array(np.tile(np.asarray(self.terminal_names, dtype=object), n_run)),
-            "lat_deg": lat[:n_run, named].ravel(),
-            "lon_deg": lon[:n_run, named].ravel(),
+            "lat_deg": a.named_lat_deg.ravel(),
+            "lon_deg": a.named_lon_deg.ravel(),
             "served": ok,
             "reason": pa.array(reason_words[np.minimum(why, top)], pa.string(), mask=ok),
             "sat": pa.array(sat_names[np.maximum(sat.ravel(), 0)], pa.string(),
@@ -512,10 +666,10 @@ class ScenarioRun:
             "throughput_up_mbps": np.where(ok, radio["up"][:, named].ravel(), 0.0),
         })
 
-    def _cell_table(self, window: TimeGrid, n_run: int, served: NDArray[np.bool_],
+    def _cell_table(self, utc: NDArray[np.int64], served: NDArray[np.bool_],
                     counts: NDArray[np.int64]) -> pa.Table:
         n_cells = self.n_cells
-        utc = window.utc_ns[:n_run]
+        n_run = utc.shape[0]
         if self.scenario.outputs.cells_every == "slot":
             slot = (utc - self.grid.start_ns) // self.slot_ns
         else:
@@ -553,14 +707,22 @@ def run_scenario(
     resume: bool = False,
     progress: Callable[[int, int], None] | None = None,
     stop_after_chunks: int | None = None,
+    workers: int | None = None,
 ) -> RunSummary:
     """Run ``scenario`` into ``out_dir`` (resuming from its checkpoint with ``resume``).
 
     ``progress(done_steps, total_steps)`` is called after each chunk;
     ``stop_after_chunks`` stops early (as an interruption would) — for tests.
+    ``workers``: processes that compute chunks (:mod:`leonet.engine.pipeline`);
+    ``None`` uses two where this machine has two CPUs or more, there are two chunks
+    or more to run and forking is safe, ``1`` runs everything in this process.  The
+    results are the same either way.
     """
+    from leonet.engine.pipeline import available_cpus, fork_unsafe_reason, run_in_workers
     from leonet.scenario.loader import scenario_hash
 
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers={workers}: give 1 (this process only) or more, or None")
     store = RunStore(out_dir)
     store.prepare(resume=resume)
     run = ScenarioRun(scenario)
@@ -574,6 +736,8 @@ def run_scenario(
                 "scenario it started with, or start a new run in another folder"
             )
         state: RunState = checkpoint.state
+        # Chunk indices mean what they meant when the run started.
+        run.chunk_steps = int(store.read_metadata().get("chunk_steps", run.chunk_steps))
     else:
         state = run.initial_state()
         _write_static(store, run, digest)
@@ -581,18 +745,46 @@ def run_scenario(
     store.drop_parts_from(state.next_chunk)
     began = time.perf_counter()
     total = run.grid.count
+    stop = run.chunks if stop_after_chunks is None else min(
+        run.chunks, state.next_chunk + stop_after_chunks)
+    indices = range(state.next_chunk, stop)
+    processes = workers if workers is not None else (
+        2 if available_cpus() >= 2 and len(indices) >= 2 else 1)
+    if processes > 1 and fork_unsafe_reason() is not None:
+        if workers is not None:
+            warnings.warn(f"running in one process: {fork_unsafe_reason()}", RuntimeWarning,
+                          stacklevel=2)
+        processes = 1
     steps_run = 0
-    for done_chunks, index in enumerate(range(state.next_chunk, run.chunks)):
-        if stop_after_chunks is not None and done_chunks >= stop_after_chunks:
-            break
-        tables, state = run.chunk(index, state)
-        for name, table in tables.items():
+
+    def commit(index: int, result: ChunkResult) -> None:
+        nonlocal state, steps_run
+        state = run.account(result, state)
+        for name, table in result.tables.items():
             if table.num_rows:
                 store.write_part(name, index, table)
         store.save_checkpoint(Checkpoint(digest, state.next_chunk, run.chunks, state))
-        steps_run += min(run.chunk_steps, total - index * run.chunk_steps)
+        steps_run += result.n_run
         if progress is not None:
             progress(min((index + 1) * run.chunk_steps, total), total)
+
+    if processes == 1:
+        for index in indices:
+            commit(index, run.finish(run.access(index, state.scheduler)))
+    else:
+        first_scheduler = state.scheduler
+
+        def work(index: int, receive: Callable[[], Any],
+                 publish: Callable[[Any], None]) -> ChunkResult:
+            geometry = run.geometry(index)
+            access = run.schedule(geometry, first_scheduler if index == indices[0]
+                                  else receive())
+            del geometry
+            if index + 1 < stop:
+                publish(access.scheduler)
+            return run.finish(access)
+
+        run_in_workers(indices, work, commit, processes=processes)
     elapsed = time.perf_counter() - began
     complete = state.next_chunk >= run.chunks
     if complete:
@@ -611,6 +803,7 @@ def run_scenario(
         n_cells=run.n_cells, terminal_names=run.terminal_names,
         metrics=state.metrics.finalize(),
         area_coverage=None if region is None else float(region.area_coverage[0]),
+        workers=processes,
     )
 
 
