@@ -45,7 +45,12 @@ from leonet.access.metrics import (
 from leonet.access.moving import concat_sites, keep_pairs, keep_rows, visible_moving
 from leonet.access.scheduler import OutageReason, SchedulerState, schedule
 from leonet.access.visibility import Visibility, visible
-from leonet.engine.route import constellation_candidates, gateway_reachable, ground_nodes
+from leonet.engine.route import (
+    _search_limit_ms,
+    constellation_candidates,
+    gateway_reachable,
+    ground_nodes,
+)
 from leonet.faults.plan import FaultPlan
 from leonet.ground.sites import Sites
 from leonet.network.graph import GroundNodes, build_graph, visible_links
@@ -601,7 +606,8 @@ class ScenarioRun:
                                 access="serving", serving_sat=a.serving[k, self.named],
                                 processing_delay_ms=net.processing_delay_ms,
                                 gateway_down=~a.gateway_up[k], pop_down=~a.pop_up[k])
-            routes = route_to_pops(graph, previous=previous)
+            routes = route_to_pops(graph, previous=previous,
+                                   limit_ms=_search_limit_ms(previous, 0.0))
             previous = routes
             out["rtt_ms"][k] = np.where(np.isfinite(routes.rtt_ms), routes.rtt_ms, np.nan)
             out["hops"][k] = routes.hops
