@@ -334,3 +334,13 @@ def test_an_interrupted_cli_run_stops_its_workers_and_resumes_exactly(long_run, 
                            resume=True, workers=1)
     assert resumed.complete and resumed.resumed_from_chunk == stopped_at
     _same_run(out, reference)
+
+
+def test_default_chunks_hold_whole_scheduler_slots():
+    from leonet.engine.run import _default_chunk_steps
+
+    s = 1_000_000_000
+    assert _default_chunk_steps(2_522, 10_395, 1 * s, 15 * s) == 15  # Ukraine at 1 s
+    assert _default_chunk_steps(2_522, 10_395, 10 * s, 15 * s) % 3 == 0  # 30 s: 2 slots
+    assert _default_chunk_steps(60, 4_408, 1 * s, 15 * s) % 15 == 0
+    assert _default_chunk_steps(200_000, 10_395, 1 * s, 15 * s) == 1  # under a slot: as is

