@@ -42,7 +42,7 @@ from leonet.access.metrics import (
     SiteMetrics,
     SiteMetricsAccumulator,
 )
-from leonet.access.moving import concat_sites, keep_pairs, keep_rows, visible_moving
+from leonet.access.moving import concat_sites, keep_rows, visible_moving
 from leonet.access.scheduler import OutageReason, SchedulerState, schedule
 from leonet.access.visibility import Visibility, visible
 from leonet.engine.route import (
@@ -445,18 +445,10 @@ class ScenarioRun:
         del r_all
         allowed, policy_reason = self.policy.allowed(utc, lat, lon, speed, self.site_names)
         # One filter for faults and policy; the counts tell the causes apart.
-        rows = vis_all.time_idx.astype(np.int64) * self.n_sites + vis_all.site_idx
-        up_pair = sat_up[vis_all.time_idx, vis_all.sat_idx] if not sat_up.all() else None
-        cells = window.count * self.n_sites
         n_all = np.diff(vis_all.offsets).reshape(window.count, self.n_sites)[:n_run]
-        n_up = (n_all if up_pair is None else np.bincount(
-            rows[up_pair], minlength=cells).reshape(window.count, self.n_sites)[:n_run])
-        keep = allowed.ravel()[rows]
-        del rows
-        if up_pair is not None:
-            keep &= up_pair
-        vis_ok = vis_all if keep.all() else keep_pairs(vis_all, keep)
-        del vis_all, keep, up_pair
+        n_up, vis_ok = _usable_pairs(vis_all, allowed, sat_up)
+        n_up = n_up.reshape(window.count, self.n_sites)[:n_run]
+        del vis_all
         gw_up = self.faults.gateway_up(utc, self.gateway_names)
         pop_up = self.faults.pop_up(utc, self.pop_names)
         lasers = self._lasers(r, utc)
@@ -704,6 +696,35 @@ def _default_chunk_steps(n_sites: int, n_sats: int, step_ns: int, slot_ns: int) 
                        4_000_000 // max(1, n_sats)))
     period = slot_ns // math.gcd(slot_ns, step_ns) if slot_ns > 0 and step_ns > 0 else 1
     return steps - steps % period if steps >= period else steps
+
+
+def _usable_pairs(vis: Visibility, allowed: NDArray[np.bool_], sat_up: NDArray[np.bool_],
+                  ) -> tuple[NDArray[np.int64], Visibility]:
+    """Satellites up in view per row ``(time * site,)``, and the pairs usable for service:
+    rows ``allowed`` ``(time, site)`` by the policy, satellites up (``sat_up`` ``(time,
+    sat)``).  The same as ``keep_pairs(vis, allowed[row] & sat_up[pair])`` with bincounts
+    of the rows, but from the CSR counts (no ``(pair,)`` row index): 35 -> 14 ms a
+    15-step chunk on Ukraine."""
+    counts = np.diff(vis.offsets)
+    row_ok = allowed.ravel()
+    if sat_up.all():
+        n_up = counts
+        if row_ok.all():
+            return n_up, vis
+        keep = np.repeat(row_ok, counts)
+    else:
+        up = sat_up[vis.time_idx, vis.sat_idx]
+        cum = np.zeros(len(vis) + 1, dtype=np.int64)
+        np.cumsum(up, out=cum[1:])
+        n_up = np.diff(cum[vis.offsets])
+        keep = up & np.repeat(row_ok, counts)
+        if keep.all():
+            return n_up, vis
+    offsets = np.zeros(counts.shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.where(row_ok, n_up, 0), out=offsets[1:])
+    return n_up, Visibility(
+        vis.n_time, vis.n_site, vis.n_sat, offsets, vis.time_idx[keep], vis.site_idx[keep],
+        vis.sat_idx[keep], vis.az_deg[keep], vis.el_deg[keep], vis.range_km[keep])
 
 
 def _last_served(serving: NDArray[np.int32], before: NDArray[np.int32] | None) -> NDArray[np.int32]:
