@@ -2,6 +2,12 @@
 the scenario run (leonet's main job)."""
 
 from leonet.engine.coverage import CoverageResult, coverage_chunk_steps, run_coverage
+from leonet.engine.pipeline import (
+    WorkerError,
+    available_cpus,
+    fork_unsafe_reason,
+    run_in_workers,
+)
 from leonet.engine.route import (
     ACCESS_MODES,
     ROUTE_REASONS,
@@ -25,13 +31,17 @@ __all__ = [
     "RunState",
     "RunSummary",
     "ScenarioRun",
+    "WorkerError",
+    "available_cpus",
     "constellation_candidates",
     "coverage_chunk_steps",
     "find_pop",
+    "fork_unsafe_reason",
     "gateway_reachable",
     "ground_nodes",
     "route_chunk_steps",
     "run_coverage",
+    "run_in_workers",
     "run_routes",
     "run_scenario",
     "select_ground",
