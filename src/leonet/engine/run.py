@@ -2,21 +2,31 @@
 
 One chunk, in order::
 
-    propagate (+ lookahead steps)          Propagator: (time, sat, 3) ECEF km
-    satellite faults                       pairs to satellites that are down are dropped
-    visibility                             cells + fixed terminals (KD-tree) + moving terminals
-    service policy                         refused (time, terminal) rows get no candidates
-    reachability                           laser modes: satellites with a laser path to an
+    geometry (ScenarioRun.geometry; independent of the other chunks)
+      propagate (+ lookahead steps)        Propagator: (time, sat, 3) ECEF km
+      visibility                           cells + fixed terminals (culled) + moving terminals
+      satellite faults, service policy     pairs to satellites down and of refused (time,
+                                           terminal) rows dropped, in the join of the two
+      lasers, reachability                 laser modes: satellites with a laser path to an
                                            up gateway; bent-pipe: satellites seeing one
-    15-s scheduler                         serving satellite per (time, site); state carried
-    per step: routing                      named terminals → nearest PoP (Dijkstra)
-    per step: radio + capacity             SNR/SINR, MODCOD, jammers, beams, max-min fair
+    schedule (ScenarioRun.schedule; from the previous chunk's scheduler state)
+      15-s scheduler                       serving satellite per (time, site)
+    finish (ScenarioRun.finish)
+      per step: routing                    named terminals → nearest PoP (Dijkstra)
+      per step: radio + capacity           SNR/SINR, MODCOD, jammers, beams, max-min fair
                                            throughput for every served site
-    tables                                 terminals (per step), cells (per slot) → Parquet
+      tables                               terminals (per step), cells (per slot)
+    account (ScenarioRun.account; in chunk order)
+      metrics, then the Parquet parts and the checkpoint
 
 Only :class:`RunState` crosses chunk boundaries; it is pickled with each
 checkpoint after the chunk's Parquet parts are written, so ``resume`` picks up
 at the first incomplete chunk and reproduces an uninterrupted run exactly.
+
+Since only the scheduler's state ties a chunk to the one before, and late,
+:func:`run_scenario` lets forked worker processes compute whole chunks in turn
+(:mod:`leonet.engine.pipeline`) while this process accounts and writes them in
+order — the same files, bit for bit, as one process writes (``workers=1``).
 """
 
 from __future__ import annotations
@@ -103,9 +113,9 @@ class RunState:
 
 @dataclass(frozen=True)
 class ChunkAccess:
-    """What stage A of a chunk (:meth:`ScenarioRun.access`) hands stage B
-    (:meth:`ScenarioRun.finish`): positions, access and the schedule of the steps the
-    chunk runs (lookahead steps dropped).
+    """What the geometry and the schedule of a chunk (:meth:`ScenarioRun.access`) hand
+    :meth:`ScenarioRun.finish`: positions, access and the schedule of the steps the chunk
+    runs (lookahead steps dropped).
 
     ``utc_ns`` ``(time,)``; ``r_ecef_km`` ``(time, sat, 3)`` ECEF km, NaN for
     satellites out of service or down; the step's usable (site, satellite) pairs
@@ -116,8 +126,7 @@ class ChunkAccess:
     ``(site,)``; ``gateway_up`` ``(time, gateway)``, ``pop_up`` ``(time, pop)``;
     ``lasers`` each step's laser links (``None`` bent-pipe); ``named_*``
     ``(time, terminal)`` the named terminals' positions; ``scheduler`` the
-    scheduler's state after the chunk.  Plain arrays, so it crosses to another
-    process cheaply.
+    scheduler's state after the chunk.
     """
 
     index: int
@@ -190,7 +199,8 @@ class ChunkResult:
 
 @dataclass(frozen=True)
 class RunSummary:
-    """The outcome of :func:`run_scenario`: where the results are and what they say."""
+    """The outcome of :func:`run_scenario`: where the results are and what they say
+    (``workers``: the processes that computed chunks; 1 when this one did)."""
 
     out_dir: Path
     steps: int
