@@ -386,3 +386,15 @@ def test_usable_pairs_equal_keep_pairs_of_the_joined_table(faults, refusals, sit
     for field in dataclasses.fields(Visibility):
         a, b = getattr(usable, field.name), getattr(expected, field.name)
         assert np.array_equal(a, b) and np.asarray(a).dtype == np.asarray(b).dtype, field.name
+
+
+def test_workers_fall_back_to_one_process_where_forking_is_unsafe(scenario, tmp_path,
+                                                                   monkeypatch):
+    from leonet.engine import pipeline
+
+    with pytest.raises(ValueError, match="workers=0"):
+        run_scenario(scenario, tmp_path / "none", workers=0)
+    monkeypatch.setattr(pipeline, "fork_unsafe_reason", lambda: "no fork here")
+    with pytest.warns(RuntimeWarning, match="running in one process: no fork here"):
+        summary = run_scenario(scenario, tmp_path / "one", workers=2, stop_after_chunks=2)
+    assert summary.workers == 1 and summary.steps_run == 12
