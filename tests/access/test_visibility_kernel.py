@@ -172,7 +172,9 @@ def test_extreme_masks_and_read_only_inputs():
 
 
 def test_kernels_compile_where_no_cache_can_be_written(monkeypatch):
-    njit = kernel.njit
+    import leonet._numba as numba_helper
+
+    njit = numba_helper.njit
     used = []
 
     def no_cache_njit(**options):  # type: ignore[no-untyped-def]
@@ -181,10 +183,10 @@ def test_kernels_compile_where_no_cache_can_be_written(monkeypatch):
             raise RuntimeError("cannot cache function 'f': no locator available for file 'f.py'")
         return njit(**options)
 
-    monkeypatch.setattr(kernel, "njit", no_cache_njit)
+    monkeypatch.setattr(numba_helper, "njit", no_cache_njit)
 
     def plus_one(x):  # type: ignore[no-untyped-def]
         return x + 1
 
-    assert kernel._compiled(nogil=True)(plus_one)(1) == 2
+    assert numba_helper.compiled(nogil=True)(plus_one)(1) == 2
     assert used == [{"cache": True, "nogil": True}, {"cache": False, "nogil": True}]

@@ -31,12 +31,12 @@ seconds) instead of failing.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import Any
 
 import numpy as np
-from numba import njit, prange
+from numba import prange
 from numpy.typing import NDArray
+
+from leonet._numba import compiled
 
 __all__ = [
     "GROUP_EDGE_DEG",
@@ -73,16 +73,7 @@ _REACH_SLACK = 1e-9
 _RAD2DEG = 180.0 / math.pi
 
 
-def _compiled(**options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """``numba.njit(cache=True, **options)``, without the cache where none can be written."""
-
-    def wrap(func: Callable[..., Any]) -> Any:
-        try:
-            return njit(cache=True, **options)(func)
-        except RuntimeError:  # "cannot cache function …: no locator available"
-            return njit(cache=False, **options)(func)
-
-    return wrap
+_compiled = compiled
 
 
 def quotient_bounds(mask_deg: F64) -> tuple[F64, F64]:

@@ -29,12 +29,12 @@ seconds) instead of failing.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import Any
 
 import numpy as np
-from numba import njit, prange
+from numba import prange
 from numpy.typing import NDArray
+
+from leonet._numba import compiled
 
 __all__ = ["mask_steps", "mask_steps_serial"]
 
@@ -43,16 +43,7 @@ I64 = NDArray[np.int64]
 B = NDArray[np.bool_]
 
 
-def _compiled(**options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """``numba.njit(cache=True, **options)``, without the cache where none can be written."""
-
-    def wrap(func: Callable[..., Any]) -> Any:
-        try:
-            return njit(cache=True, **options)(func)
-        except RuntimeError:  # "cannot cache function …: no locator available"
-            return njit(cache=False, **options)(func)
-
-    return wrap
+_compiled = compiled
 
 
 @_compiled()

@@ -49,8 +49,9 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from numba import njit
 from numpy.typing import NDArray
+
+from leonet._numba import compiled
 
 __all__ = [
     "BAD_PAIR",
@@ -78,17 +79,9 @@ _LN10_OVER_10 = math.log(10.0) / 10.0
 
 
 def _compiled(**options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """``numba.njit(cache=True, error_model="numpy", **options)``, without the cache where
-    none can be written.  NumPy's error model: a division by zero gives inf/NaN as in
-    NumPy instead of a check and an exception on every division."""
-
-    def wrap(func: Callable[..., Any]) -> Any:
-        try:
-            return njit(cache=True, error_model="numpy", **options)(func)
-        except RuntimeError:  # "cannot cache function …: no locator available"
-            return njit(cache=False, error_model="numpy", **options)(func)
-
-    return wrap
+    """:func:`leonet._numba.compiled` with NumPy's error model: a division by zero gives
+    inf/NaN as in NumPy instead of a check and an exception on every division."""
+    return compiled(error_model="numpy", **options)
 
 
 @_compiled()
