@@ -398,3 +398,28 @@ def test_workers_fall_back_to_one_process_where_forking_is_unsafe(scenario, tmp_
     with pytest.warns(RuntimeWarning, match="running in one process: no fork here"):
         summary = run_scenario(scenario, tmp_path / "one", workers=2, stop_after_chunks=2)
     assert summary.workers == 1 and summary.steps_run == 12
+
+
+def test_a_one_step_chunk_compares_its_routes_with_the_chunk_before(scenario, tmp_path):
+    import pickle
+
+    import numpy as np
+
+    # 31 steps in chunks of 6: the last chunk is one step, whose routes' ``changed`` is
+    # against the last step of the chunk before (finish() cannot know it; account() does).
+    longer = scenario.with_overrides(duration=155.0)
+    run_scenario(longer, tmp_path / "r", workers=1, stop_after_chunks=5)
+    with open(tmp_path / "r" / "state.pkl", "rb") as f:
+        before = pickle.load(f).routes
+    run_scenario(longer, tmp_path / "r", workers=1, resume=True)
+    with open(tmp_path / "r" / "state.pkl", "rb") as f:
+        last = pickle.load(f)
+    assert last.next_chunk == 6
+    width = max(last.routes.path.shape[1], before.path.shape[1])
+
+    def padded(path):
+        return np.pad(path, ((0, 0), (0, width - path.shape[1])), constant_values=-1)
+
+    expected = np.any(padded(last.routes.path) != padded(before.path), axis=1)
+    assert expected.any()  # the check means something: some path did change
+    assert np.array_equal(last.routes.changed, expected)
