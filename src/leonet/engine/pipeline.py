@@ -121,7 +121,9 @@ def run_in_workers(
             proc = ctx.Process(target=_worker, name=f"leonet-worker-{k}", daemon=True,
                                args=(work, order[k::n], there, [*links, here], threads,
                                      os.getpid()))
-            with warnings.catch_warnings():  # forked before this process starts any thread
+            # Python 3.12+ warns of forking while threads run (a progress bar's); the
+            # workers take none of their locks (see _fresh_std_streams).
+            with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DeprecationWarning)
                 proc.start()
             there.close()
@@ -251,6 +253,7 @@ def _worker(work: Callable[[int, Callable[[], Any], Callable[[Any], None]], Any]
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with(coordinator)
+    _fresh_std_streams()
     _share_cores(threads)
     _keep_freed_memory()
 
@@ -301,6 +304,21 @@ def _die_with(coordinator: int) -> None:
         pass
     if os.getppid() != coordinator:
         os._exit(0)
+
+
+def _fresh_std_streams() -> None:
+    """New ``sys.stdout``/``sys.stderr`` objects on the same descriptors: a thread of the
+    coordinator (a progress bar) may have held a stream's lock when it forked, and a
+    warning printed here would then wait for it forever."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        try:
+            fd = stream.fileno()
+        except (AttributeError, OSError, ValueError):  # captured (pytest) or closed: keep it
+            continue
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        setattr(sys, name, open(fd, "w", buffering=1, encoding=encoding,  # noqa: SIM115
+                                errors="backslashreplace", closefd=False))
 
 
 def _keep_freed_memory() -> None:
