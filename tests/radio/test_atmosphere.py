@@ -41,6 +41,36 @@ def test_below_the_grid_uses_its_first_row_and_nan_is_safe(table):
     assert np.isfinite(table([0], [np.nan])).all()
 
 
+def test_tables_are_kept_on_disk_and_read_back_exactly(monkeypatch, tmp_path):
+    from leonet.radio import atmosphere
+
+    monkeypatch.setenv("LEONET_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(atmosphere, "_CACHE", {})
+    monkeypatch.setattr(atmosphere, "_READ", set())
+    first = AtmosphereTable(LAT, LON, 19.7, 0.5).loss_db
+    files = list((tmp_path / "atmosphere").glob("*.npz"))
+    assert len(files) == 1
+
+    def no_itur(*args, **kwargs):
+        raise AssertionError("itur called although the table is on disk")
+
+    # A new process (empty memory cache) reads the rows back instead of calling itur.
+    monkeypatch.setattr(atmosphere, "_CACHE", {})
+    monkeypatch.setattr(atmosphere, "_READ", set())
+    monkeypatch.setattr(atmosphere, "_table_rows", no_itur)
+    np.testing.assert_array_equal(AtmosphereTable(LAT[::-1], LON[::-1], 19.7, 0.5).loss_db,
+                                  first[::-1])
+    # Another frequency is another file, and a damaged file is recomputed, not trusted.
+    monkeypatch.undo()
+    monkeypatch.setenv("LEONET_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(atmosphere, "_CACHE", {})
+    monkeypatch.setattr(atmosphere, "_READ", set())
+    files[0].write_bytes(b"not an npz file")
+    np.testing.assert_array_equal(AtmosphereTable(LAT, LON, 19.7, 0.5).loss_db, first)
+    AtmosphereTable(LAT, LON, 29.5, 0.5)
+    assert len(list((tmp_path / "atmosphere").glob("*.npz"))) == 2
+
+
 def test_exceedance_outside_p618_range_is_refused():
     with pytest.raises(ValueError, match=r"0\.001–50"):
         slant_path_attenuation_db(50.0, 30.0, 12.0, 30.0, 60.0)

@@ -95,6 +95,7 @@ def test_group_name_validated(group: str, tmp_path) -> None:  # type: ignore[no-
 
 
 def test_default_cache_dir_follows_xdg(monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("LEONET_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert default_cache_dir() == tmp_path / "leonet" / "celestrak"
     with warnings.catch_warnings():

@@ -11,17 +11,26 @@ it per time step.  :class:`AtmosphereTable` tabulates each site's attenuation
 once on an elevation grid (every 5° from 10° to 90° by default) and links
 interpolate linearly in elevation — vectorised over all links of a step.
 Computed rows are kept in a process-wide cache keyed by site, frequency and
-exceedance (``itur`` keeps its maps loaded after the first call).
+exceedance (``itur`` keeps its maps loaded after the first call), and on disk
+in leonet's cache folder (:func:`leonet.cache.cache_dir` ``("atmosphere")``),
+one file per frequency, exceedance, elevation grid and ``itur`` version: the
+default scenario's tables take 3–4 s to compute (most of it ``itur`` loading its
+maps) and 20 ms to read back.  The file holds exactly the numbers ``itur`` gave.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from leonet import cache
 from leonet.radio._kernels import interpolate_rows
 from leonet.radio.parameters import DEFAULT_EXCEEDANCE_PERCENT
 
@@ -42,7 +51,10 @@ DEFAULT_ELEVATION_GRID_DEG = np.arange(10.0, 90.01, 5.0)
 _SCINT_DIAMETER_M = 0.6
 _SCINT_EFFICIENCY = 0.6
 
-_CACHE: dict[tuple[float, float, float, float, tuple[float, ...]], F64] = {}
+_Key = tuple[float, float, float, float, tuple[float, ...]]
+_CACHE: dict[_Key, F64] = {}
+#: Tables (frequency, exceedance, grid) whose disk file this process has read.
+_READ: set[tuple[float, float, tuple[float, ...]]] = set()
 
 
 def slant_path_attenuation_db(
@@ -111,6 +123,42 @@ def _table_rows(lat: F64, lon: F64, frequency_ghz: float, grid: F64, p: float) -
     return np.asarray(gas + np.sqrt((rain + cloud) ** 2 + scint**2), dtype=np.float64)
 
 
+def _disk_path(table: tuple[float, float, tuple[float, ...]]) -> Path:
+    """The cache file of one table: its name hashes everything its numbers depend on."""
+    import itur
+
+    what = repr((1, itur.__version__, *table, _SCINT_DIAMETER_M, _SCINT_EFFICIENCY))
+    return cache.cache_dir("atmosphere") / f"{hashlib.sha256(what.encode()).hexdigest()[:20]}.npz"
+
+
+def _read_disk(table: tuple[float, float, tuple[float, ...]]) -> None:
+    """Put the rows of ``table``'s cache file into :data:`_CACHE` (a missing or unreadable
+    file reads as empty: it is only a cache)."""
+    _READ.add(table)
+    try:
+        with np.load(_disk_path(table)) as data:
+            lat, lon, loss = data["lat_deg"], data["lon_deg"], data["loss_db"]
+    except (OSError, ValueError, KeyError):
+        return
+    if loss.shape != (lat.size, len(table[2])) or lon.shape != lat.shape:
+        return
+    for a, b, row in zip(lat.tolist(), lon.tolist(), loss, strict=True):
+        row.flags.writeable = False
+        _CACHE.setdefault((a, b, *table), row)
+
+
+def _write_disk(table: tuple[float, float, tuple[float, ...]]) -> None:
+    """Write every row of ``table`` this process holds to its cache file (atomically; a
+    folder that cannot be written is skipped)."""
+    keys = [k for k in _CACHE if k[2:] == table]
+    buffer = io.BytesIO()
+    np.savez(buffer, lat_deg=np.array([k[0] for k in keys]),
+             lon_deg=np.array([k[1] for k in keys]),
+             loss_db=np.stack([_CACHE[k] for k in keys]))
+    with contextlib.suppress(OSError):
+        cache.write_atomically(_disk_path(table), buffer.getvalue())
+
+
 class AtmosphereTable:
     """Attenuation (dB) per site over an elevation grid at one frequency; interpolate per link.
 
@@ -150,6 +198,10 @@ class AtmosphereTable:
             for a, b in zip(lat, lon, strict=True)
         ]
         missing = sorted({k for k in keys if k not in _CACHE})
+        table = (self.frequency_ghz, self.exceedance_percent, key_grid)
+        if missing and table not in _READ:
+            _read_disk(table)
+            missing = [k for k in missing if k not in _CACHE]
         if missing:
             mlat = np.array([k[0] for k in missing])[:, None]
             mlon = np.array([k[1] for k in missing])[:, None]
@@ -158,6 +210,7 @@ class AtmosphereTable:
             for k, row in zip(missing, rows, strict=True):
                 row.flags.writeable = False
                 _CACHE[k] = row
+            _write_disk(table)
         self.loss_db: F64 = np.ascontiguousarray(
             np.stack([_CACHE[k] for k in keys]) if keys else np.zeros((0, grid.size))
         )

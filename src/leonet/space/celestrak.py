@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import time
 import warnings
 from pathlib import Path
 from typing import Literal
 
 import httpx
+
+from leonet import cache
 
 __all__ = [
     "CELESTRAK_GP_URL",
@@ -40,23 +41,9 @@ class CelestrakError(RuntimeError):
 
 
 def default_cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/leonet/celestrak`` (default ``~/.cache/leonet/celestrak``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "leonet" / "celestrak"
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """``celestrak`` in leonet's cache folder (:func:`leonet.cache.cache_dir`; by default
+    ``$XDG_CACHE_HOME/leonet/celestrak``, i.e. ``~/.cache/leonet/celestrak``)."""
+    return cache.cache_dir("celestrak")
 
 
 def _looks_valid(body: bytes, fmt: str) -> bool:
@@ -133,5 +120,5 @@ def download_group(
             warnings.warn(f"{message}; using the cached copy {path}", UserWarning, stacklevel=2)
             return path
         raise CelestrakError(message)
-    _atomic_write(path, response.content)
+    cache.write_atomically(path, response.content)
     return path
