@@ -147,9 +147,16 @@ _FIELD_RES = {f: re.compile(f.pattern) for f in (*_LINE1_FIELDS, *_LINE2_FIELDS)
 _DATA_LINE_RE = re.compile(r"\S (?:[ 0-9]{4}[0-9]|[A-Z][0-9]{4})[UCS ]? ")
 
 
+#: Each ASCII character's checksum value (a digit its value, '-' 1, others 0), as bytes.
+_CHECKSUM_VALUES = bytes(int(chr(k)) if chr(k).isdigit() else int(chr(k) == "-")
+                         for k in range(128)) + bytes(128)
+
+
 def tle_checksum(line: str) -> int:
     """The mod-10 checksum of columns 1–68: digits count their value, '-' counts 1."""
-    return sum(int(c) if c.isdigit() else c == "-" for c in line[:68]) % 10
+    if line.isascii():
+        return sum(line[:68].encode().translate(_CHECKSUM_VALUES)) % 10
+    return sum(int(c) if c.isdecimal() and c.isascii() else c == "-" for c in line[:68]) % 10
 
 
 def alpha5_to_int(text: str) -> int:
@@ -196,7 +203,9 @@ def _check_layout(
     """The first layout problem of one data line (length, ASCII, columns, checksum), or None."""
     fields = _LINE1_FIELDS if which == 1 else _LINE2_FIELDS
     template = LINE1_TEMPLATE if which == 1 else LINE2_TEMPLATE
-    bad_char = next((k for k, c in enumerate(line) if not (" " <= c <= "~")), None)
+    printable = line.isascii() and line.isprintable()
+    bad_char = None if printable else next(
+        (k for k, c in enumerate(line) if not (" " <= c <= "~")), None)
     if bad_char is not None:
         return _format_error(
             source, lineno, line.encode("ascii", "replace").decode(), template, bad_char + 1,
