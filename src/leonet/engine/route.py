@@ -33,7 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -58,6 +58,7 @@ from leonet.network.graph import (
     MODES,
     GroundNodes,
     build_graph,
+    first_links,
     visible_links,
 )
 from leonet.network.lasers import (
@@ -308,6 +309,7 @@ def gateway_reachable(
     lasers: Sequence[LaserLinks],
     ground: GroundNodes,
     gateway_down: NDArray[np.bool_] | None = None,
+    gateway_pairs: Sequence[tuple[NDArray[Any], ...]] | None = None,
 ) -> Visibility:
     """Per step, the satellites with a laser path to a satellite that a gateway links to.
 
@@ -317,14 +319,22 @@ def gateway_reachable(
     which its traffic can reach the ground.  Gateway links are the graph's:
     above each gateway's mask, at most ``gateway_antennas`` per gateway;
     ``gateway_down`` ``(time, gw)`` marks gateways out of service.
+    ``gateway_pairs`` — per step, ``(gateway, sat)`` of every pair above the
+    masks as :func:`~leonet.network.visible_links` gives them — saves the
+    elevation tests when the caller has them already.
     """
     n_time, n_sat = r_ecef_km.shape[:2]
     times: list[I32] = []
     sats: list[NDArray[np.int64]] = []
     for k in range(n_time):
-        gw, seen, _, _ = visible_links(ground.gateway_ecef_km, ground.gateway_up,
-                                       ground.gateway_min_elevation_deg, r_ecef_km[k],
-                                       max_links=ground.gateway_antennas)
+        if gateway_pairs is None:
+            gw, seen, _, _ = visible_links(ground.gateway_ecef_km, ground.gateway_up,
+                                           ground.gateway_min_elevation_deg, r_ecef_km[k],
+                                           max_links=ground.gateway_antennas)
+        else:
+            gw, seen = gateway_pairs[k][:2]
+            first = first_links(gw, ground.gateway_antennas, len(ground.gateway_antennas))
+            gw, seen = gw[first], seen[first]
         if gateway_down is not None:
             seen = seen[~gateway_down[k][gw]]
         links = lasers[k]

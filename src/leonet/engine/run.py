@@ -52,7 +52,7 @@ from leonet.access.metrics import (
     SiteMetrics,
     SiteMetricsAccumulator,
 )
-from leonet.access.moving import keep_rows, visible_moving
+from leonet.access.moving import keep_rows, usable_pairs, visible_moving
 from leonet.access.scheduler import OutageReason, SchedulerState, schedule
 from leonet.access.visibility import Visibility, visible
 from leonet.engine.route import (
@@ -97,6 +97,10 @@ _SATELLITE_FAULT, _JAMMED, _RADIO_OUTAGE, _AWAITING_SLOT = 20, 21, 22, 23
 #: chunks stay in cache better: on Ukraine × Starlink 15-step chunks run ~10 % faster than
 #: 39-step ones and peak 300 MB lower, which two worker processes need.
 _PAIRS_PER_CHUNK = 2_500_000
+#: One step's gateway → satellite pairs above the masks: ``(gateway, sat, range_km,
+#: elevation_deg)``, by gateway then falling elevation (:func:`visible_links`).
+GatewayPairs = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64],
+                     NDArray[np.float64]]
 
 
 @dataclass
@@ -124,7 +128,9 @@ class ChunkAccess:
     ``(time, site)`` int32, ``elevation_deg`` float64, ``reason`` uint8 (before
     radio outages), ``visible`` int64 satellites up in view; ``handovers``
     ``(site,)``; ``gateway_up`` ``(time, gateway)``, ``pop_up`` ``(time, pop)``;
-    ``lasers`` each step's laser links (``None`` bent-pipe); ``named_*``
+    ``lasers`` each step's laser links (``None`` bent-pipe); ``gateway_pairs``
+    each step's ``(gateway, sat, range_km, elevation_deg)`` above the gateways'
+    masks (:func:`~leonet.network.visible_links`); ``named_*``
     ``(time, terminal)`` the named terminals' positions; ``scheduler`` the
     scheduler's state after the chunk.
     """
@@ -143,6 +149,7 @@ class ChunkAccess:
     gateway_up: NDArray[np.bool_]
     pop_up: NDArray[np.bool_]
     lasers: list[LaserLinks] | None
+    gateway_pairs: list[GatewayPairs]
     named_lat_deg: NDArray[np.float64]
     named_lon_deg: NDArray[np.float64]
     named_alt_km: NDArray[np.float64]
@@ -160,7 +167,7 @@ class ChunkGeometry:
     the usable pairs ``vis`` and the gateways' ``gateway_vis``; the rest cover the
     ``n_run`` steps run: ``n_all``/``n_up`` satellites in view (all / up) ``(time, site)``,
     the policy's ``allowed`` and ``policy_reason``, ``gateway_up``, ``pop_up``,
-    ``lasers`` and the named terminals' positions."""
+    ``lasers``, ``gateway_pairs`` and the named terminals' positions."""
 
     index: int
     utc_ns: NDArray[np.int64]
@@ -176,6 +183,7 @@ class ChunkGeometry:
     gateway_up: NDArray[np.bool_]
     pop_up: NDArray[np.bool_]
     lasers: list[LaserLinks] | None
+    gateway_pairs: list[GatewayPairs]
     named_lat_deg: NDArray[np.float64]
     named_lon_deg: NDArray[np.float64]
     named_alt_km: NDArray[np.float64]
@@ -404,7 +412,7 @@ class ScenarioRun:
     def _visibility(self, r: NDArray[np.float64], lat: NDArray[np.float64],
                     lon: NDArray[np.float64], alt: NDArray[np.float64]) -> list[Visibility]:
         """The visibility of the fixed sites (culled) and of the moving ones (dense), as two
-        tables over the same steps (joined by :func:`_usable_pairs`)."""
+        tables over the same steps (joined by :func:`usable_pairs`)."""
         s = self.static
         parts = [visible(r, self.sat_mask, s.ecef_km, s.lat_deg, s.lon_deg, s.min_elevation_deg)]
         if self.tracks:
@@ -458,22 +466,28 @@ class ScenarioRun:
         # One filter for faults and policy; the counts tell the causes apart.
         n_all = np.concatenate([np.diff(part.offsets).reshape(window.count, part.n_site)
                                 for part in parts], axis=1)[:n_run]
-        n_up, vis_ok = _usable_pairs(parts, allowed, sat_up)
+        n_up, vis_ok = usable_pairs(parts, allowed, sat_up)
         n_up = n_up.reshape(window.count, self.n_sites)[:n_run]
         del parts
         gw_up = self.faults.gateway_up(utc, self.gateway_names)
         pop_up = self.faults.pop_up(utc, self.pop_names)
         lasers = self._lasers(r, utc)
+        ground = self.ground
+        gateway_pairs = [visible_links(ground.gateway_ecef_km, ground.gateway_up,
+                                       ground.gateway_min_elevation_deg, r[k])
+                         for k in range(window.count)]
         if lasers is None:
             gateway_vis = self._bent_pipe_gateways(r, gw_up)
         else:
-            gateway_vis = gateway_reachable(r, lasers, self.ground, gateway_down=~gw_up)
+            gateway_vis = gateway_reachable(r, lasers, ground, gateway_down=~gw_up,
+                                            gateway_pairs=gateway_pairs)
         named = slice(self.n_cells, self.n_sites)
         return ChunkGeometry(
             index=index, utc_ns=utc, n_run=n_run, r_ecef_km=r, sat_up=sat_up, vis=vis_ok,
             gateway_vis=gateway_vis, n_all=n_all, n_up=n_up, allowed=allowed[:n_run],
             policy_reason=policy_reason[:n_run], gateway_up=gw_up[:n_run],
             pop_up=pop_up[:n_run], lasers=None if lasers is None else lasers[:n_run],
+            gateway_pairs=gateway_pairs[:n_run],
             named_lat_deg=np.ascontiguousarray(lat[:n_run, named]),
             named_lon_deg=np.ascontiguousarray(lon[:n_run, named]),
             named_alt_km=np.ascontiguousarray(alt[:n_run, named]),
@@ -517,6 +531,7 @@ class ScenarioRun:
             gateway_up=g.gateway_up,
             pop_up=g.pop_up,
             lasers=g.lasers,
+            gateway_pairs=g.gateway_pairs,
             named_lat_deg=g.named_lat_deg,
             named_lon_deg=g.named_lon_deg,
             named_alt_km=g.named_alt_km,
@@ -590,9 +605,6 @@ class ScenarioRun:
         utc = a.utc_ns
         r = a.r_ecef_km
         jam_active = [j.is_active(utc) for j in self.jammers]
-        g_mask = np.where(np.isfinite(self.gateways.min_elevation_deg),
-                          self.gateways.min_elevation_deg, 25.0)
-        g_up_vec = self.ground.gateway_up
         n_fixed = self.n_fixed
         offsets = a.pair_offsets
         for k in range(n_run):
@@ -610,7 +622,8 @@ class ScenarioRun:
                                 lasers=None if a.lasers is None else a.lasers[k],
                                 access="serving", serving_sat=a.serving[k, self.named],
                                 processing_delay_ms=net.processing_delay_ms,
-                                gateway_down=~a.gateway_up[k], pop_down=~a.pop_up[k])
+                                gateway_down=~a.gateway_up[k], pop_down=~a.pop_up[k],
+                                gateway_pairs=a.gateway_pairs[k][:3])
             routes = route_to_pops(graph, previous=previous,
                                    limit_ms=_search_limit_ms(previous, 0.0))
             previous = routes
@@ -621,7 +634,7 @@ class ScenarioRun:
             out["pop"][k] = np.where(routes.pop >= 0, routes.pop - graph.layout.pop0, -1)
             # Radio and capacity for every site served at this step.
             part = slice(int(offsets[k * self.n_sites]), int(offsets[(k + 1) * self.n_sites]))
-            gw, sat, _, el = visible_links(self.ground.gateway_ecef_km, g_up_vec, g_mask, r[k])
+            gw, sat, _, el = a.gateway_pairs[k]
             keep = a.gateway_up[k][gw]
             active = [j for j, on in zip(self.jammers, jam_active, strict=True) if on[k]]
             step = self.capacity.step(
@@ -708,58 +721,6 @@ def _default_chunk_steps(n_sites: int, n_sats: int, step_ns: int, slot_ns: int) 
                        4_000_000 // max(1, n_sats)))
     period = slot_ns // math.gcd(slot_ns, step_ns) if slot_ns > 0 and step_ns > 0 else 1
     return steps - steps % period if steps >= period else steps
-
-
-def _usable_pairs(parts: list[Visibility], allowed: NDArray[np.bool_],
-                  sat_up: NDArray[np.bool_]) -> tuple[NDArray[np.int64], Visibility]:
-    """Satellites up in view per row ``(time * site,)``, and the pairs usable for service.
-
-    ``parts`` are the visibility of consecutive groups of sites (fixed, then moving) over
-    the same steps and satellites; usable pairs are those of rows ``allowed`` ``(time,
-    site)`` by the policy, to satellites up (``sat_up`` ``(time, sat)``).  The same as
-    ``keep_pairs(concat_sites(*parts), allowed[row] & sat_up[pair])`` with bincounts of
-    the rows, without the joined table: each step's block of each part is filtered while
-    it is in cache and copied into its place (on Ukraine 1.7 ms a step against 1.0 for
-    the join and 0.9 for the filter after it)."""
-    n_time, n_sat = parts[0].n_time, parts[0].n_sat
-    n_site = sum(part.n_site for part in parts)
-    first_site = np.cumsum([0] + [part.n_site for part in parts[:-1]])
-    all_up = bool(sat_up.all())
-    counts, keeps = [], []
-    for part, lo in zip(parts, first_site, strict=True):
-        c = np.diff(part.offsets).reshape(n_time, part.n_site)
-        row_ok = allowed[:, lo: lo + part.n_site].ravel()
-        if all_up:
-            keep = np.repeat(row_ok, c.ravel())
-        else:
-            up = sat_up[part.time_idx, part.sat_idx]
-            cum = np.zeros(len(part) + 1, dtype=np.int64)
-            np.cumsum(up, out=cum[1:])
-            c = np.diff(cum[part.offsets]).reshape(n_time, part.n_site)
-            keep = up & np.repeat(row_ok, np.diff(part.offsets))
-        counts.append(c)
-        keeps.append(keep)
-    n_up = np.concatenate(counts, axis=1).ravel()
-    if len(parts) == 1 and keeps[0].all():
-        return n_up, parts[0]
-    offsets = np.zeros(n_time * n_site + 1, dtype=np.int64)
-    np.cumsum(np.where(allowed.ravel(), n_up, 0), out=offsets[1:])
-    total = int(offsets[-1])
-    columns = {"time_idx": np.int32, "site_idx": np.int32, "sat_idx": np.int32,
-               "az_deg": np.float64, "el_deg": np.float64, "range_km": np.float64}
-    out = {name: np.empty(total, dtype=dtype) for name, dtype in columns.items()}
-    for part, lo, keep in zip(parts, first_site, keeps, strict=True):
-        edges = part.offsets[:: part.n_site] if part.n_site else np.zeros(n_time + 1, np.int64)
-        for t in range(n_time):
-            src = slice(int(edges[t]), int(edges[t + 1]))
-            k = keep[src]
-            start = int(offsets[t * n_site + lo])
-            dst = slice(start, int(offsets[t * n_site + lo + part.n_site]))
-            for name, column in out.items():
-                column[dst] = getattr(part, name)[src][k]
-            if lo:
-                out["site_idx"][dst] += lo
-    return n_up, Visibility(n_time, n_site, n_sat, offsets, **out)
 
 
 def _last_served(serving: NDArray[np.int32], before: NDArray[np.int32] | None) -> NDArray[np.int32]:

@@ -14,6 +14,7 @@ from leonet.network.graph import (
     NodeLayout,
     build_graph,
     fibre_delay_ms,
+    first_links,
     great_circle_km,
     visible_links,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "Routes",
     "build_graph",
     "fibre_delay_ms",
+    "first_links",
     "great_circle_km",
     "line_of_sight_clear",
     "nearest_neighbour_links",

@@ -51,6 +51,7 @@ from scipy.sparse import csr_matrix
 
 from leonet.constants import C_KM_S, EARTH_MEAN_RADIUS_KM
 from leonet.frames import enu_basis, geodetic_to_ecef
+from leonet.network._csr_kernel import csr_order
 from leonet.network.lasers import LaserLinks
 
 __all__ = [
@@ -65,6 +66,7 @@ __all__ = [
     "NodeLayout",
     "build_graph",
     "fibre_delay_ms",
+    "first_links",
     "great_circle_km",
     "visible_links",
 ]
@@ -357,13 +359,24 @@ def visible_links(
     order = np.lexsort((-sin_v, s_idx))
     s_idx, v_idx, sin_v, range_v = s_idx[order], v_idx[order], sin_v[order], range_v[order]
     if max_links is not None:
-        limit = np.broadcast_to(np.asarray(max_links, dtype=np.int64), (n_site,))
-        starts = np.searchsorted(s_idx, np.arange(n_site))
-        rank = np.arange(s_idx.shape[0]) - starts[s_idx]
-        keep = rank < limit[s_idx]
+        keep = first_links(s_idx, max_links, n_site)
         s_idx, v_idx, sin_v, range_v = s_idx[keep], v_idx[keep], sin_v[keep], range_v[keep]
     elevation = np.rad2deg(np.arcsin(np.clip(sin_v, -1.0, 1.0)))
     return s_idx.astype(np.int64), v_idx.astype(np.int64), range_v, elevation
+
+
+def first_links(site_idx: ArrayLike, max_links: ArrayLike, n_site: int) -> NDArray[np.bool_]:
+    """Which pairs are among the first ``max_links`` ``(site,)`` (or scalar) of their site.
+
+    ``site_idx`` ``(pair,)`` sorted by site, as :func:`visible_links` gives
+    them (best first within a site): a gateway's antenna count applied to its
+    visible satellites.
+    """
+    s_idx = np.asarray(site_idx, dtype=np.int64)
+    limit = np.broadcast_to(np.asarray(max_links, dtype=np.int64), (n_site,))
+    starts = np.searchsorted(s_idx, np.arange(n_site))
+    rank = np.arange(s_idx.shape[0]) - starts[s_idx]
+    return np.asarray(rank < limit[s_idx])
 
 
 @dataclass(frozen=True)
@@ -395,14 +408,11 @@ class NetworkGraph:
     @cached_property
     def csr_reversed(self) -> csr_matrix:
         """The transposed graph as CSR (for routing *towards* a set of targets), built once
-        per graph from the edge list (already sorted by ``(src, dst)``; a stable sort by
-        ``dst`` gives the transposed rows sorted)."""
-        order = np.argsort(self.edge_dst, kind="stable")
-        rows = self.edge_dst[order]
+        per graph from the edge list by a counting sort on ``(dst, src)``."""
         n = self.layout.n_nodes
-        indptr = np.searchsorted(rows, np.arange(n + 1)).astype(np.int32)
-        return csr_matrix((self.csr.data[order], self.edge_src[order].astype(np.int32), indptr),
-                          shape=(n, n))
+        order, indptr = csr_order(self.edge_dst, self.edge_src, self.csr.data, n)
+        return csr_matrix((self.csr.data[order], self.edge_src[order].astype(np.int32),
+                           indptr.astype(np.int32)), shape=(n, n))
 
 
 def _check_mode(mode: str, access: str) -> None:
@@ -426,6 +436,7 @@ def build_graph(
     gateway_down: ArrayLike | None = None,
     user_links: tuple[ArrayLike, ArrayLike] | None = None,
     pop_down: ArrayLike | None = None,
+    gateway_pairs: tuple[ArrayLike, ArrayLike, ArrayLike] | None = None,
 ) -> NetworkGraph:
     """The graph at one step.
 
@@ -439,7 +450,10 @@ def build_graph(
     ``access="any"`` its candidate links instead of the graph's own
     elevation test (e.g. one step of :func:`leonet.access.visible`, so that
     the shells' masks apply and ``"any"`` is exactly the scheduler's choice
-    set).
+    set).  ``gateway_pairs`` — ``(gateway, sat, range_km)`` ``(pair,)``, every
+    pair above the gateways' masks at this step, as :func:`visible_links`
+    gives them — saves the graph its own gateway elevation test when the
+    caller has it already; the antenna counts and faults still apply.
     """
     _check_mode(mode, access)
     r = np.asarray(r_ecef_km, dtype=np.float64)
@@ -505,9 +519,18 @@ def build_graph(
     g_alive = np.ones(layout.n_gateways, dtype=bool)
     if gateway_down is not None:
         g_alive &= ~np.asarray(gateway_down, dtype=bool).reshape(layout.n_gateways)
-    g_idx, gs_idx, g_rng, _ = visible_links(
-        ground.gateway_ecef_km, ground.gateway_up, ground.gateway_min_elevation_deg, r_alive,
-        max_links=np.where(g_alive, ground.gateway_antennas, 0))
+    antennas = np.where(g_alive, ground.gateway_antennas, 0)
+    if gateway_pairs is None:
+        g_idx, gs_idx, g_rng, _ = visible_links(
+            ground.gateway_ecef_km, ground.gateway_up, ground.gateway_min_elevation_deg,
+            r_alive, max_links=antennas)
+    else:
+        g_idx, gs_idx, g_rng = (np.asarray(a).reshape(-1) for a in gateway_pairs)
+        keep = alive[gs_idx]
+        g_idx, gs_idx, g_rng = g_idx[keep], gs_idx[keep], g_rng[keep]
+        keep = first_links(g_idx, antennas, layout.n_gateways)
+        g_idx, gs_idx, g_rng = g_idx[keep].astype(np.int64), gs_idx[keep].astype(np.int64), \
+            g_rng[keep].astype(np.float64)
     add(gs_idx, layout.gateway0 + g_idx, g_rng * ms_per_km, 2, mode == "hybrid")
 
     # Terrestrial fibre (a gateway or PoP that is down carries nothing).
@@ -522,28 +545,11 @@ def build_graph(
     e_src, e_dst = np.concatenate(src), np.concatenate(dst)
     e_delay, e_kind = np.concatenate(delay), np.concatenate(kind)
     weight = np.maximum(e_delay + processing_delay_ms, _MIN_EDGE_MS)
-    # Sort edges by (src, dst) and keep the lightest of duplicates (coo → csr would add them);
-    # the sorted keys give the CSR arrays directly.
+    # Edges in (src, dst) order, the lightest of duplicates kept (coo → csr would add them):
+    # a counting sort, whose order gives the CSR arrays directly.
     n_nodes = layout.n_nodes
-    key = e_src * np.int64(n_nodes) + e_dst
-    order = np.argsort(key, kind="stable")
-    key_sorted = key[order]
-    first = np.ones(order.shape[0], dtype=bool)
-    first[1:] = key_sorted[1:] != key_sorted[:-1]
-    group_starts = np.flatnonzero(first)
-    if group_starts.shape[0] == order.shape[0]:
-        keep = order
-    else:  # the lightest edge of each duplicate group
-        w_sorted = weight[order]
-        lightest = np.minimum.reduceat(w_sorted, group_starts)
-        is_min = w_sorted == np.repeat(lightest, np.diff(np.append(group_starts, order.shape[0])))
-        group_id = np.cumsum(first) - 1
-        pick = np.full(group_starts.shape[0], -1, dtype=np.int64)
-        pick[group_id[is_min][::-1]] = np.flatnonzero(is_min)[::-1]
-        keep = order[pick]
-    rows = e_src[keep]
-    indptr = np.searchsorted(rows, np.arange(n_nodes + 1)).astype(np.int32)
-    csr = csr_matrix((weight[keep], e_dst[keep].astype(np.int32), indptr),
+    keep, indptr = csr_order(e_src, e_dst, weight, n_nodes)
+    csr = csr_matrix((weight[keep], e_dst[keep].astype(np.int32), indptr.astype(np.int32)),
                      shape=(n_nodes, n_nodes))
     return NetworkGraph(
         layout=layout,
