@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from leonet.access.visibility import Visibility
 from leonet.constants import EARTH_ROTATION_RAD_S, WGS84_A_KM, WGS84_MU_KM3_S2
 
 
@@ -48,3 +49,27 @@ def starlink_tles(shared_data: Path) -> list[tuple[str, str, str]]:
     return [
         (lines[k].strip(), lines[k + 1], lines[k + 2]) for k in range(0, len(lines) - 2, 3)
     ]
+
+
+def random_visibility(rng: np.random.Generator, n_time: int, n_site: int, n_sat: int
+                      ) -> Visibility:
+    """Pairs that come and go (mid-slot losses), elevations on a coarse grid (ties)."""
+    present = rng.random((n_site, n_sat)) < 0.3
+    steps = []
+    for _ in range(n_time):
+        flip = rng.random(present.shape)
+        present = np.where(present, flip < 0.85, flip < 0.06)
+        steps.append(present)
+    t, s, k = np.nonzero(np.stack(steps))
+    offsets = np.zeros(n_time * n_site + 1, np.int64)
+    np.cumsum(np.stack(steps).sum(axis=2).ravel(), out=offsets[1:])
+    el = rng.choice([30.0, 45.0, 60.0], t.size)
+    return Visibility(n_time, n_site, n_sat, offsets, t.astype(np.int32), s.astype(np.int32),
+                      k.astype(np.int32), rng.uniform(0.0, 360.0, t.size), el,
+                      rng.uniform(500.0, 2000.0, t.size))
+
+
+@pytest.fixture(scope="session")
+def random_vis() -> Callable[..., Visibility]:
+    """:func:`random_visibility`, for tests."""
+    return random_visibility

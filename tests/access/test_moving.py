@@ -1,9 +1,19 @@
 """Moving-terminal visibility and joining site tables, against visible() on fixed sites."""
 
+import dataclasses
+
 import numpy as np
+import pytest
 
 from leonet.access import visible
-from leonet.access.moving import concat_sites, keep_pairs, keep_rows, visible_moving
+from leonet.access.moving import (
+    concat_sites,
+    keep_pairs,
+    keep_rows,
+    usable_pairs,
+    visible_moving,
+)
+from leonet.access.visibility import Visibility
 from leonet.frames import geodetic_to_ecef
 from leonet.space import Propagator, load_preset
 from leonet.timegrid import TimeGrid
@@ -63,3 +73,23 @@ def test_keep_pairs_filters_satellites_that_are_down():
     direct = visible(up_r, 25.0, geodetic_to_ecef(lat, lon, 0.0), lat, lon)
     for a, b in zip(_fields(kept), _fields(direct), strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("faults", [False, True])
+@pytest.mark.parametrize("refusals", [False, True])
+@pytest.mark.parametrize("sites", [(7,), (7, 2), (0, 3)])
+def test_usable_pairs_equal_keep_pairs_of_the_joined_table(faults, refusals, sites, random_vis):
+    rng = np.random.default_rng(5)
+    n_time, n_sat = 4, 30
+    parts = [random_vis(rng, n_time, n, n_sat) for n in sites]
+    joined = parts[0] if len(parts) == 1 else concat_sites(*parts)
+    allowed = rng.random((n_time, sum(sites))) < (0.7 if refusals else 1.0)
+    sat_up = rng.random((n_time, n_sat)) < (0.8 if faults else 1.0)
+    n_up, usable = usable_pairs(parts, allowed, sat_up)
+    rows = joined.time_idx.astype(np.int64) * joined.n_site + joined.site_idx
+    up = sat_up[joined.time_idx, joined.sat_idx]
+    assert np.array_equal(n_up, np.bincount(rows[up], minlength=n_time * joined.n_site))
+    expected = keep_pairs(joined, allowed.ravel()[rows] & up)
+    for field in dataclasses.fields(Visibility):
+        a, b = getattr(usable, field.name), getattr(expected, field.name)
+        assert np.array_equal(a, b) and np.asarray(a).dtype == np.asarray(b).dtype, field.name

@@ -271,28 +271,12 @@ def _reference(vis, utc_ns, config, gateway_sats, state):
         prev_slot))
 
 
-def _random_visibility(rng, n_time, n_site, n_sat):
-    """Pairs that come and go (mid-slot losses), elevations on a coarse grid (ties)."""
-    present = rng.random((n_site, n_sat)) < 0.3
-    steps = []
-    for _ in range(n_time):
-        flip = rng.random(present.shape)
-        present = np.where(present, flip < 0.85, flip < 0.06)
-        steps.append(present)
-    t, s, k = np.nonzero(np.stack(steps))
-    offsets = np.zeros(n_time * n_site + 1, np.int64)
-    np.cumsum(np.stack(steps).sum(axis=2).ravel(), out=offsets[1:])
-    zeros = np.zeros(t.size)
-    return Visibility(n_time, n_site, n_sat, offsets, t.astype(np.int32), s.astype(np.int32),
-                      k.astype(np.int32), zeros, rng.choice([30.0, 45.0, 60.0], t.size), zeros)
-
-
 @pytest.mark.parametrize("reselect", [False, True])
 @pytest.mark.parametrize("bent_pipe", [False, True])
-def test_schedule_matches_a_step_by_step_reference(reselect, bent_pipe):
+def test_schedule_matches_a_step_by_step_reference(reselect, bent_pipe, random_vis):
     rng = np.random.default_rng(7 + 2 * reselect + bent_pipe)
     n_time, n_site, n_sat = 50, 25, 30
-    vis = _random_visibility(rng, n_time, n_site, n_sat)
+    vis = random_vis(rng, n_time, n_site, n_sat)
     up = rng.random((n_time, n_sat)) < 0.7
     t, k = np.nonzero(up)
     offsets = np.zeros(n_time + 1, np.int64)

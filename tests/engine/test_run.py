@@ -346,48 +346,6 @@ def test_default_chunks_hold_whole_scheduler_slots():
     assert _default_chunk_steps(200_000, 10_395, 1 * s, 15 * s) == 1  # under a slot: as is
 
 
-def _random_visibility(rng, n_time, n_site, n_sat):
-    import numpy as np
-
-    from leonet.access.visibility import Visibility
-
-    counts = rng.integers(0, 6, n_time * n_site)
-    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    rows = np.repeat(np.arange(n_time * n_site), counts)
-    sats = np.concatenate([np.zeros(0, np.int64)]
-                          + [np.sort(rng.choice(n_sat, c, replace=False)) for c in counts])
-    n = int(offsets[-1])
-    return Visibility(n_time, n_site, n_sat, offsets, (rows // n_site).astype(np.int32),
-                      (rows % n_site).astype(np.int32), sats.astype(np.int32),
-                      rng.uniform(0, 360, n), rng.uniform(25, 90, n), rng.uniform(500, 2000, n))
-
-
-@pytest.mark.parametrize("faults", [False, True])
-@pytest.mark.parametrize("refusals", [False, True])
-@pytest.mark.parametrize("sites", [(7,), (7, 2), (0, 3)])
-def test_usable_pairs_equal_keep_pairs_of_the_joined_table(faults, refusals, sites):
-    import numpy as np
-
-    from leonet.access.moving import concat_sites, keep_pairs
-    from leonet.access.visibility import Visibility
-    from leonet.engine.run import _usable_pairs
-
-    rng = np.random.default_rng(5)
-    n_time, n_sat = 4, 30
-    parts = [_random_visibility(rng, n_time, n, n_sat) for n in sites]
-    joined = parts[0] if len(parts) == 1 else concat_sites(*parts)
-    allowed = rng.random((n_time, sum(sites))) < (0.7 if refusals else 1.0)
-    sat_up = rng.random((n_time, n_sat)) < (0.8 if faults else 1.0)
-    n_up, usable = _usable_pairs(parts, allowed, sat_up)
-    rows = joined.time_idx.astype(np.int64) * joined.n_site + joined.site_idx
-    up = sat_up[joined.time_idx, joined.sat_idx]
-    assert np.array_equal(n_up, np.bincount(rows[up], minlength=n_time * joined.n_site))
-    expected = keep_pairs(joined, allowed.ravel()[rows] & up)
-    for field in dataclasses.fields(Visibility):
-        a, b = getattr(usable, field.name), getattr(expected, field.name)
-        assert np.array_equal(a, b) and np.asarray(a).dtype == np.asarray(b).dtype, field.name
-
-
 def test_workers_fall_back_to_one_process_where_forking_is_unsafe(scenario, tmp_path,
                                                                    monkeypatch):
     from leonet.engine import pipeline

@@ -26,7 +26,13 @@ from leonet.access.metrics import (
     SiteMetrics,
     SiteMetricsAccumulator,
 )
-from leonet.access.moving import concat_sites, keep_pairs, keep_rows, visible_moving
+from leonet.access.moving import (
+    concat_sites,
+    keep_pairs,
+    keep_rows,
+    usable_pairs,
+    visible_moving,
+)
 from leonet.access.scheduler import (
     STRATEGIES,
     OutageReason,
@@ -64,6 +70,7 @@ __all__ = [
     "register_strategy",
     "satellite_min_elevation_deg",
     "schedule",
+    "usable_pairs",
     "visible",
     "visible_dense",
     "visible_moving",

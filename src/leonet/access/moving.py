@@ -1,8 +1,10 @@
-"""Visibility for moving terminals, and joining visibility tables of two site sets.
+"""Visibility for moving terminals, and joining and filtering visibility tables.
 
 Moving terminals (a drone, a vehicle) are few, so their visibility is computed
 densely per chunk — ``(time, terminal, sat)`` look angles in one vectorised
-pass — and appended to the fixed sites' table with :func:`concat_sites`.
+pass — and appended to the fixed sites' table with :func:`concat_sites`, or
+joined and filtered in one pass by :func:`usable_pairs` (what the run engine
+does: policy refusals and failed satellites drop out on the way).
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from leonet.access._join_kernel import copy_usable, count_up
 from leonet.access.masks import effective_min_elevation_deg
 from leonet.access.visibility import Visibility
 from leonet.frames import enu_basis, geodetic_to_ecef, look_angles
 
-__all__ = ["concat_sites", "keep_pairs", "keep_rows", "visible_moving"]
+__all__ = ["concat_sites", "keep_pairs", "keep_rows", "usable_pairs", "visible_moving"]
 
 
 def visible_moving(
@@ -117,3 +120,52 @@ def keep_rows(vis: Visibility, allowed: ArrayLike) -> Visibility:
     """Only the pairs of (time, site) rows where ``allowed`` ``(time, site)`` is true."""
     ok = np.asarray(allowed, dtype=bool)
     return keep_pairs(vis, ok[vis.time_idx, vis.site_idx])
+
+
+def usable_pairs(parts: list[Visibility], allowed: ArrayLike, sat_up: ArrayLike,
+                 ) -> tuple[NDArray[np.int64], Visibility]:
+    """Satellites up in view per row ``(time * site,)``, and the pairs usable for service.
+
+    ``parts`` are the visibility of consecutive groups of sites (e.g. fixed,
+    then moving) over the same steps and satellites; usable pairs are those of
+    rows ``allowed`` ``(time, site)`` (all sites of all parts) to satellites up
+    (``sat_up`` ``(time, sat)``).  The same as ``keep_pairs(concat_sites(*parts),
+    allowed[row] & sat_up[pair])`` with bincounts of the rows, without the
+    joined table in between: one compiled pass counts, one copies.
+    """
+    if not parts:
+        raise ValueError("usable_pairs needs at least one visibility table")
+    n_time, n_sat = parts[0].n_time, parts[0].n_sat
+    for part in parts[1:]:
+        if (part.n_time, part.n_sat) != (n_time, n_sat):
+            raise ValueError(f"visibility tables differ: {n_time}×{n_sat} and "
+                             f"{part.n_time}×{part.n_sat} (time × satellites)")
+    n_site = sum(part.n_site for part in parts)
+    ok = np.ascontiguousarray(allowed, dtype=bool)
+    up = np.ascontiguousarray(sat_up, dtype=bool)
+    if ok.shape != (n_time, n_site) or up.shape != (n_time, n_sat):
+        raise ValueError(f"allowed must be (time, site) = ({n_time}, {n_site}) and sat_up "
+                         f"(time, sat) = ({n_time}, {n_sat}); got {ok.shape} and {up.shape}")
+    first_site = np.cumsum([0] + [part.n_site for part in parts[:-1]])
+    all_up = bool(up.all())
+    counts = []
+    for part in parts:
+        c = np.diff(part.offsets).reshape(n_time, part.n_site)
+        if not all_up:
+            c = np.empty((n_time, part.n_site), dtype=np.int64)
+            count_up(part.offsets, part.sat_idx, up, part.n_site, c)
+        counts.append(c)
+    n_up = np.concatenate(counts, axis=1).ravel()
+    if len(parts) == 1 and all_up and ok.all():
+        return n_up, parts[0]
+    offsets = np.zeros(n_time * n_site + 1, dtype=np.int64)
+    np.cumsum(np.where(ok.ravel(), n_up, 0), out=offsets[1:])
+    total = int(offsets[-1])
+    out = (np.empty(total, np.int32), np.empty(total, np.int32), np.empty(total, np.int32),
+           np.empty(total), np.empty(total), np.empty(total))
+    for part, lo in zip(parts, first_site, strict=True):
+        copy_usable(part.offsets, part.n_site, int(lo), n_site,
+                    np.ascontiguousarray(ok[:, lo: lo + part.n_site]), up,
+                    (part.time_idx, part.site_idx, part.sat_idx, part.az_deg, part.el_deg,
+                     part.range_km), offsets, out)
+    return n_up, Visibility(n_time, n_site, n_sat, offsets, *out)
