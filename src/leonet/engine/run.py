@@ -752,11 +752,13 @@ def run_scenario(
     or more to run and forking is safe, ``1`` runs everything in this process.  The
     results are the same either way.
     """
+    from leonet.engine._memory import reuse_freed_memory
     from leonet.engine.pipeline import available_cpus, fork_unsafe_reason, run_in_workers
     from leonet.scenario.loader import scenario_hash
 
     if workers is not None and workers < 1:
         raise ValueError(f"workers={workers}: give 1 (this process only) or more, or None")
+    reuse_freed_memory()  # chunks allocate alike: reuse their pages (see _memory)
     store = RunStore(out_dir)
     store.prepare(resume=resume)
     run = ScenarioRun(scenario)
