@@ -25,6 +25,7 @@ import hashlib
 import io
 import warnings
 from collections.abc import Sequence
+from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
@@ -125,9 +126,7 @@ def _table_rows(lat: F64, lon: F64, frequency_ghz: float, grid: F64, p: float) -
 
 def _disk_path(table: tuple[float, float, tuple[float, ...]]) -> Path:
     """The cache file of one table: its name hashes everything its numbers depend on."""
-    import itur
-
-    what = repr((1, itur.__version__, *table, _SCINT_DIAMETER_M, _SCINT_EFFICIENCY))
+    what = repr((1, version("itur"), *table, _SCINT_DIAMETER_M, _SCINT_EFFICIENCY))
     return cache.cache_dir("atmosphere") / f"{hashlib.sha256(what.encode()).hexdigest()[:20]}.npz"
 
 
