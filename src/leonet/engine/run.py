@@ -116,6 +116,23 @@ class RunState:
 
 
 @dataclass(frozen=True)
+class StepInputs:
+    """What a chunk's step-by-step stage (routing, radio, capacity) takes of its geometry
+    as it is, over the ``n_run`` steps run: ``gateway_up`` ``(time, gateway)``, ``pop_up``
+    ``(time, pop)``; ``lasers`` each step's laser links (``None`` bent-pipe);
+    ``gateway_pairs`` each step's :data:`GatewayPairs`; ``named_*`` ``(time, terminal)``
+    the named terminals' positions."""
+
+    gateway_up: NDArray[np.bool_]
+    pop_up: NDArray[np.bool_]
+    lasers: list[LaserLinks] | None
+    gateway_pairs: list[GatewayPairs]
+    named_lat_deg: NDArray[np.float64]
+    named_lon_deg: NDArray[np.float64]
+    named_alt_km: NDArray[np.float64]
+
+
+@dataclass(frozen=True)
 class ChunkAccess:
     """What the geometry and the schedule of a chunk (:meth:`ScenarioRun.access`) hand
     :meth:`ScenarioRun.finish`: positions, access and the schedule of the steps the chunk
@@ -127,11 +144,7 @@ class ChunkAccess:
     ``(time * site + 1,)`` their CSR index (as :class:`Visibility`); ``serving``
     ``(time, site)`` int32, ``elevation_deg`` float64, ``reason`` uint8 (before
     radio outages), ``visible`` int64 satellites up in view; ``handovers``
-    ``(site,)``; ``gateway_up`` ``(time, gateway)``, ``pop_up`` ``(time, pop)``;
-    ``lasers`` each step's laser links (``None`` bent-pipe); ``gateway_pairs``
-    each step's ``(gateway, sat, range_km, elevation_deg)`` above the gateways'
-    masks (:func:`~leonet.network.visible_links`); ``named_*``
-    ``(time, terminal)`` the named terminals' positions; ``scheduler`` the
+    ``(site,)``; ``steps`` the geometry's :class:`StepInputs`; ``scheduler`` the
     scheduler's state after the chunk.
     """
 
@@ -146,13 +159,7 @@ class ChunkAccess:
     reason: NDArray[np.uint8]
     visible: NDArray[np.int64]
     handovers: NDArray[np.int64]
-    gateway_up: NDArray[np.bool_]
-    pop_up: NDArray[np.bool_]
-    lasers: list[LaserLinks] | None
-    gateway_pairs: list[GatewayPairs]
-    named_lat_deg: NDArray[np.float64]
-    named_lon_deg: NDArray[np.float64]
-    named_alt_km: NDArray[np.float64]
+    steps: StepInputs
     scheduler: SchedulerState
 
     @property
@@ -166,8 +173,7 @@ class ChunkGeometry:
     ``utc_ns`` and ``r_ecef_km`` (lookahead steps included), ``sat_up`` ``(time, sat)``,
     the usable pairs ``vis`` and the gateways' ``gateway_vis``; the rest cover the
     ``n_run`` steps run: ``n_all``/``n_up`` satellites in view (all / up) ``(time, site)``,
-    the policy's ``allowed`` and ``policy_reason``, ``gateway_up``, ``pop_up``,
-    ``lasers``, ``gateway_pairs`` and the named terminals' positions."""
+    the policy's ``allowed`` and ``policy_reason``, and ``steps``."""
 
     index: int
     utc_ns: NDArray[np.int64]
@@ -180,13 +186,7 @@ class ChunkGeometry:
     n_up: NDArray[np.int64]
     allowed: NDArray[np.bool_]
     policy_reason: NDArray[np.uint8]
-    gateway_up: NDArray[np.bool_]
-    pop_up: NDArray[np.bool_]
-    lasers: list[LaserLinks] | None
-    gateway_pairs: list[GatewayPairs]
-    named_lat_deg: NDArray[np.float64]
-    named_lon_deg: NDArray[np.float64]
-    named_alt_km: NDArray[np.float64]
+    steps: StepInputs
 
 
 @dataclass(frozen=True)
@@ -485,12 +485,14 @@ class ScenarioRun:
         return ChunkGeometry(
             index=index, utc_ns=utc, n_run=n_run, r_ecef_km=r, sat_up=sat_up, vis=vis_ok,
             gateway_vis=gateway_vis, n_all=n_all, n_up=n_up, allowed=allowed[:n_run],
-            policy_reason=policy_reason[:n_run], gateway_up=gw_up[:n_run],
-            pop_up=pop_up[:n_run], lasers=None if lasers is None else lasers[:n_run],
-            gateway_pairs=gateway_pairs[:n_run],
-            named_lat_deg=np.ascontiguousarray(lat[:n_run, named]),
-            named_lon_deg=np.ascontiguousarray(lon[:n_run, named]),
-            named_alt_km=np.ascontiguousarray(alt[:n_run, named]),
+            policy_reason=policy_reason[:n_run],
+            steps=StepInputs(
+                gateway_up=gw_up[:n_run], pop_up=pop_up[:n_run],
+                lasers=None if lasers is None else lasers[:n_run],
+                gateway_pairs=gateway_pairs[:n_run],
+                named_lat_deg=np.ascontiguousarray(lat[:n_run, named]),
+                named_lon_deg=np.ascontiguousarray(lon[:n_run, named]),
+                named_alt_km=np.ascontiguousarray(alt[:n_run, named])),
         )
 
     def schedule(self, g: ChunkGeometry, scheduler: SchedulerState | None) -> ChunkAccess:
@@ -528,13 +530,7 @@ class ScenarioRun:
             reason=reason,
             visible=g.n_up,
             handovers=result.handovers,
-            gateway_up=g.gateway_up,
-            pop_up=g.pop_up,
-            lasers=g.lasers,
-            gateway_pairs=g.gateway_pairs,
-            named_lat_deg=g.named_lat_deg,
-            named_lon_deg=g.named_lon_deg,
-            named_alt_km=g.named_alt_km,
+            steps=g.steps,
             scheduler=result.state,
         )
 
@@ -607,23 +603,24 @@ class ScenarioRun:
         jam_active = [j.is_active(utc) for j in self.jammers]
         n_fixed = self.n_fixed
         offsets = a.pair_offsets
+        inputs = a.steps
         for k in range(n_run):
             ground = self.ground
             if self.tracks:
-                m_lat = a.named_lat_deg[k, n_fixed:]
-                m_lon = a.named_lon_deg[k, n_fixed:]
-                m_alt = a.named_alt_km[k, n_fixed:]
+                m_lat = inputs.named_lat_deg[k, n_fixed:]
+                m_lon = inputs.named_lon_deg[k, n_fixed:]
+                m_alt = inputs.named_alt_km[k, n_fixed:]
                 ecef = self.ground.terminal_ecef_km.copy()
                 up = self.ground.terminal_up.copy()
                 ecef[n_fixed:] = geodetic_to_ecef(m_lat, m_lon, m_alt)
                 up[n_fixed:] = enu_basis(m_lat, m_lon)[:, 2, :]
                 ground = dataclasses.replace(ground, terminal_ecef_km=ecef, terminal_up=up)
             graph = build_graph(r[k], ground, mode=self.mode,
-                                lasers=None if a.lasers is None else a.lasers[k],
+                                lasers=None if inputs.lasers is None else inputs.lasers[k],
                                 access="serving", serving_sat=a.serving[k, self.named],
                                 processing_delay_ms=net.processing_delay_ms,
-                                gateway_down=~a.gateway_up[k], pop_down=~a.pop_up[k],
-                                gateway_pairs=a.gateway_pairs[k][:3])
+                                gateway_down=~inputs.gateway_up[k], pop_down=~inputs.pop_up[k],
+                                gateway_pairs=inputs.gateway_pairs[k][:3])
             routes = route_to_pops(graph, previous=previous,
                                    limit_ms=_search_limit_ms(previous, 0.0))
             previous = routes
@@ -634,8 +631,8 @@ class ScenarioRun:
             out["pop"][k] = np.where(routes.pop >= 0, routes.pop - graph.layout.pop0, -1)
             # Radio and capacity for every site served at this step.
             part = slice(int(offsets[k * self.n_sites]), int(offsets[(k + 1) * self.n_sites]))
-            gw, sat, _, el = a.gateway_pairs[k]
-            keep = a.gateway_up[k][gw]
+            gw, sat, _, el = inputs.gateway_pairs[k]
+            keep = inputs.gateway_up[k][gw]
             active = [j for j, on in zip(self.jammers, jam_active, strict=True) if on[k]]
             step = self.capacity.step(
                 np.nan_to_num(r[k], nan=0.0), a.serving[k],
@@ -672,8 +669,8 @@ class ScenarioRun:
         return pa.table({
             "time": pa.array(np.repeat(a.utc_ns, n), pa.timestamp("ns", tz="UTC")),
             "terminal": pa.array(np.tile(np.asarray(self.terminal_names, dtype=object), n_run)),
-            "lat_deg": a.named_lat_deg.ravel(),
-            "lon_deg": a.named_lon_deg.ravel(),
+            "lat_deg": a.steps.named_lat_deg.ravel(),
+            "lon_deg": a.steps.named_lon_deg.ravel(),
             "served": ok,
             "reason": pa.array(reason_words[np.minimum(why, top)], pa.string(), mask=ok),
             "sat": pa.array(sat_names[np.maximum(sat.ravel(), 0)], pa.string(),
