@@ -208,6 +208,25 @@ def test_laser_faults_take_links_down(scenario):
     assert np.all((kept > 0.6) & (kept < 0.8))  # 30 % of the links fail
 
 
+def test_the_radio_puts_a_moving_terminal_where_it_is_at_each_step(scenario):
+    import numpy as np
+
+    from leonet.engine.run import ScenarioRun
+    from leonet.frames import geodetic_to_ecef
+
+    run = ScenarioRun(scenario)
+    radio = run.capacity.radio
+    drone = run.n_sites - 1  # the moving terminal is the last site
+    built_at = radio._site_xyz[drone].copy()  # the track's mid-point (its atmosphere's place)
+    run.chunk(0, run.initial_state())
+    last_step_ns = run.grid.utc_ns[run.chunk_steps - 1 : run.chunk_steps]
+    lat, lon, alt, _ = run.tracks[0].positions(last_step_ns)
+    where = geodetic_to_ecef(lat, lon, alt).reshape(3)
+    np.testing.assert_allclose(radio._site_xyz[drone], where, atol=1e-6)  # km
+    np.testing.assert_allclose(radio.beam_centre_ecef_km[drone], where, atol=1e-6)
+    assert np.linalg.norm(built_at - where) > 0.5  # it did move (km)
+
+
 # ------------------------------------------------------------------ worker processes
 def _same(a, b, where="state"):
     """Deep equality of what a checkpoint holds (dataclasses, accumulators, arrays)."""

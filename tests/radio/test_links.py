@@ -39,3 +39,24 @@ def test_unknown_terminal_type_is_named(kyiv_model):
         RadioModel(kyiv_model.sites, 3, terminal_type="dish")
     with pytest.raises(ValueError, match=r"co_channel_fraction"):
         RadioConfig(co_channel_fraction=2.0)
+
+
+def test_a_moved_site_links_as_one_built_there(kyiv_model, overhead):
+    # Move Lviv's terminal to Kyiv: its geometry becomes Kyiv's exactly; its SNR differs
+    # from Kyiv's only by the two sites' atmosphere tables (kept as built).
+    model = RadioModel(kyiv_model.sites, 3, config=RadioConfig(interference=True))
+    kyiv = kyiv_model.sites
+    model.move_sites([1], kyiv.lat_deg[0], kyiv.lon_deg[0], kyiv.alt_km[0])
+    pairs = (np.array([0, 0, 1, 1]), np.array([0, 2, 0, 2]))
+    links = model.user_links(overhead, np.array([0, 0], dtype=np.int32), visible_pairs=pairs)
+    assert links.elevation_deg[1] == pytest.approx(90.0, abs=1e-9)
+    assert links.slant_range_km[1] == links.slant_range_km[0]
+    el = links.elevation_deg[:1]
+    atm_gap = model.atm_down([1], el)[0] - model.atm_down([0], el)[0]
+    assert links.down.snr_db[0] - links.down.snr_db[1] == pytest.approx(atm_gap, abs=1e-9)
+    assert links.down.i_over_n_db[1] == pytest.approx(links.down.i_over_n_db[0], abs=0.05)
+    # The model built at the old place is untouched, and bad indices are refused.
+    assert kyiv_model.user_links(overhead, np.array([0, 1], dtype=np.int32)).elevation_deg[1] \
+        == pytest.approx(90.0, abs=0.01)
+    with pytest.raises(IndexError, match=r"site_idx must lie in \[0, 2\)"):
+        model.move_sites([2], 50.0, 30.0)

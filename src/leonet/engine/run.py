@@ -350,8 +350,8 @@ class ScenarioRun:
         )
         self.ground: GroundNodes = ground_nodes(named_sites, self.gateways, self.pops,
                                                 route_factor=net.route_factor)
-        # Radio: every site, moving terminals at the middle of their track (atmosphere
-        # tables and beam centres; their geometry uses the same point — documented).
+        # Radio: every site; moving terminals' atmosphere tables at the middle of their
+        # track, their geometry moved to each step's position (RadioModel.move_sites).
         mid = [t.positions(np.array([self.grid.start_ns + (self.grid.count // 2)
                                      * self.grid.step_ns])) for t in self.tracks]
         radio_sites = Sites.concatenate([
@@ -615,6 +615,8 @@ class ScenarioRun:
                 ecef[n_fixed:] = geodetic_to_ecef(m_lat, m_lon, m_alt)
                 up[n_fixed:] = enu_basis(m_lat, m_lon)[:, 2, :]
                 ground = dataclasses.replace(ground, terminal_ecef_km=ecef, terminal_up=up)
+                self.capacity.radio.move_sites(np.arange(self.n_sites - self.n_moving,
+                                                         self.n_sites), m_lat, m_lon, m_alt)
             graph = build_graph(r[k], ground, mode=self.mode,
                                 lasers=None if inputs.lasers is None else inputs.lasers[k],
                                 access="serving", serving_sat=a.serving[k, self.named],

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from leonet.frames import enu_basis, geodetic_to_ecef
 from leonet.ground.sites import Sites
 from leonet.radio import _kernels as _ik
 from leonet.radio.antenna import (
@@ -193,7 +194,9 @@ class RadioModel:
     :data:`~leonet.radio.parameters.SATELLITES` for all satellites or one per
     satellite; ``beam_centre_ecef_km`` ``(site, 3)`` where satellites point
     the beam serving each site (default: the site).  Building it computes the
-    atmosphere tables (a few ``itur`` calls, vectorised over sites).
+    atmosphere tables (a few ``itur`` calls, vectorised over sites).  Sites that
+    move (a drone, a vehicle) are put at each step's position with
+    :meth:`move_sites` before that step's links.
     """
 
     def __init__(
@@ -240,28 +243,26 @@ class RadioModel:
         self.sat_feeder_eirp_dbw = np.array([x.feeder_eirp_dbw for x in s])[si]
         self.sat_feeder_gt_dbk = np.array([x.feeder_gt_dbk for x in s])[si]
         up = sites.enu[:, 2, :]
-        self._site_columns = tuple(np.ascontiguousarray(c) for c in (
-            sites.ecef_km[:, 0], sites.ecef_km[:, 1], sites.ecef_km[:, 2],
-            up[:, 0], up[:, 1], up[:, 2]))
+        # Site geometry as writable copies: move_sites() updates them for sites that move.
+        self._site_xyz = np.array(sites.ecef_km, dtype=np.float64, order="C")
+        self._site_up = np.array(up, dtype=np.float64, order="C")
         # Per-site constants of the interference kernel: the terminal's pattern at the
         # downlink centre (peak gain, D/λ, S.465's ψ_min, 10·n and floor of the scan loss).
-        self._site_xyz = np.ascontiguousarray(sites.ecef_km, dtype=np.float64)
-        self._site_up = np.ascontiguousarray(up, dtype=np.float64)
         dl = [x.diameter_over_wavelength(fd) for x in t]
         self._site_peak_dbi = np.array([x.peak_gain_dbi(fd) for x in t])[ti]
         self._site_d_over_lambda = np.array(dl)[ti]
         self._site_psi_min_deg = np.array([_s465_psi_min_deg(x) for x in dl])[ti]
         self._site_scan_db_per_decade = np.array([10.0 * x.scan_exponent for x in t])[ti]
-        self.beam_centre_ecef_km = (
-            sites.ecef_km if beam_centre_ecef_km is None
-            else np.asarray(beam_centre_ecef_km, dtype=np.float64).reshape(len(sites), 3)
-        )
+        self._beam_follows_site = beam_centre_ecef_km is None
+        self.beam_centre_ecef_km = np.array(
+            sites.ecef_km if beam_centre_ecef_km is None else beam_centre_ecef_km,
+            dtype=np.float64, order="C").reshape(len(sites), 3)
         table = np.arange(len(ladder.table))
         self._ladder_rank = np.ascontiguousarray(ladder.rank(table), dtype=np.int64)
         self._ladder_efficiency = np.ascontiguousarray(ladder.efficiency_bps_hz(table),
                                                        dtype=np.float64)
-        self._site_enu = np.ascontiguousarray(sites.enu, dtype=np.float64)
-        self._beam_centre = np.ascontiguousarray(self.beam_centre_ecef_km, dtype=np.float64)
+        self._site_enu = np.array(sites.enu, dtype=np.float64, order="C")
+        self._beam_centre = self.beam_centre_ecef_km
         p = cfg.exceedance_percent
         self.atm_down = AtmosphereTable(sites.lat_deg, sites.lon_deg, fd, p)
         self.atm_up = AtmosphereTable(sites.lat_deg, sites.lon_deg, fu, p)
@@ -271,6 +272,29 @@ class RadioModel:
                                              cfg.gateway_uplink.centre_ghz, p)
             self.gw_atm_down = AtmosphereTable(gateways.lat_deg, gateways.lon_deg,
                                                cfg.gateway_downlink.centre_ghz, p)
+
+    def move_sites(self, site_idx: ArrayLike, lat_deg: ArrayLike, lon_deg: ArrayLike,
+                   alt_km: ArrayLike = 0.0) -> None:
+        """Put sites ``site_idx`` ``(k,)`` at new geodetic positions for the links computed
+        from now on (a moving terminal at this step).
+
+        Their position and local vertical move, and so does the beam serving
+        them where it follows the site (no ``beam_centre_ecef_km`` given); their
+        terminal type and atmosphere table stay as built (attenuation changes
+        little over a track's tens of kilometres).
+        """
+        idx = np.asarray(site_idx, dtype=np.intp).reshape(-1)
+        if idx.size and (idx.min() < 0 or idx.max() >= len(self.sites)):
+            raise IndexError(f"site_idx must lie in [0, {len(self.sites)}), got {idx.tolist()}")
+        lat, lon, alt = (np.broadcast_to(np.asarray(v, dtype=np.float64), idx.shape)
+                         for v in (lat_deg, lon_deg, alt_km))
+        xyz = geodetic_to_ecef(lat, lon, alt).reshape(-1, 3)
+        enu = enu_basis(lat, lon).reshape(-1, 3, 3)
+        self._site_xyz[idx] = xyz
+        self._site_enu[idx] = enu
+        self._site_up[idx] = enu[:, 2, :]
+        if self._beam_follows_site:
+            self._beam_centre[idx] = xyz
 
     # -- terminal antenna --------------------------------------------------------------
     def terminal_relative_gain_db(
@@ -421,7 +445,7 @@ class RadioModel:
             return out
         # Lean ECEF geometry over the (many) pairs: 1-D gathers, no ENU rotation; the
         # angle ψ between the interferer and the serving satellite needs none.
-        pos = self._site_columns
+        pos = (*self._site_xyz.T, *self._site_up.T)
         sx, sy, sz = (np.ascontiguousarray(sat_ecef_km[:, k]) for k in range(3))
         rx = sx[p_sat] - pos[0][p_site]
         ry = sy[p_sat] - pos[1][p_site]
@@ -430,7 +454,7 @@ class RadioModel:
         el = np.rad2deg(np.arcsin(np.clip(
             (pos[3][p_site] * rx + pos[4][p_site] * ry + pos[5][p_site] * rz) / rng, -1, 1)))
         point = np.zeros((3, n))
-        point[:, served] = (sat_ecef_km[serving[served]] - self.sites.ecef_km[served]).T
+        point[:, served] = (sat_ecef_km[serving[served]] - self._site_xyz[served]).T
         point /= np.maximum(np.sqrt((point * point).sum(axis=0)), 1e-12)
         cos_psi = (point[0][p_site] * rx + point[1][p_site] * ry + point[2][p_site] * rz) / rng
         psi = np.rad2deg(np.arccos(np.clip(cos_psi, -1.0, 1.0)))
@@ -518,7 +542,7 @@ class RadioModel:
 
             jd = np.full(served.size, -np.inf)
             jd[near], _ = jammer_to_terminals(
-                jammer, utc_ns, self.sites.ecef_km[near_sites], self.sites.enu[near_sites],
+                jammer, utc_ns, self._site_xyz[near_sites], self._site_enu[near_sites],
                 pointing[near], self.gt_down_dbk[near_sites], gain_db,
                 fd_links[near], np.full(near.size, rs_down),
             )
