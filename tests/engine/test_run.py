@@ -85,7 +85,93 @@ def test_run_writes_every_output(finished):
         "rtt_ms", "hops", "gateway", "pop", "snr_db", "throughput_down_mbps",
         "throughput_up_mbps"]
     cells = pq.read_table(out / "cells.parquet")
-    assert cells.column_names == ["time", "cell", "served", "visible"]
+    assert cells.column_names == ["time", "cell", "served", "visible", "rtt_ms",
+                                  "throughput_down_mbps", "throughput_up_mbps"]
+    # A cell has an RTT in a slot exactly when it was served in it.
+    rows = cells.to_pylist()
+    assert all((r["rtt_ms"] is None) == (r["served"] == 0) for r in rows)
+    assert all(r["throughput_down_mbps"] == 0 for r in rows if r["served"] == 0)
+    assert any(r["served"] > 0 for r in rows)
+
+
+def test_a_cell_gets_the_rtt_and_throughput_of_a_terminal_at_its_centre(tmp_path):
+    import numpy as np
+
+    from leonet.ground import country, tile_region
+
+    cells = tile_region(country("Luxembourg"), 5)
+    lat, lon = float(cells.lat_deg[1]), float(cells.lon_deg[1])
+    path = tmp_path / "same-place.yaml"
+    path.write_text(f"""
+name: same-place
+seed: 3
+time: {{start: "2026-05-30T12:00:00Z", duration: 150s, step_s: 5}}
+constellations: [{{preset: starlink-gen1}}]
+ground:
+  terminals: [{{name: Centre, lat_deg: {lat}, lon_deg: {lon}}}]
+  cells: {{region: Luxembourg, resolution: 5}}
+  gateways: {{bundled: true, within: {{lat_deg: [40, 57], lon_deg: [5, 42]}}}}
+  pops: {{bundled: true, within: {{lat_deg: [40, 57], lon_deg: [5, 42]}}}}
+network: {{mode: lasers, processing_delay_ms: 0.1}}
+""")
+    run_scenario(load_scenario(path), tmp_path / "run", workers=1)
+    # The terminal is routed through the graph; its cell by the access link plus its
+    # satellite's delay to the nearest PoP. Same place, same satellite: same numbers.
+    slots = query(tmp_path / "run", f"""
+        SELECT c.time, c.served, c.rtt_ms, c.throughput_down_mbps AS cell_down,
+               avg(t.rtt_ms) AS terminal_rtt, avg(t.throughput_down_mbps) AS terminal_down,
+               avg(t.served::DOUBLE) AS terminal_served
+        FROM cells c JOIN terminals t
+          ON t.time >= c.time AND t.time < c.time + INTERVAL 15 SECOND
+        WHERE c.cell = '{cells.names[1]}'
+        GROUP BY ALL ORDER BY c.time""").to_pydict()
+    assert len(slots["time"]) == 10
+    np.testing.assert_array_equal(slots["served"], slots["terminal_served"])
+    served = np.asarray(slots["served"]) > 0
+    assert served.sum() >= 5
+    np.testing.assert_allclose(np.asarray(slots["rtt_ms"], dtype=float)[served],
+                               np.asarray(slots["terminal_rtt"], dtype=float)[served],
+                               rtol=1e-12)
+    np.testing.assert_allclose(slots["cell_down"], slots["terminal_down"], rtol=1e-12)
+
+
+def test_metrics_are_the_percentiles_numpy_computes_from_the_files(finished):
+    import numpy as np
+
+    from leonet.results.metrics import per_cell, per_terminal, run_summary
+
+    out, _ = finished
+
+    def columns(name, key):
+        table = pq.read_table(out / f"{name}.parquet").to_pydict()
+        numbers = ("served", "rtt_ms", "throughput_down_mbps")
+        return {key: np.asarray(table[key], dtype=object)} | {
+            k: np.asarray([np.nan if v is None else v for v in table[k]], dtype=float)
+            for k in numbers}
+
+    cells, terms = columns("cells", "cell"), columns("terminals", "terminal")
+
+    def q(values, p):
+        values = values[np.isfinite(values)]
+        return float(np.quantile(values, p)) if values.size else None
+
+    for row in per_cell(out).to_pylist():
+        mine = cells["cell"] == row["cell"]
+        assert row["availability"] == pytest.approx(cells["served"][mine].mean())
+        for key, column, p in (("rtt_p50_ms", "rtt_ms", 0.5), ("rtt_p95_ms", "rtt_ms", 0.95),
+                               ("down_p05_mbps", "throughput_down_mbps", 0.05),
+                               ("down_p50_mbps", "throughput_down_mbps", 0.5)):
+            assert row[key] == pytest.approx(q(cells[column][mine], p)), (row["cell"], key)
+    for row in per_terminal(out).to_pylist():
+        mine = terms["terminal"] == row["terminal"]
+        assert row["availability"] == pytest.approx(terms["served"][mine].mean())
+        assert row["rtt_p95_ms"] == pytest.approx(q(terms["rtt_ms"][mine], 0.95))
+    summary = run_summary(out)
+    assert summary["area_coverage"] == pytest.approx(cells["served"].mean())
+    assert summary["area_rtt_p95_ms"] == pytest.approx(q(cells["rtt_ms"], 0.95))
+    assert summary["area_down_p05_mbps"] == pytest.approx(q(cells["throughput_down_mbps"],
+                                                            0.05))
+    assert summary["rtt_p50_ms"] == pytest.approx(q(terms["rtt_ms"], 0.5))
 
 
 def test_policy_invariants(finished):

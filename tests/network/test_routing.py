@@ -26,6 +26,7 @@ from leonet.network import (
     NetworkGraph,
     Routes,
     build_graph,
+    edge_weight_ms,
     great_circle_km,
     plus_grid_candidates,
     plus_grid_links,
@@ -128,6 +129,15 @@ def test_random_graphs_match_networkx(seed: int, n_sats: int, n_gw: int, n_pop: 
     expect = np.array([near.get(t, np.inf) for t in terminals])
     check_against_networkx(graph, routes, g, expect, sink=False)
     assert np.isin(routes.target[np.isfinite(expect)], pops).all()
+    # Every satellite's delay to its nearest PoP from the same search (what cells use).
+    sats = np.arange(lay.n_sats)
+    with_nodes = route_to_pops(graph, nodes=sats)
+    expect_sats = np.array([near.get(int(k), np.inf) for k in sats])
+    assert with_nodes.node_ms is not None and routes.node_ms is None
+    assert (np.isfinite(with_nodes.node_ms) == np.isfinite(expect_sats)).all()
+    finite = np.isfinite(expect_sats)
+    assert np.allclose(with_nodes.node_ms[finite], expect_sats[finite], rtol=0, atol=TOL_MS)
+    np.testing.assert_array_equal(with_nodes.path, routes.path)
 
     # A fixed PoP per terminal.
     fixed = np.random.default_rng(seed).integers(0, lay.n_pops, lay.n_terminals)
@@ -334,3 +344,35 @@ def test_search_radius_never_changes_the_routes(small_constellation: dict, limit
     np.testing.assert_array_equal(pruned.path, full.path)
     np.testing.assert_array_equal(pruned.reason, full.reason)
     np.testing.assert_allclose(pruned.one_way_ms, full.one_way_ms, rtol=0, atol=0)
+    # Nodes asked for are covered by the radius the same way.
+    sats = np.arange(graph.layout.n_sats)
+    pruned = route_to_pops(graph, limit_ms=limit_ms, nodes=sats)
+    full = route_to_pops(graph, nodes=sats)
+    assert pruned.node_ms is not None and full.node_ms is not None
+    np.testing.assert_array_equal(pruned.node_ms, full.node_ms)
+
+
+def test_a_terminals_delay_is_its_access_link_plus_its_satellites_delay(
+        small_constellation: dict) -> None:
+    # What the run engine does for cells, which are not graph nodes: one-way delay to the
+    # PoP = access link weight + the serving satellite's node_ms.
+    c = small_constellation
+    r = c["r"][0]
+    lasers = plus_grid_links(c["cand"], r)
+    seen = build_graph(r, c["ground"], mode="lasers", lasers=lasers)
+    n_t = seen.layout.n_terminals
+    first = np.searchsorted(seen.access_terminal, np.arange(n_t))
+    has = np.bincount(seen.access_terminal, minlength=n_t) > 0
+    serving = np.where(has, seen.access_sat[np.minimum(first, len(seen.access_sat) - 1)], -1)
+    graph = build_graph(r, c["ground"], mode="lasers", lasers=lasers, access="serving",
+                        serving_sat=serving, processing_delay_ms=0.3)
+    routes = route_to_pops(graph, nodes=graph.access_sat)
+    assert routes.node_ms is not None
+    expect = np.full(n_t, np.inf)
+    expect[graph.access_terminal] = (edge_weight_ms(graph.access_delay_ms, 0.3)
+                                     + routes.node_ms)
+    ok = np.isfinite(routes.one_way_ms)
+    assert ok.sum() >= 2
+    np.testing.assert_array_equal(routes.one_way_ms, expect)
+    with pytest.raises(ValueError, match="need pop_policy='nearest'"):
+        route_to_pops(graph, pop_policy=np.zeros(n_t, int), nodes=graph.access_sat)

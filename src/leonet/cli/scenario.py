@@ -29,6 +29,10 @@ def _pct(value: object) -> str:
     return "–" if value is None else f"{100 * float(value):.2f}%"  # type: ignore[arg-type]
 
 
+def _numbers(row: dict[str, object], *keys: str) -> str:
+    return " / ".join("–" if row[k] is None else f"{row[k]:.1f}" for k in keys)
+
+
 def _print_summary(out_dir: Path) -> None:
     from leonet.results.metrics import outage_by_cause, run_summary
 
@@ -41,9 +45,10 @@ def _print_summary(out_dir: Path) -> None:
         ("steps", f"{s['steps']:,}"),
         ("terminal availability", _pct(s["availability"])),
         ("area coverage (cells)", _pct(s["area_coverage"])),
-        ("RTT p5 / p50 / p95 ms", " / ".join(
-            "–" if s[k] is None else f"{s[k]:.1f}" for k in ("rtt_p05_ms", "rtt_p50_ms",
-                                                              "rtt_p95_ms"))),
+        ("RTT p5 / p50 / p95 ms", _numbers(s, "rtt_p05_ms", "rtt_p50_ms", "rtt_p95_ms")),
+        ("cells: RTT p50 / p95 ms", _numbers(s, "area_rtt_p50_ms", "area_rtt_p95_ms")),
+        ("cells: downlink p5 / p50 Mb/s", _numbers(s, "area_down_p05_mbps",
+                                                   "area_down_p50_mbps")),
         ("downlink p50 Mb/s (served)", "–" if s["down_p50_mbps"] is None
          else f"{s['down_p50_mbps']:.1f}"),
         ("uplink p50 Mb/s (served)", "–" if s["up_p50_mbps"] is None

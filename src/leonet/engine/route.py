@@ -354,7 +354,8 @@ def gateway_reachable(
 
 
 def _search_limit_ms(previous: Routes | None, scheduling_delay_ms: float) -> float | None:
-    """Dijkstra's search radius for this step: the previous step's largest delay × 1.5 + 5 ms.
+    """Dijkstra's search radius for this step: the previous step's largest delay (of its
+    terminals and of the ``nodes`` it was asked for) × 1.5 + 5 ms.
 
     Only a speed hint — :func:`route_to_pops` repeats the search without it
     when it falls short — so any value gives the same routes.
@@ -362,6 +363,8 @@ def _search_limit_ms(previous: Routes | None, scheduling_delay_ms: float) -> flo
     if previous is None:
         return None
     cost = previous.one_way_ms - scheduling_delay_ms
+    if previous.node_ms is not None:
+        cost = np.concatenate([cost, previous.node_ms])
     cost = cost[np.isfinite(cost)]
     return float(cost.max()) * 1.5 + 5.0 if cost.size else None
 

@@ -55,6 +55,7 @@ from leonet.access.metrics import (
 from leonet.access.moving import keep_rows, usable_pairs, visible_moving
 from leonet.access.scheduler import OutageReason, SchedulerState, schedule
 from leonet.access.visibility import Visibility, visible
+from leonet.constants import C_KM_S
 from leonet.engine.route import (
     _search_limit_ms,
     constellation_candidates,
@@ -63,7 +64,7 @@ from leonet.engine.route import (
 )
 from leonet.faults.plan import FaultPlan
 from leonet.ground.sites import Sites
-from leonet.network.graph import GroundNodes, build_graph, visible_links
+from leonet.network.graph import GroundNodes, build_graph, edge_weight_ms, visible_links
 from leonet.network.lasers import LaserLinks, plus_grid_links_chunk
 from leonet.network.routing import Routes, _changed, route_to_pops
 from leonet.policy.service import PolicyReason, ServicePolicy
@@ -551,7 +552,7 @@ class ScenarioRun:
         reason = np.where(served, 0, reason).astype(np.uint8)
         tables = {
             "terminals": self._terminal_table(a, served, reason, terminal_rows, radio_cols),
-            "cells": self._cell_table(a.utc_ns, served, a.visible),
+            "cells": self._cell_table(a.utc_ns, served, a.visible, radio_cols),
         }
         return ChunkResult(a.index, a.n_run, tables, served, np.array(a.visible),
                            np.array(a.handovers), routes, a.scheduler)
@@ -597,7 +598,9 @@ class ScenarioRun:
             "down": np.zeros((n_run, self.n_sites)),
             "up": np.zeros((n_run, self.n_sites)),
             "jammed": np.zeros((n_run, self.n_sites), dtype=bool),
+            "cell_rtt_ms": np.full((n_run, self.n_cells), np.nan),
         }
+        cell_ecef = self.static.ecef_km[: self.n_cells]
         utc = a.utc_ns
         r = a.r_ecef_km
         jam_active = [j.is_active(utc) for j in self.jammers]
@@ -623,9 +626,19 @@ class ScenarioRun:
                                 processing_delay_ms=net.processing_delay_ms,
                                 gateway_down=~inputs.gateway_up[k], pop_down=~inputs.pop_up[k],
                                 gateway_pairs=inputs.gateway_pairs[k][:3])
-            routes = route_to_pops(graph, previous=previous,
+            # Cells are not graph nodes: their delay is the access link plus their serving
+            # satellite's delay to its nearest PoP, from the same search (the terminals' rule).
+            cell_sat = a.serving[k, : self.n_cells]
+            cells = np.flatnonzero(cell_sat >= 0)
+            routes = route_to_pops(graph, previous=previous, nodes=cell_sat[cells],
                                    limit_ms=_search_limit_ms(previous, 0.0))
             previous = routes
+            if cells.size and routes.node_ms is not None:
+                access_km = np.linalg.norm(r[k][cell_sat[cells]] - cell_ecef[cells], axis=1)
+                one_way = (edge_weight_ms(access_km * (1e3 / C_KM_S), net.processing_delay_ms)
+                           + routes.node_ms)
+                radio["cell_rtt_ms"][k, cells] = np.where(np.isfinite(one_way), 2 * one_way,
+                                                          np.nan)
             out["rtt_ms"][k] = np.where(np.isfinite(routes.rtt_ms), routes.rtt_ms, np.nan)
             out["hops"][k] = routes.hops
             out["gateway"][k] = np.where(routes.gateway >= 0,
@@ -690,7 +703,10 @@ class ScenarioRun:
         })
 
     def _cell_table(self, utc: NDArray[np.int64], served: NDArray[np.bool_],
-                    counts: NDArray[np.int64]) -> pa.Table:
+                    counts: NDArray[np.int64], radio: dict[str, NDArray[Any]]) -> pa.Table:
+        """Per cell and slot (or step): the served fraction, mean satellites in view, the
+        mean RTT while served (null if never) and the mean throughput of a terminal
+        there (0 while unserved)."""
         n_cells = self.n_cells
         n_run = utc.shape[0]
         if self.scenario.outputs.cells_every == "slot":
@@ -698,17 +714,28 @@ class ScenarioRun:
         else:
             slot = np.arange(n_run)
         starts = np.flatnonzero(np.r_[True, slot[1:] != slot[:-1]])
-        sizes = np.diff(np.r_[starts, n_run])
-        served_frac = np.add.reduceat(served[:, :n_cells].astype(np.float64), starts, axis=0)
-        visible_mean = np.add.reduceat(counts[:, :n_cells].astype(np.float64), starts, axis=0)
-        served_frac /= sizes[:, None]
-        visible_mean /= sizes[:, None]
+        sizes = np.diff(np.r_[starts, n_run])[:, None]
+        ok = served[:, :n_cells]
+
+        def total(x: NDArray[Any]) -> NDArray[np.float64]:
+            return np.add.reduceat(x.astype(np.float64), starts, axis=0)
+
+        rtt = radio["cell_rtt_ms"]
+        timed = ok & np.isfinite(rtt)
+        n_timed = total(timed)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rtt_mean = total(np.where(timed, rtt, 0.0)) / n_timed
         names = np.asarray(self.site_names[:n_cells], dtype=object)
         return pa.table({
             "time": pa.array(np.repeat(utc[starts], n_cells), pa.timestamp("ns", tz="UTC")),
             "cell": pa.array(np.tile(names, len(starts))),
-            "served": served_frac.ravel(),
-            "visible": visible_mean.ravel(),
+            "served": (total(ok) / sizes).ravel(),
+            "visible": (total(counts[:, :n_cells]) / sizes).ravel(),
+            "rtt_ms": pa.array(rtt_mean.ravel(), mask=(n_timed == 0).ravel()),
+            "throughput_down_mbps": (total(np.where(ok, radio["down"][:, :n_cells], 0.0))
+                                     / sizes).ravel(),
+            "throughput_up_mbps": (total(np.where(ok, radio["up"][:, :n_cells], 0.0))
+                                   / sizes).ravel(),
         })
 
 

@@ -65,6 +65,7 @@ __all__ = [
     "NetworkGraph",
     "NodeLayout",
     "build_graph",
+    "edge_weight_ms",
     "fibre_delay_ms",
     "first_links",
     "great_circle_km",
@@ -365,6 +366,13 @@ def visible_links(
     return s_idx.astype(np.int64), v_idx.astype(np.int64), range_v, elevation
 
 
+def edge_weight_ms(delay_ms: ArrayLike, processing_delay_ms: float = 0.0) -> F64:
+    """A link's weight in the graph: its propagation delay plus the processing delay
+    charged per hop (ms), kept above zero (scipy drops zero-weight edges)."""
+    return np.maximum(np.asarray(delay_ms, dtype=np.float64) + processing_delay_ms,
+                      _MIN_EDGE_MS)
+
+
 def first_links(site_idx: ArrayLike, max_links: ArrayLike, n_site: int) -> NDArray[np.bool_]:
     """Which pairs are among the first ``max_links`` ``(site,)`` (or scalar) of their site.
 
@@ -544,7 +552,7 @@ def build_graph(
 
     e_src, e_dst = np.concatenate(src), np.concatenate(dst)
     e_delay, e_kind = np.concatenate(delay), np.concatenate(kind)
-    weight = np.maximum(e_delay + processing_delay_ms, _MIN_EDGE_MS)
+    weight = edge_weight_ms(e_delay, processing_delay_ms)
     # Edges in (src, dst) order, the lightest of duplicates kept (coo → csr would add them):
     # a counting sort, whose order gives the CSR arrays directly.
     n_nodes = layout.n_nodes

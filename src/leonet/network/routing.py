@@ -32,6 +32,7 @@ chunks).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Literal
 
@@ -79,7 +80,9 @@ class Routes:
     padded, from source to target; ``gateway`` and ``pop`` the first gateway
     and PoP node on the path (``-1`` none); ``reason`` index into
     :data:`NO_PATH_REASONS`; ``changed`` the path differs from the previous
-    step's.
+    step's.  ``node_ms`` — only from :func:`route_to_pops` given ``nodes`` —
+    ``(node,)`` the delay (graph weight, ms) from each of those nodes to its
+    nearest PoP, ``inf`` without a path.
     """
 
     layout: NodeLayout
@@ -94,6 +97,7 @@ class Routes:
     pop: I64
     reason: NDArray[np.int8]
     changed: NDArray[np.bool_]
+    node_ms: F64 | None = None
 
     def __len__(self) -> int:
         return int(self.source.shape[0])
@@ -207,6 +211,7 @@ def route_to_pops(
     scheduling_delay_ms: float = 0.0,
     previous: Routes | None = None,
     limit_ms: float | None = None,
+    nodes: ArrayLike | None = None,
 ) -> Routes:
     """Every terminal's route to its PoP: ``(terminal,)`` :class:`Routes`, path terminal → PoP.
 
@@ -221,6 +226,12 @@ def route_to_pops(
     the search is repeated without it.  A good guess is the previous step's
     largest delay with a margin (what :func:`leonet.engine.route.run_routes`
     passes).
+
+    ``nodes`` — node indices (e.g. the satellites serving sites that are not
+    in the graph, such as cells), ``pop_policy="nearest"`` only: the same
+    search gives each one's delay to its nearest PoP, returned as
+    ``node_ms``; ``limit_ms`` must then cover them too (they are checked and
+    searched again without it like the terminals).
     """
     layout = graph.layout
     n_t = layout.n_terminals
@@ -235,16 +246,25 @@ def route_to_pops(
                              "of PoP indices")
         pops = layout.pop0 + np.arange(layout.n_pops)
         has_access = _access_counts(graph) > 0
+        extra = (np.zeros(0, np.int64) if nodes is None
+                 else np.asarray(nodes, dtype=np.int64).reshape(-1))
+        if extra.size and (extra.min() < 0 or extra.max() >= layout.n_nodes):
+            raise ValueError(f"nodes must be node indices in 0..{layout.n_nodes - 1}")
         dist, pred, _ = dijkstra(reverse, directed=True, indices=pops, return_predecessors=True,
                                  min_only=True, limit=np.inf if limit_ms is None else limit_ms)
-        if limit_ms is not None and not np.isfinite(dist[terminals][has_access]).all():
+        if limit_ms is not None and not (np.isfinite(dist[terminals][has_access]).all()
+                                         and np.isfinite(dist[extra]).all()):
             dist, pred, _ = dijkstra(reverse, directed=True, indices=pops,
                                      return_predecessors=True, min_only=True)
         cost = dist[terminals]
         pred2 = pred[None, :]
         rows = np.zeros(n_t, dtype=np.int64)
         target = np.full(n_t, -1, dtype=np.int64)
+        node_ms = dist[extra] if nodes is not None else None
     else:
+        if nodes is not None:
+            raise ValueError("nodes (delays to the nearest PoP) need pop_policy='nearest'")
+        node_ms = None
         fixed = np.asarray(pop_policy, dtype=np.int64).reshape(-1)
         if fixed.shape != (n_t,) or (fixed < 0).any() or (fixed >= layout.n_pops).any():
             raise ValueError(f"pop_policy must be ({n_t},) PoP indices in 0..{layout.n_pops - 1}, "
@@ -273,8 +293,9 @@ def route_to_pops(
             else:
                 to_gw = np.full(n_t, np.inf)
             reason[(reason == DISCONNECTED) & ~np.isfinite(to_gw)] = NO_GATEWAY
-    return _finish(graph, terminals, target.astype(np.int64), cost, path, reason, 1,
-                   scheduling_delay_ms, previous)
+    routes = _finish(graph, terminals, target.astype(np.int64), cost, path, reason, 1,
+                     scheduling_delay_ms, previous)
+    return routes if node_ms is None else dataclasses.replace(routes, node_ms=node_ms)
 
 
 def route_pairs(

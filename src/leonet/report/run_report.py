@@ -169,6 +169,10 @@ def render_report(run_dir: str | os.PathLike[str]) -> str:
         ["terminals / cells", f"{summary['terminals']} / {summary['cells']:,}"],
         ["terminal availability", _pct(summary["availability"])],
         ["area coverage (cells)", _pct(summary["area_coverage"])],
+        ["cells: RTT p50 / p95", f"{_fmt(summary['area_rtt_p50_ms'])} / "
+                                 f"{_fmt(summary['area_rtt_p95_ms'])} ms"],
+        ["cells: downlink p5 / p50 (a terminal, 0 in outage)",
+         f"{_fmt(summary['area_down_p05_mbps'])} / {_fmt(summary['area_down_p50_mbps'])} Mb/s"],
         ["RTT p5 / p50 / p95", f"{_fmt(summary['rtt_p05_ms'])} / {_fmt(summary['rtt_p50_ms'])}"
                                f" / {_fmt(summary['rtt_p95_ms'])} ms"],
         ["downlink p5 / p50 (served)", f"{_fmt(summary['down_p05_mbps'])} / "

@@ -41,10 +41,16 @@ def per_terminal(run_dir: str | os.PathLike[str]) -> pa.Table:
 
 
 def per_cell(run_dir: str | os.PathLike[str]) -> pa.Table:
-    """One row per cell: the time-averaged served fraction and mean visible satellites."""
+    """One row per cell: the time-averaged served fraction, mean visible satellites, and
+    percentiles over its slots of the RTT to the PoP and of a terminal's downlink there
+    (a slot's mean, 0 while unserved)."""
     return query(run_dir, """
         SELECT cell, avg(served) AS availability, avg(visible) AS mean_visible,
-               min(served) AS worst_slot
+               min(served) AS worst_slot,
+               quantile_cont(rtt_ms, 0.5) AS rtt_p50_ms,
+               quantile_cont(rtt_ms, 0.95) AS rtt_p95_ms,
+               quantile_cont(throughput_down_mbps, 0.05) AS down_p05_mbps,
+               quantile_cont(throughput_down_mbps, 0.5) AS down_p50_mbps
         FROM cells GROUP BY cell ORDER BY cell
     """)
 
@@ -59,7 +65,8 @@ def outage_by_cause(run_dir: str | os.PathLike[str]) -> pa.Table:
 
 
 def run_summary(run_dir: str | os.PathLike[str]) -> dict[str, Any]:
-    """Headline numbers of a run: availability, latency and throughput percentiles."""
+    """Headline numbers of a run: availability, latency and throughput percentiles of the
+    terminals, and of the region its cells cover (``area_*``: over every cell and slot)."""
     row = query(run_dir, """
         SELECT count(DISTINCT terminal) AS terminals,
                count(DISTINCT time) AS steps,
@@ -75,13 +82,17 @@ def run_summary(run_dir: str | os.PathLike[str]) -> dict[str, Any]:
         FROM terminals
     """).to_pylist()[0]
     try:
-        cells = query(run_dir, "SELECT count(DISTINCT cell) AS cells, avg(served) AS area "
-                               "FROM cells").to_pylist()[0]
+        cells = query(run_dir, """
+            SELECT count(DISTINCT cell) AS cells, avg(served) AS area_coverage,
+                   quantile_cont(rtt_ms, 0.5) AS area_rtt_p50_ms,
+                   quantile_cont(rtt_ms, 0.95) AS area_rtt_p95_ms,
+                   quantile_cont(throughput_down_mbps, 0.05) AS area_down_p05_mbps,
+                   quantile_cont(throughput_down_mbps, 0.5) AS area_down_p50_mbps
+            FROM cells""").to_pylist()[0]
     except ValueError:
-        cells = {"cells": 0, "area": None}
-    row["cells"] = cells["cells"]
-    row["area_coverage"] = cells["area"]
-    return dict(row)
+        cells = dict.fromkeys(("area_coverage", "area_rtt_p50_ms", "area_rtt_p95_ms",
+                               "area_down_p05_mbps", "area_down_p50_mbps"), None) | {"cells": 0}
+    return dict(row) | cells
 
 
 @dataclass(frozen=True)
