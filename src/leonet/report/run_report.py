@@ -113,9 +113,18 @@ def render_report(run_dir: str | os.PathLike[str]) -> str:
                                 "FROM terminals USING SAMPLE 200000 ROWS").to_pydict()
     rtt_all = np.asarray([np.nan if v is None else v for v in samples["rtt_ms"]], dtype=float)
     down_all = np.asarray(samples["down"], dtype=float)[np.asarray(samples["served"], bool)]
-    cdfs = [cdf_chart("CDF of RTT", [("all terminal-steps", rtt_all)], x_label="RTT (ms)"),
-            cdf_chart("CDF of downlink throughput", [("served terminal-steps", down_all)],
-                      x_label="Mb/s")]
+    rtt_samples = [("all terminal-steps", rtt_all)]
+    down_samples = [("served terminal-steps", down_all)]
+    if "cells" in tables:
+        cell_samples = query(store.root, "SELECT rtt_ms, throughput_down_mbps AS down FROM "
+                                         "cells WHERE served > 0 USING SAMPLE 200000 ROWS"
+                             ).to_pydict()
+        rtt_samples.append(("cell-slots (served)", np.asarray(
+            [np.nan if v is None else v for v in cell_samples["rtt_ms"]], dtype=float)))
+        down_samples.append(("cell-slots (served)", np.asarray(cell_samples["down"],
+                                                                dtype=float)))
+    cdfs = [cdf_chart("CDF of RTT", rtt_samples, x_label="RTT (ms)"),
+            cdf_chart("CDF of downlink throughput", down_samples, x_label="Mb/s")]
 
     # Map: cells by availability, terminals, gateways, PoPs, jammers.
     layers = []
@@ -168,16 +177,17 @@ def render_report(run_dir: str | os.PathLike[str]) -> str:
                    f"{meta.get('step_s')} s"],
         ["terminals / cells", f"{summary['terminals']} / {summary['cells']:,}"],
         ["terminal availability", _pct(summary["availability"])],
+        ["terminals: RTT p5 / p50 / p95", f"{_fmt(summary['rtt_p05_ms'])} / "
+                                          f"{_fmt(summary['rtt_p50_ms'])} / "
+                                          f"{_fmt(summary['rtt_p95_ms'])} ms"],
+        ["terminals: downlink p5 / p50 (served)", f"{_fmt(summary['down_p05_mbps'])} / "
+                                                  f"{_fmt(summary['down_p50_mbps'])} Mb/s"],
+        ["terminals: uplink p50 (served)", f"{_fmt(summary['up_p50_mbps'])} Mb/s"],
         ["area coverage (cells)", _pct(summary["area_coverage"])],
         ["cells: RTT p50 / p95", f"{_fmt(summary['area_rtt_p50_ms'])} / "
                                  f"{_fmt(summary['area_rtt_p95_ms'])} ms"],
         ["cells: downlink p5 / p50 (a terminal, 0 in outage)",
          f"{_fmt(summary['area_down_p05_mbps'])} / {_fmt(summary['area_down_p50_mbps'])} Mb/s"],
-        ["RTT p5 / p50 / p95", f"{_fmt(summary['rtt_p05_ms'])} / {_fmt(summary['rtt_p50_ms'])}"
-                               f" / {_fmt(summary['rtt_p95_ms'])} ms"],
-        ["downlink p5 / p50 (served)", f"{_fmt(summary['down_p05_mbps'])} / "
-                                       f"{_fmt(summary['down_p50_mbps'])} Mb/s"],
-        ["uplink p50 (served)", f"{_fmt(summary['up_p50_mbps'])} Mb/s"],
         ["scenario hash", str(meta.get("scenario_hash", ""))[:16]],
     ]
     causes = [[str(r["reason"]), f"{r['terminal_steps']:,}", _pct(r["share"])]
