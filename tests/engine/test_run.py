@@ -46,6 +46,10 @@ policy:
       area: {name: Kramatorsk 30 km, circle: {lat_deg: 48.74, lon_deg: 37.58, radius_km: 30}}
       start: "+60s"
       end: "+100s"
+    - action: cut-off
+      area: {name: Luxembourg city 15 km, circle: {lat_deg: 49.61, lon_deg: 6.13, radius_km: 15}}
+      start: "+100s"
+      end: "+130s"
 faults:
   gateways: [{names: ["Frankfurt, DE"], start: "+20s", end: "+80s"}]
   pops: [{names: [frntdeu1], start: "+110s", end: "+130s"}]
@@ -85,11 +89,12 @@ def test_run_writes_every_output(finished):
         "rtt_ms", "hops", "gateway", "pop", "snr_db", "throughput_down_mbps",
         "throughput_up_mbps"]
     cells = pq.read_table(out / "cells.parquet")
-    assert cells.column_names == ["time", "cell", "served", "visible", "rtt_ms",
+    assert cells.column_names == ["time", "cell", "served", "reason", "visible", "rtt_ms",
                                   "throughput_down_mbps", "throughput_up_mbps"]
-    # A cell has an RTT in a slot exactly when it was served in it.
+    # A cell has an RTT in a slot exactly when it was served in it, and a cause when not.
     rows = cells.to_pylist()
     assert all((r["rtt_ms"] is None) == (r["served"] == 0) for r in rows)
+    assert all((r["reason"] is None) == (r["served"] == 1) for r in rows)
     assert all(r["throughput_down_mbps"] == 0 for r in rows if r["served"] == 0)
     assert any(r["served"] > 0 for r in rows)
 
@@ -138,14 +143,14 @@ network: {{mode: lasers, processing_delay_ms: 0.1}}
 def test_metrics_are_the_percentiles_numpy_computes_from_the_files(finished):
     import numpy as np
 
-    from leonet.results.metrics import per_cell, per_terminal, run_summary
+    from leonet.results.metrics import outage_by_cause, per_cell, per_terminal, run_summary
 
     out, _ = finished
 
     def columns(name, key):
         table = pq.read_table(out / f"{name}.parquet").to_pydict()
         numbers = ("served", "rtt_ms", "throughput_down_mbps")
-        return {key: np.asarray(table[key], dtype=object)} | {
+        return {k: np.asarray(table[k], dtype=object) for k in (key, "reason")} | {
             k: np.asarray([np.nan if v is None else v for v in table[k]], dtype=float)
             for k in numbers}
 
@@ -168,6 +173,15 @@ def test_metrics_are_the_percentiles_numpy_computes_from_the_files(finished):
         assert row["rtt_p95_ms"] == pytest.approx(q(terms["rtt_ms"][mine], 0.95))
     summary = run_summary(out)
     assert summary["area_coverage"] == pytest.approx(cells["served"].mean())
+    lost = 1 - cells["served"]
+    assert lost.sum() > 0  # the cut-off around Luxembourg city at least
+    for row in outage_by_cause(out).to_pylist():
+        mine = cells["reason"] == row["reason"]
+        assert row["area_share"] == pytest.approx(lost[mine].sum() / lost.size), row
+        assert row["terminal_steps"] == int(((terms["reason"] == row["reason"])
+                                             & (terms["served"] == 0)).sum()), row
+    assert sum(r["area_share"] for r in outage_by_cause(out).to_pylist()) == pytest.approx(
+        lost.mean())
     assert summary["area_rtt_p95_ms"] == pytest.approx(q(cells["rtt_ms"], 0.95))
     assert summary["area_down_p05_mbps"] == pytest.approx(q(cells["throughput_down_mbps"],
                                                             0.05))
@@ -256,6 +270,26 @@ def test_resume_refuses_a_different_scenario(scenario, tmp_path):
     run_scenario(scenario, partial, stop_after_chunks=1)
     with pytest.raises(ValueError, match="different scenario"):
         run_scenario(scenario.with_overrides(seed=8), partial, resume=True)
+
+
+def test_cells_in_a_cut_off_area_are_unserved_for_that_reason(finished):
+    import numpy as np
+
+    from leonet.ground import great_circle_km
+
+    out, _ = finished
+    rows = query(out, """
+        SELECT epoch(c.time) - (SELECT min(epoch(time)) FROM cells) AS t, c.served, c.reason,
+               s.lat_deg, s.lon_deg
+        FROM cells c JOIN sites s ON s.site = c.cell""").to_pydict()
+    inside = great_circle_km(np.asarray(rows["lat_deg"]), np.asarray(rows["lon_deg"]),
+                             49.61, 6.13) < 15.0
+    during = np.asarray(rows["t"]) == 105  # the slot [105 s, 120 s) lies within the cut-off
+    hit = np.flatnonzero(inside & during)
+    assert hit.size >= 3
+    assert all(rows["served"][k] == 0 and rows["reason"][k] == "area-cut-off" for k in hit)
+    before = np.flatnonzero(inside & (np.asarray(rows["t"]) == 75))
+    assert all(rows["reason"][k] != "area-cut-off" for k in before)
 
 
 def test_events_table_lists_each_what_if(finished):

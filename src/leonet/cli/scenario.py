@@ -60,10 +60,11 @@ def _print_summary(out_dir: Path) -> None:
     causes = outage_by_cause(out_dir).to_pylist()
     if causes:
         t = Table(title="Outage by cause")
-        for col in ("cause", "terminal-steps", "share"):
+        for col in ("cause", "terminal-steps", "share", "cell-time share"):
             t.add_column(col, justify="right")
         for r in causes:
-            t.add_row(str(r["reason"]), f"{r['terminal_steps']:,}", _pct(r["share"]))
+            t.add_row(str(r["reason"]), f"{r['terminal_steps']:,}", _pct(r["share"]),
+                      _pct(r["area_share"]))
         console.print(t)
 
 

@@ -94,6 +94,16 @@ REASONS: dict[int, str] = {
     23: "awaiting-slot",
 }
 _SATELLITE_FAULT, _JAMMED, _RADIO_OUTAGE, _AWAITING_SLOT = 20, 21, 22, 23
+#: The word of each code, by code (code 0, served, has none).
+_REASON_WORDS = np.array([""] + [REASONS.get(c, f"code-{c}") for c in range(1, max(REASONS) + 1)],
+                         dtype=object)
+
+
+def _reason_column(codes: NDArray[np.integer[Any]]) -> pa.Array:
+    """Outage reason codes as a string column, null where 0 (served)."""
+    flat = codes.ravel().astype(np.int64)
+    return pa.array(_REASON_WORDS[np.minimum(flat, len(_REASON_WORDS) - 1)], pa.string(),
+                    mask=flat == 0)
 #: Visible pairs held per chunk (about 36 bytes each, several copies in flight).  Smaller
 #: chunks stay in cache better: on Ukraine × Starlink 15-step chunks run ~10 % faster than
 #: 39-step ones and peak 300 MB lower, which two worker processes need.
@@ -552,7 +562,7 @@ class ScenarioRun:
         reason = np.where(served, 0, reason).astype(np.uint8)
         tables = {
             "terminals": self._terminal_table(a, served, reason, terminal_rows, radio_cols),
-            "cells": self._cell_table(a.utc_ns, served, a.visible, radio_cols),
+            "cells": self._cell_table(a.utc_ns, served, reason, a.visible, radio_cols),
         }
         return ChunkResult(a.index, a.n_run, tables, served, np.array(a.visible),
                            np.array(a.handovers), routes, a.scheduler)
@@ -672,9 +682,6 @@ class ScenarioRun:
         n = len(named)
         sat = serving[:, named]
         sat_names = np.asarray(self.constellation.sat_names, dtype=np.str_)
-        top = max(REASONS)
-        reason_words = np.array([""] + [REASONS.get(c, f"code-{c}") for c in range(1, top + 1)],
-                                dtype=object)
         why = reason[:, named].ravel().astype(np.int64)
         ok = served[:, named].ravel()
         gateway = rows["gateway"].ravel()
@@ -687,7 +694,7 @@ class ScenarioRun:
             "lat_deg": a.steps.named_lat_deg.ravel(),
             "lon_deg": a.steps.named_lon_deg.ravel(),
             "served": ok,
-            "reason": pa.array(reason_words[np.minimum(why, top)], pa.string(), mask=ok),
+            "reason": _reason_column(np.where(ok, 0, why)),
             "sat": pa.array(sat_names[np.maximum(sat.ravel(), 0)], pa.string(),
                             mask=sat.ravel() < 0),
             "elevation_deg": pa.array(elevation[:, named].ravel(), mask=~ok),
@@ -703,10 +710,11 @@ class ScenarioRun:
         })
 
     def _cell_table(self, utc: NDArray[np.int64], served: NDArray[np.bool_],
-                    counts: NDArray[np.int64], radio: dict[str, NDArray[Any]]) -> pa.Table:
-        """Per cell and slot (or step): the served fraction, mean satellites in view, the
-        mean RTT while served (null if never) and the mean throughput of a terminal
-        there (0 while unserved)."""
+                    reason: NDArray[np.uint8], counts: NDArray[np.int64],
+                    radio: dict[str, NDArray[Any]]) -> pa.Table:
+        """Per cell and slot (or step): the served fraction, the cause of most of its
+        unserved steps (null if none), mean satellites in view, the mean RTT while served
+        (null if never) and the mean throughput of a terminal there (0 while unserved)."""
         n_cells = self.n_cells
         n_run = utc.shape[0]
         if self.scenario.outputs.cells_every == "slot":
@@ -725,11 +733,19 @@ class ScenarioRun:
         n_timed = total(timed)
         with np.errstate(invalid="ignore", divide="ignore"):
             rtt_mean = total(np.where(timed, rtt, 0.0)) / n_timed
+        # The commonest outage cause per cell and slot (ties: the lowest code).
+        why = reason[:, :n_cells]
+        codes = np.unique(why[why > 0])
+        main = np.zeros((len(starts), n_cells), dtype=np.int64)
+        if codes.size:
+            tally = np.stack([total(why == c) for c in codes])
+            main = np.where(tally.max(axis=0) > 0, codes[np.argmax(tally, axis=0)], 0)
         names = np.asarray(self.site_names[:n_cells], dtype=object)
         return pa.table({
             "time": pa.array(np.repeat(utc[starts], n_cells), pa.timestamp("ns", tz="UTC")),
             "cell": pa.array(np.tile(names, len(starts))),
             "served": (total(ok) / sizes).ravel(),
+            "reason": _reason_column(main),
             "visible": (total(counts[:, :n_cells]) / sizes).ravel(),
             "rtt_ms": pa.array(rtt_mean.ravel(), mask=(n_timed == 0).ravel()),
             "throughput_down_mbps": (total(np.where(ok, radio["down"][:, :n_cells], 0.0))

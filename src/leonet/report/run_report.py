@@ -190,8 +190,8 @@ def render_report(run_dir: str | os.PathLike[str]) -> str:
          f"{_fmt(summary['area_down_p05_mbps'])} / {_fmt(summary['area_down_p50_mbps'])} Mb/s"],
         ["scenario hash", str(meta.get("scenario_hash", ""))[:16]],
     ]
-    causes = [[str(r["reason"]), f"{r['terminal_steps']:,}", _pct(r["share"])]
-              for r in outage_by_cause(store.root).to_pylist()]
+    causes = [[str(r["reason"]), f"{r['terminal_steps']:,}", _pct(r["share"]),
+               _pct(r["area_share"])] for r in outage_by_cause(store.root).to_pylist()]
     term_rows = [[r["terminal"], _pct(r["availability"]), _fmt(r["rtt_p50_ms"]),
                   _fmt(r["rtt_p95_ms"]), _fmt(r["down_p50_mbps"], 0),
                   _fmt(r["up_p50_mbps"], 0)] for r in worst]
@@ -237,8 +237,11 @@ recomputed with <code>leonet query {html.escape(str(store.root))} "SQL"</code>.<
 <h2>Distributions</h2><div class="cdfs">{"".join(cdfs)}</div>
 <h2>Map: availability of each cell</h2>{map_svg}
 <div id="readout"></div>
-<h2>Outage by cause</h2>{_table(["cause", "terminal-steps", "share of all"], causes)
-                          if causes else "<p>No outage.</p>"}
+<h2>Outage by cause</h2>
+<p>Terminals: the steps lost and their share of all terminal-steps. Cells: the share of all
+cell-time lost (a slot's unserved time counted under its commonest cause).</p>
+{_table(["cause", "terminal-steps", "share of terminal-steps", "share of cell-time"], causes)
+ if causes else "<p>No outage.</p>"}
 <h2>Impact of each event</h2>
 <p>All terminals in the 5 minutes before each event against its duration; the three terminals
 it affected most.</p>

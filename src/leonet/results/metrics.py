@@ -56,11 +56,24 @@ def per_cell(run_dir: str | os.PathLike[str]) -> pa.Table:
 
 
 def outage_by_cause(run_dir: str | os.PathLike[str]) -> pa.Table:
-    """Terminal-steps and share of all terminal-steps lost, per cause (``reason``)."""
-    return query(run_dir, """
-        SELECT reason, count(*) AS terminal_steps,
-               count(*) / (SELECT count(*) FROM terminals)::DOUBLE AS share
-        FROM terminals WHERE NOT served GROUP BY reason ORDER BY terminal_steps DESC
+    """Per cause (``reason``): the terminal-steps lost and their share of all terminal-steps,
+    and ``area_share``, the share of all cell-time lost to it (each cell-slot's unserved
+    fraction counted under the slot's commonest cause; cells cover about equal areas)."""
+    cells = ("SELECT reason, sum(1 - served) / (SELECT count(*) FROM cells) AS area_share "
+             "FROM cells WHERE served < 1 GROUP BY reason"
+             if "cells" in _tables(run_dir) else
+             "SELECT NULL::VARCHAR AS reason, NULL::DOUBLE AS area_share WHERE false")
+    return query(run_dir, f"""
+        WITH t AS (SELECT reason, count(*) AS terminal_steps,
+                          count(*) / (SELECT count(*) FROM terminals)::DOUBLE AS share
+                   FROM terminals WHERE NOT served GROUP BY reason),
+             c AS ({cells})
+        SELECT coalesce(t.reason, c.reason) AS reason,
+               coalesce(t.terminal_steps, 0) AS terminal_steps,
+               coalesce(t.share, 0.0) AS share,
+               coalesce(c.area_share, 0.0) AS area_share
+        FROM t FULL OUTER JOIN c ON t.reason = c.reason
+        ORDER BY terminal_steps DESC, area_share DESC, reason
     """)
 
 
