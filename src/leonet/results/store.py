@@ -3,8 +3,9 @@
 Layout of ``RUN_DIR``::
 
     terminals.parquet/part-00000.parquet …   one file per time chunk (a Parquet dataset)
-    cells.parquet/part-00000.parquet …       per slot (or step) and cell: served, visible,
-                                             rtt_ms, throughput_down_mbps, throughput_up_mbps
+    cells.parquet/part-00000.parquet …       per slot (or step) and cell: served, reason,
+                                             visible, rtt_ms, throughput_down_mbps,
+                                             throughput_up_mbps
     events.parquet                           one file
     checkpoint.json, state.pkl               the last completed chunk and carried state
     metadata.json                            scenario hash, versions, seed
