@@ -98,12 +98,6 @@ _SATELLITE_FAULT, _JAMMED, _RADIO_OUTAGE, _AWAITING_SLOT = 20, 21, 22, 23
 _REASON_WORDS = np.array([""] + [REASONS.get(c, f"code-{c}") for c in range(1, max(REASONS) + 1)],
                          dtype=object)
 
-
-def _reason_column(codes: NDArray[np.integer[Any]]) -> pa.Array:
-    """Outage reason codes as a string column, null where 0 (served)."""
-    flat = codes.ravel().astype(np.int64)
-    return pa.array(_REASON_WORDS[np.minimum(flat, len(_REASON_WORDS) - 1)], pa.string(),
-                    mask=flat == 0)
 #: Visible pairs held per chunk (about 36 bytes each, several copies in flight).  Smaller
 #: chunks stay in cache better: on Ukraine × Starlink 15-step chunks run ~10 % faster than
 #: 39-step ones and peak 300 MB lower, which two worker processes need.
@@ -112,6 +106,13 @@ _PAIRS_PER_CHUNK = 2_500_000
 #: elevation_deg)``, by gateway then falling elevation (:func:`visible_links`).
 GatewayPairs = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64],
                      NDArray[np.float64]]
+
+
+def _reason_column(codes: NDArray[np.integer[Any]]) -> pa.Array:
+    """Outage reason codes as a string column, null where 0 (served)."""
+    flat = codes.ravel().astype(np.int64)
+    return pa.array(_REASON_WORDS[np.minimum(flat, len(_REASON_WORDS) - 1)], pa.string(),
+                    mask=flat == 0)
 
 
 @dataclass
