@@ -95,3 +95,28 @@ def test_a_pop_that_is_down_is_never_on_a_path():
     all_down = route_to_pops(build_graph(r, ground, mode="bent-pipe", access="any",
                                          pop_down=np.ones(2, dtype=bool)))
     assert not np.isfinite(all_down.rtt_ms[0])
+
+
+@pytest.mark.parametrize("mode", ["bent-pipe", "lasers", "hybrid"])
+def test_given_gateway_pairs_build_the_same_graph(mode: str) -> None:
+    # The engine computes each step's gateway pairs once and hands them to the graph; with
+    # satellites and gateways down, antenna limits and every mode, the graph is the same.
+    r_t, plane, slot = walker_delta_ecef_km(550.0, 53.0, 24, 16, 5, [0.0])
+    r = r_t[0]
+    rng = np.random.default_rng(3)
+    ground = GroundNodes.from_geodetic(
+        gateway_lat_deg=rng.uniform(35, 60, 8), gateway_lon_deg=rng.uniform(-10, 40, 8),
+        gateway_antennas=rng.integers(0, 4, 8), gateway_min_elevation_deg=[25.0, 10.0] * 4,
+        pop_lat_deg=[50.1, 40.4], pop_lon_deg=[8.7, -3.7],
+        terminal_lat_deg=[47.2, 50.4], terminal_lon_deg=[8.2, 30.5],
+    )
+    pairs = visible_links(ground.gateway_ecef_km, ground.gateway_up,
+                          ground.gateway_min_elevation_deg, r)
+    assert len(pairs[0]) > 20
+    cand = plus_grid_candidates(np.zeros_like(plane), plane, slot, phasing=[5])
+    common = {"mode": mode, "lasers": plus_grid_links(cand, r),
+              "sat_down": rng.random(r.shape[0]) < 0.2, "gateway_down": rng.random(8) < 0.3}
+    want = build_graph(r, ground, **common)  # type: ignore[arg-type]
+    got = build_graph(r, ground, gateway_pairs=pairs[:3], **common)  # type: ignore[arg-type]
+    for name in ("edge_src", "edge_dst", "edge_delay_ms", "edge_kind", "gateway_links"):
+        np.testing.assert_array_equal(getattr(got, name), getattr(want, name), err_msg=name)

@@ -533,12 +533,12 @@ def build_graph(
             ground.gateway_ecef_km, ground.gateway_up, ground.gateway_min_elevation_deg,
             r_alive, max_links=antennas)
     else:
-        g_idx, gs_idx, g_rng = (np.asarray(a).reshape(-1) for a in gateway_pairs)
+        g_idx = np.asarray(gateway_pairs[0], dtype=np.int64).reshape(-1)
+        gs_idx = np.asarray(gateway_pairs[1], dtype=np.int64).reshape(-1)
+        g_rng = np.asarray(gateway_pairs[2], dtype=np.float64).reshape(-1)
         keep = alive[gs_idx]
+        keep[keep] = first_links(g_idx[keep], antennas, layout.n_gateways)
         g_idx, gs_idx, g_rng = g_idx[keep], gs_idx[keep], g_rng[keep]
-        keep = first_links(g_idx, antennas, layout.n_gateways)
-        g_idx, gs_idx, g_rng = g_idx[keep].astype(np.int64), gs_idx[keep].astype(np.int64), \
-            g_rng[keep].astype(np.float64)
     add(gs_idx, layout.gateway0 + g_idx, g_rng * ms_per_km, 2, mode == "hybrid")
 
     # Terrestrial fibre (a gateway or PoP that is down carries nothing).
