@@ -319,7 +319,7 @@ def test_laser_faults_take_links_down(scenario):
 
     run = ScenarioRun(scenario)
     window = run.grid.slice(0, 3)
-    r = run._propagator(window, velocities=False).r_ecef_km
+    r = run.satellite_positions(window)
     with_faults = run._lasers(r, window.utc_ns)
     run.faults = dataclasses.replace(run.faults, lasers=())
     without = run._lasers(r, window.utc_ns)

@@ -393,7 +393,10 @@ class ScenarioRun:
             self.n_sites, self.constellation.size, self.grid.step_ns, self.slot_ns)
         self.lookahead = (math.ceil(self.config.horizon_s / self.grid.step_s)
                           if self.config.strategy == "longest-visibility" else 0)
-        self._propagator = Propagator(self.constellation)
+        # Satellites outside every shell (raising or lowering orbit) neither serve nor
+        # relay: only those in service are propagated.
+        self._in_service_idx = np.flatnonzero(self.in_service)
+        self._propagator = Propagator(self.constellation.take(self._in_service_idx))
 
     @property
     def chunks(self) -> int:
@@ -406,6 +409,12 @@ class ScenarioRun:
                         region)
 
     # ------------------------------------------------------------------ one chunk
+    def satellite_positions(self, window: TimeGrid) -> NDArray[np.float64]:
+        """ECEF km ``(time, sat, 3)`` over ``window``; NaN for satellites out of service."""
+        r = np.full((window.count, self.constellation.size, 3), np.nan)
+        r[:, self._in_service_idx] = self._propagator(window, velocities=False).r_ecef_km
+        return r
+
     def _positions(self, window: TimeGrid) -> tuple[NDArray[np.float64], ...]:
         """Every site's lat, lon, alt and speed ``(time, site)`` over the window."""
         n = window.count
@@ -466,9 +475,7 @@ class ScenarioRun:
         window = grid.slice(first, min(stop + self.lookahead, grid.count))
         n_run = stop - first
         utc = window.utc_ns
-        eph = self._propagator(window, velocities=False)
-        r_all = np.where(self.in_service[None, :, None], eph.r_ecef_km, np.nan)
-        del eph
+        r_all = self.satellite_positions(window)
         sat_up = self.faults.satellite_up(utc, self.constellation)
         r = np.where(sat_up[..., None], r_all, np.nan)
         lat, lon, alt, speed = self._positions(window)
