@@ -272,6 +272,21 @@ def test_resume_refuses_a_different_scenario(scenario, tmp_path):
         run_scenario(scenario.with_overrides(seed=8), partial, resume=True)
 
 
+def test_capacity_settings_set_the_cells_and_terminals_demand(tmp_path):
+    import numpy as np
+
+    from leonet.engine.run import ScenarioRun
+
+    path = tmp_path / "dense.yaml"
+    path.write_text(SCENARIO + "capacity: {terminals_per_km2: 0.5, terminals_per_site: 3, "
+                               "offered_load_mbps: 40, offered_load_up_mbps: 4}\n")
+    run = ScenarioRun(load_scenario(path))
+    demand = run.capacity.demand
+    np.testing.assert_allclose(demand.terminals[: run.n_cells], 0.5 * run.cell_area_km2)
+    np.testing.assert_array_equal(demand.terminals[run.n_cells:], 3.0)
+    assert (demand.offered_down_mbps == 40).all() and (demand.offered_up_mbps == 4).all()
+
+
 def test_cells_in_a_cut_off_area_are_unserved_for_that_reason(finished):
     import numpy as np
 

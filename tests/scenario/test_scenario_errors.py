@@ -40,6 +40,12 @@ def test_unknown_key_names_file_line_and_suggests(tmp_path: Path) -> None:
     assert "valid keys here: start, duration, step_s, chunk_steps" in msg
 
 
+def test_the_old_capacity_key_points_to_the_new_ones(tmp_path: Path) -> None:
+    msg = only(error_of(tmp_path, HEAD + "capacity:\n  terminals_per_cell: 1\n"))
+    assert "line 9: capacity.terminals_per_cell: unknown key" in msg
+    assert "terminals_per_km2" in msg and "terminals_per_site" in msg
+
+
 def test_unknown_top_level_section(tmp_path: Path) -> None:
     msg = only(error_of(tmp_path, HEAD + "polcy: {}\n"))
     assert "line 8: polcy: unknown key 'polcy'; did you mean 'policy'?" in msg

@@ -381,8 +381,10 @@ class ScenarioRun:
         )
         cap = scenario.capacity
         demand = site_demand(radio_sites, self.n_cells, self.cell_area_km2,
-                             terminals_per_named_site=float(cap.terminals_per_cell),
-                             offered_down_mbps=cap.offered_load_mbps)
+                             terminals_per_km2=cap.terminals_per_km2,
+                             terminals_per_named_site=cap.terminals_per_site,
+                             offered_down_mbps=cap.offered_load_mbps,
+                             offered_up_mbps=cap.offered_load_up_mbps)
         self.capacity = CapacityModel(radio, demand,
                                       CapacityConfig(beams_per_satellite=cap.beams_per_sat))
         self.jammers = _radio_jammers(self.faults, self.tracks)

@@ -38,6 +38,11 @@ from pydantic import (
     model_validator,
 )
 
+from leonet.radio.parameters import (
+    DEFAULT_OFFERED_LOAD_DOWN_MBPS,
+    DEFAULT_OFFERED_LOAD_UP_MBPS,
+    DEFAULT_TERMINALS_PER_KM2,
+)
 from leonet.scenario._base import (
     BoxLongitude,
     Height,
@@ -412,11 +417,19 @@ class RadioSpec(_Model):
 
 
 class CapacitySpec(_Model):
-    """``capacity:`` — beams per satellite, offered load per terminal, terminals per cell."""
+    """``capacity:`` — beams per satellite (default: the satellite generation's), the
+    busy-hour load each terminal offers (down and up, Mb/s), the density of active
+    terminals in the cells (per km², so it does not depend on the H3 resolution) and
+    the terminals behind each named terminal (defaults: :mod:`leonet.radio.parameters`)."""
 
     beams_per_sat: int | None = Field(default=None, ge=1)
-    offered_load_mbps: float = Field(default=100.0, ge=0, allow_inf_nan=False)
-    terminals_per_cell: int = Field(default=1, ge=0)
+    offered_load_mbps: float = Field(default=DEFAULT_OFFERED_LOAD_DOWN_MBPS, ge=0,
+                                     allow_inf_nan=False)
+    offered_load_up_mbps: float = Field(default=DEFAULT_OFFERED_LOAD_UP_MBPS, ge=0,
+                                        allow_inf_nan=False)
+    terminals_per_km2: float = Field(default=DEFAULT_TERMINALS_PER_KM2, ge=0,
+                                     allow_inf_nan=False)
+    terminals_per_site: float = Field(default=1.0, ge=0, allow_inf_nan=False)
 
 
 class OutputsSpec(_Model):
