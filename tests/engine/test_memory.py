@@ -1,4 +1,4 @@
-"""reuse_freed_memory: freed arrays stay paged in for the next chunk (glibc, Linux)."""
+"""reusing_freed_memory: freed arrays stay paged in while inside, go back on leaving."""
 
 import subprocess
 import sys
@@ -7,28 +7,39 @@ import pytest
 
 SCRIPT = """
 import numpy as np
-from leonet.engine._memory import reuse_freed_memory
+from leonet.engine._memory import reusing_freed_memory
 
 def rss_mb():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * 4096 / 2**20
 
-ok = {setting}
-if ok:
-    assert reuse_freed_memory()
+def churn():
+    arrays = [np.ones(1_000_000) for _ in range(40)]   # 40 x 8 MB, paged in
+    del arrays
+
 before = rss_mb()
-arrays = [np.ones(1_000_000) for _ in range(40)]   # 40 x 8 MB, paged in
-del arrays
-print(rss_mb() - before)
+if {inside}:
+    with reusing_freed_memory() as active:
+        assert active
+        churn()
+        print(rss_mb() - before)
+    print(rss_mb() - before)
+else:
+    churn()
+    print(rss_mb() - before)
 """
 
 
+def _run(inside: bool) -> list[float]:
+    out = subprocess.run([sys.executable, "-c", SCRIPT.format(inside=inside)],
+                         capture_output=True, text=True, check=True)
+    return [float(x) for x in out.stdout.split()]
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc is Linux's")
-def test_freed_blocks_stay_resident_for_reuse_only_when_asked():
-    kept = {}
-    for setting in (False, True):
-        out = subprocess.run([sys.executable, "-c", SCRIPT.format(setting=setting)],
-                             capture_output=True, text=True, check=True)
-        kept[setting] = float(out.stdout.split()[-1])
-    assert kept[True] > 250.0  # of the 320 MB freed, kept for the next chunk
-    assert kept[False] < 100.0  # by default glibc gives most of it back
+def test_freed_blocks_stay_resident_only_while_inside():
+    (default,) = _run(False)
+    kept, after = _run(True)
+    assert default < 100.0  # by default glibc gives most of the 320 MB back
+    assert kept > 250.0  # inside, it is kept for the next chunk
+    assert after < 100.0  # and handed back on leaving

@@ -804,13 +804,12 @@ def run_scenario(
     or more to run and forking is safe, ``1`` runs everything in this process.  The
     results are the same either way.
     """
-    from leonet.engine._memory import reuse_freed_memory
+    from leonet.engine._memory import reusing_freed_memory
     from leonet.engine.pipeline import available_cpus, fork_unsafe_reason, run_in_workers
     from leonet.scenario.loader import scenario_hash
 
     if workers is not None and workers < 1:
         raise ValueError(f"workers={workers}: give 1 (this process only) or more, or None")
-    reuse_freed_memory()  # chunks allocate alike: reuse their pages (see _memory)
     store = RunStore(out_dir)
     store.prepare(resume=resume)
     run = ScenarioRun(scenario)
@@ -856,23 +855,23 @@ def run_scenario(
         if progress is not None:
             progress(min((index + 1) * run.chunk_steps, total), total)
 
-    if processes == 1:
-        for index in indices:
-            commit(index, run.finish(run.access(index, state.scheduler)))
-    else:
-        first_scheduler = state.scheduler
+    first_scheduler = state.scheduler
 
-        def work(index: int, receive: Callable[[], Any],
-                 publish: Callable[[Any], None]) -> ChunkResult:
-            geometry = run.geometry(index)
-            access = run.schedule(geometry, first_scheduler if index == indices[0]
-                                  else receive())
-            del geometry
-            if index + 1 < stop:
-                publish(access.scheduler)
-            return run.finish(access)
+    def work(index: int, receive: Callable[[], Any],
+             publish: Callable[[Any], None]) -> ChunkResult:
+        geometry = run.geometry(index)
+        access = run.schedule(geometry, first_scheduler if index == indices[0] else receive())
+        del geometry
+        if index + 1 < stop:
+            publish(access.scheduler)
+        return run.finish(access)
 
-        run_in_workers(indices, work, commit, processes=processes)
+    with reusing_freed_memory():  # chunks allocate alike: reuse their pages (see _memory)
+        if processes == 1:
+            for index in indices:
+                commit(index, run.finish(run.access(index, state.scheduler)))
+        else:
+            run_in_workers(indices, work, commit, processes=processes)
     elapsed = time.perf_counter() - began
     complete = state.next_chunk >= run.chunks
     if complete:

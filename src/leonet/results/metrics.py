@@ -45,13 +45,15 @@ def per_cell(run_dir: str | os.PathLike[str]) -> pa.Table:
     percentiles over its slots of the RTT to the PoP and of a terminal's downlink there
     (a slot's mean, 0 while unserved)."""
     return query(run_dir, """
-        SELECT cell, avg(served) AS availability, avg(visible) AS mean_visible,
-               min(served) AS worst_slot,
-               quantile_cont(rtt_ms, 0.5) AS rtt_p50_ms,
-               quantile_cont(rtt_ms, 0.95) AS rtt_p95_ms,
-               quantile_cont(throughput_down_mbps, 0.05) AS down_p05_mbps,
-               quantile_cont(throughput_down_mbps, 0.5) AS down_p50_mbps
-        FROM cells GROUP BY cell ORDER BY cell
+        SELECT cell, availability, mean_visible, worst_slot,
+               rtt[1] AS rtt_p50_ms, rtt[2] AS rtt_p95_ms,
+               down[1] AS down_p05_mbps, down[2] AS down_p50_mbps
+        FROM (SELECT cell, avg(served) AS availability, avg(visible) AS mean_visible,
+                     min(served) AS worst_slot,
+                     quantile_cont(rtt_ms, [0.5, 0.95]) AS rtt,
+                     quantile_cont(throughput_down_mbps, [0.05, 0.5]) AS down
+              FROM cells GROUP BY cell)
+        ORDER BY cell
     """)
 
 
@@ -79,33 +81,47 @@ def outage_by_cause(run_dir: str | os.PathLike[str]) -> pa.Table:
 
 def run_summary(run_dir: str | os.PathLike[str]) -> dict[str, Any]:
     """Headline numbers of a run: availability, latency and throughput percentiles of the
-    terminals, and of the region its cells cover (``area_*``: over every cell and slot)."""
+    terminals, and of the region its cells cover (``area_*``: over every cell and slot).
+
+    Percentiles of one column come from one ``quantile_cont`` with a list of fractions
+    (one copy of the column, not one per fraction), and the cells are counted in the
+    first slot: on a day of the default scenario (14 M cell rows) DuckDB's peak is
+    ~370 MB instead of 1.4 GB.  Percentiles are exact, so that memory grows with the
+    rows: about 25 MB per million rows and column.
+    """
     row = query(run_dir, """
         SELECT count(DISTINCT terminal) AS terminals,
                count(DISTINCT time) AS steps,
                avg(served::DOUBLE) AS availability,
-               quantile_cont(rtt_ms, 0.05) AS rtt_p05_ms,
-               quantile_cont(rtt_ms, 0.5) AS rtt_p50_ms,
-               quantile_cont(rtt_ms, 0.95) AS rtt_p95_ms,
-               quantile_cont(throughput_down_mbps, 0.5) FILTER (WHERE served)
-                   AS down_p50_mbps,
-               quantile_cont(throughput_down_mbps, 0.05) FILTER (WHERE served)
-                   AS down_p05_mbps,
+               quantile_cont(rtt_ms, [0.05, 0.5, 0.95]) AS rtt,
+               quantile_cont(throughput_down_mbps, [0.05, 0.5]) FILTER (WHERE served) AS down,
                quantile_cont(throughput_up_mbps, 0.5) FILTER (WHERE served) AS up_p50_mbps
         FROM terminals
     """).to_pylist()[0]
-    try:
-        cells = query(run_dir, """
-            SELECT count(DISTINCT cell) AS cells, avg(served) AS area_coverage,
-                   quantile_cont(rtt_ms, 0.5) AS area_rtt_p50_ms,
-                   quantile_cont(rtt_ms, 0.95) AS area_rtt_p95_ms,
-                   quantile_cont(throughput_down_mbps, 0.05) AS area_down_p05_mbps,
-                   quantile_cont(throughput_down_mbps, 0.5) AS area_down_p50_mbps
+    out = {k: row[k] for k in ("terminals", "steps", "availability", "up_p50_mbps")}
+    out |= _spread(row["rtt"], "rtt_p05_ms", "rtt_p50_ms", "rtt_p95_ms")
+    out |= _spread(row["down"], "down_p05_mbps", "down_p50_mbps")
+    cells: dict[str, Any] = {"cells": 0, "area_coverage": None}
+    if "cells" in _tables(run_dir):
+        row = query(run_dir, """
+            SELECT (SELECT count(*) FROM cells WHERE time = (SELECT min(time) FROM cells))
+                       AS cells,
+                   avg(served) AS area_coverage,
+                   quantile_cont(rtt_ms, [0.5, 0.95]) AS rtt,
+                   quantile_cont(throughput_down_mbps, [0.05, 0.5]) AS down
             FROM cells""").to_pylist()[0]
-    except ValueError:
-        cells = dict.fromkeys(("area_coverage", "area_rtt_p50_ms", "area_rtt_p95_ms",
-                               "area_down_p05_mbps", "area_down_p50_mbps"), None) | {"cells": 0}
-    return dict(row) | cells
+        cells = {"cells": row["cells"], "area_coverage": row["area_coverage"]}
+        row_rtt, row_down = row["rtt"], row["down"]
+    else:
+        row_rtt = row_down = None
+    cells |= _spread(row_rtt, "area_rtt_p50_ms", "area_rtt_p95_ms")
+    cells |= _spread(row_down, "area_down_p05_mbps", "area_down_p50_mbps")
+    return out | cells
+
+
+def _spread(values: list[float | None] | None, *names: str) -> dict[str, float | None]:
+    """A ``quantile_cont`` list (``None`` over no rows) as named values."""
+    return dict(zip(names, values or [None] * len(names), strict=True))
 
 
 @dataclass(frozen=True)
