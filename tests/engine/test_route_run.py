@@ -141,3 +141,39 @@ def test_bad_mode_and_access_words(gen1, ukraine, ground) -> None:
         run_routes(gen1, ukraine, grid, gateways=gw, pops=pops, mode="laser")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="'scheduled'"):
         run_routes(gen1, ukraine, grid, gateways=gw, pops=pops, access="serving")  # type: ignore[arg-type]
+
+
+def test_gateway_reachable_is_the_laser_components_that_hold_a_gateway_link(gen1, ukraine,
+                                                                            ground) -> None:
+    import networkx as nx
+
+    from leonet.engine.route import constellation_candidates, gateway_reachable, ground_nodes
+    from leonet.network import LaserLinks, plus_grid_links_chunk, visible_links
+    from leonet.space import Propagator
+
+    grid = TimeGrid(START, 30.0, 3)
+    r = Propagator(gen1)(grid, velocities=False).r_ecef_km
+    # A sparse mesh (a random 40 % of the +Grid links) splits into many components.
+    rng = np.random.default_rng(1)
+    lasers = []
+    for links in plus_grid_links_chunk(constellation_candidates(gen1), r):
+        keep = rng.random(len(links)) < 0.4
+        lasers.append(LaserLinks(links.sat_a[keep], links.sat_b[keep], links.length_km[keep],
+                                 links.candidate[keep]))
+    gateways, pops = ground
+    nodes = ground_nodes(ukraine, gateways, pops)
+    down = np.zeros((grid.count, len(nodes.gateway_antennas)), dtype=bool)
+    down[1, ::2] = True  # half the gateways out at step 1
+    vis = gateway_reachable(r, lasers, nodes, gateway_down=down)
+    for k in range(grid.count):
+        g = nx.Graph()
+        g.add_nodes_from(range(r.shape[1]))
+        g.add_edges_from(zip(lasers[k].sat_a.tolist(), lasers[k].sat_b.tolist(), strict=True))
+        gw, sat, _, _ = visible_links(nodes.gateway_ecef_km, nodes.gateway_up,
+                                      nodes.gateway_min_elevation_deg, r[k],
+                                      max_links=nodes.gateway_antennas)
+        linked = set(sat[~down[k][gw]].tolist())
+        want = set().union(*(c for c in nx.connected_components(g) if c & linked))
+        got = set(vis.sat_idx[vis.offsets[k]:vis.offsets[k + 1]].tolist())
+        assert got == want, k
+        assert 50 < len(want) < r.shape[1] // 2  # many satellites are cut off the ground

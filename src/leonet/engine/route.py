@@ -37,7 +37,7 @@ from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.sparse import coo_matrix
+from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from leonet.access.masks import satellite_min_elevation_deg
@@ -53,6 +53,7 @@ from leonet.ground.gateways import (
 )
 from leonet.ground.greatcircle import great_circle_km
 from leonet.ground.sites import Sites
+from leonet.network._csr_kernel import csr_order
 from leonet.network.graph import (
     DEFAULT_ROUTE_FACTOR,
     MODES,
@@ -338,10 +339,13 @@ def gateway_reachable(
         if gateway_down is not None:
             seen = seen[~gateway_down[k][gw]]
         links = lasers[k]
-        graph = coo_matrix((np.ones(len(links)), (links.sat_a, links.sat_b)),
-                           shape=(n_sat, n_sat))
-        _, label = connected_components(graph, directed=False)
-        ok = np.flatnonzero(np.isin(label, label[seen]))
+        a, b = links.sat_a.astype(np.int64), links.sat_b.astype(np.int64)
+        order, indptr = csr_order(a, b, np.ones(a.shape[0]), n_sat)  # duplicates merged
+        graph = csr_matrix((np.ones(order.shape[0]), b[order], indptr), shape=(n_sat, n_sat))
+        n_label, label = connected_components(graph, directed=False)
+        grounded = np.zeros(n_label, dtype=bool)
+        grounded[label[seen]] = True
+        ok = np.flatnonzero(grounded[label])
         times.append(np.full(ok.shape[0], k, dtype=np.int32))
         sats.append(ok)
     t = np.concatenate(times) if times else np.zeros(0, np.int32)
