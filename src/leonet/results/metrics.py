@@ -87,7 +87,7 @@ def run_summary(run_dir: str | os.PathLike[str]) -> dict[str, Any]:
     (one copy of the column, not one per fraction), and the cells are counted in the
     first slot: on a day of the default scenario (14 M cell rows) DuckDB's peak is
     ~370 MB instead of 1.4 GB.  Percentiles are exact, so that memory grows with the
-    rows: about 25 MB per million rows and column.
+    rows: about 13 MB per million rows and column.
     """
     row = query(run_dir, """
         SELECT count(DISTINCT terminal) AS terminals,
