@@ -16,7 +16,7 @@ setup: $(STAMP)
 
 ## The main job on its embedded default.
 run: $(STAMP)
-	$(BIN)/leonet run
+	$(BIN)/leonet run --overwrite
 
 ## Debian's Chromium and ChromeDriver, for the test that renders the HTML report.
 browser:

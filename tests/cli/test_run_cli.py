@@ -54,8 +54,13 @@ def test_run_query_report_and_resume(tmp_path):
     assert runner.invoke(app, ["report", str(out)]).exit_code == 0
     assert (out / "report.html").exists()
     again = runner.invoke(app, ["run", "quick", "--out", str(out)])
-    assert again.exit_code == 2 and "--resume" in again.output
+    assert again.exit_code == 2 and "--resume" in again.output and "--overwrite" in again.output
     resumed = runner.invoke(app, ["run", "--resume", str(out)])
     assert resumed.exit_code == 0, resumed.output  # nothing left to do: completes at once
     conflicting = runner.invoke(app, ["run", "quick", "--resume", str(out)])
     assert conflicting.exit_code == 2 and "give no scenario" in conflicting.output
+    # --overwrite (what `make run` passes) replaces the run: a shorter one this time.
+    replaced = runner.invoke(app, ["run", "quick", "--out", str(out), "--duration", "30s",
+                                   "--overwrite"])
+    assert replaced.exit_code == 0, replaced.output
+    assert pq.read_table(out / "terminals.parquet").num_rows == 3 * 4

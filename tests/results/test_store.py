@@ -36,8 +36,23 @@ def test_refuses_to_overwrite_a_run_without_resume(tmp_path):
     store = RunStore(tmp_path)
     store.prepare(resume=False)
     store.save_checkpoint(Checkpoint("abc", 1, 2, None))
-    with pytest.raises(FileExistsError, match="--resume"):
+    with pytest.raises(FileExistsError, match=r"--resume.*--overwrite"):
         RunStore(tmp_path).prepare(resume=False)
+
+
+def test_overwrite_removes_the_runs_files_and_only_them(tmp_path):
+    store = RunStore(tmp_path)
+    store.prepare(resume=False)
+    store.write_part("terminals", 0, _table([0]))
+    store.write_table("events", _table([1]))
+    store.write_metadata({"scenario": "x"})
+    store.save_checkpoint(Checkpoint("abc", 1, 2, None))
+    (tmp_path / "report.html").write_text("<html></html>")
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(ValueError, match="choose one"):
+        RunStore(tmp_path).prepare(resume=True, overwrite=True)
+    RunStore(tmp_path).prepare(resume=False, overwrite=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
 def test_query_errors_name_the_tables(tmp_path):

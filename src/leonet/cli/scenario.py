@@ -79,6 +79,8 @@ def run_command(
     step: Annotated[float | None, typer.Option(help="Override the step, seconds.")] = None,
     resume: Annotated[Path | None, typer.Option(
         help="Resume the interrupted run in this directory (its own scenario is used).")] = None,
+    overwrite: Annotated[bool, typer.Option(
+        "--overwrite", help="Replace the run already in the run directory.")] = False,
 ) -> None:
     """Simulate a scenario: every terminal and cell, step by step, with its service policy,
     faults and jammers; write Parquet results and report.html into the run directory."""
@@ -119,7 +121,7 @@ def run_command(
         with progress_bar() as bar:
             task = bar.add_task("simulating", total=grid.count)
             summary = run_scenario(
-                spec, out_dir, resume=resume is not None,
+                spec, out_dir, resume=resume is not None, overwrite=overwrite,
                 progress=lambda done, total: bar.update(task, completed=done),
             )
     except KeyboardInterrupt:

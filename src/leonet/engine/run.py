@@ -794,8 +794,10 @@ def run_scenario(
     progress: Callable[[int, int], None] | None = None,
     stop_after_chunks: int | None = None,
     workers: int | None = None,
+    overwrite: bool = False,
 ) -> RunSummary:
-    """Run ``scenario`` into ``out_dir`` (resuming from its checkpoint with ``resume``).
+    """Run ``scenario`` into ``out_dir`` (resuming from its checkpoint with ``resume``; with
+    ``overwrite`` replacing a run already there, else refusing to).
 
     ``progress(done_steps, total_steps)`` is called after each chunk;
     ``stop_after_chunks`` stops early (as an interruption would) — for tests.
@@ -811,7 +813,7 @@ def run_scenario(
     if workers is not None and workers < 1:
         raise ValueError(f"workers={workers}: give 1 (this process only) or more, or None")
     store = RunStore(out_dir)
-    store.prepare(resume=resume)
+    store.prepare(resume=resume, overwrite=overwrite)
     run = ScenarioRun(scenario)
     digest = scenario_hash(scenario)
     if resume:

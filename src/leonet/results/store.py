@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,8 @@ from leonet.results.writer import atomic_path, atomic_write_text
 __all__ = ["Checkpoint", "RunStore", "query"]
 
 DATASETS = ("terminals", "cells")
+#: The files a run writes besides its Parquet tables.
+_RUN_FILES = ("checkpoint.json", "state.pkl", "metadata.json", "scenario.json", "report.html")
 
 
 @dataclass(frozen=True)
@@ -52,14 +55,30 @@ class RunStore:
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
 
-    def prepare(self, *, resume: bool) -> None:
-        """Create the folder; without ``resume`` refuse to mix with an earlier run."""
+    def prepare(self, *, resume: bool, overwrite: bool = False) -> None:
+        """Create the folder.  Without ``resume``, refuse to mix with an earlier run there,
+        or with ``overwrite`` remove that run's files first (only the run's: other files in
+        the folder stay)."""
+        if resume and overwrite:
+            raise ValueError("resume continues the run in the folder and overwrite replaces "
+                             "it: choose one")
         self.root.mkdir(parents=True, exist_ok=True)
         if not resume and (self.root / "checkpoint.json").exists():
-            raise FileExistsError(
-                f"{self.root} already holds a run; resume it with --resume {self.root}, or "
-                "choose another --out (or delete the folder) to start afresh"
-            )
+            if not overwrite:
+                raise FileExistsError(
+                    f"{self.root} already holds a run; resume it with --resume {self.root}, "
+                    "replace it with --overwrite, or choose another --out"
+                )
+            self.clear()
+
+    def clear(self) -> None:
+        """Remove the run's files: its datasets, tables, checkpoint, metadata and report."""
+        for dataset in DATASETS:
+            shutil.rmtree(self.root / f"{dataset}.parquet", ignore_errors=True)
+        for path in self.root.glob("*.parquet"):
+            path.unlink()
+        for name in _RUN_FILES:
+            (self.root / name).unlink(missing_ok=True)
 
     def write_part(self, dataset: str, chunk: int, table: pa.Table) -> Path:
         """Write one chunk of ``dataset`` atomically as ``DATASET.parquet/part-NNNNN.parquet``."""
