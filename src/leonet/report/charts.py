@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 __all__ = ["Marker", "Series", "cdf_chart", "line_chart"]
 
@@ -61,6 +61,29 @@ def _fmt(value: float) -> str:
     return f"{value:.0f}" if abs(value) >= 100 or value == int(value) else f"{value:.3g}"
 
 
+def _thin(x: NDArray[np.float64], y: NDArray[np.float64], n_bins: int) -> NDArray[np.intp]:
+    """Indices of the points worth drawing of a series sorted by ``x``: with more than
+    4 × ``n_bins`` points, the lowest and highest finite ``y`` of each of ``n_bins`` equal
+    ``x`` bins (spikes and dips survive) and both ends of every gap (NaN run), in order."""
+    n = y.shape[0]
+    if n <= 4 * n_bins:
+        return np.arange(n)
+    ok = np.isfinite(y)
+    span = float(x[-1] - x[0]) or 1.0
+    bins = np.clip(((x - x[0]) / span * n_bins).astype(np.int64), 0, n_bins - 1)
+    keep = np.zeros(n, dtype=bool)
+    keep[[0, -1]] = True
+    edges = np.flatnonzero(np.diff(ok.astype(np.int8)) != 0)
+    keep[edges] = keep[edges + 1] = True
+    finite = np.flatnonzero(ok)
+    if finite.size:
+        order = finite[np.lexsort((y[finite], bins[finite]))]  # by bin, then by y
+        b = bins[order]
+        keep[order[np.r_[True, b[1:] != b[:-1]]]] = True  # lowest of each bin
+        keep[order[np.r_[b[1:] != b[:-1], True]]] = True  # highest of each bin
+    return np.flatnonzero(keep)
+
+
 def line_chart(
     title: str,
     series: Sequence[Series],
@@ -72,7 +95,9 @@ def line_chart(
     height_px: int = 300,
     y_min: float | None = None,
 ) -> str:
-    """An SVG line chart; lines with only NaN values are skipped."""
+    """An SVG line chart; lines with only NaN values are skipped.  A long series (a day at
+    1 s) is drawn from its extremes per pixel column (:func:`_thin`), so the page stays
+    small and its spikes and gaps stay visible."""
     left, right, top, bottom = 60, 170, 30, 40
     plot_w, plot_h = width_px - left - right, height_px - top - bottom
     xs = [np.asarray(s.x, dtype=np.float64) for s in series]
@@ -132,6 +157,8 @@ def line_chart(
     )
     for k, (s, xv, yv) in enumerate(zip(series, xs, ys, strict=True)):
         color = PALETTE[k % len(PALETTE)]
+        drawn = _thin(xv, yv, plot_w)
+        xv, yv = xv[drawn], yv[drawn]
         ok = np.isfinite(yv) & np.isfinite(xv)
         if not ok.any():
             continue
