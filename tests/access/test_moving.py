@@ -93,3 +93,18 @@ def test_usable_pairs_equal_keep_pairs_of_the_joined_table(faults, refusals, sit
     for field in dataclasses.fields(Visibility):
         a, b = getattr(usable, field.name), getattr(expected, field.name)
         assert np.array_equal(a, b) and np.asarray(a).dtype == np.asarray(b).dtype, field.name
+
+
+def test_dish_view_hides_direct_to_cell_satellites_only():
+    from leonet.access import dish_view
+    from leonet.space import bundled_catalogue
+
+    starlink = bundled_catalogue("starlink")
+    dtc = starlink.direct_to_cell
+    names = np.asarray(starlink.sat_names, dtype=str)
+    assert 500 < dtc.sum() < 1_000 and all(n.endswith("[DTC]") for n in names[dtc])
+    assert not any("DTC" in n for n in names[~dtc])
+    r = np.arange(2 * starlink.size * 3, dtype=float).reshape(2, starlink.size, 3)
+    seen = dish_view(r, starlink)
+    assert np.isnan(seen[:, dtc]).all()
+    np.testing.assert_array_equal(seen[:, ~dtc], r[:, ~dtc])

@@ -327,6 +327,24 @@ def test_default_scenario_end_to_end_at_reduced_size(tmp_path):
     assert summary.area_coverage is not None and 0.9 < summary.area_coverage < 1.0
 
 
+def test_direct_to_cell_satellites_are_never_offered_to_a_dish():
+    # ~640 of the catalogue, 360 km up and often the highest in view; they serve phones.
+    import numpy as np
+
+    from leonet.access import visible
+    from leonet.engine.run import ScenarioRun
+
+    run = ScenarioRun(load_scenario("ukraine").with_overrides(duration=30.0))
+    dtc = run.constellation.direct_to_cell
+    g = run.geometry(0)
+    assert not dtc[g.vis.sat_idx].any()
+    s = run.static
+    raw = visible(run.satellite_positions(run.grid.slice(0, g.n_run)), run.sat_mask, s.ecef_km,
+                  s.lat_deg, s.lon_deg, s.min_elevation_deg)
+    assert dtc[raw.sat_idx].mean() > 0.01  # without the rule: ~2 % of the pairs
+    assert np.isin(np.flatnonzero(dtc), g.gateway_vis.sat_idx).any()  # they still relay
+
+
 def test_laser_faults_take_links_down(scenario):
     import numpy as np
 

@@ -17,6 +17,7 @@ from leonet.access.cone import (
 )
 from leonet.access.masks import (
     DEFAULT_MIN_ELEVATION_DEG,
+    dish_view,
     effective_min_elevation_deg,
     satellite_min_elevation_deg,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "concat_sites",
     "coverage_cone_radius_km",
     "culling_range_km",
+    "dish_view",
     "earth_central_angle_deg",
     "effective_min_elevation_deg",
     "keep_pairs",

@@ -22,6 +22,7 @@ from leonet.space.constellation import Constellation
 
 __all__ = [
     "DEFAULT_MIN_ELEVATION_DEG",
+    "dish_view",
     "effective_min_elevation_deg",
     "satellite_min_elevation_deg",
 ]
@@ -56,3 +57,13 @@ def effective_min_elevation_deg(
     site = np.asarray(site_min_elevation_deg, dtype=np.float64)
     sat = np.asarray(sat_min_elevation_deg, dtype=np.float64)
     return np.where(np.isfinite(site), site, sat)
+
+
+def dish_view(r_ecef_km: ArrayLike, constellation: Constellation) -> F64:
+    """Satellite positions ``(..., sat, 3)`` as a dish terminal sees them: those that cannot
+    serve one — Direct to Cell satellites (:attr:`Constellation.direct_to_cell`) — NaN,
+    so that visibility never offers them.  Lasers and gateways use the positions as they
+    are (those satellites still relay)."""
+    r = np.asarray(r_ecef_km, dtype=np.float64)
+    dtc = constellation.direct_to_cell
+    return np.where(dtc[:, None], np.nan, r) if dtc.any() else r

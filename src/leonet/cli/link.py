@@ -70,7 +70,7 @@ def link_budget_report(
     rng = np.linalg.norm(rel, axis=-1)
     el = np.rad2deg(np.arcsin(np.clip(rel @ site.enu[0, 2] / rng, -1, 1)))
     mask = satellite_min_elevation_deg(c)
-    el_ok = np.where(np.isfinite(el) & (el >= mask), el, -np.inf)
+    el_ok = np.where(np.isfinite(el) & (el >= mask) & ~c.direct_to_cell, el, -np.inf)
     best = int(np.argmax(el_ok))
     if not np.isfinite(el_ok[best]):
         raise ValueError(

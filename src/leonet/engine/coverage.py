@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from leonet.access.masks import satellite_min_elevation_deg
+from leonet.access.masks import dish_view, satellite_min_elevation_deg
 from leonet.access.metrics import (
     RegionCoverage,
     RegionCoverageAccumulator,
@@ -121,7 +121,7 @@ def run_coverage(
         eph = propagator(window, velocities=False)
         failed |= eph.error != 0
         vis = visible(
-            eph.r_ecef_km,
+            dish_view(eph.r_ecef_km, constellation),
             sat_mask,
             sites.ecef_km,
             sites.lat_deg,

@@ -40,7 +40,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from leonet.access.masks import satellite_min_elevation_deg
+from leonet.access.masks import dish_view, satellite_min_elevation_deg
 from leonet.access.scheduler import OutageReason, SchedulerConfig, SchedulerState, schedule
 from leonet.access.visibility import Visibility, visible
 from leonet.ground.gateways import (
@@ -498,8 +498,8 @@ def run_routes(
         failed |= eph.error != 0
         r_all = eph.r_ecef_km if in_service is None else np.where(
             in_service[None, :, None], eph.r_ecef_km, np.nan)
-        vis = visible(r_all, sat_mask, terminals.ecef_km, terminals.lat_deg,
-                      terminals.lon_deg, terminals.min_elevation_deg)
+        vis = visible(dish_view(r_all, constellation), sat_mask, terminals.ecef_km,
+                      terminals.lat_deg, terminals.lon_deg, terminals.min_elevation_deg)
         lasers_of = plus_grid_links_chunk(
             candidates, r_all, max_range_km=max_laser_range_km,
             min_altitude_km=min_laser_altitude_km,

@@ -46,7 +46,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
-from leonet.access.masks import satellite_min_elevation_deg
+from leonet.access.masks import dish_view, satellite_min_elevation_deg
 from leonet.access.metrics import (
     RegionCoverageAccumulator,
     SiteMetrics,
@@ -481,7 +481,7 @@ class ScenarioRun:
         sat_up = self.faults.satellite_up(utc, self.constellation)
         r = np.where(sat_up[..., None], r_all, np.nan)
         lat, lon, alt, speed = self._positions(window)
-        parts = self._visibility(r_all, lat, lon, alt)
+        parts = self._visibility(dish_view(r_all, self.constellation), lat, lon, alt)
         del r_all
         allowed, policy_reason = self.policy.allowed(utc, lat, lon, speed, self.site_names)
         # One filter for faults and policy; the counts tell the causes apart.

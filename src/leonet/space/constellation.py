@@ -75,6 +75,15 @@ class Constellation:
     def size(self) -> int:
         return len(self.elements)
 
+    @property
+    def direct_to_cell(self) -> NDArray[np.bool_]:
+        """``(sat,)`` True for Starlink's Direct to Cell satellites (CelesTrak names them
+        ``'STARLINK-… [DTC]'``).  They serve phones in cellular bands, not dish terminals,
+        and relay over their lasers like the others; the access layer keeps them out of
+        the terminals' view (:func:`leonet.access.dish_view`)."""
+        names = np.asarray(self.sat_names, dtype=np.str_)
+        return np.char.find(np.char.upper(names), "[DTC]") >= 0
+
     def take(self, index: NDArray[np.intp] | NDArray[np.bool_]) -> Constellation:
         """The constellation restricted to ``index`` (shell list kept as is)."""
         idx = np.arange(self.size)[index]
