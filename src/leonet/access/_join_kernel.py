@@ -4,9 +4,11 @@ Two passes over one visibility table's pairs (CSR rows ``time * site``):
 :func:`count_up` counts each row's satellites that are up, and
 :func:`copy_usable` copies the pairs of allowed rows to satellites that are up
 into their place in a joined table.  One sequential pass each, in pair order,
-so a chunk's ~2.6 million pairs are read once instead of once per column and
-step as NumPy's boolean indexing did (32 → ~10 ms a chunk on the default
-scenario).  Compiled on first use and cached (see :mod:`leonet._numba`).
+with no Python loop over steps or columns.  On a chunk of the default scenario
+(2.5 million pairs) it takes 26 ms against 31 for the NumPy boolean indexing
+it replaced, 23.5 against 24 once the run reuses freed pages
+(:mod:`leonet.engine._memory`): the copy is bound by memory, not by the loop.
+Compiled on first use and cached (see :mod:`leonet._numba`).
 """
 
 from __future__ import annotations
