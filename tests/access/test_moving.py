@@ -8,12 +8,11 @@ import pytest
 from leonet.access import visible
 from leonet.access.moving import (
     concat_sites,
-    keep_pairs,
     keep_rows,
     usable_pairs,
     visible_moving,
 )
-from leonet.access.visibility import Visibility
+from leonet.access.visibility import Visibility, keep_pairs
 from leonet.frames import geodetic_to_ecef
 from leonet.space import Propagator, load_preset
 from leonet.timegrid import TimeGrid

@@ -29,7 +29,6 @@ from leonet.access.metrics import (
 )
 from leonet.access.moving import (
     concat_sites,
-    keep_pairs,
     keep_rows,
     usable_pairs,
     visible_moving,
@@ -44,7 +43,7 @@ from leonet.access.scheduler import (
     register_strategy,
     schedule,
 )
-from leonet.access.visibility import Visibility, visible, visible_dense
+from leonet.access.visibility import Visibility, keep_pairs, visible, visible_dense
 
 __all__ = [
     "DEFAULT_MIN_ELEVATION_DEG",

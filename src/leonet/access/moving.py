@@ -14,10 +14,10 @@ from numpy.typing import ArrayLike, NDArray
 
 from leonet.access._join_kernel import copy_usable, count_up
 from leonet.access.masks import effective_min_elevation_deg
-from leonet.access.visibility import Visibility
+from leonet.access.visibility import Visibility, keep_pairs
 from leonet.frames import enu_basis, geodetic_to_ecef, look_angles
 
-__all__ = ["concat_sites", "keep_pairs", "keep_rows", "usable_pairs", "visible_moving"]
+__all__ = ["concat_sites", "keep_rows", "usable_pairs", "visible_moving"]
 
 
 def visible_moving(
@@ -99,20 +99,6 @@ def concat_sites(first: Visibility, second: Visibility) -> Visibility:
         merged(first.az_deg, second.az_deg).astype(np.float64, copy=False),
         merged(first.el_deg, second.el_deg).astype(np.float64, copy=False),
         merged(first.range_km, second.range_km).astype(np.float64, copy=False),
-    )
-
-
-def keep_pairs(vis: Visibility, keep: ArrayLike) -> Visibility:
-    """Only the pairs where ``keep`` ``(pair,)`` is true (rows and order kept)."""
-    ok = np.asarray(keep, dtype=bool)
-    if ok.shape != (len(vis),):
-        raise ValueError(f"keep must be ({len(vis)},) booleans, one per pair; got {ok.shape}")
-    rows = vis.time_idx.astype(np.int64) * vis.n_site + vis.site_idx
-    offsets = np.zeros(vis.n_time * vis.n_site + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows[ok], minlength=vis.n_time * vis.n_site), out=offsets[1:])
-    return Visibility(
-        vis.n_time, vis.n_site, vis.n_sat, offsets, vis.time_idx[ok], vis.site_idx[ok],
-        vis.sat_idx[ok], vis.az_deg[ok], vis.el_deg[ok], vis.range_km[ok],
     )
 
 

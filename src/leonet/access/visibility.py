@@ -49,7 +49,7 @@ from leonet.access.cone import culling_range_km
 from leonet.access.masks import effective_min_elevation_deg
 from leonet.frames import enu_basis, look_angles
 
-__all__ = ["Visibility", "visible", "visible_dense"]
+__all__ = ["Visibility", "keep_pairs", "visible", "visible_dense"]
 
 F64 = NDArray[np.float64]
 I32 = NDArray[np.int32]
@@ -269,14 +269,20 @@ def _exact_mask(vis: Visibility, site_mask: F64, sat_mask: F64) -> Visibility:
     keep = vis.el_deg >= effective_min_elevation_deg(
         site_mask[vis.site_idx], sat_mask[vis.sat_idx]
     )
-    if keep.all():
-        return vis
-    row = vis.time_idx.astype(np.int64) * vis.n_site + vis.site_idx
+    return vis if keep.all() else keep_pairs(vis, keep)
+
+
+def keep_pairs(vis: Visibility, keep: ArrayLike) -> Visibility:
+    """Only the pairs where ``keep`` ``(pair,)`` is true (rows and order kept)."""
+    ok = np.asarray(keep, dtype=bool)
+    if ok.shape != (len(vis),):
+        raise ValueError(f"keep must be ({len(vis)},) booleans, one per pair; got {ok.shape}")
+    rows = vis.time_idx.astype(np.int64) * vis.n_site + vis.site_idx
     offsets = np.zeros(vis.n_time * vis.n_site + 1, dtype=np.int64)
-    np.cumsum(np.bincount(row[keep], minlength=vis.n_time * vis.n_site), out=offsets[1:])
+    np.cumsum(np.bincount(rows[ok], minlength=vis.n_time * vis.n_site), out=offsets[1:])
     return Visibility(
-        vis.n_time, vis.n_site, vis.n_sat, offsets, vis.time_idx[keep], vis.site_idx[keep],
-        vis.sat_idx[keep], vis.az_deg[keep], vis.el_deg[keep], vis.range_km[keep],
+        vis.n_time, vis.n_site, vis.n_sat, offsets, vis.time_idx[ok], vis.site_idx[ok],
+        vis.sat_idx[ok], vis.az_deg[ok], vis.el_deg[ok], vis.range_km[ok],
     )
 
 
