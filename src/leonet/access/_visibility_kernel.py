@@ -22,10 +22,7 @@ per iteration, so the result does not depend on the number of threads): the
 first counts the pairs of every ``(time, site)`` row, the caller turns the
 counts into offsets and allocates, the second writes each row at its offset.
 
-Compiled on first use and cached next to this file (``__pycache__``); where
-that folder is read-only numba caches under the user's cache folder, and
-where no folder is writable the kernels compile in every process (a few
-seconds) instead of failing.
+Compiled on first use and cached (see :mod:`leonet._numba`).
 """
 
 from __future__ import annotations

@@ -7,10 +7,7 @@ the levels are equal to the last bit; only the ~40 NumPy calls per fill are
 gone, and the levels come per item, so no array has one entry per group
 (per beam of the constellation: 250,000).
 
-Compiled on first use and cached next to this file (``__pycache__``); where
-that folder is read-only numba caches under the user's cache folder, and
-where no folder is writable the kernel compiles in every process instead of
-failing.
+Compiled on first use and cached (see :mod:`leonet._numba`).
 """
 
 from __future__ import annotations

@@ -20,10 +20,7 @@ over an axis of three — and numba emits no fused multiply-add without
 fast-math, so the links are bit for bit those of
 :func:`leonet.network.lasers.plus_grid_links`.
 
-Compiled on first use and cached next to this file (``__pycache__``); where
-that folder is read-only numba caches under the user's cache folder, and
-where no folder is writable the kernel compiles in every process (a few
-seconds) instead of failing.
+Compiled on first use and cached (see :mod:`leonet._numba`).
 """
 
 from __future__ import annotations

@@ -36,10 +36,7 @@ Co-channel interference
     the elevation instead of ``cos(90° − el)``, a product with ``1/r``
     instead of a quotient, the order of the sum): the I/N agree to ~1e-14 dB.
 
-Compiled on first use and cached next to this file (``__pycache__``); where
-that folder is read-only numba caches under the user's cache folder, and
-where no folder is writable the kernels compile in every process (a few
-seconds) instead of failing.
+Compiled on first use and cached (see :mod:`leonet._numba`).
 """
 
 from __future__ import annotations
