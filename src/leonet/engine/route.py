@@ -81,6 +81,7 @@ __all__ = [
     "RouteSeries",
     "constellation_candidates",
     "find_pop",
+    "gateway_links_per_step",
     "gateway_reachable",
     "ground_nodes",
     "route_chunk_steps",
@@ -90,6 +91,10 @@ __all__ = [
 
 I32 = NDArray[np.int32]
 F64 = NDArray[np.float64]
+#: One step's gateway → satellite pairs above the masks: ``(gateway, sat, range_km,
+#: elevation_deg)``, by gateway then falling elevation (:func:`visible_links`).
+GatewayPairs = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64],
+                     NDArray[np.float64]]
 
 #: How terminals reach space: the scheduler's serving satellite, or any satellite in view.
 ACCESS_MODES: tuple[str, ...] = ("any", "scheduled")
@@ -305,6 +310,16 @@ def route_chunk_steps(n_sats: int) -> int:
     return int(max(1, min(_SAT_STEPS_PER_CHUNK // max(1, n_sats), 900)))
 
 
+def gateway_links_per_step(ground: GroundNodes, r_ecef_km: F64) -> list[GatewayPairs]:
+    """Each step's ``(gateway, sat, range_km, elevation_deg)`` above the gateways' masks
+    (:func:`~leonet.network.visible_links` of ``r_ecef_km`` ``(time, sat, 3)``): computed
+    once, for :func:`gateway_reachable`, :func:`~leonet.network.build_graph` and the
+    feeder links to share."""
+    return [visible_links(ground.gateway_ecef_km, ground.gateway_up,
+                          ground.gateway_min_elevation_deg, r_ecef_km[k])
+            for k in range(r_ecef_km.shape[0])]
+
+
 def gateway_reachable(
     r_ecef_km: F64,
     lasers: Sequence[LaserLinks],
@@ -505,12 +520,14 @@ def run_routes(
             min_altitude_km=min_laser_altitude_km,
         ) if candidates is not None else None
         serving = outage = None
+        gw_links = gateway_links_per_step(ground, r_all)
         if access == "scheduled":
             if lasers_of is None:
                 gateway_vis = visible(r_all, sat_mask, gateways.ecef_km, gateways.lat_deg,
                                       gateways.lon_deg, ground.gateway_min_elevation_deg)
             else:
-                gateway_vis = gateway_reachable(r_all, lasers_of, ground)
+                gateway_vis = gateway_reachable(r_all, lasers_of, ground,
+                                                gateway_pairs=gw_links)
             result = schedule(vis, window.utc_ns, config, state, gateway_vis=gateway_vis,
                               lookahead_steps=window.count - (stop - first))
             state = result.state
@@ -521,12 +538,14 @@ def run_routes(
             if serving is not None:
                 graph = build_graph(r, ground, mode=mode, lasers=lasers, access="serving",
                                     serving_sat=serving[k],
-                                    processing_delay_ms=processing_delay_ms)
+                                    processing_delay_ms=processing_delay_ms,
+                                    gateway_pairs=gw_links[k][:3])
             else:
                 part = vis.step_slice(k)
                 graph = build_graph(r, ground, mode=mode, lasers=lasers, access="any",
                                     user_links=(vis.site_idx[part], vis.sat_idx[part]),
-                                    processing_delay_ms=processing_delay_ms)
+                                    processing_delay_ms=processing_delay_ms,
+                                    gateway_pairs=gw_links[k][:3])
             if pair_arr is None:
                 routes = route_to_pops(graph, pop_policy=pop_policy,
                                        scheduling_delay_ms=scheduling_delay_ms, previous=previous,

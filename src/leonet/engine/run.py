@@ -57,14 +57,16 @@ from leonet.access.scheduler import OutageReason, SchedulerState, schedule
 from leonet.access.visibility import Visibility, visible
 from leonet.constants import C_KM_S
 from leonet.engine.route import (
+    GatewayPairs,
     _search_limit_ms,
     constellation_candidates,
+    gateway_links_per_step,
     gateway_reachable,
     ground_nodes,
 )
 from leonet.faults.plan import FaultPlan
 from leonet.ground.sites import Sites
-from leonet.network.graph import GroundNodes, build_graph, edge_weight_ms, visible_links
+from leonet.network.graph import GroundNodes, build_graph, edge_weight_ms
 from leonet.network.lasers import LaserLinks, plus_grid_links_chunk
 from leonet.network.routing import Routes, _changed, route_to_pops
 from leonet.policy.service import PolicyReason, ServicePolicy
@@ -102,10 +104,6 @@ _REASON_WORDS = np.array([""] + [REASONS.get(c, f"code-{c}") for c in range(1, m
 #: chunks stay in cache better: on Ukraine × Starlink 15-step chunks run ~10 % faster than
 #: 39-step ones and peak 300 MB lower, which two worker processes need.
 _PAIRS_PER_CHUNK = 2_500_000
-#: One step's gateway → satellite pairs above the masks: ``(gateway, sat, range_km,
-#: elevation_deg)``, by gateway then falling elevation (:func:`visible_links`).
-GatewayPairs = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64],
-                     NDArray[np.float64]]
 
 
 def _reason_column(codes: NDArray[np.integer[Any]]) -> pa.Array:
@@ -494,9 +492,7 @@ class ScenarioRun:
         pop_up = self.faults.pop_up(utc, self.pop_names)
         lasers = self._lasers(r, utc)
         ground = self.ground
-        gateway_pairs = [visible_links(ground.gateway_ecef_km, ground.gateway_up,
-                                       ground.gateway_min_elevation_deg, r[k])
-                         for k in range(window.count)]
+        gateway_pairs = gateway_links_per_step(ground, r)
         if lasers is None:
             gateway_vis = self._bent_pipe_gateways(r, gw_up)
         else:
