@@ -262,7 +262,6 @@ class RadioModel:
         self._ladder_efficiency = np.ascontiguousarray(ladder.efficiency_bps_hz(table),
                                                        dtype=np.float64)
         self._site_enu = np.array(sites.enu, dtype=np.float64, order="C")
-        self._beam_centre = self.beam_centre_ecef_km
         p = cfg.exceedance_percent
         self.atm_down = AtmosphereTable(sites.lat_deg, sites.lon_deg, fd, p)
         self.atm_up = AtmosphereTable(sites.lat_deg, sites.lon_deg, fu, p)
@@ -294,7 +293,7 @@ class RadioModel:
         self._site_enu[idx] = enu
         self._site_up[idx] = enu[:, 2, :]
         if self._beam_follows_site:
-            self._beam_centre[idx] = xyz
+            self.beam_centre_ecef_km[idx] = xyz
 
     # -- terminal antenna --------------------------------------------------------------
     def terminal_relative_gain_db(
@@ -332,7 +331,7 @@ class RadioModel:
         site %= len(self.sites) or 1  # NumPy's negative indices
         sat %= xyz.shape[0] or 1
         enu, el, rng, offset = np.empty((n, 3)), np.empty(n), np.empty(n), np.empty(n)
-        _ik.link_geometry(xyz, self._site_xyz, self._site_enu, self._beam_centre, site, sat,
+        _ik.link_geometry(xyz, self._site_xyz, self._site_enu, self.beam_centre_ecef_km, site, sat,
                           enu, el, rng, offset)
         return enu, el, rng, offset
 
