@@ -32,6 +32,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from leonet import cache
+from leonet.atomic import atomic_write_bytes
 from leonet.radio._kernels import interpolate_rows
 from leonet.radio.parameters import DEFAULT_EXCEEDANCE_PERCENT
 
@@ -155,7 +156,7 @@ def _write_disk(table: tuple[float, float, tuple[float, ...]]) -> None:
              lon_deg=np.array([k[1] for k in keys]),
              loss_db=np.stack([_CACHE[k] for k in keys]))
     with contextlib.suppress(OSError):
-        cache.write_atomically(_disk_path(table), buffer.getvalue())
+        atomic_write_bytes(_disk_path(table), buffer.getvalue())
 
 
 class AtmosphereTable:

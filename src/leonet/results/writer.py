@@ -1,56 +1,23 @@
-"""Atomic writes: a result file appears whole or not at all.
+"""Atomic writes of results: a result file appears whole or not at all.
 
-Data is written to a temporary file in the destination folder and renamed
-over the destination only when the writer closes without error, so an
-interrupted run never leaves a truncated Parquet file behind.
+:class:`AtomicParquetWriter` streams a Parquet file into a temporary file beside
+its destination and renames it over the destination only when it closes without
+error, so an interrupted run never leaves a truncated Parquet file behind; the
+plain-file writers are :mod:`leonet.atomic`'s.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from leonet.atomic import _temp_path, atomic_path, atomic_write_text
+
 __all__ = ["AtomicParquetWriter", "atomic_path", "atomic_write_text"]
-
-
-def _temp_path(path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(handle)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(name, 0o666 & ~umask)  # results are ordinary files, not private ones
-    return Path(name)
-
-
-@contextmanager
-def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """A temporary path beside ``path`` to write to; renamed over ``path`` if the block
-    succeeds, removed if it raises (Ctrl-C included)."""
-    target = Path(path)
-    tmp = _temp_path(target)
-    try:
-        yield tmp
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
-    """Write ``text`` to ``path`` atomically (temporary file, fsync, rename)."""
-    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    return Path(path)
 
 
 class AtomicParquetWriter:

@@ -22,6 +22,7 @@ from typing import Literal
 import httpx
 
 from leonet import cache
+from leonet.atomic import atomic_write_bytes
 
 __all__ = [
     "CELESTRAK_GP_URL",
@@ -120,5 +121,5 @@ def download_group(
             warnings.warn(f"{message}; using the cached copy {path}", UserWarning, stacklevel=2)
             return path
         raise CelestrakError(message)
-    cache.write_atomically(path, response.content)
+    atomic_write_bytes(path, response.content)
     return path
