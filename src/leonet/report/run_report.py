@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from leonet.report.cellmap import MapLayer, render_cell_map
 from leonet.report.charts import Marker, Series, cdf_chart, line_chart
@@ -45,6 +46,11 @@ def _table(headers: list[str], rows: list[list[str]], css: str = "") -> str:
         "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows
     )
     return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _floats(values: list[Any]) -> NDArray[np.float64]:
+    """A query column as floats, NULL as NaN."""
+    return np.asarray([np.nan if v is None else v for v in values], dtype=np.float64)
 
 
 def render_report(run_dir: str | os.PathLike[str]) -> str:
@@ -85,7 +91,7 @@ def render_report(run_dir: str | os.PathLike[str]) -> str:
         """).to_pydict()
         term = np.asarray(per["terminal"], dtype=object)
         t = (np.asarray(per["t"], dtype=np.float64) - t0) / 60.0
-        rtt = np.asarray([np.nan if v is None else v for v in per["rtt_ms"]], dtype=np.float64)
+        rtt = _floats(per["rtt_ms"])
         down = np.asarray(per["down"], dtype=np.float64)
         down[~np.asarray(per["served"], dtype=bool)] = np.nan
         for name in chosen:
@@ -111,7 +117,7 @@ def render_report(run_dir: str | os.PathLike[str]) -> str:
     ]
     samples = query(store.root, "SELECT rtt_ms, throughput_down_mbps AS down, served "
                                 "FROM terminals USING SAMPLE 200000 ROWS").to_pydict()
-    rtt_all = np.asarray([np.nan if v is None else v for v in samples["rtt_ms"]], dtype=float)
+    rtt_all = _floats(samples["rtt_ms"])
     down_all = np.asarray(samples["down"], dtype=float)[np.asarray(samples["served"], bool)]
     rtt_samples = [("all terminal-steps", rtt_all)]
     down_samples = [("served terminal-steps", down_all)]
@@ -119,8 +125,7 @@ def render_report(run_dir: str | os.PathLike[str]) -> str:
         cell_samples = query(store.root, "SELECT rtt_ms, throughput_down_mbps AS down FROM "
                                          "cells WHERE served > 0 USING SAMPLE 200000 ROWS"
                              ).to_pydict()
-        rtt_samples.append(("cell-slots (served)", np.asarray(
-            [np.nan if v is None else v for v in cell_samples["rtt_ms"]], dtype=float)))
+        rtt_samples.append(("cell-slots (served)", _floats(cell_samples["rtt_ms"])))
         down_samples.append(("cell-slots (served)", np.asarray(cell_samples["down"],
                                                                 dtype=float)))
     cdfs = [cdf_chart("CDF of RTT", rtt_samples, x_label="RTT (ms)"),
