@@ -346,7 +346,6 @@ class ScenarioRun:
         net = scenario.network
         self.mode = net.mode
         self.sat_mask = satellite_min_elevation_deg(self.constellation)
-        self.in_service = np.asarray(self.constellation.shell) >= 0
         self.candidates = (constellation_candidates(self.constellation)
                            if net.mode != "bent-pipe" else None)
         # Ground network for routing the named terminals (moving ones at their first waypoint;
@@ -395,7 +394,7 @@ class ScenarioRun:
                           if self.config.strategy == "longest-visibility" else 0)
         # Satellites outside every shell (raising or lowering orbit) neither serve nor
         # relay: only those in service are propagated.
-        self._in_service_idx = np.flatnonzero(self.in_service)
+        self._in_service_idx = np.flatnonzero(np.asarray(self.constellation.shell) >= 0)
         self._propagator = Propagator(self.constellation.take(self._in_service_idx))
 
     @property
