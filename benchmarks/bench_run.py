@@ -16,7 +16,14 @@ when that sum reaches a new high (``smaps_rollup`` takes 10-15 ms of kernel time
 these processes — sampling it every 0.1 s slowed the run by 10 %). CPU time is the main
 process's and the workers' together.
 
+A machine-speed reference is measured in the same run: raw ``sgp4.SatrecArray`` propagating
+the same catalogue over the same steps, single-threaded, so figures from machines of different
+speed can be compared (the run's time is also printed as a multiple of it).  ``--baseline-src
+DIR`` runs the same workload a second time on another checkout's ``src/`` (for example the
+commit before a change) in the same session, and prints the ratio.
+
     python benchmarks/bench_run.py [--duration-s 3600] [--short-s 600] [--workers N]
+                                   [--baseline-src OTHER_CHECKOUT/src]
 """
 
 from __future__ import annotations
@@ -72,13 +79,39 @@ def _sum_kib(pids: list[int], path: str, field: str | None) -> int:
     return total
 
 
-def measure(duration_s: float, workers: int | None) -> dict[str, float]:
+def machine_reference_s(steps: int) -> tuple[float, int]:
+    """Seconds raw ``SatrecArray.sgp4`` takes for the bundled catalogue over ``steps`` 1-s
+    steps (TEME, one thread, 200-step batches; best of two), and the satellites."""
+    from importlib.resources import files
+
+    import numpy as np
+    from sgp4.api import Satrec, SatrecArray
+
+    lines = (files("leonet") / "data" / "starlink_tle_2026-05-30.txt").read_text().splitlines()
+    sats = [Satrec.twoline2rv(lines[k + 1], lines[k + 2]) for k in range(0, len(lines) - 2, 3)]
+    array = SatrecArray(sats)
+    jd0 = 2461190.5  # 2026-05-30T00:00Z, the default scenario's start
+    best = float("inf")
+    for _ in range(2):
+        began = time.perf_counter()
+        for first in range(0, steps, 200):
+            fr = (np.arange(first, min(steps, first + 200)) / 86400.0)
+            array.sgp4(np.full(fr.shape, jd0), fr)
+        best = min(best, time.perf_counter() - began)
+    return best, len(sats)
+
+
+def measure(duration_s: float, workers: int | None, src: str | None = None) -> dict[str, float]:
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = os.pathsep.join([src, *filter(None, [env.get("PYTHONPATH")])])
     with tempfile.TemporaryDirectory() as tmp:
         proc = subprocess.Popen(
             [sys.executable, __file__, "--child", str(duration_s), os.path.join(tmp, "run"),
              str(workers)],
             stdout=subprocess.PIPE,
             text=True,
+            env=env,
         )
         rss_high, pss_high = 0, 0
         while proc.poll() is None:
@@ -104,22 +137,41 @@ def main() -> None:
     parser.add_argument("--short-s", type=float, default=600.0)
     parser.add_argument("--workers", type=int, default=None,
                         help="processes computing chunks (default: as leonet run; 1: none)")
+    parser.add_argument("--baseline-src", default=None,
+                        help="another checkout's src/ to time the same workload on, for a ratio")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         workers = None if args.child[2] == "None" else int(args.child[2])
         child(float(args.child[0]), args.child[1], workers)
         return
-    for label, duration in (("short", args.short_s), ("full", args.duration_s)):
-        m = measure(duration, args.workers)
-        steps = int(m["steps"])
-        print(
-            f"ukraine, {duration / 60:g} min at 1 s ({steps:,} steps, {m['chunks']:.0f} chunks, "
-            f"{m['workers']:.0f} worker(s), {label}): {m['wall']:.1f} s in all (set-up "
-            f"included), {m['loop']:.1f} s simulating, {1000 * m['loop'] / steps:.1f} ms per "
-            f"step; CPU {m['cpu']:.1f} s; peak PSS of all processes {m['pss']:,.0f} MiB (RSS: "
-            f"main {m['rss_main']:,.0f}, largest worker {m['rss_worker']:,.0f} MiB)"
-        )
+    ref_steps = 600
+    ref_s, n_sats = machine_reference_s(ref_steps)
+    per_step_ref_ms = 1000 * ref_s / ref_steps
+    print(f"machine reference: raw SatrecArray.sgp4, {n_sats:,} satellites × {ref_steps} steps "
+          f"in {ref_s:.2f} s ({n_sats * ref_steps / ref_s:,.0f} sat-steps/s; "
+          f"{per_step_ref_ms:.2f} ms a step)")
+    checkouts = [("this checkout", None)]
+    if args.baseline_src:
+        checkouts.append((f"baseline {args.baseline_src}", args.baseline_src))
+    walls: dict[str | None, float] = {}
+    for name, src in checkouts:
+        for label, duration in (("short", args.short_s), ("full", args.duration_s)):
+            m = measure(duration, args.workers, src)
+            steps = int(m["steps"])
+            print(
+                f"[{name}] ukraine, {duration / 60:g} min at 1 s ({steps:,} steps, "
+                f"{m['chunks']:.0f} chunks, {m['workers']:.0f} worker(s), {label}): "
+                f"{m['wall']:.1f} s in all (set-up included), {m['loop']:.1f} s simulating, "
+                f"{1000 * m['loop'] / steps:.1f} ms per step "
+                f"({1000 * m['loop'] / steps / per_step_ref_ms:.1f}× the reference's step); "
+                f"CPU {m['cpu']:.1f} s; peak PSS of all processes {m['pss']:,.0f} MiB (RSS: "
+                f"main {m['rss_main']:,.0f}, largest worker {m['rss_worker']:,.0f} MiB)"
+            )
+        walls[src] = m["wall"]
+    if args.baseline_src:
+        print(f"full run, this checkout / baseline: {walls[None] / walls[args.baseline_src]:.3f}×"
+              " wall time (below 1: faster)")
     print(
         "targets: the full run under 60 s and under 2,048 MiB; the peak stays flat with "
         "duration because each chunk's arrays are freed before the next"
