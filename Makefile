@@ -27,15 +27,17 @@ browser:
 	    >/dev/null; \
 	fi
 
-## Lint, type-check and the test suite.
+## Lint, type-check, import contracts (pyproject.toml) and the test suite.
 test: $(STAMP) browser
 	$(BIN)/ruff check src tests benchmarks examples
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks examples
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done

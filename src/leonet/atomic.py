@@ -15,10 +15,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_text"]
+__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_text", "temp_path"]
 
 
-def _temp_path(path: Path) -> Path:
+def temp_path(path: Path) -> Path:
     """A new empty file beside ``path`` (folders created), with ordinary permissions."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
@@ -34,7 +34,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     """A temporary path beside ``path`` to write to; renamed over ``path`` if the block
     succeeds, removed if it raises (Ctrl-C included)."""
     target = Path(path)
-    tmp = _temp_path(target)
+    tmp = temp_path(target)
     try:
         yield tmp
         os.replace(tmp, target)

@@ -15,7 +15,7 @@ from types import TracebackType
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from leonet.atomic import _temp_path, atomic_path, atomic_write_text
+from leonet.atomic import atomic_path, atomic_write_text, temp_path
 
 __all__ = ["AtomicParquetWriter", "atomic_path", "atomic_write_text"]
 
@@ -30,7 +30,7 @@ class AtomicParquetWriter:
     def __init__(self, path: str | os.PathLike[str], schema: pa.Schema, compression: str = "zstd"):
         self.path = Path(path)
         self.schema = schema
-        self._tmp = _temp_path(self.path)
+        self._tmp = temp_path(self.path)
         self._writer = pq.ParquetWriter(self._tmp, schema, compression=compression)
         self.rows = 0
 
