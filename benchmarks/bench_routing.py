@@ -78,12 +78,33 @@ def _best(func, repeats: int = 3) -> float:  # type: ignore[no-untyped-def]
     return float(best)
 
 
+
+def networkx_graph(graph):  # type: ignore[no-untyped-def]
+    """``graph`` as a reversed networkx DiGraph (search from the PoPs towards the terminals)."""
+    import networkx as nx
+
+    g = nx.DiGraph()
+    g.add_nodes_from(range(graph.layout.n_nodes))
+    coo = graph.csr.tocoo()
+    g.add_weighted_edges_from(zip(coo.col.tolist(), coo.row.tolist(), coo.data.tolist(),
+                                  strict=True))
+    return g
+
+
+def networkx_routes(graph, g):  # type: ignore[no-untyped-def]
+    """Nearest-PoP distances and terminal paths by networkx on ``g`` (:func:`networkx_graph`)."""
+    import networkx as nx
+
+    pops = set(range(graph.layout.pop0, graph.layout.terminal0))
+    dist, paths = nx.multi_source_dijkstra(g, pops)
+    terminals = range(graph.layout.terminal0, graph.layout.n_nodes)
+    return dist, [paths[t][::-1] if t in paths else [] for t in terminals]
+
 def _sampled_routing(duration_s: float, samples: int) -> dict[str, float]:
     from leonet.access import schedule, visible
     from leonet.access.masks import satellite_min_elevation_deg
     from leonet.engine.route import constellation_candidates, gateway_reachable, ground_nodes
     from leonet.network import build_graph, plus_grid_links, plus_grid_links_chunk, route_to_pops
-    from leonet.network.benchmark import networkx_graph, networkx_routes
     from leonet.space.propagate import Propagator
     from leonet.timegrid import TimeGrid
 

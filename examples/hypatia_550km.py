@@ -9,8 +9,7 @@ series as CSV.
 
     python examples/hypatia_550km.py [--step-s 1.0] [--duration-s 200] [--csv out.csv]
 
-Orbits: leonet's Walker shell and analytic J2 propagator when available
-(``leonet.space.walker``), else closed-form circular orbits.
+Orbits: leonet's Walker shell and analytic J2 propagator (``leonet.space``).
 """
 
 from __future__ import annotations
@@ -23,14 +22,17 @@ from pathlib import Path
 
 import numpy as np
 
+from leonet.ground import great_circle_km
 from leonet.network import (
     GroundNodes,
     build_graph,
-    great_circle_km,
     plus_grid_candidates,
     plus_grid_links,
     route_pairs,
 )
+from leonet.space.propagate import propagate
+from leonet.space.walker import WalkerShell, walker_constellation
+from leonet.timegrid import TimeGrid
 
 EPOCH = "2026-06-01T00:00:00Z"
 PHASING = 17  # Walker f used for this shell in the literature; the seam links follow it
@@ -58,22 +60,12 @@ PAIRS: list[tuple[str, str]] = [
 
 def positions(t_s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
     """``(time, sat, 3)`` ECEF km, plane, slot and the propagator's name."""
-    try:
-        from leonet.space.propagate import propagate
-        from leonet.space.walker import WalkerShell, walker_constellation
-        from leonet.timegrid import TimeGrid
-
-        shell = WalkerShell("starlink-550", 550.0, 53.0, 72, 22, phasing=PHASING)
-        constellation = walker_constellation([shell], EPOCH)
-        grid = TimeGrid(EPOCH, float(t_s[1] - t_s[0]) if t_s.size > 1 else 1.0, t_s.size)
-        eph = propagate(constellation, grid, method="analytic", velocities=False)
-        return (eph.r_ecef_km, constellation.plane, constellation.slot,
-                "leonet analytic J2 Walker propagator")
-    except ImportError:  # the space layer's Walker module is not there: closed form
-        from leonet.network._circular import walker_delta_ecef_km
-
-        r, plane, slot = walker_delta_ecef_km(550.0, 53.0, 72, 22, PHASING, t_s)
-        return r, plane, slot, "closed-form circular orbits"
+    shell = WalkerShell("starlink-550", 550.0, 53.0, 72, 22, phasing=PHASING)
+    constellation = walker_constellation([shell], EPOCH)
+    grid = TimeGrid(EPOCH, float(t_s[1] - t_s[0]) if t_s.size > 1 else 1.0, t_s.size)
+    eph = propagate(constellation, grid, method="analytic", velocities=False)
+    return (eph.r_ecef_km, constellation.plane, constellation.slot,
+            "leonet analytic J2 Walker propagator")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -54,9 +54,9 @@ def private_name_imports(source: str, importer: str, is_package: bool = False) -
             continue
         for alias in node.names:
             name = alias.name
-            if name.startswith("_") and not name.startswith("__"):
-                if _home(module) != _home(importer):
-                    found.append(f"{module}.{name}")
+            private = name.startswith("_") and not name.startswith("__")
+            if private and _home(module) != _home(importer):
+                found.append(f"{module}.{name}")
     return found
 
 
@@ -93,4 +93,4 @@ def test_every_top_level_module_sits_in_a_layer():
     modules = {p.stem for p in SRC.glob("*.py") if p.stem != "__init__"}
     packages = {p.name for p in SRC.iterdir() if (p / "__init__.py").is_file()}
     missing = sorted((modules | packages) - listed)
-    assert not missing, f"add these to a layer of the 'layers' contract in pyproject.toml: {missing}"
+    assert not missing, f"add to a layer of the 'layers' contract in pyproject.toml: {missing}"

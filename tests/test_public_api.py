@@ -10,8 +10,8 @@ import leonet
 
 # Names a layer deliberately keeps in its module (file names, protocols).
 NOT_REEXPORTED = {"leonet.ground": {"AreaLike", "GATEWAYS_FILE", "POPS_EUROPE_FILE"}}
-# Modules kept out of a layer's facade on purpose (benchmark workloads).
-NOT_IN_FACADE = {"leonet.network.benchmark"}
+# Modules kept out of a layer's facade on purpose.
+NOT_IN_FACADE: set[str] = set()
 
 LAYERS = ["leonet.space", "leonet.ground", "leonet.access", "leonet.engine", "leonet.results",
           "leonet.scenario", "leonet.policy", "leonet.faults", "leonet.network",

@@ -15,7 +15,7 @@ from leonet.network import (
     plus_grid_links,
     visible_links,
 )
-from leonet.network._circular import walker_delta_ecef_km
+from support.circular import walker_delta_ecef_km
 
 
 @pytest.mark.parametrize(("altitude_km", "mask_deg"), [(550.0, 25.0), (1_200.0, 0.0),

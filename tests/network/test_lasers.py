@@ -16,7 +16,7 @@ from leonet.network import (
     plus_grid_links_chunk,
     satellites_in_planes,
 )
-from leonet.network._circular import walker_delta_ecef_km
+from support.circular import walker_delta_ecef_km
 
 
 def _shell(planes: int, per_plane: int, phasing: int, altitude_km: float = 550.0,

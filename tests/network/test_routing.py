@@ -33,7 +33,7 @@ from leonet.network import (
     route_pairs,
     route_to_pops,
 )
-from leonet.network._circular import walker_delta_ecef_km
+from support.circular import walker_delta_ecef_km
 
 TOL_MS = 1e-9
 CITIES = {  # lat, lon (deg)

@@ -382,8 +382,9 @@ class RadioModel:
 
         −inf where no interferer is seen (and everywhere when interference is
         off).  The pairs go through :mod:`leonet.radio._kernels`;
-        the result equals :meth:`_interference_over_noise_db_reference` to
-        rounding (≤ 1e-9 relative, tested on a real step).
+        the result equals the plain NumPy reference in
+        ``tests/support/interference_reference.py`` to rounding (≤ 1e-9 relative, tested on a
+        real step).
         """
         n = len(self.sites)
         out = np.full(n, -np.inf)
@@ -423,50 +424,6 @@ class RadioModel:
         # Linear power at 1 km; the sum multiplies by 1/r².
         power = np.exp(i_over_n, out=i_over_n)
         total = _ik.sum_by_site(p_site, power, inv_range2, n)
-        with np.errstate(divide="ignore"):
-            return np.where(total > 0, 10 * np.log10(total), -np.inf)
-
-    def _interference_over_noise_db_reference(
-        self, sat_ecef_km: F64, serving: NDArray[np.int32], pairs: tuple[ArrayLike, ArrayLike],
-        pointing_enu: F64, served: NDArray[np.intp],
-    ) -> F64:
-        """The NumPy implementation :meth:`_interference_over_noise_db` replaced (tests only)."""
-        n = len(self.sites)
-        out = np.full(n, -np.inf)
-        cfg = self.config
-        if not cfg.interference or cfg.co_channel_fraction <= 0:
-            return out
-        p_site = np.asarray(pairs[0], dtype=np.intp)
-        p_sat = np.asarray(pairs[1], dtype=np.intp)
-        keep = (serving[p_site] >= 0) & (p_sat != serving[p_site])
-        p_site, p_sat = p_site[keep], p_sat[keep]
-        if p_site.size == 0:
-            return out
-        # Lean ECEF geometry over the (many) pairs: 1-D gathers, no ENU rotation; the
-        # angle ψ between the interferer and the serving satellite needs none.
-        pos = (*self._site_xyz.T, *self._site_up.T)
-        sx, sy, sz = (np.ascontiguousarray(sat_ecef_km[:, k]) for k in range(3))
-        rx = sx[p_sat] - pos[0][p_site]
-        ry = sy[p_sat] - pos[1][p_site]
-        rz = sz[p_sat] - pos[2][p_site]
-        rng = np.sqrt(rx * rx + ry * ry + rz * rz)
-        el = np.rad2deg(np.arcsin(np.clip(
-            (pos[3][p_site] * rx + pos[4][p_site] * ry + pos[5][p_site] * rz) / rng, -1, 1)))
-        point = np.zeros((3, n))
-        point[:, served] = (sat_ecef_km[serving[served]] - self._site_xyz[served]).T
-        point /= np.maximum(np.sqrt((point * point).sum(axis=0)), 1e-12)
-        cos_psi = (point[0][p_site] * rx + point[1][p_site] * ry + point[2][p_site] * rz) / rng
-        psi = np.rad2deg(np.arccos(np.clip(cos_psi, -1.0, 1.0)))
-        del pointing_enu
-        f = cfg.downlink.centre_ghz
-        rel_gain = self.terminal_relative_gain_db(p_site, psi, 90.0 - el, f)
-        rs = float(symbol_rate_msps(cfg.downlink.channel_mhz, cfg.rolloff))
-        i_over_n = (
-            self.sat_eirp_dbw[p_sat] + 10 * np.log10(cfg.co_channel_fraction)
-            - fspl_db(rng, f) - self.atm_down(p_site, el)
-            + self.gt_down_dbk[p_site] + rel_gain - BOLTZMANN_DBW_HZ_K - 10 * np.log10(rs * 1e6)
-        )
-        total = np.bincount(p_site, weights=10.0 ** (i_over_n / 10.0), minlength=n)
         with np.errstate(divide="ignore"):
             return np.where(total > 0, 10 * np.log10(total), -np.inf)
 

@@ -3,7 +3,7 @@
 Two-body circular orbits (no J2), radius ``WGS84_A_KM + altitude_km``, the
 Earth turning at ``EARTH_ROTATION_RAD_S`` about z with ECI = ECEF at ``t = 0``.
 The production propagators live in :mod:`leonet.space`; this exists so that the
-network layer's tests and benchmarks depend on nothing but closed form.
+network layer's tests and the routing workload depend on nothing but closed form.
 """
 
 from __future__ import annotations

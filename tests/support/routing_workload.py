@@ -24,10 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from leonet.network._circular import walker_delta_ecef_km
 from leonet.network.graph import GroundNodes, NetworkGraph, build_graph
 from leonet.network.lasers import LaserCandidates, plus_grid_candidates, plus_grid_links
 from leonet.network.routing import Routes, route_to_pops
+from support.circular import walker_delta_ecef_km
 
 __all__ = [
     "BENCHMARK_SHELLS",
