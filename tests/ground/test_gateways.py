@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from leonet.constants import C_KM_S
+from leonet.defaults import DEFAULT_GATEWAY_KA_ANTENNAS
 from leonet.ground import (
-    DEFAULT_KA_ANTENNAS,
     Gateways,
     Sites,
     assign_gateways_to_pops,
@@ -38,7 +38,7 @@ def test_gateways_load_and_match_the_shared_csv(shared_data: Path) -> None:
     assert len(gw) == len(rows) - len(ttc) == 219
     assert len(load_gateways(include_ttc=True).of_kind("ttc")) == len(ttc) == 3
     missing = np.array([not r["ka_antennas"] for r in rows if r["freq"] != "TTC"])
-    assert (gw.ka_antennas[missing] == DEFAULT_KA_ANTENNAS).all()
+    assert (gw.ka_antennas[missing] == DEFAULT_GATEWAY_KA_ANTENNAS).all()
     assert set(np.unique(gw.min_elevation_deg)) <= {5.0, 15.0, 25.0}
     assert set(gw.area) == {"North America", "Europe", "APAC", "South America", "Africa"}
     puerto_montt = gw.index_of("Puerto Montt, CL")

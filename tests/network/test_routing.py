@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from leonet.constants import C_KM_S, WGS84_A_KM, WGS84_B_KM
 from leonet.frames import enu_basis, geodetic_to_ecef, look_angles
+from leonet.ground import great_circle_km
 from leonet.network import (
     NO_GATEWAY,
     NO_SATELLITE,
@@ -27,7 +28,6 @@ from leonet.network import (
     Routes,
     build_graph,
     edge_weight_ms,
-    great_circle_km,
     plus_grid_candidates,
     plus_grid_links,
     route_pairs,

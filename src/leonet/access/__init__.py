@@ -16,7 +16,6 @@ from leonet.access.cone import (
     max_slant_range_km,
 )
 from leonet.access.masks import (
-    DEFAULT_MIN_ELEVATION_DEG,
     dish_view,
     effective_min_elevation_deg,
     satellite_min_elevation_deg,
@@ -46,7 +45,6 @@ from leonet.access.scheduler import (
 from leonet.access.visibility import Visibility, keep_pairs, visible, visible_dense
 
 __all__ = [
-    "DEFAULT_MIN_ELEVATION_DEG",
     "MAX_VERTICAL_DEFLECTION_DEG",
     "STRATEGIES",
     "OutageReason",

@@ -18,19 +18,16 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from leonet.defaults import DEFAULT_MIN_ELEVATION_DEG
 from leonet.space.constellation import Constellation
 
 __all__ = [
-    "DEFAULT_MIN_ELEVATION_DEG",
     "dish_view",
     "effective_min_elevation_deg",
     "satellite_min_elevation_deg",
 ]
 
 F64 = NDArray[np.float64]
-
-#: Minimum elevation when neither shell nor site says otherwise (deg).
-DEFAULT_MIN_ELEVATION_DEG = 25.0
 
 
 def satellite_min_elevation_deg(

@@ -43,6 +43,14 @@ from scipy.sparse.csgraph import connected_components
 from leonet.access.masks import dish_view, satellite_min_elevation_deg
 from leonet.access.scheduler import OutageReason, SchedulerConfig, SchedulerState, schedule
 from leonet.access.visibility import Visibility, visible
+from leonet.defaults import (
+    DEFAULT_GATEWAY_KA_ANTENNAS,
+    DEFAULT_GATEWAY_MIN_ELEVATION_DEG,
+    DEFAULT_MAX_LASER_RANGE_KM,
+    DEFAULT_MIN_ELEVATION_DEG,
+    DEFAULT_MIN_LASER_ALTITUDE_KM,
+    DEFAULT_ROUTE_FACTOR,
+)
 from leonet.ground.gateways import (
     POPS_EUROPE_FILE,
     Gateways,
@@ -55,7 +63,6 @@ from leonet.ground.greatcircle import great_circle_km
 from leonet.ground.sites import Sites
 from leonet.network._csr_kernel import csr_order
 from leonet.network.graph import (
-    DEFAULT_ROUTE_FACTOR,
     MODES,
     GroundNodes,
     build_graph,
@@ -63,8 +70,6 @@ from leonet.network.graph import (
     visible_links,
 )
 from leonet.network.lasers import (
-    DEFAULT_MAX_RANGE_KM,
-    DEFAULT_MIN_ALTITUDE_KM,
     LaserCandidates,
     LaserLinks,
     plus_grid_candidates,
@@ -262,17 +267,18 @@ def ground_nodes(
     pops: Sites,
     *,
     route_factor: float = DEFAULT_ROUTE_FACTOR,
-    terminal_min_elevation_deg: float = 25.0,
+    terminal_min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG,
 ) -> GroundNodes:
     """The network's ground part: each gateway backhauled to its PoP
     (:func:`~leonet.ground.assign_gateways_to_pops`), PoPs in a fibre mesh.
 
     Gateways keep their own mask and Ka antenna count (:class:`Gateways`;
-    plain :class:`Sites` get 25° where NaN and 8 antennas).
+    plain :class:`Sites` get the defaults of :mod:`leonet.defaults`).
     """
     gateway_pop, _ = assign_gateways_to_pops(gateways, pops, route_factor)
-    g_mask = np.where(np.isfinite(gateways.min_elevation_deg), gateways.min_elevation_deg, 25.0)
-    antennas = getattr(gateways, "ka_antennas", 8)
+    g_mask = np.where(np.isfinite(gateways.min_elevation_deg), gateways.min_elevation_deg,
+                      DEFAULT_GATEWAY_MIN_ELEVATION_DEG)
+    antennas = getattr(gateways, "ka_antennas", DEFAULT_GATEWAY_KA_ANTENNAS)
     return GroundNodes.from_geodetic(
         gateway_lat_deg=gateways.lat_deg,
         gateway_lon_deg=gateways.lon_deg,
@@ -420,8 +426,8 @@ def run_routes(
     processing_delay_ms: float = 0.0,
     scheduling_delay_ms: float = 0.0,
     route_factor: float = DEFAULT_ROUTE_FACTOR,
-    max_laser_range_km: float = DEFAULT_MAX_RANGE_KM,
-    min_laser_altitude_km: float = DEFAULT_MIN_ALTITUDE_KM,
+    max_laser_range_km: float = DEFAULT_MAX_LASER_RANGE_KM,
+    min_laser_altitude_km: float = DEFAULT_MIN_LASER_ALTITUDE_KM,
     serve_unassigned: bool = False,
     chunk_steps: int | None = None,
     progress: Callable[[int], None] | None = None,

@@ -56,6 +56,7 @@ from leonet.access.moving import keep_rows, usable_pairs, visible_moving
 from leonet.access.scheduler import OutageReason, SchedulerState, schedule
 from leonet.access.visibility import Visibility, visible
 from leonet.constants import C_KM_S
+from leonet.defaults import DEFAULT_GATEWAY_MIN_ELEVATION_DEG
 from leonet.engine.route import (
     GatewayPairs,
     _search_limit_ms,
@@ -588,7 +589,8 @@ class ScenarioRun:
 
     def _bent_pipe_gateways(self, r: NDArray[np.float64], gw_up: NDArray[np.bool_]) -> Visibility:
         g = self.gateways
-        mask = np.where(np.isfinite(g.min_elevation_deg), g.min_elevation_deg, 25.0)
+        mask = np.where(np.isfinite(g.min_elevation_deg), g.min_elevation_deg,
+                        DEFAULT_GATEWAY_MIN_ELEVATION_DEG)
         gv = visible(r, 90.0, g.ecef_km, g.lat_deg, g.lon_deg, mask)
         return keep_rows(gv, gw_up)
 

@@ -12,10 +12,6 @@
 
 from leonet.ground.cells import DEFAULT_H3_RESOLUTION, Cells, average_cell_area_km2, tile_region
 from leonet.ground.gateways import (
-    DEFAULT_GATEWAY_MIN_ELEVATION_DEG,
-    DEFAULT_KA_ANTENNAS,
-    DEFAULT_ROUTE_FACTOR,
-    FIBRE_SPEED_FRACTION_OF_C,
     Gateways,
     Pops,
     assign_gateways_to_pops,
@@ -38,11 +34,7 @@ from leonet.ground.sites import SITE_KINDS, Sites, UnknownNameError
 from leonet.ground.tracks import Track, track_positions
 
 __all__ = [
-    "DEFAULT_GATEWAY_MIN_ELEVATION_DEG",
     "DEFAULT_H3_RESOLUTION",
-    "DEFAULT_KA_ANTENNAS",
-    "DEFAULT_ROUTE_FACTOR",
-    "FIBRE_SPEED_FRACTION_OF_C",
     "NAMED_REGIONS",
     "SITE_KINDS",
     "Cells",

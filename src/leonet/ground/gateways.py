@@ -14,8 +14,8 @@ Data (see ``leonet/data/ground/PROVENANCE.md``):
 
 A gateway hands its traffic to a PoP over terrestrial fibre; lacking routes,
 leonet assumes the nearest PoP by fibre length = great-circle distance ×
-``route_factor`` (default :data:`DEFAULT_ROUTE_FACTOR`), light in fibre
-travelling at :data:`FIBRE_SPEED_FRACTION_OF_C` of c.
+``route_factor`` (default :data:`leonet.defaults.DEFAULT_ROUTE_FACTOR`), light in fibre
+travelling at :data:`leonet.defaults.FIBRE_SPEED_FRACTION_OF_C` of c.
 """
 
 from __future__ import annotations
@@ -32,14 +32,16 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from leonet.constants import C_KM_S
+from leonet.defaults import (
+    DEFAULT_GATEWAY_KA_ANTENNAS,
+    DEFAULT_GATEWAY_MIN_ELEVATION_DEG,
+    DEFAULT_ROUTE_FACTOR,
+    FIBRE_SPEED_FRACTION_OF_C,
+)
 from leonet.ground.greatcircle import great_circle_km
 from leonet.ground.sites import Sites
 
 __all__ = [
-    "DEFAULT_GATEWAY_MIN_ELEVATION_DEG",
-    "DEFAULT_KA_ANTENNAS",
-    "DEFAULT_ROUTE_FACTOR",
-    "FIBRE_SPEED_FRACTION_OF_C",
     "GATEWAYS_FILE",
     "POPS_EUROPE_FILE",
     "Gateways",
@@ -55,23 +57,6 @@ F64 = NDArray[np.float64]
 GATEWAYS_FILE = "starlink_gateways_pops_2023-10-10.csv"
 POPS_EUROPE_FILE = "starlink_pops_europe.csv"
 
-#: Ka-band antennas assumed at a gateway whose row leaves the count empty: 8, the
-#: count of 167 of the 217 rows that give one (the standard Starlink gateway).
-DEFAULT_KA_ANTENNAS = 8
-
-#: Gateway minimum elevation when the row leaves ``ka_min_elev`` empty, deg: 25, the
-#: value of 210 of the 216 rows that give one (SpaceX FCC filings use 25°).
-DEFAULT_GATEWAY_MIN_ELEVATION_DEG = 25.0
-
-#: Fibre route length / great-circle distance when the route is unknown.  1.5 is a
-#: middle value for terrestrial long-haul routes (measured route factors range about
-#: 1.2-2; e.g. Bozkurt et al., "Why is the Internet so slow?!", PAM 2017).
-DEFAULT_ROUTE_FACTOR = 1.5
-
-#: Signal speed in optical fibre as a fraction of c: 2/3, i.e. a group index of 1.5
-#: (silica single-mode fibre, ITU-T G.652, has about 1.47).
-FIBRE_SPEED_FRACTION_OF_C = 2.0 / 3.0
-
 _OPERATIONAL_STATUS = frozenset({"live", "presumed live", "built", "built | sta",
                                  "built | ka grant"})
 
@@ -79,7 +64,7 @@ _OPERATIONAL_STATUS = frozenset({"live", "presumed live", "built", "built | sta"
 class Gateways(Sites):
     """Gateway sites: :class:`Sites` (kind ``'gateway'`` or ``'ttc'``) plus, per site ``(gw,)``:
 
-    - ``ka_antennas`` (int): Ka-band antennas (:data:`DEFAULT_KA_ANTENNAS` where unknown);
+    - ``ka_antennas`` (int): Ka-band antennas (:data:`DEFAULT_GATEWAY_KA_ANTENNAS` where unknown);
     - ``status`` (str): as mapped, e.g. ``'Live'``, ``'Built'``, ``'Grant of Authority'``,
       ``'Not built as of Nov'``; ``''`` where unknown;
     - ``band`` (str): ``'Ka'``, ``'Ka + E'``, ``'E'``, ``'TTC'`` or ``''``;
@@ -106,7 +91,7 @@ class Gateways(Sites):
         kind: ArrayLike = "gateway",
         min_elevation_deg: ArrayLike = DEFAULT_GATEWAY_MIN_ELEVATION_DEG,
         *,
-        ka_antennas: ArrayLike = DEFAULT_KA_ANTENNAS,
+        ka_antennas: ArrayLike = DEFAULT_GATEWAY_KA_ANTENNAS,
         status: ArrayLike = "",
         band: ArrayLike = "Ka",
         area: ArrayLike = "",
@@ -191,7 +176,7 @@ def load_gateways(include_ttc: bool = False) -> Gateways:
         0.0,
         np.where(ttc, "ttc", "gateway"),
         [number(r["ka_min_elev"], DEFAULT_GATEWAY_MIN_ELEVATION_DEG) for r in rows],
-        ka_antennas=[int(number(r["ka_antennas"], DEFAULT_KA_ANTENNAS)) for r in rows],
+        ka_antennas=[int(number(r["ka_antennas"], DEFAULT_GATEWAY_KA_ANTENNAS)) for r in rows],
         status=[r["status"] for r in rows],
         band=[r["freq"] for r in rows],
         area=[r["folder"] for r in rows],
@@ -244,7 +229,8 @@ def assign_gateways_to_pops(
     if not (math.isfinite(route_factor) and route_factor >= 1.0):
         raise ValueError(
             f"route_factor={route_factor!r}: a fibre route cannot be shorter than the great "
-            "circle; give a factor >= 1 (1.5 when unknown)"
+            "circle; give a factor >= 1 "
+            f"({DEFAULT_ROUTE_FACTOR} when unknown)"
         )
     if len(pops) == 0:
         raise ValueError("assign_gateways_to_pops: no PoPs given; load some with load_pops()")

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from leonet.network.graph import (
-    DEFAULT_ROUTE_FACTOR,
     EDGE_KINDS,
-    FIBRE_SPEED_FRACTION,
     MODES,
     AccessMode,
     GroundNodes,
@@ -16,12 +14,9 @@ from leonet.network.graph import (
     edge_weight_ms,
     fibre_delay_ms,
     first_links,
-    great_circle_km,
     visible_links,
 )
 from leonet.network.lasers import (
-    DEFAULT_MAX_RANGE_KM,
-    DEFAULT_MIN_ALTITUDE_KM,
     LaserCandidates,
     LaserLinks,
     line_of_sight_clear,
@@ -44,12 +39,8 @@ from leonet.network.routing import (
 )
 
 __all__ = [
-    "DEFAULT_MAX_RANGE_KM",
-    "DEFAULT_MIN_ALTITUDE_KM",
-    "DEFAULT_ROUTE_FACTOR",
     "DISCONNECTED",
     "EDGE_KINDS",
-    "FIBRE_SPEED_FRACTION",
     "MODES",
     "NO_GATEWAY",
     "NO_PATH_REASONS",
@@ -68,7 +59,6 @@ __all__ = [
     "edge_weight_ms",
     "fibre_delay_ms",
     "first_links",
-    "great_circle_km",
     "line_of_sight_clear",
     "nearest_neighbour_links",
     "plus_grid_candidates",

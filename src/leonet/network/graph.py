@@ -49,15 +49,21 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.sparse import csr_matrix
 
-from leonet.constants import C_KM_S, EARTH_MEAN_RADIUS_KM
+from leonet.constants import C_KM_S
+from leonet.defaults import (
+    DEFAULT_GATEWAY_KA_ANTENNAS,
+    DEFAULT_GATEWAY_MIN_ELEVATION_DEG,
+    DEFAULT_MIN_ELEVATION_DEG,
+    DEFAULT_ROUTE_FACTOR,
+)
 from leonet.frames import enu_basis, geodetic_to_ecef
+from leonet.ground.gateways import fibre_delay_ms as ground_fibre_delay_ms
+from leonet.ground.greatcircle import great_circle_km
 from leonet.network._csr_kernel import csr_order
 from leonet.network.lasers import LaserLinks
 
 __all__ = [
-    "DEFAULT_ROUTE_FACTOR",
     "EDGE_KINDS",
-    "FIBRE_SPEED_FRACTION",
     "MODES",
     "AccessMode",
     "GroundNodes",
@@ -68,7 +74,6 @@ __all__ = [
     "edge_weight_ms",
     "fibre_delay_ms",
     "first_links",
-    "great_circle_km",
     "visible_links",
 ]
 
@@ -81,32 +86,19 @@ MODES: tuple[str, ...] = ("bent-pipe", "hybrid", "lasers")
 #: ``NetworkGraph.edge_kind`` codes, by index.
 EDGE_KINDS: tuple[str, ...] = ("laser", "user", "gateway", "terrestrial")
 
-#: Fibre path length over the great-circle distance (a typical terrestrial route factor).
-DEFAULT_ROUTE_FACTOR = 1.5
-#: Speed of light in fibre as a fraction of c (refractive index ≈ 1.5).
-FIBRE_SPEED_FRACTION = 2.0 / 3.0
 #: Smallest edge weight, ms: keeps a zero-length fibre (a PoP beside its gateway) an edge
 #: through every sparse conversion (explicit zeros can be dropped); 1 fs, far below any tolerance.
 _MIN_EDGE_MS = 1e-12
-
-
-def great_circle_km(
-    lat1_deg: ArrayLike, lon1_deg: ArrayLike, lat2_deg: ArrayLike, lon2_deg: ArrayLike
-) -> F64:
-    """Haversine great-circle distance, km, on the mean-radius sphere (broadcasts)."""
-    lat1, lat2 = np.deg2rad(lat1_deg), np.deg2rad(lat2_deg)
-    dlon = np.deg2rad(np.asarray(lon2_deg, np.float64) - np.asarray(lon1_deg, np.float64))
-    h = np.sin((lat2 - lat1) / 2.0) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin(dlon / 2.0) ** 2
-    return np.asarray(2.0 * EARTH_MEAN_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
 
 
 def fibre_delay_ms(
     lat1_deg: ArrayLike, lon1_deg: ArrayLike, lat2_deg: ArrayLike, lon2_deg: ArrayLike,
     route_factor: float = DEFAULT_ROUTE_FACTOR,
 ) -> F64:
-    """One-way fibre delay, ms: great circle × ``route_factor`` at ``FIBRE_SPEED_FRACTION`` c."""
+    """One-way fibre delay, ms, between points (deg, broadcast): the great circle ×
+    ``route_factor`` (:func:`leonet.ground.fibre_delay_ms`)."""
     km = great_circle_km(lat1_deg, lon1_deg, lat2_deg, lon2_deg)
-    return np.asarray(km * route_factor / (FIBRE_SPEED_FRACTION * C_KM_S) * 1e3)
+    return ground_fibre_delay_ms(km, route_factor)
 
 
 @dataclass(frozen=True)
@@ -217,8 +209,8 @@ class GroundNodes:
         gateway_lat_deg: ArrayLike = (),
         gateway_lon_deg: ArrayLike = (),
         gateway_alt_km: ArrayLike = 0.0,
-        gateway_min_elevation_deg: ArrayLike = 25.0,
-        gateway_antennas: ArrayLike = 8,
+        gateway_min_elevation_deg: ArrayLike = DEFAULT_GATEWAY_MIN_ELEVATION_DEG,
+        gateway_antennas: ArrayLike = DEFAULT_GATEWAY_KA_ANTENNAS,
         gateway_pop: ArrayLike | None = None,
         pop_lat_deg: ArrayLike = (),
         pop_lon_deg: ArrayLike = (),
@@ -226,7 +218,7 @@ class GroundNodes:
         terminal_lat_deg: ArrayLike = (),
         terminal_lon_deg: ArrayLike = (),
         terminal_alt_km: ArrayLike = 0.0,
-        terminal_min_elevation_deg: ArrayLike = 25.0,
+        terminal_min_elevation_deg: ArrayLike = DEFAULT_MIN_ELEVATION_DEG,
         route_factor: float = DEFAULT_ROUTE_FACTOR,
         gateway_names: Sequence[str] = (),
         pop_names: Sequence[str] = (),
@@ -293,7 +285,8 @@ class GroundNodes:
             gateway_ecef_km=geodetic_to_ecef(g_lat, g_lon, gateway_alt_km).reshape(-1, 3),
             gateway_up=_up_vectors(g_lat, g_lon),
             gateway_min_elevation_deg=_vector("gateway_min_elevation_deg",
-                                              gateway_min_elevation_deg, n_gw, 25.0),
+                                              gateway_min_elevation_deg, n_gw,
+                                              DEFAULT_GATEWAY_MIN_ELEVATION_DEG),
             gateway_antennas=np.broadcast_to(np.asarray(gateway_antennas, np.int64),
                                              (n_gw,)).copy(),
             pop_lat_deg=p_lat,
@@ -303,7 +296,8 @@ class GroundNodes:
             terminal_ecef_km=geodetic_to_ecef(t_lat, t_lon, terminal_alt_km).reshape(-1, 3),
             terminal_up=_up_vectors(t_lat, t_lon),
             terminal_min_elevation_deg=_vector("terminal_min_elevation_deg",
-                                               terminal_min_elevation_deg, t_lat.shape[0], 25.0),
+                                               terminal_min_elevation_deg, t_lat.shape[0],
+                                               DEFAULT_MIN_ELEVATION_DEG),
             terrestrial_a=ta,
             terrestrial_b=tb,
             terrestrial_delay_ms=np.asarray(delay, dtype=np.float64).reshape(-1),

@@ -51,11 +51,10 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.spatial import cKDTree
 
 from leonet.constants import WGS84_A_KM
+from leonet.defaults import DEFAULT_MAX_LASER_RANGE_KM, DEFAULT_MIN_LASER_ALTITUDE_KM
 from leonet.network import _laser_kernel as kernel
 
 __all__ = [
-    "DEFAULT_MAX_RANGE_KM",
-    "DEFAULT_MIN_ALTITUDE_KM",
     "LaserCandidates",
     "LaserLinks",
     "line_of_sight_clear",
@@ -70,10 +69,6 @@ I64 = NDArray[np.int64]
 F64 = NDArray[np.float64]
 B = NDArray[np.bool_]
 
-#: Default longest laser link, km (the range Starlink-class optical terminals are quoted for).
-DEFAULT_MAX_RANGE_KM = 5_400.0
-#: Default lowest altitude a laser's line of sight may pass, km (Hypatia's 80 km).
-DEFAULT_MIN_ALTITUDE_KM = 80.0
 
 #: ``LaserCandidates.kind`` values.
 IN_PLANE, CROSS_PLANE, CROSS_PLANE_NEAREST = 0, 1, 2
@@ -332,7 +327,7 @@ def plus_grid_candidates(
 
 
 def line_of_sight_clear(
-    r_a_km: ArrayLike, r_b_km: ArrayLike, min_altitude_km: float = DEFAULT_MIN_ALTITUDE_KM
+    r_a_km: ArrayLike, r_b_km: ArrayLike, min_altitude_km: float = DEFAULT_MIN_LASER_ALTITUDE_KM
 ) -> B:
     """Whether the segments ``r_a → r_b`` (ECEF km, ``(..., 3)``) stay above ``min_altitude_km``.
 
@@ -389,8 +384,8 @@ def plus_grid_links(
     candidates: LaserCandidates,
     r_ecef_km: ArrayLike,
     *,
-    max_range_km: float = DEFAULT_MAX_RANGE_KM,
-    min_altitude_km: float = DEFAULT_MIN_ALTITUDE_KM,
+    max_range_km: float = DEFAULT_MAX_LASER_RANGE_KM,
+    min_altitude_km: float = DEFAULT_MIN_LASER_ALTITUDE_KM,
     sat_down: ArrayLike | None = None,
     link_down: ArrayLike | None = None,
 ) -> LaserLinks:
@@ -469,8 +464,8 @@ def plus_grid_links_chunk(
     candidates: LaserCandidates,
     r_ecef_km: ArrayLike,
     *,
-    max_range_km: float = DEFAULT_MAX_RANGE_KM,
-    min_altitude_km: float = DEFAULT_MIN_ALTITUDE_KM,
+    max_range_km: float = DEFAULT_MAX_LASER_RANGE_KM,
+    min_altitude_km: float = DEFAULT_MIN_LASER_ALTITUDE_KM,
     sat_down: ArrayLike | None = None,
     link_down: ArrayLike | None = None,
 ) -> list[LaserLinks]:
@@ -534,8 +529,8 @@ def nearest_neighbour_links(
     r_ecef_km: ArrayLike,
     *,
     k: int = 4,
-    max_range_km: float = DEFAULT_MAX_RANGE_KM,
-    min_altitude_km: float = DEFAULT_MIN_ALTITUDE_KM,
+    max_range_km: float = DEFAULT_MAX_LASER_RANGE_KM,
+    min_altitude_km: float = DEFAULT_MIN_LASER_ALTITUDE_KM,
     sat_down: ArrayLike | None = None,
 ) -> LaserLinks:
     """Range-limited nearest neighbours at one step: each satellite to its ``k`` nearest.

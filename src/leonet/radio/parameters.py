@@ -40,6 +40,7 @@ import math
 from dataclasses import dataclass
 
 from leonet.constants import C_KM_S
+from leonet.defaults import GEN1_USER_BEAMS, GEN2_MINI_USER_BEAMS
 
 __all__ = [
     "DEFAULT_EXCEEDANCE_PERCENT",
@@ -216,15 +217,15 @@ class SatelliteType:
 #:   (ITU-R S.1528 recommends 1.2, L_N = −25 dB) [I2].
 #: * ``feeder_eirp_dbw`` 40.0 dBW per Ka channel and ``feeder_gt_dbk`` 13.0 dB/K
 #:   (parabolic Ka gateway antennas on the satellite, ~0.5 m).
-#: * ``user_beams`` 24 (gen1), 48 (gen2-mini): not published.  Public analyses of
-#:   the filings assume 8–48 steerable user beams per satellite; 24 beams × ~0.9
-#:   Gb/s per 250 MHz channel ≈ 20 Gb/s matches the ~20 Gb/s per V1.5 satellite
-#:   SpaceX has cited in public presentations (unverified figure).
+#: * ``user_beams`` 24 (gen1), 48 (gen2-mini): not published; the assumptions and
+#:   their reasoning are :data:`leonet.defaults.GEN1_USER_BEAMS` and
+#:   :data:`leonet.defaults.GEN2_MINI_USER_BEAMS`.
 #: * ``lasers`` 3 (gen1 V1.5) / 3 (gen2-mini): SpaceX's V1.5 and V2 Mini carry
 #:   laser terminals (starlink.com); the count 3 is an assumption.
 SATELLITES: dict[str, SatelliteType] = {
-    "gen1": SatelliteType("gen1", 36.7, 9.4, 1.8, -25.0, 40.0, 13.0, 24, 3),
-    "gen2-mini": SatelliteType("gen2-mini", 39.7, 12.4, 1.5, -25.0, 43.0, 16.0, 48, 3),
+    "gen1": SatelliteType("gen1", 36.7, 9.4, 1.8, -25.0, 40.0, 13.0, GEN1_USER_BEAMS, 3),
+    "gen2-mini": SatelliteType("gen2-mini", 39.7, 12.4, 1.5, -25.0, 43.0, 16.0,
+                               GEN2_MINI_USER_BEAMS, 3),
 }
 DEFAULT_SATELLITE = "gen1"
 

@@ -38,6 +38,7 @@ from pydantic import (
     model_validator,
 )
 
+from leonet.defaults import DEFAULT_MAX_LASER_RANGE_KM, DEFAULT_ROUTE_FACTOR
 from leonet.radio.parameters import (
     DEFAULT_OFFERED_LOAD_DOWN_MBPS,
     DEFAULT_OFFERED_LOAD_UP_MBPS,
@@ -376,9 +377,9 @@ class NetworkSpec(_Model):
 
     mode: Literal["lasers", "bent-pipe", "hybrid"] = "hybrid"
     access: Literal["scheduled", "any"] = "scheduled"
-    max_laser_range_km: float = Field(default=5_400.0, gt=0, le=20_000)
+    max_laser_range_km: float = Field(default=DEFAULT_MAX_LASER_RANGE_KM, gt=0, le=20_000)
     processing_delay_ms: float = Field(default=0.0, ge=0, le=1_000)
-    route_factor: float = Field(default=1.5, ge=1.0, le=5.0)
+    route_factor: float = Field(default=DEFAULT_ROUTE_FACTOR, ge=1.0, le=5.0)
 
 
 class SchedulerSpec(_Model):

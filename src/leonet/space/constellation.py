@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from numpy.typing import NDArray
 
+from leonet.defaults import DEFAULT_MIN_ELEVATION_DEG
 from leonet.space.elements import ElementSet
 
 __all__ = ["Constellation", "ShellSummary"]
@@ -30,7 +31,7 @@ class ShellSummary:
     sats_per_plane: int  # nominal; inferred shells give the median plane size
     phasing: int  # Walker f; -1 when not a Walker pattern
     satellites: int
-    min_elevation_deg: float = 25.0
+    min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG
 
     @property
     def notation(self) -> str:

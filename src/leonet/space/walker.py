@@ -42,6 +42,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from leonet.constants import WGS72_J2, WGS72_MU_KM3_S2, WGS72_RADIUS_KM
+from leonet.defaults import DEFAULT_MIN_ELEVATION_DEG
 from leonet.space.constellation import Constellation, ShellSummary
 from leonet.space.elements import ElementSet
 from leonet.timegrid import parse_utc, utc_ns_to_jd_fr
@@ -118,7 +119,7 @@ class WalkerShell:
     sats_per_plane: int
     phasing: int = 0
     raan_spread_deg: float = 360.0
-    min_elevation_deg: float = 25.0
+    min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG
     raan0_deg: float = 0.0
 
     def __post_init__(self) -> None:
@@ -183,7 +184,7 @@ class WalkerShell:
         altitude_km: float,
         name: str | None = None,
         raan_spread_deg: float = 360.0,
-        min_elevation_deg: float = 25.0,
+        min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG,
         raan0_deg: float = 0.0,
     ) -> WalkerShell:
         """A shell from Walker notation ``"i: t/p/f"`` (e.g. ``"53: 1584/72/17"``).
