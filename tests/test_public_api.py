@@ -1,7 +1,10 @@
 """The public surface: a sorted, importable __all__ at the top and in every layer."""
 
 import importlib
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,6 +27,33 @@ def test_facade_all_is_sorted_unique_and_importable():
     assert leonet.__all__ == sorted(leonet.__all__)
     for name in leonet.__all__:
         assert getattr(leonet, name) is not None, name
+
+
+def test_facade_offers_the_main_job_as_its_layers_objects():
+    from leonet.engine import run_scenario
+    from leonet.scenario import Scenario, load_scenario
+
+    assert leonet.run_scenario is run_scenario
+    assert leonet.load_scenario is load_scenario
+    assert leonet.Scenario is Scenario
+    for name in set(leonet.__all__) - {"__version__"}:
+        layer = importlib.import_module(leonet._HOMES[name])
+        assert getattr(leonet, name) is getattr(layer, name), name
+        assert name in getattr(layer, "__all__", [name]), f"{layer.__name__} hides {name}"
+    with pytest.raises(AttributeError, match="no attribute 'no_such_name'"):
+        _ = leonet.no_such_name  # type: ignore[attr-defined]
+
+
+def test_importing_the_facade_loads_no_layer():
+    """``import leonet`` stays cheap (~20 ms, was ~5 s): the layers and their heavy
+    dependencies load on first use of a name."""
+    code = ("import sys, leonet; heavy = ('numpy', 'numba', 'pydantic', 'pyarrow', 'duckdb', "
+            "'scipy', 'leonet.space', 'leonet.engine'); "
+            "print([m for m in heavy if m in sys.modules])")
+    env = {**os.environ, "PYTHONPATH": str(Path(leonet.__file__).parents[1])}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
 
 
 @pytest.mark.parametrize("layer", LAYERS)

@@ -2,12 +2,7 @@
 the scenario run (leonet's main job)."""
 
 from leonet.engine.coverage import CoverageResult, coverage_chunk_steps, run_coverage
-from leonet.engine.pipeline import (
-    WorkerError,
-    available_cpus,
-    fork_unsafe_reason,
-    run_in_workers,
-)
+from leonet.engine.pipeline import WorkerError
 from leonet.engine.route import (
     ACCESS_MODES,
     ROUTE_REASONS,
@@ -33,17 +28,14 @@ __all__ = [
     "RunSummary",
     "ScenarioRun",
     "WorkerError",
-    "available_cpus",
     "constellation_candidates",
     "coverage_chunk_steps",
     "find_pop",
-    "fork_unsafe_reason",
     "gateway_links_per_step",
     "gateway_reachable",
     "ground_nodes",
     "route_chunk_steps",
     "run_coverage",
-    "run_in_workers",
     "run_routes",
     "run_scenario",
     "select_ground",

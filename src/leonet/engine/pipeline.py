@@ -48,7 +48,8 @@ from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-__all__ = ["WorkerError", "available_cpus", "fork_unsafe_reason", "run_in_workers"]
+# Only the error is public: the rest is the run driver's plumbing (engine/run.py imports it).
+__all__ = ["WorkerError"]
 
 #: Seconds a worker gets to exit after it was told to stop, before it is killed.
 _GRACE_S = 5.0
