@@ -10,7 +10,7 @@ def test_write_atomically_replaces_whole_or_not_at_all(tmp_path, monkeypatch):
     atomic_write_bytes(target, b"old")
     assert target.read_bytes() == b"old"
 
-    def broken(fd):
+    def broken(_fd):
         raise KeyboardInterrupt
 
     monkeypatch.setattr("os.fsync", broken)

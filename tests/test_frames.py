@@ -47,7 +47,7 @@ def test_polar_motion_is_a_metres_level_correction(shared_data):
     assert 1.0 < shift_m.max() < 30.0
 
 
-def test_teme_to_ecef_broadcasts_time_sat_axes(shared_data):
+def test_teme_to_ecef_broadcasts_time_sat_axes():
     grid = TimeGrid("2026-05-30T00:00:00Z", 60.0, 5)
     rng = np.random.default_rng(1)
     r = rng.normal(size=(5, 7, 3)) * 7000

@@ -103,7 +103,7 @@ def test_bit_for_bit_the_kdtree_output_on_ukraine_and_real_starlink(ukraine_case
     assert_identical(vis, visible_kdtree(*ukraine_case))
 
 
-def test_bit_for_bit_on_sites_all_over_the_globe(starlink_tles):
+def test_bit_for_bit_on_sites_all_over_the_globe():
     rng = np.random.default_rng(11)
     lat = np.concatenate([np.rad2deg(np.arcsin(rng.uniform(-1, 1, 300))), [90, -90, 0, 0]])
     lon = np.concatenate([rng.uniform(-180, 180, 300), [0, 0, 180, -180]])

@@ -56,7 +56,7 @@ def test_a_workers_exception_is_raised_here_with_its_traceback():
 
     got = []
     with pytest.raises(ValueError, match="no satellites in chunk 3") as info:
-        run_in_workers(range(6), work, lambda i, r: got.append(i))
+        run_in_workers(range(6), work, lambda i, _r: got.append(i))
     note = "\n".join(getattr(info.value, "__notes__", []))
     assert "worker 1 on chunk 3" in note and "Traceback" in note and "in work" in note
     assert got == list(range(len(got))) and len(got) <= 3  # a prefix, never chunk 3
@@ -73,7 +73,7 @@ def test_a_dead_worker_is_reported_not_waited_for():
 
     began = time.monotonic()
     with pytest.raises(WorkerError, match=r"SIGKILL.*chunk 2"):
-        run_in_workers(range(6), work, lambda i, r: None)
+        run_in_workers(range(6), work, lambda _i, _r: None)
     assert time.monotonic() - began < 30
     assert not multiprocessing.active_children()
 
@@ -100,7 +100,7 @@ def test_ctrl_c_in_the_coordinator_ends_the_workers():
     assert len(set(pids)) == 2 and not any(_alive(p) for p in pids)
 
 
-def test_workers_exit_when_the_coordinator_is_killed(tmp_path):
+def test_workers_exit_when_the_coordinator_is_killed():
     script = textwrap.dedent("""
         import os, sys, time
         from leonet.engine.pipeline import run_in_workers

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -41,7 +39,7 @@ def test_fraction_is_seeded_and_exact(gen1) -> None:  # type: ignore[no-untyped-
     assert (~up1[0]).sum() == a.size
 
 
-def test_same_scenario_same_satellites(tmp_path: Path) -> None:
+def test_same_scenario_same_satellites() -> None:
     s = load_scenario("quick")
     c = load_constellation("starlink-gen1")
     t = s.grid().utc_ns

@@ -120,3 +120,10 @@ def test_given_gateway_pairs_build_the_same_graph(mode: str) -> None:
     got = build_graph(r, ground, gateway_pairs=pairs[:3], **common)  # type: ignore[arg-type]
     for name in ("edge_src", "edge_dst", "edge_delay_ms", "edge_kind", "gateway_links"):
         np.testing.assert_array_equal(getattr(got, name), getattr(want, name), err_msg=name)
+
+
+def test_a_per_node_array_of_the_wrong_length_names_its_field() -> None:
+    with pytest.raises(ValueError, match=r"terminal_min_elevation_deg: give one value or one "
+                                         r"per node \(2\), got shape \(3,\)"):
+        GroundNodes.from_geodetic(terminal_lat_deg=[50.0, 51.0], terminal_lon_deg=[30.0, 31.0],
+                                  terminal_min_elevation_deg=[10.0, 20.0, 30.0])

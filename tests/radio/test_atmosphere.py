@@ -51,7 +51,7 @@ def test_tables_are_kept_on_disk_and_read_back_exactly(monkeypatch, tmp_path):
     files = list((tmp_path / "atmosphere").glob("*.npz"))
     assert len(files) == 1
 
-    def no_itur(*args, **kwargs):
+    def no_itur(*_args, **_kwargs):
         raise AssertionError("itur called although the table is on disk")
 
     # A new process (empty memory cache) reads the rows back instead of calling itur.
@@ -91,7 +91,8 @@ def validation_versions():
         mod.change_version(v)
 
 
-def test_itur_reproduces_itu_r_validation_example(validation_versions):
+@pytest.mark.usefixtures("validation_versions")  # pins itur's recommendation versions
+def test_itur_reproduces_itu_r_validation_example():
     # ITU-R SG3 validation data (as in itur's ITU_validation_test.py, ITUR618_13
     # test_total_attenuation): London 51.5 N, 0.14 W, 14.25 GHz, el 31.07694309°,
     # p = 1 %, D = 1 m, η = 0.65, τ = 0 → gas 0.2237, cloud 0.4552, rain 0.4891,

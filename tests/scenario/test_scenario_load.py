@@ -162,7 +162,7 @@ faults:
     assert s.end_or_never_ns(s.faults.pops[0].end) == 2**63 - 1
 
 
-def test_with_overrides_revalidates(tmp_path: Path) -> None:
+def test_with_overrides_revalidates() -> None:
     s = load_scenario("ukraine")
     short = s.with_overrides(duration="10m", step_s=5)
     assert short.time.duration_s == 600 and short.time.step_s == 5

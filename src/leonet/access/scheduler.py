@@ -149,16 +149,16 @@ def register_strategy(strategy: Strategy) -> Strategy:
 
 
 register_strategy(Strategy(
-    "highest-elevation", lambda el, rem, load: -el,
+    "highest-elevation", lambda el, _rem, _load: -el,
     "the candidate highest in the sky (shortest path, least atmosphere)",
 ))
 register_strategy(Strategy(
-    "longest-visibility", lambda el, rem, load: -rem,
+    "longest-visibility", lambda _el, rem, _load: -rem,
     "the candidate that stays usable longest (fewest handovers); needs lookahead",
     uses_lookahead=True,
 ))
 register_strategy(Strategy(
-    "least-loaded", lambda el, rem, load: load,
+    "least-loaded", lambda _el, _rem, load: load,
     "the candidate serving the fewest terminals so far (balances beams)",
     uses_load=True,
 ))

@@ -113,7 +113,7 @@ def run_command(
         f"{grid.start:%Y-%m-%d %H:%M:%S}Z → {out_dir}", highlight=False,
     )
 
-    def interrupted(signum: int, frame: FrameType | None) -> None:
+    def interrupted(_signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, interrupted)
@@ -122,7 +122,7 @@ def run_command(
             task = bar.add_task("simulating", total=grid.count)
             summary = run_scenario(
                 spec, out_dir, resume=resume is not None, overwrite=overwrite,
-                progress=lambda done, total: bar.update(task, completed=done),
+                progress=lambda done, _total: bar.update(task, completed=done),
             )
     except KeyboardInterrupt:
         err_console.print(

@@ -71,7 +71,7 @@ def coverage_chunk_steps(n_sites: int, n_sats: int) -> int:
     return int(max(1, min(by_pairs, by_positions, 900)))
 
 
-def run_coverage(
+def run_coverage(  # noqa: PLR0913 — keyword-only options with defaults
     constellation: Constellation,
     sites: Sites,
     grid: TimeGrid,

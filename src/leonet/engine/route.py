@@ -409,7 +409,7 @@ def _pairs(pairs: Sequence[tuple[int, int]] | ArrayLike, n_terminals: int) -> ND
     return arr
 
 
-def run_routes(
+def run_routes(  # noqa: PLR0913 — keyword-only options with defaults, the CLI's route options
     constellation: Constellation,
     terminals: Sites,
     grid: TimeGrid,

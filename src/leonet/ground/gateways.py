@@ -82,7 +82,7 @@ class Gateways(Sites):
     band: NDArray[np.str_]
     area: NDArray[np.str_]
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 — one array per gateway field
         self,
         names: ArrayLike,
         lat_deg: ArrayLike,

@@ -150,8 +150,12 @@ def _up_vectors(lat_deg: F64, lon_deg: F64) -> F64:
 def _vector(name: str, value: ArrayLike | None, n: int, default: float) -> F64:
     if value is None:
         return np.full(n, default)
-    arr = np.broadcast_to(np.asarray(value, dtype=np.float64), (n,))
-    return np.array(arr)
+    given = np.asarray(value, dtype=np.float64)
+    try:
+        return np.array(np.broadcast_to(given, (n,)))
+    except ValueError:
+        raise ValueError(f"{name}: give one value or one per node ({n}), got shape "
+                         f"{given.shape}") from None
 
 
 @dataclass(frozen=True)
@@ -203,7 +207,7 @@ class GroundNodes:
         return NodeLayout(n_sats, self.n_gateways, self.n_pops, self.n_terminals)
 
     @classmethod
-    def from_geodetic(
+    def from_geodetic(  # noqa: PLR0913 — keyword-only: one array per ground-node field
         cls,
         *,
         gateway_lat_deg: ArrayLike = (),
@@ -425,7 +429,7 @@ def _check_mode(mode: str, access: str) -> None:
                          "view) or 'serving' (pass serving_sat from the scheduler)")
 
 
-def build_graph(
+def build_graph(  # noqa: PLR0913 — keyword-only options with defaults
     r_ecef_km: ArrayLike,
     ground: GroundNodes,
     *,

@@ -174,7 +174,7 @@ def _changed(path: I64, previous: Routes | None) -> NDArray[np.bool_]:
     return np.asarray(np.any(a != b, axis=1))
 
 
-def _finish(
+def _finish(  # noqa: PLR0913 — private: the parts of one routing result
     graph: NetworkGraph, source: I64, target: I64, cost: F64, path: I64, reason: NDArray[np.int8],
     n_access: int, scheduling_delay_ms: float, previous: Routes | None,
 ) -> Routes:

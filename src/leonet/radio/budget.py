@@ -134,7 +134,7 @@ class LinkBudget:
         return out
 
 
-def link_budget(
+def link_budget(  # noqa: PLR0913 — the terms of a budget, as ITU-R worked examples list them
     frequency_ghz: ArrayLike,
     slant_range_km: ArrayLike,
     elevation_deg: ArrayLike,

@@ -192,7 +192,7 @@ def _look(from_ecef: F64, basis: F64, to_ecef: F64) -> tuple[F64, F64, F64]:
     return az, el, rng
 
 
-def jammer_to_terminals(
+def jammer_to_terminals(  # noqa: PLR0913 — the victim geometry as arrays (RadioModel owns them)
     jammer: Jammer,
     utc_ns: int,
     site_ecef_km: F64,
@@ -248,7 +248,7 @@ def jammer_to_terminals(
     return out, gain
 
 
-def jammer_to_satellites(
+def jammer_to_satellites(  # noqa: PLR0913 — the victim geometry as arrays (RadioModel owns them)
     jammer: Jammer,
     utc_ns: int,
     sat_ecef_km: F64,

@@ -199,7 +199,7 @@ class RadioModel:
     :meth:`move_sites` before that step's links.
     """
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 — keyword-only options with defaults
         self,
         sites: Sites,
         n_sat: int,

@@ -47,7 +47,7 @@ def _colour(value: float, low: float, high: float) -> str:
     return "#" + "".join(f"{round(u + (v - u) * f):02x}" for u, v in zip(a, b, strict=True))
 
 
-def render_cell_map(
+def render_cell_map(  # noqa: PLR0913 — keyword-only options with defaults
     title: str,
     cells: Sequence[str],
     values: ArrayLike,

@@ -29,7 +29,7 @@ _DEG2RAD = math.pi / 180.0
 _XPDOTP = 1440.0 / (2.0 * math.pi)  # rev/day per rad/min
 
 
-def elements_from_tle_units(
+def elements_from_tle_units(  # noqa: PLR0913 — keyword-only: the eleven mean elements, named
     *,
     epoch_jd: NDArray[np.float64],
     epoch_fr: NDArray[np.float64],

@@ -177,7 +177,7 @@ def int_to_alpha5(number: int) -> str:
     return f"{_ALPHA5[lead - 10]}{rest:04d}"
 
 
-def _format_error(
+def _format_error(  # noqa: PLR0913 — private: the parts of one error message
     source: str, lineno: int, line: str, template: str, first: int, last: int, what: str,
     reason: str, fix: str,
 ) -> TLEFormatError:
