@@ -57,11 +57,11 @@ if TYPE_CHECKING:  # the names as a type checker sees them; at run time see _HOM
         load_constellation,
         load_preset,
         preset_names,
-        propagate,
         propagate_chunks,
         read_catalogue,
         walker_constellation,
     )
+    from leonet.space.propagate import propagate  # by its module: leonet.space.propagate is one too
     from leonet.timegrid import TimeGrid, parse_duration_s, parse_utc
 
 __version__ = "0.1.0"

@@ -38,7 +38,8 @@ def gmst82_rad(jd_ut1: ArrayLike, fr_ut1: ArrayLike) -> F64:
         + 0.093_104 * t**2
         - 6.2e-6 * t**3
     )
-    return np.mod(np.deg2rad(seconds / 240.0), 2.0 * np.pi)
+    angle_rad: F64 = np.mod(np.deg2rad(seconds / 240.0), 2.0 * np.pi)
+    return angle_rad
 
 
 def teme_to_ecef(

@@ -384,7 +384,8 @@ def _remaining_s(
             steps[found] += next_steps[pos[found]]
         steps_out[idx] = steps
         next_keys, next_steps = keys, steps
-    return np.minimum(steps_out * step_s, horizon_s)
+    remaining_s: F64 = np.minimum(steps_out * step_s, horizon_s)
+    return remaining_s
 
 
 def _find_pairs(vis: Visibility, t: I64, term: I64, sat: I64) -> tuple[I64, NDArray[np.bool_]]:

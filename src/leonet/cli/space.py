@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import numpy as np
 import typer
@@ -74,7 +74,9 @@ def info_command(
     reference = parse_utc(at, "--at") if at else newest
     console.print(f"[bold]{c.name}[/] — {c.size:,} satellites ({c.source or 'designed'})")
     if not c.analytic:
-        age = lambda when: (reference - when).total_seconds() / 86_400  # noqa: E731
+        def age(when: datetime) -> float:
+            return (reference - when).total_seconds() / 86_400
+
         console.print(
             f"epochs: oldest {oldest:%Y-%m-%d %H:%M}Z, median {median:%Y-%m-%d %H:%M}Z, "
             f"newest {newest:%Y-%m-%d %H:%M}Z; age at {reference:%Y-%m-%d %H:%M}Z: "
@@ -167,7 +169,7 @@ def propagate_command(
         console.print(f"wrote {out} ({c.size * grid.count:,} rows)")
 
 
-def positions_schema():  # type: ignore[no-untyped-def]
+def positions_schema() -> Any:  # a pyarrow.Schema (pyarrow ships no types)
     import pyarrow as pa
 
     return pa.schema(

@@ -40,7 +40,8 @@ def great_circle_km(
     dlat = lat2 - lat1
     dlon = np.deg2rad(np.asarray(lon2_deg, dtype=np.float64) - np.asarray(lon1_deg))
     h = np.sin(dlat / 2.0) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin(dlon / 2.0) ** 2
-    return 2.0 * EARTH_MEAN_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    km: F64 = 2.0 * EARTH_MEAN_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    return km
 
 
 def interpolate_great_circle(

@@ -120,9 +120,10 @@ class Region:
 def _authalic_q(sin_lat: NDArray[np.float64]) -> NDArray[np.float64]:
     e = np.sqrt(WGS84_E2)
     es = e * sin_lat
-    return (1.0 - WGS84_E2) * (
+    q: NDArray[np.float64] = (1.0 - WGS84_E2) * (
         sin_lat / (1.0 - es * es) - np.log((1.0 - es) / (1.0 + es)) / (2.0 * e)
     )
+    return q
 
 
 def _equal_area(geom: Any) -> Any:

@@ -197,7 +197,9 @@ def satellites_in_planes(
     if len(planes) == 0:
         return np.zeros(shell_a.shape, dtype=bool)
     wanted = np.asarray(planes, dtype=np.int64).reshape(-1, 2)
-    return np.any((shell_a[:, None] == wanted[:, 0]) & (plane_a[:, None] == wanted[:, 1]), axis=1)
+    hit: B = np.any((shell_a[:, None] == wanted[:, 0]) & (plane_a[:, None] == wanted[:, 1]),
+                    axis=1)
+    return hit
 
 
 def _as_index(name: str, value: ArrayLike, n: int | None = None) -> I64:
@@ -348,7 +350,7 @@ def line_of_sight_clear(
 
 
 def _alive(r_ecef_km: F64, sat_down: ArrayLike | None) -> B:
-    alive = np.all(np.isfinite(r_ecef_km), axis=1)
+    alive: B = np.all(np.isfinite(r_ecef_km), axis=1)
     if sat_down is not None:
         down = np.asarray(sat_down, dtype=bool)
         if down.shape != alive.shape:

@@ -41,7 +41,8 @@ def angle_between_deg(a: ArrayLike, b: ArrayLike) -> F64:
     v = np.asarray(b, dtype=np.float64)
     cross = np.linalg.norm(np.cross(u, v), axis=-1)
     dot = np.sum(u * v, axis=-1)
-    return np.rad2deg(np.arctan2(cross, dot))
+    angle_deg: F64 = np.rad2deg(np.arctan2(cross, dot))
+    return angle_deg
 
 
 def scan_loss_db(theta_deg: ArrayLike, exponent: float, floor_db: float) -> F64:

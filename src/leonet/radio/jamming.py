@@ -86,7 +86,8 @@ def band_overlap_fraction(
     wb = np.asarray(width_b_mhz, dtype=np.float64)
     lo = np.maximum(ca - wa / 2, cb - wb / 2)
     hi = np.minimum(ca + wa / 2, cb + wb / 2)
-    return np.clip(hi - lo, 0.0, None) / wa
+    fraction: F64 = np.clip(hi - lo, 0.0, None) / wa
+    return fraction
 
 
 def _ns(value: datetime | str) -> int:

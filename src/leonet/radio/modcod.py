@@ -132,7 +132,8 @@ class ModcodLadder:
 
     def efficiency_bps_hz(self, index: ArrayLike) -> NDArray[np.float64]:
         """Spectral efficiency (bit/symbol) of table indices; 0 for ``OUTAGE``."""
-        return self._eff[np.asarray(index, dtype=np.int64)]
+        eff: NDArray[np.float64] = self._eff[np.asarray(index, dtype=np.int64)]
+        return eff
 
     def rate_mbps(
         self, esn0_db: ArrayLike, bandwidth_mhz: ArrayLike, rolloff: float = ROLLOFF

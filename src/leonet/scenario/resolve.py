@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -131,7 +131,10 @@ def build_tracks(scenario: Scenario) -> list[Track]:
     return out
 
 
-def _select(spec: BundledSitesSpec, sites: Any) -> Any:
+_S = TypeVar("_S", bound=Sites)
+
+
+def _select(spec: BundledSitesSpec, sites: _S) -> _S:
     keep = np.ones(len(sites), dtype=bool)
     if spec.within is not None:
         (s, n), (w, e) = spec.within.lat_deg, spec.within.lon_deg
