@@ -26,12 +26,16 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["reusing_freed_memory"]
+__all__ = ["MMAP_THRESHOLD_BYTES", "TRIM_THRESHOLD_BYTES", "keep_freed_memory",
+           "reusing_freed_memory"]
 
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
-_MMAP_THRESHOLD_MAX = 32 * 1024 * 1024  # glibc's DEFAULT_MMAP_THRESHOLD_MAX on 64-bit
-_TRIM_THRESHOLD = 1024 * 1024 * 1024
+#: The mmap threshold set while chunks run: glibc's DEFAULT_MMAP_THRESHOLD_MAX on 64-bit, the
+#: most its dynamic threshold reaches by itself; blocks above it stay mappings of their own.
+MMAP_THRESHOLD_BYTES = 32 * 1024 * 1024
+#: The trim threshold set while chunks run: the heap's free top is kept up to 1 GiB.
+TRIM_THRESHOLD_BYTES = 1024 * 1024 * 1024
 _DEFAULT_TRIM_THRESHOLD = 128 * 1024  # glibc's M_TRIM_THRESHOLD default
 
 
@@ -49,14 +53,28 @@ def _glibc() -> Any | None:
     return libc
 
 
+def keep_freed_memory() -> bool | None:
+    """Have glibc's malloc serve blocks up to :data:`MMAP_THRESHOLD_BYTES` from the heap and
+    keep up to :data:`TRIM_THRESHOLD_BYTES` of free heap (this process and those forked
+    from it after); ``True`` if glibc accepted both settings, ``False`` if it refused one
+    (``mallopt`` returned 0), ``None`` where glibc is not the C library.  The one place
+    these settings are made, for the coordinator (:func:`reusing_freed_memory`) and each
+    worker process (:mod:`leonet.engine.pipeline`)."""
+    libc = _glibc()
+    if libc is None:
+        return None
+    mmap_ok = libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) == 1
+    trim_ok = libc.mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES) == 1
+    return mmap_ok and trim_ok
+
+
 @contextlib.contextmanager
 def reusing_freed_memory() -> Iterator[bool]:
     """Inside: glibc's malloc keeps freed blocks up to 32 MiB for reuse (this process and
     those forked from it); yields ``True`` if that took effect.  On leaving: the free heap
     goes back to the system."""
+    active = bool(keep_freed_memory())
     libc = _glibc()
-    active = bool(libc is not None and libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_MAX)
-                  and libc.mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD))
     try:
         yield active
     finally:

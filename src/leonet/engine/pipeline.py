@@ -48,6 +48,8 @@ from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from leonet.engine._memory import keep_freed_memory
+
 # Only the error is public: the rest is the run driver's plumbing (engine/run.py imports it).
 __all__ = ["WorkerError"]
 
@@ -325,15 +327,11 @@ def _fresh_std_streams() -> None:
 def _keep_freed_memory() -> None:
     """Have glibc's malloc keep large freed blocks for the next chunk instead of handing
     them back to the kernel (and faulting fresh zeroed pages in again): ~7 % of a chunk's
-    time on the 2-vCPU VM.  Peak memory is unchanged; only this worker is affected."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:  # pragma: no cover - not glibc
-        return
-    libc.mallopt(-3, 1 << 30)  # M_MMAP_THRESHOLD: blocks below 1 GiB come from the heap
-    libc.mallopt(-1, (1 << 31) - 1)  # M_TRIM_THRESHOLD: never trim the heap's top
+    time on the 2-vCPU VM.  Peak memory is unchanged; only this worker is affected.  The
+    settings are :mod:`leonet.engine._memory`'s; one glibc refuses is warned of, not fatal."""
+    if keep_freed_memory() is False:
+        warnings.warn("glibc refused the malloc settings of leonet.engine._memory; "
+                      "chunks run, a little slower", RuntimeWarning, stacklevel=2)
 
 
 def _share_cores(threads: int) -> None:
