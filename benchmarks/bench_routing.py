@@ -41,8 +41,8 @@ EUROPE = {"lat_deg": (34.0, 72.0), "lon_deg": (-25.0, 45.0)}
 
 
 def _setup():  # type: ignore[no-untyped-def]
-    from leonet.engine.route import select_ground
     from leonet.ground import load_places
+    from leonet.ground.selection import select_ground
     from leonet.space import load_constellation
 
     constellation = load_constellation("starlink")
@@ -103,8 +103,10 @@ def networkx_routes(graph, g):  # type: ignore[no-untyped-def]
 def _sampled_routing(duration_s: float, samples: int) -> dict[str, float]:
     from leonet.access import schedule, visible
     from leonet.access.masks import satellite_min_elevation_deg
-    from leonet.engine.route import constellation_candidates, gateway_reachable, ground_nodes
     from leonet.network import build_graph, plus_grid_links, plus_grid_links_chunk, route_to_pops
+    from leonet.network.ground_nodes import ground_nodes
+    from leonet.network.lasers import constellation_candidates
+    from leonet.network.reachability import gateway_reachable
     from leonet.space.propagate import Propagator
     from leonet.timegrid import TimeGrid
 

@@ -84,3 +84,21 @@ def test_region_coverage_weights_cells_by_area(shell, sites):
 def test_bad_parameters_are_named(shell, sites, kwargs, message):
     with pytest.raises(ValueError, match=message):
         run_coverage(shell, sites, TimeGrid(START, 1.0, 2), **kwargs)
+
+
+def test_satellites_outside_every_shell_do_not_serve(shell, sites):
+    """Raising or deorbiting satellites (shell -1) serve in neither `leonet run` nor here."""
+    import dataclasses
+
+    grid = TimeGrid(START, 10.0, 30)
+    full = run_coverage(shell, sites, grid)
+    unassigned = dataclasses.replace(shell, shell=np.full(shell.size, -1, dtype=np.int32))
+    none = run_coverage(unassigned, sites, grid)
+    assert full.metrics.served_fraction[0] == 1.0  # Kyiv, every shell in service
+    np.testing.assert_array_equal(none.metrics.served_fraction, 0.0)
+    np.testing.assert_array_equal(none.metrics.visible_mean, 0.0)
+    half = np.where(np.arange(shell.size) % 2 == 0, shell.shell, -1).astype(np.int32)
+    some = run_coverage(dataclasses.replace(shell, shell=half), sites, grid)
+    seen = full.metrics.visible_mean > 0
+    assert np.all(some.metrics.visible_mean[seen] < full.metrics.visible_mean[seen])
+    assert np.all(some.metrics.visible_mean[seen] > 0)

@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 
 from leonet.constants import C_KM_S
-from leonet.engine.route import ROUTE_REASONS, find_pop, run_routes, select_ground
+from leonet.engine.route import ROUTE_REASONS, run_routes
 from leonet.ground import Sites, great_circle_km, load_pops
+from leonet.ground.pops import find_pop
+from leonet.ground.selection import select_ground
 from leonet.space import load_constellation
 from leonet.timegrid import TimeGrid
 
@@ -147,8 +149,10 @@ def test_gateway_reachable_is_the_laser_components_that_hold_a_gateway_link(gen1
                                                                             ground) -> None:
     import networkx as nx
 
-    from leonet.engine.route import constellation_candidates, gateway_reachable, ground_nodes
     from leonet.network import LaserLinks, plus_grid_links_chunk, visible_links
+    from leonet.network.ground_nodes import ground_nodes
+    from leonet.network.lasers import constellation_candidates
+    from leonet.network.reachability import gateway_reachable
     from leonet.space import Propagator
 
     grid = TimeGrid(START, 30.0, 3)

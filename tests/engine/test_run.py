@@ -275,7 +275,7 @@ def test_resume_refuses_a_different_scenario(scenario, tmp_path):
 def test_capacity_settings_set_the_cells_and_terminals_demand(tmp_path):
     import numpy as np
 
-    from leonet.engine.run import ScenarioRun
+    from leonet.engine.chunks import ScenarioRun
 
     path = tmp_path / "dense.yaml"
     path.write_text(SCENARIO + "capacity: {terminals_per_km2: 0.5, terminals_per_site: 3, "
@@ -332,7 +332,7 @@ def test_direct_to_cell_satellites_are_never_offered_to_a_dish():
     import numpy as np
 
     from leonet.access import visible
-    from leonet.engine.run import ScenarioRun
+    from leonet.engine.chunks import ScenarioRun
 
     run = ScenarioRun(load_scenario("ukraine").with_overrides(duration=30.0))
     dtc = run.constellation.direct_to_cell
@@ -348,7 +348,7 @@ def test_direct_to_cell_satellites_are_never_offered_to_a_dish():
 def test_laser_faults_take_links_down(scenario):
     import numpy as np
 
-    from leonet.engine.run import ScenarioRun
+    from leonet.engine.chunks import ScenarioRun
 
     run = ScenarioRun(scenario)
     window = run.grid.slice(0, 3)
@@ -364,14 +364,14 @@ def test_laser_faults_take_links_down(scenario):
 def test_the_radio_puts_a_moving_terminal_where_it_is_at_each_step(scenario):
     import numpy as np
 
-    from leonet.engine.run import ScenarioRun
+    from leonet.engine.chunks import ScenarioRun
     from leonet.frames import geodetic_to_ecef
 
     run = ScenarioRun(scenario)
     radio = run.capacity.radio
     drone = run.n_sites - 1  # the moving terminal is the last site
     built_at = radio._site_xyz[drone].copy()  # the track's mid-point (its atmosphere's place)
-    run.chunk(0, run.initial_state())
+    run.finish(run.access(0, None))
     last_step_ns = run.grid.utc_ns[run.chunk_steps - 1 : run.chunk_steps]
     lat, lon, alt, _ = run.tracks[0].positions(last_step_ns)
     where = geodetic_to_ecef(lat, lon, alt).reshape(3)
@@ -509,7 +509,7 @@ def test_an_interrupted_cli_run_stops_its_workers_and_resumes_exactly(long_run, 
 
 
 def test_default_chunks_hold_whole_scheduler_slots():
-    from leonet.engine.run import _default_chunk_steps
+    from leonet.engine.stages import chunk_steps as _default_chunk_steps
 
     s = 1_000_000_000
     assert _default_chunk_steps(2_522, 10_395, 1 * s, 15 * s) == 15  # Ukraine at 1 s

@@ -80,7 +80,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -89,6 +89,7 @@ from leonet.access.visibility import Visibility
 
 __all__ = [
     "STRATEGIES",
+    "GatewayAccess",
     "OutageReason",
     "Schedule",
     "SchedulerConfig",
@@ -100,6 +101,21 @@ __all__ = [
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
+
+
+class GatewayAccess(Protocol):
+    """``(time, sat)`` pairs over a chunk: at step ``time_idx`` satellite ``sat_idx`` can
+    hand traffic to a gateway (:class:`~leonet.access.Visibility` of the gateways, or
+    :class:`leonet.network.reachability.Reachability`)."""
+
+    @property
+    def n_time(self) -> int: ...
+    @property
+    def n_sat(self) -> int: ...
+    @property
+    def time_idx(self) -> NDArray[np.int32]: ...
+    @property
+    def sat_idx(self) -> NDArray[np.int32]: ...
 
 
 class OutageReason(IntEnum):
@@ -419,17 +435,17 @@ def schedule(
     config: SchedulerConfig | None = None,
     state: SchedulerState | None = None,
     *,
-    gateway_vis: Visibility | None = None,
+    gateway_vis: GatewayAccess | None = None,
     lookahead_steps: int = 0,
 ) -> Schedule:
     """Assign a serving satellite to every terminal at every step of a chunk.
 
     ``vis`` the terminals' :class:`Visibility` (sites = terminals) over
     ``n_time`` steps at UTC instants ``utc_ns`` ``(n_time,)`` int64 ns;
-    ``gateway_vis`` the gateways' visibility over the same steps and satellites
-    (bent-pipe mode when given); the last ``lookahead_steps`` steps only inform
-    ``longest-visibility`` and are not scheduled.  ``state`` is the previous
-    chunk's :attr:`Schedule.state` (``None`` for the first chunk).
+    ``gateway_vis`` the satellites that reach a gateway (:class:`GatewayAccess`) over
+    the same steps and satellites (when given, only those serve); the last
+    ``lookahead_steps`` steps only inform ``longest-visibility`` and are not scheduled.
+    ``state`` is the previous chunk's :attr:`Schedule.state` (``None`` for the first chunk).
     Returns a :class:`Schedule` over ``n_time - lookahead_steps`` steps.
     """
     config = config or SchedulerConfig()

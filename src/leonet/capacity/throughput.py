@@ -112,6 +112,12 @@ class CapacityModel:
         lasers = np.array([t.lasers for t in types], dtype=np.float64)[radio.satellite_index]
         self.laser_mbps = lasers * cfg.laser_capacity_mbps if cfg.lasers else np.zeros(radio.n_sat)
 
+    def move_sites(self, site_idx: ArrayLike, lat_deg: ArrayLike, lon_deg: ArrayLike,
+                   alt_km: ArrayLike = 0.0) -> None:
+        """Put sites ``site_idx`` (moving terminals) at this step's geodetic positions for
+        the steps computed from now on (:meth:`RadioModel.move_sites`)."""
+        self.radio.move_sites(site_idx, lat_deg, lon_deg, alt_km)
+
     def step(
         self,
         sat_ecef_km: ArrayLike,

@@ -128,8 +128,10 @@ def route_command(
                    ] = None,
 ) -> None:
     """End-to-end path and round-trip time from one place to a PoP or to another place."""
-    from leonet.engine.route import find_pop, run_routes, select_ground
+    from leonet.engine.route import run_routes
     from leonet.ground import Sites, find_place, load_pops
+    from leonet.ground.pops import find_pop
+    from leonet.ground.selection import select_ground
     from leonet.results.writer import AtomicParquetWriter
     from leonet.space.resolve import load_constellation
     from leonet.timegrid import TimeGrid, parse_duration_s, parse_utc

@@ -1,43 +1,45 @@
 """The coverage run: which satellite serves each cell and terminal, step by step.
 
-For every time chunk: propagate the constellation (with lookahead steps when
-the scheduler's strategy needs them), find the satellites above each site's
-mask (sparse, spatially culled), let the 15-second scheduler pick the serving
-satellite (bent-pipe: only satellites that see a gateway), and fold the chunk
-into streaming per-site and per-region accumulators.  Only the scheduler
-state and the accumulators cross chunk boundaries, so memory is bounded by
-the chunk size and a chunked run equals a single pass.
+For every time chunk the shared stages (:mod:`leonet.engine.stages`): propagate the
+satellites in service (with lookahead steps when the scheduler's strategy needs them),
+find the satellites above each site's mask (sparse, spatially culled), let the 15-second
+scheduler pick the serving satellite (bent-pipe: only satellites that an up gateway sees),
+then fold the chunk into streaming per-site and per-region accumulators.  Only the
+scheduler state and the accumulators cross chunk boundaries, so memory is bounded by the
+chunk size and a chunked run equals a single pass.  Satellites outside every shell
+(orbit raising, deorbiting) do not serve, as in ``leonet run``.
 """
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from leonet.access.masks import dish_view, satellite_min_elevation_deg
+from leonet.access.masks import satellite_min_elevation_deg
 from leonet.access.metrics import (
     RegionCoverage,
     RegionCoverageAccumulator,
     SiteMetrics,
     SiteMetricsAccumulator,
 )
-from leonet.access.scheduler import SchedulerConfig, SchedulerState, schedule
-from leonet.access.visibility import visible
+from leonet.access.scheduler import SchedulerConfig, SchedulerState
+from leonet.engine.stages import (
+    SatellitePositions,
+    chunk_windows,
+    gateways_in_view,
+    lookahead_steps,
+    schedule_chunk,
+    site_visibility,
+)
+from leonet.engine.stages import chunk_steps as chunk_steps_of
 from leonet.ground.sites import Sites
 from leonet.space.constellation import Constellation
-from leonet.space.propagate import Propagator
 from leonet.timegrid import TimeGrid
 
 __all__ = ["CoverageResult", "coverage_chunk_steps", "run_coverage"]
-
-#: Visible pairs held per chunk (36 bytes each): about 300 MB.
-_PAIRS_PER_CHUNK = 8_000_000
-#: Satellites above a 25° mask per site for the 2026 Starlink catalogue over Ukraine (~70).
-_VISIBLE_PER_SITE = 70
 
 
 @dataclass(frozen=True)
@@ -65,10 +67,8 @@ class CoverageResult:
 
 
 def coverage_chunk_steps(n_sites: int, n_sats: int) -> int:
-    """Steps per chunk that keep the visible pairs and positions of a chunk near 300 MB."""
-    by_pairs = _PAIRS_PER_CHUNK // max(1, n_sites * _VISIBLE_PER_SITE)
-    by_positions = 4_000_000 // max(1, n_sats)
-    return int(max(1, min(by_pairs, by_positions, 900)))
+    """Steps per chunk of a coverage run: :func:`leonet.engine.stages.chunk_steps`."""
+    return chunk_steps_of(n_sites, n_sats, 0)
 
 
 def run_coverage(  # noqa: PLR0913 — keyword-only options with defaults
@@ -103,54 +103,25 @@ def run_coverage(  # noqa: PLR0913 — keyword-only options with defaults
         if min_elevation_deg is None
         else np.full(constellation.size, float(min_elevation_deg))
     )
-    steps = chunk_steps or coverage_chunk_steps(len(sites), constellation.size)
-    lookahead = (
-        math.ceil(config.horizon_s / grid.step_s) if config.strategy == "longest-visibility" else 0
-    )
-    propagator = Propagator(constellation)
+    steps = chunk_steps or chunk_steps_of(len(sites), constellation.size,
+                                          round(grid.step_s * 1e9), round(config.slot_s * 1e9))
+    positions = SatellitePositions(constellation)
     site_acc = SiteMetricsAccumulator(len(sites), grid.step_s)
     region_acc = RegionCoverageAccumulator(
         np.zeros(n_cells, dtype=np.int64), n_region=1, cell_weight=cell_area_km2
     )
     state: SchedulerState | None = None
-    failed = np.zeros(constellation.size, dtype=bool)
     began = time.perf_counter()
-    for first in range(0, grid.count, steps):
-        stop = min(first + steps, grid.count)
-        window = grid.slice(first, min(stop + lookahead, grid.count))
-        eph = propagator(window, velocities=False)
-        failed |= eph.error != 0
-        vis = visible(
-            dish_view(eph.r_ecef_km, constellation),
-            sat_mask,
-            sites.ecef_km,
-            sites.lat_deg,
-            sites.lon_deg,
-            sites.min_elevation_deg,
-        )
-        gateway_vis = None
-        if gateways is not None:
-            gateway_vis = visible(
-                eph.r_ecef_km,
-                sat_mask,
-                gateways.ecef_km,
-                gateways.lat_deg,
-                gateways.lon_deg,
-                gateways.min_elevation_deg,
-            )
-        result = schedule(
-            vis,
-            window.utc_ns,
-            config,
-            state,
-            gateway_vis=gateway_vis,
-            lookahead_steps=window.count - (stop - first),
-        )
+    for window in chunk_windows(grid, steps, lookahead_steps(config, grid.step_s)):
+        r = positions(window.grid)
+        vis = site_visibility(r, constellation, sat_mask, sites)
+        gateway_vis = None if gateways is None else gateways_in_view(r, gateways)
+        result = schedule_chunk(vis, window, config, state, gateway_vis)
         state = result.state
         site_acc.update_from(result, vis)
         region_acc.update(result.served[:, :n_cells])
         if progress is not None:
-            progress(stop - first)
+            progress(window.n_run)
     return CoverageResult(
         sites=sites,
         n_cells=n_cells,
@@ -159,6 +130,6 @@ def run_coverage(  # noqa: PLR0913 — keyword-only options with defaults
         grid=grid,
         constellation=constellation.name,
         satellites=constellation.size,
-        failed_satellites=int(failed.sum()),
+        failed_satellites=int(positions.failed.sum()),
         elapsed_s=time.perf_counter() - began,
     )

@@ -45,6 +45,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -54,9 +55,13 @@ from leonet.constants import WGS84_A_KM
 from leonet.defaults import DEFAULT_MAX_LASER_RANGE_KM, DEFAULT_MIN_LASER_ALTITUDE_KM
 from leonet.network import _laser_kernel as kernel
 
+if TYPE_CHECKING:
+    from leonet.space.constellation import Constellation
+
 __all__ = [
     "LaserCandidates",
     "LaserLinks",
+    "constellation_candidates",
     "line_of_sight_clear",
     "nearest_neighbour_links",
     "plus_grid_candidates",
@@ -563,3 +568,15 @@ def nearest_neighbour_links(
     lo, hi = key // r.shape[0], key % r.shape[0]
     return _mask_links(r, lo, hi, np.full(lo.shape[0], -1, np.int64), max_range_km,
                        min_altitude_km)
+
+
+def constellation_candidates(constellation: Constellation) -> LaserCandidates:
+    """The +Grid candidate links of ``constellation``, seams shifted by each shell's phasing.
+
+    Shells without a known Walker ``f`` (``phasing == -1``, most inferred
+    shells of real catalogues) pair equal slots at the seam; irregular planes
+    get per-step nearest cross-plane links (see :func:`plus_grid_links_chunk`).
+    """
+    phasing = [max(int(s.phasing), 0) for s in constellation.shells] or None
+    return plus_grid_candidates(constellation.shell, constellation.plane, constellation.slot,
+                                phasing=phasing)

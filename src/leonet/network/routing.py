@@ -50,8 +50,10 @@ __all__ = [
     "OK",
     "PopPolicy",
     "Routes",
+    "path_changed",
     "route_pairs",
     "route_to_pops",
+    "search_limit_ms",
 ]
 
 I64 = NDArray[np.int64]
@@ -162,7 +164,8 @@ def _first_of_kind(path: I64, lo: int, hi: int) -> I64:
     return np.where(hit.any(axis=1), path[np.arange(path.shape[0]), first], -1).astype(np.int64)
 
 
-def _changed(path: I64, previous: Routes | None) -> NDArray[np.bool_]:
+def path_changed(path: I64, previous: Routes | None) -> NDArray[np.bool_]:
+    """``(route,)``: the path ``(route, width)`` differs from ``previous``'s (none: all False)."""
     if previous is None:
         return np.zeros(path.shape[0], dtype=bool)
     if previous.path.shape[0] != path.shape[0]:
@@ -196,7 +199,7 @@ def _finish(  # noqa: PLR0913 — private: the parts of one routing result
         gateway=_first_of_kind(path, layout.gateway0, layout.pop0),
         pop=_first_of_kind(path, layout.pop0, layout.terminal0),
         reason=np.where(ok, OK, reason).astype(np.int8),
-        changed=_changed(path, previous),
+        changed=path_changed(path, previous),
     )
 
 
@@ -392,3 +395,19 @@ def _pairs_via_pop(
     reason = np.where(reason == OK, DISCONNECTED, reason).astype(np.int8)
     return _finish(graph, layout.terminal0 + src, layout.terminal0 + dst, cost, path, reason, 2,
                    scheduling_delay_ms, previous)
+
+
+def search_limit_ms(previous: Routes | None, scheduling_delay_ms: float = 0.0) -> float | None:
+    """Dijkstra's search radius for this step: the previous step's largest delay (of its
+    terminals and of the ``nodes`` it was asked for) × 1.5 + 5 ms.
+
+    Only a speed hint — :func:`route_to_pops` repeats the search without it
+    when it falls short — so any value gives the same routes.
+    """
+    if previous is None:
+        return None
+    cost = previous.one_way_ms - scheduling_delay_ms
+    if previous.node_ms is not None:
+        cost = np.concatenate([cost, previous.node_ms])
+    cost = cost[np.isfinite(cost)]
+    return float(cost.max()) * 1.5 + 5.0 if cost.size else None

@@ -1,0 +1,465 @@
+"""One chunk of the scenario run: set-up once, then geometry → schedule → steps → tables.
+
+:class:`ScenarioRun` resolves a :class:`~leonet.scenario.Scenario` into arrays once
+(constellation, sites, policy, faults, ground network, radio and capacity), then computes
+any chunk from its index and the scheduler's state after the chunk before::
+
+    geometry (ScenarioRun.geometry; independent of the other chunks)
+      propagate (+ lookahead steps)        SatellitePositions: (time, sat, 3) ECEF km
+      visibility                           cells + fixed terminals (culled) + moving terminals
+      satellite faults, service policy     pairs to satellites down and of refused (time,
+                                           terminal) rows dropped, in the join of the two
+      lasers, reachability                 laser modes: satellites with a laser path to an
+                                           up gateway; bent-pipe: satellites seeing one
+    schedule (ScenarioRun.schedule; from the previous chunk's scheduler state)
+      15-s scheduler                       serving satellite per (time, site), outage codes
+    finish (ScenarioRun.finish)
+      steps (StepRunner, engine/steps.py)  routing of the named terminals and cells, radio
+                                           and capacity of every site, step by step
+      tables (results/tables.py)           terminals (per step), cells (per slot)
+
+The stages shared with ``leonet route`` and ``leonet coverage`` are
+:mod:`leonet.engine.stages`; the driver that accounts and writes chunks in order is
+:mod:`leonet.engine.run`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from numpy.typing import NDArray
+
+from leonet.access.masks import dish_view, satellite_min_elevation_deg
+from leonet.access.moving import usable_pairs, visible_moving
+from leonet.access.scheduler import OutageReason, SchedulerState, schedule
+from leonet.access.visibility import Visibility, visible
+from leonet.capacity.demand import site_demand
+from leonet.capacity.throughput import CapacityConfig, CapacityModel
+from leonet.engine.stages import (
+    SatellitePositions,
+    chunk_steps,
+    chunk_window,
+    gateways_in_view,
+    lookahead_steps,
+)
+from leonet.engine.steps import ChunkAccess, ChunkRadio, ChunkRoutes, StepInputs, StepRunner
+from leonet.faults.plan import FaultPlan
+from leonet.ground.sites import Sites
+from leonet.network.graph import GroundNodes
+from leonet.network.ground_nodes import ground_nodes
+from leonet.network.lasers import LaserLinks, constellation_candidates, plus_grid_links_chunk
+from leonet.network.reachability import Reachability, gateway_links_per_step, gateway_reachable
+from leonet.network.routing import Routes
+from leonet.policy.service import ServicePolicy
+from leonet.radio.links import RadioConfig, RadioModel
+from leonet.results.tables import (
+    AWAITING_SLOT,
+    JAMMED,
+    RADIO_OUTAGE,
+    SATELLITE_FAULT,
+    cell_table,
+    terminal_table,
+)
+from leonet.scenario.resolve import (
+    build_tracks,
+    cell_sites,
+    gateway_sites,
+    load_constellations,
+    pop_sites,
+    terminal_sites,
+)
+from leonet.scenario.schema import Scenario
+from leonet.scenario.timeline import timeline
+from leonet.space.constellation import Constellation
+from leonet.space.elements import ElementSet
+from leonet.timegrid import TimeGrid
+
+__all__ = ["ChunkGeometry", "ChunkResult", "ScenarioRun"]
+
+
+@dataclass(frozen=True)
+class ChunkGeometry:
+    """Chunk ``index`` up to the scheduler (see :meth:`ScenarioRun.geometry`): the window's
+    ``utc_ns`` and ``r_ecef_km`` (lookahead steps included), ``sat_up`` ``(time, sat)``,
+    the usable pairs ``vis`` and the gateways' ``gateway_vis``; the rest cover the
+    ``n_run`` steps run: ``n_all``/``n_up`` satellites in view (all / up) ``(time, site)``,
+    the policy's ``allowed`` and ``policy_reason``, and ``steps``."""
+
+    index: int
+    utc_ns: NDArray[np.int64]
+    n_run: int
+    r_ecef_km: NDArray[np.float64]
+    sat_up: NDArray[np.bool_]
+    vis: Visibility
+    gateway_vis: Reachability
+    n_all: NDArray[np.int64]
+    n_up: NDArray[np.int64]
+    allowed: NDArray[np.bool_]
+    policy_reason: NDArray[np.uint8]
+    steps: StepInputs
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """A finished chunk (:meth:`ScenarioRun.finish`): its ``tables``, what the metrics
+    take — ``served`` ``(time, site)``, ``visible`` ``(time, site)``, ``handovers``
+    ``(site,)`` — the last step's ``routes`` and the ``scheduler`` state after it."""
+
+    index: int
+    n_run: int
+    tables: dict[str, pa.Table]
+    served: NDArray[np.bool_]
+    visible: NDArray[np.int64]
+    handovers: NDArray[np.int64]
+    routes: Routes | None
+    scheduler: SchedulerState
+
+
+def _concatenate_constellations(parts: list[Constellation]) -> Constellation:
+    if len(parts) == 1:
+        return parts[0]
+    offsets = np.cumsum([0] + [len(p.shells) for p in parts[:-1]])
+    return Constellation(
+        name=" + ".join(p.name for p in parts),
+        sat_names=np.concatenate([p.sat_names for p in parts]),
+        norad_id=np.concatenate([p.norad_id for p in parts]),
+        elements=ElementSet.concatenate([p.elements for p in parts]),
+        shell=np.concatenate([np.where(p.shell >= 0, p.shell + o, -1)
+                              for p, o in zip(parts, offsets, strict=True)]).astype(np.int32),
+        plane=np.concatenate([p.plane for p in parts]),
+        slot=np.concatenate([p.slot for p in parts]),
+        shells=tuple(s for p in parts for s in p.shells),
+        source="; ".join(p.source for p in parts),
+        analytic=all(p.analytic for p in parts),
+        stale=np.concatenate([p.stale for p in parts]),
+    )
+
+
+def _radio_jammers(plan: FaultPlan, tracks: list[Any]) -> list[Any]:
+    """The scenario's jammers as the radio layer's :class:`~leonet.radio.Jammer` objects."""
+    from datetime import UTC, datetime
+
+    from leonet.radio.jamming import Jammer as RadioJammer
+
+    by_name = {t.name: t for t in tracks}
+    out = []
+    for j in plan.jammers:
+        position: Any = by_name[j.track] if j.track is not None else (j.lat_deg, j.lon_deg)
+        start = datetime.fromtimestamp(j.start_ns / 1e9, tz=UTC)
+        never = j.end_ns >= np.iinfo(np.int64).max // 2
+        end = datetime(9999, 1, 1, tzinfo=UTC) if never else datetime.fromtimestamp(
+            j.end_ns / 1e9, tz=UTC)
+        directional = j.antenna != "isotropic"
+        antenna: Any = j.antenna
+        out.append(RadioJammer(
+            name=j.name, position=position, eirp_dbw=j.eirp_dbw,
+            centre_ghz=j.center_frequency_ghz, bandwidth_mhz=j.bandwidth_mhz,
+            boresight_az_deg=antenna.boresight_az_deg if directional else 0.0,
+            boresight_el_deg=antenna.boresight_el_deg if directional else 0.0,
+            beamwidth_deg=antenna.beamwidth_deg if directional else None,
+            active=[(start, end)],
+        ))
+    return out
+
+
+class ScenarioRun:
+    """A scenario resolved into arrays once: constellation, sites, policy, faults, radio.
+
+    Sites are ordered ``[cells | fixed terminals | moving terminals]``; the
+    terminals (fixed and moving) are the ``named`` sites whose every step is
+    written to ``terminals.parquet``.
+    """
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.grid: TimeGrid = scenario.time.grid()
+        self.constellation = _concatenate_constellations(load_constellations(scenario))
+        cells = cell_sites(scenario)
+        fixed = terminal_sites(scenario)
+        self.tracks = build_tracks(scenario)
+        self.n_cells = 0 if cells is None else len(cells)
+        self.n_fixed = len(fixed)
+        self.n_moving = len(self.tracks)
+        parts = [p for p in (cells, fixed) if p is not None and len(p)]
+        if not parts and not self.tracks:
+            raise ValueError(
+                f"scenario {scenario.name!r}: no terminals, cells or mobile tracks to serve; "
+                "add ground.terminals, ground.places, ground.cells or ground.mobile"
+            )
+        empty = Sites(np.array([], dtype=np.str_), [], [])
+        self.static = Sites.concatenate(parts) if len(parts) > 1 else (parts[0] if parts
+                                                                        else empty)
+        self.cell_area_km2 = None if cells is None else np.asarray(cells.area_km2)
+        moving_names = [t.name for t in self.tracks]
+        self.site_names = np.concatenate([np.asarray(self.static.names, dtype=np.str_),
+                                          np.asarray(moving_names, dtype=np.str_)])
+        self.n_sites = len(self.site_names)
+        self.named = np.arange(self.n_cells, self.n_sites)  # site indices of terminals
+        self.terminal_names = tuple(str(n) for n in self.site_names[self.named])
+        if len(set(self.terminal_names)) != len(self.terminal_names):
+            raise ValueError(f"scenario {scenario.name!r}: terminal names must be unique")
+        self.gateways = gateway_sites(scenario)
+        self.pops = pop_sites(scenario)
+        self.policy = ServicePolicy.from_scenario(scenario)
+        self.faults = FaultPlan.from_scenario(scenario)
+        self.events = timeline(scenario)
+        self.config = scenario.scheduler.config()
+        net = scenario.network
+        self.mode = net.mode
+        self.sat_mask = satellite_min_elevation_deg(self.constellation)
+        self.candidates = (constellation_candidates(self.constellation)
+                           if net.mode != "bent-pipe" else None)
+        # Ground network for routing the named terminals (moving ones at their first waypoint;
+        # their position is refreshed every step).
+        first = [t.positions(np.array([self.grid.start_ns])) for t in self.tracks]
+        named_sites = Sites(
+            list(self.terminal_names),
+            np.concatenate([self.static.lat_deg[self.n_cells:], [f[0][0] for f in first]]),
+            np.concatenate([self.static.lon_deg[self.n_cells:], [f[1][0] for f in first]]),
+            np.concatenate([self.static.alt_km[self.n_cells:], [f[2][0] for f in first]]),
+        )
+        self.ground: GroundNodes = ground_nodes(named_sites, self.gateways, self.pops,
+                                                route_factor=net.route_factor)
+        # Radio: every site; moving terminals' atmosphere tables at the middle of their
+        # track, their geometry moved to each step's position (RadioModel.move_sites).
+        mid = [t.positions(np.array([self.grid.start_ns + (self.grid.count // 2)
+                                     * self.grid.step_ns])) for t in self.tracks]
+        radio_sites = Sites.concatenate([
+            p for p in (
+                self.static if len(self.static) else None,
+                Sites(moving_names, [m[0][0] for m in mid], [m[1][0] for m in mid],
+                      [m[2][0] for m in mid]) if self.tracks else None,
+            ) if p is not None
+        ])
+        radio = RadioModel(
+            radio_sites, self.constellation.size, terminal_type=scenario.radio.terminal_type,
+            config=RadioConfig(exceedance_percent=scenario.radio.exceedance_percent,
+                               interference=scenario.radio.interference),
+            gateways=self.gateways,
+        )
+        cap = scenario.capacity
+        demand = site_demand(radio_sites, self.n_cells, self.cell_area_km2,
+                             terminals_per_km2=cap.terminals_per_km2,
+                             terminals_per_named_site=cap.terminals_per_site,
+                             offered_down_mbps=cap.offered_load_mbps,
+                             offered_up_mbps=cap.offered_load_up_mbps)
+        self.capacity = CapacityModel(radio, demand,
+                                      CapacityConfig(beams_per_satellite=cap.beams_per_sat))
+        self.jammers = _radio_jammers(self.faults, self.tracks)
+        self.gateway_names = [str(n) for n in self.gateways.names]
+        self.sat_names = np.asarray(self.constellation.sat_names, dtype=np.str_)
+        self.pop_names = [str(n) for n in self.pops.names]
+        self.slot_ns = round(self.config.slot_s * 1e9)
+        self.chunk_steps = scenario.time.chunk_steps or chunk_steps(
+            self.n_sites, self.constellation.size, self.grid.step_ns, self.slot_ns)
+        self.lookahead = lookahead_steps(self.config, self.grid.step_s)
+        # Satellites outside every shell (raising or lowering orbit) neither serve nor
+        # relay: only those in service are propagated.
+        self._positions_of = SatellitePositions(self.constellation)
+        self.steps = StepRunner(
+            ground=self.ground, capacity=self.capacity, jammers=self.jammers, mode=self.mode,
+            access=net.access, processing_delay_ms=net.processing_delay_ms,
+            n_cells=self.n_cells, n_fixed=self.n_fixed, n_moving=self.n_moving,
+            cell_ecef_km=self.static.ecef_km[: self.n_cells])
+
+    @property
+    def chunks(self) -> int:
+        return math.ceil(self.grid.count / self.chunk_steps)
+
+    # ------------------------------------------------------------------ one chunk
+    def satellite_positions(self, window: TimeGrid) -> NDArray[np.float64]:
+        """ECEF km ``(time, sat, 3)`` over ``window``; NaN for satellites out of service."""
+        return self._positions_of(window)
+
+    def _positions(self, window: TimeGrid) -> tuple[NDArray[np.float64], ...]:
+        """Every site's lat, lon, alt and speed ``(time, site)`` over the window."""
+        n = window.count
+        lat = np.broadcast_to(self.static.lat_deg, (n, len(self.static)))
+        lon = np.broadcast_to(self.static.lon_deg, (n, len(self.static)))
+        alt = np.broadcast_to(self.static.alt_km, (n, len(self.static)))
+        speed = np.zeros((n, len(self.static)))
+        if self.tracks:
+            moving = [t.positions(window.utc_ns) for t in self.tracks]
+            lat = np.concatenate([lat, np.stack([m[0] for m in moving], 1)], axis=1)
+            lon = np.concatenate([lon, np.stack([m[1] for m in moving], 1)], axis=1)
+            alt = np.concatenate([alt, np.stack([m[2] for m in moving], 1)], axis=1)
+            speed = np.concatenate([speed, np.stack([m[3] for m in moving], 1)], axis=1)
+        return lat, lon, alt, speed
+
+    def _visibility(self, r: NDArray[np.float64], lat: NDArray[np.float64],
+                    lon: NDArray[np.float64], alt: NDArray[np.float64]) -> list[Visibility]:
+        """The visibility of the fixed sites (culled) and of the moving ones (dense), as two
+        tables over the same steps (joined by :func:`usable_pairs`)."""
+        s = self.static
+        parts = [visible(r, self.sat_mask, s.ecef_km, s.lat_deg, s.lon_deg, s.min_elevation_deg)]
+        if self.tracks:
+            k = len(s)
+            parts.append(visible_moving(r, self.sat_mask, lat[:, k:], lon[:, k:], alt[:, k:]))
+        return parts
+
+    def _lasers(self, r: NDArray[np.float64], utc_ns: NDArray[np.int64]
+                ) -> list[LaserLinks] | None:
+        """Each step's laser links; candidates failed by the fault plan stay down."""
+        if self.candidates is None:
+            return None
+        down = None
+        if self.faults.lasers:
+            down = self.faults.laser_disabled(utc_ns, self.candidates.sat_a,
+                                              self.candidates.sat_b, self.constellation)
+            down = down if down.any() else None
+        net = self.scenario.network
+        return plus_grid_links_chunk(self.candidates, r, max_range_km=net.max_laser_range_km,
+                                     link_down=down)
+
+    def access(self, index: int, scheduler: SchedulerState | None) -> ChunkAccess:
+        """The first part of chunk ``index``: propagate, faults, visibility, policy,
+        lasers, reachability, then the scheduler from ``scheduler`` (the state after
+        the chunk before; its state after this chunk comes back in the result)."""
+        return self.schedule(self.geometry(index), scheduler)
+
+    def geometry(self, index: int) -> ChunkGeometry:
+        """Everything of chunk ``index`` before the scheduler — independent of the other
+        chunks, so any process can compute it."""
+        chunk = chunk_window(self.grid, index, self.chunk_steps, self.lookahead)
+        window, n_run = chunk.grid, chunk.n_run
+        utc = window.utc_ns
+        r_all = self.satellite_positions(window)
+        sat_up = self.faults.satellite_up(utc, self.constellation)
+        r = np.where(sat_up[..., None], r_all, np.nan)
+        lat, lon, alt, speed = self._positions(window)
+        parts = self._visibility(dish_view(r_all, self.constellation), lat, lon, alt)
+        del r_all
+        allowed, policy_reason = self.policy.allowed(utc, lat, lon, speed, self.site_names)
+        # One filter for faults and policy; the counts tell the causes apart.
+        n_all = np.concatenate([np.diff(part.offsets).reshape(window.count, part.n_site)
+                                for part in parts], axis=1)[:n_run]
+        n_up, vis_ok = usable_pairs(parts, allowed, sat_up)
+        n_up = n_up.reshape(window.count, self.n_sites)[:n_run]
+        del parts
+        gw_up = self.faults.gateway_up(utc, self.gateway_names)
+        pop_up = self.faults.pop_up(utc, self.pop_names)
+        lasers = self._lasers(r, utc)
+        ground = self.ground
+        gateway_pairs = gateway_links_per_step(ground, r)
+        if lasers is None:
+            gateway_vis = gateways_in_view(r, self.gateways, gw_up)
+        else:
+            gateway_vis = gateway_reachable(r, lasers, ground, gateway_down=~gw_up,
+                                            gateway_pairs=gateway_pairs)
+        named = slice(self.n_cells, self.n_sites)
+        return ChunkGeometry(
+            index=index, utc_ns=utc, n_run=n_run, r_ecef_km=r, sat_up=sat_up, vis=vis_ok,
+            gateway_vis=gateway_vis, n_all=n_all, n_up=n_up, allowed=allowed[:n_run],
+            policy_reason=policy_reason[:n_run],
+            steps=StepInputs(
+                gateway_up=gw_up[:n_run], pop_up=pop_up[:n_run],
+                lasers=None if lasers is None else lasers[:n_run],
+                gateway_pairs=gateway_pairs[:n_run],
+                named_lat_deg=np.ascontiguousarray(lat[:n_run, named]),
+                named_lon_deg=np.ascontiguousarray(lon[:n_run, named]),
+                named_alt_km=np.ascontiguousarray(alt[:n_run, named])),
+        )
+
+    def schedule(self, g: ChunkGeometry, scheduler: SchedulerState | None) -> ChunkAccess:
+        """The scheduler over a chunk's geometry, from ``scheduler`` (the state after the
+        chunk before), and the outage reasons that do not need the radio."""
+        n_run, vis = g.n_run, g.vis
+        result = schedule(vis, g.utc_ns, self.config, scheduler, gateway_vis=g.gateway_vis,
+                          lookahead_steps=g.utc_ns.shape[0] - n_run)
+        serving = result.serving_sat[:n_run]
+        reason = result.reason[:n_run].astype(np.uint8)
+        # Explain refusals and faults better than "no satellite".
+        reason = np.where((reason == OutageReason.NO_SATELLITE) & (g.n_all > 0) & (g.n_up == 0),
+                          SATELLITE_FAULT, reason)
+        # A serving satellite that fails mid-slot: the outage is the fault's doing.
+        last = _last_served(serving, None if scheduler is None else scheduler.last_sat)
+        lost = (reason == OutageReason.LOST_MID_SLOT) & (last >= 0)
+        lost_to_fault = lost & ~np.take_along_axis(g.sat_up[:n_run], np.maximum(last, 0), axis=1)
+        reason = np.where(lost_to_fault, SATELLITE_FAULT, reason)
+        # Refused or without candidates at the slot's boundary, usable now: the scheduler
+        # serves it from the next boundary (Starlink re-plans every slot).
+        n_ok = np.diff(vis.offsets).reshape(vis.n_time, self.n_sites)[:n_run]
+        reason = np.where((reason == OutageReason.NO_SATELLITE) & (n_ok > 0), AWAITING_SLOT,
+                          reason)
+        reason = np.where(~g.allowed, 10 + g.policy_reason, reason).astype(np.uint8)
+        n_pairs = int(vis.offsets[n_run * self.n_sites])
+        return ChunkAccess(
+            index=g.index,
+            utc_ns=g.utc_ns[:n_run],
+            r_ecef_km=g.r_ecef_km[:n_run],
+            pair_offsets=vis.offsets[: n_run * self.n_sites + 1],
+            pair_site=vis.site_idx[:n_pairs],
+            pair_sat=vis.sat_idx[:n_pairs],
+            serving=serving,
+            elevation_deg=result.elevation_deg[:n_run],
+            reason=reason,
+            visible=g.n_up,
+            handovers=result.handovers,
+            steps=g.steps,
+            scheduler=result.state,
+        )
+
+    def finish(self, access: ChunkAccess) -> ChunkResult:
+        """The second part of a chunk: routing, radio and capacity step by step, the final
+        outage reasons and the chunk's tables.
+
+        The first step's routes are not compared with the chunk before's (that would tie
+        the chunk to it); :func:`leonet.engine.run.account` does it where it matters.
+        """
+        a = access
+        routes, radio = self.steps.run(a, None)
+        # Radio outage (below the lowest MODCOD) is an outage too; with a jammer on, "jammed".
+        served = (a.serving >= 0) & (radio.capacity_down_mbps > 0)
+        radio_out = (a.serving >= 0) & ~served
+        reason = np.where(radio_out, np.where(radio.jammed, JAMMED, RADIO_OUTAGE), a.reason)
+        reason = np.where(served, 0, reason).astype(np.uint8)
+        tables = {
+            "terminals": self._terminal_table(a, served, reason, routes, radio),
+            "cells": self._cell_table(a, served, reason, routes, radio),
+        }
+        return ChunkResult(a.index, a.n_run, tables, served, np.array(a.visible),
+                           np.array(a.handovers), routes.last, a.scheduler)
+
+    def _terminal_table(self, a: ChunkAccess, served: NDArray[np.bool_],
+                        reason: NDArray[np.uint8], routes: ChunkRoutes,
+                        radio: ChunkRadio) -> pa.Table:
+        named = self.named
+        return terminal_table(
+            utc_ns=a.utc_ns, terminal_names=self.terminal_names,
+            lat_deg=a.steps.named_lat_deg, lon_deg=a.steps.named_lon_deg,
+            served=served[:, named], reason=reason[:, named], serving=a.serving[:, named],
+            sat_names=self.sat_names, elevation_deg=a.elevation_deg[:, named],
+            rtt_ms=routes.rtt_ms, hops=routes.hops, gateway=routes.gateway, pop=routes.pop,
+            gateway_names=self.gateway_names, pop_names=self.pop_names,
+            snr_db=radio.snr_db[:, named],
+            throughput_down_mbps=radio.throughput_down_mbps[:, named],
+            throughput_up_mbps=radio.throughput_up_mbps[:, named])
+
+    def _cell_table(self, a: ChunkAccess, served: NDArray[np.bool_], reason: NDArray[np.uint8],
+                    routes: ChunkRoutes, radio: ChunkRadio) -> pa.Table:
+        cells = slice(0, self.n_cells)
+        if self.scenario.outputs.cells_every == "slot":
+            slot = (a.utc_ns - self.grid.start_ns) // self.slot_ns
+        else:
+            slot = np.arange(a.n_run)
+        return cell_table(
+            utc_ns=a.utc_ns, slot=slot, cell_names=self.site_names[cells],
+            served=served[:, cells], reason=reason[:, cells], visible=a.visible[:, cells],
+            rtt_ms=routes.cell_rtt_ms,
+            throughput_down_mbps=radio.throughput_down_mbps[:, cells],
+            throughput_up_mbps=radio.throughput_up_mbps[:, cells])
+def _last_served(serving: NDArray[np.int32], before: NDArray[np.int32] | None) -> NDArray[np.int32]:
+    """``(time, site)`` the satellite that served each site most recently before each step."""
+    n_time, n_site = serving.shape
+    prior = np.full(n_site, -1, np.int32) if before is None else before.astype(np.int32)
+    stacked = np.vstack([prior[None], serving[:-1]]) if n_time else serving
+    index = np.where(stacked >= 0, np.arange(n_time)[:, None], -1)
+    np.maximum.accumulate(index, axis=0, out=index)
+    filled = np.take_along_axis(stacked, np.maximum(index, 0), axis=0)
+    return np.where(index >= 0, filled, -1).astype(np.int32)
+
+

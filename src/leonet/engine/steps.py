@@ -1,0 +1,238 @@
+"""A chunk's step-by-step stage: routing of the named terminals and cells, radio and
+capacity of every site.
+
+One step, in order (:meth:`StepRunner.run`)::
+
+    moving terminals   the graph's terminal nodes and the radio's sites moved to the step
+    graph              lasers, gateway links (shared pairs), the terminals' user links:
+                       access "scheduled" — the serving satellite only;
+                       access "any" — every usable satellite in view (the best case)
+    one Dijkstra       from the PoPs: the named terminals' routes, and the delay to a PoP
+                       of each satellite a cell uses (cells are not graph nodes)
+    cell RTT           2 × (access link + that satellite's delay): its serving satellite
+                       ("scheduled"), the best satellite in view ("any")
+    radio + capacity   SNR/SINR, MODCOD, jammers, beams, max-min fair share of every site
+                       served (always the scheduler's serving satellite)
+
+The results come back as :class:`ChunkRoutes` and :class:`ChunkRadio`, arrays over the
+chunk's steps.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from leonet.access.scheduler import SchedulerState
+from leonet.capacity.throughput import CapacityModel
+from leonet.constants import C_KM_S
+from leonet.frames import enu_basis, geodetic_to_ecef
+from leonet.network.graph import GroundNodes, Mode, build_graph, edge_weight_ms
+from leonet.network.lasers import LaserLinks
+from leonet.network.reachability import GatewayPairs
+from leonet.network.routing import Routes, route_to_pops, search_limit_ms
+
+__all__ = ["ChunkAccess", "ChunkRadio", "ChunkRoutes", "StepInputs", "StepRunner"]
+
+
+@dataclass(frozen=True)
+class StepInputs:
+    """What a chunk's step-by-step stage takes of its geometry as it is, over the ``n_run``
+    steps run: ``gateway_up`` ``(time, gateway)``, ``pop_up`` ``(time, pop)``; ``lasers``
+    each step's laser links (``None`` bent-pipe); ``gateway_pairs`` each step's
+    :data:`~leonet.network.reachability.GatewayPairs`; ``named_*`` ``(time, terminal)``
+    the named terminals' positions."""
+
+    gateway_up: NDArray[np.bool_]
+    pop_up: NDArray[np.bool_]
+    lasers: list[LaserLinks] | None
+    gateway_pairs: list[GatewayPairs]
+    named_lat_deg: NDArray[np.float64]
+    named_lon_deg: NDArray[np.float64]
+    named_alt_km: NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class ChunkAccess:
+    """What the geometry and the schedule of a chunk hand the step-by-step stage:
+    positions, access and the schedule of the steps the chunk runs (lookahead dropped).
+
+    ``utc_ns`` ``(time,)``; ``r_ecef_km`` ``(time, sat, 3)`` ECEF km, NaN for
+    satellites out of service or down; the step's usable (site, satellite) pairs
+    ``pair_site``, ``pair_sat`` ``(pair,)`` int32 with ``pair_offsets``
+    ``(time * site + 1,)`` their CSR index (as :class:`~leonet.access.Visibility`);
+    ``serving`` ``(time, site)`` int32, ``elevation_deg`` float64, ``reason`` uint8
+    (before radio outages), ``visible`` int64 satellites up in view; ``handovers``
+    ``(site,)``; ``steps`` the geometry's :class:`StepInputs`; ``scheduler`` the
+    scheduler's state after the chunk.
+    """
+
+    index: int
+    utc_ns: NDArray[np.int64]
+    r_ecef_km: NDArray[np.float64]
+    pair_offsets: NDArray[np.int64]
+    pair_site: NDArray[np.int32]
+    pair_sat: NDArray[np.int32]
+    serving: NDArray[np.int32]
+    elevation_deg: NDArray[np.float64]
+    reason: NDArray[np.uint8]
+    visible: NDArray[np.int64]
+    handovers: NDArray[np.int64]
+    steps: StepInputs
+    scheduler: SchedulerState
+
+    @property
+    def n_run(self) -> int:
+        return int(self.utc_ns.shape[0])
+
+
+@dataclass(frozen=True)
+class ChunkRoutes:
+    """Routing over a chunk's steps: the named terminals' ``rtt_ms`` (NaN without a path),
+    ``hops`` (-1), ``gateway`` and ``pop`` (indices into the run's gateways / PoPs, -1)
+    ``(time, terminal)``; the cells' ``cell_rtt_ms`` ``(time, cell)`` (NaN); ``last`` the
+    last step's :class:`~leonet.network.Routes`."""
+
+    rtt_ms: NDArray[np.float64]
+    hops: NDArray[np.int16]
+    gateway: NDArray[np.int32]
+    pop: NDArray[np.int32]
+    cell_rtt_ms: NDArray[np.float64]
+    last: Routes | None
+
+
+@dataclass(frozen=True)
+class ChunkRadio:
+    """Radio and capacity over a chunk's steps, ``(time, site)``: the downlink SINR
+    ``snr_db`` (NaN unserved), ``capacity_down_mbps`` the link's, ``throughput_down_mbps``
+    / ``throughput_up_mbps`` the site's fair share (0 unserved), ``jammed`` a jammer's
+    power reached the site."""
+
+    snr_db: NDArray[np.float64]
+    capacity_down_mbps: NDArray[np.float64]
+    throughput_down_mbps: NDArray[np.float64]
+    throughput_up_mbps: NDArray[np.float64]
+    jammed: NDArray[np.bool_]
+
+
+class StepRunner:
+    """Routing and radio step by step for one run's sites ``[cells | fixed terminals |
+    moving terminals]`` (the terminals are the graph's terminal nodes, in that order)."""
+
+    def __init__(self, *, ground: GroundNodes, capacity: CapacityModel, jammers: Sequence[Any],
+                 mode: Mode, access: Literal["scheduled", "any"], processing_delay_ms: float,
+                 n_cells: int, n_fixed: int, n_moving: int,
+                 cell_ecef_km: NDArray[np.float64]) -> None:
+        self.ground = ground
+        self.capacity = capacity
+        self.jammers = list(jammers)
+        self.mode: Mode = mode
+        self.access = access
+        self.processing_delay_ms = processing_delay_ms
+        self.n_cells, self.n_fixed, self.n_moving = n_cells, n_fixed, n_moving
+        self.n_sites = n_cells + n_fixed + n_moving
+        self.cell_ecef_km = cell_ecef_km
+
+    def run(self, a: ChunkAccess, previous: Routes | None) -> tuple[ChunkRoutes, ChunkRadio]:
+        """Every step of chunk ``a``; ``previous`` the routes of the step before it."""
+        n_run, n_sites, n_cells = a.n_run, self.n_sites, self.n_cells
+        n_named = n_sites - n_cells
+        rtt = np.full((n_run, n_named), np.nan)
+        hops = np.full((n_run, n_named), -1, dtype=np.int16)
+        gateway = np.full((n_run, n_named), -1, dtype=np.int32)
+        pop = np.full((n_run, n_named), -1, dtype=np.int32)
+        cell_rtt = np.full((n_run, n_cells), np.nan)
+        snr = np.full((n_run, n_sites), np.nan)
+        capacity_down = np.zeros((n_run, n_sites))
+        down = np.zeros((n_run, n_sites))
+        up = np.zeros((n_run, n_sites))
+        jammed = np.zeros((n_run, n_sites), dtype=bool)
+        utc, r, inputs, offsets = a.utc_ns, a.r_ecef_km, a.steps, a.pair_offsets
+        jam_active = [j.is_active(utc) for j in self.jammers]
+        layout = self.ground.layout(r.shape[1])
+        for k in range(n_run):
+            ground = self._move_terminals(inputs, k)
+            part = slice(int(offsets[k * n_sites]), int(offsets[(k + 1) * n_sites]))
+            routes = self._route(a, k, ground, part, previous, cell_rtt[k])
+            previous = routes
+            rtt[k] = np.where(np.isfinite(routes.rtt_ms), routes.rtt_ms, np.nan)
+            hops[k] = routes.hops
+            gateway[k] = np.where(routes.gateway >= 0, routes.gateway - layout.gateway0, -1)
+            pop[k] = np.where(routes.pop >= 0, routes.pop - layout.pop0, -1)
+            # Radio and capacity for every site served at this step.
+            gw, sat, _, el = inputs.gateway_pairs[k]
+            keep = inputs.gateway_up[k][gw]
+            active = [j for j, on in zip(self.jammers, jam_active, strict=True) if on[k]]
+            step = self.capacity.step(
+                np.nan_to_num(r[k], nan=0.0), a.serving[k],
+                visible_pairs=(a.pair_site[part], a.pair_sat[part]),
+                gateway_pairs=(gw[keep], sat[keep], el[keep]), jammers=active,
+                utc_ns=int(utc[k]))
+            cols = step.columns()
+            snr[k] = cols["sinr_down_db"]
+            capacity_down[k] = np.nan_to_num(cols["link_capacity_down_mbps"])
+            down[k] = np.nan_to_num(cols["throughput_down_mbps"])
+            up[k] = np.nan_to_num(cols["throughput_up_mbps"])
+            if active:  # a jammer's power reaches the terminal
+                jammed[k] = np.isfinite(cols["j_over_s_down_db"])
+        return (ChunkRoutes(rtt, hops, gateway, pop, cell_rtt, previous),
+                ChunkRadio(snr, capacity_down, down, up, jammed))
+
+    def _move_terminals(self, inputs: StepInputs, k: int) -> GroundNodes:
+        """The ground network with the moving terminals where they are at step ``k``; the
+        radio model's sites moved likewise."""
+        if not self.n_moving:
+            return self.ground
+        n_fixed = self.n_fixed
+        m_lat = inputs.named_lat_deg[k, n_fixed:]
+        m_lon = inputs.named_lon_deg[k, n_fixed:]
+        m_alt = inputs.named_alt_km[k, n_fixed:]
+        ecef = self.ground.terminal_ecef_km.copy()
+        up = self.ground.terminal_up.copy()
+        ecef[n_fixed:] = geodetic_to_ecef(m_lat, m_lon, m_alt)
+        up[n_fixed:] = enu_basis(m_lat, m_lon)[:, 2, :]
+        self.capacity.move_sites(np.arange(self.n_sites - self.n_moving, self.n_sites),
+                                 m_lat, m_lon, m_alt)
+        return dataclasses.replace(self.ground, terminal_ecef_km=ecef, terminal_up=up)
+
+    def _route(self, a: ChunkAccess, k: int, ground: GroundNodes, part: slice,
+               previous: Routes | None, cell_rtt_ms: NDArray[np.float64]) -> Routes:
+        """Step ``k``'s routes of the named terminals; fills ``cell_rtt_ms`` ``(cell,)``."""
+        n_cells = self.n_cells
+        inputs = a.steps
+        r = a.r_ecef_km[k]
+        common: dict[str, Any] = dict(
+            mode=self.mode, lasers=None if inputs.lasers is None else inputs.lasers[k],
+            processing_delay_ms=self.processing_delay_ms,
+            gateway_down=~inputs.gateway_up[k], pop_down=~inputs.pop_up[k],
+            gateway_pairs=inputs.gateway_pairs[k][:3])
+        if self.access == "scheduled":
+            graph = build_graph(r, ground, access="serving",
+                                serving_sat=a.serving[k, n_cells:], **common)
+            # The cells' serving satellites' delay to their nearest PoP, from the same search.
+            cell_site: NDArray[np.integer[Any]] = np.flatnonzero(a.serving[k, :n_cells] >= 0)
+            cell_sat: NDArray[np.integer[Any]] = a.serving[k, cell_site]
+        else:
+            site, sat = a.pair_site[part], a.pair_sat[part]
+            named = site >= n_cells
+            graph = build_graph(r, ground, access="any",
+                                user_links=(site[named] - n_cells, sat[named]), **common)
+            cell_site, cell_sat = site[~named], sat[~named]  # every cell's satellites in view
+        routes = route_to_pops(graph, previous=previous, nodes=cell_sat,
+                               limit_ms=search_limit_ms(previous, 0.0))
+        if cell_site.size and routes.node_ms is not None:
+            access_km = np.linalg.norm(r[cell_sat] - self.cell_ecef_km[cell_site], axis=1)
+            one_way = (edge_weight_ms(access_km * (1e3 / C_KM_S), self.processing_delay_ms)
+                       + routes.node_ms)
+            if self.access == "scheduled":
+                cell_rtt_ms[cell_site] = np.where(np.isfinite(one_way), 2 * one_way, np.nan)
+            else:  # the best satellite in view of each cell
+                best = np.full(n_cells, np.inf)
+                np.minimum.at(best, cell_site, one_way)
+                cell_rtt_ms[:] = np.where(np.isfinite(best), 2 * best, np.nan)
+        return routes

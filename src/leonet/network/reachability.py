@@ -1,0 +1,142 @@
+"""Which satellites can hand traffic to the ground, step by step.
+
+The scheduler only gives a terminal a satellite from which its traffic can reach a
+gateway.  Two rules, one per kind of network:
+
+- laser modes (:func:`gateway_reachable`): a satellite with a laser path to a satellite
+  that an up gateway links to (the graph's gateway links: above each gateway's mask, at
+  most its antenna count);
+- bent-pipe (:func:`leonet.engine.stages.gateways_in_view`): a satellite that an up
+  gateway sees above the gateway's own mask (:func:`gateway_min_elevation_deg`).
+
+Both answer a :class:`Reachability`: ``(time, sat)`` pairs, nothing else.  Each step's
+gateway → satellite pairs above the masks (:func:`gateway_links_per_step`) are computed
+once per chunk and shared by reachability, the graph and the radio's feeder links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
+
+from leonet.defaults import DEFAULT_GATEWAY_MIN_ELEVATION_DEG
+from leonet.ground.sites import Sites
+from leonet.network._csr_kernel import csr_order
+from leonet.network.graph import GroundNodes, first_links, visible_links
+from leonet.network.lasers import LaserLinks
+
+__all__ = [
+    "GatewayPairs",
+    "Reachability",
+    "gateway_links_per_step",
+    "gateway_min_elevation_deg",
+    "gateway_reachable",
+]
+
+#: One step's gateway → satellite pairs above the masks: ``(gateway, sat, range_km,
+#: elevation_deg)``, by gateway then falling elevation (:func:`visible_links`).
+GatewayPairs = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64],
+                     NDArray[np.float64]]
+
+
+@dataclass(frozen=True)
+class Reachability:
+    """The satellites that can reach the ground, per step of a chunk: ``(pair,)`` int32
+    ``time_idx`` and ``sat_idx``, sorted by time, with ``offsets`` ``(n_time + 1,)`` int64
+    their CSR index (the pairs of step ``t`` are ``offsets[t]:offsets[t + 1]``).  What the
+    scheduler takes as ``gateway_vis`` (:class:`leonet.access.scheduler.GatewayAccess`)."""
+
+    n_time: int
+    n_sat: int
+    offsets: NDArray[np.int64]
+    time_idx: NDArray[np.int32]
+    sat_idx: NDArray[np.int32]
+
+    def __len__(self) -> int:
+        return int(self.sat_idx.shape[0])
+
+    def step(self, t: int) -> NDArray[np.int32]:
+        """The satellites that reach the ground at step ``t``."""
+        return self.sat_idx[int(self.offsets[t]): int(self.offsets[t + 1])]
+
+    def mask(self) -> NDArray[np.bool_]:
+        """``(time, sat)``: the satellite reaches the ground at that step."""
+        out = np.zeros((self.n_time, self.n_sat), dtype=bool)
+        out[self.time_idx, self.sat_idx] = True
+        return out
+
+    @classmethod
+    def from_steps(cls, steps: Sequence[NDArray[np.integer]], n_sat: int) -> Reachability:
+        """From each step's satellites (sorted, without repeats)."""
+        n_time = len(steps)
+        counts = np.array([s.shape[0] for s in steps], dtype=np.int64)
+        offsets = np.zeros(n_time + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        sat = (np.concatenate(steps).astype(np.int32) if n_time
+               else np.zeros(0, np.int32))
+        t = np.repeat(np.arange(n_time, dtype=np.int32), counts)
+        return cls(n_time, n_sat, offsets, t, sat)
+
+
+def gateway_min_elevation_deg(gateways: Sites) -> NDArray[np.float64]:
+    """Each gateway's elevation mask (deg): its own where known, else
+    :data:`~leonet.defaults.DEFAULT_GATEWAY_MIN_ELEVATION_DEG` — the one spelling of the
+    gateway mask for the graph, reachability and coverage."""
+    mask = np.asarray(gateways.min_elevation_deg, dtype=np.float64)
+    return np.where(np.isfinite(mask), mask, DEFAULT_GATEWAY_MIN_ELEVATION_DEG)
+
+
+def gateway_links_per_step(ground: GroundNodes, r_ecef_km: NDArray[np.float64]
+                           ) -> list[GatewayPairs]:
+    """Each step's ``(gateway, sat, range_km, elevation_deg)`` above the gateways' masks
+    (:func:`~leonet.network.visible_links` of ``r_ecef_km`` ``(time, sat, 3)``): computed
+    once, for :func:`gateway_reachable`, :func:`~leonet.network.build_graph` and the
+    feeder links to share."""
+    return [visible_links(ground.gateway_ecef_km, ground.gateway_up,
+                          ground.gateway_min_elevation_deg, r_ecef_km[k])
+            for k in range(r_ecef_km.shape[0])]
+
+
+def gateway_reachable(
+    r_ecef_km: NDArray[np.float64],
+    lasers: Sequence[LaserLinks],
+    ground: GroundNodes,
+    gateway_down: NDArray[np.bool_] | None = None,
+    gateway_pairs: Sequence[GatewayPairs] | None = None,
+) -> Reachability:
+    """Laser reachability: per step, the satellites with a laser path to a satellite that
+    a gateway links to.
+
+    ``r_ecef_km`` ``(time, sat, 3)``.  Gateway links are the graph's: above each
+    gateway's mask, at most ``gateway_antennas`` per gateway; ``gateway_down``
+    ``(time, gw)`` marks gateways out of service.  ``gateway_pairs`` — per step, the
+    pairs :func:`gateway_links_per_step` gives — saves the elevation tests when the
+    caller has them already.
+    """
+    n_time, n_sat = r_ecef_km.shape[:2]
+    steps: list[NDArray[np.int64]] = []
+    for k in range(n_time):
+        if gateway_pairs is None:
+            gw, seen, _, _ = visible_links(ground.gateway_ecef_km, ground.gateway_up,
+                                           ground.gateway_min_elevation_deg, r_ecef_km[k],
+                                           max_links=ground.gateway_antennas)
+        else:
+            gw, seen = gateway_pairs[k][:2]
+            first = first_links(gw, ground.gateway_antennas, len(ground.gateway_antennas))
+            gw, seen = gw[first], seen[first]
+        if gateway_down is not None:
+            seen = seen[~gateway_down[k][gw]]
+        links = lasers[k]
+        a, b = links.sat_a.astype(np.int64), links.sat_b.astype(np.int64)
+        order, indptr = csr_order(a, b, np.ones(a.shape[0]), n_sat)  # duplicates merged
+        graph = csr_matrix((np.ones(order.shape[0]), b[order], indptr), shape=(n_sat, n_sat))
+        n_label, label = connected_components(graph, directed=False)
+        grounded = np.zeros(n_label, dtype=bool)
+        grounded[label[seen]] = True
+        steps.append(np.flatnonzero(grounded[label]))
+    return Reachability.from_steps(steps, n_sat)

@@ -1,0 +1,198 @@
+"""The run folder's tables: their schemas, and how outcome codes become the ``reason`` column.
+
+Per chunk: ``terminals`` (:func:`terminal_table`, one row per step and named terminal)
+and ``cells`` (:func:`cell_table`, one row per scheduler slot — or step — and cell).
+Once per run: ``events`` (:func:`events_table`), ``sites`` (:func:`sites_table`) and
+``ground`` (:func:`ground_table`).  Arrays come in as ``(time, site)`` in the run's site
+order ``[cells | fixed terminals | moving terminals]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from numpy.typing import NDArray
+
+from leonet.access.scheduler import OutageReason
+from leonet.policy.service import PolicyReason
+
+__all__ = [
+    "AWAITING_SLOT",
+    "EVENTS_SCHEMA",
+    "JAMMED",
+    "RADIO_OUTAGE",
+    "REASONS",
+    "SATELLITE_FAULT",
+    "cell_table",
+    "events_table",
+    "ground_table",
+    "reason_column",
+    "sites_table",
+    "terminal_table",
+]
+
+#: Why a (time, terminal) is not served: code → word (code 0, served, has no word).
+REASONS: dict[int, str] = {
+    int(OutageReason.NO_SATELLITE): "no-satellite",
+    int(OutageReason.NO_GATEWAY): "no-gateway",
+    int(OutageReason.LOST_MID_SLOT): "lost-mid-slot",
+    int(OutageReason.NO_BEAM): "no-beam",
+    10 + int(PolicyReason.OUTSIDE_SERVICE_AREA): "outside-service-area",
+    10 + int(PolicyReason.AREA_CUT_OFF): "area-cut-off",
+    10 + int(PolicyReason.NOT_AUTHORISED): "not-authorised",
+    10 + int(PolicyReason.DENY_LISTED): "deny-listed",
+    10 + int(PolicyReason.OVER_SPEED_LIMIT): "over-speed-limit",
+    20: "satellite-fault",
+    21: "jammed",
+    22: "radio-outage",
+    23: "awaiting-slot",
+}
+SATELLITE_FAULT, JAMMED, RADIO_OUTAGE, AWAITING_SLOT = 20, 21, 22, 23
+#: The word of each code, by code (code 0, served, has none).
+_REASON_WORDS = np.array([""] + [REASONS.get(c, f"code-{c}") for c in range(1, max(REASONS) + 1)],
+                         dtype=object)
+
+#: ``events.parquet``: one row per what-if boundary.
+EVENTS_SCHEMA = pa.schema([("utc_ns", pa.int64()), ("time", pa.timestamp("us", tz="UTC")),
+                          ("kind", pa.string()), ("action", pa.string()),
+                          ("target", pa.string()), ("description", pa.string())])
+
+
+def reason_column(codes: NDArray[np.integer[Any]]) -> pa.Array:
+    """Outage reason codes as a string column, null where 0 (served)."""
+    flat = codes.ravel().astype(np.int64)
+    return pa.array(_REASON_WORDS[np.minimum(flat, len(_REASON_WORDS) - 1)], pa.string(),
+                    mask=flat == 0)
+
+
+def terminal_table(
+    *,
+    utc_ns: NDArray[np.int64],
+    terminal_names: Sequence[str],
+    lat_deg: NDArray[np.float64],
+    lon_deg: NDArray[np.float64],
+    served: NDArray[np.bool_],
+    reason: NDArray[np.uint8],
+    serving: NDArray[np.int32],
+    sat_names: NDArray[np.str_],
+    elevation_deg: NDArray[np.float64],
+    rtt_ms: NDArray[np.float64],
+    hops: NDArray[np.int16],
+    gateway: NDArray[np.int32],
+    pop: NDArray[np.int32],
+    gateway_names: Sequence[str],
+    pop_names: Sequence[str],
+    snr_db: NDArray[np.float64],
+    throughput_down_mbps: NDArray[np.float64],
+    throughput_up_mbps: NDArray[np.float64],
+) -> pa.Table:
+    """``terminals``: one row per step and named terminal, every array ``(time, terminal)``
+    (``utc_ns`` ``(time,)``); what is only meaningful while served is null (or 0 Mb/s)
+    otherwise."""
+    n = len(terminal_names)
+    n_run = utc_ns.shape[0]
+    why = reason.ravel().astype(np.int64)
+    ok = served.ravel()
+    sat = serving.ravel()
+    gw = gateway.ravel()
+    pp = pop.ravel()
+    rtt = rtt_ms.ravel()
+    hop = hops.ravel()
+    gw_names = np.array([*gateway_names, ""], dtype=object)
+    pop_names_ = np.array([*pop_names, ""], dtype=object)
+    return pa.table({
+        "time": pa.array(np.repeat(utc_ns, n), pa.timestamp("ns", tz="UTC")),
+        "terminal": pa.array(np.tile(np.asarray(terminal_names, dtype=object), n_run)),
+        "lat_deg": lat_deg.ravel(),
+        "lon_deg": lon_deg.ravel(),
+        "served": ok,
+        "reason": reason_column(np.where(ok, 0, why)),
+        "sat": pa.array(sat_names[np.maximum(sat, 0)], pa.string(), mask=sat < 0),
+        "elevation_deg": pa.array(elevation_deg.ravel(), mask=~ok),
+        "rtt_ms": pa.array(rtt, mask=~np.isfinite(rtt) | ~ok),
+        "hops": pa.array(hop.astype(np.int16), mask=(hop < 0) | ~ok),
+        "gateway": pa.array(gw_names[gw], pa.string(), mask=~ok | (gw < 0)),
+        "pop": pa.array(pop_names_[pp], pa.string(), mask=~ok | (pp < 0)),
+        "snr_db": pa.array(snr_db.ravel(), mask=~ok),
+        "throughput_down_mbps": np.where(ok, throughput_down_mbps.ravel(), 0.0),
+        "throughput_up_mbps": np.where(ok, throughput_up_mbps.ravel(), 0.0),
+    })
+
+
+def cell_table(
+    *,
+    utc_ns: NDArray[np.int64],
+    slot: NDArray[np.int64],
+    cell_names: NDArray[Any],
+    served: NDArray[np.bool_],
+    reason: NDArray[np.uint8],
+    visible: NDArray[np.int64],
+    rtt_ms: NDArray[np.float64],
+    throughput_down_mbps: NDArray[np.float64],
+    throughput_up_mbps: NDArray[np.float64],
+) -> pa.Table:
+    """``cells``: per cell and period (consecutive steps of equal ``slot`` ``(time,)``) the
+    served fraction, the cause of most of its unserved steps (null if none; ties: the
+    lowest code), mean satellites in view, the mean RTT while served (null if never) and
+    the mean throughput of a terminal there (0 while unserved).  Arrays ``(time, cell)``."""
+    n_run, n_cells = served.shape
+    starts = np.flatnonzero(np.r_[True, slot[1:] != slot[:-1]])
+    sizes = np.diff(np.r_[starts, n_run])[:, None]
+    ok = served
+
+    def total(x: NDArray[Any]) -> NDArray[np.float64]:
+        return np.add.reduceat(x.astype(np.float64), starts, axis=0)
+
+    timed = ok & np.isfinite(rtt_ms)
+    n_timed = total(timed)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rtt_mean = total(np.where(timed, rtt_ms, 0.0)) / n_timed
+    why = reason
+    codes = np.unique(why[why > 0])
+    main = np.zeros((len(starts), n_cells), dtype=np.int64)
+    if codes.size:
+        tally = np.stack([total(why == c) for c in codes])
+        main = np.where(tally.max(axis=0) > 0, codes[np.argmax(tally, axis=0)], 0)
+    names = np.asarray(cell_names, dtype=object)
+    return pa.table({
+        "time": pa.array(np.repeat(utc_ns[starts], n_cells), pa.timestamp("ns", tz="UTC")),
+        "cell": pa.array(np.tile(names, len(starts))),
+        "served": (total(ok) / sizes).ravel(),
+        "reason": reason_column(main),
+        "visible": (total(visible) / sizes).ravel(),
+        "rtt_ms": pa.array(rtt_mean.ravel(), mask=(n_timed == 0).ravel()),
+        "throughput_down_mbps": (total(np.where(ok, throughput_down_mbps, 0.0)) / sizes).ravel(),
+        "throughput_up_mbps": (total(np.where(ok, throughput_up_mbps, 0.0)) / sizes).ravel(),
+    })
+
+
+def events_table(rows: Sequence[dict[str, object]]) -> pa.Table:
+    """``events``: the what-ifs' boundaries, as their ``as_row()`` dicts."""
+    return pa.Table.from_pylist(list(rows), schema=EVENTS_SCHEMA)
+
+
+def sites_table(names: NDArray[Any], kinds: Sequence[str], lat_deg: NDArray[np.float64],
+                lon_deg: NDArray[np.float64]) -> pa.Table:
+    """``sites``: every site (``cell``, ``terminal`` or ``mobile``) with its position
+    (a mobile terminal's at its first waypoint)."""
+    return pa.table({
+        "site": pa.array(np.asarray(names).astype(object)),
+        "kind": pa.array(list(kinds)),
+        "lat_deg": lat_deg, "lon_deg": lon_deg,
+    })
+
+
+def ground_table(gateway_names: Sequence[str], gateway_lat_deg: NDArray[np.float64],
+                 gateway_lon_deg: NDArray[np.float64], pop_names: Sequence[str],
+                 pop_lat_deg: NDArray[np.float64], pop_lon_deg: NDArray[np.float64]
+                 ) -> pa.Table:
+    """``ground``: the run's gateways, then its PoPs."""
+    return pa.table({
+        "name": pa.array([*gateway_names, *pop_names]),
+        "kind": pa.array(["gateway"] * len(gateway_names) + ["pop"] * len(pop_names)),
+        "lat_deg": np.concatenate([gateway_lat_deg, pop_lat_deg]),
+        "lon_deg": np.concatenate([gateway_lon_deg, pop_lon_deg]),
+    })
