@@ -34,6 +34,7 @@ from leonet.access.moving import (
 )
 from leonet.access.scheduler import (
     STRATEGIES,
+    GatewayAccess,
     OutageReason,
     Schedule,
     SchedulerConfig,
@@ -47,6 +48,7 @@ from leonet.access.visibility import Visibility, keep_pairs, visible, visible_de
 __all__ = [
     "MAX_VERTICAL_DEFLECTION_DEG",
     "STRATEGIES",
+    "GatewayAccess",
     "OutageReason",
     "RegionCoverage",
     "RegionCoverageAccumulator",

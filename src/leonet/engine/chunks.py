@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -37,8 +36,13 @@ from leonet.access.masks import dish_view, satellite_min_elevation_deg
 from leonet.access.moving import usable_pairs, visible_moving
 from leonet.access.scheduler import OutageReason, SchedulerState, schedule
 from leonet.access.visibility import Visibility, visible
-from leonet.capacity.demand import site_demand
-from leonet.capacity.throughput import CapacityConfig, CapacityModel
+from leonet.engine.setup import (
+    RunSites,
+    capacity_model,
+    named_ground,
+    radio_jammers,
+    run_constellation,
+)
 from leonet.engine.stages import (
     SatellitePositions,
     chunk_steps,
@@ -48,14 +52,11 @@ from leonet.engine.stages import (
 )
 from leonet.engine.steps import ChunkAccess, ChunkRadio, ChunkRoutes, StepInputs, StepRunner
 from leonet.faults.plan import FaultPlan
-from leonet.ground.sites import Sites
 from leonet.network.graph import GroundNodes
-from leonet.network.ground_nodes import ground_nodes
 from leonet.network.lasers import LaserLinks, constellation_candidates, plus_grid_links_chunk
 from leonet.network.reachability import Reachability, gateway_links_per_step, gateway_reachable
 from leonet.network.routing import Routes
 from leonet.policy.service import ServicePolicy
-from leonet.radio.links import RadioConfig, RadioModel
 from leonet.results.tables import (
     AWAITING_SLOT,
     JAMMED,
@@ -65,17 +66,11 @@ from leonet.results.tables import (
     terminal_table,
 )
 from leonet.scenario.resolve import (
-    build_tracks,
-    cell_sites,
     gateway_sites,
-    load_constellations,
     pop_sites,
-    terminal_sites,
 )
 from leonet.scenario.schema import Scenario
 from leonet.scenario.timeline import timeline
-from leonet.space.constellation import Constellation
-from leonet.space.elements import ElementSet
 from leonet.timegrid import TimeGrid
 
 __all__ = ["ChunkGeometry", "ChunkResult", "ScenarioRun"]
@@ -119,53 +114,6 @@ class ChunkResult:
     scheduler: SchedulerState
 
 
-def _concatenate_constellations(parts: list[Constellation]) -> Constellation:
-    if len(parts) == 1:
-        return parts[0]
-    offsets = np.cumsum([0] + [len(p.shells) for p in parts[:-1]])
-    return Constellation(
-        name=" + ".join(p.name for p in parts),
-        sat_names=np.concatenate([p.sat_names for p in parts]),
-        norad_id=np.concatenate([p.norad_id for p in parts]),
-        elements=ElementSet.concatenate([p.elements for p in parts]),
-        shell=np.concatenate([np.where(p.shell >= 0, p.shell + o, -1)
-                              for p, o in zip(parts, offsets, strict=True)]).astype(np.int32),
-        plane=np.concatenate([p.plane for p in parts]),
-        slot=np.concatenate([p.slot for p in parts]),
-        shells=tuple(s for p in parts for s in p.shells),
-        source="; ".join(p.source for p in parts),
-        analytic=all(p.analytic for p in parts),
-        stale=np.concatenate([p.stale for p in parts]),
-    )
-
-
-def _radio_jammers(plan: FaultPlan, tracks: list[Any]) -> list[Any]:
-    """The scenario's jammers as the radio layer's :class:`~leonet.radio.Jammer` objects."""
-    from datetime import UTC, datetime
-
-    from leonet.radio.jamming import Jammer as RadioJammer
-
-    by_name = {t.name: t for t in tracks}
-    out = []
-    for j in plan.jammers:
-        position: Any = by_name[j.track] if j.track is not None else (j.lat_deg, j.lon_deg)
-        start = datetime.fromtimestamp(j.start_ns / 1e9, tz=UTC)
-        never = j.end_ns >= np.iinfo(np.int64).max // 2
-        end = datetime(9999, 1, 1, tzinfo=UTC) if never else datetime.fromtimestamp(
-            j.end_ns / 1e9, tz=UTC)
-        directional = j.antenna != "isotropic"
-        antenna: Any = j.antenna
-        out.append(RadioJammer(
-            name=j.name, position=position, eirp_dbw=j.eirp_dbw,
-            centre_ghz=j.center_frequency_ghz, bandwidth_mhz=j.bandwidth_mhz,
-            boresight_az_deg=antenna.boresight_az_deg if directional else 0.0,
-            boresight_el_deg=antenna.boresight_el_deg if directional else 0.0,
-            beamwidth_deg=antenna.beamwidth_deg if directional else None,
-            active=[(start, end)],
-        ))
-    return out
-
-
 class ScenarioRun:
     """A scenario resolved into arrays once: constellation, sites, policy, faults, radio.
 
@@ -177,31 +125,15 @@ class ScenarioRun:
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
         self.grid: TimeGrid = scenario.time.grid()
-        self.constellation = _concatenate_constellations(load_constellations(scenario))
-        cells = cell_sites(scenario)
-        fixed = terminal_sites(scenario)
-        self.tracks = build_tracks(scenario)
-        self.n_cells = 0 if cells is None else len(cells)
-        self.n_fixed = len(fixed)
-        self.n_moving = len(self.tracks)
-        parts = [p for p in (cells, fixed) if p is not None and len(p)]
-        if not parts and not self.tracks:
-            raise ValueError(
-                f"scenario {scenario.name!r}: no terminals, cells or mobile tracks to serve; "
-                "add ground.terminals, ground.places, ground.cells or ground.mobile"
-            )
-        empty = Sites(np.array([], dtype=np.str_), [], [])
-        self.static = Sites.concatenate(parts) if len(parts) > 1 else (parts[0] if parts
-                                                                        else empty)
-        self.cell_area_km2 = None if cells is None else np.asarray(cells.area_km2)
-        moving_names = [t.name for t in self.tracks]
-        self.site_names = np.concatenate([np.asarray(self.static.names, dtype=np.str_),
-                                          np.asarray(moving_names, dtype=np.str_)])
-        self.n_sites = len(self.site_names)
-        self.named = np.arange(self.n_cells, self.n_sites)  # site indices of terminals
+        self.constellation = run_constellation(scenario)
+        sites = RunSites.of(scenario)
+        self.static, self.tracks = sites.static, sites.tracks
+        self.n_cells, self.n_fixed, self.n_moving = sites.n_cells, sites.n_fixed, sites.n_moving
+        self.cell_area_km2 = sites.cell_area_km2
+        self.site_names = sites.names
+        self.n_sites = sites.n_sites
+        self.named = sites.named
         self.terminal_names = tuple(str(n) for n in self.site_names[self.named])
-        if len(set(self.terminal_names)) != len(self.terminal_names):
-            raise ValueError(f"scenario {scenario.name!r}: terminal names must be unique")
         self.gateways = gateway_sites(scenario)
         self.pops = pop_sites(scenario)
         self.policy = ServicePolicy.from_scenario(scenario)
@@ -213,46 +145,14 @@ class ScenarioRun:
         self.sat_mask = satellite_min_elevation_deg(self.constellation)
         self.candidates = (constellation_candidates(self.constellation)
                            if net.mode != "bent-pipe" else None)
-        # Ground network for routing the named terminals (moving ones at their first waypoint;
-        # their position is refreshed every step).
-        first = [t.positions(np.array([self.grid.start_ns])) for t in self.tracks]
-        named_sites = Sites(
-            list(self.terminal_names),
-            np.concatenate([self.static.lat_deg[self.n_cells:], [f[0][0] for f in first]]),
-            np.concatenate([self.static.lon_deg[self.n_cells:], [f[1][0] for f in first]]),
-            np.concatenate([self.static.alt_km[self.n_cells:], [f[2][0] for f in first]]),
-        )
-        self.ground: GroundNodes = ground_nodes(named_sites, self.gateways, self.pops,
-                                                route_factor=net.route_factor)
-        # Radio: every site; moving terminals' atmosphere tables at the middle of their
-        # track, their geometry moved to each step's position (RadioModel.move_sites).
-        mid = [t.positions(np.array([self.grid.start_ns + (self.grid.count // 2)
-                                     * self.grid.step_ns])) for t in self.tracks]
-        radio_sites = Sites.concatenate([
-            p for p in (
-                self.static if len(self.static) else None,
-                Sites(moving_names, [m[0][0] for m in mid], [m[1][0] for m in mid],
-                      [m[2][0] for m in mid]) if self.tracks else None,
-            ) if p is not None
-        ])
-        radio = RadioModel(
-            radio_sites, self.constellation.size, terminal_type=scenario.radio.terminal_type,
-            config=RadioConfig(exceedance_percent=scenario.radio.exceedance_percent,
-                               interference=scenario.radio.interference),
-            gateways=self.gateways,
-        )
-        cap = scenario.capacity
-        demand = site_demand(radio_sites, self.n_cells, self.cell_area_km2,
-                             terminals_per_km2=cap.terminals_per_km2,
-                             terminals_per_named_site=cap.terminals_per_site,
-                             offered_down_mbps=cap.offered_load_mbps,
-                             offered_up_mbps=cap.offered_load_up_mbps)
-        self.capacity = CapacityModel(radio, demand,
-                                      CapacityConfig(beams_per_satellite=cap.beams_per_sat))
-        self.jammers = _radio_jammers(self.faults, self.tracks)
+        self.ground: GroundNodes = named_ground(sites, self.gateways, self.pops, self.grid,
+                                                net.route_factor)
+        self.capacity = capacity_model(scenario, sites, self.grid, self.constellation.size,
+                                       self.gateways)
+        self.jammers = radio_jammers(self.faults, self.tracks)
         self.gateway_names = [str(n) for n in self.gateways.names]
-        self.sat_names = np.asarray(self.constellation.sat_names, dtype=np.str_)
         self.pop_names = [str(n) for n in self.pops.names]
+        self.sat_names = np.asarray(self.constellation.sat_names, dtype=np.str_)
         self.slot_ns = round(self.config.slot_s * 1e9)
         self.chunk_steps = scenario.time.chunk_steps or chunk_steps(
             self.n_sites, self.constellation.size, self.grid.step_ns, self.slot_ns)

@@ -33,9 +33,9 @@ from leonet.access.metrics import (
     SiteMetricsAccumulator,
 )
 from leonet.access.scheduler import SchedulerState
+from leonet.engine import pipeline
 from leonet.engine._memory import reusing_freed_memory
 from leonet.engine.chunks import ChunkResult, ScenarioRun
-from leonet.engine.pipeline import available_cpus, fork_unsafe_reason, run_in_workers
 from leonet.engine.static import write_static
 from leonet.network.routing import Routes, path_changed
 from leonet.results.store import Checkpoint, RunStore
@@ -152,10 +152,11 @@ def run_scenario(
         run.chunks, state.next_chunk + stop_after_chunks)
     indices = range(state.next_chunk, stop)
     processes = workers if workers is not None else (
-        2 if available_cpus() >= 2 and len(indices) >= 2 else 1)
-    if processes > 1 and fork_unsafe_reason() is not None:
+        2 if pipeline.available_cpus() >= 2 and len(indices) >= 2 else 1)
+    if processes > 1 and pipeline.fork_unsafe_reason() is not None:
         if workers is not None:
-            warnings.warn(f"running in one process: {fork_unsafe_reason()}", RuntimeWarning,
+            warnings.warn(f"running in one process: {pipeline.fork_unsafe_reason()}",
+                          RuntimeWarning,
                           stacklevel=2)
         processes = 1
     steps_run = 0
@@ -187,7 +188,7 @@ def run_scenario(
             for index in indices:
                 commit(index, run.finish(run.access(index, state.scheduler)))
         else:
-            run_in_workers(indices, work, commit, processes=processes)
+            pipeline.run_in_workers(indices, work, commit, processes=processes)
     elapsed = time.perf_counter() - began
     complete = state.next_chunk >= run.chunks
     if complete:

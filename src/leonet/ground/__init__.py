@@ -21,6 +21,7 @@ from leonet.ground.gateways import (
 )
 from leonet.ground.greatcircle import great_circle_km, interpolate_great_circle
 from leonet.ground.places import find_place, load_places
+from leonet.ground.pops import find_pop
 from leonet.ground.regions import (
     NAMED_REGIONS,
     Region,
@@ -30,6 +31,7 @@ from leonet.ground.regions import (
     named_region,
     region_from_geojson,
 )
+from leonet.ground.selection import select_ground
 from leonet.ground.sites import SITE_KINDS, Sites, UnknownNameError
 from leonet.ground.tracks import Track, track_positions
 
@@ -50,6 +52,7 @@ __all__ = [
     "country_names",
     "fibre_delay_ms",
     "find_place",
+    "find_pop",
     "find_region",
     "great_circle_km",
     "interpolate_great_circle",
@@ -58,6 +61,7 @@ __all__ = [
     "load_pops",
     "named_region",
     "region_from_geojson",
+    "select_ground",
     "tile_region",
     "track_positions",
 ]

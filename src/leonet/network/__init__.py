@@ -16,15 +16,24 @@ from leonet.network.graph import (
     first_links,
     visible_links,
 )
+from leonet.network.ground_nodes import ground_nodes
 from leonet.network.lasers import (
     LaserCandidates,
     LaserLinks,
+    constellation_candidates,
     line_of_sight_clear,
     nearest_neighbour_links,
     plus_grid_candidates,
     plus_grid_links,
     plus_grid_links_chunk,
     satellites_in_planes,
+)
+from leonet.network.reachability import (
+    GatewayPairs,
+    Reachability,
+    gateway_links_per_step,
+    gateway_min_elevation_deg,
+    gateway_reachable,
 )
 from leonet.network.routing import (
     DISCONNECTED,
@@ -34,8 +43,10 @@ from leonet.network.routing import (
     OK,
     PopPolicy,
     Routes,
+    path_changed,
     route_pairs,
     route_to_pops,
+    search_limit_ms,
 )
 
 __all__ = [
@@ -47,6 +58,7 @@ __all__ = [
     "NO_SATELLITE",
     "OK",
     "AccessMode",
+    "GatewayPairs",
     "GroundNodes",
     "LaserCandidates",
     "LaserLinks",
@@ -54,18 +66,26 @@ __all__ = [
     "NetworkGraph",
     "NodeLayout",
     "PopPolicy",
+    "Reachability",
     "Routes",
     "build_graph",
+    "constellation_candidates",
     "edge_weight_ms",
     "fibre_delay_ms",
     "first_links",
+    "gateway_links_per_step",
+    "gateway_min_elevation_deg",
+    "gateway_reachable",
+    "ground_nodes",
     "line_of_sight_clear",
     "nearest_neighbour_links",
+    "path_changed",
     "plus_grid_candidates",
     "plus_grid_links",
     "plus_grid_links_chunk",
     "route_pairs",
     "route_to_pops",
     "satellites_in_planes",
+    "search_limit_ms",
     "visible_links",
 ]

@@ -9,19 +9,45 @@ from leonet.results.metrics import (
     run_summary,
 )
 from leonet.results.store import Checkpoint, RunStore, query
+from leonet.results.tables import (
+    AWAITING_SLOT,
+    EVENTS_SCHEMA,
+    JAMMED,
+    RADIO_OUTAGE,
+    REASONS,
+    SATELLITE_FAULT,
+    cell_table,
+    events_table,
+    ground_table,
+    reason_column,
+    sites_table,
+    terminal_table,
+)
 from leonet.results.writer import AtomicParquetWriter, atomic_path, atomic_write_text
 
 __all__ = [
+    "AWAITING_SLOT",
+    "EVENTS_SCHEMA",
+    "JAMMED",
+    "RADIO_OUTAGE",
+    "REASONS",
+    "SATELLITE_FAULT",
     "AtomicParquetWriter",
     "Checkpoint",
     "EventImpact",
     "RunStore",
     "atomic_path",
     "atomic_write_text",
+    "cell_table",
     "event_impacts",
+    "events_table",
+    "ground_table",
     "outage_by_cause",
     "per_cell",
     "per_terminal",
     "query",
+    "reason_column",
     "run_summary",
+    "sites_table",
+    "terminal_table",
 ]

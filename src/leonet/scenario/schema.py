@@ -372,8 +372,9 @@ class GroundSpec(_Model):
 # ------------------------------------------------------- network and others
 class NetworkSpec(_Model):
     """``network:`` — ``mode`` (lasers, bent-pipe or hybrid); ``access`` ``scheduled``
-    (a terminal uses the satellite the scheduler gave it) or ``any`` (any visible
-    satellite, the network layer's ``'serving'`` / ``'any'``)."""
+    (a terminal's route uses the satellite the scheduler gave it) or ``any`` (the best
+    usable satellite in view: a latency best case), the network layer's ``'serving'`` /
+    ``'any'``; service, radio and capacity use the scheduler's satellite either way."""
 
     mode: Literal["lasers", "bent-pipe", "hybrid"] = "hybrid"
     access: Literal["scheduled", "any"] = "scheduled"

@@ -1,0 +1,192 @@
+"""A run's set-up: from a validated :class:`~leonet.scenario.Scenario` to the arrays and
+models every chunk uses — the sites in run order, the constellation, the ground network of
+the named terminals, and the radio and capacity models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from leonet.capacity.demand import site_demand
+from leonet.capacity.throughput import CapacityConfig, CapacityModel
+from leonet.faults.plan import FaultPlan
+from leonet.ground.sites import Sites
+from leonet.ground.tracks import Track
+from leonet.network.graph import GroundNodes
+from leonet.network.ground_nodes import ground_nodes
+from leonet.radio.jamming import Jammer as RadioJammer
+from leonet.radio.links import RadioConfig, RadioModel
+from leonet.scenario.resolve import (
+    build_tracks,
+    cell_sites,
+    load_constellations,
+    terminal_sites,
+)
+from leonet.scenario.schema import Scenario
+from leonet.space.constellation import Constellation
+from leonet.space.elements import ElementSet
+from leonet.timegrid import TimeGrid
+
+__all__ = [
+    "RunSites",
+    "capacity_model",
+    "concatenate_constellations",
+    "named_ground",
+    "radio_jammers",
+    "run_constellation",
+]
+
+
+@dataclass(frozen=True)
+class RunSites:
+    """A run's sites, ordered ``[cells | fixed terminals | moving terminals]``: ``static``
+    the cells and fixed terminals, ``tracks`` the moving ones; the terminals (fixed and
+    moving) are the ``named`` sites, whose every step is written to ``terminals``."""
+
+    static: Sites
+    tracks: list[Track]
+    n_cells: int
+    n_fixed: int
+    cell_area_km2: NDArray[np.float64] | None
+
+    @property
+    def n_moving(self) -> int:
+        return len(self.tracks)
+
+    @property
+    def names(self) -> NDArray[np.str_]:
+        """Every site's name, in run order."""
+        return np.concatenate([np.asarray(self.static.names, dtype=np.str_),
+                               np.asarray([t.name for t in self.tracks], dtype=np.str_)])
+
+    @property
+    def n_sites(self) -> int:
+        return len(self.static) + self.n_moving
+
+    @property
+    def named(self) -> NDArray[np.int64]:
+        """Site indices of the terminals."""
+        return np.arange(self.n_cells, self.n_sites)
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> RunSites:
+        """The scenario's cells, fixed and moving terminals; a clear error without any,
+        or with two terminals of one name."""
+        cells = cell_sites(scenario)
+        fixed = terminal_sites(scenario)
+        tracks = build_tracks(scenario)
+        parts = [p for p in (cells, fixed) if p is not None and len(p)]
+        if not parts and not tracks:
+            raise ValueError(
+                f"scenario {scenario.name!r}: no terminals, cells or mobile tracks to serve; "
+                "add ground.terminals, ground.places, ground.cells or ground.mobile"
+            )
+        empty = Sites(np.array([], dtype=np.str_), [], [])
+        static = Sites.concatenate(parts) if len(parts) > 1 else (parts[0] if parts else empty)
+        sites = cls(static, tracks, 0 if cells is None else len(cells), len(fixed),
+                    None if cells is None else np.asarray(cells.area_km2))
+        names = [str(n) for n in sites.names[sites.named]]
+        if len(set(names)) != len(names):
+            raise ValueError(f"scenario {scenario.name!r}: terminal names must be unique")
+        return sites
+
+    def moving_at(self, utc_ns: int, names: list[str] | None = None) -> Sites:
+        """The moving terminals where they are at ``utc_ns``."""
+        at = [t.positions(np.array([utc_ns])) for t in self.tracks]
+        return Sites([t.name for t in self.tracks] if names is None else names,
+                     [p[0][0] for p in at], [p[1][0] for p in at], [p[2][0] for p in at])
+
+
+def concatenate_constellations(parts: list[Constellation]) -> Constellation:
+    """One constellation of several (shells renumbered, unassigned satellites kept -1)."""
+    if len(parts) == 1:
+        return parts[0]
+    offsets = np.cumsum([0] + [len(p.shells) for p in parts[:-1]])
+    return Constellation(
+        name=" + ".join(p.name for p in parts),
+        sat_names=np.concatenate([p.sat_names for p in parts]),
+        norad_id=np.concatenate([p.norad_id for p in parts]),
+        elements=ElementSet.concatenate([p.elements for p in parts]),
+        shell=np.concatenate([np.where(p.shell >= 0, p.shell + o, -1)
+                              for p, o in zip(parts, offsets, strict=True)]).astype(np.int32),
+        plane=np.concatenate([p.plane for p in parts]),
+        slot=np.concatenate([p.slot for p in parts]),
+        shells=tuple(s for p in parts for s in p.shells),
+        source="; ".join(p.source for p in parts),
+        analytic=all(p.analytic for p in parts),
+        stale=np.concatenate([p.stale for p in parts]),
+    )
+
+
+def run_constellation(scenario: Scenario) -> Constellation:
+    """The scenario's constellations as one."""
+    return concatenate_constellations(load_constellations(scenario))
+
+
+def radio_jammers(plan: FaultPlan, tracks: list[Any]) -> list[Any]:
+    """The scenario's jammers as the radio layer's :class:`~leonet.radio.Jammer` objects."""
+    by_name = {t.name: t for t in tracks}
+    out = []
+    for j in plan.jammers:
+        position: Any = by_name[j.track] if j.track is not None else (j.lat_deg, j.lon_deg)
+        start = datetime.fromtimestamp(j.start_ns / 1e9, tz=UTC)
+        never = j.end_ns >= np.iinfo(np.int64).max // 2
+        end = datetime(9999, 1, 1, tzinfo=UTC) if never else datetime.fromtimestamp(
+            j.end_ns / 1e9, tz=UTC)
+        directional = j.antenna != "isotropic"
+        antenna: Any = j.antenna
+        out.append(RadioJammer(
+            name=j.name, position=position, eirp_dbw=j.eirp_dbw,
+            centre_ghz=j.center_frequency_ghz, bandwidth_mhz=j.bandwidth_mhz,
+            boresight_az_deg=antenna.boresight_az_deg if directional else 0.0,
+            boresight_el_deg=antenna.boresight_el_deg if directional else 0.0,
+            beamwidth_deg=antenna.beamwidth_deg if directional else None,
+            active=[(start, end)],
+        ))
+    return out
+
+
+def named_ground(sites: RunSites, gateways: Sites, pops: Sites, grid: TimeGrid,
+                 route_factor: float) -> GroundNodes:
+    """The ground network for routing the named terminals (moving ones at their first
+    waypoint; the step stage moves them to each step's position)."""
+    first = sites.moving_at(grid.start_ns)
+    static = sites.static
+    n_cells = sites.n_cells
+    named = Sites(
+        [str(n) for n in sites.names[sites.named]],
+        np.concatenate([static.lat_deg[n_cells:], first.lat_deg]),
+        np.concatenate([static.lon_deg[n_cells:], first.lon_deg]),
+        np.concatenate([static.alt_km[n_cells:], first.alt_km]),
+    )
+    return ground_nodes(named, gateways, pops, route_factor=route_factor)
+
+
+def capacity_model(scenario: Scenario, sites: RunSites, grid: TimeGrid, n_sat: int,
+                   gateways: Sites) -> CapacityModel:
+    """Radio and capacity of every site: moving terminals' atmosphere tables at the middle
+    of their track (their geometry moved to each step's position by the step stage)."""
+    middle = grid.start_ns + (grid.count // 2) * grid.step_ns
+    radio_sites = Sites.concatenate([
+        p for p in (
+            sites.static if len(sites.static) else None,
+            sites.moving_at(middle) if sites.tracks else None,
+        ) if p is not None
+    ])
+    radio = RadioModel(
+        radio_sites, n_sat, terminal_type=scenario.radio.terminal_type,
+        config=RadioConfig(exceedance_percent=scenario.radio.exceedance_percent,
+                           interference=scenario.radio.interference),
+        gateways=gateways,
+    )
+    cap = scenario.capacity
+    demand = site_demand(radio_sites, sites.n_cells, sites.cell_area_km2,
+                         terminals_per_km2=cap.terminals_per_km2,
+                         terminals_per_named_site=cap.terminals_per_site,
+                         offered_down_mbps=cap.offered_load_mbps,
+                         offered_up_mbps=cap.offered_load_up_mbps)
+    return CapacityModel(radio, demand, CapacityConfig(beams_per_satellite=cap.beams_per_sat))
