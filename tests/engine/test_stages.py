@@ -1,0 +1,76 @@
+"""The stages run, route and coverage share: lookahead, chunk windows, positions, bent-pipe
+reachability."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+
+from leonet.access.scheduler import SchedulerConfig, Strategy, register_strategy
+from leonet.engine.stages import (
+    SatellitePositions,
+    chunk_windows,
+    gateways_in_view,
+    lookahead_steps,
+)
+from leonet.ground import Sites
+from leonet.space import Propagator, load_preset
+from leonet.timegrid import TimeGrid
+
+START = "2026-05-30T00:00:00Z"
+
+
+@pytest.fixture(scope="module")
+def gen1():
+    return load_preset("starlink-gen1", START)
+
+
+def test_lookahead_follows_the_strategy_flag_not_its_name():
+    register_strategy(Strategy("test-stages-farsighted", lambda el, rem, load: -rem,
+                               uses_lookahead=True))
+    far = SchedulerConfig(strategy="test-stages-farsighted", horizon_s=95.0)
+    assert lookahead_steps(far, 10.0) == math.ceil(95.0 / 10.0)
+    assert lookahead_steps(SchedulerConfig(strategy="longest-visibility", horizon_s=60.0),
+                           5.0) == 12
+    assert lookahead_steps(SchedulerConfig(strategy="highest-elevation"), 1.0) == 0
+
+
+def test_chunk_windows_cover_the_grid_once_with_lookahead_inside_it():
+    grid = TimeGrid(START, 5.0, 23)
+    windows = list(chunk_windows(grid, 7, 4))
+    assert [w.first for w in windows] == [0, 7, 14, 21]
+    assert sum(w.n_run for w in windows) == 23
+    assert [w.n_lookahead for w in windows] == [4, 4, 2, 0]  # never past the grid's end
+    np.testing.assert_array_equal(windows[1].grid.utc_ns, grid.utc_ns[7:18])
+
+
+def test_positions_are_nan_for_satellites_outside_every_shell(gen1):
+    grid = TimeGrid(START, 60.0, 3)
+    shell = np.where(np.arange(gen1.size) % 3 == 0, -1, gen1.shell).astype(np.int32)
+    raising = dataclasses.replace(gen1, shell=shell)
+    r = SatellitePositions(raising)(grid)
+    everyone = Propagator(gen1)(grid, velocities=False).r_ecef_km
+    out = shell < 0
+    assert np.isnan(r[:, out]).all()
+    np.testing.assert_array_equal(r[:, ~out], everyone[:, ~out])  # bit for bit
+    kept = SatellitePositions(raising, in_service_only=False)(grid)
+    np.testing.assert_array_equal(kept, everyone)
+
+
+def test_bent_pipe_gateways_without_a_mask_of_their_own_use_25_degrees(gen1):
+    grid = TimeGrid(START, 30.0, 4)
+    r = Propagator(gen1)(grid, velocities=False).r_ecef_km
+    lat, lon = [50.0, 52.2], [19.9, 21.0]
+    unknown = Sites(["a", "b"], lat, lon, min_elevation_deg=[np.nan, np.nan])
+    at_25 = Sites(["a", "b"], lat, lon, min_elevation_deg=[25.0, 25.0])
+    at_40 = Sites(["a", "b"], lat, lon, min_elevation_deg=[40.0, 40.0])
+    got, want, fewer = (gateways_in_view(r, g) for g in (unknown, at_25, at_40))
+    np.testing.assert_array_equal(got.mask(), want.mask())
+    assert fewer.mask().sum() < want.mask().sum()
+    down = np.ones((grid.count, 2), dtype=bool)
+    down[2] = False  # both gateways out at step 2
+    gone = gateways_in_view(r, at_25, down)
+    assert len(gone.step(2)) == 0 and np.array_equal(gone.step(1), want.step(1))
