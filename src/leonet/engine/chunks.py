@@ -34,7 +34,7 @@ from numpy.typing import NDArray
 
 from leonet.access.masks import dish_view, satellite_min_elevation_deg
 from leonet.access.moving import usable_pairs, visible_moving
-from leonet.access.scheduler import OutageReason, SchedulerState, schedule
+from leonet.access.scheduler import OutageReason, SchedulerState
 from leonet.access.visibility import Visibility, visible
 from leonet.engine.setup import (
     RunSites,
@@ -44,11 +44,13 @@ from leonet.engine.setup import (
     run_constellation,
 )
 from leonet.engine.stages import (
+    ChunkWindow,
     SatellitePositions,
     chunk_steps,
     chunk_window,
     gateways_in_view,
     lookahead_steps,
+    schedule_chunk,
 )
 from leonet.engine.steps import ChunkAccess, ChunkRadio, ChunkRoutes, StepInputs, StepRunner
 from leonet.faults.plan import FaultPlan
@@ -78,13 +80,15 @@ __all__ = ["ChunkGeometry", "ChunkResult", "ScenarioRun"]
 
 @dataclass(frozen=True)
 class ChunkGeometry:
-    """Chunk ``index`` up to the scheduler (see :meth:`ScenarioRun.geometry`): the window's
-    ``utc_ns`` and ``r_ecef_km`` (lookahead steps included), ``sat_up`` ``(time, sat)``,
-    the usable pairs ``vis`` and the gateways' ``gateway_vis``; the rest cover the
+    """Chunk ``index`` up to the scheduler (see :meth:`ScenarioRun.geometry`): its
+    ``window``, the window's ``utc_ns`` and ``r_ecef_km`` (lookahead steps included),
+    ``sat_up`` ``(time, sat)``, the usable pairs ``vis`` and the satellites that reach a
+    gateway ``gateway_vis``; the rest cover the
     ``n_run`` steps run: ``n_all``/``n_up`` satellites in view (all / up) ``(time, site)``,
     the policy's ``allowed`` and ``policy_reason``, and ``steps``."""
 
     index: int
+    window: ChunkWindow
     utc_ns: NDArray[np.int64]
     n_run: int
     r_ecef_km: NDArray[np.float64]
@@ -252,7 +256,8 @@ class ScenarioRun:
                                             gateway_pairs=gateway_pairs)
         named = slice(self.n_cells, self.n_sites)
         return ChunkGeometry(
-            index=index, utc_ns=utc, n_run=n_run, r_ecef_km=r, sat_up=sat_up, vis=vis_ok,
+            index=index, window=chunk, utc_ns=utc, n_run=n_run, r_ecef_km=r, sat_up=sat_up,
+            vis=vis_ok,
             gateway_vis=gateway_vis, n_all=n_all, n_up=n_up, allowed=allowed[:n_run],
             policy_reason=policy_reason[:n_run],
             steps=StepInputs(
@@ -268,8 +273,7 @@ class ScenarioRun:
         """The scheduler over a chunk's geometry, from ``scheduler`` (the state after the
         chunk before), and the outage reasons that do not need the radio."""
         n_run, vis = g.n_run, g.vis
-        result = schedule(vis, g.utc_ns, self.config, scheduler, gateway_vis=g.gateway_vis,
-                          lookahead_steps=g.utc_ns.shape[0] - n_run)
+        result = schedule_chunk(vis, g.window, self.config, scheduler, g.gateway_vis)
         serving = result.serving_sat[:n_run]
         reason = result.reason[:n_run].astype(np.uint8)
         # Explain refusals and faults better than "no satellite".

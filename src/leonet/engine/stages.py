@@ -66,9 +66,9 @@ __all__ = [
 CHUNK_PAIRS = 2_500_000
 #: Satellites above a 25° mask per site, for sizing (Starlink 2026 over Ukraine: 60-70).
 VISIBLE_PER_SITE = 60
-#: Satellite positions held per chunk (sat × step): 10,000 satellites × 100 steps ≈ 24 MB
-#: of positions and ≈ 60 MB of the steps' laser links.
-CHUNK_SAT_STEPS = 1_000_000
+#: Satellite positions held per chunk (sat × step): 10,000 satellites × 400 steps ≈ 96 MB
+#: of positions and, in laser modes, ≈ 240 MB of the steps' laser links.
+CHUNK_SAT_STEPS = 4_000_000
 #: The most steps in a chunk.
 CHUNK_MAX_STEPS = 900
 
