@@ -64,6 +64,9 @@ from leonet.results.tables import (
     JAMMED,
     RADIO_OUTAGE,
     SATELLITE_FAULT,
+    CellRows,
+    RunNames,
+    TerminalRows,
     cell_table,
     terminal_table,
 )
@@ -156,7 +159,9 @@ class ScenarioRun:
         self.jammers = radio_jammers(self.faults, self.tracks)
         self.gateway_names = [str(n) for n in self.gateways.names]
         self.pop_names = [str(n) for n in self.pops.names]
-        self.sat_names = np.asarray(self.constellation.sat_names, dtype=np.str_)
+        self.names = RunNames(self.terminal_names,
+                              np.asarray(self.constellation.sat_names, dtype=np.str_),
+                              tuple(self.gateway_names), tuple(self.pop_names))
         self.slot_ns = round(self.config.slot_s * 1e9)
         self.chunk_steps = scenario.time.chunk_steps or chunk_steps(
             self.n_sites, self.constellation.size, self.grid.step_ns, self.slot_ns)
@@ -332,16 +337,13 @@ class ScenarioRun:
                         reason: NDArray[np.uint8], routes: ChunkRoutes,
                         radio: ChunkRadio) -> pa.Table:
         named = self.named
-        return terminal_table(
-            utc_ns=a.utc_ns, terminal_names=self.terminal_names,
-            lat_deg=a.steps.named_lat_deg, lon_deg=a.steps.named_lon_deg,
-            served=served[:, named], reason=reason[:, named], serving=a.serving[:, named],
-            sat_names=self.sat_names, elevation_deg=a.elevation_deg[:, named],
-            rtt_ms=routes.rtt_ms, hops=routes.hops, gateway=routes.gateway, pop=routes.pop,
-            gateway_names=self.gateway_names, pop_names=self.pop_names,
-            snr_db=radio.snr_db[:, named],
+        return terminal_table(TerminalRows(
+            utc_ns=a.utc_ns, lat_deg=a.steps.named_lat_deg, lon_deg=a.steps.named_lon_deg,
+            served=served[:, named], reason=reason[:, named], sat=a.serving[:, named],
+            elevation_deg=a.elevation_deg[:, named], rtt_ms=routes.rtt_ms, hops=routes.hops,
+            gateway=routes.gateway, pop=routes.pop, snr_db=radio.snr_db[:, named],
             throughput_down_mbps=radio.throughput_down_mbps[:, named],
-            throughput_up_mbps=radio.throughput_up_mbps[:, named])
+            throughput_up_mbps=radio.throughput_up_mbps[:, named]), self.names)
 
     def _cell_table(self, a: ChunkAccess, served: NDArray[np.bool_], reason: NDArray[np.uint8],
                     routes: ChunkRoutes, radio: ChunkRadio) -> pa.Table:
@@ -350,12 +352,13 @@ class ScenarioRun:
             slot = (a.utc_ns - self.grid.start_ns) // self.slot_ns
         else:
             slot = np.arange(a.n_run)
-        return cell_table(
-            utc_ns=a.utc_ns, slot=slot, cell_names=self.site_names[cells],
-            served=served[:, cells], reason=reason[:, cells], visible=a.visible[:, cells],
-            rtt_ms=routes.cell_rtt_ms,
+        return cell_table(CellRows(
+            utc_ns=a.utc_ns, slot=slot, served=served[:, cells], reason=reason[:, cells],
+            visible=a.visible[:, cells], rtt_ms=routes.cell_rtt_ms,
             throughput_down_mbps=radio.throughput_down_mbps[:, cells],
-            throughput_up_mbps=radio.throughput_up_mbps[:, cells])
+            throughput_up_mbps=radio.throughput_up_mbps[:, cells]), self.site_names[cells])
+
+
 def _last_served(serving: NDArray[np.int32], before: NDArray[np.int32] | None) -> NDArray[np.int32]:
     """``(time, site)`` the satellite that served each site most recently before each step."""
     n_time, n_site = serving.shape

@@ -1,8 +1,8 @@
-r"""The scenario run — leonet's main job — streamed over time chunks with resume.
+"""The scenario run — leonet's main job — streamed over time chunks with resume.
 
 :func:`run_scenario` drives the chunks of a :class:`~leonet.engine.chunks.ScenarioRun`
 (geometry → schedule → steps → tables, see :mod:`leonet.engine.chunks`) and, in chunk
-order, :func:`account`\ s each into the metrics, writes its Parquet parts and then the
+order, adds each to the metrics (:func:`account`), writes its Parquet parts and then the
 checkpoint.
 
 Only :class:`RunState` crosses chunk boundaries; it is pickled with each

@@ -53,7 +53,8 @@ def write_static(store: RunStore, run: ScenarioRun, digest: str) -> None:
     lon = np.concatenate([run.static.lon_deg, [t.lon_deg[0] for t in run.tracks]])
     store.write_table("sites", sites_table(run.site_names, kinds, lat, lon))
     store.write_table("ground", ground_table(
-        run.gateway_names, run.gateways.lat_deg, run.gateways.lon_deg,
-        run.pop_names, run.pops.lat_deg, run.pops.lon_deg))
+        run.gateway_names, run.pop_names,
+        np.concatenate([run.gateways.lat_deg, run.pops.lat_deg]),
+        np.concatenate([run.gateways.lon_deg, run.pops.lon_deg])))
     atomic_write_text(store.root / "scenario.json",
                       json.dumps(s.model_dump(mode="json"), indent=2))

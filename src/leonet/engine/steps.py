@@ -120,23 +120,27 @@ class ChunkRadio:
     jammed: NDArray[np.bool_]
 
 
+@dataclass
 class StepRunner:
     """Routing and radio step by step for one run's sites ``[cells | fixed terminals |
-    moving terminals]`` (the terminals are the graph's terminal nodes, in that order)."""
+    moving terminals]`` (the terminals are ``ground``'s terminal nodes, in that order):
+    ``capacity`` the radio and capacity models of every site, ``jammers`` the radio
+    layer's, ``access`` the scenario's ``network.access``, ``cell_ecef_km`` ``(cell, 3)``."""
 
-    def __init__(self, *, ground: GroundNodes, capacity: CapacityModel, jammers: Sequence[Any],
-                 mode: Mode, access: Literal["scheduled", "any"], processing_delay_ms: float,
-                 n_cells: int, n_fixed: int, n_moving: int,
-                 cell_ecef_km: NDArray[np.float64]) -> None:
-        self.ground = ground
-        self.capacity = capacity
-        self.jammers = list(jammers)
-        self.mode: Mode = mode
-        self.access = access
-        self.processing_delay_ms = processing_delay_ms
-        self.n_cells, self.n_fixed, self.n_moving = n_cells, n_fixed, n_moving
-        self.n_sites = n_cells + n_fixed + n_moving
-        self.cell_ecef_km = cell_ecef_km
+    ground: GroundNodes
+    capacity: CapacityModel
+    jammers: Sequence[Any]
+    mode: Mode
+    access: Literal["scheduled", "any"]
+    processing_delay_ms: float
+    n_cells: int
+    n_fixed: int
+    n_moving: int
+    cell_ecef_km: NDArray[np.float64]
+
+    @property
+    def n_sites(self) -> int:
+        return self.n_cells + self.n_fixed + self.n_moving
 
     def run(self, a: ChunkAccess, previous: Routes | None) -> tuple[ChunkRoutes, ChunkRadio]:
         """Every step of chunk ``a``; ``previous`` the routes of the step before it."""

@@ -10,6 +10,7 @@ order ``[cells | fixed terminals | moving terminals]``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,9 @@ __all__ = [
     "RADIO_OUTAGE",
     "REASONS",
     "SATELLITE_FAULT",
+    "CellRows",
+    "RunNames",
+    "TerminalRows",
     "cell_table",
     "events_table",
     "ground_table",
@@ -68,104 +72,126 @@ def reason_column(codes: NDArray[np.integer[Any]]) -> pa.Array:
                     mask=flat == 0)
 
 
-def terminal_table(
-    *,
-    utc_ns: NDArray[np.int64],
-    terminal_names: Sequence[str],
-    lat_deg: NDArray[np.float64],
-    lon_deg: NDArray[np.float64],
-    served: NDArray[np.bool_],
-    reason: NDArray[np.uint8],
-    serving: NDArray[np.int32],
-    sat_names: NDArray[np.str_],
-    elevation_deg: NDArray[np.float64],
-    rtt_ms: NDArray[np.float64],
-    hops: NDArray[np.int16],
-    gateway: NDArray[np.int32],
-    pop: NDArray[np.int32],
-    gateway_names: Sequence[str],
-    pop_names: Sequence[str],
-    snr_db: NDArray[np.float64],
-    throughput_down_mbps: NDArray[np.float64],
-    throughput_up_mbps: NDArray[np.float64],
-) -> pa.Table:
-    """``terminals``: one row per step and named terminal, every array ``(time, terminal)``
-    (``utc_ns`` ``(time,)``); what is only meaningful while served is null (or 0 Mb/s)
-    otherwise."""
-    n = len(terminal_names)
-    n_run = utc_ns.shape[0]
-    why = reason.ravel().astype(np.int64)
-    ok = served.ravel()
-    sat = serving.ravel()
-    gw = gateway.ravel()
-    pp = pop.ravel()
-    rtt = rtt_ms.ravel()
-    hop = hops.ravel()
-    gw_names = np.array([*gateway_names, ""], dtype=object)
-    pop_names_ = np.array([*pop_names, ""], dtype=object)
+@dataclass(frozen=True)
+class TerminalRows:
+    """The ``terminals`` table of a chunk as arrays ``(time, terminal)`` (``utc_ns``
+    ``(time,)``): position, ``served`` and the outage ``reason`` code, the serving
+    satellite ``sat`` (-1 none) at ``elevation_deg``, the route's ``rtt_ms``, ``hops``,
+    ``gateway`` and ``pop`` (indices, -1 none), the downlink ``snr_db`` and the
+    throughputs.  What is only meaningful while served is null (or 0 Mb/s) otherwise."""
+
+    utc_ns: NDArray[np.int64]
+    lat_deg: NDArray[np.float64]
+    lon_deg: NDArray[np.float64]
+    served: NDArray[np.bool_]
+    reason: NDArray[np.uint8]
+    sat: NDArray[np.int32]
+    elevation_deg: NDArray[np.float64]
+    rtt_ms: NDArray[np.float64]
+    hops: NDArray[np.int16]
+    gateway: NDArray[np.int32]
+    pop: NDArray[np.int32]
+    snr_db: NDArray[np.float64]
+    throughput_down_mbps: NDArray[np.float64]
+    throughput_up_mbps: NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class RunNames:
+    """What the index columns name: the run's ``terminals``, ``satellites``, ``gateways``
+    and ``pops``, in index order."""
+
+    terminals: tuple[str, ...]
+    satellites: NDArray[np.str_]
+    gateways: tuple[str, ...]
+    pops: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CellRows:
+    """The ``cells`` table of a chunk before it is reduced per period: arrays ``(time,
+    cell)`` (``utc_ns`` and ``slot`` ``(time,)``; consecutive steps of one ``slot`` make a
+    period) of ``served``, the outage ``reason`` code, satellites up in ``visible``, the
+    ``rtt_ms`` (NaN none) and a terminal's throughputs there."""
+
+    utc_ns: NDArray[np.int64]
+    slot: NDArray[np.int64]
+    served: NDArray[np.bool_]
+    reason: NDArray[np.uint8]
+    visible: NDArray[np.int64]
+    rtt_ms: NDArray[np.float64]
+    throughput_down_mbps: NDArray[np.float64]
+    throughput_up_mbps: NDArray[np.float64]
+
+
+def terminal_table(rows: TerminalRows, names: RunNames) -> pa.Table:
+    """``terminals``: one row per step and named terminal (see :class:`TerminalRows`)."""
+    n = len(names.terminals)
+    n_run = rows.utc_ns.shape[0]
+    why = rows.reason.ravel().astype(np.int64)
+    ok = rows.served.ravel()
+    sat = rows.sat.ravel()
+    gw = rows.gateway.ravel()
+    pp = rows.pop.ravel()
+    rtt = rows.rtt_ms.ravel()
+    hop = rows.hops.ravel()
+    gw_names = np.array([*names.gateways, ""], dtype=object)
+    pop_names = np.array([*names.pops, ""], dtype=object)
     return pa.table({
-        "time": pa.array(np.repeat(utc_ns, n), pa.timestamp("ns", tz="UTC")),
-        "terminal": pa.array(np.tile(np.asarray(terminal_names, dtype=object), n_run)),
-        "lat_deg": lat_deg.ravel(),
-        "lon_deg": lon_deg.ravel(),
+        "time": pa.array(np.repeat(rows.utc_ns, n), pa.timestamp("ns", tz="UTC")),
+        "terminal": pa.array(np.tile(np.asarray(names.terminals, dtype=object), n_run)),
+        "lat_deg": rows.lat_deg.ravel(),
+        "lon_deg": rows.lon_deg.ravel(),
         "served": ok,
         "reason": reason_column(np.where(ok, 0, why)),
-        "sat": pa.array(sat_names[np.maximum(sat, 0)], pa.string(), mask=sat < 0),
-        "elevation_deg": pa.array(elevation_deg.ravel(), mask=~ok),
+        "sat": pa.array(names.satellites[np.maximum(sat, 0)], pa.string(), mask=sat < 0),
+        "elevation_deg": pa.array(rows.elevation_deg.ravel(), mask=~ok),
         "rtt_ms": pa.array(rtt, mask=~np.isfinite(rtt) | ~ok),
         "hops": pa.array(hop.astype(np.int16), mask=(hop < 0) | ~ok),
         "gateway": pa.array(gw_names[gw], pa.string(), mask=~ok | (gw < 0)),
-        "pop": pa.array(pop_names_[pp], pa.string(), mask=~ok | (pp < 0)),
-        "snr_db": pa.array(snr_db.ravel(), mask=~ok),
-        "throughput_down_mbps": np.where(ok, throughput_down_mbps.ravel(), 0.0),
-        "throughput_up_mbps": np.where(ok, throughput_up_mbps.ravel(), 0.0),
+        "pop": pa.array(pop_names[pp], pa.string(), mask=~ok | (pp < 0)),
+        "snr_db": pa.array(rows.snr_db.ravel(), mask=~ok),
+        "throughput_down_mbps": np.where(ok, rows.throughput_down_mbps.ravel(), 0.0),
+        "throughput_up_mbps": np.where(ok, rows.throughput_up_mbps.ravel(), 0.0),
     })
 
 
-def cell_table(
-    *,
-    utc_ns: NDArray[np.int64],
-    slot: NDArray[np.int64],
-    cell_names: NDArray[Any],
-    served: NDArray[np.bool_],
-    reason: NDArray[np.uint8],
-    visible: NDArray[np.int64],
-    rtt_ms: NDArray[np.float64],
-    throughput_down_mbps: NDArray[np.float64],
-    throughput_up_mbps: NDArray[np.float64],
-) -> pa.Table:
-    """``cells``: per cell and period (consecutive steps of equal ``slot`` ``(time,)``) the
-    served fraction, the cause of most of its unserved steps (null if none; ties: the
-    lowest code), mean satellites in view, the mean RTT while served (null if never) and
-    the mean throughput of a terminal there (0 while unserved).  Arrays ``(time, cell)``."""
-    n_run, n_cells = served.shape
+def cell_table(rows: CellRows, cell_names: NDArray[Any]) -> pa.Table:
+    """``cells``: per cell and period the served fraction, the cause of most of its
+    unserved steps (null if none; ties: the lowest code), mean satellites in view, the
+    mean RTT while served (null if never) and the mean throughput of a terminal there
+    (0 while unserved)."""
+    n_run, n_cells = rows.served.shape
+    slot = rows.slot
     starts = np.flatnonzero(np.r_[True, slot[1:] != slot[:-1]])
     sizes = np.diff(np.r_[starts, n_run])[:, None]
-    ok = served
+    ok = rows.served
 
     def total(x: NDArray[Any]) -> NDArray[np.float64]:
         return np.add.reduceat(x.astype(np.float64), starts, axis=0)
 
-    timed = ok & np.isfinite(rtt_ms)
+    timed = ok & np.isfinite(rows.rtt_ms)
     n_timed = total(timed)
     with np.errstate(invalid="ignore", divide="ignore"):
-        rtt_mean = total(np.where(timed, rtt_ms, 0.0)) / n_timed
-    why = reason
+        rtt_mean = total(np.where(timed, rows.rtt_ms, 0.0)) / n_timed
+    why = rows.reason
     codes = np.unique(why[why > 0])
     main = np.zeros((len(starts), n_cells), dtype=np.int64)
     if codes.size:
         tally = np.stack([total(why == c) for c in codes])
         main = np.where(tally.max(axis=0) > 0, codes[np.argmax(tally, axis=0)], 0)
     names = np.asarray(cell_names, dtype=object)
+    down = total(np.where(ok, rows.throughput_down_mbps, 0.0)) / sizes
+    up = total(np.where(ok, rows.throughput_up_mbps, 0.0)) / sizes
     return pa.table({
-        "time": pa.array(np.repeat(utc_ns[starts], n_cells), pa.timestamp("ns", tz="UTC")),
+        "time": pa.array(np.repeat(rows.utc_ns[starts], n_cells), pa.timestamp("ns", tz="UTC")),
         "cell": pa.array(np.tile(names, len(starts))),
         "served": (total(ok) / sizes).ravel(),
         "reason": reason_column(main),
-        "visible": (total(visible) / sizes).ravel(),
+        "visible": (total(rows.visible) / sizes).ravel(),
         "rtt_ms": pa.array(rtt_mean.ravel(), mask=(n_timed == 0).ravel()),
-        "throughput_down_mbps": (total(np.where(ok, throughput_down_mbps, 0.0)) / sizes).ravel(),
-        "throughput_up_mbps": (total(np.where(ok, throughput_up_mbps, 0.0)) / sizes).ravel(),
+        "throughput_down_mbps": down.ravel(),
+        "throughput_up_mbps": up.ravel(),
     })
 
 
@@ -185,14 +211,13 @@ def sites_table(names: NDArray[Any], kinds: Sequence[str], lat_deg: NDArray[np.f
     })
 
 
-def ground_table(gateway_names: Sequence[str], gateway_lat_deg: NDArray[np.float64],
-                 gateway_lon_deg: NDArray[np.float64], pop_names: Sequence[str],
-                 pop_lat_deg: NDArray[np.float64], pop_lon_deg: NDArray[np.float64]
-                 ) -> pa.Table:
-    """``ground``: the run's gateways, then its PoPs."""
+def ground_table(gateway_names: Sequence[str], pop_names: Sequence[str],
+                 lat_deg: NDArray[np.float64], lon_deg: NDArray[np.float64]) -> pa.Table:
+    """``ground``: the run's gateways, then its PoPs (``lat_deg``, ``lon_deg`` in that
+    order)."""
     return pa.table({
         "name": pa.array([*gateway_names, *pop_names]),
         "kind": pa.array(["gateway"] * len(gateway_names) + ["pop"] * len(pop_names)),
-        "lat_deg": np.concatenate([gateway_lat_deg, pop_lat_deg]),
-        "lon_deg": np.concatenate([gateway_lon_deg, pop_lon_deg]),
+        "lat_deg": lat_deg,
+        "lon_deg": lon_deg,
     })
