@@ -74,3 +74,12 @@ def test_bent_pipe_gateways_without_a_mask_of_their_own_use_25_degrees(gen1):
     down[2] = False  # both gateways out at step 2
     gone = gateways_in_view(r, at_25, down)
     assert len(gone.step(2)) == 0 and np.array_equal(gone.step(1), want.step(1))
+
+
+def test_reachability_from_pairs_sorts_and_merges_repeats():
+    from leonet.network.reachability import Reachability
+
+    reach = Reachability.from_pairs(np.array([2, 0, 2, 0, 2]), np.array([5, 1, 3, 1, 5]), 4, 6)
+    np.testing.assert_array_equal(reach.offsets, [0, 1, 1, 3, 3])
+    assert reach.step(0).tolist() == [1] and reach.step(2).tolist() == [3, 5]
+    assert len(reach.step(3)) == 0 and reach.mask().sum() == 3

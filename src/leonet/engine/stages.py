@@ -175,10 +175,7 @@ def gateways_in_view(r_ecef_km: NDArray[np.float64], gateways: Sites,
                   gateway_min_elevation_deg(gateways))
     if gateway_up is not None:
         vis = keep_rows(vis, gateway_up)
-    steps = [np.unique(vis.sat_idx[int(vis.offsets[t * vis.n_site]):
-                                   int(vis.offsets[(t + 1) * vis.n_site])])
-             for t in range(vis.n_time)]
-    return Reachability.from_steps(steps, vis.n_sat)
+    return Reachability.from_pairs(vis.time_idx, vis.sat_idx, vis.n_time, vis.n_sat)
 
 
 def schedule_chunk(vis: Visibility, window: ChunkWindow, config: SchedulerConfig,

@@ -71,6 +71,17 @@ class Reachability:
         return out
 
     @classmethod
+    def from_pairs(cls, time_idx: NDArray[np.integer], sat_idx: NDArray[np.integer],
+                   n_time: int, n_sat: int) -> Reachability:
+        """From ``(time, sat)`` pairs in any order, repeats allowed."""
+        key = np.unique(np.asarray(time_idx, dtype=np.int64) * n_sat
+                        + np.asarray(sat_idx, dtype=np.int64))
+        t = (key // max(n_sat, 1)).astype(np.int32)
+        offsets = np.zeros(n_time + 1, dtype=np.int64)
+        np.cumsum(np.bincount(t, minlength=n_time), out=offsets[1:])
+        return cls(n_time, n_sat, offsets, t, (key % max(n_sat, 1)).astype(np.int32))
+
+    @classmethod
     def from_steps(cls, steps: Sequence[NDArray[np.integer]], n_sat: int) -> Reachability:
         """From each step's satellites (sorted, without repeats)."""
         n_time = len(steps)
