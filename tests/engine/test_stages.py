@@ -29,7 +29,7 @@ def gen1():
 
 
 def test_lookahead_follows_the_strategy_flag_not_its_name():
-    register_strategy(Strategy("test-stages-farsighted", lambda el, rem, load: -rem,
+    register_strategy(Strategy("test-stages-farsighted", lambda _el, rem, _load: -rem,
                                uses_lookahead=True))
     far = SchedulerConfig(strategy="test-stages-farsighted", horizon_s=95.0)
     assert lookahead_steps(far, 10.0) == math.ceil(95.0 / 10.0)

@@ -1,7 +1,7 @@
 """The chunked runners that join the layers over a time window: coverage, routes, and
 the scenario run (leonet's main job), on one set of shared stages (:mod:`.stages`)."""
 
-from leonet.engine.chunks import ChunkGeometry, ChunkResult, ScenarioRun
+from leonet.engine.chunks import ScenarioRun
 from leonet.engine.coverage import CoverageResult, coverage_chunk_steps, run_coverage
 from leonet.engine.pipeline import WorkerError
 from leonet.engine.route import (
@@ -11,15 +11,8 @@ from leonet.engine.route import (
     route_chunk_steps,
     run_routes,
 )
-from leonet.engine.run import RunState, RunSummary, account, initial_state, run_scenario
-from leonet.engine.setup import (
-    RunSites,
-    capacity_model,
-    concatenate_constellations,
-    named_ground,
-    radio_jammers,
-    run_constellation,
-)
+from leonet.engine.run import RunState, RunSummary, run_scenario
+from leonet.engine.setup import RunSites
 from leonet.engine.stages import (
     CHUNK_MAX_STEPS,
     CHUNK_PAIRS,
@@ -36,13 +29,7 @@ from leonet.engine.stages import (
     site_visibility,
 )
 from leonet.engine.static import write_static
-from leonet.engine.steps import (
-    ChunkAccess,
-    ChunkRadio,
-    ChunkRoutes,
-    StepInputs,
-    StepRunner,
-)
+from leonet.engine.steps import StepRunner
 from leonet.results.tables import REASONS
 
 __all__ = [
@@ -53,11 +40,6 @@ __all__ = [
     "REASONS",
     "ROUTE_REASONS",
     "VISIBLE_PER_SITE",
-    "ChunkAccess",
-    "ChunkGeometry",
-    "ChunkRadio",
-    "ChunkResult",
-    "ChunkRoutes",
     "ChunkWindow",
     "CoverageResult",
     "RouteSeries",
@@ -66,23 +48,15 @@ __all__ = [
     "RunSummary",
     "SatellitePositions",
     "ScenarioRun",
-    "StepInputs",
     "StepRunner",
     "WorkerError",
-    "account",
-    "capacity_model",
     "chunk_steps",
     "chunk_window",
     "chunk_windows",
-    "concatenate_constellations",
     "coverage_chunk_steps",
     "gateways_in_view",
-    "initial_state",
     "lookahead_steps",
-    "named_ground",
-    "radio_jammers",
     "route_chunk_steps",
-    "run_constellation",
     "run_coverage",
     "run_routes",
     "run_scenario",

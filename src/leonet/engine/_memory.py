@@ -63,8 +63,8 @@ def keep_freed_memory() -> bool | None:
     libc = _glibc()
     if libc is None:
         return None
-    mmap_ok = libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) == 1
-    trim_ok = libc.mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES) == 1
+    mmap_ok = int(libc.mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)) == 1
+    trim_ok = int(libc.mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES)) == 1
     return mmap_ok and trim_ok
 
 

@@ -78,7 +78,7 @@ from leonet.scenario.schema import Scenario
 from leonet.scenario.timeline import timeline
 from leonet.timegrid import TimeGrid
 
-__all__ = ["ChunkGeometry", "ChunkResult", "ScenarioRun"]
+__all__ = ["ScenarioRun"]  # the chunk types are the run driver's plumbing
 
 
 @dataclass(frozen=True)

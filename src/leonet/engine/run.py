@@ -42,7 +42,8 @@ from leonet.results.store import Checkpoint, RunStore
 from leonet.scenario.loader import scenario_hash
 from leonet.scenario.schema import Scenario
 
-__all__ = ["RunState", "RunSummary", "account", "initial_state", "run_scenario"]
+# account and initial_state are the driver's plumbing (tests use them as they are).
+__all__ = ["RunState", "RunSummary", "run_scenario"]
 
 
 @dataclass

@@ -31,14 +31,8 @@ from leonet.space.constellation import Constellation
 from leonet.space.elements import ElementSet
 from leonet.timegrid import TimeGrid
 
-__all__ = [
-    "RunSites",
-    "capacity_model",
-    "concatenate_constellations",
-    "named_ground",
-    "radio_jammers",
-    "run_constellation",
-]
+# Only the sites are public: the builders are ScenarioRun's plumbing.
+__all__ = ["RunSites"]
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,8 @@ from leonet.network.lasers import LaserLinks
 from leonet.network.reachability import GatewayPairs
 from leonet.network.routing import Routes, route_to_pops, search_limit_ms
 
-__all__ = ["ChunkAccess", "ChunkRadio", "ChunkRoutes", "StepInputs", "StepRunner"]
+# Only the runner is public: its input and result types are ScenarioRun's plumbing.
+__all__ = ["StepRunner"]
 
 
 @dataclass(frozen=True)

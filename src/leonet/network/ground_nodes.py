@@ -26,8 +26,10 @@ def ground_nodes(
     """The network's ground part: each gateway backhauled to its PoP
     (:func:`~leonet.ground.assign_gateways_to_pops`), PoPs in a fibre mesh.
 
-    Gateways keep their own mask (:func:`~leonet.network.reachability.gateway_min_elevation_deg`)
-    and Ka antenna count (:class:`~leonet.ground.Gateways`; plain :class:`Sites` get :data:`~leonet.defaults.DEFAULT_GATEWAY_KA_ANTENNAS`).
+    Gateways keep their own mask
+    (:func:`~leonet.network.reachability.gateway_min_elevation_deg`) and Ka antenna count
+    (:class:`~leonet.ground.Gateways`; plain :class:`Sites` get
+    :data:`~leonet.defaults.DEFAULT_GATEWAY_KA_ANTENNAS`).
     """
     gateway_pop, _ = assign_gateways_to_pops(gateways, pops, route_factor)
     antennas = getattr(gateways, "ka_antennas", DEFAULT_GATEWAY_KA_ANTENNAS)
