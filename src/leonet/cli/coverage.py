@@ -9,7 +9,14 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from leonet.cli._common import console, friendly_errors, progress_bar
+from leonet.cli._common import (
+    console,
+    finite_between,
+    friendly_errors,
+    literal,
+    output_dir,
+    progress_bar,
+)
 from leonet.engine.coverage import CoverageResult
 
 __all__ = ["coverage_command", "write_coverage"]
@@ -96,11 +103,11 @@ def summary_rows(result: CoverageResult) -> list[tuple[str, str]]:
 
 
 def _print(result: CoverageResult, title: str) -> None:
-    table = Table(title=title, show_header=False)
+    table = Table(title=literal(title), show_header=False)
     table.add_column("")
     table.add_column("", justify="right")
     for key, value in summary_rows(result):
-        table.add_row(key, value)
+        table.add_row(literal(key), literal(value))
     console.print(table)
     n = result.n_cells
     m = result.metrics
@@ -112,7 +119,7 @@ def _print(result: CoverageResult, title: str) -> None:
             cells.add_column(col, justify="right")
         for k in worst:
             cells.add_row(
-                str(result.sites.names[k]),
+                literal(result.sites.names[k]),
                 f"{result.sites.lat_deg[k]:.2f}",
                 f"{result.sites.lon_deg[k]:.2f}",
                 f"{100 * m.served_fraction[k]:.1f}%",
@@ -127,7 +134,7 @@ def _print(result: CoverageResult, title: str) -> None:
         order = n + np.argsort(m.served_fraction[n:], kind="stable")[:10]
         for k in order:
             terms.add_row(
-                str(result.sites.names[k]),
+                literal(result.sites.names[k]),
                 f"{100 * m.served_fraction[k]:.1f}%",
                 f"{m.visible_mean[k]:.1f}",
                 f"{m.longest_gap_s[k]:.0f}",
@@ -178,12 +185,12 @@ def _coverage(
     )
     gateways = load_gateways() if bent_pipe else None
     config = SchedulerConfig(strategy=strategy, slot_s=slot)
-    console.print(
+    console.print(literal(
         f"{region.name}: {len(cells):,} H3 cells at resolution {resolution}"
         f"{f' + {len(sites) - len(cells)} named terminals' if len(sites) > len(cells) else ''}; "
         f"{constellation.name}: {constellation.size:,} satellites; "
         f"{grid.count:,} steps of {grid.step_s:g} s from {grid.start:%Y-%m-%d %H:%M:%S}Z"
-        f"{'; bent-pipe via ' + str(len(gateways)) + ' gateways' if gateways else ''}",
+        f"{'; bent-pipe via ' + str(len(gateways)) + ' gateways' if gateways else ''}"),
         highlight=False,
     )
     with progress_bar() as bar:
@@ -203,7 +210,7 @@ def _coverage(
     _print(result, title)
     if out is not None:
         write_coverage(result, out, title, region.geometry)
-        console.print(f"wrote {out}/cells.parquet, terminals.parquet and coverage.html")
+        console.print(literal(f"wrote {out}/cells.parquet, terminals.parquet and coverage.html"))
     return result
 
 
@@ -224,17 +231,20 @@ def coverage_command(
     ] = None,
     duration: Annotated[str, typer.Option(help="Seconds or 90s / 10m / 1h.")] = "10m",
     step: Annotated[str, typer.Option(help="Seconds or 1s / 10s.")] = "1s",
-    resolution: Annotated[int, typer.Option(help="H3 resolution of the cells (5 ≈ 253 km²).")] = 5,
+    resolution: Annotated[int, typer.Option(
+        min=0, max=15, help="H3 resolution of the cells (5 ≈ 253 km²).")] = 5,
     min_elevation: Annotated[
         float | None,
         typer.Option(
-            "--min-elevation", help="Mask for every shell, degrees (default: per shell, 25°)."
+            "--min-elevation", callback=finite_between(0, 90, unit="°"),
+            help="Mask for every shell, degrees, 0-90 (default: per shell, 25°)."
         ),
     ] = None,
     strategy: Annotated[
         str, typer.Option(help="highest-elevation, longest-visibility or least-loaded.")
     ] = "highest-elevation",
-    slot: Annotated[float, typer.Option(help="Scheduler slot, seconds.")] = 15.0,
+    slot: Annotated[float, typer.Option(callback=finite_between(0, 86_400, low_open=True),
+                                        help="Scheduler slot, seconds.")] = 15.0,
     terminals: Annotated[
         Path | None,
         typer.Option(help="Extra named terminals: CSV (name,lat_deg,lon_deg) or GeoJSON."),
@@ -254,6 +264,7 @@ def coverage_command(
     ] = None,
 ) -> None:
     """Which cells of a region are served, how often, and where the gaps are."""
+    output_dir(out, "--out")
     _coverage(
         region,
         constellation,

@@ -9,7 +9,7 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from leonet.cli._common import console, friendly_errors
+from leonet.cli._common import console, finite_between, friendly_errors, literal
 
 __all__ = ["link_budget_report", "link_command"]
 
@@ -104,7 +104,8 @@ def link_command(
     time: Annotated[str, typer.Option("--time", help="ISO 8601 UTC instant.")] = DEFAULT_TIME,
     terminal: Annotated[str, typer.Option(help="Terminal type: standard or mini.")] = "standard",
     exceedance: Annotated[
-        float, typer.Option(help="Atmospheric attenuation exceeded this % of the year.")
+        float, typer.Option(callback=finite_between(0, 50, low_open=True),
+                            help="Atmospheric attenuation exceeded this % of the year (0-50).")
     ] = 1.0,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
@@ -115,10 +116,11 @@ def link_command(
         return
     t, s = report["terminal"], report["satellite"]
     console.print(
-        f"[bold]{t['name']}[/] ({t['lat_deg']:.4f}°, {t['lon_deg']:.4f}°), {t['type']} terminal → "
-        f"{s['name']} at {report['time_utc']}; atmosphere exceeded "
-        f"{report['exceedance_percent']:g} % of the year",
-        highlight=False,
+        literal(t["name"], style="bold"),
+        literal(f" ({t['lat_deg']:.4f}°, {t['lon_deg']:.4f}°), {t['type']} terminal → "
+                f"{s['name']} at {report['time_utc']}; atmosphere exceeded "
+                f"{report['exceedance_percent']:g} % of the year"),
+        sep="", highlight=False,
     )
     table = Table(title="Link budget")
     table.add_column("term")
@@ -129,6 +131,6 @@ def link_command(
         cells = []
         for direction in ("downlink", "uplink"):
             v = report[direction][key]
-            cells.append(v if isinstance(v, str) else f"{v + 0.0:.{decimals}f}")
+            cells.append(literal(v) if isinstance(v, str) else f"{v + 0.0:.{decimals}f}")
         table.add_row(label, unit, *cells)
     console.print(table)

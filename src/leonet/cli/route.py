@@ -17,7 +17,14 @@ from typing import Annotated
 import numpy as np
 import typer
 
-from leonet.cli._common import console, friendly_errors, progress_bar
+from leonet.cli._common import (
+    console,
+    finite_between,
+    friendly_errors,
+    literal,
+    output_file,
+    progress_bar,
+)
 from leonet.engine.route import ROUTE_REASONS, RouteSeries
 
 __all__ = ["route_command", "route_table", "summary_lines"]
@@ -115,14 +122,18 @@ def route_command(
     ] = "pop",
     min_elevation: Annotated[
         float | None,
-        typer.Option("--min-elevation", help="Terminal mask, degrees (default: per shell, 25°)."),
+        typer.Option("--min-elevation", callback=finite_between(0, 90, unit="°"),
+                     help="Terminal mask, degrees, 0-90 (default: per shell, 25°)."),
     ] = None,
     ground_km: Annotated[
-        float, typer.Option(help="Use the bundled gateways and PoPs within this distance, km.")
+        float, typer.Option(callback=finite_between(0, 20_040, low_open=True),
+                            help="Use the bundled gateways and PoPs within this distance, km.")
     ] = 3_000.0,
-    processing_delay_ms: Annotated[float, typer.Option(help="Per hop, one way, ms.")] = 0.0,
+    processing_delay_ms: Annotated[float, typer.Option(
+        callback=finite_between(0, 1_000), help="Per hop, one way, ms (0-1000).")] = 0.0,
     scheduling_delay_ms: Annotated[
-        float, typer.Option(help="Per user-link crossing, one way, ms.")
+        float, typer.Option(callback=finite_between(0, 1_000),
+                            help="Per user-link crossing, one way, ms (0-1000).")
     ] = 0.0,
     out: Annotated[Path | None, typer.Option(help="Write one row per step to this Parquet file.")
                    ] = None,
@@ -136,6 +147,7 @@ def route_command(
     from leonet.space.resolve import load_constellation
     from leonet.timegrid import TimeGrid, parse_duration_s, parse_utc
 
+    output_file(out, "--out")
     for name, value, choices in (("--mode", mode, ("lasers", "bent-pipe", "hybrid")),
                                  ("--access", access, ("scheduled", "any")),
                                  ("--via", via, ("pop", "space"))):
@@ -159,9 +171,9 @@ def route_command(
     constellation_ = load_constellation(constellation, epoch=start)
     grid = TimeGrid.spanning(parse_utc(start, "--start"), parse_duration_s(duration, "--duration"),
                              parse_duration_s(step, "--step"))
-    console.print(
+    console.print(literal(
         f"{constellation_.name}: {constellation_.size:,} satellites; {len(gateways)} gateways "
-        f"and {len(pops)} PoPs within {ground_km:,.0f} km; {grid.count:,} steps",
+        f"and {len(pops)} PoPs within {ground_km:,.0f} km; {grid.count:,} steps"),
         highlight=False)
     with progress_bar(transient=True) as bar:
         task = bar.add_task("routing", total=grid.count)
@@ -178,9 +190,9 @@ def route_command(
             progress=lambda k: bar.advance(task, k),
         )
     for line in summary_lines(series):
-        console.print(line, highlight=False, soft_wrap=True)
+        console.print(literal(line), highlight=False, soft_wrap=True)
     if out is not None:
         table = route_table(series)
         with AtomicParquetWriter(out, table.schema) as writer:
             writer.write(table)
-        console.print(f"wrote {out} ({table.num_rows:,} rows)", highlight=False)
+        console.print(literal(f"wrote {out} ({table.num_rows:,} rows)"), highlight=False)

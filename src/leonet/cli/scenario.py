@@ -6,12 +6,20 @@ import json
 import signal
 from pathlib import Path
 from types import FrameType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from leonet.cli._common import console, err_console, friendly_errors, progress_bar
+from leonet.cli._common import (
+    console,
+    err_console,
+    friendly_errors,
+    literal,
+    output_dir,
+    progress_bar,
+    warn,
+)
 
 __all__ = [
     "query_command",
@@ -21,6 +29,10 @@ __all__ = [
     "scenarios_command",
     "validate_command",
 ]
+
+if TYPE_CHECKING:
+    from leonet.engine.limits import RunCost
+    from leonet.scenario import Scenario
 
 scenario_app = typer.Typer(help="Bundled scenarios: print one to copy and edit.")
 
@@ -37,7 +49,7 @@ def _print_summary(out_dir: Path) -> None:
     from leonet.results.metrics import outage_by_cause, run_summary
 
     s = run_summary(out_dir)
-    table = Table(title=f"Run summary — {out_dir}", show_header=False)
+    table = Table(title=literal(f"Run summary — {out_dir}"), show_header=False)
     table.add_column("")
     table.add_column("", justify="right")
     rows = [
@@ -63,9 +75,29 @@ def _print_summary(out_dir: Path) -> None:
         for col in ("cause", "terminal-steps", "share", "cell-time share"):
             t.add_column(col, justify="right")
         for r in causes:
-            t.add_row(str(r["reason"]), f"{r['terminal_steps']:,}", _pct(r["share"]),
+            t.add_row(literal(r["reason"]), f"{r['terminal_steps']:,}", _pct(r["share"]),
                       _pct(r["area_share"]))
         console.print(t)
+
+
+def _preflight(spec: Scenario, force: bool) -> RunCost:
+    """Open every file ``spec`` references, estimate the run's cost and refuse it beyond
+    the limits (unless ``force``); print the warnings (a catalogue far from the run)."""
+    from leonet.engine.limits import check_cost, scenario_cost
+    from leonet.scenario.inputs import open_inputs
+
+    inputs = open_inputs(spec)
+    cost = scenario_cost(spec, inputs)
+    check_cost(cost, force=force, what=f"scenario {spec.name!r}")
+    inputs.check_age(force=force)
+    for message in inputs.warnings:
+        warn(message)
+    return cost
+
+
+ForceOption = Annotated[bool, typer.Option(
+    "--force", help="Run even beyond the cost limits or far from the catalogue's epoch "
+    "(docs/limits.md).")]
 
 
 @friendly_errors
@@ -81,6 +113,7 @@ def run_command(
         help="Resume the interrupted run in this directory (its own scenario is used).")] = None,
     overwrite: Annotated[bool, typer.Option(
         "--overwrite", help="Replace the run already in the run directory.")] = False,
+    force: ForceOption = False,
 ) -> None:
     """Simulate a scenario: every terminal and cell, step by step, with its service policy,
     faults and jammers; write Parquet results and report.html into the run directory."""
@@ -107,10 +140,13 @@ def run_command(
         if overrides:
             spec = spec.with_overrides(**overrides)
         out_dir = out or Path(spec.outputs.out_dir or Path("runs") / spec.name)
+    output_dir(out_dir, "--out" if out is not None or resume is not None else "outputs.out_dir")
+    _preflight(spec, force)
     grid = spec.time.grid()
     console.print(
-        f"[bold]{spec.name}[/]: {grid.count:,} steps of {grid.step_s:g} s from "
-        f"{grid.start:%Y-%m-%d %H:%M:%S}Z → {out_dir}", highlight=False,
+        literal(spec.name, style="bold"),
+        literal(f": {grid.count:,} steps of {grid.step_s:g} s from "
+                f"{grid.start:%Y-%m-%d %H:%M:%S}Z → {out_dir}"), sep="", highlight=False,
     )
 
     def interrupted(_signum: int, _frame: FrameType | None) -> None:
@@ -126,8 +162,9 @@ def run_command(
             )
     except KeyboardInterrupt:
         err_console.print(
-            f"[yellow]interrupted[/]: completed chunks are saved; continue with "
-            f"`leonet run --resume {out_dir}`"
+            literal("interrupted", style="yellow"),
+            literal(f": completed chunks are saved; continue with "
+                    f"`leonet run --resume {out_dir}`"), sep="",
         )
         raise typer.Exit(130) from None
     finally:
@@ -140,21 +177,29 @@ def run_command(
         highlight=False,
     )
     _print_summary(out_dir)
-    console.print(f"results: {out_dir}/terminals.parquet, cells.parquet, events.parquet, "
-                  f"metadata.json; report: {out_dir}/report.html", highlight=False)
+    console.print(literal(f"results: {out_dir}/terminals.parquet, cells.parquet, "
+                          f"events.parquet, metadata.json; report: {out_dir}/report.html"),
+                  highlight=False)
 
 
 @friendly_errors
 def validate_command(
     scenario: Annotated[str, typer.Argument(help="A scenario file or bundled name.")],
+    force: ForceOption = False,
 ) -> None:
-    """Check a scenario without running it; errors name the file, line and field."""
+    """Check a scenario without running it: its fields, every file it references (opened as
+    `run` would) and its cost against the limits; errors name the file, line and field."""
     from leonet.scenario import load_scenario
 
     spec = load_scenario(scenario)
+    cost = _preflight(spec, force)
     grid = spec.time.grid()
-    console.print(f"[green]valid[/]: {spec.name} — {grid.count:,} steps of {grid.step_s:g} s, "
-                  f"{len(spec.constellations)} constellation(s)", highlight=False)
+    console.print(literal("valid", style="green"),
+                  literal(f": {spec.name} — {grid.count:,} steps of {grid.step_s:g} s, "
+                          f"{len(spec.constellations)} constellation(s)"),
+                  sep="", highlight=False)
+    for line in cost.lines():
+        console.print(literal("  estimate: ", line), highlight=False, soft_wrap=True)
 
 
 @friendly_errors
@@ -183,7 +228,7 @@ def show_command(name: Annotated[str, typer.Argument(help="A bundled scenario na
 def query_command(
     run_dir: Annotated[Path, typer.Argument(help="A run directory.")],
     sql: Annotated[str, typer.Argument(help="DuckDB SQL over terminals, cells, events, sites.")],
-    limit: Annotated[int, typer.Option(help="Rows to print.")] = 50,
+    limit: Annotated[int, typer.Option(min=0, help="Rows to print.")] = 50,
     csv: Annotated[bool, typer.Option(help="Print CSV instead of a table.")] = False,
 ) -> None:
     """Run SQL over a run's Parquet files (tables: terminals, cells, events, sites, ground)."""
@@ -201,10 +246,10 @@ def query_command(
         return
     table = Table()
     for name in result.column_names:
-        table.add_column(name)
+        table.add_column(literal(name))
     for row in result.slice(0, limit).to_pylist():
-        table.add_row(*["" if v is None else (f"{v:.4g}" if isinstance(v, float) else str(v))
-                        for v in row.values()])
+        table.add_row(*[literal("" if v is None else (f"{v:.4g}" if isinstance(v, float)
+                                                      else str(v))) for v in row.values()])
     console.print(table)
     if result.num_rows > limit:
         console.print(f"… {result.num_rows - limit:,} more rows (--limit)")
@@ -217,4 +262,4 @@ def report_command(
     """(Re)write RUN_DIR/report.html."""
     from leonet.report.run_report import write_report
 
-    console.print(f"wrote {write_report(run_dir)}")
+    console.print(literal(f"wrote {write_report(run_dir)}"), highlight=False)

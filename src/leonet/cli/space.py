@@ -11,7 +11,7 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from leonet.cli._common import console, friendly_errors, progress_bar
+from leonet.cli._common import console, friendly_errors, literal, output_file, progress_bar
 from leonet.space.constellation import Constellation
 
 __all__ = ["constellation_app", "propagate_command"]
@@ -72,7 +72,8 @@ def info_command(
     c = load_constellation(constellation, lenient=lenient)
     oldest, median, newest = _epochs(c)
     reference = parse_utc(at, "--at") if at else newest
-    console.print(f"[bold]{c.name}[/] — {c.size:,} satellites ({c.source or 'designed'})")
+    console.print(literal(c.name, style="bold"),
+                  literal(f" — {c.size:,} satellites ({c.source or 'designed'})"), sep="")
     if not c.analytic:
         def age(when: datetime) -> float:
             return (reference - when).total_seconds() / 86_400
@@ -87,7 +88,7 @@ def info_command(
         table.add_column(column, justify="right", no_wrap=True)
     for s in c.shells:
         table.add_row(
-            s.name,
+            literal(s.name),
             f"{s.altitude_km:.0f}",
             f"{s.inclination_deg:.2f}",
             str(s.planes),
@@ -122,6 +123,7 @@ def propagate_command(
     from leonet.space.resolve import load_constellation
     from leonet.timegrid import TimeGrid, parse_duration_s
 
+    output_file(out, "--out")
     c = load_constellation(constellation, epoch=start, lenient=lenient)
     grid = TimeGrid.spanning(
         start or default_start(c),
@@ -159,14 +161,14 @@ def propagate_command(
     if bad.size:
         console.print(f"[yellow]{bad.size} satellites failed to propagate (rows are NaN):[/]")
         for k in bad[:20]:
-            console.print(
+            console.print(literal(
                 f"  {c.sat_names[k]} (NORAD {c.norad_id[k]}): "
                 f"{SGP4_ERRORS.get(int(failed[k]), 'error')}"
-            )
+            ), highlight=False)
         if bad.size > 20:
             console.print(f"  … and {bad.size - 20} more")
     if out is not None:
-        console.print(f"wrote {out} ({c.size * grid.count:,} rows)")
+        console.print(literal(f"wrote {out} ({c.size * grid.count:,} rows)"), highlight=False)
 
 
 def positions_schema() -> Any:  # a pyarrow.Schema (pyarrow ships no types)

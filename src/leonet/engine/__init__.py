@@ -3,6 +3,15 @@ the scenario run (leonet's main job), on one set of shared stages (:mod:`.stages
 
 from leonet.engine.chunks import ScenarioRun
 from leonet.engine.coverage import CoverageResult, coverage_chunk_steps, run_coverage
+from leonet.engine.limits import (
+    DEFAULT_LIMITS,
+    CostLimitError,
+    RunCost,
+    RunLimits,
+    check_cost,
+    estimate_cost,
+    scenario_cost,
+)
 from leonet.engine.pipeline import WorkerError
 from leonet.engine.route import (
     ACCESS_MODES,
@@ -37,12 +46,16 @@ __all__ = [
     "CHUNK_MAX_STEPS",
     "CHUNK_PAIRS",
     "CHUNK_SAT_STEPS",
+    "DEFAULT_LIMITS",
     "REASONS",
     "ROUTE_REASONS",
     "VISIBLE_PER_SITE",
     "ChunkWindow",
+    "CostLimitError",
     "CoverageResult",
     "RouteSeries",
+    "RunCost",
+    "RunLimits",
     "RunSites",
     "RunState",
     "RunSummary",
@@ -50,16 +63,19 @@ __all__ = [
     "ScenarioRun",
     "StepRunner",
     "WorkerError",
+    "check_cost",
     "chunk_steps",
     "chunk_window",
     "chunk_windows",
     "coverage_chunk_steps",
+    "estimate_cost",
     "gateways_in_view",
     "lookahead_steps",
     "route_chunk_steps",
     "run_coverage",
     "run_routes",
     "run_scenario",
+    "scenario_cost",
     "schedule_chunk",
     "site_visibility",
     "write_static",

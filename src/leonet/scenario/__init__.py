@@ -15,6 +15,15 @@ from leonet.scenario._base import (
     TimeRef,
     time_ref_ns,
 )
+from leonet.scenario.inputs import (
+    MAX_TERMINAL_SPEED_KMH,
+    TLE_AGE_REFUSE_DAYS,
+    TLE_AGE_WARN_DAYS,
+    ScenarioInputs,
+    StaleCatalogueError,
+    open_inputs,
+    track_speed_problems,
+)
 from leonet.scenario.loader import (
     Problem,
     ScenarioError,
@@ -76,6 +85,9 @@ from leonet.scenario.whatifs import (
 )
 
 __all__ = [
+    "MAX_TERMINAL_SPEED_KMH",
+    "TLE_AGE_REFUSE_DAYS",
+    "TLE_AGE_WARN_DAYS",
     "AreaSpec",
     "BundledSitesSpec",
     "CapacitySpec",
@@ -102,10 +114,12 @@ __all__ = [
     "SatelliteFaultSpec",
     "Scenario",
     "ScenarioError",
+    "ScenarioInputs",
     "SchedulerSpec",
     "ServiceAreaSpec",
     "SiteFaultSpec",
     "SiteSpec",
+    "StaleCatalogueError",
     "TerminalSpec",
     "TimeRef",
     "TimeSpec",
@@ -116,6 +130,7 @@ __all__ = [
     "gateway_sites",
     "load_constellations",
     "load_scenario",
+    "open_inputs",
     "pop_sites",
     "reference_problems",
     "region_of",
@@ -126,5 +141,6 @@ __all__ = [
     "terminal_sites",
     "time_ref_ns",
     "timeline",
+    "track_speed_problems",
     "validate",
 ]

@@ -83,7 +83,7 @@ def _time_ref(value: Any) -> Any:
     if isinstance(value, int | float):
         if not (math.isfinite(value) and value >= 0):
             raise ValueError(f"a time offset must be >= 0 seconds after the start, got {value!r}")
-        return float(value)
+        return _offset_in_range(float(value), value)
     if isinstance(value, datetime):
         return _utc(value)
     if isinstance(value, str):
@@ -96,9 +96,32 @@ def _time_ref(value: Any) -> Any:
                     return 0.0
             except ValueError:
                 pass
-            return parse_duration_s(body, field=f"offset {text!r}")
+            return _offset_in_range(parse_duration_s(body, field=f"offset {text!r}"), text)
         return _utc(text)
     raise ValueError(f"expected a time such as '+20m' or '2026-05-30T12:20:00Z', got {value!r}")
+
+
+#: The times a scenario may name: from the first artificial satellite (no orbital elements
+#: are older) to the last instant int64 nanoseconds since 1970 can count (the engine's clock).
+EARLIEST_TIME = datetime(1957, 10, 4, tzinfo=UTC)
+LATEST_TIME = datetime(2262, 4, 11, tzinfo=UTC)
+
+
+def _in_clock_range(when: datetime, raw: object) -> datetime:
+    if not EARLIEST_TIME <= when < LATEST_TIME:
+        raise ValueError(
+            f"{raw!s} is outside the times leonet can simulate ({EARLIEST_TIME:%Y-%m-%d} to "
+            f"{LATEST_TIME:%Y-%m-%d}: int64 nanoseconds since 1970); give a time in that range"
+        )
+    return when
+
+
+def _offset_in_range(seconds: float, raw: object) -> float:
+    span = (LATEST_TIME - EARLIEST_TIME).total_seconds()
+    if seconds > span:
+        raise ValueError(f"offset {raw!s} is {seconds / 86_400 / 365.25:.3g} years: beyond the "
+                         "times leonet can simulate (int64 nanoseconds since 1970)")
+    return seconds
 
 
 def _utc(value: datetime | str) -> datetime:
@@ -118,7 +141,7 @@ def _utc(value: datetime | str) -> datetime:
             f"{raw!s} is not UTC (offset {original.utcoffset()}); scenarios are written in "
             f"UTC — write {parsed.strftime('%Y-%m-%dT%H:%M:%S')}Z"
         )
-    return parsed
+    return _in_clock_range(parsed, raw)
 
 
 def _dump_time(value: datetime | float) -> str | float:
@@ -143,9 +166,9 @@ def time_ref_ns(ref: datetime | float, start: datetime) -> int:
 
 
 # ------------------------------------------------------------ coordinates
-Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
-Longitude = Annotated[float, Field(ge=-180, lt=360, allow_inf_nan=False)]
-Height = Annotated[float, Field(ge=-0.5, le=100, allow_inf_nan=False)]
+Latitude = Annotated[float, Field(strict=True, ge=-90, le=90, allow_inf_nan=False)]
+Longitude = Annotated[float, Field(strict=True, ge=-180, lt=360, allow_inf_nan=False)]
+Height = Annotated[float, Field(strict=True, ge=-0.5, le=100, allow_inf_nan=False)]
 
 
 
@@ -164,4 +187,4 @@ def _check_region(value: str, info: ValidationInfo) -> str:
     return text
 
 
-BoxLongitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+BoxLongitude = Annotated[float, Field(strict=True, ge=-180, le=180, allow_inf_nan=False)]

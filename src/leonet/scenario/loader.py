@@ -78,6 +78,49 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+#: The most YAML nodes a scenario may expand to, aliases followed (a "billion laughs" of
+#: nested aliases expands exponentially).  The bundled scenarios have a few hundred; long
+#: lists of terminals belong in a CSV/GeoJSON file (``ground.terminals: [{file: ...}]``).
+MAX_YAML_NODES = 100_000
+
+#: The largest scenario file read, bytes.
+MAX_SCENARIO_BYTES = 4 * 1024 * 1024
+
+
+def _expanded_size(node: yaml.Node, source: str) -> int:
+    """Nodes in the tree ``node`` expands to with every alias followed, counted without
+    expanding it (each shared node once, memoised); a recursive alias is an error."""
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(node, False)]
+    while stack:
+        n, done = stack.pop()
+        key = id(n)
+        if done:
+            on_path.discard(key)
+            children = _children(n)
+            sizes[key] = min(1 + sum(sizes[id(c)] for c in children), 2 * MAX_YAML_NODES)
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            raise ScenarioError([Problem(source, n.start_mark.line + 1, "", "an alias refers "
+                                         "to a node that contains it (a recursive alias); "
+                                         "write the values out")])
+        on_path.add(key)
+        stack.append((n, True))
+        stack.extend((c, False) for c in _children(n) if id(c) not in sizes)
+    return sizes[id(node)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [x for pair in node.value for x in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
 def _read_yaml(text: str, source: str) -> tuple[Any, yaml.Node | None]:
     loader = _Loader(text)
     try:
@@ -85,6 +128,11 @@ def _read_yaml(text: str, source: str) -> tuple[Any, yaml.Node | None]:
         if node is None:
             raise ScenarioError([Problem(source, None, "", "the file is empty; start from "
                                          "`leonet scenario show ukraine`")])
+        if _expanded_size(node, source) > MAX_YAML_NODES:
+            raise ScenarioError([Problem(source, None, "", (
+                f"the YAML expands to more than {MAX_YAML_NODES:,} values once its aliases "
+                "(*name) are followed; use fewer or shallower aliases, and put long lists "
+                "of terminals in a CSV or GeoJSON file"))])
         dup = _duplicate_key(node)
         if dup is not None:
             key, line = dup
@@ -334,9 +382,26 @@ def load_scenario(path_or_name: str | PathLike[str]) -> Scenario:
             f"no scenario file {text_spec!r} and no bundled scenario of that name.{hint} "
             f"Bundled: {', '.join(scenario_names())}"
         )
-    text = path.read_text(encoding="utf-8")
+    text = _read_text(path)
     data, root = _read_yaml(text, str(path))
     return validate(data, base_dir=path.resolve().parent, source=str(path), root=root)
+
+
+def _read_text(path: Path) -> str:
+    """The scenario file's text: UTF-8, at most :data:`MAX_SCENARIO_BYTES`."""
+    size = path.stat().st_size
+    if size > MAX_SCENARIO_BYTES:
+        raise ScenarioError([Problem(str(path), None, "", (
+            f"the file is {size / 2**20:.1f} MiB; a scenario is at most "
+            f"{MAX_SCENARIO_BYTES // 2**20} MiB of YAML (put long lists of terminals in a "
+            "CSV or GeoJSON file)"))])
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ScenarioError([Problem(str(path), line, "", (
+            f"byte {exc.start} is not UTF-8 ({exc.reason}); save the file as UTF-8"))]) from None
 
 
 def scenario_hash(scenario: Scenario) -> str:

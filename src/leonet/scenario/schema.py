@@ -45,6 +45,7 @@ from leonet.radio.parameters import (
     DEFAULT_TERMINALS_PER_KM2,
 )
 from leonet.scenario._base import (
+    LATEST_TIME,
     BoxLongitude,
     Height,
     Latitude,
@@ -83,6 +84,15 @@ __all__ = [
 ]
 
 
+def _duration_s(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a duration such as 3600, '90m' or '1h', got {value!r}")
+    if not isinstance(value, str | int | float):
+        raise ValueError(f"expected a duration such as 3600, '90m' or '1h', got "
+                         f"{type(value).__name__}")
+    return parse_duration_s(value, "duration")
+
+
 class TimeSpec(_Model):
     """``time:`` — when and how finely to simulate.
 
@@ -92,9 +102,19 @@ class TimeSpec(_Model):
     """
 
     start: Annotated[datetime, BeforeValidator(_utc), PlainSerializer(_dump_time, return_type=str)]
-    duration: Annotated[float, BeforeValidator(lambda v: parse_duration_s(v, "duration"))]
-    step_s: float = Field(default=1.0, gt=0, allow_inf_nan=False)
-    chunk_steps: int | None = Field(default=None, ge=1)
+    duration: Annotated[float, BeforeValidator(_duration_s)]
+    step_s: float = Field(strict=True, default=1.0, gt=0, allow_inf_nan=False)
+    chunk_steps: int | None = Field(strict=True, default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _ends_in_range(self) -> TimeSpec:
+        room_s = (LATEST_TIME - self.start).total_seconds()
+        if self.duration >= room_s:
+            raise ValueError(
+                f"the run would end after {LATEST_TIME:%Y-%m-%d}, beyond the times leonet can "
+                "count (int64 nanoseconds since 1970); shorten the duration or start earlier"
+            )
+        return self
 
     @model_validator(mode="after")
     def _step_fits(self) -> TimeSpec:
@@ -138,7 +158,8 @@ class ConstellationSpec(_Model):
     catalogue: str | None = None
     celestrak: str | None = None
     min_elevation_deg: (
-        Annotated[float, Field(gt=0, lt=90)] | dict[str, Annotated[float, Field(gt=0, lt=90)]]
+        Annotated[float, Field(strict=True, gt=0, lt=90)]
+        | dict[str, Annotated[float, Field(strict=True, gt=0, lt=90)]]
         | None
     ) = None
 
@@ -296,7 +317,7 @@ class CellsSpec(_Model):
     """``cells:`` — H3 cells covering a region, each a terminal at its centre."""
 
     region: str
-    resolution: int = Field(default=5, ge=0, le=15)
+    resolution: int = Field(strict=True, default=5, ge=0, le=15)
 
     @field_validator("region")
     @classmethod
@@ -333,7 +354,7 @@ class BundledSitesSpec(_Model):
     within: LatLonBox | None = None
     names: list[str] | None = None
     exclude: list[str] = Field(default_factory=list)
-    operational_only: bool = False
+    operational_only: bool = Field(default=False, strict=True)
 
 
 class SiteSpec(_Model):
@@ -343,7 +364,7 @@ class SiteSpec(_Model):
     lat_deg: Latitude
     lon_deg: Longitude
     alt_km: Height = 0.0
-    min_elevation_deg: float | None = Field(default=None, ge=0, lt=90)
+    min_elevation_deg: float | None = Field(strict=True, default=None, ge=0, lt=90)
 
 
 GroundNetwork = Annotated[
@@ -378,18 +399,19 @@ class NetworkSpec(_Model):
 
     mode: Literal["lasers", "bent-pipe", "hybrid"] = "hybrid"
     access: Literal["scheduled", "any"] = "scheduled"
-    max_laser_range_km: float = Field(default=DEFAULT_MAX_LASER_RANGE_KM, gt=0, le=20_000)
-    processing_delay_ms: float = Field(default=0.0, ge=0, le=1_000)
-    route_factor: float = Field(default=DEFAULT_ROUTE_FACTOR, ge=1.0, le=5.0)
+    max_laser_range_km: float = Field(strict=True, default=DEFAULT_MAX_LASER_RANGE_KM, gt=0,
+                                      le=20_000)
+    processing_delay_ms: float = Field(strict=True, default=0.0, ge=0, le=1_000)
+    route_factor: float = Field(strict=True, default=DEFAULT_ROUTE_FACTOR, ge=1.0, le=5.0)
 
 
 class SchedulerSpec(_Model):
     """``scheduler:`` — the 15-second scheduler (see :class:`leonet.access.SchedulerConfig`)."""
 
     strategy: str = "highest-elevation"
-    slot_s: float = Field(default=15.0, gt=0, allow_inf_nan=False)
-    immediate_reselect: bool = False
-    max_terminals_per_sat: int | None = Field(default=None, ge=0)
+    slot_s: float = Field(strict=True, default=15.0, gt=0, allow_inf_nan=False)
+    immediate_reselect: bool = Field(default=False, strict=True)
+    max_terminals_per_sat: int | None = Field(strict=True, default=None, ge=0)
 
     @field_validator("strategy")
     @classmethod
@@ -414,8 +436,8 @@ class RadioSpec(_Model):
     """``radio:`` — user terminal type, rain exceedance (% of time) and interference on/off."""
 
     terminal_type: Literal["standard", "mini"] = "standard"
-    exceedance_percent: float = Field(default=1.0, gt=0, le=50)
-    interference: bool = True
+    exceedance_percent: float = Field(strict=True, default=1.0, gt=0, le=50)
+    interference: bool = Field(default=True, strict=True)
 
 
 class CapacitySpec(_Model):
@@ -424,14 +446,14 @@ class CapacitySpec(_Model):
     terminals in the cells (per km², so it does not depend on the H3 resolution) and
     the terminals behind each named terminal (defaults: :mod:`leonet.radio.parameters`)."""
 
-    beams_per_sat: int | None = Field(default=None, ge=1)
-    offered_load_mbps: float = Field(default=DEFAULT_OFFERED_LOAD_DOWN_MBPS, ge=0,
+    beams_per_sat: int | None = Field(strict=True, default=None, ge=1)
+    offered_load_mbps: float = Field(strict=True, default=DEFAULT_OFFERED_LOAD_DOWN_MBPS, ge=0,
                                      allow_inf_nan=False)
-    offered_load_up_mbps: float = Field(default=DEFAULT_OFFERED_LOAD_UP_MBPS, ge=0,
+    offered_load_up_mbps: float = Field(strict=True, default=DEFAULT_OFFERED_LOAD_UP_MBPS, ge=0,
                                         allow_inf_nan=False)
-    terminals_per_km2: float = Field(default=DEFAULT_TERMINALS_PER_KM2, ge=0,
+    terminals_per_km2: float = Field(strict=True, default=DEFAULT_TERMINALS_PER_KM2, ge=0,
                                      allow_inf_nan=False)
-    terminals_per_site: float = Field(default=1.0, ge=0, allow_inf_nan=False)
+    terminals_per_site: float = Field(strict=True, default=1.0, ge=0, allow_inf_nan=False)
 
 
 class OutputsSpec(_Model):
@@ -440,7 +462,7 @@ class OutputsSpec(_Model):
 
     out_dir: str | None = None
     cells_every: Literal["step", "slot"] = "slot"
-    report: bool = True
+    report: bool = Field(default=True, strict=True)
 
 
 # ------------------------------------------------------------------ scenario
@@ -454,7 +476,7 @@ class Scenario(_Model):
 
     name: str = Field(min_length=1)
     description: str = ""
-    seed: int = Field(default=0, ge=0, lt=2**63)
+    seed: int = Field(strict=True, default=0, ge=0, lt=2**63)
     time: TimeSpec
     constellations: list[ConstellationSpec] = Field(min_length=1)
     ground: GroundSpec = Field(default_factory=GroundSpec)

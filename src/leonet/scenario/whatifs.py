@@ -45,7 +45,7 @@ class CircleSpec(_Model):
 
     lat_deg: Latitude
     lon_deg: BoxLongitude
-    radius_km: float = Field(gt=0, le=10_000, allow_inf_nan=False)
+    radius_km: float = Field(strict=True, gt=0, le=10_000, allow_inf_nan=False)
 
 
 class PolygonSpec(_Model):
@@ -111,7 +111,7 @@ class AreaSpec(_Model):
 class ServiceAreaSpec(AreaSpec):
     """``policy.service_areas`` entry: an area where service is ``enabled`` (or not)."""
 
-    enabled: bool = True
+    enabled: bool = Field(default=True, strict=True)
 
 
 AreaRef = Annotated[
@@ -140,7 +140,7 @@ class PolicyEventSpec(_Model):
     start: TimeRef = 0.0
     end: TimeRef | None = None
     area: AreaRef | None = None
-    max_speed_kmh: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    max_speed_kmh: float | None = Field(strict=True, default=None, gt=0, allow_inf_nan=False)
     description: str | None = None
 
     @model_validator(mode="after")
@@ -167,8 +167,8 @@ class PolicySpec(_Model):
     service_areas: list[ServiceAreaSpec] = Field(default_factory=list)
     allow: list[str] = Field(default_factory=list)
     deny: list[str] = Field(default_factory=list)
-    whitelist_only: bool = False
-    max_speed_kmh: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    whitelist_only: bool = Field(default=False, strict=True)
+    max_speed_kmh: float | None = Field(strict=True, default=None, gt=0, allow_inf_nan=False)
     events: list[PolicyEventSpec] = Field(default_factory=list)
 
 
@@ -177,7 +177,7 @@ class PlaneRef(_Model):
     """A whole orbital plane: ``shell`` (name as listed by the constellation, or index)."""
 
     shell: str | int
-    plane: int = Field(ge=0)
+    plane: int = Field(strict=True, ge=0)
 
 
 class SatelliteFaultSpec(_Model):
@@ -192,8 +192,8 @@ class SatelliteFaultSpec(_Model):
     names: list[str] | None = None
     norad_ids: list[int] | None = None
     planes: list[PlaneRef] | None = None
-    fraction: float | None = Field(default=None, gt=0, le=1)
-    constellation: int = Field(default=0, ge=0)
+    fraction: float | None = Field(strict=True, default=None, gt=0, le=1)
+    constellation: int = Field(strict=True, default=0, ge=0)
     start: TimeRef = 0.0
     end: TimeRef | None = None
     description: str | None = None
@@ -221,8 +221,8 @@ class LaserFaultSpec(_Model):
     """Laser links down: ``pairs`` of satellite names, or a random ``fraction`` of links."""
 
     pairs: list[tuple[str, str]] | None = None
-    fraction: float | None = Field(default=None, gt=0, le=1)
-    constellation: int = Field(default=0, ge=0)
+    fraction: float | None = Field(strict=True, default=None, gt=0, le=1)
+    constellation: int = Field(strict=True, default=0, ge=0)
     start: TimeRef = 0.0
     end: TimeRef | None = None
     description: str | None = None
@@ -237,9 +237,9 @@ class LaserFaultSpec(_Model):
 class DirectionalAntennaSpec(_Model):
     """A jammer's directional antenna: boresight azimuth/elevation and -3 dB beamwidth."""
 
-    boresight_az_deg: float = Field(ge=0, lt=360)
-    boresight_el_deg: float = Field(ge=-90, le=90)
-    beamwidth_deg: float = Field(gt=0, le=180)
+    boresight_az_deg: float = Field(strict=True, ge=0, lt=360)
+    boresight_el_deg: float = Field(strict=True, ge=-90, le=90)
+    beamwidth_deg: float = Field(strict=True, gt=0, le=180)
 
 
 class JammerSpec(_Model):
@@ -256,9 +256,9 @@ class JammerSpec(_Model):
     lon_deg: Longitude | None = None
     alt_km: Height = 0.0
     track: str | None = None
-    eirp_dbw: float = Field(ge=-60, le=120, allow_inf_nan=False)
-    center_frequency_ghz: float = Field(gt=0.1, le=100)
-    bandwidth_mhz: float = Field(gt=0, le=10_000)
+    eirp_dbw: float = Field(strict=True, ge=-60, le=120, allow_inf_nan=False)
+    center_frequency_ghz: float = Field(strict=True, gt=0.1, le=100)
+    bandwidth_mhz: float = Field(strict=True, gt=0, le=10_000)
     antenna: Annotated[
         Annotated[Literal["isotropic"], Tag("antenna:isotropic")]
         | Annotated[DirectionalAntennaSpec, Tag("antenna:directional")],

@@ -1,0 +1,155 @@
+"""Every file a scenario references, opened and checked as a run would, before a run.
+
+:func:`open_inputs` loads the constellations (TLE/OMM catalogues), the terminal files
+(CSV/GeoJSON) and the region of ``ground.cells`` (GeoJSON or a named region; its cells
+are *counted* from its area, not tiled: tiling a fine resolution is itself the cost to
+refuse), builds the mobile tracks, and returns the sizes a cost estimate needs with
+warnings such as a catalogue far from the run's time.
+
+Limits, with the reasoning (also in ``docs/limits.md``):
+
+- :data:`TLE_AGE_WARN_DAYS` (7 days): SGP4 from a two-line element set is good to about
+  a kilometre at its epoch and drifts ~1-3 km a day for LEO (mostly along-track, from
+  drag); after a week the error (7-21 km, ~1-3 s of along-track timing) is comparable
+  to the distances that decide which satellite serves a site.
+- :data:`TLE_AGE_REFUSE_DAYS` (30 days): beyond a month the position error is tens to
+  ~100 km and the catalogue no longer describes the constellation (Starlink launched
+  ~170 satellites a month in 2025; others were raised, lowered or deorbited); the
+  command line refuses such a run unless ``--force``.
+- :data:`MAX_TERMINAL_SPEED_KMH` (1,500 km/h): faster than any airliner's ground speed
+  (the record, with a jet-stream tailwind, is ~1,300 km/h); a mobile track faster than
+  that between two waypoints is a typo (a time or a coordinate), not a terminal.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+from leonet.scenario.schema import Scenario
+
+__all__ = [
+    "MAX_TERMINAL_SPEED_KMH",
+    "TLE_AGE_REFUSE_DAYS",
+    "TLE_AGE_WARN_DAYS",
+    "ScenarioInputs",
+    "StaleCatalogueError",
+    "open_inputs",
+    "track_speed_problems",
+]
+
+TLE_AGE_WARN_DAYS = 7.0
+TLE_AGE_REFUSE_DAYS = 30.0
+MAX_TERMINAL_SPEED_KMH = 1_500.0
+
+_UNIX_JD = 2_440_587.5
+
+
+class StaleCatalogueError(ValueError):
+    """A catalogue whose epoch is more than :data:`TLE_AGE_REFUSE_DAYS` from the run."""
+
+
+@dataclass(frozen=True)
+class ScenarioInputs:
+    """What the referenced files hold: the sizes of the run and what to warn about."""
+
+    satellites: int
+    terminals: int
+    cells: int
+    catalogue_age_days: dict[str, float] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+    def stale(self) -> dict[str, float]:
+        """The catalogues more than :data:`TLE_AGE_REFUSE_DAYS` from the run."""
+        return {k: v for k, v in self.catalogue_age_days.items() if v > TLE_AGE_REFUSE_DAYS}
+
+    def check_age(self, *, force: bool = False) -> None:
+        """Raise :class:`StaleCatalogueError` for a stale catalogue unless ``force``."""
+        stale = self.stale()
+        if stale and not force:
+            what = ", ".join(f"{name!r} ({days:,.0f} days)" for name, days in stale.items())
+            raise StaleCatalogueError(
+                f"the run is far from its catalogue's epoch: {what}, more than "
+                f"{TLE_AGE_REFUSE_DAYS:g} days; SGP4 drifts ~1-3 km a day and the "
+                "constellation itself changes (docs/limits.md). Move time.start near the "
+                "catalogue's epoch, use a catalogue of the run's time, or give --force")
+
+
+def _epoch_days(constellation: Any) -> float:
+    """The median element epoch, days since 1970 (UTC)."""
+    el = constellation.elements
+    days = (np.asarray(el.epoch_jd) - _UNIX_JD) + np.asarray(el.epoch_fr)
+    return float(np.median(days))
+
+
+def open_inputs(scenario: Scenario) -> ScenarioInputs:
+    """Open and check every file ``scenario`` references, as a run would; errors are
+    ``ValueError``/``OSError`` naming the file."""
+    from leonet.ground.cells import average_cell_area_km2
+    from leonet.scenario.resolve import (
+        build_tracks,
+        load_constellations,
+        region_of,
+        terminal_sites,
+    )
+
+    constellations = load_constellations(scenario)
+    satellites = sum(int(np.sum(np.asarray(c.shell) >= 0)) for c in constellations)
+    fixed = terminal_sites(scenario)
+    tracks = build_tracks(scenario)
+    cells = 0
+    if scenario.ground.cells is not None:
+        spec = scenario.ground.cells
+        region = region_of(spec.region)
+        cells = max(1, math.ceil(region.area_km2 / average_cell_area_km2(spec.resolution)))
+    start = scenario.time.start
+    end = start + timedelta(seconds=scenario.time.duration)
+    ages: dict[str, float] = {}
+    warnings: list[str] = []
+    for entry, c in zip(scenario.constellations, constellations, strict=True):
+        if getattr(c, "analytic", False):
+            continue
+        epoch = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(days=_epoch_days(c))
+        age = max(abs((start - epoch).total_seconds()), abs((end - epoch).total_seconds()))
+        days = age / 86_400
+        ages[entry.spec] = days
+        if days > TLE_AGE_WARN_DAYS:
+            warnings.append(
+                f"catalogue {entry.spec!r} has its median epoch at {epoch:%Y-%m-%d %H:%M}Z, "
+                f"{days:,.1f} days from the run ({start:%Y-%m-%d} to {end:%Y-%m-%d}); SGP4 "
+                f"drifts ~1-3 km a day, so positions may be off by ~{days:,.0f}-"
+                f"{3 * days:,.0f} km (warning beyond {TLE_AGE_WARN_DAYS:g} days, "
+                "docs/limits.md)")
+    return ScenarioInputs(satellites=satellites, terminals=len(fixed) + len(tracks),
+                          cells=cells, catalogue_age_days=ages, warnings=tuple(warnings))
+
+
+def track_speed_problems(scenario: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
+    """``(loc, message)`` for each mobile-track leg faster than
+    :data:`MAX_TERMINAL_SPEED_KMH` (great-circle distance over the time between the
+    waypoints)."""
+    from leonet.ground.greatcircle import great_circle_km
+
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    for i, track in enumerate(scenario.ground.mobile):
+        points = track.waypoints
+        t_ns = np.array([scenario.at_ns(w.time) for w in points], dtype=np.int64)
+        lat = np.array([w.lat_deg for w in points])
+        lon = np.array([w.lon_deg for w in points])
+        km = great_circle_km(lat[:-1], lon[:-1], lat[1:], lon[1:])
+        hours = np.diff(t_ns) / 3.6e12
+        with np.errstate(divide="ignore", invalid="ignore"):
+            kmh = np.where(hours > 0, km / np.where(hours > 0, hours, 1.0), np.inf)
+        fast = np.flatnonzero((kmh > MAX_TERMINAL_SPEED_KMH) & (hours > 0))
+        for j in fast[:1]:
+            problems.append((
+                ("ground", "mobile", i, "waypoints", int(j) + 1),
+                f"the leg from waypoint {j} to {j + 1} is {km[j]:,.0f} km in "
+                f"{hours[j] * 3600:,.0f} s ({kmh[j]:,.0f} km/h), faster than any terminal "
+                f"({MAX_TERMINAL_SPEED_KMH:,.0f} km/h, docs/limits.md); check the times "
+                "and coordinates"))
+    return problems
