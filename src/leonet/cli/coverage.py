@@ -16,6 +16,7 @@ from leonet.cli._common import (
     literal,
     output_dir,
     progress_bar,
+    warn,
 )
 from leonet.engine.coverage import CoverageResult
 
@@ -157,32 +158,47 @@ def _coverage(
     places: bool,
     bent_pipe: bool,
     out: Path | None,
+    force: bool = False,
 ) -> CoverageResult:
     from leonet.access.scheduler import SchedulerConfig
     from leonet.cli.space import default_start
     from leonet.engine.coverage import run_coverage
+    from leonet.engine.limits import check_cost, estimate_cost
     from leonet.ground import Sites, find_region, load_gateways, load_places, tile_region
+    from leonet.ground.cells import average_cell_area_km2
+    from leonet.scenario.inputs import catalogue_age
     from leonet.space.resolve import load_constellation
     from leonet.timegrid import TimeGrid, parse_duration_s
 
     region = find_region(region_spec)
-    cells = tile_region(region, resolution)
-    parts: list[Sites] = [cells]
+    parts: list[Sites] = []
     if places and region.iso_a3 == "UKR":
         parts.append(load_places())
     if terminals is not None:
+        if terminals.is_dir():
+            raise ValueError(f"--terminals {str(terminals)!r} is a folder; give a CSV "
+                             "(name,lat_deg,lon_deg) or GeoJSON file")
         parts.append(
             Sites.from_geojson(terminals)
             if terminals.suffix.lower() in (".geojson", ".json")
             else Sites.from_csv(terminals)
         )
-    sites = Sites.concatenate(parts) if len(parts) > 1 else cells
     constellation = load_constellation(constellation_spec, epoch=start)
     grid = TimeGrid.spanning(
         start or default_start(constellation),
         parse_duration_s(duration, "--duration"),
         parse_duration_s(step, "--step"),
     )
+    n_cells = max(1, round(region.area_km2 / average_cell_area_km2(resolution)))
+    check_cost(estimate_cost(steps=grid.count, step_s=grid.step_s,
+                             satellites=constellation.size, cells=n_cells,
+                             terminals=sum(len(p) for p in parts), checkpoints=False),
+               force=force, what=f"coverage of {region.name} at resolution {resolution}")
+    _, stale = catalogue_age(constellation, grid.start, grid.end)
+    if stale is not None:
+        warn(stale)
+    cells = tile_region(region, resolution)
+    sites = Sites.concatenate([cells, *parts]) if parts else cells
     gateways = load_gateways() if bent_pipe else None
     config = SchedulerConfig(strategy=strategy, slot_s=slot)
     console.print(literal(
@@ -262,6 +278,8 @@ def coverage_command(
         Path | None,
         typer.Option(help="Folder for cells.parquet, terminals.parquet and coverage.html."),
     ] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Run even beyond the cost limits (docs/limits.md).")] = False,
 ) -> None:
     """Which cells of a region are served, how often, and where the gaps are."""
     output_dir(out, "--out")
@@ -279,4 +297,5 @@ def coverage_command(
         places,
         bent_pipe,
         out,
+        force,
     )

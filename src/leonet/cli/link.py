@@ -9,7 +9,7 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from leonet.cli._common import console, finite_between, friendly_errors, literal
+from leonet.cli._common import console, finite_between, friendly_errors, literal, warn
 
 __all__ = ["link_budget_report", "link_command"]
 
@@ -53,6 +53,7 @@ def link_budget_report(
     from leonet.access.masks import satellite_min_elevation_deg
     from leonet.ground import Sites, find_place
     from leonet.radio import DVBS2X_LADDER, TERMINALS, RadioConfig, RadioModel
+    from leonet.scenario.inputs import catalogue_age
     from leonet.space.propagate import Propagator
     from leonet.space.resolve import load_constellation
     from leonet.timegrid import TimeGrid, parse_utc
@@ -63,6 +64,9 @@ def link_budget_report(
     when = parse_utc(time, "--time")
     c = load_constellation(constellation, epoch=when)
     grid = TimeGrid(when, 1.0, 1)
+    _, stale = catalogue_age(c, when, when)
+    if stale is not None:
+        warn(stale)
     eph = Propagator(c)(grid, velocities=False)
     site = Sites([name], [lat], [lon])
     sats = eph.r_ecef_km[0]

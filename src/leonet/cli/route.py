@@ -24,6 +24,7 @@ from leonet.cli._common import (
     literal,
     output_file,
     progress_bar,
+    warn,
 )
 from leonet.engine.route import ROUTE_REASONS, RouteSeries
 
@@ -137,13 +138,17 @@ def route_command(
     ] = 0.0,
     out: Annotated[Path | None, typer.Option(help="Write one row per step to this Parquet file.")
                    ] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Run even beyond the cost limits (docs/limits.md).")] = False,
 ) -> None:
     """End-to-end path and round-trip time from one place to a PoP or to another place."""
+    from leonet.engine.limits import check_cost, estimate_cost
     from leonet.engine.route import run_routes
     from leonet.ground import Sites, find_place, load_pops
     from leonet.ground.pops import find_pop
     from leonet.ground.selection import select_ground
     from leonet.results.writer import AtomicParquetWriter
+    from leonet.scenario.inputs import catalogue_age
     from leonet.space.resolve import load_constellation
     from leonet.timegrid import TimeGrid, parse_duration_s, parse_utc
 
@@ -171,6 +176,13 @@ def route_command(
     constellation_ = load_constellation(constellation, epoch=start)
     grid = TimeGrid.spanning(parse_utc(start, "--start"), parse_duration_s(duration, "--duration"),
                              parse_duration_s(step, "--step"))
+    check_cost(estimate_cost(steps=grid.count, step_s=grid.step_s,
+                             satellites=constellation_.size, terminals=len(terminals),
+                             checkpoints=False),
+               force=force, what="this route")
+    _, stale = catalogue_age(constellation_, grid.start, grid.end)
+    if stale is not None:
+        warn(stale)
     console.print(literal(
         f"{constellation_.name}: {constellation_.size:,} satellites; {len(gateways)} gateways "
         f"and {len(pops)} PoPs within {ground_km:,.0f} km; {grid.count:,} steps"),

@@ -11,8 +11,17 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from leonet.cli._common import console, friendly_errors, literal, output_file, progress_bar
+from leonet.cli._common import (
+    console,
+    friendly_errors,
+    literal,
+    output_file,
+    progress_bar,
+    warn,
+)
+from leonet.engine.limits import CostLimitError
 from leonet.space.constellation import Constellation
+from leonet.timegrid import TimeGrid
 
 __all__ = ["constellation_app", "propagate_command"]
 
@@ -117,6 +126,8 @@ def propagate_command(
     out: Annotated[Path | None, typer.Option(help="Write positions to this Parquet file.")] = None,
     method: Annotated[str, typer.Option(help="auto, sgp4 or analytic (Walker presets).")] = "auto",
     lenient: Annotated[bool, typer.Option(help="Skip malformed records, with a count.")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Run even beyond the cost limits (docs/limits.md).")] = False,
 ) -> None:
     """Propagate every satellite; optionally write one row per (time, satellite)."""
     from leonet.space.propagate import SGP4_ERRORS, propagate_chunks
@@ -130,6 +141,7 @@ def propagate_command(
         parse_duration_s(duration, "--duration"),
         parse_duration_s(step, "--step"),
     )
+    _check_propagation(c, grid, out is not None, force)
     writer = None
     if out is not None:
         from leonet.results.writer import AtomicParquetWriter
@@ -169,6 +181,29 @@ def propagate_command(
             console.print(f"  … and {bad.size - 20} more")
     if out is not None:
         console.print(literal(f"wrote {out} ({c.size * grid.count:,} rows)"), highlight=False)
+
+
+def _check_propagation(c: Constellation, grid: TimeGrid, writes: bool, force: bool) -> None:
+    """Refuse a propagation beyond the limits (docs/limits.md) unless ``force``; warn
+    about a catalogue far from the times asked for."""
+    from leonet.engine.limits import DEFAULT_LIMITS, check_cost, estimate_cost
+    from leonet.scenario.inputs import catalogue_age
+
+    cost = estimate_cost(steps=grid.count, step_s=grid.step_s, satellites=c.size, checkpoints=False)
+    rows = grid.count * c.size
+    if writes and rows * _POSITION_ROW_BYTES > DEFAULT_LIMITS.disk_bytes and not force:
+        raise CostLimitError(
+            f"--out would hold {rows:,} rows (~{rows * _POSITION_ROW_BYTES / 1e9:,.3g} GB, "
+            f"limit {DEFAULT_LIMITS.disk_bytes / 1e9:.3g} GB, docs/limits.md); shorten the "
+            "duration, lengthen the step, or give --force")
+    check_cost(cost, force=force, what="this propagation")
+    _, stale = catalogue_age(c, grid.start, grid.end)
+    if stale is not None:
+        warn(stale)
+
+
+#: Bytes a row of positions takes in Parquet (time, satellite, 7 floats), compressed.
+_POSITION_ROW_BYTES = 50
 
 
 def positions_schema() -> Any:  # a pyarrow.Schema (pyarrow ships no types)

@@ -96,9 +96,10 @@ class RunCost:
             f"{self.steps:,} steps × {self.satellites:,} satellites × {self.sites:,} sites "
             f"({self.cells:,} cells), {self.chunks:,} chunks of {self.chunk_steps:,} steps",
             f"CPU ~{_duration(self.cpu_s)}, peak memory ~{_size(self.peak_memory_bytes)} "
-            f"(~{_size(self.chunk_memory_bytes)} a chunk), results ~{_size(self.output_bytes)}, "
-            f"checkpoint ~{_size(self.checkpoint_bytes)} a chunk "
-            f"(~{_size(self.chunks * self.checkpoint_bytes)} in all)",
+            f"(~{_size(self.chunk_memory_bytes)} a chunk), results ~{_size(self.output_bytes)}"
+            + (f", checkpoint ~{_size(self.checkpoint_bytes)} a chunk "
+               f"(~{_size(self.chunks * self.checkpoint_bytes)} in all)"
+               if self.checkpoint_bytes else ""),
         ]
 
 
@@ -109,12 +110,14 @@ class CostLimitError(ValueError):
 
 def estimate_cost(*, steps: int, step_s: float, satellites: int, cells: int = 0,
                   terminals: int = 0, chunk_steps: int | None = None,
-                  cell_rows_every_s: float | None = None) -> RunCost:
+                  cell_rows_every_s: float | None = None,
+                  checkpoints: bool = True) -> RunCost:
     """The cost of ``steps`` steps of ``satellites`` over ``cells`` + ``terminals`` sites.
 
     ``chunk_steps``: the steps per chunk (default: the engine's choice, about 2.5 M
     candidate pairs a chunk); ``cell_rows_every_s``: how often a cell writes a row
-    (``None``: every step)."""
+    (``None``: every step); ``checkpoints``: whether a checkpoint is written after each
+    chunk (``leonet run``; not ``coverage``, ``route`` or ``propagate``)."""
     sites = max(0, cells) + max(0, terminals)
     if chunk_steps is None:
         chunk_steps = max(1, min(900, _PAIRS_PER_CHUNK // max(1, sites * 60),
@@ -130,7 +133,7 @@ def estimate_cost(*, steps: int, step_s: float, satellites: int, cells: int = 0,
     return RunCost(steps=steps, satellites=satellites, sites=sites, cells=cells,
                    chunk_steps=chunk_steps, cpu_s=cpu_s, peak_memory_bytes=int(peak),
                    chunk_memory_bytes=int(chunk_bytes),
-                   checkpoint_bytes=sites * _CHECKPOINT_BYTES_PER_SITE,
+                   checkpoint_bytes=sites * _CHECKPOINT_BYTES_PER_SITE if checkpoints else 0,
                    output_bytes=int(output))
 
 

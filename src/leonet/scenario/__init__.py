@@ -21,6 +21,7 @@ from leonet.scenario.inputs import (
     TLE_AGE_WARN_DAYS,
     ScenarioInputs,
     StaleCatalogueError,
+    catalogue_age,
     open_inputs,
     track_speed_problems,
 )
@@ -126,6 +127,7 @@ __all__ = [
     "TrackSpec",
     "WaypointSpec",
     "build_tracks",
+    "catalogue_age",
     "cell_sites",
     "gateway_sites",
     "load_constellations",

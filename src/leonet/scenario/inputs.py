@@ -38,6 +38,7 @@ __all__ = [
     "TLE_AGE_WARN_DAYS",
     "ScenarioInputs",
     "StaleCatalogueError",
+    "catalogue_age",
     "open_inputs",
     "track_speed_problems",
 ]
@@ -79,11 +80,29 @@ class ScenarioInputs:
                 "catalogue's epoch, use a catalogue of the run's time, or give --force")
 
 
-def _epoch_days(constellation: Any) -> float:
-    """The median element epoch, days since 1970 (UTC)."""
+def _median_epoch(constellation: Any) -> datetime:
+    """The median element epoch (UTC)."""
     el = constellation.elements
     days = (np.asarray(el.epoch_jd) - _UNIX_JD) + np.asarray(el.epoch_fr)
-    return float(np.median(days))
+    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(days=float(np.median(days)))
+
+
+def catalogue_age(constellation: Any, start: datetime,
+                  end: datetime) -> tuple[float, str | None]:
+    """Days from ``constellation``'s median element epoch to the farther end of the run
+    [``start``, ``end``], and a warning beyond :data:`TLE_AGE_WARN_DAYS` (``0.0, None``
+    for a designed constellation, which has no real epoch)."""
+    if getattr(constellation, "analytic", False) or not constellation.size:
+        return 0.0, None
+    epoch = _median_epoch(constellation)
+    days = max(abs((start - epoch).total_seconds()), abs((end - epoch).total_seconds())) / 86_400
+    if days <= TLE_AGE_WARN_DAYS:
+        return days, None
+    return days, (
+        f"catalogue {constellation.name!r} has its median epoch at {epoch:%Y-%m-%d %H:%M}Z, "
+        f"{days:,.1f} days from the run ({start:%Y-%m-%d} to {end:%Y-%m-%d}); SGP4 drifts "
+        f"~1-3 km a day, so positions may be off by ~{days:,.0f}-{3 * days:,.0f} km "
+        f"(warning beyond {TLE_AGE_WARN_DAYS:g} days, docs/limits.md)")
 
 
 def open_inputs(scenario: Scenario) -> ScenarioInputs:
@@ -106,6 +125,10 @@ def open_inputs(scenario: Scenario) -> ScenarioInputs:
         spec = scenario.ground.cells
         region = region_of(spec.region)
         cells = max(1, math.ceil(region.area_km2 / average_cell_area_km2(spec.resolution)))
+    if not len(fixed) and not tracks and scenario.ground.cells is None:
+        raise ValueError(
+            f"scenario {scenario.name!r}: no terminals, cells or mobile tracks to serve; "
+            "add ground.terminals, ground.places, ground.cells or ground.mobile")
     start = scenario.time.start
     end = start + timedelta(seconds=scenario.time.duration)
     ages: dict[str, float] = {}
@@ -113,17 +136,10 @@ def open_inputs(scenario: Scenario) -> ScenarioInputs:
     for entry, c in zip(scenario.constellations, constellations, strict=True):
         if getattr(c, "analytic", False):
             continue
-        epoch = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(days=_epoch_days(c))
-        age = max(abs((start - epoch).total_seconds()), abs((end - epoch).total_seconds()))
-        days = age / 86_400
+        days, warning = catalogue_age(c, start, end)
         ages[entry.spec] = days
-        if days > TLE_AGE_WARN_DAYS:
-            warnings.append(
-                f"catalogue {entry.spec!r} has its median epoch at {epoch:%Y-%m-%d %H:%M}Z, "
-                f"{days:,.1f} days from the run ({start:%Y-%m-%d} to {end:%Y-%m-%d}); SGP4 "
-                f"drifts ~1-3 km a day, so positions may be off by ~{days:,.0f}-"
-                f"{3 * days:,.0f} km (warning beyond {TLE_AGE_WARN_DAYS:g} days, "
-                "docs/limits.md)")
+        if warning is not None:
+            warnings.append(warning)
     return ScenarioInputs(satellites=satellites, terminals=len(fixed) + len(tracks),
                           cells=cells, catalogue_age_days=ages, warnings=tuple(warnings))
 

@@ -488,6 +488,19 @@ class Scenario(_Model):
     faults: FaultsSpec = Field(default_factory=FaultsSpec)
     outputs: OutputsSpec = Field(default_factory=OutputsSpec)
 
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        """The name is the default run folder (runs/NAME): one plain path component."""
+        if value.strip() in (".", "..") or any(c in value for c in "/\\") or any(
+                ord(c) < 32 or 127 <= ord(c) < 160 for c in value):
+            raise ValueError(f"name {value!r} must be a plain name (it is the default run "
+                             "folder runs/NAME): no '/', '\\', control characters, '.' or "
+                             "'..'")
+        if len(value) > 200:
+            raise ValueError(f"name is {len(value)} characters; keep it under 200")
+        return value
+
     # ------------------------------------------------------------ helpers
     def at_ns(self, ref: datetime | float) -> int:
         """A :data:`TimeRef` as int64 ns since 1970-01-01 UTC (offsets from ``time.start``)."""
