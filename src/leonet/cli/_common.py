@@ -38,6 +38,7 @@ __all__ = [
     "output_file",
     "progress_bar",
     "safe_text",
+    "utc_time",
     "warn",
 ]
 
@@ -74,6 +75,8 @@ def warn(message: object) -> None:
 
 def _os_message(exc: OSError) -> str:
     """An ``OSError`` as one line naming the file and the fix."""
+    if exc.errno is None:  # raised by leonet itself with its own message
+        return str(exc)
     name = exc.filename if exc.filename is not None else "a file"
     what = exc.strerror or str(exc)
     fix = {
@@ -135,6 +138,25 @@ def finite_between(
         return value
 
     return check
+
+
+def utc_time(value: str | None) -> str | None:
+    """A typer option callback: an ISO 8601 UTC time leonet can simulate (1957-10-04 to
+    2262-04-11, the range of int64 nanoseconds since 1970), else a usage error."""
+    if value is None:
+        return None
+    from leonet.scenario._base import EARLIEST_TIME, LATEST_TIME
+    from leonet.timegrid import parse_utc
+
+    try:
+        when = parse_utc(value, "time")
+    except ValueError as exc:
+        raise typer.BadParameter(safe_text(str(exc).removeprefix("time: "))) from None
+    if not EARLIEST_TIME <= when < LATEST_TIME:
+        raise typer.BadParameter(
+            f"{safe_text(value)} is outside the times leonet can simulate "
+            f"({EARLIEST_TIME:%Y-%m-%d} to {LATEST_TIME:%Y-%m-%d})")
+    return value
 
 
 def output_file(path: Path | None, option: str) -> Path | None:

@@ -16,6 +16,7 @@ from leonet.cli._common import (
     literal,
     output_dir,
     progress_bar,
+    utc_time,
     warn,
 )
 from leonet.engine.coverage import CoverageResult
@@ -243,7 +244,8 @@ def coverage_command(
     ] = "starlink",
     start: Annotated[
         str | None,
-        typer.Option(help="ISO 8601 UTC (default: newest element epoch, floored to the hour)."),
+        typer.Option(callback=utc_time,
+                     help="ISO 8601 UTC (default: newest element epoch, floored to the hour)."),
     ] = None,
     duration: Annotated[str, typer.Option(help="Seconds or 90s / 10m / 1h.")] = "10m",
     step: Annotated[str, typer.Option(help="Seconds or 1s / 10s.")] = "1s",

@@ -9,7 +9,14 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from leonet.cli._common import console, finite_between, friendly_errors, literal, warn
+from leonet.cli._common import (
+    console,
+    finite_between,
+    friendly_errors,
+    literal,
+    utc_time,
+    warn,
+)
 
 __all__ = ["link_budget_report", "link_command"]
 
@@ -105,7 +112,8 @@ def link_command(
     constellation: Annotated[
         str, typer.Option(help="'starlink' (bundled catalogue), a preset or a TLE/OMM file.")
     ] = "starlink",
-    time: Annotated[str, typer.Option("--time", help="ISO 8601 UTC instant.")] = DEFAULT_TIME,
+    time: Annotated[str, typer.Option("--time", callback=utc_time,
+                                      help="ISO 8601 UTC instant.")] = DEFAULT_TIME,
     terminal: Annotated[str, typer.Option(help="Terminal type: standard or mini.")] = "standard",
     exceedance: Annotated[
         float, typer.Option(callback=finite_between(0, 50, low_open=True),

@@ -24,6 +24,7 @@ from leonet.cli._common import (
     literal,
     output_file,
     progress_bar,
+    utc_time,
     warn,
 )
 from leonet.engine.route import ROUTE_REASONS, RouteSeries
@@ -111,7 +112,8 @@ def route_command(
         str,
         typer.Option(help="Preset, 'starlink' (bundled catalogue), celestrak:GROUP or a file."),
     ] = "starlink",
-    start: Annotated[str, typer.Option(help="ISO 8601 UTC.")] = DEFAULT_START,
+    start: Annotated[str, typer.Option(callback=utc_time, help="ISO 8601 UTC.")
+                     ] = DEFAULT_START,
     duration: Annotated[str, typer.Option(help="Seconds or 90s / 10m / 1h.")] = "10m",
     step: Annotated[str, typer.Option(help="Seconds or 1s / 10s.")] = "1s",
     mode: Annotated[str, typer.Option(help="lasers, bent-pipe or hybrid.")] = "lasers",

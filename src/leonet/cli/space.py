@@ -17,6 +17,7 @@ from leonet.cli._common import (
     literal,
     output_file,
     progress_bar,
+    utc_time,
     warn,
 )
 from leonet.engine.limits import CostLimitError
@@ -71,7 +72,8 @@ def list_command() -> None:
 @friendly_errors
 def info_command(
     constellation: ConstellationArg,
-    at: Annotated[str | None, typer.Option(help="Reference time for epoch age (ISO UTC).")] = None,
+    at: Annotated[str | None, typer.Option(
+        callback=utc_time, help="Reference time for epoch age (ISO UTC).")] = None,
     lenient: Annotated[bool, typer.Option(help="Skip malformed records, with a count.")] = False,
 ) -> None:
     """Counts per shell, altitudes, inclinations and epoch age."""
@@ -118,6 +120,7 @@ def propagate_command(
     start: Annotated[
         str | None,
         typer.Option(
+            callback=utc_time,
             help="First instant, ISO 8601 UTC (default: newest element epoch, floored to the hour)."
         ),
     ] = None,

@@ -259,6 +259,9 @@ def region_from_geojson(path: str | PathLike[str], name: str | None = None) -> R
         doc = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise ValueError(f"{path}, line {exc.lineno}: not valid JSON ({exc.msg})") from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: byte {exc.start} is not UTF-8 ({exc.reason}); save the "
+                         "file as UTF-8") from None
     if not isinstance(doc, dict):
         raise ValueError(f"{path}: expected a GeoJSON object, got {type(doc).__name__}")
     kind = doc.get("type")

@@ -281,6 +281,7 @@ class Sites:
         with ``#`` and blank lines are skipped.  Errors name the file, line and column.
         """
         path = Path(path)
+        _require_utf8(path)
         with path.open(newline="", encoding="utf-8-sig") as fh:
             numbered = _numbered_lines(fh)
             line_of: list[int] = []
@@ -387,7 +388,7 @@ class Sites:
         """
         path = Path(path)
         try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
+            doc = json.loads(_require_utf8(path))
         except json.JSONDecodeError as exc:
             raise ValueError(f"{path}, line {exc.lineno}: not valid JSON ({exc.msg})") from None
         features = _features(doc, path)
@@ -475,3 +476,14 @@ def _features(doc: Any, path: Path) -> list[dict[str, Any]]:
     raise ValueError(
         f"{path}: GeoJSON type {kind!r} not understood; give a FeatureCollection or Feature"
     )
+
+
+def _require_utf8(path: Path) -> str:
+    """The text of ``path``; a file that is not UTF-8 is a ``ValueError`` naming it."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ValueError(f"{path}, line {line}: byte {exc.start} is not UTF-8 ({exc.reason}); "
+                         "save the file as UTF-8") from None

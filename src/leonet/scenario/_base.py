@@ -126,6 +126,9 @@ def _offset_in_range(seconds: float, raw: object) -> float:
 
 def _utc(value: datetime | str) -> datetime:
     """An aware datetime whose offset is zero: leonet scenarios are written in UTC."""
+    if not isinstance(value, str | datetime):
+        raise ValueError(f"expected an ISO 8601 UTC time such as '2026-05-30T12:00:00Z', got "
+                         f"{value!r}")
     raw = value.strip() if isinstance(value, str) else value
     try:
         parsed = parse_utc(raw, field="time")

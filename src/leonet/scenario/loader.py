@@ -121,8 +121,19 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
+def _reader_error(exc: yaml.YAMLError, text: str, source: str) -> ScenarioError:
+    """The reader's error (a character YAML does not allow) naming the line."""
+    what = getattr(exc, "reason", None) or str(exc).splitlines()[0]
+    at = text[: getattr(exc, "position", 0) or 0].count("\n") + 1
+    return ScenarioError([Problem(source, at, "", f"not valid YAML text: {what}; a scenario "
+                                  "is a UTF-8 text file")])
+
+
 def _read_yaml(text: str, source: str) -> tuple[Any, yaml.Node | None]:
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.YAMLError as exc:
+        raise _reader_error(exc, text, source) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -144,6 +155,8 @@ def _read_yaml(text: str, source: str) -> tuple[Any, yaml.Node | None]:
         at = mark.line + 1 if mark is not None else None
         what = " ".join(x for x in (exc.context, exc.problem) if x)
         raise ScenarioError([Problem(source, at, "", f"not valid YAML: {what}")]) from None
+    except yaml.YAMLError as exc:  # the reader's: characters YAML does not allow
+        raise _reader_error(exc, text, source) from None
     finally:
         loader.dispose()
     return data, node
