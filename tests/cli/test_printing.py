@@ -55,3 +55,47 @@ def test_expected_errors_are_one_clean_line(exc, words, capsys):
 def test_a_bug_keeps_its_traceback():
     with pytest.raises(ZeroDivisionError):
         _fails_with(ZeroDivisionError("bug"))()
+
+
+@pytest.fixture
+def read_only_folder(tmp_path, monkeypatch):
+    """A folder nobody may write into: chmod for a user; for root a read-only tmpfs
+    (root ignores permission bits), or where mounting is not allowed, ``os.access``
+    answering as a read-only file system would."""
+    import os
+    import subprocess
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        yield folder
+        folder.chmod(0o755)
+        return
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(folder)],
+                             capture_output=True, check=False).returncode == 0
+    if not mounted:
+        real_access = os.access
+        monkeypatch.setattr(os, "access", lambda p, mode: False if str(p).startswith(
+            str(folder)) else real_access(p, mode))
+    yield folder
+    if mounted:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+@pytest.mark.parametrize("argv", [
+    ["run", "quick", "--out", "{ro}/run"],
+    ["route", "--from", "Kyiv", "--to", "FRA", "--out", "{ro}/r.parquet"],
+    ["coverage", "Ukraine", "--constellation", "starlink-gen1", "--out", "{ro}/cov"],
+    ["propagate", "starlink-gen1", "--duration", "10s", "--out", "{ro}/p.parquet"],
+])
+def test_a_read_only_out_folder_is_refused_before_any_work(read_only_folder, argv):
+    from typer.testing import CliRunner
+
+    from leonet.cli import app
+
+    args = [a.replace("{ro}", str(read_only_folder)) for a in argv]
+    result = CliRunner().invoke(app, args, catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "not writable" in result.output and str(read_only_folder) in result.output
+    assert list(read_only_folder.iterdir()) == []

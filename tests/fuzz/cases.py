@@ -218,7 +218,7 @@ def command_cases(tmp: Path) -> list[Case]:
     quick = ("--constellation", "starlink-gen1")
     cases = [
         # validate / scenario / scenarios
-        _c("validate-dir", "validate", cor, names=(cor,)),
+        _c("validate-dir", "validate", cor, names=(cor, "folder")),
         _c("validate-typo", "validate", "ukrane", names=("ukrane", "Did you mean 'ukraine'")),
         _c("validate-devnull", "validate", "/dev/null", names=("/dev/null",)),
         _c("validate-force-still-checks", "validate", "--force",
@@ -244,6 +244,7 @@ def command_cases(tmp: Path) -> list[Case]:
         _c("run-duration-decade", "run", base, "--duration", "3650d", "--out",
            str(tmp / "r2"), names=("CPU", "--force")),
         _c("run-resume-not-a-run", "run", "--resume", str(tmp), names=("scenario.json",)),
+        _c("run-resume-file", "run", "--resume", str(a_file), names=("--resume", "is a file")),
         _c("run-resume-with-scenario", "run", base, "--resume", str(tmp),
            names=("--resume",)),
         _c("run-missing-scenario", "run", str(tmp / "nope.yaml"), names=("nope.yaml",)),
@@ -298,6 +299,10 @@ def command_cases(tmp: Path) -> list[Case]:
         _c("coverage-region-bowtie", "coverage", str(CORPUS / "region_bowtie.geojson"),
            *quick, names=("region_bowtie.geojson",)),
         _c("coverage-region-markup", "coverage", "[/]x[bold]", *quick, names=("[/]x[bold]",)),
+        _c("coverage-resolution-markup", "coverage", "Ukraine", "--resolution", "[/]",
+           names=("--resolution",)),
+        _c("coverage-resolution-ansi", "coverage", "Ukraine", "--resolution",
+           "\x1b]0;pwned\x07", names=("--resolution",)),
         _c("coverage-constellation", "coverage", "Ukraine", "--constellation", "nope",
            names=("nope",)),
         _c("coverage-out-file", "coverage", "Ukraine", *quick, "--out", str(a_file),
@@ -319,6 +324,8 @@ def command_cases(tmp: Path) -> list[Case]:
            "--min-elevation", "-30", names=("--min-elevation",)),
         _c("route-mode", "route", "--from", "Kyiv", "--to", "FRA", "--mode", "warp",
            names=("--mode",)),
+        _c("route-mode-ansi", "route", "--from", "Kyiv", "--to", "FRA", "--mode",
+           "[/]\x1b[31m", names=("--mode", "[/]")),
         _c("route-access", "route", "--from", "Kyiv", "--to", "FRA", "--access", "all",
            names=("--access",)),
         _c("route-via", "route", "--from", "Kyiv", "--to", "Lviv", "--via", "moon",

@@ -125,6 +125,9 @@ def run_command(
         if scenario is not None or duration is not None or step is not None:
             raise ValueError("--resume continues a run as it was started: give no scenario, "
                              "--duration or --step with it")
+        if resume.exists() and not resume.is_dir():
+            raise ValueError(f"--resume {str(resume)!r} is a file; give the run folder "
+                             "(the --out of the run to continue)")
         saved = resume / "scenario.json"
         if not saved.exists():
             raise FileNotFoundError(f"{resume} holds no scenario.json: there is no run to resume")

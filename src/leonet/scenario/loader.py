@@ -388,6 +388,9 @@ def load_scenario(path_or_name: str | PathLike[str]) -> Scenario:
         source = f"preset {key!r} (leonet/scenario/presets/{key}.yaml)"
         data, root = _read_yaml(text, source)
         return validate(data, base_dir=None, source=source, root=root)
+    if path.is_dir():
+        raise ValueError(f"{text_spec!r} is a folder; give a scenario YAML file (or a bundled "
+                         f"name: {', '.join(scenario_names())})")
     if not path.is_file():
         close = difflib.get_close_matches(text_spec.lower(), scenario_names(), n=2, cutoff=0.5)
         hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
