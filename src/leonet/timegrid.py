@@ -15,7 +15,19 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["TimeGrid", "parse_duration_s", "parse_utc", "utc_ns_to_jd_fr"]
+__all__ = [
+    "EARLIEST_TIME",
+    "LATEST_TIME",
+    "TimeGrid",
+    "parse_duration_s",
+    "parse_utc",
+    "utc_ns_to_jd_fr",
+]
+
+#: The times a scenario or an option may name: from the first artificial satellite (no
+#: orbital elements are older) to the last day int64 nanoseconds since 1970 can count.
+EARLIEST_TIME = datetime(1957, 10, 4, tzinfo=UTC)
+LATEST_TIME = datetime(2262, 4, 11, tzinfo=UTC)
 
 _UNIX_EPOCH_JD = 2_440_587.5
 _NS_PER_DAY = 86_400 * 1_000_000_000

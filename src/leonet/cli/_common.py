@@ -145,8 +145,7 @@ def utc_time(value: str | None) -> str | None:
     2262-04-11, the range of int64 nanoseconds since 1970), else a usage error."""
     if value is None:
         return None
-    from leonet.scenario._base import EARLIEST_TIME, LATEST_TIME
-    from leonet.timegrid import parse_utc
+    from leonet.timegrid import EARLIEST_TIME, LATEST_TIME, parse_utc
 
     try:
         when = parse_utc(value, "time")

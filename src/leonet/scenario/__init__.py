@@ -16,14 +16,12 @@ from leonet.scenario._base import (
     time_ref_ns,
 )
 from leonet.scenario.inputs import (
-    MAX_TERMINAL_SPEED_KMH,
     TLE_AGE_REFUSE_DAYS,
     TLE_AGE_WARN_DAYS,
     ScenarioInputs,
     StaleCatalogueError,
     catalogue_age,
     open_inputs,
-    track_speed_problems,
 )
 from leonet.scenario.loader import (
     Problem,
@@ -34,6 +32,7 @@ from leonet.scenario.loader import (
     scenario_text,
     validate,
 )
+from leonet.scenario.motion import MAX_TERMINAL_SPEED_KMH, track_speed_problems
 from leonet.scenario.resolve import (
     build_tracks,
     cell_sites,

@@ -18,7 +18,7 @@ from pydantic import (
     ValidationInfo,
 )
 
-from leonet.timegrid import parse_duration_s, parse_utc
+from leonet.timegrid import EARLIEST_TIME, LATEST_TIME, parse_duration_s, parse_utc
 
 __all__ = ["TimeRef", "time_ref_ns"]
 
@@ -99,12 +99,6 @@ def _time_ref(value: Any) -> Any:
             return _offset_in_range(parse_duration_s(body, field=f"offset {text!r}"), text)
         return _utc(text)
     raise ValueError(f"expected a time such as '+20m' or '2026-05-30T12:20:00Z', got {value!r}")
-
-
-#: The times a scenario may name: from the first artificial satellite (no orbital elements
-#: are older) to the last instant int64 nanoseconds since 1970 can count (the engine's clock).
-EARLIEST_TIME = datetime(1957, 10, 4, tzinfo=UTC)
-LATEST_TIME = datetime(2262, 4, 11, tzinfo=UTC)
 
 
 def _in_clock_range(when: datetime, raw: object) -> datetime:

@@ -16,9 +16,7 @@ Limits, with the reasoning (also in ``docs/limits.md``):
   ~100 km and the catalogue no longer describes the constellation (Starlink launched
   ~170 satellites a month in 2025; others were raised, lowered or deorbited); the
   command line refuses such a run unless ``--force``.
-- :data:`MAX_TERMINAL_SPEED_KMH` (1,500 km/h): faster than any airliner's ground speed
-  (the record, with a jet-stream tailwind, is ~1,300 km/h); a mobile track faster than
-  that between two waypoints is a typo (a time or a coordinate), not a terminal.
+- The speed of a mobile terminal is bounded in :mod:`leonet.scenario.motion`.
 """
 
 from __future__ import annotations
@@ -33,19 +31,16 @@ import numpy as np
 from leonet.scenario.schema import Scenario
 
 __all__ = [
-    "MAX_TERMINAL_SPEED_KMH",
     "TLE_AGE_REFUSE_DAYS",
     "TLE_AGE_WARN_DAYS",
     "ScenarioInputs",
     "StaleCatalogueError",
     "catalogue_age",
     "open_inputs",
-    "track_speed_problems",
 ]
 
 TLE_AGE_WARN_DAYS = 7.0
 TLE_AGE_REFUSE_DAYS = 30.0
-MAX_TERMINAL_SPEED_KMH = 1_500.0
 
 _UNIX_JD = 2_440_587.5
 
@@ -142,30 +137,3 @@ def open_inputs(scenario: Scenario) -> ScenarioInputs:
             warnings.append(warning)
     return ScenarioInputs(satellites=satellites, terminals=len(fixed) + len(tracks),
                           cells=cells, catalogue_age_days=ages, warnings=tuple(warnings))
-
-
-def track_speed_problems(scenario: Scenario) -> list[tuple[tuple[str | int, ...], str]]:
-    """``(loc, message)`` for each mobile-track leg faster than
-    :data:`MAX_TERMINAL_SPEED_KMH` (great-circle distance over the time between the
-    waypoints)."""
-    from leonet.ground.greatcircle import great_circle_km
-
-    problems: list[tuple[tuple[str | int, ...], str]] = []
-    for i, track in enumerate(scenario.ground.mobile):
-        points = track.waypoints
-        t_ns = np.array([scenario.at_ns(w.time) for w in points], dtype=np.int64)
-        lat = np.array([w.lat_deg for w in points])
-        lon = np.array([w.lon_deg for w in points])
-        km = great_circle_km(lat[:-1], lon[:-1], lat[1:], lon[1:])
-        hours = np.diff(t_ns) / 3.6e12
-        with np.errstate(divide="ignore", invalid="ignore"):
-            kmh = np.where(hours > 0, km / np.where(hours > 0, hours, 1.0), np.inf)
-        fast = np.flatnonzero((kmh > MAX_TERMINAL_SPEED_KMH) & (hours > 0))
-        for j in fast[:1]:
-            problems.append((
-                ("ground", "mobile", i, "waypoints", int(j) + 1),
-                f"the leg from waypoint {j} to {j + 1} is {km[j]:,.0f} km in "
-                f"{hours[j] * 3600:,.0f} s ({kmh[j]:,.0f} km/h), faster than any terminal "
-                f"({MAX_TERMINAL_SPEED_KMH:,.0f} km/h, docs/limits.md); check the times "
-                "and coordinates"))
-    return problems

@@ -246,7 +246,7 @@ def reference_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
                 update={"mobile": [spec]})}))
         except ValueError as exc:
             problems.append((("ground", "mobile", i, "waypoints"), str(exc)))
-    from leonet.scenario.inputs import track_speed_problems
+    from leonet.scenario.motion import track_speed_problems
 
     problems += track_speed_problems(scenario)
 

@@ -45,7 +45,6 @@ from leonet.radio.parameters import (
     DEFAULT_TERMINALS_PER_KM2,
 )
 from leonet.scenario._base import (
-    LATEST_TIME,
     BoxLongitude,
     Height,
     Latitude,
@@ -60,7 +59,7 @@ from leonet.scenario._base import (
     time_ref_ns,
 )
 from leonet.scenario.whatifs import FaultsSpec, PolicySpec
-from leonet.timegrid import TimeGrid, parse_duration_s
+from leonet.timegrid import LATEST_TIME, TimeGrid, parse_duration_s
 
 __all__ = [
     "BundledSitesSpec",
