@@ -53,7 +53,7 @@ FIELD_MUTATIONS: list[tuple[tuple[Any, ...], Any, str]] = [
         True, 0, -5, "1y", "nan", float("inf"), "1e400", None, [1], "abc", "-1h",
         "99999999999d")],
     *[(("time", "step_s"), v, "time.step_s") for v in (
-        True, False, 0, -1, "1", float("nan"), float("inf"), None, [], "1s", {"a": 1})],
+        True, False, 0, -1, "1", float("nan"), float("inf"), None, [], "1s", {"a": 1}, 1e-10)],
     *[(("time", "chunk_steps"), v, "time.chunk_steps") for v in (0, -1, True, 1.5, "x")],
     (("time", "extra"), 1, "time.extra"),
     *[(("name",), v, "name") for v in ("", "../x", "a/b", "..", None, ["x"], "x" * 500,

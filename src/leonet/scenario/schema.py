@@ -105,6 +105,14 @@ class TimeSpec(_Model):
     step_s: float = Field(strict=True, default=1.0, gt=0, allow_inf_nan=False)
     chunk_steps: int | None = Field(strict=True, default=None, ge=1)
 
+    @field_validator("step_s")
+    @classmethod
+    def _whole_nanoseconds(cls, value: float) -> float:
+        if value < 1e-9:
+            raise ValueError(f"step_s {value:g} s is below one nanosecond, the clock's "
+                             "resolution (times are int64 nanoseconds)")
+        return value
+
     @model_validator(mode="after")
     def _ends_in_range(self) -> TimeSpec:
         room_s = (LATEST_TIME - self.start).total_seconds()
