@@ -220,6 +220,7 @@ def command_cases(tmp: Path) -> list[Case]:
         # validate / scenario / scenarios
         _c("validate-dir", "validate", cor, names=(cor, "folder")),
         _c("validate-typo", "validate", "ukrane", names=("ukrane", "Did you mean 'ukraine'")),
+        _c("validate-empty-name", "validate", "", names=("bundled name",)),
         _c("validate-devnull", "validate", "/dev/null", names=("/dev/null",)),
         _c("validate-force-still-checks", "validate", "--force",
            str(CORPUS / "step_true.yaml"), names=("time.step_s",)),

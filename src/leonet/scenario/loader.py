@@ -388,6 +388,8 @@ def load_scenario(path_or_name: str | PathLike[str]) -> Scenario:
         source = f"preset {key!r} (leonet/scenario/presets/{key}.yaml)"
         data, root = _read_yaml(text, source)
         return validate(data, base_dir=None, source=source, root=root)
+    if not text_spec.strip():
+        raise ValueError(f"give a scenario file or a bundled name ({', '.join(scenario_names())})")
     if path.is_dir():
         raise ValueError(f"{text_spec!r} is a folder; give a scenario YAML file (or a bundled "
                          f"name: {', '.join(scenario_names())})")
