@@ -43,7 +43,6 @@ _CHUNK_BYTES_PER_SITE_STEP = 60 * 24 + 200  # ~60 candidate pairs a site, per-si
 _CHECKPOINT_BYTES_PER_SITE = 1_150  # 134 MB at 116 k sites
 _CELL_ROW_BYTES = 10  # one row of cells.parquet, compressed
 _TERMINAL_ROW_BYTES = 40  # one row of terminals.parquet, compressed
-_PAIRS_PER_CHUNK = 2_500_000  # the engine's chunk budget (engine/run.py)
 
 
 @dataclass(frozen=True)
@@ -114,14 +113,17 @@ def estimate_cost(*, steps: int, step_s: float, satellites: int, cells: int = 0,
                   checkpoints: bool = True) -> RunCost:
     """The cost of ``steps`` steps of ``satellites`` over ``cells`` + ``terminals`` sites.
 
-    ``chunk_steps``: the steps per chunk (default: the engine's choice, about 2.5 M
-    candidate pairs a chunk); ``cell_rows_every_s``: how often a cell writes a row
+    ``chunk_steps``: the steps per chunk (default: the engine's rule,
+    :func:`leonet.engine.stages.chunk_steps`); ``cell_rows_every_s``: how often a cell writes a row
     (``None``: every step); ``checkpoints``: whether a checkpoint is written after each
     chunk (``leonet run``; not ``coverage``, ``route`` or ``propagate``)."""
     sites = max(0, cells) + max(0, terminals)
     if chunk_steps is None:
-        chunk_steps = max(1, min(900, _PAIRS_PER_CHUNK // max(1, sites * 60),
-                                 4_000_000 // max(1, satellites)))
+        from leonet.engine.stages import chunk_steps as engine_chunk_steps
+
+        step_ns = max(1, round(step_s * 1e9))
+        slot_ns = round(cell_rows_every_s * 1e9) if cell_rows_every_s else 0
+        chunk_steps = engine_chunk_steps(sites, satellites, step_ns, slot_ns)
     chunk_steps = max(1, min(chunk_steps, steps))
     cpu_s = steps * (satellites * _CPU_S_PER_SAT_STEP + sites * _CPU_S_PER_SITE_STEP)
     chunk_bytes = chunk_steps * (satellites * _CHUNK_BYTES_PER_SAT_STEP
