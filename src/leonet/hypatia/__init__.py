@@ -1,0 +1,1 @@
+"""Hypatia compatibility: read Hypatia's inputs, compute its all-pairs routing, write its outputs."""

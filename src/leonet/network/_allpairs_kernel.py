@@ -1,0 +1,198 @@
+"""Compiled kernels of :mod:`leonet.network.allpairs` (numba).
+
+One Dijkstra per destination ground station over the fixed inter-satellite
+graph (CSR, undirected, arc weights the step's ISL lengths), seeded with the
+satellites in range of that station at their ground-link length: the result
+is every satellite's shortest distance to the station *including* the last
+ground link, and its next hop on such a path (a neighbouring satellite, or
+the station itself).  Ground stations never relay: they are not nodes of the
+searched graph.  Destinations run in parallel (``prange``); each search uses
+its own binary heap with lazy deletion.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import prange
+from numpy.typing import NDArray
+
+from leonet._numba import compiled
+
+__all__ = ["gsl_lengths", "pair_paths", "per_destination", "source_choice"]
+
+I64 = NDArray[np.int64]
+F64 = NDArray[np.float64]
+
+
+@compiled()
+def gsl_lengths(
+    gs: F64, sats: F64, max_km: float, start: I64, sat_idx: I64, length_km: F64
+) -> int:
+    """Fill the ground links within ``max_km``: CSR by station, satellites ascending.
+
+    ``gs`` ``(gs, 3)``, ``sats`` ``(sat, 3)`` ECEF km.  First call with
+    ``sat_idx`` of size 0 to count (returns the total; ``start`` gets the
+    counts shifted by one), then with arrays of that size to fill.
+    """
+    n_gs, n_sat = gs.shape[0], sats.shape[0]
+    fill = sat_idx.shape[0] > 0
+    k = 0
+    for g in range(n_gs):
+        if not fill:
+            start[g] = k
+        for s in range(n_sat):
+            dx = sats[s, 0] - gs[g, 0]
+            dy = sats[s, 1] - gs[g, 1]
+            dz = sats[s, 2] - gs[g, 2]
+            d = np.sqrt(dx * dx + dy * dy + dz * dz)
+            if d <= max_km:  # NaN (a failed satellite) is never in range
+                if fill:
+                    sat_idx[k] = s
+                    length_km[k] = d
+                k += 1
+    if not fill:
+        start[n_gs] = k
+    return k
+
+
+@compiled(parallel=True)
+def per_destination(
+    indptr: I64, nbr: I64, rev: I64, arc_km: F64, gsl_start: I64, gsl_sat: I64, gsl_km: F64,
+    dist_km: F64, next_arc: I64, hops: I64,
+) -> None:
+    """Dijkstra towards each station ``g``: ``dist_km[g, s]``, ``next_arc[g, s]``, ``hops[g, s]``.
+
+    ``next_arc`` is the CSR arc ``s → neighbour`` of the first hop, ``-1``
+    where the next hop is the station itself, ``-2`` where ``s`` cannot reach
+    it.  ``hops`` counts the edges to the station, ground link included.
+    """
+    n_gs = gsl_start.shape[0] - 1
+    n_sat = indptr.shape[0] - 1
+    for g in prange(n_gs):
+        dist = dist_km[g]
+        nxt = next_arc[g]
+        hop = hops[g]
+        for s in range(n_sat):
+            dist[s] = np.inf
+            nxt[s] = -2
+            hop[s] = -1
+        cap = nbr.shape[0] + n_sat + 1
+        heap_d = np.empty(cap, dtype=np.float64)
+        heap_n = np.empty(cap, dtype=np.int64)
+        size = 0
+        done = np.zeros(n_sat, dtype=np.bool_)
+        for k in range(gsl_start[g], gsl_start[g + 1]):
+            s = gsl_sat[k]
+            if gsl_km[k] < dist[s]:
+                dist[s] = gsl_km[k]
+                nxt[s] = -1
+                hop[s] = 1
+                size = _push(heap_d, heap_n, size, gsl_km[k], s)
+        while size > 0:
+            d, u = heap_d[0], heap_n[0]
+            size = _pop(heap_d, heap_n, size)
+            if done[u] or d > dist[u]:
+                continue
+            done[u] = True
+            # Arc u -> v (undirected): v can reach g through u, at arc length + dist[u].
+            for a in range(indptr[u], indptr[u + 1]):
+                v = nbr[a]
+                if done[v]:
+                    continue
+                nd = d + arc_km[a]
+                if nd < dist[v]:
+                    dist[v] = nd
+                    nxt[v] = rev[a]
+                    hop[v] = hop[u] + 1
+                    size = _push(heap_d, heap_n, size, nd, v)
+
+
+@compiled()
+def _push(heap_d: F64, heap_n: I64, size: int, d: float, n: int) -> int:
+    i = size
+    heap_d[i] = d
+    heap_n[i] = n
+    while i > 0:
+        p = (i - 1) >> 1
+        if heap_d[p] <= heap_d[i]:
+            break
+        heap_d[p], heap_d[i] = heap_d[i], heap_d[p]
+        heap_n[p], heap_n[i] = heap_n[i], heap_n[p]
+        i = p
+    return size + 1
+
+
+@compiled()
+def _pop(heap_d: F64, heap_n: I64, size: int) -> int:
+    size -= 1
+    heap_d[0] = heap_d[size]
+    heap_n[0] = heap_n[size]
+    i = 0
+    while True:
+        left = 2 * i + 1
+        if left >= size:
+            break
+        c = left
+        if left + 1 < size and heap_d[left + 1] < heap_d[left]:
+            c = left + 1
+        if heap_d[i] <= heap_d[c]:
+            break
+        heap_d[c], heap_d[i] = heap_d[i], heap_d[c]
+        heap_n[c], heap_n[i] = heap_n[i], heap_n[c]
+        i = c
+    return size
+
+
+@compiled(parallel=True)
+def source_choice(
+    gsl_start: I64, gsl_sat: I64, gsl_km: F64, dist_km: F64, hops: I64, first_sat: I64,
+    pair_km: F64, pair_hops: I64,
+) -> None:
+    """Each station pair ``(src, dst)``: the first satellite (least total length; the lower
+    index on a tie), the length and the hop count (ground links included); ``-1``/inf/-1
+    without a path and on the diagonal."""
+    n_gs = gsl_start.shape[0] - 1
+    for src in prange(n_gs):
+        for dst in range(n_gs):
+            best = np.inf
+            best_sat = -1
+            if dst != src:
+                for k in range(gsl_start[src], gsl_start[src + 1]):
+                    s = gsl_sat[k]
+                    total = gsl_km[k] + dist_km[dst, s]
+                    if total < best:
+                        best = total
+                        best_sat = s
+            first_sat[src, dst] = best_sat
+            pair_km[src, dst] = best
+            pair_hops[src, dst] = hops[dst, best_sat] + 1 if best_sat >= 0 else -1
+
+
+@compiled()
+def pair_paths(
+    src: I64, dst: I64, first_sat: I64, next_arc: I64, nbr: I64, n_sat: int, path: I64
+) -> int:
+    """Node paths of the pairs ``(src[i], dst[i])`` into ``path`` ``(pair, width)``, -1 padded:
+    station ``n_sat + src``, satellites, station ``n_sat + dst``.  Returns the longest length."""
+    longest = 0
+    width = path.shape[1]
+    for i in range(src.shape[0]):
+        for j in range(width):
+            path[i, j] = -1
+        s = first_sat[src[i], dst[i]]
+        if s < 0:
+            continue
+        path[i, 0] = n_sat + src[i]
+        n = 1
+        while n < width - 1:
+            path[i, n] = s
+            n += 1
+            a = next_arc[dst[i], s]
+            if a < 0:
+                break
+            s = nbr[a]
+        path[i, n] = n_sat + dst[i]
+        n += 1
+        if n > longest:
+            longest = n
+    return longest
