@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from leonet.cli.coverage import coverage_command
+from leonet.cli.hypatia import hypatia_command
 from leonet.cli.link import link_command
 from leonet.cli.route import route_command
 from leonet.cli.scenario import (
@@ -35,6 +36,7 @@ app.command("scenarios")(scenarios_command)
 app.add_typer(scenario_app, name="scenario")
 app.command("query")(query_command)
 app.command("report")(report_command)
+app.command("hypatia")(hypatia_command)
 
 
 def main() -> None:

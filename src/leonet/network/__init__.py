@@ -1,7 +1,9 @@
-"""Network layer: laser topology, the per-step graph and shortest-delay routing."""
+"""Network layer: laser topology, the per-step graph, shortest-delay routing and all-pairs
+forwarding state over a fixed ISL list."""
 
 from __future__ import annotations
 
+from leonet.network.allpairs import AllPairs, Forwarding, IslGraph, all_pairs, ground_links
 from leonet.network.graph import (
     EDGE_KINDS,
     MODES,
@@ -58,8 +60,11 @@ __all__ = [
     "NO_SATELLITE",
     "OK",
     "AccessMode",
+    "AllPairs",
+    "Forwarding",
     "GatewayPairs",
     "GroundNodes",
+    "IslGraph",
     "LaserCandidates",
     "LaserLinks",
     "Mode",
@@ -68,6 +73,7 @@ __all__ = [
     "PopPolicy",
     "Reachability",
     "Routes",
+    "all_pairs",
     "build_graph",
     "constellation_candidates",
     "edge_weight_ms",
@@ -76,6 +82,7 @@ __all__ = [
     "gateway_links_per_step",
     "gateway_min_elevation_deg",
     "gateway_reachable",
+    "ground_links",
     "ground_nodes",
     "line_of_sight_clear",
     "nearest_neighbour_links",
