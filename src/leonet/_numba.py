@@ -42,6 +42,10 @@ def compiled(**options: Any) -> Callable[[Callable[..., Any]], Any]:
     return wrap
 
 
+def _most_threads() -> int:
+    return int(getattr(numba.config, "NUMBA_NUM_THREADS", 1))
+
+
 def threads_override() -> int | None:
     """The thread count ``LEONET_NUMBA_THREADS`` asks for (capped), ``None`` if unset."""
     text = os.environ.get(THREADS_ENV, "").strip()
@@ -54,7 +58,7 @@ def threads_override() -> int | None:
     if value < 1:
         raise ValueError(f"{THREADS_ENV}={text!r}: give a positive integer number of threads "
                          "(or unset it to let leonet measure)")
-    return min(value, int(numba.config.NUMBA_NUM_THREADS))
+    return min(value, _most_threads())
 
 
 def fastest_threads(run: Callable[[], object], repeats: int = 3) -> int:
@@ -68,7 +72,7 @@ def fastest_threads(run: Callable[[], object], repeats: int = 3) -> int:
     if forced is not None:
         numba.set_num_threads(forced)
         return forced
-    most = int(numba.config.NUMBA_NUM_THREADS)
+    most = _most_threads()
     numba.set_num_threads(1)
     run()  # compile (or load from the cache) outside the timing
     if most == 1:

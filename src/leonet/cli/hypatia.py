@@ -29,7 +29,8 @@ def hypatia_command(
                                               "first line, then name / line 1 / line 2).")],
     isls: Annotated[Path, typer.Argument(help="Hypatia's isls.txt ('<a> <b>' a line).")],
     ground_stations: Annotated[Path, typer.Argument(
-        help="Hypatia's ground_stations.txt or .basic.txt (gid,name,lat,lon,elevation_m[,x,y,z]).")],
+        help="Hypatia's ground_stations.txt or .basic.txt "
+             "(gid,name,lat,lon,elevation_m[,x,y,z]).")],
     out: Annotated[Path, typer.Option(help="Output folder (a Hypatia satellite-network folder).")],
     duration: Annotated[float, typer.Option(help="Seconds from the TLE epoch.")] = 200.0,
     step: Annotated[float, typer.Option(help="Seconds between forwarding states.")] = 1.0,

@@ -89,7 +89,7 @@ def rtt_bytes(src: I64, dst: I64, t_s: float, rtt_ms: F64, hops: I64, t_decimals
 
 
 def read_rtt_csv(path: str | os.PathLike[str]) -> dict[str, NDArray[np.generic]]:
-    """``all_pairs_rtt.csv`` as columns (``src_gid``, ``dst_gid``, ``t_s``, ``rtt_ms``, ``hops``)."""
+    """``all_pairs_rtt.csv`` as columns: ``src_gid``, ``dst_gid``, ``t_s``, ``rtt_ms``, ``hops``."""
     file = Path(path)
     with open(file, encoding="ascii") as handle:
         header = handle.readline()

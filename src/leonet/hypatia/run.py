@@ -47,7 +47,13 @@ from leonet.atomic import atomic_path, atomic_write_bytes, atomic_write_text
 from leonet.constants import WGS72_RADIUS_KM
 from leonet.eop import EarthOrientation, load_eop
 from leonet.frames import geodetic_to_ecef, teme_to_ecef
-from leonet.hypatia.inputs import GroundStations, HypatiaInputError, HypatiaTles, write_isls, write_tles
+from leonet.hypatia.inputs import (
+    GroundStations,
+    HypatiaInputError,
+    HypatiaTles,
+    write_isls,
+    write_tles,
+)
 from leonet.hypatia.outputs import (
     PAIR_SUMMARY_HEADER,
     PATH_CHANGES_HEADER,
@@ -91,7 +97,8 @@ def max_gsl_length_m(altitude_m: float, min_elevation_deg: float) -> float:
 def ut1_equals_utc_eop() -> EarthOrientation:
     """Earth orientation with UT1 = UTC and no polar motion (Hypatia's pyephem frame)."""
     zero = np.zeros(2)
-    return EarthOrientation(np.array([0.0, 200_000.0]), zero, zero, zero, "UT1=UTC, no polar motion")
+    return EarthOrientation(np.array([0.0, 200_000.0]), zero, zero, zero,
+                            "UT1=UTC, no polar motion")
 
 
 @dataclass(frozen=True)
@@ -234,8 +241,10 @@ def run_hypatia(
                 r_km = np.ascontiguousarray(r_ecef[k])
                 _check_isl_lengths(graph, r_km, isl_max_length_m, t_ns, isls_source)
                 if previous is None:
-                    threads = fastest_threads(lambda r=r_km: all_pairs(graph, r, gs_km,
-                                                                       gsl_max_km))
+                    def first_step(r: F64 = r_km) -> AllPairs:
+                        return all_pairs(graph, r, gs_km, gsl_max_km)
+
+                    threads = fastest_threads(first_step)
                 t0 = time.perf_counter()
                 now = all_pairs(graph, r_km, gs_km, gsl_max_km)
                 fwd = now.forwarding(previous)

@@ -217,7 +217,9 @@ class AllPairs:
         return out[:, :max(longest, 1)]
 
 
-def ground_links(r_gs_km: ArrayLike, r_sat_km: ArrayLike, max_range_km: float) -> tuple[I64, I64, F64]:
+def ground_links(
+    r_gs_km: ArrayLike, r_sat_km: ArrayLike, max_range_km: float
+) -> tuple[I64, I64, F64]:
     """Ground links within ``max_range_km`` (inclusive): ``(start (gs + 1,), sat, length_km)``,
     CSR by station, satellites ascending.  NaN satellites are never in range."""
     gs = np.ascontiguousarray(r_gs_km, dtype=np.float64).reshape(-1, 3)
