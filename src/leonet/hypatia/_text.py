@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 
 from leonet._numba import compiled
 
-__all__ = ["format_rows"]
+__all__ = ["format_path_rows", "format_rows"]
 
 I64 = NDArray[np.int64]
 F64 = NDArray[np.float64]
@@ -102,4 +102,48 @@ def format_rows(columns: list[tuple[NDArray[np.generic], int | None]]) -> bytes:
     buf = np.empty(n * width, dtype=np.uint8)
     end = _format(np.ascontiguousarray(int_block), np.ascontiguousarray(float_block), kinds,
                   decimals, buf)
+    return buf[:end].tobytes()
+
+
+@compiled()
+def _format_paths(src: I64, dst: I64, t_s: float, t_decimals: int, rtt: F64, hops: I64,
+                  path: I64, which: I64, buf: U8) -> int:
+    pos = 0
+    for i in which:
+        pos = _put_int(buf, pos, src[i])
+        buf[pos] = 44
+        pos = _put_int(buf, pos + 1, dst[i])
+        buf[pos] = 44
+        pos = _put_fixed(buf, pos + 1, t_s, t_decimals)
+        buf[pos] = 44
+        pos = _put_fixed(buf, pos + 1, rtt[i], 6)
+        buf[pos] = 44
+        pos = _put_int(buf, pos + 1, hops[i])
+        buf[pos] = 44
+        pos += 1
+        first = True
+        for j in range(path.shape[1]):
+            if path[i, j] < 0:
+                break
+            if not first:
+                buf[pos] = 45  # '-'
+                pos += 1
+            pos = _put_int(buf, pos, path[i, j])
+            first = False
+        buf[pos] = 10
+        pos += 1
+    return pos
+
+
+def format_path_rows(src: I64, dst: I64, t_s: float, t_decimals: int, rtt_ms: F64, hops: I64,
+                     path: I64, which: I64) -> bytes:
+    """Lines ``src,dst,t_s,rtt_ms,hops,path`` of the pairs ``which`` (path ``a-b-c``, empty
+    without one; ``rtt_ms`` to 6 decimals, ``nan`` without a path)."""
+    which = np.asarray(which, dtype=np.int64)
+    if which.size == 0:
+        return b""
+    width = 21 * 5 + 21 * path.shape[1] + 8
+    buf = np.empty(which.shape[0] * width, dtype=np.uint8)
+    end = _format_paths(src, dst, float(t_s), int(t_decimals), np.asarray(rtt_ms, np.float64),
+                        hops, np.ascontiguousarray(path, dtype=np.int64), which, buf)
     return buf[:end].tobytes()

@@ -54,6 +54,7 @@ from leonet.hypatia.inputs import (
     write_isls,
     write_tles,
 )
+from leonet.hypatia._text import format_path_rows
 from leonet.hypatia.outputs import (
     PAIR_SUMMARY_HEADER,
     PATH_CHANGES_HEADER,
@@ -266,20 +267,19 @@ def run_hypatia(
                 np.maximum(rtt_max, np.where(ok, rtt, -np.inf), out=rtt_max)
                 np.minimum(hops_min, np.where(ok, hops, hops_min), out=hops_min)
                 np.maximum(hops_max, hops, out=hops_max)
-                path = now.paths(src, dst)
+                path = now.paths(src, dst, trim=False)
                 if prev_path is None:
                     changed = np.ones(n_pairs, dtype=bool)
                 else:
-                    width = max(path.shape[1], prev_path.shape[1])
-                    a = np.pad(path, ((0, 0), (0, width - path.shape[1])), constant_values=-1)
-                    b = np.pad(prev_path, ((0, 0), (0, width - prev_path.shape[1])),
-                               constant_values=-1)
-                    changed = (a != b).any(axis=1)
+                    if prev_path.shape[1] != path.shape[1]:  # a longer path widened it
+                        width = max(path.shape[1], prev_path.shape[1])
+                        path, prev_path = (np.pad(p, ((0, 0), (0, width - p.shape[1])),
+                                                  constant_values=-1) for p in (path, prev_path))
+                    changed = (path != prev_path).any(axis=1)
                     changes += changed
-                if changed.any():
-                    handles["path_changes.csv"].write(_path_rows(
-                        src, dst, t_ns / 1e9, rtt, hops, path, np.flatnonzero(changed),
-                        t_decimals))
+                handles["path_changes.csv"].write(format_path_rows(
+                    src, dst, t_ns / 1e9, t_decimals, rtt, hops, path,
+                    np.flatnonzero(changed)))
                 previous, prev_path = now, path
                 done = int(chunk.utc_ns[k] - grid.start_ns) // step_ns + 1
                 if progress is not None:
@@ -314,17 +314,6 @@ def _bandwidth_bytes(graph: IslGraph, n_gs: int) -> bytes:
     rows = [f"{k},{int(graph.isls_per_sat[k])},1.000000\n" for k in range(graph.n_sats)]
     rows += [f"{graph.n_sats + k},0,1.000000\n" for k in range(n_gs)]
     return "".join(rows).encode()
-
-
-def _path_rows(src: I64, dst: I64, t_s: float, rtt: F64, hops: I64, path: I64, which: I64,
-               t_decimals: int) -> bytes:
-    lines = []
-    for i in which.tolist():
-        row = path[i]
-        text = "-".join(str(n) for n in row[row >= 0].tolist())
-        value = f"{rtt[i]:.6f}" if np.isfinite(rtt[i]) else "nan"
-        lines.append(f"{src[i]},{dst[i]},{t_s:.{t_decimals}f},{value},{hops[i]},{text}\n")
-    return "".join(lines).encode()
 
 
 def _write_summary(path: Path, src: I64, dst: I64, names: list[str], reach: I64, steps: int,

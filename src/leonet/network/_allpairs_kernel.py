@@ -7,7 +7,7 @@ is every satellite's shortest distance to the station *including* the last
 ground link, and its next hop on such a path (a neighbouring satellite, or
 the station itself).  Ground stations never relay: they are not nodes of the
 searched graph.  Destinations run in parallel (``prange``); each search uses
-its own binary heap with lazy deletion.
+its own indexed binary heap.
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ def per_destination(
     ``next_arc`` is the CSR arc ``s → neighbour`` of the first hop, ``-1``
     where the next hop is the station itself, ``-2`` where ``s`` cannot reach
     it.  ``hops`` counts the edges to the station, ground link included.
+    An indexed binary heap (decrease-key) holds only the search frontier.
     """
     n_gs = gsl_start.shape[0] - 1
     n_sat = indptr.shape[0] - 1
@@ -72,75 +73,83 @@ def per_destination(
         dist = dist_km[g]
         nxt = next_arc[g]
         hop = hops[g]
-        for s in range(n_sat):
-            dist[s] = np.inf
-            nxt[s] = -2
-            hop[s] = -1
-        cap = nbr.shape[0] + n_sat + 1
-        heap_d = np.empty(cap, dtype=np.float64)
-        heap_n = np.empty(cap, dtype=np.int64)
+        dist[:] = np.inf
+        nxt[:] = -2
+        hop[:] = -1
+        heap_d = np.empty(n_sat, dtype=np.float64)
+        heap_n = np.empty(n_sat, dtype=np.int64)
+        pos = np.full(n_sat, -1, dtype=np.int64)  # heap slot; -1 never queued, -2 settled
         size = 0
-        done = np.zeros(n_sat, dtype=np.bool_)
         for k in range(gsl_start[g], gsl_start[g + 1]):
             s = gsl_sat[k]
             if gsl_km[k] < dist[s]:
                 dist[s] = gsl_km[k]
                 nxt[s] = -1
                 hop[s] = 1
-                size = _push(heap_d, heap_n, size, gsl_km[k], s)
+                size = _queue(heap_d, heap_n, pos, size, s, gsl_km[k])
         while size > 0:
-            d, u = heap_d[0], heap_n[0]
-            size = _pop(heap_d, heap_n, size)
-            if done[u] or d > dist[u]:
-                continue
-            done[u] = True
+            u = heap_n[0]
+            d = heap_d[0]
+            pos[u] = -2
+            size -= 1
+            if size > 0:
+                heap_d[0] = heap_d[size]
+                heap_n[0] = heap_n[size]
+                _sift_down(heap_d, heap_n, pos, size)
             # Arc u -> v (undirected): v can reach g through u, at arc length + dist[u].
             for a in range(indptr[u], indptr[u + 1]):
                 v = nbr[a]
-                if done[v]:
+                if pos[v] == -2:
                     continue
                 nd = d + arc_km[a]
                 if nd < dist[v]:
                     dist[v] = nd
                     nxt[v] = rev[a]
                     hop[v] = hop[u] + 1
-                    size = _push(heap_d, heap_n, size, nd, v)
+                    size = _queue(heap_d, heap_n, pos, size, v, nd)
 
 
 @compiled()
-def _push(heap_d: F64, heap_n: I64, size: int, d: float, n: int) -> int:
-    i = size
+def _queue(heap_d: F64, heap_n: I64, pos: I64, size: int, n: int, d: float) -> int:
+    """Insert ``n`` at ``d``, or lower its key; returns the new size."""
+    i = pos[n]
+    if i < 0:
+        i = size
+        size += 1
+    while i > 0:  # sift up
+        p = (i - 1) >> 1
+        if heap_d[p] <= d:
+            break
+        heap_d[i] = heap_d[p]
+        heap_n[i] = heap_n[p]
+        pos[heap_n[i]] = i
+        i = p
     heap_d[i] = d
     heap_n[i] = n
-    while i > 0:
-        p = (i - 1) >> 1
-        if heap_d[p] <= heap_d[i]:
-            break
-        heap_d[p], heap_d[i] = heap_d[i], heap_d[p]
-        heap_n[p], heap_n[i] = heap_n[i], heap_n[p]
-        i = p
-    return size + 1
+    pos[n] = i
+    return size
 
 
 @compiled()
-def _pop(heap_d: F64, heap_n: I64, size: int) -> int:
-    size -= 1
-    heap_d[0] = heap_d[size]
-    heap_n[0] = heap_n[size]
+def _sift_down(heap_d: F64, heap_n: I64, pos: I64, size: int) -> None:
+    d = heap_d[0]
+    n = heap_n[0]
     i = 0
     while True:
-        left = 2 * i + 1
-        if left >= size:
+        c = 2 * i + 1
+        if c >= size:
             break
-        c = left
-        if left + 1 < size and heap_d[left + 1] < heap_d[left]:
-            c = left + 1
-        if heap_d[i] <= heap_d[c]:
+        if c + 1 < size and heap_d[c + 1] < heap_d[c]:
+            c += 1
+        if d <= heap_d[c]:
             break
-        heap_d[c], heap_d[i] = heap_d[i], heap_d[c]
-        heap_n[c], heap_n[i] = heap_n[i], heap_n[c]
+        heap_d[i] = heap_d[c]
+        heap_n[i] = heap_n[c]
+        pos[heap_n[i]] = i
         i = c
-    return size
+    heap_d[i] = d
+    heap_n[i] = n
+    pos[n] = i
 
 
 @compiled(parallel=True)

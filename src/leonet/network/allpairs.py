@@ -205,16 +205,17 @@ class AllPairs:
             next_if=np.concatenate([sat_nif, gs_nif]).astype(np.int64),
         )
 
-    def paths(self, src: ArrayLike, dst: ArrayLike, width: int = 64) -> I64:
-        """``(pair, longest)`` node paths (Hypatia ids, -1 padded) of station pairs."""
+    def paths(self, src: ArrayLike, dst: ArrayLike, width: int = 64, trim: bool = True) -> I64:
+        """``(pair, longest)`` node paths (Hypatia ids, -1 padded) of station pairs;
+        ``trim=False`` keeps the width (at least ``width``) for comparing steps."""
         s = np.asarray(src, dtype=np.int64).reshape(-1)
         d = np.asarray(dst, dtype=np.int64).reshape(-1)
         out = np.empty((s.shape[0], width), dtype=np.int64)
         longest = kernel.pair_paths(s, d, self.first_sat, self.next_arc, self.graph.nbr,
                                     self.graph.n_sats, out)
         if longest >= width:  # a path longer than the buffer: redo with room
-            return self.paths(s, d, width=4 * width)
-        return out[:, :max(longest, 1)]
+            return self.paths(s, d, width=4 * width, trim=trim)
+        return out[:, :max(longest, 1)] if trim else out
 
 
 def ground_links(
