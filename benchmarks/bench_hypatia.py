@@ -58,7 +58,7 @@ def _whole_run(duration_s: float, queue: mp.Queue) -> None:  # type: ignore[type
         result = run_hypatia(tles, isls, stations, out, duration_s=duration_s, step_s=1.0,
                              gsl_max_range_m=STARLINK_550.max_gsl_length_m,
                              ut1_equals_utc=True,
-                             progress=lambda done, total, s: stamps.append(s))
+                             progress=lambda *done_total_s: stamps.append(done_total_s[2]))
         total = time.perf_counter() - began
     steady = np.diff(stamps) * 1e3  # every step after the first
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from leonet.hypatia._text import format_rows
+from leonet.hypatia._text_kernel import format_rows
 from leonet.hypatia.inputs import HypatiaInputError
 from leonet.network.allpairs import Forwarding
 

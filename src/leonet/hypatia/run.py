@@ -47,6 +47,7 @@ from leonet.atomic import atomic_path, atomic_write_bytes, atomic_write_text
 from leonet.constants import WGS72_RADIUS_KM
 from leonet.eop import EarthOrientation, load_eop
 from leonet.frames import geodetic_to_ecef, teme_to_ecef
+from leonet.hypatia._text_kernel import format_path_rows
 from leonet.hypatia.inputs import (
     GroundStations,
     HypatiaInputError,
@@ -54,7 +55,6 @@ from leonet.hypatia.inputs import (
     write_isls,
     write_tles,
 )
-from leonet.hypatia._text import format_path_rows
 from leonet.hypatia.outputs import (
     PAIR_SUMMARY_HEADER,
     PATH_CHANGES_HEADER,
@@ -170,7 +170,7 @@ def _check_isl_lengths(graph: IslGraph, r_km: F64, isl_max_m: float | None, t_ns
                                 "Hypatia, leonet refuses it): drop the link or raise the limit")
 
 
-def run_hypatia(
+def run_hypatia(  # noqa: PLR0913 — keyword-only options with defaults, the CLI's options
     tles: HypatiaTles,
     isls: tuple[I64, I64],
     stations: GroundStations,
@@ -212,13 +212,7 @@ def run_hypatia(
     names = [n.replace(",", " ") for n in stations.names]
 
     n_pairs = src.shape[0]
-    reach = np.zeros(n_pairs, dtype=np.int64)
-    rtt_sum = np.zeros(n_pairs)
-    rtt_min = np.full(n_pairs, np.inf)
-    rtt_max = np.full(n_pairs, -np.inf)
-    hops_min = np.full(n_pairs, np.iinfo(np.int64).max)
-    hops_max = np.full(n_pairs, -1, dtype=np.int64)
-    changes = np.zeros(n_pairs, dtype=np.int64)
+    stats = _PairStats.empty(n_pairs)
 
     grid = TimeGrid(tles.epoch, step_ns / 1e9, int(n_steps))
     previous: AllPairs | None = None
@@ -260,13 +254,7 @@ def run_hypatia(
                 hops = now.pair_hops[src, dst]
                 handles["all_pairs_rtt.csv"].write(
                     rtt_bytes(src, dst, t_ns / 1e9, rtt, hops, t_decimals))
-                ok = np.isfinite(rtt)
-                reach += ok
-                rtt_sum += np.where(ok, rtt, 0.0)
-                np.minimum(rtt_min, np.where(ok, rtt, np.inf), out=rtt_min)
-                np.maximum(rtt_max, np.where(ok, rtt, -np.inf), out=rtt_max)
-                np.minimum(hops_min, np.where(ok, hops, hops_min), out=hops_min)
-                np.maximum(hops_max, hops, out=hops_max)
+                stats.add(rtt, hops)
                 path = now.paths(src, dst, trim=False)
                 if prev_path is None:
                     changed = np.ones(n_pairs, dtype=bool)
@@ -276,7 +264,7 @@ def run_hypatia(
                         path, prev_path = (np.pad(p, ((0, 0), (0, width - p.shape[1])),
                                                   constant_values=-1) for p in (path, prev_path))
                     changed = (path != prev_path).any(axis=1)
-                    changes += changed
+                    stats.changes += changed
                 handles["path_changes.csv"].write(format_path_rows(
                     src, dst, t_ns / 1e9, t_decimals, rtt, hops, path,
                     np.flatnonzero(changed)))
@@ -287,8 +275,7 @@ def run_hypatia(
         for handle in handles.values():
             handle.flush()
     total_s = time.perf_counter() - started
-    _write_summary(out / "pair_summary.csv", src, dst, names, reach, int(n_steps), rtt_sum,
-                   rtt_min, rtt_max, hops_min, hops_max, changes)
+    stats.write(out / "pair_summary.csv", src, dst, names, int(n_steps))
     result = HypatiaRunResult(
         out, int(n_steps), tles.n_sats, n_gs, float(gsl_max_range_m), threads,
         routing_s / n_steps * 1e3, total_s / n_steps * 1e3,
@@ -316,14 +303,39 @@ def _bandwidth_bytes(graph: IslGraph, n_gs: int) -> bytes:
     return "".join(rows).encode()
 
 
-def _write_summary(path: Path, src: I64, dst: I64, names: list[str], reach: I64, steps: int,
-                   rtt_sum: F64, rtt_min: F64, rtt_max: F64, hops_min: I64, hops_max: I64,
-                   changes: I64) -> None:
-    lines = [PAIR_SUMMARY_HEADER]
-    for i in range(src.shape[0]):
-        ok = reach[i] > 0
-        stats = (f"{rtt_min[i]:.6f},{rtt_sum[i] / reach[i]:.6f},{rtt_max[i]:.6f},"
-                 f"{hops_min[i]},{hops_max[i]}" if ok else "nan,nan,nan,-1,-1")
-        lines.append(f"{src[i]},{dst[i]},{names[src[i]]},{names[dst[i]]},{reach[i]},{steps},"
-                     f"{stats},{changes[i]}\n")
-    atomic_write_bytes(path, "".join(lines).encode())
+@dataclass
+class _PairStats:
+    """Per-pair accumulators of the summary, arrays ``(pair,)``."""
+
+    reach: I64
+    rtt_sum: F64
+    rtt_min: F64
+    rtt_max: F64
+    hops_min: I64
+    hops_max: I64
+    changes: I64
+
+    @classmethod
+    def empty(cls, n: int) -> _PairStats:
+        return cls(np.zeros(n, dtype=np.int64), np.zeros(n), np.full(n, np.inf),
+                   np.full(n, -np.inf), np.full(n, np.iinfo(np.int64).max, dtype=np.int64),
+                   np.full(n, -1, dtype=np.int64), np.zeros(n, dtype=np.int64))
+
+    def add(self, rtt: F64, hops: I64) -> None:
+        ok = np.isfinite(rtt)
+        self.reach += ok
+        self.rtt_sum += np.where(ok, rtt, 0.0)
+        np.minimum(self.rtt_min, np.where(ok, rtt, np.inf), out=self.rtt_min)
+        np.maximum(self.rtt_max, np.where(ok, rtt, -np.inf), out=self.rtt_max)
+        np.minimum(self.hops_min, np.where(ok, hops, self.hops_min), out=self.hops_min)
+        np.maximum(self.hops_max, hops, out=self.hops_max)
+
+    def write(self, path: Path, src: I64, dst: I64, names: list[str], steps: int) -> None:
+        lines = [PAIR_SUMMARY_HEADER]
+        for i in range(src.shape[0]):
+            n = self.reach[i]
+            values = (f"{self.rtt_min[i]:.6f},{self.rtt_sum[i] / n:.6f},{self.rtt_max[i]:.6f},"
+                      f"{self.hops_min[i]},{self.hops_max[i]}" if n > 0 else "nan,nan,nan,-1,-1")
+            lines.append(f"{src[i]},{dst[i]},{names[src[i]]},{names[dst[i]]},{n},{steps},"
+                         f"{values},{self.changes[i]}\n")
+        atomic_write_bytes(path, "".join(lines).encode())
