@@ -18,7 +18,9 @@ from numpy.typing import NDArray
 
 from leonet._numba import compiled
 
-__all__ = ["gsl_lengths", "pair_paths", "per_destination", "source_choice"]
+__all__ = [
+    "gsl_lengths", "pair_paths", "per_destination", "per_destination_buckets", "source_choice",
+]
 
 I64 = NDArray[np.int64]
 F64 = NDArray[np.float64]
@@ -107,6 +109,83 @@ def per_destination(
                     nxt[v] = rev[a]
                     hop[v] = hop[u] + 1
                     size = _queue(heap_d, heap_n, pos, size, v, nd)
+
+
+@compiled(parallel=True)
+def per_destination_buckets(
+    indptr: I64, nbr: I64, rev: I64, arc_km: F64, gsl_start: I64, gsl_sat: I64, gsl_km: F64,
+    width_km: float, n_slots: int, dist_km: F64, next_arc: I64, hops: I64,
+) -> None:
+    """:func:`per_destination` with a bucket queue instead of a heap (Dinitz's algorithm).
+
+    ``width_km`` must not exceed the shortest arc: a node reached from bucket
+    ``k`` then lands in bucket ``k + 1`` or later, so every node of the current
+    bucket is final and the buckets are taken in turn, no ordering within
+    (O(arcs + nodes + buckets) per search, no log factor).  ``n_slots`` is the
+    ring of buckets: more than the longest arc or ground link over ``width_km``
+    plus one, so live entries never wrap onto the current bucket.
+    """
+    n_gs = gsl_start.shape[0] - 1
+    n_sat = indptr.shape[0] - 1
+    cap = nbr.shape[0] + n_sat + 1
+    for g in prange(n_gs):
+        dist = dist_km[g]
+        nxt = next_arc[g]
+        hop = hops[g]
+        dist[:] = np.inf
+        nxt[:] = -2
+        hop[:] = -1
+        head = np.full(n_slots, -1, dtype=np.int64)
+        ent_node = np.empty(cap, dtype=np.int64)
+        ent_next = np.empty(cap, dtype=np.int64)
+        done = np.zeros(n_sat, dtype=np.bool_)
+        used = 0
+        live = 0
+        first = -1
+        for k in range(gsl_start[g], gsl_start[g + 1]):
+            s = gsl_sat[k]
+            if gsl_km[k] < dist[s]:
+                dist[s] = gsl_km[k]
+                nxt[s] = -1
+                hop[s] = 1
+                b = int(gsl_km[k] / width_km)
+                if first < 0 or b < first:
+                    first = b
+                slot = b % n_slots
+                ent_node[used] = s
+                ent_next[used] = head[slot]
+                head[slot] = used
+                used += 1
+                live += 1
+        bucket = first
+        while live > 0:
+            slot = bucket % n_slots
+            e = head[slot]
+            head[slot] = -1
+            while e >= 0:
+                u = ent_node[e]
+                e = ent_next[e]
+                live -= 1
+                if done[u]:
+                    continue
+                done[u] = True
+                d = dist[u]
+                for a in range(indptr[u], indptr[u + 1]):
+                    v = nbr[a]
+                    if done[v]:
+                        continue
+                    nd = d + arc_km[a]
+                    if nd < dist[v]:
+                        dist[v] = nd
+                        nxt[v] = rev[a]
+                        hop[v] = hop[u] + 1
+                        vs = int(nd / width_km) % n_slots
+                        ent_node[used] = v
+                        ent_next[used] = head[vs]
+                        head[vs] = used
+                        used += 1
+                        live += 1
+            bucket += 1
 
 
 @compiled()

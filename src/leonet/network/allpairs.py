@@ -13,7 +13,10 @@ straight-line lengths, so the shortest path is the least-delay one.
 * the ground links within range (compiled, every station × satellite);
 * one Dijkstra per destination station over the ISL graph, seeded with the
   satellites in its range at their ground-link length (compiled, stations in
-  parallel): every satellite's distance to every station and its next hop;
+  parallel): every satellite's distance to every station and its next hop.
+  The queue is a ring of buckets as wide as the shortest ISL (Dinitz's
+  algorithm: every node of the current bucket is final, no heap), or a
+  binary heap where that would take more than 4,096 buckets;
 * each station pair's first satellite — the one in range of the source with
   the least ground link + distance (compiled).
 
@@ -41,6 +44,9 @@ __all__ = ["AllPairs", "Forwarding", "IslGraph", "all_pairs", "ground_links"]
 
 I64 = NDArray[np.int64]
 F64 = NDArray[np.float64]
+
+#: Most buckets (longest link over shortest ISL) for the bucket-queue search; beyond, a heap.
+_MAX_BUCKETS = 4096
 
 
 @dataclass(frozen=True)
@@ -256,8 +262,17 @@ def all_pairs(
     dist = np.empty((n_gs, graph.n_sats))
     next_arc = np.empty((n_gs, graph.n_sats), dtype=np.int64)
     hops = np.empty((n_gs, graph.n_sats), dtype=np.int64)
-    kernel.per_destination(graph.indptr, graph.nbr, graph.rev, arc_km, gsl_start, gsl_sat,
-                           gsl_km, dist, next_arc, hops)
+    finite = arc_km[np.isfinite(arc_km)]
+    width = float(finite.min()) * (1.0 - 1e-9) if finite.size else 0.0
+    longest = max(float(finite.max()) if finite.size else 0.0,
+                  float(gsl_km.max()) if gsl_km.size else 0.0)
+    n_slots = int(np.ceil(longest / width)) + 2 if width > 0.0 else 0
+    if 0 < n_slots <= _MAX_BUCKETS:
+        kernel.per_destination_buckets(graph.indptr, graph.nbr, graph.rev, arc_km, gsl_start,
+                                       gsl_sat, gsl_km, width, n_slots, dist, next_arc, hops)
+    else:  # no ISL, or one so short against the longest link that buckets would not pay
+        kernel.per_destination(graph.indptr, graph.nbr, graph.rev, arc_km, gsl_start, gsl_sat,
+                               gsl_km, dist, next_arc, hops)
     first = np.empty((n_gs, n_gs), dtype=np.int64)
     pair_km = np.empty((n_gs, n_gs))
     pair_hops = np.empty((n_gs, n_gs), dtype=np.int64)
