@@ -8,7 +8,9 @@ seconds in every process) instead of failing.
 
 ``fastest_threads(run)`` picks the numba thread count from measured
 behaviour: it times ``run`` (a call of parallel kernels on real input) with one
-thread and with all of numba's, and keeps the faster, so parallelism is never
+thread and with the current count (all of numba's unless capped), and keeps the
+faster (``measured_threads`` does it once per process per kernel: ``visible()``
+and ``leonet hypatia`` use it), so parallelism is never
 slower than one thread (on a loaded 2-vCPU VM two threads can stall a kernel
 for tens of milliseconds).  ``LEONET_NUMBA_THREADS=<n>`` in the environment
 overrides the measurement (``n`` capped at numba's ``NUMBA_NUM_THREADS``).
@@ -24,7 +26,9 @@ from typing import Any
 import numba
 from numba import njit
 
-__all__ = ["THREADS_ENV", "compiled", "fastest_threads", "threads_override"]
+__all__ = [
+    "THREADS_ENV", "compiled", "fastest_threads", "measured_threads", "threads_override",
+]
 
 #: Environment variable that fixes the numba thread count (a positive integer).
 THREADS_ENV = "LEONET_NUMBA_THREADS"
@@ -62,7 +66,8 @@ def threads_override() -> int | None:
 
 
 def fastest_threads(run: Callable[[], object], repeats: int = 3) -> int:
-    """Set numba's thread count to the faster of one and all threads for ``run``; return it.
+    """Set numba's thread count to the faster of one and the current count for ``run``
+    (all of numba's unless something capped it, e.g. a worker sharing the cores); return it.
 
     ``run`` is called ``1 + 2 × repeats`` times (once to compile); each count
     keeps its best time.  With :data:`THREADS_ENV` set nothing is timed and
@@ -72,7 +77,7 @@ def fastest_threads(run: Callable[[], object], repeats: int = 3) -> int:
     if forced is not None:
         numba.set_num_threads(forced)
         return forced
-    most = _most_threads()
+    most = int(numba.get_num_threads())
     numba.set_num_threads(1)
     run()  # compile (or load from the cache) outside the timing
     if most == 1:
@@ -88,3 +93,17 @@ def fastest_threads(run: Callable[[], object], repeats: int = 3) -> int:
     chosen = most if best[most] < best[1] else 1
     numba.set_num_threads(chosen)
     return chosen
+
+
+_MEASURED: dict[str, int] = {}
+
+
+def measured_threads(key: str, run: Callable[[], object]) -> int:
+    """:func:`fastest_threads` once per process for ``key`` (a kernel's name); later calls
+    lower the count to the one measured then, never raise it (a forked worker keeps its
+    cap).  Thread counts do not change results, only speed."""
+    if key not in _MEASURED:
+        _MEASURED[key] = fastest_threads(run)
+    elif numba.get_num_threads() > _MEASURED[key]:
+        numba.set_num_threads(_MEASURED[key])
+    return int(numba.get_num_threads())

@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from leonet._numba import measured_threads
 from leonet.access import _visibility_kernel as kernel
 from leonet.access.cone import culling_range_km
 from leonet.access.masks import effective_min_elevation_deg
@@ -233,6 +234,9 @@ def visible(
     )
     offsets = np.zeros(n_time * n_site + 1, dtype=np.int64)
     no_pairs = [np.empty(0, dtype=np.int32)] * 3 + [np.empty(0)] * 4
+    # Threads from measurement, once per process: two can be slower than one (issue 15).
+    measured_threads("visible", lambda: kernel.visit_steps(
+        False, *geometry, np.zeros(n_time * n_site, dtype=np.int64), *no_pairs))
     kernel.visit_steps(False, *geometry, offsets[1:], *no_pairs)  # counts
     np.cumsum(offsets, out=offsets)
     n_pair = int(offsets[-1])
