@@ -171,3 +171,18 @@ def test_bucket_and_heap_searches_agree(setup, monkeypatch):
     np.testing.assert_allclose(buckets.pair_km, heap.pair_km, rtol=0, atol=TOL_KM)
     # Next hops may differ only where two paths tie to the millimetre.
     assert (buckets.next_arc == heap.next_arc).mean() > 0.999
+
+
+def test_without_isls_stations_meet_only_under_one_satellite():
+    # Hypatia's isls_none: a pair connects only through a satellite both stations see.
+    g = IslGraph.from_isls(3, [], [])
+    r = np.array([[7000.0, 0.0, 0.0], [0.0, 7000.0, 0.0], [-7000.0, 0.0, 0.0]])
+    gs = np.array([[6378.0, 0.0, 0.0], [6378.0, 300.0, 0.0], [-6378.0, 0.0, 0.0]])
+    ap = all_pairs(g, r, gs, 1000.0)
+    assert ap.first_sat[0, 1] == 0 and ap.pair_hops[0, 1] == 2
+    assert ap.pair_km[0, 1] == pytest.approx(622.0 + np.hypot(622.0, 300.0))
+    assert not np.isfinite(ap.pair_km[0, 2])
+    fwd = ap.forwarding()
+    assert len(fwd) == 3 * 3 + 3 * 2
+    row = (fwd.node == 0) & (fwd.destination == 4)
+    assert fwd.next_hop[row].tolist() == [4] and fwd.my_if[row].tolist() == [0]

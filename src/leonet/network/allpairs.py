@@ -171,7 +171,7 @@ class AllPairs:
         """``(gs, sat)`` next node of each satellite towards each station (Hypatia ids), -1 none."""
         n_sat = self.graph.n_sats
         station = n_sat + np.arange(self.n_gs, dtype=np.int64)[:, None]
-        via = self.graph.nbr[np.maximum(self.next_arc, 0)]
+        via = _at(self.graph.nbr, np.maximum(self.next_arc, 0))
         return np.where(self.next_arc >= 0, via,
                         np.where(self.next_arc == -1, station, -1)).astype(np.int64)
 
@@ -191,9 +191,9 @@ class AllPairs:
         safe = np.maximum(arc, 0)
         isl = arc >= 0
         down = arc == -1
-        sat_next = np.where(isl, g.nbr[safe], np.where(down, n_sat + dst_gid, -1))
-        sat_my = np.where(isl, g.arc_if[safe], np.where(down, g.isls_per_sat[sat], -1))
-        sat_nif = np.where(isl, g.arc_if[g.rev[safe]], np.where(down, 0, -1))
+        sat_next = np.where(isl, _at(g.nbr, safe), np.where(down, n_sat + dst_gid, -1))
+        sat_my = np.where(isl, _at(g.arc_if, safe), np.where(down, g.isls_per_sat[sat], -1))
+        sat_nif = np.where(isl, _at(g.arc_if, _at(g.rev, safe)), np.where(down, 0, -1))
         off_diagonal = ~np.eye(n_gs, dtype=bool)
         if previous is not None:
             off_diagonal &= self.first_sat != previous.first_sat
@@ -222,6 +222,11 @@ class AllPairs:
         if longest >= width:  # a path longer than the buffer: redo with room
             return self.paths(s, d, width=4 * width, trim=trim)
         return out[:, :max(longest, 1)] if trim else out
+
+
+def _at(values: I64, index: I64) -> I64:
+    """``values[index]``, zeros where there are no values (a graph without ISLs)."""
+    return values[index] if values.size else np.zeros(np.shape(index), dtype=np.int64)
 
 
 def ground_links(
