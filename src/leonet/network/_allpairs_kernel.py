@@ -32,28 +32,26 @@ def gsl_lengths(
 ) -> int:
     """Fill the ground links within ``max_km``: CSR by station, satellites ascending.
 
-    ``gs`` ``(gs, 3)``, ``sats`` ``(sat, 3)`` ECEF km.  First call with
-    ``sat_idx`` of size 0 to count (returns the total; ``start`` gets the
-    counts shifted by one), then with arrays of that size to fill.
+    ``gs`` ``(gs, 3)``, ``sats`` ``(sat, 3)`` ECEF km; ``sat_idx`` and
+    ``length_km`` must hold every pair (``gs × sat``); returns the number used.
     """
     n_gs, n_sat = gs.shape[0], sats.shape[0]
-    fill = sat_idx.shape[0] > 0
     k = 0
     for g in range(n_gs):
-        if not fill:
-            start[g] = k
+        start[g] = k
+        gx, gy, gz = gs[g, 0], gs[g, 1], gs[g, 2]
         for s in range(n_sat):
-            dx = sats[s, 0] - gs[g, 0]
-            dy = sats[s, 1] - gs[g, 1]
-            dz = sats[s, 2] - gs[g, 2]
-            d = np.sqrt(dx * dx + dy * dy + dz * dz)
-            if d <= max_km:  # NaN (a failed satellite) is never in range
-                if fill:
+            dx = sats[s, 0] - gx
+            dy = sats[s, 1] - gy
+            dz = sats[s, 2] - gz
+            d2 = dx * dx + dy * dy + dz * dz
+            if d2 <= max_km * max_km * (1.0 + 1e-12):  # NaN (a failed satellite) never is
+                d = np.sqrt(d2)
+                if d <= max_km:
                     sat_idx[k] = s
                     length_km[k] = d
-                k += 1
-    if not fill:
-        start[n_gs] = k
+                    k += 1
+    start[n_gs] = k
     return k
 
 
@@ -233,27 +231,32 @@ def _sift_down(heap_d: F64, heap_n: I64, pos: I64, size: int) -> None:
 
 @compiled(parallel=True)
 def source_choice(
-    gsl_start: I64, gsl_sat: I64, gsl_km: F64, dist_km: F64, hops: I64, first_sat: I64,
+    gsl_start: I64, gsl_sat: I64, gsl_km: F64, dist_t_km: F64, hops_t: I64, first_sat: I64,
     pair_km: F64, pair_hops: I64,
 ) -> None:
     """Each station pair ``(src, dst)``: the first satellite (least total length; the lower
     index on a tie), the length and the hop count (ground links included); ``-1``/inf/-1
-    without a path and on the diagonal."""
+    without a path and on the diagonal.  ``dist_t_km``, ``hops_t`` are ``(sat, gs)``."""
     n_gs = gsl_start.shape[0] - 1
     for src in prange(n_gs):
+        best = pair_km[src]
+        best_sat = first_sat[src]
+        best[:] = np.inf
+        best_sat[:] = -1
+        for k in range(gsl_start[src], gsl_start[src + 1]):
+            s = gsl_sat[k]
+            up = gsl_km[k]
+            row = dist_t_km[s]
+            for dst in range(n_gs):
+                total = up + row[dst]
+                if total < best[dst] or (total == best[dst] and s < best_sat[dst]):
+                    best[dst] = total
+                    best_sat[dst] = s
+        best[src] = np.inf
+        best_sat[src] = -1
         for dst in range(n_gs):
-            best = np.inf
-            best_sat = -1
-            if dst != src:
-                for k in range(gsl_start[src], gsl_start[src + 1]):
-                    s = gsl_sat[k]
-                    total = gsl_km[k] + dist_km[dst, s]
-                    if total < best:
-                        best = total
-                        best_sat = s
-            first_sat[src, dst] = best_sat
-            pair_km[src, dst] = best
-            pair_hops[src, dst] = hops[dst, best_sat] + 1 if best_sat >= 0 else -1
+            s = best_sat[dst]
+            pair_hops[src, dst] = hops_t[s, dst] + 1 if s >= 0 else -1
 
 
 @compiled()

@@ -237,13 +237,11 @@ def ground_links(
     gs = np.ascontiguousarray(r_gs_km, dtype=np.float64).reshape(-1, 3)
     sats = np.ascontiguousarray(r_sat_km, dtype=np.float64).reshape(-1, 3)
     start = np.zeros(gs.shape[0] + 1, dtype=np.int64)
-    total = kernel.gsl_lengths(gs, sats, float(max_range_km), start, np.empty(0, np.int64),
-                               np.empty(0))
-    sat_idx = np.empty(total, dtype=np.int64)
-    length = np.empty(total, dtype=np.float64)
-    if total:
-        kernel.gsl_lengths(gs, sats, float(max_range_km), start, sat_idx, length)
-    return start, sat_idx, length
+    room = gs.shape[0] * sats.shape[0]
+    sat_idx = np.empty(room, dtype=np.int64)
+    length = np.empty(room, dtype=np.float64)
+    total = kernel.gsl_lengths(gs, sats, float(max_range_km), start, sat_idx, length)
+    return start, sat_idx[:total].copy(), length[:total].copy()
 
 
 def all_pairs(
@@ -281,6 +279,7 @@ def all_pairs(
     first = np.empty((n_gs, n_gs), dtype=np.int64)
     pair_km = np.empty((n_gs, n_gs))
     pair_hops = np.empty((n_gs, n_gs), dtype=np.int64)
-    kernel.source_choice(gsl_start, gsl_sat, gsl_km, dist, hops, first, pair_km, pair_hops)
+    kernel.source_choice(gsl_start, gsl_sat, gsl_km, np.ascontiguousarray(dist.T),
+                         np.ascontiguousarray(hops.T), first, pair_km, pair_hops)
     return AllPairs(graph, dist, next_arc, hops, first, pair_km, pair_hops, gsl_start, gsl_sat,
                     gsl_km)
