@@ -12,9 +12,9 @@ Measured, in one process per part so each peak memory is its own:
   state, every file) in a child process: ms per step after the first (the first writes
   the full state and measures the thread count), the routing part alone (all pairs +
   forwarding diff), and the child's peak resident memory (``ru_maxrss``);
-* a machine-speed reference in the same run: raw ``sgp4`` ``SatrecArray`` on the same
-  1,584 satellites and the same steps, ms per step, so timings from different machines
-  can be compared;
+* a machine-speed reference in the same run, just before and just after it: raw ``sgp4``
+  ``SatrecArray`` on the same 1,584 satellites and the same steps, ms per step, and
+  leonet's step in those units, so timings from different machines (or loads) compare;
 * networkx: ``floyd_warshall_numpy`` on the satellite graph of one step (what Hypatia's
   satgenpy runs every step) and the ratio to leonet's whole step (``--no-networkx``
   skips it: a minute or more).
@@ -123,11 +123,14 @@ def main() -> None:
 
     ctx = mp.get_context("spawn")  # a fresh process: its own memory peak and thread pool
     queue: mp.Queue = ctx.Queue()  # type: ignore[type-arg]
+    steps = int(np.ceil(args.duration))
+    before_ms = _sgp4_reference(steps)
     child = ctx.Process(target=_whole_run, args=(args.duration, queue))
     child.start()
     run = queue.get()
     child.join()
-    ref_ms = _sgp4_reference(int(run["steps"]))
+    after_ms = _sgp4_reference(steps)
+    ref_ms = 0.5 * (before_ms + after_ms)
     print(f"leonet hypatia, Starlink-550 (1,584 satellites, 3,168 ISLs), {N_STATIONS} stations "
           f"(4,950 pairs), {run['steps']} steps of 1 s, every output written:")
     print(f"  per step after the first: median {run['step_ms_median']:.1f} ms, mean "
@@ -137,7 +140,8 @@ def main() -> None:
           f"{run['first_s']:.2f} s; whole run {run['total_s']:.1f} s; peak memory "
           f"{run['peak_mib']:.0f} MiB")
     print(f"  machine-speed reference: raw sgp4 SatrecArray, same satellites and steps: "
-          f"{ref_ms:.2f} ms per step")
+          f"{ref_ms:.2f} ms per step (before {before_ms:.2f}, after {after_ms:.2f}); "
+          f"leonet's step = {run['step_ms_median'] / ref_ms:.1f} references")
     if not args.no_networkx:
         fw_s = _networkx_step()
         print(f"  networkx floyd_warshall_numpy on one step's satellite graph: {fw_s:.2f} s "
