@@ -85,8 +85,8 @@ class SatelliteFault:
 
     def __post_init__(self) -> None:
         _check_interval("satellite fault", self.start_ns, self.end_ns)
-        if self.fraction is not None and not 0.0 < self.fraction <= 1.0:
-            raise ValueError(f"satellite fault: fraction={self.fraction!r} must be in (0, 1]")
+        if self.fraction is not None and not 0.0 <= self.fraction <= 1.0:
+            raise ValueError(f"satellite fault: fraction={self.fraction!r} must be in [0, 1]")
         if not (self.names or self.norad_ids or self.planes or self.fraction is not None):
             raise ValueError("satellite fault: give names, norad_ids, planes or fraction")
 

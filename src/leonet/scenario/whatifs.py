@@ -192,7 +192,7 @@ class SatelliteFaultSpec(_Model):
     names: list[str] | None = None
     norad_ids: list[int] | None = None
     planes: list[PlaneRef] | None = None
-    fraction: float | None = Field(strict=True, default=None, gt=0, le=1)
+    fraction: float | None = Field(strict=True, default=None, ge=0, le=1)
     constellation: int = Field(strict=True, default=0, ge=0)
     start: TimeRef = 0.0
     end: TimeRef | None = None
