@@ -17,6 +17,7 @@ from leonet.cli.scenario import (
     validate_command,
 )
 from leonet.cli.space import constellation_app, propagate_command
+from leonet.cli.sweep import sweep_command
 
 app = typer.Typer(
     name="leonet",
@@ -37,6 +38,7 @@ app.add_typer(scenario_app, name="scenario")
 app.command("query")(query_command)
 app.command("report")(report_command)
 app.command("hypatia")(hypatia_command)
+app.command("sweep")(sweep_command)
 
 
 def main() -> None:

@@ -229,15 +229,17 @@ def show_command(name: Annotated[str, typer.Argument(help="A bundled scenario na
 
 @friendly_errors
 def query_command(
-    run_dir: Annotated[Path, typer.Argument(help="A run directory.")],
-    sql: Annotated[str, typer.Argument(help="DuckDB SQL over terminals, cells, events, sites.")],
+    run_dir: Annotated[Path, typer.Argument(help="A run directory (or a sweep folder).")],
+    sql: Annotated[str, typer.Argument(help="DuckDB SQL over terminals, cells, events, sites "
+                                       "(a sweep: results, summary, terminals).")],
     limit: Annotated[int, typer.Option(min=0, help="Rows to print.")] = 50,
     csv: Annotated[bool, typer.Option(help="Print CSV instead of a table.")] = False,
 ) -> None:
     """Run SQL over a run's Parquet files (tables: terminals, cells, events, sites, ground)."""
     from leonet.results.store import query
+    from leonet.sweep import is_sweep_dir, query_sweep
 
-    result = query(run_dir, sql)
+    result = query_sweep(run_dir, sql) if is_sweep_dir(run_dir) else query(run_dir, sql)
     if csv:
         import io
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from leonet.scenario import Scenario, ScenarioError, scenario_hash, validate
 from leonet.sweep.paths import set_path
-from leonet.sweep.spec import SweepSpec
+from leonet.sweep.spec import Parameter, SweepSpec
 
 __all__ = ["SweepRun", "expand"]
 
@@ -74,8 +74,7 @@ def expand(spec: SweepSpec, base: Scenario, *, quick: bool = False) -> list[Swee
     for variant, point in enumerate(_points(spec, quick)):
         params = {p.path: values[k][i] for k, (p, i) in enumerate(zip(spec.parameters, point,
                                                                           strict=True))}
-        shown = {p.path: (float(p.shown[i]) if p.shown is not None and not quick
-                          and p.quick_values is None else _number(values[k][i]))
+        shown = {p.path: _shown(p, values[k][i], spec.random_seed + k)
                  for k, (p, i) in enumerate(zip(spec.parameters, point, strict=True))}
         varied = data
         for path, value in params.items():
@@ -92,6 +91,15 @@ def expand(spec: SweepSpec, base: Scenario, *, quick: bool = False) -> list[Swee
             runs.append(SweepRun(variant, seed, params, scenario.model_dump(mode="json"),
                                  scenario_hash(scenario), shown=shown))
     return runs
+
+
+def _shown(parameter: Parameter, value: Any, seed: int) -> float:
+    """The number the report plots for ``value``: its ``shown`` counterpart, else itself."""
+    if parameter.shown is not None:
+        full = parameter.all_values(quick=False, seed=seed)
+        if value in full:
+            return float(parameter.shown[full.index(value)])
+    return _number(value)
 
 
 def _number(value: Any) -> float:
