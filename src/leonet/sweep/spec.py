@@ -30,7 +30,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from leonet.scenario import Problem, Scenario, load_scenario, scenario_names
 
@@ -237,6 +244,17 @@ class SweepSpec(_Model):
     run_reports: bool = False
     quick: QuickSpec = Field(default_factory=QuickSpec)
 
+    @field_validator("metrics")
+    @classmethod
+    def _known_metrics(cls, metrics: list[str]) -> list[str]:
+        unknown = [m for m in metrics if m not in METRICS]
+        if unknown:
+            close = difflib.get_close_matches(unknown[0], METRICS, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise ValueError(f"unknown metric {unknown[0]!r}; {hint}metrics: "
+                             f"{', '.join(METRICS)}")
+        return metrics
+
     @model_validator(mode="after")
     def _consistent(self) -> SweepSpec:
         for seeds in (self.seeds, self.quick.seeds):
@@ -244,12 +262,6 @@ class SweepSpec(_Model):
                 raise ValueError(f"seeds {seeds}: give 1 or more (or a list of seeds)")
             if isinstance(seeds, list) and (not seeds or len(set(seeds)) != len(seeds)):
                 raise ValueError("seeds: give distinct seeds, at least one")
-        unknown = [m for m in self.metrics if m not in METRICS]
-        if unknown:
-            close = difflib.get_close_matches(unknown[0], METRICS, n=1, cutoff=0.6)
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            raise ValueError(f"unknown metric {unknown[0]!r}; {hint}metrics: "
-                             f"{', '.join(METRICS)}")
         paths = [p.path for p in self.parameters]
         if len(set(paths)) != len(paths):
             raise ValueError("a path is varied twice: give each parameter once")
