@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pytest
 
 from leonet.sweep import bootstrap_mean_ci
 
@@ -17,7 +16,7 @@ def test_95_percent_intervals_cover_the_true_mean_95_percent_of_the_time():
     rng = np.random.default_rng(20261206)
     samples = rng.normal(0.8, 0.05, (2000, 10))
     _, low, high = bootstrap_mean_ci(samples, confidence=0.95, resamples=1000, seed=3)
-    coverage = float(np.mean((low <= 0.8) & (0.8 <= high)))
+    coverage = float(np.mean((low <= 0.8) & (high >= 0.8)))
     stderr = math.sqrt(0.95 * 0.05 / 2000)
     assert abs(coverage - 0.95) <= 3 * stderr, coverage
 
@@ -29,7 +28,7 @@ def test_a_skewed_metric_is_covered_a_little_less_often_as_documented():
     rng = np.random.default_rng(20261206)
     samples = rng.gamma(4.0, 10.0, (2000, 10))
     _, low, high = bootstrap_mean_ci(samples, confidence=0.95, resamples=1000, seed=3)
-    coverage = float(np.mean((low <= 40.0) & (40.0 <= high)))
+    coverage = float(np.mean((low <= 40.0) & (high >= 40.0)))
     assert abs(coverage - 0.93) <= 3 * math.sqrt(0.93 * 0.07 / 2000), coverage
 
 
@@ -39,7 +38,7 @@ def test_80_percent_intervals_are_narrower_and_cover_80_percent():
     _, lo95, hi95 = bootstrap_mean_ci(samples, confidence=0.95, resamples=1000, seed=1)
     _, lo80, hi80 = bootstrap_mean_ci(samples, confidence=0.80, resamples=1000, seed=1)
     assert np.all(hi80 - lo80 < hi95 - lo95)
-    coverage = float(np.mean((lo80 <= 5.0) & (5.0 <= hi80)))
+    coverage = float(np.mean((lo80 <= 5.0) & (hi80 >= 5.0)))
     assert abs(coverage - 0.80) <= 3 * math.sqrt(0.8 * 0.2 / 2000), coverage
 
 

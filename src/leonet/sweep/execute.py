@@ -197,14 +197,15 @@ def _client(scheduler: str | None, workers: int | None,
     from distributed import Client, LocalCluster
 
     if scheduler is not None:
-        with Client(scheduler, timeout="30s") as client:
+        with Client(scheduler, timeout="30s") as client:  # type: ignore[no-untyped-call]
             yield client
         return
     n = workers or max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                               else os.cpu_count() or 1, pending))
-    with LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                      dashboard_address=":0", silence_logs=logging.ERROR) as cluster, \
-            Client(cluster) as client:
+    with LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
+            silence_logs=logging.ERROR) as cluster, \
+            Client(cluster) as client:  # type: ignore[no-untyped-call]
         yield client
 
 
@@ -238,7 +239,7 @@ def _write_manifest(root: Path, spec: SweepSpec, base: Scenario, runs: list[Swee
     atomic_write_text(root / "sweep.json", json.dumps(manifest, indent=2, allow_nan=True))
 
 
-def run_sweep(  # noqa: PLR0913 — the sweep's options, each a keyword
+def run_sweep(
     spec: SweepSpec,
     base: Scenario,
     out_dir: str | os.PathLike[str],
@@ -317,7 +318,7 @@ def _gather(client: Any, pending: list[SweepRun], root: Path, finished: int, tot
                              key=f"leonet-sweep-{r.name}-{r.digest[:12]}"): r
                for r in pending}
     try:
-        for future in as_completed(futures):
+        for future in as_completed(futures):  # type: ignore[no-untyped-call]
             run = futures[future]
             try:
                 record = future.result()

@@ -11,6 +11,7 @@ per-step ``terminals`` dataset (every run's rows, with its parameters).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -43,10 +44,8 @@ def _records(root: Path, manifest: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for run in manifest["runs"]:
         record: dict[str, Any] = {}
-        try:
+        with contextlib.suppress(OSError, ValueError):
             record = json.loads((root / "status" / f"{run['name']}.json").read_text())
-        except (OSError, ValueError):
-            pass
         if record.get("digest") != run["digest"]:
             record = {"status": "pending"}
         out.append(run | {"status": record.get("status", "pending"),
