@@ -98,3 +98,41 @@ def test_ctrl_c_keeps_finished_runs_and_the_rerun_does_only_the_rest(tmp_path):
                                     "FROM terminals", "--csv"])
     assert terminals.output.replace('"', "").split() == ["v", "4"]
     assert Path(out / "report.html").stat().st_size > 1000
+
+
+def test_scheduler_option_runs_on_workers_started_as_separate_commands(tmp_path):
+    """`dask scheduler` and `dask worker` started by hand (as on several machines), then
+    `leonet sweep --scheduler ADDRESS`: the runs happen in the worker's process."""
+    import shutil
+    import socket
+
+    dask = shutil.which("dask", path=str(Path(sys.executable).parent))
+    assert dask is not None, "the dask command comes with dask[distributed]"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    procs = [subprocess.Popen([dask, "scheduler", "--port", str(port), "--dashboard-address",
+                               ":0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        procs.append(subprocess.Popen([dask, "worker", address, "--nthreads", "1"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        from distributed import Client
+
+        with Client(address, timeout="60s") as client:
+            client.wait_for_workers(1, timeout=120)
+            worker_pids = set(client.run(os.getpid).values())
+        sweep = tmp_path / "tiny.yaml"
+        sweep.write_text(TINY.replace("[0.0, 0.2, 0.4, 0.6]", "[0.0, 0.5]"))
+        out = tmp_path / "out"
+        result = runner.invoke(app, ["sweep", str(sweep), "--out", str(out),
+                                     "--scheduler", address])
+        assert result.exit_code == 0, result.output
+        assert "2 runs done, 0 already done, 0 failed" in result.output.replace("\n", " ")
+        pids = {json.loads(p.read_text())["pid"] for p in (out / "status").glob("*.json")}
+        assert pids <= worker_pids
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+        for proc in procs:
+            proc.wait(timeout=60)
