@@ -147,29 +147,32 @@ def _shown(manifest: dict[str, Any]) -> dict[int, dict[str, float]]:
 
 
 def query_sweep(sweep_dir: str | os.PathLike[str], sql: str) -> pa.Table:
-    """Run DuckDB ``sql`` over a sweep folder: views ``results`` and ``summary`` (one
-    file each) and ``terminals`` (every finished run's per-step rows, with ``variant``,
-    ``seed`` and the parameters as columns)."""
+    """Run DuckDB ``sql`` over a sweep folder: tables ``results`` and ``summary`` and
+    ``terminals`` (every finished run's per-step rows, with ``variant``, ``seed`` and the
+    parameters as columns).  Read-only: no other files, no extensions, no settings."""
     import duckdb
 
     root = Path(sweep_dir)
     if not is_sweep_dir(root):
         raise FileNotFoundError(f"{root} is not a sweep folder (it holds no sweep.json); "
                                 "run `leonet sweep NAME --out DIR` first")
-    connection = duckdb.connect()
+    import pyarrow.dataset as ds
+
+    connection = duckdb.connect(config={"autoinstall_known_extensions": False,
+                                        "autoload_known_extensions": False})
     try:
         names = []
         for name in ("results", "summary"):
             if (root / f"{name}.parquet").is_file():
-                connection.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet("
-                                   f"{_literal(str(root / f'{name}.parquet'))})")
+                connection.register(name, ds.dataset(root / f"{name}.parquet"))
                 names.append(name)
-        parts = sorted(str(p) for p in (root / "terminals.parquet").glob("*.parquet"))
+        parts = sorted((root / "terminals.parquet").glob("*.parquet"))
         if parts:
-            listed = ", ".join(_literal(p) for p in parts)
-            connection.execute("CREATE VIEW terminals AS SELECT * FROM "
-                               f"read_parquet([{listed}], union_by_name = true)")
+            connection.register("terminals", ds.dataset(parts))
             names.append("terminals")
+        # read-only and confined to the sweep's tables: no files, no settings changes
+        connection.execute("SET enable_external_access = false")
+        connection.execute("SET lock_configuration = true")
         try:
             return connection.sql(sql).to_arrow_table()
         except duckdb.Error as exc:
@@ -177,8 +180,3 @@ def query_sweep(sweep_dir: str | os.PathLike[str], sql: str) -> pa.Table:
                              f"{', '.join(names)}") from None
     finally:
         connection.close()
-
-
-def _literal(text: str) -> str:
-    """``text`` as a SQL string literal (quotes doubled)."""
-    return "'" + text.replace("'", "''") + "'"
