@@ -183,7 +183,10 @@ def test_events_rows() -> None:
 def test_validation() -> None:
     with pytest.raises(ValueError, match="end must be after start"):
         SatelliteFault(T0, T0, fraction=0.1)
-    with pytest.raises(ValueError, match=r"must be in \(0, 1\]"):
+    with pytest.raises(ValueError, match=r"must be in \[0, 1\]"):
         SatelliteFault(T0, fraction=1.5)
+    # 0 is allowed: the no-loss baseline of a satellite-loss sweep
+    none_lost = FaultPlan(satellites=[SatelliteFault(T0, fraction=0.0)], seed=1)
+    assert none_lost.failed_satellites(0, 100).size == 0
     with pytest.raises(ValueError, match="give names"):
         SatelliteFault(T0)
