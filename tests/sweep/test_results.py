@@ -64,3 +64,19 @@ def test_band_chart_draws_a_band_only_where_both_bounds_exist():
                             [1.5, 2.5, math.nan])], x_label="x", y_label="y")
     assert svg.count("<polygon") == 1 and svg.count("<circle") == 3
     assert svg.count(",") > 0 and "nan" not in svg.lower()
+
+
+def test_terminals_hold_only_the_done_runs_of_the_sweep_as_last_run(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    _fake_sweep(tmp_path, {0: [1.0, 0.9]})
+    (tmp_path / "terminals.parquet").mkdir()
+    for name in ("v0000-s1", "v0000-s2", "v0007-s1"):  # v0007: from an earlier sweep here
+        pq.write_table(pa.table({"run": [name]}), tmp_path / "terminals.parquet" /
+                       f"{name}.parquet")
+    status = tmp_path / "status" / "v0000-s2.json"
+    status.write_text(status.read_text().replace('"done"', '"failed"'))
+    write_results(tmp_path)
+    rows = query_sweep(tmp_path, "SELECT run FROM terminals").to_pylist()
+    assert rows == [{"run": "v0000-s1"}]

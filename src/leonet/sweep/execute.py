@@ -131,6 +131,7 @@ def run_one(run: dict[str, Any], sweep_dir: str) -> dict[str, Any]:
         record |= _simulate(run, root, run_dir)
         record["status"] = "done"
     except Exception as exc:
+        (root / "terminals.parquet" / f"{name}.parquet").unlink(missing_ok=True)
         record["status"] = "failed"
         record["error"] = f"{type(exc).__name__}: {exc}"
         record["traceback"] = traceback.format_exc(limit=8)

@@ -148,8 +148,8 @@ def _shown(manifest: dict[str, Any]) -> dict[int, dict[str, float]]:
 
 def query_sweep(sweep_dir: str | os.PathLike[str], sql: str) -> pa.Table:
     """Run DuckDB ``sql`` over a sweep folder: tables ``results`` and ``summary`` and
-    ``terminals`` (every finished run's per-step rows, with ``variant``, ``seed`` and the
-    parameters as columns).  Read-only: no other files, no extensions, no settings."""
+    ``terminals`` (the per-step rows of every run of the sweep as last run that is done,
+    with ``variant``, ``seed`` and the parameters as columns).  Read-only: no other files, no extensions, no settings."""
     import duckdb
 
     root = Path(sweep_dir)
@@ -166,7 +166,9 @@ def query_sweep(sweep_dir: str | os.PathLike[str], sql: str) -> pa.Table:
             if (root / f"{name}.parquet").is_file():
                 connection.register(name, ds.dataset(root / f"{name}.parquet"))
                 names.append(name)
-        parts = sorted((root / "terminals.parquet").glob("*.parquet"))
+        done = {r["name"] for r in _records(root, read_manifest(root)) if r["status"] == "done"}
+        parts = sorted(p for p in (root / "terminals.parquet").glob("*.parquet")
+                       if p.stem in done)  # not a run the sweep no longer has, or redoes
         if parts:
             connection.register("terminals", ds.dataset(parts))
             names.append("terminals")
