@@ -149,7 +149,8 @@ def _shown(manifest: dict[str, Any]) -> dict[int, dict[str, float]]:
 def query_sweep(sweep_dir: str | os.PathLike[str], sql: str) -> pa.Table:
     """Run DuckDB ``sql`` over a sweep folder: tables ``results`` and ``summary`` and
     ``terminals`` (the per-step rows of every run of the sweep as last run that is done,
-    with ``variant``, ``seed`` and the parameters as columns).  Read-only: no other files, no extensions, no settings."""
+    with ``variant``, ``seed`` and the parameters as columns).  Read-only: no other
+    files, no extensions, no settings."""
     import duckdb
 
     root = Path(sweep_dir)
