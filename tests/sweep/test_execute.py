@@ -186,3 +186,30 @@ def test_chunks_shrink_with_the_workers_memory_in_whole_slots():
     assert half is not None and tiny is not None
     assert tiny <= half <= full // 2
     assert half % 15 == 0  # whole 15-s scheduler slots at 1-s steps
+
+
+def test_a_worker_with_little_memory_runs_smaller_chunks(tmp_path):
+    """A 1-GiB worker: the engine's 900-step chunk (quick at 1 s) halves to 450 steps,
+    whole 15-s slots, and the run's results are those of the engine's own chunks."""
+    from distributed import Client, LocalCluster
+
+    path = tmp_path / "tiny.yaml"
+    path.write_text(SWEEP.format(duration="40s", values="[0.2]", seeds=1)
+                    .replace("time.step_s: 10", "time.step_s: 1"))
+    spec, base = load_sweep(path)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                      memory_limit="1GiB", dashboard_address=":0") as cluster, \
+            Client(cluster) as small:
+        outcome = run_sweep(spec, base, tmp_path / "out", client=small)
+    assert outcome.done == 1
+    (run,) = expand(spec, base)
+    record = json.loads((tmp_path / "out" / "status" / f"{run.name}.json").read_text())
+    assert record["chunk_steps"] == 450
+    saved = json.loads((tmp_path / "out" / "runs" / run.name / "scenario.json").read_text())
+    assert saved["time"]["chunk_steps"] == 450
+    from leonet.engine import run_scenario
+
+    run_scenario(Scenario.from_dict(run.scenario), tmp_path / "alone", workers=1)
+    _same(_table(tmp_path / "out" / "runs" / run.name / "terminals.parquet",
+                 ["time", "terminal"]),
+          _table(tmp_path / "alone" / "terminals.parquet", ["time", "terminal"]))
