@@ -9,7 +9,8 @@ a variant takes about a minute of one core.  Each mode starts from an empty fold
 nothing is skipped.
 
 ``one by one`` runs each variant in this process with ``run_scenario(..., workers=1)``
-(one core: the sweep's own unit of work); ``one by one, engine's 2 processes`` runs them
+and numba on one thread (one core: the sweep's own unit of work, as each Dask worker
+runs it); ``one by one, engine's 2 processes`` runs them
 as ``leonet run`` does on this machine (chunks in two forked processes), the fairest
 single-run baseline on two cores.  The ratios of the cluster modes to both are printed;
 near 2× against the first is the target on 2 cores.  Worker start-up (spawned processes
@@ -95,6 +96,9 @@ def main() -> None:
     for label, workers in (("one by one", 1), ("one by one, engine's 2 processes", None)):
         if workers is None and args.skip_engine_serial:
             continue
+        import numba
+
+        numba.set_num_threads(1 if workers == 1 else int(numba.config.NUMBA_NUM_THREADS))
         began = time.perf_counter()
         for run in runs:
             run_scenario(Scenario.from_dict(run.scenario), work / label / run.name,

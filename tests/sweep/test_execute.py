@@ -78,6 +78,9 @@ def test_each_variant_matches_leonet_run_alone(client, tmp_path):
     pids = {json.loads((tmp_path / "out" / "status" / f"{n}.json").read_text())["pid"]
             for n in ("v0000-s1", "v0001-s1")}
     assert os.getpid() not in pids  # the runs ran on the workers
+    threads = {json.loads((tmp_path / "out" / "status" / f"{n}.json").read_text())[
+        "numba_threads"] for n in ("v0000-s1", "v0001-s1")}
+    assert threads == {1}  # one core per worker thread: the workers do not fight
     for run in expand(spec, base):
         scenario_file = tmp_path / f"{run.name}.yaml"
         scenario_file.write_text(json.dumps(run.scenario))  # YAML reads JSON

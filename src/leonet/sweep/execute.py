@@ -102,6 +102,23 @@ def _worker_memory_limit() -> int | None:
     return int(limit) if limit else None
 
 
+def _one_core_per_worker_thread() -> int | None:
+    """Cap numba's threads at the worker's threads (1 by default): a sweep's parallelism
+    is its worker processes, and kernels that also spread over every core would fight
+    the other workers for them."""
+    try:
+        from distributed import get_worker
+
+        threads = int(get_worker().state.nthreads)
+    except (ImportError, ValueError, AttributeError):
+        return None
+    import numba
+
+    most = int(getattr(numba.config, "NUMBA_NUM_THREADS", threads))
+    numba.set_num_threads(max(1, min(threads, most)))
+    return int(numba.get_num_threads())
+
+
 def _same_but_chunks(a: dict[str, Any], b: dict[str, Any]) -> bool:
     a = dict(a, time=dict(a["time"], chunk_steps=None))
     b = dict(b, time=dict(b["time"], chunk_steps=None))
@@ -128,6 +145,7 @@ def run_one(run: dict[str, Any], sweep_dir: str) -> dict[str, Any]:
         "host": socket.gethostname(), "pid": os.getpid(),
     }
     try:
+        record["numba_threads"] = _one_core_per_worker_thread()
         record |= _simulate(run, root, run_dir)
         record["status"] = "done"
     except Exception as exc:
