@@ -7,6 +7,7 @@
 - :func:`country`, :func:`named_region`, :func:`region_from_geojson` — :class:`Region` polygons.
 - :func:`tile_region` — H3 :class:`Cells` covering a region.
 - :func:`load_places`, :func:`find_place` — bundled Ukrainian places; name → coordinates.
+- :func:`find_city` — any world city of 15,000 people or more (GeoNames, offline).
 - :class:`Track` — a moving terminal's waypoints, interpolated per time step.
 """
 
@@ -19,6 +20,7 @@ from leonet.ground.gateways import (
     load_gateways,
     load_pops,
 )
+from leonet.ground.gazetteer import City, city_suggestions, find_city
 from leonet.ground.greatcircle import great_circle_km, interpolate_great_circle
 from leonet.ground.places import find_place, load_places
 from leonet.ground.pops import find_pop
@@ -40,6 +42,7 @@ __all__ = [
     "NAMED_REGIONS",
     "SITE_KINDS",
     "Cells",
+    "City",
     "Gateways",
     "Pops",
     "Region",
@@ -48,9 +51,11 @@ __all__ = [
     "UnknownNameError",
     "assign_gateways_to_pops",
     "average_cell_area_km2",
+    "city_suggestions",
     "country",
     "country_names",
     "fibre_delay_ms",
+    "find_city",
     "find_place",
     "find_pop",
     "find_region",

@@ -1,7 +1,9 @@
 """Named places: the bundled Ukrainian cities and front-line towns, and name look-up.
 
-``find_place("Kyiv")`` resolves a place, gateway or PoP name, or ``"LAT,LON"``,
-to ``(name, lat_deg, lon_deg)``; an unknown name gets the closest matches.
+``find_place("Kyiv")`` resolves, in this order, ``"LAT,LON"``, a bundled place, a
+gateway or PoP name, then any world city of 15,000 people or more
+(:mod:`leonet.ground.gazetteer`: the most populous of a name, ``"Paris, US"`` to
+choose) to ``(name, lat_deg, lon_deg)``; an unknown name gets the closest matches.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import io
 from functools import lru_cache
 from importlib.resources import files
 
-from leonet.ground.sites import Sites
+from leonet.ground.sites import Sites, UnknownNameError
 
 __all__ = ["find_place", "load_places"]
 
@@ -63,9 +65,18 @@ def find_place(text: str) -> tuple[str, float, float]:
     hit = table.get(spec.lower())
     if hit is not None:
         return hit
-    close = difflib.get_close_matches(spec.lower(), list(table), n=4, cutoff=0.6)
-    hint = f" Closest: {', '.join(table[c][0] for c in close)}." if close else ""
-    raise ValueError(
-        f"unknown place {spec!r}.{hint} Give a bundled place (e.g. Kyiv, Kharkiv), a gateway "
-        "or PoP name, or coordinates as LAT,LON."
-    )
+    from leonet.ground.gazetteer import city_suggestions, find_city
+
+    try:
+        city = find_city(spec)
+    except UnknownNameError as exc:
+        close = [table[c][0] for c in
+                 difflib.get_close_matches(spec.lower(), list(table), n=4, cutoff=0.6)]
+        close += [c for c in city_suggestions(spec) if c.split(",")[0] not in close]
+        hint = f" Closest: {', '.join(close[:6])}." if close else ""
+        why = str(exc).split("; closest")[0]
+        raise ValueError(
+            f"unknown place {spec!r} ({why}).{hint} Give a city (e.g. Kyiv, or 'Paris, FR' "
+            "to choose the country), a gateway or PoP name, or coordinates as LAT,LON."
+        ) from None
+    return city.label, city.lat_deg, city.lon_deg
