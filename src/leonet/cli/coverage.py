@@ -65,7 +65,8 @@ def write_coverage(result: CoverageResult, out: Path, title: str, outline: objec
             for name, f in zip(terminals.names, served_t, strict=True)
         ]
         layers.append(
-            MapLayer("terminals", terminals.lat_deg, terminals.lon_deg, labels, "#e4572e")
+            MapLayer("terminals", terminals.lat_deg, terminals.lon_deg, labels, "#e4572e",
+                     names=[str(n) for n in terminals.names])
         )
     page = render_cell_map(
         title,

@@ -27,6 +27,7 @@ from leonet.ground.pops import find_pop
 from leonet.ground.regions import (
     NAMED_REGIONS,
     Region,
+    countries_in_box,
     country,
     country_names,
     find_region,
@@ -52,6 +53,7 @@ __all__ = [
     "assign_gateways_to_pops",
     "average_cell_area_km2",
     "city_suggestions",
+    "countries_in_box",
     "country",
     "country_names",
     "fibre_delay_ms",

@@ -43,6 +43,7 @@ __all__ = [
     "Region",
     "country",
     "country_names",
+    "countries_in_box",
     "find_region",
     "named_region",
     "region_from_geojson",
@@ -188,6 +189,29 @@ def _catalogue() -> _Catalogue:
 def country_names() -> list[str]:
     """The Natural Earth admin-0 names (``ADMIN``) leonet knows, sorted."""
     return sorted({str(r["ADMIN"]) for r in _catalogue().records})
+
+
+def countries_in_box(
+    lon_min_deg: float, lat_min_deg: float, lon_max_deg: float, lat_max_deg: float,
+    tolerance_deg: float = 0.0,
+) -> list[Region]:
+    """Every Natural Earth country that reaches into the box, clipped to it and
+    simplified to ``tolerance_deg`` (Douglas-Peucker, topology kept), for drawing maps;
+    countries whose clipped part is empty are left out."""
+    cat = _catalogue()
+    box = shapely.box(lon_min_deg, lat_min_deg, lon_max_deg, lat_max_deg)
+    out = []
+    for item in cat.reader.iterShapeRecords(
+        fields=["ADMIN", "ISO_A3_EH"], bbox=(lon_min_deg, lat_min_deg, lon_max_deg, lat_max_deg)
+    ):
+        part = shape(item.shape.__geo_interface__).intersection(box)
+        if tolerance_deg > 0:
+            part = shapely.simplify(part, tolerance_deg, preserve_topology=True)
+        part = _as_polygonal(part)
+        if not part.is_empty:
+            iso = str(item.record["ISO_A3_EH"])
+            out.append(Region(str(item.record["ADMIN"]), "" if iso == "-99" else iso, part))
+    return out
 
 
 def country(name_or_iso: str) -> Region:

@@ -1,16 +1,29 @@
 """Self-contained HTML views (no CDN, no network): maps, charts, the run report."""
 
-from leonet.report.cellmap import MapLayer, render_cell_map
+from leonet.report.cellmap import (
+    MAP_CSS,
+    MapLayer,
+    Projection,
+    SlotFrames,
+    cell_map_fragment,
+    render_cell_map,
+    served_levels,
+)
 from leonet.report.charts import Marker, Series, cdf_chart, line_chart
 from leonet.report.run_report import render_report, write_report
 
 __all__ = [
+    "MAP_CSS",
     "MapLayer",
     "Marker",
+    "Projection",
     "Series",
+    "SlotFrames",
     "cdf_chart",
+    "cell_map_fragment",
     "line_chart",
     "render_cell_map",
     "render_report",
+    "served_levels",
     "write_report",
 ]

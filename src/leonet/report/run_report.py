@@ -17,9 +17,21 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from leonet.report.cellmap import MapLayer, render_cell_map
+from leonet.report.cellmap import (
+    MAP_CSS,
+    MapLayer,
+    SlotFrames,
+    cell_map_fragment,
+    served_levels,
+)
 from leonet.report.charts import Marker, Series, cdf_chart, line_chart
-from leonet.results.metrics import event_impacts, outage_by_cause, per_terminal, run_summary
+from leonet.results.metrics import (
+    EventImpact,
+    event_impacts,
+    outage_by_cause,
+    per_terminal,
+    run_summary,
+)
 from leonet.results.store import RunStore, query
 from leonet.results.writer import atomic_write_text
 
@@ -51,6 +63,33 @@ def _table(headers: list[str], rows: list[list[str]], css: str = "") -> str:
 def _floats(values: list[Any]) -> NDArray[np.float64]:
     """A query column as floats, NULL as NaN."""
     return np.asarray([np.nan if v is None else v for v in values], dtype=np.float64)
+
+
+def _slot_frames(root: Path, cells: list[str], operator: str,
+                 impacts: list[EventImpact]) -> SlotFrames:
+    """The time slider's frames: each slot's served level per cell (cells in ``cells``
+    order), the operator while any cell is served, and the events in force (an event
+    is in force in every slot it overlaps)."""
+    rows = query(root, "SELECT epoch_ns(time) AS t, cell, served FROM cells "
+                       "ORDER BY time, cell").to_pydict()
+    t_ns = np.asarray(rows["t"], dtype=np.int64)
+    slot_ns, slot_of_row = np.unique(t_ns, return_inverse=True)
+    col = np.searchsorted(np.asarray(cells, dtype=object), np.asarray(rows["cell"], object))
+    levels = np.zeros((slot_ns.size, len(cells)), dtype=np.uint8)
+    levels[slot_of_row, col] = served_levels(_floats(rows["served"]))
+    any_served = (levels > 0).any(axis=1)
+    n = slot_ns.size
+    events = []
+    for imp in impacts:
+        start = int(imp.start.timestamp() * 1e9)
+        first = max(int(np.searchsorted(slot_ns, start, side="right")) - 1, 0)
+        last = n - 1 if imp.end is None else \
+            int(np.searchsorted(slot_ns, int(imp.end.timestamp() * 1e9), side="left")) - 1
+        if last >= first:
+            events.append((f"{imp.kind}: {imp.description or imp.target}", first, last))
+    times = np.datetime_as_string(slot_ns.astype("datetime64[ns]"), unit="s")
+    return SlotFrames([str(t).replace("T", " ") for t in times], levels,
+                      [operator if a else "none" for a in any_served], events)
 
 
 def render_report(run_dir: str | os.PathLike[str]) -> str:
@@ -146,17 +185,17 @@ def render_report(run_dir: str | os.PathLike[str]) -> str:
                     "terminals" if kind == "terminal" else "mobile terminals",
                     np.asarray(sites["lat_deg"])[mask], np.asarray(sites["lon_deg"])[mask],
                     [f"{n}: available {_pct(availability.get(n))}" for n in names_k],
-                    color, shape))
+                    color, shape, [str(n) for n in names_k]))
     if "ground" in tables:
         ground = query(store.root, "SELECT * FROM ground").to_pydict()
         gk = np.asarray(ground["kind"], dtype=object)
         for kind, color, shape in (("gateway", "#2c3e50", "square"), ("pop", "#8e44ad", "square")):
             mask = gk == kind
             if mask.any():
+                names_g = [str(n) for n in np.asarray(ground["name"], dtype=object)[mask]]
                 layers.append(MapLayer(kind + "s", np.asarray(ground["lat_deg"])[mask],
-                                       np.asarray(ground["lon_deg"])[mask],
-                                       list(np.asarray(ground["name"], dtype=object)[mask]),
-                                       color, shape))
+                                       np.asarray(ground["lon_deg"])[mask], names_g,
+                                       color, shape, names_g))
     scenario_path = store.root / "scenario.json"
     if scenario_path.exists():
         scenario = json.loads(scenario_path.read_text())
@@ -165,13 +204,15 @@ def render_report(run_dir: str | os.PathLike[str]) -> str:
         if jam:
             layers.append(MapLayer("jammers", [j["lat_deg"] for j in jam],
                                    [j["lon_deg"] for j in jam], [j["name"] for j in jam],
-                                   "#000000", "triangle"))
+                                   "#000000", "triangle", [j["name"] for j in jam]))
+    impacts = event_impacts(store.root)
     if "cells" in tables:
         cell_rows = query(store.root, "SELECT cell, avg(served) AS a FROM cells GROUP BY cell "
                                       "ORDER BY cell").to_pydict()
-        map_html = render_cell_map("", list(cell_rows["cell"]), cell_rows["a"],
-                                   value_label="availability", layers=layers)
-        map_svg = map_html[map_html.index("<div class=\"legend\">"):map_html.index("<script>")]
+        cell_names = [str(c) for c in cell_rows["cell"]]
+        frames = _slot_frames(store.root, cell_names, str(meta.get("constellation")), impacts)
+        map_svg = cell_map_fragment(cell_names, cell_rows["a"], value_label="availability",
+                                    layers=layers, frames=frames)
     else:
         map_svg = "<p>No cells in this scenario.</p>"
 
@@ -201,7 +242,7 @@ def render_report(run_dir: str | os.PathLike[str]) -> str:
                   _fmt(r["rtt_p95_ms"]), _fmt(r["down_p50_mbps"], 0),
                   _fmt(r["up_p50_mbps"], 0)] for r in worst]
     impact_rows = []
-    for imp in event_impacts(store.root):
+    for imp in impacts:
         most = "; ".join(f"{n}: {_pct(a)} → {_pct(b)}, RTT {_fmt(c)} → {_fmt(d)} ms"
                          for n, a, b, c, d in imp.most_affected)
         impact_rows.append([
@@ -226,13 +267,7 @@ thead th{{background:#f4f6f8}}
 .chart .tl{{font-size:11px;fill:#444}} .chart .ct{{font-size:13px;font-weight:600}}
 .chart .mk{{font-size:10px}}
 .cdfs{{display:flex;gap:1em;flex-wrap:wrap}}
-svg#map{{background:#f4f6f8;border:1px solid #ccc}}
-polygon[data-cell]{{stroke:#fff;stroke-width:.3}}
-.outline{{fill:none;stroke:#333}} .pt{{stroke:#fff;stroke-width:1}}
-.legend span{{margin-right:1.2em}}
-.legend i{{display:inline-block;width:10px;height:10px;margin-right:4px}}
-.ramp{{display:inline-block;width:200px;height:10px;vertical-align:middle;
-  background:linear-gradient(to right,#440154,#3b528b,#21918c,#5ec962,#fde725)}}
+{MAP_CSS}
 </style></head><body>
 <h1>{html.escape(title)}</h1>
 <p>Generated by leonet from <code>{html.escape(str(store.root))}</code>. Every figure can be
@@ -240,8 +275,10 @@ recomputed with <code>leonet query {html.escape(str(store.root))} "SQL"</code>.<
 <h2>Summary</h2>{_table(["measure", "value"], headline)}
 <h2>Time series</h2>{"".join(charts)}
 <h2>Distributions</h2><div class="cdfs">{"".join(cdfs)}</div>
-<h2>Map: availability of each cell</h2>{map_svg}
-<div id="readout"></div>
+<h2>Map: availability of each cell</h2>
+<p>The whole run's availability of each cell; move the slider (or press play) to see each
+slot: cells served all of it, half or more, less than half, or not at all, the serving
+operator and the events in force.</p>{map_svg}
 <h2>Outage by cause</h2>
 <p>Terminals: the steps lost and their share of all terminal-steps. Cells: the share of all
 cell-time lost (a slot's unserved time counted under its commonest cause).</p>
@@ -256,14 +293,6 @@ it affected most.</p>
 <h2>Terminals</h2>
 {_table(["terminal", "availability", "RTT p50 ms", "RTT p95 ms", "down p50 Mb/s",
          "up p50 Mb/s"], term_rows)}
-<script>
-const map = document.getElementById("map");
-if (map) map.addEventListener("mouseover", (e) => {{
-  const c = e.target.dataset && e.target.dataset.cell;
-  if (c) document.getElementById("readout").textContent =
-    c + "  availability = " + e.target.dataset.value;
-}});
-</script>
 </body></html>
 """
 
