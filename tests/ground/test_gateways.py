@@ -87,3 +87,25 @@ def test_fibre_delay_arithmetic() -> None:
     assert fibre_delay_ms(1000.0, 1.5) == pytest.approx(7.5052, abs=1e-4)
     assert fibre_delay_ms(np.array([0.0, 200.0]), 1.0).tolist() == pytest.approx([0.0, 1.0007],
                                                                                    abs=1e-4)
+
+
+def test_every_bundled_gateway_and_pop_stands_on_land():
+    """No site at sea (a swapped lat/lon would put most of them in an ocean): each lies on,
+    or within 5 km of, a Natural Earth 1:10m country. Eight coastal sites are up to 1 km
+    off the generalised coastline and Tromsø's TT&C site 4.7 km (its island, Tromsøya, is
+    drawn coarsely at 1:10m)."""
+    import shapely
+    from shapely.geometry import shape
+
+    from leonet.ground import load_pops
+    from leonet.ground.regions import _catalogue
+
+    land = shapely.STRtree([shape(s.__geo_interface__) for s in _catalogue().reader.shapes()])
+    for sites in (load_gateways(include_ttc=True), load_pops()):
+        points = shapely.points(np.asarray(sites.lon_deg), np.asarray(sites.lat_deg))
+        _, dist_deg = land.query_nearest(points, return_distance=True, all_matches=False)
+        # query_nearest returns one row per point that has a nearest geometry: all of them.
+        assert dist_deg.shape == (len(sites),)
+        off_km = dist_deg * 111.2  # a degree of arc at most; an upper bound on the distance
+        assert off_km.max() < 5.0, list(np.asarray(sites.names)[off_km >= 5.0])
+        assert (off_km < 1.0).mean() > 0.99

@@ -43,3 +43,23 @@ def test_thin_keeps_extremes_per_bin_and_gap_ends():
         assert in_bin[np.argmax(y[in_bin])] in keep and in_bin[np.argmin(y[in_bin])] in keep
     small = np.arange(50)
     np.testing.assert_array_equal(_thin(small.astype(float), small.astype(float), 100), small)
+
+
+def test_event_labels_close_together_never_overlap():
+    from leonet.report.charts import Marker, marker_label_rows
+
+    # Five events within a minute of an hour-long chart: one pixel column apart or less.
+    markers = [Marker(20.0 + k * 0.2, f"start: policy cut-off number {k}") for k in range(5)]
+    svg = line_chart("A", [Series("a", np.arange(60.0), np.ones(60))], x_label="min",
+                     y_label="x", markers=markers)
+    labels = re.findall(r'<text x="([\d.]+)" y="([\d.]+)" class="mk"[^>]*><title>[^<]*</title>'
+                        r"([^<]*)</text>", svg)
+    assert len(labels) == 5  # every label is written
+    boxes = [(float(x), float(y) - 10, float(x) + 5.5 * len(t), float(y))
+             for x, y, t in labels]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+    # Labels far apart share the top row.
+    assert marker_label_rows([10.0, 400.0], ["a" * 28, "b" * 28]) == [0, 0]
+    assert marker_label_rows([10.0, 20.0], ["a" * 28, "b" * 28]) == [0, 1]

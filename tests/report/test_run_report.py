@@ -71,3 +71,156 @@ def test_report_renders_in_headless_chromium_without_script_errors(run_dir, tmp_
     assert title.startswith("leonet run")
     assert svgs >= 5 and width > 100
     assert errors == []
+
+
+# A small run with cells, a scheduler and events close together, for the map and timeline.
+MAP_SCENARIO = """
+name: mapcheck
+seed: 3
+time: {start: "2026-05-30T12:00:00Z", duration: 4m, step_s: 10}
+constellations: [{preset: starlink-gen1}]
+ground:
+  terminals: [{place: Kyiv}, {place: Lviv}, {place: Kharkiv}]
+  cells: {region: Ukraine, resolution: 3}
+  gateways: {bundled: true, within: {lat_deg: [40, 57], lon_deg: [5, 42]}}
+  pops: {bundled: true, within: {lat_deg: [40, 57], lon_deg: [5, 42]}}
+network: {mode: hybrid, access: scheduled}
+scheduler: {strategy: highest-elevation, slot_s: 30}
+policy:
+  service_areas: [{name: Ukraine, region: Ukraine}]
+  events:
+    - action: cut-off
+      area: {name: east, polygon: {lat_deg: [52, 52, 44, 44], lon_deg: [33, 41, 41, 33]}}
+      start: "+2m"
+      description: the east is cut off
+faults:
+  gateways: [{names: ["Wola Krobowska, PL"], start: "+2m", end: "+3m"}]
+  pops: [{names: [wrswpol1], start: "+130s", end: "+3m"}]
+outputs: {cells_every: slot, report: true}
+"""
+
+
+@pytest.fixture(scope="module")
+def map_run(tmp_path_factory):
+    path = tmp_path_factory.mktemp("mapcheck") / "mapcheck.yaml"
+    path.write_text(MAP_SCENARIO)
+    out = tmp_path_factory.mktemp("maprun")
+    run_scenario(load_scenario(path), out)
+    return out
+
+
+def _driver(tmp_path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    browser, driver_path = _chromium()
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--window-size=1300,900",
+                 f"--user-data-dir={tmp_path / 'profile'}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(driver_path), options=options)
+
+
+def _path_polygon(d: str):
+    """A drawn SVG path (``M x,y L x,y … Z`` rings) as a shapely geometry in pixels."""
+    from shapely.geometry import Polygon
+    from shapely.ops import unary_union
+
+    rings = [[tuple(map(float, p.strip(" ML").split(","))) for p in ring.split(" L")]
+             for ring in d.replace("Z", "").split("M")[1:]]
+    return unary_union([Polygon(r).buffer(0) for r in rings if len(r) >= 3])
+
+
+def test_map_markers_sit_at_their_coordinates_on_the_drawn_land(map_run):
+    import json
+
+    import pyarrow.parquet as pq
+
+    page = (map_run / "report.html").read_text()
+    proj = json.loads(re.search(r"data-projection='([^']+)'", page).group(1))
+    marks = {(m[0], m[1]): (float(m[2]), float(m[3])) for m in re.findall(
+        r'class="pt" data-layer="([^"]+)" data-x="([\d.]+)" data-y="([\d.]+)">'
+        r"<title>[^:]*: ([^<]*)</title>", page) for m in [(m[0], m[3], m[1], m[2])]}
+    # Hand-checked: Kyiv (50.4501 N, 30.5234 E) and Lviv (49.8397 N, 24.0297 E), Wikipedia.
+    kyiv, lviv = marks[("terminals", "Kyiv: available " + _avail(page, "Kyiv"))], \
+        marks[("terminals", "Lviv: available " + _avail(page, "Lviv"))]
+    scale, kx = proj["scale_px_per_deg"], proj["kx"]
+    assert kyiv[0] - lviv[0] == pytest.approx((30.5234 - 24.0297) * kx * scale, abs=0.5)
+    assert lviv[1] - kyiv[1] == pytest.approx((50.4501 - 49.8397) * scale, abs=0.5)
+    # Every gateway and PoP of the run: its marker at its projected position, on land.
+    ground = pq.read_table(map_run / "ground.parquet").to_pylist()
+    land = _path_polygon(" ".join(re.findall(r'class="land" data-country="[^"]+" d="([^"]+)"',
+                                             page)))
+    from shapely.geometry import Point
+    assert len(ground) >= 10
+    for g in ground:
+        layer = "gateways" if g["kind"] == "gateway" else "pops"
+        x, y = marks[(layer, g["name"])]
+        assert x == pytest.approx(((g["lon_deg"] - proj["lon0_deg"]) * kx + proj["pad_deg"])
+                                  * scale, abs=0.06)
+        assert y == pytest.approx(((proj["lat1_deg"] - g["lat_deg"]) + proj["pad_deg"])
+                                  * scale, abs=0.06)
+        assert land.distance(Point(x, y)) < 1.0, g["name"]  # on land, within a pixel
+    assert "Wola Krobowska, PL</text>" in page and "Kyiv</text>" in page  # names written
+
+
+def _avail(page: str, name: str) -> str:
+    return re.search(rf"terminals: {name}: available ([^<]*)</title>", page).group(1)
+
+
+def test_map_in_chromium_borders_slider_and_labels(map_run, tmp_path):
+    driver = _driver(tmp_path)
+    try:
+        driver.get((map_run / "report.html").as_uri())
+        countries = driver.execute_script(
+            "return Array.from(document.querySelectorAll('#borders path'), "
+            "p => [p.dataset.country, p.getBBox().width])")
+        fills = "return Array.from(document.querySelectorAll('#map polygon[data-cell]'), " \
+                "p => p.getAttribute('fill'))"
+        whole = driver.execute_script(fills)
+        info, shown = [], []
+        slots = int(driver.find_element("id", "slot").get_attribute("max"))
+        for i in range(slots + 1):
+            driver.execute_script("const s = document.getElementById('slot'); "
+                                  f"s.value = '{i}'; s.dispatchEvent(new Event('input'));")
+            info.append(driver.find_element("id", "slot-info").text)
+            shown.append(driver.execute_script(fills))
+        driver.execute_script("document.getElementById('play').click()")
+        playing = driver.find_element("id", "play").text
+        labels = driver.execute_script("""
+            return Array.from(document.querySelectorAll('svg.chart'), (svg) =>
+              Array.from(svg.querySelectorAll('text.mk'), (t) => {
+                const b = t.getBBox(); return [b.x, b.y, b.x + b.width, b.y + b.height];
+              }));""")
+        errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    finally:
+        driver.quit()
+    widths = dict(countries)
+    assert {"Ukraine", "Poland", "Belarus", "Romania"} <= set(widths)
+    assert widths["Ukraine"] > 300  # px: the country the cells cover spans the map
+    assert slots == 8  # 4 minutes in 30 s slots
+    assert shown[0] == whole and info[0].startswith("whole run")
+    unserved = "#440154"  # the ramp's low end: a cell not served in the slot
+    before, after = shown[1].count(unserved), shown[-1].count(unserved)
+    assert after > before + 5  # the east cut off at +2 min goes dark
+    assert "events: none" in info[1] and "operator: starlink-gen1" in info[1]
+    assert "the east is cut off" in info[-1] and info[-1].startswith("2026-05-30 12:03:30")
+    assert "gateway" in info[5]  # the gateway fault is in force in the fifth slot
+    assert playing.endswith("pause")
+    drawn = [box for chart in labels for box in chart]
+    assert len(drawn) >= 3 * 3  # three events on each of three time series
+    for chart in labels:
+        for i, a in enumerate(chart):
+            for b in chart[i + 1:]:
+                assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+    assert errors == []
+
+
+def test_map_report_is_small_and_one_file(map_run):
+    page = (map_run / "report.html").read_text()
+    assert len(page.encode()) < 400_000
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)

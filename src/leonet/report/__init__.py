@@ -9,7 +9,7 @@ from leonet.report.cellmap import (
     render_cell_map,
     served_levels,
 )
-from leonet.report.charts import Marker, Series, cdf_chart, line_chart
+from leonet.report.charts import Marker, Series, cdf_chart, line_chart, marker_label_rows
 from leonet.report.run_report import render_report, write_report
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "cdf_chart",
     "cell_map_fragment",
     "line_chart",
+    "marker_label_rows",
     "render_cell_map",
     "render_report",
     "served_levels",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["Marker", "Series", "cdf_chart", "line_chart"]
+__all__ = ["Marker", "Series", "cdf_chart", "line_chart", "marker_label_rows"]
 
 PALETTE = [
     "#1f77b4",
@@ -82,6 +82,28 @@ def _thin(x: NDArray[np.float64], y: NDArray[np.float64], n_bins: int) -> NDArra
         keep[order[np.r_[True, b[1:] != b[:-1]]]] = True  # lowest of each bin
         keep[order[np.r_[b[1:] != b[:-1], True]]] = True  # highest of each bin
     return np.flatnonzero(keep)
+
+
+_MARKER_CHARS = 28  # a marker's label is cut to this many characters (its tip has all)
+_MARKER_CHAR_PX = 5.5  # width of a character of the 10 px marker font, generous
+_MARKER_ROW_PX = 12  # rows of marker labels, from the top of the plot down
+_MARKER_ROWS = 6  # at most this many rows; a label that fits none is left to its tip
+
+
+def marker_label_rows(x_px: Sequence[float], labels: Sequence[str]) -> list[int]:
+    """The row of each marker's label (0 at the top), so that no two labels overlap:
+    labels, taken left to right, go to the first row whose last label ends before them;
+    -1 where all :data:`_MARKER_ROWS` rows are taken (the marker keeps its tooltip)."""
+    row_end = [-np.inf] * _MARKER_ROWS
+    rows = [-1] * len(x_px)
+    for k in sorted(range(len(x_px)), key=lambda i: x_px[i]):
+        start = x_px[k] + 3
+        for r in range(_MARKER_ROWS):
+            if row_end[r] + 4 <= start:
+                row_end[r] = start + _MARKER_CHAR_PX * len(labels[k])
+                rows[k] = r
+                break
+    return rows
 
 
 def line_chart(
@@ -179,16 +201,22 @@ def line_chart(
             f'fill="{color}"/><text x="{left + plot_w + 24}" y="{legend_y}" class="tl">'
             f"{html.escape(s.name)}</text>"
         )
-    for m in markers:
-        if not x0 <= m.x <= x1:
-            continue
+    shown = [m for m in markers if x0 <= m.x <= x1]
+    rows = marker_label_rows([float(px(np.array(m.x))) for m in shown],
+                             [m.label[:_MARKER_CHARS] for m in shown])
+    for m, row in zip(shown, rows, strict=True):
         x = float(px(np.array(m.x)))
         parts.append(
             f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{top + plot_h}" '
             f'stroke="{m.color}" stroke-dasharray="4 3"><title>{html.escape(m.label)}'
-            f'</title></line><text x="{x + 3:.1f}" y="{top + 10}" class="mk" '
-            f'fill="{m.color}">{html.escape(m.label[:28])}</text>'
+            f"</title></line>"
         )
+        if row >= 0:
+            parts.append(
+                f'<text x="{x + 3:.1f}" y="{top + 10 + _MARKER_ROW_PX * row}" class="mk" '
+                f'fill="{m.color}"><title>{html.escape(m.label)}</title>'
+                f"{html.escape(m.label[:_MARKER_CHARS])}</text>"
+            )
     parts.append("</svg>")
     return "".join(parts)
 
