@@ -1,5 +1,7 @@
 """The command line, driven in-process: outputs, files and error wording."""
 
+import re
+
 import numpy as np
 import pyarrow.parquet as pq
 from typer.testing import CliRunner
@@ -143,6 +145,9 @@ def test_coverage_of_a_small_country_writes_parquet_and_html(tmp_path):
     page = (tmp_path / "coverage.html").read_text()
     assert page.startswith("<!DOCTYPE html>") and "http" not in page.split("<body>")[1]
     assert page.count("data-cell=") == cells.num_rows
+    # Borders: Luxembourg and its neighbours drawn under the cells.
+    drawn = set(re.findall(r'class="land" data-country="([^"]+)"', page))
+    assert {"Luxembourg", "Belgium", "France", "Germany"} <= drawn
 
 
 def test_coverage_unknown_region_suggests_matches():

@@ -55,5 +55,13 @@ def test_table_output_and_mini_terminal():
 def test_errors_are_friendly():
     result = runner.invoke(app, ["link", "--at", "Kyiv", "--terminal", "dish"])
     assert result.exit_code == 2 and "standard, mini" in result.output
-    result = runner.invoke(app, ["link", "--at", "Atlantis"])
+    result = runner.invoke(app, ["link", "--at", "Lemuria Prime"])
     assert result.exit_code == 2 and "error" in result.output
+
+
+def test_any_world_city_and_a_near_miss():
+    result = runner.invoke(app, ["link", "--at", "Nairobi", "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "Nairobi, KE" in result.output
+    result = runner.invoke(app, ["link", "--at", "Nairobbi"])
+    assert result.exit_code == 2 and "Closest: Nairobi, KE" in result.output

@@ -76,7 +76,7 @@ FIELD_MUTATIONS: list[tuple[tuple[Any, ...], Any, str]] = [
         [{"name": "a", "lat_deg": 0, "lon_deg": 400}],
         [{"name": "a", "lat_deg": 0, "lon_deg": 0, "alt_km": 1e6}],
         [{"name": "a", "lat_deg": 0, "lon_deg": 0}, {"name": "a", "lat_deg": 1, "lon_deg": 1}],
-        [{"place": "Atlantis"}], ["missing.csv"], [{"file": "missing.geojson"}],
+        [{"place": "Lemuria"}], ["missing.csv"], [{"file": "missing.geojson"}],
         [{"file": "{corpus}/folder.csv"}], [{"file": "{corpus}/bad.tle"}], [42], [None])],
     *[(("ground", "terminals"), [{"file": f"{{corpus}}/{name}"}], name) for name in (
         "terminals_bad_lat.csv", "terminals_missing_column.csv",
@@ -331,8 +331,8 @@ def command_cases(tmp: Path) -> list[Case]:
            names=("--access",)),
         _c("route-via", "route", "--from", "Kyiv", "--to", "Lviv", "--via", "moon",
            names=("--via",)),
-        _c("route-from-unknown", "route", "--from", "Atlantis", "--to", "FRA",
-           names=("Atlantis",)),
+        _c("route-from-unknown", "route", "--from", "Lemuria", "--to", "FRA",
+           names=("Lemuria",)),
         _c("route-to-unknown", "route", "--from", "Kyiv", "--to", "Nowhere",
            names=("Nowhere",)),
         _c("route-from-latlon", "route", "--from", "91,0", "--to", "FRA", names=("91,0",)),
@@ -350,7 +350,7 @@ def command_cases(tmp: Path) -> list[Case]:
         _c("route-out-no-parent", "route", "--from", "Kyiv", "--to", "FRA", "--out",
            str(tmp / "no" / "such" / "r.parquet"), names=("--out", "does not exist")),
         # link
-        _c("link-at-unknown", "link", "--at", "Atlantis", names=("Atlantis",)),
+        _c("link-at-unknown", "link", "--at", "Lemuria", names=("Lemuria",)),
         _c("link-at-latlon", "link", "--at", "100,0", names=("100,0",)),
         _c("link-time-bad", "link", "--at", "Kyiv", "--time", "noon", names=("noon",)),
         _c("link-time-9999", "link", "--at", "Kyiv", *quick, "--time",

@@ -108,7 +108,9 @@ def link_budget_report(
 
 @friendly_errors
 def link_command(
-    at: Annotated[str, typer.Option("--at", help="Place name (e.g. Kyiv) or LAT,LON in degrees.")],
+    at: Annotated[str, typer.Option(
+        "--at", help="A place: any city of 15,000 people or more (e.g. Kyiv, 'Paris, FR'), a "
+                     "gateway or PoP name, or LAT,LON in degrees.")],
     constellation: Annotated[
         str, typer.Option(help="'starlink' (bundled catalogue), a preset or a TLE/OMM file.")
     ] = "starlink",

@@ -101,12 +101,12 @@ def summary_lines(series: RouteSeries, route: int = 0) -> list[str]:
 @friendly_errors
 def route_command(
     from_: Annotated[
-        str, typer.Option("--from", help="Start: a bundled place (e.g. Kyiv), gateway or PoP "
-                                         "name, or LAT,LON.")
+        str, typer.Option("--from", help="Start: any city of 15,000 people or more (e.g. Kyiv, "
+                                         "'Paris, FR'), a gateway or PoP name, or LAT,LON.")
     ],
     to: Annotated[
         str, typer.Option("--to", help="A PoP (code, city or airport code: terminal → PoP) or "
-                                       "a place, gateway or LAT,LON (terminal → terminal).")
+                                       "a city, gateway or LAT,LON (terminal → terminal).")
     ],
     constellation: Annotated[
         str,

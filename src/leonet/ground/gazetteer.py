@@ -98,8 +98,8 @@ def find_city(text: str) -> City:
     if code:
         if len(code) != 2 or not code.isalpha():
             raise UnknownNameError(
-                f"{spec!r}: after the comma give an ISO 3166-1 alpha-2 country code, "
-                "e.g. 'Paris, FR'"
+                f"after the comma give an ISO 3166-1 alpha-2 country code (e.g. 'Paris, FR'), "
+                f"not {code!r}"
             )
         in_country = tuple(c for c in matches if c.country_code == code)
         if not in_country and matches:

@@ -74,9 +74,10 @@ def find_place(text: str) -> tuple[str, float, float]:
                  difflib.get_close_matches(spec.lower(), list(table), n=4, cutoff=0.6)]
         close += [c for c in city_suggestions(spec) if c.split(",")[0] not in close]
         hint = f" Closest: {', '.join(close[:6])}." if close else ""
-        why = str(exc).split("; closest")[0]
+        why = "" if "among the GeoNames" in str(exc) else f": {exc}"
         raise ValueError(
-            f"unknown place {spec!r} ({why}).{hint} Give a city (e.g. Kyiv, or 'Paris, FR' "
-            "to choose the country), a gateway or PoP name, or coordinates as LAT,LON."
+            f"unknown place {spec!r}{why}.{hint} Give a city of 15,000 people or more (e.g. "
+            "Kyiv, or 'Paris, FR' to choose the country), a gateway or PoP name, or "
+            "coordinates as LAT,LON."
         ) from None
     return city.label, city.lat_deg, city.lon_deg
