@@ -41,9 +41,9 @@ from leonet.ground.sites import UnknownNameError
 __all__ = [
     "NAMED_REGIONS",
     "Region",
+    "countries_in_box",
     "country",
     "country_names",
-    "countries_in_box",
     "find_region",
     "named_region",
     "region_from_geojson",

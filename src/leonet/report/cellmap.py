@@ -151,7 +151,7 @@ def _path(geom: object, proj: Projection) -> str:
     """SVG path data of a shapely (Multi)Polygon in lon/lat degrees."""
     paths = []
     for poly in getattr(geom, "geoms", [geom]):
-        for ring in [poly.exterior, *poly.interiors]:  # type: ignore[attr-defined]
+        for ring in [poly.exterior, *poly.interiors]:
             arr = np.asarray(ring.coords)
             x, y = proj.xy(arr[:, 1], arr[:, 0])
             paths.append("M" + " L".join(f"{a:.1f},{b:.1f}" for a, b in zip(x, y, strict=True))

@@ -77,7 +77,7 @@ def _slot_frames(root: Path, cells: list[str], operator: str,
     col = np.searchsorted(np.asarray(cells, dtype=object), np.asarray(rows["cell"], object))
     levels = np.zeros((slot_ns.size, len(cells)), dtype=np.uint8)
     levels[slot_of_row, col] = served_levels(_floats(rows["served"]))
-    any_served = (levels > 0).any(axis=1)
+    any_served = [bool(a) for a in (levels > 0).any(axis=1)]
     n = slot_ns.size
     events = []
     for imp in impacts:
