@@ -77,7 +77,7 @@ def _slot_frames(root: Path, cells: list[str], operator: str,
     col = np.searchsorted(np.asarray(cells, dtype=object), np.asarray(rows["cell"], object))
     levels = np.zeros((slot_ns.size, len(cells)), dtype=np.uint8)
     levels[slot_of_row, col] = served_levels(_floats(rows["served"]))
-    any_served = [bool(a) for a in (levels > 0).any(axis=1)]
+    serving = np.where(np.asarray((levels > 0).any(axis=1)), operator, "none")
     n = slot_ns.size
     events = []
     for imp in impacts:
@@ -89,7 +89,7 @@ def _slot_frames(root: Path, cells: list[str], operator: str,
             events.append((f"{imp.kind}: {imp.description or imp.target}", first, last))
     times = np.datetime_as_string(slot_ns.astype("datetime64[ns]"), unit="s")
     return SlotFrames([str(t).replace("T", " ") for t in times], levels,
-                      [operator if a else "none" for a in any_served], events)
+                      [str(o) for o in serving], events)
 
 
 def render_report(run_dir: str | os.PathLike[str]) -> str:
