@@ -7,8 +7,9 @@ import dataclasses
 import pyarrow.parquet as pq
 import pytest
 
-from leonet.engine.run import run_scenario
-from leonet.results import query
+from leonet.engine.chunks import ScenarioRun
+from leonet.engine.run import initial_state, run_scenario
+from leonet.results import RunStore, query
 from leonet.scenario import load_scenario
 
 SCENARIO = """
@@ -394,6 +395,10 @@ def _same(a, b, where="state"):
             f.name: getattr(a, f.name) for f in dataclasses.fields(a)}
         for name, value in fields.items():
             _same(value, getattr(b, name), f"{where}.{name}")
+    elif isinstance(a, dict):
+        assert sorted(a) == sorted(b), where
+        for key in a:
+            _same(a[key], b[key], f"{where}[{key!r}]")
     elif isinstance(a, (list, tuple)):
         assert len(a) == len(b), where
         for k, (x, y) in enumerate(zip(a, b, strict=True)):
@@ -402,14 +407,16 @@ def _same(a, b, where="state"):
         assert a == b, where
 
 
-def _same_run(a, b):
-    import pickle
+def _saved_state(run_dir):
+    """The carried state in a run's last checkpoint, as the arrays saved."""
+    return RunStore(run_dir).load_checkpoint().state
 
+
+def _same_run(a, b):
     for table in ("terminals", "cells"):
         assert pq.read_table(a / f"{table}.parquet").equals(
             pq.read_table(b / f"{table}.parquet")), table
-    with open(a / "state.pkl", "rb") as fa, open(b / "state.pkl", "rb") as fb:
-        _same(pickle.load(fa), pickle.load(fb))
+    _same(dict(_saved_state(a)), dict(_saved_state(b)))
 
 
 _WORKERS_RUN = """
@@ -531,19 +538,21 @@ def test_workers_fall_back_to_one_process_where_forking_is_unsafe(scenario, tmp_
 
 
 def test_a_one_step_chunk_compares_its_routes_with_the_chunk_before(scenario, tmp_path):
-    import pickle
-
     import numpy as np
+
+    from leonet.engine.checkpoint import state_from_arrays
+
+    def saved(run_dir):
+        return state_from_arrays(_saved_state(run_dir), initial_state(ScenarioRun(longer)),
+                                 run_dir)
 
     # 31 steps in chunks of 6: the last chunk is one step, whose routes' ``changed`` is
     # against the last step of the chunk before (finish() cannot know it; account() does).
     longer = scenario.with_overrides(duration=155.0)
     run_scenario(longer, tmp_path / "r", workers=1, stop_after_chunks=5)
-    with open(tmp_path / "r" / "state.pkl", "rb") as f:
-        before = pickle.load(f).routes
+    before = saved(tmp_path / "r").routes
     run_scenario(longer, tmp_path / "r", workers=1, resume=True)
-    with open(tmp_path / "r" / "state.pkl", "rb") as f:
-        last = pickle.load(f)
+    last = saved(tmp_path / "r")
     assert last.next_chunk == 6
     width = max(last.routes.path.shape[1], before.path.shape[1])
 

@@ -224,3 +224,24 @@ def test_map_report_is_small_and_one_file(map_run):
     page = (map_run / "report.html").read_text()
     assert len(page.encode()) < 400_000
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+
+
+def test_the_cdf_sample_is_the_same_each_time(tmp_path):
+    """The CDFs are drawn from a sample of at most 200,000 rows; seeded, a report
+    written twice is the same (unseeded, the cells' CDFs changed each time)."""
+    import numpy as np
+    import pyarrow as pa
+
+    from leonet.report.run_report import _SAMPLE
+    from leonet.results import RunStore, query
+
+    store = RunStore(tmp_path)
+    store.prepare(resume=False)
+    rng = np.random.default_rng(3)
+    for chunk in range(3):
+        store.write_part("cells", chunk, pa.table({"rtt_ms": rng.random(120_000) * 100}))
+    sql = f"SELECT rtt_ms FROM cells USING SAMPLE {_SAMPLE}"
+    first = np.sort(query(tmp_path, sql).column("rtt_ms").to_numpy())
+    assert first.size == 200_000
+    for _ in range(3):
+        assert np.array_equal(np.sort(query(tmp_path, sql).column("rtt_ms").to_numpy()), first)

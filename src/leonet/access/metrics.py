@@ -20,8 +20,9 @@ served, averaged over time, with its worst instant — and the worst cells.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -149,6 +150,36 @@ class SiteMetricsAccumulator:
         if handovers is not None:
             self._handovers += np.asarray(handovers, dtype=np.int64)
 
+    _STATE = ("_served", "_count_sum", "_count_min", "_count_max", "_hist", "_open_gap",
+              "_longest_gap", "_reasons", "_handovers")
+
+    def to_arrays(self) -> dict[str, NDArray[Any]]:
+        """The accumulator as plain arrays (for a checkpoint); :meth:`from_arrays` reads
+        them back."""
+        out = {name.lstrip("_"): getattr(self, name) for name in self._STATE}
+        out["config"] = np.array([self.n_site, self.max_count, self.steps], dtype=np.int64)
+        out["step_s"] = np.array(self.step_s, dtype=np.float64)
+        return out
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, NDArray[Any]]) -> SiteMetricsAccumulator:
+        """The accumulator :meth:`to_arrays` wrote (``KeyError``/``ValueError`` if
+        malformed)."""
+        config = np.asarray(arrays["config"], dtype=np.int64).reshape(-1)
+        if config.shape != (3,) or config.min() < 0:
+            raise ValueError("site metrics: config must be (n_site, max_count, steps) >= 0")
+        n_site, max_count, steps = (int(v) for v in config)
+        out = cls(n_site, float(np.asarray(arrays["step_s"], dtype=np.float64)), max_count)
+        for name in cls._STATE:
+            blank = getattr(out, name)
+            value = np.asarray(arrays[name.lstrip("_")], dtype=np.int64)
+            if value.shape != blank.shape:
+                raise ValueError(f"site metrics: {name.lstrip('_')} must be {blank.shape}, "
+                                 f"got {value.shape}")
+            setattr(out, name, value.copy())
+        out.steps = steps
+        return out
+
     def update_from(self, result: Schedule, vis: Visibility) -> None:
         """Add a chunk from the scheduler's output and the terminals' visibility
         (lookahead steps beyond the schedule are ignored)."""
@@ -243,6 +274,33 @@ class RegionCoverageAccumulator:
         self._cell_served = np.zeros(self.n_cell, np.int64)
         self._coverage_sum = np.zeros(self.n_region)
         self._coverage_min = np.full(self.n_region, np.inf)
+
+    def to_arrays(self) -> dict[str, NDArray[Any]]:
+        """The accumulator as plain arrays (for a checkpoint); :meth:`from_arrays` reads
+        them back."""
+        return {"region": self._region, "weight": self._weight,
+                "n_region": np.array(self.n_region, dtype=np.int64),
+                "steps": np.array(self.steps, dtype=np.int64),
+                "cell_served": self._cell_served, "coverage_sum": self._coverage_sum,
+                "coverage_min": self._coverage_min}
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, NDArray[Any]]) -> RegionCoverageAccumulator:
+        """The accumulator :meth:`to_arrays` wrote (``KeyError``/``ValueError`` if
+        malformed)."""
+        out = cls(arrays["region"], int(np.asarray(arrays["n_region"], dtype=np.int64)),
+                  arrays["weight"])
+        steps = int(np.asarray(arrays["steps"], dtype=np.int64))
+        served = np.asarray(arrays["cell_served"], dtype=np.int64)
+        total = np.asarray(arrays["coverage_sum"], dtype=np.float64)
+        low = np.asarray(arrays["coverage_min"], dtype=np.float64)
+        if steps < 0 or served.shape != (out.n_cell,) or total.shape != (out.n_region,) \
+                or low.shape != (out.n_region,):
+            raise ValueError("region coverage: cell_served must be (cell,), coverage_sum and "
+                             "coverage_min (region,), steps >= 0")
+        out.steps, out._cell_served = steps, served.copy()
+        out._coverage_sum, out._coverage_min = total.copy(), low.copy()
+        return out
 
     def update(self, served: ArrayLike) -> None:
         """Add one chunk: ``served`` ``(time, cell)`` bool."""

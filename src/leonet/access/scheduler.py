@@ -259,6 +259,26 @@ class SchedulerState:
     def n_terminal(self) -> int:
         return int(self.serving_sat.shape[0])
 
+    def to_arrays(self) -> dict[str, NDArray[Any]]:
+        """The state as plain arrays (for a checkpoint); :meth:`from_arrays` reads them back.
+        ``slot_id`` is ``(0,)`` for ``None``, else ``(1,)``."""
+        slot = [] if self.slot_id is None else [self.slot_id]
+        return {"serving_sat": self.serving_sat, "reason": self.reason,
+                "last_sat": self.last_sat, "slot_id": np.array(slot, dtype=np.int64)}
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, NDArray[Any]]) -> SchedulerState:
+        """The state :meth:`to_arrays` wrote (``KeyError``/``ValueError`` if malformed)."""
+        serving = np.asarray(arrays["serving_sat"], dtype=np.int32)
+        reason = np.asarray(arrays["reason"], dtype=np.uint8)
+        last = np.asarray(arrays["last_sat"], dtype=np.int32)
+        slot = np.asarray(arrays["slot_id"], dtype=np.int64).reshape(-1)
+        if serving.ndim != 1 or reason.shape != serving.shape or last.shape != serving.shape \
+                or slot.size > 1:
+            raise ValueError("scheduler state: serving_sat, reason and last_sat must be "
+                             "(terminal,) and slot_id hold at most one value")
+        return cls(serving, reason, last, int(slot[0]) if slot.size else None)
+
 
 @dataclass(frozen=True)
 class Schedule:

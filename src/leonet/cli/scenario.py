@@ -235,7 +235,9 @@ def query_command(
     limit: Annotated[int, typer.Option(min=0, help="Rows to print.")] = 50,
     csv: Annotated[bool, typer.Option(help="Print CSV instead of a table.")] = False,
 ) -> None:
-    """Run SQL over a run's Parquet files (tables: terminals, cells, events, sites, ground)."""
+    """Run one read-only SELECT over a run's Parquet files (tables: terminals, cells, events,
+    sites, ground) or a sweep's tables; it cannot read or write other files or change
+    settings."""
     from leonet.results.store import query
     from leonet.sweep import is_sweep_dir, query_sweep
 

@@ -1,6 +1,14 @@
 """The chunked runners that join the layers over a time window: coverage, routes, and
 the scenario run (leonet's main job), on one set of shared stages (:mod:`.stages`)."""
 
+from leonet.engine.checkpoint import (
+    CarriedState,
+    CheckpointWriter,
+    input_digests,
+    state_from_arrays,
+    state_to_arrays,
+    verify_inputs,
+)
 from leonet.engine.chunks import ScenarioRun
 from leonet.engine.coverage import CoverageResult, coverage_chunk_steps, run_coverage
 from leonet.engine.limits import (
@@ -50,6 +58,8 @@ __all__ = [
     "REASONS",
     "ROUTE_REASONS",
     "VISIBLE_PER_SITE",
+    "CarriedState",
+    "CheckpointWriter",
     "ChunkWindow",
     "CostLimitError",
     "CoverageResult",
@@ -70,6 +80,7 @@ __all__ = [
     "coverage_chunk_steps",
     "estimate_cost",
     "gateways_in_view",
+    "input_digests",
     "lookahead_steps",
     "route_chunk_steps",
     "run_coverage",
@@ -78,5 +89,8 @@ __all__ = [
     "scenario_cost",
     "schedule_chunk",
     "site_visibility",
+    "state_from_arrays",
+    "state_to_arrays",
+    "verify_inputs",
     "write_static",
 ]

@@ -5,9 +5,10 @@
 order, adds each to the metrics (:func:`account`), writes its Parquet parts and then the
 checkpoint.
 
-Only :class:`RunState` crosses chunk boundaries; it is pickled with each
-checkpoint after the chunk's Parquet parts are written, so ``resume`` picks up
-at the first incomplete chunk and reproduces an uninterrupted run exactly.
+Only :class:`RunState` crosses chunk boundaries; it is saved as plain arrays
+(:mod:`leonet.engine.checkpoint`) in a checkpoint after the chunk's Parquet parts are
+written, so ``resume`` picks up at the first chunk after the last checkpoint and
+reproduces an uninterrupted run exactly.
 
 Since only the scheduler's state ties a chunk to the one before, and late,
 :func:`run_scenario` lets forked worker processes compute whole chunks in turn
@@ -35,10 +36,11 @@ from leonet.access.metrics import (
 from leonet.access.scheduler import SchedulerState
 from leonet.engine import pipeline
 from leonet.engine._memory import reusing_freed_memory
+from leonet.engine.checkpoint import CheckpointWriter, state_from_arrays, verify_inputs
 from leonet.engine.chunks import ChunkResult, ScenarioRun
 from leonet.engine.static import write_static
 from leonet.network.routing import Routes, path_changed
-from leonet.results.store import Checkpoint, RunStore
+from leonet.results.store import RunStore
 from leonet.scenario.loader import scenario_hash
 from leonet.scenario.schema import Scenario
 
@@ -128,87 +130,100 @@ def run_scenario(
     if workers is not None and workers < 1:
         raise ValueError(f"workers={workers}: give 1 (this process only) or more, or None")
     store = RunStore(out_dir)
-    store.prepare(resume=resume, overwrite=overwrite)
-    run = ScenarioRun(scenario)
-    digest = scenario_hash(scenario)
-    if resume:
-        checkpoint = store.load_checkpoint()
-        if checkpoint.scenario_hash != digest:
-            raise ValueError(
-                f"{store.root} was started from a different scenario (hash "
-                f"{checkpoint.scenario_hash[:12]}…, this one {digest[:12]}…); resume it with the "
-                "scenario it started with, or start a new run in another folder"
-            )
-        state: RunState = checkpoint.state
-        # Chunk indices mean what they meant when the run started.
-        run.chunk_steps = int(store.read_metadata().get("chunk_steps", run.chunk_steps))
-    else:
-        state = initial_state(run)
-        write_static(store, run, digest)
-    resumed_from = state.next_chunk
-    store.drop_parts_from(state.next_chunk)
-    began = time.perf_counter()
-    total = run.grid.count
-    stop = run.chunks if stop_after_chunks is None else min(
-        run.chunks, state.next_chunk + stop_after_chunks)
-    indices = range(state.next_chunk, stop)
-    processes = workers if workers is not None else (
-        2 if pipeline.available_cpus() >= 2 and len(indices) >= 2 else 1)
-    if processes > 1 and pipeline.fork_unsafe_reason() is not None:
-        if workers is not None:
-            warnings.warn(f"running in one process: {pipeline.fork_unsafe_reason()}",
-                          RuntimeWarning,
-                          stacklevel=2)
-        processes = 1
-    steps_run = 0
-
-    def commit(index: int, result: ChunkResult) -> None:
-        nonlocal state, steps_run
-        state = account(run, result, state)
-        for name, table in result.tables.items():
-            if table.num_rows:
-                store.write_part(name, index, table)
-        store.save_checkpoint(Checkpoint(digest, state.next_chunk, run.chunks, state))
-        steps_run += result.n_run
-        if progress is not None:
-            progress(min((index + 1) * run.chunk_steps, total), total)
-
-    first_scheduler = state.scheduler
-
-    def work(index: int, receive: Callable[[], Any],
-             publish: Callable[[Any], None]) -> ChunkResult:
-        geometry = run.geometry(index)
-        access = run.schedule(geometry, first_scheduler if index == indices[0] else receive())
-        del geometry
-        if index + 1 < stop:
-            publish(access.scheduler)
-        return run.finish(access)
-
-    with reusing_freed_memory():  # chunks allocate alike: reuse their pages (see _memory)
-        if processes == 1:
-            for index in indices:
-                commit(index, run.finish(run.access(index, state.scheduler)))
+    with store.lock():  # one writer at a time, for the run's life
+        store.prepare(resume=resume, overwrite=overwrite)
+        run = ScenarioRun(scenario)
+        digest = scenario_hash(scenario)
+        if resume:
+            checkpoint = store.load_checkpoint()
+            if checkpoint.scenario_hash != digest:
+                raise ValueError(
+                    f"{store.root} was started from a different scenario (hash "
+                    f"{checkpoint.scenario_hash[:12]}…, this one {digest[:12]}…); resume it "
+                    "with the scenario it started with, or start a new run in another folder"
+                )
+            metadata = store.read_metadata()
+            verify_inputs(scenario, metadata.get("inputs", {}), str(store.root / "metadata.json"))
+            state: RunState = state_from_arrays(checkpoint.state, initial_state(run),
+                                                store.root / "checkpoint.json")
+            # Chunk indices mean what they meant when the run started.
+            run.chunk_steps = int(metadata.get("chunk_steps", run.chunk_steps))
         else:
-            pipeline.run_in_workers(indices, work, commit, processes=processes)
-    elapsed = time.perf_counter() - began
-    complete = state.next_chunk >= run.chunks
-    if complete:
-        meta = store.read_metadata()
-        meta["completed"] = True
-        meta["elapsed_s_last_session"] = round(elapsed, 3)
-        store.write_metadata(meta)
-        if scenario.outputs.report:
-            from leonet.report.run_report import write_report
+            state = initial_state(run)
+            write_static(store, run, digest)
+        resumed_from = state.next_chunk
+        store.drop_parts_from(state.next_chunk)
+        began = time.perf_counter()
+        total = run.grid.count
+        stop = run.chunks if stop_after_chunks is None else min(
+            run.chunks, state.next_chunk + stop_after_chunks)
+        indices = range(state.next_chunk, stop)
+        processes = workers if workers is not None else (
+            2 if pipeline.available_cpus() >= 2 and len(indices) >= 2 else 1)
+        if processes > 1 and pipeline.fork_unsafe_reason() is not None:
+            if workers is not None:
+                warnings.warn(f"running in one process: {pipeline.fork_unsafe_reason()}",
+                              RuntimeWarning,
+                              stacklevel=2)
+            processes = 1
+        steps_run = 0
+        checkpoints = CheckpointWriter(store, digest, run.chunks, state.next_chunk)
+        consistent = True  # every chunk the state holds has its parts written
 
-            write_report(store.root)
-    region = state.region.finalize() if state.region is not None and complete else None
-    return RunSummary(
-        out_dir=store.root, steps=total, steps_run=steps_run, chunks=run.chunks,
-        resumed_from_chunk=resumed_from, complete=complete, elapsed_s=elapsed,
-        n_cells=run.n_cells, terminal_names=run.terminal_names,
-        metrics=state.metrics.finalize(),
-        area_coverage=None if region is None else float(region.area_coverage[0]),
-        workers=processes,
-    )
+        def commit(index: int, result: ChunkResult) -> None:
+            nonlocal state, steps_run, consistent
+            consistent = False
+            state = account(run, result, state)
+            for name, table in result.tables.items():
+                if table.num_rows:
+                    checkpoints.wrote(store.write_part(name, index, table))
+            consistent = True
+            checkpoints.maybe_save(state, last=state.next_chunk >= stop)
+            steps_run += result.n_run
+            if progress is not None:
+                progress(min((index + 1) * run.chunk_steps, total), total)
+
+        first_scheduler = state.scheduler
+
+        def work(index: int, receive: Callable[[], Any],
+                 publish: Callable[[Any], None]) -> ChunkResult:
+            geometry = run.geometry(index)
+            access = run.schedule(geometry, first_scheduler if index == indices[0] else receive())
+            del geometry
+            if index + 1 < stop:
+                publish(access.scheduler)
+            return run.finish(access)
+
+        try:
+            with reusing_freed_memory():  # chunks allocate alike: reuse their pages (_memory)
+                if processes == 1:
+                    for index in indices:
+                        commit(index, run.finish(run.access(index, state.scheduler)))
+                else:
+                    pipeline.run_in_workers(indices, work, commit, processes=processes)
+        except BaseException:
+            if consistent:  # interrupted between chunks (Ctrl-C, an error): keep them all
+                checkpoints.flush(state)
+            raise
+        elapsed = time.perf_counter() - began
+        complete = state.next_chunk >= run.chunks
+        if complete:
+            meta = store.read_metadata()
+            meta["completed"] = True
+            meta["elapsed_s_last_session"] = round(elapsed, 3)
+            store.write_metadata(meta)
+            if scenario.outputs.report:
+                from leonet.report.run_report import write_report
+
+                write_report(store.root)
+        region = state.region.finalize() if state.region is not None and complete else None
+        return RunSummary(
+            out_dir=store.root, steps=total, steps_run=steps_run, chunks=run.chunks,
+            resumed_from_chunk=resumed_from, complete=complete, elapsed_s=elapsed,
+            n_cells=run.n_cells, terminal_names=run.terminal_names,
+            metrics=state.metrics.finalize(),
+            area_coverage=None if region is None else float(region.area_coverage[0]),
+            workers=processes,
+        )
 
 

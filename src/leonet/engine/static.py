@@ -9,10 +9,10 @@ import platform
 
 import numpy as np
 
+from leonet.engine.checkpoint import input_digests
 from leonet.engine.chunks import ScenarioRun
 from leonet.results.store import RunStore
 from leonet.results.tables import events_table, ground_table, sites_table
-from leonet.results.writer import atomic_write_text
 
 __all__ = ["write_static"]
 
@@ -46,6 +46,7 @@ def write_static(store: RunStore, run: ScenarioRun, digest: str) -> None:
         "python": platform.python_version(),
         "versions": versions,
         "completed": False,
+        "inputs": input_digests(s),  # resume refuses a referenced file that changed
     })
     store.write_table("events", events_table([e.as_row() for e in run.events]))
     kinds = (["cell"] * run.n_cells + ["terminal"] * run.n_fixed + ["mobile"] * run.n_moving)
@@ -56,5 +57,4 @@ def write_static(store: RunStore, run: ScenarioRun, digest: str) -> None:
         run.gateway_names, run.pop_names,
         np.concatenate([run.gateways.lat_deg, run.pops.lat_deg]),
         np.concatenate([run.gateways.lon_deg, run.pops.lon_deg])))
-    atomic_write_text(store.root / "scenario.json",
-                      json.dumps(s.model_dump(mode="json"), indent=2))
+    store.write_text("scenario.json", json.dumps(s.model_dump(mode="json"), indent=2))

@@ -33,8 +33,9 @@ chunks).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -103,6 +104,41 @@ class Routes:
 
     def __len__(self) -> int:
         return int(self.source.shape[0])
+
+    def to_arrays(self) -> dict[str, NDArray[Any]]:
+        """The routes as plain arrays (for a checkpoint): each field, ``layout`` as its four
+        counts and ``node_ms`` as ``(0,)`` plus ``has_node_ms`` False when ``None``;
+        :meth:`from_arrays` reads them back."""
+        out: dict[str, NDArray[Any]] = {
+            f.name: getattr(self, f.name) for f in dataclasses.fields(self)
+            if f.name not in ("layout", "node_ms")
+        }
+        lay = self.layout
+        out["layout"] = np.array([lay.n_sats, lay.n_gateways, lay.n_pops, lay.n_terminals],
+                                 dtype=np.int64)
+        out["has_node_ms"] = np.array(self.node_ms is not None)
+        out["node_ms"] = np.zeros(0) if self.node_ms is None else self.node_ms
+        return out
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, NDArray[Any]]) -> Routes:
+        """The routes :meth:`to_arrays` wrote (``KeyError``/``ValueError`` if malformed)."""
+        counts = [int(n) for n in np.asarray(arrays["layout"], dtype=np.int64).reshape(-1)]
+        if len(counts) != 4 or min(counts) < 0:
+            raise ValueError("routes: layout must be four counts >= 0")
+        i64 = ("source", "target", "hops", "path", "gateway", "pop")
+        f64 = ("one_way_ms", "rtt_ms", "rtt_propagation_ms")
+        columns: dict[str, Any] = {name: np.asarray(arrays[name], dtype=np.int64) for name in i64}
+        columns.update({name: np.asarray(arrays[name], dtype=np.float64) for name in f64})
+        columns["reason"] = np.asarray(arrays["reason"], dtype=np.int8)
+        columns["changed"] = np.asarray(arrays["changed"], dtype=np.bool_)
+        n = columns["source"].shape
+        if len(n) != 1 or columns["path"].ndim != 2 or columns["path"].shape[0] != n[0] or any(
+                columns[k].shape != n for k in columns if k != "path"):
+            raise ValueError("routes: every array must be (route,) and path (route, longest)")
+        node_ms = (np.asarray(arrays["node_ms"], dtype=np.float64)
+                   if bool(np.asarray(arrays["has_node_ms"])) else None)
+        return cls(layout=NodeLayout(*counts), node_ms=node_ms, **columns)
 
     def path_of(self, route: int) -> list[int]:
         """The node indices of one route's path, source first (empty without a path)."""

@@ -32,12 +32,15 @@ from leonet.results.metrics import (
     per_terminal,
     run_summary,
 )
-from leonet.results.store import RunStore, query
+from leonet.results.store import RunFolderError, RunStore, query
 from leonet.results.writer import atomic_write_text
 
 __all__ = ["render_report", "write_report"]
 
 _MAX_LINES = 8
+#: The rows the CDFs are drawn from: a seeded sample, so that a run's report is the same
+#: each time it is written (an unseeded one redrew the cells' CDFs each time).
+_SAMPLE = "reservoir(200000 ROWS) REPEATABLE (1)"
 
 
 def _fmt(value: Any, digits: int = 1, suffix: str = "") -> str:
@@ -95,6 +98,7 @@ def _slot_frames(root: Path, cells: list[str], operator: str,
 def render_report(run_dir: str | os.PathLike[str]) -> str:
     """The report page of ``run_dir`` as HTML text."""
     store = RunStore(run_dir)
+    store.require_run()
     meta = store.read_metadata()
     tables = store.tables()
     if "terminals" not in tables:
@@ -123,11 +127,10 @@ def render_report(run_dir: str | os.PathLike[str]) -> str:
     down_series = [Series("median of terminals", minutes,
                           np.asarray(series_rows["down"], dtype=np.float64))]
     if chosen:
-        names = ", ".join("'" + c.replace("'", "''") + "'" for c in chosen)
-        per = query(store.root, f"""
+        per = query(store.root, """
             SELECT terminal, epoch(time) AS t, rtt_ms, throughput_down_mbps AS down, served
-            FROM terminals WHERE terminal IN ({names}) ORDER BY terminal, time
-        """).to_pydict()
+            FROM terminals WHERE list_contains(?::VARCHAR[], terminal) ORDER BY terminal, time
+        """, [chosen]).to_pydict()
         term = np.asarray(per["terminal"], dtype=object)
         t = (np.asarray(per["t"], dtype=np.float64) - t0) / 60.0
         rtt = _floats(per["rtt_ms"])
@@ -155,14 +158,14 @@ def render_report(run_dir: str | os.PathLike[str]) -> str:
                    y_label="Mb/s", markers=markers, y_min=0.0),
     ]
     samples = query(store.root, "SELECT rtt_ms, throughput_down_mbps AS down, served "
-                                "FROM terminals USING SAMPLE 200000 ROWS").to_pydict()
+                                f"FROM terminals USING SAMPLE {_SAMPLE}").to_pydict()
     rtt_all = _floats(samples["rtt_ms"])
     down_all = np.asarray(samples["down"], dtype=float)[np.asarray(samples["served"], bool)]
     rtt_samples = [("all terminal-steps", rtt_all)]
     down_samples = [("served terminal-steps", down_all)]
     if "cells" in tables:
         cell_samples = query(store.root, "SELECT rtt_ms, throughput_down_mbps AS down FROM "
-                                         "cells WHERE served > 0 USING SAMPLE 200000 ROWS"
+                                         f"cells WHERE served > 0 USING SAMPLE {_SAMPLE}"
                              ).to_pydict()
         rtt_samples.append(("cell-slots (served)", _floats(cell_samples["rtt_ms"])))
         down_samples.append(("cell-slots (served)", np.asarray(cell_samples["down"],
@@ -299,4 +302,11 @@ it affected most.</p>
 
 def write_report(run_dir: str | os.PathLike[str]) -> Path:
     """Write ``RUN_DIR/report.html`` atomically and return its path."""
-    return atomic_write_text(Path(run_dir) / "report.html", render_report(run_dir))
+    page = render_report(run_dir)
+    path = Path(run_dir) / "report.html"
+    try:
+        return atomic_write_text(path, page)
+    except OSError as exc:
+        raise RunFolderError(f"cannot write {path}: {exc.strerror or exc}; make the folder "
+                             "writable or free some space, then run `leonet report` again"
+                             ) from None

@@ -8,7 +8,7 @@ from leonet.results.metrics import (
     per_terminal,
     run_summary,
 )
-from leonet.results.store import Checkpoint, RunStore, query
+from leonet.results.store import Checkpoint, RunFolderError, RunStore, query
 from leonet.results.tables import (
     AWAITING_SLOT,
     EVENTS_SCHEMA,
@@ -39,6 +39,7 @@ __all__ = [
     "CellRows",
     "Checkpoint",
     "EventImpact",
+    "RunFolderError",
     "RunNames",
     "RunStore",
     "TerminalRows",

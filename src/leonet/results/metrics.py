@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pyarrow as pa
@@ -147,6 +148,10 @@ _MEASURES = """
 """
 
 
+#: A ``[from, to)`` time range, bound as two parameters.
+_IN_RANGE = "time >= ?::TIMESTAMPTZ AND time < ?::TIMESTAMPTZ"
+
+
 def event_impacts(run_dir: str | os.PathLike[str], window_s: float = 300.0) -> list[EventImpact]:
     """For each event with a start: availability, median RTT and throughput of all
     terminals in the ``window_s`` before it and during it (until its end, or
@@ -164,11 +169,10 @@ def event_impacts(run_dir: str | os.PathLike[str], window_s: float = 300.0) -> l
     out = []
     for ev in events:
         start, end = ev["start_time"], ev["end_time"]
-        lo = f"TIMESTAMPTZ '{start.isoformat()}'"
-        before_range = f"time < {lo} AND time >= {lo} - INTERVAL {int(window_s)} SECOND"
-        upper = (f"TIMESTAMPTZ '{end.isoformat()}'" if end is not None
-                 else f"{lo} + INTERVAL {int(window_s)} SECOND")
-        during_range = f"time >= {lo} AND time < {upper}"
+        # Time ranges [from, to) reach SQL as bound parameters, never as text.
+        window = timedelta(seconds=int(window_s))
+        before_range = [start - window, start]
+        during_range = [start, end if end is not None else start + window]
         empty: dict[str, float | None] = {
             "availability": None, "rtt_p50_ms": None, "down_p50_mbps": None,
             "area_coverage": None}
@@ -178,22 +182,23 @@ def event_impacts(run_dir: str | os.PathLike[str], window_s: float = 300.0) -> l
             continue
         measured = []
         for where in (before_range, during_range):
-            row = query(run_dir, f"SELECT {_MEASURES} FROM terminals WHERE {where}").to_pylist()[0]
-            row["area_coverage"] = (query(run_dir, f"SELECT avg(served) AS a FROM cells "
-                                                   f"WHERE {where}").to_pylist()[0]["a"]
-                                    if has_cells else None)
+            row = query(run_dir, f"SELECT {_MEASURES} FROM terminals WHERE {_IN_RANGE}",
+                        where).to_pylist()[0]
+            row["area_coverage"] = (query(run_dir, "SELECT avg(served) AS a FROM cells "
+                                                   f"WHERE {_IN_RANGE}", where
+                                          ).to_pylist()[0]["a"] if has_cells else None)
             measured.append(row)
         affected = query(run_dir, f"""
             WITH b AS (SELECT terminal, avg(served::DOUBLE) AS av, median(rtt_ms) AS rtt
-                       FROM terminals WHERE {before_range} GROUP BY terminal),
+                       FROM terminals WHERE {_IN_RANGE} GROUP BY terminal),
                  d AS (SELECT terminal, avg(served::DOUBLE) AS av, median(rtt_ms) AS rtt
-                       FROM terminals WHERE {during_range} GROUP BY terminal)
+                       FROM terminals WHERE {_IN_RANGE} GROUP BY terminal)
             SELECT d.terminal, b.av AS av_b, d.av AS av_d, b.rtt AS rtt_b, d.rtt AS rtt_d
             FROM d LEFT JOIN b USING (terminal)
             ORDER BY coalesce(b.av, 1) - d.av DESC,
                      coalesce(d.rtt, 1e9) - coalesce(b.rtt, 0) DESC
             LIMIT 3
-        """).to_pylist()
+        """, [*before_range, *during_range]).to_pylist()
         out.append(EventImpact(
             ev["kind"], ev["target"], ev["description"], start, end, measured[0], measured[1],
             tuple((a["terminal"], a["av_b"], a["av_d"], a["rtt_b"], a["rtt_d"])

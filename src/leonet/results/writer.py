@@ -39,8 +39,14 @@ class AtomicParquetWriter:
         self.rows += table.num_rows
 
     def close(self) -> Path:
-        self._writer.close()
-        os.replace(self._tmp, self.path)
+        """Finish the file and rename it over ``path``; if either fails, the temporary
+        file is removed and the error raised (the destination keeps what it held)."""
+        try:
+            self._writer.close()
+            os.replace(self._tmp, self.path)
+        except BaseException:
+            self._tmp.unlink(missing_ok=True)
+            raise
         return self.path
 
     def abort(self) -> None:
