@@ -7,8 +7,8 @@ scratch folder) and what must hold of the answer:
   option or file) — a clear error, never silent acceptance;
 - ``expect="ok"``: exit 0 and each of ``names`` in the output (e.g. a warning);
 - ``expect="any"``: only "no traceback, no crash" — cases whose fix belongs to the
-  ``runfolder`` branch (run-folder security, query sandbox, corrupt parts); the lead
-  tightens them after merging.
+  ``runfolder`` branch (run-folder security, query sandbox, corrupt parts) before it
+  merged; none is left.
 
 In every case: no traceback, no escape character (``\\x1b``) or bell reaching the
 console, and the whole run under a memory cap (``run_cases.py``).
@@ -395,17 +395,21 @@ def command_cases(tmp: Path) -> list[Case]:
            "x", names=("--at",)),
         _c("constellation-info-bad-tle", "constellation", "info", str(CORPUS / "bad.tle"),
            names=("bad.tle",)),
-        # query / report: run folders are the runfolder branch's; here only "no traceback"
-        _c("query-missing", "query", str(tmp / "nope"), "SELECT 1", expect="any",
+        # query / report: only a run folder (leonet-run.json) is read
+        _c("query-missing", "query", str(tmp / "nope"), "SELECT 1", names=("nope",),
            owner="runfolder"),
-        _c("query-file", "query", str(a_file), "SELECT 1", expect="any", owner="runfolder"),
-        _c("query-empty-sql", "query", str(tmp), "", expect="any", owner="runfolder"),
+        _c("query-file", "query", str(a_file), "SELECT 1", names=(a_file.name,),
+           owner="runfolder"),
+        _c("query-empty-sql", "query", str(tmp), "", names=("SQL is empty",),
+           owner="runfolder"),
         _c("query-limit-neg", "query", str(tmp), "SELECT 1", "--limit", "-1",
            names=("--limit",)),
-        _c("query-not-a-run", "query", cor, "SELECT 1", expect="any", owner="runfolder"),
-        _c("report-missing", "report", str(tmp / "nope"), expect="any", owner="runfolder"),
-        _c("report-file", "report", str(a_file), expect="any", owner="runfolder"),
-        _c("report-not-a-run", "report", cor, expect="any", owner="runfolder"),
+        _c("query-not-a-run", "query", cor, "SELECT 1", names=("leonet-run.json",),
+           owner="runfolder"),
+        _c("report-missing", "report", str(tmp / "nope"), names=("nope",), owner="runfolder"),
+        _c("report-file", "report", str(a_file), names=(a_file.name,), owner="runfolder"),
+        _c("report-not-a-run", "report", cor, names=("leonet-run.json",),
+           owner="runfolder"),
         # no such command / option
         _c("no-command", "frobnicate", names=("frobnicate",)),
         _c("unknown-option", "validate", "--frobnicate", base, names=("--frobnicate",)),
