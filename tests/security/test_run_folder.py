@@ -346,9 +346,11 @@ def test_a_read_only_disk_is_a_clear_error_and_queries_still_work(small_disk, tm
     out = small_disk / "run"
     run_scenario(load_scenario(path), out, workers=1, stop_after_chunks=1)
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
-    result = runner.invoke(app, ["run", "--resume", str(out)])
-    assert result.exit_code == 2 and "Read-only file system" in result.output, result.output
+    result = runner.invoke(app, ["run", "--resume", str(out)])  # the CLI checks first
+    assert result.exit_code == 2 and "not writable" in result.output, result.output
     assert "Traceback" not in result.output
+    with pytest.raises(RunFolderError, match="Read-only file system"):  # and the library
+        run_scenario(load_scenario(path), out, workers=1, resume=True)
     assert query(out, "SELECT count(*) AS n FROM terminals").to_pylist() == [{"n": 2 * 3}]
     report = runner.invoke(app, ["report", str(out)])
     assert report.exit_code == 2 and "cannot write" in report.output
