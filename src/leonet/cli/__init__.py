@@ -6,6 +6,7 @@ import typer
 
 from leonet.cli.coverage import coverage_command
 from leonet.cli.hypatia import hypatia_command
+from leonet.cli.emulate import emulate_command
 from leonet.cli.link import link_command
 from leonet.cli.route import route_command
 from leonet.cli.scenario import (
@@ -18,6 +19,7 @@ from leonet.cli.scenario import (
 )
 from leonet.cli.space import constellation_app, propagate_command
 from leonet.cli.sweep import sweep_command
+from leonet.cli.trace import trace_command
 
 app = typer.Typer(
     name="leonet",
@@ -39,6 +41,8 @@ app.command("query")(query_command)
 app.command("report")(report_command)
 app.command("hypatia")(hypatia_command)
 app.command("sweep")(sweep_command)
+app.command("trace")(trace_command)
+app.command("emulate")(emulate_command)
 
 
 def main() -> None:
