@@ -16,7 +16,7 @@ import typer
 from leonet.cli._common import err_console, friendly_errors
 from leonet.emulate import read_trace, trace_from_run
 from leonet.emulate.netns import EmulationPermissionError
-from leonet.emulate.session import Emulation
+from leonet.emulate.session import Emulation, EmulationStopped
 
 __all__ = ["emulate_command", "parse_speed"]
 
@@ -100,6 +100,9 @@ def emulate_command(
     except KeyboardInterrupt:
         err_console.print("interrupted: namespaces removed", highlight=False)
         raise typer.Exit(130) from None
+    except EmulationStopped as exc:
+        err_console.print(f"stopped by {exc}: namespaces removed", highlight=False)
+        raise typer.Exit(143) from None
     counters = report.counters
     echo(f"done: {len(report.steps)} step(s) applied, latest {report.max_late_ms:.2f} ms "
          f"late; packets up {counters.get('out_up', 0)} sent / {counters.get('in_up', 0)} in, "

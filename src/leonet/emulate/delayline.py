@@ -7,7 +7,7 @@ it with an Ethernet header through an AF_PACKET socket on that namespace's veth 
 veth's tbf qdisc (the rate) and the veth itself carry it to the other namespace, whose
 stack receives it as from a neighbour.
 
-Run as its own process (``python -m leonet.emulate.delayline CONFIG_JSON``), so the
+Run as its own process (:func:`delay_line_main`, given ``CONFIG_JSON``), so the
 emulation's printing and process handling never delay a packet.  It reads control lines
 on stdin, one per step::
 
@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 from leonet.emulate.netns import LinkNamespaces, enter_netns
 
-__all__ = ["DelayLineState", "main", "parse_control"]
+__all__ = ["DelayLineState", "delay_line_main", "parse_control", "run_delay_line"]
 
 _TUNSETIFF = 0x400454CA
 _IFF_TUN = 0x0001
@@ -87,13 +87,14 @@ def _mac(text: str) -> bytes:
 
 def _realtime() -> bool:
     try:
-        os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(10))
+        os.sched_setscheduler(0, os.SCHED_FIFO | os.SCHED_RESET_ON_FORK,
+                              os.sched_param(10))
     except (OSError, AttributeError):
         return False
     return True
 
 
-def run(link: LinkNamespaces, seed: int) -> dict[str, int | bool]:
+def run_delay_line(link: LinkNamespaces, seed: int) -> dict[str, int | bool]:
     """Open the TUNs and packet sockets, report ``ready``, and relay until stdin closes."""
     tuns, outs = [], []
     for ns, veth in ((link.term_ns, link.term_veth), (link.pop_ns, link.pop_veth)):
@@ -175,16 +176,16 @@ def run(link: LinkNamespaces, seed: int) -> dict[str, int | bool]:
                 q.append((due, packet))
 
 
-def main() -> None:
-    """Entry point: ``python -m leonet.emulate.delayline '{"link": {...}, "seed": 0}'``."""
+def delay_line_main() -> None:
+    """Entry point of the delay line process: ``argv[1]`` is ``{"link": {...}, "seed": 0}``."""
     config = json.loads(sys.argv[1])
     link = LinkNamespaces(**config["link"])
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the emulation stops us via stdin/SIGTERM
-    counts = run(link, int(config.get("seed", 0)))
+    counts = run_delay_line(link, int(config.get("seed", 0)))
     sys.stdout.write(json.dumps(counts) + "\n")
     sys.stdout.flush()
 
 
 if __name__ == "__main__":
-    main()
+    delay_line_main()

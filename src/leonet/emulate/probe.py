@@ -4,7 +4,8 @@
   time (monotonic s) and RTT (ms, null if lost) as JSON.
 * ``sink`` / ``send``: a TCP bulk sender and receiver measuring goodput (Mb/s) per second.
 
-Run with ``python -m leonet.emulate.probe ping|sink|send ...`` (see ``--help``).
+Run with ``python -c 'from leonet.emulate import probe_main; probe_main()' ping|sink|send
+...`` (see ``--help``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ import sys
 import time
 from typing import Any
 
-__all__ = ["checksum", "main", "ping", "send_bulk", "sink"]
+__all__ = ["checksum", "ping", "probe_main", "send_bulk", "sink"]
+
+_SO_TIMESTAMPNS = 35
 
 
 def checksum(data: bytes) -> int:
@@ -37,8 +40,12 @@ def ping(addr: str, count: int, interval_s: float, timeout_s: float = 2.0,
     """Send ``count`` ICMP echo requests to ``addr``, one every ``interval_s``; return per
     probe ``{"sent_s": monotonic send time, "rtt_ms": RTT or None if no reply}``."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+    # The kernel's receive timestamp (as ping's SO_TIMESTAMP): a busy machine's wake-up
+    # delay of this process is not counted as network delay.
+    sock.setsockopt(socket.SOL_SOCKET, _SO_TIMESTAMPNS, 1)
     ident = os.getpid() & 0xFFFF
     sent: dict[int, float] = {}
+    sent_wall: dict[int, float] = {}
     rtt: dict[int, float] = {}
     start = time.monotonic()
     deadline_last = start + (count - 1) * interval_s + timeout_s
@@ -49,8 +56,9 @@ def ping(addr: str, count: int, interval_s: float, timeout_s: float = 2.0,
             payload = struct.pack("!d", now) + bytes(48)
             header = struct.pack("!BBHHH", 8, 0, 0, ident, seq)
             packet = struct.pack("!BBHHH", 8, 0, checksum(header + payload), ident, seq) + payload
+            sent[seq] = time.monotonic()
+            sent_wall[seq] = time.time()
             sock.sendto(packet, (addr, 0))
-            sent[seq] = now
             seq += 1
             continue
         if now > deadline_last or (seq == count and len(rtt) == count):
@@ -58,12 +66,16 @@ def ping(addr: str, count: int, interval_s: float, timeout_s: float = 2.0,
         wake = start + seq * interval_s if seq < count else deadline_last
         ready, _, _ = select.select([sock], [], [], max(0.0, wake - now))
         if ready:
-            data = sock.recv(2048)
-            got = time.monotonic()
+            data, ancillary, _, _ = sock.recvmsg(2048, 64)
+            got = time.time()
+            for level, kind_, value in ancillary:
+                if level == socket.SOL_SOCKET and kind_ == _SO_TIMESTAMPNS:
+                    sec, nsec = struct.unpack("qq", value[:16])
+                    got = sec + nsec / 1e9
             header_len = (data[0] & 0x0F) * 4
             kind, _, _, rid, rseq = struct.unpack("!BBHHH", data[header_len:header_len + 8])
             if kind == 0 and rid == ident and rseq in sent and rseq not in rtt:
-                rtt[rseq] = (got - sent[rseq]) * 1e3
+                rtt[rseq] = (got - sent_wall[rseq]) * 1e3
     sock.close()
     return [{"sent_s": sent[i], "rtt_ms": rtt.get(i)} for i in range(count)]
 
@@ -119,7 +131,7 @@ def send_bulk(addr: str, port: int, seconds: float) -> None:
     conn.close()
 
 
-def main(argv: list[str] | None = None) -> None:
+def probe_main(argv: list[str] | None = None) -> None:
     """``python -m leonet.emulate.probe ping ADDR --count N --interval S [--out FILE]`` |
     ``sink --port P --seconds S [--out FILE]`` | ``send ADDR --port P --seconds S``."""
     parser = argparse.ArgumentParser(prog="python -m leonet.emulate.probe")
@@ -155,4 +167,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    probe_main()

@@ -34,6 +34,7 @@ from leonet.emulate.trace import Trace
 __all__ = [
     "Emulation",
     "EmulationReport",
+    "EmulationStopped",
     "StepApplied",
     "expected_rtt_ms",
     "kernel_has_netem",
@@ -83,12 +84,12 @@ class EmulationReport:
         return max((s.late_ms for s in self.steps), default=0.0)
 
 
-class _Stop(Exception):
-    """SIGTERM or SIGHUP arrived: leave through the cleanup."""
+class EmulationStopped(Exception):
+    """SIGTERM or SIGHUP arrived: the emulation left through its cleanup."""
 
 
 def _raise_stop(signum: int, _frame: FrameType | None) -> None:
-    raise _Stop(signal.Signals(signum).name)
+    raise EmulationStopped(signal.Signals(signum).name)
 
 
 def kernel_has_netem(link: LinkNamespaces) -> bool:
@@ -172,7 +173,8 @@ class Emulation:
         link.create()
         config = {"link": link.__dict__, "seed": self.seed}
         self._delayline = subprocess.Popen(
-            [sys.executable, "-m", "leonet.emulate.delayline", json.dumps(config)],
+            [sys.executable, "-c", "from leonet.emulate.delayline import delay_line_main; "
+             "delay_line_main()", json.dumps(config)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
             env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
         )
@@ -278,6 +280,16 @@ class Emulation:
         t = self.trace
         wall = (t.t_s - t.t_s[0]) / self.speed
         end = wall[-1] + (t.step_s / self.speed)
+        policy = _realtime_pacing()
+        try:
+            return self._play(wall, end, until_exit, hold)
+        finally:
+            if policy is not None:
+                os.sched_setscheduler(0, policy, os.sched_param(0))
+
+    def _play(self, wall: NDArray[np.float64], end: float,
+              until_exit: subprocess.Popen[bytes] | None, hold: bool) -> EmulationReport:
+        t = self.trace
         start = time.monotonic()
         steps = len(t)
         for k in range(steps):  # one step of one path: paced by the clock, not a hot path
@@ -301,6 +313,18 @@ class Emulation:
                 _stop_process(until_exit)
             self.report.command_returncode = until_exit.returncode
         return self.report
+
+
+def _realtime_pacing() -> int | None:
+    """Pace the steps at SCHED_FIFO where allowed (reset on fork: COMMAND and the servers
+    run at normal priority), so a busy machine delays a step less.  Returns the policy to
+    restore, or None if unchanged."""
+    try:
+        before = os.sched_getscheduler(0)
+        os.sched_setscheduler(0, os.SCHED_FIFO | os.SCHED_RESET_ON_FORK, os.sched_param(5))
+    except (OSError, AttributeError):
+        return None
+    return before
 
 
 def _sleep_until(target: float, proc: subprocess.Popen[bytes] | None) -> None:

@@ -380,6 +380,9 @@ def read_trace(path: str | os.PathLike[str]) -> Trace:
         key, _, value = lines[first][1:].partition(":")
         header[key.strip()] = value.strip()
         first += 1
+    if header.get("format") != TRACE_FORMAT:
+        raise _bad(name, f"not a leonet trace: its first line should be '# format: "
+                         f"{TRACE_FORMAT}' (write one with `leonet trace`)")
     reader = csv.reader(lines[first:])
     try:
         columns = next(reader)
