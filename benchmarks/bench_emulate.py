@@ -74,6 +74,8 @@ def bench_rtt(speed: float, interval_s: float, work: Path) -> None:
     sent = np.array([p["sent_s"] for p in probes])
     rtt = np.array([np.nan if p["rtt_ms"] is None else p["rtt_ms"] for p in probes])
     expected = expected_rtt_ms(report, sent)
+    np.savez(work / "rtt.npz", sent=sent, rtt=rtt, expected=expected,
+             wall=np.array([s.wall_s for s in report.steps]))
     ok = np.isfinite(expected) & np.isfinite(rtt)
     err = rtt[ok] - expected[ok]
     print(f"RTT: {len(trace)} steps ({trace.t_s[-1] + trace.step_s:.0f} s of trace) at "

@@ -182,3 +182,24 @@ def test_two_emulations_at_once_do_not_collide():
                                                                two.link.pop_ns})
         names = set(leftover_namespaces())
         assert {one.link.term_ns, two.link.term_ns} <= names
+
+
+@pytest.mark.usefixtures("net_admin")
+def test_loss_drops_the_trace_s_fraction_each_way(tmp_path):
+    trace = stepped_trace(40, (38, 39))
+    trace = Trace(**{**{c: getattr(trace, c) for c in (
+        "terminal", "to", "step_s", "t_s", "time", "delay_up_ms", "delay_down_ms",
+        "jitter_up_ms", "jitter_down_ms", "rate_up_mbps", "rate_down_mbps", "outage",
+        "cause")}, "loss": np.where(trace.outage, 1.0, 0.2)})
+    result = tmp_path / "ping.json"
+    with Emulation(trace, speed=10.0, seed=7) as emu:
+        pinger = emu.spawn([*PROBE, "ping", emu.link.pop_addr, "--count", "300",
+                            "--interval", "0.01", "--out", str(result)])
+        report = emu.play(until_exit=None)
+        pinger.wait(timeout=30)
+    replies = sum(p["rtt_ms"] is not None for p in json.loads(result.read_text()))
+    # A round trip survives with 0.8 × 0.8 = 0.64: 192 of 300, binomial sd 8.3 (±4 sd).
+    assert 159 <= replies <= 225, replies
+    c = report.counters
+    assert c["lost_up"] > 0 and c["lost_down"] > 0
+    assert abs(c["lost_up"] / c["in_up"] - 0.2) < 0.1

@@ -8,6 +8,7 @@ address.  Needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -89,7 +90,7 @@ def emulate_command(
                 emu.spawn(shlex.split(peer_command), side="pop")
             proc = None
             if command:
-                proc = emu.spawn(command, side="term", interactive=True)
+                proc = emu.spawn(command, side="term", interactive=sys.stdin.isatty())
             else:
                 echo(f"run programs with: ip netns exec {emu.link.term_ns} PROGRAM "
                      f"(the PoP side is {emu.link.pop_addr} in {emu.link.pop_ns})")
