@@ -87,6 +87,9 @@ def bench_rtt(speed: float, interval_s: float, work: Path) -> None:
     for q in (50, 95):
         print(f"  p{q}: ping {np.percentile(rtt[ok], q):.3f} ms, trace "
               f"{np.percentile(expected[ok], q):.3f} ms")
+    late = np.array([s.late_ms for s in report.steps])
+    print(f"  step updates late by p50 {np.median(late):.2f} ms, max {late.max():.2f} ms, "
+          f"last {late[-1]:.2f} ms over {wall_s:.0f} s of wall time")
     print(f"  delay line: {report.counters}")
 
 
