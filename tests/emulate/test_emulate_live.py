@@ -203,3 +203,31 @@ def test_loss_drops_the_trace_s_fraction_each_way(tmp_path):
     c = report.counters
     assert c["lost_up"] > 0 and c["lost_down"] > 0
     assert abs(c["lost_up"] / c["in_up"] - 0.2) < 0.1
+
+
+@pytest.mark.usefixtures("net_admin")
+def test_jitter_spreads_delay_within_its_bounds(tmp_path):
+    base = stepped_trace(30, (28, 29))
+    fields = {c: getattr(base, c) for c in (
+        "terminal", "to", "step_s", "t_s", "time", "rate_up_mbps", "rate_down_mbps", "loss",
+        "outage", "cause")}
+    # A constant 15 ms each way, so only the jitter varies the delay.
+    flat = np.where(base.outage, np.nan, 15.0)
+    trace = Trace(**fields, delay_up_ms=flat, delay_down_ms=flat,
+                  jitter_up_ms=np.full(30, 4.0), jitter_down_ms=np.full(30, 4.0))
+    result = tmp_path / "ping.json"
+    with Emulation(trace, speed=10.0, jitter=True) as emu:
+        pinger = emu.spawn([*PROBE, "ping", emu.link.pop_addr, "--count", "120",
+                            "--interval", "0.02", "--out", str(result)])
+        report = emu.play(until_exit=None)
+        pinger.wait(timeout=30)
+    probes = json.loads(result.read_text())
+    sent = np.array([p["sent_s"] for p in probes])
+    rtt = np.array([np.nan if p["rtt_ms"] is None else p["rtt_ms"] for p in probes])
+    error = (rtt - expected_rtt_ms(report, sent))
+    error = error[np.isfinite(error)]
+    assert error.size > 80
+    # Uniform ±4 ms each way: an RTT within ±8 ms (+1 ms for the element and the machine),
+    # spread with a standard deviation near 4·sqrt(2/3) = 3.3 ms.
+    assert np.percentile(error, 2) > -8.0 and np.percentile(error, 98) < 9.0, error
+    assert 1.5 < np.std(error) < 5.0, np.std(error)

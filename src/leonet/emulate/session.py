@@ -255,14 +255,19 @@ class Emulation:
     def _apply(self, k: int, late_ms: float) -> StepApplied:
         t = self.trace
         outage = bool(t.outage[k])
-        jit = (t.jitter_up_ms[k], t.jitter_down_ms[k]) if self.jitter else (0.0, 0.0)
+        jit = ((float(t.jitter_up_ms[k]), float(t.jitter_down_ms[k])) if self.jitter
+               else (0.0, 0.0))
         up_ms = 0.0 if outage else float(t.delay_up_ms[k])
         down_ms = 0.0 if outage else float(t.delay_down_ms[k])
         loss = float(t.loss[k])
         assert self._delayline is not None and self._delayline.stdin is not None
-        self._delayline.stdin.write(f"{up_ms!r} {down_ms!r} {jit[0]!r} {jit[1]!r} {loss!r} "
-                                    f"{loss!r} {1 if outage else 0}\n")
-        self._delayline.stdin.flush()
+        try:
+            self._delayline.stdin.write(f"{up_ms!r} {down_ms!r} {jit[0]!r} {jit[1]!r} "
+                                        f"{loss!r} {loss!r} {1 if outage else 0}\n")
+            self._delayline.stdin.flush()
+        except BrokenPipeError:
+            raise RuntimeError("the delay line process ended unexpectedly (its error is "
+                               "printed above); the emulation stopped") from None
         if not outage:
             self._set_rates(float(t.rate_up_mbps[k]), float(t.rate_down_mbps[k]))
         step = StepApplied(k, float(t.t_s[k]), up_ms, down_ms, float(t.rate_up_mbps[k]),
