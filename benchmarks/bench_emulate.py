@@ -33,8 +33,10 @@ import numpy as np
 
 from leonet.emulate import (
     Emulation,
+    EmulationPermissionError,
     Trace,
     expected_rtt_ms,
+    require_net_admin,
     synthetic_trace_time,
     trace_from_run,
 )
@@ -160,6 +162,10 @@ def main() -> None:
     parser.add_argument("--drift-s", type=int, default=120)
     parser.add_argument("--skip-rtt", action="store_true")
     args = parser.parse_args()
+    try:
+        require_net_admin()
+    except EmulationPermissionError as exc:
+        sys.exit(f"bench_emulate: {exc}")
     print(f"{socket.gethostname()}: {os.cpu_count()} CPUs, load {os.getloadavg()}")
     with tempfile.TemporaryDirectory() as tmp:
         if not args.skip_rtt:
