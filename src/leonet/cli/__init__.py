@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 
 from leonet.cli.coverage import coverage_command
-from leonet.cli.hypatia import hypatia_command
 from leonet.cli.emulate import emulate_command
+from leonet.cli.hypatia import hypatia_command
 from leonet.cli.link import link_command
 from leonet.cli.route import route_command
 from leonet.cli.scenario import (
