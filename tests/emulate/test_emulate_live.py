@@ -97,8 +97,13 @@ def test_ping_reproduces_the_trace_and_its_outage_60s_at_10x(tmp_path):
     error = np.abs(rtt[served] - expected[served])
     assert np.percentile(error, 50) < 1.0, np.percentile(error, [50, 95])
     assert np.percentile(error, 95) < 1.0, np.percentile(error, [50, 95])
+    # The distributions agree too.  The trace's RTT is a step function (1.17-ms steps here),
+    # so a few outliers (a loaded machine) move a percentile by a whole step: the ping's
+    # percentile is held within 1 ms of the trace's, one percentile point either side.
     for q in (50, 95):
-        assert abs(np.percentile(rtt[served], q) - np.percentile(expected[served], q)) < 1.0
+        got = np.percentile(rtt[served], q)
+        low, high = np.percentile(expected[served], [q - 1, q + 1])
+        assert low - 1.0 < got < high + 1.0, (q, got, low, high)
 
     # The outage (trace seconds 20-30): every probe inside it lost, none outside it
     # (a step's slack at each edge: a probe's reply can cross the edge).

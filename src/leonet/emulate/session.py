@@ -265,6 +265,7 @@ class Emulation:
             self._delayline.stdin.write(f"{up_ms!r} {down_ms!r} {jit[0]!r} {jit[1]!r} "
                                         f"{loss!r} {loss!r} {1 if outage else 0}\n")
             self._delayline.stdin.flush()
+            applied_s = time.monotonic()  # the delay line has the step from here on
         except BrokenPipeError:
             raise RuntimeError("the delay line process ended unexpectedly (its error is "
                                "printed above); the emulation stopped") from None
@@ -272,7 +273,7 @@ class Emulation:
             self._set_rates(float(t.rate_up_mbps[k]), float(t.rate_down_mbps[k]))
         step = StepApplied(k, float(t.t_s[k]), up_ms, down_ms, float(t.rate_up_mbps[k]),
                            float(t.rate_down_mbps[k]), loss, outage, t.cause[k], late_ms,
-                           time.monotonic())
+                           applied_s)
         self.report.steps.append(step)
         return step
 
