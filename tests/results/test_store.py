@@ -80,6 +80,19 @@ def test_drop_parts_from_removes_an_interrupted_chunk(tmp_path):
     ]
 
 
+
+def test_drop_parts_from_removes_temporary_files_a_killed_writer_left(tmp_path):
+    store = RunStore(tmp_path)
+    store.write_part("terminals", 0, _table([0]))
+    folder = tmp_path / "terminals.parquet"
+    (folder / ".part-00001.parquet.k3x9.part").write_bytes(b"half a parquet file")
+    (tmp_path / ".checkpoint.json.q7.part").write_text("{")
+    (tmp_path / "notes.part").write_text("the user's")  # not an atomic write's temp name
+    store.drop_parts_from(1)
+    assert [p.name for p in folder.iterdir()] == ["part-00000.parquet"]
+    assert sorted(p.name for p in tmp_path.glob("*.part")) == ["notes.part"]
+    assert not list(tmp_path.glob(".*.part"))
+
 def test_refuses_to_overwrite_a_run_without_resume(tmp_path):
     store = _run(tmp_path)
     store.save_checkpoint(Checkpoint("abc", 1, 2, _state()))

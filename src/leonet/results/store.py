@@ -265,11 +265,20 @@ class RunStore:
         return self.write_table(f"{dataset}.parquet/part-{chunk:05d}", table)
 
     def drop_parts_from(self, chunk: int) -> None:
-        """Remove parts of chunks ``>= chunk`` (left by an interrupted chunk)."""
+        """Remove parts of chunks ``>= chunk`` (left by an interrupted chunk), and the
+        temporary files of atomic writes that a killed process left half-written (the
+        folder's lock, held by the caller, rules out a live writer)."""
         for dataset in DATASETS:
-            for part in sorted((self.root / f"{dataset}.parquet").glob("part-*.parquet")):
+            folder = self.root / f"{dataset}.parquet"
+            for part in sorted(folder.glob("part-*.parquet")):
                 if _PART_FILE.fullmatch(part.name) and int(part.stem.split("-")[1]) >= chunk:
                     part.unlink()
+            for temp in folder.glob(".part-*.part"):
+                if temp.is_file() and not temp.is_symlink():
+                    temp.unlink()
+        for temp in self.root.glob(".*.part"):
+            if temp.is_file() and not temp.is_symlink():
+                temp.unlink()
 
     def write_table(self, name: str, table: pa.Table) -> Path:
         """Write ``RUN_DIR/NAME.parquet`` atomically."""
