@@ -42,9 +42,15 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 def child(duration_s: float, out: str, workers: int | None) -> None:
     from leonet.engine.run import run_scenario
-    from leonet.scenario import load_scenario
+    from leonet import scenario as sc
 
-    scenario = load_scenario("ukraine").with_overrides(duration=duration_s)
+    base = sc.load_scenario("ukraine")
+    # with_overrides became a function of leonet.scenario (it was a Scenario method): this
+    # script times the code before and after that change alike.
+    if hasattr(sc, "with_overrides"):
+        scenario = sc.with_overrides(base, duration=duration_s)
+    else:
+        scenario = base.with_overrides(duration=duration_s)  # type: ignore[attr-defined]
     began = time.perf_counter()
     summary = run_scenario(scenario, out, workers=workers)
     wall = time.perf_counter() - began

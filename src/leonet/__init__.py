@@ -20,9 +20,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the names as a type checker sees them; at run time see _HOMES
-    from leonet.access import OutageReason, SchedulerConfig, Visibility, schedule, visible
+    from leonet.access import SchedulerConfig, Visibility, schedule, visible
     from leonet.engine import CoverageResult, RunSummary, run_coverage, run_scenario
     from leonet.eop import EarthOrientation, load_eop
+    from leonet.events import Event
     from leonet.frames import (
         ecef_to_geodetic,
         enu_basis,
@@ -43,6 +44,7 @@ if TYPE_CHECKING:  # the names as a type checker sees them; at run time see _HOM
         load_pops,
         tile_region,
     )
+    from leonet.outcomes import Outcome
     from leonet.scenario import Scenario, ScenarioError, load_scenario
     from leonet.space import (
         Constellation,
@@ -70,11 +72,12 @@ __version__ = "0.1.0"
 #: moves inside a layer do not touch the facade).
 _HOMES: dict[str, str] = {
     **dict.fromkeys(
-        ["OutageReason", "SchedulerConfig", "Visibility", "schedule", "visible"],
+        ["SchedulerConfig", "Visibility", "schedule", "visible"],
         "leonet.access"),
     **dict.fromkeys(["CoverageResult", "RunSummary", "run_coverage", "run_scenario"],
                     "leonet.engine"),
     **dict.fromkeys(["EarthOrientation", "load_eop"], "leonet.eop"),
+    "Event": "leonet.events",
     **dict.fromkeys(
         ["ecef_to_geodetic", "enu_basis", "geodetic_to_ecef", "look_angles", "teme_to_ecef"],
         "leonet.frames"),
@@ -82,6 +85,7 @@ _HOMES: dict[str, str] = {
         ["Cells", "Region", "Sites", "Track", "country", "find_place", "find_region",
          "load_gateways", "load_places", "load_pops", "tile_region"],
         "leonet.ground"),
+    "Outcome": "leonet.outcomes",
     **dict.fromkeys(["Scenario", "ScenarioError", "load_scenario"], "leonet.scenario"),
     **dict.fromkeys(
         ["Constellation", "ElementSet", "Ephemeris", "Propagator", "ShellSummary",
@@ -99,7 +103,8 @@ __all__ = [
     "EarthOrientation",
     "ElementSet",
     "Ephemeris",
-    "OutageReason",
+    "Event",
+    "Outcome",
     "Propagator",
     "Region",
     "RunSummary",

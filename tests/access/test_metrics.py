@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from leonet.access.metrics import RegionCoverageAccumulator, SiteMetricsAccumulator
-from leonet.access.scheduler import OutageReason, SchedulerConfig, schedule
+from leonet.access.scheduler import SchedulerConfig, schedule
 from leonet.access.visibility import visible
 from leonet.frames import geodetic_to_ecef
+from leonet.outcomes import Outcome
 from leonet.timegrid import TimeGrid
 
 
@@ -78,7 +79,7 @@ def test_metrics_from_a_schedule(walker):
         state = out.state
     m = acc.finalize()
     assert m.served_fraction[2] == 0.0 and m.longest_gap_s[2] == 120.0
-    assert m.reason_steps[2, OutageReason.NO_SATELLITE] == 120
+    assert m.reason_steps[2, Outcome.NO_SATELLITE] == 120
     np.testing.assert_allclose(m.visible_mean, vis.counts().mean(axis=0))
 
 

@@ -5,7 +5,6 @@ import pytest
 
 from leonet.access.scheduler import (
     STRATEGIES,
-    OutageReason,
     Schedule,
     SchedulerConfig,
     SchedulerState,
@@ -13,6 +12,7 @@ from leonet.access.scheduler import (
 )
 from leonet.access.visibility import Visibility, visible
 from leonet.frames import geodetic_to_ecef
+from leonet.outcomes import Outcome
 from leonet.timegrid import TimeGrid
 
 GRID = TimeGrid("2026-05-30T00:00:07Z", 1.0, 240)  # starts mid-slot on purpose
@@ -81,7 +81,7 @@ def test_served_satellite_is_visible_and_changes_only_at_slot_boundaries(scene, 
     prev, cur = out.serving_sat[:-1][same_slot], out.serving_sat[1:][same_slot]
     assert np.all((cur == prev) | (cur == -1))  # keep it, or lose it
     assert np.all(cur[prev == -1] == -1)  # no pick-up inside a slot
-    lost = out.reason == OutageReason.LOST_MID_SLOT
+    lost = out.reason == Outcome.LOST_MID_SLOT
     assert not lost[0].any() and not lost[1:][~same_slot].any()
     assert np.array_equal(out.reason == 0, out.served)
     if beams is not None:
@@ -109,13 +109,13 @@ def test_highest_elevation_takes_the_top_satellite_at_boundaries(scene):
         np.maximum.at(best, vis.site_idx[sl], vis.el_deg[sl])
         has = np.isfinite(best)
         np.testing.assert_array_equal(out.elevation_deg[t, has], best[has])
-        assert np.all(out.reason[t, ~has] == OutageReason.NO_SATELLITE)
+        assert np.all(out.reason[t, ~has] == Outcome.NO_SATELLITE)
 
 
 def test_beam_limit_gives_no_beam_and_least_loaded_balances(scene):
     vis, _ = scene
     tight = schedule(vis, GRID.utc_ns, SchedulerConfig(max_terminals_per_sat=1))
-    no_beam = tight.reason == OutageReason.NO_BEAM
+    no_beam = tight.reason == Outcome.NO_BEAM
     assert no_beam.any()
     counts = vis.counts()[: tight.reason.shape[0]]
     assert np.all(counts[no_beam] > 0)
@@ -133,13 +133,13 @@ def test_zero_beams_serves_nobody(scene):
     vis, _ = scene
     out = schedule(vis, GRID.utc_ns, SchedulerConfig(max_terminals_per_sat=0))
     assert not out.served.any()
-    assert set(np.unique(out.reason)) <= {OutageReason.NO_BEAM, OutageReason.NO_SATELLITE}
+    assert set(np.unique(out.reason)) <= {Outcome.NO_BEAM, Outcome.NO_SATELLITE}
 
 
 def test_a_long_slot_loses_satellites_mid_slot(scene):
     vis, _ = scene
     out = schedule(vis, GRID.utc_ns, SchedulerConfig(slot_s=120.0))
-    lost = out.reason == OutageReason.LOST_MID_SLOT
+    lost = out.reason == Outcome.LOST_MID_SLOT
     assert lost.any()
     after = np.argmax(lost, axis=0)  # first lost step per terminal
     k = int(np.flatnonzero(lost.any(axis=0))[0])
@@ -149,7 +149,7 @@ def test_a_long_slot_loses_satellites_mid_slot(scene):
 def test_immediate_reselect_never_waits_for_the_slot(scene):
     vis, _ = scene
     out = schedule(vis, GRID.utc_ns, SchedulerConfig(immediate_reselect=True))
-    assert not (out.reason == OutageReason.LOST_MID_SLOT).any()
+    assert not (out.reason == Outcome.LOST_MID_SLOT).any()
     counts = vis.counts()
     np.testing.assert_array_equal(out.served, counts > 0)
 
@@ -185,8 +185,8 @@ def test_bent_pipe_needs_a_gateway(scene):
                          *(np.zeros(0, np.int32),) * 3, *(np.zeros(0),) * 3)
     none = schedule(vis, GRID.utc_ns, SchedulerConfig(), gateway_vis=nowhere)
     assert not none.served.any()
-    assert (none.reason == OutageReason.NO_GATEWAY).any()
-    assert np.all((none.reason == OutageReason.NO_GATEWAY) == (vis.counts() > 0))
+    assert (none.reason == Outcome.NO_GATEWAY).any()
+    assert np.all((none.reason == Outcome.NO_GATEWAY) == (vis.counts() > 0))
 
 
 def test_handovers_count_changes_of_serving_satellite(scene):
@@ -251,14 +251,14 @@ def _reference(vis, utc_ns, config, gateway_sats, state):
             if slot != prev_slot:
                 serving[k] = -1
             elif serving[k] >= 0 and serving[k] not in usable[k]:
-                serving[k], reason[k] = -1, OutageReason.LOST_MID_SLOT
+                serving[k], reason[k] = -1, Outcome.LOST_MID_SLOT
             if serving[k] < 0 and (slot != prev_slot or config.immediate_reselect):
                 if usable[k]:
                     serving[k] = min(usable[k], key=lambda s, k=k: (-usable[k][s], s))
-                    reason[k] = OutageReason.SERVED
+                    reason[k] = Outcome.SERVED
                 else:
-                    reason[k] = (OutageReason.NO_GATEWAY if seen[t][k]
-                                 else OutageReason.NO_SATELLITE)
+                    reason[k] = (Outcome.NO_GATEWAY if seen[t][k]
+                                 else Outcome.NO_SATELLITE)
             if serving[k] >= 0:
                 sat[t, k], el[t, k] = serving[k], usable[k][serving[k]]
                 handovers[k] += 0 <= last[k] != serving[k]
@@ -297,4 +297,4 @@ def test_schedule_matches_a_step_by_step_reference(reselect, bent_pipe, random_v
         for name in ("serving_sat", "reason", "last_sat", "slot_id"):
             np.testing.assert_array_equal(getattr(got.state, name), getattr(want.state, name))
         state = got.state
-    assert (got.reason == OutageReason.LOST_MID_SLOT).any() != reselect
+    assert (got.reason == Outcome.LOST_MID_SLOT).any() != reselect

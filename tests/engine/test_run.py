@@ -10,7 +10,7 @@ import pytest
 from leonet.engine.chunks import ScenarioRun
 from leonet.engine.run import initial_state, run_scenario
 from leonet.results import RunStore, query
-from leonet.scenario import load_scenario
+from leonet.scenario import load_scenario, with_overrides
 
 SCENARIO = """
 name: invariants
@@ -270,7 +270,7 @@ def test_resume_refuses_a_different_scenario(scenario, tmp_path):
     partial = tmp_path / "d"
     run_scenario(scenario, partial, stop_after_chunks=1)
     with pytest.raises(ValueError, match="different scenario"):
-        run_scenario(scenario.with_overrides(seed=8), partial, resume=True)
+        run_scenario(with_overrides(scenario, seed=8), partial, resume=True)
 
 
 def test_capacity_settings_set_the_cells_and_terminals_demand(tmp_path):
@@ -316,7 +316,7 @@ def test_events_table_lists_each_what_if(finished):
 
 
 def test_default_scenario_end_to_end_at_reduced_size(tmp_path):
-    ukraine = load_scenario("ukraine").with_overrides(duration=20.0, step_s=10.0)
+    ukraine = with_overrides(load_scenario("ukraine"), duration=20.0, step_s=10.0)
     summary = run_scenario(ukraine, tmp_path / "u")
     assert summary.complete and summary.n_cells > 2_000
     by_name = {r["terminal"]: r for r in query(
@@ -335,7 +335,7 @@ def test_direct_to_cell_satellites_are_never_offered_to_a_dish():
     from leonet.access import visible
     from leonet.engine.chunks import ScenarioRun
 
-    run = ScenarioRun(load_scenario("ukraine").with_overrides(duration=30.0))
+    run = ScenarioRun(with_overrides(load_scenario("ukraine"), duration=30.0))
     dtc = run.constellation.direct_to_cell
     g = run.geometry(0)
     assert not dtc[g.vis.sat_idx].any()
@@ -455,7 +455,7 @@ def long_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("long")
     path = folder / "invariants.yaml"
     path.write_text(SCENARIO)
-    run_scenario(load_scenario(path).with_overrides(duration=1800.0), folder / "run", workers=1)
+    run_scenario(with_overrides(load_scenario(path), duration=1800.0), folder / "run", workers=1)
     return path, folder / "run"
 
 
@@ -509,7 +509,7 @@ def test_an_interrupted_cli_run_stops_its_workers_and_resumes_exactly(long_run, 
     assert 2 <= stopped_at < 60
     time.sleep(0.5)
     assert not _processes_naming(str(out))  # no worker outlives the run
-    resumed = run_scenario(load_scenario(path).with_overrides(duration=1800.0), out,
+    resumed = run_scenario(with_overrides(load_scenario(path), duration=1800.0), out,
                            resume=True, workers=1)
     assert resumed.complete and resumed.resumed_from_chunk == stopped_at
     _same_run(out, reference)
@@ -548,7 +548,7 @@ def test_a_one_step_chunk_compares_its_routes_with_the_chunk_before(scenario, tm
 
     # 31 steps in chunks of 6: the last chunk is one step, whose routes' ``changed`` is
     # against the last step of the chunk before (finish() cannot know it; account() does).
-    longer = scenario.with_overrides(duration=155.0)
+    longer = with_overrides(scenario, duration=155.0)
     run_scenario(longer, tmp_path / "r", workers=1, stop_after_chunks=5)
     before = saved(tmp_path / "r").routes
     run_scenario(longer, tmp_path / "r", workers=1, resume=True)

@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 
 import leonet.faults as lf
-from leonet.faults import NEVER_NS, FaultPlan, Jammer, LaserFault, SatelliteFault, SiteFault
-from leonet.scenario import load_scenario
+from leonet.events import NEVER_NS
+from leonet.faults import FaultPlan, LaserFault, SatelliteFault, SiteFault
+from leonet.radio import Jammer
+from leonet.scenario import fault_plan, load_scenario, with_overrides
 from leonet.space import load_constellation
 
 S = 10**9
@@ -43,14 +45,14 @@ def test_same_scenario_same_satellites() -> None:
     s = load_scenario("quick")
     c = load_constellation("starlink-gen1")
     t = s.grid().utc_ns
-    up_a = FaultPlan.from_scenario(s).satellite_up(t, c)
-    up_b = FaultPlan.from_scenario(load_scenario("quick")).satellite_up(t, c)
+    up_a = fault_plan(s).satellite_up(t, c)
+    up_b = fault_plan(load_scenario("quick")).satellite_up(t, c)
     assert np.array_equal(up_a, up_b)
     assert abs((~up_a[0]).mean() - 0.05) < 1e-3
-    other = FaultPlan.from_scenario(s.with_overrides(seed=2)).satellite_up(t, c)
+    other = fault_plan(with_overrides(s, seed=2)).satellite_up(t, c)
     assert not np.array_equal(other, up_a)
     # size-only use works for fraction faults
-    assert np.array_equal(FaultPlan.from_scenario(s).satellite_up(t, c.size), up_a)
+    assert np.array_equal(fault_plan(s).satellite_up(t, c.size), up_a)
 
 
 def test_timing_start_inclusive_end_exclusive(gen1) -> None:  # type: ignore[no-untyped-def]
@@ -139,11 +141,12 @@ def test_laser_pairs_by_name(gen1) -> None:  # type: ignore[no-untyped-def]
 
 def test_jammers_active_and_data() -> None:
     s = load_scenario("ukraine")
-    plan = FaultPlan.from_scenario(s)
+    plan = fault_plan(s)
     (jam,) = plan.jammers
     assert isinstance(jam, Jammer)
-    assert jam.eirp_dbw == 30 and jam.center_frequency_ghz == 11.7 and jam.bandwidth_mhz == 250
-    assert jam.antenna == "isotropic" and jam.lat_deg == 48.25
+    assert jam.eirp_dbw == 30 and jam.centre_ghz == 11.7 and jam.bandwidth_mhz == 250
+    assert jam.beamwidth_deg is None and jam.position == (48.25, 37.35)
+    assert jam.height_m == pytest.approx(10.0)  # alt_km: 0.01
     t = s.grid().utc_ns
     on = plan.active_jammers(t)
     assert on.shape == (3600, 1)
@@ -156,22 +159,20 @@ def test_jammer_positions_fixed_and_on_a_track() -> None:
 
     truck = Track("truck", ["2026-05-30T12:00:00Z", "2026-05-30T13:00:00Z"], [48.0, 49.0],
                   [37.0, 37.0])
-    plan = FaultPlan(jammers=[Jammer("fixed", 30, 11.7, 250, 48.25, 37.35, 0.01),
-                              Jammer("mobile", 20, 11.7, 250, track="truck", alt_km=0.002)])
+    plan = FaultPlan(jammers=[Jammer("fixed", (48.25, 37.35), 30, 11.7, 250, height_m=10.0),
+                              Jammer("mobile", truck, 20, 11.7, 250, height_m=2.0)])
     t = T0 + np.array([0, 1800]) * S
-    lat, lon, alt = plan.jammer_positions(t, [truck])
+    lat, lon, alt = plan.jammer_positions(t)
     assert lat.shape == lon.shape == (2, 2)
-    assert lat[:, 0].tolist() == [48.25, 48.25] and alt[0, 0] == 0.01
+    assert lat[:, 0].tolist() == [48.25, 48.25] and alt[0, 0] == pytest.approx(0.01)
     assert np.allclose(lat[:, 1], [48.0, 48.5], atol=1e-3) and np.allclose(alt[:, 1], 0.002)
-    with pytest.raises(ValueError, match="no track 'truck'"):
-        plan.jammer_positions(t)
 
 
 def test_events_rows() -> None:
     plan = FaultPlan(
         satellites=[SatelliteFault(T0, fraction=0.5)],
         gateways=[SiteFault("gateway", ("Kaunas, LT",), T0 + S, T0 + 2 * S, "storm")],
-        jammers=[Jammer("j", 30, 11.7, 250, 48.0, 37.0, start_ns=T0, end_ns=T0 + 5 * S)],
+        jammers=[Jammer("j", (48.0, 37.0), 30, 11.7, 250, active=[(T0, T0 + 5 * S)])],
     )
     rows = plan.events()
     assert [(e.kind, e.action) for e in rows] == [

@@ -19,9 +19,6 @@ from leonet.constants import C_KM_S, WGS84_A_KM, WGS84_B_KM
 from leonet.frames import enu_basis, geodetic_to_ecef, look_angles
 from leonet.ground import great_circle_km
 from leonet.network import (
-    NO_GATEWAY,
-    NO_SATELLITE,
-    OK,
     GroundNodes,
     LaserLinks,
     NetworkGraph,
@@ -33,7 +30,10 @@ from leonet.network import (
     route_pairs,
     route_to_pops,
 )
+from leonet.outcomes import Outcome
 from support.circular import walker_delta_ecef_km
+
+OK, NO_SATELLITE, NO_GATEWAY = Outcome.SERVED, Outcome.NO_SATELLITE, Outcome.NO_GATEWAY
 
 TOL_MS = 1e-9
 CITIES = {  # lat, lon (deg)

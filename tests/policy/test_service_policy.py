@@ -9,15 +9,15 @@ from hypothesis import strategies as st
 
 import leonet.policy as lp
 from leonet.ground import country, find_place, named_region
+from leonet.outcomes import Outcome
 from leonet.policy import (
     CircleArea,
     PolicyEvent,
-    PolicyReason,
     ServiceArea,
     ServicePolicy,
     polygon_area,
 )
-from leonet.scenario import load_scenario
+from leonet.scenario import load_scenario, service_policy
 
 S = 10**9
 T0 = 1_780_142_400 * S  # 2026-05-30T12:00:00Z
@@ -49,8 +49,8 @@ def test_crimea_and_russia_not_served(ukraine_only: ServicePolicy) -> None:
     ok, why = ukraine_only.allowed(np.array([T0, T0 + S]), lat, lon)
     assert ok.shape == why.shape == (2, 6) and why.dtype == np.uint8
     assert ok[0].tolist() == [True, False, False, True, True, False]
-    assert why[0, 1] == PolicyReason.OUTSIDE_SERVICE_AREA
-    assert why[0, 5] == PolicyReason.OUTSIDE_SERVICE_AREA
+    assert why[0, 1] == Outcome.OUTSIDE_SERVICE_AREA
+    assert why[0, 5] == Outcome.OUTSIDE_SERVICE_AREA
     assert (ok[0] == ok[1]).all()
 
 
@@ -72,7 +72,7 @@ def test_cut_off_and_restore() -> None:
     during = (t >= T0 + 20 * MINUTE) & (t < T0 + 35 * MINUTE)
     # inside the area: zero allowed time during the cut-off, allowed before and after
     assert not ok[during, :2].any()
-    assert (why[during, :2] == PolicyReason.AREA_CUT_OFF).all()
+    assert (why[during, :2] == Outcome.AREA_CUT_OFF).all()
     assert ok[~during, :2].all()
     # start inclusive, end exclusive
     i0 = int(np.flatnonzero(t == T0 + 20 * MINUTE)[0])
@@ -86,13 +86,13 @@ def test_cut_off_and_restore() -> None:
 
 def test_polygon_cut_off_from_the_preset() -> None:
     s = load_scenario("ukraine")
-    policy = ServicePolicy.from_scenario(s)
+    policy = service_policy(s)
     lat, lon = where("Kramatorsk", "Pokrovsk", "Donetsk", "Dnipro", "Kharkiv")
     t = np.array([T0 + 19 * MINUTE, T0 + 20 * MINUTE, T0 + 34 * MINUTE, T0 + 35 * MINUTE])
     ok, why = policy.allowed(t, lat, lon, names=["Kramatorsk", "Pokrovsk", "Donetsk", "Dnipro",
                                                  "Kharkiv"])
     assert ok[[0, 3]].all()
-    assert (why[[1, 2], :3] == PolicyReason.AREA_CUT_OFF).all()
+    assert (why[[1, 2], :3] == Outcome.AREA_CUT_OFF).all()
     assert ok[:, 3:].all()
 
 
@@ -104,7 +104,7 @@ def test_whitelist_only_switch_at_a_time() -> None:
     ok, why = policy.allowed(t, np.zeros(4), np.zeros(4), names=names)
     assert ok[:2].all()
     assert ok[2:].tolist() == [[True, True, False, False]] * 2
-    assert (why[2:, 2:] == PolicyReason.NOT_AUTHORISED).all()
+    assert (why[2:, 2:] == Outcome.NOT_AUTHORISED).all()
     assert policy.timeline()[0].action == "start" and len(policy.timeline()) == 1
 
 
@@ -113,7 +113,7 @@ def test_deny_list_wins_and_needs_names() -> None:
                            whitelist_only=True)
     lat, lon = where("Kyiv", "Lviv")
     _ok, why = policy.allowed(np.array([T0]), lat, lon, names=["spy", "Lviv"])
-    assert why[0].tolist() == [PolicyReason.DENY_LISTED, PolicyReason.NOT_AUTHORISED]
+    assert why[0].tolist() == [Outcome.DENY_LISTED, Outcome.NOT_AUTHORISED]
     with pytest.raises(ValueError, match="pass names="):
         policy.allowed(np.array([T0]), lat, lon)
 
@@ -128,7 +128,7 @@ def test_speed_limit_and_timed_change() -> None:
     assert ok[0].tolist() == [True, True, True, False, False]
     assert ok[1].all()
     assert ok[2].tolist() == ok[3].tolist() == [True, False, False, False, False]
-    assert (why[~ok] == PolicyReason.OVER_SPEED_LIMIT).all()
+    assert (why[~ok] == Outcome.OVER_SPEED_LIMIT).all()
     assert policy.speed_limit_kmh(t).tolist() == [90.0, np.inf, 30.0, 30.0]
 
 
@@ -143,9 +143,9 @@ def test_precedence_of_reasons() -> None:
     names = ["bad", "stranger", "ok-moscow", "ok-kyiv", "ok-fast", "ok-lviv"]
     speed = np.array([200.0, 200.0, 200.0, 200.0, 200.0, 10.0])
     _, why = policy.allowed(np.array([T0]), lat, lon, speed, names)
-    assert [PolicyReason(r).name for r in why[0]] == [
+    assert [Outcome(r).name for r in why[0]] == [
         "DENY_LISTED", "NOT_AUTHORISED", "OUTSIDE_SERVICE_AREA", "AREA_CUT_OFF",
-        "OVER_SPEED_LIMIT", "OK"]
+        "OVER_SPEED_LIMIT", "SERVED"]
 
 
 def test_moving_terminals_time_by_terminal() -> None:
@@ -157,7 +157,7 @@ def test_moving_terminals_time_by_terminal() -> None:
     ok, why = policy.allowed(t, lat, lon)
     assert ok[:, 1].all()
     assert ok[0, 0] and not ok[2, 0]
-    assert why[2, 0] == PolicyReason.OUTSIDE_SERVICE_AREA
+    assert why[2, 0] == Outcome.OUTSIDE_SERVICE_AREA
 
 
 def test_circle_and_polygon_areas() -> None:
@@ -193,7 +193,7 @@ def test_ukraine_preset_policy_on_all_terminals() -> None:
     from leonet.scenario import build_tracks, terminal_sites
 
     s = load_scenario("ukraine")
-    policy = ServicePolicy.from_scenario(s)
+    policy = service_policy(s)
     sites = terminal_sites(s)
     t = s.grid().utc_ns
     ok, _why = policy.allowed(t, sites.lat_deg, sites.lon_deg, names=sites.names)
@@ -207,7 +207,7 @@ def test_ukraine_preset_policy_on_all_terminals() -> None:
     (track,) = build_tracks(s)
     lat, lon, _, speed = track_positions([track], t)
     ok_d, why_d = policy.allowed(t, lat, lon, speed, [track.name])
-    assert (why_d == PolicyReason.OVER_SPEED_LIMIT).any()
+    assert (why_d == Outcome.OVER_SPEED_LIMIT).any()
     assert ok_d[:10].all()
 
 

@@ -9,13 +9,13 @@ import pytest
 
 from leonet.engine.run import run_scenario
 from leonet.report.run_report import write_report
-from leonet.scenario import load_scenario
+from leonet.scenario import load_scenario, with_overrides
 
 
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("quick")
-    run_scenario(load_scenario("quick").with_overrides(duration=120.0), out)
+    run_scenario(with_overrides(load_scenario("quick"), duration=120.0), out)
     return out
 
 

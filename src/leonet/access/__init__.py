@@ -35,7 +35,6 @@ from leonet.access.moving import (
 from leonet.access.scheduler import (
     STRATEGIES,
     GatewayAccess,
-    OutageReason,
     Schedule,
     SchedulerConfig,
     SchedulerState,
@@ -49,7 +48,6 @@ __all__ = [
     "MAX_VERTICAL_DEFLECTION_DEG",
     "STRATEGIES",
     "GatewayAccess",
-    "OutageReason",
     "RegionCoverage",
     "RegionCoverageAccumulator",
     "Schedule",

@@ -27,8 +27,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from leonet.access.scheduler import OutageReason, Schedule
+from leonet.access.scheduler import Schedule
 from leonet.access.visibility import Visibility
+from leonet.outcomes import OUTCOME_CODE_LIMIT, Outcome
 
 __all__ = [
     "RegionCoverage",
@@ -50,8 +51,8 @@ class SiteMetrics:
     nearest-rank percentiles for ``percentiles``; ``visible_histogram``
     ``(site, max_count + 1)`` steps with 0, 1, … visible satellites (the last
     bin holds ``max_count`` or more); ``longest_gap_s`` the longest run of
-    unserved steps × ``step_s``; ``reason_steps`` ``(site, len(OutageReason))``
-    steps per :class:`~leonet.access.scheduler.OutageReason`; ``handovers``
+    unserved steps × ``step_s``; ``reason_steps`` ``(site, OUTCOME_CODE_LIMIT)``
+    steps per :class:`~leonet.outcomes.Outcome` code; ``handovers``
     and ``handovers_per_hour``.
     """
 
@@ -102,7 +103,7 @@ class SiteMetricsAccumulator:
         self._hist = np.zeros((n_site, max_count + 1), np.int64)
         self._open_gap = np.zeros(n_site, np.int64)  # unserved steps at the end so far
         self._longest_gap = np.zeros(n_site, np.int64)
-        self._reasons = np.zeros((n_site, len(OutageReason)), np.int64)
+        self._reasons = np.zeros((n_site, OUTCOME_CODE_LIMIT), np.int64)
         self._handovers = np.zeros(n_site, np.int64)
 
     def update(
@@ -141,10 +142,10 @@ class SiteMetricsAccumulator:
         np.maximum(self._longest_gap, run.max(axis=0), out=self._longest_gap)
         self._open_gap = run[-1].copy()
         if reason is None:
-            codes = np.where(ok, OutageReason.SERVED, OutageReason.NO_SATELLITE)
+            codes = np.where(ok, Outcome.SERVED, Outcome.NO_SATELLITE)
         else:
             codes = np.asarray(reason, dtype=np.int64)
-        nr = len(OutageReason)
+        nr = OUTCOME_CODE_LIMIT
         flat = np.arange(self.n_site) * nr + codes
         self._reasons += np.bincount(flat.ravel(), minlength=self.n_site * nr).reshape(-1, nr)
         if handovers is not None:

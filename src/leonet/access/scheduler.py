@@ -78,7 +78,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from enum import IntEnum
 from types import MappingProxyType
 from typing import Any, Protocol
 
@@ -86,11 +85,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from leonet.access.visibility import Visibility
+from leonet.outcomes import Outcome
 
 __all__ = [
     "STRATEGIES",
     "GatewayAccess",
-    "OutageReason",
     "Schedule",
     "SchedulerConfig",
     "SchedulerState",
@@ -116,20 +115,6 @@ class GatewayAccess(Protocol):
     def time_idx(self) -> NDArray[np.int32]: ...
     @property
     def sat_idx(self) -> NDArray[np.int32]: ...
-
-
-class OutageReason(IntEnum):
-    """Why a terminal is not served at a step (stored as uint8; 0 means served)."""
-
-    SERVED = 0
-    #: no satellite above the terminal's mask
-    NO_SATELLITE = 1
-    #: satellites above the mask, but none sees a gateway (bent-pipe mode)
-    NO_GATEWAY = 2
-    #: the serving satellite was lost inside the slot; waiting for the next boundary
-    LOST_MID_SLOT = 3
-    #: usable satellites, but all of their beams are taken
-    NO_BEAM = 4
 
 
 @dataclass(frozen=True)
@@ -250,7 +235,7 @@ class SchedulerState:
         """The state before the first step: nobody served, nothing decided."""
         return cls(
             np.full(n_terminal, -1, np.int32),
-            np.full(n_terminal, OutageReason.NO_SATELLITE, np.uint8),
+            np.full(n_terminal, Outcome.NO_SATELLITE, np.uint8),
             np.full(n_terminal, -1, np.int32),
             None,
         )
@@ -286,7 +271,7 @@ class Schedule:
 
     ``serving_sat`` ``(time, terminal)`` int32 (-1 when unserved),
     ``elevation_deg`` ``(time, terminal)`` float64 of the serving satellite (NaN
-    when unserved), ``reason`` ``(time, terminal)`` uint8 :class:`OutageReason`,
+    when unserved), ``reason`` ``(time, terminal)`` uint8 :class:`~leonet.outcomes.Outcome`,
     ``handovers`` ``(terminal,)`` int64 counted in this chunk, and ``state`` to
     pass to the next chunk.
     """
@@ -530,10 +515,10 @@ def schedule(
         any_vis = np.bincount(all_term, minlength=n_term) > 0
         any_usable = any_vis if ok is None else np.bincount(all_term[ok], minlength=n_term) > 0
         failed = needy & (chosen < 0)
-        reason[got] = OutageReason.SERVED
+        reason[got] = Outcome.SERVED
         reason[failed] = np.where(
-            ~any_vis[failed], OutageReason.NO_SATELLITE,
-            np.where(~any_usable[failed], OutageReason.NO_GATEWAY, OutageReason.NO_BEAM),
+            ~any_vis[failed], Outcome.NO_SATELLITE,
+            np.where(~any_usable[failed], Outcome.NO_GATEWAY, Outcome.NO_BEAM),
         )
 
     slots = config.slot_ids(utc)
@@ -566,7 +551,7 @@ def schedule(
             _, found = usable_at(np.full(held.size, t), held, serving[held].astype(np.int64))
             lost = held[~found]
             serving[lost] = -1
-            reason[lost] = OutageReason.LOST_MID_SLOT
+            reason[lost] = Outcome.LOST_MID_SLOT
             if config.immediate_reselect and (serving < 0).any():
                 assign(t, serving < 0)
         stop = t + 1 if config.immediate_reselect else int(
@@ -581,13 +566,13 @@ def schedule(
         out_el[t:stop, held] = np.where(up, vis.el_deg[np.where(found, pos, 0)].reshape(shape),
                                         np.nan)
         out_reason[t:stop] = reason
-        out_reason[t:stop, held] = np.where(up, OutageReason.SERVED, OutageReason.LOST_MID_SLOT)
+        out_reason[t:stop, held] = np.where(up, Outcome.SERVED, Outcome.LOST_MID_SLOT)
         switched = held[(last_sat[held] >= 0) & (last_sat[held] != serving[held])]
         handovers[switched] += 1
         last_sat[held] = serving[held]
         gone = held[~up[-1]]
         serving[gone] = -1
-        reason[gone] = OutageReason.LOST_MID_SLOT
+        reason[gone] = Outcome.LOST_MID_SLOT
         t = stop
     prev_slot = int(slots[n_out - 1])
 

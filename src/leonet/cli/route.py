@@ -27,7 +27,8 @@ from leonet.cli._common import (
     utc_time,
     warn,
 )
-from leonet.engine.route import ROUTE_REASONS, RouteSeries
+from leonet.engine.route import RouteSeries
+from leonet.outcomes import Outcome
 
 __all__ = ["route_command", "route_table", "summary_lines"]
 
@@ -88,7 +89,7 @@ def summary_lines(series: RouteSeries, route: int = 0) -> list[str]:
     missing = int((~ok).sum())
     if missing:
         codes, counts = np.unique(series.reason[~ok, route], return_counts=True)
-        why = "; ".join(f"{ROUTE_REASONS[int(c)]}: {int(k):,}" for c, k in
+        why = "; ".join(f"{Outcome(int(c)).text}: {int(k):,}" for c, k in
                         zip(codes, counts, strict=True))
         lines.append(f"unreachable steps: {missing:,} of {n:,} ({why})")
     else:

@@ -118,7 +118,7 @@ def run_command(
     """Simulate a scenario: every terminal and cell, step by step, with its service policy,
     faults and jammers; write Parquet results and report.html into the run directory."""
     from leonet.engine.run import run_scenario
-    from leonet.scenario import Scenario, load_scenario
+    from leonet.scenario import load_scenario, validate, with_overrides
     from leonet.timegrid import parse_duration_s
 
     if resume is not None:
@@ -131,7 +131,7 @@ def run_command(
         saved = resume / "scenario.json"
         if not saved.exists():
             raise FileNotFoundError(f"{resume} holds no scenario.json: there is no run to resume")
-        spec = Scenario.from_dict(json.loads(saved.read_text()), source=str(saved))
+        spec = validate(json.loads(saved.read_text()), source=str(saved))
         out_dir = resume
     else:
         spec = load_scenario(scenario or "ukraine")
@@ -141,7 +141,7 @@ def run_command(
         if step is not None:
             overrides["step_s"] = step
         if overrides:
-            spec = spec.with_overrides(**overrides)
+            spec = with_overrides(spec, **overrides)
         out_dir = out or Path(spec.outputs.out_dir or Path("runs") / spec.name)
     output_dir(out_dir, "--out" if out is not None or resume is not None else "outputs.out_dir")
     _preflight(spec, force)

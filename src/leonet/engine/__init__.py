@@ -23,7 +23,6 @@ from leonet.engine.limits import (
 from leonet.engine.pipeline import WorkerError
 from leonet.engine.route import (
     ACCESS_MODES,
-    ROUTE_REASONS,
     RouteSeries,
     route_chunk_steps,
     run_routes,
@@ -47,7 +46,6 @@ from leonet.engine.stages import (
 )
 from leonet.engine.static import write_static
 from leonet.engine.steps import StepRunner
-from leonet.results.tables import REASONS
 
 __all__ = [
     "ACCESS_MODES",
@@ -55,8 +53,6 @@ __all__ = [
     "CHUNK_PAIRS",
     "CHUNK_SAT_STEPS",
     "DEFAULT_LIMITS",
-    "REASONS",
-    "ROUTE_REASONS",
     "VISIBLE_PER_SITE",
     "CarriedState",
     "CheckpointWriter",

@@ -34,13 +34,12 @@ from numpy.typing import NDArray
 
 from leonet.access.masks import dish_view, satellite_min_elevation_deg
 from leonet.access.moving import usable_pairs, visible_moving
-from leonet.access.scheduler import OutageReason, SchedulerState
+from leonet.access.scheduler import SchedulerState
 from leonet.access.visibility import Visibility, visible
 from leonet.engine.setup import (
     RunSites,
     capacity_model,
     named_ground,
-    radio_jammers,
     run_constellation,
 )
 from leonet.engine.stages import (
@@ -53,29 +52,25 @@ from leonet.engine.stages import (
     schedule_chunk,
 )
 from leonet.engine.steps import ChunkAccess, ChunkRadio, ChunkRoutes, StepInputs, StepRunner
-from leonet.faults.plan import FaultPlan
+from leonet.events import sort_events
 from leonet.network.graph import GroundNodes
 from leonet.network.lasers import LaserLinks, constellation_candidates, plus_grid_links_chunk
 from leonet.network.reachability import Reachability, gateway_links_per_step, gateway_reachable
 from leonet.network.routing import Routes
-from leonet.policy.service import ServicePolicy
+from leonet.outcomes import Outcome
 from leonet.results.tables import (
-    AWAITING_SLOT,
-    JAMMED,
-    RADIO_OUTAGE,
-    SATELLITE_FAULT,
     CellRows,
     RunNames,
     TerminalRows,
     cell_table,
     terminal_table,
 )
+from leonet.scenario.build import fault_plan, service_policy
 from leonet.scenario.resolve import (
     gateway_sites,
     pop_sites,
 )
 from leonet.scenario.schema import Scenario
-from leonet.scenario.timeline import timeline
 from leonet.timegrid import TimeGrid
 
 __all__ = ["ScenarioRun"]  # the chunk types are the run driver's plumbing
@@ -143,9 +138,9 @@ class ScenarioRun:
         self.terminal_names = tuple(str(n) for n in self.site_names[self.named])
         self.gateways = gateway_sites(scenario)
         self.pops = pop_sites(scenario)
-        self.policy = ServicePolicy.from_scenario(scenario)
-        self.faults = FaultPlan.from_scenario(scenario)
-        self.events = timeline(scenario)
+        self.policy = service_policy(scenario)
+        self.faults = fault_plan(scenario, self.tracks)
+        self.events = sort_events(self.policy.timeline() + self.faults.events())
         self.config = scenario.scheduler.config()
         net = scenario.network
         self.mode = net.mode
@@ -156,7 +151,7 @@ class ScenarioRun:
                                                 net.route_factor)
         self.capacity = capacity_model(scenario, sites, self.grid, self.constellation.size,
                                        self.gateways)
-        self.jammers = radio_jammers(self.faults, self.tracks)
+        self.jammers = list(self.faults.jammers)
         self.gateway_names = [str(n) for n in self.gateways.names]
         self.pop_names = [str(n) for n in self.pops.names]
         self.names = RunNames(self.terminal_names,
@@ -282,19 +277,19 @@ class ScenarioRun:
         serving = result.serving_sat[:n_run]
         reason = result.reason[:n_run].astype(np.uint8)
         # Explain refusals and faults better than "no satellite".
-        reason = np.where((reason == OutageReason.NO_SATELLITE) & (g.n_all > 0) & (g.n_up == 0),
-                          SATELLITE_FAULT, reason)
+        reason = np.where((reason == Outcome.NO_SATELLITE) & (g.n_all > 0) & (g.n_up == 0),
+                          int(Outcome.SATELLITE_FAULT), reason)
         # A serving satellite that fails mid-slot: the outage is the fault's doing.
         last = _last_served(serving, None if scheduler is None else scheduler.last_sat)
-        lost = (reason == OutageReason.LOST_MID_SLOT) & (last >= 0)
+        lost = (reason == Outcome.LOST_MID_SLOT) & (last >= 0)
         lost_to_fault = lost & ~np.take_along_axis(g.sat_up[:n_run], np.maximum(last, 0), axis=1)
-        reason = np.where(lost_to_fault, SATELLITE_FAULT, reason)
+        reason = np.where(lost_to_fault, int(Outcome.SATELLITE_FAULT), reason)
         # Refused or without candidates at the slot's boundary, usable now: the scheduler
         # serves it from the next boundary (Starlink re-plans every slot).
         n_ok = np.diff(vis.offsets).reshape(vis.n_time, self.n_sites)[:n_run]
-        reason = np.where((reason == OutageReason.NO_SATELLITE) & (n_ok > 0), AWAITING_SLOT,
-                          reason)
-        reason = np.where(~g.allowed, 10 + g.policy_reason, reason).astype(np.uint8)
+        reason = np.where((reason == Outcome.NO_SATELLITE) & (n_ok > 0),
+                          int(Outcome.AWAITING_SLOT), reason)
+        reason = np.where(~g.allowed, g.policy_reason, reason).astype(np.uint8)
         n_pairs = int(vis.offsets[n_run * self.n_sites])
         return ChunkAccess(
             index=g.index,
@@ -324,7 +319,8 @@ class ScenarioRun:
         # Radio outage (below the lowest MODCOD) is an outage too; with a jammer on, "jammed".
         served = (a.serving >= 0) & (radio.capacity_down_mbps > 0)
         radio_out = (a.serving >= 0) & ~served
-        reason = np.where(radio_out, np.where(radio.jammed, JAMMED, RADIO_OUTAGE), a.reason)
+        reason = np.where(radio_out, np.where(radio.jammed, int(Outcome.JAMMED),
+                                              int(Outcome.RADIO_OUTAGE)), a.reason)
         reason = np.where(served, 0, reason).astype(np.uint8)
         tables = {
             "terminals": self._terminal_table(a, served, reason, routes, radio),

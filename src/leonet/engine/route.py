@@ -34,7 +34,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from leonet.access.masks import satellite_min_elevation_deg
-from leonet.access.scheduler import OutageReason, SchedulerConfig, SchedulerState
+from leonet.access.scheduler import SchedulerConfig, SchedulerState
 from leonet.defaults import (
     DEFAULT_MAX_LASER_RANGE_KM,
     DEFAULT_MIN_LASER_ALTITUDE_KM,
@@ -58,12 +58,12 @@ from leonet.network.lasers import (
 )
 from leonet.network.reachability import gateway_links_per_step, gateway_reachable
 from leonet.network.routing import Routes, route_pairs, route_to_pops, search_limit_ms
+from leonet.outcomes import Outcome, outcome_texts
 from leonet.space.constellation import Constellation
 from leonet.timegrid import TimeGrid
 
 __all__ = [
     "ACCESS_MODES",
-    "ROUTE_REASONS",
     "RouteSeries",
     "route_chunk_steps",
     "run_routes",
@@ -74,21 +74,6 @@ F64 = NDArray[np.float64]
 
 #: How terminals reach space: the scheduler's serving satellite, or any satellite in view.
 ACCESS_MODES: tuple[str, ...] = ("any", "scheduled")
-
-#: ``RouteSeries.reason`` codes, by index: the routing's own (0-3, see
-#: :data:`leonet.network.NO_PATH_REASONS`) and the scheduler's outages (4-5).
-ROUTE_REASONS: tuple[str, ...] = (
-    "ok",
-    "no satellite in view",
-    "no gateway reachable",
-    "disconnected",
-    "serving satellite lost, waiting for the next scheduler slot",
-    "no free beam",
-)
-#: :class:`OutageReason` value → ``ROUTE_REASONS`` index.
-_REASON_OF_OUTAGE = np.zeros(max(int(r) for r in OutageReason) + 1, dtype=np.int8)
-_REASON_OF_OUTAGE[[OutageReason.NO_SATELLITE, OutageReason.NO_GATEWAY,
-                   OutageReason.LOST_MID_SLOT, OutageReason.NO_BEAM]] = [1, 2, 4, 5]
 
 @dataclass(frozen=True)
 class RouteSeries:
@@ -102,7 +87,8 @@ class RouteSeries:
     into ``node_names``, ``-1`` padded, source first; ``gateway`` and
     ``pop`` the first gateway / PoP node on the path (``-1`` none);
     ``changed`` the path differs from the previous step's; ``reason`` an
-    index into :data:`ROUTE_REASONS`.
+    :class:`~leonet.outcomes.Outcome` code: routing's, or the scheduler's where an end
+    is not served.
     """
 
     grid: TimeGrid
@@ -146,7 +132,7 @@ class RouteSeries:
         return padded[np.where(node >= 0, node, padded.shape[0] - 1)]
 
     def reason_text(self, route: int = 0) -> list[str]:
-        return [ROUTE_REASONS[int(k)] for k in self.reason[:, route]]
+        return [str(t) for t in outcome_texts(self.reason[:, route])]
 
 
 def route_chunk_steps(n_sats: int, n_terminals: int = 1) -> int:
@@ -317,11 +303,11 @@ def run_routes(  # noqa: PLR0913 — keyword-only options with defaults, the CLI
             if outage is not None:
                 # An unserved end explains the missing path better than the graph can.
                 end_reason = outage[k][ends]  # (route, ends)
-                held = end_reason != int(OutageReason.SERVED)
+                held = end_reason != Outcome.SERVED
                 first_held = np.take_along_axis(end_reason, np.argmax(held, axis=1)[:, None],
                                                 axis=1)[:, 0]
-                mapped = _REASON_OF_OUTAGE[first_held]
-                why = np.where((why != 0) & held.any(axis=1), mapped, why).astype(np.int8)
+                why = np.where((why != Outcome.SERVED) & held.any(axis=1), first_held,
+                               why).astype(np.int8)
             reason[t] = why
             paths.append(routes.path.astype(np.int32))
         if progress is not None:

@@ -5,20 +5,16 @@ the named terminals, and the radio and capacity models."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from leonet.capacity.demand import site_demand
 from leonet.capacity.throughput import CapacityConfig, CapacityModel
-from leonet.faults.plan import FaultPlan
 from leonet.ground.sites import Sites
 from leonet.ground.tracks import Track
 from leonet.network.graph import GroundNodes
 from leonet.network.ground_nodes import ground_nodes
-from leonet.radio.jamming import Jammer as RadioJammer
 from leonet.radio.links import RadioConfig, RadioModel
 from leonet.scenario.resolve import (
     build_tracks,
@@ -119,29 +115,6 @@ def concatenate_constellations(parts: list[Constellation]) -> Constellation:
 def run_constellation(scenario: Scenario) -> Constellation:
     """The scenario's constellations as one."""
     return concatenate_constellations(load_constellations(scenario))
-
-
-def radio_jammers(plan: FaultPlan, tracks: list[Any]) -> list[Any]:
-    """The scenario's jammers as the radio layer's :class:`~leonet.radio.Jammer` objects."""
-    by_name = {t.name: t for t in tracks}
-    out = []
-    for j in plan.jammers:
-        position: Any = by_name[j.track] if j.track is not None else (j.lat_deg, j.lon_deg)
-        start = datetime.fromtimestamp(j.start_ns / 1e9, tz=UTC)
-        never = j.end_ns >= np.iinfo(np.int64).max // 2
-        end = datetime(9999, 1, 1, tzinfo=UTC) if never else datetime.fromtimestamp(
-            j.end_ns / 1e9, tz=UTC)
-        directional = j.antenna != "isotropic"
-        antenna: Any = j.antenna
-        out.append(RadioJammer(
-            name=j.name, position=position, eirp_dbw=j.eirp_dbw,
-            centre_ghz=j.center_frequency_ghz, bandwidth_mhz=j.bandwidth_mhz,
-            boresight_az_deg=antenna.boresight_az_deg if directional else 0.0,
-            boresight_el_deg=antenna.boresight_el_deg if directional else 0.0,
-            beamwidth_deg=antenna.beamwidth_deg if directional else None,
-            active=[(start, end)],
-        ))
-    return out
 
 
 def named_ground(sites: RunSites, gateways: Sites, pops: Sites, grid: TimeGrid,

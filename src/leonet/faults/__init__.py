@@ -1,19 +1,16 @@
 """Failures and jammers: timed satellite, plane, gateway, PoP and laser losses, and
-ground jammers as plain data — :class:`FaultPlan` turns them into up/down masks
-``(time, sat)``, ``(time, gw)``, ``(time, pop)``, ``(time, link)`` and ``(time, jammer)``.
+ground jammers (:class:`leonet.radio.Jammer`) — :class:`FaultPlan` turns them into
+up/down masks ``(time, sat)``, ``(time, gw)``, ``(time, pop)``, ``(time, link)`` and
+``(time, jammer)``.  Built by plain constructors; a scenario's plan comes from
+:func:`leonet.scenario.build.fault_plan`.
 
 Every interval is ``[start, end)``: start inclusive, end exclusive.
 """
 
-from leonet.faults.plan import NEVER_NS, FaultPlan, Jammer, LaserFault, SatelliteFault, SiteFault
-from leonet.scenario.whatifs import DirectionalAntennaSpec, JammerSpec
+from leonet.faults.plan import FaultPlan, LaserFault, SatelliteFault, SiteFault
 
 __all__ = [
-    "NEVER_NS",
-    "DirectionalAntennaSpec",
     "FaultPlan",
-    "Jammer",
-    "JammerSpec",
     "LaserFault",
     "SatelliteFault",
     "SiteFault",

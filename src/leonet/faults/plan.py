@@ -28,16 +28,13 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from leonet.events import NEVER_NS, Event
 from leonet.ground.tracks import Track
-from leonet.scenario.schema import Scenario
-from leonet.scenario.timeline import Event
-from leonet.scenario.whatifs import DirectionalAntennaSpec, JammerSpec
+from leonet.radio.jamming import Jammer
 from leonet.space.constellation import Constellation
 
 __all__ = [
-    "NEVER_NS",
     "FaultPlan",
-    "Jammer",
     "LaserFault",
     "SatelliteFault",
     "SiteFault",
@@ -45,9 +42,6 @@ __all__ = [
 
 B = NDArray[np.bool_]
 I64 = NDArray[np.int64]
-
-#: ``end_ns`` of something that never ends.
-NEVER_NS = int(np.iinfo(np.int64).max)
 
 _KIND_SATELLITE, _KIND_LASER = 1, 2
 
@@ -146,46 +140,6 @@ class LaserFault:
         return _listing("laser", [f"{a}–{b}" for a, b in self.pairs])
 
 
-@dataclass(frozen=True)
-class Jammer:
-    """A ground jammer, active on ``[start_ns, end_ns)`` — plain data for the radio layer.
-
-    Position: ``lat_deg``/``lon_deg``/``alt_km`` (degrees, km above WGS84), or
-    ``track`` (the name of a mobile track it rides on; then lat/lon are ``None``).
-    Emission: ``eirp_dbw`` (dBW), ``center_frequency_ghz``, ``bandwidth_mhz``;
-    ``antenna`` ``'isotropic'`` or a :class:`DirectionalAntennaSpec`
-    (boresight azimuth/elevation, -3 dB beamwidth, degrees).
-    """
-
-    name: str
-    eirp_dbw: float
-    center_frequency_ghz: float
-    bandwidth_mhz: float
-    lat_deg: float | None = None
-    lon_deg: float | None = None
-    alt_km: float = 0.0
-    track: str | None = None
-    antenna: Literal["isotropic"] | DirectionalAntennaSpec = "isotropic"
-    start_ns: int = 0
-    end_ns: int = NEVER_NS
-
-    def __post_init__(self) -> None:
-        _check_interval(f"jammer {self.name!r}", self.start_ns, self.end_ns)
-
-    @classmethod
-    def from_spec(cls, spec: JammerSpec, scenario: Scenario) -> Jammer:
-        return cls(spec.name, spec.eirp_dbw, spec.center_frequency_ghz, spec.bandwidth_mhz,
-                   spec.lat_deg, spec.lon_deg, spec.alt_km, spec.track, spec.antenna,
-                   scenario.at_ns(spec.start), scenario.end_or_never_ns(spec.end))
-
-    @property
-    def target(self) -> str:
-        where = (f"track {self.track!r}" if self.track is not None
-                 else f"({self.lat_deg:.3f}, {self.lon_deg:.3f})")
-        return (f"jammer {self.name} at {where}: {self.eirp_dbw:g} dBW EIRP, "
-                f"{self.center_frequency_ghz:g} GHz ± {self.bandwidth_mhz / 2:g} MHz")
-
-
 def _listing(what: str, names: Sequence[str]) -> str:
     shown = ", ".join(names[:5]) + (f" (+{len(names) - 5} more)" if len(names) > 5 else "")
     return f"{what}{'s' if len(names) > 1 else ''} {shown}"
@@ -210,8 +164,8 @@ def _unknown(what: str, name: str, known: Sequence[str], where: str) -> ValueErr
 class FaultPlan:
     """All timed faults and jammers of a run (see the module docstring for timing and seeds).
 
-    Build it with :meth:`from_scenario` or directly from :class:`SatelliteFault`,
-    :class:`SiteFault`, :class:`LaserFault` and :class:`Jammer` lists.
+    Built from :class:`SatelliteFault`, :class:`SiteFault`, :class:`LaserFault` and
+    :class:`~leonet.radio.Jammer` lists (a scenario's: :func:`leonet.scenario.build.fault_plan`).
     """
 
     satellites: Sequence[SatelliteFault] = ()
@@ -221,33 +175,6 @@ class FaultPlan:
     jammers: Sequence[Jammer] = ()
     seed: int = 0
     _selected: dict[tuple[int, int, int], I64] = field(default_factory=dict, repr=False)
-
-    @classmethod
-    def from_scenario(cls, scenario: Scenario) -> FaultPlan:
-        """The plan of ``scenario.faults``; times resolved against ``time.start``."""
-        f = scenario.faults
-
-        def span(item: object) -> tuple[int, int]:
-            return (scenario.at_ns(item.start),  # type: ignore[attr-defined]
-                    scenario.end_or_never_ns(item.end))  # type: ignore[attr-defined]
-
-        sats = [
-            SatelliteFault(*span(s), names=tuple(s.names or ()),
-                           norad_ids=tuple(s.norad_ids or ()),
-                           planes=tuple((p.shell, p.plane) for p in (s.planes or ())),
-                           fraction=s.fraction, constellation=s.constellation,
-                           description=s.description or "")
-            for s in f.satellites
-        ]
-        gws = [SiteFault("gateway", tuple(g.names), *span(g), description=g.description or "")
-               for g in f.gateways]
-        pops = [SiteFault("pop", tuple(p.names), *span(p), description=p.description or "")
-                for p in f.pops]
-        lasers = [LaserFault(*span(x), pairs=tuple(x.pairs or ()), fraction=x.fraction,
-                             constellation=x.constellation, description=x.description or "")
-                  for x in f.lasers]
-        jammers = [Jammer.from_spec(j, scenario) for j in f.jammers]
-        return cls(sats, gws, pops, lasers, jammers, scenario.seed)
 
     # ------------------------------------------------------- satellites
     def failed_satellites(self, k: int, constellation: Constellation | int) -> I64:
@@ -410,35 +337,29 @@ class FaultPlan:
         t = _times(utc_ns)
         if not self.jammers:
             return np.zeros((t.shape[0], 0), dtype=bool)
-        return np.stack([_active(t, j.start_ns, j.end_ns) for j in self.jammers], axis=1)
+        return np.stack([j.is_active(t) for j in self.jammers], axis=1)
 
     def jammer_positions(
-        self, utc_ns: ArrayLike, tracks: Sequence[Track] = ()
+        self, utc_ns: ArrayLike
     ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-        """Where each jammer is: ``(lat_deg, lon_deg, alt_km)``, each ``(time, jammer)``.
-
-        Fixed jammers repeat their position; a jammer with a ``track`` follows the
-        :class:`~leonet.ground.Track` of that name in ``tracks`` (the scenario's
-        ``build_tracks``), its own ``alt_km`` added to the track's height.
-        """
+        """Where each jammer's antenna is: ``(lat_deg, lon_deg, alt_km)``, each
+        ``(time, jammer)``; ``alt_km`` its ``height_m`` above the ground (fixed) or
+        above its :class:`~leonet.ground.Track`'s height (mobile)."""
         t = _times(utc_ns)
         shape = (t.shape[0], len(self.jammers))
         lat, lon, alt = np.empty(shape), np.empty(shape), np.empty(shape)
-        by_name = {tr.name: tr for tr in tracks}
         for k, j in enumerate(self.jammers):
-            if j.track is None:
-                lat[:, k], lon[:, k], alt[:, k] = j.lat_deg, j.lon_deg, j.alt_km
-                continue
-            if j.track not in by_name:
-                raise _unknown("track", j.track, list(by_name),
-                               f"jammer {j.name!r}: the tracks given to jammer_positions")
-            la, lo, al, _ = by_name[j.track].positions(t)
-            lat[:, k], lon[:, k], alt[:, k] = la, lo, al + j.alt_km
+            height_km = j.height_m * 1e-3
+            if isinstance(j.position, Track):
+                la, lo, al, _ = j.position.positions(t)
+                lat[:, k], lon[:, k], alt[:, k] = la, lo, al + height_km
+            else:
+                lat[:, k], lon[:, k], alt[:, k] = j.position[0], j.position[1], height_km
         return lat, lon, alt
 
     # ------------------------------------------------------------ events
     def events(self) -> list[Event]:
-        """Every fault and jammer as :class:`~leonet.scenario.Event` rows: a ``start`` row
+        """Every fault and jammer window as :class:`~leonet.events.Event` rows: a ``start`` row
         and, unless it never ends, an ``end`` row (kind ``'fault'`` or ``'jammer'``)."""
         rows: list[Event] = []
         items: list[tuple[str, int, int, str, str]] = []
@@ -452,7 +373,7 @@ class FaultPlan:
             items.append(("fault", x.start_ns, x.end_ns, x.target,
                           x.description or f"{x.target} down"))
         for j in self.jammers:
-            items.append(("jammer", j.start_ns, j.end_ns, j.name, j.target))
+            items += [("jammer", start, end, j.name, j.target) for start, end in j.windows_ns]
         for kind, start, end, target, text in items:
             rows.append(Event(start, kind, "start", target, text))  # type: ignore[arg-type]
             if end != NEVER_NS:

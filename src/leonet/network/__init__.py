@@ -38,11 +38,6 @@ from leonet.network.reachability import (
     gateway_reachable,
 )
 from leonet.network.routing import (
-    DISCONNECTED,
-    NO_GATEWAY,
-    NO_PATH_REASONS,
-    NO_SATELLITE,
-    OK,
     PopPolicy,
     Routes,
     path_changed,
@@ -52,13 +47,8 @@ from leonet.network.routing import (
 )
 
 __all__ = [
-    "DISCONNECTED",
     "EDGE_KINDS",
     "MODES",
-    "NO_GATEWAY",
-    "NO_PATH_REASONS",
-    "NO_SATELLITE",
-    "OK",
     "AccessMode",
     "AllPairs",
     "Forwarding",

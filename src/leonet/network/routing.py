@@ -23,11 +23,11 @@ where ``n_access`` is the number of user-link crossings (1 terminal → PoP,
 of a user-link crossing; ``rtt_ms = 2 × one_way_ms`` (the reply takes the
 mirrored path) and ``rtt_propagation_ms = 2 × prop``.
 
-Where there is no path, ``reason`` says why (:data:`NO_PATH_REASONS`):
-no satellite in view of a terminal, no gateway reachable from it, or
-otherwise disconnected.  ``changed`` flags a path different from
-``previous`` (the routes of the previous step — the state carried between
-chunks).
+Where there is no path, ``reason`` says why, as an :class:`~leonet.outcomes.Outcome`:
+``NO_SATELLITE`` (no satellite in view of a terminal), ``NO_GATEWAY`` (no gateway
+reachable from it) or ``DISCONNECTED``; ``SERVED`` where there is a path.
+``changed`` flags a path different from ``previous`` (the routes of the previous
+step — the state carried between chunks).
 """
 
 from __future__ import annotations
@@ -42,13 +42,9 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.csgraph import dijkstra
 
 from leonet.network.graph import NetworkGraph, NodeLayout
+from leonet.outcomes import Outcome, outcome_texts
 
 __all__ = [
-    "DISCONNECTED",
-    "NO_GATEWAY",
-    "NO_PATH_REASONS",
-    "NO_SATELLITE",
-    "OK",
     "PopPolicy",
     "Routes",
     "path_changed",
@@ -60,14 +56,6 @@ __all__ = [
 I64 = NDArray[np.int64]
 F64 = NDArray[np.float64]
 
-#: ``Routes.reason`` codes and their meaning, by index.
-NO_PATH_REASONS: tuple[str, ...] = (
-    "ok",
-    "no satellite in view",
-    "no gateway reachable",
-    "disconnected",
-)
-OK, NO_SATELLITE, NO_GATEWAY, DISCONNECTED = 0, 1, 2, 3
 
 PopPolicy = Literal["nearest"] | ArrayLike
 _NONE = -9999  # scipy's predecessor value for "no predecessor"
@@ -81,10 +69,10 @@ class Routes:
     ``rtt_propagation_ms`` (``inf`` without a path); ``hops`` (edges, ``-1``
     without a path); ``path`` ``(route, longest)`` node indices, ``-1``
     padded, from source to target; ``gateway`` and ``pop`` the first gateway
-    and PoP node on the path (``-1`` none); ``reason`` index into
-    :data:`NO_PATH_REASONS`; ``changed`` the path differs from the previous
-    step's.  ``node_ms`` — only from :func:`route_to_pops` given ``nodes`` —
-    ``(node,)`` the delay (graph weight, ms) from each of those nodes to its
+    and PoP node on the path (``-1`` none); ``reason`` an
+    :class:`~leonet.outcomes.Outcome` code (``SERVED`` with a path); ``changed`` the path
+    differs from the previous step's.  ``node_ms`` — only from :func:`route_to_pops` given
+    ``nodes`` — ``(node,)`` the delay (graph weight, ms) from each of those nodes to its
     nearest PoP, ``inf`` without a path.
     """
 
@@ -150,8 +138,9 @@ class Routes:
         return [self.layout.name(n) for n in self.path_of(route)]
 
     def reason_text(self) -> list[str]:
-        """``reason`` as words, one per route."""
-        return [NO_PATH_REASONS[int(k)] for k in self.reason]
+        """``reason`` as sentences (:attr:`Outcome.text <leonet.outcomes.Outcome.text>`),
+        one per route."""
+        return [str(t) for t in outcome_texts(self.reason)]
 
 
 def _walk(pred: NDArray[np.int32], rows: I64, start: I64, reachable: NDArray[np.bool_]) -> I64:
@@ -234,7 +223,7 @@ def _finish(  # noqa: PLR0913 — private: the parts of one routing result
         path=path,
         gateway=_first_of_kind(path, layout.gateway0, layout.pop0),
         pop=_first_of_kind(path, layout.pop0, layout.terminal0),
-        reason=np.where(ok, OK, reason).astype(np.int8),
+        reason=np.where(ok, Outcome.SERVED, reason).astype(np.int8),
         changed=path_changed(path, previous),
     )
 
@@ -319,10 +308,10 @@ def route_to_pops(
     if isinstance(pop_policy, str):
         length = (path >= 0).sum(axis=1)
         target = np.where(reachable, path[np.arange(n_t), np.maximum(length - 1, 0)], -1)
-    reason = np.full(n_t, DISCONNECTED, dtype=np.int8)
+    reason = np.full(n_t, Outcome.DISCONNECTED, dtype=np.int8)
     if not reachable.all():
         no_access = _access_counts(graph) == 0
-        reason[no_access] = NO_SATELLITE
+        reason[no_access] = Outcome.NO_SATELLITE
         gateways = layout.gateway0 + np.arange(layout.n_gateways)
         # (a search only when some unreachable terminal has a user link to explain)
         if (~reachable & ~no_access).any():
@@ -331,7 +320,7 @@ def route_to_pops(
                                  min_only=True)[terminals]
             else:
                 to_gw = np.full(n_t, np.inf)
-            reason[(reason == DISCONNECTED) & ~np.isfinite(to_gw)] = NO_GATEWAY
+            reason[(reason == Outcome.DISCONNECTED) & ~np.isfinite(to_gw)] = Outcome.NO_GATEWAY
     routes = _finish(graph, terminals, target.astype(np.int64), cost, path, reason, 1,
                      scheduling_delay_ms, previous)
     return routes if node_ms is None else dataclasses.replace(routes, node_ms=node_ms)
@@ -400,8 +389,8 @@ def route_pairs(
     dst_col = np.where(reachable, dst_node, -1)[:, None]
     path = _concat_paths([_reverse_padded(back), np.concatenate(
         [np.where(reachable, arrival, -1)[:, None], dst_col], axis=1)])
-    reason = np.full(n, DISCONNECTED, dtype=np.int8)
-    reason[(counts[src] == 0) | (counts[dst] == 0)] = NO_SATELLITE
+    reason = np.full(n, Outcome.DISCONNECTED, dtype=np.int8)
+    reason[(counts[src] == 0) | (counts[dst] == 0)] = Outcome.NO_SATELLITE
     return _finish(graph, layout.terminal0 + src, dst_node, cost, path, reason, 2,
                    scheduling_delay_ms, previous)
 
@@ -427,8 +416,8 @@ def _pairs_via_pop(
     path = _concat_paths([legs.path[src], _reverse_padded(pp_path),
                           _reverse_padded(legs.path[dst])])
     path = np.where(reachable[:, None], path, -1)
-    reason = np.where(legs.reason[src] != OK, legs.reason[src], legs.reason[dst])
-    reason = np.where(reason == OK, DISCONNECTED, reason).astype(np.int8)
+    reason = np.where(legs.reason[src] != Outcome.SERVED, legs.reason[src], legs.reason[dst])
+    reason = np.where(reason == Outcome.SERVED, Outcome.DISCONNECTED, reason).astype(np.int8)
     return _finish(graph, layout.terminal0 + src, layout.terminal0 + dst, cost, path, reason, 2,
                    scheduling_delay_ms, previous)
 

@@ -17,9 +17,8 @@ from shapely.geometry import Polygon
 
 from leonet.ground.greatcircle import great_circle_km
 from leonet.ground.regions import Region
-from leonet.scenario.whatifs import AreaSpec
 
-__all__ = ["Area", "CircleArea", "area_from_spec", "polygon_area"]
+__all__ = ["Area", "CircleArea", "polygon_area"]
 
 @dataclass(frozen=True)
 class CircleArea:
@@ -56,19 +55,3 @@ def polygon_area(name: str, lat_deg: ArrayLike, lon_deg: ArrayLike) -> Region:
         raise ValueError(f"polygon {name!r} is not a valid area: give at least 3 corners in "
                          "order round the outline, edges not crossing")
     return Region(name, "", poly)
-
-
-def area_from_spec(spec: AreaSpec) -> Region | CircleArea:
-    """The area an :class:`~leonet.scenario.schema.AreaSpec` describes, named ``spec.label``."""
-    from leonet.scenario.resolve import region_of
-
-    if spec.circle is not None:
-        c = spec.circle
-        return CircleArea(spec.label, c.lat_deg, c.lon_deg, c.radius_km)
-    if spec.polygon is not None:
-        return polygon_area(spec.label, spec.polygon.lat_deg, spec.polygon.lon_deg)
-    assert spec.region is not None
-    region = region_of(spec.region)
-    if spec.name and spec.name != region.name:
-        region = Region(spec.name, region.iso_a3, region.geometry)
-    return region

@@ -1,7 +1,7 @@
 """The service-control plane: which terminal may be served at each time step, and why not.
 
 A terminal is **allowed** at a step when none of these holds (checked in this
-order; the first that holds is its :class:`PolicyReason`):
+order; the first that holds is its :class:`~leonet.outcomes.Outcome`):
 
 1. ``DENY_LISTED`` — its name matches the deny-list (always wins);
 2. ``NOT_AUTHORISED`` — whitelist-only is in force (standing, or a timed
@@ -46,40 +46,20 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import IntEnum
 from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from leonet.policy.areas import Area, area_from_spec
-from leonet.scenario._base import time_ref_ns
-from leonet.scenario.schema import Scenario
-from leonet.scenario.timeline import Event
-from leonet.timegrid import parse_utc
+from leonet.events import NEVER_NS, Event, utc_ns
+from leonet.outcomes import Outcome
+from leonet.policy.areas import Area
 
-__all__ = ["PolicyEvent", "PolicyReason", "ServiceArea", "ServicePolicy"]
+__all__ = ["PolicyEvent", "ServiceArea", "ServicePolicy"]
 
 B = NDArray[np.bool_]
-_NEVER = np.iinfo(np.int64).max
 
 PolicyArea = Area
-
-
-class PolicyReason(IntEnum):
-    """Why the policy refuses a terminal at a step (stored as uint8; 0 means allowed)."""
-
-    OK = 0
-    #: outside every enabled service area, or inside a disabled one
-    OUTSIDE_SERVICE_AREA = 1
-    #: inside an area the operator has cut off (timed)
-    AREA_CUT_OFF = 2
-    #: whitelist-only is in force and the terminal is not on the allow-list
-    NOT_AUTHORISED = 3
-    #: the terminal's name is on the deny-list
-    DENY_LISTED = 4
-    #: moving faster than the speed limit in force
-    OVER_SPEED_LIMIT = 5
 
 
 @dataclass(frozen=True)
@@ -95,11 +75,7 @@ class ServiceArea:
 
 
 def _to_ns(value: datetime | str | int | None, default: int) -> int:
-    if value is None:
-        return default
-    if isinstance(value, int | np.integer):
-        return int(value)
-    return time_ref_ns(0.0, parse_utc(value))
+    return default if value is None else utc_ns(value, "policy event time")
 
 
 @dataclass(frozen=True)
@@ -120,7 +96,7 @@ class PolicyEvent:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "start_ns", _to_ns(self.start_ns, 0))
-        object.__setattr__(self, "end_ns", _to_ns(self.end_ns, _NEVER))
+        object.__setattr__(self, "end_ns", _to_ns(self.end_ns, NEVER_NS))
         if self.action not in ("cut-off", "whitelist-only", "speed-limit"):
             raise ValueError(f"unknown policy action {self.action!r}; use 'cut-off', "
                              "'whitelist-only' or 'speed-limit'")
@@ -173,7 +149,8 @@ class ServicePolicy:
 
     ``service_areas`` (empty: served everywhere); ``allow`` / ``deny`` name
     patterns; ``whitelist_only`` standing whitelist mode; ``max_speed_kmh``
-    standing speed limit; ``events`` timed changes.
+    standing speed limit; ``events`` timed changes.  A scenario's policy comes from
+    :func:`leonet.scenario.build.service_policy`.
     """
 
     service_areas: Sequence[ServiceArea] = ()
@@ -192,27 +169,6 @@ class ServicePolicy:
         self._deny = _pattern(list(self.deny))
         self.events = tuple(self.events)
         self.service_areas = tuple(self.service_areas)
-
-    # ---------------------------------------------------------- building
-    @classmethod
-    def from_scenario(cls, scenario: Scenario) -> ServicePolicy:
-        """The policy of ``scenario.policy``, event times resolved against ``time.start``."""
-        spec = scenario.policy
-        areas = [ServiceArea(area_from_spec(a), a.enabled) for a in spec.service_areas]
-        by_name = {a.name: a.area for a in areas}
-        events = []
-        for ev in spec.events:
-            area: PolicyArea | None = None
-            if isinstance(ev.area, str):
-                area = by_name[ev.area]
-            elif ev.area is not None:
-                area = area_from_spec(ev.area)
-            events.append(PolicyEvent(
-                ev.action, scenario.at_ns(ev.start), scenario.end_or_never_ns(ev.end), area,
-                ev.max_speed_kmh, ev.description or "",
-            ))
-        return cls(areas, spec.allow, spec.deny, spec.whitelist_only, spec.max_speed_kmh,
-                   events)
 
     # ------------------------------------------------------------ pieces
     def _names_match(self, names: NDArray[np.str_], which: str) -> B:
@@ -301,7 +257,8 @@ class ServicePolicy:
         ``speed_kmh`` ground speed ``(terminal,)`` or ``(time, terminal)`` (``None``:
         not moving); ``names`` ``(terminal,)`` — needed when the policy has an
         allow- or deny-list.  Returns ``allowed`` ``(time, terminal)`` bool and
-        ``reason`` ``(time, terminal)`` uint8 :class:`PolicyReason` (``OK`` where allowed).
+        ``reason`` ``(time, terminal)`` uint8 :class:`~leonet.outcomes.Outcome` codes
+        (``SERVED``, 0, where allowed).
         """
         t = np.atleast_1d(np.asarray(utc_ns, dtype=np.int64))
         if t.ndim != 1:
@@ -320,7 +277,7 @@ class ServicePolicy:
         if speed_kmh is not None:
             speed = np.broadcast_to(np.asarray(speed_kmh, dtype=np.float64), shape)
             over = speed > self.speed_limit_kmh(t)[:, None]
-            reason[over] = PolicyReason.OVER_SPEED_LIMIT
+            reason[over] = Outcome.OVER_SPEED_LIMIT
 
         for ev in self.events:
             if ev.action == "cut-off":
@@ -328,11 +285,11 @@ class ServicePolicy:
                 if active.any():
                     assert ev.area is not None
                     inside = np.broadcast_to(self._inside(ev.area, lat, lon), shape)
-                    reason[active[:, None] & inside] = PolicyReason.AREA_CUT_OFF
+                    reason[active[:, None] & inside] = Outcome.AREA_CUT_OFF
 
         if self.service_areas:
             in_area = np.broadcast_to(self.in_service_area(lat, lon), shape)
-            reason[~in_area] = PolicyReason.OUTSIDE_SERVICE_AREA
+            reason[~in_area] = Outcome.OUTSIDE_SERVICE_AREA
 
         need_names = self._deny is not None or (
             self._allow is not None or self.whitelist_only
@@ -347,20 +304,20 @@ class ServicePolicy:
             wl = self.whitelist_in_force(t)
             if wl.any():
                 listed = self._names_match(name_arr, "allow")
-                reason[wl[:, None] & ~listed[None, :]] = PolicyReason.NOT_AUTHORISED
+                reason[wl[:, None] & ~listed[None, :]] = Outcome.NOT_AUTHORISED
             denied = self._names_match(name_arr, "deny")
-            reason[:, denied] = PolicyReason.DENY_LISTED
-        return reason == PolicyReason.OK, reason
+            reason[:, denied] = Outcome.DENY_LISTED
+        return reason == Outcome.SERVED, reason
 
     # ------------------------------------------------------------ events
     def timeline(self) -> list[Event]:
-        """The timed policy events as :class:`~leonet.scenario.Event` rows (start, and end
+        """The timed policy events as :class:`~leonet.events.Event` rows (start, and end
         unless it never ends)."""
         rows: list[Event] = []
         for ev in self.events:
             text = ev.description or ev.default_description()
             assert isinstance(ev.start_ns, int) and isinstance(ev.end_ns, int)
             rows.append(Event(ev.start_ns, "policy", "start", ev.target, text))
-            if ev.end_ns != _NEVER:
+            if ev.end_ns != NEVER_NS:
                 rows.append(Event(ev.end_ns, "policy", "end", ev.target, f"ends: {text}"))
         return rows

@@ -32,6 +32,7 @@ from leonet.radio.budget import (
 )
 from leonet.radio.jamming import (
     Jammer,
+    JammerTime,
     band_overlap_fraction,
     jammer_position_ecef_km,
     jammer_to_satellites,
@@ -102,6 +103,7 @@ __all__ = [
     "FeederLinks",
     "GatewayType",
     "Jammer",
+    "JammerTime",
     "LinkBudget",
     "Modcod",
     "ModcodLadder",

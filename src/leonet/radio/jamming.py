@@ -40,6 +40,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from leonet.constants import EARTH_MEAN_RADIUS_KM
+from leonet.events import NEVER_NS, utc_ns
 from leonet.frames import enu_basis, geodetic_to_ecef
 from leonet.ground.tracks import Track
 from leonet.radio.antenna import angle_between_deg, satellite_beam_loss_db
@@ -48,10 +49,10 @@ from leonet.radio.parameters import (
     RADIO_HORIZON_K_FACTOR,
     TERMINAL_ANTENNA_HEIGHT_M,
 )
-from leonet.timegrid import parse_utc
 
 __all__ = [
     "Jammer",
+    "JammerTime",
     "band_overlap_fraction",
     "jammer_position_ecef_km",
     "jammer_to_satellites",
@@ -90,9 +91,12 @@ def band_overlap_fraction(
     return fraction
 
 
-def _ns(value: datetime | str) -> int:
-    t = parse_utc(value, "jammer active time")
-    return round(t.timestamp() * 1e6) * 1_000
+#: A time a jammer's window accepts: int64 ns UTC, an aware datetime or an ISO string.
+JammerTime = int | datetime | str
+
+
+def _ns(value: JammerTime | None) -> int:
+    return NEVER_NS if value is None else utc_ns(value, "jammer active time")
 
 
 @dataclass(frozen=True)
@@ -105,9 +109,13 @@ class Jammer:
     ``boresight_az_deg`` / ``boresight_el_deg`` / ``beamwidth_deg``: set
     ``beamwidth_deg`` for a directional antenna (``None`` = isotropic);
     ``sidelobe_db``: the directional pattern's floor relative to boresight;
-    ``height_m``: antenna height above the ground (radio horizon);
-    ``active``: ``(start, stop)`` UTC windows (ISO strings or aware datetimes),
-    empty = always on.
+    ``height_m``: antenna height above the ground (radio horizon; on a track, above
+    the track's height);
+    ``active``: ``(start, end)`` UTC windows ``[start, end)`` — int64 ns, aware
+    datetimes or ISO strings; ``end`` ``None`` never ends — empty = always on.
+
+    This is the one jammer class: the scenario's ``faults.jammers`` become these
+    (:func:`leonet.scenario.build.fault_plan`) and the fault plan carries them.
     """
 
     name: str
@@ -120,23 +128,43 @@ class Jammer:
     beamwidth_deg: float | None = None
     sidelobe_db: float = -20.0
     height_m: float = JAMMER_DEFAULT_HEIGHT_M
-    active: Sequence[tuple[datetime | str, datetime | str]] = field(default_factory=tuple)
+    active: Sequence[tuple[JammerTime, JammerTime | None]] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
         if self.bandwidth_mhz <= 0 or not math.isfinite(self.bandwidth_mhz):
             raise ValueError(f"jammer {self.name!r}: bandwidth_mhz must be > 0 (MHz)")
         if self.beamwidth_deg is not None and self.beamwidth_deg <= 0:
             raise ValueError(f"jammer {self.name!r}: beamwidth_deg must be > 0 or None")
-        windows = [(_ns(a), _ns(b)) for a, b in self.active]
+        if self.height_m < 0 or not math.isfinite(self.height_m):
+            raise ValueError(f"jammer {self.name!r}: height_m must be >= 0 (m above ground)")
+        windows = tuple((_ns(a), _ns(b)) for a, b in self.active)
         for a, b in windows:
             if b <= a:
-                raise ValueError(f"jammer {self.name!r}: an active window ends before it starts")
+                raise ValueError(f"jammer {self.name!r}: an active window ends before it "
+                                 "starts (a window is [start, end))")
         object.__setattr__(self, "_windows", windows)
+
+    @property
+    def windows_ns(self) -> tuple[tuple[int, int], ...]:
+        """The active windows as ``(start_ns, end_ns)`` int64 ns UTC, ``[start, end)``;
+        :data:`NEVER_NS` for one that never ends; empty: always on."""
+        windows: tuple[tuple[int, int], ...] = object.__getattribute__(self, "_windows")
+        return windows
+
+    @property
+    def target(self) -> str:
+        """Where and what it jams, for the events table."""
+        if isinstance(self.position, Track):
+            where = f"track {self.position.name!r}"
+        else:
+            where = f"({self.position[0]:.3f}, {self.position[1]:.3f})"
+        return (f"jammer {self.name} at {where}: {self.eirp_dbw:g} dBW EIRP, "
+                f"{self.centre_ghz:g} GHz ± {self.bandwidth_mhz / 2:g} MHz")
 
     def is_active(self, utc_ns: ArrayLike) -> NDArray[np.bool_]:
         """Whether the jammer transmits at each ``utc_ns`` (int64 ns UTC)."""
         t = np.asarray(utc_ns, dtype=np.int64)
-        windows: list[tuple[int, int]] = object.__getattribute__(self, "_windows")
+        windows = self.windows_ns
         if not windows:
             return np.ones(t.shape, dtype=bool)
         on = np.zeros(t.shape, dtype=bool)

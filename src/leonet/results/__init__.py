@@ -10,12 +10,7 @@ from leonet.results.metrics import (
 )
 from leonet.results.store import Checkpoint, RunFolderError, RunStore, query
 from leonet.results.tables import (
-    AWAITING_SLOT,
     EVENTS_SCHEMA,
-    JAMMED,
-    RADIO_OUTAGE,
-    REASONS,
-    SATELLITE_FAULT,
     CellRows,
     RunNames,
     TerminalRows,
@@ -29,12 +24,7 @@ from leonet.results.tables import (
 from leonet.results.writer import AtomicParquetWriter, atomic_path, atomic_write_text
 
 __all__ = [
-    "AWAITING_SLOT",
     "EVENTS_SCHEMA",
-    "JAMMED",
-    "RADIO_OUTAGE",
-    "REASONS",
-    "SATELLITE_FAULT",
     "AtomicParquetWriter",
     "CellRows",
     "Checkpoint",

@@ -17,16 +17,10 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
-from leonet.access.scheduler import OutageReason
-from leonet.policy.service import PolicyReason
+from leonet.outcomes import Outcome, outcome_words
 
 __all__ = [
-    "AWAITING_SLOT",
     "EVENTS_SCHEMA",
-    "JAMMED",
-    "RADIO_OUTAGE",
-    "REASONS",
-    "SATELLITE_FAULT",
     "CellRows",
     "RunNames",
     "TerminalRows",
@@ -38,27 +32,6 @@ __all__ = [
     "terminal_table",
 ]
 
-#: Why a (time, terminal) is not served: code → word (code 0, served, has no word).
-REASONS: dict[int, str] = {
-    int(OutageReason.NO_SATELLITE): "no-satellite",
-    int(OutageReason.NO_GATEWAY): "no-gateway",
-    int(OutageReason.LOST_MID_SLOT): "lost-mid-slot",
-    int(OutageReason.NO_BEAM): "no-beam",
-    10 + int(PolicyReason.OUTSIDE_SERVICE_AREA): "outside-service-area",
-    10 + int(PolicyReason.AREA_CUT_OFF): "area-cut-off",
-    10 + int(PolicyReason.NOT_AUTHORISED): "not-authorised",
-    10 + int(PolicyReason.DENY_LISTED): "deny-listed",
-    10 + int(PolicyReason.OVER_SPEED_LIMIT): "over-speed-limit",
-    20: "satellite-fault",
-    21: "jammed",
-    22: "radio-outage",
-    23: "awaiting-slot",
-}
-SATELLITE_FAULT, JAMMED, RADIO_OUTAGE, AWAITING_SLOT = 20, 21, 22, 23
-#: The word of each code, by code (code 0, served, has none).
-_REASON_WORDS = np.array([""] + [REASONS.get(c, f"code-{c}") for c in range(1, max(REASONS) + 1)],
-                         dtype=object)
-
 #: ``events.parquet``: one row per what-if boundary.
 EVENTS_SCHEMA = pa.schema([("utc_ns", pa.int64()), ("time", pa.timestamp("us", tz="UTC")),
                           ("kind", pa.string()), ("action", pa.string()),
@@ -66,10 +39,10 @@ EVENTS_SCHEMA = pa.schema([("utc_ns", pa.int64()), ("time", pa.timestamp("us", t
 
 
 def reason_column(codes: NDArray[np.integer[Any]]) -> pa.Array:
-    """Outage reason codes as a string column, null where 0 (served)."""
+    """:class:`~leonet.outcomes.Outcome` codes as a column of their words, null where
+    served."""
     flat = codes.ravel().astype(np.int64)
-    return pa.array(_REASON_WORDS[np.minimum(flat, len(_REASON_WORDS) - 1)], pa.string(),
-                    mask=flat == 0)
+    return pa.array(outcome_words(flat), pa.string(), mask=flat == Outcome.SERVED)
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,13 @@
   (:class:`ScenarioError`) name the file, line, field and what is expected;
 - :func:`scenario_names`, :func:`scenario_text` — the bundled presets and their text;
 - :func:`scenario_hash` — SHA-256 of the canonical JSON (for run metadata);
-- :func:`timeline` — every timed policy change, fault and jammer as :class:`Event` rows;
+- :func:`with_overrides` — a copy with time, seed or name changed, re-validated;
 - the objects a scenario names: :func:`load_constellations`, :func:`terminal_sites`,
-  :func:`cell_sites`, :func:`build_tracks`, :func:`gateway_sites`, :func:`pop_sites`;
+  :func:`cell_sites`, :func:`build_tracks`, :func:`gateway_sites`, :func:`pop_sites`
+  (:mod:`~leonet.scenario.resolve`); :func:`service_policy`, :func:`fault_plan` (with
+  its :class:`~leonet.radio.Jammer` objects) and :func:`timeline`, every timed policy
+  change, fault and jammer as :class:`~leonet.events.Event` rows
+  (:mod:`~leonet.scenario.build`);
 - the schema's section models (:class:`TimeSpec`, :class:`GroundSpec`, :class:`PolicySpec`,
   :class:`FaultsSpec`, …) from :mod:`leonet.scenario.schema` and :mod:`leonet.scenario.whatifs`.
 """
@@ -14,6 +18,13 @@
 from leonet.scenario._base import (
     TimeRef,
     time_ref_ns,
+)
+from leonet.scenario.build import (
+    area_from_spec,
+    fault_plan,
+    radio_jammer,
+    service_policy,
+    timeline,
 )
 from leonet.scenario.inputs import (
     TLE_AGE_REFUSE_DAYS,
@@ -31,6 +42,7 @@ from leonet.scenario.loader import (
     scenario_names,
     scenario_text,
     validate,
+    with_overrides,
 )
 from leonet.scenario.motion import MAX_TERMINAL_SPEED_KMH, track_speed_problems
 from leonet.scenario.resolve import (
@@ -63,11 +75,6 @@ from leonet.scenario.schema import (
     TrackSpec,
     WaypointSpec,
 )
-from leonet.scenario.timeline import (
-    Event,
-    sort_events,
-    timeline,
-)
 from leonet.scenario.whatifs import (
     AreaSpec,
     CircleSpec,
@@ -95,7 +102,6 @@ __all__ = [
     "CircleSpec",
     "ConstellationSpec",
     "DirectionalAntennaSpec",
-    "Event",
     "FaultsSpec",
     "FileTerminalsSpec",
     "GroundSpec",
@@ -125,23 +131,27 @@ __all__ = [
     "TimeSpec",
     "TrackSpec",
     "WaypointSpec",
+    "area_from_spec",
     "build_tracks",
     "catalogue_age",
     "cell_sites",
+    "fault_plan",
     "gateway_sites",
     "load_constellations",
     "load_scenario",
     "open_inputs",
     "pop_sites",
+    "radio_jammer",
     "reference_problems",
     "region_of",
     "scenario_hash",
     "scenario_names",
     "scenario_text",
-    "sort_events",
+    "service_policy",
     "terminal_sites",
     "time_ref_ns",
     "timeline",
     "track_speed_problems",
     "validate",
+    "with_overrides",
 ]

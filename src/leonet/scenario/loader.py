@@ -29,6 +29,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from leonet.ground.sites import UnknownNameError
+from leonet.scenario.resolve import reference_problems
 from leonet.scenario.schema import Scenario
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "scenario_names",
     "scenario_text",
     "validate",
+    "with_overrides",
 ]
 
 _PRESETS = "leonet.scenario.presets"
@@ -338,8 +340,6 @@ def validate(
         scenario = Scenario.model_validate(data, context=context)
     except ValidationError as exc:
         raise ScenarioError(_problems(exc, root, source)) from None
-    from leonet.scenario.resolve import reference_problems
-
     found = reference_problems(scenario)
     if found:
         problems = []
@@ -429,3 +429,27 @@ def scenario_hash(scenario: Scenario) -> str:
     canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True,
                            separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def with_overrides(scenario: Scenario, **changes: Any) -> Scenario:
+    """A copy of ``scenario`` with changes, re-validated (cross-references too):
+    ``duration`` (s or ``'10m'``), ``step_s``, ``start``, ``chunk_steps`` (the ``time``
+    fields), ``seed``, ``name`` or ``description``.
+
+    >>> short = with_overrides(load_scenario("quick"), duration="10m", step_s=5)
+    >>> short.time.duration_s, short.time.step_s
+    (600.0, 5.0)
+    """
+    time_keys = {"duration", "duration_s", "step_s", "start", "chunk_steps"}
+    top_keys = {"seed", "name", "description"}
+    unknown = set(changes) - time_keys - top_keys
+    if unknown:
+        raise TypeError(f"with_overrides: unknown {sorted(unknown)}; give any of "
+                        f"{sorted(time_keys | top_keys)}")
+    data = scenario.model_dump(mode="json", exclude_none=False)
+    for key, value in changes.items():
+        if key in time_keys:
+            data["time"]["duration" if key == "duration_s" else key] = value
+        else:
+            data[key] = value
+    return validate(data, base_dir=None, source=f"{scenario.name} with overrides")

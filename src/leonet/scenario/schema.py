@@ -477,8 +477,10 @@ class Scenario(_Model):
     """A whole scenario: what to simulate, with which policy and faults.
 
     Build one with :func:`leonet.scenario.load_scenario` (a file or a bundled
-    preset) or :meth:`Scenario.from_dict`.  Frozen; change it with
-    :meth:`with_overrides`.
+    preset) or :func:`leonet.scenario.validate` (a mapping).  Frozen; change it with
+    :func:`leonet.scenario.with_overrides`.  Pure data: validating its cross-references
+    (:mod:`leonet.scenario.loader`) and building objects from it
+    (:mod:`leonet.scenario.resolve`, :mod:`leonet.scenario.build`) live elsewhere.
     """
 
     name: str = Field(min_length=1)
@@ -520,33 +522,3 @@ class Scenario(_Model):
     def grid(self) -> TimeGrid:
         """The run's time grid."""
         return self.time.grid()
-
-    @classmethod
-    def from_dict(cls, data: Any, *, base_dir: str | Path | None = None,
-                  source: str = "<dict>") -> Scenario:
-        """Validate ``data`` (a mapping as read from YAML); errors are :class:`ScenarioError`."""
-        from leonet.scenario.loader import validate
-
-        return validate(data, base_dir=base_dir, source=source)
-
-    def with_overrides(self, **changes: Any) -> Scenario:
-        """A copy with changes, re-validated: ``duration`` (s or ``'10m'``), ``step_s``,
-        ``start``, ``chunk_steps`` (the ``time`` fields), ``seed`` or ``name``.
-
-        >>> s = load_scenario("ukraine").with_overrides(duration="10m", step_s=5)  # doctest: +SKIP
-        """
-        time_keys = {"duration", "duration_s", "step_s", "start", "chunk_steps"}
-        top_keys = {"seed", "name", "description"}
-        unknown = set(changes) - time_keys - top_keys
-        if unknown:
-            raise TypeError(f"with_overrides: unknown {sorted(unknown)}; give any of "
-                            f"{sorted(time_keys | top_keys)}")
-        data = self.model_dump(mode="json", exclude_none=False)
-        for key, value in changes.items():
-            if key in time_keys:
-                data["time"]["duration" if key == "duration_s" else key] = value
-            else:
-                data[key] = value
-        from leonet.scenario.loader import validate
-
-        return validate(data, base_dir=None, source=f"{self.name} with overrides")

@@ -1,6 +1,7 @@
 """The what-if sections of a scenario: areas, the service policy and faults (jammers too).
 
-Consumed by :mod:`leonet.policy` and :mod:`leonet.faults`; every interval is
+Turned into :mod:`leonet.policy` and :mod:`leonet.faults` objects by
+:mod:`leonet.scenario.build`; every interval is
 ``[start, end)`` — start inclusive, end exclusive (``end`` omitted: to the end of the run).
 """
 
@@ -13,7 +14,6 @@ from pydantic import Discriminator, Field, Tag, ValidationInfo, field_validator,
 
 from leonet.scenario._base import (
     BoxLongitude,
-    Height,
     Latitude,
     Longitude,
     TimeRef,
@@ -245,8 +245,10 @@ class DirectionalAntennaSpec(_Model):
 class JammerSpec(_Model):
     """A ground jammer (plain data the radio layer consumes).
 
-    Where: ``lat_deg``/``lon_deg`` (and ``alt_km``) or ``track`` (the name of a
-    ``mobile:`` track it rides on).  What: ``eirp_dbw``, ``center_frequency_ghz``
+    Where: ``lat_deg``/``lon_deg`` or ``track`` (the name of a ``mobile:`` track it
+    rides on); ``alt_km`` its antenna's height above the ground (or above the track),
+    which sets its radio horizon (omitted: the radio layer's 10 m,
+    :data:`leonet.radio.JAMMER_DEFAULT_HEIGHT_M`).  What: ``eirp_dbw``, ``center_frequency_ghz``
     and ``bandwidth_mhz``; ``antenna`` ``'isotropic'`` or a
     :class:`DirectionalAntennaSpec`.  When: ``start`` (inclusive) to ``end`` (exclusive).
     """
@@ -254,7 +256,7 @@ class JammerSpec(_Model):
     name: str = Field(min_length=1)
     lat_deg: Latitude | None = None
     lon_deg: Longitude | None = None
-    alt_km: Height = 0.0
+    alt_km: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
     track: str | None = None
     eirp_dbw: float = Field(strict=True, ge=-60, le=120, allow_inf_nan=False)
     center_frequency_ghz: float = Field(strict=True, gt=0.1, le=100)

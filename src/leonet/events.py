@@ -1,7 +1,8 @@
-"""The events table: every timed policy change, fault and jammer of a scenario, in time order.
+"""Events: one row per timed change (a policy event, a fault, a jammer) and their order.
 
-Each timed item gives a ``start`` row and, when it ends, an ``end`` row.  The engine
-writes the table to ``events.parquet`` and the report marks the rows on its plots.
+Each timed item gives a ``start`` row and, when it ends, an ``end`` row.  The policy
+and fault layers produce the rows; the engine writes them, sorted by
+:func:`sort_events`, to ``events.parquet``; the report marks them on its plots.
 """
 
 from __future__ import annotations
@@ -10,9 +11,28 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from leonet.scenario.schema import Scenario
+import numpy as np
 
-__all__ = ["Event", "sort_events", "timeline"]
+from leonet.timegrid import parse_utc
+
+__all__ = ["NEVER_NS", "Event", "EventAction", "EventKind", "sort_events", "utc_ns"]
+
+#: ``end_ns`` of an interval that never ends: the largest int64 (ns UTC, year 2262).
+NEVER_NS = 2**63 - 1
+
+
+def utc_ns(value: int | datetime | str, what: str = "time") -> int:
+    """An instant as int64 ns since 1970-01-01 UTC: ``value`` already in ns, an aware
+    datetime or an ISO 8601 string with its offset (``what`` names it in errors).
+
+    >>> utc_ns("1970-01-01T00:00:01.5Z")
+    1500000000
+    """
+    if isinstance(value, int | np.integer):
+        return int(value)
+    delta = parse_utc(value, what) - datetime(1970, 1, 1, tzinfo=UTC)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000_000 + delta.microseconds * 1_000
+
 
 EventKind = Literal["policy", "fault", "jammer"]
 EventAction = Literal["start", "end"]
@@ -53,14 +73,3 @@ def sort_events(events: list[Event]) -> list[Event]:
     return sorted(events, key=lambda e: (e.utc_ns, e.action != "end", _KIND_ORDER[e.kind],
                                          e.target))
 
-
-def timeline(scenario: Scenario) -> list[Event]:
-    """Every timed policy event, fault and jammer of ``scenario`` as :class:`Event` rows,
-    sorted by time.  Standing settings (service areas, a standing speed limit) are not
-    events; items that never end give no ``end`` row."""
-    from leonet.faults.plan import FaultPlan
-    from leonet.policy.service import ServicePolicy
-
-    events = ServicePolicy.from_scenario(scenario).timeline()
-    events += FaultPlan.from_scenario(scenario).events()
-    return sort_events(events)
