@@ -41,8 +41,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def child(duration_s: float, out: str, workers: int | None) -> None:
-    from leonet.engine.run import run_scenario
     from leonet import scenario as sc
+    from leonet.engine.run import run_scenario
 
     base = sc.load_scenario("ukraine")
     # with_overrides became a function of leonet.scenario (it was a Scenario method): this

@@ -44,6 +44,7 @@ from leonet.events import NEVER_NS, utc_ns
 from leonet.frames import enu_basis, geodetic_to_ecef
 from leonet.ground.tracks import Track
 from leonet.radio.antenna import angle_between_deg, satellite_beam_loss_db
+from leonet.radio.budget import BOLTZMANN_DBW_HZ_K, fspl_db
 from leonet.radio.parameters import (
     JAMMER_DEFAULT_HEIGHT_M,
     RADIO_HORIZON_K_FACTOR,
@@ -241,8 +242,6 @@ def jammer_to_terminals(  # noqa: PLR0913 — the victim geometry as arrays (Rad
         toward directions ψ off their beams and θ off their panels' boresight.
     −inf where the jammer is off, out of band or beyond the radio horizon.
     """
-    from leonet.radio.budget import BOLTZMANN_DBW_HZ_K, fspl_db
-
     n = site_ecef_km.shape[0]
     out = np.full(n, -np.inf)
     gain = np.full(n, np.nan)
@@ -294,8 +293,6 @@ def jammer_to_satellites(  # noqa: PLR0913 — the victim geometry as arrays (Ra
     ``beam_centre_ecef_km`` ``(link, 3)`` where its receive beam points;
     −inf where the jammer is off, out of band or below the satellite's horizon.
     """
-    from leonet.radio.budget import BOLTZMANN_DBW_HZ_K, fspl_db
-
     n = sat_ecef_km.shape[0]
     out = np.full(n, -np.inf)
     if n == 0 or not bool(jammer.is_active(np.int64(utc_ns))):

@@ -18,6 +18,7 @@ from pydantic import (
     ValidationInfo,
 )
 
+from leonet.ground.regions import NAMED_REGIONS, find_region
 from leonet.timegrid import EARLIEST_TIME, LATEST_TIME, parse_duration_s, parse_utc
 
 __all__ = ["TimeRef", "time_ref_ns"]
@@ -170,8 +171,6 @@ Height = Annotated[float, Field(strict=True, ge=-0.5, le=100, allow_inf_nan=Fals
 
 
 def _check_region(value: str, info: ValidationInfo) -> str:
-    from leonet.ground.regions import NAMED_REGIONS, find_region
-
     text = value.strip()
     if Path(text).suffix.lower() in (".geojson", ".json"):
         return _resolve_file(text, info, "region")

@@ -10,14 +10,17 @@ tracks and cells are returned separately.
 from __future__ import annotations
 
 import dataclasses
+import difflib
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 
-from leonet.ground.cells import Cells
+from leonet.ground.cells import Cells, tile_region
 from leonet.ground.gateways import Gateways, load_gateways, load_pops
-from leonet.ground.regions import Region
+from leonet.ground.places import find_place, load_places
+from leonet.ground.regions import Region, find_region, region_from_geojson
 from leonet.ground.sites import Sites
 from leonet.ground.tracks import Track
 from leonet.scenario.schema import (
@@ -29,6 +32,7 @@ from leonet.scenario.schema import (
     TerminalSpec,
 )
 from leonet.space.constellation import Constellation
+from leonet.space.resolve import load_constellation
 
 __all__ = [
     "build_tracks",
@@ -47,8 +51,6 @@ _PLACE_CATEGORY = {"ukraine": None, "ukraine-cities": "city", "ukraine-front-lin
 def region_of(spec: str) -> Region:
     """The :class:`~leonet.ground.Region` for a validated ``region:`` value (country, named
     region or absolute GeoJSON path)."""
-    from leonet.ground.regions import find_region, region_from_geojson
-
     if Path(spec).suffix.lower() in (".geojson", ".json"):
         return region_from_geojson(spec)
     return find_region(spec)
@@ -57,8 +59,6 @@ def region_of(spec: str) -> Region:
 def load_constellations(scenario: Scenario) -> list[Constellation]:
     """Each ``constellations:`` entry loaded, with its ``min_elevation_deg`` override
     applied to the shells' masks (a number: every shell; a mapping: the shells named)."""
-    from leonet.space.resolve import load_constellation
-
     out = []
     for entry in scenario.constellations:
         c = load_constellation(entry.spec, epoch=scenario.time.start)
@@ -89,8 +89,6 @@ def load_constellations(scenario: Scenario) -> list[Constellation]:
 
 def terminal_sites(scenario: Scenario) -> Sites:
     """The fixed terminals: ``ground.terminals`` in order, then ``ground.places``."""
-    from leonet.ground.places import find_place, load_places
-
     parts: list[Sites] = []
     for entry in scenario.ground.terminals:
         if isinstance(entry, TerminalSpec):
@@ -111,16 +109,12 @@ def terminal_sites(scenario: Scenario) -> Sites:
 
 def cell_sites(scenario: Scenario) -> Cells | None:
     """The H3 cells of ``ground.cells`` (``None`` without it)."""
-    from leonet.ground.cells import tile_region
-
     spec = scenario.ground.cells
     return None if spec is None else tile_region(region_of(spec.region), spec.resolution)
 
 
 def build_tracks(scenario: Scenario) -> list[Track]:
     """The ``ground.mobile`` tracks, waypoint offsets resolved against ``time.start``."""
-    from datetime import UTC, datetime
-
     out = []
     for spec in scenario.ground.mobile:
         times = [
@@ -180,8 +174,6 @@ def reference_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
     bundled gateway/PoP names, fault gateway/PoP names, jammer tracks, cut-off area names,
     constellation indices, track waypoints, every ``end`` after its ``start``, and
     terminal names used twice."""
-    import difflib
-
     problems: list[tuple[Loc, str]] = []
 
     def unknown(name: str, known: list[str], what: str, fix: str) -> str:
@@ -260,8 +252,6 @@ def reference_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
                                  "twice; give each terminal its own name"))
             seen[name] = ("ground", "terminals", i)
     if ground.places is not None:
-        from leonet.ground.places import load_places
-
         for name in load_places(_PLACE_CATEGORY[ground.places]).names:
             if str(name) in seen:
                 problems.append((seen[str(name)], f"terminal name {str(name)!r} is also a "

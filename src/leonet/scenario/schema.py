@@ -22,6 +22,7 @@ stored absolute.
 
 from __future__ import annotations
 
+import difflib
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -38,7 +39,10 @@ from pydantic import (
     model_validator,
 )
 
+from leonet.access.scheduler import STRATEGIES, SchedulerConfig
 from leonet.defaults import DEFAULT_MAX_LASER_RANGE_KM, DEFAULT_ROUTE_FACTOR
+from leonet.events import NEVER_NS
+from leonet.ground.places import find_place
 from leonet.radio.parameters import (
     DEFAULT_OFFERED_LOAD_DOWN_MBPS,
     DEFAULT_OFFERED_LOAD_UP_MBPS,
@@ -59,6 +63,8 @@ from leonet.scenario._base import (
     time_ref_ns,
 )
 from leonet.scenario.whatifs import FaultsSpec, PolicySpec
+from leonet.space.presets import preset_names
+from leonet.space.resolve import BUNDLED_CATALOGUES
 from leonet.timegrid import LATEST_TIME, TimeGrid, parse_duration_s
 
 __all__ = [
@@ -175,13 +181,9 @@ class ConstellationSpec(_Model):
     def _known_preset(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        from leonet.space.presets import preset_names
-
         key = value.strip().lower()
         names = preset_names()
         if key not in names:
-            import difflib
-
             close = difflib.get_close_matches(key, names, n=2, cutoff=0.5)
             hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
             raise ValueError(
@@ -195,8 +197,6 @@ class ConstellationSpec(_Model):
     def _known_catalogue(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is None:
             return None
-        from leonet.space.resolve import BUNDLED_CATALOGUES
-
         if value.strip().lower() in BUNDLED_CATALOGUES:
             return value.strip().lower()
         if Path(value).suffix == "" and "/" not in value:
@@ -252,8 +252,6 @@ class PlaceTerminalSpec(_Model):
     @field_validator("place")
     @classmethod
     def _known_place(cls, value: str) -> str:
-        from leonet.ground.places import find_place
-
         return find_place(value)[0]
 
 
@@ -423,17 +421,13 @@ class SchedulerSpec(_Model):
     @field_validator("strategy")
     @classmethod
     def _known_strategy(cls, value: str) -> str:
-        from leonet.access.scheduler import STRATEGIES
-
         if value not in STRATEGIES:
             raise ValueError(f"unknown scheduler strategy {value!r}; choose one of "
                              f"{', '.join(repr(s) for s in sorted(STRATEGIES))}")
         return value
 
-    def config(self) -> Any:
+    def config(self) -> SchedulerConfig:
         """The :class:`leonet.access.SchedulerConfig` for this section."""
-        from leonet.access.scheduler import SchedulerConfig
-
         return SchedulerConfig(strategy=self.strategy, slot_s=self.slot_s,
                                immediate_reselect=self.immediate_reselect,
                                max_terminals_per_sat=self.max_terminals_per_sat)
@@ -517,7 +511,7 @@ class Scenario(_Model):
 
     def end_or_never_ns(self, ref: datetime | float | None) -> int:
         """Like :meth:`at_ns`, ``None`` (no end) as the largest int64."""
-        return 2**63 - 1 if ref is None else self.at_ns(ref)
+        return NEVER_NS if ref is None else self.at_ns(ref)
 
     def grid(self) -> TimeGrid:
         """The run's time grid."""

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
+from shapely.geometry import Polygon
+from shapely.validation import explain_validity
 
 from leonet.scenario._base import (
     BoxLongitude,
@@ -59,9 +61,6 @@ class PolygonSpec(_Model):
         if len(self.lat_deg) != len(self.lon_deg):
             raise ValueError(f"lat_deg has {len(self.lat_deg)} corners but lon_deg has "
                              f"{len(self.lon_deg)}; give one latitude per longitude")
-        from shapely.geometry import Polygon
-        from shapely.validation import explain_validity
-
         poly = Polygon(list(zip(self.lon_deg, self.lat_deg, strict=True)))
         if not poly.is_valid:
             raise ValueError(f"the polygon is not valid ({explain_validity(poly)}); order the "
