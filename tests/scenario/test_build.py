@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from leonet.constants import EARTH_MEAN_RADIUS_KM
-from leonet.engine.run import ScenarioRun
+from leonet.engine import ScenarioRun
 from leonet.events import NEVER_NS
 from leonet.ground import Track
 from leonet.radio import JAMMER_DEFAULT_HEIGHT_M, TERMINAL_ANTENNA_HEIGHT_M, Jammer
