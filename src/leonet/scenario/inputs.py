@@ -28,6 +28,13 @@ from typing import Any
 
 import numpy as np
 
+from leonet.ground.cells import average_cell_area_km2
+from leonet.scenario.resolve import (
+    build_tracks,
+    load_constellations,
+    region_of,
+    terminal_sites,
+)
 from leonet.scenario.schema import Scenario
 
 __all__ = [
@@ -103,14 +110,6 @@ def catalogue_age(constellation: Any, start: datetime,
 def open_inputs(scenario: Scenario) -> ScenarioInputs:
     """Open and check every file ``scenario`` references, as a run would; errors are
     ``ValueError``/``OSError`` naming the file."""
-    from leonet.ground.cells import average_cell_area_km2
-    from leonet.scenario.resolve import (
-        build_tracks,
-        load_constellations,
-        region_of,
-        terminal_sites,
-    )
-
     constellations = load_constellations(scenario)
     satellites = sum(int(np.sum(np.asarray(c.shell) >= 0)) for c in constellations)
     fixed = terminal_sites(scenario)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from leonet.ground.greatcircle import great_circle_km
 from leonet.scenario.schema import Scenario
 
 __all__ = ["MAX_TERMINAL_SPEED_KMH", "track_speed_problems"]
@@ -21,8 +22,6 @@ def track_speed_problems(scenario: Scenario) -> list[tuple[tuple[str | int, ...]
     """``(loc, message)`` for each mobile-track leg faster than
     :data:`MAX_TERMINAL_SPEED_KMH` (great-circle distance over the time between the
     waypoints)."""
-    from leonet.ground.greatcircle import great_circle_km
-
     problems: list[tuple[tuple[str | int, ...], str]] = []
     for i, track in enumerate(scenario.ground.mobile):
         points = track.waypoints

@@ -23,6 +23,7 @@ from leonet.ground.places import find_place, load_places
 from leonet.ground.regions import Region, find_region, region_from_geojson
 from leonet.ground.sites import Sites
 from leonet.ground.tracks import Track
+from leonet.scenario.motion import track_speed_problems
 from leonet.scenario.schema import (
     BundledSitesSpec,
     FileTerminalsSpec,
@@ -238,8 +239,6 @@ def reference_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
                 update={"mobile": [spec]})}))
         except ValueError as exc:
             problems.append((("ground", "mobile", i, "waypoints"), str(exc)))
-    from leonet.scenario.motion import track_speed_problems
-
     problems += track_speed_problems(scenario)
 
     seen: dict[str, Loc] = {}
