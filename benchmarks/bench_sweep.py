@@ -76,7 +76,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from leonet.engine import run_scenario
-    from leonet.scenario import Scenario
+    from leonet.scenario import validate, with_overrides
     from leonet.sweep import expand, load_sweep, run_sweep
 
     work = Path(tempfile.mkdtemp(prefix="bench-sweep-"))
@@ -90,7 +90,7 @@ def main() -> None:
     times: dict[str, float] = {}
 
     # warm leonet's caches (numba, atmosphere tables) so no mode pays them alone
-    run_scenario(Scenario.from_dict(runs[0].scenario).with_overrides(duration=30),
+    run_scenario(with_overrides(validate(runs[0].scenario), duration=30),
                  work / "warm", workers=1)
 
     for label, workers in (("one by one", 1), ("one by one, engine's 2 processes", None)):
@@ -101,7 +101,7 @@ def main() -> None:
         numba.set_num_threads(1 if workers == 1 else int(numba.config.NUMBA_NUM_THREADS))
         began = time.perf_counter()
         for run in runs:
-            run_scenario(Scenario.from_dict(run.scenario), work / label / run.name,
+            run_scenario(validate(run.scenario), work / label / run.name,
                          workers=workers)
         times[label] = time.perf_counter() - began
         print(f"{label:<40} {times[label]:7.1f} s", flush=True)

@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from leonet.cli import app
-from leonet.scenario import Scenario, load_scenario
+from leonet.scenario import load_scenario, validate, with_overrides
 from leonet.sweep import (
     chunk_steps_for_memory,
     expand,
@@ -156,7 +156,7 @@ def test_a_half_done_run_folder_is_resumed_from_its_checkpoint(client, tmp_path)
 
     spec, base = _sweep(tmp_path, duration="5m", values="[0.2]")
     (run,) = expand(spec, base)
-    scenario = Scenario.from_dict(run.scenario).with_overrides(chunk_steps=6)
+    scenario = with_overrides(validate(run.scenario), chunk_steps=6)
     folder = tmp_path / "out" / "runs" / run.name
     half = run_scenario(scenario, folder, stop_after_chunks=2, workers=1)
     assert not half.complete
@@ -178,7 +178,7 @@ def test_a_variant_that_fails_is_recorded_and_the_others_go_on(client, tmp_path)
 
 
 def test_chunks_shrink_with_the_workers_memory_in_whole_slots():
-    quick = load_scenario("quick").with_overrides(step_s=1, duration=600)
+    quick = with_overrides(load_scenario("quick"), step_s=1, duration=600)
     assert chunk_steps_for_memory(quick, None) is None
     assert chunk_steps_for_memory(quick, 8 * 1024**3) is None
     from leonet.engine import ScenarioRun
@@ -212,7 +212,7 @@ def test_a_worker_with_little_memory_runs_smaller_chunks(tmp_path):
     assert saved["time"]["chunk_steps"] == 450
     from leonet.engine import run_scenario
 
-    run_scenario(Scenario.from_dict(run.scenario), tmp_path / "alone", workers=1)
+    run_scenario(validate(run.scenario), tmp_path / "alone", workers=1)
     _same(_table(tmp_path / "out" / "runs" / run.name / "terminals.parquet",
                  ["time", "terminal"]),
           _table(tmp_path / "alone" / "terminals.parquet", ["time", "terminal"]))

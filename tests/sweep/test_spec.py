@@ -174,9 +174,9 @@ def test_paths_parse_and_set_every_entry_of_a_list_without_index():
 
 def test_metrics_are_the_numbers_of_a_run_summary(tmp_path):
     from leonet.engine import run_scenario
-    from leonet.scenario import load_scenario
+    from leonet.scenario import load_scenario, with_overrides
 
-    run_scenario(load_scenario("quick").with_overrides(duration=20), tmp_path, workers=1)
+    run_scenario(with_overrides(load_scenario("quick"), duration=20), tmp_path, workers=1)
     summary = run_summary(tmp_path)
     assert set(METRICS) <= set(summary)
     assert not math.isnan(summary["availability"])

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from leonet.atomic import atomic_path, atomic_write_text
-from leonet.scenario import Scenario
+from leonet.scenario import Scenario, validate, with_overrides
 from leonet.sweep.spec import METRICS, SweepSpec
 from leonet.sweep.variants import SweepRun, expand
 
@@ -174,11 +174,11 @@ def _simulate(run: dict[str, Any], root: Path, run_dir: Path) -> dict[str, Any]:
         before = json.loads(saved.read_text())
         if _same_but_chunks(before, data):
             data, resume = before, True  # same run, with the chunks it started with
-    scenario = Scenario.from_dict(data, source=f"{run['name']} scenario")
+    scenario = validate(data, source=f"{run['name']} scenario")
     if not resume:
         steps = chunk_steps_for_memory(scenario, _worker_memory_limit())
         if steps is not None:
-            scenario = scenario.with_overrides(chunk_steps=steps)
+            scenario = with_overrides(scenario, chunk_steps=steps)
     try:
         run_scenario(scenario, run_dir, resume=resume, overwrite=not resume, workers=1)
     except (ValueError, FileNotFoundError):
