@@ -40,8 +40,8 @@ def _host_network():
 def tiny_run(tmp_path_factory):
     """The bundled ``quick`` scenario cut to one minute (6 steps of 10 s, 4 terminals)."""
     from leonet.engine import run_scenario
-    from leonet.scenario import load_scenario
+    from leonet.scenario import load_scenario, with_overrides
 
     out = tmp_path_factory.mktemp("run")
-    run_scenario(load_scenario("quick").with_overrides(duration=60), out, workers=1)
+    run_scenario(with_overrides(load_scenario("quick"), duration=60), out, workers=1)
     return out
