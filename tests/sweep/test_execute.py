@@ -103,27 +103,35 @@ def test_each_variant_matches_leonet_run_alone(client, tmp_path):
 
 
 def test_a_killed_workers_run_is_retried_and_completes(client, tmp_path):
-    spec, base = _sweep(tmp_path, duration="5m", values="[0.1]")
+    # Long enough that the run is still going when it is killed, on a slow machine too.
+    spec, base = _sweep(tmp_path, duration="20m", values="[0.1]")
     (run,) = expand(spec, base)
     killed: dict[str, int] = {}
+    folder = tmp_path / "out" / "runs" / run.name
 
     def kill_when_running() -> None:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             for address, keys in client.processing().items():
-                if any("leonet-sweep-" in str(k) for k in keys):
-                    time.sleep(0.3)  # let it start writing its run folder
+                # Kill once the worker has started the run's folder (its marker is the
+                # first file a run writes), not before: that is a run cut short mid-way.
+                if any("leonet-sweep-" in str(k) for k in keys) \
+                        and (folder / "leonet-run.json").exists():
                     pid = client.run(os.getpid, workers=[address])[address]
                     os.kill(pid, signal.SIGKILL)
                     killed["pid"] = pid
+                    meta = folder / "metadata.json"
+                    killed["complete"] = int(meta.exists() and json.loads(
+                        meta.read_text()).get("completed") is True)
                     return
-            time.sleep(0.02)
+            time.sleep(0.01)
 
     killer = threading.Thread(target=kill_when_running)
     killer.start()
     outcome = run_sweep(spec, base, tmp_path / "out", client=client)
     killer.join()
     assert "pid" in killed
+    assert killed["complete"] == 0  # it was killed mid-run
     record = json.loads((tmp_path / "out" / "status" / f"{run.name}.json").read_text())
     assert record["status"] == "done", record
     assert record["pid"] != killed["pid"]
