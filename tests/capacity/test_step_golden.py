@@ -39,13 +39,16 @@ def _build(g: Any) -> tuple[Any, Any]:
     """The radio and capacity models of the stored scenario."""
     from leonet.capacity import CapacityModel, site_demand
     from leonet.ground import Sites
-    from leonet.radio import RadioModel
+    from leonet.radio import RadioConfig, RadioModel
 
     sites = Sites(g["site_names"], g["site_lat_deg"], g["site_lon_deg"], g["site_alt_km"],
                   g["site_kind"])
     gateways = Sites(g["gw_names"], g["gw_lat_deg"], g["gw_lon_deg"], g["gw_alt_km"],
                      "gateway", g["gw_min_elevation_deg"])
-    radio = RadioModel(sites, g["sat_ecef_km"].shape[0], gateways=gateways)
+    # The golden predates the intra-system interference (own co-channel beams, SINR
+    # ceilings; tested in tests/radio/test_links.py): it is switched off here.
+    radio = RadioModel(sites, g["sat_ecef_km"].shape[0], gateways=gateways,
+                       config=RadioConfig(intra_system=False))
     demand = site_demand(sites, int(g["n_cells"]), g["cell_area_km2"])
     return radio, CapacityModel(radio, demand)
 

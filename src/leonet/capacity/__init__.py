@@ -10,7 +10,12 @@
 from leonet.capacity.allocation import Allocation, Binding, allocate, water_fill
 from leonet.capacity.beams import BeamAssignment, assign_beams
 from leonet.capacity.demand import Demand, site_demand
-from leonet.capacity.throughput import CapacityConfig, CapacityModel, StepCapacity
+from leonet.capacity.throughput import (
+    CapacityConfig,
+    CapacityModel,
+    StepCapacity,
+    co_channel_beams,
+)
 
 __all__ = [
     "Allocation",
@@ -22,6 +27,7 @@ __all__ = [
     "StepCapacity",
     "allocate",
     "assign_beams",
+    "co_channel_beams",
     "site_demand",
     "water_fill",
 ]

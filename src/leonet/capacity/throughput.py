@@ -35,7 +35,7 @@ from leonet.radio.jamming import Jammer
 from leonet.radio.links import FeederLinks, RadioModel, UserLinks
 from leonet.radio.parameters import LASER_CAPACITY_MBPS
 
-__all__ = ["CapacityConfig", "CapacityModel", "StepCapacity"]
+__all__ = ["CapacityConfig", "CapacityModel", "StepCapacity", "co_channel_beams"]
 
 F64 = NDArray[np.float64]
 
@@ -86,6 +86,29 @@ class StepCapacity:
                 f"binding_{name}": a.binding,
             }
         return out
+
+
+def co_channel_beams(
+    serving_sat: ArrayLike, beams: BeamAssignment, n_sat: int, n_channels: int
+) -> NDArray[np.int64]:
+    """Other beams lit on each site's channel by its serving satellite ``(site,)`` (0 unserved).
+
+    A satellite lights its beams ``0 … lit−1`` (cells dealt round-robin); beam ``b``
+    uses channel ``b mod n_channels``, so ``ceil((lit − c) / n_channels)`` beams share
+    channel ``c``.
+    """
+    sat = np.asarray(serving_sat, dtype=np.int64).reshape(-1)
+    ok = (sat >= 0) & (beams.beam >= 0)
+    out = np.zeros(sat.shape[0], dtype=np.int64)
+    if not ok.any():
+        return out
+    s = sat[ok]
+    local = beams.beam[ok] - beams.offset[s]
+    lit = np.zeros(n_sat, dtype=np.int64)
+    np.maximum.at(lit, s, local + 1)
+    channel = local % n_channels
+    out[ok] = (lit[s] - channel + n_channels - 1) // n_channels - 1
+    return out
 
 
 class CapacityModel:
@@ -146,6 +169,8 @@ class CapacityModel:
             sat_ecef_km, serving, visible_pairs=visible_pairs,
             down_channel=np.maximum(beams.channel, 0), up_channel=up_channel,
             jammers=jammers, utc_ns=utc_ns,
+            co_channel_beams=co_channel_beams(serving, beams, radio.n_sat,
+                                              cfg.downlink.n_channels),
         )
         xyz = np.asarray(sat_ecef_km, dtype=np.float64).reshape(-1, 3)
         if gateway_pairs is None:

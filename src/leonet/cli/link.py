@@ -37,6 +37,8 @@ _ROWS: tuple[tuple[str, str, str, int], ...] = (
     ("cn0_dbhz", "= C/N0", "dBHz", 2),
     ("symbol_rate_msps", "symbol rate (bandwidth / (1 + roll-off))", "Msym/s", 2),
     ("snr_db", "= Es/N0 (SNR)", "dB", 2),
+    ("sinr_ceiling_db", "C/(I+D) ceiling (interference, distortion)", "dB", 2),
+    ("sinr_db", "= SINR", "dB", 2),
     ("implementation_loss_db", "− implementation loss", "dB", 2),
     ("modcod", "MODCOD (DVB-S2X)", "", 0),
     ("efficiency_bps_hz", "spectral efficiency", "bit/sym", 4),
@@ -99,9 +101,21 @@ def link_budget_report(
         "time_utc": f"{when:%Y-%m-%dT%H:%M:%SZ}",
         "exceedance_percent": exceedance_percent,
     }
+    sat_type = model.satellite_types[int(model.satellite_index[best])]
+    ceilings = {"downlink": sat_type.sinr_ceiling_down_db, "uplink": sat_type.sinr_ceiling_up_db}
     for key, budget in (("downlink", down), ("uplink", up)):
         row = budget.row(0, DVBS2X_LADDER)
-        row["effective_esn0_db"] = float(row["snr_db"]) - float(row["implementation_loss_db"])
+        # The satellite's SINR ceiling (interference and distortion, radio/parameters.py);
+        # MODCOD and capacity at the SINR, as a run selects them for a terminal alone in
+        # its beam (no other co-channel beam lit).
+        ceiling = float(ceilings[key])
+        sinr = -10.0 * np.log10(10 ** (-float(row["snr_db"]) / 10) + 10 ** (-ceiling / 10))
+        index = int(DVBS2X_LADDER.select(sinr - float(row["implementation_loss_db"])))
+        eff = float(DVBS2X_LADDER.efficiency_bps_hz(index))
+        row |= {"sinr_ceiling_db": ceiling, "sinr_db": float(sinr),
+                "modcod": DVBS2X_LADDER.name(index), "efficiency_bps_hz": eff,
+                "capacity_mbps": eff * float(row["symbol_rate_msps"])}
+        row["effective_esn0_db"] = float(sinr) - float(row["implementation_loss_db"])
         out[key] = row
     return out
 

@@ -28,7 +28,14 @@ Co-channel interference (downlink, ``RadioConfig.interference``)
     ``co_channel_fraction`` (default 1/8: one of eight channels); its EIRP
     arrives through the terminal's off-axis gain toward it (ITU-R S.465
     envelope + element loss).  I/N is summed in linear power per terminal.
-    Uplink interference (other beams' terminals) is not modelled.
+
+Intra-system interference (both directions, ``RadioConfig.interference``)
+    The serving satellite's other lit beams on the link's channel reach it at
+    the beam's side-lobe floor (downlink: their EIRP; uplink: their terminals),
+    and every link is held under its satellite generation's SINR ceiling —
+    adjacent co-channel beams of other satellites, adjacent-channel leakage,
+    intermodulation and EVM, calibrated to measured single-terminal peak rates
+    (:data:`~leonet.radio.parameters.SATELLITES`, docs/radio.md).
 """
 
 from __future__ import annotations
@@ -91,12 +98,17 @@ I64 = NDArray[np.int64]
 
 @dataclass(frozen=True)
 class RadioConfig:
-    """Options of the radio model (defaults from :mod:`leonet.radio.parameters`)."""
+    """Options of the radio model (defaults from :mod:`leonet.radio.parameters`).
+
+    ``interference`` switches every interference term off; ``intra_system`` only the
+    serving satellite's own co-channel beams and the satellites' SINR ceilings.
+    """
 
     exceedance_percent: float = DEFAULT_EXCEEDANCE_PERCENT
     rolloff: float = ROLLOFF
     implementation_loss_db: float = IMPLEMENTATION_LOSS_DB
     interference: bool = True
+    intra_system: bool = True
     co_channel_fraction: float = 1.0 / USER_DOWNLINK.n_channels
     downlink: Band = USER_DOWNLINK
     uplink: Band = USER_UPLINK
@@ -161,6 +173,15 @@ class FeederLinks:
     elevation_deg: F64
     forward_mbps: F64
     return_mbps: F64
+
+
+def _db_sum(*terms_db: ArrayLike) -> F64:
+    """Power sum of dB quantities (−inf = none): 10·log10(Σ 10^(x/10))."""
+    arrays = np.broadcast_arrays(*(np.asarray(t, dtype=np.float64) for t in terms_db))
+    scale = np.log(10.0) / 10.0
+    with np.errstate(invalid="ignore"):
+        total = np.logaddexp.reduce(np.stack(arrays) * scale, axis=0) / scale
+    return np.asarray(total, dtype=np.float64)
 
 
 def _pair_index(values: ArrayLike) -> NDArray[np.int32]:
@@ -242,6 +263,8 @@ class RadioModel:
         self.sat_beam_floor_db = np.array([x.beam_floor_db for x in s])[si]
         self.sat_feeder_eirp_dbw = np.array([x.feeder_eirp_dbw for x in s])[si]
         self.sat_feeder_gt_dbk = np.array([x.feeder_gt_dbk for x in s])[si]
+        self.sat_sinr_ceiling_down_db = np.array([x.sinr_ceiling_down_db for x in s])[si]
+        self.sat_sinr_ceiling_up_db = np.array([x.sinr_ceiling_up_db for x in s])[si]
         up = sites.enu[:, 2, :]
         # Site geometry as writable copies: move_sites() updates them for sites that move.
         self._site_xyz = np.array(sites.ecef_km, dtype=np.float64, order="C")
@@ -437,14 +460,19 @@ class RadioModel:
         up_channel: ArrayLike | None = None,
         jammers: Sequence[Jammer] = (),
         utc_ns: int | None = None,
+        co_channel_beams: ArrayLike | None = None,
     ) -> UserLinks:
         """Every site's downlink and uplink to ``serving_sat`` ``(site,)`` (−1 = unserved).
 
         ``sat_ecef_km`` ``(sat, 3)`` ECEF km at this step; ``visible_pairs``
         ``(site_idx, sat_idx)`` of this step (e.g. from
-        :class:`~leonet.access.Visibility`) enables co-channel interference;
-        ``down_channel`` / ``up_channel`` ``(site,)`` channel numbers (default:
-        the band centre frequency for every link); ``jammers`` need ``utc_ns``.
+        :class:`~leonet.access.Visibility`) enables co-channel interference from other
+        satellites; ``co_channel_beams`` ``(site,)`` the other beams the serving
+        satellite has lit on the site's channel (their side lobes reach the link in both
+        directions); ``down_channel`` / ``up_channel`` ``(site,)`` channel numbers
+        (default: the band centre frequency for every link); ``jammers`` need ``utc_ns``.
+        With ``RadioConfig.interference`` each direction is also held under its
+        satellite's ``sinr_ceiling_*_db`` (see :data:`~leonet.radio.parameters.SATELLITES`).
         """
         sats_xyz = np.asarray(sat_ecef_km, dtype=np.float64).reshape(-1, 3)
         serving = np.asarray(serving_sat, dtype=np.int32).reshape(-1)
@@ -509,13 +537,44 @@ class RadioModel:
                 np.broadcast_to(fu, (served.size,)), np.full(served.size, rs_up),
             )
             j_up = np.logaddexp(j_up * np.log(10) / 10, ju * np.log(10) / 10) * 10 / np.log(10)
+        i_down, i_up = i_n[served], np.full(served.size, -np.inf)
+        if cfg.interference and cfg.intra_system:
+            i_down, i_up = self._intra_system_db(down, up, sat, served, co_channel_beams,
+                                                 i_down, i_up)
         return UserLinks(
             serving_sat=serving,
             elevation_deg=self._scatter(served, el),
             slant_range_km=self._scatter(served, rng),
-            down=self._direction(down, served, i_n[served], j_down),
-            up=self._direction(up, served, np.full(served.size, -np.inf), j_up),
+            down=self._direction(down, served, i_down, j_down),
+            up=self._direction(up, served, i_up, j_up),
         )
+
+    def _intra_system_db(
+        self, down: LinkBudget, up: LinkBudget, sat: NDArray[np.intp], served: NDArray[np.intp],
+        co_channel_beams: ArrayLike | None, i_down: F64, i_up: F64,
+    ) -> tuple[F64, F64]:
+        """I/N (dB) of served links ``(link,)`` with the serving satellite's own co-channel
+        beams and the satellite's SINR ceiling added to ``i_down`` / ``i_up``.
+
+        Own co-channel beams: each of the ``co_channel_beams`` other beams on the
+        link's channel carries the same EIRP (downlink) or an equally strong terminal
+        (uplink, power-controlled to the same level at the satellite) and reaches the
+        link through the satellite beam's far side lobes, at ``beam_floor_db``
+        relative to the carrier (Starlink's beams on one channel are kept apart, N_co =
+        1).  Ceiling: I/N = SNR − C/I, so SINR ≤ ``sinr_ceiling_*_db``.
+        """
+        floor = self.sat_beam_floor_db[sat]
+        n_co = (np.zeros(served.size) if co_channel_beams is None
+                else np.asarray(co_channel_beams, dtype=np.float64).reshape(-1)[served])
+        with np.errstate(divide="ignore"):
+            co_db = floor + 10.0 * np.log10(np.maximum(n_co, 0.0))
+        out = []
+        for budget, i_n, ceiling in ((down, i_down, self.sat_sinr_ceiling_down_db[sat]),
+                                     (up, i_up, self.sat_sinr_ceiling_up_db[sat])):
+            snr = budget.snr_db
+            total = _db_sum(i_n, snr + co_db, snr - ceiling)
+            out.append(total)
+        return out[0], out[1]
 
     def _scatter(self, served: NDArray[np.intp], values: F64, fill: float = np.nan) -> F64:
         out = np.full(len(self.sites), fill)

@@ -188,6 +188,9 @@ class SatelliteType:
     gateway links: ``feeder_eirp_dbw`` per channel (downlink to the gateway)
     and ``feeder_gt_dbk`` (uplink from it).  ``user_beams``: simultaneous user
     beams; ``lasers``: optical inter-satellite terminals.
+    ``sinr_ceiling_down_db`` / ``sinr_ceiling_up_db``: the C/(I+D) the user links
+    cannot exceed however strong the carrier — interference and distortion the
+    model does not compute link by link (see :data:`SATELLITES`); ``inf``: none.
     """
 
     name: str
@@ -199,6 +202,8 @@ class SatelliteType:
     feeder_gt_dbk: float
     user_beams: int
     lasers: int
+    sinr_ceiling_down_db: float = math.inf
+    sinr_ceiling_up_db: float = math.inf
 
 
 #: Satellite generations.  All payload numbers below are assumptions unless marked:
@@ -222,10 +227,35 @@ class SatelliteType:
 #:   :data:`leonet.defaults.GEN2_MINI_USER_BEAMS`.
 #: * ``lasers`` 3 (gen1 V1.5) / 3 (gen2-mini): SpaceX's V1.5 and V2 Mini carry
 #:   laser terminals (starlink.com); the count 3 is an assumption.
+#: * ``sinr_ceiling_down_db`` 10.5 dB, ``sinr_ceiling_up_db`` 7.3 dB (**calibrated**):
+#:   the signal-to-(interference + distortion) ratio of a user link at beam centre
+#:   from everything the model does not compute link by link — co-channel beams of
+#:   neighbouring satellites landing next to the cell (SpaceX keeps N_co = 1, no two
+#:   co-frequency beams *overlapping*, so adjacent co-frequency beams are the rule),
+#:   adjacent-channel leakage of the neighbouring beams, the payload's multi-carrier
+#:   intermodulation and the terminal's phase noise and EVM.  Thermal SNR alone is
+#:   25 dB at a high satellite (``leonet link --at Kyiv``), which would give 256APSK
+#:   and 1.34 Gb/s on one 250 MHz channel; no Starlink terminal comes near that.
+#:   The ceilings are set so that a terminal alone in its beam under a high
+#:   satellite lands on the peak rates measured for one terminal: **down** ≈ 610 Mb/s,
+#:   the single-terminal peak SpaceX reported to the FCC in 2020 (U.S. Air Force
+#:   test, quoted in SpaceX's ex parte filings and the press) → 16APSK 25/36 on 227
+#:   Msym/s = 624 Mb/s, needing 9.27 + 1.0 dB → 10.5 dB (SINR with 25 dB SNR: 10.35);
+#:   **up** ≈ 100–110 Mb/s, the top of the upload speed tests Ookla and the
+#:   residential metrics show (Poland p80 55 Mb/s with the beam shared; assumption) →
+#:   16APSK 1/2-L on 56.8 Msym/s = 112 Mb/s, needing 5.97 + 1.0 dB → 7.3 dB with margin.  The uplink ceiling is
+#:   the lower because terminals share each uplink channel and must hold their EIRP
+#:   density under the Art. 22 EPFD limits toward the GSO arc (uplink power
+#:   control), which the 43.6 dBW maximum of [F2] ignores.  The physically computed
+#:   parts — the serving satellite's own co-channel beams (both directions) and other
+#:   satellites' beams on the terminal (downlink) — come on top of these
+#:   (:mod:`leonet.radio.links`).  gen2-mini: the same (assumption: no published
+#:   per-link data).
 SATELLITES: dict[str, SatelliteType] = {
-    "gen1": SatelliteType("gen1", 36.7, 9.4, 1.8, -25.0, 40.0, 13.0, GEN1_USER_BEAMS, 3),
+    "gen1": SatelliteType("gen1", 36.7, 9.4, 1.8, -25.0, 40.0, 13.0, GEN1_USER_BEAMS, 3,
+                          10.5, 7.3),
     "gen2-mini": SatelliteType("gen2-mini", 39.7, 12.4, 1.5, -25.0, 43.0, 16.0,
-                               GEN2_MINI_USER_BEAMS, 3),
+                               GEN2_MINI_USER_BEAMS, 3, 10.5, 7.3),
 }
 DEFAULT_SATELLITE = "gen1"
 
