@@ -88,15 +88,20 @@ def test_run_writes_every_output(finished):
     assert terminals.column_names == [
         "time", "terminal", "lat_deg", "lon_deg", "served", "reason", "sat", "elevation_deg",
         "rtt_ms", "hops", "gateway", "pop", "snr_db", "throughput_down_mbps",
-        "throughput_up_mbps"]
+        "throughput_up_mbps", "speedtest_down_mbps", "speedtest_up_mbps"]
     cells = pq.read_table(out / "cells.parquet")
     assert cells.column_names == ["time", "cell", "served", "reason", "visible", "rtt_ms",
-                                  "throughput_down_mbps", "throughput_up_mbps"]
+                                  "throughput_down_mbps", "throughput_up_mbps",
+                                  "speedtest_down_mbps", "speedtest_up_mbps"]
     # A cell has an RTT in a slot exactly when it was served in it, and a cause when not.
     rows = cells.to_pylist()
     assert all((r["rtt_ms"] is None) == (r["served"] == 0) for r in rows)
     assert all((r["reason"] is None) == (r["served"] == 1) for r in rows)
     assert all(r["throughput_down_mbps"] == 0 for r in rows if r["served"] == 0)
+    assert all(r["speedtest_down_mbps"] == 0 for r in rows if r["served"] == 0)
+    # A speed test saturates the link: it gets at least the fair share of the offered load.
+    assert all(r["speedtest_down_mbps"] >= r["throughput_down_mbps"] * (1 - 1e-9) - 1e-9
+               for r in rows)
     assert any(r["served"] > 0 for r in rows)
 
 

@@ -7,7 +7,7 @@ import pytest
 PACKAGES = {
     "leonet.radio": ["antenna", "atmosphere", "budget", "jamming", "links", "modcod",
                      "parameters"],
-    "leonet.capacity": ["allocation", "beams", "demand", "throughput"],
+    "leonet.capacity": ["allocation", "beams", "demand", "speedtest", "throughput"],
 }
 
 

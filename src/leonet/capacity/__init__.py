@@ -4,12 +4,14 @@
 - :func:`site_demand` — terminals per cell (density × area) and named terminals.
 - :func:`water_fill`, :func:`allocate` — vectorised max-min fair sharing of beam time
   and satellite backhaul; :class:`Binding` says what limits each terminal.
+- :func:`speed_test` — one terminal saturating its link over busy-hour background load.
 - :class:`CapacityModel` — one step: radio links, beams, backhaul and allocation.
 """
 
 from leonet.capacity.allocation import Allocation, Binding, allocate, water_fill
 from leonet.capacity.beams import BeamAssignment, assign_beams
 from leonet.capacity.demand import Demand, site_demand
+from leonet.capacity.speedtest import speed_test
 from leonet.capacity.throughput import (
     CapacityConfig,
     CapacityModel,
@@ -29,5 +31,6 @@ __all__ = [
     "assign_beams",
     "co_channel_beams",
     "site_demand",
+    "speed_test",
     "water_fill",
 ]

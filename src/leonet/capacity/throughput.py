@@ -13,7 +13,9 @@ interference, jamming), :func:`~leonet.capacity.beams.assign_beams` and
    ``lasers × 100 Gb/s``; without ``gateway_pairs`` the backhaul is not
    modelled (unbounded);
 4. allocation: max-min fair per beam (time share, bounded by each link's
-   MODCOD rate), then per satellite (backhaul).
+   MODCOD rate), then per satellite (backhaul);
+5. speed test: one terminal per site saturating its link over the busy-hour
+   background load of the others (:func:`~leonet.capacity.speedtest.speed_test`).
 
 Everything is vectorised over sites, satellites and beams (NumPy, and numba
 kernels for the interference sum over visible pairs, per-link columns and the
@@ -31,9 +33,14 @@ from numpy.typing import ArrayLike, NDArray
 from leonet.capacity.allocation import Allocation, allocate
 from leonet.capacity.beams import BeamAssignment, assign_beams
 from leonet.capacity.demand import Demand
+from leonet.capacity.speedtest import speed_test
 from leonet.radio.jamming import Jammer
 from leonet.radio.links import FeederLinks, RadioModel, UserLinks
-from leonet.radio.parameters import LASER_CAPACITY_MBPS
+from leonet.radio.parameters import (
+    BUSY_HOUR_DOWN_MBPS,
+    BUSY_HOUR_UP_MBPS,
+    LASER_CAPACITY_MBPS,
+)
 
 __all__ = ["CapacityConfig", "CapacityModel", "StepCapacity", "co_channel_beams"]
 
@@ -43,15 +50,24 @@ F64 = NDArray[np.float64]
 @dataclass(frozen=True)
 class CapacityConfig:
     """``beams_per_satellite`` (``None``: each generation's ``user_beams``);
-    ``lasers`` (count laser links as backhaul); ``laser_capacity_mbps`` each."""
+    ``lasers`` (count laser links as backhaul); ``laser_capacity_mbps`` each;
+    ``background_down_mbps`` / ``background_up_mbps`` the busy-hour demand of every
+    other terminal during a speed test (:mod:`leonet.capacity.speedtest`)."""
 
     beams_per_satellite: int | None = None
     lasers: bool = True
     laser_capacity_mbps: float = LASER_CAPACITY_MBPS
+    background_down_mbps: float = BUSY_HOUR_DOWN_MBPS
+    background_up_mbps: float = BUSY_HOUR_UP_MBPS
 
     def __post_init__(self) -> None:
         if self.beams_per_satellite is not None and self.beams_per_satellite < 1:
             raise ValueError("beams_per_satellite must be >= 1 (or None for the generation's)")
+        for name in ("background_down_mbps", "background_up_mbps"):
+            value = getattr(self, name)
+            if not (np.isfinite(value) and value >= 0):
+                raise ValueError(f"{name} must be a finite busy-hour demand >= 0 Mb/s, "
+                                 f"got {value}")
 
 
 @dataclass(frozen=True)
@@ -65,6 +81,8 @@ class StepCapacity:
     backhaul_up_mbps: F64  # (sat,)
     down: Allocation
     up: Allocation
+    speedtest_down_mbps: F64
+    speedtest_up_mbps: F64
 
     def columns(self) -> dict[str, NDArray[np.generic]]:
         """Flat per-site columns (for a results table): budget, MODCOD, capacity, throughput."""
@@ -85,6 +103,8 @@ class StepCapacity:
                 f"throughput_{name}_mbps": a.per_terminal_mbps,
                 f"binding_{name}": a.binding,
             }
+        out["speedtest_down_mbps"] = self.speedtest_down_mbps
+        out["speedtest_up_mbps"] = self.speedtest_up_mbps
         return out
 
 
@@ -186,4 +206,10 @@ class CapacityModel:
                         d.offered_down_mbps, back_down, beams.n_beams)
         up = allocate(serving, beams.beam, links.up.capacity_mbps, d.terminals,
                       d.offered_up_mbps, back_up, beams.n_beams)
-        return StepCapacity(links, beams, feeder, back_down, back_up, down, up)
+        cap = self.config
+        test_down = speed_test(serving, beams.beam, links.down.capacity_mbps, d.terminals,
+                               cap.background_down_mbps, back_down, beams.n_beams)
+        test_up = speed_test(serving, beams.beam, links.up.capacity_mbps, d.terminals,
+                             cap.background_up_mbps, back_up, beams.n_beams)
+        return StepCapacity(links, beams, feeder, back_down, back_up, down, up,
+                            test_down, test_up)

@@ -339,7 +339,9 @@ class ScenarioRun:
             elevation_deg=a.elevation_deg[:, named], rtt_ms=routes.rtt_ms, hops=routes.hops,
             gateway=routes.gateway, pop=routes.pop, snr_db=radio.snr_db[:, named],
             throughput_down_mbps=radio.throughput_down_mbps[:, named],
-            throughput_up_mbps=radio.throughput_up_mbps[:, named]), self.names)
+            throughput_up_mbps=radio.throughput_up_mbps[:, named],
+            speedtest_down_mbps=radio.speedtest_down_mbps[:, named],
+            speedtest_up_mbps=radio.speedtest_up_mbps[:, named]), self.names)
 
     def _cell_table(self, a: ChunkAccess, served: NDArray[np.bool_], reason: NDArray[np.uint8],
                     routes: ChunkRoutes, radio: ChunkRadio) -> pa.Table:
@@ -352,7 +354,9 @@ class ScenarioRun:
             utc_ns=a.utc_ns, slot=slot, served=served[:, cells], reason=reason[:, cells],
             visible=a.visible[:, cells], rtt_ms=routes.cell_rtt_ms,
             throughput_down_mbps=radio.throughput_down_mbps[:, cells],
-            throughput_up_mbps=radio.throughput_up_mbps[:, cells]), self.site_names[cells])
+            throughput_up_mbps=radio.throughput_up_mbps[:, cells],
+            speedtest_down_mbps=radio.speedtest_down_mbps[:, cells],
+            speedtest_up_mbps=radio.speedtest_up_mbps[:, cells]), self.site_names[cells])
 
 
 def _last_served(serving: NDArray[np.int32], before: NDArray[np.int32] | None) -> NDArray[np.int32]:

@@ -111,13 +111,16 @@ class ChunkRoutes:
 class ChunkRadio:
     """Radio and capacity over a chunk's steps, ``(time, site)``: the downlink SINR
     ``snr_db`` (NaN unserved), ``capacity_down_mbps`` the link's, ``throughput_down_mbps``
-    / ``throughput_up_mbps`` the site's fair share (0 unserved), ``jammed`` a jammer's
+    / ``throughput_up_mbps`` the site's fair share (0 unserved), ``speedtest_down_mbps`` /
+    ``speedtest_up_mbps`` a speed test's rate there (0 unserved), ``jammed`` a jammer's
     power reached the site."""
 
     snr_db: NDArray[np.float64]
     capacity_down_mbps: NDArray[np.float64]
     throughput_down_mbps: NDArray[np.float64]
     throughput_up_mbps: NDArray[np.float64]
+    speedtest_down_mbps: NDArray[np.float64]
+    speedtest_up_mbps: NDArray[np.float64]
     jammed: NDArray[np.bool_]
 
 
@@ -156,6 +159,8 @@ class StepRunner:
         capacity_down = np.zeros((n_run, n_sites))
         down = np.zeros((n_run, n_sites))
         up = np.zeros((n_run, n_sites))
+        test_down = np.zeros((n_run, n_sites))
+        test_up = np.zeros((n_run, n_sites))
         jammed = np.zeros((n_run, n_sites), dtype=bool)
         utc, r, inputs, offsets = a.utc_ns, a.r_ecef_km, a.steps, a.pair_offsets
         jam_active = [j.is_active(utc) for j in self.jammers]
@@ -183,10 +188,12 @@ class StepRunner:
             capacity_down[k] = np.nan_to_num(cols["link_capacity_down_mbps"])
             down[k] = np.nan_to_num(cols["throughput_down_mbps"])
             up[k] = np.nan_to_num(cols["throughput_up_mbps"])
+            test_down[k] = np.nan_to_num(cols["speedtest_down_mbps"])
+            test_up[k] = np.nan_to_num(cols["speedtest_up_mbps"])
             if active:  # a jammer's power reaches the terminal
                 jammed[k] = np.isfinite(cols["j_over_s_down_db"])
         return (ChunkRoutes(rtt, hops, gateway, pop, cell_rtt, previous),
-                ChunkRadio(snr, capacity_down, down, up, jammed))
+                ChunkRadio(snr, capacity_down, down, up, test_down, test_up, jammed))
 
     def _move_terminals(self, inputs: StepInputs, k: int) -> GroundNodes:
         """The ground network with the moving terminals where they are at step ``k``; the

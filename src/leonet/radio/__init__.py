@@ -49,6 +49,9 @@ from leonet.radio.modcod import (
     symbol_rate_msps,
 )
 from leonet.radio.parameters import (
+    BUSY_HOUR_ACTIVITY_FACTOR,
+    BUSY_HOUR_DOWN_MBPS,
+    BUSY_HOUR_UP_MBPS,
     DEFAULT_EXCEEDANCE_PERCENT,
     DEFAULT_GATEWAY,
     DEFAULT_OFFERED_LOAD_DOWN_MBPS,
@@ -63,6 +66,8 @@ from leonet.radio.parameters import (
     RADIO_HORIZON_K_FACTOR,
     ROLLOFF,
     SATELLITES,
+    SUBSCRIBER_MONTHLY_DOWN_GB,
+    SUBSCRIBER_MONTHLY_UP_GB,
     TERMINAL_ANTENNA_HEIGHT_M,
     TERMINALS,
     USER_DOWNLINK,
@@ -75,6 +80,9 @@ from leonet.radio.parameters import (
 
 __all__ = [
     "BOLTZMANN_DBW_HZ_K",
+    "BUSY_HOUR_ACTIVITY_FACTOR",
+    "BUSY_HOUR_DOWN_MBPS",
+    "BUSY_HOUR_UP_MBPS",
     "DEFAULT_ELEVATION_GRID_DEG",
     "DEFAULT_EXCEEDANCE_PERCENT",
     "DEFAULT_GATEWAY",
@@ -93,6 +101,8 @@ __all__ = [
     "RADIO_HORIZON_K_FACTOR",
     "ROLLOFF",
     "SATELLITES",
+    "SUBSCRIBER_MONTHLY_DOWN_GB",
+    "SUBSCRIBER_MONTHLY_UP_GB",
     "TERMINALS",
     "TERMINAL_ANTENNA_HEIGHT_M",
     "USER_DOWNLINK",

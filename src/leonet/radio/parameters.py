@@ -43,6 +43,9 @@ from leonet.constants import C_KM_S
 from leonet.defaults import GEN1_USER_BEAMS, GEN2_MINI_USER_BEAMS
 
 __all__ = [
+    "BUSY_HOUR_ACTIVITY_FACTOR",
+    "BUSY_HOUR_DOWN_MBPS",
+    "BUSY_HOUR_UP_MBPS",
     "DEFAULT_EXCEEDANCE_PERCENT",
     "DEFAULT_GATEWAY",
     "DEFAULT_OFFERED_LOAD_DOWN_MBPS",
@@ -57,6 +60,8 @@ __all__ = [
     "RADIO_HORIZON_K_FACTOR",
     "ROLLOFF",
     "SATELLITES",
+    "SUBSCRIBER_MONTHLY_DOWN_GB",
+    "SUBSCRIBER_MONTHLY_UP_GB",
     "TERMINALS",
     "TERMINAL_ANTENNA_HEIGHT_M",
     "USER_DOWNLINK",
@@ -299,3 +304,23 @@ DEFAULT_TERMINALS_PER_KM2 = 0.1
 #: ~100 / 10 Mb/s, i.e. the peak a terminal can draw, not its average demand).
 DEFAULT_OFFERED_LOAD_DOWN_MBPS = 25.0
 DEFAULT_OFFERED_LOAD_UP_MBPS = 3.0
+
+# --- busy-hour demand (the background load of a speed test) -------------------------------
+#: Traffic of one fixed-broadband subscriber per month, GB (10⁹ bytes).  Source: OpenVault
+#: Broadband Insights (quarterly; Q4 2023 / Q4 2024): an average U.S. household moves
+#: ~640-660 GB a month, ~93 % of it downstream.  Assumption: a Starlink household sits
+#: a little below the U.S. cable average (many are rural or secondary users; European
+#: averages are lower still): 500 GB down, 40 GB up.
+SUBSCRIBER_MONTHLY_DOWN_GB = 500.0
+SUBSCRIBER_MONTHLY_UP_GB = 40.0
+#: Busy-hour traffic over the month's mean traffic.  Source: Cisco VNI (2017–2022
+#: forecast) put busy-hour Internet traffic at ~1.7–2× the average hour and growing
+#: faster; operators' diurnal curves (Sandvine Global Internet Phenomena) peak at ~2×
+#: the daily mean in the evening.  Assumption: 2.0.
+BUSY_HOUR_ACTIVITY_FACTOR = 2.0
+_SECONDS_PER_MONTH = 365.25 / 12 * 86_400
+#: Mean busy-hour demand of one subscriber, Mb/s (derived: GB/month × 8000 / seconds per
+#: month × busy-hour factor = 3.04 down, 0.24 up): the load every other terminal puts
+#: on its beam while one terminal runs a speed test (``CapacityConfig``).
+BUSY_HOUR_DOWN_MBPS = SUBSCRIBER_MONTHLY_DOWN_GB * 8e3 / _SECONDS_PER_MONTH * BUSY_HOUR_ACTIVITY_FACTOR
+BUSY_HOUR_UP_MBPS = SUBSCRIBER_MONTHLY_UP_GB * 8e3 / _SECONDS_PER_MONTH * BUSY_HOUR_ACTIVITY_FACTOR

@@ -50,8 +50,8 @@ class TerminalRows:
     """The ``terminals`` table of a chunk as arrays ``(time, terminal)`` (``utc_ns``
     ``(time,)``): position, ``served`` and the outage ``reason`` code, the serving
     satellite ``sat`` (-1 none) at ``elevation_deg``, the route's ``rtt_ms``, ``hops``,
-    ``gateway`` and ``pop`` (indices, -1 none), the downlink ``snr_db`` and the
-    throughputs.  What is only meaningful while served is null (or 0 Mb/s) otherwise."""
+    ``gateway`` and ``pop`` (indices, -1 none), the downlink ``snr_db``, the
+    throughputs (fair share) and the speed-test rates (:mod:`leonet.capacity.speedtest`).  What is only meaningful while served is null (or 0 Mb/s) otherwise."""
 
     utc_ns: NDArray[np.int64]
     lat_deg: NDArray[np.float64]
@@ -67,6 +67,8 @@ class TerminalRows:
     snr_db: NDArray[np.float64]
     throughput_down_mbps: NDArray[np.float64]
     throughput_up_mbps: NDArray[np.float64]
+    speedtest_down_mbps: NDArray[np.float64]
+    speedtest_up_mbps: NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ class CellRows:
     """The ``cells`` table of a chunk before it is reduced per period: arrays ``(time,
     cell)`` (``utc_ns`` and ``slot`` ``(time,)``; consecutive steps of one ``slot`` make a
     period) of ``served``, the outage ``reason`` code, satellites up in ``visible``, the
-    ``rtt_ms`` (NaN none) and a terminal's throughputs there."""
+    ``rtt_ms`` (NaN none), a terminal's throughputs there and its speed-test rates."""
 
     utc_ns: NDArray[np.int64]
     slot: NDArray[np.int64]
@@ -95,6 +97,8 @@ class CellRows:
     rtt_ms: NDArray[np.float64]
     throughput_down_mbps: NDArray[np.float64]
     throughput_up_mbps: NDArray[np.float64]
+    speedtest_down_mbps: NDArray[np.float64]
+    speedtest_up_mbps: NDArray[np.float64]
 
 
 def terminal_table(rows: TerminalRows, names: RunNames) -> pa.Table:
@@ -126,14 +130,16 @@ def terminal_table(rows: TerminalRows, names: RunNames) -> pa.Table:
         "snr_db": pa.array(rows.snr_db.ravel(), mask=~ok),
         "throughput_down_mbps": np.where(ok, rows.throughput_down_mbps.ravel(), 0.0),
         "throughput_up_mbps": np.where(ok, rows.throughput_up_mbps.ravel(), 0.0),
+        "speedtest_down_mbps": np.where(ok, rows.speedtest_down_mbps.ravel(), 0.0),
+        "speedtest_up_mbps": np.where(ok, rows.speedtest_up_mbps.ravel(), 0.0),
     })
 
 
 def cell_table(rows: CellRows, cell_names: NDArray[Any]) -> pa.Table:
     """``cells``: per cell and period the served fraction, the cause of most of its
     unserved steps (null if none; ties: the lowest code), mean satellites in view, the
-    mean RTT while served (null if never) and the mean throughput of a terminal there
-    (0 while unserved)."""
+    mean RTT while served (null if never), the mean throughput of a terminal there and
+    its mean speed-test rates (0 while unserved)."""
     n_run, n_cells = rows.served.shape
     slot = rows.slot
     starts = np.flatnonzero(np.r_[True, slot[1:] != slot[:-1]])
@@ -156,6 +162,8 @@ def cell_table(rows: CellRows, cell_names: NDArray[Any]) -> pa.Table:
     names = np.asarray(cell_names, dtype=object)
     down = total(np.where(ok, rows.throughput_down_mbps, 0.0)) / sizes
     up = total(np.where(ok, rows.throughput_up_mbps, 0.0)) / sizes
+    test_down = total(np.where(ok, rows.speedtest_down_mbps, 0.0)) / sizes
+    test_up = total(np.where(ok, rows.speedtest_up_mbps, 0.0)) / sizes
     return pa.table({
         "time": pa.array(np.repeat(rows.utc_ns[starts], n_cells), pa.timestamp("ns", tz="UTC")),
         "cell": pa.array(np.tile(names, len(starts))),
@@ -165,6 +173,8 @@ def cell_table(rows: CellRows, cell_names: NDArray[Any]) -> pa.Table:
         "rtt_ms": pa.array(rtt_mean.ravel(), mask=(n_timed == 0).ravel()),
         "throughput_down_mbps": down.ravel(),
         "throughput_up_mbps": up.ravel(),
+        "speedtest_down_mbps": test_down.ravel(),
+        "speedtest_up_mbps": test_up.ravel(),
     })
 
 
