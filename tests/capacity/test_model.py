@@ -32,3 +32,19 @@ def test_step_on_two_cells_and_a_named_terminal():
     cols = out.columns()
     assert {"snr_down_db", "sinr_up_db", "modcod_down", "link_capacity_up_mbps",
             "throughput_down_mbps", "binding_up"} <= set(cols)
+
+
+def test_population_weight_moves_terminals_not_their_total():
+    import h3
+    import pytest
+
+    cells = [h3.latlng_to_cell(50.45, 30.52, 5), h3.latlng_to_cell(49.0, 33.0, 5)]
+    sites = Sites(cells + ["Kyiv"], [50.45, 49.0, 50.45], [30.52, 33.0, 30.52])
+    area = np.array([250.0, 250.0])
+    uniform = site_demand(sites, 2, area, terminals_per_km2=0.1)
+    weighted = site_demand(sites, 2, area, terminals_per_km2=0.1, cell_weight=[3e6, 1e4])
+    assert weighted.terminals[:2].sum() == pytest.approx(uniform.terminals[:2].sum())
+    assert weighted.terminals[0] == pytest.approx(50.0 * 3e6 / (3e6 + 1e4))
+    assert weighted.terminals[2] == uniform.terminals[2] == 1.0
+    with pytest.raises(ValueError, match="cell_weight"):
+        site_demand(sites, 2, area, cell_weight=[1.0])

@@ -50,12 +50,15 @@ def site_demand(
     terminals_per_named_site: float = 1.0,
     offered_down_mbps: ArrayLike = DEFAULT_OFFERED_LOAD_DOWN_MBPS,
     offered_up_mbps: ArrayLike = DEFAULT_OFFERED_LOAD_UP_MBPS,
+    cell_weight: ArrayLike | None = None,
 ) -> Demand:
     """Demand for ``sites`` whose first ``n_cells`` are H3 cells (names = H3 indices).
 
     ``cell_area_km2`` ``(n_cells,)`` (default: each cell's area from h3);
-    offered loads are scalars or ``(site,)``.  Setup-time: one h3 call per
-    named terminal.
+    offered loads are scalars or ``(site,)``.  ``cell_weight`` ``(n_cells,)`` (e.g. the
+    people in each cell, :func:`leonet.ground.population.cell_population`) spreads the
+    same total of cell terminals (density × total area) in proportion to it instead of
+    to area.  Setup-time: one h3 call per named terminal.
     """
     n = len(sites)
     if not 0 <= n_cells <= n:
@@ -69,6 +72,12 @@ def site_demand(
             raise ValueError(f"cell_area_km2 must be ({n_cells},), got {area.shape}")
     terminals = np.full(n, float(terminals_per_named_site))
     terminals[:n_cells] = terminals_per_km2 * area
+    if cell_weight is not None and n_cells:
+        w = np.asarray(cell_weight, dtype=np.float64).reshape(-1)
+        if w.shape != (n_cells,) or not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
+            raise ValueError(f"cell_weight must be ({n_cells},) finite weights >= 0 with a "
+                             f"positive sum, got shape {w.shape}")
+        terminals[:n_cells] = terminals_per_km2 * area.sum() * w / w.sum()
     key = np.arange(n, dtype=np.int64)
     if n_cells and n > n_cells:
         res = h3.get_resolution(names[0])

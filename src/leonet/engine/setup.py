@@ -151,9 +151,37 @@ def capacity_model(scenario: Scenario, sites: RunSites, grid: TimeGrid, n_sat: i
         gateways=gateways,
     )
     cap = scenario.capacity
-    demand = site_demand(radio_sites, sites.n_cells, sites.cell_area_km2,
+    n_cells = sites.n_cells
+    weight = None
+    if cap.terminal_density == "population" and n_cells:
+        weight = _cell_population(scenario, radio_sites, n_cells, sites.cell_area_km2)
+    demand = site_demand(radio_sites, n_cells, sites.cell_area_km2,
                          terminals_per_km2=cap.terminals_per_km2,
                          terminals_per_named_site=cap.terminals_per_site,
                          offered_down_mbps=cap.offered_load_mbps,
-                         offered_up_mbps=cap.offered_load_up_mbps)
-    return CapacityModel(radio, demand, CapacityConfig(beams_per_satellite=cap.beams_per_sat))
+                         offered_up_mbps=cap.offered_load_up_mbps,
+                         cell_weight=weight)
+    return CapacityModel(radio, demand, CapacityConfig(
+        beams_per_satellite=cap.beams_per_sat, background_down_mbps=cap.background_load_mbps,
+        background_up_mbps=cap.background_load_up_mbps))
+
+
+def _cell_population(scenario: Scenario, radio_sites: Sites, n_cells: int,
+                     cell_area_km2: NDArray[np.float64] | None) -> NDArray[np.float64]:
+    """People in each cell (``capacity.terminal_density: population``)."""
+    import h3
+
+    from leonet.ground.population import cell_population
+    from leonet.ground.regions import find_region
+
+    cells = scenario.ground.cells
+    spec = cells.region if cells is not None else ""
+    region = find_region(spec)
+    if not region.iso_a3:
+        raise ValueError(
+            f"capacity.terminal_density: population needs ground.cells.region to be a country "
+            f"(got {spec!r}); use terminal_density: uniform for other regions")
+    area = (np.asarray(cell_area_km2, dtype=np.float64) if cell_area_km2 is not None else
+            np.array([h3.cell_area(str(c), "km^2") for c in radio_sites.names[:n_cells]]))
+    return cell_population(radio_sites.lat_deg[:n_cells], radio_sites.lon_deg[:n_cells], area,
+                           region)

@@ -8,6 +8,7 @@
 - :func:`tile_region` — H3 :class:`Cells` covering a region.
 - :func:`load_places`, :func:`find_place` — bundled Ukrainian places; name → coordinates.
 - :func:`find_city` — any world city of 15,000 people or more (GeoNames, offline).
+- :func:`population_points`, :func:`cell_population` — where people live (GeoNames).
 - :class:`Track` — a moving terminal's waypoints, interpolated per time step.
 """
 
@@ -23,6 +24,13 @@ from leonet.ground.gateways import (
 from leonet.ground.gazetteer import City, city_suggestions, find_city
 from leonet.ground.greatcircle import great_circle_km, interpolate_great_circle
 from leonet.ground.places import find_place, load_places
+from leonet.ground.population import (
+    POPULATION_PROVENANCE,
+    URBAN_DENSITY_PER_KM2,
+    PopulationPoints,
+    cell_population,
+    population_points,
+)
 from leonet.ground.pops import find_pop
 from leonet.ground.regions import (
     NAMED_REGIONS,
@@ -41,17 +49,21 @@ from leonet.ground.tracks import Track, track_positions
 __all__ = [
     "DEFAULT_H3_RESOLUTION",
     "NAMED_REGIONS",
+    "POPULATION_PROVENANCE",
     "SITE_KINDS",
+    "URBAN_DENSITY_PER_KM2",
     "Cells",
     "City",
     "Gateways",
     "Pops",
+    "PopulationPoints",
     "Region",
     "Sites",
     "Track",
     "UnknownNameError",
     "assign_gateways_to_pops",
     "average_cell_area_km2",
+    "cell_population",
     "city_suggestions",
     "countries_in_box",
     "country",
@@ -67,6 +79,7 @@ __all__ = [
     "load_places",
     "load_pops",
     "named_region",
+    "population_points",
     "region_from_geojson",
     "select_ground",
     "tile_region",

@@ -44,6 +44,8 @@ from leonet.defaults import DEFAULT_MAX_LASER_RANGE_KM, DEFAULT_ROUTE_FACTOR
 from leonet.events import NEVER_NS
 from leonet.ground.places import find_place
 from leonet.radio.parameters import (
+    BUSY_HOUR_DOWN_MBPS,
+    BUSY_HOUR_UP_MBPS,
     DEFAULT_OFFERED_LOAD_DOWN_MBPS,
     DEFAULT_OFFERED_LOAD_UP_MBPS,
     DEFAULT_TERMINALS_PER_KM2,
@@ -445,7 +447,12 @@ class CapacitySpec(_Model):
     """``capacity:`` — beams per satellite (default: the satellite generation's), the
     busy-hour load each terminal offers (down and up, Mb/s), the density of active
     terminals in the cells (per km², so it does not depend on the H3 resolution) and
-    the terminals behind each named terminal (defaults: :mod:`leonet.radio.parameters`)."""
+    the terminals behind each named terminal (defaults: :mod:`leonet.radio.parameters`).
+    ``terminal_density: population`` spreads the same number of cell terminals in
+    proportion to where people live (:mod:`leonet.ground.population`; the cells' region
+    must be a country) instead of uniformly per km²; ``background_load_mbps`` /
+    ``background_load_up_mbps``: each terminal's busy-hour demand while another runs a
+    speed test (:mod:`leonet.capacity.speedtest`)."""
 
     beams_per_sat: int | None = Field(strict=True, default=None, ge=1)
     offered_load_mbps: float = Field(strict=True, default=DEFAULT_OFFERED_LOAD_DOWN_MBPS, ge=0,
@@ -455,6 +462,11 @@ class CapacitySpec(_Model):
     terminals_per_km2: float = Field(strict=True, default=DEFAULT_TERMINALS_PER_KM2, ge=0,
                                      allow_inf_nan=False)
     terminals_per_site: float = Field(strict=True, default=1.0, ge=0, allow_inf_nan=False)
+    terminal_density: Literal["uniform", "population"] = "uniform"
+    background_load_mbps: float = Field(strict=True, default=BUSY_HOUR_DOWN_MBPS, ge=0,
+                                        allow_inf_nan=False)
+    background_load_up_mbps: float = Field(strict=True, default=BUSY_HOUR_UP_MBPS, ge=0,
+                                           allow_inf_nan=False)
 
 
 class OutputsSpec(_Model):
