@@ -39,7 +39,7 @@ def test_population_weight_moves_terminals_not_their_total():
     import pytest
 
     cells = [h3.latlng_to_cell(50.45, 30.52, 5), h3.latlng_to_cell(49.0, 33.0, 5)]
-    sites = Sites(cells + ["Kyiv"], [50.45, 49.0, 50.45], [30.52, 33.0, 30.52])
+    sites = Sites([*cells, "Kyiv"], [50.45, 49.0, 50.45], [30.52, 33.0, 30.52])
     area = np.array([250.0, 250.0])
     uniform = site_demand(sites, 2, area, terminals_per_km2=0.1)
     weighted = site_demand(sites, 2, area, terminals_per_km2=0.1, cell_weight=[3e6, 1e4])

@@ -39,6 +39,15 @@ def test_json_has_every_term_per_direction(kyiv_json):
                    - row["atmospheric_loss_db"] + row["gt_dbk"] + row["rx_antenna_loss_db"]
                    + 228.599 - 10 * __import__("math").log10(row["symbol_rate_msps"] * 1e6))
         assert row["snr_db"] == pytest.approx(by_hand, abs=0.01)
+        # SINR: thermal noise plus the satellite's C/(I+D) ceiling, added as powers.
+        sinr = -10 * __import__("math").log10(10 ** (-row["snr_db"] / 10)
+                                              + 10 ** (-row["sinr_ceiling_db"] / 10))
+        assert row["sinr_db"] == pytest.approx(sinr, abs=1e-9)
+        assert row["sinr_db"] < row["sinr_ceiling_db"]
+    # Calibrated: one terminal's peak lands near the measured single-terminal peaks
+    # (610 Mb/s down reported by SpaceX; ~100 Mb/s up), not 1.34 Gb/s / 335 Mb/s.
+    assert 550 <= kyiv_json["downlink"]["capacity_mbps"] <= 650
+    assert 90 <= kyiv_json["uplink"]["capacity_mbps"] <= 130
     assert kyiv_json["terminal"]["name"] == "Kyiv"
     assert kyiv_json["time_utc"] == "2026-05-30T12:00:00Z"
 

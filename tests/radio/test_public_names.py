@@ -5,7 +5,7 @@ import importlib
 import pytest
 
 PACKAGES = {
-    "leonet.radio": ["antenna", "atmosphere", "budget", "jamming", "links", "modcod",
+    "leonet.radio": ["antenna", "atmosphere", "budget", "jam_map", "jamming", "links", "modcod",
                      "parameters"],
     "leonet.capacity": ["allocation", "beams", "demand", "speedtest", "throughput"],
 }

@@ -7,6 +7,7 @@ import typer
 from leonet.cli.coverage import coverage_command
 from leonet.cli.emulate import emulate_command
 from leonet.cli.hypatia import hypatia_command
+from leonet.cli.jam import jam_command
 from leonet.cli.link import link_command
 from leonet.cli.route import route_command
 from leonet.cli.scenario import (
@@ -34,6 +35,7 @@ app.command("propagate")(propagate_command)
 app.command("coverage")(coverage_command)
 app.command("route")(route_command)
 app.command("link")(link_command)
+app.command("jam")(jam_command)
 app.command("validate")(validate_command)
 app.command("scenarios")(scenarios_command)
 app.add_typer(scenario_app, name="scenario")

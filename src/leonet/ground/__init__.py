@@ -24,6 +24,7 @@ from leonet.ground.gateways import (
 from leonet.ground.gazetteer import City, city_suggestions, find_city
 from leonet.ground.greatcircle import great_circle_km, interpolate_great_circle
 from leonet.ground.places import find_place, load_places
+from leonet.ground.pops import find_pop
 from leonet.ground.population import (
     POPULATION_PROVENANCE,
     URBAN_DENSITY_PER_KM2,
@@ -31,7 +32,6 @@ from leonet.ground.population import (
     cell_population,
     population_points,
 )
-from leonet.ground.pops import find_pop
 from leonet.ground.regions import (
     NAMED_REGIONS,
     Region,

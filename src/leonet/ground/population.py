@@ -92,7 +92,7 @@ def _country_people(region: Region) -> tuple[float, F64, F64, F64]:
             " give a sovereign country (ISO 3166 alpha-3)")
     lat, lon, pop = cities.get(str(info["iso"]), (np.zeros(0), np.zeros(0), np.zeros(0)))
     inside = region.contains(lat, lon)
-    total = max(float(info["population"]), float(pop[inside].sum()))
+    total = max(float(str(info["population"])), float(pop[inside].sum()))
     return total, lat[inside], lon[inside], pop[inside]
 
 

@@ -30,6 +30,7 @@ from leonet.radio.budget import (
     link_budget,
     sinr_db,
 )
+from leonet.radio.jam_map import EFFECTS, JamMap, jam_map
 from leonet.radio.jamming import (
     Jammer,
     JammerTime,
@@ -92,6 +93,7 @@ __all__ = [
     "DEFAULT_TERMINALS_PER_KM2",
     "DVBS2X_LADDER",
     "DVBS2X_NORMAL",
+    "EFFECTS",
     "GATEWAY_DOWNLINK",
     "GATEWAY_UPLINK",
     "IMPLEMENTATION_LOSS_DB",
@@ -112,6 +114,7 @@ __all__ = [
     "DirectionLinks",
     "FeederLinks",
     "GatewayType",
+    "JamMap",
     "Jammer",
     "JammerTime",
     "LinkBudget",
@@ -128,6 +131,7 @@ __all__ = [
     "esn0_db",
     "fspl_db",
     "gt_dbk",
+    "jam_map",
     "jammer_position_ecef_km",
     "jammer_to_satellites",
     "jammer_to_terminals",

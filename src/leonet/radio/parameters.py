@@ -243,14 +243,16 @@ class SatelliteType:
 #:   and 1.34 Gb/s on one 250 MHz channel; no Starlink terminal comes near that.
 #:   The ceilings are set so that a terminal alone in its beam under a high
 #:   satellite lands on the peak rates measured for one terminal: **down** ≈ 610 Mb/s,
-#:   the single-terminal peak SpaceX reported to the FCC in 2020 (U.S. Air Force
-#:   test, quoted in SpaceX's ex parte filings and the press) → 16APSK 25/36 on 227
+#:   the single-terminal peak of the U.S. Air Force Research Laboratory's 2019 "Global
+#:   Lightning" flight tests (press reports; a secondary source — no per-terminal peak
+#:   is published by SpaceX), in line with the highest single speed tests users post
+#:   (~500–700 Mb/s) → 16APSK 25/36 on 227
 #:   Msym/s = 624 Mb/s, needing 9.27 + 1.0 dB → 10.5 dB (SINR with 25 dB SNR: 10.35);
 #:   **up** ≈ 100–110 Mb/s, the top of the upload speed tests Ookla and the
 #:   residential metrics show (Poland p80 55 Mb/s with the beam shared; assumption) →
-#:   16APSK 1/2-L on 56.8 Msym/s = 112 Mb/s, needing 5.97 + 1.0 dB → 7.3 dB with margin.  The uplink ceiling is
-#:   the lower because terminals share each uplink channel and must hold their EIRP
-#:   density under the Art. 22 EPFD limits toward the GSO arc (uplink power
+#:   16APSK 1/2-L on 56.8 Msym/s = 112 Mb/s, needing 5.97 + 1.0 dB → 7.3 dB with margin.
+#:   The uplink ceiling is the lower because terminals share each uplink channel and
+#:   must hold their EIRP density under the Art. 22 EPFD limits toward the GSO arc (uplink power
 #:   control), which the 43.6 dBW maximum of [F2] ignores.  The physically computed
 #:   parts — the serving satellite's own co-channel beams (both directions) and other
 #:   satellites' beams on the terminal (downlink) — come on top of these
@@ -322,5 +324,6 @@ _SECONDS_PER_MONTH = 365.25 / 12 * 86_400
 #: Mean busy-hour demand of one subscriber, Mb/s (derived: GB/month × 8000 / seconds per
 #: month × busy-hour factor = 3.04 down, 0.24 up): the load every other terminal puts
 #: on its beam while one terminal runs a speed test (``CapacityConfig``).
-BUSY_HOUR_DOWN_MBPS = SUBSCRIBER_MONTHLY_DOWN_GB * 8e3 / _SECONDS_PER_MONTH * BUSY_HOUR_ACTIVITY_FACTOR
+BUSY_HOUR_DOWN_MBPS = (SUBSCRIBER_MONTHLY_DOWN_GB * 8e3 / _SECONDS_PER_MONTH
+                       * BUSY_HOUR_ACTIVITY_FACTOR)
 BUSY_HOUR_UP_MBPS = SUBSCRIBER_MONTHLY_UP_GB * 8e3 / _SECONDS_PER_MONTH * BUSY_HOUR_ACTIVITY_FACTOR

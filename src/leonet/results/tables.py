@@ -51,7 +51,8 @@ class TerminalRows:
     ``(time,)``): position, ``served`` and the outage ``reason`` code, the serving
     satellite ``sat`` (-1 none) at ``elevation_deg``, the route's ``rtt_ms``, ``hops``,
     ``gateway`` and ``pop`` (indices, -1 none), the downlink ``snr_db``, the
-    throughputs (fair share) and the speed-test rates (:mod:`leonet.capacity.speedtest`).  What is only meaningful while served is null (or 0 Mb/s) otherwise."""
+    throughputs (fair share) and the speed-test rates (:mod:`leonet.capacity.speedtest`).
+    What is only meaningful while served is null (or 0 Mb/s) otherwise."""
 
     utc_ns: NDArray[np.int64]
     lat_deg: NDArray[np.float64]
