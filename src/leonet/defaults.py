@@ -65,13 +65,16 @@ DEFAULT_MIN_LASER_ALTITUDE_KM = 80.0
 
 # --- satellites ------------------------------------------------------------------------------
 
-#: User beams per Gen1 (V1.5) satellite.  Assumption: not published; public analyses of
-#: the filings assume 8-48 steerable user beams, and 24 beams × ~0.9 Gb/s per 250 MHz
-#: channel ≈ 20 Gb/s matches the ~20 Gb/s per V1.5 satellite SpaceX has cited in public
-#: presentations (unverified figure).  See :mod:`leonet.radio.parameters`.
-GEN1_USER_BEAMS = 24
+#: User beams per Gen1 (V1.5) satellite (each a 250 MHz channel-beam).  Assumption: sized
+#: to the satellite's capacity: S. Pekhterev ("The Bandwidth of the StarLink
+#: Constellation", SatMagazine, Nov. 2021), from SpaceX's FCC filings and statements, puts
+#: one satellite at ~20 Gb/s of user downlink; the calibrated radio gives a beam ~624 Mb/s
+#: under a high satellite (16APSK 25/36 on 227 Msym/s, :data:`leonet.radio.SATELLITES`),
+#: so 20 Gb/s / 0.624 ≈ 32 beams.  (Before the radio's calibration: 24 × ~0.9 Gb/s.)
+GEN1_USER_BEAMS = 32
 
-#: User beams per Gen2 "V2 Mini" satellite.  Assumption: twice Gen1's, in line with
-#: SpaceX's statement that V2 Mini carries ~4× the capacity of V1.5 (the rest from its
-#: higher EIRP and spectrum; see :mod:`leonet.radio.parameters`).
-GEN2_MINI_USER_BEAMS = 48
+#: User beams per Gen2 "V2 Mini" satellite.  Assumption: four times Gen1's, after SpaceX's
+#: statement (2023, starlink.com / launch webcasts) that a V2 Mini carries ~4× the usable
+#: capacity of a V1.5, at the same per-beam rate (the SINR ceiling, not the EIRP, bounds
+#: it; see :mod:`leonet.radio.parameters`).
+GEN2_MINI_USER_BEAMS = 128

@@ -37,7 +37,7 @@ def _jammer() -> Any:
 
 def _build(g: Any) -> tuple[Any, Any]:
     """The radio and capacity models of the stored scenario."""
-    from leonet.capacity import CapacityModel, site_demand
+    from leonet.capacity import CapacityConfig, CapacityModel, site_demand
     from leonet.ground import Sites
     from leonet.radio import RadioConfig, RadioModel
 
@@ -50,7 +50,8 @@ def _build(g: Any) -> tuple[Any, Any]:
     radio = RadioModel(sites, g["sat_ecef_km"].shape[0], gateways=gateways,
                        config=RadioConfig(intra_system=False))
     demand = site_demand(sites, int(g["n_cells"]), g["cell_area_km2"])
-    return radio, CapacityModel(radio, demand)
+    # ... and the 24 beams per satellite of its time (now leonet.defaults.GEN1_USER_BEAMS).
+    return radio, CapacityModel(radio, demand, CapacityConfig(beams_per_satellite=24))
 
 
 def _step(model: Any, g: Any) -> Any:

@@ -45,9 +45,9 @@ def test_json_has_every_term_per_direction(kyiv_json):
         assert row["sinr_db"] == pytest.approx(sinr, abs=1e-9)
         assert row["sinr_db"] < row["sinr_ceiling_db"]
     # Calibrated: one terminal's peak lands near the measured single-terminal peaks
-    # (610 Mb/s down reported by SpaceX; ~100 Mb/s up), not 1.34 Gb/s / 335 Mb/s.
+    # (610 Mb/s down in the AFRL tests; ~60 Mb/s up), not 1.34 Gb/s / 335 Mb/s.
     assert 550 <= kyiv_json["downlink"]["capacity_mbps"] <= 650
-    assert 90 <= kyiv_json["uplink"]["capacity_mbps"] <= 130
+    assert 50 <= kyiv_json["uplink"]["capacity_mbps"] <= 100
     assert kyiv_json["terminal"]["name"] == "Kyiv"
     assert kyiv_json["time_utc"] == "2026-05-30T12:00:00Z"
 

@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from leonet.constants import EARTH_MEAN_RADIUS_KM
+from leonet.defaults import DEFAULT_MIN_ELEVATION_DEG
 from leonet.ground.sites import Sites
 from leonet.radio.jamming import Jammer, jammer_position_ecef_km, radio_horizon_km
 from leonet.radio.links import RadioConfig, RadioModel, UserLinks
@@ -140,7 +141,7 @@ def jam_map(  # noqa: PLR0913 — the map's grid and the terminal, all keyword o
     spacing_km: float | None = None,
     terminal_type: str = "standard",
     satellite_type: str = DEFAULT_SATELLITE,
-    min_elevation_deg: float = 25.0,
+    min_elevation_deg: float = DEFAULT_MIN_ELEVATION_DEG,
     config: RadioConfig | None = None,
 ) -> JamMap:
     """The jammer's effect at ``utc_ns`` over a grid around it (see the module).

@@ -227,12 +227,12 @@ class SatelliteType:
 #:   (ITU-R S.1528 recommends 1.2, L_N = −25 dB) [I2].
 #: * ``feeder_eirp_dbw`` 40.0 dBW per Ka channel and ``feeder_gt_dbk`` 13.0 dB/K
 #:   (parabolic Ka gateway antennas on the satellite, ~0.5 m).
-#: * ``user_beams`` 24 (gen1), 48 (gen2-mini): not published; the assumptions and
+#: * ``user_beams`` 32 (gen1), 128 (gen2-mini): not published; the assumptions and
 #:   their reasoning are :data:`leonet.defaults.GEN1_USER_BEAMS` and
 #:   :data:`leonet.defaults.GEN2_MINI_USER_BEAMS`.
 #: * ``lasers`` 3 (gen1 V1.5) / 3 (gen2-mini): SpaceX's V1.5 and V2 Mini carry
 #:   laser terminals (starlink.com); the count 3 is an assumption.
-#: * ``sinr_ceiling_down_db`` 10.5 dB, ``sinr_ceiling_up_db`` 7.3 dB (**calibrated**):
+#: * ``sinr_ceiling_down_db`` 10.5 dB, ``sinr_ceiling_up_db`` 4.5 dB (**calibrated**):
 #:   the signal-to-(interference + distortion) ratio of a user link at beam centre
 #:   from everything the model does not compute link by link — co-channel beams of
 #:   neighbouring satellites landing next to the cell (SpaceX keeps N_co = 1, no two
@@ -248,9 +248,11 @@ class SatelliteType:
 #:   is published by SpaceX), in line with the highest single speed tests users post
 #:   (~500–700 Mb/s) → 16APSK 25/36 on 227
 #:   Msym/s = 624 Mb/s, needing 9.27 + 1.0 dB → 10.5 dB (SINR with 25 dB SNR: 10.35);
-#:   **up** ≈ 100–110 Mb/s, the top of the upload speed tests Ookla and the
-#:   residential metrics show (Poland p80 55 Mb/s with the beam shared; assumption) →
-#:   16APSK 1/2-L on 56.8 Msym/s = 112 Mb/s, needing 5.97 + 1.0 dB → 7.3 dB with margin.
+#:   **up** ≈ 60 Mb/s: the top of the residential upload speed tests (Starlink's own
+#:   metrics, May 2026: p80 of 55 Mb/s in Poland, 43 in Germany — a speed test's p80 is
+#:   close to an unloaded beam's peak; a calibration, not a measurement of the peak) →
+#:   QPSK 11/20 on 56.8 Msym/s = 62 Mb/s, needing 1.45 + 1.0 dB; the next step (8APSK
+#:   5/9-L, 94 Mb/s) would need 5.73 dB → a 4.5 dB ceiling sits between.
 #:   The uplink ceiling is the lower because terminals share each uplink channel and
 #:   must hold their EIRP density under the Art. 22 EPFD limits toward the GSO arc (uplink power
 #:   control), which the 43.6 dBW maximum of [F2] ignores.  The physically computed
@@ -260,9 +262,9 @@ class SatelliteType:
 #:   per-link data).
 SATELLITES: dict[str, SatelliteType] = {
     "gen1": SatelliteType("gen1", 36.7, 9.4, 1.8, -25.0, 40.0, 13.0, GEN1_USER_BEAMS, 3,
-                          10.5, 7.3),
+                          10.5, 4.5),
     "gen2-mini": SatelliteType("gen2-mini", 39.7, 12.4, 1.5, -25.0, 43.0, 16.0,
-                               GEN2_MINI_USER_BEAMS, 3, 10.5, 7.3),
+                               GEN2_MINI_USER_BEAMS, 3, 10.5, 4.5),
 }
 DEFAULT_SATELLITE = "gen1"
 
