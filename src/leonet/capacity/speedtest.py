@@ -18,7 +18,8 @@ rate ``r_j`` (its MODCOD rate on the beam's channel):
 * The satellite's backhaul: the test gets what the background leaves of it, and at
   least one fair share ``backhaul / (terminals + 1)``.
 
-No loop: two ``bincount`` passes per direction.
+No loop: ``unique`` and ``bincount`` over the served sites, nothing per beam of the
+constellation.
 """
 
 from __future__ import annotations
@@ -63,18 +64,22 @@ def speed_test(
         raise IndexError(f"beam ids must be below n_beams_total={n_beams_total} and "
                          f"satellites below {back.shape[0]} (backhaul_mbps)")
     s, b, rj, nj = sat[ok], bm[ok], r[ok], np.maximum(n[ok], 0.0)
-    w = np.bincount(b, weights=nj / rj, minlength=n_beams_total)  # W_b, beam time per Mb/s
+    # Compact beam and satellite numbers: nothing the size of the constellation's beams.
+    _, beam_no = np.unique(b, return_inverse=True)
+    sats, sat_no = np.unique(s, return_inverse=True)
+    w = np.bincount(beam_no, weights=nj / rj)  # W_b, the beam's time per Mb/s each
     # The test terminal is one of its site's terminals: the others' share of W_b.
-    others = np.maximum(w[b] - np.minimum(nj, 1.0) / rj, 0.0)
+    others = np.maximum(w[beam_no] - np.minimum(nj, 1.0) / rj, 0.0)
     fits = d * others + d / rj <= 1.0
     beam_rate = np.where(fits, rj * (1.0 - d * others), 1.0 / (others + 1.0 / rj))
-    wb = w[b]
     # Background per terminal on each beam (without the test), and its satellites' load.
+    wb = w[beam_no]
     x = np.where(d * wb <= 1.0, d, 1.0 / np.where(wb > 0, wb, np.inf))
-    n_sat = back.shape[0]
-    used = np.bincount(s, weights=nj * x, minlength=n_sat)
-    users = np.bincount(s, weights=nj, minlength=n_sat)
+    used = np.bincount(sat_no, weights=nj * x)
+    users = np.bincount(sat_no, weights=nj)
+    back_s = back[sats]
     with np.errstate(invalid="ignore"):
-        left = np.maximum(back - used, back / (users + 1.0))
-    out[ok] = np.minimum(beam_rate, np.where(np.isnan(left[s]), np.inf, left[s]))
+        left = np.maximum(back_s - used, back_s / (users + 1.0))
+    left = np.where(np.isnan(left), np.inf, left)
+    out[ok] = np.minimum(beam_rate, left[sat_no])
     return out
