@@ -144,8 +144,9 @@ def test_jammers_active_and_data() -> None:
     plan = fault_plan(s)
     (jam,) = plan.jammers
     assert isinstance(jam, Jammer)
-    assert jam.eirp_dbw == 30 and jam.centre_ghz == 11.7 and jam.bandwidth_mhz == 250
-    assert jam.beamwidth_deg is None and jam.position == (48.25, 37.35)
+    # A 71 dBW directional Ku barrage over the 2 GHz user downlink (docs/radio.md).
+    assert jam.eirp_dbw == 71 and jam.centre_ghz == 11.7 and jam.bandwidth_mhz == 2000
+    assert jam.beamwidth_deg == 1.5 and jam.position == (48.25, 37.35)
     assert jam.height_m == pytest.approx(10.0)  # alt_km: 0.01
     t = s.grid().utc_ns
     on = plan.active_jammers(t)

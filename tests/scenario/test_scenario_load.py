@@ -68,7 +68,7 @@ def test_ukraine_preset_contents() -> None:
     actions = [e.action for e in s.policy.events]
     assert "cut-off" in actions and "whitelist-only" in actions
     assert s.faults.gateways[0].names == ["Wola Krobowska, PL"]
-    assert s.faults.jammers and s.faults.jammers[0].antenna == "isotropic"
+    assert s.faults.jammers and s.faults.jammers[0].antenna.beamwidth_deg == 1.5
 
 
 def test_ukraine_preset_resolves() -> None:
