@@ -37,7 +37,7 @@ def test_json_summary_and_files(tmp_path):
 
 
 def test_table_and_errors():
-    result = runner.invoke(app, ["jam", "--at", "Atlantis"])
+    result = runner.invoke(app, ["jam", "--at", "Qqxzyville"])
     assert result.exit_code == 2 and "error" in result.output
     result = runner.invoke(app, ["jam", "--at", "Kyiv", "--radius-km", "400",
                                  "--spacing-km", "0.1"])
