@@ -90,7 +90,10 @@ def test_radio_jammer_fields_and_window() -> None:
     assert (jam.name, jam.position, jam.eirp_dbw, jam.centre_ghz, jam.bandwidth_mhz) == (
         spec.name, (spec.lat_deg, spec.lon_deg), spec.eirp_dbw, spec.center_frequency_ghz,
         spec.bandwidth_mhz)
-    assert jam.beamwidth_deg is None  # isotropic
+    antenna = spec.antenna  # the preset's jammer is directional (docs/radio.md)
+    assert antenna != "isotropic"
+    assert (jam.beamwidth_deg, jam.boresight_az_deg, jam.boresight_el_deg) == (
+        antenna.beamwidth_deg, antenna.boresight_az_deg, antenna.boresight_el_deg)
     assert jam.windows_ns == ((s.at_ns(spec.start), s.at_ns(spec.end)),)
     t0 = s.grid().start_ns
     assert jam.windows_ns[0][1] - jam.windows_ns[0][0] == 20 * 60 * 10**9  # +30m to +50m
@@ -136,5 +139,5 @@ def test_timeline_is_the_policy_and_fault_events_sorted() -> None:
     assert sorted(rows, key=repr) == sorted(policy_rows + fault_rows, key=repr)
     jam = [e for e in rows if e.kind == "jammer"]
     assert [e.action for e in jam] == ["start", "end"]
-    assert jam[0].description == ("jammer jammer-pokrovsk at (48.250, 37.350): 30 dBW EIRP, "
-                                  "11.7 GHz ± 125 MHz")
+    assert jam[0].description == ("jammer jammer-pokrovsk at (48.250, 37.350): 71 dBW EIRP, "
+                                  "11.7 GHz ± 1000 MHz")
