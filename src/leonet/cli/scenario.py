@@ -238,10 +238,13 @@ def query_command(
     """Run one read-only SELECT over a run's Parquet files (tables: terminals, cells, events,
     sites, ground) or a sweep's tables; it cannot read or write other files or change
     settings."""
+    from leonet.apps.views import add_app_views, mentions_app_views
     from leonet.results.store import query
     from leonet.sweep import is_sweep_dir, query_sweep
 
-    result = query_sweep(run_dir, sql) if is_sweep_dir(run_dir) else query(run_dir, sql)
+    views = (lambda connection: add_app_views(connection, run_dir)) \
+        if mentions_app_views(sql) else None
+    result = query_sweep(run_dir, sql) if is_sweep_dir(run_dir) else query(run_dir, sql, views)
     if csv:
         import io
 

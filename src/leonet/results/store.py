@@ -36,7 +36,7 @@ import json
 import os
 import re
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -444,7 +444,8 @@ def _first_line(exc: BaseException) -> str:
 
 
 def query(run_dir: str | os.PathLike[str], sql: str,
-          parameters: list[Any] | None = None) -> pa.Table:
+          parameters: list[Any] | None = None,
+          extra_views: Callable[[Any], list[str]] | None = None) -> pa.Table:
     """Run one read-only DuckDB ``SELECT`` over a run's Parquet files; each table is a view
     named for its file (``terminals``, ``cells``, ``events``, ``sites``, ``ground``).
 
@@ -453,6 +454,9 @@ def query(run_dir: str | os.PathLike[str], sql: str,
     exactly one ``SELECT`` (or ``EXPLAIN``) statement is run, with ``parameters`` bound to
     its ``?`` placeholders.  A write, an outside read, ``ATTACH``, ``COPY``, a setting or
     several statements are refused with a :class:`ValueError`; a damaged part file is named.
+    ``extra_views(connection)``, when given, adds views computed from the run's tables before
+    the connection is locked (the applications' ``app_*``: higher layers plug in here) and
+    returns their names.
     """
     import duckdb
 
@@ -491,6 +495,7 @@ def query(run_dir: str | os.PathLike[str], sql: str,
             except duckdb.Error as exc:
                 bad = _bad_files(files)
                 unreadable[name] = "; ".join(bad) if bad else _first_line(exc)
+        extra = extra_views(connection) if extra_views is not None else []
         allowed = ", ".join(_sql_literal(str(p.resolve())) for f in tables.values() for p in f)
         connection.execute(f"SET allowed_paths = [{allowed}]")
         connection.execute("SET enable_external_access = false")
@@ -510,7 +515,7 @@ def query(run_dir: str | os.PathLike[str], sql: str,
                 damaged = [b for f in tables.values() for b in _bad_files(f)]
             raise ValueError(
                 f"query failed: {message}. Tables available: "
-                f"{', '.join(n for n in tables if n not in unreadable)}"
+                f"{', '.join([*(n for n in tables if n not in unreadable), *extra])}"
                 + (f". Unreadable (damaged files; run the scenario again with --overwrite): "
                    f"{'; '.join(damaged)}" if damaged else "")
             ) from None

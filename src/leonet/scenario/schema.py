@@ -64,6 +64,7 @@ from leonet.scenario._base import (
     _utc,
     time_ref_ns,
 )
+from leonet.scenario.appspec import AppProfiles
 from leonet.scenario.whatifs import FaultsSpec, PolicySpec
 from leonet.space.presets import preset_names
 from leonet.space.resolve import BUNDLED_CATALOGUES
@@ -502,6 +503,8 @@ class Scenario(_Model):
     policy: PolicySpec = Field(default_factory=PolicySpec)
     faults: FaultsSpec = Field(default_factory=FaultsSpec)
     outputs: OutputsSpec = Field(default_factory=OutputsSpec)
+    #: Application profiles added to (or replacing by name) the bundled ones; see docs/apps.md.
+    apps: AppProfiles = Field(default_factory=list)
 
     @field_validator("name")
     @classmethod

@@ -1,0 +1,53 @@
+"""Applications: profiles of what an application needs, and verdicts (works, degraded,
+fails) over a finished run's tables.  Reads results, never simulates."""
+
+from leonet.apps.library import bundled_profiles, is_profile_file, load_profile_file, run_profiles
+from leonet.apps.summary import (
+    AppRun,
+    app_tables,
+    break_stats,
+    evaluate_run,
+    event_shares,
+    event_windows,
+    region_shares,
+)
+from leonet.apps.verdicts import (
+    DEGRADED,
+    FAILS,
+    LOSS_WINDOW_S,
+    REQUIREMENTS,
+    VERDICTS,
+    WORKS,
+    LinkSeries,
+    Verdicts,
+    judge,
+    measures,
+)
+from leonet.apps.views import APP_VIEWS, add_app_views, mentions_app_views
+
+__all__ = [
+    "APP_VIEWS",
+    "DEGRADED",
+    "FAILS",
+    "LOSS_WINDOW_S",
+    "REQUIREMENTS",
+    "VERDICTS",
+    "WORKS",
+    "AppRun",
+    "LinkSeries",
+    "Verdicts",
+    "add_app_views",
+    "app_tables",
+    "break_stats",
+    "bundled_profiles",
+    "evaluate_run",
+    "event_shares",
+    "event_windows",
+    "is_profile_file",
+    "judge",
+    "load_profile_file",
+    "measures",
+    "mentions_app_views",
+    "region_shares",
+    "run_profiles",
+]

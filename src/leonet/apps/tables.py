@@ -1,0 +1,95 @@
+"""A finished run's terminals and cells as ``(time, site)`` arrays for the verdicts."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+from numpy.typing import NDArray
+
+from leonet.apps.verdicts import LinkSeries
+
+__all__ = ["RunSeries", "cell_areas_km2", "read_run"]
+
+
+@dataclass(frozen=True)
+class RunSeries:
+    """One population (terminals or cells): ``names`` ``(site,)``, ``time_ns`` ``(time,)``
+    and its :class:`LinkSeries`."""
+
+    names: NDArray[Any]
+    time_ns: NDArray[np.int64]
+    link: LinkSeries
+
+
+def _durations_s(time_ns: NDArray[np.int64], step_s: float) -> NDArray[np.float64]:
+    """Each period's length: to the next period's start; the last as long as the median
+    period (or one step)."""
+    gaps = np.diff(time_ns).astype(np.float64) / 1e9
+    last = float(np.median(gaps)) if gaps.size else step_s
+    return np.r_[gaps, last]
+
+
+def _pivot(table: pa.Table, key: str, step_s: float, per_slot: bool) -> RunSeries:
+    times = table.column("time").cast(pa.int64()).to_numpy()
+    names = table.column(key).to_numpy(zero_copy_only=False)
+    t_values, t_idx = np.unique(times, return_inverse=True)
+    n_values, n_idx = np.unique(names, return_inverse=True)
+    shape = (len(t_values), len(n_values))
+
+    def grid(column: str, fill: float) -> NDArray[np.float64]:
+        out = np.full(shape, fill)
+        col = table.column(column)
+        values = col.to_numpy(zero_copy_only=False)
+        values = np.where(col.is_null().to_numpy(zero_copy_only=False), fill,
+                          values).astype(np.float64)
+        out[t_idx, n_idx] = values
+        return out
+
+    return RunSeries(n_values, t_values, LinkSeries(
+        served=grid("served", 0.0), rtt_ms=grid("rtt_ms", np.nan),
+        down_mbps=grid("throughput_down_mbps", 0.0), up_mbps=grid("throughput_up_mbps", 0.0),
+        duration_s=_durations_s(t_values, step_s), per_slot=per_slot))
+
+
+def read_run(run_dir: str | os.PathLike[str]) -> tuple[RunSeries | None, RunSeries | None]:
+    """The run's terminals and cells (``None`` where the run wrote none)."""
+    import duckdb
+
+    from leonet.results.store import RunStore
+
+    root = Path(run_dir)
+    tables = RunStore(root).tables()
+    meta_path = root / "metadata.json"
+    step_s = float(json.loads(meta_path.read_text()).get("step_s", 1.0)) if meta_path.is_file() \
+        else 1.0
+    out: list[RunSeries | None] = []
+    columns = "time, {key}, CAST(served AS DOUBLE) AS served, rtt_ms, throughput_down_mbps, " \
+              "throughput_up_mbps"
+    with duckdb.connect() as connection:
+        for name, key, per_slot in (("terminals", "terminal", False), ("cells", "cell", True)):
+            if name not in tables:
+                out.append(None)
+                continue
+            table = connection.sql(f"SELECT {columns.format(key=key)} FROM {tables[name]}"
+                                   ).to_arrow_table()
+            out.append(_pivot(table, key, step_s, per_slot) if table.num_rows else None)
+    return out[0], out[1]
+
+
+def cell_areas_km2(names: NDArray[Any]) -> NDArray[np.float64]:
+    """Each cell's area (h3 ``cell_area``; a name that is not an H3 index counts 1 km²)."""
+    import h3
+
+    areas = np.ones(len(names))
+    for i, name in enumerate(names):  # once per cell at report time, not per step
+        try:
+            areas[i] = h3.cell_area(str(name), "km^2")
+        except (ValueError, TypeError, h3.H3BaseException):
+            areas[i] = 1.0
+    return areas
