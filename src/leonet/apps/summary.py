@@ -168,8 +168,9 @@ def _share(verdicts: Verdicts, series: RunSeries, low: int, high: int,
     sel = (series.time_ns >= low) & (series.time_ns < high)
     if not sel.any():
         return None
-    w = series.link.duration_s[sel][:, None] * (1.0 if weight is None else weight[None, :])
     works = verdicts.verdict[sel] == WORKS
+    w = np.broadcast_to(series.link.duration_s[sel][:, None]
+                        * (1.0 if weight is None else weight[None, :]), works.shape)
     return float((works * w).sum() / w.sum()) if w.sum() > 0 else None
 
 

@@ -187,13 +187,21 @@ def run_command(
 
 @friendly_errors
 def validate_command(
-    scenario: Annotated[str, typer.Argument(help="A scenario file or bundled name.")],
+    scenario: Annotated[str, typer.Argument(
+        help="A scenario file or bundled name, or a file of application profiles.")],
     force: ForceOption = False,
 ) -> None:
     """Check a scenario without running it: its fields, every file it references (opened as
     `run` would) and its cost against the limits; errors name the file, line and field."""
+    from leonet.apps.library import is_profile_file, load_profile_file
     from leonet.scenario import load_scenario
 
+    if is_profile_file(scenario):  # a file of application profiles ('apps:' only)
+        found = load_profile_file(scenario)
+        console.print(literal("valid", style="green"),
+                      literal(f": {len(found)} application profile(s): "
+                              f"{', '.join(p.name for p in found)}"), sep="", highlight=False)
+        return
     spec = load_scenario(scenario)
     cost = _preflight(spec, force)
     grid = spec.time.grid()

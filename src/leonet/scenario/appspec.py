@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Self
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from leonet.scenario._base import _Model
 
@@ -55,24 +55,29 @@ class AppProfileSpec(_Model):
     loss_pct: RequirementSpec | None = None
     break_s: RequirementSpec | None = None
 
+    @field_validator(*AT_LEAST)
+    @classmethod
+    def _rate(cls, req: RequirementSpec | None, info: ValidationInfo) -> RequirementSpec | None:
+        if req is not None and req.fails > req.works:
+            raise ValueError(
+                f"fails={req.fails:g} is above works={req.works:g}; {info.field_name} fails "
+                "below 'fails' and works from 'works' up, so 'fails' must be at most 'works'")
+        return req
+
+    @field_validator(*AT_MOST)
+    @classmethod
+    def _limit(cls, req: RequirementSpec | None, info: ValidationInfo) -> RequirementSpec | None:
+        if req is not None and req.works > req.fails:
+            raise ValueError(
+                f"works={req.works:g} is above fails={req.fails:g}; {info.field_name} works "
+                "up to 'works' and fails past 'fails', so 'works' must be at most 'fails'")
+        if req is not None and info.field_name == "loss_pct" and req.fails > 100:
+            raise ValueError(f"fails={req.fails:g} is over 100 %; a packet loss is a "
+                             "percentage from 0 to 100")
+        return req
+
     @model_validator(mode="after")
-    def _ordered(self) -> Self:
-        for key in AT_LEAST:
-            req = getattr(self, key)
-            if req is not None and req.fails > req.works:
-                raise ValueError(
-                    f"{key}: fails={req.fails:g} is above works={req.works:g}; a rate "
-                    "requirement fails below 'fails' and works from 'works' up, so 'fails' "
-                    "must be at most 'works'")
-        for key in AT_MOST:
-            req = getattr(self, key)
-            if req is not None and req.works > req.fails:
-                raise ValueError(
-                    f"{key}: works={req.works:g} is above fails={req.fails:g}; it works up "
-                    "to 'works' and fails past 'fails', so 'works' must be at most 'fails'")
-        if self.loss_pct is not None and self.loss_pct.fails > 100:
-            raise ValueError(f"loss_pct: fails={self.loss_pct.fails:g} is over 100 %; a "
-                             "packet loss is a percentage from 0 to 100")
+    def _some(self) -> Self:
         if not any(getattr(self, key) is not None for key in (*AT_LEAST, *AT_MOST)):
             raise ValueError(f"profile {self.name!r} has no requirement; give at least one of "
                              f"{', '.join((*AT_LEAST, *AT_MOST))}")
