@@ -19,7 +19,7 @@ NOT_IN_FACADE: set[str] = set()
 LAYERS = ["leonet.space", "leonet.ground", "leonet.access", "leonet.engine", "leonet.results",
           "leonet.scenario", "leonet.policy", "leonet.faults", "leonet.network",
           "leonet.radio", "leonet.capacity",
-          "leonet.report", "leonet.emulate"]
+          "leonet.report", "leonet.emulate", "leonet.apps"]
 
 
 def test_facade_all_is_sorted_unique_and_importable():

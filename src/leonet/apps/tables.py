@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
-from leonet.apps.verdicts import LinkSeries
+from leonet.apps.verdicts import LASTING_REASONS, LinkSeries
 
 __all__ = ["RunSeries", "cell_areas_km2", "read_run"]
 
@@ -32,7 +32,7 @@ def _durations_s(time_ns: NDArray[np.int64], step_s: float) -> NDArray[np.float6
     period (or one step)."""
     gaps = np.diff(time_ns).astype(np.float64) / 1e9
     last = float(np.median(gaps)) if gaps.size else step_s
-    return np.r_[gaps, last]
+    return np.asarray(np.r_[gaps, last], dtype=np.float64)
 
 
 def _pivot(table: pa.Table, key: str, step_s: float, per_slot: bool) -> RunSeries:
@@ -51,10 +51,13 @@ def _pivot(table: pa.Table, key: str, step_s: float, per_slot: bool) -> RunSerie
         out[t_idx, n_idx] = values
         return out
 
+    lasting = np.zeros(shape, dtype=bool)
+    reason = table.column("reason").to_numpy(zero_copy_only=False)
+    lasting[t_idx, n_idx] = np.isin(reason.astype(object), list(LASTING_REASONS))
     return RunSeries(n_values, t_values, LinkSeries(
         served=grid("served", 0.0), rtt_ms=grid("rtt_ms", np.nan),
         down_mbps=grid("throughput_down_mbps", 0.0), up_mbps=grid("throughput_up_mbps", 0.0),
-        duration_s=_durations_s(t_values, step_s), per_slot=per_slot))
+        duration_s=_durations_s(t_values, step_s), per_slot=per_slot, lasting=lasting))
 
 
 def read_run(run_dir: str | os.PathLike[str]) -> tuple[RunSeries | None, RunSeries | None]:
@@ -70,7 +73,7 @@ def read_run(run_dir: str | os.PathLike[str]) -> tuple[RunSeries | None, RunSeri
         else 1.0
     out: list[RunSeries | None] = []
     columns = "time, {key}, CAST(served AS DOUBLE) AS served, rtt_ms, throughput_down_mbps, " \
-              "throughput_up_mbps"
+              "throughput_up_mbps, reason"
     with duckdb.connect() as connection:
         for name, key, per_slot in (("terminals", "terminal", False), ("cells", "cell", True)):
             if name not in tables:

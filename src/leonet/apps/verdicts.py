@@ -8,7 +8,8 @@ measures an application is judged on are derived from them, vectorised:
 - ``jitter_ms``: ``|rtt(t) - rtt(t-1)|`` where both steps are served;
 - ``loss_pct``: the share of the period not served, over a trailing window of
   :data:`LOSS_WINDOW_S` (terminals) or within the slot (cells, which record a served share);
-- ``break_s``: while not served, how long the break has lasted so far.
+- ``break_s``: while not served, how long the break has lasted so far (endless for a
+  policy reason, :data:`LASTING_REASONS`; a profile without ``break_s`` fails any break).
 
 Each requirement gives a level (0 works, 1 degraded, 2 fails; exactly at ``works`` still
 works, exactly at ``fails`` is still degraded); the verdict is the worst level, and the
@@ -27,6 +28,7 @@ from leonet.scenario.appspec import AT_LEAST, AppProfileSpec
 __all__ = [
     "DEGRADED",
     "FAILS",
+    "LASTING_REASONS",
     "LOSS_WINDOW_S",
     "REQUIREMENTS",
     "VERDICTS",
@@ -43,6 +45,10 @@ VERDICTS: tuple[str, ...] = ("works", "degraded", "fails")
 #: The requirements, in the order that breaks ties for "decided by".
 REQUIREMENTS: tuple[str, ...] = ("break_s", "down_mbps", "up_mbps", "rtt_ms", "jitter_ms",
                                  "loss_pct")
+#: Outage reasons that are decisions, not transients: a break for one of them is endless
+#: (the application fails at once rather than riding through its first seconds).
+LASTING_REASONS: tuple[str, ...] = ("area-cut-off", "deny-listed", "not-authorised",
+                                    "outside-service-area")
 #: The trailing window over which a terminal's packet loss is the share of time not served
 #: (an assumption: the horizon a transport's loss estimate and a codec's FEC work over).
 LOSS_WINDOW_S = 60.0
@@ -55,7 +61,9 @@ class LinkSeries:
     """What a run recorded for ``(time, site)``: the ``served`` share (1/0 per step for a
     terminal, 0..1 per slot for a cell), ``rtt_ms`` (NaN unserved), throughputs (mean over
     the period, 0 while unserved), ``duration_s`` ``(time,)`` of each period, and whether
-    ``served`` is a share within a period (``per_slot``, cells) or a state (terminals)."""
+    ``served`` is a share within a period (``per_slot``, cells) or a state (terminals);
+    ``lasting`` marks periods not served for a reason that does not pass by itself (the
+    operator's policy: :data:`LASTING_REASONS`), where the break counts as endless."""
 
     served: F64
     rtt_ms: F64
@@ -63,6 +71,7 @@ class LinkSeries:
     up_mbps: F64
     duration_s: F64
     per_slot: bool = False
+    lasting: NDArray[np.bool_] | None = None
 
 
 @dataclass(frozen=True)
@@ -114,7 +123,10 @@ def measures(series: LinkSeries) -> dict[str, F64]:
         loss = np.where(up, 100.0 * (1.0 - served), np.nan)
     else:
         loss = np.where(up, _trailing_loss_pct(served, series.duration_s), np.nan)
-    return {"break_s": _break_s(served, series.duration_s, series.per_slot),
+    gap = _break_s(served, series.duration_s, series.per_slot)
+    if series.lasting is not None:
+        gap = np.where(series.lasting & (served < 1.0), np.inf, gap)
+    return {"break_s": gap,
             "down_mbps": down_mbps, "up_mbps": up_mbps, "rtt_ms": rtt, "jitter_ms": jitter,
             "loss_pct": loss}
 
@@ -125,9 +137,11 @@ def judge(profile: AppProfileSpec, values: dict[str, F64]) -> Verdicts:
     levels = np.zeros((len(REQUIREMENTS), *shape), dtype=np.uint8)
     for k, key in enumerate(REQUIREMENTS):
         req = getattr(profile, key)
-        if req is None:
-            continue
         v = values[key]
+        if req is None:
+            if key == "break_s":  # no tolerance given: any break fails
+                levels[k] = np.where(v > 0.0, FAILS, WORKS)
+            continue
         if key in AT_LEAST:
             levels[k] = np.where(v < req.fails, FAILS, np.where(v < req.works, DEGRADED, WORKS))
         else:

@@ -14,7 +14,7 @@ from leonet.cli._common import console, friendly_errors, literal
 __all__ = ["apps_command"]
 
 
-def _pct(value: float | None) -> str:
+def _pct(value: Any) -> str:
     return "—" if value is None else f"{100 * value:.1f} %"
 
 

@@ -19,6 +19,13 @@ from leonet.scenario._base import (
     TimeRef,
     time_ref_ns,
 )
+from leonet.scenario.appspec import (
+    AT_LEAST,
+    AT_MOST,
+    AppProfiles,
+    AppProfileSpec,
+    RequirementSpec,
+)
 from leonet.scenario.build import (
     area_from_spec,
     fault_plan,
@@ -92,9 +99,13 @@ from leonet.scenario.whatifs import (
 )
 
 __all__ = [
+    "AT_LEAST",
+    "AT_MOST",
     "MAX_TERMINAL_SPEED_KMH",
     "TLE_AGE_REFUSE_DAYS",
     "TLE_AGE_WARN_DAYS",
+    "AppProfileSpec",
+    "AppProfiles",
     "AreaSpec",
     "BundledSitesSpec",
     "CapacitySpec",
@@ -117,6 +128,7 @@ __all__ = [
     "PolygonSpec",
     "Problem",
     "RadioSpec",
+    "RequirementSpec",
     "SatelliteFaultSpec",
     "Scenario",
     "ScenarioError",

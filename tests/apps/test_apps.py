@@ -1,0 +1,227 @@
+"""Application profiles and verdicts: thresholds, cut-offs, aggregates from the files, and
+located errors for bad profiles."""
+
+from __future__ import annotations
+
+import json
+
+import h3
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from leonet.apps import (
+    DEGRADED,
+    FAILS,
+    REQUIREMENTS,
+    WORKS,
+    app_tables,
+    bundled_profiles,
+    evaluate_run,
+    judge,
+    load_profile_file,
+)
+from leonet.results.store import query
+from leonet.scenario import AT_LEAST, AppProfileSpec, ScenarioError, load_scenario
+
+T0_NS = 1_780_142_400_000_000_000  # 2026-05-30 12:00 UTC
+BRIEF_APPS = {"fpv-video", "drone-telemetry", "isr-video", "video-call", "voice",
+              "messaging", "web", "bulk-upload"}
+
+
+def _values(shape=(1, 1), **given):
+    base = {key: np.full(shape, np.nan) for key in REQUIREMENTS}
+    base["break_s"] = np.zeros(shape)
+    base.update({k: np.full(shape, v, dtype=np.float64) for k, v in given.items()})
+    return base
+
+
+def test_bundled_library_holds_the_briefs_applications_each_with_sources():
+    profiles = bundled_profiles()
+    assert {p.name for p in profiles} == BRIEF_APPS
+    for p in profiles:
+        present = [k for k in REQUIREMENTS if getattr(p, k) is not None]
+        assert {"down_mbps", "up_mbps", "rtt_ms", "break_s", "loss_pct"} <= set(present), p.name
+        for key in present:
+            assert len(getattr(p, key).source) > 10, (p.name, key)
+
+
+@pytest.mark.parametrize("profile", bundled_profiles(), ids=lambda p: p.name)
+def test_verdict_flips_exactly_at_each_threshold(profile):
+    for k, key in enumerate(REQUIREMENTS):
+        req = getattr(profile, key)
+        if req is None:
+            continue
+        worse = -np.inf if key in AT_LEAST else np.inf
+
+        def at(value, key=key):
+            v = judge(profile, _values(**{key: value}))
+            return int(v.verdict[0, 0]), int(v.decided[0, 0])
+
+        assert at(req.works) == (WORKS, -1), key
+        if req.works != req.fails:
+            assert at(np.nextafter(req.works, worse)) == (DEGRADED, k), key
+            assert at(req.fails) == (DEGRADED, k), key
+        assert at(np.nextafter(req.fails, worse)) == (FAILS, k), key
+
+
+def test_the_worst_requirement_decides_and_ties_go_to_the_first():
+    voice = next(p for p in bundled_profiles() if p.name == "voice")
+    v = judge(voice, _values(rtt_ms=voice.rtt_ms.fails + 1, jitter_ms=voice.jitter_ms.works + 1,
+                             loss_pct=voice.loss_pct.fails + 1))
+    assert int(v.verdict[0, 0]) == FAILS
+    assert REQUIREMENTS[int(v.decided[0, 0])] == "rtt_ms"
+
+
+def _write_run(root, served, rtt, down, up, *, reason=None, cells=None, events=()):
+    """A run folder with a terminals table (time, terminal) built from arrays."""
+    n_time, n_site = served.shape
+    names = [f"t{i}" for i in range(n_site)]
+    time = T0_NS + np.arange(n_time, dtype=np.int64) * 1_000_000_000
+    why = np.where(served, None, "no-satellite").astype(object) if reason is None else reason
+    table = pa.table({
+        "time": pa.array(np.repeat(time, n_site), pa.timestamp("ns", tz="UTC")),
+        "terminal": pa.array(np.tile(np.array(names, dtype=object), n_time)),
+        "served": served.ravel(),
+        "reason": pa.array(why.ravel(), pa.string()),
+        "rtt_ms": pa.array(rtt.ravel(), mask=~served.ravel()),
+        "throughput_down_mbps": np.where(served, down, 0.0).ravel(),
+        "throughput_up_mbps": np.where(served, up, 0.0).ravel(),
+    })
+    (root / "terminals.parquet").mkdir(parents=True)
+    pq.write_table(table, root / "terminals.parquet" / "part-00000.parquet")
+    if cells is not None:
+        (root / "cells.parquet").mkdir()
+        pq.write_table(cells, root / "cells.parquet" / "part-00000.parquet")
+    pq.write_table(pa.Table.from_pylist(list(events)) if events else pa.table(
+        {"utc_ns": pa.array([], pa.int64()), "kind": pa.array([], pa.string()),
+         "action": pa.array([], pa.string()), "target": pa.array([], pa.string()),
+         "description": pa.array([], pa.string())}), root / "events.parquet")
+    (root / "metadata.json").write_text(json.dumps({"step_s": 1.0, "steps": n_time}))
+
+
+def test_a_cut_off_terminal_fails_every_application_at_once(tmp_path):
+    n = 120
+    served = np.ones((n, 2), dtype=bool)
+    served[60:, 0] = False  # terminal t0 is cut off by the operator at +60 s
+    reason = np.where(served, None, "area-cut-off").astype(object)
+    _write_run(tmp_path, served, np.full((n, 2), 30.0), np.full((n, 2), 100.0),
+               np.full((n, 2), 20.0), reason=reason)
+    run = evaluate_run(tmp_path)
+    col = list(run.terminals.names).index("t0")
+    for profile in run.profiles:
+        v = run.terminal_verdicts[profile.name]
+        assert (v.verdict[60:, col] == FAILS).all(), profile.name
+        assert {REQUIREMENTS[d] for d in v.decided[60:, col]} == {"break_s"}
+        assert (v.verdict[:, 1 - col] == WORKS).all(), profile.name  # the other is fine
+
+
+def test_a_short_transient_break_is_ridden_through_up_to_break_works(tmp_path):
+    n = 60
+    served = np.ones((n, 1), dtype=bool)
+    served[10:15, 0] = False  # a 5 s no-satellite break
+    _write_run(tmp_path, served, np.full((n, 1), 30.0), np.full((n, 1), 100.0),
+               np.full((n, 1), 20.0))
+    run = evaluate_run(tmp_path)
+    tele = next(p for p in run.profiles if p.name == "drone-telemetry")
+    v = run.terminal_verdicts["drone-telemetry"].verdict[:, 0]
+    elapsed = np.arange(1, 6)  # the break has lasted 1..5 s at steps 10..14
+    expect = np.where(elapsed <= tele.break_s.works, WORKS,
+                      np.where(elapsed <= tele.break_s.fails, DEGRADED, FAILS))
+    np.testing.assert_array_equal(v[10:15], expect)
+
+
+def test_aggregates_equal_numpy_over_the_files(tmp_path):
+    rng = np.random.default_rng(7)
+    n, m = 600, 5
+    served = rng.random((n, m)) > 0.1
+    down = rng.uniform(0.0, 12.0, (n, m))
+    _write_run(tmp_path, served, rng.uniform(20, 60, (n, m)), down, np.full((n, m), 5.0))
+    rate = AppProfileSpec(name="rate-only", down_mbps={"works": 8.0, "fails": 2.0,
+                                                      "source": "test"})
+    tables = app_tables(evaluate_run(tmp_path, extra=[rate]))
+    got = tables["app_terminals"].filter(pa.compute.equal(tables["app_terminals"]["app"],
+                                                          "rate-only")).to_pylist()
+
+    files = pq.read_table(tmp_path / "terminals.parquet").sort_by("time")
+    for row in got:
+        one = files.filter(pa.compute.equal(files["terminal"], row["terminal"]))
+        ok = one["served"].to_numpy()
+        d = one["throughput_down_mbps"].to_numpy()
+        verdict = np.where(~ok | (d < 2.0), 2, np.where(d < 8.0, 1, 0))
+        assert row["works_share"] == pytest.approx(np.mean(verdict == 0), abs=1e-12)
+        assert row["degraded_share"] == pytest.approx(np.mean(verdict == 1), abs=1e-12)
+        fails = np.r_[0, (verdict == 2).astype(int), 0]
+        starts, ends = np.flatnonzero(np.diff(fails) == 1), np.flatnonzero(np.diff(fails) == -1)
+        assert row["longest_break_s"] == pytest.approx((ends - starts).max(), abs=1e-9)
+        assert row["breaks_per_hour"] == pytest.approx(len(starts) / (n / 3600), rel=1e-12)
+
+
+def test_region_shares_weight_cells_by_area_and_say_population_is_area(tmp_path):
+    cells = [h3.latlng_to_cell(50.0, 30.0, 5), h3.latlng_to_cell(70.0, 30.0, 5)]
+    area = np.array([h3.cell_area(c, "km^2") for c in cells])
+    n = 4
+    cell_table = pa.table({
+        "time": pa.array(np.repeat(T0_NS + np.arange(n) * 15 * 10**9, 2),
+                         pa.timestamp("ns", tz="UTC")),
+        "cell": pa.array(cells * n), "served": np.tile([1.0, 0.0], n),
+        "reason": pa.array([None, "area-cut-off"] * n, pa.string()),
+        "rtt_ms": pa.array(np.tile([30.0, np.nan], n), mask=np.tile([False, True], n)),
+        "throughput_down_mbps": np.tile([100.0, 0.0], n),
+        "throughput_up_mbps": np.tile([20.0, 0.0], n)})
+    served = np.ones((60, 1), dtype=bool)
+    _write_run(tmp_path, served, np.full((60, 1), 30.0), np.full((60, 1), 100.0),
+               np.full((60, 1), 20.0), cells=cell_table)
+    regions = {r["app"]: r for r in query(tmp_path, "SELECT * FROM app_regions", lambda c: (
+        __import__("leonet.apps", fromlist=["add_app_views"]).add_app_views(c, tmp_path))
+    ).to_pylist()}
+    for row in regions.values():
+        assert row["area_share_works"] == pytest.approx(area[0] / area.sum(), rel=1e-12)
+        assert row["population_basis"].startswith("area")
+
+
+def test_event_shares_before_and_during(tmp_path):
+    n = 100
+    served = np.ones((n, 2), dtype=bool)
+    served[40:70, 1] = False  # t1 is cut off while the event lasts
+    reason = np.where(served, None, "area-cut-off").astype(object)
+    events = [
+        {"utc_ns": T0_NS + 40 * 10**9, "kind": "policy", "action": "start", "target": "zone",
+         "description": "cut"},
+        {"utc_ns": T0_NS + 70 * 10**9, "kind": "policy", "action": "end", "target": "zone",
+         "description": "ends"}]
+    _write_run(tmp_path, served, np.full((n, 2), 30.0), np.full((n, 2), 100.0),
+               np.full((n, 2), 20.0), reason=reason, events=events)
+    rows = app_tables(evaluate_run(tmp_path))["app_events"].to_pylist()
+    assert {r["app"] for r in rows} == BRIEF_APPS
+    for r in rows:
+        assert r["terminal_share_before"] == 1.0
+        assert r["terminal_share_during"] == 0.5  # one of two terminals, the whole window
+
+
+def test_bad_profiles_get_errors_naming_the_file_line_and_field(tmp_path):
+    bad = tmp_path / "apps.yaml"
+    bad.write_text("apps:\n  - name: radio\n    rtt_ms:\n      works: 500\n      fails: 100\n"
+                   "      source: me\n  - name: cam\n    loss_pct: {works: 1, fails: 200, "
+                   "source: x}\n    up_mbps: {works: 1, fails: -2, source: x}\n")
+    with pytest.raises(ScenarioError) as err:
+        load_profile_file(bad)
+    text = str(err.value)
+    assert f"{bad}, line 4: apps[0].rtt_ms: works=500 is above fails=100" in text
+    assert "line 8: apps[1].loss_pct: fails=200 is over 100 %" in text
+    assert "line 9: apps[1].up_mbps.fails: Input should be greater than or equal to 0" in text
+
+
+def test_a_scenario_adds_its_own_profile_and_its_errors_are_located():
+    text = load_scenario("quick").model_dump_json()
+    data = json.loads(text)
+    data["apps"] = [{"name": "sensor", "up_mbps": {"works": 0.01, "fails": 0.001,
+                                                   "source": "vendor sheet"}}]
+    from leonet.scenario import validate
+
+    spec = validate(data)
+    assert spec.apps[0].name == "sensor"
+    data["apps"].append({"name": "sensor", "rtt_ms": {"works": 1, "fails": 2, "source": "x"}})
+    with pytest.raises(ScenarioError, match="two profiles are named 'sensor'"):
+        validate(data)
