@@ -24,7 +24,7 @@ def test_report_is_self_contained(run_dir):
     assert page.startswith("<!DOCTYPE html>")
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page), "no external loads"
     for section in ("Summary", "Time series", "Distributions", "Outage by cause",
-                    "Impact of each event", "Terminals"):
+                    "Impact of each event", "Applications", "Terminals"):
         assert f"<h2>{section}" in page
     assert page.count("<svg") >= 5  # three time series and two CDFs at least
     assert "Kyiv" in page

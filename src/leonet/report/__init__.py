@@ -1,5 +1,6 @@
 """Self-contained HTML views (no CDN, no network): maps, charts, the run report."""
 
+from leonet.report.apps_section import render_apps_section
 from leonet.report.cellmap import (
     MAP_CSS,
     MapLayer,
@@ -23,6 +24,7 @@ __all__ = [
     "cell_map_fragment",
     "line_chart",
     "marker_label_rows",
+    "render_apps_section",
     "render_cell_map",
     "render_report",
     "served_levels",
