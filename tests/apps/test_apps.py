@@ -24,10 +24,7 @@ from leonet.apps import (
 )
 from leonet.results.store import query
 from leonet.scenario import AT_LEAST, AppProfileSpec, ScenarioError, load_scenario
-
-T0_NS = 1_780_142_400_000_000_000  # 2026-05-30 12:00 UTC
-BRIEF_APPS = {"fpv-video", "drone-telemetry", "isr-video", "video-call", "voice",
-              "messaging", "web", "bulk-upload"}
+from support.app_runs import BRIEF_APPS, T0_NS, write_run
 
 
 def _values(shape=(1, 1), **given):
@@ -74,39 +71,12 @@ def test_the_worst_requirement_decides_and_ties_go_to_the_first():
     assert REQUIREMENTS[int(v.decided[0, 0])] == "rtt_ms"
 
 
-def _write_run(root, served, rtt, down, up, *, reason=None, cells=None, events=()):
-    """A run folder with a terminals table (time, terminal) built from arrays."""
-    n_time, n_site = served.shape
-    names = [f"t{i}" for i in range(n_site)]
-    time = T0_NS + np.arange(n_time, dtype=np.int64) * 1_000_000_000
-    why = np.where(served, None, "no-satellite").astype(object) if reason is None else reason
-    table = pa.table({
-        "time": pa.array(np.repeat(time, n_site), pa.timestamp("ns", tz="UTC")),
-        "terminal": pa.array(np.tile(np.array(names, dtype=object), n_time)),
-        "served": served.ravel(),
-        "reason": pa.array(why.ravel(), pa.string()),
-        "rtt_ms": pa.array(rtt.ravel(), mask=~served.ravel()),
-        "throughput_down_mbps": np.where(served, down, 0.0).ravel(),
-        "throughput_up_mbps": np.where(served, up, 0.0).ravel(),
-    })
-    (root / "terminals.parquet").mkdir(parents=True)
-    pq.write_table(table, root / "terminals.parquet" / "part-00000.parquet")
-    if cells is not None:
-        (root / "cells.parquet").mkdir()
-        pq.write_table(cells, root / "cells.parquet" / "part-00000.parquet")
-    pq.write_table(pa.Table.from_pylist(list(events)) if events else pa.table(
-        {"utc_ns": pa.array([], pa.int64()), "kind": pa.array([], pa.string()),
-         "action": pa.array([], pa.string()), "target": pa.array([], pa.string()),
-         "description": pa.array([], pa.string())}), root / "events.parquet")
-    (root / "metadata.json").write_text(json.dumps({"step_s": 1.0, "steps": n_time}))
-
-
 def test_a_cut_off_terminal_fails_every_application_at_once(tmp_path):
     n = 120
     served = np.ones((n, 2), dtype=bool)
     served[60:, 0] = False  # terminal t0 is cut off by the operator at +60 s
     reason = np.where(served, None, "area-cut-off").astype(object)
-    _write_run(tmp_path, served, np.full((n, 2), 30.0), np.full((n, 2), 100.0),
+    write_run(tmp_path, served, np.full((n, 2), 30.0), np.full((n, 2), 100.0),
                np.full((n, 2), 20.0), reason=reason)
     run = evaluate_run(tmp_path)
     col = list(run.terminals.names).index("t0")
@@ -121,7 +91,7 @@ def test_a_short_transient_break_is_ridden_through_up_to_break_works(tmp_path):
     n = 60
     served = np.ones((n, 1), dtype=bool)
     served[10:15, 0] = False  # a 5 s no-satellite break
-    _write_run(tmp_path, served, np.full((n, 1), 30.0), np.full((n, 1), 100.0),
+    write_run(tmp_path, served, np.full((n, 1), 30.0), np.full((n, 1), 100.0),
                np.full((n, 1), 20.0))
     run = evaluate_run(tmp_path)
     tele = next(p for p in run.profiles if p.name == "drone-telemetry")
@@ -137,7 +107,7 @@ def test_aggregates_equal_numpy_over_the_files(tmp_path):
     n, m = 600, 5
     served = rng.random((n, m)) > 0.1
     down = rng.uniform(0.0, 12.0, (n, m))
-    _write_run(tmp_path, served, rng.uniform(20, 60, (n, m)), down, np.full((n, m), 5.0))
+    write_run(tmp_path, served, rng.uniform(20, 60, (n, m)), down, np.full((n, m), 5.0))
     rate = AppProfileSpec(name="rate-only", down_mbps={"works": 8.0, "fails": 2.0,
                                                       "source": "test"})
     tables = app_tables(evaluate_run(tmp_path, extra=[rate]))
@@ -171,7 +141,7 @@ def test_region_shares_weight_cells_by_area_and_say_population_is_area(tmp_path)
         "throughput_down_mbps": np.tile([100.0, 0.0], n),
         "throughput_up_mbps": np.tile([20.0, 0.0], n)})
     served = np.ones((60, 1), dtype=bool)
-    _write_run(tmp_path, served, np.full((60, 1), 30.0), np.full((60, 1), 100.0),
+    write_run(tmp_path, served, np.full((60, 1), 30.0), np.full((60, 1), 100.0),
                np.full((60, 1), 20.0), cells=cell_table)
     regions = {r["app"]: r for r in query(tmp_path, "SELECT * FROM app_regions", lambda c: (
         __import__("leonet.apps", fromlist=["add_app_views"]).add_app_views(c, tmp_path))
@@ -191,7 +161,7 @@ def test_event_shares_before_and_during(tmp_path):
          "description": "cut"},
         {"utc_ns": T0_NS + 70 * 10**9, "kind": "policy", "action": "end", "target": "zone",
          "description": "ends"}]
-    _write_run(tmp_path, served, np.full((n, 2), 30.0), np.full((n, 2), 100.0),
+    write_run(tmp_path, served, np.full((n, 2), 30.0), np.full((n, 2), 100.0),
                np.full((n, 2), 20.0), reason=reason, events=events)
     rows = app_tables(evaluate_run(tmp_path))["app_events"].to_pylist()
     assert {r["app"] for r in rows} == BRIEF_APPS

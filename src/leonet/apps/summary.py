@@ -113,12 +113,12 @@ def break_stats(fails: NDArray[np.bool_], duration_s: NDArray[np.float64]
 def _site_table(app: str, key: str, names: NDArray[Any], verdicts: Verdicts,
                 duration_s: NDArray[np.float64]) -> dict[str, Any]:
     total = float(duration_s.sum())
-    w = duration_s[:, None] / total
+    w = duration_s[:, None]
     longest, count = break_stats(verdicts.verdict == 2, duration_s)
     return {"app": [app] * len(names), key: names.astype(object),
-            "works_share": ((verdicts.verdict == 0) * w).sum(axis=0),
-            "degraded_share": ((verdicts.verdict == 1) * w).sum(axis=0),
-            "fails_share": ((verdicts.verdict == 2) * w).sum(axis=0),
+            "works_share": ((verdicts.verdict == 0) * w).sum(axis=0) / total,
+            "degraded_share": ((verdicts.verdict == 1) * w).sum(axis=0) / total,
+            "fails_share": ((verdicts.verdict == 2) * w).sum(axis=0) / total,
             "longest_break_s": longest, "breaks_per_hour": count / (total / 3600.0)}
 
 

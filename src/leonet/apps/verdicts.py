@@ -7,7 +7,8 @@ measures an application is judged on are derived from them, vectorised:
   is judged by ``break_s``, not by a zero rate);
 - ``jitter_ms``: ``|rtt(t) - rtt(t-1)|`` where both steps are served;
 - ``loss_pct``: the share of the period not served, over a trailing window of
-  :data:`LOSS_WINDOW_S` (terminals) or within the slot (cells, which record a served share);
+  :data:`LOSS_WINDOW_S` (terminals; outages for a policy reason are breaks, not loss) or
+  within the slot (cells, which record a served share);
 - ``break_s``: while not served, how long the break has lasted so far (endless for a
   policy reason, :data:`LASTING_REASONS`; a profile without ``break_s`` fails any break).
 
@@ -98,9 +99,12 @@ def _break_s(served: F64, duration_s: F64, per_slot: bool) -> F64:
     return np.asarray(elapsed, dtype=np.float64)
 
 
-def _trailing_loss_pct(served: F64, duration_s: F64) -> F64:
-    """Percent of the last :data:`LOSS_WINDOW_S` not served (terminals)."""
-    lost = np.cumsum((1.0 - served) * duration_s[:, None], axis=0)
+def _trailing_loss_pct(served: F64, duration_s: F64,
+                       lasting: NDArray[np.bool_] | None) -> F64:
+    """Percent of the last :data:`LOSS_WINDOW_S` not served for a transient reason
+    (terminals; a policy outage is a break, not loss)."""
+    unserved = 1.0 - served if lasting is None else np.where(lasting, 0.0, 1.0 - served)
+    lost = np.cumsum(unserved * duration_s[:, None], axis=0)
     total = np.cumsum(duration_s)
     start = np.searchsorted(total, total - LOSS_WINDOW_S, side="right")
     lost0 = np.vstack([np.zeros((1, served.shape[1])), lost])[start]
@@ -122,7 +126,7 @@ def measures(series: LinkSeries) -> dict[str, F64]:
     if series.per_slot:
         loss = np.where(up, 100.0 * (1.0 - served), np.nan)
     else:
-        loss = np.where(up, _trailing_loss_pct(served, series.duration_s), np.nan)
+        loss = np.where(up, _trailing_loss_pct(served, series.duration_s, series.lasting), np.nan)
     gap = _break_s(served, series.duration_s, series.per_slot)
     if series.lasting is not None:
         gap = np.where(series.lasting & (served < 1.0), np.inf, gap)
