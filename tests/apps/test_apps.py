@@ -195,3 +195,18 @@ def test_a_scenario_adds_its_own_profile_and_its_errors_are_located():
     data["apps"].append({"name": "sensor", "rtt_ms": {"works": 1, "fails": 2, "source": "x"}})
     with pytest.raises(ScenarioError, match="two profiles are named 'sensor'"):
         validate(data)
+
+
+def test_a_runs_scenario_profiles_join_and_replace_the_bundled_ones(tmp_path):
+    n = 30
+    served = np.ones((n, 1), dtype=bool)
+    write_run(tmp_path, served, np.full((n, 1), 30.0), np.full((n, 1), 100.0),
+              np.full((n, 1), 0.5))
+    (tmp_path / "scenario.json").write_text(json.dumps({"apps": [
+        {"name": "voice", "up_mbps": {"works": 1.0, "fails": 0.6, "source": "stricter"}},
+        {"name": "sensor", "up_mbps": {"works": 0.1, "fails": 0.05, "source": "sheet"}}]}))
+    run = evaluate_run(tmp_path)
+    assert [p.name for p in run.profiles][-1] == "sensor"
+    assert len(run.profiles) == len(BRIEF_APPS) + 1
+    assert (run.terminal_verdicts["voice"].verdict == FAILS).all()  # 0.5 < 0.6 Mb/s up
+    assert (run.terminal_verdicts["sensor"].verdict == WORKS).all()

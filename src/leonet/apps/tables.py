@@ -37,9 +37,10 @@ def _durations_s(time_ns: NDArray[np.int64], step_s: float) -> NDArray[np.float6
 
 def _pivot(table: pa.Table, key: str, step_s: float, per_slot: bool) -> RunSeries:
     times = table.column("time").cast(pa.int64()).to_numpy()
-    names = table.column(key).to_numpy(zero_copy_only=False)
     t_values, t_idx = np.unique(times, return_inverse=True)
-    n_values, n_idx = np.unique(names, return_inverse=True)
+    encoded = table.column(key).combine_chunks().dictionary_encode()  # fast on strings
+    n_values = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
+    n_idx = encoded.indices.to_numpy(zero_copy_only=False)
     shape = (len(t_values), len(n_values))
 
     def grid(column: str, fill: float) -> NDArray[np.float64]:
