@@ -9,44 +9,18 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
-
-from leonet.scenario.appspec import AppProfiles, AppProfileSpec
-from leonet.scenario.loader import (
-    Problem,
-    ScenarioError,
-    _problems,
-    _read_text,
-    _read_yaml,
-)
+from leonet.scenario.appfile import load_profile_file, profiles_from_text
+from leonet.scenario.appspec import AppProfileSpec
 
 __all__ = ["bundled_profiles", "is_profile_file", "load_profile_file", "run_profiles"]
 
 _BUNDLED = "profiles.yaml"
 
 
-class _ProfileFile(BaseModel):
-    """A profile file: the scenario's ``apps:`` key on its own."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    apps: AppProfiles
-
-
-def _validate(text: str, source: str) -> list[AppProfileSpec]:
-    data, root = _read_yaml(text, source)
-    if not isinstance(data, dict):
-        raise ScenarioError([Problem(source, 1, "", "expected a mapping with one key, 'apps:', "
-                                     f"holding a list of profiles; got {type(data).__name__}")])
-    try:
-        return list(_ProfileFile.model_validate(data).apps)
-    except ValidationError as exc:
-        raise ScenarioError(_problems(exc, root, source)) from None
-
-
 def bundled_profiles() -> list[AppProfileSpec]:
     """leonet's bundled profiles (``leonet/apps/profiles.yaml``), in file order."""
     text = (resources.files("leonet.apps") / _BUNDLED).read_text(encoding="utf-8")
-    return _validate(text, "leonet/apps/profiles.yaml")
+    return profiles_from_text(text, "leonet/apps/profiles.yaml")
 
 
 def is_profile_file(path: str | os.PathLike[str]) -> bool:
@@ -58,12 +32,6 @@ def is_profile_file(path: str | os.PathLike[str]) -> bool:
     keys = {line.split(":", 1)[0].strip() for line in file.read_text(errors="replace")
             .splitlines() if line[:1].isalpha()}
     return keys == {"apps"}
-
-
-def load_profile_file(path: str | os.PathLike[str]) -> list[AppProfileSpec]:
-    """The profiles of a file ``apps: [...]``; errors name the file, line and field."""
-    file = Path(path)
-    return _validate(_read_text(file), str(file))
 
 
 def run_profiles(run_dir: str | os.PathLike[str] | None = None,

@@ -19,6 +19,7 @@ from leonet.scenario._base import (
     TimeRef,
     time_ref_ns,
 )
+from leonet.scenario.appfile import load_profile_file, profiles_from_text
 from leonet.scenario.appspec import (
     AT_LEAST,
     AT_MOST,
@@ -150,9 +151,11 @@ __all__ = [
     "fault_plan",
     "gateway_sites",
     "load_constellations",
+    "load_profile_file",
     "load_scenario",
     "open_inputs",
     "pop_sites",
+    "profiles_from_text",
     "radio_jammer",
     "reference_problems",
     "region_of",
