@@ -210,3 +210,16 @@ def test_a_runs_scenario_profiles_join_and_replace_the_bundled_ones(tmp_path):
     assert len(run.profiles) == len(BRIEF_APPS) + 1
     assert (run.terminal_verdicts["voice"].verdict == FAILS).all()  # 0.5 < 0.6 Mb/s up
     assert (run.terminal_verdicts["sensor"].verdict == WORKS).all()
+
+
+def test_a_run_without_cells_gets_terminal_views_and_a_report_section(tmp_path):
+    from leonet.report.apps_section import render_apps_section
+
+    n = 30
+    write_run(tmp_path, np.ones((n, 1), dtype=bool), np.full((n, 1), 30.0),
+              np.full((n, 1), 100.0), np.full((n, 1), 20.0))
+    tables = app_tables(evaluate_run(tmp_path))
+    assert {"app_profiles", "app_terminals", "app_verdicts"} <= set(tables)
+    assert not {"app_cells", "app_regions"} & set(tables)
+    page = render_apps_section(tmp_path)
+    assert "<h2>Applications</h2>" in page and "No cells in this run" in page

@@ -104,6 +104,9 @@ def render_apps_section(run_dir: str | os.PathLike[str]) -> str:
                           + "".join(f"<td>{by_app.get(n, '—')}</td>" for n in names) + "</tr>")
     event_head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
     basis = next(iter(regions.values()), {}).get("population_basis", "")
+    maps_html = ('<p>Where it works: each cell\'s share of time (0 <span class="ramp"></span> 1).'
+                 f'</p><div class="appmaps">{"".join(maps)}</div>') if maps else \
+        "<p>No cells in this run: no maps.</p>"
     return f"""<h2>Applications</h2>
 <p>Would each application work? At every step a terminal or cell <b>works</b>, is
 <b>degraded</b> or <b>fails</b> for an application, by its profile's requirements (rates, RTT,
@@ -114,8 +117,7 @@ Per step and requirement: <code>leonet query RUN "SELECT * FROM app_verdicts"</c
 <table><thead><tr><th>application</th><th>terminal-time works</th><th>cell-time works</th>
 <th>area works</th><th>what</th></tr></thead><tbody>{"".join(rows)}</tbody></table>
 {timeline}
-<p>Where it works: each cell's share of time (0 <span class="ramp"></span> 1).</p>
-<div class="appmaps">{"".join(maps)}</div>
+{maps_html}
 {'<h3>Before and during each event</h3><p>Share of terminal-time (and of cell-time) it '
  'works from the start of the run to the event, and while the event lasts.</p><table><thead>'
  '<tr><th>event</th>' + event_head + '</tr></thead><tbody>' + "".join(event_rows)
