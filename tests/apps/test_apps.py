@@ -223,3 +223,37 @@ def test_a_run_without_cells_gets_terminal_views_and_a_report_section(tmp_path):
     assert not {"app_cells", "app_regions"} & set(tables)
     page = render_apps_section(tmp_path)
     assert "<h2>Applications</h2>" in page and "No cells in this run" in page
+
+
+def test_region_shares_per_named_area_of_the_scenario(tmp_path):
+    inside, outside = h3.latlng_to_cell(48.0, 37.8, 5), h3.latlng_to_cell(50.45, 30.52, 5)
+    n = 4
+    cell_table = pa.table({
+        "time": pa.array(np.repeat(T0_NS + np.arange(n) * 15 * 10**9, 2),
+                         pa.timestamp("ns", tz="UTC")),
+        "cell": pa.array([inside, outside] * n), "served": np.tile([0.0, 1.0], n),
+        "reason": pa.array(["area-cut-off", None] * n, pa.string()),
+        "rtt_ms": pa.array(np.tile([np.nan, 30.0], n), mask=np.tile([True, False], n)),
+        "throughput_down_mbps": np.tile([0.0, 100.0], n),
+        "throughput_up_mbps": np.tile([0.0, 20.0], n)})
+    write_run(tmp_path, np.ones((60, 1), dtype=bool), np.full((60, 1), 30.0),
+              np.full((60, 1), 100.0), np.full((60, 1), 20.0), cells=cell_table)
+    centres = [h3.cell_to_latlng(c) for c in (inside, outside)]
+    pq.write_table(pa.table({"site": [inside, outside], "kind": ["cell", "cell"],
+                             "lat_deg": [c[0] for c in centres],
+                             "lon_deg": [c[1] for c in centres]}), tmp_path / "sites.parquet")
+    donetsk = {"name": "Donetsk", "polygon": {"lat_deg": [49.2, 49.0, 47.0, 47.2],
+                                              "lon_deg": [36.5, 39.8, 39.8, 36.5]}}
+    kyiv = {"name": "Kyiv 30 km", "circle": {"lat_deg": 50.45, "lon_deg": 30.52,
+                                             "radius_km": 30.0}}
+    (tmp_path / "scenario.json").write_text(json.dumps({
+        "ground": {"cells": {"region": "Test"}},
+        "policy": {"events": [{"area": donetsk}, {"area": kyiv}, {"area": None}]}}))
+    rows = [r for r in app_tables(evaluate_run(tmp_path))["app_regions"].to_pylist()
+            if r["app"] == "voice"]
+    share = {r["region"]: (r["cells"], r["area_share_works"]) for r in rows}
+    area = np.array([h3.cell_area(c, "km^2") for c in (inside, outside)])
+    assert share["Donetsk"] == (1, 0.0)
+    assert share["Kyiv 30 km"] == (1, 1.0)
+    assert share["Test"][0] == 2
+    assert share["Test"][1] == pytest.approx(area[1] / area.sum(), rel=1e-12)

@@ -1,6 +1,7 @@
 """Applications: profiles of what an application needs, and verdicts (works, degraded,
 fails) over a finished run's tables.  Reads results, never simulates."""
 
+from leonet.apps.areas import area_masks, named_areas
 from leonet.apps.library import bundled_profiles, is_profile_file, load_profile_file, run_profiles
 from leonet.apps.summary import (
     AppRun,
@@ -42,6 +43,7 @@ __all__ = [
     "Verdicts",
     "add_app_views",
     "app_tables",
+    "area_masks",
     "break_stats",
     "bundled_profiles",
     "cell_areas_km2",
@@ -53,6 +55,7 @@ __all__ = [
     "load_profile_file",
     "measures",
     "mentions_app_views",
+    "named_areas",
     "read_run",
     "region_shares",
     "run_profiles",

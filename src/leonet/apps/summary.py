@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from leonet.apps.areas import area_masks, named_areas
 from leonet.apps.library import run_profiles
 from leonet.apps.tables import RunSeries, cell_areas_km2, read_run
 from leonet.apps.verdicts import REQUIREMENTS, VERDICTS, WORKS, Verdicts, judge, measures
@@ -41,7 +42,8 @@ _DECIDED_WORDS = pa.array(list(REQUIREMENTS))
 @dataclass(frozen=True)
 class AppRun:
     """Every profile's verdicts over a run's ``terminals`` and ``cells`` (``None`` where the
-    run has none), the cells' ``area_km2`` and the region's name."""
+    run has none), the cells' ``area_km2``, the region's name and the scenario's named
+    ``areas`` (service areas, event areas) as masks over the cells."""
 
     profiles: list[AppProfileSpec]
     terminals: RunSeries | None
@@ -52,6 +54,7 @@ class AppRun:
     population: NDArray[np.float64] | None
     region: str
     events: pa.Table | None
+    areas: dict[str, NDArray[np.bool_]] = field(default_factory=dict)
 
 
 def evaluate_run(run_dir: str | os.PathLike[str], *,
@@ -68,16 +71,24 @@ def evaluate_run(run_dir: str | os.PathLike[str], *,
     population = None
     region = "region"
     scenario_path = root / "scenario.json"
+    spec: Any = {}
     if scenario_path.is_file():
-        spec: Any = json.loads(scenario_path.read_text())
+        spec = json.loads(scenario_path.read_text())
         found = spec.get("ground", {}).get("cells", {}) if isinstance(spec, dict) else {}
         if isinstance(found, dict) and isinstance(found.get("region"), str):
             region = found["region"]
     sites_path = root / "sites.parquet"
+    areas: dict[str, NDArray[np.bool_]] = {}
     if cells is not None and sites_path.is_file():  # the population hook
         import pyarrow.parquet as pq
 
         sites = pq.read_table(sites_path)
+        where = {n: (la, lo) for n, la, lo in zip(
+            sites.column("site").to_pylist(), sites.column("lat_deg").to_pylist(),
+            sites.column("lon_deg").to_pylist(), strict=True)}
+        lat_lon = np.array([where.get(n, (np.nan, np.nan)) for n in cells.names], dtype=float)
+        if scenario_path.is_file() and len(lat_lon):
+            areas = area_masks(named_areas(spec), lat_lon[:, 0], lat_lon[:, 1])
         if "population" in sites.column_names:
             by_name = dict(zip(sites.column("site").to_pylist(),
                                sites.column("population").to_pylist(), strict=True))
@@ -89,7 +100,7 @@ def evaluate_run(run_dir: str | os.PathLike[str], *,
 
         events = pq.read_table(events_path)
     return AppRun(profiles, terminals, cells, t_verdicts, c_verdicts, area, population, region,
-                  events)
+                  events, areas)
 
 
 def break_stats(fails: NDArray[np.bool_], duration_s: NDArray[np.float64]
@@ -207,19 +218,27 @@ def event_shares(run: AppRun) -> list[dict[str, Any]]:
 
 
 def region_shares(run: AppRun) -> list[dict[str, Any]]:
-    """Per application: the share of the region's area (and population) where it works,
-    averaged over the run."""
+    """Per application and region — the run's whole region, then each area its scenario
+    names (service areas, event areas) that holds cells — the share of area (and
+    population) where it works, averaged over the run."""
     if run.cells is None:
         return []
     basis = "population" if run.population is not None else "area (no population per cell)"
     people = run.population if run.population is not None else run.area_km2
+    everywhere = np.ones(len(run.cells.names), dtype=bool)
+    regions = [(run.region, everywhere)] + [(n, m) for n, m in run.areas.items()
+                                            if m.any() and n != run.region]
     rows = []
     for profile in run.profiles:
         v = run.cell_verdicts[profile.name]
-        rows.append({"app": profile.name, "region": run.region,
-                     "area_share_works": _share(v, run.cells, -2**62, 2**62, run.area_km2),
-                     "population_share_works": _share(v, run.cells, -2**62, 2**62, people),
-                     "population_basis": basis})
+        for name, mask in regions:
+            rows.append({"app": profile.name, "region": name,
+                         "cells": int(mask.sum()),
+                         "area_share_works": _share(v, run.cells, -2**62, 2**62,
+                                                    run.area_km2 * mask),
+                         "population_share_works": _share(v, run.cells, -2**62, 2**62,
+                                                          people * mask),
+                         "population_basis": basis})
     return rows
 
 

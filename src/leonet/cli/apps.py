@@ -66,7 +66,10 @@ def apps_command(
         w = series.link.duration_s[:, None] * np.ones(series.link.served.shape[1])
         return float(((verdicts[name].verdict == 0) * w).sum() / w.sum())
 
-    regions = {r["app"]: r for r in region_shares(run)}
+    all_regions = region_shares(run)
+    regions: dict[str, dict[str, Any]] = {}
+    for r in all_regions:  # the first row of each application: the run's whole region
+        regions.setdefault(r["app"], r)
     events = [e for e in event_shares(run) if e["app"] in names]
     rows = []
     for name in names:
@@ -80,7 +83,9 @@ def apps_command(
                      "population_basis": region.get("population_basis")})
     if as_json:
         out = {"run": str(run_dir), "apps": [
-            {**row, "events": [
+            {**row, "regions": [{k: v for k, v in r.items() if k != "app"}
+                                for r in all_regions if r["app"] == row["app"]],
+             "events": [
                 {k: (_iso(v) if k in ("start", "end") else v) for k, v in e.items() if k != "app"}
                 for e in events if e["app"] == row["app"]]}
             for row in rows]}
@@ -97,6 +102,16 @@ def apps_command(
     console.print(table)
     if rows and rows[0]["population_basis"] and rows[0]["population_basis"] != "population":
         console.print(literal(f"population: weighted by {rows[0]['population_basis']}"))
+    areas = list(dict.fromkeys(r["region"] for r in all_regions))
+    if len(areas) > 1:
+        by_area = {(r["app"], r["region"]): r["area_share_works"] for r in all_regions}
+        at = Table(title="Share of area where it works, per region and area of the scenario")
+        at.add_column("application")
+        for area in areas:
+            at.add_column(literal(area))
+        for name in names:
+            at.add_row(literal(name), *[_pct(by_area.get((name, a))) for a in areas])
+        console.print(at)
     windows: list[tuple[str, str, int]] = []
     for e in events:
         if (e["kind"], e["target"], e["start"]) not in windows:

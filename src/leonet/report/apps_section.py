@@ -8,6 +8,7 @@ import html
 import os
 import re
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 
@@ -53,7 +54,12 @@ def _small_map(cells: list[str], works_share: np.ndarray) -> str:
 def render_apps_section(run_dir: str | os.PathLike[str]) -> str:
     """HTML of the applications section (an ``<h2>`` and what follows)."""
     run = evaluate_run(run_dir)
-    regions = {r["app"]: r for r in region_shares(run)}
+    all_regions = region_shares(run)
+    regions: dict[str, dict[str, Any]] = {}
+    for r in all_regions:  # the first row of each application: the run's whole region
+        regions.setdefault(r["app"], r)
+    areas = list(dict.fromkeys(r["region"] for r in all_regions))
+    by_area = {(r["app"], r["region"]): r["area_share_works"] for r in all_regions}
     rows, maps, series = [], [], []
     t0 = None
     for profile in run.profiles:
@@ -104,6 +110,17 @@ def render_apps_section(run_dir: str | os.PathLike[str]) -> str:
                           + "".join(f"<td>{by_app.get(n, '—')}</td>" for n in names) + "</tr>")
     event_head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
     basis = next(iter(regions.values()), {}).get("population_basis", "")
+    area_html = ""
+    if len(areas) > 1:
+        head = "".join(f"<th>{html.escape(n)}</th>" for n in (p.name for p in run.profiles))
+        body = "".join(
+            f"<tr><td>{html.escape(a)}</td>"
+            + "".join(f"<td>{_pct(by_area.get((p.name, a)))}</td>" for p in run.profiles)
+            + "</tr>" for a in areas)
+        area_html = ("<h3>Share of area where it works, per region</h3><p>The run's region, "
+                     "then each area its scenario names (service areas, the areas of events), "
+                     "over the whole run.</p><table><thead><tr><th>region</th>" + head
+                     + f"</tr></thead><tbody>{body}</tbody></table>")
     maps_html = ('<p>Where it works: each cell\'s share of time (0 <span class="ramp"></span> 1).'
                  f'</p><div class="appmaps">{"".join(maps)}</div>') if maps else \
         "<p>No cells in this run: no maps.</p>"
@@ -118,6 +135,7 @@ Per step and requirement: <code>leonet query RUN "SELECT * FROM app_verdicts"</c
 <th>area works</th><th>what</th></tr></thead><tbody>{"".join(rows)}</tbody></table>
 {timeline}
 {maps_html}
+{area_html}
 {'<h3>Before and during each event</h3><p>Share of terminal-time (and of cell-time) it '
  'works from the start of the run to the event, and while the event lasts.</p><table><thead>'
  '<tr><th>event</th>' + event_head + '</tr></thead><tbody>' + "".join(event_rows)
