@@ -257,3 +257,18 @@ def test_region_shares_per_named_area_of_the_scenario(tmp_path):
     assert share["Kyiv 30 km"] == (1, 1.0)
     assert share["Test"][0] == 2
     assert share["Test"][1] == pytest.approx(area[1] / area.sum(), rel=1e-12)
+
+
+def test_profiles_change_the_scenario_hash_and_no_profiles_keep_the_old_one():
+    import hashlib
+
+    from leonet.scenario import scenario_hash, validate
+
+    quick = load_scenario("quick")
+    data = quick.model_dump(mode="json")
+    data.pop("apps")
+    before = hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":"),
+                                       ensure_ascii=False).encode()).hexdigest()
+    assert scenario_hash(quick) == before  # runs made before apps: existed still resume
+    data["apps"] = [{"name": "sensor", "up_mbps": {"works": 0.1, "fails": 0.01, "source": "x"}}]
+    assert scenario_hash(validate(data)) != before

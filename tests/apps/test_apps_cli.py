@@ -68,3 +68,15 @@ def test_validate_checks_a_profile_file_with_located_errors(tmp_path):
     out = runner.invoke(app, ["validate", str(bad)])
     assert out.exit_code != 0
     assert "line 3: apps[0].up_mbps: fails=1 is above works=0.01" in out.output
+
+
+def test_apps_profiles_option_adds_a_users_profiles(tmp_path):
+    run = _run(tmp_path / "run")
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("apps:\n  - name: sensor\n    up_mbps: {works: 30, fails: 25, "
+                    "source: vendor sheet}\n")
+    out = runner.invoke(app, ["apps", str(run), "--profiles", str(mine), "--app", "sensor",
+                              "--json"], catch_exceptions=False)
+    (entry,) = json.loads(out.output)["apps"]
+    assert entry["app"] == "sensor"
+    assert entry["terminal_share_works"] == 0.0  # 20 Mb/s up < 25 Mb/s: it fails throughout

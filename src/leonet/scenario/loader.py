@@ -426,7 +426,10 @@ def scenario_hash(scenario: Scenario) -> str:
     """SHA-256 (hex) of the scenario's canonical JSON: sorted keys, no spaces, every
     default written out, paths absolute.  Equal scenarios give equal hashes however
     their YAML was laid out; any change to a value changes it."""
-    canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True,
+    data = scenario.model_dump(mode="json")
+    if not data.get("apps"):  # no profiles of its own: the hash it had before apps: existed
+        data.pop("apps", None)
+    canonical = json.dumps(data, sort_keys=True,
                            separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
