@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from leonet.apps import WORKS, evaluate_run, event_shares, region_shares
-from leonet.report.cellmap import render_cell_map
+from leonet.report.cellmap import _colour, render_cell_map
 from leonet.report.charts import Marker, Series, line_chart
 
 __all__ = ["render_apps_section"]
@@ -35,20 +35,27 @@ def _cell_path(points: str) -> str:
     return f"M{xy[0, 0]},{xy[0, 1]}l" + " ".join(f"{a},{b}" for a, b in steps) + "z"
 
 
-def _small_map(cells: list[str], works_share: np.ndarray) -> str:
-    """The cell map's SVG (:func:`render_cell_map`) at :data:`MAP_WIDTH_PX`: shares rounded
-    to 5 %, cells of one colour drawn as one path in whole pixels, without the per-cell
-    hover data (the full map above has it)."""
-    page = render_cell_map("", cells, np.round(works_share * 20) / 20,
-                           value_label="share of time it works", width_px=MAP_WIDTH_PX)
+def _small_maps(cells: list[str], works_shares: list[np.ndarray]) -> list[str]:
+    """One small SVG map per array of ``works_shares`` (one value per cell): the cell map
+    (:func:`render_cell_map`, drawn once at :data:`MAP_WIDTH_PX`) recoloured for each,
+    shares rounded to 5 %, the cells of one colour one path in whole pixels, without the
+    per-cell hover data (the full map above has it)."""
+    page = render_cell_map("", cells, np.zeros(len(cells)), value_label="share",
+                           width_px=MAP_WIDTH_PX)
     svg = page[page.index("<svg"):page.index("</svg>") + 6].replace(' id="map"', "")
-    by_colour: dict[str, list[str]] = {}
-    for points, colour in _POLYGON.findall(svg):
-        by_colour.setdefault(colour, []).append(_cell_path(points))
-    paths = "".join(f'<path fill="{c}" d="{"".join(d)}"/>' for c, d in by_colour.items())
+    paths = [_cell_path(points) for points, _ in _POLYGON.findall(svg)]
     body = _POLYGON.sub("", svg)
     head_end = body.index(">") + 1
-    return body[:head_end] + paths + body[head_end:]
+    ramp = {k: _colour(k / 20, 0.0, 1.0) for k in range(21)}
+    out = []
+    for shares in works_shares:
+        steps = np.rint(np.clip(np.nan_to_num(shares), 0.0, 1.0) * 20).astype(int)
+        by_colour: dict[str, list[str]] = {}
+        for path, step in zip(paths, steps, strict=True):
+            by_colour.setdefault(ramp[int(step)], []).append(path)
+        drawn = "".join(f'<path fill="{c}" d="{"".join(d)}"/>' for c, d in by_colour.items())
+        out.append(body[:head_end] + drawn + body[head_end:])
+    return out
 
 
 def render_apps_section(run_dir: str | os.PathLike[str]) -> str:
@@ -60,7 +67,8 @@ def render_apps_section(run_dir: str | os.PathLike[str]) -> str:
         regions.setdefault(r["app"], r)
     areas = list(dict.fromkeys(r["region"] for r in all_regions))
     by_area = {(r["app"], r["region"]): r["area_share_works"] for r in all_regions}
-    rows, maps, series = [], [], []
+    rows, series = [], []
+    cell_shares: list[tuple[str, np.ndarray]] = []
     t0 = None
     for profile in run.profiles:
         name = profile.name
@@ -77,12 +85,16 @@ def render_apps_section(run_dir: str | os.PathLike[str]) -> str:
             w = run.cells.link.duration_s[:, None]
             per_cell = ((v == WORKS) * w).sum(axis=0) / w.sum()
             c_share = float(per_cell.mean())
-            maps.append(f'<figure class="appmap"><figcaption>{html.escape(name)}</figcaption>'
-                        f"{_small_map([str(c) for c in run.cells.names], per_cell)}</figure>")
+            cell_shares.append((name, per_cell))
         region = regions.get(name, {})
         rows.append(f"<tr><td>{html.escape(name)}</td><td>{_pct(t_share)}</td>"
                     f"<td>{_pct(c_share)}</td><td>{_pct(region.get('area_share_works'))}</td>"
                     f"<td>{html.escape(profile.description)}</td></tr>")
+    maps = []
+    if run.cells is not None and cell_shares:
+        drawn = _small_maps([str(c) for c in run.cells.names], [v for _, v in cell_shares])
+        maps = [f'<figure class="appmap"><figcaption>{html.escape(name)}</figcaption>{svg}'
+                "</figure>" for (name, _), svg in zip(cell_shares, drawn, strict=True)]
     markers = []
     events = event_shares(run)
     if t0 is not None:
