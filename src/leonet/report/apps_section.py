@@ -13,13 +13,15 @@ from typing import Any
 import numpy as np
 
 from leonet.apps import WORKS, evaluate_run, event_shares, region_shares
-from leonet.report.cellmap import _colour, render_cell_map
+from leonet.report.cellmap import _colour, cell_map_fragment
 from leonet.report.charts import Marker, Series, line_chart
 
 __all__ = ["render_apps_section"]
 
 #: Width of each application's map (small: the report of a one-hour run stays under 3 MB).
 MAP_WIDTH_PX = 300
+#: Element ids and data of the big map, left out of the small ones (ids must stay unique).
+_IDS = re.compile(r""" (?:id="[^"]*"|data-projection='[^']*')""")
 _POLYGON = re.compile(r'<polygon points="([^"]*)" fill="(#[0-9a-f]{6})"[^>]*/>')
 
 
@@ -37,15 +39,15 @@ def _cell_path(points: str) -> str:
 
 def _small_maps(cells: list[str], works_shares: list[np.ndarray]) -> list[str]:
     """One small SVG map per array of ``works_shares`` (one value per cell): the cell map
-    (:func:`render_cell_map`, drawn once at :data:`MAP_WIDTH_PX`) recoloured for each,
+    (:func:`cell_map_fragment`, drawn once at :data:`MAP_WIDTH_PX`) recoloured for each,
     shares rounded to 5 %, the cells of one colour one path in whole pixels, without the
     per-cell hover data (the full map above has it)."""
-    page = render_cell_map("", cells, np.zeros(len(cells)), value_label="share",
-                           width_px=MAP_WIDTH_PX)
-    svg = page[page.index("<svg"):page.index("</svg>") + 6].replace(' id="map"', "")
+    page = cell_map_fragment(cells, np.zeros(len(cells)), value_label="share", borders=False,
+                             width_px=MAP_WIDTH_PX)
+    svg = _IDS.sub("", page[page.index("<svg"):page.index("</svg>") + 6])
     paths = [_cell_path(points) for points, _ in _POLYGON.findall(svg)]
     body = _POLYGON.sub("", svg)
-    head_end = body.index(">") + 1
+    head_end = body.index("<g>") + 3  # the cells' group, emptied
     ramp = {k: _colour(k / 20, 0.0, 1.0) for k in range(21)}
     out = []
     for shares in works_shares:
