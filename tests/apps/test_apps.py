@@ -143,9 +143,11 @@ def test_region_shares_weight_cells_by_area_and_say_population_is_area(tmp_path)
     served = np.ones((60, 1), dtype=bool)
     write_run(tmp_path, served, np.full((60, 1), 30.0), np.full((60, 1), 100.0),
                np.full((60, 1), 20.0), cells=cell_table)
-    regions = {r["app"]: r for r in query(tmp_path, "SELECT * FROM app_regions", lambda c: (
-        __import__("leonet.apps", fromlist=["add_app_views"]).add_app_views(c, tmp_path))
-    ).to_pylist()}
+    from leonet.apps import add_app_views
+
+    regions = {r["app"]: r for r in query(
+        tmp_path, "SELECT * FROM app_regions",
+        extra_views=lambda connection: add_app_views(connection, tmp_path)).to_pylist()}
     for row in regions.values():
         assert row["area_share_works"] == pytest.approx(area[0] / area.sum(), rel=1e-12)
         assert row["population_basis"].startswith("area")

@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 
 from leonet.apps import bundled_profiles
 from leonet.report.apps_section import render_apps_section
+from leonet.results.store import RunStore
 
 T0_NS = 1_780_142_400_000_000_000
 
@@ -20,6 +21,7 @@ T0_NS = 1_780_142_400_000_000_000
 def _one_hour_run(root):
     """A synthetic one-hour run at the default run's size: 55 terminals at 1 s, ~2,500
     resolution-5 cells at 15 s slots."""
+    RunStore(root).prepare(resume=False)
     rng = np.random.default_rng(3)
     n_t, n_term = 3600, 55
     time = T0_NS + np.arange(n_t, dtype=np.int64) * 10**9

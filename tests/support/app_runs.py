@@ -8,6 +8,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from leonet.results.store import RunStore
+
 __all__ = ["BRIEF_APPS", "T0_NS", "write_run"]
 
 T0_NS = 1_780_142_400_000_000_000  # 2026-05-30 12:00 UTC
@@ -19,6 +21,7 @@ BRIEF_APPS = {"fpv-video", "drone-telemetry", "isr-video", "video-call", "voice"
 def write_run(root, served, rtt, down, up, *, reason=None, cells=None, events=()):
     """A run folder with a terminals table (time, terminal) built from arrays."""
     n_time, n_site = served.shape
+    RunStore(root).prepare(resume=False)  # the run marker: `leonet query` reads only runs
     names = [f"t{i}" for i in range(n_site)]
     time = T0_NS + np.arange(n_time, dtype=np.int64) * 1_000_000_000
     why = np.where(served, None, "no-satellite").astype(object) if reason is None else reason

@@ -63,26 +63,25 @@ def _pivot(table: pa.Table, key: str, step_s: float, per_slot: bool) -> RunSerie
 
 def read_run(run_dir: str | os.PathLike[str]) -> tuple[RunSeries | None, RunSeries | None]:
     """The run's terminals and cells (``None`` where the run wrote none)."""
-    import duckdb
+    import pyarrow.parquet as pq
 
     from leonet.results.store import RunStore
 
     root = Path(run_dir)
-    tables = RunStore(root).tables()
+    tables = RunStore(root).tables()  # the run's own files only
     meta_path = root / "metadata.json"
     step_s = float(json.loads(meta_path.read_text()).get("step_s", 1.0)) if meta_path.is_file() \
         else 1.0
     out: list[RunSeries | None] = []
-    columns = "time, {key}, CAST(served AS DOUBLE) AS served, rtt_ms, throughput_down_mbps, " \
-              "throughput_up_mbps, reason"
-    with duckdb.connect() as connection:
-        for name, key, per_slot in (("terminals", "terminal", False), ("cells", "cell", True)):
-            if name not in tables:
-                out.append(None)
-                continue
-            table = connection.sql(f"SELECT {columns.format(key=key)} FROM {tables[name]}"
-                                   ).to_arrow_table()
-            out.append(_pivot(table, key, step_s, per_slot) if table.num_rows else None)
+    for name, key, per_slot in (("terminals", "terminal", False), ("cells", "cell", True)):
+        if name not in tables:
+            out.append(None)
+            continue
+        columns = ["time", key, "served", "rtt_ms", "throughput_down_mbps",
+                   "throughput_up_mbps", "reason"]
+        table = pa.concat_tables([pq.read_table(p, columns=columns) for p in tables[name]])
+        table = table.set_column(2, "served", table.column("served").cast(pa.float64()))
+        out.append(_pivot(table, key, step_s, per_slot) if table.num_rows else None)
     return out[0], out[1]
 
 

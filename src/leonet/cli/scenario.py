@@ -252,7 +252,8 @@ def query_command(
 
     views = (lambda connection: add_app_views(connection, run_dir)) \
         if mentions_app_views(sql) else None
-    result = query_sweep(run_dir, sql) if is_sweep_dir(run_dir) else query(run_dir, sql, views)
+    result = query_sweep(run_dir, sql) if is_sweep_dir(run_dir) else query(
+        run_dir, sql, extra_views=views)
     if csv:
         import io
 
