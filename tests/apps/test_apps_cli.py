@@ -80,3 +80,9 @@ def test_apps_profiles_option_adds_a_users_profiles(tmp_path):
     (entry,) = json.loads(out.output)["apps"]
     assert entry["app"] == "sensor"
     assert entry["terminal_share_works"] == 0.0  # 20 Mb/s up < 25 Mb/s: it fails throughout
+
+
+def test_apps_refuses_a_folder_that_is_not_a_run(tmp_path):
+    out = runner.invoke(app, ["apps", str(tmp_path)])
+    assert out.exit_code != 0
+    assert "is not a leonet run folder" in out.output

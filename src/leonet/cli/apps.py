@@ -42,10 +42,9 @@ def apps_command(
     import numpy as np
 
     from leonet.apps import evaluate_run, event_shares, load_profile_file, region_shares
+    from leonet.results.store import RunStore
 
-    if not (run_dir / "metadata.json").is_file() and not (run_dir / "terminals.parquet").exists():
-        raise FileNotFoundError(f"{run_dir} is not a run folder (no metadata.json); give the "
-                                "folder `leonet run` wrote (runs/NAME)")
+    RunStore(run_dir).require_run()  # a clear error for a folder that is not a run
     extra = load_profile_file(profiles) if profiles is not None else None
     run = evaluate_run(run_dir, extra=extra)
     names = [p.name for p in run.profiles]
