@@ -87,11 +87,25 @@ def test_run_writes_every_output(finished):
     assert terminals.num_rows == 30 * 5
     assert terminals.column_names == [
         "time", "terminal", "lat_deg", "lon_deg", "served", "reason", "sat", "elevation_deg",
-        "rtt_ms", "hops", "gateway", "pop", "snr_db", "throughput_down_mbps",
-        "throughput_up_mbps"]
+        "rtt_ms", "propagation_rtt_ms", "loaded_rtt_ms", "hops", "gateway", "pop", "snr_db",
+        "throughput_down_mbps", "throughput_up_mbps"]
     cells = pq.read_table(out / "cells.parquet")
     assert cells.column_names == ["time", "cell", "served", "reason", "visible", "rtt_ms",
+                                  "propagation_rtt_ms", "loaded_rtt_ms",
                                   "throughput_down_mbps", "throughput_up_mbps"]
+    # The idle RTT is propagation plus at least the fixed latency terms; loaded ≥ idle.
+    from leonet.network.latency import LatencyParameters
+
+    p = LatencyParameters()
+    fixed_ms = (p.user_downlink_frame_ms + p.user_uplink_scheduling_ms + p.ground_equipment_ms
+                + p.pop_ms + 2 * (p.satellite_processing_ms + p.gateway_processing_ms))
+    for table in (terminals, cells):
+        t = table.to_pydict()
+        for idle, prop, loaded in zip(t["rtt_ms"], t["propagation_rtt_ms"], t["loaded_rtt_ms"],
+                                      strict=True):
+            assert (idle is None) == (prop is None) == (loaded is None)
+            if idle is not None:
+                assert idle >= prop + fixed_ms - 1e-9 and loaded >= idle - 1e-9
     # A cell has an RTT in a slot exactly when it was served in it, and a cause when not.
     rows = cells.to_pylist()
     assert all((r["rtt_ms"] is None) == (r["served"] == 0) for r in rows)

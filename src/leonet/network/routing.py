@@ -42,6 +42,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.csgraph import dijkstra
 
 from leonet.network.graph import NetworkGraph, NodeLayout
+from leonet.network.latency import tree_counts
 
 __all__ = [
     "DISCONNECTED",
@@ -71,6 +72,7 @@ OK, NO_SATELLITE, NO_GATEWAY, DISCONNECTED = 0, 1, 2, 3
 
 PopPolicy = Literal["nearest"] | ArrayLike
 _NONE = -9999  # scipy's predecessor value for "no predecessor"
+_GATEWAY_WEIGHT = 4096.0  # gateways and satellites on a path counted in one pass
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,8 @@ class Routes:
     :data:`NO_PATH_REASONS`; ``changed`` the path differs from the previous
     step's.  ``node_ms`` — only from :func:`route_to_pops` given ``nodes`` —
     ``(node,)`` the delay (graph weight, ms) from each of those nodes to its
-    nearest PoP, ``inf`` without a path.
+    nearest PoP, ``inf`` without a path; ``node_satellites`` and ``node_gateways`` —
+    likewise — the satellites and gateways on each one's path to it (itself included).
     """
 
     layout: NodeLayout
@@ -101,6 +104,8 @@ class Routes:
     reason: NDArray[np.int8]
     changed: NDArray[np.bool_]
     node_ms: F64 | None = None
+    node_satellites: I64 | None = None
+    node_gateways: I64 | None = None
 
     def __len__(self) -> int:
         return int(self.source.shape[0])
@@ -300,10 +305,17 @@ def route_to_pops(
         rows = np.zeros(n_t, dtype=np.int64)
         target = np.full(n_t, -1, dtype=np.int64)
         node_ms = dist[extra] if nodes is not None else None
+        node_sats = node_gws = None
+        if nodes is not None:
+            kind = np.zeros(layout.n_nodes)
+            kind[:layout.n_sats] = 1.0
+            kind[layout.gateway0:layout.pop0] = _GATEWAY_WEIGHT
+            on_path = tree_counts(pred, kind)[extra].astype(np.int64)
+            node_sats, node_gws = on_path % int(_GATEWAY_WEIGHT), on_path // int(_GATEWAY_WEIGHT)
     else:
         if nodes is not None:
             raise ValueError("nodes (delays to the nearest PoP) need pop_policy='nearest'")
-        node_ms = None
+        node_ms = node_sats = node_gws = None
         fixed = np.asarray(pop_policy, dtype=np.int64).reshape(-1)
         if fixed.shape != (n_t,) or (fixed < 0).any() or (fixed >= layout.n_pops).any():
             raise ValueError(f"pop_policy must be ({n_t},) PoP indices in 0..{layout.n_pops - 1}, "
@@ -334,7 +346,10 @@ def route_to_pops(
             reason[(reason == DISCONNECTED) & ~np.isfinite(to_gw)] = NO_GATEWAY
     routes = _finish(graph, terminals, target.astype(np.int64), cost, path, reason, 1,
                      scheduling_delay_ms, previous)
-    return routes if node_ms is None else dataclasses.replace(routes, node_ms=node_ms)
+    if node_ms is None:
+        return routes
+    return dataclasses.replace(routes, node_ms=node_ms, node_satellites=node_sats,
+                               node_gateways=node_gws)
 
 
 def route_pairs(
