@@ -29,6 +29,7 @@ from leonet.ground.regions import (
     Region,
     countries_in_box,
     country,
+    country_iso2,
     country_names,
     find_region,
     named_region,
@@ -36,6 +37,7 @@ from leonet.ground.regions import (
 )
 from leonet.ground.selection import select_ground
 from leonet.ground.sites import SITE_KINDS, Sites, UnknownNameError
+from leonet.ground.starlink_pops import home_pop, home_pops, load_pops_2026
 from leonet.ground.tracks import Track, track_positions
 
 __all__ = [
@@ -55,6 +57,7 @@ __all__ = [
     "city_suggestions",
     "countries_in_box",
     "country",
+    "country_iso2",
     "country_names",
     "fibre_delay_ms",
     "find_city",
@@ -62,10 +65,13 @@ __all__ = [
     "find_pop",
     "find_region",
     "great_circle_km",
+    "home_pop",
+    "home_pops",
     "interpolate_great_circle",
     "load_gateways",
     "load_places",
     "load_pops",
+    "load_pops_2026",
     "named_region",
     "region_from_geojson",
     "select_ground",

@@ -30,6 +30,15 @@ from leonet.network.lasers import (
     plus_grid_links_chunk,
     satellites_in_planes,
 )
+from leonet.network.latency import (
+    IDLE_TERMS,
+    TERMS,
+    LatencyParameters,
+    path_counts,
+    since_slot_start_s,
+    tree_counts,
+    utilisation,
+)
 from leonet.network.reachability import (
     GatewayPairs,
     Reachability,
@@ -54,11 +63,13 @@ from leonet.network.routing import (
 __all__ = [
     "DISCONNECTED",
     "EDGE_KINDS",
+    "IDLE_TERMS",
     "MODES",
     "NO_GATEWAY",
     "NO_PATH_REASONS",
     "NO_SATELLITE",
     "OK",
+    "TERMS",
     "AccessMode",
     "AllPairs",
     "Forwarding",
@@ -67,6 +78,7 @@ __all__ = [
     "IslGraph",
     "LaserCandidates",
     "LaserLinks",
+    "LatencyParameters",
     "Mode",
     "NetworkGraph",
     "NodeLayout",
@@ -87,6 +99,7 @@ __all__ = [
     "line_of_sight_clear",
     "nearest_neighbour_links",
     "path_changed",
+    "path_counts",
     "plus_grid_candidates",
     "plus_grid_links",
     "plus_grid_links_chunk",
@@ -94,5 +107,8 @@ __all__ = [
     "route_to_pops",
     "satellites_in_planes",
     "search_limit_ms",
+    "since_slot_start_s",
+    "tree_counts",
+    "utilisation",
     "visible_links",
 ]
