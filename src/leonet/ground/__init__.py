@@ -37,12 +37,20 @@ from leonet.ground.regions import (
 )
 from leonet.ground.selection import select_ground
 from leonet.ground.sites import SITE_KINDS, Sites, UnknownNameError
-from leonet.ground.starlink_pops import home_pop, home_pops, load_pops_2026
+from leonet.ground.starlink_pops import (
+    HOME_POPS_FILE,
+    POPS_2026_FILE,
+    home_pop,
+    home_pops,
+    load_pops_2026,
+)
 from leonet.ground.tracks import Track, track_positions
 
 __all__ = [
     "DEFAULT_H3_RESOLUTION",
+    "HOME_POPS_FILE",
     "NAMED_REGIONS",
+    "POPS_2026_FILE",
     "SITE_KINDS",
     "Cells",
     "City",
