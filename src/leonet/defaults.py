@@ -106,14 +106,14 @@ _CALIBRATED: dict[str, float] = json.loads(
 LATENCY_USER_DOWNLINK_FRAME_MS = 1.0 / 0.750
 
 #: Uplink MAC scheduling (request, grant, transmit), ms, once per round trip.  Assumption:
-#: fitted: Starlink's uplink is granted by the satellite's scheduler, not published;
+#: Starlink's uplink is granted by the satellite's scheduler, not published;
 #: measurement studies attribute several ms of the ~20 ms idle floor above propagation to
 #: it (Kassem et al., "A browser-side view of Starlink connectivity", IMC 2022).
-LATENCY_USER_UPLINK_SCHEDULING_MS = _CALIBRATED["user_uplink_scheduling_ms"]
+LATENCY_USER_UPLINK_SCHEDULING_MS = 4.0
 
-#: Processing per satellite a packet crosses, ms, each way.  Assumption: on-board
-#: switching of a regenerative payload, sub-ms; not published.
-LATENCY_SATELLITE_PROCESSING_MS = 0.1
+#: Processing per satellite a packet crosses, ms, each way.  Assumption: fitted (on-board
+#: switching and laser framing of a regenerative payload; not published).
+LATENCY_SATELLITE_PROCESSING_MS = _CALIBRATED["satellite_processing_ms"]
 
 #: Processing at the gateway, ms, each way.  Assumption: a ground station's modem and
 #: router, sub-ms to ~1 ms; not published.
