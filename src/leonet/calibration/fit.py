@@ -47,7 +47,7 @@ def latency_percentiles(rtt_ms: NDArray[np.float64]) -> tuple[float, float, floa
     """``(p20, p50, p80)`` as Starlink labels latency: **p20 the slow end** (the 80th
     percentile of RTT), p80 the fast end (the 20th)."""
     if rtt_ms.size == 0:
-        return (float("nan"),) * 3  # type: ignore[return-value]
+        return (float("nan"),) * 3
     p80, p50, p20 = np.percentile(rtt_ms, [20.0, 50.0, 80.0])
     return float(p20), float(p50), float(p80)
 
@@ -87,7 +87,7 @@ def fit_latency(samples: Sequence[CountrySample], published_p50_ms: Mapping[str,
         return np.array([np.median(s.rtt_ms(p)) for s in used])
 
     def residual(x: NDArray[np.float64]) -> NDArray[np.float64]:
-        return (p50(x) - target) / target
+        return np.asarray((p50(x) - target) / target, dtype=np.float64)
 
     lo = np.array([FREE[n][0] for n in names])
     hi = np.array([FREE[n][1] for n in names])

@@ -154,7 +154,7 @@ class LatencyParameters:
     def rtt_ms(self, *args: ArrayLike, **kwargs: ArrayLike) -> tuple[F64, F64]:
         """``(idle, loaded)`` RTT, ms: the sum of the idle terms, and that plus queueing
         (arguments as :meth:`terms`)."""
-        t = self.terms(*args, **kwargs)  # type: ignore[arg-type]
+        t = self.terms(*args, **kwargs)
         idle = sum((t[k] for k in IDLE_TERMS), np.zeros_like(t["propagation"]))
         return idle, idle + t["queueing"]
 

@@ -169,8 +169,8 @@ def terminal_table(rows: TerminalRows, names: RunNames) -> pa.Table:
 def cell_table(rows: CellRows, cell_names: NDArray[Any]) -> pa.Table:
     """``cells``: per cell and period the served fraction, the cause of most of its
     unserved steps (null if none; ties: the lowest code), mean satellites in view, the
-    mean idle, propagation and loaded RTT while served (null if never) and the mean throughput of a terminal there
-    (0 while unserved)."""
+    mean idle, propagation and loaded RTT while served (null if never) and the mean
+    throughput of a terminal there (0 while unserved)."""
     n_run, n_cells = rows.served.shape
     slot = rows.slot
     starts = np.flatnonzero(np.r_[True, slot[1:] != slot[:-1]])
