@@ -576,3 +576,40 @@ def test_a_one_step_chunk_compares_its_routes_with_the_chunk_before(scenario, tm
     expected = np.any(padded(last.routes.path) != padded(before.path), axis=1)
     assert expected.any()  # the check means something: some path did change
     assert np.array_equal(last.routes.changed, expected)
+
+
+def test_a_latency_term_switched_off_in_the_scenario_lowers_every_rtt_by_exactly_it(tmp_path):
+    import numpy as np
+
+    from leonet.network.latency import LatencyParameters
+
+    base = """
+name: pop-off
+seed: 3
+time: {start: "2026-05-30T12:00:00Z", duration: 30s, step_s: 5}
+constellations: [{preset: starlink-gen1}]
+ground:
+  terminals: [{name: Centre, lat_deg: 49.6, lon_deg: 6.1}]
+  cells: {region: Luxembourg, resolution: 4}
+  gateways: {bundled: true, within: {lat_deg: [40, 57], lon_deg: [0, 30]}}
+  pops: {bundled: true, within: {lat_deg: [40, 57], lon_deg: [0, 30]}}
+network: {mode: lasers%s}
+"""
+    tables = {}
+    for name, extra in (("on", ""), ("off", ", latency: {pop_ms: 0}")):
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(base % extra)
+        run_scenario(load_scenario(path), tmp_path / name, workers=1)
+        tables[name] = {t: pq.read_table(tmp_path / name / f"{t}.parquet").to_pydict()
+                        for t in ("terminals", "cells")}
+    pop_ms = LatencyParameters().pop_ms
+    assert pop_ms > 0
+    for t in ("terminals", "cells"):
+        on, off = tables["on"][t], tables["off"][t]
+        assert on["propagation_rtt_ms"] == off["propagation_rtt_ms"]
+        ok = [x is not None for x in on["rtt_ms"]]
+        assert any(ok)
+        for col in ("rtt_ms", "loaded_rtt_ms"):
+            a = np.array([x for x, k in zip(on[col], ok, strict=True) if k])
+            b = np.array([x for x, k in zip(off[col], ok, strict=True) if k])
+            np.testing.assert_allclose(a - b, pop_ms, atol=1e-9)

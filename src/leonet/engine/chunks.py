@@ -56,6 +56,7 @@ from leonet.engine.steps import ChunkAccess, ChunkRadio, ChunkRoutes, StepInputs
 from leonet.faults.plan import FaultPlan
 from leonet.network.graph import GroundNodes
 from leonet.network.lasers import LaserLinks, constellation_candidates, plus_grid_links_chunk
+from leonet.network.latency import LatencyParameters
 from leonet.network.reachability import Reachability, gateway_links_per_step, gateway_reachable
 from leonet.network.routing import Routes
 from leonet.policy.service import ServicePolicy
@@ -174,7 +175,8 @@ class ScenarioRun:
             access=net.access, processing_delay_ms=net.processing_delay_ms,
             n_cells=self.n_cells, n_fixed=self.n_fixed, n_moving=self.n_moving,
             cell_ecef_km=self.static.ecef_km[: self.n_cells],
-            slot_s=self.config.slot_s, slot_phase_s=self.config.phase_s)
+            slot_s=self.config.slot_s, slot_phase_s=self.config.phase_s,
+            latency=LatencyParameters(**net.latency.given()))
 
     @property
     def chunks(self) -> int:
