@@ -124,3 +124,16 @@ def test_check_page_and_json_hold_every_country() -> None:
         pol["latency_ms"]["simulated"]["p50"] / 22.9 - 1, abs=1e-3)
     assert nowhere["latency_ms"]["published"] is None
     assert nowhere["latency_ms"]["simulated"]["p50"] > 0
+
+
+def test_the_trimmed_fit_ignores_countries_the_geometry_misses() -> None:
+    samples = _synthetic(12)
+    truth = LatencyParameters(pop_ms=9.0, satellite_processing_ms=0.3)
+    target = {s.country.iso3: float(np.median(s.rtt_ms(truth))) for s in samples}
+    # Three countries whose published median is far below anything the paths allow.
+    for iso in ("L09", "L10", "L11"):
+        target[iso] /= 4.0
+    result = fit_latency(samples, target, start=LatencyParameters(pop_ms=2.0))
+    assert result.params.pop_ms == pytest.approx(9.0, abs=0.05)
+    assert result.params.satellite_processing_ms == pytest.approx(0.3, abs=0.01)
+    assert {"L09", "L10", "L11"} <= set(result.excluded)

@@ -7,9 +7,15 @@ crossed).  Every other term stays at its sourced or assumed value: two constants
 be told apart by medians.
 
 The fit minimises the relative error of the simulated p50 against the published p50 of
-each calibration country (:func:`scipy.optimize.least_squares`, a soft-L1 loss so that a
-few countries the model misses for other reasons — a gateway missing from the map —
-do not pull the rest), re-evaluating the latency terms over each country's stored
+the calibration countries (:func:`scipy.optimize.least_squares`), **trimmed**: after a
+first the ``keep`` share of them the model fits best at the start values (the prior: the
+current defaults) is fitted, the share fitted best then is kept and the fit repeated
+(three rounds).  Countries the geometry misses — routed over long laser
+detours because the 2023 gateway map lacks their gateways, so their propagation alone
+exceeds the published median — cannot be fitted by any constant and would otherwise pull
+every parameter to its bound (an untrimmed soft-L1 fit over all 133 countries gave 0 ms
+for both).  The countries left out are reported (:attr:`FitResult.excluded`).  Each round
+re-evaluates the latency terms over each country's stored
 :class:`~leonet.calibration.simulate.CountrySample` (no routing inside the fit).
 :func:`write_calibration` stores the result, with its provenance, in
 ``leonet/data/latency_calibration.json``, which :mod:`leonet.defaults` reads.
@@ -62,15 +68,18 @@ class FitResult:
     published_p50_ms: dict[str, float]
     median_abs_rel_error: float
     success: bool
+    excluded: tuple[str, ...] = ()
 
     def fitted(self) -> dict[str, float]:
         return {k: float(getattr(self.params, k)) for k in FREE}
 
 
 def fit_latency(samples: Sequence[CountrySample], published_p50_ms: Mapping[str, float],
-                start: LatencyParameters | None = None) -> FitResult:
+                start: LatencyParameters | None = None, keep: float = 0.6) -> FitResult:
     """Fit :data:`FREE` on the ``samples`` of countries with a published p50 (ISO3 →
-    ms); the other parameters stay as in ``start`` (default: the current defaults)."""
+    ms), trimmed to the ``keep`` share fitted best; the other parameters stay as in
+    ``start`` (default: the current defaults).  ``median_abs_rel_error`` is over every
+    country, kept or not."""
     base = start or LatencyParameters()
     used = [s for s in samples if s.country.iso3 in published_p50_ms and s.propagation_rtt_ms.size]
     if len(used) < len(FREE):
@@ -89,16 +98,33 @@ def fit_latency(samples: Sequence[CountrySample], published_p50_ms: Mapping[str,
     def residual(x: NDArray[np.float64]) -> NDArray[np.float64]:
         return np.asarray((p50(x) - target) / target, dtype=np.float64)
 
+    if not 0 < keep <= 1:
+        raise ValueError(f"keep={keep}: the share of countries kept must be in (0, 1]")
     lo = np.array([FREE[n][0] for n in names])
     hi = np.array([FREE[n][1] for n in names])
-    x0 = np.clip([getattr(base, n) for n in names], lo, hi)
-    sol = least_squares(residual, x0, bounds=(lo, hi), loss="soft_l1", f_scale=0.1,
-                        diff_step=1e-3, x_scale=np.array([5.0, 0.2]))
-    sim = p50(sol.x)
+    x = np.clip([getattr(base, n) for n in names], lo, hi)
+    n_keep = max(len(FREE), int(np.ceil(keep * len(used))))
+    # The first trim is at the start values (a prior), each next at the last fit's.
+    inside = np.zeros(len(used), dtype=bool)
+    inside[np.argsort(np.abs(residual(x)), kind="stable")[:n_keep]] = True
+    success = False
+    for _ in range(3):
+        def trimmed(x: NDArray[np.float64], inside: NDArray[np.bool_] = inside
+                    ) -> NDArray[np.float64]:
+            return residual(x)[inside]
+
+        sol = least_squares(trimmed, x, bounds=(lo, hi), diff_step=1e-3,
+                            x_scale=np.array([5.0, 0.2]))
+        x, success = sol.x, bool(sol.success)
+        order = np.argsort(np.abs(residual(x)), kind="stable")
+        inside = np.zeros(len(used), dtype=bool)
+        inside[order[:n_keep]] = True
+    sim = p50(x)
     iso = [s.country.iso3 for s in used]
-    return FitResult(params_of(sol.x), dict(zip(iso, sim.tolist(), strict=True)),
+    return FitResult(params_of(x), dict(zip(iso, sim.tolist(), strict=True)),
                      dict(zip(iso, target.tolist(), strict=True)),
-                     float(np.median(np.abs(sim - target) / target)), bool(sol.success))
+                     float(np.median(np.abs(sim - target) / target)), success,
+                     tuple(sorted(i for i, k in zip(iso, inside, strict=True) if not k)))
 
 
 def _calibration_file() -> Path:
@@ -118,6 +144,7 @@ def write_calibration(result: FitResult, provenance: Mapping[str, Any],
             "published": "Starlink residential metrics, May 2026 (leonet/data/calibration)",
             "countries": sorted(result.published_p50_ms),
             "median_abs_rel_error_p50": round(result.median_abs_rel_error, 4),
+            "excluded_by_trimming": list(result.excluded),
             "optimiser_success": result.success,
             **dict(provenance),
         },
