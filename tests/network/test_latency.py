@@ -29,7 +29,8 @@ def _rtt(p: LatencyParameters) -> tuple[np.ndarray, np.ndarray]:
 
 @pytest.mark.parametrize("term", [t for t in TERMS if t != "propagation"])
 def test_switching_a_term_off_lowers_the_total_by_exactly_that_term(term: str) -> None:
-    p = LatencyParameters(slot_spike_s=1.0)
+    # Every term on (a fitted default may be 0): sourced values where they exist.
+    p = LatencyParameters(slot_spike_s=1.0, satellite_processing_ms=0.1, pop_ms=8.0)
     terms = p.terms(PROP, SATS, GWS, SINCE, RHO, RHO)
     idle, loaded = _rtt(p)
     idle_off, loaded_off = _rtt(p.without(term))
