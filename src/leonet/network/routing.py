@@ -113,10 +113,11 @@ class Routes:
     def to_arrays(self) -> dict[str, NDArray[Any]]:
         """The routes as plain arrays (for a checkpoint): each field, ``layout`` as its four
         counts and ``node_ms`` as ``(0,)`` plus ``has_node_ms`` False when ``None``;
-        :meth:`from_arrays` reads them back."""
+        :meth:`from_arrays` reads them back.  ``node_satellites`` and ``node_gateways``
+        (the latency terms' path counts of this step only) are not kept."""
         out: dict[str, NDArray[Any]] = {
             f.name: getattr(self, f.name) for f in dataclasses.fields(self)
-            if f.name not in ("layout", "node_ms")
+            if f.name not in ("layout", "node_ms", "node_satellites", "node_gateways")
         }
         lay = self.layout
         out["layout"] = np.array([lay.n_sats, lay.n_gateways, lay.n_pops, lay.n_terminals],
