@@ -10,6 +10,9 @@ tests/test_defaults.py holds that and that the layers use these values.
 
 from __future__ import annotations
 
+import json
+from importlib import resources
+
 __all__ = [
     "DEFAULT_GATEWAY_KA_ANTENNAS",
     "DEFAULT_GATEWAY_MIN_ELEVATION_DEG",
@@ -20,6 +23,16 @@ __all__ = [
     "FIBRE_SPEED_FRACTION_OF_C",
     "GEN1_USER_BEAMS",
     "GEN2_MINI_USER_BEAMS",
+    "LATENCY_GATEWAY_PROCESSING_MS",
+    "LATENCY_GROUND_EQUIPMENT_MS",
+    "LATENCY_MAX_UTILISATION",
+    "LATENCY_POP_MS",
+    "LATENCY_QUEUE_SCALE_MS",
+    "LATENCY_SATELLITE_PROCESSING_MS",
+    "LATENCY_SLOT_SPIKE_MS",
+    "LATENCY_SLOT_SPIKE_S",
+    "LATENCY_USER_DOWNLINK_FRAME_MS",
+    "LATENCY_USER_UPLINK_SCHEDULING_MS",
 ]
 
 # --- elevation masks -------------------------------------------------------------------
@@ -78,3 +91,65 @@ GEN1_USER_BEAMS = 32
 #: capacity of a V1.5, at the same per-beam rate (the SINR ceiling, not the EIRP, bounds
 #: it; see :mod:`leonet.radio.parameters`).
 GEN2_MINI_USER_BEAMS = 128
+
+# --- latency ---------------------------------------------------------------------------------
+# The terms of :mod:`leonet.network.latency` (docs/latency.md).  Those marked "fitted" are
+# the free parameters `leonet calibrate fit` tunes on Starlink's published per-country
+# latency; their current values live, with their provenance, in
+# data/latency_calibration.json (written by the fit) and are read here.
+
+_CALIBRATED: dict[str, float] = json.loads(
+    resources.files("leonet").joinpath("data/latency_calibration.json").read_text()
+)["parameters"]
+
+#: Downlink frame wait, ms, once per round trip (the reply's way down).  Source: the
+#: Starlink Ku downlink is framed at 750 Hz, 1.333 ms a frame (Humphreys et al., "Signal
+#: structure of the Starlink Ku-band downlink", IEEE TAES 2023); a packet waits on average
+#: half a frame for its frame and is spread over one, ~1 frame in all (assumption within it).
+LATENCY_USER_DOWNLINK_FRAME_MS = 1.0 / 0.750
+
+#: Uplink MAC scheduling (request, grant, transmit), ms, once per round trip.  Assumption:
+#: Starlink's uplink is granted by the satellite's scheduler, not published;
+#: measurement studies attribute several ms of the ~20 ms idle floor above propagation to
+#: it (Kassem et al., "A browser-side view of Starlink connectivity", IMC 2022).
+LATENCY_USER_UPLINK_SCHEDULING_MS = 4.0
+
+#: Processing per satellite a packet crosses, ms, each way.  Assumption: fitted (on-board
+#: switching and laser framing of a regenerative payload; not published).
+LATENCY_SATELLITE_PROCESSING_MS = _CALIBRATED["satellite_processing_ms"]
+
+#: Processing at the gateway, ms, each way.  Assumption: a ground station's modem and
+#: router, sub-ms to ~1 ms; not published.
+LATENCY_GATEWAY_PROCESSING_MS = 0.5
+
+#: The user's dish and router, ms per round trip.  Assumption: the dish's modem and the
+#: Wi-Fi/Ethernet router, ~1 ms (Starlink router measured at ~1 ms added RTT by
+#: Mohan et al., "A multifaceted look at Starlink performance", WWW 2024 — approximate).
+LATENCY_GROUND_EQUIPMENT_MS = 1.0
+
+#: The PoP and Starlink's core network up to where its latency is measured (CGNAT, core
+#: routers, the fibre inside the PoP), ms per round trip.  Assumption: fitted on Starlink's
+#: published per-country medians (data/latency_calibration.json).
+LATENCY_POP_MS = _CALIBRATED["pop_ms"]
+
+#: Queueing scale, ms: a loaded link's queue adds ``scale × ρ/(1−ρ)`` each direction (an
+#: M/M/1 queue, ρ the utilisation of the site's bottleneck).  Assumption: Starlink's
+#: latency under load rises by tens of ms (bufferbloat; Mohan et al., WWW 2024, measured
+#: ~+50 ms loaded median); 2.5 ms gives ~+48 ms at the cap below, each direction ~24 ms.
+LATENCY_QUEUE_SCALE_MS = 2.5
+
+#: Highest utilisation used in the queueing term (a saturated link's queue is bounded by
+#: its buffer, not infinite).  Assumption: 0.95, not published.
+LATENCY_MAX_UTILISATION = 0.95
+
+#: Added RTT, ms, in the first ``LATENCY_SLOT_SPIKE_S`` after each 15-s slot boundary
+#: (the global reconfiguration).  Source: measurement studies see RTT step at every slot
+#: change and spike at the boundaries (Tanveer et al., "Making sense of constellations",
+#: IMC 2023; Mohan et al., WWW 2024; Pan et al., "Measuring a low-earth-orbit satellite
+#: network", PIMRC 2023); the size, ~tens of ms over under a second, is an assumption
+#: within their plots.
+LATENCY_SLOT_SPIKE_MS = 20.0
+
+#: How long the slot-boundary spike lasts, s.  Assumption: under a second in the
+#: studies above; one 1-s step of the default runs (Assumption: the duration is not published).
+LATENCY_SLOT_SPIKE_S = 1.0

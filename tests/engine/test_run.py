@@ -87,12 +87,27 @@ def test_run_writes_every_output(finished):
     assert terminals.num_rows == 30 * 5
     assert terminals.column_names == [
         "time", "terminal", "lat_deg", "lon_deg", "served", "reason", "sat", "elevation_deg",
-        "rtt_ms", "hops", "gateway", "pop", "snr_db", "throughput_down_mbps",
-        "throughput_up_mbps", "speedtest_down_mbps", "speedtest_up_mbps"]
+        "rtt_ms", "propagation_rtt_ms", "loaded_rtt_ms", "hops", "gateway", "pop", "snr_db",
+        "throughput_down_mbps", "throughput_up_mbps", "speedtest_down_mbps",
+        "speedtest_up_mbps"]
     cells = pq.read_table(out / "cells.parquet")
     assert cells.column_names == ["time", "cell", "served", "reason", "visible", "rtt_ms",
+                                  "propagation_rtt_ms", "loaded_rtt_ms",
                                   "throughput_down_mbps", "throughput_up_mbps",
                                   "speedtest_down_mbps", "speedtest_up_mbps"]
+    # The idle RTT is propagation plus at least the fixed latency terms; loaded ≥ idle.
+    from leonet.network.latency import LatencyParameters
+
+    p = LatencyParameters()
+    fixed_ms = (p.user_downlink_frame_ms + p.user_uplink_scheduling_ms + p.ground_equipment_ms
+                + p.pop_ms + 2 * (p.satellite_processing_ms + p.gateway_processing_ms))
+    for table in (terminals, cells):
+        t = table.to_pydict()
+        for idle, prop, loaded in zip(t["rtt_ms"], t["propagation_rtt_ms"], t["loaded_rtt_ms"],
+                                      strict=True):
+            assert (idle is None) == (prop is None) == (loaded is None)
+            if idle is not None:
+                assert idle >= prop + fixed_ms - 1e-9 and loaded >= idle - 1e-9
     # A cell has an RTT in a slot exactly when it was served in it, and a cause when not.
     rows = cells.to_pylist()
     assert all((r["rtt_ms"] is None) == (r["served"] == 0) for r in rows)
@@ -567,3 +582,40 @@ def test_a_one_step_chunk_compares_its_routes_with_the_chunk_before(scenario, tm
     expected = np.any(padded(last.routes.path) != padded(before.path), axis=1)
     assert expected.any()  # the check means something: some path did change
     assert np.array_equal(last.routes.changed, expected)
+
+
+def test_a_latency_term_switched_off_in_the_scenario_lowers_every_rtt_by_exactly_it(tmp_path):
+    import numpy as np
+
+    from leonet.network.latency import LatencyParameters
+
+    base = """
+name: pop-off
+seed: 3
+time: {start: "2026-05-30T12:00:00Z", duration: 30s, step_s: 5}
+constellations: [{preset: starlink-gen1}]
+ground:
+  terminals: [{name: Centre, lat_deg: 49.6, lon_deg: 6.1}]
+  cells: {region: Luxembourg, resolution: 4}
+  gateways: {bundled: true, within: {lat_deg: [40, 57], lon_deg: [0, 30]}}
+  pops: {bundled: true, within: {lat_deg: [40, 57], lon_deg: [0, 30]}}
+network: {mode: lasers%s}
+"""
+    tables = {}
+    for name, extra in (("on", ""), ("off", ", latency: {pop_ms: 0}")):
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(base % extra)
+        run_scenario(load_scenario(path), tmp_path / name, workers=1)
+        tables[name] = {t: pq.read_table(tmp_path / name / f"{t}.parquet").to_pydict()
+                        for t in ("terminals", "cells")}
+    pop_ms = LatencyParameters().pop_ms
+    assert pop_ms > 0
+    for t in ("terminals", "cells"):
+        on, off = tables["on"][t], tables["off"][t]
+        assert on["propagation_rtt_ms"] == off["propagation_rtt_ms"]
+        ok = [x is not None for x in on["rtt_ms"]]
+        assert any(ok)
+        for col in ("rtt_ms", "loaded_rtt_ms"):
+            a = np.array([x for x, k in zip(on[col], ok, strict=True) if k])
+            b = np.array([x for x, k in zip(off[col], ok, strict=True) if k])
+            np.testing.assert_allclose(a - b, pop_ms, atol=1e-9)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from leonet.cli.apps import apps_command
+from leonet.cli.calibrate import calibrate_app
 from leonet.cli.coverage import coverage_command
 from leonet.cli.emulate import emulate_command
 from leonet.cli.hypatia import hypatia_command
@@ -47,6 +48,7 @@ app.command("sweep")(sweep_command)
 app.command("trace")(trace_command)
 app.command("emulate")(emulate_command)
 app.command("apps")(apps_command)
+app.add_typer(calibrate_app, name="calibrate")
 
 
 def main() -> None:

@@ -55,6 +55,7 @@ from leonet.engine.steps import ChunkAccess, ChunkRadio, ChunkRoutes, StepInputs
 from leonet.events import sort_events
 from leonet.network.graph import GroundNodes
 from leonet.network.lasers import LaserLinks, constellation_candidates, plus_grid_links_chunk
+from leonet.network.latency import LatencyParameters
 from leonet.network.reachability import Reachability, gateway_links_per_step, gateway_reachable
 from leonet.network.routing import Routes
 from leonet.outcomes import Outcome
@@ -168,7 +169,9 @@ class ScenarioRun:
             ground=self.ground, capacity=self.capacity, jammers=self.jammers, mode=self.mode,
             access=net.access, processing_delay_ms=net.processing_delay_ms,
             n_cells=self.n_cells, n_fixed=self.n_fixed, n_moving=self.n_moving,
-            cell_ecef_km=self.static.ecef_km[: self.n_cells])
+            cell_ecef_km=self.static.ecef_km[: self.n_cells],
+            slot_s=self.config.slot_s, slot_phase_s=self.config.phase_s,
+            latency=LatencyParameters(**net.latency.given()))
 
     @property
     def chunks(self) -> int:
@@ -336,7 +339,9 @@ class ScenarioRun:
         return terminal_table(TerminalRows(
             utc_ns=a.utc_ns, lat_deg=a.steps.named_lat_deg, lon_deg=a.steps.named_lon_deg,
             served=served[:, named], reason=reason[:, named], sat=a.serving[:, named],
-            elevation_deg=a.elevation_deg[:, named], rtt_ms=routes.rtt_ms, hops=routes.hops,
+            elevation_deg=a.elevation_deg[:, named], rtt_ms=routes.rtt_ms,
+            propagation_rtt_ms=routes.propagation_rtt_ms, loaded_rtt_ms=routes.loaded_rtt_ms,
+            hops=routes.hops,
             gateway=routes.gateway, pop=routes.pop, snr_db=radio.snr_db[:, named],
             throughput_down_mbps=radio.throughput_down_mbps[:, named],
             throughput_up_mbps=radio.throughput_up_mbps[:, named],
@@ -353,6 +358,8 @@ class ScenarioRun:
         return cell_table(CellRows(
             utc_ns=a.utc_ns, slot=slot, served=served[:, cells], reason=reason[:, cells],
             visible=a.visible[:, cells], rtt_ms=routes.cell_rtt_ms,
+            propagation_rtt_ms=routes.cell_propagation_rtt_ms,
+            loaded_rtt_ms=routes.cell_loaded_rtt_ms,
             throughput_down_mbps=radio.throughput_down_mbps[:, cells],
             throughput_up_mbps=radio.throughput_up_mbps[:, cells],
             speedtest_down_mbps=radio.speedtest_down_mbps[:, cells],

@@ -13,6 +13,10 @@ One step, in order (:meth:`StepRunner.run`)::
                        ("scheduled"), the best satellite in view ("any")
     radio + capacity   SNR/SINR, MODCOD, jammers, beams, max-min fair share of every site
                        served (always the scheduler's serving satellite)
+    latency terms      the route's propagation RTT plus the named terms of
+                       :mod:`leonet.network.latency` (user link, processing per satellite
+                       and gateway, ground equipment, PoP, slot-boundary spike): the idle
+                       ``rtt_ms``; plus queueing at the site's utilisation: ``loaded_rtt_ms``
 
 The results come back as :class:`ChunkRoutes` and :class:`ChunkRadio`, arrays over the
 chunk's steps.
@@ -34,6 +38,12 @@ from leonet.constants import C_KM_S
 from leonet.frames import enu_basis, geodetic_to_ecef
 from leonet.network.graph import GroundNodes, Mode, build_graph, edge_weight_ms
 from leonet.network.lasers import LaserLinks
+from leonet.network.latency import (
+    LatencyParameters,
+    path_counts,
+    since_slot_start_s,
+    utilisation,
+)
 from leonet.network.reachability import GatewayPairs
 from leonet.network.routing import Routes, route_to_pops, search_limit_ms
 
@@ -94,10 +104,12 @@ class ChunkAccess:
 
 @dataclass(frozen=True)
 class ChunkRoutes:
-    """Routing over a chunk's steps: the named terminals' ``rtt_ms`` (NaN without a path),
-    ``hops`` (-1), ``gateway`` and ``pop`` (indices into the run's gateways / PoPs, -1)
-    ``(time, terminal)``; the cells' ``cell_rtt_ms`` ``(time, cell)`` (NaN); ``last`` the
-    last step's :class:`~leonet.network.Routes`."""
+    """Routing over a chunk's steps: the named terminals' idle ``rtt_ms`` (every latency
+    term; NaN without a path), its ``propagation_rtt_ms`` and the ``loaded_rtt_ms``
+    (queueing added), ``hops`` (-1), ``gateway`` and ``pop`` (indices into the run's
+    gateways / PoPs, -1) ``(time, terminal)``; the cells' ``cell_rtt_ms``,
+    ``cell_propagation_rtt_ms`` and ``cell_loaded_rtt_ms`` ``(time, cell)`` (NaN);
+    ``last`` the last step's :class:`~leonet.network.Routes`."""
 
     rtt_ms: NDArray[np.float64]
     hops: NDArray[np.int16]
@@ -105,6 +117,10 @@ class ChunkRoutes:
     pop: NDArray[np.int32]
     cell_rtt_ms: NDArray[np.float64]
     last: Routes | None
+    propagation_rtt_ms: NDArray[np.float64]
+    loaded_rtt_ms: NDArray[np.float64]
+    cell_propagation_rtt_ms: NDArray[np.float64]
+    cell_loaded_rtt_ms: NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -129,7 +145,9 @@ class StepRunner:
     """Routing and radio step by step for one run's sites ``[cells | fixed terminals |
     moving terminals]`` (the terminals are ``ground``'s terminal nodes, in that order):
     ``capacity`` the radio and capacity models of every site, ``jammers`` the radio
-    layer's, ``access`` the scenario's ``network.access``, ``cell_ecef_km`` ``(cell, 3)``."""
+    layer's, ``access`` the scenario's ``network.access``, ``cell_ecef_km`` ``(cell, 3)``;
+    ``latency`` the latency terms' parameters, ``slot_s`` and ``slot_phase_s`` the
+    scheduler's slots (for the slot-boundary term)."""
 
     ground: GroundNodes
     capacity: CapacityModel
@@ -141,6 +159,9 @@ class StepRunner:
     n_fixed: int
     n_moving: int
     cell_ecef_km: NDArray[np.float64]
+    latency: LatencyParameters = dataclasses.field(default_factory=LatencyParameters)
+    slot_s: float = 15.0
+    slot_phase_s: float = 0.0
 
     @property
     def n_sites(self) -> int:
@@ -155,6 +176,14 @@ class StepRunner:
         gateway = np.full((n_run, n_named), -1, dtype=np.int32)
         pop = np.full((n_run, n_named), -1, dtype=np.int32)
         cell_rtt = np.full((n_run, n_cells), np.nan)
+        # Per cell: the route's RTT and, packed, satellites + 4096 × gateways on the path.
+        cell_hops = np.zeros((n_run, n_cells), dtype=np.int64)
+        prop_rtt = np.full((n_run, n_named), np.nan)
+        loaded = np.full((n_run, n_named), np.nan)
+        cell_prop = np.full((n_run, n_cells), np.nan)
+        cell_loaded = np.full((n_run, n_cells), np.nan)
+        since = since_slot_start_s(a.utc_ns, self.slot_s, self.slot_phase_s)
+        demand = self.capacity.demand
         snr = np.full((n_run, n_sites), np.nan)
         capacity_down = np.zeros((n_run, n_sites))
         down = np.zeros((n_run, n_sites))
@@ -168,9 +197,9 @@ class StepRunner:
         for k in range(n_run):
             ground = self._move_terminals(inputs, k)
             part = slice(int(offsets[k * n_sites]), int(offsets[(k + 1) * n_sites]))
-            routes = self._route(a, k, ground, part, previous, cell_rtt[k])
+            routes = self._route(a, k, ground, part, previous, cell_rtt[k], cell_hops[k])
             previous = routes
-            rtt[k] = np.where(np.isfinite(routes.rtt_ms), routes.rtt_ms, np.nan)
+            route_rtt = np.where(np.isfinite(routes.rtt_ms), routes.rtt_ms, np.nan)
             hops[k] = routes.hops
             gateway[k] = np.where(routes.gateway >= 0, routes.gateway - layout.gateway0, -1)
             pop[k] = np.where(routes.pop >= 0, routes.pop - layout.pop0, -1)
@@ -192,7 +221,28 @@ class StepRunner:
             test_up[k] = np.nan_to_num(cols["speedtest_up_mbps"])
             if active:  # a jammer's power reaches the terminal
                 jammed[k] = np.isfinite(cols["j_over_s_down_db"])
-        return (ChunkRoutes(rtt, hops, gateway, pop, cell_rtt, previous),
+            # Latency terms over the route's delay; queueing at each site's utilisation.
+            rho_down = utilisation(demand.offered_down_mbps, np.fmin(
+                step.down.beam_level_mbps, step.down.gateway_level_mbps))
+            rho_up = utilisation(demand.offered_up_mbps, np.fmin(
+                step.up.beam_level_mbps, step.up.gateway_level_mbps))
+            n_sat, n_gw = path_counts(routes.path, layout.n_sats, layout.gateway0, layout.pop0)
+            prop = np.where(np.isfinite(routes.rtt_propagation_ms), routes.rtt_propagation_ms,
+                            np.nan)
+            extra_idle, extra_loaded = self.latency.rtt_ms(
+                prop, n_sat, n_gw, since[k], rho_down[n_cells:], rho_up[n_cells:])
+            prop_rtt[k] = prop
+            rtt[k] = route_rtt + extra_idle - prop
+            loaded[k] = route_rtt + extra_loaded - prop
+            c_sat, c_gw = cell_hops[k] % 4096, cell_hops[k] // 4096
+            # The cell's route RTT less the scenario's per-hop processing (sat, gw, access).
+            cell_prop[k] = cell_rtt[k] - 2.0 * self.processing_delay_ms * (c_sat + c_gw + 1)
+            c_idle, c_loaded = self.latency.rtt_ms(
+                cell_prop[k], c_sat, c_gw, since[k], rho_down[:n_cells], rho_up[:n_cells])
+            cell_loaded[k] = cell_rtt[k] + c_loaded - cell_prop[k]
+            cell_rtt[k] = cell_rtt[k] + c_idle - cell_prop[k]
+        return (ChunkRoutes(rtt, hops, gateway, pop, cell_rtt, previous, prop_rtt, loaded,
+                            cell_prop, cell_loaded),
                 ChunkRadio(snr, capacity_down, down, up, test_down, test_up, jammed))
 
     def _move_terminals(self, inputs: StepInputs, k: int) -> GroundNodes:
@@ -213,8 +263,11 @@ class StepRunner:
         return dataclasses.replace(self.ground, terminal_ecef_km=ecef, terminal_up=up)
 
     def _route(self, a: ChunkAccess, k: int, ground: GroundNodes, part: slice,
-               previous: Routes | None, cell_rtt_ms: NDArray[np.float64]) -> Routes:
-        """Step ``k``'s routes of the named terminals; fills ``cell_rtt_ms`` ``(cell,)``."""
+               previous: Routes | None, cell_rtt_ms: NDArray[np.float64],
+               cell_hops: NDArray[np.int64]) -> Routes:
+        """Step ``k``'s routes of the named terminals; fills ``cell_rtt_ms`` ``(cell,)``
+        (the route's, before the latency terms) and ``cell_hops`` ``(cell,)`` (satellites
+        + 4096 × gateways on the cell's path)."""
         n_cells = self.n_cells
         inputs = a.steps
         r = a.r_ecef_km[k]
@@ -241,10 +294,16 @@ class StepRunner:
             access_km = np.linalg.norm(r[cell_sat] - self.cell_ecef_km[cell_site], axis=1)
             one_way = (edge_weight_ms(access_km * (1e3 / C_KM_S), self.processing_delay_ms)
                        + routes.node_ms)
+            assert routes.node_satellites is not None and routes.node_gateways is not None
+            packed = routes.node_satellites + 4096 * routes.node_gateways
             if self.access == "scheduled":
                 cell_rtt_ms[cell_site] = np.where(np.isfinite(one_way), 2 * one_way, np.nan)
+                cell_hops[cell_site] = packed
             else:  # the best satellite in view of each cell
                 best = np.full(n_cells, np.inf)
                 np.minimum.at(best, cell_site, one_way)
                 cell_rtt_ms[:] = np.where(np.isfinite(best), 2 * best, np.nan)
+                # The packed counts of the best pair of each cell (ties: any of them).
+                is_best = one_way == best[cell_site]
+                cell_hops[cell_site[is_best]] = packed[is_best]
         return routes

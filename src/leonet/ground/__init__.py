@@ -37,6 +37,7 @@ from leonet.ground.regions import (
     Region,
     countries_in_box,
     country,
+    country_iso2,
     country_names,
     find_region,
     named_region,
@@ -44,11 +45,20 @@ from leonet.ground.regions import (
 )
 from leonet.ground.selection import select_ground
 from leonet.ground.sites import SITE_KINDS, Sites, UnknownNameError
+from leonet.ground.starlink_pops import (
+    HOME_POPS_FILE,
+    POPS_2026_FILE,
+    home_pop,
+    home_pops,
+    load_pops_2026,
+)
 from leonet.ground.tracks import Track, track_positions
 
 __all__ = [
     "DEFAULT_H3_RESOLUTION",
+    "HOME_POPS_FILE",
     "NAMED_REGIONS",
+    "POPS_2026_FILE",
     "POPULATION_PROVENANCE",
     "SITE_KINDS",
     "URBAN_DENSITY_PER_KM2",
@@ -67,6 +77,7 @@ __all__ = [
     "city_suggestions",
     "countries_in_box",
     "country",
+    "country_iso2",
     "country_names",
     "fibre_delay_ms",
     "find_city",
@@ -74,10 +85,13 @@ __all__ = [
     "find_pop",
     "find_region",
     "great_circle_km",
+    "home_pop",
+    "home_pops",
     "interpolate_great_circle",
     "load_gateways",
     "load_places",
     "load_pops",
+    "load_pops_2026",
     "named_region",
     "population_points",
     "region_from_geojson",

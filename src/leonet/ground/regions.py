@@ -43,6 +43,7 @@ __all__ = [
     "Region",
     "countries_in_box",
     "country",
+    "country_iso2",
     "country_names",
     "find_region",
     "named_region",
@@ -246,6 +247,17 @@ def _country(query: str) -> Region:
     geom = shape(cat.reader.shape(index).__geo_interface__)
     iso = next((str(rec[f]) for f in ("ISO_A3_EH", "ISO_A3", "ADM0_A3") if rec[f] != "-99"), "")
     return Region(str(rec["ADMIN"]), iso, _as_polygonal(geom))
+
+
+def country_iso2(name_or_iso: str) -> str:
+    """The ISO 3166-1 alpha-2 code of a country named as :func:`country` takes it
+    (``""`` where Natural Earth gives none); unknown names raise as :func:`country` does."""
+    region = country(name_or_iso)
+    cat = _catalogue()
+    index = cat.by_name.get(region.name.casefold())
+    rec = cat.records[index] if index is not None else {}
+    return next((str(rec[f]) for f in ("ISO_A2_EH", "ISO_A2") if str(rec.get(f, "-99")) != "-99"),
+                "")
 
 
 # ------------------------------------------------------- GeoJSON regions

@@ -30,6 +30,15 @@ from leonet.network.lasers import (
     plus_grid_links_chunk,
     satellites_in_planes,
 )
+from leonet.network.latency import (
+    IDLE_TERMS,
+    TERMS,
+    LatencyParameters,
+    path_counts,
+    since_slot_start_s,
+    tree_counts,
+    utilisation,
+)
 from leonet.network.reachability import (
     GatewayPairs,
     Reachability,
@@ -48,7 +57,9 @@ from leonet.network.routing import (
 
 __all__ = [
     "EDGE_KINDS",
+    "IDLE_TERMS",
     "MODES",
+    "TERMS",
     "AccessMode",
     "AllPairs",
     "Forwarding",
@@ -57,6 +68,7 @@ __all__ = [
     "IslGraph",
     "LaserCandidates",
     "LaserLinks",
+    "LatencyParameters",
     "Mode",
     "NetworkGraph",
     "NodeLayout",
@@ -77,6 +89,7 @@ __all__ = [
     "line_of_sight_clear",
     "nearest_neighbour_links",
     "path_changed",
+    "path_counts",
     "plus_grid_candidates",
     "plus_grid_links",
     "plus_grid_links_chunk",
@@ -84,5 +97,8 @@ __all__ = [
     "route_to_pops",
     "satellites_in_planes",
     "search_limit_ms",
+    "since_slot_start_s",
+    "tree_counts",
+    "utilisation",
     "visible_links",
 ]

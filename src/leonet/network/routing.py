@@ -42,6 +42,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.csgraph import dijkstra
 
 from leonet.network.graph import NetworkGraph, NodeLayout
+from leonet.network.latency import tree_counts
 from leonet.outcomes import Outcome, outcome_texts
 
 __all__ = [
@@ -59,6 +60,7 @@ F64 = NDArray[np.float64]
 
 PopPolicy = Literal["nearest"] | ArrayLike
 _NONE = -9999  # scipy's predecessor value for "no predecessor"
+_GATEWAY_WEIGHT = 4096.0  # gateways and satellites on a path counted in one pass
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,8 @@ class Routes:
     :class:`~leonet.outcomes.Outcome` code (``SERVED`` with a path); ``changed`` the path
     differs from the previous step's.  ``node_ms`` — only from :func:`route_to_pops` given
     ``nodes`` — ``(node,)`` the delay (graph weight, ms) from each of those nodes to its
-    nearest PoP, ``inf`` without a path.
+    nearest PoP, ``inf`` without a path; ``node_satellites`` and ``node_gateways`` —
+    likewise — the satellites and gateways on each one's path to it (itself included).
     """
 
     layout: NodeLayout
@@ -89,6 +92,8 @@ class Routes:
     reason: NDArray[np.int8]
     changed: NDArray[np.bool_]
     node_ms: F64 | None = None
+    node_satellites: I64 | None = None
+    node_gateways: I64 | None = None
 
     def __len__(self) -> int:
         return int(self.source.shape[0])
@@ -96,10 +101,11 @@ class Routes:
     def to_arrays(self) -> dict[str, NDArray[Any]]:
         """The routes as plain arrays (for a checkpoint): each field, ``layout`` as its four
         counts and ``node_ms`` as ``(0,)`` plus ``has_node_ms`` False when ``None``;
-        :meth:`from_arrays` reads them back."""
+        :meth:`from_arrays` reads them back.  ``node_satellites`` and ``node_gateways``
+        (the latency terms' path counts of this step only) are not kept."""
         out: dict[str, NDArray[Any]] = {
             f.name: getattr(self, f.name) for f in dataclasses.fields(self)
-            if f.name not in ("layout", "node_ms")
+            if f.name not in ("layout", "node_ms", "node_satellites", "node_gateways")
         }
         lay = self.layout
         out["layout"] = np.array([lay.n_sats, lay.n_gateways, lay.n_pops, lay.n_terminals],
@@ -289,10 +295,17 @@ def route_to_pops(
         rows = np.zeros(n_t, dtype=np.int64)
         target = np.full(n_t, -1, dtype=np.int64)
         node_ms = dist[extra] if nodes is not None else None
+        node_sats = node_gws = None
+        if nodes is not None:
+            kind = np.zeros(layout.n_nodes)
+            kind[:layout.n_sats] = 1.0
+            kind[layout.gateway0:layout.pop0] = _GATEWAY_WEIGHT
+            on_path = tree_counts(pred, kind)[extra].astype(np.int64)
+            node_sats, node_gws = on_path % int(_GATEWAY_WEIGHT), on_path // int(_GATEWAY_WEIGHT)
     else:
         if nodes is not None:
             raise ValueError("nodes (delays to the nearest PoP) need pop_policy='nearest'")
-        node_ms = None
+        node_ms = node_sats = node_gws = None
         fixed = np.asarray(pop_policy, dtype=np.int64).reshape(-1)
         if fixed.shape != (n_t,) or (fixed < 0).any() or (fixed >= layout.n_pops).any():
             raise ValueError(f"pop_policy must be ({n_t},) PoP indices in 0..{layout.n_pops - 1}, "
@@ -323,7 +336,10 @@ def route_to_pops(
             reason[(reason == Outcome.DISCONNECTED) & ~np.isfinite(to_gw)] = Outcome.NO_GATEWAY
     routes = _finish(graph, terminals, target.astype(np.int64), cost, path, reason, 1,
                      scheduling_delay_ms, previous)
-    return routes if node_ms is None else dataclasses.replace(routes, node_ms=node_ms)
+    if node_ms is None:
+        return routes
+    return dataclasses.replace(routes, node_ms=node_ms, node_satellites=node_sats,
+                               node_gateways=node_gws)
 
 
 def route_pairs(

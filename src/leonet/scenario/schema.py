@@ -78,6 +78,7 @@ __all__ = [
     "FileTerminalsSpec",
     "GroundSpec",
     "LatLonBox",
+    "LatencySpec",
     "NetworkSpec",
     "OutputsSpec",
     "PlaceTerminalSpec",
@@ -399,6 +400,27 @@ class GroundSpec(_Model):
 
 
 # ------------------------------------------------------- network and others
+class LatencySpec(_Model):
+    """``network.latency:`` — the latency terms' parameters (docs/latency.md), each ms
+    unless named otherwise; a field left out keeps its calibrated default
+    (:class:`leonet.network.LatencyParameters`), 0 switches that term off."""
+
+    user_downlink_frame_ms: float | None = Field(strict=True, default=None, ge=0, le=1_000)
+    user_uplink_scheduling_ms: float | None = Field(strict=True, default=None, ge=0, le=1_000)
+    satellite_processing_ms: float | None = Field(strict=True, default=None, ge=0, le=1_000)
+    gateway_processing_ms: float | None = Field(strict=True, default=None, ge=0, le=1_000)
+    ground_equipment_ms: float | None = Field(strict=True, default=None, ge=0, le=1_000)
+    pop_ms: float | None = Field(strict=True, default=None, ge=0, le=1_000)
+    slot_spike_ms: float | None = Field(strict=True, default=None, ge=0, le=1_000)
+    slot_spike_s: float | None = Field(strict=True, default=None, ge=0, le=15)
+    queue_scale_ms: float | None = Field(strict=True, default=None, ge=0, le=1_000)
+    max_utilisation: float | None = Field(strict=True, default=None, ge=0, lt=1)
+
+    def given(self) -> dict[str, float]:
+        """The fields set, by name."""
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
 class NetworkSpec(_Model):
     """``network:`` — ``mode`` (lasers, bent-pipe or hybrid); ``access`` ``scheduled``
     (a terminal's route uses the satellite the scheduler gave it) or ``any`` (the best
@@ -411,6 +433,7 @@ class NetworkSpec(_Model):
                                       le=20_000)
     processing_delay_ms: float = Field(strict=True, default=0.0, ge=0, le=1_000)
     route_factor: float = Field(strict=True, default=DEFAULT_ROUTE_FACTOR, ge=1.0, le=5.0)
+    latency: LatencySpec = Field(default_factory=LatencySpec)
 
 
 class SchedulerSpec(_Model):

@@ -1,0 +1,61 @@
+"""Calibration against Starlink's published metrics: run the twin per country at its busy
+hour, compare percentiles, fit the latency model's free parameters (``leonet calibrate``).
+Above the engine: it runs the twin."""
+
+from __future__ import annotations
+
+from leonet.calibration.check import (
+    CountryCheck,
+    check_countries,
+    check_html,
+    checked,
+    simulate_many,
+)
+from leonet.calibration.fit import (
+    FREE,
+    FitResult,
+    fit_latency,
+    latency_percentiles,
+    write_calibration,
+)
+from leonet.calibration.published import (
+    METRICS_FILE,
+    CountryId,
+    Published,
+    published,
+    published_countries,
+    resolve_country,
+)
+from leonet.calibration.simulate import (
+    BUSY_HOUR_LOCAL,
+    CATALOGUE_DAY,
+    CountrySample,
+    busy_hour_start,
+    sample_terminals,
+    simulate_country,
+)
+
+__all__ = [
+    "BUSY_HOUR_LOCAL",
+    "CATALOGUE_DAY",
+    "FREE",
+    "METRICS_FILE",
+    "CountryCheck",
+    "CountryId",
+    "CountrySample",
+    "FitResult",
+    "Published",
+    "busy_hour_start",
+    "check_countries",
+    "check_html",
+    "checked",
+    "fit_latency",
+    "latency_percentiles",
+    "published",
+    "published_countries",
+    "resolve_country",
+    "sample_terminals",
+    "simulate_country",
+    "simulate_many",
+    "write_calibration",
+]

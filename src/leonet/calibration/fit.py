@@ -1,0 +1,153 @@
+"""Fitting the latency model's free parameters to Starlink's published per-country medians.
+
+The free parameters (:data:`FREE`) are the two the published medians can tell apart: a
+constant (``pop_ms``: everything the same on every path — PoP, core, part of the user
+link) and one that grows with the path (``satellite_processing_ms`` per satellite
+crossed).  Every other term stays at its sourced or assumed value: two constants cannot
+be told apart by medians.
+
+The fit minimises the relative error of the simulated p50 against the published p50 of
+the calibration countries (:func:`scipy.optimize.least_squares`), **trimmed**: after a
+first the ``keep`` share of them the model fits best at the start values (the prior: the
+current defaults) is fitted, the share fitted best then is kept and the fit repeated
+(three rounds).  Countries the geometry misses — routed over long laser
+detours because the 2023 gateway map lacks their gateways, so their propagation alone
+exceeds the published median — cannot be fitted by any constant and would otherwise pull
+every parameter to its bound (an untrimmed soft-L1 fit over all 133 countries gave 0 ms
+for both).  The countries left out are reported (:attr:`FitResult.excluded`).  Each round
+re-evaluates the latency terms over each country's stored
+:class:`~leonet.calibration.simulate.CountrySample` (no routing inside the fit).
+:func:`write_calibration` stores the result, with its provenance, in
+``leonet/data/latency_calibration.json``, which :mod:`leonet.defaults` reads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.optimize import least_squares
+
+from leonet.atomic import atomic_write_text
+from leonet.calibration.simulate import CountrySample
+from leonet.network.latency import LatencyParameters
+
+__all__ = ["FREE", "FitResult", "fit_latency", "latency_percentiles", "write_calibration"]
+
+#: The fitted parameters and their bounds, ms.
+FREE: dict[str, tuple[float, float]] = {
+    "pop_ms": (0.0, 60.0),
+    "satellite_processing_ms": (0.0, 5.0),
+}
+
+
+def latency_percentiles(rtt_ms: NDArray[np.float64]) -> tuple[float, float, float]:
+    """``(p20, p50, p80)`` as Starlink labels latency: **p20 the slow end** (the 80th
+    percentile of RTT), p80 the fast end (the 20th)."""
+    if rtt_ms.size == 0:
+        return (float("nan"),) * 3
+    p80, p50, p20 = np.percentile(rtt_ms, [20.0, 50.0, 80.0])
+    return float(p20), float(p50), float(p80)
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """The fitted ``params``; per country (ISO3) the simulated and published p50 (ms);
+    ``median_abs_rel_error`` of p50 over the countries; ``success`` the optimiser's."""
+
+    params: LatencyParameters
+    simulated_p50_ms: dict[str, float]
+    published_p50_ms: dict[str, float]
+    median_abs_rel_error: float
+    success: bool
+    excluded: tuple[str, ...] = ()
+
+    def fitted(self) -> dict[str, float]:
+        return {k: float(getattr(self.params, k)) for k in FREE}
+
+
+def fit_latency(samples: Sequence[CountrySample], published_p50_ms: Mapping[str, float],
+                start: LatencyParameters | None = None, keep: float = 0.6) -> FitResult:
+    """Fit :data:`FREE` on the ``samples`` of countries with a published p50 (ISO3 →
+    ms), trimmed to the ``keep`` share fitted best; the other parameters stay as in
+    ``start`` (default: the current defaults).  ``median_abs_rel_error`` is over every
+    country, kept or not."""
+    base = start or LatencyParameters()
+    used = [s for s in samples if s.country.iso3 in published_p50_ms and s.propagation_rtt_ms.size]
+    if len(used) < len(FREE):
+        raise ValueError(f"{len(used)} countries with published values and samples: need at "
+                         f"least {len(FREE)} to fit {', '.join(FREE)}")
+    target = np.array([published_p50_ms[s.country.iso3] for s in used])
+    names = list(FREE)
+
+    def params_of(x: NDArray[np.float64]) -> LatencyParameters:
+        return dataclasses.replace(base, **dict(zip(names, map(float, x), strict=True)))
+
+    def p50(x: NDArray[np.float64]) -> NDArray[np.float64]:
+        p = params_of(x)
+        return np.array([np.median(s.rtt_ms(p)) for s in used])
+
+    def residual(x: NDArray[np.float64]) -> NDArray[np.float64]:
+        return np.asarray((p50(x) - target) / target, dtype=np.float64)
+
+    if not 0 < keep <= 1:
+        raise ValueError(f"keep={keep}: the share of countries kept must be in (0, 1]")
+    lo = np.array([FREE[n][0] for n in names])
+    hi = np.array([FREE[n][1] for n in names])
+    x = np.clip([getattr(base, n) for n in names], lo, hi)
+    n_keep = max(len(FREE), int(np.ceil(keep * len(used))))
+    # The first trim is at the start values (a prior), each next at the last fit's.
+    inside = np.zeros(len(used), dtype=bool)
+    inside[np.argsort(np.abs(residual(x)), kind="stable")[:n_keep]] = True
+    success = False
+    for _ in range(3):
+        def trimmed(x: NDArray[np.float64], inside: NDArray[np.bool_] = inside
+                    ) -> NDArray[np.float64]:
+            return residual(x)[inside]
+
+        sol = least_squares(trimmed, x, bounds=(lo, hi), diff_step=1e-3,
+                            x_scale=np.array([5.0, 0.2]))
+        x, success = sol.x, bool(sol.success)
+        order = np.argsort(np.abs(residual(x)), kind="stable")
+        inside = np.zeros(len(used), dtype=bool)
+        inside[order[:n_keep]] = True
+    sim = p50(x)
+    iso = [s.country.iso3 for s in used]
+    return FitResult(params_of(x), dict(zip(iso, sim.tolist(), strict=True)),
+                     dict(zip(iso, target.tolist(), strict=True)),
+                     float(np.median(np.abs(sim - target) / target)), success,
+                     tuple(sorted(i for i, k in zip(iso, inside, strict=True) if not k)))
+
+
+def _calibration_file() -> Path:
+    return Path(str(files("leonet") / "data" / "latency_calibration.json"))
+
+
+def write_calibration(result: FitResult, provenance: Mapping[str, Any],
+                      path: Path | None = None) -> Path:
+    """Write the fitted parameters with their provenance where the defaults read them
+    (``path`` elsewhere, e.g. for a trial); returns the path."""
+    target = path or _calibration_file()
+    doc = {
+        "parameters": {k: round(v, 4) for k, v in sorted(result.fitted().items())},
+        "provenance": {
+            "written_by": "leonet calibrate fit",
+            "utc": datetime.now(UTC).isoformat(timespec="seconds"),
+            "published": "Starlink residential metrics, May 2026 (leonet/data/calibration)",
+            "countries": sorted(result.published_p50_ms),
+            "median_abs_rel_error_p50": round(result.median_abs_rel_error, 4),
+            "excluded_by_trimming": list(result.excluded),
+            "optimiser_success": result.success,
+            **dict(provenance),
+        },
+    }
+    atomic_write_text(target, json.dumps(doc, indent=2) + "\n")
+    return target

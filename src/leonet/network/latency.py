@@ -1,0 +1,202 @@
+"""Latency with named terms: what a round trip to the PoP costs beyond propagation.
+
+Every term is a round-trip contribution in ms, an array over routes (terminals or cells),
+and its parameter lives in :mod:`leonet.defaults` with its source (docs/latency.md):
+
+``propagation``         2 × the path's propagation delay (the route's geometry)
+``user_downlink``       the downlink frame wait (750 Hz frames)
+``user_uplink``         the uplink MAC scheduling (request, grant, transmit)
+``satellite_processing``  2 × satellites crossed × per-satellite processing
+``gateway_processing``  2 × gateways crossed × per-gateway processing
+``ground_equipment``    the user's dish and router
+``pop``                 the PoP and the core network up to where latency is measured
+``slot_spike``          the spike in the first moments after each 15-s slot boundary
+``queueing``            ``scale × ρ/(1−ρ)`` per direction, ρ the site's utilisation
+                        (only in the *loaded* RTT)
+
+``rtt_ms`` (idle) is the sum of every term but ``queueing``; ``loaded_rtt_ms`` adds it.
+Switching a term off (its parameter 0, :meth:`LatencyParameters.without`) lowers the
+total by exactly that term.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from leonet.defaults import (
+    LATENCY_GATEWAY_PROCESSING_MS,
+    LATENCY_GROUND_EQUIPMENT_MS,
+    LATENCY_MAX_UTILISATION,
+    LATENCY_POP_MS,
+    LATENCY_QUEUE_SCALE_MS,
+    LATENCY_SATELLITE_PROCESSING_MS,
+    LATENCY_SLOT_SPIKE_MS,
+    LATENCY_SLOT_SPIKE_S,
+    LATENCY_USER_DOWNLINK_FRAME_MS,
+    LATENCY_USER_UPLINK_SCHEDULING_MS,
+)
+
+__all__ = [
+    "IDLE_TERMS",
+    "TERMS",
+    "LatencyParameters",
+    "path_counts",
+    "since_slot_start_s",
+    "tree_counts",
+    "utilisation",
+]
+
+F64 = NDArray[np.float64]
+
+#: Every term's name, in the order they are summed; :data:`IDLE_TERMS` all but queueing.
+TERMS: tuple[str, ...] = (
+    "propagation", "user_downlink", "user_uplink", "satellite_processing",
+    "gateway_processing", "ground_equipment", "pop", "slot_spike", "queueing",
+)
+IDLE_TERMS: tuple[str, ...] = TERMS[:-1]
+
+#: The parameter that switches each term off (propagation has none: it is the geometry).
+_PARAMETER_OF: dict[str, str] = {
+    "user_downlink": "user_downlink_frame_ms",
+    "user_uplink": "user_uplink_scheduling_ms",
+    "satellite_processing": "satellite_processing_ms",
+    "gateway_processing": "gateway_processing_ms",
+    "ground_equipment": "ground_equipment_ms",
+    "pop": "pop_ms",
+    "slot_spike": "slot_spike_ms",
+    "queueing": "queue_scale_ms",
+}
+
+
+@dataclass(frozen=True)
+class LatencyParameters:
+    """The latency model's parameters (defaults: :mod:`leonet.defaults`, the calibrated
+    values).  All ms except ``slot_spike_s`` (s) and ``max_utilisation`` (0-1)."""
+
+    user_downlink_frame_ms: float = LATENCY_USER_DOWNLINK_FRAME_MS
+    user_uplink_scheduling_ms: float = LATENCY_USER_UPLINK_SCHEDULING_MS
+    satellite_processing_ms: float = LATENCY_SATELLITE_PROCESSING_MS
+    gateway_processing_ms: float = LATENCY_GATEWAY_PROCESSING_MS
+    ground_equipment_ms: float = LATENCY_GROUND_EQUIPMENT_MS
+    pop_ms: float = LATENCY_POP_MS
+    slot_spike_ms: float = LATENCY_SLOT_SPIKE_MS
+    slot_spike_s: float = LATENCY_SLOT_SPIKE_S
+    queue_scale_ms: float = LATENCY_QUEUE_SCALE_MS
+    max_utilisation: float = LATENCY_MAX_UTILISATION
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if not (np.isfinite(value) and value >= 0):
+                raise ValueError(f"latency parameter {f.name}={value!r} must be a finite "
+                                 "number >= 0")
+        if not self.max_utilisation < 1:
+            raise ValueError(f"max_utilisation={self.max_utilisation} must be below 1 (a "
+                             "full queue is bounded by its buffer)")
+
+    def without(self, *terms: str) -> LatencyParameters:
+        """These parameters with ``terms`` (names in :data:`TERMS`) switched off."""
+        unknown = [t for t in terms if t not in _PARAMETER_OF]
+        if unknown:
+            raise ValueError(f"cannot switch off {unknown}: choose from "
+                             f"{', '.join(sorted(_PARAMETER_OF))}")
+        return dataclasses.replace(self, **{_PARAMETER_OF[t]: 0.0 for t in terms})
+
+    def terms(
+        self,
+        propagation_rtt_ms: ArrayLike,
+        satellites: ArrayLike,
+        gateways: ArrayLike,
+        since_slot_s: ArrayLike,
+        utilisation_down: ArrayLike = 0.0,
+        utilisation_up: ArrayLike = 0.0,
+    ) -> dict[str, F64]:
+        """Each term's round-trip contribution, ms, broadcast over the routes.
+
+        ``propagation_rtt_ms`` the path's two-way propagation (NaN without a path: every
+        term is NaN there); ``satellites`` and ``gateways`` crossed one way;
+        ``since_slot_s`` seconds since the slot boundary; ``utilisation_*`` ρ of the
+        site's bottleneck each way (clipped to ``[0, max_utilisation]``).
+        """
+        prop = np.asarray(propagation_rtt_ms, dtype=np.float64)
+        sats = np.asarray(satellites, dtype=np.float64)
+        gws = np.asarray(gateways, dtype=np.float64)
+        since = np.asarray(since_slot_s, dtype=np.float64)
+        shape = np.broadcast_shapes(prop.shape, sats.shape, gws.shape, since.shape,
+                                    np.shape(utilisation_down), np.shape(utilisation_up))
+        nan = np.where(np.isfinite(prop), 0.0, np.nan)  # NaN without a path
+
+        def full(x: ArrayLike) -> F64:
+            return np.broadcast_to(np.asarray(x, dtype=np.float64) + nan, shape).copy()
+
+        def queue(rho: ArrayLike) -> F64:
+            r = np.clip(np.nan_to_num(np.asarray(rho, dtype=np.float64)), 0.0,
+                        self.max_utilisation)
+            return self.queue_scale_ms * r / (1.0 - r)
+
+        spike = np.where((since >= 0) & (since < self.slot_spike_s), self.slot_spike_ms, 0.0)
+        return {
+            "propagation": full(prop),
+            "user_downlink": full(self.user_downlink_frame_ms),
+            "user_uplink": full(self.user_uplink_scheduling_ms),
+            "satellite_processing": full(2.0 * self.satellite_processing_ms * sats),
+            "gateway_processing": full(2.0 * self.gateway_processing_ms * gws),
+            "ground_equipment": full(self.ground_equipment_ms),
+            "pop": full(self.pop_ms),
+            "slot_spike": full(spike),
+            "queueing": full(queue(utilisation_down) + queue(utilisation_up)),
+        }
+
+    def rtt_ms(self, *args: ArrayLike, **kwargs: ArrayLike) -> tuple[F64, F64]:
+        """``(idle, loaded)`` RTT, ms: the sum of the idle terms, and that plus queueing
+        (arguments as :meth:`terms`)."""
+        t = self.terms(*args, **kwargs)
+        idle = sum((t[k] for k in IDLE_TERMS), np.zeros_like(t["propagation"]))
+        return idle, idle + t["queueing"]
+
+
+def since_slot_start_s(utc_ns: ArrayLike, slot_s: float, phase_s: float = 0.0) -> F64:
+    """Seconds since the last slot boundary at each UTC instant ``(time,)`` (int64 ns),
+    boundaries where ``(utc − phase_s) mod slot_s == 0`` as the scheduler's."""
+    slot_ns = round(slot_s * 1e9)
+    t = np.asarray(utc_ns, dtype=np.int64) - round(phase_s * 1e9)
+    return np.asarray(np.mod(t, slot_ns), dtype=np.float64) / 1e9
+
+
+def utilisation(offered_mbps: ArrayLike, level_mbps: ArrayLike) -> F64:
+    """ρ of each site's bottleneck ``(site,)``: its offered load over the fair-share fill
+    level of its beam or satellite (``inf`` where every demand fits: ρ = 0; NaN unserved:
+    0).  A site limited by the beam or backhaul has ρ ≥ 1 (the queue's cap applies)."""
+    d = np.asarray(offered_mbps, dtype=np.float64)
+    lv = np.asarray(level_mbps, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rho = np.where(np.isfinite(lv) & (lv > 0), d / lv, 0.0)
+    return np.asarray(np.nan_to_num(rho), dtype=np.float64)
+
+
+def path_counts(path: ArrayLike, n_sats: int, gateway0: int, pop0: int) -> tuple[
+        NDArray[np.int64], NDArray[np.int64]]:
+    """Satellites and gateways on each path ``(route, longest)`` of node indices (-1
+    padded; satellites are nodes ``0..n_sats-1``, gateways ``gateway0..pop0-1``)."""
+    p = np.asarray(path, dtype=np.int64)
+    sats = ((p >= 0) & (p < n_sats)).sum(axis=-1)
+    gws = ((p >= gateway0) & (p < pop0)).sum(axis=-1)
+    return sats.astype(np.int64), gws.astype(np.int64)
+
+
+def tree_counts(pred: ArrayLike, weight: ArrayLike) -> F64:
+    """Sum of ``weight`` over each node's path to its root in a shortest-path tree,
+    the node included: ``pred`` ``(node,)`` the next node towards the root (< 0 at roots
+    and unreached nodes).  Pointer jumping: ``log2(depth)`` vectorised passes."""
+    nxt = np.asarray(pred, dtype=np.int64).copy()
+    acc = np.asarray(weight, dtype=np.float64).copy()
+    nxt[nxt < 0] = -1
+    while (live := nxt >= 0).any():
+        j = nxt[live]
+        acc[live] = acc[live] + acc[j]
+        nxt[live] = nxt[j]
+    return acc

@@ -1,0 +1,139 @@
+"""leonet.calibration: the fit recovers known parameters; published data; the page."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+
+from leonet.calibration import (
+    CountryId,
+    CountrySample,
+    busy_hour_start,
+    check_html,
+    fit_latency,
+    latency_percentiles,
+    published,
+    published_countries,
+    resolve_country,
+    sample_terminals,
+    write_calibration,
+)
+from leonet.calibration.check import checked
+from leonet.ground import UnknownNameError, country
+from leonet.network.latency import LatencyParameters
+
+
+def _synthetic(n_countries: int = 12, seed: int = 5) -> list[CountrySample]:
+    """Countries with different propagation and path lengths (1 to ~20 satellites)."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for k in range(n_countries):
+        n = 600
+        sats = rng.integers(1, 2 + 2 * k, n)
+        prop = 6.0 + 3.0 * sats + rng.gamma(2.0, 1.5, n)
+        out.append(CountrySample(
+            CountryId(f"Land {k}", f"L{k:02d}", ""), datetime(2026, 5, 30, tzinfo=UTC),
+            prop, sats.astype(np.int64), np.ones(n, np.int64), rng.uniform(0, 15, n), 0.0, ""))
+    return out
+
+
+def test_a_fit_on_synthetic_data_recovers_the_parameters_it_was_made_with() -> None:
+    samples = _synthetic()
+    truth = LatencyParameters(pop_ms=11.3, satellite_processing_ms=0.42)
+    target = {s.country.iso3: float(np.median(s.rtt_ms(truth))) for s in samples}
+    start = LatencyParameters(pop_ms=2.0, satellite_processing_ms=2.0)
+    result = fit_latency(samples, target, start=start)
+    assert result.success
+    assert result.params.pop_ms == pytest.approx(11.3, abs=0.05)  # ms
+    assert result.params.satellite_processing_ms == pytest.approx(0.42, abs=0.01)  # ms
+    assert result.median_abs_rel_error < 1e-3
+    # The parameters not fitted stay as given.
+    assert result.params.user_uplink_scheduling_ms == start.user_uplink_scheduling_ms
+
+
+def test_the_fit_needs_enough_countries() -> None:
+    with pytest.raises(ValueError, match="need at least 2"):
+        fit_latency(_synthetic(1), {"L00": 20.0})
+
+
+def test_write_calibration_stores_parameters_and_provenance(tmp_path) -> None:
+    samples = _synthetic(4)
+    truth = LatencyParameters(pop_ms=9.0, satellite_processing_ms=0.2)
+    target = {s.country.iso3: float(np.median(s.rtt_ms(truth))) for s in samples}
+    path = write_calibration(fit_latency(samples, target), {"seed": 0}, tmp_path / "c.json")
+    doc = json.loads(path.read_text())
+    assert doc["parameters"]["pop_ms"] == pytest.approx(9.0, abs=0.05)
+    assert doc["provenance"]["countries"] == sorted(target)
+    assert doc["provenance"]["seed"] == 0
+
+
+def test_latency_percentiles_follow_starlinks_labels_p20_is_the_slow_end() -> None:
+    p20, p50, p80 = latency_percentiles(np.arange(101.0))
+    assert (p20, p50, p80) == (80.0, 50.0, 20.0)
+
+
+def test_published_values_of_poland_match_the_source_file() -> None:
+    pub = published("POL")
+    assert pub is not None and pub.latency_ms[1] == pytest.approx(22.9)
+    assert pub.download_mbps[1] == pytest.approx(283, abs=1)
+    assert len(published_countries()) == 133
+    assert published("XXX") is None
+
+
+def test_any_name_or_code_resolves_and_a_typo_suggests_near_matches() -> None:
+    for text in ("Poland", "PL", "pol"):
+        assert resolve_country(text) == CountryId("Poland", "POL", "PL")
+    with pytest.raises(UnknownNameError, match="Poland"):
+        resolve_country("Polnd")
+
+
+def test_sample_terminals_lie_in_the_country_weighted_to_its_cities() -> None:
+    from shapely import contains_xy
+
+    cid = resolve_country("Poland")
+    sites = sample_terminals(cid, 200, seed=1)
+    geom = country("Poland").geometry.buffer(0.2)  # ~20 km: the jitter, coastal cities
+    assert contains_xy(geom, sites.lon_deg, sites.lat_deg).all()
+    # Warsaw (1.7 M of Poland's ~20 M city dwellers in GeoNames) gets about its share.
+    near_warsaw = (np.abs(sites.lat_deg - 52.23) < 0.15) & (np.abs(sites.lon_deg - 21.01) < 0.2)
+    assert 0.04 < near_warsaw.mean() < 0.25
+    again = sample_terminals(cid, 200, seed=1)
+    np.testing.assert_array_equal(sites.lat_deg, again.lat_deg)
+
+
+def test_busy_hour_is_20h_local_mean_solar_time() -> None:
+    assert busy_hour_start(0.0).hour == 20
+    assert busy_hour_start(30.0).hour == 18  # UTC+2
+    assert busy_hour_start(-75.0).hour == 1  # UTC-5: 01:00 UTC
+
+
+def test_check_page_and_json_hold_every_country() -> None:
+    s = _synthetic(2)
+    samples = [dataclasses.replace(s[0], country=resolve_country("POL")),
+               dataclasses.replace(s[1], country=CountryId("Nowhere", "XXX", ""))]
+    checks = [checked(x) for x in samples]
+    page = check_html(checks)
+    assert "Poland" in page and "Nowhere" in page and "<svg" in page
+    pol, nowhere = (c.as_json() for c in checks)
+    assert pol["latency_ms"]["published"]["p50"] == pytest.approx(22.9)
+    assert pol["latency_ms"]["relative_error"]["p50"] == pytest.approx(
+        pol["latency_ms"]["simulated"]["p50"] / 22.9 - 1, abs=1e-3)
+    assert nowhere["latency_ms"]["published"] is None
+    assert nowhere["latency_ms"]["simulated"]["p50"] > 0
+
+
+def test_the_trimmed_fit_ignores_countries_the_geometry_misses() -> None:
+    samples = _synthetic(12)
+    truth = LatencyParameters(pop_ms=9.0, satellite_processing_ms=0.3)
+    target = {s.country.iso3: float(np.median(s.rtt_ms(truth))) for s in samples}
+    # Three countries whose published median is far below anything the paths allow.
+    for iso in ("L09", "L10", "L11"):
+        target[iso] /= 4.0
+    result = fit_latency(samples, target, start=LatencyParameters(pop_ms=2.0))
+    assert result.params.pop_ms == pytest.approx(9.0, abs=0.05)
+    assert result.params.satellite_processing_ms == pytest.approx(0.3, abs=0.01)
+    assert {"L09", "L10", "L11"} <= set(result.excluded)

@@ -1,0 +1,34 @@
+"""``leonet calibrate``: a real check of one country, JSON and page; clear errors."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from leonet.cli import app
+
+runner = CliRunner()
+
+
+@pytest.mark.slow
+def test_check_routes_a_country_to_its_home_pop_and_compares_with_published(tmp_path):
+    page = tmp_path / "c.html"
+    result = runner.invoke(app, ["calibrate", "check", "--countries", "PL", "--terminals", "3",
+                                 "--duration", "10", "--workers", "1", "--json",
+                                 "--html", str(page)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    (pol,) = json.loads(result.output)
+    assert pol["iso3"] == "POL" and pol["pop"] == "wrswpol1"
+    sim = pol["latency_ms"]["simulated"]
+    # Slow end first; a Polish terminal to Warsaw is ~20-40 ms idle (published p50 22.9 ms).
+    assert sim["p20"] >= sim["p50"] >= sim["p80"]
+    assert 15.0 < sim["p50"] < 45.0
+    assert pol["latency_ms"]["published"]["p50"] == 22.9
+    assert pol["download_mbps"]["published"]["p50"] == pytest.approx(283, abs=1)
+    assert "Poland" in page.read_text()
+
+
+def test_an_unknown_country_is_named_with_near_matches():
+    result = runner.invoke(app, ["calibrate", "check", "--countries", "Polnd"])
+    assert result.exit_code == 2
+    assert "Polnd" in result.output and "Poland" in result.output

@@ -1,0 +1,59 @@
+"""leonet.ground.starlink_pops: the Oct 2026 PoPs and each country's home PoP."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+
+from leonet.ground import country_iso2, great_circle_km, home_pop, home_pops, load_pops_2026
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+GEOIP = DATA / "starlink_geoip_country_pop_2026-10_calibration.csv"
+
+
+def _geoip() -> list[dict[str, str]]:
+    return list(csv.DictReader(ln for ln in GEOIP.read_text().splitlines()
+                               if not ln.startswith("#")))
+
+
+def test_every_geofeed_pop_code_is_bundled_with_a_location() -> None:
+    pops = load_pops_2026()
+    codes = {r["pop"] for r in _geoip()} - {"(none)"}
+    assert set(pops.names.tolist()) == codes and len(codes) == 66
+    assert np.isfinite(pops.lat_deg).all() and np.isfinite(pops.lon_deg).all()
+
+
+def test_pop_locations_agree_with_the_european_list_within_30_km() -> None:
+    # Outside authority: the community PoP list (PeeringDB facilities) in shared/data.
+    pops = load_pops_2026()
+    where = {str(n): (float(a), float(o))
+             for n, a, o in zip(pops.names, pops.lat_deg, pops.lon_deg, strict=True)}
+    rows = list(csv.DictReader(ln for ln in (DATA / "starlink_pops_europe.csv").read_text()
+                               .splitlines() if not ln.startswith("#")))
+    checked = 0
+    for r in rows:
+        if r["pop_code"] in where:
+            lat, lon = where[r["pop_code"]]
+            assert great_circle_km(lat, lon, float(r["lat"]), float(r["lon"])) < 30.0, r
+            checked += 1
+    assert checked >= 5
+
+
+def test_home_pop_is_the_pop_most_subnets_exit_through() -> None:
+    assert home_pop("PL") == "wrswpol1" and home_pop("de") == "frntdeu1"
+    by: dict[str, dict[str, int]] = {}
+    for r in _geoip():
+        if r["pop"] != "(none)":
+            by.setdefault(r["country"], {})[r["pop"]] = int(r["subnets"])
+    for cc, subnets in by.items():
+        assert subnets[home_pops()[cc]] == max(subnets.values()), cc
+
+
+def test_a_country_without_data_has_no_home_pop() -> None:
+    assert home_pop("XX") is None
+
+
+def test_country_iso2() -> None:
+    assert country_iso2("Poland") == "PL" and country_iso2("DEU") == "DE"

@@ -1,0 +1,120 @@
+"""leonet.network.latency: named latency terms, each switchable, summing to the RTT."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from leonet import defaults
+from leonet.network.latency import (
+    IDLE_TERMS,
+    TERMS,
+    LatencyParameters,
+    path_counts,
+    since_slot_start_s,
+    tree_counts,
+    utilisation,
+)
+
+PROP = np.array([8.0, 12.5, 30.0, np.nan])
+SATS = np.array([1, 3, 12, 0])
+GWS = np.array([1, 1, 1, 0])
+SINCE = np.array([0.0, 0.5, 7.0, 3.0])
+RHO = np.array([0.0, 0.5, 2.0, 0.3])
+
+
+def _rtt(p: LatencyParameters) -> tuple[np.ndarray, np.ndarray]:
+    return p.rtt_ms(PROP, SATS, GWS, SINCE, RHO, RHO)
+
+
+@pytest.mark.parametrize("term", [t for t in TERMS if t != "propagation"])
+def test_switching_a_term_off_lowers_the_total_by_exactly_that_term(term: str) -> None:
+    # Every term on (a fitted default may be 0): sourced values where they exist.
+    p = LatencyParameters(slot_spike_s=1.0, satellite_processing_ms=0.1, pop_ms=8.0)
+    terms = p.terms(PROP, SATS, GWS, SINCE, RHO, RHO)
+    idle, loaded = _rtt(p)
+    idle_off, loaded_off = _rtt(p.without(term))
+    ok = np.isfinite(PROP)
+    assert (terms[term][ok] > 0).any(), f"{term} contributes nothing in this test"
+    np.testing.assert_allclose(loaded[ok] - loaded_off[ok], terms[term][ok], atol=1e-12)
+    expected_idle = 0.0 if term == "queueing" else terms[term][ok]
+    np.testing.assert_allclose(idle[ok] - idle_off[ok], expected_idle, atol=1e-12)
+    assert np.isnan(idle[~ok]).all() and np.isnan(loaded[~ok]).all()
+
+
+def test_all_terms_off_leaves_propagation_only() -> None:
+    p = LatencyParameters().without(*[t for t in TERMS if t != "propagation"])
+    idle, loaded = _rtt(p)
+    np.testing.assert_array_equal(idle[:3], PROP[:3])
+    np.testing.assert_array_equal(loaded[:3], PROP[:3])
+
+
+def test_terms_by_hand() -> None:
+    p = LatencyParameters(user_downlink_frame_ms=1.0, user_uplink_scheduling_ms=4.0,
+                          satellite_processing_ms=0.1, gateway_processing_ms=0.5,
+                          ground_equipment_ms=1.0, pop_ms=7.0, slot_spike_ms=20.0,
+                          slot_spike_s=1.0, queue_scale_ms=2.0, max_utilisation=0.9)
+    t = p.terms(PROP, SATS, GWS, SINCE, RHO, RHO)
+    # 3 satellites crossed each way at 0.1 ms: 0.6 ms; the spike only within 1 s of a slot.
+    assert t["satellite_processing"][1] == pytest.approx(0.6)
+    assert t["gateway_processing"][1] == pytest.approx(1.0)
+    assert t["slot_spike"].tolist()[:3] == [20.0, 20.0, 0.0]
+    # M/M/1: ρ=0.5 → 2 × 2 ms × 1 (both ways); ρ=2 is capped at 0.9 → 2 × 2 × 9.
+    assert t["queueing"][1] == pytest.approx(4.0)
+    assert t["queueing"][2] == pytest.approx(36.0)
+    idle, _ = p.rtt_ms(PROP, SATS, GWS, SINCE, RHO, RHO)
+    assert idle[2] == pytest.approx(30.0 + 1 + 4 + 2.4 + 1 + 1 + 7)
+    assert sorted(IDLE_TERMS) == sorted(set(TERMS) - {"queueing"})
+
+
+def test_defaults_are_the_calibrated_values_and_the_frame_is_750_hz() -> None:
+    p = LatencyParameters()
+    assert p.pop_ms == defaults.LATENCY_POP_MS
+    assert p.user_uplink_scheduling_ms == defaults.LATENCY_USER_UPLINK_SCHEDULING_MS
+    assert p.user_downlink_frame_ms == pytest.approx(1.3333, abs=1e-3)
+
+
+def test_bad_parameters_and_terms_are_named() -> None:
+    with pytest.raises(ValueError, match="pop_ms"):
+        LatencyParameters(pop_ms=-1.0)
+    with pytest.raises(ValueError, match="max_utilisation"):
+        LatencyParameters(max_utilisation=1.0)
+    with pytest.raises(ValueError, match="choose from"):
+        LatencyParameters().without("warp")
+
+
+def test_slot_clock_matches_the_scheduler_boundaries() -> None:
+    utc = np.array([0, 14, 15, 16, 29, 30], dtype=np.int64) * 1_000_000_000
+    np.testing.assert_allclose(since_slot_start_s(utc, 15.0), [0, 14, 0, 1, 14, 0])
+    np.testing.assert_allclose(since_slot_start_s(utc, 15.0, phase_s=12.0), [3, 2, 3, 4, 2, 3])
+
+
+def test_utilisation_is_offered_over_the_fair_share_level() -> None:
+    rho = utilisation([10.0, 10.0, 10.0, 10.0], [np.inf, 20.0, 5.0, np.nan])
+    np.testing.assert_allclose(rho, [0.0, 0.5, 2.0, 0.0])
+
+
+def test_tree_counts_sum_weights_along_each_path_by_pointer_jumping() -> None:
+    # A chain 5 → 4 → 3 → 2 → 1 → 0 (root), a branch 6 → 2, an unreached node 7.
+    pred = np.array([-9999, 0, 1, 2, 3, 4, 2, -9999])
+    weight = np.array([0.0, 1, 1, 1, 1, 1, 1, 1])
+    np.testing.assert_array_equal(tree_counts(pred, weight), [0, 1, 2, 3, 4, 5, 3, 1])
+    # ... and agrees with walking each path by hand on a random tree.
+    rng = np.random.default_rng(1)
+    n = 300
+    pred = np.array([-1] + [int(rng.integers(0, i)) for i in range(1, n)])
+    w = rng.integers(0, 3, n).astype(float)
+    walked = []
+    for v in range(n):
+        s, u = 0.0, v
+        while u >= 0:
+            s, u = s + w[u], pred[u]
+        walked.append(s)
+    np.testing.assert_array_equal(tree_counts(pred, w), walked)
+
+
+def test_path_counts() -> None:
+    # 4 satellites (0-3), gateways 4-5, PoP 6, terminals 7+.
+    path = np.array([[7, 1, 2, 4, 6], [8, 3, 5, 6, -1], [-1, -1, -1, -1, -1]])
+    sats, gws = path_counts(path, 4, 4, 6)
+    assert sats.tolist() == [2, 1, 0] and gws.tolist() == [1, 1, 0]
