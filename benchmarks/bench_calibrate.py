@@ -31,26 +31,36 @@ def main() -> None:
 
     from leonet.calibration import check_countries, published_countries
 
-    names = (published_countries() if args.countries == "all"
-             else [c.strip() for c in args.countries.split(",")])
+    names = (
+        published_countries()
+        if args.countries == "all"
+        else [c.strip() for c in args.countries.split(",")]
+    )
     began = time.perf_counter()
-    checks = check_countries(names, terminals=args.terminals, duration_s=args.duration_s,
-                             workers=args.workers)
+    checks = check_countries(
+        names, terminals=args.terminals, duration_s=args.duration_s, workers=args.workers
+    )
     wall_s = time.perf_counter() - began
     errs = {c.country.iso3: e[1] for c in checks if (e := c.latency_error()) is not None}
-    print(f"{len(checks)} countries in {wall_s:.0f} s ({wall_s / len(checks):.1f} s each, "
-          f"{args.workers} workers; target ≤ 600 s for all)")
-    print(f"median |relative error| of latency p50: {np.median(np.abs(list(errs.values()))):.1%}"
-          " (goal ≤ 10 %)")
+    print(
+        f"{len(checks)} countries in {wall_s:.0f} s ({wall_s / len(checks):.1f} s each, "
+        f"{args.workers} workers; target ≤ 600 s for all)"
+    )
+    print(
+        f"median |relative error| of latency p50: {np.median(np.abs(list(errs.values()))):.1%}"
+        " (goal ≤ 10 %)"
+    )
     print("worst ten:")
     by = {c.country.iso3: c for c in checks}
     for iso in sorted(errs, key=lambda k: -abs(errs[k]))[:10]:
         c = by[iso]
         assert c.published is not None
-        print(f"  {iso} {c.country.name}: simulated p50 {c.simulated_latency_ms[1]:.1f} ms, "
-              f"published {c.published.latency_ms[1]:.1f} ms ({errs[iso]:+.0%}), PoP "
-              f"{c.pop or 'nearest'}, median {c.median_satellites:.0f} satellites on the path, "
-              f"unserved {c.unserved:.0%}")
+        print(
+            f"  {iso} {c.country.name}: simulated p50 {c.simulated_latency_ms[1]:.1f} ms, "
+            f"published {c.published.latency_ms[1]:.1f} ms ({errs[iso]:+.0%}), PoP "
+            f"{c.pop or 'nearest'}, median {c.median_satellites:.0f} satellites on the path, "
+            f"unserved {c.unserved:.0%}"
+        )
 
 
 if __name__ == "__main__":

@@ -41,11 +41,13 @@ def _stations():  # type: ignore[no-untyped-def]
     from leonet.hypatia import GroundStations
 
     rng = np.random.default_rng(2020)
-    lat = np.degrees(np.arcsin(rng.uniform(np.sin(np.radians(-56.0)), np.sin(np.radians(56.0)),
-                                           N_STATIONS)))
+    lat = np.degrees(
+        np.arcsin(rng.uniform(np.sin(np.radians(-56.0)), np.sin(np.radians(56.0)), N_STATIONS))
+    )
     lon = rng.uniform(-180.0, 180.0, N_STATIONS)
-    return GroundStations([f"Station-{k}" for k in range(N_STATIONS)], lat, lon,
-                          np.zeros(N_STATIONS))
+    return GroundStations(
+        [f"Station-{k}" for k in range(N_STATIONS)], lat, lon, np.zeros(N_STATIONS)
+    )
 
 
 def _whole_run(duration_s: float, queue: mp.Queue) -> None:  # type: ignore[type-arg]
@@ -55,18 +57,33 @@ def _whole_run(duration_s: float, queue: mp.Queue) -> None:  # type: ignore[type
     stamps: list[float] = []
     with tempfile.TemporaryDirectory() as out:
         began = time.perf_counter()
-        result = run_hypatia(tles, isls, stations, out, duration_s=duration_s, step_s=1.0,
-                             gsl_max_range_m=STARLINK_550.max_gsl_length_m,
-                             ut1_equals_utc=True,
-                             progress=lambda *done_total_s: stamps.append(done_total_s[2]))
+        result = run_hypatia(
+            tles,
+            isls,
+            stations,
+            out,
+            duration_s=duration_s,
+            step_s=1.0,
+            gsl_max_range_m=STARLINK_550.max_gsl_length_m,
+            ut1_equals_utc=True,
+            progress=lambda *done_total_s: stamps.append(done_total_s[2]),
+        )
         total = time.perf_counter() - began
     steady = np.diff(stamps) * 1e3  # every step after the first
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    queue.put({"steps": result.steps, "total_s": total, "first_s": stamps[0],
-               "step_ms_median": float(np.median(steady)), "step_ms_mean": float(steady.mean()),
-               "step_ms_p95": float(np.percentile(steady, 95)),
-               "routing_ms": result.routing_ms_per_step, "threads": result.threads,
-               "peak_mib": peak_mib})
+    queue.put(
+        {
+            "steps": result.steps,
+            "total_s": total,
+            "first_s": stamps[0],
+            "step_ms_median": float(np.median(steady)),
+            "step_ms_mean": float(steady.mean()),
+            "step_ms_p95": float(np.percentile(steady, 95)),
+            "routing_ms": result.routing_ms_per_step,
+            "threads": result.threads,
+            "peak_mib": peak_mib,
+        }
+    )
 
 
 def _sgp4_reference(steps: int) -> float:
@@ -76,8 +93,9 @@ def _sgp4_reference(steps: int) -> float:
     from leonet.timegrid import TimeGrid
 
     tles = starlink_550_tles()
-    array = SatrecArray([Satrec.twoline2rv(a, b, WGS72) for a, b in
-                         zip(tles.line1, tles.line2, strict=True)])
+    array = SatrecArray(
+        [Satrec.twoline2rv(a, b, WGS72) for a, b in zip(tles.line1, tles.line2, strict=True)]
+    )
     jd, fr = TimeGrid(tles.epoch, 1.0, steps).jd_fr()
     best = np.inf
     for _ in range(3):
@@ -98,8 +116,9 @@ def _networkx_step() -> float:
     tles = starlink_550_tles()
     from sgp4.api import WGS72, Satrec, SatrecArray
 
-    array = SatrecArray([Satrec.twoline2rv(a, b, WGS72) for a, b in
-                         zip(tles.line1, tles.line2, strict=True)])
+    array = SatrecArray(
+        [Satrec.twoline2rv(a, b, WGS72) for a, b in zip(tles.line1, tles.line2, strict=True)]
+    )
     grid = TimeGrid(tles.epoch, 1.0, 1)
     jd, fr = grid.jd_fr()
     _, r_teme, _ = array.sgp4(jd, fr)
@@ -131,21 +150,31 @@ def main() -> None:
     child.join()
     after_ms = _sgp4_reference(steps)
     ref_ms = 0.5 * (before_ms + after_ms)
-    print(f"leonet hypatia, Starlink-550 (1,584 satellites, 3,168 ISLs), {N_STATIONS} stations "
-          f"(4,950 pairs), {run['steps']} steps of 1 s, every output written:")
-    print(f"  per step after the first: median {run['step_ms_median']:.1f} ms, mean "
-          f"{run['step_ms_mean']:.1f} ms, p95 {run['step_ms_p95']:.1f} ms (routing + "
-          f"forwarding state {run['routing_ms']:.1f} ms; {run['threads']} numba thread(s))")
-    print(f"  first step (full state, compile/cache load, thread measurement) "
-          f"{run['first_s']:.2f} s; whole run {run['total_s']:.1f} s; peak memory "
-          f"{run['peak_mib']:.0f} MiB")
-    print(f"  machine-speed reference: raw sgp4 SatrecArray, same satellites and steps: "
-          f"{ref_ms:.2f} ms per step (before {before_ms:.2f}, after {after_ms:.2f}); "
-          f"leonet's step = {run['step_ms_median'] / ref_ms:.1f} references")
+    print(
+        f"leonet hypatia, Starlink-550 (1,584 satellites, 3,168 ISLs), {N_STATIONS} stations "
+        f"(4,950 pairs), {run['steps']} steps of 1 s, every output written:"
+    )
+    print(
+        f"  per step after the first: median {run['step_ms_median']:.1f} ms, mean "
+        f"{run['step_ms_mean']:.1f} ms, p95 {run['step_ms_p95']:.1f} ms (routing + "
+        f"forwarding state {run['routing_ms']:.1f} ms; {run['threads']} numba thread(s))"
+    )
+    print(
+        f"  first step (full state, compile/cache load, thread measurement) "
+        f"{run['first_s']:.2f} s; whole run {run['total_s']:.1f} s; peak memory "
+        f"{run['peak_mib']:.0f} MiB"
+    )
+    print(
+        f"  machine-speed reference: raw sgp4 SatrecArray, same satellites and steps: "
+        f"{ref_ms:.2f} ms per step (before {before_ms:.2f}, after {after_ms:.2f}); "
+        f"leonet's step = {run['step_ms_median'] / ref_ms:.1f} references"
+    )
     if not args.no_networkx:
         fw_s = _networkx_step()
-        print(f"  networkx floyd_warshall_numpy on one step's satellite graph: {fw_s:.2f} s "
-              f"= {fw_s * 1e3 / run['step_ms_median']:,.0f}x leonet's whole step")
+        print(
+            f"  networkx floyd_warshall_numpy on one step's satellite graph: {fw_s:.2f} s "
+            f"= {fw_s * 1e3 / run['step_ms_median']:,.0f}x leonet's whole step"
+        )
 
 
 if __name__ == "__main__":

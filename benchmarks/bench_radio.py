@@ -43,8 +43,13 @@ START = "2026-05-30T12:00:00Z"
 HOUR_STEPS = 3_600
 
 
-def python_baseline(model: RadioModel, sats: np.ndarray, serving: np.ndarray,
-                    pairs: tuple[np.ndarray, np.ndarray], links: np.ndarray) -> float:
+def python_baseline(
+    model: RadioModel,
+    sats: np.ndarray,
+    serving: np.ndarray,
+    pairs: tuple[np.ndarray, np.ndarray],
+    links: np.ndarray,
+) -> float:
     """Seconds per link for a plain-Python budget + interference + MODCOD of ``links``."""
     sites = model.sites
     cfg = model.config
@@ -63,8 +68,9 @@ def python_baseline(model: RadioModel, sats: np.ndarray, serving: np.ndarray,
         p = sites.ecef_km[k]
         up = sites.enu[k, 2]
 
-        def look(j: int, p: np.ndarray = p, up: np.ndarray = up
-                 ) -> tuple[list[float], float, float]:
+        def look(
+            j: int, p: np.ndarray = p, up: np.ndarray = up
+        ) -> tuple[list[float], float, float]:
             r = [sats[j][i] - p[i] for i in range(3)]
             d = math.sqrt(sum(x * x for x in r))
             el = math.degrees(math.asin(sum(r[i] * up[i] for i in range(3)) / d))
@@ -73,10 +79,11 @@ def python_baseline(model: RadioModel, sats: np.ndarray, serving: np.ndarray,
         u, el, d = look(s)
         fspl = 20 * math.log10(4 * math.pi * d * 1e3 * f_hz / (C_KM_S * 1e3))
         atm = float(model.atm_down([k], [el])[0])
-        scan = max(10 * tt.scan_exponent * math.log10(max(math.cos(math.radians(90 - el)), 1e-9)),
-                   tt.scan_floor_db)
-        snr = (36.7 - fspl - atm + float(model.gt_down_dbk[k]) + scan + 228.6
-               - 10 * math.log10(rs))
+        scan = max(
+            10 * tt.scan_exponent * math.log10(max(math.cos(math.radians(90 - el)), 1e-9)),
+            tt.scan_floor_db,
+        )
+        snr = 36.7 - fspl - atm + float(model.gt_down_dbk[k]) + scan + 228.6 - 10 * math.log10(rs)
         i_lin = 0.0
         for j in by_site.get(k, []):
             if j == s:
@@ -86,11 +93,21 @@ def python_baseline(model: RadioModel, sats: np.ndarray, serving: np.ndarray,
             psi = math.degrees(math.acos(max(-1.0, min(1.0, cos_psi))))
             main = g0 - 2.5e-3 * (dl * psi) ** 2
             env = 32 - 25 * math.log10(psi) if 3.6 <= psi < 48 else (-10.0 if psi >= 48 else -1e9)
-            g = max(main, env) - g0 + max(13 * math.log10(max(math.cos(math.radians(90 - el_j)),
-                                                                1e-9)), -30.0)
-            i_n = (36.7 - 9.03 - 20 * math.log10(4 * math.pi * d_j * f_hz / C_KM_S)
-                   - float(model.atm_down([k], [el_j])[0]) + float(model.gt_down_dbk[k]) + g
-                   + 228.6 - 10 * math.log10(rs))
+            g = (
+                max(main, env)
+                - g0
+                + max(13 * math.log10(max(math.cos(math.radians(90 - el_j)), 1e-9)), -30.0)
+            )
+            i_n = (
+                36.7
+                - 9.03
+                - 20 * math.log10(4 * math.pi * d_j * f_hz / C_KM_S)
+                - float(model.atm_down([k], [el_j])[0])
+                + float(model.gt_down_dbk[k])
+                + g
+                + 228.6
+                - 10 * math.log10(rs)
+            )
             i_lin += 10 ** (i_n / 10)
         sinr = snr - 10 * math.log10(1 + i_lin)
         best = None
@@ -113,8 +130,10 @@ def main() -> None:
     gateways = load_gateways()
     gateways = gateways.take(np.flatnonzero(gateways.lat_deg > 30))  # Europe/Asia side
     mask = satellite_min_elevation_deg(constellation)
-    print(f"{len(cells):,} cells + {len(sites) - len(cells)} named terminals; "
-          f"{constellation.size:,} satellites; {len(gateways)} gateways")
+    print(
+        f"{len(cells):,} cells + {len(sites) - len(cells)} named terminals; "
+        f"{constellation.size:,} satellites; {len(gateways)} gateways"
+    )
     setup_s = time.perf_counter() - t
     t = time.perf_counter()
     radio = RadioModel(sites, constellation.size, gateways=gateways)
@@ -126,8 +145,14 @@ def main() -> None:
     t = time.perf_counter()
     eph = Propagator(constellation)(grid, velocities=False)
     vis = visible(eph.r_ecef_km, mask, sites.ecef_km, sites.lat_deg, sites.lon_deg)
-    gvis = visible(eph.r_ecef_km, mask, gateways.ecef_km, gateways.lat_deg, gateways.lon_deg,
-                   gateways.min_elevation_deg)
+    gvis = visible(
+        eph.r_ecef_km,
+        mask,
+        gateways.ecef_km,
+        gateways.lat_deg,
+        gateways.lon_deg,
+        gateways.min_elevation_deg,
+    )
     sched = schedule(vis, grid.utc_ns, SchedulerConfig())
     prereq_s = (time.perf_counter() - t) / args.steps
 
@@ -139,10 +164,12 @@ def main() -> None:
         gs = gvis.step_slice(k)
         t = time.perf_counter()
         out = model.step(
-            eph.r_ecef_km[k], sched.serving_sat[k],
+            eph.r_ecef_km[k],
+            sched.serving_sat[k],
             visible_pairs=(vis.site_idx[sl], vis.sat_idx[sl]),
             gateway_pairs=(gvis.site_idx[gs], gvis.sat_idx[gs], gvis.el_deg[gs]),
-            jammers=[jammer], utc_ns=int(grid.utc_ns[k]),
+            jammers=[jammer],
+            utc_ns=int(grid.utc_ns[k]),
         )
         per_step.append(time.perf_counter() - t)
         served.append(int(out.links.served.sum()))
@@ -152,22 +179,30 @@ def main() -> None:
     k = 0
     sl = vis.step_slice(k)
     links = np.flatnonzero(sched.serving_sat[k] >= 0)[: args.baseline_links]
-    py_per_link = python_baseline(radio, eph.r_ecef_km[k], sched.serving_sat[k],
-                                  (vis.site_idx[sl], vis.sat_idx[sl]), links)
+    py_per_link = python_baseline(
+        radio, eph.r_ecef_km[k], sched.serving_sat[k], (vis.site_idx[sl], vis.sat_idx[sl]), links
+    )
     vec_per_link = mean_s / max(np.mean(served), 1)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"set-up (catalogue, cells): {setup_s:.1f} s; "
-          f"radio tables (itur, once): {tables_s:.1f} s")
+    print(
+        f"set-up (catalogue, cells): {setup_s:.1f} s; radio tables (itur, once): {tables_s:.1f} s"
+    )
     print(f"prerequisites (propagation + visibility + scheduler): {1e3 * prereq_s:.1f} ms/step")
-    print(f"radio + capacity: {1e3 * mean_s:.1f} ms/step (median {1e3 * np.median(step_s):.1f}, "
-          f"max {1e3 * step_s.max():.1f}) over {step_s.size} steps, "
-          f"{np.mean(served):,.0f} served sites and {len(vis) / args.steps:,.0f} visible pairs "
-          "a step")
-    print(f"one hour at 1 s, extrapolated: {HOUR_STEPS * mean_s:.0f} s radio + capacity, "
-          f"{HOUR_STEPS * (mean_s + prereq_s):.0f} s with prerequisites")
-    print(f"per link: vectorised {1e6 * vec_per_link:.2f} µs vs plain Python "
-          f"{1e6 * py_per_link:.0f} µs ({links.size} links) → "
-          f"ratio {py_per_link / vec_per_link:.0f}×")
+    print(
+        f"radio + capacity: {1e3 * mean_s:.1f} ms/step (median {1e3 * np.median(step_s):.1f}, "
+        f"max {1e3 * step_s.max():.1f}) over {step_s.size} steps, "
+        f"{np.mean(served):,.0f} served sites and {len(vis) / args.steps:,.0f} visible pairs "
+        "a step"
+    )
+    print(
+        f"one hour at 1 s, extrapolated: {HOUR_STEPS * mean_s:.0f} s radio + capacity, "
+        f"{HOUR_STEPS * (mean_s + prereq_s):.0f} s with prerequisites"
+    )
+    print(
+        f"per link: vectorised {1e6 * vec_per_link:.2f} µs vs plain Python "
+        f"{1e6 * py_per_link:.0f} µs ({links.size} links) → "
+        f"ratio {py_per_link / vec_per_link:.0f}×"
+    )
     print(f"peak memory (max RSS): {peak_mib:,.0f} MiB")
 
 

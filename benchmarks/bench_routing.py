@@ -58,15 +58,24 @@ def _whole_run(duration_s: float, queue: mp.Queue) -> None:  # type: ignore[type
     constellation, terminals, gateways, pops = _setup()
     grid = TimeGrid.spanning(START, duration_s, 1.0)
     began = time.perf_counter()
-    series = run_routes(constellation, terminals, grid, gateways=gateways, pops=pops,
-                        mode="lasers", access="scheduled")
+    series = run_routes(
+        constellation,
+        terminals,
+        grid,
+        gateways=gateways,
+        pops=pops,
+        mode="lasers",
+        access="scheduled",
+    )
     elapsed = time.perf_counter() - began
-    queue.put({
-        "steps": grid.count,
-        "elapsed_s": elapsed,
-        "reachable": float(np.isfinite(series.rtt_ms).mean()),
-        "median_rtt_ms": float(np.median(series.rtt_ms[np.isfinite(series.rtt_ms)])),
-    })
+    queue.put(
+        {
+            "steps": grid.count,
+            "elapsed_s": elapsed,
+            "reachable": float(np.isfinite(series.rtt_ms).mean()),
+            "median_rtt_ms": float(np.median(series.rtt_ms[np.isfinite(series.rtt_ms)])),
+        }
+    )
 
 
 def _best(func, repeats: int = 3) -> float:  # type: ignore[no-untyped-def]
@@ -78,7 +87,6 @@ def _best(func, repeats: int = 3) -> float:  # type: ignore[no-untyped-def]
     return float(best)
 
 
-
 def networkx_graph(graph):  # type: ignore[no-untyped-def]
     """``graph`` as a reversed networkx DiGraph (search from the PoPs towards the terminals)."""
     import networkx as nx
@@ -86,8 +94,9 @@ def networkx_graph(graph):  # type: ignore[no-untyped-def]
     g = nx.DiGraph()
     g.add_nodes_from(range(graph.layout.n_nodes))
     coo = graph.csr.tocoo()
-    g.add_weighted_edges_from(zip(coo.col.tolist(), coo.row.tolist(), coo.data.tolist(),
-                                  strict=True))
+    g.add_weighted_edges_from(
+        zip(coo.col.tolist(), coo.row.tolist(), coo.data.tolist(), strict=True)
+    )
     return g
 
 
@@ -99,6 +108,7 @@ def networkx_routes(graph, g):  # type: ignore[no-untyped-def]
     dist, paths = nx.multi_source_dijkstra(g, pops)
     terminals = range(graph.layout.terminal0, graph.layout.n_nodes)
     return dist, [paths[t][::-1] if t in paths else [] for t in terminals]
+
 
 def _sampled_routing(duration_s: float, samples: int) -> dict[str, float]:
     from leonet.access import schedule, visible
@@ -126,12 +136,20 @@ def _sampled_routing(duration_s: float, samples: int) -> dict[str, float]:
         lasers_ref_s.append(_best(lambda: plus_grid_links(cand, r)))  # noqa: B023
         links = plus_grid_links_chunk(cand, r[None])[0]
         # As in the run: only satellites with a laser path to a gateway are scheduled.
-        serving = schedule(vis, grid.utc_ns, gateway_vis=gateway_reachable(r[None], [links],
-                                                                           ground)).serving_sat[0]
+        serving = schedule(
+            vis, grid.utc_ns, gateway_vis=gateway_reachable(r[None], [links], ground)
+        ).serving_sat[0]
 
         def build() -> object:
-            return build_graph(r, ground, mode="lasers", lasers=links,  # noqa: B023
-                               access="serving", serving_sat=serving)  # noqa: B023
+            # Timed at once, inside this iteration: the loop variables are the current ones.
+            return build_graph(
+                r,  # noqa: B023
+                ground,
+                mode="lasers",
+                lasers=links,  # noqa: B023
+                access="serving",
+                serving_sat=serving,  # noqa: B023
+            )
 
         graph_s.append(_best(build))
         graph = build()
@@ -148,16 +166,25 @@ def _sampled_routing(duration_s: float, samples: int) -> dict[str, float]:
         ours = route_to_pops(graph, limit_ms=limit)  # type: ignore[arg-type]
         assert np.array_equal(ours.path, full.path), "the search radius changed a route"
         ref = np.array([dist.get(t, np.inf) for t in ours.source])
-        assert np.allclose(np.where(np.isfinite(ref), ref, -1),
-                           np.where(np.isfinite(ours.one_way_ms), ours.one_way_ms, -1),
-                           rtol=0, atol=1e-9), "networkx and leonet disagree"
-    return {"lasers_s": float(np.mean(lasers_s)), "lasers_ref_s": float(np.mean(lasers_ref_s)),
-            "graph_s": float(np.mean(graph_s)),
-            "routing_s": float(np.mean(leo_s)), "routing_full_s": float(np.mean(leo_full_s)),
-            "networkx_routing_s": float(np.mean(nx_s)),
-            "networkx_cutoff_s": float(np.mean(nx_cut_s)),
-            "sats": float(constellation.size), "gateways": float(len(gateways)),
-            "pops": float(len(pops)), "terminals": float(len(terminals))}
+        assert np.allclose(
+            np.where(np.isfinite(ref), ref, -1),
+            np.where(np.isfinite(ours.one_way_ms), ours.one_way_ms, -1),
+            rtol=0,
+            atol=1e-9,
+        ), "networkx and leonet disagree"
+    return {
+        "lasers_s": float(np.mean(lasers_s)),
+        "lasers_ref_s": float(np.mean(lasers_ref_s)),
+        "graph_s": float(np.mean(graph_s)),
+        "routing_s": float(np.mean(leo_s)),
+        "routing_full_s": float(np.mean(leo_full_s)),
+        "networkx_routing_s": float(np.mean(nx_s)),
+        "networkx_cutoff_s": float(np.mean(nx_cut_s)),
+        "sats": float(constellation.size),
+        "gateways": float(len(gateways)),
+        "pops": float(len(pops)),
+        "terminals": float(len(terminals)),
+    }
 
 
 def _networkx_cutoff(graph, g, limit_ms: float):  # type: ignore[no-untyped-def]
@@ -200,32 +227,48 @@ def main() -> None:
     s = _sampled_routing(duration_s, args.sample)
     steps = run["steps"]
     per_step = run["elapsed_s"] / steps
-    print(f"Ukraine set-up: {int(s['sats']):,} satellites, {int(s['gateways'])} gateways, "
-          f"{int(s['pops'])} PoPs (Europe), {int(s['terminals'])} terminals; "
-          f"{steps:,} steps of 1 s; lasers, scheduled access, nearest PoP")
-    print(f"  whole run (SGP4 + visibility + scheduler + lasers + graph + routing): "
-          f"{run['elapsed_s']:.1f} s = {per_step * 1e3:.1f} ms/step = "
-          f"{per_step * 3600:.0f} s per simulated hour; peak memory {peak_mib:,.0f} MiB; "
-          f"reachable {100 * run['reachable']:.1f}% of terminal-steps, median RTT "
-          f"{run['median_rtt_ms']:.1f} ms")
-    print(f"  per step on {args.sample} sampled steps: lasers {s['lasers_s'] * 1e3:.2f} ms "
-          f"(compiled; NumPy reference {s['lasers_ref_s'] * 1e3:.2f} ms), "
-          f"graph {s['graph_s'] * 1e3:.2f} ms, routing (Dijkstra + paths) "
-          f"{s['routing_s'] * 1e3:.2f} ms with the search radius, "
-          f"{s['routing_full_s'] * 1e3:.2f} ms without")
-    print(f"  networkx routing: {s['networkx_routing_s'] * 1e3:.1f} ms without cutoff, "
-          f"{s['networkx_cutoff_s'] * 1e3:.1f} ms with the same radius as cutoff")
+    print(
+        f"Ukraine set-up: {int(s['sats']):,} satellites, {int(s['gateways'])} gateways, "
+        f"{int(s['pops'])} PoPs (Europe), {int(s['terminals'])} terminals; "
+        f"{steps:,} steps of 1 s; lasers, scheduled access, nearest PoP"
+    )
+    print(
+        f"  whole run (SGP4 + visibility + scheduler + lasers + graph + routing): "
+        f"{run['elapsed_s']:.1f} s = {per_step * 1e3:.1f} ms/step = "
+        f"{per_step * 3600:.0f} s per simulated hour; peak memory {peak_mib:,.0f} MiB; "
+        f"reachable {100 * run['reachable']:.1f}% of terminal-steps, median RTT "
+        f"{run['median_rtt_ms']:.1f} ms"
+    )
+    print(
+        f"  per step on {args.sample} sampled steps: lasers {s['lasers_s'] * 1e3:.2f} ms "
+        f"(compiled; NumPy reference {s['lasers_ref_s'] * 1e3:.2f} ms), "
+        f"graph {s['graph_s'] * 1e3:.2f} ms, routing (Dijkstra + paths) "
+        f"{s['routing_s'] * 1e3:.2f} ms with the search radius, "
+        f"{s['routing_full_s'] * 1e3:.2f} ms without"
+    )
+    print(
+        f"  networkx routing: {s['networkx_routing_s'] * 1e3:.1f} ms without cutoff, "
+        f"{s['networkx_cutoff_s'] * 1e3:.1f} ms with the same radius as cutoff"
+    )
     nx_hour = s["networkx_routing_s"] * 3600
-    print(f"  networkx routing alone, extrapolated: {nx_hour:.0f} s per simulated hour "
-          f"(leonet routing {s['routing_s'] * 3600:.1f} s)")
-    print(f"  ratio, routing (Dijkstra + paths), networkx as one would write it (no cutoff) "
-          f"vs leonet: {s['networkx_routing_s'] / s['routing_s']:.0f}x (target >= 30x)")
-    print(f"  ratio, same search radius on both sides: "
-          f"{s['networkx_cutoff_s'] / s['routing_s']:.0f}x; both without: "
-          f"{s['networkx_routing_s'] / s['routing_full_s']:.0f}x")
+    print(
+        f"  networkx routing alone, extrapolated: {nx_hour:.0f} s per simulated hour "
+        f"(leonet routing {s['routing_s'] * 3600:.1f} s)"
+    )
+    print(
+        f"  ratio, routing (Dijkstra + paths), networkx as one would write it (no cutoff) "
+        f"vs leonet: {s['networkx_routing_s'] / s['routing_s']:.0f}x (target >= 30x)"
+    )
+    print(
+        f"  ratio, same search radius on both sides: "
+        f"{s['networkx_cutoff_s'] / s['routing_s']:.0f}x; both without: "
+        f"{s['networkx_routing_s'] / s['routing_full_s']:.0f}x"
+    )
     other = per_step - s["routing_s"]
-    print(f"  ratio, whole step if routing were networkx's (no cutoff): "
-          f"{(other + s['networkx_routing_s']) / per_step:.1f}x")
+    print(
+        f"  ratio, whole step if routing were networkx's (no cutoff): "
+        f"{(other + s['networkx_routing_s']) / per_step:.1f}x"
+    )
     sys.stdout.flush()
 
 

@@ -57,8 +57,16 @@ def child(duration_s: float, out: str, workers: int | None) -> None:
     me = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
-    print(wall, summary.elapsed_s, summary.steps, summary.chunks, summary.workers,
-          me.ru_maxrss / 1024, kids.ru_maxrss / 1024, cpu)
+    print(
+        wall,
+        summary.elapsed_s,
+        summary.steps,
+        summary.chunks,
+        summary.workers,
+        me.ru_maxrss / 1024,
+        kids.ru_maxrss / 1024,
+        cpu,
+    )
 
 
 def _tree(pid: int) -> list[int]:
@@ -78,8 +86,9 @@ def _sum_kib(pids: list[int], path: str, field: str | None) -> int:
                 if field is None:
                     total += int(f.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
                 else:
-                    total += next(int(line.split()[1]) for line in f
-                                  if line.startswith(field + ":"))
+                    total += next(
+                        int(line.split()[1]) for line in f if line.startswith(field + ":")
+                    )
         except (OSError, StopIteration, IndexError):
             pass
     return total
@@ -101,7 +110,7 @@ def machine_reference_s(steps: int) -> tuple[float, int]:
     for _ in range(2):
         began = time.perf_counter()
         for first in range(0, steps, 200):
-            fr = (np.arange(first, min(steps, first + 200)) / 86400.0)
+            fr = np.arange(first, min(steps, first + 200)) / 86400.0
             array.sgp4(np.full(fr.shape, jd0), fr)
         best = min(best, time.perf_counter() - began)
     return best, len(sats)
@@ -113,8 +122,14 @@ def measure(duration_s: float, workers: int | None, src: str | None = None) -> d
         env["PYTHONPATH"] = os.pathsep.join([src, *filter(None, [env.get("PYTHONPATH")])])
     with tempfile.TemporaryDirectory() as tmp:
         proc = subprocess.Popen(
-            [sys.executable, __file__, "--child", str(duration_s), os.path.join(tmp, "run"),
-             str(workers)],
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                str(duration_s),
+                os.path.join(tmp, "run"),
+                str(workers),
+            ],
             stdout=subprocess.PIPE,
             text=True,
             env=env,
@@ -141,10 +156,17 @@ def main() -> None:
     )
     parser.add_argument("--duration-s", type=float, default=3600.0)
     parser.add_argument("--short-s", type=float, default=600.0)
-    parser.add_argument("--workers", type=int, default=None,
-                        help="processes computing chunks (default: as leonet run; 1: none)")
-    parser.add_argument("--baseline-src", default=None,
-                        help="another checkout's src/ to time the same workload on, for a ratio")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="processes computing chunks (default: as leonet run; 1: none)",
+    )
+    parser.add_argument(
+        "--baseline-src",
+        default=None,
+        help="another checkout's src/ to time the same workload on, for a ratio",
+    )
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -154,9 +176,11 @@ def main() -> None:
     ref_steps = 600
     ref_s, n_sats = machine_reference_s(ref_steps)
     per_step_ref_ms = 1000 * ref_s / ref_steps
-    print(f"machine reference: raw SatrecArray.sgp4, {n_sats:,} satellites × {ref_steps} steps "
-          f"in {ref_s:.2f} s ({n_sats * ref_steps / ref_s:,.0f} sat-steps/s; "
-          f"{per_step_ref_ms:.2f} ms a step)")
+    print(
+        f"machine reference: raw SatrecArray.sgp4, {n_sats:,} satellites × {ref_steps} steps "
+        f"in {ref_s:.2f} s ({n_sats * ref_steps / ref_s:,.0f} sat-steps/s; "
+        f"{per_step_ref_ms:.2f} ms a step)"
+    )
     checkouts = [("this checkout", None)]
     if args.baseline_src:
         checkouts.append((f"baseline {args.baseline_src}", args.baseline_src))
@@ -176,8 +200,10 @@ def main() -> None:
             )
         walls[src] = m["wall"]
     if args.baseline_src:
-        print(f"full run, this checkout / baseline: {walls[None] / walls[args.baseline_src]:.3f}×"
-              " wall time (below 1: faster)")
+        print(
+            f"full run, this checkout / baseline: {walls[None] / walls[args.baseline_src]:.3f}×"
+            " wall time (below 1: faster)"
+        )
     print(
         "targets: the full run under 60 s and under 2,048 MiB; the peak stays flat with "
         "duration because each chunk's arrays are freed before the next"

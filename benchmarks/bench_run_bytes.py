@@ -54,8 +54,10 @@ def main() -> None:
     began = time.perf_counter()
     summary = run_scenario(scenario, args.out, overwrite=True, workers=1)
     hours = summary.steps * scenario.time.grid().step_s / 3600.0
-    print(f"{args.scenario}: {summary.steps:,} steps ({hours:g} h) in {summary.chunks} chunks, "
-          f"{time.perf_counter() - began:.0f} s, {saves} checkpoints")
+    print(
+        f"{args.scenario}: {summary.steps:,} steps ({hours:g} h) in {summary.chunks} chunks, "
+        f"{time.perf_counter() - began:.0f} s, {saves} checkpoints"
+    )
     for what, size in written.items():
         print(f"  {what:16s} {size:>14,} bytes  {size / hours / 1e6:8.2f} MB per run-hour")
 

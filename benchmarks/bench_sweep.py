@@ -66,13 +66,20 @@ def _wait_for_port(port: int, timeout_s: float = 60.0) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--minutes", type=float, default=60.0,
-                        help="simulated minutes per variant (at 1 s steps)")
+    parser.add_argument(
+        "--minutes", type=float, default=60.0, help="simulated minutes per variant (at 1 s steps)"
+    )
     parser.add_argument("--variants", type=int, default=8)
-    parser.add_argument("--skip-separate", action="store_true",
-                        help="skip the scheduler + workers started as separate commands")
-    parser.add_argument("--skip-engine-serial", action="store_true",
-                        help="skip the one-by-one run with the engine's two processes")
+    parser.add_argument(
+        "--skip-separate",
+        action="store_true",
+        help="skip the scheduler + workers started as separate commands",
+    )
+    parser.add_argument(
+        "--skip-engine-serial",
+        action="store_true",
+        help="skip the one-by-one run with the engine's two processes",
+    )
     args = parser.parse_args()
 
     from leonet.engine import run_scenario
@@ -85,13 +92,14 @@ def main() -> None:
     sweep_file.write_text(SWEEP.format(minutes=args.minutes, values=values))
     spec, base = load_sweep(sweep_file)
     runs = expand(spec, base)
-    print(f"{len(runs)} variants of quick: {args.minutes:g} min at 1 s each "
-          f"({int(args.minutes * 60)} steps), {os.cpu_count()} CPUs")
+    print(
+        f"{len(runs)} variants of quick: {args.minutes:g} min at 1 s each "
+        f"({int(args.minutes * 60)} steps), {os.cpu_count()} CPUs"
+    )
     times: dict[str, float] = {}
 
     # warm leonet's caches (numba, atmosphere tables) so no mode pays them alone
-    run_scenario(with_overrides(validate(runs[0].scenario), duration=30),
-                 work / "warm", workers=1)
+    run_scenario(with_overrides(validate(runs[0].scenario), duration=30), work / "warm", workers=1)
 
     for label, workers in (("one by one", 1), ("one by one, engine's 2 processes", None)):
         if workers is None and args.skip_engine_serial:
@@ -101,8 +109,7 @@ def main() -> None:
         numba.set_num_threads(1 if workers == 1 else int(numba.config.NUMBA_NUM_THREADS))
         began = time.perf_counter()
         for run in runs:
-            run_scenario(validate(run.scenario), work / label / run.name,
-                         workers=workers)
+            run_scenario(validate(run.scenario), work / label / run.name, workers=workers)
         times[label] = time.perf_counter() - began
         print(f"{label:<40} {times[label]:7.1f} s", flush=True)
 
@@ -110,22 +117,39 @@ def main() -> None:
     outcome = run_sweep(spec, base, work / "local", workers=2)
     times["LocalCluster, 2 workers"] = time.perf_counter() - began
     assert outcome.done == len(runs), outcome
-    print(f"{'LocalCluster, 2 workers':<40} {times['LocalCluster, 2 workers']:7.1f} s",
-          flush=True)
+    print(f"{'LocalCluster, 2 workers':<40} {times['LocalCluster, 2 workers']:7.1f} s", flush=True)
 
     if not args.skip_separate:
         dask = shutil.which("dask", path=str(Path(sys.executable).parent)) or "dask"
         port = _free_port()
         address = f"tcp://127.0.0.1:{port}"
-        procs = [subprocess.Popen([dask, "scheduler", "--port", str(port),
-                                   "--dashboard-address", ":0"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+        procs = [
+            subprocess.Popen(
+                [dask, "scheduler", "--port", str(port), "--dashboard-address", ":0"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        ]
         try:
             _wait_for_port(port)
-            procs += [subprocess.Popen([dask, "worker", address, "--nworkers", "1",
-                                        "--nthreads", "1", "--memory-limit", "auto"],
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                      for _ in range(2)]
+            procs += [
+                subprocess.Popen(
+                    [
+                        dask,
+                        "worker",
+                        address,
+                        "--nworkers",
+                        "1",
+                        "--nthreads",
+                        "1",
+                        "--memory-limit",
+                        "auto",
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+                for _ in range(2)
+            ]
             from distributed import Client
 
             with Client(address) as client:

@@ -41,11 +41,15 @@ def test_all_is_sorted_and_each_default_says_its_source_or_that_it_is_assumed() 
 
 def test_the_layers_default_to_these_values() -> None:
     assert WalkerShell("s", 550.0, 53.0, 2, 2).min_elevation_deg == (
-        defaults.DEFAULT_MIN_ELEVATION_DEG)
-    nodes = GroundNodes.from_geodetic(gateway_lat_deg=[50.0], gateway_lon_deg=[30.0],
-                                      terminal_lat_deg=[50.0], terminal_lon_deg=[31.0])
-    assert nodes.gateway_min_elevation_deg.tolist() == [
-        defaults.DEFAULT_GATEWAY_MIN_ELEVATION_DEG]
+        defaults.DEFAULT_MIN_ELEVATION_DEG
+    )
+    nodes = GroundNodes.from_geodetic(
+        gateway_lat_deg=[50.0],
+        gateway_lon_deg=[30.0],
+        terminal_lat_deg=[50.0],
+        terminal_lon_deg=[31.0],
+    )
+    assert nodes.gateway_min_elevation_deg.tolist() == [defaults.DEFAULT_GATEWAY_MIN_ELEVATION_DEG]
     assert nodes.terminal_min_elevation_deg.tolist() == [defaults.DEFAULT_MIN_ELEVATION_DEG]
     assert nodes.gateway_antennas.tolist() == [defaults.DEFAULT_GATEWAY_KA_ANTENNAS]
     gw = Gateways(["g"], [50.0], [30.0])
@@ -69,7 +73,7 @@ def _literal_defaults(tree: ast.AST) -> list[tuple[str, object, int]]:
     def literal(node: ast.AST | None) -> object:
         if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
             return node.value
-        if (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Field"):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Field":
             for kw in node.keywords:
                 if kw.arg == "default":
                     return literal(kw.value)
@@ -79,10 +83,14 @@ def _literal_defaults(tree: ast.AST) -> list[tuple[str, object, int]]:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             args = node.args
             positional = [*args.posonlyargs, *args.args]
-            pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults,
-                             strict=True))
-            pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)
-                      if d is not None]
+            pairs = list(
+                zip(positional[len(positional) - len(args.defaults) :], args.defaults, strict=True)
+            )
+            pairs += [
+                (a, d)
+                for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)
+                if d is not None
+            ]
             found += [(a.arg, literal(d), d.lineno) for a, d in pairs]
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             found.append((node.target.id, literal(node.value), node.lineno))
@@ -102,7 +110,12 @@ def test_no_module_spells_an_owned_default_as_a_literal() -> None:
 
 
 def test_the_literal_check_finds_a_literal_default() -> None:
-    tree = ast.parse("def f(x, min_elevation_deg: float = 25.0, *, route_factor=1.5): ...\n"
-                     "class S:\n    max_laser_range_km: float = Field(default=5_400.0)\n")
-    assert _literal_defaults(tree) == [("min_elevation_deg", 25.0, 1), ("route_factor", 1.5, 1),
-                                       ("max_laser_range_km", 5400.0, 3)]
+    tree = ast.parse(
+        "def f(x, min_elevation_deg: float = 25.0, *, route_factor=1.5): ...\n"
+        "class S:\n    max_laser_range_km: float = Field(default=5_400.0)\n"
+    )
+    assert _literal_defaults(tree) == [
+        ("min_elevation_deg", 25.0, 1),
+        ("route_factor", 1.5, 1),
+        ("max_laser_range_km", 5400.0, 3),
+    ]

@@ -21,16 +21,27 @@ def test_order_time_then_ends_first_then_kind_then_target() -> None:
         Event(T0, "jammer", "end", "j", ""),
     ]
     got = [(e.utc_ns - T0, e.kind, e.action, e.target) for e in sort_events(rows)]
-    assert got == [(0, "jammer", "end", "j"), (0, "policy", "start", "z"),
-                   (0, "fault", "start", "a"), (0, "fault", "start", "b"),
-                   (0, "jammer", "start", "j"), (1, "policy", "start", "a")]
+    assert got == [
+        (0, "jammer", "end", "j"),
+        (0, "policy", "start", "z"),
+        (0, "fault", "start", "a"),
+        (0, "fault", "start", "b"),
+        (0, "jammer", "start", "j"),
+        (1, "policy", "start", "a"),
+    ]
 
 
 def test_row_and_time() -> None:
     e = Event(T0 + 1_500, "fault", "start", "gateway X", "storm")
     assert e.time == datetime(2026, 5, 30, 12, 0, 0, 1, tzinfo=UTC)  # to the microsecond
-    assert e.as_row() == {"utc_ns": T0 + 1_500, "time": e.time, "kind": "fault",
-                          "action": "start", "target": "gateway X", "description": "storm"}
+    assert e.as_row() == {
+        "utc_ns": T0 + 1_500,
+        "time": e.time,
+        "kind": "fault",
+        "action": "start",
+        "target": "gateway X",
+        "description": "storm",
+    }
 
 
 def test_utc_ns_of_every_spelling() -> None:

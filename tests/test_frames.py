@@ -73,7 +73,9 @@ def test_geodetic_matches_skyfield_wgs84():
 
 @settings(max_examples=200, deadline=None)
 @given(
-    st.floats(-90, 90), st.floats(-180, 179.999), st.floats(-0.5, 40_000),
+    st.floats(-90, 90),
+    st.floats(-180, 179.999),
+    st.floats(-0.5, 40_000),
 )
 def test_geodetic_round_trip_sub_millimetre(lat, lon, alt):
     r = geodetic_to_ecef(lat, lon, alt)

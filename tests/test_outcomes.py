@@ -10,9 +10,18 @@ from leonet.outcomes import OUTCOME_CODE_LIMIT, Outcome, outcome_texts, outcome_
 #: The reason words the run has always written to terminals.parquet and cells.parquet, by
 #: code (engine/run.py's REASONS at a567e5b): they must not change.
 RUN_WORDS = {
-    1: "no-satellite", 2: "no-gateway", 3: "lost-mid-slot", 4: "no-beam",
-    11: "outside-service-area", 12: "area-cut-off", 13: "not-authorised", 14: "deny-listed",
-    15: "over-speed-limit", 20: "satellite-fault", 21: "jammed", 22: "radio-outage",
+    1: "no-satellite",
+    2: "no-gateway",
+    3: "lost-mid-slot",
+    4: "no-beam",
+    11: "outside-service-area",
+    12: "area-cut-off",
+    13: "not-authorised",
+    14: "deny-listed",
+    15: "over-speed-limit",
+    20: "satellite-fault",
+    21: "jammed",
+    22: "radio-outage",
     23: "awaiting-slot",
 }
 #: The reason sentences `leonet route` has always written, by what they mean (network

@@ -16,10 +16,22 @@ NOT_REEXPORTED = {"leonet.ground": {"AreaLike", "GATEWAYS_FILE", "POPS_EUROPE_FI
 # Modules kept out of a layer's facade on purpose.
 NOT_IN_FACADE: set[str] = set()
 
-LAYERS = ["leonet.space", "leonet.ground", "leonet.access", "leonet.engine", "leonet.results",
-          "leonet.scenario", "leonet.policy", "leonet.faults", "leonet.network",
-          "leonet.radio", "leonet.capacity",
-          "leonet.report", "leonet.emulate", "leonet.apps"]
+LAYERS = [
+    "leonet.space",
+    "leonet.ground",
+    "leonet.access",
+    "leonet.engine",
+    "leonet.results",
+    "leonet.scenario",
+    "leonet.policy",
+    "leonet.faults",
+    "leonet.network",
+    "leonet.radio",
+    "leonet.capacity",
+    "leonet.report",
+    "leonet.emulate",
+    "leonet.apps",
+]
 
 
 def test_facade_all_is_sorted_unique_and_importable():
@@ -47,12 +59,15 @@ def test_facade_offers_the_main_job_as_its_layers_objects():
 def test_importing_the_facade_loads_no_layer():
     """``import leonet`` stays cheap (~20 ms, was ~5 s): the layers and their heavy
     dependencies load on first use of a name."""
-    code = ("import sys, leonet; heavy = ('numpy', 'numba', 'pydantic', 'pyarrow', 'duckdb', "
-            "'scipy', 'leonet.space', 'leonet.engine'); "
-            "print([m for m in heavy if m in sys.modules])")
+    code = (
+        "import sys, leonet; heavy = ('numpy', 'numba', 'pydantic', 'pyarrow', 'duckdb', "
+        "'scipy', 'leonet.space', 'leonet.engine'); "
+        "print([m for m in heavy if m in sys.modules])"
+    )
     env = {**os.environ, "PYTHONPATH": str(Path(leonet.__file__).parents[1])}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
-                         check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
 
 

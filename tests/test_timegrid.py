@@ -37,8 +37,14 @@ def test_split_julian_dates_match_sgp4_jday():
     grid = TimeGrid("2026-05-30T06:30:15.5Z", 0.25, 7)
     jd, fr = grid.jd_fr()
     for k, when in enumerate(grid.datetimes()):
-        ref_jd, ref_fr = jday(when.year, when.month, when.day, when.hour, when.minute,
-                              when.second + when.microsecond / 1e6)
+        ref_jd, ref_fr = jday(
+            when.year,
+            when.month,
+            when.day,
+            when.hour,
+            when.minute,
+            when.second + when.microsecond / 1e6,
+        )
         assert abs((jd[k] - ref_jd) + (fr[k] - ref_fr)) * 86_400 < 1e-6  # one microsecond
 
 

@@ -71,28 +71,55 @@ __version__ = "0.1.0"
 #: The package each facade name comes from (its layer, not a module inside it, so that
 #: moves inside a layer do not touch the facade).
 _HOMES: dict[str, str] = {
+    **dict.fromkeys(["SchedulerConfig", "Visibility", "schedule", "visible"], "leonet.access"),
     **dict.fromkeys(
-        ["SchedulerConfig", "Visibility", "schedule", "visible"],
-        "leonet.access"),
-    **dict.fromkeys(["CoverageResult", "RunSummary", "run_coverage", "run_scenario"],
-                    "leonet.engine"),
+        ["CoverageResult", "RunSummary", "run_coverage", "run_scenario"], "leonet.engine"
+    ),
     **dict.fromkeys(["EarthOrientation", "load_eop"], "leonet.eop"),
     "Event": "leonet.events",
     **dict.fromkeys(
         ["ecef_to_geodetic", "enu_basis", "geodetic_to_ecef", "look_angles", "teme_to_ecef"],
-        "leonet.frames"),
+        "leonet.frames",
+    ),
     **dict.fromkeys(
-        ["Cells", "Region", "Sites", "Track", "country", "find_place", "find_region",
-         "load_gateways", "load_places", "load_pops", "tile_region"],
-        "leonet.ground"),
+        [
+            "Cells",
+            "Region",
+            "Sites",
+            "Track",
+            "country",
+            "find_place",
+            "find_region",
+            "load_gateways",
+            "load_places",
+            "load_pops",
+            "tile_region",
+        ],
+        "leonet.ground",
+    ),
     "Outcome": "leonet.outcomes",
     **dict.fromkeys(["Scenario", "ScenarioError", "load_scenario"], "leonet.scenario"),
     **dict.fromkeys(
-        ["Constellation", "ElementSet", "Ephemeris", "Propagator", "ShellSummary",
-         "WalkerShell", "bundled_catalogue", "download_group", "load_catalogue",
-         "load_constellation", "load_preset", "preset_names", "propagate", "propagate_chunks",
-         "read_catalogue", "walker_constellation"],
-        "leonet.space"),
+        [
+            "Constellation",
+            "ElementSet",
+            "Ephemeris",
+            "Propagator",
+            "ShellSummary",
+            "WalkerShell",
+            "bundled_catalogue",
+            "download_group",
+            "load_catalogue",
+            "load_constellation",
+            "load_preset",
+            "preset_names",
+            "propagate",
+            "propagate_chunks",
+            "read_catalogue",
+            "walker_constellation",
+        ],
+        "leonet.space",
+    ),
     **dict.fromkeys(["TimeGrid", "parse_duration_s", "parse_utc"], "leonet.timegrid"),
 }
 

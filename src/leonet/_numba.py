@@ -27,7 +27,11 @@ import numba
 from numba import njit
 
 __all__ = [
-    "THREADS_ENV", "compiled", "fastest_threads", "measured_threads", "threads_override",
+    "THREADS_ENV",
+    "compiled",
+    "fastest_threads",
+    "measured_threads",
+    "threads_override",
 ]
 
 #: Environment variable that fixes the numba thread count (a positive integer).
@@ -60,8 +64,10 @@ def threads_override() -> int | None:
     except ValueError:
         value = 0
     if value < 1:
-        raise ValueError(f"{THREADS_ENV}={text!r}: give a positive integer number of threads "
-                         "(or unset it to let leonet measure)")
+        raise ValueError(
+            f"{THREADS_ENV}={text!r}: give a positive integer number of threads "
+            "(or unset it to let leonet measure)"
+        )
     return min(value, _most_threads())
 
 

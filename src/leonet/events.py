@@ -63,13 +63,19 @@ class Event:
 
     def as_row(self) -> dict[str, object]:
         """A plain dict for a table (``utc_ns``, ``time``, ``kind``, ``action``, …)."""
-        return {"utc_ns": self.utc_ns, "time": self.time, "kind": self.kind,
-                "action": self.action, "target": self.target, "description": self.description}
+        return {
+            "utc_ns": self.utc_ns,
+            "time": self.time,
+            "kind": self.kind,
+            "action": self.action,
+            "target": self.target,
+            "description": self.description,
+        }
 
 
 def sort_events(events: list[Event]) -> list[Event]:
     """Events by time; at one instant ``end`` rows before ``start`` rows, then
     policy < fault < jammer, then by target."""
-    return sorted(events, key=lambda e: (e.utc_ns, e.action != "end", _KIND_ORDER[e.kind],
-                                         e.target))
-
+    return sorted(
+        events, key=lambda e: (e.utc_ns, e.action != "end", _KIND_ORDER[e.kind], e.target)
+    )

@@ -133,8 +133,10 @@ def _lookup(table: NDArray[np.object_], codes: ArrayLike) -> NDArray[np.object_]
     c = np.asarray(codes, dtype=np.int64)
     bad = (c < 0) | (c >= OUTCOME_CODE_LIMIT)
     if bad.any():
-        raise ValueError(f"outcome code {int(c[bad].flat[0])} is not an Outcome (0.."
-                         f"{OUTCOME_CODE_LIMIT - 1}); see leonet.outcomes.Outcome")
+        raise ValueError(
+            f"outcome code {int(c[bad].flat[0])} is not an Outcome (0.."
+            f"{OUTCOME_CODE_LIMIT - 1}); see leonet.outcomes.Outcome"
+        )
     return table[c]
 
 

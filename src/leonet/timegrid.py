@@ -103,7 +103,8 @@ class TimeGrid:
         if not -(2**63) <= first_ns <= 2**63 - 1 - (int(count) - 1) * round(step_s * 1e9):
             raise ValueError(
                 f"{start_utc:%Y-%m-%dT%H:%M:%S}Z + {count:,} steps of {step_s:g} s is beyond "
-                "the times int64 nanoseconds since 1970 can count (1677-09-21 to 2262-04-11)")
+                "the times int64 nanoseconds since 1970 can count (1677-09-21 to 2262-04-11)"
+            )
         object.__setattr__(self, "start", start_utc)
         object.__setattr__(self, "step_s", float(step_s))
         object.__setattr__(self, "count", int(count))

@@ -46,13 +46,10 @@ def walker() -> Callable[..., np.ndarray]:
 @pytest.fixture(scope="session")
 def starlink_tles(shared_data: Path) -> list[tuple[str, str, str]]:
     lines = (shared_data / "starlink_tle_2026-05-30.txt").read_text().splitlines()
-    return [
-        (lines[k].strip(), lines[k + 1], lines[k + 2]) for k in range(0, len(lines) - 2, 3)
-    ]
+    return [(lines[k].strip(), lines[k + 1], lines[k + 2]) for k in range(0, len(lines) - 2, 3)]
 
 
-def random_visibility(rng: np.random.Generator, n_time: int, n_site: int, n_sat: int
-                      ) -> Visibility:
+def random_visibility(rng: np.random.Generator, n_time: int, n_site: int, n_sat: int) -> Visibility:
     """Pairs that come and go (mid-slot losses), elevations on a coarse grid (ties)."""
     present = rng.random((n_site, n_sat)) < 0.3
     steps = []
@@ -64,9 +61,18 @@ def random_visibility(rng: np.random.Generator, n_time: int, n_site: int, n_sat:
     offsets = np.zeros(n_time * n_site + 1, np.int64)
     np.cumsum(np.stack(steps).sum(axis=2).ravel(), out=offsets[1:])
     el = rng.choice([30.0, 45.0, 60.0], t.size)
-    return Visibility(n_time, n_site, n_sat, offsets, t.astype(np.int32), s.astype(np.int32),
-                      k.astype(np.int32), rng.uniform(0.0, 360.0, t.size), el,
-                      rng.uniform(500.0, 2000.0, t.size))
+    return Visibility(
+        n_time,
+        n_site,
+        n_sat,
+        offsets,
+        t.astype(np.int32),
+        s.astype(np.int32),
+        k.astype(np.int32),
+        rng.uniform(0.0, 360.0, t.size),
+        el,
+        rng.uniform(500.0, 2000.0, t.size),
+    )
 
 
 @pytest.fixture(scope="session")

@@ -64,8 +64,12 @@ def test_closed_forms_broadcast():
 
 @settings(max_examples=50, deadline=None)
 @given(
-    st.floats(-90, 90), st.floats(-180, 180), st.floats(-0.4, 5.0),
-    st.floats(300.0, 1300.0), st.floats(0.0, 60.0), st.integers(0, 2**31),
+    st.floats(-90, 90),
+    st.floats(-180, 180),
+    st.floats(-0.4, 5.0),
+    st.floats(300.0, 1300.0),
+    st.floats(0.0, 60.0),
+    st.integers(0, 2**31),
 )
 def test_culling_range_is_never_shorter_than_a_visible_pair(
     lat_deg, lon_deg, site_alt_km, sat_alt_km, mask_deg, seed
@@ -77,9 +81,11 @@ def test_culling_range_is_never_shorter_than_a_visible_pair(
     # satellites at the mask in every azimuth: the farthest visible ones
     az = rng.uniform(0, 2 * np.pi, 64)
     eps = np.deg2rad(mask_deg)
-    look = (np.cos(eps) * np.sin(az))[:, None] * basis[0] + (np.cos(eps) * np.cos(az))[
-        :, None
-    ] * basis[1] + np.sin(eps) * basis[2]
+    look = (
+        (np.cos(eps) * np.sin(az))[:, None] * basis[0]
+        + (np.cos(eps) * np.cos(az))[:, None] * basis[1]
+        + np.sin(eps) * basis[2]
+    )
     # place each at geocentric radius R_sat along the look ray
     r_sat = 6378.137 + sat_alt_km
     b = look @ site

@@ -86,9 +86,7 @@ def test_metrics_from_a_schedule(walker):
 def test_region_coverage_and_worst_cells():
     # region 0: cells 0, 1, 2 (cell 2 twice the area); region 1: cell 3; region 2: none
     region = np.array([0, 0, 0, 1, -1])
-    served = np.array(
-        [[1, 1, 0, 1, 0], [1, 0, 0, 1, 0], [1, 1, 1, 0, 1], [1, 1, 1, 1, 1]], bool
-    )
+    served = np.array([[1, 1, 0, 1, 0], [1, 0, 0, 1, 0], [1, 1, 1, 0, 1], [1, 1, 1, 1, 1]], bool)
     acc = RegionCoverageAccumulator(region, n_region=3, cell_weight=[1.0, 1.0, 2.0, 1.0, 1.0])
     acc.update(served[:1])
     acc.update(served[1:])

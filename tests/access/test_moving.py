@@ -19,8 +19,15 @@ from leonet.timegrid import TimeGrid
 
 
 def _fields(vis):
-    return (vis.offsets, vis.time_idx, vis.site_idx, vis.sat_idx, vis.az_deg, vis.el_deg,
-            vis.range_km)
+    return (
+        vis.offsets,
+        vis.time_idx,
+        vis.site_idx,
+        vis.sat_idx,
+        vis.az_deg,
+        vis.el_deg,
+        vis.range_km,
+    )
 
 
 def _setup():

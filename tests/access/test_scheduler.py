@@ -42,7 +42,10 @@ def _chunked(vis, config, sizes, gateway_vis=None, lookahead=0) -> Schedule:
         stop = min(first + size, vis.n_time)
         end = min(stop + lookahead, vis.n_time)
         part = schedule(
-            vis.take_steps(first, end), GRID.utc_ns[first:end], config, state,
+            vis.take_steps(first, end),
+            GRID.utc_ns[first:end],
+            config,
+            state,
             gateway_vis=None if gateway_vis is None else gateway_vis.take_steps(first, end),
             lookahead_steps=end - stop,
         )
@@ -158,8 +161,9 @@ def test_immediate_reselect_never_waits_for_the_slot(scene):
 @pytest.mark.parametrize("reselect", [False, True])
 def test_chunked_equals_unchunked(scene, strategy, reselect):
     vis, gw = scene
-    config = SchedulerConfig(strategy, immediate_reselect=reselect, max_terminals_per_sat=4,
-                             horizon_s=30.0)
+    config = SchedulerConfig(
+        strategy, immediate_reselect=reselect, max_terminals_per_sat=4, horizon_s=30.0
+    )
     whole = schedule(vis, GRID.utc_ns, config, gateway_vis=gw)
     lookahead = 30 if STRATEGIES[strategy].uses_lookahead else 0
     parts = _chunked(vis, config, [7, 50, 1, 100, 82], gateway_vis=gw, lookahead=lookahead)
@@ -181,8 +185,14 @@ def test_bent_pipe_needs_a_gateway(scene):
     gw_pairs = set(zip(gw.time_idx.tolist(), gw.sat_idx.tolist(), strict=True))
     for t, k in zip(*np.nonzero(out.served), strict=True):
         assert (int(t), int(out.serving_sat[t, k])) in gw_pairs
-    nowhere = Visibility(vis.n_time, 1, vis.n_sat, np.zeros(vis.n_time + 1, np.int64),
-                         *(np.zeros(0, np.int32),) * 3, *(np.zeros(0),) * 3)
+    nowhere = Visibility(
+        vis.n_time,
+        1,
+        vis.n_sat,
+        np.zeros(vis.n_time + 1, np.int64),
+        *(np.zeros(0, np.int32),) * 3,
+        *(np.zeros(0),) * 3,
+    )
     none = schedule(vis, GRID.utc_ns, SchedulerConfig(), gateway_vis=nowhere)
     assert not none.served.any()
     assert (none.reason == Outcome.NO_GATEWAY).any()
@@ -245,8 +255,10 @@ def _reference(vis, utc_ns, config, gateway_sats, state):
     why = np.zeros((vis.n_time, n_term), np.uint8)
     handovers = np.zeros(n_term, np.int64)
     for t, slot in enumerate(config.slot_ids(utc_ns).tolist()):
-        usable = [{s: e for s, e in seen[t][k].items()
-                   if gateway_sats is None or s in gateway_sats[t]} for k in range(n_term)]
+        usable = [
+            {s: e for s, e in seen[t][k].items() if gateway_sats is None or s in gateway_sats[t]}
+            for k in range(n_term)
+        ]
         for k in range(n_term):
             if slot != prev_slot:
                 serving[k] = -1
@@ -257,8 +269,7 @@ def _reference(vis, utc_ns, config, gateway_sats, state):
                     serving[k] = min(usable[k], key=lambda s, k=k: (-usable[k][s], s))
                     reason[k] = Outcome.SERVED
                 else:
-                    reason[k] = (Outcome.NO_GATEWAY if seen[t][k]
-                                 else Outcome.NO_SATELLITE)
+                    reason[k] = Outcome.NO_GATEWAY if seen[t][k] else Outcome.NO_SATELLITE
             if serving[k] >= 0:
                 sat[t, k], el[t, k] = serving[k], usable[k][serving[k]]
                 handovers[k] += 0 <= last[k] != serving[k]
@@ -266,9 +277,18 @@ def _reference(vis, utc_ns, config, gateway_sats, state):
             else:
                 why[t, k] = reason[k]
         prev_slot = slot
-    return Schedule(sat, el, why, handovers, SchedulerState(
-        np.array(serving, np.int32), np.array(reason, np.uint8), np.array(last, np.int32),
-        prev_slot))
+    return Schedule(
+        sat,
+        el,
+        why,
+        handovers,
+        SchedulerState(
+            np.array(serving, np.int32),
+            np.array(reason, np.uint8),
+            np.array(last, np.int32),
+            prev_slot,
+        ),
+    )
 
 
 @pytest.mark.parametrize("reselect", [False, True])
@@ -282,17 +302,41 @@ def test_schedule_matches_a_step_by_step_reference(reselect, bent_pipe, random_v
     offsets = np.zeros(n_time + 1, np.int64)
     np.cumsum(up.sum(axis=1), out=offsets[1:])
     zeros = np.zeros(t.size)
-    gw = Visibility(n_time, 1, n_sat, offsets, t.astype(np.int32), np.zeros(t.size, np.int32),
-                    k.astype(np.int32), zeros, zeros, zeros) if bent_pipe else None
+    gw = (
+        Visibility(
+            n_time,
+            1,
+            n_sat,
+            offsets,
+            t.astype(np.int32),
+            np.zeros(t.size, np.int32),
+            k.astype(np.int32),
+            zeros,
+            zeros,
+            zeros,
+        )
+        if bent_pipe
+        else None
+    )
     gateway_sats = [set(np.flatnonzero(row).tolist()) for row in up] if bent_pipe else None
     config = SchedulerConfig(slot_s=4.0, immediate_reselect=reselect)
     utc = GRID.utc_ns[:n_time]
     state = SchedulerState.initial(n_site)
     for first, stop in ((0, 13), (13, 31), (31, 50)):  # chunks that cut slots
-        got = schedule(vis.take_steps(first, stop), utc[first:stop], config, state,
-                       gateway_vis=None if gw is None else gw.take_steps(first, stop))
-        want = _reference(vis.take_steps(first, stop), utc[first:stop], config,
-                          None if gateway_sats is None else gateway_sats[first:stop], state)
+        got = schedule(
+            vis.take_steps(first, stop),
+            utc[first:stop],
+            config,
+            state,
+            gateway_vis=None if gw is None else gw.take_steps(first, stop),
+        )
+        want = _reference(
+            vis.take_steps(first, stop),
+            utc[first:stop],
+            config,
+            None if gateway_sats is None else gateway_sats[first:stop],
+            state,
+        )
         _assert_equal(got, want)
         for name in ("serving_sat", "reason", "last_sat", "slot_id"):
             np.testing.assert_array_equal(getattr(got.state, name), getattr(want.state, name))

@@ -68,10 +68,16 @@ def visible_kdtree(*args):  # type: ignore[no-untyped-def]
         east_km = east[0][site_i] * rx + east[1][site_i] * ry + east[2][site_i] * rz
         north_km = north[0][site_i] * rx + north[1][site_i] * ry + north[2][site_i] * rz
         az_deg = np.mod(np.rad2deg(np.arctan2(east_km, north_km)), 360.0)
-        parts.append((
-            t, site_i.astype(np.int32), sat_j.astype(np.int32),
-            az_deg, el_deg[keep], range_km[keep],
-        ))
+        parts.append(
+            (
+                t,
+                site_i.astype(np.int32),
+                sat_j.astype(np.int32),
+                az_deg,
+                el_deg[keep],
+                range_km[keep],
+            )
+        )
     return _assemble(n_time, n_site, n_sat, parts)
 
 

@@ -65,8 +65,14 @@ def test_verdict_flips_exactly_at_each_threshold(profile):
 
 def test_the_worst_requirement_decides_and_ties_go_to_the_first():
     voice = next(p for p in bundled_profiles() if p.name == "voice")
-    v = judge(voice, _values(rtt_ms=voice.rtt_ms.fails + 1, jitter_ms=voice.jitter_ms.works + 1,
-                             loss_pct=voice.loss_pct.fails + 1))
+    v = judge(
+        voice,
+        _values(
+            rtt_ms=voice.rtt_ms.fails + 1,
+            jitter_ms=voice.jitter_ms.works + 1,
+            loss_pct=voice.loss_pct.fails + 1,
+        ),
+    )
     assert int(v.verdict[0, 0]) == FAILS
     assert REQUIREMENTS[int(v.decided[0, 0])] == "rtt_ms"
 
@@ -76,8 +82,14 @@ def test_a_cut_off_terminal_fails_every_application_at_once(tmp_path):
     served = np.ones((n, 2), dtype=bool)
     served[60:, 0] = False  # terminal t0 is cut off by the operator at +60 s
     reason = np.where(served, None, "area-cut-off").astype(object)
-    write_run(tmp_path, served, np.full((n, 2), 30.0), np.full((n, 2), 100.0),
-               np.full((n, 2), 20.0), reason=reason)
+    write_run(
+        tmp_path,
+        served,
+        np.full((n, 2), 30.0),
+        np.full((n, 2), 100.0),
+        np.full((n, 2), 20.0),
+        reason=reason,
+    )
     run = evaluate_run(tmp_path)
     col = list(run.terminals.names).index("t0")
     for profile in run.profiles:
@@ -91,14 +103,18 @@ def test_a_short_transient_break_is_ridden_through_up_to_break_works(tmp_path):
     n = 60
     served = np.ones((n, 1), dtype=bool)
     served[10:15, 0] = False  # a 5 s no-satellite break
-    write_run(tmp_path, served, np.full((n, 1), 30.0), np.full((n, 1), 100.0),
-               np.full((n, 1), 20.0))
+    write_run(
+        tmp_path, served, np.full((n, 1), 30.0), np.full((n, 1), 100.0), np.full((n, 1), 20.0)
+    )
     run = evaluate_run(tmp_path)
     tele = next(p for p in run.profiles if p.name == "drone-telemetry")
     v = run.terminal_verdicts["drone-telemetry"].verdict[:, 0]
     elapsed = np.arange(1, 6)  # the break has lasted 1..5 s at steps 10..14
-    expect = np.where(elapsed <= tele.break_s.works, WORKS,
-                      np.where(elapsed <= tele.break_s.fails, DEGRADED, FAILS))
+    expect = np.where(
+        elapsed <= tele.break_s.works,
+        WORKS,
+        np.where(elapsed <= tele.break_s.fails, DEGRADED, FAILS),
+    )
     np.testing.assert_array_equal(v[10:15], expect)
 
 
@@ -108,11 +124,15 @@ def test_aggregates_equal_numpy_over_the_files(tmp_path):
     served = rng.random((n, m)) > 0.1
     down = rng.uniform(0.0, 12.0, (n, m))
     write_run(tmp_path, served, rng.uniform(20, 60, (n, m)), down, np.full((n, m), 5.0))
-    rate = AppProfileSpec(name="rate-only", down_mbps={"works": 8.0, "fails": 2.0,
-                                                      "source": "test"})
+    rate = AppProfileSpec(
+        name="rate-only", down_mbps={"works": 8.0, "fails": 2.0, "source": "test"}
+    )
     tables = app_tables(evaluate_run(tmp_path, extra=[rate]))
-    got = tables["app_terminals"].filter(pa.compute.equal(tables["app_terminals"]["app"],
-                                                          "rate-only")).to_pylist()
+    got = (
+        tables["app_terminals"]
+        .filter(pa.compute.equal(tables["app_terminals"]["app"], "rate-only"))
+        .to_pylist()
+    )
 
     files = pq.read_table(tmp_path / "terminals.parquet").sort_by("time")
     for row in got:
@@ -132,22 +152,38 @@ def test_region_shares_weight_cells_by_area_and_say_population_is_area(tmp_path)
     cells = [h3.latlng_to_cell(50.0, 30.0, 5), h3.latlng_to_cell(70.0, 30.0, 5)]
     area = np.array([h3.cell_area(c, "km^2") for c in cells])
     n = 4
-    cell_table = pa.table({
-        "time": pa.array(np.repeat(T0_NS + np.arange(n) * 15 * 10**9, 2),
-                         pa.timestamp("ns", tz="UTC")),
-        "cell": pa.array(cells * n), "served": np.tile([1.0, 0.0], n),
-        "reason": pa.array([None, "area-cut-off"] * n, pa.string()),
-        "rtt_ms": pa.array(np.tile([30.0, np.nan], n), mask=np.tile([False, True], n)),
-        "throughput_down_mbps": np.tile([100.0, 0.0], n),
-        "throughput_up_mbps": np.tile([20.0, 0.0], n)})
+    cell_table = pa.table(
+        {
+            "time": pa.array(
+                np.repeat(T0_NS + np.arange(n) * 15 * 10**9, 2), pa.timestamp("ns", tz="UTC")
+            ),
+            "cell": pa.array(cells * n),
+            "served": np.tile([1.0, 0.0], n),
+            "reason": pa.array([None, "area-cut-off"] * n, pa.string()),
+            "rtt_ms": pa.array(np.tile([30.0, np.nan], n), mask=np.tile([False, True], n)),
+            "throughput_down_mbps": np.tile([100.0, 0.0], n),
+            "throughput_up_mbps": np.tile([20.0, 0.0], n),
+        }
+    )
     served = np.ones((60, 1), dtype=bool)
-    write_run(tmp_path, served, np.full((60, 1), 30.0), np.full((60, 1), 100.0),
-               np.full((60, 1), 20.0), cells=cell_table)
+    write_run(
+        tmp_path,
+        served,
+        np.full((60, 1), 30.0),
+        np.full((60, 1), 100.0),
+        np.full((60, 1), 20.0),
+        cells=cell_table,
+    )
     from leonet.apps import add_app_views
 
-    regions = {r["app"]: r for r in query(
-        tmp_path, "SELECT * FROM app_regions",
-        extra_views=lambda connection: add_app_views(connection, tmp_path)).to_pylist()}
+    regions = {
+        r["app"]: r
+        for r in query(
+            tmp_path,
+            "SELECT * FROM app_regions",
+            extra_views=lambda connection: add_app_views(connection, tmp_path),
+        ).to_pylist()
+    }
     for row in regions.values():
         assert row["area_share_works"] == pytest.approx(area[0] / area.sum(), rel=1e-12)
         assert row["population_basis"].startswith("area")
@@ -159,12 +195,30 @@ def test_event_shares_before_and_during(tmp_path):
     served[40:70, 1] = False  # t1 is cut off while the event lasts
     reason = np.where(served, None, "area-cut-off").astype(object)
     events = [
-        {"utc_ns": T0_NS + 40 * 10**9, "kind": "policy", "action": "start", "target": "zone",
-         "description": "cut"},
-        {"utc_ns": T0_NS + 70 * 10**9, "kind": "policy", "action": "end", "target": "zone",
-         "description": "ends"}]
-    write_run(tmp_path, served, np.full((n, 2), 30.0), np.full((n, 2), 100.0),
-               np.full((n, 2), 20.0), reason=reason, events=events)
+        {
+            "utc_ns": T0_NS + 40 * 10**9,
+            "kind": "policy",
+            "action": "start",
+            "target": "zone",
+            "description": "cut",
+        },
+        {
+            "utc_ns": T0_NS + 70 * 10**9,
+            "kind": "policy",
+            "action": "end",
+            "target": "zone",
+            "description": "ends",
+        },
+    ]
+    write_run(
+        tmp_path,
+        served,
+        np.full((n, 2), 30.0),
+        np.full((n, 2), 100.0),
+        np.full((n, 2), 20.0),
+        reason=reason,
+        events=events,
+    )
     rows = app_tables(evaluate_run(tmp_path))["app_events"].to_pylist()
     assert {r["app"] for r in rows} == BRIEF_APPS
     for r in rows:
@@ -174,9 +228,11 @@ def test_event_shares_before_and_during(tmp_path):
 
 def test_bad_profiles_get_errors_naming_the_file_line_and_field(tmp_path):
     bad = tmp_path / "apps.yaml"
-    bad.write_text("apps:\n  - name: radio\n    rtt_ms:\n      works: 500\n      fails: 100\n"
-                   "      source: me\n  - name: cam\n    loss_pct: {works: 1, fails: 200, "
-                   "source: x}\n    up_mbps: {works: 1, fails: -2, source: x}\n")
+    bad.write_text(
+        "apps:\n  - name: radio\n    rtt_ms:\n      works: 500\n      fails: 100\n"
+        "      source: me\n  - name: cam\n    loss_pct: {works: 1, fails: 200, "
+        "source: x}\n    up_mbps: {works: 1, fails: -2, source: x}\n"
+    )
     with pytest.raises(ScenarioError) as err:
         load_profile_file(bad)
     text = str(err.value)
@@ -188,8 +244,9 @@ def test_bad_profiles_get_errors_naming_the_file_line_and_field(tmp_path):
 def test_a_scenario_adds_its_own_profile_and_its_errors_are_located():
     text = load_scenario("quick").model_dump_json()
     data = json.loads(text)
-    data["apps"] = [{"name": "sensor", "up_mbps": {"works": 0.01, "fails": 0.001,
-                                                   "source": "vendor sheet"}}]
+    data["apps"] = [
+        {"name": "sensor", "up_mbps": {"works": 0.01, "fails": 0.001, "source": "vendor sheet"}}
+    ]
     from leonet.scenario import validate
 
     spec = validate(data)
@@ -202,11 +259,20 @@ def test_a_scenario_adds_its_own_profile_and_its_errors_are_located():
 def test_a_runs_scenario_profiles_join_and_replace_the_bundled_ones(tmp_path):
     n = 30
     served = np.ones((n, 1), dtype=bool)
-    write_run(tmp_path, served, np.full((n, 1), 30.0), np.full((n, 1), 100.0),
-              np.full((n, 1), 0.5))
-    (tmp_path / "scenario.json").write_text(json.dumps({"apps": [
-        {"name": "voice", "up_mbps": {"works": 1.0, "fails": 0.6, "source": "stricter"}},
-        {"name": "sensor", "up_mbps": {"works": 0.1, "fails": 0.05, "source": "sheet"}}]}))
+    write_run(tmp_path, served, np.full((n, 1), 30.0), np.full((n, 1), 100.0), np.full((n, 1), 0.5))
+    (tmp_path / "scenario.json").write_text(
+        json.dumps(
+            {
+                "apps": [
+                    {
+                        "name": "voice",
+                        "up_mbps": {"works": 1.0, "fails": 0.6, "source": "stricter"},
+                    },
+                    {"name": "sensor", "up_mbps": {"works": 0.1, "fails": 0.05, "source": "sheet"}},
+                ]
+            }
+        )
+    )
     run = evaluate_run(tmp_path)
     assert [p.name for p in run.profiles][-1] == "sensor"
     assert len(run.profiles) == len(BRIEF_APPS) + 1
@@ -218,8 +284,13 @@ def test_a_run_without_cells_gets_terminal_views_and_a_report_section(tmp_path):
     from leonet.report.apps_section import render_apps_section
 
     n = 30
-    write_run(tmp_path, np.ones((n, 1), dtype=bool), np.full((n, 1), 30.0),
-              np.full((n, 1), 100.0), np.full((n, 1), 20.0))
+    write_run(
+        tmp_path,
+        np.ones((n, 1), dtype=bool),
+        np.full((n, 1), 30.0),
+        np.full((n, 1), 100.0),
+        np.full((n, 1), 20.0),
+    )
     tables = app_tables(evaluate_run(tmp_path))
     assert {"app_profiles", "app_terminals", "app_verdicts"} <= set(tables)
     assert not {"app_cells", "app_regions"} & set(tables)
@@ -230,29 +301,57 @@ def test_a_run_without_cells_gets_terminal_views_and_a_report_section(tmp_path):
 def test_region_shares_per_named_area_of_the_scenario(tmp_path):
     inside, outside = h3.latlng_to_cell(48.0, 37.8, 5), h3.latlng_to_cell(50.45, 30.52, 5)
     n = 4
-    cell_table = pa.table({
-        "time": pa.array(np.repeat(T0_NS + np.arange(n) * 15 * 10**9, 2),
-                         pa.timestamp("ns", tz="UTC")),
-        "cell": pa.array([inside, outside] * n), "served": np.tile([0.0, 1.0], n),
-        "reason": pa.array(["area-cut-off", None] * n, pa.string()),
-        "rtt_ms": pa.array(np.tile([np.nan, 30.0], n), mask=np.tile([True, False], n)),
-        "throughput_down_mbps": np.tile([0.0, 100.0], n),
-        "throughput_up_mbps": np.tile([0.0, 20.0], n)})
-    write_run(tmp_path, np.ones((60, 1), dtype=bool), np.full((60, 1), 30.0),
-              np.full((60, 1), 100.0), np.full((60, 1), 20.0), cells=cell_table)
+    cell_table = pa.table(
+        {
+            "time": pa.array(
+                np.repeat(T0_NS + np.arange(n) * 15 * 10**9, 2), pa.timestamp("ns", tz="UTC")
+            ),
+            "cell": pa.array([inside, outside] * n),
+            "served": np.tile([0.0, 1.0], n),
+            "reason": pa.array(["area-cut-off", None] * n, pa.string()),
+            "rtt_ms": pa.array(np.tile([np.nan, 30.0], n), mask=np.tile([True, False], n)),
+            "throughput_down_mbps": np.tile([0.0, 100.0], n),
+            "throughput_up_mbps": np.tile([0.0, 20.0], n),
+        }
+    )
+    write_run(
+        tmp_path,
+        np.ones((60, 1), dtype=bool),
+        np.full((60, 1), 30.0),
+        np.full((60, 1), 100.0),
+        np.full((60, 1), 20.0),
+        cells=cell_table,
+    )
     centres = [h3.cell_to_latlng(c) for c in (inside, outside)]
-    pq.write_table(pa.table({"site": [inside, outside], "kind": ["cell", "cell"],
-                             "lat_deg": [c[0] for c in centres],
-                             "lon_deg": [c[1] for c in centres]}), tmp_path / "sites.parquet")
-    donetsk = {"name": "Donetsk", "polygon": {"lat_deg": [49.2, 49.0, 47.0, 47.2],
-                                              "lon_deg": [36.5, 39.8, 39.8, 36.5]}}
-    kyiv = {"name": "Kyiv 30 km", "circle": {"lat_deg": 50.45, "lon_deg": 30.52,
-                                             "radius_km": 30.0}}
-    (tmp_path / "scenario.json").write_text(json.dumps({
-        "ground": {"cells": {"region": "Test"}},
-        "policy": {"events": [{"area": donetsk}, {"area": kyiv}, {"area": None}]}}))
-    rows = [r for r in app_tables(evaluate_run(tmp_path))["app_regions"].to_pylist()
-            if r["app"] == "voice"]
+    pq.write_table(
+        pa.table(
+            {
+                "site": [inside, outside],
+                "kind": ["cell", "cell"],
+                "lat_deg": [c[0] for c in centres],
+                "lon_deg": [c[1] for c in centres],
+            }
+        ),
+        tmp_path / "sites.parquet",
+    )
+    donetsk = {
+        "name": "Donetsk",
+        "polygon": {"lat_deg": [49.2, 49.0, 47.0, 47.2], "lon_deg": [36.5, 39.8, 39.8, 36.5]},
+    }
+    kyiv = {"name": "Kyiv 30 km", "circle": {"lat_deg": 50.45, "lon_deg": 30.52, "radius_km": 30.0}}
+    (tmp_path / "scenario.json").write_text(
+        json.dumps(
+            {
+                "ground": {"cells": {"region": "Test"}},
+                "policy": {"events": [{"area": donetsk}, {"area": kyiv}, {"area": None}]},
+            }
+        )
+    )
+    rows = [
+        r
+        for r in app_tables(evaluate_run(tmp_path))["app_regions"].to_pylist()
+        if r["app"] == "voice"
+    ]
     share = {r["region"]: (r["cells"], r["area_share_works"]) for r in rows}
     area = np.array([h3.cell_area(c, "km^2") for c in (inside, outside)])
     assert share["Donetsk"] == (1, 0.0)
@@ -269,8 +368,9 @@ def test_profiles_change_the_scenario_hash_and_no_profiles_keep_the_old_one():
     quick = load_scenario("quick")
     data = quick.model_dump(mode="json")
     data.pop("apps")
-    before = hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":"),
-                                       ensure_ascii=False).encode()).hexdigest()
+    before = hashlib.sha256(
+        json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    ).hexdigest()
     assert scenario_hash(quick) == before  # runs made before apps: existed still resume
     data["apps"] = [{"name": "sensor", "up_mbps": {"works": 0.1, "fails": 0.01, "source": "x"}}]
     assert scenario_hash(validate(data)) != before

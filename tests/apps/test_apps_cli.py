@@ -18,12 +18,31 @@ def _run(tmp_path):
     served = np.ones((n, 2), dtype=bool)
     served[40:70, 1] = False
     reason = np.where(served, None, "area-cut-off").astype(object)
-    events = [{"utc_ns": T0_NS + 40 * 10**9, "kind": "policy", "action": "start",
-               "target": "zone", "description": "cut"},
-              {"utc_ns": T0_NS + 70 * 10**9, "kind": "policy", "action": "end",
-               "target": "zone", "description": "ends"}]
-    write_run(tmp_path, served, np.full((n, 2), 30.0), np.full((n, 2), 100.0),
-               np.full((n, 2), 20.0), reason=reason, events=events)
+    events = [
+        {
+            "utc_ns": T0_NS + 40 * 10**9,
+            "kind": "policy",
+            "action": "start",
+            "target": "zone",
+            "description": "cut",
+        },
+        {
+            "utc_ns": T0_NS + 70 * 10**9,
+            "kind": "policy",
+            "action": "end",
+            "target": "zone",
+            "description": "ends",
+        },
+    ]
+    write_run(
+        tmp_path,
+        served,
+        np.full((n, 2), 30.0),
+        np.full((n, 2), 100.0),
+        np.full((n, 2), 20.0),
+        reason=reason,
+        events=events,
+    )
     return tmp_path
 
 
@@ -50,17 +69,25 @@ def test_apps_app_filter_and_unknown_name(tmp_path):
 
 
 def test_query_reads_the_app_views(tmp_path):
-    out = runner.invoke(app, ["query", str(_run(tmp_path)), "--csv",
-                              "SELECT terminal, works_share FROM app_terminals "
-                              "WHERE app = 'voice' ORDER BY terminal"], catch_exceptions=False)
+    out = runner.invoke(
+        app,
+        [
+            "query",
+            str(_run(tmp_path)),
+            "--csv",
+            "SELECT terminal, works_share FROM app_terminals WHERE app = 'voice' ORDER BY terminal",
+        ],
+        catch_exceptions=False,
+    )
     assert out.exit_code == 0, out.output
     assert out.output.splitlines() == ['"terminal","works_share"', '"t0",1', '"t1",0.7']
 
 
 def test_validate_checks_a_profile_file_with_located_errors(tmp_path):
     good = tmp_path / "mine.yaml"
-    good.write_text("apps:\n  - name: sensor\n    up_mbps: {works: 0.01, fails: 0.001, "
-                    "source: vendor sheet}\n")
+    good.write_text(
+        "apps:\n  - name: sensor\n    up_mbps: {works: 0.01, fails: 0.001, source: vendor sheet}\n"
+    )
     out = runner.invoke(app, ["validate", str(good)])
     assert out.exit_code == 0 and "1 application profile(s): sensor" in out.output
     bad = tmp_path / "bad.yaml"
@@ -73,10 +100,14 @@ def test_validate_checks_a_profile_file_with_located_errors(tmp_path):
 def test_apps_profiles_option_adds_a_users_profiles(tmp_path):
     run = _run(tmp_path / "run")
     mine = tmp_path / "mine.yaml"
-    mine.write_text("apps:\n  - name: sensor\n    up_mbps: {works: 30, fails: 25, "
-                    "source: vendor sheet}\n")
-    out = runner.invoke(app, ["apps", str(run), "--profiles", str(mine), "--app", "sensor",
-                              "--json"], catch_exceptions=False)
+    mine.write_text(
+        "apps:\n  - name: sensor\n    up_mbps: {works: 30, fails: 25, source: vendor sheet}\n"
+    )
+    out = runner.invoke(
+        app,
+        ["apps", str(run), "--profiles", str(mine), "--app", "sensor", "--json"],
+        catch_exceptions=False,
+    )
     (entry,) = json.loads(out.output)["apps"]
     assert entry["app"] == "sensor"
     assert entry["terminal_share_works"] == 0.0  # 20 Mb/s up < 25 Mb/s: it fails throughout

@@ -35,9 +35,18 @@ def _synthetic(n_countries: int = 12, seed: int = 5) -> list[CountrySample]:
         n = 600
         sats = rng.integers(1, 2 + 2 * k, n)
         prop = 6.0 + 3.0 * sats + rng.gamma(2.0, 1.5, n)
-        out.append(CountrySample(
-            CountryId(f"Land {k}", f"L{k:02d}", ""), datetime(2026, 5, 30, tzinfo=UTC),
-            prop, sats.astype(np.int64), np.ones(n, np.int64), rng.uniform(0, 15, n), 0.0, ""))
+        out.append(
+            CountrySample(
+                CountryId(f"Land {k}", f"L{k:02d}", ""),
+                datetime(2026, 5, 30, tzinfo=UTC),
+                prop,
+                sats.astype(np.int64),
+                np.ones(n, np.int64),
+                rng.uniform(0, 15, n),
+                0.0,
+                "",
+            )
+        )
     return out
 
 
@@ -113,15 +122,18 @@ def test_busy_hour_is_20h_local_mean_solar_time() -> None:
 
 def test_check_page_and_json_hold_every_country() -> None:
     s = _synthetic(2)
-    samples = [dataclasses.replace(s[0], country=resolve_country("POL")),
-               dataclasses.replace(s[1], country=CountryId("Nowhere", "XXX", ""))]
+    samples = [
+        dataclasses.replace(s[0], country=resolve_country("POL")),
+        dataclasses.replace(s[1], country=CountryId("Nowhere", "XXX", "")),
+    ]
     checks = [checked(x) for x in samples]
     page = check_html(checks)
     assert "Poland" in page and "Nowhere" in page and "<svg" in page
     pol, nowhere = (c.as_json() for c in checks)
     assert pol["latency_ms"]["published"]["p50"] == pytest.approx(22.9)
     assert pol["latency_ms"]["relative_error"]["p50"] == pytest.approx(
-        pol["latency_ms"]["simulated"]["p50"] / 22.9 - 1, abs=1e-3)
+        pol["latency_ms"]["simulated"]["p50"] / 22.9 - 1, abs=1e-3
+    )
     assert nowhere["latency_ms"]["published"] is None
     assert nowhere["latency_ms"]["simulated"]["p50"] > 0
 

@@ -13,7 +13,8 @@ REL = 1e-9
 def test_water_fill_hand_cases():
     # One beam, terminals at 100 and 50 Mb/s links, both want 80: x/100 + x/50 = 1 → 33.3.
     assert water_fill([0, 0], [1, 1], [80, 80], [1 / 100, 1 / 50], [1.0])[0] == pytest.approx(
-        100 / 3)
+        100 / 3
+    )
     # The small demand is met (10/50 = 0.2 of the time); the other gets 0.8 × 100 = 80.
     assert water_fill([0, 0], [1, 1], [10, 200], [1 / 50, 1 / 100], [1.0])[0] == pytest.approx(80)
     # Swapped links: 10/100 = 0.1 of the time, the other 0.9 × 50 = 45.
@@ -39,8 +40,13 @@ def test_allocate_hand_case_with_all_bindings():
         backhaul_mbps=[50, 1_000],
     )
     np.testing.assert_allclose(a.per_terminal_mbps, [25, 25, 200, 0, 5])
-    assert a.binding.tolist() == [Binding.GATEWAY, Binding.GATEWAY, Binding.RADIO,
-                                  Binding.OUTAGE, Binding.DEMAND]
+    assert a.binding.tolist() == [
+        Binding.GATEWAY,
+        Binding.GATEWAY,
+        Binding.RADIO,
+        Binding.OUTAGE,
+        Binding.DEMAND,
+    ]
     a = allocate([0, 0], [0, 0], [100, 50], [1, 1], [80, 80], [1_000])
     assert a.binding.tolist() == [Binding.BEAM_SHARE] * 2
     np.testing.assert_allclose(a.per_terminal_mbps, [100 / 3] * 2)
@@ -72,8 +78,9 @@ def _check(serving, beam, rate, n, d, back, a):
         same_beam = ok & (beam == beam[i]) & (n > 0)
         same_sat = ok & (serving == serving[i]) & (n > 0)
         beam_bottleneck = (time[beam[i]] >= 1 - 1e-7) and x[i] >= x[same_beam].max() * (1 - 1e-7)
-        sat_bottleneck = (load[serving[i]] >= back[serving[i]] * (1 - 1e-7)
-                          and x[i] >= x[same_sat].max() * (1 - 1e-7))
+        sat_bottleneck = load[serving[i]] >= back[serving[i]] * (1 - 1e-7) and x[i] >= x[
+            same_sat
+        ].max() * (1 - 1e-7)
         assert beam_bottleneck or sat_bottleneck, i
 
 
@@ -82,16 +89,28 @@ def _check(serving, beam, rate, n, d, back, a):
 def test_random_allocations_respect_capacities_and_are_max_min_fair(data):
     n_site = data.draw(st.integers(1, 12))
     n_sat = data.draw(st.integers(1, 3))
-    serving = np.array(data.draw(st.lists(st.integers(-1, n_sat - 1), min_size=n_site,
-                                          max_size=n_site)))
+    serving = np.array(
+        data.draw(st.lists(st.integers(-1, n_sat - 1), min_size=n_site, max_size=n_site))
+    )
     cells = np.array(data.draw(st.lists(st.integers(0, 4), min_size=n_site, max_size=n_site)))
     beams = assign_beams(serving, cells, data.draw(st.integers(1, 3)), 8)
-    rate = np.array(data.draw(st.lists(st.sampled_from([0.0, 10.0, 50.0, 333.0, 1341.0]),
-                                       min_size=n_site, max_size=n_site)))
-    n = np.array(data.draw(st.lists(st.sampled_from([0.0, 1.0, 2.5, 25.0]), min_size=n_site,
-                                    max_size=n_site)))
+    rate = np.array(
+        data.draw(
+            st.lists(
+                st.sampled_from([0.0, 10.0, 50.0, 333.0, 1341.0]), min_size=n_site, max_size=n_site
+            )
+        )
+    )
+    n = np.array(
+        data.draw(
+            st.lists(st.sampled_from([0.0, 1.0, 2.5, 25.0]), min_size=n_site, max_size=n_site)
+        )
+    )
     d = np.array(data.draw(st.lists(st.floats(0.0, 500.0), min_size=n_site, max_size=n_site)))
-    back = np.array(data.draw(st.lists(st.sampled_from([0.0, 20.0, 300.0, 1e9]),
-                                       min_size=n_sat, max_size=n_sat)))
+    back = np.array(
+        data.draw(
+            st.lists(st.sampled_from([0.0, 20.0, 300.0, 1e9]), min_size=n_sat, max_size=n_sat)
+        )
+    )
     a = allocate(serving, beams.beam, rate, n, d, back, beams.n_beams)
     _check(serving, beams.beam, rate, n, d, back, a)

@@ -14,8 +14,9 @@ def test_step_on_two_cells_and_a_named_terminal():
 
     lat = [h3.cell_to_latlng(c)[0] for c in cells]
     lon = [h3.cell_to_latlng(c)[1] for c in cells]
-    sites = Sites([*cells, "home"], [*lat, lat[0] + 0.01], [*lon, lon[0]], 0.0,
-                  ["cell", "cell", "terminal"])
+    sites = Sites(
+        [*cells, "home"], [*lat, lat[0] + 0.01], [*lon, lon[0]], 0.0, ["cell", "cell", "terminal"]
+    )
     demand = site_demand(sites, 2, terminals_per_km2=0.5, offered_down_mbps=50.0)
     assert demand.cell_key.tolist() == [0, 1, 0]  # "home" lies in the first cell
     radio = RadioModel(sites, 1)
@@ -30,8 +31,14 @@ def test_step_on_two_cells_and_a_named_terminal():
     assert np.all(x <= out.links.down.capacity_mbps)
     assert set(out.down.binding.tolist()) == {Binding.BEAM_SHARE}
     cols = out.columns()
-    assert {"snr_down_db", "sinr_up_db", "modcod_down", "link_capacity_up_mbps",
-            "throughput_down_mbps", "binding_up"} <= set(cols)
+    assert {
+        "snr_down_db",
+        "sinr_up_db",
+        "modcod_down",
+        "link_capacity_up_mbps",
+        "throughput_down_mbps",
+        "binding_up",
+    } <= set(cols)
 
 
 def test_population_weight_moves_terminals_not_their_total():

@@ -72,7 +72,6 @@ def test_speed_test_never_exceeds_modcod_rate_or_beam_capacity(seed):
     others = w[b] - 1.0 / r
     level = np.minimum(d, got[ok])  # the others never get more than the test's level
     assert (others * level + got[ok] / r <= 1 + 1e-9).all()
-    fair = allocate(sat, beams.beam, rate, terminals, np.full(n_site, 100.0), back,
-                    beams.n_beams)
+    fair = allocate(sat, beams.beam, rate, terminals, np.full(n_site, 100.0), back, beams.n_beams)
     beam_bound = fair.binding != 3  # where the backhaul binds, the rule is looser
     assert (got[ok & beam_bound] >= fair.per_terminal_mbps[ok & beam_bound] * (1 - 1e-9)).all()

@@ -41,14 +41,22 @@ def _build(g: Any) -> tuple[Any, Any]:
     from leonet.ground import Sites
     from leonet.radio import RadioConfig, RadioModel
 
-    sites = Sites(g["site_names"], g["site_lat_deg"], g["site_lon_deg"], g["site_alt_km"],
-                  g["site_kind"])
-    gateways = Sites(g["gw_names"], g["gw_lat_deg"], g["gw_lon_deg"], g["gw_alt_km"],
-                     "gateway", g["gw_min_elevation_deg"])
+    sites = Sites(
+        g["site_names"], g["site_lat_deg"], g["site_lon_deg"], g["site_alt_km"], g["site_kind"]
+    )
+    gateways = Sites(
+        g["gw_names"],
+        g["gw_lat_deg"],
+        g["gw_lon_deg"],
+        g["gw_alt_km"],
+        "gateway",
+        g["gw_min_elevation_deg"],
+    )
     # The golden predates the intra-system interference (own co-channel beams, SINR
     # ceilings; tested in tests/radio/test_links.py): it is switched off here.
-    radio = RadioModel(sites, g["sat_ecef_km"].shape[0], gateways=gateways,
-                       config=RadioConfig(intra_system=False))
+    radio = RadioModel(
+        sites, g["sat_ecef_km"].shape[0], gateways=gateways, config=RadioConfig(intra_system=False)
+    )
     demand = site_demand(sites, int(g["n_cells"]), g["cell_area_km2"])
     # ... and the 24 beams per satellite of its time (now leonet.defaults.GEN1_USER_BEAMS).
     return radio, CapacityModel(radio, demand, CapacityConfig(beams_per_satellite=24))
@@ -56,23 +64,32 @@ def _build(g: Any) -> tuple[Any, Any]:
 
 def _step(model: Any, g: Any) -> Any:
     return model.step(
-        g["sat_ecef_km"], g["serving_sat"],
+        g["sat_ecef_km"],
+        g["serving_sat"],
         visible_pairs=(g["pair_site"], g["pair_sat"]),
         gateway_pairs=(g["gw_pair_gateway"], g["gw_pair_sat"], g["gw_pair_el_deg"]),
-        jammers=[_jammer()], utc_ns=int(g["utc_ns"]),
+        jammers=[_jammer()],
+        utc_ns=int(g["utc_ns"]),
     )
 
 
 def _outputs(out: Any) -> dict[str, np.ndarray]:
     # The speed test came after the golden (tests/capacity/test_speedtest.py).
-    cols = {f"out_{k}": np.asarray(v) for k, v in out.columns().items()
-            if not k.startswith("speedtest_")}
-    cols |= {f"out_feeder_{k}": np.asarray(getattr(out.feeder, k))
-             for k in ("gateway", "elevation_deg", "forward_mbps", "return_mbps")}
-    cols |= {"out_i_over_n_down_db": out.links.down.i_over_n_db,
-             "out_modcod_unjammed_down": out.links.down.modcod_unjammed,
-             "out_beam_level_down_mbps": out.down.beam_level_mbps,
-             "out_gateway_level_down_mbps": out.down.gateway_level_mbps}
+    cols = {
+        f"out_{k}": np.asarray(v)
+        for k, v in out.columns().items()
+        if not k.startswith("speedtest_")
+    }
+    cols |= {
+        f"out_feeder_{k}": np.asarray(getattr(out.feeder, k))
+        for k in ("gateway", "elevation_deg", "forward_mbps", "return_mbps")
+    }
+    cols |= {
+        "out_i_over_n_down_db": out.links.down.i_over_n_db,
+        "out_modcod_unjammed_down": out.links.down.modcod_unjammed,
+        "out_beam_level_down_mbps": out.down.beam_level_mbps,
+        "out_gateway_level_down_mbps": out.down.gateway_level_mbps,
+    }
     return cols
 
 
@@ -128,8 +145,7 @@ def test_interference_equals_the_reference(golden: Any, built: Any) -> None:
     np.testing.assert_allclose(10 ** (got[fin] / 10), 10 ** (want[fin] / 10), rtol=REL)
     # Any pair order gives the same sums (the kernel is fastest on runs of one site).
     order = np.random.default_rng(7).permutation(pairs[0].size)
-    shuffled = radio._interference_over_noise_db(
-        sats, serving, (pairs[0][order], pairs[1][order]))
+    shuffled = radio._interference_over_noise_db(sats, serving, (pairs[0][order], pairs[1][order]))
     np.testing.assert_allclose(10 ** (shuffled[fin] / 10), 10 ** (want[fin] / 10), rtol=REL)
 
 
@@ -158,8 +174,14 @@ def _write() -> None:  # pragma: no cover - run by hand, see the module docstrin
     grid = TimeGrid(START, 1.0, 1)
     eph = Propagator(constellation)(grid, velocities=False)
     vis = visible(eph.r_ecef_km, mask, sites.ecef_km, sites.lat_deg, sites.lon_deg)
-    gvis = visible(eph.r_ecef_km, mask, gateways.ecef_km, gateways.lat_deg, gateways.lon_deg,
-                   gateways.min_elevation_deg)
+    gvis = visible(
+        eph.r_ecef_km,
+        mask,
+        gateways.ecef_km,
+        gateways.lat_deg,
+        gateways.lon_deg,
+        gateways.min_elevation_deg,
+    )
     serving = schedule(vis, grid.utc_ns, SchedulerConfig()).serving_sat[0]
     sl, gs = vis.step_slice(0), gvis.step_slice(0)
     used = np.unique(vis.sat_idx[sl])  # every serving satellite is among them
@@ -171,17 +193,27 @@ def _write() -> None:  # pragma: no cover - run by hand, see the module docstrin
     gw_renumber[gw_used] = np.arange(gw_used.size, dtype=np.int32)
     gw = gateways.take(gw_used)
     g: dict[str, Any] = {
-        "site_names": sites.names, "site_lat_deg": sites.lat_deg, "site_lon_deg": sites.lon_deg,
-        "site_alt_km": sites.alt_km, "site_kind": sites.kind, "n_cells": len(cells),
+        "site_names": sites.names,
+        "site_lat_deg": sites.lat_deg,
+        "site_lon_deg": sites.lon_deg,
+        "site_alt_km": sites.alt_km,
+        "site_kind": sites.kind,
+        "n_cells": len(cells),
         "cell_area_km2": cells.area_km2,
-        "gw_names": gw.names, "gw_lat_deg": gw.lat_deg, "gw_lon_deg": gw.lon_deg,
-        "gw_alt_km": gw.alt_km, "gw_min_elevation_deg": gw.min_elevation_deg,
+        "gw_names": gw.names,
+        "gw_lat_deg": gw.lat_deg,
+        "gw_lon_deg": gw.lon_deg,
+        "gw_alt_km": gw.alt_km,
+        "gw_min_elevation_deg": gw.min_elevation_deg,
         "sat_ecef_km": np.asarray(eph.r_ecef_km[0][used]),
-        "serving_sat": np.where(serving >= 0, renumber[np.maximum(serving, 0)], -1
-                                ).astype(np.int32),
-        "pair_site": vis.site_idx[sl], "pair_sat": renumber[vis.sat_idx[sl]],
+        "serving_sat": np.where(serving >= 0, renumber[np.maximum(serving, 0)], -1).astype(
+            np.int32
+        ),
+        "pair_site": vis.site_idx[sl],
+        "pair_sat": renumber[vis.sat_idx[sl]],
         "gw_pair_gateway": gw_renumber[gvis.site_idx[gs]],
-        "gw_pair_sat": renumber[gvis.sat_idx[gs]], "gw_pair_el_deg": gvis.el_deg[gs],
+        "gw_pair_sat": renumber[gvis.sat_idx[gs]],
+        "gw_pair_el_deg": gvis.el_deg[gs],
         "utc_ns": np.int64(grid.utc_ns[0]),
     }
     _, model = _build(g)

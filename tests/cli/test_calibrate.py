@@ -13,9 +13,25 @@ runner = CliRunner()
 @pytest.mark.slow
 def test_check_routes_a_country_to_its_home_pop_and_compares_with_published(tmp_path):
     page = tmp_path / "c.html"
-    result = runner.invoke(app, ["calibrate", "check", "--countries", "PL", "--terminals", "3",
-                                 "--duration", "10", "--workers", "1", "--json",
-                                 "--html", str(page)], catch_exceptions=False)
+    result = runner.invoke(
+        app,
+        [
+            "calibrate",
+            "check",
+            "--countries",
+            "PL",
+            "--terminals",
+            "3",
+            "--duration",
+            "10",
+            "--workers",
+            "1",
+            "--json",
+            "--html",
+            str(page),
+        ],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     (pol,) = json.loads(result.output)
     assert pol["iso3"] == "POL" and pol["pop"] == "wrswpol1"

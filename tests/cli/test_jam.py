@@ -20,11 +20,32 @@ runner = CliRunner()
 
 
 def test_json_summary_and_files(tmp_path):
-    result = runner.invoke(app, [
-        "jam", "--at", "48.25,37.35", "--eirp-dbw", "71", "--height-m", "10",
-        "--beamwidth-deg", "1.5", "--azimuth-deg", "286", "--time", "2026-05-30T12:35:00Z",
-        "--radius-km", "16", "--spacing-km", "2", "--out", str(tmp_path), "--json"],
-        catch_exceptions=False)
+    result = runner.invoke(
+        app,
+        [
+            "jam",
+            "--at",
+            "48.25,37.35",
+            "--eirp-dbw",
+            "71",
+            "--height-m",
+            "10",
+            "--beamwidth-deg",
+            "1.5",
+            "--azimuth-deg",
+            "286",
+            "--time",
+            "2026-05-30T12:35:00Z",
+            "--radius-km",
+            "16",
+            "--spacing-km",
+            "2",
+            "--out",
+            str(tmp_path),
+            "--json",
+        ],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output)
     areas = summary["area_km2"]
@@ -39,6 +60,7 @@ def test_json_summary_and_files(tmp_path):
 def test_table_and_errors():
     result = runner.invoke(app, ["jam", "--at", "Qqxzyville"])
     assert result.exit_code == 2 and "error" in result.output
-    result = runner.invoke(app, ["jam", "--at", "Kyiv", "--radius-km", "400",
-                                 "--spacing-km", "0.1"])
+    result = runner.invoke(
+        app, ["jam", "--at", "Kyiv", "--radius-km", "400", "--spacing-km", "0.1"]
+    )
     assert result.exit_code == 2 and "spacing_km" in result.output

@@ -28,20 +28,38 @@ def kyiv_json():
 
 
 def test_json_has_every_term_per_direction(kyiv_json):
-    keys = {"frequency_ghz", "slant_range_km", "elevation_deg", "fspl_db", "atmospheric_loss_db",
-            "eirp_dbw", "gt_dbk", "snr_db", "modcod", "capacity_mbps"}
+    keys = {
+        "frequency_ghz",
+        "slant_range_km",
+        "elevation_deg",
+        "fspl_db",
+        "atmospheric_loss_db",
+        "eirp_dbw",
+        "gt_dbk",
+        "snr_db",
+        "modcod",
+        "capacity_mbps",
+    }
     for direction, f in (("downlink", 11.7), ("uplink", 14.25)):
         row = kyiv_json[direction]
         assert keys <= set(row)
         assert row["frequency_ghz"] == pytest.approx(f)
         assert row["elevation_deg"] >= 25.0
-        by_hand = (row["eirp_dbw"] + row["tx_antenna_loss_db"] - row["fspl_db"]
-                   - row["atmospheric_loss_db"] + row["gt_dbk"] + row["rx_antenna_loss_db"]
-                   + 228.599 - 10 * __import__("math").log10(row["symbol_rate_msps"] * 1e6))
+        by_hand = (
+            row["eirp_dbw"]
+            + row["tx_antenna_loss_db"]
+            - row["fspl_db"]
+            - row["atmospheric_loss_db"]
+            + row["gt_dbk"]
+            + row["rx_antenna_loss_db"]
+            + 228.599
+            - 10 * __import__("math").log10(row["symbol_rate_msps"] * 1e6)
+        )
         assert row["snr_db"] == pytest.approx(by_hand, abs=0.01)
         # SINR: thermal noise plus the satellite's C/(I+D) ceiling, added as powers.
-        sinr = -10 * __import__("math").log10(10 ** (-row["snr_db"] / 10)
-                                              + 10 ** (-row["sinr_ceiling_db"] / 10))
+        sinr = -10 * __import__("math").log10(
+            10 ** (-row["snr_db"] / 10) + 10 ** (-row["sinr_ceiling_db"] / 10)
+        )
         assert row["sinr_db"] == pytest.approx(sinr, abs=1e-9)
         assert row["sinr_db"] < row["sinr_ceiling_db"]
     # Calibrated: one terminal's peak lands near the measured single-terminal peaks
@@ -53,11 +71,18 @@ def test_json_has_every_term_per_direction(kyiv_json):
 
 
 def test_table_output_and_mini_terminal():
-    result = runner.invoke(app, ["link", "--at", "50.45,30.52", "--terminal", "mini"],
-                           catch_exceptions=False)
+    result = runner.invoke(
+        app, ["link", "--at", "50.45,30.52", "--terminal", "mini"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
-    for text in ("free-space path loss", "atmospheric loss", "G/T", "Es/N0", "MODCOD",
-                 "mini terminal"):
+    for text in (
+        "free-space path loss",
+        "atmospheric loss",
+        "G/T",
+        "Es/N0",
+        "MODCOD",
+        "mini terminal",
+    ):
         assert text in result.output
 
 

@@ -30,17 +30,24 @@ def _fails_with(exc):
     return command
 
 
-@pytest.mark.parametrize("exc, words", [
-    (ValueError("name 'x[/]y' is \x1b[31mred"), ["x[/]y", "\\x1b[31mred"]),
-    (PermissionError(errno.EACCES, "Permission denied", "/ro/run"),
-     ["/ro/run", "Permission denied", "permissions"]),
-    (OSError(errno.EROFS, "Read-only file system", "/ro/run"), ["/ro/run", "read-only"]),
-    (OSError(errno.ENOSPC, "No space left on device", "/full/x.parquet"),
-     ["/full/x.parquet", "disk is full"]),
-    (IsADirectoryError(errno.EISDIR, "Is a directory", "/tmp"), ["/tmp", "not a folder"]),
-    (FileNotFoundError("no scenario file 'x'"), ["no scenario file 'x'"]),
-    (OverflowError("date value out of range"), ["date value out of range"]),
-])
+@pytest.mark.parametrize(
+    "exc, words",
+    [
+        (ValueError("name 'x[/]y' is \x1b[31mred"), ["x[/]y", "\\x1b[31mred"]),
+        (
+            PermissionError(errno.EACCES, "Permission denied", "/ro/run"),
+            ["/ro/run", "Permission denied", "permissions"],
+        ),
+        (OSError(errno.EROFS, "Read-only file system", "/ro/run"), ["/ro/run", "read-only"]),
+        (
+            OSError(errno.ENOSPC, "No space left on device", "/full/x.parquet"),
+            ["/full/x.parquet", "disk is full"],
+        ),
+        (IsADirectoryError(errno.EISDIR, "Is a directory", "/tmp"), ["/tmp", "not a folder"]),
+        (FileNotFoundError("no scenario file 'x'"), ["no scenario file 'x'"]),
+        (OverflowError("date value out of range"), ["date value out of range"]),
+    ],
+)
 def test_expected_errors_are_one_clean_line(exc, words, capsys):
     with pytest.raises(typer.Exit) as info:
         _fails_with(exc)()
@@ -72,23 +79,35 @@ def read_only_folder(tmp_path, monkeypatch):
         yield folder
         folder.chmod(0o755)
         return
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(folder)],
-                             capture_output=True, check=False).returncode == 0
+    mounted = (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(folder)],
+            capture_output=True,
+            check=False,
+        ).returncode
+        == 0
+    )
     if not mounted:
         real_access = os.access
-        monkeypatch.setattr(os, "access", lambda p, mode: False if str(p).startswith(
-            str(folder)) else real_access(p, mode))
+        monkeypatch.setattr(
+            os,
+            "access",
+            lambda p, mode: False if str(p).startswith(str(folder)) else real_access(p, mode),
+        )
     yield folder
     if mounted:
         subprocess.run(["umount", str(folder)], check=False)
 
 
-@pytest.mark.parametrize("argv", [
-    ["run", "quick", "--out", "{ro}/run"],
-    ["route", "--from", "Kyiv", "--to", "FRA", "--out", "{ro}/r.parquet"],
-    ["coverage", "Ukraine", "--constellation", "starlink-gen1", "--out", "{ro}/cov"],
-    ["propagate", "starlink-gen1", "--duration", "10s", "--out", "{ro}/p.parquet"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", "quick", "--out", "{ro}/run"],
+        ["route", "--from", "Kyiv", "--to", "FRA", "--out", "{ro}/r.parquet"],
+        ["coverage", "Ukraine", "--constellation", "starlink-gen1", "--out", "{ro}/cov"],
+        ["propagate", "starlink-gen1", "--duration", "10s", "--out", "{ro}/p.parquet"],
+    ],
+)
 def test_a_read_only_out_folder_is_refused_before_any_work(read_only_folder, argv):
     from typer.testing import CliRunner
 

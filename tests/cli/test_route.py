@@ -30,8 +30,15 @@ def test_route_to_a_pop_prints_the_summary_and_writes_one_row_per_step(tmp_path)
     assert "frntdeu1" in text
     table = pq.read_table(out)
     assert table.num_rows == 20
-    assert table.column_names[:7] == ["time", "rtt_ms", "propagation_rtt_ms", "hops", "path",
-                                      "gateway", "pop"]
+    assert table.column_names[:7] == [
+        "time",
+        "rtt_ms",
+        "propagation_rtt_ms",
+        "hops",
+        "path",
+        "gateway",
+        "pop",
+    ]
     rtt = table.column("rtt_ms").to_numpy(zero_copy_only=False)
     assert np.all((rtt > 10.0) & (rtt < 100.0))
     paths = table.column("path").to_pylist()
@@ -47,8 +54,19 @@ def test_route_between_places_via_pops_and_via_space() -> None:
 
 
 def test_bent_pipe_and_any_access_run() -> None:
-    result = invoke("--from", "Lviv", "--to", "wrswpol1", *SMALL, "--mode", "bent-pipe",
-                    "--access", "any", "--min-elevation", "30")
+    result = invoke(
+        "--from",
+        "Lviv",
+        "--to",
+        "wrswpol1",
+        *SMALL,
+        "--mode",
+        "bent-pipe",
+        "--access",
+        "any",
+        "--min-elevation",
+        "30",
+    )
     assert result.exit_code == 0, result.output
     assert "bent-pipe, any access" in " ".join(result.output.split())
 
@@ -65,6 +83,7 @@ def test_bad_mode_and_bad_coordinates_are_explained() -> None:
     result = invoke("--from", "Kyiv", "--to", "Frankfurt", *SMALL, "--mode", "laser")
     assert result.exit_code == 2
     assert "--mode 'laser': choose one of lasers, bent-pipe, hybrid" in " ".join(
-        result.output.split())
+        result.output.split()
+    )
     result = invoke("--from", "95,30", "--to", "Frankfurt", *SMALL)
     assert result.exit_code == 2 and "latitude must be in [-90, 90]" in result.output

@@ -60,7 +60,8 @@ def test_run_query_report_and_resume(tmp_path):
     conflicting = runner.invoke(app, ["run", "quick", "--resume", str(out)])
     assert conflicting.exit_code == 2 and "give no scenario" in conflicting.output
     # --overwrite (what `make run` passes) replaces the run: a shorter one this time.
-    replaced = runner.invoke(app, ["run", "quick", "--out", str(out), "--duration", "30s",
-                                   "--overwrite"])
+    replaced = runner.invoke(
+        app, ["run", "quick", "--out", str(out), "--duration", "30s", "--overwrite"]
+    )
     assert replaced.exit_code == 0, replaced.output
     assert pq.read_table(out / "terminals.parquet").num_rows == 3 * 4

@@ -28,10 +28,13 @@ def _host_network():
     from pyroute2 import IPRoute
 
     with IPRoute() as ipr:
-        links = sorted((link.get("ifname"), link.get("state"), link.get("mtu"))
-                       for link in ipr.get_links())
-        routes = sorted((r.get("dst") or "", r.get("dst_len"), r.get("oif") or 0)
-                        for r in ipr.get_routes(family=2))
+        links = sorted(
+            (link.get("ifname"), link.get("state"), link.get("mtu")) for link in ipr.get_links()
+        )
+        routes = sorted(
+            (r.get("dst") or "", r.get("dst_len"), r.get("oif") or 0)
+            for r in ipr.get_routes(family=2)
+        )
         qdiscs = sorted((q.get("index"), q.get("kind")) for q in ipr.get_qdiscs())
     return links, routes, qdiscs
 

@@ -14,15 +14,19 @@ runner = CliRunner()
 
 def test_trace_writes_a_file_that_reads_back(tiny_run, tmp_path):
     out = tmp_path / "kyiv.json"
-    result = runner.invoke(app, ["trace", str(tiny_run), "--terminal", "Kyiv", "--out",
-                                 str(out)], catch_exceptions=False)
+    result = runner.invoke(
+        app,
+        ["trace", str(tiny_run), "--terminal", "Kyiv", "--out", str(out)],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     assert read_trace(out).equals(trace_from_run(tiny_run, "Kyiv"))
 
 
 def test_trace_prints_csv_to_stdout(tiny_run):
-    result = runner.invoke(app, ["trace", str(tiny_run), "--terminal", "Lviv"],
-                           catch_exceptions=False)
+    result = runner.invoke(
+        app, ["trace", str(tiny_run), "--terminal", "Lviv"], catch_exceptions=False
+    )
     assert result.exit_code == 0
     assert result.stdout.startswith("# format: leonet-trace/1\n# terminal: Lviv\n")
     assert len(result.stdout.splitlines()) == 5 + 1 + 6
@@ -33,8 +37,7 @@ def test_trace_errors_are_one_line(tiny_run, tmp_path):
     assert result.exit_code == 2 and "no terminal named 'Atlantis'" in result.output
     result = runner.invoke(app, ["trace", str(tmp_path), "--terminal", "Kyiv"])
     assert result.exit_code == 2 and "has no terminals.parquet" in result.output
-    result = runner.invoke(app, ["trace", str(tiny_run), "--terminal", "Kyiv", "--format",
-                                 "xml"])
+    result = runner.invoke(app, ["trace", str(tiny_run), "--terminal", "Kyiv", "--format", "xml"])
     assert result.exit_code == 2 and "unknown trace format 'xml'" in result.output
 
 

@@ -40,16 +40,24 @@ def stepped_trace(seconds: int = 60, outage: tuple[int, int] = (20, 30)) -> Trac
     t_s = np.arange(seconds, dtype=float)
     down = np.arange(seconds) % 10 == 0
     down[:] = False
-    down[outage[0]:outage[1]] = True
+    down[outage[0] : outage[1]] = True
     owd = 8.0 + (t_s % 15) * 1.3 + np.where((t_s // 15) % 2 == 1, 5.0, 0.0)
     owd = np.where(down, np.nan, owd)
     return Trace(
-        terminal="test", to="pop", step_s=1.0, t_s=t_s,
+        terminal="test",
+        to="pop",
+        step_s=1.0,
+        t_s=t_s,
         time=synthetic_trace_time(datetime(2026, 5, 30, 12, tzinfo=UTC), t_s),
-        delay_up_ms=owd, delay_down_ms=owd * 0.9, jitter_up_ms=np.zeros(seconds),
-        jitter_down_ms=np.zeros(seconds), rate_up_mbps=np.where(down, 0.0, 10.0),
-        rate_down_mbps=np.where(down, 0.0, 50.0), loss=np.where(down, 1.0, 0.0),
-        outage=down, cause=tuple("area-cut-off" if d else "" for d in down),
+        delay_up_ms=owd,
+        delay_down_ms=owd * 0.9,
+        jitter_up_ms=np.zeros(seconds),
+        jitter_down_ms=np.zeros(seconds),
+        rate_up_mbps=np.where(down, 0.0, 10.0),
+        rate_down_mbps=np.where(down, 0.0, 50.0),
+        loss=np.where(down, 1.0, 0.0),
+        outage=down,
+        cause=tuple("area-cut-off" if d else "" for d in down),
     )
 
 
@@ -65,8 +73,13 @@ def test_the_command_without_capabilities_fails_cleanly(tmp_path):
     trace = tmp_path / "t.csv"
     write_trace(stepped_trace(5, (2, 3)), trace)
     drop = ["setpriv", "--inh-caps=-all", "--bounding-set=-net_admin,-sys_admin", "--"]
-    out = subprocess.run([*drop, *LEONET, "emulate", str(trace), "--", "true"],
-                         capture_output=True, text=True, env=ENV, timeout=120)
+    out = subprocess.run(
+        [*drop, *LEONET, "emulate", str(trace), "--", "true"],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=120,
+    )
     assert out.returncode == 2, out.stderr
     assert "needs CAP_NET_ADMIN" in out.stderr and "Traceback" not in out.stderr
 
@@ -77,9 +90,19 @@ def test_ping_reproduces_the_trace_and_its_outage_60s_at_10x(tmp_path):
     speed, interval_s = 10.0, 0.02
     result = tmp_path / "ping.json"
     with Emulation(trace, speed=speed) as emu:
-        pinger = emu.spawn([*PROBE, "ping",
-                            emu.link.pop_addr, "--count", str(int(6.0 / interval_s)),
-                            "--interval", str(interval_s), "--out", str(result)])
+        pinger = emu.spawn(
+            [
+                *PROBE,
+                "ping",
+                emu.link.pop_addr,
+                "--count",
+                str(int(6.0 / interval_s)),
+                "--interval",
+                str(interval_s),
+                "--out",
+                str(result),
+            ]
+        )
         report = emu.play(until_exit=None)
         pinger.wait(timeout=30)
     probes = json.loads(result.read_text())
@@ -121,11 +144,13 @@ def test_tbf_holds_the_trace_s_rate_down(tmp_path):
     trace = stepped_trace(80, (78, 79))
     result = tmp_path / "sink.json"
     with Emulation(trace, speed=10.0) as emu:
-        sink = emu.spawn([*PROBE, "sink", "--port",
-                          "5301", "--seconds", "3.5", "--out", str(result)])
+        sink = emu.spawn(
+            [*PROBE, "sink", "--port", "5301", "--seconds", "3.5", "--out", str(result)]
+        )
         time.sleep(0.3)
-        emu.spawn([*PROBE, "send", emu.link.term_addr,
-                   "--port", "5301", "--seconds", "3.5"], side="pop")
+        emu.spawn(
+            [*PROBE, "send", emu.link.term_addr, "--port", "5301", "--seconds", "3.5"], side="pop"
+        )
         emu.play(until_exit=sink)
     per_second = json.loads(result.read_text())
     steady = per_second[1:]  # after TCP's slow start
@@ -156,9 +181,12 @@ def test_a_signal_removes_everything(tmp_path, signum):
     write_trace(stepped_trace(), trace)
     marker = tmp_path / "alive"
     before = set(leftover_namespaces())
-    proc = subprocess.Popen([*LEONET, "emulate", str(trace), "--", "sh", "-c",
-                             f"touch {marker}; sleep 60"], env=ENV,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*LEONET, "emulate", str(trace), "--", "sh", "-c", f"touch {marker}; sleep 60"],
+        env=ENV,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     _wait_for_namespaces(before)
     deadline = time.monotonic() + 30
     while not marker.exists() and time.monotonic() < deadline:
@@ -177,9 +205,13 @@ def test_a_crashing_command_removes_everything(tmp_path):
     trace = tmp_path / "t.json"
     write_trace(stepped_trace(), trace)
     crash = "import os, signal; os.kill(os.getpid(), signal.SIGSEGV)"
-    out = subprocess.run([*LEONET, "emulate", str(trace), "--speed", "10x", "--",
-                          sys.executable, "-c", crash], env=ENV, capture_output=True,
-                         text=True, timeout=120)
+    out = subprocess.run(
+        [*LEONET, "emulate", str(trace), "--speed", "10x", "--", sys.executable, "-c", crash],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode != 0
     assert "step    1/60" in out.stderr
 
@@ -188,8 +220,7 @@ def test_a_crashing_command_removes_everything(tmp_path):
 def test_two_emulations_at_once_do_not_collide():
     trace = stepped_trace(10, (8, 9))
     with Emulation(trace, speed=10.0) as one, Emulation(trace, speed=10.0) as two:
-        assert {one.link.term_ns, one.link.pop_ns}.isdisjoint({two.link.term_ns,
-                                                               two.link.pop_ns})
+        assert {one.link.term_ns, one.link.pop_ns}.isdisjoint({two.link.term_ns, two.link.pop_ns})
         names = set(leftover_namespaces())
         assert {one.link.term_ns, two.link.term_ns} <= names
 
@@ -197,14 +228,44 @@ def test_two_emulations_at_once_do_not_collide():
 @pytest.mark.usefixtures("net_admin")
 def test_loss_drops_the_trace_s_fraction_each_way(tmp_path):
     trace = stepped_trace(40, (38, 39))
-    trace = Trace(**{**{c: getattr(trace, c) for c in (
-        "terminal", "to", "step_s", "t_s", "time", "delay_up_ms", "delay_down_ms",
-        "jitter_up_ms", "jitter_down_ms", "rate_up_mbps", "rate_down_mbps", "outage",
-        "cause")}, "loss": np.where(trace.outage, 1.0, 0.2)})
+    trace = Trace(
+        **{
+            **{
+                c: getattr(trace, c)
+                for c in (
+                    "terminal",
+                    "to",
+                    "step_s",
+                    "t_s",
+                    "time",
+                    "delay_up_ms",
+                    "delay_down_ms",
+                    "jitter_up_ms",
+                    "jitter_down_ms",
+                    "rate_up_mbps",
+                    "rate_down_mbps",
+                    "outage",
+                    "cause",
+                )
+            },
+            "loss": np.where(trace.outage, 1.0, 0.2),
+        }
+    )
     result = tmp_path / "ping.json"
     with Emulation(trace, speed=10.0, seed=7) as emu:
-        pinger = emu.spawn([*PROBE, "ping", emu.link.pop_addr, "--count", "300",
-                            "--interval", "0.01", "--out", str(result)])
+        pinger = emu.spawn(
+            [
+                *PROBE,
+                "ping",
+                emu.link.pop_addr,
+                "--count",
+                "300",
+                "--interval",
+                "0.01",
+                "--out",
+                str(result),
+            ]
+        )
         report = emu.play(until_exit=None)
         pinger.wait(timeout=30)
     replies = sum(p["rtt_ms"] is not None for p in json.loads(result.read_text()))
@@ -218,23 +279,51 @@ def test_loss_drops_the_trace_s_fraction_each_way(tmp_path):
 @pytest.mark.usefixtures("net_admin")
 def test_jitter_spreads_delay_within_its_bounds(tmp_path):
     base = stepped_trace(30, (28, 29))
-    fields = {c: getattr(base, c) for c in (
-        "terminal", "to", "step_s", "t_s", "time", "rate_up_mbps", "rate_down_mbps", "loss",
-        "outage", "cause")}
+    fields = {
+        c: getattr(base, c)
+        for c in (
+            "terminal",
+            "to",
+            "step_s",
+            "t_s",
+            "time",
+            "rate_up_mbps",
+            "rate_down_mbps",
+            "loss",
+            "outage",
+            "cause",
+        )
+    }
     # A constant 15 ms each way, so only the jitter varies the delay.
     flat = np.where(base.outage, np.nan, 15.0)
-    trace = Trace(**fields, delay_up_ms=flat, delay_down_ms=flat,
-                  jitter_up_ms=np.full(30, 4.0), jitter_down_ms=np.full(30, 4.0))
+    trace = Trace(
+        **fields,
+        delay_up_ms=flat,
+        delay_down_ms=flat,
+        jitter_up_ms=np.full(30, 4.0),
+        jitter_down_ms=np.full(30, 4.0),
+    )
     result = tmp_path / "ping.json"
     with Emulation(trace, speed=10.0, jitter=True) as emu:
-        pinger = emu.spawn([*PROBE, "ping", emu.link.pop_addr, "--count", "120",
-                            "--interval", "0.02", "--out", str(result)])
+        pinger = emu.spawn(
+            [
+                *PROBE,
+                "ping",
+                emu.link.pop_addr,
+                "--count",
+                "120",
+                "--interval",
+                "0.02",
+                "--out",
+                str(result),
+            ]
+        )
         report = emu.play(until_exit=None)
         pinger.wait(timeout=30)
     probes = json.loads(result.read_text())
     sent = np.array([p["sent_s"] for p in probes])
     rtt = np.array([np.nan if p["rtt_ms"] is None else p["rtt_ms"] for p in probes])
-    error = (rtt - expected_rtt_ms(report, sent))
+    error = rtt - expected_rtt_ms(report, sent)
     error = error[np.isfinite(error)]
     assert error.size > 80
     # Uniform ±4 ms each way: an RTT within ±8 ms (+1 ms for the element and the machine),

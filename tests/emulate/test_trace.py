@@ -24,12 +24,20 @@ def synthetic(n: int = 8) -> Trace:
     outage[3:5] = True
     delay = np.where(outage, np.nan, 12.0 + np.arange(n) / 3.0)  # thirds: not exact decimals
     return Trace(
-        terminal="Kyiv, UA", to="pop", step_s=15.0, t_s=t_s,
+        terminal="Kyiv, UA",
+        to="pop",
+        step_s=15.0,
+        t_s=t_s,
         time=synthetic_trace_time(datetime(2026, 5, 30, 12, tzinfo=UTC), t_s),
-        delay_up_ms=delay, delay_down_ms=delay * 1.1, jitter_up_ms=np.full(n, 0.1),
-        jitter_down_ms=np.full(n, 0.2), rate_up_mbps=np.where(outage, 0.0, 20.0 / 3),
-        rate_down_mbps=np.where(outage, 0.0, 100.0), loss=np.where(outage, 1.0, 1e-3),
-        outage=outage, cause=tuple("area-cut-off" if o else "" for o in outage),
+        delay_up_ms=delay,
+        delay_down_ms=delay * 1.1,
+        jitter_up_ms=np.full(n, 0.1),
+        jitter_down_ms=np.full(n, 0.2),
+        rate_up_mbps=np.where(outage, 0.0, 20.0 / 3),
+        rate_down_mbps=np.where(outage, 0.0, 100.0),
+        loss=np.where(outage, 1.0, 1e-3),
+        outage=outage,
+        cause=tuple("area-cut-off" if o else "" for o in outage),
     )
 
 
@@ -55,8 +63,11 @@ def test_csv_has_the_documented_header():
 
 def test_a_run_s_trace_says_what_the_run_says(tiny_run, tmp_path):
     trace = trace_from_run(tiny_run, "Kyiv")
-    rows = query(tiny_run, "SELECT served, rtt_ms, throughput_down_mbps, throughput_up_mbps, "
-                           "reason FROM terminals WHERE terminal = 'Kyiv' ORDER BY time")
+    rows = query(
+        tiny_run,
+        "SELECT served, rtt_ms, throughput_down_mbps, throughput_up_mbps, "
+        "reason FROM terminals WHERE terminal = 'Kyiv' ORDER BY time",
+    )
     served = np.array(rows.column("served").to_pylist())
     rtt = np.array([np.nan if v is None else v for v in rows.column("rtt_ms").to_pylist()])
     assert len(trace) == 6 and trace.step_s == 10.0
@@ -64,10 +75,10 @@ def test_a_run_s_trace_says_what_the_run_says(tiny_run, tmp_path):
     up = ~trace.outage
     assert up.any()
     # The model's path is symmetric: each way carries half the RTT, to the microsecond.
-    np.testing.assert_allclose(trace.delay_up_ms[up] + trace.delay_down_ms[up], rtt[up],
-                               atol=1e-3)
-    np.testing.assert_array_equal(trace.rate_down_mbps[up],
-                                  np.array(rows.column("throughput_down_mbps"))[up])
+    np.testing.assert_allclose(trace.delay_up_ms[up] + trace.delay_down_ms[up], rtt[up], atol=1e-3)
+    np.testing.assert_array_equal(
+        trace.rate_down_mbps[up], np.array(rows.column("throughput_down_mbps"))[up]
+    )
     assert np.all(trace.loss[up] == 0.0) and np.all(trace.loss[~up] == 1.0)
     d = trace.delay_up_ms
     expected_jitter = np.abs(np.diff(d))
@@ -87,8 +98,9 @@ def test_a_trace_between_two_terminals_adds_both_legs(tiny_run):
     # Both legs, plus fibre between their PoPs (0 when the same PoP; < 10 ms in Europe).
     extra = ab.delay_up_ms[up] - a.delay_up_ms[up] - b.delay_up_ms[up]
     assert np.all(extra >= -1e-9) and np.all(extra < 10.0)
-    np.testing.assert_array_equal(ab.rate_up_mbps[up],
-                                  np.minimum(a.rate_up_mbps, b.rate_down_mbps)[up])
+    np.testing.assert_array_equal(
+        ab.rate_up_mbps[up], np.minimum(a.rate_up_mbps, b.rate_down_mbps)[up]
+    )
 
 
 def test_unknown_terminal_names_the_ones_there(tiny_run):
@@ -109,8 +121,9 @@ def test_a_bad_value_names_file_line_and_column(tmp_path):
 
 def test_a_non_outage_step_needs_its_delays(tmp_path):
     path = tmp_path / "bad.json"
-    path.write_text(write_trace(synthetic(), fmt="json").replace('"delay_up_ms": 12.0',
-                                                                 '"delay_up_ms": null'))
+    path.write_text(
+        write_trace(synthetic(), fmt="json").replace('"delay_up_ms": 12.0', '"delay_up_ms": null')
+    )
     with pytest.raises(ValueError, match=r"bad\.json step 0: .*needs delay_up_ms"):
         read_trace(path)
 

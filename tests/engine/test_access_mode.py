@@ -36,8 +36,9 @@ def runs(tmp_path_factory):
         path.write_text(SCENARIO.format(access=access))
         folder = path.parent / "run"
         run_scenario(load_scenario(path), folder, workers=1)
-        out[access] = {t: pq.read_table(folder / f"{t}.parquet").to_pydict()
-                       for t in ("terminals", "cells")}
+        out[access] = {
+            t: pq.read_table(folder / f"{t}.parquet").to_pydict() for t in ("terminals", "cells")
+        }
     return out
 
 

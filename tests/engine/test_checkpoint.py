@@ -47,8 +47,9 @@ def test_every_part_of_the_state_survives_the_round_trip(scenario, tmp_path):
     for key, value in saved.items():
         assert again[key].dtype == value.dtype, key
         assert np.array_equal(again[key], value, equal_nan=value.dtype.kind == "f"), key
-    assert any(k.startswith(p) for k in saved for p in ("scheduler.", "routes.", "metrics.",
-                                                        "region."))
+    assert any(
+        k.startswith(p) for k in saved for p in ("scheduler.", "routes.", "metrics.", "region.")
+    )
 
 
 def test_a_ctrl_c_between_chunks_keeps_every_chunk_written(scenario, tmp_path):
@@ -67,7 +68,8 @@ def test_a_ctrl_c_between_chunks_keeps_every_chunk_written(scenario, tmp_path):
     assert resumed.resumed_from_chunk == 4 and resumed.complete
     for table in ("terminals", "cells"):
         assert pq.read_table(out / f"{table}.parquet").equals(
-            pq.read_table(whole / f"{table}.parquet")), table
+            pq.read_table(whole / f"{table}.parquet")
+        ), table
 
 
 class _Clock:

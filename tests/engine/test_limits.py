@@ -37,11 +37,11 @@ def test_a_nanosecond_step_or_a_decade_is_refused_for_cpu(steps, step_s):
 
 
 def test_disk_limit_counts_checkpoints():
-    cost = estimate_cost(steps=3_600, step_s=1.0, satellites=100, cells=100_000,
-                         chunk_steps=1)
+    cost = estimate_cost(steps=3_600, step_s=1.0, satellites=100, cells=100_000, chunk_steps=1)
     assert cost.disk_bytes == cost.output_bytes + 3_600 * cost.checkpoint_bytes
     with pytest.raises(CostLimitError, match="written"):
         check_cost(cost, RunLimits(disk_bytes=10**9))
-    no_checkpoints = estimate_cost(steps=3_600, step_s=1.0, satellites=100, cells=100_000,
-                                   chunk_steps=1, checkpoints=False)
+    no_checkpoints = estimate_cost(
+        steps=3_600, step_s=1.0, satellites=100, cells=100_000, chunk_steps=1, checkpoints=False
+    )
     assert no_checkpoints.disk_bytes == no_checkpoints.output_bytes

@@ -31,8 +31,12 @@ else:
 
 
 def _run(inside: bool) -> list[float]:
-    out = subprocess.run([sys.executable, "-c", SCRIPT.format(inside=inside)],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", SCRIPT.format(inside=inside)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return [float(x) for x in out.stdout.split()]
 
 
@@ -83,8 +87,9 @@ def test_a_worker_serves_blocks_up_to_the_documented_32_mib_from_the_heap():
     from leonet.engine._memory import MMAP_THRESHOLD_BYTES
 
     assert MMAP_THRESHOLD_BYTES == 32 * 2**20  # the maximum _memory documents
-    out = subprocess.run([sys.executable, "-c", WORKER_SCRIPT], capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", WORKER_SCRIPT], capture_output=True, text=True, check=True
+    )
     below, above = (int(x) for x in out.stdout.split())
     assert below == 0  # 16 MiB: from the heap
     assert above == 1  # 48 MiB: above the documented threshold, its own mapping (not 1 GiB)

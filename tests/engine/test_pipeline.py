@@ -140,8 +140,9 @@ def test_forking_is_refused_once_numbas_openmp_threads_run_here():
         print(numba.threading_layer())
         print(fork_unsafe_reason())
     """)
-    before, layer, after = subprocess.run([sys.executable, "-c", script], capture_output=True,
-                                          text=True, check=True).stdout.splitlines()
+    before, layer, after = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
     assert before == "None"  # a fresh process forks safely
     if layer == "omp":
         assert "numba's omp threading layer already runs in this process" in after

@@ -30,8 +30,11 @@ def starlink():
 
 @pytest.fixture(scope="module")
 def ukraine() -> Sites:
-    return Sites(["Kyiv", "Lviv", "Kharkiv", "Odesa"], [50.4501, 49.8397, 49.9935, 46.4825],
-                 [30.5234, 24.0297, 36.2304, 30.7233])
+    return Sites(
+        ["Kyiv", "Lviv", "Kharkiv", "Odesa"],
+        [50.4501, 49.8397, 49.9935, 46.4825],
+        [30.5234, 24.0297, 36.2304, 30.7233],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +43,16 @@ def ground(ukraine):
 
 
 def _same(a, b) -> None:
-    for name in ("rtt_ms", "propagation_rtt_ms", "hops", "path", "gateway", "pop", "changed",
-                 "reason"):
+    for name in (
+        "rtt_ms",
+        "propagation_rtt_ms",
+        "hops",
+        "path",
+        "gateway",
+        "pop",
+        "changed",
+        "reason",
+    ):
         x, y = getattr(a, name), getattr(b, name)
         if name == "path":
             width = max(x.shape[2], y.shape[2])
@@ -57,8 +68,9 @@ def _same(a, b) -> None:
 def test_chunked_run_equals_one_pass(gen1, ukraine, ground, pairs) -> None:
     gw, pops = ground
     grid = TimeGrid(START, 1.0, 45)  # three scheduler slots; chunks cut across them
-    kwargs = dict(gateways=gw, pops=pops, pairs=pairs, processing_delay_ms=0.05,
-                  scheduling_delay_ms=1.0)
+    kwargs = dict(
+        gateways=gw, pops=pops, pairs=pairs, processing_delay_ms=0.05, scheduling_delay_ms=1.0
+    )
     whole = run_routes(gen1, ukraine, grid, chunk_steps=45, **kwargs)
     chunked = run_routes(gen1, ukraine, grid, chunk_steps=7, **kwargs)
     _same(whole, chunked)
@@ -68,8 +80,11 @@ def test_chunked_run_equals_one_pass(gen1, ukraine, ground, pairs) -> None:
     ok = np.isfinite(whole.rtt_ms)
     # rtt = propagation + 2 × (hops × processing + accesses × scheduling)
     accesses = 1 if pairs is None else 2
-    np.testing.assert_allclose(whole.rtt_ms[ok] - whole.propagation_rtt_ms[ok],
-                               2 * (hops * 0.05 + accesses * 1.0), atol=1e-9)
+    np.testing.assert_allclose(
+        whole.rtt_ms[ok] - whole.propagation_rtt_ms[ok],
+        2 * (hops * 0.05 + accesses * 1.0),
+        atol=1e-9,
+    )
 
 
 def test_any_access_is_never_slower_than_the_scheduled_satellite(gen1, ukraine, ground) -> None:
@@ -77,10 +92,10 @@ def test_any_access_is_never_slower_than_the_scheduled_satellite(gen1, ukraine, 
     gw, pops = ground
     grid = TimeGrid(START, 2.0, 30)
     for pairs in (None, [(0, 2)]):
-        sched = run_routes(gen1, ukraine, grid, gateways=gw, pops=pops, pairs=pairs,
-                           access="scheduled")
-        best = run_routes(gen1, ukraine, grid, gateways=gw, pops=pops, pairs=pairs,
-                          access="any")
+        sched = run_routes(
+            gen1, ukraine, grid, gateways=gw, pops=pops, pairs=pairs, access="scheduled"
+        )
+        best = run_routes(gen1, ukraine, grid, gateways=gw, pops=pops, pairs=pairs, access="any")
         ok = np.isfinite(sched.rtt_ms)
         assert np.isfinite(best.rtt_ms[ok]).all()
         assert (best.rtt_ms[ok] <= sched.rtt_ms[ok] + 1e-9).all()
@@ -90,13 +105,20 @@ def test_any_access_is_never_slower_than_the_scheduled_satellite(gen1, ukraine, 
 def test_bent_pipe_and_lasers_on_the_real_catalogue(starlink, ukraine, ground) -> None:
     gw, pops = ground
     grid = TimeGrid(START, 5.0, 6)
-    runs = {m: run_routes(starlink, ukraine, grid, gateways=gw, pops=pops, mode=m, access="any")
-            for m in ("bent-pipe", "lasers")}
+    runs = {
+        m: run_routes(starlink, ukraine, grid, gateways=gw, pops=pops, mode=m, access="any")
+        for m in ("bent-pipe", "lasers")
+    }
     bent, lasers = runs["bent-pipe"], runs["lasers"]
     assert np.isfinite(bent.rtt_ms).all() and np.isfinite(lasers.rtt_ms).all()
     # Bent pipe: terminal > satellite > gateway > PoP (and maybe PoP > PoP), no lasers.
-    kinds = np.array(["sat"] * starlink.size + ["gw"] * len(gw) + ["pop"] * len(pops)
-                     + ["term"] * len(ukraine) + [""])
+    kinds = np.array(
+        ["sat"] * starlink.size
+        + ["gw"] * len(gw)
+        + ["pop"] * len(pops)
+        + ["term"] * len(ukraine)
+        + [""]
+    )
     for t in range(grid.count):
         for k in range(len(ukraine)):
             path = bent.path[t, k][bent.path[t, k] >= 0]
@@ -146,8 +168,9 @@ def test_bad_mode_and_access_words(gen1, ukraine, ground) -> None:
         run_routes(gen1, ukraine, grid, gateways=gw, pops=pops, access="serving")  # type: ignore[arg-type]
 
 
-def test_gateway_reachable_is_the_laser_components_that_hold_a_gateway_link(gen1, ukraine,
-                                                                            ground) -> None:
+def test_gateway_reachable_is_the_laser_components_that_hold_a_gateway_link(
+    gen1, ukraine, ground
+) -> None:
     import networkx as nx
 
     from leonet.network import LaserLinks, plus_grid_links_chunk, visible_links
@@ -163,8 +186,11 @@ def test_gateway_reachable_is_the_laser_components_that_hold_a_gateway_link(gen1
     lasers = []
     for links in plus_grid_links_chunk(constellation_candidates(gen1), r):
         keep = rng.random(len(links)) < 0.4
-        lasers.append(LaserLinks(links.sat_a[keep], links.sat_b[keep], links.length_km[keep],
-                                 links.candidate[keep]))
+        lasers.append(
+            LaserLinks(
+                links.sat_a[keep], links.sat_b[keep], links.length_km[keep], links.candidate[keep]
+            )
+        )
     gateways, pops = ground
     nodes = ground_nodes(ukraine, gateways, pops)
     down = np.zeros((grid.count, len(nodes.gateway_antennas)), dtype=bool)
@@ -174,11 +200,15 @@ def test_gateway_reachable_is_the_laser_components_that_hold_a_gateway_link(gen1
         g = nx.Graph()
         g.add_nodes_from(range(r.shape[1]))
         g.add_edges_from(zip(lasers[k].sat_a.tolist(), lasers[k].sat_b.tolist(), strict=True))
-        gw, sat, _, _ = visible_links(nodes.gateway_ecef_km, nodes.gateway_up,
-                                      nodes.gateway_min_elevation_deg, r[k],
-                                      max_links=nodes.gateway_antennas)
+        gw, sat, _, _ = visible_links(
+            nodes.gateway_ecef_km,
+            nodes.gateway_up,
+            nodes.gateway_min_elevation_deg,
+            r[k],
+            max_links=nodes.gateway_antennas,
+        )
         linked = set(sat[~down[k][gw]].tolist())
         want = set().union(*(c for c in nx.connected_components(g) if c & linked))
-        got = set(vis.sat_idx[vis.offsets[k]:vis.offsets[k + 1]].tolist())
+        got = set(vis.sat_idx[vis.offsets[k] : vis.offsets[k + 1]].tolist())
         assert got == want, k
         assert 50 < len(want) < r.shape[1] // 2  # many satellites are cut off the ground

@@ -80,31 +80,68 @@ def _rows(out, table="terminals"):
 def test_run_writes_every_output(finished):
     out, summary = finished
     assert summary.complete and summary.steps == 30 and summary.chunks == 5
-    for name in ("terminals.parquet", "cells.parquet", "events.parquet", "metadata.json",
-                 "report.html"):
+    for name in (
+        "terminals.parquet",
+        "cells.parquet",
+        "events.parquet",
+        "metadata.json",
+        "report.html",
+    ):
         assert (out / name).exists(), name
     terminals = pq.read_table(out / "terminals.parquet")
     assert terminals.num_rows == 30 * 5
     assert terminals.column_names == [
-        "time", "terminal", "lat_deg", "lon_deg", "served", "reason", "sat", "elevation_deg",
-        "rtt_ms", "propagation_rtt_ms", "loaded_rtt_ms", "hops", "gateway", "pop", "snr_db",
-        "throughput_down_mbps", "throughput_up_mbps", "speedtest_down_mbps",
-        "speedtest_up_mbps"]
+        "time",
+        "terminal",
+        "lat_deg",
+        "lon_deg",
+        "served",
+        "reason",
+        "sat",
+        "elevation_deg",
+        "rtt_ms",
+        "propagation_rtt_ms",
+        "loaded_rtt_ms",
+        "hops",
+        "gateway",
+        "pop",
+        "snr_db",
+        "throughput_down_mbps",
+        "throughput_up_mbps",
+        "speedtest_down_mbps",
+        "speedtest_up_mbps",
+    ]
     cells = pq.read_table(out / "cells.parquet")
-    assert cells.column_names == ["time", "cell", "served", "reason", "visible", "rtt_ms",
-                                  "propagation_rtt_ms", "loaded_rtt_ms",
-                                  "throughput_down_mbps", "throughput_up_mbps",
-                                  "speedtest_down_mbps", "speedtest_up_mbps"]
+    assert cells.column_names == [
+        "time",
+        "cell",
+        "served",
+        "reason",
+        "visible",
+        "rtt_ms",
+        "propagation_rtt_ms",
+        "loaded_rtt_ms",
+        "throughput_down_mbps",
+        "throughput_up_mbps",
+        "speedtest_down_mbps",
+        "speedtest_up_mbps",
+    ]
     # The idle RTT is propagation plus at least the fixed latency terms; loaded ≥ idle.
     from leonet.network.latency import LatencyParameters
 
     p = LatencyParameters()
-    fixed_ms = (p.user_downlink_frame_ms + p.user_uplink_scheduling_ms + p.ground_equipment_ms
-                + p.pop_ms + 2 * (p.satellite_processing_ms + p.gateway_processing_ms))
+    fixed_ms = (
+        p.user_downlink_frame_ms
+        + p.user_uplink_scheduling_ms
+        + p.ground_equipment_ms
+        + p.pop_ms
+        + 2 * (p.satellite_processing_ms + p.gateway_processing_ms)
+    )
     for table in (terminals, cells):
         t = table.to_pydict()
-        for idle, prop, loaded in zip(t["rtt_ms"], t["propagation_rtt_ms"], t["loaded_rtt_ms"],
-                                      strict=True):
+        for idle, prop, loaded in zip(
+            t["rtt_ms"], t["propagation_rtt_ms"], t["loaded_rtt_ms"], strict=True
+        ):
             assert (idle is None) == (prop is None) == (loaded is None)
             if idle is not None:
                 assert idle >= prop + fixed_ms - 1e-9 and loaded >= idle - 1e-9
@@ -115,8 +152,9 @@ def test_run_writes_every_output(finished):
     assert all(r["throughput_down_mbps"] == 0 for r in rows if r["served"] == 0)
     assert all(r["speedtest_down_mbps"] == 0 for r in rows if r["served"] == 0)
     # A speed test saturates the link: it gets at least the fair share of the offered load.
-    assert all(r["speedtest_down_mbps"] >= r["throughput_down_mbps"] * (1 - 1e-9) - 1e-9
-               for r in rows)
+    assert all(
+        r["speedtest_down_mbps"] >= r["throughput_down_mbps"] * (1 - 1e-9) - 1e-9 for r in rows
+    )
     assert any(r["served"] > 0 for r in rows)
 
 
@@ -143,21 +181,26 @@ network: {{mode: lasers, processing_delay_ms: 0.1}}
     run_scenario(load_scenario(path), tmp_path / "run", workers=1)
     # The terminal is routed through the graph; its cell by the access link plus its
     # satellite's delay to the nearest PoP. Same place, same satellite: same numbers.
-    slots = query(tmp_path / "run", f"""
+    slots = query(
+        tmp_path / "run",
+        f"""
         SELECT c.time, c.served, c.rtt_ms, c.throughput_down_mbps AS cell_down,
                avg(t.rtt_ms) AS terminal_rtt, avg(t.throughput_down_mbps) AS terminal_down,
                avg(t.served::DOUBLE) AS terminal_served
         FROM cells c JOIN terminals t
           ON t.time >= c.time AND t.time < c.time + INTERVAL 15 SECOND
         WHERE c.cell = '{cells.names[1]}'
-        GROUP BY ALL ORDER BY c.time""").to_pydict()
+        GROUP BY ALL ORDER BY c.time""",
+    ).to_pydict()
     assert len(slots["time"]) == 10
     np.testing.assert_array_equal(slots["served"], slots["terminal_served"])
     served = np.asarray(slots["served"]) > 0
     assert served.sum() >= 5
-    np.testing.assert_allclose(np.asarray(slots["rtt_ms"], dtype=float)[served],
-                               np.asarray(slots["terminal_rtt"], dtype=float)[served],
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        np.asarray(slots["rtt_ms"], dtype=float)[served],
+        np.asarray(slots["terminal_rtt"], dtype=float)[served],
+        rtol=1e-12,
+    )
     np.testing.assert_allclose(slots["cell_down"], slots["terminal_down"], rtol=1e-12)
 
 
@@ -173,7 +216,8 @@ def test_metrics_are_the_percentiles_numpy_computes_from_the_files(finished):
         numbers = ("served", "rtt_ms", "throughput_down_mbps")
         return {k: np.asarray(table[k], dtype=object) for k in (key, "reason")} | {
             k: np.asarray([np.nan if v is None else v for v in table[k]], dtype=float)
-            for k in numbers}
+            for k in numbers
+        }
 
     cells, terms = columns("cells", "cell"), columns("terminals", "terminal")
 
@@ -184,9 +228,12 @@ def test_metrics_are_the_percentiles_numpy_computes_from_the_files(finished):
     for row in per_cell(out).to_pylist():
         mine = cells["cell"] == row["cell"]
         assert row["availability"] == pytest.approx(cells["served"][mine].mean())
-        for key, column, p in (("rtt_p50_ms", "rtt_ms", 0.5), ("rtt_p95_ms", "rtt_ms", 0.95),
-                               ("down_p05_mbps", "throughput_down_mbps", 0.05),
-                               ("down_p50_mbps", "throughput_down_mbps", 0.5)):
+        for key, column, p in (
+            ("rtt_p50_ms", "rtt_ms", 0.5),
+            ("rtt_p95_ms", "rtt_ms", 0.95),
+            ("down_p05_mbps", "throughput_down_mbps", 0.05),
+            ("down_p50_mbps", "throughput_down_mbps", 0.5),
+        ):
             assert row[key] == pytest.approx(q(cells[column][mine], p)), (row["cell"], key)
     for row in per_terminal(out).to_pylist():
         mine = terms["terminal"] == row["terminal"]
@@ -199,13 +246,14 @@ def test_metrics_are_the_percentiles_numpy_computes_from_the_files(finished):
     for row in outage_by_cause(out).to_pylist():
         mine = cells["reason"] == row["reason"]
         assert row["area_share"] == pytest.approx(lost[mine].sum() / lost.size), row
-        assert row["terminal_steps"] == int(((terms["reason"] == row["reason"])
-                                             & (terms["served"] == 0)).sum()), row
+        assert row["terminal_steps"] == int(
+            ((terms["reason"] == row["reason"]) & (terms["served"] == 0)).sum()
+        ), row
     assert sum(r["area_share"] for r in outage_by_cause(out).to_pylist()) == pytest.approx(
-        lost.mean())
+        lost.mean()
+    )
     assert summary["area_rtt_p95_ms"] == pytest.approx(q(cells["rtt_ms"], 0.95))
-    assert summary["area_down_p05_mbps"] == pytest.approx(q(cells["throughput_down_mbps"],
-                                                            0.05))
+    assert summary["area_down_p05_mbps"] == pytest.approx(q(cells["throughput_down_mbps"], 0.05))
     assert summary["rtt_p50_ms"] == pytest.approx(q(terms["rtt_ms"], 0.5))
 
 
@@ -242,10 +290,13 @@ def test_policy_invariants(finished):
 
 def test_a_pop_outage_moves_traffic_to_another_pop(finished):
     out, _ = finished
-    rows = query(out, """
+    rows = query(
+        out,
+        """
         SELECT epoch(time) - min(epoch(time)) OVER () AS t, pop FROM terminals
         WHERE served AND pop IS NOT NULL
-    """).to_pylist()
+    """,
+    ).to_pylist()
     during = {r["pop"] for r in rows if 110 <= r["t"] < 130}
     assert during and "frntdeu1" not in during
     assert "frntdeu1" in {r["pop"] for r in rows if r["t"] < 110 or r["t"] >= 130}
@@ -253,11 +304,14 @@ def test_a_pop_outage_moves_traffic_to_another_pop(finished):
 
 def test_unauthorised_terminals_are_never_served(finished):
     out, _ = finished
-    served_refused = query(out, """
+    served_refused = query(
+        out,
+        """
         SELECT count(*) AS n FROM terminals
         WHERE served AND reason IN ('not-authorised', 'outside-service-area',
                                     'area-cut-off', 'over-speed-limit', 'deny-listed')
-    """).to_pylist()[0]["n"]
+    """,
+    ).to_pylist()[0]["n"]
     assert served_refused == 0
 
 
@@ -267,7 +321,8 @@ def test_same_scenario_same_seed_gives_identical_parquet(scenario, finished, tmp
     run_scenario(scenario, again)
     for table in ("terminals", "cells"):
         assert pq.read_table(again / f"{table}.parquet").equals(
-            pq.read_table(out / f"{table}.parquet")), table
+            pq.read_table(out / f"{table}.parquet")
+        ), table
 
 
 def test_resume_after_an_interruption_equals_an_uninterrupted_run(scenario, finished, tmp_path):
@@ -283,7 +338,8 @@ def test_resume_after_an_interruption_equals_an_uninterrupted_run(scenario, fini
     assert second.complete and second.resumed_from_chunk == 2
     for table in ("terminals", "cells"):
         assert pq.read_table(partial / f"{table}.parquet").equals(
-            pq.read_table(out / f"{table}.parquet")), table
+            pq.read_table(out / f"{table}.parquet")
+        ), table
 
 
 def test_resume_refuses_a_different_scenario(scenario, tmp_path):
@@ -299,12 +355,14 @@ def test_capacity_settings_set_the_cells_and_terminals_demand(tmp_path):
     from leonet.engine.chunks import ScenarioRun
 
     path = tmp_path / "dense.yaml"
-    path.write_text(SCENARIO + "capacity: {terminals_per_km2: 0.5, terminals_per_site: 3, "
-                               "offered_load_mbps: 40, offered_load_up_mbps: 4}\n")
+    path.write_text(
+        SCENARIO + "capacity: {terminals_per_km2: 0.5, terminals_per_site: 3, "
+        "offered_load_mbps: 40, offered_load_up_mbps: 4}\n"
+    )
     run = ScenarioRun(load_scenario(path))
     demand = run.capacity.demand
     np.testing.assert_allclose(demand.terminals[: run.n_cells], 0.5 * run.cell_area_km2)
-    np.testing.assert_array_equal(demand.terminals[run.n_cells:], 3.0)
+    np.testing.assert_array_equal(demand.terminals[run.n_cells :], 3.0)
     assert (demand.offered_down_mbps == 40).all() and (demand.offered_up_mbps == 4).all()
 
 
@@ -314,12 +372,17 @@ def test_cells_in_a_cut_off_area_are_unserved_for_that_reason(finished):
     from leonet.ground import great_circle_km
 
     out, _ = finished
-    rows = query(out, """
+    rows = query(
+        out,
+        """
         SELECT epoch(c.time) - (SELECT min(epoch(time)) FROM cells) AS t, c.served, c.reason,
                s.lat_deg, s.lon_deg
-        FROM cells c JOIN sites s ON s.site = c.cell""").to_pydict()
-    inside = great_circle_km(np.asarray(rows["lat_deg"]), np.asarray(rows["lon_deg"]),
-                             49.61, 6.13) < 15.0
+        FROM cells c JOIN sites s ON s.site = c.cell""",
+    ).to_pydict()
+    inside = (
+        great_circle_km(np.asarray(rows["lat_deg"]), np.asarray(rows["lon_deg"]), 49.61, 6.13)
+        < 15.0
+    )
     during = np.asarray(rows["t"]) == 105  # the slot [105 s, 120 s) lies within the cut-off
     hit = np.flatnonzero(inside & during)
     assert hit.size >= 3
@@ -339,12 +402,18 @@ def test_default_scenario_end_to_end_at_reduced_size(tmp_path):
     ukraine = with_overrides(load_scenario("ukraine"), duration=20.0, step_s=10.0)
     summary = run_scenario(ukraine, tmp_path / "u")
     assert summary.complete and summary.n_cells > 2_000
-    by_name = {r["terminal"]: r for r in query(
-        tmp_path / "u", "SELECT terminal, bool_and(served) AS ok, min(reason) AS why "
-                        "FROM terminals GROUP BY terminal").to_pylist()}
+    by_name = {
+        r["terminal"]: r
+        for r in query(
+            tmp_path / "u",
+            "SELECT terminal, bool_and(served) AS ok, min(reason) AS why "
+            "FROM terminals GROUP BY terminal",
+        ).to_pylist()
+    }
     assert by_name["Kyiv"]["ok"] and by_name["Lviv"]["ok"]
-    assert not by_name["Simferopol"]["ok"] and by_name["Simferopol"]["why"] == \
-        "outside-service-area"
+    assert (
+        not by_name["Simferopol"]["ok"] and by_name["Simferopol"]["why"] == "outside-service-area"
+    )
     assert summary.area_coverage is not None and 0.9 < summary.area_coverage < 1.0
 
 
@@ -360,8 +429,14 @@ def test_direct_to_cell_satellites_are_never_offered_to_a_dish():
     g = run.geometry(0)
     assert not dtc[g.vis.sat_idx].any()
     s = run.static
-    raw = visible(run.satellite_positions(run.grid.slice(0, g.n_run)), run.sat_mask, s.ecef_km,
-                  s.lat_deg, s.lon_deg, s.min_elevation_deg)
+    raw = visible(
+        run.satellite_positions(run.grid.slice(0, g.n_run)),
+        run.sat_mask,
+        s.ecef_km,
+        s.lat_deg,
+        s.lon_deg,
+        s.min_elevation_deg,
+    )
     assert dtc[raw.sat_idx].mean() > 0.01  # without the rule: ~2 % of the pairs
     assert np.isin(np.flatnonzero(dtc), g.gateway_vis.sat_idx).any()  # they still relay
 
@@ -411,8 +486,11 @@ def _same(a, b, where="state"):
         assert np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"), where
     elif dataclasses.is_dataclass(a) or hasattr(a, "__dict__"):
         assert type(a) is type(b), where
-        fields = vars(a) if not dataclasses.is_dataclass(a) else {
-            f.name: getattr(a, f.name) for f in dataclasses.fields(a)}
+        fields = (
+            vars(a)
+            if not dataclasses.is_dataclass(a)
+            else {f.name: getattr(a, f.name) for f in dataclasses.fields(a)}
+        )
         for name, value in fields.items():
             _same(value, getattr(b, name), f"{where}.{name}")
     elif isinstance(a, dict):
@@ -435,7 +513,8 @@ def _saved_state(run_dir):
 def _same_run(a, b):
     for table in ("terminals", "cells"):
         assert pq.read_table(a / f"{table}.parquet").equals(
-            pq.read_table(b / f"{table}.parquet")), table
+            pq.read_table(b / f"{table}.parquet")
+        ), table
     _same(dict(_saved_state(a)), dict(_saved_state(b)))
 
 
@@ -459,8 +538,11 @@ def test_worker_processes_give_exactly_the_single_process_results(scenario, tmp_
     path.write_text(SCENARIO)
     # A fresh process: here numba's OpenMP threads may already run, and a child forked
     # after that cannot use them (the run would fall back to one process).
-    done = subprocess.run([sys.executable, "-c", _WORKERS_RUN, str(path), str(tmp_path)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _WORKERS_RUN, str(path), str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["2", "2", "2", "2", "True"]
     one = run_scenario(scenario, tmp_path / "one", workers=1)
@@ -508,7 +590,11 @@ def test_an_interrupted_cli_run_stops_its_workers_and_resumes_exactly(long_run, 
     cli = "import sys; from leonet.cli import main; sys.argv[0] = 'leonet'; main()"
     proc = subprocess.Popen(
         [sys.executable, "-c", cli, "run", str(path), "--out", str(out), "--duration", "30m"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     checkpoint = out / "checkpoint.json"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
@@ -529,8 +615,9 @@ def test_an_interrupted_cli_run_stops_its_workers_and_resumes_exactly(long_run, 
     assert 2 <= stopped_at < 60
     time.sleep(0.5)
     assert not _processes_naming(str(out))  # no worker outlives the run
-    resumed = run_scenario(with_overrides(load_scenario(path), duration=1800.0), out,
-                           resume=True, workers=1)
+    resumed = run_scenario(
+        with_overrides(load_scenario(path), duration=1800.0), out, resume=True, workers=1
+    )
     assert resumed.complete and resumed.resumed_from_chunk == stopped_at
     _same_run(out, reference)
 
@@ -545,8 +632,7 @@ def test_default_chunks_hold_whole_scheduler_slots():
     assert _default_chunk_steps(200_000, 10_395, 1 * s, 15 * s) == 1  # under a slot: as is
 
 
-def test_workers_fall_back_to_one_process_where_forking_is_unsafe(scenario, tmp_path,
-                                                                   monkeypatch):
+def test_workers_fall_back_to_one_process_where_forking_is_unsafe(scenario, tmp_path, monkeypatch):
     from leonet.engine import pipeline
 
     with pytest.raises(ValueError, match="workers=0"):
@@ -563,8 +649,7 @@ def test_a_one_step_chunk_compares_its_routes_with_the_chunk_before(scenario, tm
     from leonet.engine.checkpoint import state_from_arrays
 
     def saved(run_dir):
-        return state_from_arrays(_saved_state(run_dir), initial_state(ScenarioRun(longer)),
-                                 run_dir)
+        return state_from_arrays(_saved_state(run_dir), initial_state(ScenarioRun(longer)), run_dir)
 
     # 31 steps in chunks of 6: the last chunk is one step, whose routes' ``changed`` is
     # against the last step of the chunk before (finish() cannot know it; account() does).
@@ -606,8 +691,10 @@ network: {mode: lasers%s}
         path = tmp_path / f"{name}.yaml"
         path.write_text(base % extra)
         run_scenario(load_scenario(path), tmp_path / name, workers=1)
-        tables[name] = {t: pq.read_table(tmp_path / name / f"{t}.parquet").to_pydict()
-                        for t in ("terminals", "cells")}
+        tables[name] = {
+            t: pq.read_table(tmp_path / name / f"{t}.parquet").to_pydict()
+            for t in ("terminals", "cells")
+        }
     pop_ms = LatencyParameters().pop_ms
     assert pop_ms > 0
     for t in ("terminals", "cells"):

@@ -29,12 +29,14 @@ def gen1():
 
 
 def test_lookahead_follows_the_strategy_flag_not_its_name():
-    register_strategy(Strategy("test-stages-farsighted", lambda _el, rem, _load: -rem,
-                               uses_lookahead=True))
+    register_strategy(
+        Strategy("test-stages-farsighted", lambda _el, rem, _load: -rem, uses_lookahead=True)
+    )
     far = SchedulerConfig(strategy="test-stages-farsighted", horizon_s=95.0)
     assert lookahead_steps(far, 10.0) == math.ceil(95.0 / 10.0)
-    assert lookahead_steps(SchedulerConfig(strategy="longest-visibility", horizon_s=60.0),
-                           5.0) == 12
+    assert (
+        lookahead_steps(SchedulerConfig(strategy="longest-visibility", horizon_s=60.0), 5.0) == 12
+    )
     assert lookahead_steps(SchedulerConfig(strategy="highest-elevation"), 1.0) == 0
 
 

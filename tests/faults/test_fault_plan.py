@@ -75,18 +75,20 @@ def test_whole_plane(gen1) -> None:  # type: ignore[no-untyped-def]
 def test_norad_ids_and_unknown_names(gen1) -> None:  # type: ignore[no-untyped-def]
     cat = load_constellation("starlink")
     norad = int(cat.norad_id[10])
-    down = ~FaultPlan([SatelliteFault(T0, norad_ids=(norad,))]).satellite_up(
-        np.array([T0]), cat)[0]
+    down = ~FaultPlan([SatelliteFault(T0, norad_ids=(norad,))]).satellite_up(np.array([T0]), cat)[0]
     assert np.flatnonzero(down).tolist() == [10]
     with pytest.raises(ValueError, match=r"faults.satellites\[0\].names .*no satellite"):
         FaultPlan([SatelliteFault(T0, names=("starlink-550-P00-S0",))]).satellite_up(
-            np.array([T0]), gen1)
+            np.array([T0]), gen1
+        )
     with pytest.raises(ValueError, match="no shell 'starlink-55'"):
         FaultPlan([SatelliteFault(T0, planes=(("starlink-55", 0),))]).satellite_up(
-            np.array([T0]), gen1)
+            np.array([T0]), gen1
+        )
     with pytest.raises(ValueError, match="has no plane 99"):
         FaultPlan([SatelliteFault(T0, planes=(("starlink-550", 99),))]).satellite_up(
-            np.array([T0]), gen1)
+            np.array([T0]), gen1
+        )
     with pytest.raises(ValueError, match="needs the Constellation"):
         FaultPlan([SatelliteFault(T0, names=("x",))]).satellite_up(np.array([T0]), 10)
 
@@ -158,10 +160,15 @@ def test_jammers_active_and_data() -> None:
 def test_jammer_positions_fixed_and_on_a_track() -> None:
     from leonet.ground import Track
 
-    truck = Track("truck", ["2026-05-30T12:00:00Z", "2026-05-30T13:00:00Z"], [48.0, 49.0],
-                  [37.0, 37.0])
-    plan = FaultPlan(jammers=[Jammer("fixed", (48.25, 37.35), 30, 11.7, 250, height_m=10.0),
-                              Jammer("mobile", truck, 20, 11.7, 250, height_m=2.0)])
+    truck = Track(
+        "truck", ["2026-05-30T12:00:00Z", "2026-05-30T13:00:00Z"], [48.0, 49.0], [37.0, 37.0]
+    )
+    plan = FaultPlan(
+        jammers=[
+            Jammer("fixed", (48.25, 37.35), 30, 11.7, 250, height_m=10.0),
+            Jammer("mobile", truck, 20, 11.7, 250, height_m=2.0),
+        ]
+    )
     t = T0 + np.array([0, 1800]) * S
     lat, lon, alt = plan.jammer_positions(t)
     assert lat.shape == lon.shape == (2, 2)
@@ -177,8 +184,12 @@ def test_events_rows() -> None:
     )
     rows = plan.events()
     assert [(e.kind, e.action) for e in rows] == [
-        ("fault", "start"), ("fault", "start"), ("fault", "end"), ("jammer", "start"),
-        ("jammer", "end")]
+        ("fault", "start"),
+        ("fault", "start"),
+        ("fault", "end"),
+        ("jammer", "start"),
+        ("jammer", "end"),
+    ]
     assert rows[1].description == "storm" and rows[1].target == "gateway Kaunas, LT"
 
 

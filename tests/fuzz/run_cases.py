@@ -23,22 +23,58 @@ from typing import Any
 MEMORY_CAP_BYTES = 3 * 1024**3
 
 #: Scenario fields that hold numbers: ``true`` there must never be read as 1.
-NUMERIC = {"duration", "step_s", "chunk_steps", "seed", "lat_deg", "lon_deg", "alt_km",
-           "min_elevation_deg", "processing_delay_ms", "slot_s", "exceedance_percent",
-           "offered_load_mbps", "resolution", "max_laser_range_km", "route_factor"}
+NUMERIC = {
+    "duration",
+    "step_s",
+    "chunk_steps",
+    "seed",
+    "lat_deg",
+    "lon_deg",
+    "alt_km",
+    "min_elevation_deg",
+    "processing_delay_ms",
+    "slot_s",
+    "exceedance_percent",
+    "offered_load_mbps",
+    "resolution",
+    "max_laser_range_km",
+    "route_factor",
+}
 
 FUZZ_PATHS: list[tuple[Any, ...]] = [
-    ("time", "start"), ("time", "duration"), ("time", "step_s"), ("time", "chunk_steps"),
-    ("name",), ("seed",), ("description",), ("constellations", 0, "preset"),
-    ("constellations", 0, "min_elevation_deg"), ("constellations", 0),
-    ("ground", "terminals", 0, "lat_deg"), ("ground", "terminals", 0, "lon_deg"),
-    ("ground", "terminals", 0, "alt_km"), ("ground", "terminals", 0, "name"),
-    ("ground", "terminals", 0), ("ground", "terminals"), ("ground", "places"),
-    ("ground", "cells"), ("ground", "mobile"), ("ground", "gateways"),
-    ("network", "processing_delay_ms"), ("network", "mode"), ("network", "route_factor"),
-    ("network", "max_laser_range_km"), ("scheduler", "slot_s"), ("scheduler", "strategy"),
-    ("radio", "exceedance_percent"), ("capacity", "offered_load_mbps"),
-    ("outputs", "report"), ("outputs", "cells_every"), ("policy",), ("faults",), ("time",),
+    ("time", "start"),
+    ("time", "duration"),
+    ("time", "step_s"),
+    ("time", "chunk_steps"),
+    ("name",),
+    ("seed",),
+    ("description",),
+    ("constellations", 0, "preset"),
+    ("constellations", 0, "min_elevation_deg"),
+    ("constellations", 0),
+    ("ground", "terminals", 0, "lat_deg"),
+    ("ground", "terminals", 0, "lon_deg"),
+    ("ground", "terminals", 0, "alt_km"),
+    ("ground", "terminals", 0, "name"),
+    ("ground", "terminals", 0),
+    ("ground", "terminals"),
+    ("ground", "places"),
+    ("ground", "cells"),
+    ("ground", "mobile"),
+    ("ground", "gateways"),
+    ("network", "processing_delay_ms"),
+    ("network", "mode"),
+    ("network", "route_factor"),
+    ("network", "max_laser_range_km"),
+    ("scheduler", "slot_s"),
+    ("scheduler", "strategy"),
+    ("radio", "exceedance_percent"),
+    ("capacity", "offered_load_mbps"),
+    ("outputs", "report"),
+    ("outputs", "cells_every"),
+    ("policy",),
+    ("faults",),
+    ("time",),
 ]
 
 
@@ -69,11 +105,23 @@ def run_commands(scratch: Path) -> list[dict[str, Any]]:
             crash = None
             if result.exception is not None and not isinstance(result.exception, SystemExit):
                 crash = "".join(traceback.format_exception(result.exception))
-            answers.append({"id": case.id, "exit_code": result.exit_code,
-                            "output": result.output, "crash": crash})
+            answers.append(
+                {
+                    "id": case.id,
+                    "exit_code": result.exit_code,
+                    "output": result.output,
+                    "crash": crash,
+                }
+            )
         except BaseException as exc:  # a MemoryError escaping the runner, say
-            answers.append({"id": case.id, "exit_code": None, "output": "",
-                            "crash": "".join(traceback.format_exception(exc))})
+            answers.append(
+                {
+                    "id": case.id,
+                    "exit_code": None,
+                    "output": "",
+                    "crash": "".join(traceback.format_exception(exc)),
+                }
+            )
     return answers
 
 
@@ -93,22 +141,44 @@ def run_hypothesis(scratch: Path, examples: int) -> dict[str, Any]:
 
     tried: list[int] = [0, 0]  # examples, refused
     values = st.one_of(
-        st.none(), st.booleans(), st.integers(-(2**70), 2**70),
-        st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=30),
+        st.none(),
+        st.booleans(),
+        st.integers(-(2**70), 2**70),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.text(max_size=30),
         st.lists(st.integers(-5, 5), max_size=3),
         st.dictionaries(st.text(max_size=6), st.integers(-5, 5), max_size=2),
-        st.sampled_from(["+1h", "1e-9", "9999-01-01T00:00:00Z", "[/]", "\x1b[31m", "..",
-                         "2026-05-30T12:00:00Z", "Ukraine", "starlink", "-0", "nan"]),
+        st.sampled_from(
+            [
+                "+1h",
+                "1e-9",
+                "9999-01-01T00:00:00Z",
+                "[/]",
+                "\x1b[31m",
+                "..",
+                "2026-05-30T12:00:00Z",
+                "Ukraine",
+                "starlink",
+                "-0",
+                "nan",
+            ]
+        ),
     )
 
-    @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(path=st.sampled_from(FUZZ_PATHS), value=values)
     def fuzz(path: tuple[Any, ...], value: Any) -> None:
         tried[0] += 1
         file = scratch / "hypothesis.yaml"
-        file.write_text(yaml.safe_dump(_set(BASE, path, value), allow_unicode=True),
-                        encoding="utf-8")
+        file.write_text(
+            yaml.safe_dump(_set(BASE, path, value), allow_unicode=True), encoding="utf-8"
+        )
         try:
             scenario = load_scenario(file)
         except ScenarioError as exc:
@@ -117,7 +187,8 @@ def run_hypothesis(scratch: Path, examples: int) -> dict[str, Any]:
             return
         leaf = path[-1]
         assert not (isinstance(value, bool) and leaf in NUMERIC), (
-            f"{'.'.join(map(str, path))}: {value!r} silently read as a number")
+            f"{'.'.join(map(str, path))}: {value!r} silently read as a number"
+        )
         if open_inputs is None:
             return
         try:

@@ -38,7 +38,12 @@ def fuzz_results(tmp_path_factory: pytest.TempPathFactory) -> dict:
     env["COLUMNS"] = "200"
     proc = subprocess.run(
         [sys.executable, str(HERE / "run_cases.py"), str(scratch), str(out), str(EXAMPLES)],
-        env=env, capture_output=True, text=True, timeout=600, check=False)
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert proc.returncode == 0, f"the fuzz runner died (memory cap?):\n{proc.stderr[-3000:]}"
     data = json.loads(out.read_text())
     data["by_id"] = {a["id"]: a for a in data["answers"]}
@@ -59,8 +64,18 @@ CASES = _cases()
 def test_there_are_at_least_200_cases_across_every_command() -> None:
     assert len(CASES) >= 200
     commands = {c.argv[0] for c in CASES}
-    assert {"validate", "run", "route", "coverage", "link", "propagate", "query", "report",
-            "scenario", "constellation"} <= commands
+    assert {
+        "validate",
+        "run",
+        "route",
+        "coverage",
+        "link",
+        "propagate",
+        "query",
+        "report",
+        "scenario",
+        "constellation",
+    } <= commands
     assert len({c.id for c in CASES}) == len(CASES)
 
 

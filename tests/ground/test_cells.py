@@ -30,8 +30,9 @@ def test_cells_keep_area_through_selection() -> None:
     part = cells.take(np.arange(10))
     assert isinstance(part, Cells) and part.area_km2.shape == (10,)
     # neighbouring res-5 centres are ~ 2 × 8.5 km × cos 30° ≈ 15-17 km apart
-    nearest = np.sort(great_circle_km(cells.lat_deg[0], cells.lon_deg[0],
-                                      cells.lat_deg, cells.lon_deg))[1]
+    nearest = np.sort(
+        great_circle_km(cells.lat_deg[0], cells.lon_deg[0], cells.lat_deg, cells.lon_deg)
+    )[1]
     assert 13.0 < nearest < 19.0
 
 

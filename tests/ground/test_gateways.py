@@ -65,8 +65,10 @@ def test_assignment_equals_brute_force() -> None:
     index, fibre_km = assign_gateways_to_pops(gw, pops, route_factor=1.7)
     assert index.shape == fibre_km.shape == (len(gw),)
     for g in range(len(gw)):
-        dists = [_haversine_km(gw.lat_deg[g], gw.lon_deg[g], pops.lat_deg[p], pops.lon_deg[p])
-                 for p in range(len(pops))]
+        dists = [
+            _haversine_km(gw.lat_deg[g], gw.lon_deg[g], pops.lat_deg[p], pops.lon_deg[p])
+            for p in range(len(pops))
+        ]
         best = min(range(len(pops)), key=dists.__getitem__)
         assert index[g] == best
         assert fibre_km[g] == pytest.approx(1.7 * dists[best], abs=1e-6)
@@ -85,8 +87,9 @@ def test_fibre_delay_arithmetic() -> None:
     # 1,000 km great circle × 1.5 = 1,500 km fibre at 2/3 c = 199,861.6 km/s → 7.5052 ms
     assert fibre_delay_ms(1000.0, 1.5) == pytest.approx(1500.0 / (C_KM_S * 2 / 3) * 1e3)
     assert fibre_delay_ms(1000.0, 1.5) == pytest.approx(7.5052, abs=1e-4)
-    assert fibre_delay_ms(np.array([0.0, 200.0]), 1.0).tolist() == pytest.approx([0.0, 1.0007],
-                                                                                   abs=1e-4)
+    assert fibre_delay_ms(np.array([0.0, 200.0]), 1.0).tolist() == pytest.approx(
+        [0.0, 1.0007], abs=1e-4
+    )
 
 
 def test_every_bundled_gateway_and_pop_stands_on_land():

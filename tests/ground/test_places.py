@@ -32,14 +32,17 @@ def test_unknown_place_suggests_the_closest():
 
 # GeoNames positions checked against a second authority: Wikipedia's city-centre
 # coordinates (GeoNames and Wikipedia pick different centre points; 10 km covers that).
-@pytest.mark.parametrize(("query", "label", "lat", "lon"), [
-    ("Paris", "Paris, FR", 48.8567, 2.3522),
-    ("Paris, US", "Paris, US", 33.6609, -95.5555),  # Paris, Texas
-    ("Tokyo", "Tokyo, JP", 35.6897, 139.6922),
-    ("Nairobi", "Nairobi, KE", -1.2864, 36.8172),
-    ("sao paulo", "São Paulo, BR", -23.5505, -46.6333),
-    ("Kiev", "Kyiv, UA", 50.4501, 30.5234),  # an alternate name of GeoNames
-])
+@pytest.mark.parametrize(
+    ("query", "label", "lat", "lon"),
+    [
+        ("Paris", "Paris, FR", 48.8567, 2.3522),
+        ("Paris, US", "Paris, US", 33.6609, -95.5555),  # Paris, Texas
+        ("Tokyo", "Tokyo, JP", 35.6897, 139.6922),
+        ("Nairobi", "Nairobi, KE", -1.2864, 36.8172),
+        ("sao paulo", "São Paulo, BR", -23.5505, -46.6333),
+        ("Kiev", "Kyiv, UA", 50.4501, 30.5234),  # an alternate name of GeoNames
+    ],
+)
 def test_any_world_city_resolves_within_10_km(query, label, lat, lon):
     from leonet.ground import great_circle_km
 

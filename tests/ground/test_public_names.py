@@ -8,8 +8,17 @@ import pytest
 
 import leonet.ground as ground
 
-MODULES = ["cells", "gateways", "gazetteer", "greatcircle", "places", "population", "regions",
-           "sites", "tracks"]
+MODULES = [
+    "cells",
+    "gateways",
+    "gazetteer",
+    "greatcircle",
+    "places",
+    "population",
+    "regions",
+    "sites",
+    "tracks",
+]
 
 
 def test_package_all_is_sorted_and_importable() -> None:

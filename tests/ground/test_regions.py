@@ -69,13 +69,15 @@ def _write(path: Path, geometry: dict[str, object], name: str = "zone") -> Path:
 def test_custom_polygon_with_hole_and_multipolygon(tmp_path: Path) -> None:
     outer = [[30, 50], [32, 50], [32, 52], [30, 52], [30, 50]]
     hole = [[30.5, 50.5], [31.5, 50.5], [31.5, 51.5], [30.5, 51.5], [30.5, 50.5]]
-    region = region_from_geojson(_write(tmp_path / "a.geojson",
-                                        {"type": "Polygon", "coordinates": [outer, hole]}))
+    region = region_from_geojson(
+        _write(tmp_path / "a.geojson", {"type": "Polygon", "coordinates": [outer, hole]})
+    )
     assert region.name == "zone"
     assert region.contains([50.2, 51.0, 53.0], [30.2, 31.0, 31.0]).tolist() == [True, False, False]
     other = [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]
-    multi = region_from_geojson(_write(tmp_path / "m.geojson", {
-        "type": "MultiPolygon", "coordinates": [[outer], other]}))
+    multi = region_from_geojson(
+        _write(tmp_path / "m.geojson", {"type": "MultiPolygon", "coordinates": [[outer], other]})
+    )
     assert multi.contains([0.5, 51.0], [0.5, 31.0]).tolist() == [True, True]
 
 

@@ -103,10 +103,16 @@ def test_from_csv_errors_name_file_line_and_column(tmp_path: Path) -> None:
 def test_from_geojson_points_and_errors(tmp_path: Path) -> None:
     path = tmp_path / "s.geojson"
     feats = [
-        {"type": "Feature", "properties": {"name": "Kyiv"},
-         "geometry": {"type": "Point", "coordinates": [30.52, 50.45, 180.0]}},
-        {"type": "Feature", "properties": {"name": "gw", "kind": "gateway"},
-         "geometry": {"type": "Point", "coordinates": [24.03, 49.84]}},
+        {
+            "type": "Feature",
+            "properties": {"name": "Kyiv"},
+            "geometry": {"type": "Point", "coordinates": [30.52, 50.45, 180.0]},
+        },
+        {
+            "type": "Feature",
+            "properties": {"name": "gw", "kind": "gateway"},
+            "geometry": {"type": "Point", "coordinates": [24.03, 49.84]},
+        },
     ]
     path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
     s = Sites.from_geojson(path)

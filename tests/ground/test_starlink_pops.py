@@ -14,8 +14,9 @@ GEOIP = DATA / "starlink_geoip_country_pop_2026-10_calibration.csv"
 
 
 def _geoip() -> list[dict[str, str]]:
-    return list(csv.DictReader(ln for ln in GEOIP.read_text().splitlines()
-                               if not ln.startswith("#")))
+    return list(
+        csv.DictReader(ln for ln in GEOIP.read_text().splitlines() if not ln.startswith("#"))
+    )
 
 
 def test_every_geofeed_pop_code_is_bundled_with_a_location() -> None:
@@ -28,10 +29,17 @@ def test_every_geofeed_pop_code_is_bundled_with_a_location() -> None:
 def test_pop_locations_agree_with_the_european_list_within_30_km() -> None:
     # Outside authority: the community PoP list (PeeringDB facilities) in shared/data.
     pops = load_pops_2026()
-    where = {str(n): (float(a), float(o))
-             for n, a, o in zip(pops.names, pops.lat_deg, pops.lon_deg, strict=True)}
-    rows = list(csv.DictReader(ln for ln in (DATA / "starlink_pops_europe.csv").read_text()
-                               .splitlines() if not ln.startswith("#")))
+    where = {
+        str(n): (float(a), float(o))
+        for n, a, o in zip(pops.names, pops.lat_deg, pops.lon_deg, strict=True)
+    }
+    rows = list(
+        csv.DictReader(
+            ln
+            for ln in (DATA / "starlink_pops_europe.csv").read_text().splitlines()
+            if not ln.startswith("#")
+        )
+    )
     checked = 0
     for r in rows:
         if r["pop_code"] in where:

@@ -29,8 +29,13 @@ def _vector(lat: float, lon: float) -> np.ndarray:
 
 def test_two_point_track_midpoint_and_speed() -> None:
     kyiv, lviv = (50.45, 30.52), (49.84, 24.03)
-    track = Track("car", [datetime(2026, 5, 30, 8, tzinfo=UTC), "2026-05-30T13:30:00Z"],
-                  [kyiv[0], lviv[0]], [kyiv[1], lviv[1]], alt_km=[0.2, 0.3])
+    track = Track(
+        "car",
+        [datetime(2026, 5, 30, 8, tzinfo=UTC), "2026-05-30T13:30:00Z"],
+        [kyiv[0], lviv[0]],
+        [kyiv[1], lviv[1]],
+        alt_km=[0.2, 0.3],
+    )
     half = np.array([track.start_ns + (track.end_ns - track.start_ns) // 2])
     lat, lon, alt, speed = track.positions(half)
     mid = _vector(*kyiv) + _vector(*lviv)  # the great-circle midpoint, independently
@@ -43,8 +48,12 @@ def test_two_point_track_midpoint_and_speed() -> None:
 
 
 def test_hold_outside_window_and_waypoints_exact() -> None:
-    track = Track("boat", ["2026-05-30T00:00Z", "2026-05-30T01:00Z", "2026-05-30T03:00Z"],
-                  [46.0, 45.0, 44.0], [30.0, 31.0, 33.0])
+    track = Track(
+        "boat",
+        ["2026-05-30T00:00Z", "2026-05-30T01:00Z", "2026-05-30T03:00Z"],
+        [46.0, 45.0, 44.0],
+        [30.0, 31.0, 33.0],
+    )
     t = track.start_ns + np.array([-5, 0, 1, 2, 3, 9]) * HOUR_NS
     lat, lon, _, speed = track.positions(t)
     assert lat.tolist() == pytest.approx([46.0, 46.0, 45.0, 44.5, 44.0, 44.0], abs=0.02)
@@ -81,8 +90,11 @@ def test_validation(times: list[str], lat: list[float], match: str) -> None:
 
 
 @given(
-    lat1=st.floats(-80, 80), lon1=st.floats(-180, 179), lat2=st.floats(-80, 80),
-    lon2=st.floats(-180, 179), f=st.floats(0, 1),
+    lat1=st.floats(-80, 80),
+    lon1=st.floats(-180, 179),
+    lat2=st.floats(-80, 80),
+    lon2=st.floats(-180, 179),
+    f=st.floats(0, 1),
 )
 def test_interpolation_is_uniform_along_the_arc(
     lat1: float, lon1: float, lat2: float, lon2: float, f: float

@@ -28,12 +28,16 @@ def setup():  # type: ignore[no-untyped-def]
     isl_a, isl_b = plus_grid_isls(72, 22)
     rng = np.random.default_rng(7)
     n_gs = 20
-    stations = GroundStations([f"Station-{k}" for k in range(n_gs)],
-                              rng.uniform(-56.0, 56.0, n_gs), rng.uniform(-180.0, 180.0, n_gs),
-                              np.zeros(n_gs))
+    stations = GroundStations(
+        [f"Station-{k}" for k in range(n_gs)],
+        rng.uniform(-56.0, 56.0, n_gs),
+        rng.uniform(-180.0, 180.0, n_gs),
+        np.zeros(n_gs),
+    )
     grid = TimeGrid(tles.epoch, 37.0, 3)  # t = 0, 37, 74 s
-    array = SatrecArray([Satrec.twoline2rv(a, b, WGS72) for a, b in
-                         zip(tles.line1, tles.line2, strict=True)])
+    array = SatrecArray(
+        [Satrec.twoline2rv(a, b, WGS72) for a, b in zip(tles.line1, tles.line2, strict=True)]
+    )
     jd, fr = grid.jd_fr()
     _, r_teme, _ = sgp4_teme(array, jd, fr)
     r, _ = teme_to_ecef(r_teme.transpose(1, 0, 2), None, grid.utc_ns, ut1_equals_utc_eop())

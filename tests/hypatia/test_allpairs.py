@@ -88,8 +88,11 @@ def test_rtt_is_never_below_the_speed_of_light_floor(setup):
     src, dst = np.triu_indices(ap.n_gs, k=1)
     ok = np.isfinite(ap.rtt_ms[src, dst])
     assert ok.mean() > 0.9
-    floor_ms = 2e3 * great_circle_km(st.lat_deg[src], st.lon_deg[src], st.lat_deg[dst],
-                                     st.lon_deg[dst]) / C_KM_S
+    floor_ms = (
+        2e3
+        * great_circle_km(st.lat_deg[src], st.lon_deg[src], st.lat_deg[dst], st.lon_deg[dst])
+        / C_KM_S
+    )
     assert (ap.rtt_ms[src, dst][ok] >= floor_ms[ok]).all()
     np.testing.assert_allclose(ap.pair_km, ap.pair_km.T, rtol=0, atol=TOL_KM)  # reciprocal
 
@@ -97,10 +100,21 @@ def test_rtt_is_never_below_the_speed_of_light_floor(setup):
 def test_interfaces_are_numbered_in_isl_list_order():
     # Hypatia: each satellite numbers its ISL interfaces in the order its links are listed.
     g = IslGraph.from_isls(4, [0, 1, 0, 2], [1, 2, 2, 3])
-    arcs = {(t, int(g.nbr[a])): int(g.arc_if[a])
-            for t in range(4) for a in range(g.indptr[t], g.indptr[t + 1])}
-    assert arcs == {(0, 1): 0, (0, 2): 1, (1, 0): 0, (1, 2): 1, (2, 1): 0, (2, 0): 1,
-                    (2, 3): 2, (3, 2): 0}
+    arcs = {
+        (t, int(g.nbr[a])): int(g.arc_if[a])
+        for t in range(4)
+        for a in range(g.indptr[t], g.indptr[t + 1])
+    }
+    assert arcs == {
+        (0, 1): 0,
+        (0, 2): 1,
+        (1, 0): 0,
+        (1, 2): 1,
+        (2, 1): 0,
+        (2, 0): 1,
+        (2, 3): 2,
+        (3, 2): 0,
+    }
     np.testing.assert_array_equal(g.isls_per_sat, [2, 2, 3, 1])
     for a in range(g.nbr.shape[0]):
         assert g.nbr[g.rev[a]] in range(4) and g.rev[g.rev[a]] == a
@@ -135,13 +149,25 @@ def test_changes_replayed_on_the_first_state_give_the_full_state(setup):
         delta = ap.forwarding(steps[k - 1] if k else None)
         if k:
             assert 0 < len(delta) < len(steps[0].forwarding())
-        for row in zip(delta.node.tolist(), delta.destination.tolist(), delta.next_hop.tolist(),
-                       delta.my_if.tolist(), delta.next_if.tolist(), strict=True):
+        for row in zip(
+            delta.node.tolist(),
+            delta.destination.tolist(),
+            delta.next_hop.tolist(),
+            delta.my_if.tolist(),
+            delta.next_if.tolist(),
+            strict=True,
+        ):
             state[row[:2]] = row[2:]
     full = steps[-1].forwarding()
     assert len(state) == len(full)
-    for row in zip(full.node.tolist(), full.destination.tolist(), full.next_hop.tolist(),
-                   full.my_if.tolist(), full.next_if.tolist(), strict=True):
+    for row in zip(
+        full.node.tolist(),
+        full.destination.tolist(),
+        full.next_hop.tolist(),
+        full.my_if.tolist(),
+        full.next_if.tolist(),
+        strict=True,
+    ):
         assert state[row[:2]] == row[2:]
 
 

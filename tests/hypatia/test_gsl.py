@@ -18,9 +18,9 @@ def test_links_are_exactly_the_pairs_within_the_range(setup):
     brute = np.linalg.norm(r[None, :, :] - gs[:, None, :], axis=-1)
     for g in range(gs.shape[0]):
         want = np.flatnonzero(brute[g] <= limit)
-        got = sat[start[g]:start[g + 1]]
+        got = sat[start[g] : start[g + 1]]
         np.testing.assert_array_equal(got, want)
-        np.testing.assert_allclose(length[start[g]:start[g + 1]], brute[g, want], rtol=1e-15)
+        np.testing.assert_allclose(length[start[g] : start[g + 1]], brute[g, want], rtol=1e-15)
     assert 5 < np.diff(start).mean() < 60  # Starlink-550 at 1,090 km: tens in range
 
 
@@ -39,8 +39,9 @@ def test_hypatia_starlink_550_and_the_elevation_rule():
     # Its flat-Earth cone: altitude / tan(e) horizontally, so altitude / sin(e) slant.
     assert max_gsl_length_m(630_000.0, 30.0) == pytest.approx(1_260_000.0, rel=1e-12)
     assert max_gsl_length_m(550_000.0, 90.0) == pytest.approx(550_000.0, rel=1e-12)
-    assert max_gsl_length_m(550_000.0, 25.0) == pytest.approx(550_000.0 / math.sin(
-        math.radians(25.0)), rel=1e-12)
+    assert max_gsl_length_m(550_000.0, 25.0) == pytest.approx(
+        550_000.0 / math.sin(math.radians(25.0)), rel=1e-12
+    )
     with pytest.raises(ValueError, match="angle"):
         max_gsl_length_m(550_000.0, 0.0)
     with pytest.raises(ValueError, match="altitude"):

@@ -24,8 +24,9 @@ def test_starlink_550_follows_hypatias_generator():
     tles = starlink_550_tles()
     assert (tles.n_orbits, tles.n_sats_per_orbit, tles.n_sats) == (72, 22, 1584)
     assert tles.names[23] == "Starlink-550 23"
-    el = parse_tle("\n".join(f"{a}\n{b}" for a, b in zip(tles.line1, tles.line2,
-                                                          strict=True))).elements
+    el = parse_tle(
+        "\n".join(f"{a}\n{b}" for a, b in zip(tles.line1, tles.line2, strict=True))
+    ).elements
     deg = np.degrees
     # Orbit 1 (odd): RAAN 5°, shifted half a slot (360 / 44 = 8.1818°); satellite 1 of it.
     assert deg(el.raan_rad[23]) == pytest.approx(5.0, abs=1e-4)
@@ -51,15 +52,23 @@ def test_round_trips(tmp_path):
     tles = starlink_550_tles()
     write_tles(tmp_path / "tles.txt", tles)
     back = read_tles(tmp_path / "tles.txt")
-    assert (back.line1, back.line2, back.names, back.epoch) == (tles.line1, tles.line2,
-                                                                 tles.names, tles.epoch)
+    assert (back.line1, back.line2, back.names, back.epoch) == (
+        tles.line1,
+        tles.line2,
+        tles.names,
+        tles.epoch,
+    )
     a, b = plus_grid_isls(5, 4)
     write_isls(tmp_path / "isls.txt", a, b)
     a2, b2 = read_isls(tmp_path / "isls.txt", 20)
     np.testing.assert_array_equal(a2, a)
     np.testing.assert_array_equal(b2, b)
-    gs = GroundStations(["Tokyo", "São-Paulo"], np.array([35.6895, -23.5475]),
-                        np.array([139.69171, -46.63611]), np.array([0.0, 760.5]))
+    gs = GroundStations(
+        ["Tokyo", "São-Paulo"],
+        np.array([35.6895, -23.5475]),
+        np.array([139.69171, -46.63611]),
+        np.array([0.0, 760.5]),
+    )
     write_ground_stations(tmp_path / "gs.txt", gs)
     back_gs = read_ground_stations(tmp_path / "gs.txt")
     assert back_gs.names == gs.names

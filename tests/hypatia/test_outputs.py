@@ -12,12 +12,14 @@ from leonet.network.allpairs import Forwarding
 
 def test_integer_and_fixed_point_columns_match_python_formatting():
     rng = np.random.default_rng(3)
-    ints = rng.integers(-10**12, 10**12, 500)
+    ints = rng.integers(-(10**12), 10**12, 500)
     floats = rng.uniform(-1e5, 1e5, 500)
     floats[::50] = np.nan
     text = format_rows([(ints, None), (floats, 6), (np.abs(ints) % 7, None)]).decode()
-    want = "".join(f"{a},{'nan' if np.isnan(b) else f'{b:.6f}'},{abs(a) % 7}\n"
-                   for a, b in zip(ints.tolist(), floats.tolist(), strict=True))
+    want = "".join(
+        f"{a},{'nan' if np.isnan(b) else f'{b:.6f}'},{abs(a) % 7}\n"
+        for a, b in zip(ints.tolist(), floats.tolist(), strict=True)
+    )
     assert text == want
 
 
@@ -46,6 +48,7 @@ def test_rtt_and_path_rows():
     rows = rtt_bytes(src, dst, 1.5, np.array([12.3456789, np.inf]), np.array([4, -1]), 1)
     assert rows == b"0,1,1.5,12.345679,4\n0,2,1.5,nan,-1\n"
     path = np.array([[1584, 7, 8, 1585], [-1, -1, -1, -1]])
-    text = format_path_rows(src, dst, 2.0, 0, np.array([9.0, np.nan]), np.array([3, -1]), path,
-                            np.array([0, 1]))
+    text = format_path_rows(
+        src, dst, 2.0, 0, np.array([9.0, np.nan]), np.array([3, -1]), path, np.array([0, 1])
+    )
     assert text == b"0,1,2,9.000000,3,1584-7-8-1585\n0,2,2,nan,-1,\n"

@@ -12,8 +12,15 @@ def _isort_key(name: str) -> tuple[int, str]:
     return kind, name
 
 
-@pytest.mark.parametrize("module", ["leonet.hypatia", *(f"leonet.hypatia.{m}" for m in MODULES),
-                                    "leonet.network.allpairs", "leonet._numba"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "leonet.hypatia",
+        *(f"leonet.hypatia.{m}" for m in MODULES),
+        "leonet.network.allpairs",
+        "leonet._numba",
+    ],
+)
 def test_all_is_sorted_and_resolves(module):
     mod = importlib.import_module(module)
     assert mod.__all__ == sorted(mod.__all__, key=_isort_key)

@@ -24,19 +24,29 @@ from leonet.hypatia import (
 )
 from leonet.network.allpairs import all_pairs
 
-STATIONS = GroundStations(["Tokyo", "Paris", "Moscow", "New-York", "Sydney", "Manila"],
-                          np.array([35.6895, 48.85341, 55.754996, 40.717042, -33.86785, 14.6042]),
-                          np.array([139.69171, 2.3488, 37.621849, -74.003663, 151.20732,
-                                    120.9822]), np.zeros(6))
+STATIONS = GroundStations(
+    ["Tokyo", "Paris", "Moscow", "New-York", "Sydney", "Manila"],
+    np.array([35.6895, 48.85341, 55.754996, 40.717042, -33.86785, 14.6042]),
+    np.array([139.69171, 2.3488, 37.621849, -74.003663, 151.20732, 120.9822]),
+    np.zeros(6),
+)
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):  # type: ignore[no-untyped-def]
     out = tmp_path_factory.mktemp("hypatia")
     calls = []
-    result = run_hypatia(starlink_550_tles(), plus_grid_isls(72, 22), STATIONS, out,
-                         duration_s=3.0, step_s=0.5, gsl_max_range_m=STARLINK_550.max_gsl_length_m,
-                         ut1_equals_utc=True, progress=lambda *a: calls.append(a))
+    result = run_hypatia(
+        starlink_550_tles(),
+        plus_grid_isls(72, 22),
+        STATIONS,
+        out,
+        duration_s=3.0,
+        step_s=0.5,
+        gsl_max_range_m=STARLINK_550.max_gsl_length_m,
+        ut1_equals_utc=True,
+        progress=lambda *a: calls.append(a),
+    )
     return out, result, calls
 
 
@@ -51,12 +61,14 @@ def _instant(t_s: float):  # type: ignore[no-untyped-def]  # positions at t_s wi
 
     tles = starlink_550_tles()
     grid = TimeGrid(tles.epoch, 1.0, 1)
-    array = SatrecArray([Satrec.twoline2rv(a, b, WGS72) for a, b in
-                         zip(tles.line1, tles.line2, strict=True)])
+    array = SatrecArray(
+        [Satrec.twoline2rv(a, b, WGS72) for a, b in zip(tles.line1, tles.line2, strict=True)]
+    )
     jd, fr = grid.jd_fr()
     _, r_teme, _ = sgp4_teme(array, jd, fr + t_s / 86_400.0)
-    r, _ = teme_to_ecef(r_teme.transpose(1, 0, 2), None, grid.utc_ns + round(t_s * 1e9),
-                        ut1_equals_utc_eop())
+    r, _ = teme_to_ecef(
+        r_teme.transpose(1, 0, 2), None, grid.utc_ns + round(t_s * 1e9), ut1_equals_utc_eop()
+    )
     graph = IslGraph.from_isls(tles.n_sats, *plus_grid_isls(72, 22))
     gs = geodetic_to_ecef(STATIONS.lat_deg, STATIONS.lon_deg, 0.0)
     return all_pairs(graph, np.ascontiguousarray(r[0]), gs, STARLINK_550.max_gsl_length_m / 1e3)
@@ -67,11 +79,20 @@ def test_files_of_a_hypatia_satellite_network_folder(run):
     state = out / "dynamic_state_500ms_for_3s"
     names = sorted(p.name for p in state.iterdir())
     t_ns = [k * 500_000_000 for k in range(6)]
-    assert names == sorted([f"fstate_{t}.txt" for t in t_ns]
-                           + [f"gsl_if_bandwidth_{t}.txt" for t in t_ns])
-    for name in ("tles.txt", "isls.txt", "ground_stations.txt", "description.txt",
-                 "gsl_interfaces_info.txt", "all_pairs_rtt.csv", "pair_summary.csv",
-                 "path_changes.csv", "run.json"):
+    assert names == sorted(
+        [f"fstate_{t}.txt" for t in t_ns] + [f"gsl_if_bandwidth_{t}.txt" for t in t_ns]
+    )
+    for name in (
+        "tles.txt",
+        "isls.txt",
+        "ground_stations.txt",
+        "description.txt",
+        "gsl_interfaces_info.txt",
+        "all_pairs_rtt.csv",
+        "pair_summary.csv",
+        "path_changes.csv",
+        "run.json",
+    ):
         assert (out / name).is_file(), name
     assert not list(out.rglob("*.part"))
     assert (out / "ground_stations.txt").read_text().count(",") == 6 * 7  # 8 columns
@@ -88,13 +109,20 @@ def test_fstate_reads_back_and_replays_to_the_state_of_each_step(run):
         fwd = read_fstate(state / f"fstate_{k * 500_000_000}.txt")
         if k == 0:
             assert len(fwd) == 1584 * 6 + 6 * 5
-        for row in zip(fwd.node.tolist(), fwd.destination.tolist(), fwd.next_hop.tolist(),
-                       fwd.my_if.tolist(), fwd.next_if.tolist(), strict=True):
+        for row in zip(
+            fwd.node.tolist(),
+            fwd.destination.tolist(),
+            fwd.next_hop.tolist(),
+            fwd.my_if.tolist(),
+            fwd.next_if.tolist(),
+            strict=True,
+        ):
             replay[row[:2]] = row[2:]
     want = _instant(2.5).forwarding()
     assert fstate_bytes(want) == b"".join(
-        f"{n},{d},{a},{b},{c}\n".encode() for (n, d), (a, b, c) in sorted(
-            replay.items(), key=lambda kv: (kv[0][0] >= 1584, kv[0])))
+        f"{n},{d},{a},{b},{c}\n".encode()
+        for (n, d), (a, b, c) in sorted(replay.items(), key=lambda kv: (kv[0][0] >= 1584, kv[0]))
+    )
 
 
 def test_rtt_table_reads_back_to_the_computed_values(run):
@@ -135,8 +163,16 @@ def test_summary_and_path_changes_agree_with_the_rtt_table(run):
 
 def test_an_isl_over_the_limit_stops_the_run_and_leaves_no_table(tmp_path):
     with pytest.raises(HypatiaInputError, match=r"isls\.txt, line 1: the link 0-1"):
-        run_hypatia(starlink_550_tles(), plus_grid_isls(72, 22), STATIONS, tmp_path,
-                    duration_s=1.0, step_s=1.0, gsl_max_range_m=1e6, isl_max_length_m=1000.0)
+        run_hypatia(
+            starlink_550_tles(),
+            plus_grid_isls(72, 22),
+            STATIONS,
+            tmp_path,
+            duration_s=1.0,
+            step_s=1.0,
+            gsl_max_range_m=1e6,
+            isl_max_length_m=1000.0,
+        )
     assert not (tmp_path / "all_pairs_rtt.csv").exists()
     assert not list(tmp_path.rglob("*.part"))
 
@@ -155,11 +191,26 @@ def inputs(tmp_path_factory):  # type: ignore[no-untyped-def]
 
 
 def test_cli_writes_the_outputs(inputs, tmp_path):
-    result = CliRunner().invoke(app, [
-        str(inputs / "tles.txt"), str(inputs / "isls.txt"),
-        str(inputs / "ground_stations.basic.txt"), "--duration", "2", "--step", "1",
-        "--min-elevation", "25", "--altitude-m", "550000", "--ut1-equals-utc",
-        "--out", str(tmp_path / "out")], catch_exceptions=False)
+    result = CliRunner().invoke(
+        app,
+        [
+            str(inputs / "tles.txt"),
+            str(inputs / "isls.txt"),
+            str(inputs / "ground_stations.basic.txt"),
+            "--duration",
+            "2",
+            "--step",
+            "1",
+            "--min-elevation",
+            "25",
+            "--altitude-m",
+            "550000",
+            "--ut1-equals-utc",
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     assert "1,301,410.9 m (25° at 550.0 km altitude)" in result.output
     assert "2 steps, 15 pairs" in result.output
@@ -169,13 +220,31 @@ def test_cli_writes_the_outputs(inputs, tmp_path):
 def test_cli_bad_input_is_one_located_message(inputs, tmp_path):
     bad = tmp_path / "gs.txt"
     bad.write_text("0,North,95,0,0\n")
-    result = CliRunner().invoke(app, [
-        str(inputs / "tles.txt"), str(inputs / "isls.txt"), str(bad), "--out",
-        str(tmp_path / "out")])
+    result = CliRunner().invoke(
+        app,
+        [
+            str(inputs / "tles.txt"),
+            str(inputs / "isls.txt"),
+            str(bad),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    )
     assert result.exit_code == 2
     assert "gs.txt, line 1: latitude 95°" in result.output
     assert "Traceback" not in result.output
-    both = CliRunner().invoke(app, [
-        str(inputs / "tles.txt"), str(inputs / "isls.txt"), str(bad), "--out", "x",
-        "--gsl-max-range-m", "1e6", "--min-elevation", "25"])
+    both = CliRunner().invoke(
+        app,
+        [
+            str(inputs / "tles.txt"),
+            str(inputs / "isls.txt"),
+            str(bad),
+            "--out",
+            "x",
+            "--gsl-max-range-m",
+            "1e6",
+            "--min-elevation",
+            "25",
+        ],
+    )
     assert both.exit_code == 2 and "not both" in both.output

@@ -21,6 +21,7 @@ def _restore_threads():  # type: ignore[no-untyped-def]
 def _slow_with(threads_slow: int):  # type: ignore[no-untyped-def]
     def run() -> None:
         time.sleep(0.02 if numba.get_num_threads() == threads_slow else 0.001)
+
     return run
 
 

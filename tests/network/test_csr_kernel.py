@@ -26,8 +26,9 @@ def _numpy_order(src, dst, weight, n):
     return keep, np.searchsorted(src[keep], np.arange(n + 1))
 
 
-@pytest.mark.parametrize(("n", "m", "seed"), [(1, 0, 0), (1, 5, 1), (7, 60, 2), (500, 4000, 3),
-                                              (3000, 900, 4)])
+@pytest.mark.parametrize(
+    ("n", "m", "seed"), [(1, 0, 0), (1, 5, 1), (7, 60, 2), (500, 4000, 3), (3000, 900, 4)]
+)
 def test_matches_the_argsort_formulation(n, m, seed):
     rng = np.random.default_rng(seed)
     src, dst = rng.integers(0, n, m), rng.integers(0, n, m)

@@ -19,10 +19,17 @@ from leonet.network import (
 from support.circular import walker_delta_ecef_km
 
 
-def _shell(planes: int, per_plane: int, phasing: int, altitude_km: float = 550.0,
-           inclination_deg: float = 53.0, t_s: float = 0.0):  # type: ignore[no-untyped-def]
-    r, plane, slot = walker_delta_ecef_km(altitude_km, inclination_deg, planes, per_plane, phasing,
-                                          [t_s])
+def _shell(
+    planes: int,
+    per_plane: int,
+    phasing: int,
+    altitude_km: float = 550.0,
+    inclination_deg: float = 53.0,
+    t_s: float = 0.0,
+):  # type: ignore[no-untyped-def]
+    r, plane, slot = walker_delta_ecef_km(
+        altitude_km, inclination_deg, planes, per_plane, phasing, [t_s]
+    )
     return r[0], np.zeros_like(plane), plane, slot
 
 
@@ -30,10 +37,12 @@ def _degree(a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
     return np.bincount(np.concatenate([a, b]), minlength=n)
 
 
-@pytest.mark.parametrize(("planes", "per_plane", "phasing"),
-                         [(72, 22, 17), (24, 24, 1), (6, 11, 0), (3, 3, 2)])
-def test_plus_grid_degree_is_four_for_a_full_walker_shell(planes: int, per_plane: int,
-                                                          phasing: int) -> None:
+@pytest.mark.parametrize(
+    ("planes", "per_plane", "phasing"), [(72, 22, 17), (24, 24, 1), (6, 11, 0), (3, 3, 2)]
+)
+def test_plus_grid_degree_is_four_for_a_full_walker_shell(
+    planes: int, per_plane: int, phasing: int
+) -> None:
     r, shell, plane, slot = _shell(planes, per_plane, phasing)
     cand = plus_grid_candidates(shell, plane, slot, phasing=[phasing])
     n = r.shape[0]
@@ -136,8 +145,7 @@ def test_irregular_planes_link_to_the_nearest_satellite_of_the_next_plane() -> N
     links = plus_grid_links(cand, r, max_range_km=1e9, min_altitude_km=-WGS84_A_KM)
     dynamic = cand.kind[links.candidate] == 2
     owners = cand.sat_a[links.candidate[dynamic]]
-    partners = np.where(links.sat_a[dynamic] == owners, links.sat_b[dynamic],
-                        links.sat_a[dynamic])
+    partners = np.where(links.sat_a[dynamic] == owners, links.sat_b[dynamic], links.sat_a[dynamic])
     for owner, partner in zip(owners, partners, strict=True):
         nxt = np.flatnonzero(plane == (plane[owner] + 1) % 6)
         assert partner == nxt[np.argmin(np.linalg.norm(r[nxt] - r[owner], axis=1))]
@@ -157,8 +165,12 @@ def test_nearest_neighbours_match_brute_force() -> None:
     np.fill_diagonal(d, np.inf)
     nearest = np.argsort(d, axis=1)[:, :3]
     within = np.take_along_axis(d, nearest, axis=1) <= 3_000.0
-    expect = {(min(i, j), max(i, j)) for i in range(r.shape[0])
-              for j, ok in zip(nearest[i], within[i], strict=True) if ok}
+    expect = {
+        (min(i, j), max(i, j))
+        for i in range(r.shape[0])
+        for j, ok in zip(nearest[i], within[i], strict=True)
+        if ok
+    }
     got = {(int(a), int(b)) for a, b in zip(links.sat_a, links.sat_b, strict=True)}
     assert got == expect
 
@@ -193,10 +205,11 @@ def _irregular(planes: int, per_plane: int, drop: list[int], n_steps: int = 6): 
     return r[:, keep], np.zeros(keep.sum(), np.int64), plane[keep], slot[keep]
 
 
-@pytest.mark.parametrize(("planes", "per_plane", "drop"),
-                         [(12, 12, []), (6, 10, [12, 41]), (2, 9, [3]), (5, 7, [0, 8, 20])])
-def test_chunk_links_equal_the_per_step_links(planes: int, per_plane: int,
-                                             drop: list[int]) -> None:
+@pytest.mark.parametrize(
+    ("planes", "per_plane", "drop"),
+    [(12, 12, []), (6, 10, [12, 41]), (2, 9, [3]), (5, 7, [0, 8, 20])],
+)
+def test_chunk_links_equal_the_per_step_links(planes: int, per_plane: int, drop: list[int]) -> None:
     r, shell, plane, slot = _irregular(planes, per_plane, drop)
     slot = np.where(plane == 1, -1, slot) if planes == 5 else slot  # a plane of unknown slots
     cand = plus_grid_candidates(shell, plane, slot, phasing=[1])
@@ -206,41 +219,58 @@ def test_chunk_links_equal_the_per_step_links(planes: int, per_plane: int,
     r[2, rng.integers(0, r.shape[1], 3)] = np.nan  # failed propagations
     sat_down = rng.random(r.shape[:2]) < 0.1
     link_down = rng.random(len(cand)) < 0.1
-    for kwargs in ({}, {"max_range_km": 1e9, "min_altitude_km": -WGS84_A_KM},
-                   {"max_range_km": 2_500.0, "min_altitude_km": 300.0}):
+    for kwargs in (
+        {},
+        {"max_range_km": 1e9, "min_altitude_km": -WGS84_A_KM},
+        {"max_range_km": 2_500.0, "min_altitude_km": 300.0},
+    ):
         steps = [plus_grid_links(cand, r[t], **kwargs) for t in range(r.shape[0])]
         _assert_same_links(plus_grid_links_chunk(cand, r, **kwargs), steps)
-    faulted = [plus_grid_links(cand, r[t], sat_down=sat_down[t], link_down=link_down)
-               for t in range(r.shape[0])]
-    _assert_same_links(plus_grid_links_chunk(cand, r, sat_down=sat_down, link_down=link_down),
-                       faulted)
+    faulted = [
+        plus_grid_links(cand, r[t], sat_down=sat_down[t], link_down=link_down)
+        for t in range(r.shape[0])
+    ]
+    _assert_same_links(
+        plus_grid_links_chunk(cand, r, sat_down=sat_down, link_down=link_down), faulted
+    )
     per_step_links = rng.random((r.shape[0], len(cand))) < 0.1
-    steps = [plus_grid_links(cand, r[t], sat_down=sat_down[0], link_down=per_step_links[t])
-             for t in range(r.shape[0])]
-    _assert_same_links(plus_grid_links_chunk(cand, r, sat_down=sat_down[0],
-                                             link_down=per_step_links), steps)
+    steps = [
+        plus_grid_links(cand, r[t], sat_down=sat_down[0], link_down=per_step_links[t])
+        for t in range(r.shape[0])
+    ]
+    _assert_same_links(
+        plus_grid_links_chunk(cand, r, sat_down=sat_down[0], link_down=per_step_links), steps
+    )
 
 
 def test_two_plane_shells_keep_one_copy_of_a_link_chosen_from_both_ends() -> None:
     r, shell, plane, slot = _irregular(2, 9, [3])
     cand = plus_grid_candidates(shell, plane, slot)
-    steps = [plus_grid_links(cand, r[t], max_range_km=1e9, min_altitude_km=-WGS84_A_KM)
-             for t in range(r.shape[0])]
+    steps = [
+        plus_grid_links(cand, r[t], max_range_km=1e9, min_altitude_km=-WGS84_A_KM)
+        for t in range(r.shape[0])
+    ]
     keys = [set(zip(s.sat_a.tolist(), s.sat_b.tolist(), strict=True)) for s in steps]
     assert all(len(k) == len(s) for k, s in zip(keys, steps, strict=True))
     # Without the duplicates the dynamic links would outnumber the links drawn.
     assert sum(len(s) for s in steps) < r.shape[0] * len(cand)
-    _assert_same_links(plus_grid_links_chunk(cand, r, max_range_km=1e9,
-                                             min_altitude_km=-WGS84_A_KM), steps)
+    _assert_same_links(
+        plus_grid_links_chunk(cand, r, max_range_km=1e9, min_altitude_km=-WGS84_A_KM), steps
+    )
 
 
 def test_chunk_links_of_hand_made_candidates_fall_back_to_the_reference() -> None:
     r, shell, plane, slot = _irregular(4, 6, [])
     base = plus_grid_candidates(shell, plane, slot)
     twice = np.concatenate([base.sat_a[:3], base.sat_a])  # the same pair listed twice
-    cand = LaserCandidates(base.n_sats, twice, np.concatenate([base.sat_b[:3], base.sat_b]),
-                           np.concatenate([base.kind[:3], base.kind]), base.dynamic_link + 3,
-                           base.nearest_members)
+    cand = LaserCandidates(
+        base.n_sats,
+        twice,
+        np.concatenate([base.sat_b[:3], base.sat_b]),
+        np.concatenate([base.kind[:3], base.kind]),
+        base.dynamic_link + 3,
+        base.nearest_members,
+    )
     assert cand._kernel_tables is None
     steps = [plus_grid_links(cand, r[t]) for t in range(r.shape[0])]
     _assert_same_links(plus_grid_links_chunk(cand, r), steps)
@@ -251,9 +281,14 @@ def test_a_dynamic_link_repeating_a_static_one_is_dropped_in_chunks_too() -> Non
     base = plus_grid_candidates(shell, plane, slot)
     # Satellite 0 also gets a dynamic link whose only choice is its static partner in plane 1.
     partner = base.sat_b[(base.sat_a == 0) & (plane[base.sat_b] == 1)]
-    cand = LaserCandidates(base.n_sats, np.append(base.sat_a, 0), np.append(base.sat_b, -1),
-                           np.append(base.kind, np.int8(2)), np.array([len(base)]),
-                           np.append(partner, [-1, -1])[None, :])
+    cand = LaserCandidates(
+        base.n_sats,
+        np.append(base.sat_a, 0),
+        np.append(base.sat_b, -1),
+        np.append(base.kind, np.int8(2)),
+        np.array([len(base)]),
+        np.append(partner, [-1, -1])[None, :],
+    )
     assert cand._kernel_tables is not None
     steps = [plus_grid_links(cand, r[t]) for t in range(r.shape[0])]
     for t, links in enumerate(steps):

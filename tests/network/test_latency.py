@@ -50,10 +50,18 @@ def test_all_terms_off_leaves_propagation_only() -> None:
 
 
 def test_terms_by_hand() -> None:
-    p = LatencyParameters(user_downlink_frame_ms=1.0, user_uplink_scheduling_ms=4.0,
-                          satellite_processing_ms=0.1, gateway_processing_ms=0.5,
-                          ground_equipment_ms=1.0, pop_ms=7.0, slot_spike_ms=20.0,
-                          slot_spike_s=1.0, queue_scale_ms=2.0, max_utilisation=0.9)
+    p = LatencyParameters(
+        user_downlink_frame_ms=1.0,
+        user_uplink_scheduling_ms=4.0,
+        satellite_processing_ms=0.1,
+        gateway_processing_ms=0.5,
+        ground_equipment_ms=1.0,
+        pop_ms=7.0,
+        slot_spike_ms=20.0,
+        slot_spike_s=1.0,
+        queue_scale_ms=2.0,
+        max_utilisation=0.9,
+    )
     t = p.terms(PROP, SATS, GWS, SINCE, RHO, RHO)
     # 3 satellites crossed each way at 0.1 ms: 0.6 ms; the spike only within 1 s of a slot.
     assert t["satellite_processing"][1] == pytest.approx(0.6)

@@ -37,10 +37,17 @@ OK, NO_SATELLITE, NO_GATEWAY = Outcome.SERVED, Outcome.NO_SATELLITE, Outcome.NO_
 
 TOL_MS = 1e-9
 CITIES = {  # lat, lon (deg)
-    "Paris": (48.857, 2.352), "Moscow": (55.756, 37.617), "London": (51.507, -0.128),
-    "New York": (40.713, -74.006), "Tokyo": (35.690, 139.692), "Manila": (14.599, 120.984),
-    "Dalian": (38.914, 121.615), "Istanbul": (41.008, 28.978), "Sao Paulo": (-23.551, -46.633),
-    "Rio de Janeiro": (-22.907, -43.173), "St. Petersburg": (59.939, 30.316),
+    "Paris": (48.857, 2.352),
+    "Moscow": (55.756, 37.617),
+    "London": (51.507, -0.128),
+    "New York": (40.713, -74.006),
+    "Tokyo": (35.690, 139.692),
+    "Manila": (14.599, 120.984),
+    "Dalian": (38.914, 121.615),
+    "Istanbul": (41.008, 28.978),
+    "Sao Paulo": (-23.551, -46.633),
+    "Rio de Janeiro": (-22.907, -43.173),
+    "St. Petersburg": (59.939, 30.316),
     "Sydney": (-33.869, 151.209),
 }
 
@@ -64,15 +71,20 @@ def path_cost(g: nx.DiGraph, path: list[int], last: object | None = None) -> flo
     return float(sum(g[u][v]["weight"] for u, v in itertools.pairwise(nodes)))
 
 
-def random_graph(seed: int, n_sats: int, n_gw: int, n_pop: int, n_term: int, mode: str,
-                 processing_ms: float) -> NetworkGraph:
+def random_graph(
+    seed: int, n_sats: int, n_gw: int, n_pop: int, n_term: int, mode: str, processing_ms: float
+) -> NetworkGraph:
     rng = np.random.default_rng(seed)
     v = rng.normal(size=(n_sats, 3))
     r = (WGS84_A_KM + 550.0) * v / np.linalg.norm(v, axis=1, keepdims=True)
     pairs = rng.choice(n_sats, size=(2 * n_sats, 2))
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    lasers = LaserLinks(pairs[:, 0], pairs[:, 1], np.linalg.norm(r[pairs[:, 0]] - r[pairs[:, 1]],
-                        axis=1), np.full(pairs.shape[0], -1))
+    lasers = LaserLinks(
+        pairs[:, 0],
+        pairs[:, 1],
+        np.linalg.norm(r[pairs[:, 0]] - r[pairs[:, 1]], axis=1),
+        np.full(pairs.shape[0], -1),
+    )
 
     def latlon(n: int) -> tuple[np.ndarray, np.ndarray]:
         return rng.uniform(-60, 60, n), rng.uniform(-180, 180, n)
@@ -82,20 +94,30 @@ def random_graph(seed: int, n_sats: int, n_gw: int, n_pop: int, n_term: int, mod
     t_lat, t_lon = latlon(n_term)
     mesh = rng.random() < 0.5
     ground = GroundNodes.from_geodetic(
-        gateway_lat_deg=g_lat, gateway_lon_deg=g_lon, gateway_antennas=rng.integers(1, 4, n_gw),
+        gateway_lat_deg=g_lat,
+        gateway_lon_deg=g_lon,
+        gateway_antennas=rng.integers(1, 4, n_gw),
         gateway_min_elevation_deg=rng.choice([-90.0, 0.0, 10.0], n_gw),
-        pop_lat_deg=p_lat, pop_lon_deg=p_lon,
+        pop_lat_deg=p_lat,
+        pop_lon_deg=p_lon,
         pop_links="mesh" if mesh else rng.choice(n_pop, size=(n_pop, 2)),
         gateway_pop=rng.integers(-1, n_pop, n_gw),
-        terminal_lat_deg=t_lat, terminal_lon_deg=t_lon,
+        terminal_lat_deg=t_lat,
+        terminal_lon_deg=t_lon,
         terminal_min_elevation_deg=rng.choice([-90.0, 0.0, 10.0], n_term),
     )
-    return build_graph(r, ground, mode=mode, lasers=lasers,  # type: ignore[arg-type]
-                       processing_delay_ms=processing_ms)
+    return build_graph(
+        r,
+        ground,
+        mode=mode,
+        lasers=lasers,  # type: ignore[arg-type]
+        processing_delay_ms=processing_ms,
+    )
 
 
-def check_against_networkx(graph: NetworkGraph, routes: Routes, g: nx.DiGraph,
-                           expect_ms: np.ndarray, sink: bool) -> None:
+def check_against_networkx(
+    graph: NetworkGraph, routes: Routes, g: nx.DiGraph, expect_ms: np.ndarray, sink: bool
+) -> None:
     finite = np.isfinite(expect_ms)
     assert (np.isfinite(routes.one_way_ms) == finite).all()
     assert np.allclose(routes.one_way_ms[finite], expect_ms[finite], rtol=0, atol=TOL_MS)
@@ -111,12 +133,18 @@ def check_against_networkx(graph: NetworkGraph, routes: Routes, g: nx.DiGraph,
 
 
 @settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 2**31), n_sats=st.integers(2, 25), n_gw=st.integers(1, 4),
-       n_pop=st.integers(1, 3), n_term=st.integers(1, 5),
-       mode=st.sampled_from(["lasers", "bent-pipe", "hybrid"]),
-       processing_ms=st.sampled_from([0.0, 0.5]))
-def test_random_graphs_match_networkx(seed: int, n_sats: int, n_gw: int, n_pop: int, n_term: int,
-                                      mode: str, processing_ms: float) -> None:
+@given(
+    seed=st.integers(0, 2**31),
+    n_sats=st.integers(2, 25),
+    n_gw=st.integers(1, 4),
+    n_pop=st.integers(1, 3),
+    n_term=st.integers(1, 5),
+    mode=st.sampled_from(["lasers", "bent-pipe", "hybrid"]),
+    processing_ms=st.sampled_from([0.0, 0.5]),
+)
+def test_random_graphs_match_networkx(
+    seed: int, n_sats: int, n_gw: int, n_pop: int, n_term: int, mode: str, processing_ms: float
+) -> None:
     graph = random_graph(seed, n_sats, n_gw, n_pop, n_term, mode, processing_ms)
     g = to_networkx(graph)
     lay = graph.layout
@@ -142,9 +170,14 @@ def test_random_graphs_match_networkx(seed: int, n_sats: int, n_gw: int, n_pop: 
     # A fixed PoP per terminal.
     fixed = np.random.default_rng(seed).integers(0, lay.n_pops, lay.n_terminals)
     routes = route_to_pops(graph, pop_policy=fixed)
-    expect = np.array([nx.shortest_path_length(g, t, int(lay.pop0 + p), weight="weight")
-                       if nx.has_path(g, t, int(lay.pop0 + p)) else np.inf
-                       for t, p in zip(terminals, fixed, strict=True)])
+    expect = np.array(
+        [
+            nx.shortest_path_length(g, t, int(lay.pop0 + p), weight="weight")
+            if nx.has_path(g, t, int(lay.pop0 + p))
+            else np.inf
+            for t, p in zip(terminals, fixed, strict=True)
+        ]
+    )
     check_against_networkx(graph, routes, g, expect, sink=False)
 
     # Every terminal pair over the space segment (sink copies stand for arrival).
@@ -163,15 +196,27 @@ def test_random_graphs_match_networkx(seed: int, n_sats: int, n_gw: int, n_pop: 
     for k, (a, b) in enumerate(zip(src, dst, strict=True)):
         pa, pb = legs.target[a], legs.target[b]
         ok = pa >= 0 and pb >= 0 and nx.has_path(g, int(pa), int(pb))
-        want = (legs.one_way_ms[a] + legs.one_way_ms[b]
-                + nx.shortest_path_length(g, int(pa), int(pb), weight="weight")) if ok else np.inf
-        assert (np.isfinite(routes.one_way_ms[k]) == np.isfinite(want))
+        want = (
+            (
+                legs.one_way_ms[a]
+                + legs.one_way_ms[b]
+                + nx.shortest_path_length(g, int(pa), int(pb), weight="weight")
+            )
+            if ok
+            else np.inf
+        )
+        assert np.isfinite(routes.one_way_ms[k]) == np.isfinite(want)
         if ok:
             assert abs(routes.one_way_ms[k] - want) < TOL_MS
             path = routes.path_of(k)
             assert path[0] == lay.terminal0 + a and path[-1] == lay.terminal0 + b
-            assert routes.hops[k] == legs.hops[a] + legs.hops[b] + len(
-                nx.shortest_path(g, int(pa), int(pb), weight="weight")) - 1
+            assert (
+                routes.hops[k]
+                == legs.hops[a]
+                + legs.hops[b]
+                + len(nx.shortest_path(g, int(pa), int(pb), weight="weight"))
+                - 1
+            )
 
 
 @pytest.fixture(scope="module")
@@ -181,9 +226,14 @@ def small_constellation() -> dict[str, object]:
     lat = np.array([v[0] for v in CITIES.values()])
     lon = np.array([v[1] for v in CITIES.values()])
     ground = GroundNodes.from_geodetic(
-        gateway_lat_deg=lat[:6] + 0.3, gateway_lon_deg=lon[:6] + 0.3, gateway_antennas=4,
-        pop_lat_deg=lat[[0, 3, 4]], pop_lon_deg=lon[[0, 3, 4]],
-        terminal_lat_deg=lat, terminal_lon_deg=lon, terminal_min_elevation_deg=10.0,
+        gateway_lat_deg=lat[:6] + 0.3,
+        gateway_lon_deg=lon[:6] + 0.3,
+        gateway_antennas=4,
+        pop_lat_deg=lat[[0, 3, 4]],
+        pop_lon_deg=lon[[0, 3, 4]],
+        terminal_lat_deg=lat,
+        terminal_lon_deg=lon,
+        terminal_min_elevation_deg=10.0,
         gateway_min_elevation_deg=10.0,
     )
     return {"r": r_t, "cand": cand, "ground": ground, "lat": lat, "lon": lon}
@@ -201,11 +251,14 @@ def test_constellation_graph_matches_networkx(small_constellation: dict) -> None
     for k, (a, b) in enumerate(zip(src, dst, strict=True)):
         length, path = nx.single_source_dijkstra(g, lay.terminal0 + int(a), ("in", int(b)))
         assert abs(routes.one_way_ms[k] - length) < TOL_MS
-        assert routes.path_of(k)[:-1] == path[:-1] or abs(
-            path_cost(g, routes.path_of(k), ("in", int(b))) - length) < TOL_MS
+        assert (
+            routes.path_of(k)[:-1] == path[:-1]
+            or abs(path_cost(g, routes.path_of(k), ("in", int(b))) - length) < TOL_MS
+        )
     pops = route_to_pops(graph)
-    near = nx.multi_source_dijkstra_path_length(g.reverse(copy=True),
-                                               set(range(lay.pop0, lay.terminal0)))
+    near = nx.multi_source_dijkstra_path_length(
+        g.reverse(copy=True), set(range(lay.pop0, lay.terminal0))
+    )
     expect = np.array([near.get(lay.terminal0 + t, np.inf) for t in range(n)])
     assert np.allclose(pops.one_way_ms, expect, atol=TOL_MS, rtol=0)
 
@@ -217,19 +270,28 @@ def test_rtt_is_never_below_the_great_circle_at_light_speed(small_constellation:
     src, dst = np.triu_indices(n, k=1)
     # Every ellipsoid point lies outside the polar-radius ball, so a path outside the Earth is
     # at least the great circle on that ball.
-    floor_ms = 2e3 * great_circle_km(lat[src], lon[src], lat[dst], lon[dst]) * (
-        WGS84_B_KM / 6_371.0088) / C_KM_S
+    floor_ms = (
+        2e3
+        * great_circle_km(lat[src], lon[src], lat[dst], lon[dst])
+        * (WGS84_B_KM / 6_371.0088)
+        / C_KM_S
+    )
     for step in range(2):
         r = c["r"][step]
         for mode in ("lasers", "hybrid", "bent-pipe"):
-            graph = build_graph(r, c["ground"], mode=mode,  # type: ignore[arg-type]
-                                lasers=plus_grid_links(c["cand"], r))
+            graph = build_graph(
+                r,
+                c["ground"],
+                mode=mode,  # type: ignore[arg-type]
+                lasers=plus_grid_links(c["cand"], r),
+            )
             for via in ("space", "pop"):
                 routes = route_pairs(graph, src, dst, via=via)  # type: ignore[arg-type]
                 assert (routes.rtt_ms >= floor_ms).all()
                 assert (routes.rtt_propagation_ms >= floor_ms).all()
             assert np.isfinite(route_pairs(graph, src, dst, via="space").rtt_ms).any() or (
-                mode == "bent-pipe")
+                mode == "bent-pipe"
+            )
 
 
 def test_bent_pipe_rtt_is_the_two_slant_ranges_both_ways() -> None:
@@ -238,9 +300,15 @@ def test_bent_pipe_rtt_is_the_two_slant_ranges_both_ways() -> None:
     gw_lat, gw_lon = 47.0, 8.0
     t_lat, t_lon = 47.01, 8.01  # a terminal about 1.3 km from the gateway
     ground = GroundNodes.from_geodetic(
-        gateway_lat_deg=[gw_lat], gateway_lon_deg=[gw_lon], gateway_antennas=64,
-        gateway_min_elevation_deg=10.0, pop_lat_deg=[gw_lat], pop_lon_deg=[gw_lon],
-        terminal_lat_deg=[t_lat], terminal_lon_deg=[t_lon], terminal_min_elevation_deg=10.0,
+        gateway_lat_deg=[gw_lat],
+        gateway_lon_deg=[gw_lon],
+        gateway_antennas=64,
+        gateway_min_elevation_deg=10.0,
+        pop_lat_deg=[gw_lat],
+        pop_lon_deg=[gw_lon],
+        terminal_lat_deg=[t_lat],
+        terminal_lon_deg=[t_lon],
+        terminal_min_elevation_deg=10.0,
     )
     graph = build_graph(r, ground, mode="bent-pipe")
     routes = route_to_pops(graph)
@@ -248,8 +316,7 @@ def test_bent_pipe_rtt_is_the_two_slant_ranges_both_ways() -> None:
     path = routes.path_of(0)
     sat = path[1]
     _, _, up_km = look_angles(geodetic_to_ecef(t_lat, t_lon), enu_basis(t_lat, t_lon), r[sat])
-    _, _, down_km = look_angles(geodetic_to_ecef(gw_lat, gw_lon), enu_basis(gw_lat, gw_lon),
-                                r[sat])
+    _, _, down_km = look_angles(geodetic_to_ecef(gw_lat, gw_lon), enu_basis(gw_lat, gw_lon), r[sat])
     assert abs(routes.rtt_ms[0] - 2e3 * (up_km + down_km) / C_KM_S) < 1e-3
     # …and it is the best satellite: no other one both see has a shorter bounce.
     _, el_t, rt = look_angles(geodetic_to_ecef(t_lat, t_lon), enu_basis(t_lat, t_lon), r)
@@ -279,8 +346,11 @@ def test_disabled_satellites_and_links_are_never_used(small_constellation: dict)
     assert link_down.any()
     lasers = plus_grid_links(cand, r, sat_down=sat_down, link_down=link_down)
     graph = build_graph(r, c["ground"], mode="lasers", lasers=lasers, sat_down=sat_down)
-    for routes in (route_pairs(graph, src, dst), route_to_pops(graph),
-                   route_pairs(graph, src, dst, via="pop")):
+    for routes in (
+        route_pairs(graph, src, dst),
+        route_to_pops(graph),
+        route_pairs(graph, src, dst, via="pop"),
+    ):
         nodes = routes.path[routes.path >= 0]
         assert not sat_down[nodes[nodes < lay_n]].any()
         for k in range(len(routes)):
@@ -308,9 +378,14 @@ def test_path_changes_are_flagged_against_the_previous_step(small_constellation:
 def test_no_path_reasons_and_delays() -> None:
     r_t, *_ = walker_delta_ecef_km(550.0, 53.0, 24, 16, 5, [0.0])
     ground = GroundNodes.from_geodetic(
-        gateway_lat_deg=[47.0], gateway_lon_deg=[8.0], pop_lat_deg=[50.0], pop_lon_deg=[8.6],
-        terminal_lat_deg=[47.1, 89.9, -30.0], terminal_lon_deg=[8.1, 0.0, -150.0],
-        terminal_min_elevation_deg=[10.0, 25.0, 10.0], gateway_min_elevation_deg=10.0,
+        gateway_lat_deg=[47.0],
+        gateway_lon_deg=[8.0],
+        pop_lat_deg=[50.0],
+        pop_lon_deg=[8.6],
+        terminal_lat_deg=[47.1, 89.9, -30.0],
+        terminal_lon_deg=[8.1, 0.0, -150.0],
+        terminal_min_elevation_deg=[10.0, 25.0, 10.0],
+        gateway_min_elevation_deg=10.0,
     )
     graph = build_graph(r_t[0], ground, mode="bent-pipe", processing_delay_ms=0.25)
     routes = route_to_pops(graph, scheduling_delay_ms=2.0)
@@ -326,14 +401,18 @@ def test_no_path_reasons_and_delays() -> None:
         build_graph(r_t[0], ground, mode="lasers")
     with pytest.raises(ValueError, match="serving_sat"):
         build_graph(r_t[0], ground, mode="bent-pipe", access="serving")
-    serving = build_graph(r_t[0], ground, mode="bent-pipe", access="serving",
-                          serving_sat=[int(graph.access_sat[0]), -1, 5])
+    serving = build_graph(
+        r_t[0],
+        ground,
+        mode="bent-pipe",
+        access="serving",
+        serving_sat=[int(graph.access_sat[0]), -1, 5],
+    )
     assert route_to_pops(serving).reason.tolist() == [OK, NO_SATELLITE, NO_GATEWAY]
 
 
 @pytest.mark.parametrize("limit_ms", [0.5, 5.0, 12.0, 1e3])
-def test_search_radius_never_changes_the_routes(small_constellation: dict, limit_ms: float
-                                                ) -> None:
+def test_search_radius_never_changes_the_routes(small_constellation: dict, limit_ms: float) -> None:
     # limit_ms only prunes Dijkstra; a radius too small for some terminal falls back to the
     # full search, so every radius gives the routes of no radius.
     c = small_constellation
@@ -353,7 +432,8 @@ def test_search_radius_never_changes_the_routes(small_constellation: dict, limit
 
 
 def test_a_terminals_delay_is_its_access_link_plus_its_satellites_delay(
-        small_constellation: dict) -> None:
+    small_constellation: dict,
+) -> None:
     # What the run engine does for cells, which are not graph nodes: one-way delay to the
     # PoP = access link weight + the serving satellite's node_ms.
     c = small_constellation
@@ -364,13 +444,19 @@ def test_a_terminals_delay_is_its_access_link_plus_its_satellites_delay(
     first = np.searchsorted(seen.access_terminal, np.arange(n_t))
     has = np.bincount(seen.access_terminal, minlength=n_t) > 0
     serving = np.where(has, seen.access_sat[np.minimum(first, len(seen.access_sat) - 1)], -1)
-    graph = build_graph(r, c["ground"], mode="lasers", lasers=lasers, access="serving",
-                        serving_sat=serving, processing_delay_ms=0.3)
+    graph = build_graph(
+        r,
+        c["ground"],
+        mode="lasers",
+        lasers=lasers,
+        access="serving",
+        serving_sat=serving,
+        processing_delay_ms=0.3,
+    )
     routes = route_to_pops(graph, nodes=graph.access_sat)
     assert routes.node_ms is not None
     expect = np.full(n_t, np.inf)
-    expect[graph.access_terminal] = (edge_weight_ms(graph.access_delay_ms, 0.3)
-                                     + routes.node_ms)
+    expect[graph.access_terminal] = edge_weight_ms(graph.access_delay_ms, 0.3) + routes.node_ms
     ok = np.isfinite(routes.one_way_ms)
     assert ok.sum() >= 2
     np.testing.assert_array_equal(routes.one_way_ms, expect)

@@ -31,11 +31,13 @@ def where(*places: str) -> tuple[np.ndarray, np.ndarray]:
 
 @pytest.fixture(scope="module")
 def ukraine_only() -> ServicePolicy:
-    return ServicePolicy([
-        ServiceArea(country("Ukraine")),
-        ServiceArea(named_region("crimea"), enabled=False),
-        ServiceArea(country("Russia"), enabled=False),
-    ])
+    return ServicePolicy(
+        [
+            ServiceArea(country("Ukraine")),
+            ServiceArea(named_region("crimea"), enabled=False),
+            ServiceArea(country("Russia"), enabled=False),
+        ]
+    )
 
 
 def test_public_names_sorted() -> None:
@@ -89,8 +91,9 @@ def test_polygon_cut_off_from_the_preset() -> None:
     policy = service_policy(s)
     lat, lon = where("Kramatorsk", "Pokrovsk", "Donetsk", "Dnipro", "Kharkiv")
     t = np.array([T0 + 19 * MINUTE, T0 + 20 * MINUTE, T0 + 34 * MINUTE, T0 + 35 * MINUTE])
-    ok, why = policy.allowed(t, lat, lon, names=["Kramatorsk", "Pokrovsk", "Donetsk", "Dnipro",
-                                                 "Kharkiv"])
+    ok, why = policy.allowed(
+        t, lat, lon, names=["Kramatorsk", "Pokrovsk", "Donetsk", "Dnipro", "Kharkiv"]
+    )
     assert ok[[0, 3]].all()
     assert (why[[1, 2], :3] == Outcome.AREA_CUT_OFF).all()
     assert ok[:, 3:].all()
@@ -109,8 +112,9 @@ def test_whitelist_only_switch_at_a_time() -> None:
 
 
 def test_deny_list_wins_and_needs_names() -> None:
-    policy = ServicePolicy([ServiceArea(country("Ukraine"))], allow=["spy"], deny=["spy"],
-                           whitelist_only=True)
+    policy = ServicePolicy(
+        [ServiceArea(country("Ukraine"))], allow=["spy"], deny=["spy"], whitelist_only=True
+    )
     lat, lon = where("Kyiv", "Lviv")
     _ok, why = policy.allowed(np.array([T0]), lat, lon, names=["spy", "Lviv"])
     assert why[0].tolist() == [Outcome.DENY_LISTED, Outcome.NOT_AUTHORISED]
@@ -135,8 +139,12 @@ def test_speed_limit_and_timed_change() -> None:
 def test_precedence_of_reasons() -> None:
     kyiv = CircleArea("Kyiv", 50.45, 30.52, 50.0)
     policy = ServicePolicy(
-        [ServiceArea(country("Ukraine"))], allow=["ok-*"], deny=["bad"], whitelist_only=True,
-        max_speed_kmh=90.0, events=[PolicyEvent("cut-off", T0, None, kyiv)],
+        [ServiceArea(country("Ukraine"))],
+        allow=["ok-*"],
+        deny=["bad"],
+        whitelist_only=True,
+        max_speed_kmh=90.0,
+        events=[PolicyEvent("cut-off", T0, None, kyiv)],
     )
     lat = np.array([50.45, 50.45, 55.75, 50.45, 49.84, 49.84])
     lon = np.array([30.52, 30.52, 37.62, 30.52, 24.03, 24.03])
@@ -144,8 +152,13 @@ def test_precedence_of_reasons() -> None:
     speed = np.array([200.0, 200.0, 200.0, 200.0, 200.0, 10.0])
     _, why = policy.allowed(np.array([T0]), lat, lon, speed, names)
     assert [Outcome(r).name for r in why[0]] == [
-        "DENY_LISTED", "NOT_AUTHORISED", "OUTSIDE_SERVICE_AREA", "AREA_CUT_OFF",
-        "OVER_SPEED_LIMIT", "SERVED"]
+        "DENY_LISTED",
+        "NOT_AUTHORISED",
+        "OUTSIDE_SERVICE_AREA",
+        "AREA_CUT_OFF",
+        "OVER_SPEED_LIMIT",
+        "SERVED",
+    ]
 
 
 def test_moving_terminals_time_by_terminal() -> None:
@@ -224,8 +237,11 @@ def test_no_unauthorised_terminal_is_ever_allowed(
     names = [f"t{k}" for k in range(n_term)]
     allowed_names = [n for k, n in enumerate(names) if allow_bits >> k & 1]
     denied = [n for k, n in enumerate(names) if deny_bits >> k & 1]
-    policy = ServicePolicy(allow=allowed_names, deny=denied, events=[
-        PolicyEvent("whitelist-only", T0 + whitelist_from * S)])
+    policy = ServicePolicy(
+        allow=allowed_names,
+        deny=denied,
+        events=[PolicyEvent("whitelist-only", T0 + whitelist_from * S)],
+    )
     t = T0 + np.arange(10) * S
     ok, why = policy.allowed(t, np.zeros(n_term), np.zeros(n_term), names=names)
     in_force = t >= T0 + whitelist_from * S

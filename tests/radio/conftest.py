@@ -20,5 +20,10 @@ def overhead(kyiv_model):
     s = kyiv_model.sites
     up = s.enu[:, 2]
     east = s.enu[0, 0]
-    return np.stack([s.ecef_km[0] + 550 * up[0], s.ecef_km[1] + 550 * up[1],
-                     s.ecef_km[0] + 550 * up[0] + 300 * east])
+    return np.stack(
+        [
+            s.ecef_km[0] + 550 * up[0],
+            s.ecef_km[1] + 550 * up[1],
+            s.ecef_km[0] + 550 * up[0] + 300 * east,
+        ]
+    )

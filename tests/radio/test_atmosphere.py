@@ -20,13 +20,16 @@ def table():
 def test_table_equals_itur_on_its_grid(table):
     import itur
 
-    lat, lon, el = np.broadcast_arrays(LAT[:, None], LON[:, None],
-                                       table.elevation_grid_deg[None, :])
+    lat, lon, el = np.broadcast_arrays(
+        LAT[:, None], LON[:, None], table.elevation_grid_deg[None, :]
+    )
     direct = itur.atmospheric_attenuation_slant_path(
-        lat.ravel(), lon.ravel(), 11.7, el.ravel(), 1.0, 0.6, eta=0.6).value.reshape(lat.shape)
+        lat.ravel(), lon.ravel(), 11.7, el.ravel(), 1.0, 0.6, eta=0.6
+    ).value.reshape(lat.shape)
     np.testing.assert_allclose(table.loss_db, direct, atol=1e-9)
-    np.testing.assert_allclose(table([0, 1], [table.elevation_grid_deg[3]] * 2),
-                               direct[:, 3], atol=1e-9)
+    np.testing.assert_allclose(
+        table([0, 1], [table.elevation_grid_deg[3]] * 2), direct[:, 3], atol=1e-9
+    )
 
 
 def test_interpolation_between_grid_points_is_close_to_itur(table):
@@ -58,8 +61,9 @@ def test_tables_are_kept_on_disk_and_read_back_exactly(monkeypatch, tmp_path):
     monkeypatch.setattr(atmosphere, "_CACHE", {})
     monkeypatch.setattr(atmosphere, "_READ", set())
     monkeypatch.setattr(atmosphere, "_table_rows", no_itur)
-    np.testing.assert_array_equal(AtmosphereTable(LAT[::-1], LON[::-1], 19.7, 0.5).loss_db,
-                                  first[::-1])
+    np.testing.assert_array_equal(
+        AtmosphereTable(LAT[::-1], LON[::-1], 19.7, 0.5).loss_db, first[::-1]
+    )
     # Another frequency is another file, and a damaged file is recomputed, not trusted.
     monkeypatch.undo()
     monkeypatch.setenv("LEONET_CACHE_DIR", str(tmp_path))
@@ -81,8 +85,18 @@ def validation_versions():
     """The recommendation versions of itur's ITU-R P.618-13 validation case; restored after."""
     import itur.models as m
 
-    mods = [m.itu453, m.itu618, m.itu676, m.itu836, m.itu837, m.itu838, m.itu839, m.itu840,
-            m.itu1510, m.itu1511]
+    mods = [
+        m.itu453,
+        m.itu618,
+        m.itu676,
+        m.itu836,
+        m.itu837,
+        m.itu838,
+        m.itu839,
+        m.itu840,
+        m.itu1510,
+        m.itu1511,
+    ]
     saved = [mod.get_version() for mod in mods]
     for mod, v in zip(mods, [13, 13, 11, 6, 7, 3, 4, 7, 1, 1], strict=True):
         mod.change_version(v)
@@ -102,12 +116,22 @@ def test_itur_reproduces_itu_r_validation_example():
 
     r001 = m.itu837.rainfall_rate(51.5, -0.14, 0.01000000001)
     parts = itur.atmospheric_attenuation_slant_path(
-        51.5, -0.14, 14.25, 31.07694309, 1.0, 1.0, eta=0.65, tau=0, R001=r001,
-        return_contributions=True)
+        51.5,
+        -0.14,
+        14.25,
+        31.07694309,
+        1.0,
+        1.0,
+        eta=0.65,
+        tau=0,
+        R001=r001,
+        return_contributions=True,
+    )
     expected = [0.223693782, 0.45517046, 0.48914539, 0.26193234, 1.203663661]
     np.testing.assert_allclose([p.value for p in parts], expected, atol=1e-5)
     # leonet's wrapper: gas and cloud do not depend on the antenna or polarisation.
-    gas, cloud, *_ = slant_path_attenuation_db(51.5, -0.14, 14.25, 31.07694309, 1.0,
-                                               contributions=True)
+    gas, cloud, *_ = slant_path_attenuation_db(
+        51.5, -0.14, 14.25, 31.07694309, 1.0, contributions=True
+    )
     assert float(gas) == pytest.approx(expected[0], abs=1e-5)
     assert float(cloud) == pytest.approx(expected[1], abs=1e-5)

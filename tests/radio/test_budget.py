@@ -65,12 +65,28 @@ def test_cn0_and_esn0_by_hand():
 
 
 def test_link_budget_terms_add_up():
-    b = link_budget(12.0, [1_000.0, 600.0], [30.0, 70.0], [0.5, 0.3], 36.7, 11.2, 250.0,
-                    tx_antenna_loss_db=-1.0, rx_antenna_loss_db=[-2.0, -0.5],
-                    implementation_loss_db=1.0)
-    by_hand = (b.eirp_dbw + b.tx_antenna_loss_db - b.fspl_db - b.atmospheric_loss_db + b.gt_dbk
-               + b.rx_antenna_loss_db - b.boltzmann_dbw_hz_k
-               - 10 * np.log10(b.symbol_rate_msps * 1e6))
+    b = link_budget(
+        12.0,
+        [1_000.0, 600.0],
+        [30.0, 70.0],
+        [0.5, 0.3],
+        36.7,
+        11.2,
+        250.0,
+        tx_antenna_loss_db=-1.0,
+        rx_antenna_loss_db=[-2.0, -0.5],
+        implementation_loss_db=1.0,
+    )
+    by_hand = (
+        b.eirp_dbw
+        + b.tx_antenna_loss_db
+        - b.fspl_db
+        - b.atmospheric_loss_db
+        + b.gt_dbk
+        + b.rx_antenna_loss_db
+        - b.boltzmann_dbw_hz_k
+        - 10 * np.log10(b.symbol_rate_msps * 1e6)
+    )
     np.testing.assert_allclose(b.snr_db, by_hand, atol=1e-9)
     assert b.fspl_db[0] == pytest.approx(174.03, abs=HUNDREDTH_DB)
     np.testing.assert_allclose(b.capacity_mbps, b.symbol_rate_msps * b.efficiency_bps_hz)

@@ -25,8 +25,10 @@ def test_sinr_is_snr_with_ceiling_and_co_channel_beams(kyiv_model, overhead, n_c
     uplink of both sites and the downlink of Lviv carry only the intra-system terms.
     """
     links = kyiv_model.user_links(overhead, SERVING, co_channel_beams=[n_co, n_co])
-    for d, ceiling in ((links.up, GEN1.sinr_ceiling_up_db),
-                       (links.down, GEN1.sinr_ceiling_down_db)):
+    for d, ceiling in (
+        (links.up, GEN1.sinr_ceiling_up_db),
+        (links.down, GEN1.sinr_ceiling_down_db),
+    ):
         snr = float(d.snr_db[1])
         i_over_c = [-ceiling] + ([GEN1.beam_floor_db + 10 * math.log10(n_co)] if n_co else [])
         want = -_db_sum(-snr, *i_over_c)

@@ -66,11 +66,16 @@ def test_j_over_s_by_hand_at_sampled_points(strong, satellites):
         psi = math.degrees(math.acos(max(-1.0, min(1.0, cos_psi))))
         theta = math.degrees(math.acos(to_j[2] / chord))
         g_rel = float(one.terminal_relative_gain_db([0], [psi], [theta], 11.7)[0])
-        j_over_n = (65.0 + 10 * math.log10(rs / 2000.0) - float(fspl_db(chord, 11.7))
-                    + float(one.gt_down_dbk[0]) + g_rel - BOLTZMANN_DBW_HZ_K
-                    - 10 * math.log10(rs * 1e6))
-        assert m.j_over_s_down_db[k] == pytest.approx(j_over_n - float(down.snr_db[0]),
-                                                      abs=1e-6)
+        j_over_n = (
+            65.0
+            + 10 * math.log10(rs / 2000.0)
+            - float(fspl_db(chord, 11.7))
+            + float(one.gt_down_dbk[0])
+            + g_rel
+            - BOLTZMANN_DBW_HZ_K
+            - 10 * math.log10(rs * 1e6)
+        )
+        assert m.j_over_s_down_db[k] == pytest.approx(j_over_n - float(down.snr_db[0]), abs=1e-6)
         assert -80.0 < g_rel < -20.0  # the array's far side lobes toward the horizon
 
 
@@ -80,8 +85,9 @@ def test_effects_follow_the_rates(strong):
     degraded = m.effect == EFFECTS.index("degraded")
     unaffected = m.effect == EFFECTS.index("unaffected")
     assert denied.any() and degraded.any() and unaffected.any()
-    assert (m.rate_down_jammed_mbps[denied] == 0).all() or (m.rate_up_jammed_mbps[denied] == 0
-                                                            ).all()
+    assert (m.rate_down_jammed_mbps[denied] == 0).all() or (
+        m.rate_up_jammed_mbps[denied] == 0
+    ).all()
     assert (m.rate_down_jammed_mbps[unaffected] == m.rate_down_mbps[unaffected]).all()
     # Harm falls with distance: denial is nearer the jammer than mere degradation.
     assert m.distance_km[denied].max() < m.distance_km[degraded].max()
@@ -98,10 +104,16 @@ def test_beyond_the_radio_horizon_nothing_happens(satellites):
 
 
 def test_inactive_jammer_and_huge_grid_are_named(satellites):
-    later = Jammer("later", (LAT, LON), 65.0, 11.7, 2000.0,
-                   active=[("2030-01-01T00:00Z", "2030-01-02T00:00Z")])
+    later = Jammer(
+        "later", (LAT, LON), 65.0, 11.7, 2000.0, active=[("2030-01-01T00:00Z", "2030-01-02T00:00Z")]
+    )
     with pytest.raises(ValueError, match="not active"):
         jam_map(later, satellites, 0)
     with pytest.raises(ValueError, match="spacing_km"):
-        jam_map(Jammer("j", (LAT, LON), 65.0, 11.7, 2000.0), satellites, 0,
-                radius_km=500.0, spacing_km=0.1)
+        jam_map(
+            Jammer("j", (LAT, LON), 65.0, 11.7, 2000.0),
+            satellites,
+            0,
+            radius_km=500.0,
+            spacing_km=0.1,
+        )

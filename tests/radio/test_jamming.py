@@ -62,8 +62,14 @@ def test_weaker_jammer_downshifts_without_outage(kyiv_model, overhead):
 
 def test_out_of_band_or_inactive_jammer_has_no_effect(kyiv_model, overhead):
     wifi = Jammer("wifi", _offset(50.45, 30.52, 1.0), 40.0, 2.44, 80.0)
-    later = Jammer("later", _offset(50.45, 30.52, 1.0), 40.0, 11.7, 2000.0,
-                   active=[("2030-01-01T00:00Z", "2030-01-02T00:00Z")])
+    later = Jammer(
+        "later",
+        _offset(50.45, 30.52, 1.0),
+        40.0,
+        11.7,
+        2000.0,
+        active=[("2030-01-01T00:00Z", "2030-01-02T00:00Z")],
+    )
     for j in (wifi, later):
         jammed = kyiv_model.user_links(overhead, SERVING, jammers=[j], utc_ns=0)
         assert np.isneginf(jammed.down.j_over_s_db).all()
@@ -90,5 +96,6 @@ def test_jammer_errors():
     with pytest.raises(ValueError, match="bandwidth_mhz"):
         Jammer("x", (50.0, 30.0), 10.0, 11.7, 0.0)
     with pytest.raises(ValueError, match="ends before"):
-        Jammer("x", (50.0, 30.0), 10.0, 11.7, 10.0,
-               active=[("2026-01-02T00:00Z", "2026-01-01T00:00Z")])
+        Jammer(
+            "x", (50.0, 30.0), 10.0, 11.7, 10.0, active=[("2026-01-02T00:00Z", "2026-01-01T00:00Z")]
+        )

@@ -11,8 +11,14 @@ def test_overhead_link_by_hand(kyiv_model, overhead):
     assert links.elevation_deg[0] == pytest.approx(90.0, abs=0.01)
     assert links.slant_range_km[0] == pytest.approx(550.0, abs=1e-6)
     atm = kyiv_model.atm_down([0], [90.0])[0]
-    snr = (36.7 - float(fspl_db(550.0, 11.7)) - atm + kyiv_model.gt_down_dbk[0] + 228.599
-           - 10 * np.log10(250e6 / 1.1))
+    snr = (
+        36.7
+        - float(fspl_db(550.0, 11.7))
+        - atm
+        + kyiv_model.gt_down_dbk[0]
+        + 228.599
+        - 10 * np.log10(250e6 / 1.1)
+    )
     assert links.down.snr_db[0] == pytest.approx(snr, abs=0.01)
     assert links.down.modcod[0] == DVBS2X_LADDER.select(links.down.sinr_db[0] - 1.0)
     assert links.down.capacity_mbps[0] > 0 and links.up.capacity_mbps[0] > 0
@@ -27,8 +33,7 @@ def test_unserved_sites_get_nan_and_outage(kyiv_model, overhead):
 def test_co_channel_interference_lowers_sinr(kyiv_model, overhead):
     pairs = (np.array([0, 0]), np.array([0, 2]))
     clean = kyiv_model.user_links(overhead, np.array([0, 1], dtype=np.int32))
-    noisy = kyiv_model.user_links(overhead, np.array([0, 1], dtype=np.int32),
-                                  visible_pairs=pairs)
+    noisy = kyiv_model.user_links(overhead, np.array([0, 1], dtype=np.int32), visible_pairs=pairs)
     assert np.isfinite(noisy.down.i_over_n_db[0])
     assert noisy.down.sinr_db[0] < clean.down.sinr_db[0]
     assert noisy.down.sinr_db[1] == clean.down.sinr_db[1]  # Lviv saw no interferer
@@ -56,7 +61,8 @@ def test_a_moved_site_links_as_one_built_there(kyiv_model, overhead):
     assert links.down.snr_db[0] - links.down.snr_db[1] == pytest.approx(atm_gap, abs=1e-9)
     assert links.down.i_over_n_db[1] == pytest.approx(links.down.i_over_n_db[0], abs=0.05)
     # The model built at the old place is untouched, and bad indices are refused.
-    assert kyiv_model.user_links(overhead, np.array([0, 1], dtype=np.int32)).elevation_deg[1] \
-        == pytest.approx(90.0, abs=0.01)
+    assert kyiv_model.user_links(overhead, np.array([0, 1], dtype=np.int32)).elevation_deg[
+        1
+    ] == pytest.approx(90.0, abs=0.01)
     with pytest.raises(IndexError, match=r"site_idx must lie in \[0, 2\)"):
         model.move_sites([2], 50.0, 30.0)

@@ -5,8 +5,16 @@ import importlib
 import pytest
 
 PACKAGES = {
-    "leonet.radio": ["antenna", "atmosphere", "budget", "jam_map", "jamming", "links", "modcod",
-                     "parameters"],
+    "leonet.radio": [
+        "antenna",
+        "atmosphere",
+        "budget",
+        "jam_map",
+        "jamming",
+        "links",
+        "modcod",
+        "parameters",
+    ],
     "leonet.capacity": ["allocation", "beams", "demand", "speedtest", "throughput"],
 }
 

@@ -26,33 +26,45 @@ def _one_hour_run(root):
     n_t, n_term = 3600, 55
     time = T0_NS + np.arange(n_t, dtype=np.int64) * 10**9
     served = rng.random((n_t, n_term)) > 0.05
-    terminals = pa.table({
-        "time": pa.array(np.repeat(time, n_term), pa.timestamp("ns", tz="UTC")),
-        "terminal": pa.array(np.tile(np.array([f"t{i}" for i in range(n_term)], object), n_t)),
-        "served": served.ravel(),
-        "reason": pa.array(np.where(served, None, "no-satellite").ravel(), pa.string()),
-        "rtt_ms": pa.array(rng.uniform(20, 60, n_t * n_term), mask=~served.ravel()),
-        "throughput_down_mbps": np.where(served, rng.uniform(1, 100, served.shape), 0).ravel(),
-        "throughput_up_mbps": np.where(served, rng.uniform(1, 12, served.shape), 0).ravel(),
-    })
+    terminals = pa.table(
+        {
+            "time": pa.array(np.repeat(time, n_term), pa.timestamp("ns", tz="UTC")),
+            "terminal": pa.array(np.tile(np.array([f"t{i}" for i in range(n_term)], object), n_t)),
+            "served": served.ravel(),
+            "reason": pa.array(np.where(served, None, "no-satellite").ravel(), pa.string()),
+            "rtt_ms": pa.array(rng.uniform(20, 60, n_t * n_term), mask=~served.ravel()),
+            "throughput_down_mbps": np.where(served, rng.uniform(1, 100, served.shape), 0).ravel(),
+            "throughput_up_mbps": np.where(served, rng.uniform(1, 12, served.shape), 0).ravel(),
+        }
+    )
     cells = sorted(h3.grid_disk(h3.latlng_to_cell(49.0, 31.5, 5), 28))
     n_s, n_c = 240, len(cells)
     share = np.clip(rng.normal(0.95, 0.1, (n_s, n_c)), 0, 1)
-    cell_table = pa.table({
-        "time": pa.array(np.repeat(T0_NS + np.arange(n_s) * 15 * 10**9, n_c),
-                         pa.timestamp("ns", tz="UTC")),
-        "cell": pa.array(np.tile(np.array(cells, object), n_s)),
-        "served": share.ravel(),
-        "reason": pa.array(np.where(share < 1, "no-satellite", None).ravel(), pa.string()),
-        "rtt_ms": pa.array(rng.uniform(20, 60, n_s * n_c), mask=(share == 0).ravel()),
-        "throughput_down_mbps": (share * rng.uniform(1, 100, share.shape)).ravel(),
-        "throughput_up_mbps": (share * rng.uniform(1, 12, share.shape)).ravel(),
-    })
+    cell_table = pa.table(
+        {
+            "time": pa.array(
+                np.repeat(T0_NS + np.arange(n_s) * 15 * 10**9, n_c), pa.timestamp("ns", tz="UTC")
+            ),
+            "cell": pa.array(np.tile(np.array(cells, object), n_s)),
+            "served": share.ravel(),
+            "reason": pa.array(np.where(share < 1, "no-satellite", None).ravel(), pa.string()),
+            "rtt_ms": pa.array(rng.uniform(20, 60, n_s * n_c), mask=(share == 0).ravel()),
+            "throughput_down_mbps": (share * rng.uniform(1, 100, share.shape)).ravel(),
+            "throughput_up_mbps": (share * rng.uniform(1, 12, share.shape)).ravel(),
+        }
+    )
     for name, table in (("terminals", terminals), ("cells", cell_table)):
         (root / f"{name}.parquet").mkdir()
         pq.write_table(table, root / f"{name}.parquet" / "part-00000.parquet")
-    events = [{"utc_ns": T0_NS + 1200 * 10**9, "kind": "policy", "action": "start",
-               "target": "Donetsk oblast", "description": "cut"}]
+    events = [
+        {
+            "utc_ns": T0_NS + 1200 * 10**9,
+            "kind": "policy",
+            "action": "start",
+            "target": "Donetsk oblast",
+            "description": "cut",
+        }
+    ]
     pq.write_table(pa.Table.from_pylist(events), root / "events.parquet")
     (root / "metadata.json").write_text(json.dumps({"step_s": 1.0, "steps": n_t}))
     return n_c
@@ -71,5 +83,4 @@ def test_one_map_per_application_and_a_timeline_within_the_size_budget(tmp_path)
     # the rest of a one-hour report is ~0.6 MB; the whole must stay under 3 MB
     assert len(page.encode()) < 1.5 * 2**20, len(page.encode())
     # every cell of every map is drawn: one closed sub-path per cell
-    assert len(re.findall(r"z", "".join(re.findall(r' d="([^"]*)"', page)))) >= \
-        n_cells * len(names)
+    assert len(re.findall(r"z", "".join(re.findall(r' d="([^"]*)"', page)))) >= n_cells * len(names)

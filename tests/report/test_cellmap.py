@@ -75,9 +75,8 @@ def test_marker_names_never_overlap_and_stay_inside_the_map():
     width = float(re.search(r'<svg id="map" width="(\d+)"', page).group(1))
     texts = re.findall(r'<text class="pl" x="([-\d.]+)" y="([-\d.]+)">([^<]*)</text>', page)
     assert 1 <= len(texts) < 12  # some fit, the rest are left to the hover tips
-    boxes = [(float(x), float(y) - 8.5, float(x) + 6 * len(t), float(y) + 1.5)
-             for x, y, t in texts]
+    boxes = [(float(x), float(y) - 8.5, float(x) + 6 * len(t), float(y) + 1.5) for x, y, t in texts]
     for i, a in enumerate(boxes):
         assert a[0] >= 0 and a[2] <= width
-        for b in boxes[i + 1:]:
+        for b in boxes[i + 1 :]:
             assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)

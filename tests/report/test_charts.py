@@ -8,8 +8,10 @@ from leonet.report.charts import Series, _thin, line_chart
 
 
 def _points(svg: str) -> list[list[tuple[float, float]]]:
-    return [[tuple(map(float, p.split(","))) for p in m.split()]
-            for m in re.findall(r'<polyline points="([^"]+)"', svg)]
+    return [
+        [tuple(map(float, p.split(","))) for p in m.split()]
+        for m in re.findall(r'<polyline points="([^"]+)"', svg)
+    ]
 
 
 def test_a_day_at_one_second_draws_small_with_its_spike_and_gap():
@@ -50,15 +52,22 @@ def test_event_labels_close_together_never_overlap():
 
     # Five events within a minute of an hour-long chart: one pixel column apart or less.
     markers = [Marker(20.0 + k * 0.2, f"start: policy cut-off number {k}") for k in range(5)]
-    svg = line_chart("A", [Series("a", np.arange(60.0), np.ones(60))], x_label="min",
-                     y_label="x", markers=markers)
-    labels = re.findall(r'<text x="([\d.]+)" y="([\d.]+)" class="mk"[^>]*><title>[^<]*</title>'
-                        r"([^<]*)</text>", svg)
+    svg = line_chart(
+        "A",
+        [Series("a", np.arange(60.0), np.ones(60))],
+        x_label="min",
+        y_label="x",
+        markers=markers,
+    )
+    labels = re.findall(
+        r'<text x="([\d.]+)" y="([\d.]+)" class="mk"[^>]*><title>[^<]*</title>'
+        r"([^<]*)</text>",
+        svg,
+    )
     assert len(labels) == 5  # every label is written
-    boxes = [(float(x), float(y) - 10, float(x) + 5.5 * len(t), float(y))
-             for x, y, t in labels]
+    boxes = [(float(x), float(y) - 10, float(x) + 5.5 * len(t), float(y)) for x, y, t in labels]
     for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
+        for b in boxes[i + 1 :]:
             assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
     # Labels far apart share the top row.
     assert marker_label_rows([10.0, 400.0], ["a" * 28, "b" * 28]) == [0, 0]

@@ -23,8 +23,15 @@ def test_report_is_self_contained(run_dir):
     page = (run_dir / "report.html").read_text()
     assert page.startswith("<!DOCTYPE html>")
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page), "no external loads"
-    for section in ("Summary", "Time series", "Distributions", "Outage by cause",
-                    "Impact of each event", "Applications", "Terminals"):
+    for section in (
+        "Summary",
+        "Time series",
+        "Distributions",
+        "Outage by cause",
+        "Impact of each event",
+        "Applications",
+        "Terminals",
+    ):
         assert f"<h2>{section}" in page
     assert page.count("<svg") >= 5  # three time series and two CDFs at least
     assert "Kyiv" in page
@@ -52,10 +59,17 @@ def test_report_renders_in_headless_chromium_without_script_errors(run_dir, tmp_
     browser, driver_path = _chromium()
     options = webdriver.ChromeOptions()
     options.binary_location = browser
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={tmp_path / 'profile'}"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
@@ -64,7 +78,8 @@ def test_report_renders_in_headless_chromium_without_script_errors(run_dir, tmp_
         title = driver.title
         svgs = driver.execute_script("return document.querySelectorAll('svg').length")
         width = driver.execute_script(
-            "return document.querySelector('svg.chart').getBoundingClientRect().width")
+            "return document.querySelector('svg.chart').getBoundingClientRect().width"
+        )
         errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
     finally:
         driver.quit()
@@ -116,10 +131,18 @@ def _driver(tmp_path):
     browser, driver_path = _chromium()
     options = webdriver.ChromeOptions()
     options.binary_location = browser
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1300,900",
-                 f"--user-data-dir={tmp_path / 'profile'}"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1300,900",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(service=Service(driver_path), options=options)
@@ -130,8 +153,10 @@ def _path_polygon(d: str):
     from shapely.geometry import Polygon
     from shapely.ops import unary_union
 
-    rings = [[tuple(map(float, p.strip(" ML").split(","))) for p in ring.split(" L")]
-             for ring in d.replace("Z", "").split("M")[1:]]
+    rings = [
+        [tuple(map(float, p.strip(" ML").split(","))) for p in ring.split(" L")]
+        for ring in d.replace("Z", "").split("M")[1:]
+    ]
     return unary_union([Polygon(r).buffer(0) for r in rings if len(r) >= 3])
 
 
@@ -142,28 +167,40 @@ def test_map_markers_sit_at_their_coordinates_on_the_drawn_land(map_run):
 
     page = (map_run / "report.html").read_text()
     proj = json.loads(re.search(r"data-projection='([^']+)'", page).group(1))
-    marks = {(m[0], m[1]): (float(m[2]), float(m[3])) for m in re.findall(
-        r'class="pt" data-layer="([^"]+)" data-x="([\d.]+)" data-y="([\d.]+)">'
-        r"<title>[^:]*: ([^<]*)</title>", page) for m in [(m[0], m[3], m[1], m[2])]}
+    marks = {
+        (m[0], m[1]): (float(m[2]), float(m[3]))
+        for m in re.findall(
+            r'class="pt" data-layer="([^"]+)" data-x="([\d.]+)" data-y="([\d.]+)">'
+            r"<title>[^:]*: ([^<]*)</title>",
+            page,
+        )
+        for m in [(m[0], m[3], m[1], m[2])]
+    }
     # Hand-checked: Kyiv (50.4501 N, 30.5234 E) and Lviv (49.8397 N, 24.0297 E), Wikipedia.
-    kyiv, lviv = marks[("terminals", "Kyiv: available " + _avail(page, "Kyiv"))], \
-        marks[("terminals", "Lviv: available " + _avail(page, "Lviv"))]
+    kyiv, lviv = (
+        marks[("terminals", "Kyiv: available " + _avail(page, "Kyiv"))],
+        marks[("terminals", "Lviv: available " + _avail(page, "Lviv"))],
+    )
     scale, kx = proj["scale_px_per_deg"], proj["kx"]
     assert kyiv[0] - lviv[0] == pytest.approx((30.5234 - 24.0297) * kx * scale, abs=0.5)
     assert lviv[1] - kyiv[1] == pytest.approx((50.4501 - 49.8397) * scale, abs=0.5)
     # Every gateway and PoP of the run: its marker at its projected position, on land.
     ground = pq.read_table(map_run / "ground.parquet").to_pylist()
-    land = _path_polygon(" ".join(re.findall(r'class="land" data-country="[^"]+" d="([^"]+)"',
-                                             page)))
+    land = _path_polygon(
+        " ".join(re.findall(r'class="land" data-country="[^"]+" d="([^"]+)"', page))
+    )
     from shapely.geometry import Point
+
     assert len(ground) >= 10
     for g in ground:
         layer = "gateways" if g["kind"] == "gateway" else "pops"
         x, y = marks[(layer, g["name"])]
-        assert x == pytest.approx(((g["lon_deg"] - proj["lon0_deg"]) * kx + proj["pad_deg"])
-                                  * scale, abs=0.06)
-        assert y == pytest.approx(((proj["lat1_deg"] - g["lat_deg"]) + proj["pad_deg"])
-                                  * scale, abs=0.06)
+        assert x == pytest.approx(
+            ((g["lon_deg"] - proj["lon0_deg"]) * kx + proj["pad_deg"]) * scale, abs=0.06
+        )
+        assert y == pytest.approx(
+            ((proj["lat1_deg"] - g["lat_deg"]) + proj["pad_deg"]) * scale, abs=0.06
+        )
         assert land.distance(Point(x, y)) < 1.0, g["name"]  # on land, within a pixel
     assert "Wola Krobowska, PL</text>" in page and "Kyiv</text>" in page  # names written
 
@@ -178,15 +215,20 @@ def test_map_in_chromium_borders_slider_and_labels(map_run, tmp_path):
         driver.get((map_run / "report.html").as_uri())
         countries = driver.execute_script(
             "return Array.from(document.querySelectorAll('#borders path'), "
-            "p => [p.dataset.country, p.getBBox().width])")
-        fills = "return Array.from(document.querySelectorAll('#map polygon[data-cell]'), " \
-                "p => p.getAttribute('fill'))"
+            "p => [p.dataset.country, p.getBBox().width])"
+        )
+        fills = (
+            "return Array.from(document.querySelectorAll('#map polygon[data-cell]'), "
+            "p => p.getAttribute('fill'))"
+        )
         whole = driver.execute_script(fills)
         info, shown = [], []
         slots = int(driver.find_element("id", "slot").get_attribute("max"))
         for i in range(slots + 1):
-            driver.execute_script("const s = document.getElementById('slot'); "
-                                  f"s.value = '{i}'; s.dispatchEvent(new Event('input'));")
+            driver.execute_script(
+                "const s = document.getElementById('slot'); "
+                f"s.value = '{i}'; s.dispatchEvent(new Event('input'));"
+            )
             info.append(driver.find_element("id", "slot-info").text)
             shown.append(driver.execute_script(fills))
         driver.execute_script("document.getElementById('play').click()")
@@ -215,7 +257,7 @@ def test_map_in_chromium_borders_slider_and_labels(map_run, tmp_path):
     assert len(drawn) >= 3 * 3  # three events on each of three time series
     for chart in labels:
         for i, a in enumerate(chart):
-            for b in chart[i + 1:]:
+            for b in chart[i + 1 :]:
                 assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
     assert errors == []
 

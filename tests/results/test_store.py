@@ -18,8 +18,7 @@ def _table(values):
 
 
 def _state(n=3):
-    return {"a": np.arange(n, dtype=np.int64), "b": np.linspace(0, 1, n),
-            "flag": np.array(True)}
+    return {"a": np.arange(n, dtype=np.int64), "b": np.linspace(0, 1, n), "flag": np.array(True)}
 
 
 def _run(path):
@@ -80,7 +79,6 @@ def test_drop_parts_from_removes_an_interrupted_chunk(tmp_path):
     ]
 
 
-
 def test_drop_parts_from_removes_temporary_files_a_killed_writer_left(tmp_path):
     store = RunStore(tmp_path)
     store.write_part("terminals", 0, _table([0]))
@@ -92,6 +90,7 @@ def test_drop_parts_from_removes_temporary_files_a_killed_writer_left(tmp_path):
     assert [p.name for p in folder.iterdir()] == ["part-00000.parquet"]
     assert sorted(p.name for p in tmp_path.glob("*.part")) == ["notes.part"]
     assert not list(tmp_path.glob(".*.part"))
+
 
 def test_refuses_to_overwrite_a_run_without_resume(tmp_path):
     store = _run(tmp_path)
@@ -117,9 +116,15 @@ def test_overwrite_removes_the_runs_files_and_only_them(tmp_path):
         RunStore(tmp_path).prepare(resume=True, overwrite=True)
     RunStore(tmp_path).prepare(resume=False, overwrite=True)
     left = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
-    assert left == ["leonet-run.json", "mine.parquet", "notes.txt", "survey.parquet",
-                    "survey.parquet/part-00000.parquet", "terminals.parquet",
-                    "terminals.parquet/keep.txt"]
+    assert left == [
+        "leonet-run.json",
+        "mine.parquet",
+        "notes.txt",
+        "survey.parquet",
+        "survey.parquet/part-00000.parquet",
+        "terminals.parquet",
+        "terminals.parquet/keep.txt",
+    ]
 
 
 @pytest.mark.parametrize("name", ["report.html", "metadata.json", "events.parquet"])
@@ -137,7 +142,9 @@ def test_a_folder_of_unrelated_files_is_used_and_they_stay(tmp_path):
     _run(tmp_path)
     assert (tmp_path / "notes.txt").read_text() == "mine"
     assert json.loads((tmp_path / "leonet-run.json").read_text()) == {
-        "format": "leonet-run", "version": 1}
+        "format": "leonet-run",
+        "version": 1,
+    }
 
 
 def test_resume_query_and_report_refuse_a_folder_that_is_not_a_run(tmp_path):
@@ -189,15 +196,21 @@ def test_a_truncated_state_file_is_a_clear_error(tmp_path):
         store.load_checkpoint()
 
 
-@pytest.mark.parametrize("text, words", [
-    ("", "checkpoint.json is damaged"),
-    ("[1, 2]", "not a leonet checkpoint"),
-    ('{"scenario_hash": "abc", "next_chunk": 1, "chunks": 2}', "old-format checkpoint"),
-    ('{"format": "leonet-checkpoint", "version": 7}', "format version 7"),
-    ('{"format": "leonet-checkpoint", "version": 2, "next_chunk": "x"}', "damaged"),
-    ('{"format": "leonet-checkpoint", "version": 2, "scenario_hash": "a", "next_chunk": 1, '
-     '"chunks": 2, "state_file": "../../etc/passwd", "state_sha256": "0"}', "damaged"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("", "checkpoint.json is damaged"),
+        ("[1, 2]", "not a leonet checkpoint"),
+        ('{"scenario_hash": "abc", "next_chunk": 1, "chunks": 2}', "old-format checkpoint"),
+        ('{"format": "leonet-checkpoint", "version": 7}', "format version 7"),
+        ('{"format": "leonet-checkpoint", "version": 2, "next_chunk": "x"}', "damaged"),
+        (
+            '{"format": "leonet-checkpoint", "version": 2, "scenario_hash": "a", "next_chunk": 1, '
+            '"chunks": 2, "state_file": "../../etc/passwd", "state_sha256": "0"}',
+            "damaged",
+        ),
+    ],
+)
 def test_a_damaged_foreign_or_old_checkpoint_is_a_clear_error(tmp_path, text, words):
     store = _saved(tmp_path)
     (tmp_path / "checkpoint.json").write_text(text)
@@ -237,16 +250,27 @@ _HOLD = textwrap.dedent("""
 
 def test_a_second_writer_is_refused_while_the_first_holds_the_lock(tmp_path):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    first = subprocess.Popen([sys.executable, "-c", _HOLD, str(tmp_path), "60"],
-                             stdout=subprocess.PIPE, text=True, env=env)
+    first = subprocess.Popen(
+        [sys.executable, "-c", _HOLD, str(tmp_path), "60"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         assert first.stdout is not None and first.stdout.readline().strip() == "locked"
-        second = subprocess.run([sys.executable, "-c", _HOLD, str(tmp_path), "0"],
-                                capture_output=True, text=True, env=env, timeout=60)
+        second = subprocess.run(
+            [sys.executable, "-c", _HOLD, str(tmp_path), "0"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
         assert second.returncode != 0
         assert "in use by another leonet run" in second.stderr
-        with pytest.raises(RunFolderError, match="in use by another leonet run"), \
-                RunStore(tmp_path).lock():
+        with (
+            pytest.raises(RunFolderError, match="in use by another leonet run"),
+            RunStore(tmp_path).lock(),
+        ):
             pass
     finally:
         first.kill()  # as kill -9: the OS releases the lock with the process
@@ -285,8 +309,11 @@ def test_a_failed_rename_of_a_part_is_a_clear_error_and_leaves_nothing(tmp_path,
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", refuse)
-    with pytest.raises(RunFolderError, match=r"cannot write .*part-00000\.parquet: No space "
-                                             r"left on device.*free some space.*--resume"):
+    with pytest.raises(
+        RunFolderError,
+        match=r"cannot write .*part-00000\.parquet: No space "
+        r"left on device.*free some space.*--resume",
+    ):
         store.write_part("terminals", 0, _table([0]))
     assert list((tmp_path / "terminals.parquet").iterdir()) == []
 

@@ -33,17 +33,32 @@ DISTANCE_KM = 30.0
 
 def _scenario(**jammer: Any) -> Any:
     lat = KYIV[0] + math.degrees(DISTANCE_KM / EARTH_MEAN_RADIUS_KM)
-    return validate({
-        "name": "jammer-height",
-        "time": {"start": "2026-05-30T12:00:00Z", "duration": "60s", "step_s": 30},
-        "constellations": [{"preset": "starlink-gen1"}],
-        "ground": {"terminals": [{"name": "Kyiv", "lat_deg": KYIV[0], "lon_deg": KYIV[1]}],
-                   "gateways": {"bundled": True, "names": ["Kaunas, LT"]},
-                   "pops": {"bundled": True, "names": ["wrswpol1"]}},
-        "faults": {"jammers": [{"name": "mast", "lat_deg": lat, "lon_deg": KYIV[1],
-                                "eirp_dbw": 40, "center_frequency_ghz": 11.7,
-                                "bandwidth_mhz": 250, "start": "+30s", **jammer}]},
-    })
+    return validate(
+        {
+            "name": "jammer-height",
+            "time": {"start": "2026-05-30T12:00:00Z", "duration": "60s", "step_s": 30},
+            "constellations": [{"preset": "starlink-gen1"}],
+            "ground": {
+                "terminals": [{"name": "Kyiv", "lat_deg": KYIV[0], "lon_deg": KYIV[1]}],
+                "gateways": {"bundled": True, "names": ["Kaunas, LT"]},
+                "pops": {"bundled": True, "names": ["wrswpol1"]},
+            },
+            "faults": {
+                "jammers": [
+                    {
+                        "name": "mast",
+                        "lat_deg": lat,
+                        "lon_deg": KYIV[1],
+                        "eirp_dbw": 40,
+                        "center_frequency_ghz": 11.7,
+                        "bandwidth_mhz": 250,
+                        "start": "+30s",
+                        **jammer,
+                    }
+                ]
+            },
+        }
+    )
 
 
 def _jammed_db(run: ScenarioRun) -> float:
@@ -53,17 +68,23 @@ def _jammed_db(run: ScenarioRun) -> float:
     site = radio.sites
     overhead = site.ecef_km[0] + 550.0 * site.enu[0, :, 2]
     sats = np.broadcast_to(overhead, (run.constellation.size, 3))
-    links = radio.user_links(sats, np.zeros(len(site), dtype=np.int32), jammers=run.jammers,
-                             utc_ns=int(run.grid.utc_ns[1]))
+    links = radio.user_links(
+        sats,
+        np.zeros(len(site), dtype=np.int32),
+        jammers=run.jammers,
+        utc_ns=int(run.grid.utc_ns[1]),
+    )
     return float(links.down.j_over_s_db[0])
 
 
 def test_a_jammers_altitude_reaches_the_radio_model() -> None:
     kr_km = 4 / 3 * EARTH_MEAN_RADIUS_KM  # ITU-R P.834: 4/3 effective Earth radius
-    horizon_km = math.sqrt(2 * kr_km * 0.050) + math.sqrt(2 * kr_km * TERMINAL_ANTENNA_HEIGHT_M
-                                                          * 1e-3)
+    horizon_km = math.sqrt(2 * kr_km * 0.050) + math.sqrt(
+        2 * kr_km * TERMINAL_ANTENNA_HEIGHT_M * 1e-3
+    )
     default_km = math.sqrt(2 * kr_km * JAMMER_DEFAULT_HEIGHT_M * 1e-3) + math.sqrt(
-        2 * kr_km * TERMINAL_ANTENNA_HEIGHT_M * 1e-3)
+        2 * kr_km * TERMINAL_ANTENNA_HEIGHT_M * 1e-3
+    )
     assert default_km < DISTANCE_KM < horizon_km  # the set-up separates the two heights
 
     high = ScenarioRun(_scenario(alt_km=0.050))
@@ -77,8 +98,11 @@ def test_a_jammers_altitude_reaches_the_radio_model() -> None:
 
 
 def test_jammer_height_must_be_above_ground() -> None:
-    with pytest.raises(ScenarioError, match=r"faults\.jammers\[0\]\.alt_km: Input should be "
-                       "greater than or equal to 0"):
+    with pytest.raises(
+        ScenarioError,
+        match=r"faults\.jammers\[0\]\.alt_km: Input should be "
+        "greater than or equal to 0",
+    ):
         _scenario(alt_km=-0.01)
 
 
@@ -88,12 +112,19 @@ def test_radio_jammer_fields_and_window() -> None:
     jam = radio_jammer(spec, s)
     assert isinstance(jam, Jammer)
     assert (jam.name, jam.position, jam.eirp_dbw, jam.centre_ghz, jam.bandwidth_mhz) == (
-        spec.name, (spec.lat_deg, spec.lon_deg), spec.eirp_dbw, spec.center_frequency_ghz,
-        spec.bandwidth_mhz)
+        spec.name,
+        (spec.lat_deg, spec.lon_deg),
+        spec.eirp_dbw,
+        spec.center_frequency_ghz,
+        spec.bandwidth_mhz,
+    )
     antenna = spec.antenna  # the preset's jammer is directional (docs/radio.md)
     assert antenna != "isotropic"
     assert (jam.beamwidth_deg, jam.boresight_az_deg, jam.boresight_el_deg) == (
-        antenna.beamwidth_deg, antenna.boresight_az_deg, antenna.boresight_el_deg)
+        antenna.beamwidth_deg,
+        antenna.boresight_az_deg,
+        antenna.boresight_el_deg,
+    )
     assert jam.windows_ns == ((s.at_ns(spec.start), s.at_ns(spec.end)),)
     t0 = s.grid().start_ns
     assert jam.windows_ns[0][1] - jam.windows_ns[0][0] == 20 * 60 * 10**9  # +30m to +50m
@@ -101,19 +132,41 @@ def test_radio_jammer_fields_and_window() -> None:
 
 
 def test_a_jammer_on_a_track_rides_it_and_never_ending_windows() -> None:
-    s = validate({
-        "name": "truck",
-        "time": {"start": "2026-05-30T12:00:00Z", "duration": "10m", "step_s": 60},
-        "constellations": [{"preset": "starlink-gen1"}],
-        "ground": {"mobile": [{"name": "truck", "waypoints": [
-            {"time": "+0s", "lat_deg": 48.0, "lon_deg": 37.0},
-            {"time": "+10m", "lat_deg": 48.1, "lon_deg": 37.0}]}]},
-        "faults": {"jammers": [{"name": "on-truck", "track": "truck", "alt_km": 0.002,
-                                "eirp_dbw": 20, "center_frequency_ghz": 11.7,
-                                "bandwidth_mhz": 100,
-                                "antenna": {"boresight_az_deg": 90, "boresight_el_deg": 10,
-                                            "beamwidth_deg": 30}}]},
-    })
+    s = validate(
+        {
+            "name": "truck",
+            "time": {"start": "2026-05-30T12:00:00Z", "duration": "10m", "step_s": 60},
+            "constellations": [{"preset": "starlink-gen1"}],
+            "ground": {
+                "mobile": [
+                    {
+                        "name": "truck",
+                        "waypoints": [
+                            {"time": "+0s", "lat_deg": 48.0, "lon_deg": 37.0},
+                            {"time": "+10m", "lat_deg": 48.1, "lon_deg": 37.0},
+                        ],
+                    }
+                ]
+            },
+            "faults": {
+                "jammers": [
+                    {
+                        "name": "on-truck",
+                        "track": "truck",
+                        "alt_km": 0.002,
+                        "eirp_dbw": 20,
+                        "center_frequency_ghz": 11.7,
+                        "bandwidth_mhz": 100,
+                        "antenna": {
+                            "boresight_az_deg": 90,
+                            "boresight_el_deg": 10,
+                            "beamwidth_deg": 30,
+                        },
+                    }
+                ]
+            },
+        }
+    )
     plan = fault_plan(s)
     (jam,) = plan.jammers
     assert isinstance(jam.position, Track) and jam.position.name == "truck"
@@ -139,5 +192,6 @@ def test_timeline_is_the_policy_and_fault_events_sorted() -> None:
     assert sorted(rows, key=repr) == sorted(policy_rows + fault_rows, key=repr)
     jam = [e for e in rows if e.kind == "jammer"]
     assert [e.action for e in jam] == ["start", "end"]
-    assert jam[0].description == ("jammer jammer-pokrovsk at (48.250, 37.350): 71 dBW EIRP, "
-                                  "11.7 GHz ± 1000 MHz")
+    assert jam[0].description == (
+        "jammer jammer-pokrovsk at (48.250, 37.350): 71 dBW EIRP, 11.7 GHz ± 1000 MHz"
+    )

@@ -19,11 +19,18 @@ ground:
 """
 
 
-def scenario(tmp_path, start="2026-05-30T12:00:00Z", duration="60", step="10",
-             constellation="preset: starlink-gen1", extra=""):
+def scenario(
+    tmp_path,
+    start="2026-05-30T12:00:00Z",
+    duration="60",
+    step="10",
+    constellation="preset: starlink-gen1",
+    extra="",
+):
     path = tmp_path / "s.yaml"
-    path.write_text(BASE.format(start=start, duration=duration, step=step,
-                                constellation=constellation) + extra)
+    path.write_text(
+        BASE.format(start=start, duration=duration, step=step, constellation=constellation) + extra
+    )
     return path
 
 
@@ -38,9 +45,14 @@ def test_duration_true_is_not_one_second(tmp_path):
         load_scenario(scenario(tmp_path, duration="true"))
 
 
-@pytest.mark.parametrize("start, duration", [("9999-05-30T12:00:00Z", "60"),
-                                             ("1950-01-01T00:00:00Z", "60"),
-                                             ("2262-04-10T00:00:00Z", "2d")])
+@pytest.mark.parametrize(
+    "start, duration",
+    [
+        ("9999-05-30T12:00:00Z", "60"),
+        ("1950-01-01T00:00:00Z", "60"),
+        ("2262-04-10T00:00:00Z", "2d"),
+    ],
+)
 def test_times_stay_within_int64_nanoseconds(tmp_path, start, duration):
     with pytest.raises(ScenarioError, match="2262"):
         load_scenario(scenario(tmp_path, start=start, duration=duration))
@@ -60,9 +72,10 @@ def test_a_billion_laughs_is_refused_at_once(tmp_path):
 
 def test_ordinary_aliases_still_work(tmp_path):
     path = scenario(tmp_path, extra="policy: {}\n")
-    text = path.read_text().replace("[{name: a, lat_deg: 50.0, lon_deg: 30.0}]",
-                                    "[&t {name: a, lat_deg: 50.0, lon_deg: 30.0}, "
-                                    "{<<: *t, name: b}]")
+    text = path.read_text().replace(
+        "[{name: a, lat_deg: 50.0, lon_deg: 30.0}]",
+        "[&t {name: a, lat_deg: 50.0, lon_deg: 30.0}, {<<: *t, name: b}]",
+    )
     path.write_text(text)
     assert len(load_scenario(path).ground.terminals) == 2
 
@@ -71,13 +84,19 @@ def test_catalogue_age_warns_after_a_week_and_refuses_after_a_month(tmp_path):
     # The bundled catalogue's median epoch is 2026-05-30 (data/PROVENANCE.md).
     fresh = open_inputs(load_scenario(scenario(tmp_path, constellation="catalogue: starlink")))
     assert fresh.warnings == () and fresh.catalogue_age_days["starlink"] < 2
-    weeks = open_inputs(load_scenario(scenario(tmp_path, start="2026-06-13T12:00:00Z",
-                                               constellation="catalogue: starlink")))
+    weeks = open_inputs(
+        load_scenario(
+            scenario(tmp_path, start="2026-06-13T12:00:00Z", constellation="catalogue: starlink")
+        )
+    )
     assert 13 < weeks.catalogue_age_days["starlink"] < 16
     assert "days from the run" in weeks.warnings[0]
     weeks.check_age()  # a warning, not a refusal
-    old = open_inputs(load_scenario(scenario(tmp_path, start="2000-05-30T12:00:00Z",
-                                             constellation="catalogue: starlink")))
+    old = open_inputs(
+        load_scenario(
+            scenario(tmp_path, start="2000-05-30T12:00:00Z", constellation="catalogue: starlink")
+        )
+    )
     with pytest.raises(StaleCatalogueError, match="--force"):
         old.check_age()
     old.check_age(force=True)
@@ -95,8 +114,11 @@ def test_terminal_speed_bound(tmp_path, minutes, refused):
 """
     path = scenario(tmp_path, extra=extra)
     if refused:
-        with pytest.raises(ScenarioError, match=r"line 10: ground\.mobile\[0\]\.waypoints\[1\].*"
-                                                r"1,668 km/h"):
+        with pytest.raises(
+            ScenarioError,
+            match=r"line 10: ground\.mobile\[0\]\.waypoints\[1\].*"
+            r"1,668 km/h",
+        ):
             load_scenario(path)
     else:
         assert load_scenario(path).ground.mobile[0].name == "jet"

@@ -52,8 +52,10 @@ def test_unknown_top_level_section(tmp_path: Path) -> None:
 
 
 def test_unknown_key_inside_a_list_item(tmp_path: Path) -> None:
-    text = HEAD + "ground:\n  terminals:\n    - {name: a, lat_deg: 1, lon_deg: 2}\n" \
+    text = (
+        HEAD + "ground:\n  terminals:\n    - {name: a, lat_deg: 1, lon_deg: 2}\n"
         "    - {name: b, lat_deg: 1, lon_deg: 2, altitude_km: 3}\n"
+    )
     msg = only(error_of(tmp_path, text))
     assert "line 11: ground.terminals[1].altitude_km: unknown key 'altitude_km'" in msg
     assert "did you mean 'alt_km'?" in msg
@@ -88,8 +90,10 @@ def test_start_without_zone(tmp_path: Path) -> None:
 def test_latitude_out_of_range(tmp_path: Path) -> None:
     text = HEAD + "ground:\n  terminals:\n    - {name: a, lat_deg: 95, lon_deg: 30}\n"
     msg = only(error_of(tmp_path, text))
-    assert "line 10: ground.terminals[0].lat_deg: Input should be less than or equal to 90 " \
+    assert (
+        "line 10: ground.terminals[0].lat_deg: Input should be less than or equal to 90 "
         "(got 95)" in msg
+    )
 
 
 def test_unknown_preset(tmp_path: Path) -> None:
@@ -118,12 +122,14 @@ def test_unknown_place(tmp_path: Path) -> None:
 
 def test_bad_literal(tmp_path: Path) -> None:
     msg = only(error_of(tmp_path, HEAD + "network: {mode: laser}\n"))
-    assert "line 8: network.mode: Input should be 'lasers', 'bent-pipe' or 'hybrid' " \
+    assert (
+        "line 8: network.mode: Input should be 'lasers', 'bent-pipe' or 'hybrid' "
         "(got 'laser')" in msg
+    )
 
 
 def test_missing_required(tmp_path: Path) -> None:
-    msg = only(error_of(tmp_path, HEAD.replace("  start: \"2026-05-30T00:00:00Z\"\n", "")))
+    msg = only(error_of(tmp_path, HEAD.replace('  start: "2026-05-30T00:00:00Z"\n', "")))
     assert "line 3: time.start: required key 'start' is missing" in msg
 
 
@@ -151,7 +157,9 @@ def test_missing_terminal_file(tmp_path: Path) -> None:
 
 
 def test_cross_reference_errors(tmp_path: Path) -> None:
-    text = HEAD + """\
+    text = (
+        HEAD
+        + """\
 ground:
   gateways: {bundled: true, names: ["Kaunas, LT"]}
 policy:
@@ -164,12 +172,17 @@ faults:
   jammers:
     - {name: j, track: truck, eirp_dbw: 30, center_frequency_ghz: 11.7, bandwidth_mhz: 250}
 """
+    )
     err = error_of(tmp_path, text)
     text_all = str(err)
-    assert "line 13: policy.events[0].area: no service area 'Ukriane'; did you mean " \
+    assert (
+        "line 13: policy.events[0].area: no service area 'Ukriane'; did you mean "
         "'Ukraine'?" in text_all
-    assert "line 16: faults.gateways[0].names[0]: no gateway 'Wola Krobowska, PL'; this " \
+    )
+    assert (
+        "line 16: faults.gateways[0].names[0]: no gateway 'Wola Krobowska, PL'; this "
         "scenario's ground.gateways selects 1: Kaunas, LT" in text_all
+    )
     assert "line 16: faults.gateways[0].end: end must be after start" in text_all
     assert "line 18: faults.jammers[0].track: no mobile track 'truck'" in text_all
     lines = [p.line for p in err.problems]
@@ -183,18 +196,23 @@ def test_area_needs_exactly_one_shape(tmp_path: Path) -> None:
 
 
 def test_crossing_polygon(tmp_path: Path) -> None:
-    text = HEAD + """\
+    text = (
+        HEAD
+        + """\
 policy:
   service_areas:
     - name: bowtie
       polygon: {lat_deg: [0, 1, 0, 1], lon_deg: [0, 1, 1, 0]}
 """
+    )
     msg = only(error_of(tmp_path, text))
     assert "line 11: policy.service_areas[0].polygon: the polygon is not valid" in msg
 
 
 def test_track_waypoints_must_increase(tmp_path: Path) -> None:
-    text = HEAD + """\
+    text = (
+        HEAD
+        + """\
 ground:
   mobile:
     - name: car
@@ -202,12 +220,15 @@ ground:
         - {time: "+5m", lat_deg: 50, lon_deg: 30}
         - {time: "+1m", lat_deg: 50.1, lon_deg: 30}
 """
+    )
     msg = only(error_of(tmp_path, text))
     assert "line 12: ground.mobile[0].waypoints:" in msg and "strictly increasing" in msg
 
 
 def test_jammer_antenna(tmp_path: Path) -> None:
-    text = HEAD + """\
+    text = (
+        HEAD
+        + """\
 faults:
   jammers:
     - name: j
@@ -218,9 +239,12 @@ faults:
       bandwidth_mhz: 250
       antenna: {boresight_az_deg: 400, boresight_el_deg: 10, beamwidth_deg: 20}
 """
+    )
     msg = only(error_of(tmp_path, text))
-    assert "line 16: faults.jammers[0].antenna.boresight_az_deg: Input should be less than " \
+    assert (
+        "line 16: faults.jammers[0].antenna.boresight_az_deg: Input should be less than "
         "360 (got 400)" in msg
+    )
 
 
 def test_duplicate_terminal_names(tmp_path: Path) -> None:

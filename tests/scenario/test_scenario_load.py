@@ -102,8 +102,14 @@ def test_timeline_of_ukraine_is_sorted_and_complete() -> None:
     times = [e.utc_ns for e in events]
     assert times == sorted(times)
     kinds = {(e.kind, e.action) for e in events}
-    assert {("policy", "start"), ("policy", "end"), ("fault", "start"), ("fault", "end"),
-            ("jammer", "start"), ("jammer", "end")} <= kinds
+    assert {
+        ("policy", "start"),
+        ("policy", "end"),
+        ("fault", "start"),
+        ("fault", "end"),
+        ("jammer", "start"),
+        ("jammer", "end"),
+    } <= kinds
     cut = [e for e in events if e.target == "Donetsk oblast"]
     assert [e.action for e in cut] == ["start", "end"]
     assert cut[0].time == datetime(2026, 5, 30, 12, 20, tzinfo=UTC)
@@ -128,7 +134,9 @@ def test_minimal_file_gets_defaults(tmp_path: Path) -> None:
 def test_terminal_forms_and_relative_file(tmp_path: Path) -> None:
     (tmp_path / "sites").mkdir()
     (tmp_path / "sites" / "t.csv").write_text("name,lat_deg,lon_deg\nfarm,49.0,32.0\n")
-    text = MINIMAL + """\
+    text = (
+        MINIMAL
+        + """\
 ground:
   terminals:
     - {name: hut, lat_deg: 50.0, lon_deg: 30.0}
@@ -137,10 +145,16 @@ ground:
     - Lviv
     - sites/t.csv
 """
+    )
     s = load_scenario(write(tmp_path, text))
     kinds = [type(t).__name__ for t in s.ground.terminals]
-    assert kinds == ["TerminalSpec", "PlaceTerminalSpec", "PlaceTerminalSpec",
-                     "PlaceTerminalSpec", "FileTerminalsSpec"]
+    assert kinds == [
+        "TerminalSpec",
+        "PlaceTerminalSpec",
+        "PlaceTerminalSpec",
+        "PlaceTerminalSpec",
+        "FileTerminalsSpec",
+    ]
     file_spec = s.ground.terminals[4]
     assert Path(file_spec.file).is_absolute()  # type: ignore[union-attr]
     sites = sc.terminal_sites(s)
@@ -148,13 +162,16 @@ ground:
 
 
 def test_time_offsets_and_absolute_times(tmp_path: Path) -> None:
-    text = MINIMAL + """\
+    text = (
+        MINIMAL
+        + """\
 faults:
   gateways:
     - {names: ["Kaunas, LT"], start: "+1m", end: "2026-05-30T00:05:00Z"}
   pops:
     - {names: [frntdeu1], start: 30}
 """
+    )
     s = load_scenario(write(tmp_path, text))
     g = s.faults.gateways[0]
     assert s.at_ns(g.start) - s.time.start_ns == 60 * 10**9
@@ -198,8 +215,10 @@ name: mini
 
 
 def test_constellation_override_applies_to_shells(tmp_path: Path) -> None:
-    text = MINIMAL.replace("- preset: starlink-gen1",
-                           "- {preset: starlink-gen1, min_elevation_deg: {starlink-550: 40}}")
+    text = MINIMAL.replace(
+        "- preset: starlink-gen1",
+        "- {preset: starlink-gen1, min_elevation_deg: {starlink-550: 40}}",
+    )
     s = load_scenario(write(tmp_path, text))
     (c,) = sc.load_constellations(s)
     masks = {sh.name: sh.min_elevation_deg for sh in c.shells}

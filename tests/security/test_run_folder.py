@@ -72,7 +72,8 @@ def _env() -> dict[str, str]:
 def _same_tables(a: Path, b: Path) -> None:
     for table in ("terminals", "events", "sites", "ground"):
         assert pq.read_table(a / f"{table}.parquet").equals(
-            pq.read_table(b / f"{table}.parquet")), table
+            pq.read_table(b / f"{table}.parquet")
+        ), table
 
 
 # ------------------------------------------------------------------ a checkpoint is data
@@ -98,8 +99,9 @@ def test_a_crafted_state_pkl_is_never_loaded(finished, scenario_path, tmp_path):
     summary = run_scenario(load_scenario(scenario_path), crafted, resume=True, workers=1)
     assert summary.complete and not proof.exists()
     # … and as an old-format checkpoint it is refused, unread, with what to do.
-    (crafted / "checkpoint.json").write_text(json.dumps(
-        {"scenario_hash": "x", "next_chunk": 1, "chunks": 3}))
+    (crafted / "checkpoint.json").write_text(
+        json.dumps({"scenario_hash": "x", "next_chunk": 1, "chunks": 3})
+    )
     for name in list(crafted.glob("state-*.npz")):
         name.unlink()
     result = runner.invoke(app, ["run", "--resume", str(crafted)])
@@ -113,14 +115,18 @@ def test_a_crafted_state_pkl_is_never_loaded(finished, scenario_path, tmp_path):
     assert not proof.exists()
 
 
-@pytest.mark.parametrize("key, value", [
-    ("metrics.served", [0] * 999),        # another scenario's shape
-    ("metrics.bogus", [1]),               # an entry no leonet writes
-    ("scheduler.serving_sat", "text"),    # not a number
-    ("next_chunk", [[1, 2]]),             # not one number
-])
-def test_a_foreign_state_is_refused_with_the_file_named(finished, scenario_path, tmp_path,
-                                                        key, value):
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("metrics.served", [0] * 999),  # another scenario's shape
+        ("metrics.bogus", [1]),  # an entry no leonet writes
+        ("scheduler.serving_sat", "text"),  # not a number
+        ("next_chunk", [[1, 2]]),  # not one number
+    ],
+)
+def test_a_foreign_state_is_refused_with_the_file_named(
+    finished, scenario_path, tmp_path, key, value
+):
     import hashlib
 
     import numpy as np
@@ -134,8 +140,11 @@ def test_a_foreign_state_is_refused_with_the_file_named(finished, scenario_path,
     np.savez(state, **arrays)
     meta["state_sha256"] = hashlib.sha256(state.read_bytes()).hexdigest()
     (crafted / "checkpoint.json").write_text(json.dumps(meta))
-    with pytest.raises(RunFolderError, match=r"checkpoint\.json does not hold this run's "
-                                             r"state.*--overwrite"):
+    with pytest.raises(
+        RunFolderError,
+        match=r"checkpoint\.json does not hold this run's "
+        r"state.*--overwrite",
+    ):
         run_scenario(load_scenario(scenario_path), crafted, resume=True, workers=1)
 
 
@@ -153,38 +162,41 @@ def test_names_with_quotes_and_sql_cannot_escape(scenario_path, tmp_path, monkey
     assert runner.invoke(app, ["report", str(out)]).exit_code == 0
     # A crafted file name in the run folder is not one of the run's tables: never read.
     (out / "x.parquet'); COPY (SELECT 1) TO 'pwned2.csv'; --.parquet").write_bytes(b"x")
-    (out / "terminals.parquet" / "part-9'); COPY (SELECT 1) TO 'pwned3.csv'; --.parquet"
-     ).write_bytes(b"x")
+    (
+        out / "terminals.parquet" / "part-9'); COPY (SELECT 1) TO 'pwned3.csv'; --.parquet"
+    ).write_bytes(b"x")
     assert runner.invoke(app, ["query", str(out), "SELECT 1"]).exit_code == 0
     assert runner.invoke(app, ["report", str(out)]).exit_code == 0
     assert list(cwd.iterdir()) == []
 
 
 # ------------------------------------------------------------------ query is confined
-@pytest.mark.parametrize("sql, words", [
-    ("SELECT * FROM read_csv('/etc/passwd')", "refused"),
-    ("SELECT * FROM read_text('/etc/hostname')", "refused"),
-    ("SELECT * FROM glob('/etc/*')", "refused"),
-    ("SELECT * FROM read_parquet('{outside}')", "refused"),
-    ("COPY (SELECT 1) TO '{cwd}/out.csv'", "refused"),
-    ("COPY terminals TO '{cwd}/out.parquet'", "refused"),
-    ("EXPORT DATABASE '{cwd}/db'", "refused"),
-    ("ATTACH '{cwd}/x.duckdb' AS x", "refused"),
-    ("SET threads = 1", "refused"),
-    ("SET enable_external_access = true", "refused"),
-    ("RESET allowed_paths", "refused"),
-    ("PRAGMA threads=1", "refused"),
-    ("INSTALL httpfs", "refused"),
-    ("LOAD httpfs", "refused"),
-    ("CREATE TABLE t AS SELECT 1", "refused"),
-    ("DROP VIEW terminals", "refused"),
-    ("SELECT 1; SELECT 2", "exactly one SQL statement"),
-    ("SELECT 1; COPY (SELECT 1) TO '{cwd}/out.csv'", "exactly one SQL statement"),
-    ("", "the SQL is empty"),
-    ("   ", "the SQL is empty"),
-])
-def test_query_cannot_read_or_write_outside_the_run(finished, tmp_path, monkeypatch, sql,
-                                                     words):
+@pytest.mark.parametrize(
+    "sql, words",
+    [
+        ("SELECT * FROM read_csv('/etc/passwd')", "refused"),
+        ("SELECT * FROM read_text('/etc/hostname')", "refused"),
+        ("SELECT * FROM glob('/etc/*')", "refused"),
+        ("SELECT * FROM read_parquet('{outside}')", "refused"),
+        ("COPY (SELECT 1) TO '{cwd}/out.csv'", "refused"),
+        ("COPY terminals TO '{cwd}/out.parquet'", "refused"),
+        ("EXPORT DATABASE '{cwd}/db'", "refused"),
+        ("ATTACH '{cwd}/x.duckdb' AS x", "refused"),
+        ("SET threads = 1", "refused"),
+        ("SET enable_external_access = true", "refused"),
+        ("RESET allowed_paths", "refused"),
+        ("PRAGMA threads=1", "refused"),
+        ("INSTALL httpfs", "refused"),
+        ("LOAD httpfs", "refused"),
+        ("CREATE TABLE t AS SELECT 1", "refused"),
+        ("DROP VIEW terminals", "refused"),
+        ("SELECT 1; SELECT 2", "exactly one SQL statement"),
+        ("SELECT 1; COPY (SELECT 1) TO '{cwd}/out.csv'", "exactly one SQL statement"),
+        ("", "the SQL is empty"),
+        ("   ", "the SQL is empty"),
+    ],
+)
+def test_query_cannot_read_or_write_outside_the_run(finished, tmp_path, monkeypatch, sql, words):
     cwd = tmp_path / "cwd"
     cwd.mkdir()
     monkeypatch.chdir(cwd)
@@ -215,8 +227,9 @@ def test_symlinks_in_a_run_folder_are_not_followed(finished, tmp_path):
 
 
 def test_query_still_answers_selects_and_binds_parameters(finished):
-    rows = query(finished, "SELECT terminal FROM terminals WHERE terminal = ? LIMIT 1",
-                 ["Lviv-1"]).to_pylist()
+    rows = query(
+        finished, "SELECT terminal FROM terminals WHERE terminal = ? LIMIT 1", ["Lviv-1"]
+    ).to_pylist()
     assert rows == [{"terminal": "Lviv-1"}]
     plan = query(finished, "EXPLAIN SELECT count(*) FROM terminals")
     assert plan.num_rows >= 1
@@ -240,8 +253,9 @@ with RunStore(sys.argv[1]).lock():
 
 def test_a_second_run_into_a_folder_in_use_is_refused(scenario_path, tmp_path):
     out = tmp_path / "busy"
-    holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(out)], stdout=subprocess.PIPE,
-                              text=True, env=_env())
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD, str(out)], stdout=subprocess.PIPE, text=True, env=_env()
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         result = runner.invoke(app, ["run", str(scenario_path), "--out", str(out)])
@@ -291,12 +305,12 @@ def test_kill_9_mid_write_then_resume_gives_identical_tables(tmp_path):
     kills = 0
     for delay in (0.0, 0.013, 0.029):  # at different moments of a chunk's writes
         resume = "1" if (out / "leonet-run.json").exists() else "0"
-        proc = subprocess.Popen([sys.executable, "-c", _RUN, str(path), str(out), resume],
-                                env=_env())
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _RUN, str(path), str(out), resume], env=_env()
+        )
         start = max(_next_chunk(out), 0)
         deadline = time.monotonic() + 120
-        while _next_chunk(out) < start + 2 and proc.poll() is None \
-                and time.monotonic() < deadline:
+        while _next_chunk(out) < start + 2 and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.002)
         time.sleep(delay)
         if proc.poll() is None:

@@ -71,18 +71,32 @@ def test_velocity_is_the_derivative_of_position(shell_550) -> None:  # type: ign
 
 def test_rates_match_sgp4() -> None:
     """Node and argument-of-latitude rates equal those ``sgp4init`` stores."""
-    c = walker_constellation([WalkerShell("a", 550, 53, 2, 2), WalkerShell("b", 1200, 97.6, 2, 2)],
-                             EPOCH)
+    c = walker_constellation(
+        [WalkerShell("a", 550, 53, 2, 2), WalkerShell("b", 1200, 97.6, 2, 2)], EPOCH
+    )
     rates = secular_rates(c.elements)
     el = c.elements
     for k in range(c.size):
         sat = Satrec()
-        sat.sgp4init(WGS72, "i", k, el.epoch_jd[k] - 2_433_281.5 + el.epoch_fr[k], 0.0, 0.0, 0.0,
-                     0.0, 0.0, el.inclination_rad[k], el.mean_anomaly_rad[k],
-                     el.mean_motion_rad_min[k], el.raan_rad[k])
+        sat.sgp4init(
+            WGS72,
+            "i",
+            k,
+            el.epoch_jd[k] - 2_433_281.5 + el.epoch_fr[k],
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            el.inclination_rad[k],
+            el.mean_anomaly_rad[k],
+            el.mean_motion_rad_min[k],
+            el.raan_rad[k],
+        )
         assert rates.node_rate_rad_s[k] * 60 == pytest.approx(sat.nodedot, rel=1e-12)
         assert rates.arg_latitude_rate_rad_s[k] * 60 == pytest.approx(
-            sat.mdot + sat.argpdot, rel=1e-12)
+            sat.mdot + sat.argpdot, rel=1e-12
+        )
 
 
 def test_any_order_and_any_epochs_give_the_same_states(shell_550) -> None:  # type: ignore[no-untyped-def]
@@ -95,13 +109,16 @@ def test_any_order_and_any_epochs_give_the_same_states(shell_550) -> None:  # ty
     rates = secular_rates(el)
     shift_s = np.linspace(-3_600.0, 3_600.0, el.epoch_jd.shape[0])  # move each epoch
     moved = ElementSet(
-        epoch_jd=el.epoch_jd, epoch_fr=el.epoch_fr + shift_s / 86_400.0,
-        mean_motion_rad_min=el.mean_motion_rad_min, eccentricity=el.eccentricity,
+        epoch_jd=el.epoch_jd,
+        epoch_fr=el.epoch_fr + shift_s / 86_400.0,
+        mean_motion_rad_min=el.mean_motion_rad_min,
+        eccentricity=el.eccentricity,
         inclination_rad=el.inclination_rad,
         raan_rad=el.raan_rad + rates.node_rate_rad_s * shift_s,
         arg_perigee_rad=el.arg_perigee_rad,
         mean_anomaly_rad=el.mean_anomaly_rad + rates.arg_latitude_rate_rad_s * shift_s,
-        bstar_per_er=el.bstar_per_er, ndot_rad_min2=el.ndot_rad_min2,
+        bstar_per_er=el.bstar_per_er,
+        ndot_rad_min2=el.ndot_rad_min2,
         nddot_rad_min3=el.nddot_rad_min3,
     )
     r2, v2 = circular_j2_ecef(moved, grid.utc_ns, eop)
@@ -116,8 +133,13 @@ def test_general_paths_equal_the_fast_one(path: str, monkeypatch: pytest.MonkeyP
     from leonet.space import analytic
 
     c = walker_constellation(
-        [WalkerShell("a", 550, 53, 6, 5, 1), WalkerShell("b", 1200, 87.9, 4, 3, 1, 180.0),
-         WalkerShell("c", 560, 97.6, 3, 4, 2)], EPOCH)
+        [
+            WalkerShell("a", 550, 53, 6, 5, 1),
+            WalkerShell("b", 1200, 87.9, 4, 3, 1, 180.0),
+            WalkerShell("c", 560, 97.6, 3, 4, 2),
+        ],
+        EPOCH,
+    )
     eop = load_eop()
     utc_ns = TimeGrid(EPOCH, 45.0, 40).utc_ns
     r, v = circular_j2_ecef(c.elements, utc_ns, eop)
@@ -135,8 +157,10 @@ def test_grids_longer_than_a_day_match_day_by_day(shell_550) -> None:  # type: i
     eop = load_eop()
     utc_ns = TimeGrid(EPOCH, 3_600.0, 60).utc_ns  # 2.5 days
     whole, _ = circular_j2_ecef(shell_550.elements, utc_ns, eop, velocities=False)
-    parts = [circular_j2_ecef(shell_550.elements, utc_ns[k:k + 7], eop, velocities=False)[0]
-             for k in range(0, 60, 7)]
+    parts = [
+        circular_j2_ecef(shell_550.elements, utc_ns[k : k + 7], eop, velocities=False)[0]
+        for k in range(0, 60, 7)
+    ]
     assert np.abs(whole - np.concatenate(parts)).max() < 1e-3  # km; measured well below
 
 

@@ -72,11 +72,18 @@ def test_formats_detected() -> None:
     assert detect_format('[{"OBJECT_NAME": "X"}]') == "omm-json"
     assert detect_format("OBJECT_NAME,OBJECT_ID,EPOCH,NORAD_CAT_ID\n") == "omm-csv"
     row = {
-        "OBJECT_NAME": "STARLINK-1008", "NORAD_CAT_ID": 44714,
-        "EPOCH": "2026-05-30T07:25:28.869024", "MEAN_MOTION": 15.47704531,
-        "ECCENTRICITY": 0.0003034, "INCLINATION": 53.1513, "RA_OF_ASC_NODE": 154.1788,
-        "ARG_OF_PERICENTER": 54.2939, "MEAN_ANOMALY": 305.8351, "BSTAR": 0.0015180,
-        "MEAN_MOTION_DOT": 0.00080211, "MEAN_MOTION_DDOT": 0,
+        "OBJECT_NAME": "STARLINK-1008",
+        "NORAD_CAT_ID": 44714,
+        "EPOCH": "2026-05-30T07:25:28.869024",
+        "MEAN_MOTION": 15.47704531,
+        "ECCENTRICITY": 0.0003034,
+        "INCLINATION": 53.1513,
+        "RA_OF_ASC_NODE": 154.1788,
+        "ARG_OF_PERICENTER": 54.2939,
+        "MEAN_ANOMALY": 305.8351,
+        "BSTAR": 0.0015180,
+        "MEAN_MOTION_DOT": 0.00080211,
+        "MEAN_MOTION_DDOT": 0,
     }
     c = load_catalogue(json.dumps([row]) + "\n")
     assert c.norad_id.tolist() == [44714] and not c.analytic

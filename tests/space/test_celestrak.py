@@ -50,8 +50,9 @@ def test_stale_cache_is_refreshed(tmp_path) -> None:  # type: ignore[no-untyped-
     old = time.time() - 5 * 3600
     os.utime(path, (old, old))
     server = Recorder('[{"OBJECT_NAME": "X"}]')
-    download_group("starlink", cache_dir=tmp_path, format="json",
-                   transport=httpx.MockTransport(server))
+    download_group(
+        "starlink", cache_dir=tmp_path, format="json", transport=httpx.MockTransport(server)
+    )
     assert len(server.requests) == 1 and path.read_text().startswith('[{"OBJECT_NAME"')
 
 

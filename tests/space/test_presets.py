@@ -11,15 +11,25 @@ EPOCH = "2026-05-30T00:00:00Z"
 
 # (altitude_km, inclination_deg, planes, sats_per_plane) per shell, from the filings.
 FILED = {
-    "starlink-gen1": [(550, 53.0, 72, 22), (540, 53.2, 72, 22), (570, 70.0, 36, 20),
-                      (560, 97.6, 6, 58), (560, 97.6, 4, 43)],
+    "starlink-gen1": [
+        (550, 53.0, 72, 22),
+        (540, 53.2, 72, 22),
+        (570, 70.0, 36, 20),
+        (560, 97.6, 6, 58),
+        (560, 97.6, 4, 43),
+    ],
     "kuiper": [(630, 51.9, 34, 34), (610, 42.0, 36, 36), (590, 33.0, 28, 28)],
     "telesat-lightspeed": [(1015, 99.0, 6, 13), (1325, 50.9, 20, 6)],
     "oneweb": [(1200, 87.9, 18, 36)],
     "starlink-gen2": [(525, 53.0, 28, 89), (530, 43.0, 28, 89), (535, 33.0, 28, 89)],
 }
-TOTALS = {"starlink-gen1": 4408, "kuiper": 3236, "telesat-lightspeed": 198, "oneweb": 648,
-          "starlink-gen2": 7476}
+TOTALS = {
+    "starlink-gen1": 4408,
+    "kuiper": 3236,
+    "telesat-lightspeed": 198,
+    "oneweb": 648,
+    "starlink-gen2": 7476,
+}
 
 
 def test_names_sorted_and_complete() -> None:

@@ -12,8 +12,14 @@ from leonet.space.shells import infer_shells
 
 
 def walker(
-    planes: int, per_plane: int, altitude_km: float, inclination_deg: float, phasing: int,
-    rng: np.random.Generator, *, raan_noise_deg: float = 0.3,
+    planes: int,
+    per_plane: int,
+    altitude_km: float,
+    inclination_deg: float,
+    phasing: int,
+    rng: np.random.Generator,
+    *,
+    raan_noise_deg: float = 0.3,
 ) -> tuple[ElementSet, np.ndarray, np.ndarray]:
     """A noisy Walker i: t/p/f shell; returns elements, true plane and true slot per satellite."""
     plane, slot = np.divmod(np.arange(planes * per_plane), per_plane)
@@ -82,12 +88,14 @@ def test_raan_is_carried_to_one_epoch_before_clustering() -> None:
     node_rate_deg_day = -4.47  # J2 nodal rate at 550 km, 53°
     # Make each satellite's elements `age_days` older: epoch earlier, RAAN not yet drifted.
     whole = np.ceil(age_days)
-    shifted = ElementSet(**{
-        **{f: getattr(elements, f) for f in elements.__dataclass_fields__},
-        "epoch_jd": elements.epoch_jd - whole,
-        "epoch_fr": whole - age_days,
-        "raan_rad": elements.raan_rad - np.radians(node_rate_deg_day * age_days),
-    })
+    shifted = ElementSet(
+        **{
+            **{f: getattr(elements, f) for f in elements.__dataclass_fields__},
+            "epoch_jd": elements.epoch_jd - whole,
+            "epoch_fr": whole - age_days,
+            "raan_rad": elements.raan_rad - np.radians(node_rate_deg_day * age_days),
+        }
+    )
     result = infer_shells(shifted, reference_jd=2_461_190.5)
     assert result.shells[0].planes == 72
     assert_same_partition(result.plane, plane)
@@ -103,8 +111,9 @@ def test_bundled_starlink_shells() -> None:
     assert "70.0deg-572km" in by_name and 30 <= by_name["70.0deg-572km"].planes <= 36
     assert any(s.inclination_deg > 97 and 540 < s.altitude_km < 560 for s in starlink.shells)
     assert any(abs(s.inclination_deg - 43.0) < 0.1 and s.satellites > 3000 for s in starlink.shells)
-    assert any(abs(s.inclination_deg - 53.16) < 0.05 and 460 < s.altitude_km < 480
-               for s in starlink.shells)
+    assert any(
+        abs(s.inclination_deg - 53.16) < 0.05 and 460 < s.altitude_km < 480 for s in starlink.shells
+    )
     assigned = starlink.shell >= 0
     assert assigned.mean() > 0.9
     assert ((starlink.plane >= 0) <= assigned).all()

@@ -69,7 +69,9 @@ def test_elements_equal_twoline2rv_bit_for_bit() -> None:
     assert (el.inclination_rad[0], el.raan_rad[0]) == (sat.inclo, sat.nodeo)
     assert (el.arg_perigee_rad[0], el.mean_anomaly_rad[0]) == (sat.argpo, sat.mo)
     assert (el.bstar_per_er[0], el.ndot_rad_min2[0], el.nddot_rad_min3[0]) == (
-        sat.bstar, sat.ndot, sat.nddot,
+        sat.bstar,
+        sat.ndot,
+        sat.nddot,
     )
 
 
@@ -184,16 +186,27 @@ def test_non_ascii_is_reported() -> None:
 def test_lenient_skips_and_counts() -> None:
     bad_checksum = L1[:68] + "0"
     bad_inclination = with_checksum(L2B[:8] + "183.1556" + L2B[16:])
-    text = "\n".join([
-        NAME, bad_checksum, L2,  # lines 1-3: bad
-        "STARLINK-1012", L1B, bad_inclination,  # lines 4-6: bad
-        "GOOD", L1, L2,  # lines 7-9
-        "ORPHAN", L2B,  # lines 10-11: line 2 without line 1
-    ])
+    text = "\n".join(
+        [
+            NAME,
+            bad_checksum,
+            L2,  # lines 1-3: bad
+            "STARLINK-1012",
+            L1B,
+            bad_inclination,  # lines 4-6: bad
+            "GOOD",
+            L1,
+            L2,  # lines 7-9
+            "ORPHAN",
+            L2B,  # lines 10-11: line 2 without line 1
+        ]
+    )
     records = parse_tle(text, source="mixed.tle", lenient=True)
     assert records.names.tolist() == ["GOOD"]
     assert [(s.line, s.source) for s in records.skipped] == [
-        (2, "mixed.tle"), (6, "mixed.tle"), (11, "mixed.tle"),
+        (2, "mixed.tle"),
+        (6, "mixed.tle"),
+        (11, "mixed.tle"),
     ]
     assert "checksum" in records.skipped[0].reason
     assert str(records.skipped[1]).startswith("mixed.tle, line 6: columns 9-16 (inclination)")

@@ -23,6 +23,7 @@ def shell_550() -> WalkerShell:
 
 # -- validation: each error names the field and its valid range --------------------------------
 
+
 @pytest.mark.parametrize(
     ("changes", "words"),
     [
@@ -42,8 +43,14 @@ def shell_550() -> WalkerShell:
     ],
 )
 def test_bad_parameters_get_errors_that_teach(changes: dict[str, object], words: list[str]) -> None:
-    fields = {"name": "s", "altitude_km": 550, "inclination_deg": 53, "planes": 72,
-              "sats_per_plane": 22, "phasing": 17}
+    fields = {
+        "name": "s",
+        "altitude_km": 550,
+        "inclination_deg": 53,
+        "planes": 72,
+        "sats_per_plane": 22,
+        "phasing": 17,
+    }
     fields.update(changes)
     with pytest.raises(ValueError) as info:
         WalkerShell(**fields)  # type: ignore[arg-type]
@@ -91,6 +98,7 @@ def test_constellation_needs_unique_shells() -> None:
 
 
 # -- structure and geometry ----------------------------------------------------------------------
+
 
 def test_structure_arrays_and_names() -> None:
     other = WalkerShell("polar", 560, 97.6, 6, 58, phasing=1, raan_spread_deg=180)
@@ -171,12 +179,22 @@ def test_altitude_and_inclination_recovered_from_positions(
     hours=st.floats(0.0, 48.0),
 )
 def test_shell_stays_at_altitude_and_spacing(
-    altitude_km: float, inclination_deg: float, planes: int, sats_per_plane: int,
-    phasing_fraction: float, hours: float,
+    altitude_km: float,
+    inclination_deg: float,
+    planes: int,
+    sats_per_plane: int,
+    phasing_fraction: float,
+    hours: float,
 ) -> None:
     """Any shell: every satellite at the shell radius, in-plane neighbours 360/S apart."""
-    shell = WalkerShell("h", altitude_km, inclination_deg, planes, sats_per_plane,
-                        phasing=int(phasing_fraction * planes))
+    shell = WalkerShell(
+        "h",
+        altitude_km,
+        inclination_deg,
+        planes,
+        sats_per_plane,
+        phasing=int(phasing_fraction * planes),
+    )
     c = walker_constellation([shell], EPOCH)
     grid = TimeGrid(EPOCH, 60.0, 3)
     utc_ns = grid.utc_ns + np.int64(round(hours * 3.6e12))
@@ -187,6 +205,7 @@ def test_shell_stays_at_altitude_and_spacing(
         unit = (r / radius[..., None]).reshape(3, planes, sats_per_plane, 3)
         cos_gap = np.sum(unit[:, :, 1:] * unit[:, :, :-1], axis=-1)
         gap_deg = np.rad2deg(np.arccos(np.clip(cos_gap, -1.0, 1.0)))
-        np.testing.assert_allclose(gap_deg, 360.0 / sats_per_plane if sats_per_plane > 2
-                                   else 180.0, atol=1e-6)
+        np.testing.assert_allclose(
+            gap_deg, 360.0 / sats_per_plane if sats_per_plane > 2 else 180.0, atol=1e-6
+        )
     assert v is not None and np.all(np.isfinite(v))

@@ -21,8 +21,11 @@ F64 = NDArray[np.float64]
 
 
 def interference_over_noise_db_reference(
-    radio: RadioModel, sat_ecef_km: F64, serving: NDArray[np.int32],
-    pairs: tuple[ArrayLike, ArrayLike], served: NDArray[np.intp],
+    radio: RadioModel,
+    sat_ecef_km: F64,
+    serving: NDArray[np.int32],
+    pairs: tuple[ArrayLike, ArrayLike],
+    served: NDArray[np.intp],
 ) -> F64:
     """Aggregate co-channel I/N (dB) per site ``(site,)`` of ``radio``: the sum over the
     visible ``pairs`` (site, sat) whose satellite is not the site's ``serving`` one, for
@@ -53,9 +56,14 @@ def interference_over_noise_db_reference(
     rel_gain = radio.terminal_relative_gain_db(p_site, psi, 90.0 - el, f)
     rs = float(symbol_rate_msps(cfg.downlink.channel_mhz, cfg.rolloff))
     i_over_n = (
-        radio.sat_eirp_dbw[p_sat] + 10 * np.log10(cfg.co_channel_fraction)
-        - fspl_db(rng, f) - radio.atm_down(p_site, el)
-        + radio.gt_down_dbk[p_site] + rel_gain - BOLTZMANN_DBW_HZ_K - 10 * np.log10(rs * 1e6)
+        radio.sat_eirp_dbw[p_sat]
+        + 10 * np.log10(cfg.co_channel_fraction)
+        - fspl_db(rng, f)
+        - radio.atm_down(p_site, el)
+        + radio.gt_down_dbk[p_site]
+        + rel_gain
+        - BOLTZMANN_DBW_HZ_K
+        - 10 * np.log10(rs * 1e6)
     )
     total = np.bincount(p_site, weights=10.0 ** (i_over_n / 10.0), minlength=n)
     with np.errstate(divide="ignore"):

@@ -83,32 +83,39 @@ def routing_workload(
         planes.append(plane)
         slots.append(slot)
     r_all = np.concatenate(parts, axis=1)
-    cand = plus_grid_candidates(np.concatenate(shells), np.concatenate(planes),
-                                np.concatenate(slots), phasing=[s[4] for s in BENCHMARK_SHELLS])
+    cand = plus_grid_candidates(
+        np.concatenate(shells),
+        np.concatenate(planes),
+        np.concatenate(slots),
+        phasing=[s[4] for s in BENCHMARK_SHELLS],
+    )
     rng = np.random.default_rng(seed)
 
     def places(n: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        lat = np.rad2deg(np.arcsin(rng.uniform(np.sin(np.deg2rad(-50)), np.sin(np.deg2rad(60)),
-                                               n)))
+        lat = np.rad2deg(np.arcsin(rng.uniform(np.sin(np.deg2rad(-50)), np.sin(np.deg2rad(60)), n)))
         return lat, rng.uniform(-180.0, 180.0, n)
 
     g_lat, g_lon = places(n_gateways)
     p_lat, p_lon = places(n_pops)
     t_lat, t_lon = places(n_terminals)
     ground = GroundNodes.from_geodetic(
-        gateway_lat_deg=g_lat, gateway_lon_deg=g_lon, gateway_antennas=8,
-        pop_lat_deg=p_lat, pop_lon_deg=p_lon,
-        terminal_lat_deg=t_lat, terminal_lon_deg=t_lon,
+        gateway_lat_deg=g_lat,
+        gateway_lon_deg=g_lon,
+        gateway_antennas=8,
+        pop_lat_deg=p_lat,
+        pop_lon_deg=p_lon,
+        terminal_lat_deg=t_lat,
+        terminal_lon_deg=t_lon,
     )
     return RoutingWorkload(r_all, cand, ground)
 
 
-def leonet_step(work: RoutingWorkload, step: int, previous: Routes | None = None
-                ) -> tuple[NetworkGraph, Routes]:
+def leonet_step(
+    work: RoutingWorkload, step: int, previous: Routes | None = None
+) -> tuple[NetworkGraph, Routes]:
     """One step with leonet: lasers, graph, nearest-PoP routes."""
     r = work.r_ecef_km[step]
-    graph = build_graph(r, work.ground, mode="lasers",
-                        lasers=plus_grid_links(work.candidates, r))
+    graph = build_graph(r, work.ground, mode="lasers", lasers=plus_grid_links(work.candidates, r))
     return graph, route_to_pops(graph, previous=previous)
 
 
@@ -119,8 +126,9 @@ def networkx_graph(graph: NetworkGraph) -> object:
     g = nx.DiGraph()
     g.add_nodes_from(range(graph.layout.n_nodes))
     coo = graph.csr.tocoo()
-    g.add_weighted_edges_from(zip(coo.col.tolist(), coo.row.tolist(), coo.data.tolist(),
-                                  strict=True))
+    g.add_weighted_edges_from(
+        zip(coo.col.tolist(), coo.row.tolist(), coo.data.tolist(), strict=True)
+    )
     return g
 
 
@@ -162,8 +170,10 @@ def time_leonet_step(work: RoutingWorkload, repeats: int = 3) -> dict[str, float
         for s in range(steps):
             build_graph(work.r_ecef_km[s], work.ground, mode="lasers", lasers=links[s])
 
-    built = [build_graph(work.r_ecef_km[s], work.ground, mode="lasers", lasers=links[s])
-             for s in range(steps)]
+    built = [
+        build_graph(work.r_ecef_km[s], work.ground, mode="lasers", lasers=links[s])
+        for s in range(steps)
+    ]
 
     def routes() -> None:
         for g in built:

@@ -48,8 +48,9 @@ def test_show_prints_yaml_that_loads_again(tmp_path):
 
 def test_dry_run_lists_runs_and_writes_nothing(tmp_path):
     out = tmp_path / "out"
-    result = runner.invoke(app, ["sweep", "cutoff-radius", "--quick", "--dry-run",
-                                 "--out", str(out)])
+    result = runner.invoke(
+        app, ["sweep", "cutoff-radius", "--quick", "--dry-run", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert "4 variants × 2 seeds = 8 runs" in result.output
     assert "v0003-s2" in result.output
@@ -68,10 +69,24 @@ def test_ctrl_c_keeps_finished_runs_and_the_rerun_does_only_the_rest(tmp_path):
     sweep = tmp_path / "tiny.yaml"
     sweep.write_text(TINY)
     out = tmp_path / "out"
-    command = [sys.executable, "-c", "from leonet.cli import main; main()", "sweep",
-               str(sweep), "--out", str(out), "--workers", "1"]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, env=os.environ | {"COLUMNS": "200"})
+    command = [
+        sys.executable,
+        "-c",
+        "from leonet.cli import main; main()",
+        "sweep",
+        str(sweep),
+        "--out",
+        str(out),
+        "--workers",
+        "1",
+    ]
+    proc = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=os.environ | {"COLUMNS": "200"},
+    )
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and not list((out / "status").glob("*.json")):
         time.sleep(0.05)
@@ -81,21 +96,26 @@ def test_ctrl_c_keeps_finished_runs_and_the_rerun_does_only_the_rest(tmp_path):
     assert "interrupted" in output
     finished = {p.name: p.stat().st_mtime_ns for p in (out / "status").glob("*.json")}
     assert 1 <= len(finished) < 4, finished
-    again = subprocess.run(command, capture_output=True, text=True, timeout=300,
-                           env=os.environ | {"COLUMNS": "200"})
+    again = subprocess.run(
+        command, capture_output=True, text=True, timeout=300, env=os.environ | {"COLUMNS": "200"}
+    )
     assert again.returncode == 0, again.stdout + again.stderr
-    assert f"{4 - len(finished)} runs done, {len(finished)} already done, 0 failed" in \
-        again.stdout.replace("\n", " ")
+    assert (
+        f"{4 - len(finished)} runs done, {len(finished)} already done, 0 failed"
+        in again.stdout.replace("\n", " ")
+    )
     for name, stamp in finished.items():
         assert (out / "status" / name).stat().st_mtime_ns == stamp
     records = [json.loads(p.read_text()) for p in (out / "status").glob("*.json")]
     assert sorted(r["status"] for r in records) == ["done"] * 4
-    query = runner.invoke(app, ["query", str(out), "SELECT count(*) AS n FROM results "
-                                "WHERE status = 'done'", "--csv"])
+    query = runner.invoke(
+        app, ["query", str(out), "SELECT count(*) AS n FROM results WHERE status = 'done'", "--csv"]
+    )
     assert query.exit_code == 0, query.output
     assert query.output.replace('"', "").split() == ["n", "4"]
-    terminals = runner.invoke(app, ["query", str(out), "SELECT count(DISTINCT variant) AS v "
-                                    "FROM terminals", "--csv"])
+    terminals = runner.invoke(
+        app, ["query", str(out), "SELECT count(DISTINCT variant) AS v FROM terminals", "--csv"]
+    )
     assert terminals.output.replace('"', "").split() == ["v", "4"]
     assert Path(out / "report.html").stat().st_size > 1000
 
@@ -112,11 +132,21 @@ def test_scheduler_option_runs_on_workers_started_as_separate_commands(tmp_path)
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     address = f"tcp://127.0.0.1:{port}"
-    procs = [subprocess.Popen([dask, "scheduler", "--port", str(port), "--dashboard-address",
-                               ":0"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    procs = [
+        subprocess.Popen(
+            [dask, "scheduler", "--port", str(port), "--dashboard-address", ":0"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ]
     try:
-        procs.append(subprocess.Popen([dask, "worker", address, "--nthreads", "1"],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        procs.append(
+            subprocess.Popen(
+                [dask, "worker", address, "--nthreads", "1"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
         from distributed import Client
 
         with Client(address, timeout="60s") as client:
@@ -125,8 +155,9 @@ def test_scheduler_option_runs_on_workers_started_as_separate_commands(tmp_path)
         sweep = tmp_path / "tiny.yaml"
         sweep.write_text(TINY.replace("[0.0, 0.2, 0.4, 0.6]", "[0.0, 0.5]"))
         out = tmp_path / "out"
-        result = runner.invoke(app, ["sweep", str(sweep), "--out", str(out),
-                                     "--scheduler", address])
+        result = runner.invoke(
+            app, ["sweep", str(sweep), "--out", str(out), "--scheduler", address]
+        )
         assert result.exit_code == 0, result.output
         assert "2 runs done, 0 already done, 0 failed" in result.output.replace("\n", " ")
         pids = {json.loads(p.read_text())["pid"] for p in (out / "status").glob("*.json")}

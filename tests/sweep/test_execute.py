@@ -43,13 +43,18 @@ metrics: [availability, rtt_p50_ms]
 def client():
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=":0") as cluster, Client(cluster) as c:
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        Client(cluster) as c,
+    ):
         yield c
 
 
-def _sweep(tmp_path: Path, *, duration: str = "30s", values: str = "[0.0, 0.4]",
-           seeds: int = 1) -> tuple:
+def _sweep(
+    tmp_path: Path, *, duration: str = "30s", values: str = "[0.0, 0.4]", seeds: int = 1
+) -> tuple:
     path = tmp_path / "tiny.yaml"
     path.write_text(SWEEP.format(duration=duration, values=values, seeds=seeds))
     return load_sweep(path)
@@ -75,11 +80,15 @@ def test_each_variant_matches_leonet_run_alone(client, tmp_path):
     spec, base = _sweep(tmp_path)
     outcome = run_sweep(spec, base, tmp_path / "out", client=client)
     assert (outcome.runs, outcome.done, outcome.failed) == (2, 2, 0)
-    pids = {json.loads((tmp_path / "out" / "status" / f"{n}.json").read_text())["pid"]
-            for n in ("v0000-s1", "v0001-s1")}
+    pids = {
+        json.loads((tmp_path / "out" / "status" / f"{n}.json").read_text())["pid"]
+        for n in ("v0000-s1", "v0001-s1")
+    }
     assert os.getpid() not in pids  # the runs ran on the workers
-    threads = {json.loads((tmp_path / "out" / "status" / f"{n}.json").read_text())[
-        "numba_threads"] for n in ("v0000-s1", "v0001-s1")}
+    threads = {
+        json.loads((tmp_path / "out" / "status" / f"{n}.json").read_text())["numba_threads"]
+        for n in ("v0000-s1", "v0001-s1")
+    }
     assert threads == {1}  # one core per worker thread: the workers do not fight
     for run in expand(spec, base):
         scenario_file = tmp_path / f"{run.name}.yaml"
@@ -88,15 +97,21 @@ def test_each_variant_matches_leonet_run_alone(client, tmp_path):
         result = CliRunner().invoke(app, ["run", str(scenario_file), "--out", str(alone)])
         assert result.exit_code == 0, result.output
         swept = tmp_path / "out" / "runs" / run.name
-        _same(_table(swept / "terminals.parquet", ["time", "terminal"]),
-              _table(alone / "terminals.parquet", ["time", "terminal"]))
+        _same(
+            _table(swept / "terminals.parquet", ["time", "terminal"]),
+            _table(alone / "terminals.parquet", ["time", "terminal"]),
+        )
         # and the sweep's own dataset holds the same rows, with the parameter columns
-        rows = _table(tmp_path / "out" / "terminals.parquet" / f"{run.name}.parquet",
-                      ["time", "terminal"])
-        _same(rows.select(_table(alone / "terminals.parquet", ["time"]).column_names),
-              _table(alone / "terminals.parquet", ["time", "terminal"]))
+        rows = _table(
+            tmp_path / "out" / "terminals.parquet" / f"{run.name}.parquet", ["time", "terminal"]
+        )
+        _same(
+            rows.select(_table(alone / "terminals.parquet", ["time"]).column_names),
+            _table(alone / "terminals.parquet", ["time", "terminal"]),
+        )
         assert set(rows["faults_satellites_0_fraction"].to_pylist()) == {
-            run.params["faults.satellites[0].fraction"]}
+            run.params["faults.satellites[0].fraction"]
+        }
     summary = query_sweep(tmp_path / "out", "SELECT * FROM summary ORDER BY variant")
     assert summary["seeds_done"].to_pylist() == [1, 1]
     assert (tmp_path / "out" / "report.html").read_text().count("<svg") == 2
@@ -115,14 +130,17 @@ def test_a_killed_workers_run_is_retried_and_completes(client, tmp_path):
             for address, keys in client.processing().items():
                 # Kill once the worker has started the run's folder (its marker is the
                 # first file a run writes), not before: that is a run cut short mid-way.
-                if any("leonet-sweep-" in str(k) for k in keys) \
-                        and (folder / "leonet-run.json").exists():
+                if (
+                    any("leonet-sweep-" in str(k) for k in keys)
+                    and (folder / "leonet-run.json").exists()
+                ):
                     pid = client.run(os.getpid, workers=[address])[address]
                     os.kill(pid, signal.SIGKILL)
                     killed["pid"] = pid
                     meta = folder / "metadata.json"
-                    killed["complete"] = int(meta.exists() and json.loads(
-                        meta.read_text()).get("completed") is True)
+                    killed["complete"] = int(
+                        meta.exists() and json.loads(meta.read_text()).get("completed") is True
+                    )
                     return
             time.sleep(0.01)
 
@@ -178,8 +196,9 @@ def test_a_variant_that_fails_is_recorded_and_the_others_go_on(client, tmp_path)
     spec, base = _sweep(tmp_path, values="[0.1, 1.5]")
     outcome = run_sweep(spec, base, tmp_path / "out", client=client)
     assert (outcome.done, outcome.failed) == (1, 1)
-    rows = query_sweep(tmp_path / "out", "SELECT run, status, error FROM results "
-                                         "ORDER BY run").to_pylist()
+    rows = query_sweep(
+        tmp_path / "out", "SELECT run, status, error FROM results ORDER BY run"
+    ).to_pylist()
     assert [r["status"] for r in rows] == ["done", "failed"]
     assert "faults.satellites[0].fraction" in rows[1]["error"]
     assert "Runs not done" in (tmp_path / "out" / "report.html").read_text()
@@ -205,12 +224,22 @@ def test_a_worker_with_little_memory_runs_smaller_chunks(tmp_path):
     from distributed import Client, LocalCluster
 
     path = tmp_path / "tiny.yaml"
-    path.write_text(SWEEP.format(duration="40s", values="[0.2]", seeds=1)
-                    .replace("time.step_s: 10", "time.step_s: 1"))
+    path.write_text(
+        SWEEP.format(duration="40s", values="[0.2]", seeds=1).replace(
+            "time.step_s: 10", "time.step_s: 1"
+        )
+    )
     spec, base = load_sweep(path)
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                      memory_limit="1GiB", dashboard_address=":0") as cluster, \
-            Client(cluster) as small:
+    with (
+        LocalCluster(
+            n_workers=1,
+            threads_per_worker=1,
+            processes=True,
+            memory_limit="1GiB",
+            dashboard_address=":0",
+        ) as cluster,
+        Client(cluster) as small,
+    ):
         outcome = run_sweep(spec, base, tmp_path / "out", client=small)
     assert outcome.done == 1
     (run,) = expand(spec, base)
@@ -221,6 +250,7 @@ def test_a_worker_with_little_memory_runs_smaller_chunks(tmp_path):
     from leonet.engine import run_scenario
 
     run_scenario(validate(run.scenario), tmp_path / "alone", workers=1)
-    _same(_table(tmp_path / "out" / "runs" / run.name / "terminals.parquet",
-                 ["time", "terminal"]),
-          _table(tmp_path / "alone" / "terminals.parquet", ["time", "terminal"]))
+    _same(
+        _table(tmp_path / "out" / "runs" / run.name / "terminals.parquet", ["time", "terminal"]),
+        _table(tmp_path / "alone" / "terminals.parquet", ["time", "terminal"]),
+    )

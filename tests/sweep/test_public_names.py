@@ -17,8 +17,7 @@ def test_every_module_has_a_sorted_all_and_the_package_reexports_it():
     assert leonet.sweep.__all__ == _isort(leonet.sweep.__all__)
     folder = Path(leonet.sweep.__file__).parent
     modules = sorted(p.stem for p in folder.glob("*.py") if not p.stem.startswith("_"))
-    assert modules == ["bootstrap", "execute", "paths", "report", "results", "spec",
-                       "variants"]
+    assert modules == ["bootstrap", "execute", "paths", "report", "results", "spec", "variants"]
     for stem in modules:
         module = importlib.import_module(f"leonet.sweep.{stem}")
         assert module.__all__ == _isort(module.__all__), stem

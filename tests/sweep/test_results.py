@@ -19,18 +19,55 @@ def _fake_sweep(root: Path, values: dict[int, list[float]]) -> None:
         for k, value in enumerate(metric):
             name = f"v{variant:04d}-s{k + 1}"
             params = {"faults_satellites_0_fraction": 0.1 * variant}
-            runs.append({"name": name, "variant": variant, "seed": k + 1, "digest": name,
-                         "params": params, "shown": params, "error": None})
-            (root / "status" / f"{name}.json").write_text(json.dumps({
-                "name": name, "digest": name, "status": "done",
-                "metrics": {"availability": value}}))
-    spec = {"name": "fake", "description": "", "metrics": ["availability"],
-            "confidence": 0.95, "resamples": 500, "random_seed": 0}
-    (root / "sweep.json").write_text(json.dumps({
-        "format": "leonet-sweep", "version": 1, "name": "fake", "quick": False,
-        "base": "quick", "spec": spec, "runs": runs,
-        "parameters": [{"path": "faults.satellites[0].fraction",
-                        "column": "faults_satellites_0_fraction", "label": "lost"}]}))
+            runs.append(
+                {
+                    "name": name,
+                    "variant": variant,
+                    "seed": k + 1,
+                    "digest": name,
+                    "params": params,
+                    "shown": params,
+                    "error": None,
+                }
+            )
+            (root / "status" / f"{name}.json").write_text(
+                json.dumps(
+                    {
+                        "name": name,
+                        "digest": name,
+                        "status": "done",
+                        "metrics": {"availability": value},
+                    }
+                )
+            )
+    spec = {
+        "name": "fake",
+        "description": "",
+        "metrics": ["availability"],
+        "confidence": 0.95,
+        "resamples": 500,
+        "random_seed": 0,
+    }
+    (root / "sweep.json").write_text(
+        json.dumps(
+            {
+                "format": "leonet-sweep",
+                "version": 1,
+                "name": "fake",
+                "quick": False,
+                "base": "quick",
+                "spec": spec,
+                "runs": runs,
+                "parameters": [
+                    {
+                        "path": "faults.satellites[0].fraction",
+                        "column": "faults_satellites_0_fraction",
+                        "label": "lost",
+                    }
+                ],
+            }
+        )
+    )
 
 
 def test_summary_has_a_mean_and_an_interval_around_it_per_variant(tmp_path):
@@ -50,8 +87,11 @@ def test_summary_has_a_mean_and_an_interval_around_it_per_variant(tmp_path):
 def test_query_is_confined_to_the_sweeps_tables(tmp_path):
     _fake_sweep(tmp_path, {0: [1.0, 0.9]})
     write_results(tmp_path)
-    for sql in ("SELECT * FROM read_csv('/etc/passwd')",
-                f"COPY summary TO '{tmp_path}/out.csv'", "SET threads = 1"):
+    for sql in (
+        "SELECT * FROM read_csv('/etc/passwd')",
+        f"COPY summary TO '{tmp_path}/out.csv'",
+        "SET threads = 1",
+    ):
         with pytest.raises(ValueError, match="query failed"):
             query_sweep(tmp_path, sql)
     assert not (tmp_path / "out.csv").exists()
@@ -60,8 +100,12 @@ def test_query_is_confined_to_the_sweeps_tables(tmp_path):
 
 
 def test_band_chart_draws_a_band_only_where_both_bounds_exist():
-    svg = band_chart("t", [("a", [0.0, 1.0, 2.0], [1.0, 2.0, 3.0], [0.5, 1.5, math.nan],
-                            [1.5, 2.5, math.nan])], x_label="x", y_label="y")
+    svg = band_chart(
+        "t",
+        [("a", [0.0, 1.0, 2.0], [1.0, 2.0, 3.0], [0.5, 1.5, math.nan], [1.5, 2.5, math.nan])],
+        x_label="x",
+        y_label="y",
+    )
     assert svg.count("<polygon") == 1 and svg.count("<circle") == 3
     assert svg.count(",") > 0 and "nan" not in svg.lower()
 
@@ -73,8 +117,9 @@ def test_terminals_hold_only_the_done_runs_of_the_sweep_as_last_run(tmp_path):
     _fake_sweep(tmp_path, {0: [1.0, 0.9]})
     (tmp_path / "terminals.parquet").mkdir()
     for name in ("v0000-s1", "v0000-s2", "v0007-s1"):  # v0007: from an earlier sweep here
-        pq.write_table(pa.table({"run": [name]}), tmp_path / "terminals.parquet" /
-                       f"{name}.parquet")
+        pq.write_table(
+            pa.table({"run": [name]}), tmp_path / "terminals.parquet" / f"{name}.parquet"
+        )
     status = tmp_path / "status" / "v0000-s2.json"
     status.write_text(status.read_text().replace('"done"', '"failed"'))
     write_results(tmp_path)

@@ -59,8 +59,9 @@ def test_a_good_file_expands_into_variants_times_seeds(tmp_path):
 
 
 def test_unknown_parameter_path_is_located_with_a_suggestion(tmp_path):
-    err = _error(tmp_path, GOOD.replace("faults.satellites[0].fraction",
-                                        "faults.satelites[0].fraction"))
+    err = _error(
+        tmp_path, GOOD.replace("faults.satellites[0].fraction", "faults.satelites[0].fraction")
+    )
     (problem,) = err.problems
     assert problem.line == 6 and problem.path == "parameters[0].path"
     assert "did you mean 'satellites'" in problem.message
@@ -80,22 +81,28 @@ def test_unknown_set_path_is_located_on_its_key(tmp_path):
 
 
 def test_empty_range_is_located(tmp_path):
-    err = _error(tmp_path, GOOD.replace("values: [0.0, 0.3]",
-                                        "range: {start: 0.5, stop: 0.1, step: 0.1}"))
+    err = _error(
+        tmp_path, GOOD.replace("values: [0.0, 0.3]", "range: {start: 0.5, stop: 0.1, step: 0.1}")
+    )
     (problem,) = err.problems
     assert problem.line == 7 and problem.path == "parameters[0].range"
     assert "the range is empty" in problem.message
 
 
-@pytest.mark.parametrize(("distribution", "words"), [
-    ("{kind: uniform, low: 0.4, high: 0.1}", "impossible bounds"),
-    ("{kind: loguniform, low: 0, high: 0.1}", "0 < low"),
-    ("{kind: normal, mean: 0.2, sd: 0.01, low: 0.5, high: 0.6}", "holds almost none"),
-    ("{kind: normal, mean: 0.2, sd: -1}", "sd must be > 0"),
-])
+@pytest.mark.parametrize(
+    ("distribution", "words"),
+    [
+        ("{kind: uniform, low: 0.4, high: 0.1}", "impossible bounds"),
+        ("{kind: loguniform, low: 0, high: 0.1}", "0 < low"),
+        ("{kind: normal, mean: 0.2, sd: 0.01, low: 0.5, high: 0.6}", "holds almost none"),
+        ("{kind: normal, mean: 0.2, sd: -1}", "sd must be > 0"),
+    ],
+)
 def test_impossible_distributions_are_located(tmp_path, distribution, words):
-    err = _error(tmp_path, GOOD.replace("values: [0.0, 0.3]",
-                                        f"distribution: {distribution}\n    samples: 3"))
+    err = _error(
+        tmp_path,
+        GOOD.replace("values: [0.0, 0.3]", f"distribution: {distribution}\n    samples: 3"),
+    )
     (problem,) = err.problems
     assert problem.line == 7 and problem.path == "parameters[0].distribution"
     assert words in problem.message
@@ -111,8 +118,9 @@ def test_unknown_keys_and_metrics_are_all_reported_at_once(tmp_path):
 
 
 def test_a_distribution_draws_the_same_values_from_the_same_seed(tmp_path):
-    text = GOOD.replace("values: [0.0, 0.3]",
-                        "distribution: {kind: uniform, low: 0.1, high: 0.4}\n    samples: 4")
+    text = GOOD.replace(
+        "values: [0.0, 0.3]", "distribution: {kind: uniform, low: 0.1, high: 0.4}\n    samples: 4"
+    )
     spec, base = load_sweep(_write(tmp_path, text))
     first = [r.params["faults.satellites[0].fraction"] for r in expand(spec, base)]
     again = [r.params["faults.satellites[0].fraction"] for r in expand(spec, base)]

@@ -43,8 +43,14 @@ def count_up(offsets: I64, sat_idx: I32, sat_up: B2, n_site: int, out: I64) -> N
 
 @compiled()
 def copy_usable(
-    offsets: I64, n_site: int, first_site: int, n_site_out: int, row_ok: B2, sat_up: B2,
-    src: tuple[I32, I32, I32, F64, F64, F64], out_offsets: I64,
+    offsets: I64,
+    n_site: int,
+    first_site: int,
+    n_site_out: int,
+    row_ok: B2,
+    sat_up: B2,
+    src: tuple[I32, I32, I32, F64, F64, F64],
+    out_offsets: I64,
     out: tuple[I32, I32, I32, F64, F64, F64],
 ) -> None:
     """Copy the pairs of rows ``row_ok`` ``(time, site)`` to satellites ``sat_up`` ``(time,

@@ -126,11 +126,30 @@ def reach_squared_km2(culling_km: float, radius_km: F64) -> F64:
 
 @_compiled()
 def _visit_step(
-    t: int, sats: F64, sat_low: F64, sat_high: F64,
-    sites: F64, basis: F64, site_own: B, site_low: F64, site_high: F64,
-    ptr: I64, members: I64, centre: F64, reach2: F64, hull: F64, hull_reach2: float,
-    fill: bool, counts: I64, out_time: I32, out_site: I32, out_sat: I32,
-    out_q: F64, out_range: F64, out_east: F64, out_north: F64,
+    t: int,
+    sats: F64,
+    sat_low: F64,
+    sat_high: F64,
+    sites: F64,
+    basis: F64,
+    site_own: B,
+    site_low: F64,
+    site_high: F64,
+    ptr: I64,
+    members: I64,
+    centre: F64,
+    reach2: F64,
+    hull: F64,
+    hull_reach2: float,
+    fill: bool,
+    counts: I64,
+    out_time: I32,
+    out_site: I32,
+    out_sat: I32,
+    out_q: F64,
+    out_range: F64,
+    out_east: F64,
+    out_north: F64,
 ) -> int:
     """Count (``fill`` false) or write the pairs of step ``t`` (see :func:`visit_steps`)."""
     n_sat = sats.shape[1]
@@ -212,11 +231,29 @@ def _visit_step(
 
 @_compiled(parallel=True)
 def visit_steps(
-    fill: bool, sats: F64, sat_low: F64, sat_high: F64,
-    sites: F64, basis: F64, site_own: B, site_low: F64, site_high: F64,
-    ptr: I64, members: I64, centre: F64, reach2: F64, hull: F64, hull_reach2: float,
-    counts: I64, out_time: I32, out_site: I32, out_sat: I32,
-    out_q: F64, out_range: F64, out_east: F64, out_north: F64,
+    fill: bool,
+    sats: F64,
+    sat_low: F64,
+    sat_high: F64,
+    sites: F64,
+    basis: F64,
+    site_own: B,
+    site_low: F64,
+    site_high: F64,
+    ptr: I64,
+    members: I64,
+    centre: F64,
+    reach2: F64,
+    hull: F64,
+    hull_reach2: float,
+    counts: I64,
+    out_time: I32,
+    out_site: I32,
+    out_sat: I32,
+    out_q: F64,
+    out_range: F64,
+    out_east: F64,
+    out_north: F64,
 ) -> int:
     """Count, or write, the pairs at or above their low bound; returns the uncertain ones.
 
@@ -231,9 +268,30 @@ def visit_steps(
     uncertain = np.zeros(sats.shape[0], dtype=np.int64)
     for t in prange(sats.shape[0]):
         uncertain[t] = _visit_step(
-            t, sats, sat_low, sat_high, sites, basis, site_own, site_low, site_high,
-            ptr, members, centre, reach2, hull, hull_reach2,
-            fill, counts, out_time, out_site, out_sat, out_q, out_range, out_east, out_north,
+            t,
+            sats,
+            sat_low,
+            sat_high,
+            sites,
+            basis,
+            site_own,
+            site_low,
+            site_high,
+            ptr,
+            members,
+            centre,
+            reach2,
+            hull,
+            hull_reach2,
+            fill,
+            counts,
+            out_time,
+            out_site,
+            out_sat,
+            out_q,
+            out_range,
+            out_east,
+            out_north,
         )
     return int(uncertain.sum())
 

@@ -71,7 +71,8 @@ def earth_central_angle_deg(
     r = earth_radius_km + np.asarray(altitude_km, dtype=np.float64)
     eps = np.deg2rad(np.asarray(min_elevation_deg, dtype=np.float64))
     angle_deg: F64 = np.rad2deg(
-        np.arccos(np.clip(earth_radius_km * np.cos(eps) / r, -1.0, 1.0)) - eps)
+        np.arccos(np.clip(earth_radius_km * np.cos(eps) / r, -1.0, 1.0)) - eps
+    )
     return angle_deg
 
 

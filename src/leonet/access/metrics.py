@@ -151,8 +151,17 @@ class SiteMetricsAccumulator:
         if handovers is not None:
             self._handovers += np.asarray(handovers, dtype=np.int64)
 
-    _STATE = ("_served", "_count_sum", "_count_min", "_count_max", "_hist", "_open_gap",
-              "_longest_gap", "_reasons", "_handovers")
+    _STATE = (
+        "_served",
+        "_count_sum",
+        "_count_min",
+        "_count_max",
+        "_hist",
+        "_open_gap",
+        "_longest_gap",
+        "_reasons",
+        "_handovers",
+    )
 
     def to_arrays(self) -> dict[str, NDArray[Any]]:
         """The accumulator as plain arrays (for a checkpoint); :meth:`from_arrays` reads
@@ -175,8 +184,9 @@ class SiteMetricsAccumulator:
             blank = getattr(out, name)
             value = np.asarray(arrays[name.lstrip("_")], dtype=np.int64)
             if value.shape != blank.shape:
-                raise ValueError(f"site metrics: {name.lstrip('_')} must be {blank.shape}, "
-                                 f"got {value.shape}")
+                raise ValueError(
+                    f"site metrics: {name.lstrip('_')} must be {blank.shape}, got {value.shape}"
+                )
             setattr(out, name, value.copy())
         out.steps = steps
         return out
@@ -194,8 +204,10 @@ class SiteMetricsAccumulator:
         cum = np.cumsum(self._hist, axis=1)
         pcts = tuple(float(p) for p in percentiles)
         ranks = [max(math.ceil(p / 100.0 * self.steps), 1) for p in pcts]
-        vp = np.stack([np.argmax(cum >= r, axis=1) for r in ranks]) if ranks else np.zeros(
-            (0, self.n_site), np.int64
+        vp = (
+            np.stack([np.argmax(cum >= r, axis=1) for r in ranks])
+            if ranks
+            else np.zeros((0, self.n_site), np.int64)
         )
         hours = self.steps * self.step_s / 3600.0
         return SiteMetrics(
@@ -258,7 +270,8 @@ class RegionCoverageAccumulator:
                 f"cell_region must hold region indices in [0, {self.n_region}) or -1 for none"
             )
         weight = (
-            np.ones(self.n_cell) if cell_weight is None
+            np.ones(self.n_cell)
+            if cell_weight is None
             else np.asarray(cell_weight, dtype=np.float64).reshape(-1)
         )
         if weight.shape != (self.n_cell,) or not np.all(np.isfinite(weight) & (weight >= 0)):
@@ -279,26 +292,37 @@ class RegionCoverageAccumulator:
     def to_arrays(self) -> dict[str, NDArray[Any]]:
         """The accumulator as plain arrays (for a checkpoint); :meth:`from_arrays` reads
         them back."""
-        return {"region": self._region, "weight": self._weight,
-                "n_region": np.array(self.n_region, dtype=np.int64),
-                "steps": np.array(self.steps, dtype=np.int64),
-                "cell_served": self._cell_served, "coverage_sum": self._coverage_sum,
-                "coverage_min": self._coverage_min}
+        return {
+            "region": self._region,
+            "weight": self._weight,
+            "n_region": np.array(self.n_region, dtype=np.int64),
+            "steps": np.array(self.steps, dtype=np.int64),
+            "cell_served": self._cell_served,
+            "coverage_sum": self._coverage_sum,
+            "coverage_min": self._coverage_min,
+        }
 
     @classmethod
     def from_arrays(cls, arrays: Mapping[str, NDArray[Any]]) -> RegionCoverageAccumulator:
         """The accumulator :meth:`to_arrays` wrote (``KeyError``/``ValueError`` if
         malformed)."""
-        out = cls(arrays["region"], int(np.asarray(arrays["n_region"], dtype=np.int64)),
-                  arrays["weight"])
+        out = cls(
+            arrays["region"], int(np.asarray(arrays["n_region"], dtype=np.int64)), arrays["weight"]
+        )
         steps = int(np.asarray(arrays["steps"], dtype=np.int64))
         served = np.asarray(arrays["cell_served"], dtype=np.int64)
         total = np.asarray(arrays["coverage_sum"], dtype=np.float64)
         low = np.asarray(arrays["coverage_min"], dtype=np.float64)
-        if steps < 0 or served.shape != (out.n_cell,) or total.shape != (out.n_region,) \
-                or low.shape != (out.n_region,):
-            raise ValueError("region coverage: cell_served must be (cell,), coverage_sum and "
-                             "coverage_min (region,), steps >= 0")
+        if (
+            steps < 0
+            or served.shape != (out.n_cell,)
+            or total.shape != (out.n_region,)
+            or low.shape != (out.n_region,)
+        ):
+            raise ValueError(
+                "region coverage: cell_served must be (cell,), coverage_sum and "
+                "coverage_min (region,), steps >= 0"
+            )
         out.steps, out._cell_served = steps, served.copy()
         out._coverage_sum, out._coverage_min = total.copy(), low.copy()
         return out

@@ -57,8 +57,16 @@ def visible_moving(
     offsets = np.zeros(n_time * n_site + 1, dtype=np.int64)
     np.cumsum(np.bincount(t * n_site + s, minlength=n_time * n_site), out=offsets[1:])
     return Visibility(
-        n_time, n_site, n_sat, offsets, t.astype(np.int32), s.astype(np.int32),
-        k.astype(np.int32), az[ok], el[ok], rng[ok],
+        n_time,
+        n_site,
+        n_sat,
+        offsets,
+        t.astype(np.int32),
+        s.astype(np.int32),
+        k.astype(np.int32),
+        az[ok],
+        el[ok],
+        rng[ok],
     )
 
 
@@ -80,8 +88,8 @@ def concat_sites(first: Visibility, second: Visibility) -> Visibility:
     offsets = np.zeros(counts.size + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     # Each step's block: first's pairs, then second's — contiguous copies, one per step.
-    edge_a = first.offsets[:: n_a] if n_a else np.zeros(n_time + 1, np.int64)
-    edge_b = second.offsets[:: n_b] if n_b else np.zeros(n_time + 1, np.int64)
+    edge_a = first.offsets[::n_a] if n_a else np.zeros(n_time + 1, np.int64)
+    edge_b = second.offsets[::n_b] if n_b else np.zeros(n_time + 1, np.int64)
     slices = [
         (slice(int(edge_a[t]), int(edge_a[t + 1])), slice(int(edge_b[t]), int(edge_b[t + 1])))
         for t in range(n_time)
@@ -91,10 +99,14 @@ def concat_sites(first: Visibility, second: Visibility) -> Visibility:
         return np.concatenate([part for sa, sb in slices for part in (a[sa], b[sb])])
 
     return Visibility(
-        n_time, n_a + n_b, first.n_sat, offsets,
+        n_time,
+        n_a + n_b,
+        first.n_sat,
+        offsets,
         merged(first.time_idx, second.time_idx).astype(np.int32, copy=False),
         merged(first.site_idx, (second.site_idx + n_a).astype(np.int32)).astype(
-            np.int32, copy=False),
+            np.int32, copy=False
+        ),
         merged(first.sat_idx, second.sat_idx).astype(np.int32, copy=False),
         merged(first.az_deg, second.az_deg).astype(np.float64, copy=False),
         merged(first.el_deg, second.el_deg).astype(np.float64, copy=False),
@@ -108,8 +120,11 @@ def keep_rows(vis: Visibility, allowed: ArrayLike) -> Visibility:
     return keep_pairs(vis, ok[vis.time_idx, vis.site_idx])
 
 
-def usable_pairs(parts: list[Visibility], allowed: ArrayLike, sat_up: ArrayLike,
-                 ) -> tuple[NDArray[np.int64], Visibility]:
+def usable_pairs(
+    parts: list[Visibility],
+    allowed: ArrayLike,
+    sat_up: ArrayLike,
+) -> tuple[NDArray[np.int64], Visibility]:
     """Satellites up in view per row ``(time * site,)``, and the pairs usable for service.
 
     ``parts`` are the visibility of consecutive groups of sites (e.g. fixed,
@@ -124,14 +139,18 @@ def usable_pairs(parts: list[Visibility], allowed: ArrayLike, sat_up: ArrayLike,
     n_time, n_sat = parts[0].n_time, parts[0].n_sat
     for part in parts[1:]:
         if (part.n_time, part.n_sat) != (n_time, n_sat):
-            raise ValueError(f"visibility tables differ: {n_time}×{n_sat} and "
-                             f"{part.n_time}×{part.n_sat} (time × satellites)")
+            raise ValueError(
+                f"visibility tables differ: {n_time}×{n_sat} and "
+                f"{part.n_time}×{part.n_sat} (time × satellites)"
+            )
     n_site = sum(part.n_site for part in parts)
     ok = np.ascontiguousarray(allowed, dtype=bool)
     up = np.ascontiguousarray(sat_up, dtype=bool)
     if ok.shape != (n_time, n_site) or up.shape != (n_time, n_sat):
-        raise ValueError(f"allowed must be (time, site) = ({n_time}, {n_site}) and sat_up "
-                         f"(time, sat) = ({n_time}, {n_sat}); got {ok.shape} and {up.shape}")
+        raise ValueError(
+            f"allowed must be (time, site) = ({n_time}, {n_site}) and sat_up "
+            f"(time, sat) = ({n_time}, {n_sat}); got {ok.shape} and {up.shape}"
+        )
     first_site = np.cumsum([0] + [part.n_site for part in parts[:-1]])
     all_up = bool(up.all())
     counts = []
@@ -147,11 +166,24 @@ def usable_pairs(parts: list[Visibility], allowed: ArrayLike, sat_up: ArrayLike,
     offsets = np.zeros(n_time * n_site + 1, dtype=np.int64)
     np.cumsum(np.where(ok.ravel(), n_up, 0), out=offsets[1:])
     total = int(offsets[-1])
-    out = (np.empty(total, np.int32), np.empty(total, np.int32), np.empty(total, np.int32),
-           np.empty(total), np.empty(total), np.empty(total))
+    out = (
+        np.empty(total, np.int32),
+        np.empty(total, np.int32),
+        np.empty(total, np.int32),
+        np.empty(total),
+        np.empty(total),
+        np.empty(total),
+    )
     for part, lo in zip(parts, first_site, strict=True):
-        copy_usable(part.offsets, part.n_site, int(lo), n_site,
-                    np.ascontiguousarray(ok[:, lo: lo + part.n_site]), up,
-                    (part.time_idx, part.site_idx, part.sat_idx, part.az_deg, part.el_deg,
-                     part.range_km), offsets, out)
+        copy_usable(
+            part.offsets,
+            part.n_site,
+            int(lo),
+            n_site,
+            np.ascontiguousarray(ok[:, lo : lo + part.n_site]),
+            up,
+            (part.time_idx, part.site_idx, part.sat_idx, part.az_deg, part.el_deg, part.range_km),
+            offsets,
+            out,
+        )
     return n_up, Visibility(n_time, n_site, n_sat, offsets, *out)

@@ -149,20 +149,29 @@ def register_strategy(strategy: Strategy) -> Strategy:
     return strategy
 
 
-register_strategy(Strategy(
-    "highest-elevation", lambda el, _rem, _load: -el,
-    "the candidate highest in the sky (shortest path, least atmosphere)",
-))
-register_strategy(Strategy(
-    "longest-visibility", lambda _el, rem, _load: -rem,
-    "the candidate that stays usable longest (fewest handovers); needs lookahead",
-    uses_lookahead=True,
-))
-register_strategy(Strategy(
-    "least-loaded", lambda _el, _rem, load: load,
-    "the candidate serving the fewest terminals so far (balances beams)",
-    uses_load=True,
-))
+register_strategy(
+    Strategy(
+        "highest-elevation",
+        lambda el, _rem, _load: -el,
+        "the candidate highest in the sky (shortest path, least atmosphere)",
+    )
+)
+register_strategy(
+    Strategy(
+        "longest-visibility",
+        lambda _el, rem, _load: -rem,
+        "the candidate that stays usable longest (fewest handovers); needs lookahead",
+        uses_lookahead=True,
+    )
+)
+register_strategy(
+    Strategy(
+        "least-loaded",
+        lambda _el, _rem, load: load,
+        "the candidate serving the fewest terminals so far (balances beams)",
+        uses_load=True,
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -248,8 +257,12 @@ class SchedulerState:
         """The state as plain arrays (for a checkpoint); :meth:`from_arrays` reads them back.
         ``slot_id`` is ``(0,)`` for ``None``, else ``(1,)``."""
         slot = [] if self.slot_id is None else [self.slot_id]
-        return {"serving_sat": self.serving_sat, "reason": self.reason,
-                "last_sat": self.last_sat, "slot_id": np.array(slot, dtype=np.int64)}
+        return {
+            "serving_sat": self.serving_sat,
+            "reason": self.reason,
+            "last_sat": self.last_sat,
+            "slot_id": np.array(slot, dtype=np.int64),
+        }
 
     @classmethod
     def from_arrays(cls, arrays: Mapping[str, NDArray[Any]]) -> SchedulerState:
@@ -258,10 +271,16 @@ class SchedulerState:
         reason = np.asarray(arrays["reason"], dtype=np.uint8)
         last = np.asarray(arrays["last_sat"], dtype=np.int32)
         slot = np.asarray(arrays["slot_id"], dtype=np.int64).reshape(-1)
-        if serving.ndim != 1 or reason.shape != serving.shape or last.shape != serving.shape \
-                or slot.size > 1:
-            raise ValueError("scheduler state: serving_sat, reason and last_sat must be "
-                             "(terminal,) and slot_id hold at most one value")
+        if (
+            serving.ndim != 1
+            or reason.shape != serving.shape
+            or last.shape != serving.shape
+            or slot.size > 1
+        ):
+            raise ValueError(
+                "scheduler state: serving_sat, reason and last_sat must be "
+                "(terminal,) and slot_id hold at most one value"
+            )
         return cls(serving, reason, last, int(slot[0]) if slot.size else None)
 
 
@@ -304,8 +323,10 @@ def _best_per_terminal(
     ``key`` or ``el_deg`` (where a sort and ``==`` would disagree); returns
     ``None`` otherwise, for the caller to sort.
     """
-    if np.any(term[1:] < term[:-1]) or np.isnan(el_deg).any() or (
-        key.dtype.kind == "f" and np.isnan(key).any()
+    if (
+        np.any(term[1:] < term[:-1])
+        or np.isnan(el_deg).any()
+        or (key.dtype.kind == "f" and np.isnan(key).any())
     ):
         return None
     starts = np.flatnonzero(np.concatenate(([True], term[1:] != term[:-1])))
@@ -484,8 +505,11 @@ def schedule(
         has_gateway[gateway_vis.time_idx, gateway_vis.sat_idx] = True
     remaining = None
     if strategy.uses_lookahead:
-        usable = (np.ones(len(vis), bool) if has_gateway is None
-                  else has_gateway[vis.time_idx, vis.sat_idx])
+        usable = (
+            np.ones(len(vis), bool)
+            if has_gateway is None
+            else has_gateway[vis.time_idx, vis.sat_idx]
+        )
         step_s = float(np.diff(utc[:2])[0]) / 1e9 if n_time > 1 else config.slot_s
         remaining = _remaining_s(vis, usable, step_s, config.horizon_s)
 
@@ -506,9 +530,14 @@ def schedule(
         load = np.bincount(serving[serving >= 0], minlength=n_sat).astype(np.int64)
         free = None if beams is None else np.maximum(beams - load, 0)
         chosen = _assign(
-            all_term[pick].astype(np.int64), vis.sat_idx[sl][pick].astype(np.int64),
-            vis.el_deg[sl][pick], np.zeros(int(pick.sum())) if remaining is None
-            else remaining[sl][pick], n_term, load, free, strategy,
+            all_term[pick].astype(np.int64),
+            vis.sat_idx[sl][pick].astype(np.int64),
+            vis.el_deg[sl][pick],
+            np.zeros(int(pick.sum())) if remaining is None else remaining[sl][pick],
+            n_term,
+            load,
+            free,
+            strategy,
         )
         got = needy & (chosen >= 0)
         serving[got] = chosen[got]
@@ -517,7 +546,8 @@ def schedule(
         failed = needy & (chosen < 0)
         reason[got] = Outcome.SERVED
         reason[failed] = np.where(
-            ~any_vis[failed], Outcome.NO_SATELLITE,
+            ~any_vis[failed],
+            Outcome.NO_SATELLITE,
             np.where(~any_usable[failed], Outcome.NO_GATEWAY, Outcome.NO_BEAM),
         )
 
@@ -525,7 +555,7 @@ def schedule(
     beams = config.max_terminals_per_sat
     n_out = n_time - lookahead_steps
     boundary = np.ones(n_out, bool)
-    boundary[1:] = slots[1:n_out] != slots[:n_out - 1]
+    boundary[1:] = slots[1:n_out] != slots[: n_out - 1]
     if state.slot_id is not None:
         boundary[0] = int(slots[0]) != state.slot_id
     next_boundary = np.append(np.flatnonzero(boundary), n_out)
@@ -554,17 +584,24 @@ def schedule(
             reason[lost] = Outcome.LOST_MID_SLOT
             if config.immediate_reselect and (serving < 0).any():
                 assign(t, serving < 0)
-        stop = t + 1 if config.immediate_reselect else int(
-            next_boundary[np.searchsorted(next_boundary, t, side="right")])
+        stop = (
+            t + 1
+            if config.immediate_reselect
+            else int(next_boundary[np.searchsorted(next_boundary, t, side="right")])
+        )
         held = np.flatnonzero(serving >= 0)
         steps = np.arange(t, stop)
         shape = (steps.size, held.size)
-        pos, found = usable_at(np.repeat(steps, held.size), np.tile(held, steps.size),
-                               np.tile(serving[held].astype(np.int64), steps.size))
+        pos, found = usable_at(
+            np.repeat(steps, held.size),
+            np.tile(held, steps.size),
+            np.tile(serving[held].astype(np.int64), steps.size),
+        )
         up = np.logical_and.accumulate(found.reshape(shape), axis=0)  # still on its satellite
         out_sat[t:stop, held] = np.where(up, serving[held], -1)
-        out_el[t:stop, held] = np.where(up, vis.el_deg[np.where(found, pos, 0)].reshape(shape),
-                                        np.nan)
+        out_el[t:stop, held] = np.where(
+            up, vis.el_deg[np.where(found, pos, 0)].reshape(shape), np.nan
+        )
         out_reason[t:stop] = reason
         out_reason[t:stop, held] = np.where(up, Outcome.SERVED, Outcome.LOST_MID_SLOT)
         switched = held[(last_sat[held] >= 0) & (last_sat[held] != serving[held])]
@@ -577,6 +614,9 @@ def schedule(
     prev_slot = int(slots[n_out - 1])
 
     return Schedule(
-        out_sat, out_el, out_reason, handovers,
+        out_sat,
+        out_el,
+        out_reason,
+        handovers,
         SchedulerState(serving.copy(), reason.copy(), last_sat.copy(), prev_slot),
     )

@@ -178,8 +178,16 @@ def _assemble(
     offsets = np.zeros(n_time * n_site + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     return Visibility(
-        n_time, n_site, n_sat, offsets, t,
-        cols[0].astype(np.int32), cols[1].astype(np.int32), cols[2], cols[3], cols[4],
+        n_time,
+        n_site,
+        n_sat,
+        offsets,
+        t,
+        cols[0].astype(np.int32),
+        cols[1].astype(np.int32),
+        cols[2],
+        cols[3],
+        cols[4],
     )
 
 
@@ -205,7 +213,11 @@ def visible(
     visible pairs a step), against about 4.5 s for :func:`visible_dense`.
     """
     sats, sat_mask, sites, site_mask, basis = _check_inputs(
-        sat_ecef_km, sat_min_elevation_deg, site_ecef_km, site_lat_deg, site_lon_deg,
+        sat_ecef_km,
+        sat_min_elevation_deg,
+        site_ecef_km,
+        site_lat_deg,
+        site_lon_deg,
         site_min_elevation_deg,
     )
     n_time, n_sat = sats.shape[:2]
@@ -227,16 +239,28 @@ def visible(
     hull_radius = np.linalg.norm(sites - hull, axis=-1).max()
     site_own = np.isfinite(site_mask)
     geometry = (
-        sats, *kernel.quotient_bounds(sat_mask),
-        sites, basis, site_own, *kernel.quotient_bounds(np.where(site_own, site_mask, 90.0)),
-        ptr, members, centre, kernel.reach_squared_km2(radius, group_radius),
-        hull, float(kernel.reach_squared_km2(radius, hull_radius)),
+        sats,
+        *kernel.quotient_bounds(sat_mask),
+        sites,
+        basis,
+        site_own,
+        *kernel.quotient_bounds(np.where(site_own, site_mask, 90.0)),
+        ptr,
+        members,
+        centre,
+        kernel.reach_squared_km2(radius, group_radius),
+        hull,
+        float(kernel.reach_squared_km2(radius, hull_radius)),
     )
     offsets = np.zeros(n_time * n_site + 1, dtype=np.int64)
     no_pairs = [np.empty(0, dtype=np.int32)] * 3 + [np.empty(0)] * 4
     # Threads from measurement, once per process: two can be slower than one (issue 15).
-    measured_threads("visible", lambda: kernel.visit_steps(
-        False, *geometry, np.zeros(n_time * n_site, dtype=np.int64), *no_pairs))
+    measured_threads(
+        "visible",
+        lambda: kernel.visit_steps(
+            False, *geometry, np.zeros(n_time * n_site, dtype=np.int64), *no_pairs
+        ),
+    )
     kernel.visit_steps(False, *geometry, offsets[1:], *no_pairs)  # counts
     np.cumsum(offsets, out=offsets)
     n_pair = int(offsets[-1])
@@ -270,9 +294,7 @@ def _paged_in(n: int, dtype: type[np.generic]) -> NDArray[Any]:
 
 def _exact_mask(vis: Visibility, site_mask: F64, sat_mask: F64) -> Visibility:
     """``vis`` without the pairs below their mask (settles pairs within the kernel's margin)."""
-    keep = vis.el_deg >= effective_min_elevation_deg(
-        site_mask[vis.site_idx], sat_mask[vis.sat_idx]
-    )
+    keep = vis.el_deg >= effective_min_elevation_deg(site_mask[vis.site_idx], sat_mask[vis.sat_idx])
     return vis if keep.all() else keep_pairs(vis, keep)
 
 
@@ -285,8 +307,16 @@ def keep_pairs(vis: Visibility, keep: ArrayLike) -> Visibility:
     offsets = np.zeros(vis.n_time * vis.n_site + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows[ok], minlength=vis.n_time * vis.n_site), out=offsets[1:])
     return Visibility(
-        vis.n_time, vis.n_site, vis.n_sat, offsets, vis.time_idx[ok], vis.site_idx[ok],
-        vis.sat_idx[ok], vis.az_deg[ok], vis.el_deg[ok], vis.range_km[ok],
+        vis.n_time,
+        vis.n_site,
+        vis.n_sat,
+        offsets,
+        vis.time_idx[ok],
+        vis.site_idx[ok],
+        vis.sat_idx[ok],
+        vis.az_deg[ok],
+        vis.el_deg[ok],
+        vis.range_km[ok],
     )
 
 
@@ -305,7 +335,11 @@ def visible_dense(
     baseline for benchmarks.
     """
     sats, sat_mask, sites, site_mask, basis = _check_inputs(
-        sat_ecef_km, sat_min_elevation_deg, site_ecef_km, site_lat_deg, site_lon_deg,
+        sat_ecef_km,
+        sat_min_elevation_deg,
+        site_ecef_km,
+        site_lat_deg,
+        site_lon_deg,
         site_min_elevation_deg,
     )
     n_time, n_sat = sats.shape[:2]
@@ -318,8 +352,14 @@ def visible_dense(
                 az, el, rng = look_angles(sites[lo:hi, None], basis[lo:hi, None], sats[t][None])
                 mask = effective_min_elevation_deg(site_mask[lo:hi, None], sat_mask[None, :])
                 site_i, sat_j = np.nonzero(el >= mask)
-            parts.append((
-                t, (site_i + lo).astype(np.int32), sat_j.astype(np.int32),
-                az[site_i, sat_j], el[site_i, sat_j], rng[site_i, sat_j],
-            ))
+            parts.append(
+                (
+                    t,
+                    (site_i + lo).astype(np.int32),
+                    sat_j.astype(np.int32),
+                    az[site_i, sat_j],
+                    el[site_i, sat_j],
+                    rng[site_i, sat_j],
+                )
+            )
     return _assemble(n_time, n_site, n_sat, parts)

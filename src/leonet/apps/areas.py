@@ -19,15 +19,17 @@ def named_areas(scenario: Any) -> list[dict[str, Any]]:
     policy = scenario.get("policy", {}) if isinstance(scenario, dict) else {}
     found: dict[str, dict[str, Any]] = {}
     candidates = list(policy.get("service_areas") or []) + [
-        e.get("area") for e in policy.get("events") or [] if isinstance(e, dict)]
+        e.get("area") for e in policy.get("events") or [] if isinstance(e, dict)
+    ]
     for area in candidates:
         if isinstance(area, dict) and area.get("name") and area["name"] not in found:
             found[str(area["name"])] = area
     return list(found.values())
 
 
-def area_masks(areas: list[dict[str, Any]], lat_deg: NDArray[np.float64],
-               lon_deg: NDArray[np.float64]) -> dict[str, NDArray[np.bool_]]:
+def area_masks(
+    areas: list[dict[str, Any]], lat_deg: NDArray[np.float64], lon_deg: NDArray[np.float64]
+) -> dict[str, NDArray[np.bool_]]:
     """Which points (cells' centres) lie in each area (by name); an area whose region can
     no longer be opened (a moved GeoJSON file) is left out."""
     import shapely
@@ -39,17 +41,18 @@ def area_masks(areas: list[dict[str, Any]], lat_deg: NDArray[np.float64],
     for area in areas:
         name = str(area["name"])
         if area.get("polygon"):
-            poly = Polygon(zip(area["polygon"]["lon_deg"], area["polygon"]["lat_deg"],
-                               strict=True))
+            poly = Polygon(zip(area["polygon"]["lon_deg"], area["polygon"]["lat_deg"], strict=True))
             masks[name] = np.asarray(shapely.contains_xy(poly, lon_deg, lat_deg), dtype=bool)
         elif area.get("circle"):
             c = area["circle"]
-            masks[name] = great_circle_km(c["lat_deg"], c["lon_deg"], lat_deg, lon_deg) \
-                <= float(c["radius_km"])
+            masks[name] = great_circle_km(c["lat_deg"], c["lon_deg"], lat_deg, lon_deg) <= float(
+                c["radius_km"]
+            )
         elif area.get("region"):
             try:
-                masks[name] = np.asarray(find_region(str(area["region"])).contains(
-                    lat_deg, lon_deg), dtype=bool)
+                masks[name] = np.asarray(
+                    find_region(str(area["region"])).contains(lat_deg, lon_deg), dtype=bool
+                )
             except (LookupError, OSError, ValueError):
                 continue
     return masks

@@ -29,13 +29,17 @@ def is_profile_file(path: str | os.PathLike[str]) -> bool:
     file = Path(path)
     if not file.is_file() or file.suffix.lower() not in (".yaml", ".yml"):
         return False
-    keys = {line.split(":", 1)[0].strip() for line in file.read_text(errors="replace")
-            .splitlines() if line[:1].isalpha()}
+    keys = {
+        line.split(":", 1)[0].strip()
+        for line in file.read_text(errors="replace").splitlines()
+        if line[:1].isalpha()
+    }
     return keys == {"apps"}
 
 
-def run_profiles(run_dir: str | os.PathLike[str] | None = None,
-                 extra: list[AppProfileSpec] | None = None) -> list[AppProfileSpec]:
+def run_profiles(
+    run_dir: str | os.PathLike[str] | None = None, extra: list[AppProfileSpec] | None = None
+) -> list[AppProfileSpec]:
     """The bundled profiles, then the run's scenario ``apps:`` (from its ``scenario.json``),
     then ``extra``; a later profile replaces an earlier one of the same name."""
     chosen: dict[str, AppProfileSpec] = {p.name: p for p in bundled_profiles()}

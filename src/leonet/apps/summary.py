@@ -32,8 +32,15 @@ from leonet.apps.tables import RunSeries, cell_areas_km2, read_run
 from leonet.apps.verdicts import REQUIREMENTS, VERDICTS, WORKS, Verdicts, judge, measures
 from leonet.scenario.appspec import AppProfileSpec
 
-__all__ = ["AppRun", "app_tables", "break_stats", "evaluate_run", "event_shares", "event_windows",
-           "region_shares"]
+__all__ = [
+    "AppRun",
+    "app_tables",
+    "break_stats",
+    "evaluate_run",
+    "event_shares",
+    "event_windows",
+    "region_shares",
+]
 
 _VERDICT_WORDS = pa.array(list(VERDICTS))
 _DECIDED_WORDS = pa.array(list(REQUIREMENTS))
@@ -57,8 +64,9 @@ class AppRun:
     areas: dict[str, NDArray[np.bool_]] = field(default_factory=dict)
 
 
-def evaluate_run(run_dir: str | os.PathLike[str], *,
-                 extra: list[AppProfileSpec] | None = None) -> AppRun:
+def evaluate_run(
+    run_dir: str | os.PathLike[str], *, extra: list[AppProfileSpec] | None = None
+) -> AppRun:
     """Judge every profile (bundled, the run's scenario ``apps:``, then ``extra``)."""
     root = Path(run_dir)
     profiles = run_profiles(root, extra)
@@ -83,15 +91,26 @@ def evaluate_run(run_dir: str | os.PathLike[str], *,
         import pyarrow.parquet as pq
 
         sites = pq.read_table(sites_path)
-        where = {n: (la, lo) for n, la, lo in zip(
-            sites.column("site").to_pylist(), sites.column("lat_deg").to_pylist(),
-            sites.column("lon_deg").to_pylist(), strict=True)}
+        where = {
+            n: (la, lo)
+            for n, la, lo in zip(
+                sites.column("site").to_pylist(),
+                sites.column("lat_deg").to_pylist(),
+                sites.column("lon_deg").to_pylist(),
+                strict=True,
+            )
+        }
         lat_lon = np.array([where.get(n, (np.nan, np.nan)) for n in cells.names], dtype=float)
         if scenario_path.is_file() and len(lat_lon):
             areas = area_masks(named_areas(spec), lat_lon[:, 0], lat_lon[:, 1])
         if "population" in sites.column_names:
-            by_name = dict(zip(sites.column("site").to_pylist(),
-                               sites.column("population").to_pylist(), strict=True))
+            by_name = dict(
+                zip(
+                    sites.column("site").to_pylist(),
+                    sites.column("population").to_pylist(),
+                    strict=True,
+                )
+            )
             population = np.array([float(by_name.get(n) or 0.0) for n in cells.names])
     events = None
     events_path = root / "events.parquet"
@@ -99,12 +118,14 @@ def evaluate_run(run_dir: str | os.PathLike[str], *,
         import pyarrow.parquet as pq
 
         events = pq.read_table(events_path)
-    return AppRun(profiles, terminals, cells, t_verdicts, c_verdicts, area, population, region,
-                  events, areas)
+    return AppRun(
+        profiles, terminals, cells, t_verdicts, c_verdicts, area, population, region, events, areas
+    )
 
 
-def break_stats(fails: NDArray[np.bool_], duration_s: NDArray[np.float64]
-                ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+def break_stats(
+    fails: NDArray[np.bool_], duration_s: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     """Per site (columns of ``fails`` ``(time, site)``): the longest run of failing periods
     in seconds and the number of such runs."""
     n_time, n_site = fails.shape
@@ -121,16 +142,21 @@ def break_stats(fails: NDArray[np.bool_], duration_s: NDArray[np.float64]
     return longest, starts.sum(axis=1).astype(np.int64)
 
 
-def _site_table(app: str, key: str, names: NDArray[Any], verdicts: Verdicts,
-                duration_s: NDArray[np.float64]) -> dict[str, Any]:
+def _site_table(
+    app: str, key: str, names: NDArray[Any], verdicts: Verdicts, duration_s: NDArray[np.float64]
+) -> dict[str, Any]:
     total = float(duration_s.sum())
     w = duration_s[:, None]
     longest, count = break_stats(verdicts.verdict == 2, duration_s)
-    return {"app": [app] * len(names), key: names.astype(object),
-            "works_share": ((verdicts.verdict == 0) * w).sum(axis=0) / total,
-            "degraded_share": ((verdicts.verdict == 1) * w).sum(axis=0) / total,
-            "fails_share": ((verdicts.verdict == 2) * w).sum(axis=0) / total,
-            "longest_break_s": longest, "breaks_per_hour": count / (total / 3600.0)}
+    return {
+        "app": [app] * len(names),
+        key: names.astype(object),
+        "works_share": ((verdicts.verdict == 0) * w).sum(axis=0) / total,
+        "degraded_share": ((verdicts.verdict == 1) * w).sum(axis=0) / total,
+        "fails_share": ((verdicts.verdict == 2) * w).sum(axis=0) / total,
+        "longest_break_s": longest,
+        "breaks_per_hour": count / (total / 3600.0),
+    }
 
 
 def _concat(parts: list[dict[str, Any]]) -> pa.Table:
@@ -142,20 +168,27 @@ def _concat(parts: list[dict[str, Any]]) -> pa.Table:
 def _verdict_table(app: str, key: str, series: RunSeries, verdicts: Verdicts) -> pa.Table:
     n_time, n_site = verdicts.verdict.shape
     decided = verdicts.decided.ravel().astype(np.int32)
-    return pa.table({
-        "app": pa.DictionaryArray.from_arrays(np.zeros(n_time * n_site, np.int32), pa.array([app])),
-        "time": pa.array(np.repeat(series.time_ns, n_site), pa.timestamp("ns", tz="UTC")),
-        key: pa.DictionaryArray.from_arrays(np.tile(np.arange(n_site, dtype=np.int32), n_time),
-                                            pa.array(series.names.astype(str))),
-        "verdict": pa.DictionaryArray.from_arrays(verdicts.verdict.ravel().astype(np.int32),
-                                                  _VERDICT_WORDS),
-        "decided_by": pa.DictionaryArray.from_arrays(
-            pa.array(np.maximum(decided, 0), mask=decided < 0), _DECIDED_WORDS),
-    })
+    return pa.table(
+        {
+            "app": pa.DictionaryArray.from_arrays(
+                np.zeros(n_time * n_site, np.int32), pa.array([app])
+            ),
+            "time": pa.array(np.repeat(series.time_ns, n_site), pa.timestamp("ns", tz="UTC")),
+            key: pa.DictionaryArray.from_arrays(
+                np.tile(np.arange(n_site, dtype=np.int32), n_time),
+                pa.array(series.names.astype(str)),
+            ),
+            "verdict": pa.DictionaryArray.from_arrays(
+                verdicts.verdict.ravel().astype(np.int32), _VERDICT_WORDS
+            ),
+            "decided_by": pa.DictionaryArray.from_arrays(
+                pa.array(np.maximum(decided, 0), mask=decided < 0), _DECIDED_WORDS
+            ),
+        }
+    )
 
 
-def event_windows(events: pa.Table | None, start_ns: int, end_ns: int
-                  ) -> list[dict[str, Any]]:
+def event_windows(events: pa.Table | None, start_ns: int, end_ns: int) -> list[dict[str, Any]]:
     """The run's events as windows: each ``start`` row paired with the next ``end`` row of
     the same kind and target (or the run's end)."""
     if events is None or events.num_rows == 0:
@@ -165,23 +198,45 @@ def event_windows(events: pa.Table | None, start_ns: int, end_ns: int
     for i, row in enumerate(rows):
         if row["action"] != "start":
             continue
-        end = next((r["utc_ns"] for r in rows[i + 1:] if r["action"] == "end"
-                    and r["kind"] == row["kind"] and r["target"] == row["target"]), end_ns)
-        windows.append({"kind": row["kind"], "target": row["target"],
-                        "description": row["description"], "start_ns": int(row["utc_ns"]),
-                        "end_ns": int(min(end, end_ns)), "run_start_ns": start_ns})
+        end = next(
+            (
+                r["utc_ns"]
+                for r in rows[i + 1 :]
+                if r["action"] == "end"
+                and r["kind"] == row["kind"]
+                and r["target"] == row["target"]
+            ),
+            end_ns,
+        )
+        windows.append(
+            {
+                "kind": row["kind"],
+                "target": row["target"],
+                "description": row["description"],
+                "start_ns": int(row["utc_ns"]),
+                "end_ns": int(min(end, end_ns)),
+                "run_start_ns": start_ns,
+            }
+        )
     return windows
 
 
-def _share(verdicts: Verdicts, series: RunSeries, low: int, high: int,
-           weight: NDArray[np.float64] | None = None) -> float | None:
+def _share(
+    verdicts: Verdicts,
+    series: RunSeries,
+    low: int,
+    high: int,
+    weight: NDArray[np.float64] | None = None,
+) -> float | None:
     """Share of (time x site) in ``[low, high)`` ns where it works (None if empty)."""
     sel = (series.time_ns >= low) & (series.time_ns < high)
     if not sel.any():
         return None
     works = verdicts.verdict[sel] == WORKS
-    w = np.broadcast_to(series.link.duration_s[sel][:, None]
-                        * (1.0 if weight is None else weight[None, :]), works.shape)
+    w = np.broadcast_to(
+        series.link.duration_s[sel][:, None] * (1.0 if weight is None else weight[None, :]),
+        works.shape,
+    )
     return float((works * w).sum() / w.sum()) if w.sum() > 0 else None
 
 
@@ -201,18 +256,24 @@ def event_shares(run: AppRun) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for window in event_windows(run.events, start, end):
         for profile in run.profiles:
-            row = {"app": profile.name, **{k: window[k] for k in ("kind", "target",
-                                                                    "description")},
-                   "start": window["start_ns"], "end": window["end_ns"]}
-            for what, series, verdicts in (("terminal", run.terminals, run.terminal_verdicts),
-                                           ("cell", run.cells, run.cell_verdicts)):
+            row = {
+                "app": profile.name,
+                **{k: window[k] for k in ("kind", "target", "description")},
+                "start": window["start_ns"],
+                "end": window["end_ns"],
+            }
+            for what, series, verdicts in (
+                ("terminal", run.terminals, run.terminal_verdicts),
+                ("cell", run.cells, run.cell_verdicts),
+            ):
                 if series is None:
                     row[f"{what}_share_before"] = row[f"{what}_share_during"] = None
                     continue
                 v = verdicts[profile.name]
                 row[f"{what}_share_before"] = _share(v, series, start, window["start_ns"])
-                row[f"{what}_share_during"] = _share(v, series, window["start_ns"],
-                                                     window["end_ns"])
+                row[f"{what}_share_during"] = _share(
+                    v, series, window["start_ns"], window["end_ns"]
+                )
             out.append(row)
     return out
 
@@ -226,19 +287,23 @@ def region_shares(run: AppRun) -> list[dict[str, Any]]:
     basis = "population" if run.population is not None else "area (no population per cell)"
     people = run.population if run.population is not None else run.area_km2
     everywhere = np.ones(len(run.cells.names), dtype=bool)
-    regions = [(run.region, everywhere)] + [(n, m) for n, m in run.areas.items()
-                                            if m.any() and n != run.region]
+    regions = [(run.region, everywhere)] + [
+        (n, m) for n, m in run.areas.items() if m.any() and n != run.region
+    ]
     rows = []
     for profile in run.profiles:
         v = run.cell_verdicts[profile.name]
         for name, mask in regions:
-            rows.append({"app": profile.name, "region": name,
-                         "cells": int(mask.sum()),
-                         "area_share_works": _share(v, run.cells, -2**62, 2**62,
-                                                    run.area_km2 * mask),
-                         "population_share_works": _share(v, run.cells, -2**62, 2**62,
-                                                          people * mask),
-                         "population_basis": basis})
+            rows.append(
+                {
+                    "app": profile.name,
+                    "region": name,
+                    "cells": int(mask.sum()),
+                    "area_share_works": _share(v, run.cells, -(2**62), 2**62, run.area_km2 * mask),
+                    "population_share_works": _share(v, run.cells, -(2**62), 2**62, people * mask),
+                    "population_basis": basis,
+                }
+            )
     return rows
 
 
@@ -249,25 +314,38 @@ def app_tables(run: AppRun) -> dict[str, pa.Table]:
         for key in REQUIREMENTS:
             req = getattr(p, key)
             if req is not None:
-                profiles.append({"app": p.name, "description": p.description,
-                                 "requirement": key, "works": req.works, "fails": req.fails,
-                                 "source": req.source, "assumption": req.assumption})
+                profiles.append(
+                    {
+                        "app": p.name,
+                        "description": p.description,
+                        "requirement": key,
+                        "works": req.works,
+                        "fails": req.fails,
+                        "source": req.source,
+                        "assumption": req.assumption,
+                    }
+                )
     tables: dict[str, pa.Table] = {"app_profiles": pa.Table.from_pylist(profiles)}
     for name, key, series, verdicts in (
-            ("terminals", "terminal", run.terminals, run.terminal_verdicts),
-            ("cells", "cell", run.cells, run.cell_verdicts)):
+        ("terminals", "terminal", run.terminals, run.terminal_verdicts),
+        ("cells", "cell", run.cells, run.cell_verdicts),
+    ):
         if series is None:
             continue
-        summary = [_site_table(p.name, key, series.names, verdicts[p.name],
-                               series.link.duration_s) for p in run.profiles]
+        summary = [
+            _site_table(p.name, key, series.names, verdicts[p.name], series.link.duration_s)
+            for p in run.profiles
+        ]
         table = _concat(summary)
         if key == "cell":
-            table = table.append_column("area_km2", pa.array(np.tile(run.area_km2,
-                                                                     len(run.profiles))))
+            table = table.append_column(
+                "area_km2", pa.array(np.tile(run.area_km2, len(run.profiles)))
+            )
         tables[f"app_{name}"] = table
         verdict_name = "app_verdicts" if key == "terminal" else "app_cell_verdicts"
         tables[verdict_name] = pa.concat_tables(
-            [_verdict_table(p.name, key, series, verdicts[p.name]) for p in run.profiles])
+            [_verdict_table(p.name, key, series, verdicts[p.name]) for p in run.profiles]
+        )
     regions = region_shares(run)
     if regions:
         tables["app_regions"] = pa.Table.from_pylist(regions)
@@ -275,7 +353,10 @@ def app_tables(run: AppRun) -> dict[str, pa.Table]:
     if events:
         table = pa.Table.from_pylist(events)
         for col in ("start", "end"):
-            table = table.set_column(table.column_names.index(col), col,
-                                     table.column(col).cast(pa.timestamp("ns", tz="UTC")))
+            table = table.set_column(
+                table.column_names.index(col),
+                col,
+                table.column(col).cast(pa.timestamp("ns", tz="UTC")),
+            )
         tables["app_events"] = table
     return tables

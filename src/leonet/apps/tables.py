@@ -47,18 +47,28 @@ def _pivot(table: pa.Table, key: str, step_s: float, per_slot: bool) -> RunSerie
         out = np.full(shape, fill)
         col = table.column(column)
         values = col.to_numpy(zero_copy_only=False)
-        values = np.where(col.is_null().to_numpy(zero_copy_only=False), fill,
-                          values).astype(np.float64)
+        values = np.where(col.is_null().to_numpy(zero_copy_only=False), fill, values).astype(
+            np.float64
+        )
         out[t_idx, n_idx] = values
         return out
 
     lasting = np.zeros(shape, dtype=bool)
     reason = table.column("reason").to_numpy(zero_copy_only=False)
     lasting[t_idx, n_idx] = np.isin(reason.astype(object), list(LASTING_REASONS))
-    return RunSeries(n_values, t_values, LinkSeries(
-        served=grid("served", 0.0), rtt_ms=grid("rtt_ms", np.nan),
-        down_mbps=grid("throughput_down_mbps", 0.0), up_mbps=grid("throughput_up_mbps", 0.0),
-        duration_s=_durations_s(t_values, step_s), per_slot=per_slot, lasting=lasting))
+    return RunSeries(
+        n_values,
+        t_values,
+        LinkSeries(
+            served=grid("served", 0.0),
+            rtt_ms=grid("rtt_ms", np.nan),
+            down_mbps=grid("throughput_down_mbps", 0.0),
+            up_mbps=grid("throughput_up_mbps", 0.0),
+            duration_s=_durations_s(t_values, step_s),
+            per_slot=per_slot,
+            lasting=lasting,
+        ),
+    )
 
 
 def read_run(run_dir: str | os.PathLike[str]) -> tuple[RunSeries | None, RunSeries | None]:
@@ -70,15 +80,23 @@ def read_run(run_dir: str | os.PathLike[str]) -> tuple[RunSeries | None, RunSeri
     root = Path(run_dir)
     tables = RunStore(root).tables()  # the run's own files only
     meta_path = root / "metadata.json"
-    step_s = float(json.loads(meta_path.read_text()).get("step_s", 1.0)) if meta_path.is_file() \
-        else 1.0
+    step_s = (
+        float(json.loads(meta_path.read_text()).get("step_s", 1.0)) if meta_path.is_file() else 1.0
+    )
     out: list[RunSeries | None] = []
     for name, key, per_slot in (("terminals", "terminal", False), ("cells", "cell", True)):
         if name not in tables:
             out.append(None)
             continue
-        columns = ["time", key, "served", "rtt_ms", "throughput_down_mbps",
-                   "throughput_up_mbps", "reason"]
+        columns = [
+            "time",
+            key,
+            "served",
+            "rtt_ms",
+            "throughput_down_mbps",
+            "throughput_up_mbps",
+            "reason",
+        ]
         table = pa.concat_tables([pq.read_table(p, columns=columns) for p in tables[name]])
         table = table.set_column(2, "served", table.column("served").cast(pa.float64()))
         out.append(_pivot(table, key, step_s, per_slot) if table.num_rows else None)

@@ -44,12 +44,22 @@ WORKS, DEGRADED, FAILS = 0, 1, 2
 #: Verdict words by code.
 VERDICTS: tuple[str, ...] = ("works", "degraded", "fails")
 #: The requirements, in the order that breaks ties for "decided by".
-REQUIREMENTS: tuple[str, ...] = ("break_s", "down_mbps", "up_mbps", "rtt_ms", "jitter_ms",
-                                 "loss_pct")
+REQUIREMENTS: tuple[str, ...] = (
+    "break_s",
+    "down_mbps",
+    "up_mbps",
+    "rtt_ms",
+    "jitter_ms",
+    "loss_pct",
+)
 #: Outage reasons that are decisions, not transients: a break for one of them is endless
 #: (the application fails at once rather than riding through its first seconds).
-LASTING_REASONS: tuple[str, ...] = ("area-cut-off", "deny-listed", "not-authorised",
-                                    "outside-service-area")
+LASTING_REASONS: tuple[str, ...] = (
+    "area-cut-off",
+    "deny-listed",
+    "not-authorised",
+    "outside-service-area",
+)
 #: The trailing window over which a terminal's packet loss is the share of time not served
 #: (an assumption: the horizon a transport's loss estimate and a codec's FEC work over).
 LOSS_WINDOW_S = 60.0
@@ -99,8 +109,7 @@ def _break_s(served: F64, duration_s: F64, per_slot: bool) -> F64:
     return np.asarray(elapsed, dtype=np.float64)
 
 
-def _trailing_loss_pct(served: F64, duration_s: F64,
-                       lasting: NDArray[np.bool_] | None) -> F64:
+def _trailing_loss_pct(served: F64, duration_s: F64, lasting: NDArray[np.bool_] | None) -> F64:
     """Percent of the last :data:`LOSS_WINDOW_S` not served for a transient reason
     (terminals; a policy outage is a break, not loss)."""
     unserved = 1.0 - served if lasting is None else np.where(lasting, 0.0, 1.0 - served)
@@ -130,9 +139,14 @@ def measures(series: LinkSeries) -> dict[str, F64]:
     gap = _break_s(served, series.duration_s, series.per_slot)
     if series.lasting is not None:
         gap = np.where(series.lasting & (served < 1.0), np.inf, gap)
-    return {"break_s": gap,
-            "down_mbps": down_mbps, "up_mbps": up_mbps, "rtt_ms": rtt, "jitter_ms": jitter,
-            "loss_pct": loss}
+    return {
+        "break_s": gap,
+        "down_mbps": down_mbps,
+        "up_mbps": up_mbps,
+        "rtt_ms": rtt,
+        "jitter_ms": jitter,
+        "loss_pct": loss,
+    }
 
 
 def judge(profile: AppProfileSpec, values: dict[str, F64]) -> Verdicts:

@@ -11,8 +11,15 @@ from leonet.apps.summary import app_tables, evaluate_run
 
 __all__ = ["APP_VIEWS", "add_app_views", "mentions_app_views"]
 
-APP_VIEWS: tuple[str, ...] = ("app_cell_verdicts", "app_cells", "app_events", "app_profiles",
-                              "app_regions", "app_terminals", "app_verdicts")
+APP_VIEWS: tuple[str, ...] = (
+    "app_cell_verdicts",
+    "app_cells",
+    "app_events",
+    "app_profiles",
+    "app_regions",
+    "app_terminals",
+    "app_verdicts",
+)
 
 
 def mentions_app_views(sql: str) -> bool:

@@ -74,8 +74,12 @@ class FitResult:
         return {k: float(getattr(self.params, k)) for k in FREE}
 
 
-def fit_latency(samples: Sequence[CountrySample], published_p50_ms: Mapping[str, float],
-                start: LatencyParameters | None = None, keep: float = 0.6) -> FitResult:
+def fit_latency(
+    samples: Sequence[CountrySample],
+    published_p50_ms: Mapping[str, float],
+    start: LatencyParameters | None = None,
+    keep: float = 0.6,
+) -> FitResult:
     """Fit :data:`FREE` on the ``samples`` of countries with a published p50 (ISO3 →
     ms), trimmed to the ``keep`` share fitted best; the other parameters stay as in
     ``start`` (default: the current defaults).  ``median_abs_rel_error`` is over every
@@ -83,8 +87,10 @@ def fit_latency(samples: Sequence[CountrySample], published_p50_ms: Mapping[str,
     base = start or LatencyParameters()
     used = [s for s in samples if s.country.iso3 in published_p50_ms and s.propagation_rtt_ms.size]
     if len(used) < len(FREE):
-        raise ValueError(f"{len(used)} countries with published values and samples: need at "
-                         f"least {len(FREE)} to fit {', '.join(FREE)}")
+        raise ValueError(
+            f"{len(used)} countries with published values and samples: need at "
+            f"least {len(FREE)} to fit {', '.join(FREE)}"
+        )
     target = np.array([published_p50_ms[s.country.iso3] for s in used])
     names = list(FREE)
 
@@ -109,30 +115,38 @@ def fit_latency(samples: Sequence[CountrySample], published_p50_ms: Mapping[str,
     inside[np.argsort(np.abs(residual(x)), kind="stable")[:n_keep]] = True
     success = False
     for _ in range(3):
-        def trimmed(x: NDArray[np.float64], inside: NDArray[np.bool_] = inside
-                    ) -> NDArray[np.float64]:
+
+        def trimmed(
+            x: NDArray[np.float64], inside: NDArray[np.bool_] = inside
+        ) -> NDArray[np.float64]:
             return residual(x)[inside]
 
-        sol = least_squares(trimmed, x, bounds=(lo, hi), diff_step=1e-3,
-                            x_scale=np.array([5.0, 0.2]))
+        sol = least_squares(
+            trimmed, x, bounds=(lo, hi), diff_step=1e-3, x_scale=np.array([5.0, 0.2])
+        )
         x, success = sol.x, bool(sol.success)
         order = np.argsort(np.abs(residual(x)), kind="stable")
         inside = np.zeros(len(used), dtype=bool)
         inside[order[:n_keep]] = True
     sim = p50(x)
     iso = [s.country.iso3 for s in used]
-    return FitResult(params_of(x), dict(zip(iso, sim.tolist(), strict=True)),
-                     dict(zip(iso, target.tolist(), strict=True)),
-                     float(np.median(np.abs(sim - target) / target)), success,
-                     tuple(sorted(i for i, k in zip(iso, inside, strict=True) if not k)))
+    return FitResult(
+        params_of(x),
+        dict(zip(iso, sim.tolist(), strict=True)),
+        dict(zip(iso, target.tolist(), strict=True)),
+        float(np.median(np.abs(sim - target) / target)),
+        success,
+        tuple(sorted(i for i, k in zip(iso, inside, strict=True) if not k)),
+    )
 
 
 def _calibration_file() -> Path:
     return Path(str(files("leonet") / "data" / "latency_calibration.json"))
 
 
-def write_calibration(result: FitResult, provenance: Mapping[str, Any],
-                      path: Path | None = None) -> Path:
+def write_calibration(
+    result: FitResult, provenance: Mapping[str, Any], path: Path | None = None
+) -> Path:
     """Write the fitted parameters with their provenance where the defaults read them
     (``path`` elsewhere, e.g. for a trial); returns the path."""
     target = path or _calibration_file()

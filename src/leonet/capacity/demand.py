@@ -75,8 +75,10 @@ def site_demand(
     if cell_weight is not None and n_cells:
         w = np.asarray(cell_weight, dtype=np.float64).reshape(-1)
         if w.shape != (n_cells,) or not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
-            raise ValueError(f"cell_weight must be ({n_cells},) finite weights >= 0 with a "
-                             f"positive sum, got shape {w.shape}")
+            raise ValueError(
+                f"cell_weight must be ({n_cells},) finite weights >= 0 with a "
+                f"positive sum, got shape {w.shape}"
+            )
         terminals[:n_cells] = terminals_per_km2 * area.sum() * w / w.sum()
     key = np.arange(n, dtype=np.int64)
     if n_cells and n > n_cells:

@@ -61,8 +61,10 @@ def speed_test(
     if not ok.any():
         return out
     if bm[ok].max() >= n_beams_total or sat[ok].max() >= back.shape[0]:
-        raise IndexError(f"beam ids must be below n_beams_total={n_beams_total} and "
-                         f"satellites below {back.shape[0]} (backhaul_mbps)")
+        raise IndexError(
+            f"beam ids must be below n_beams_total={n_beams_total} and "
+            f"satellites below {back.shape[0]} (backhaul_mbps)"
+        )
     s, b, rj, nj = sat[ok], bm[ok], r[ok], np.maximum(n[ok], 0.0)
     # Compact beam and satellite numbers: nothing the size of the constellation's beams.
     _, beam_no = np.unique(b, return_inverse=True)

@@ -66,8 +66,7 @@ class CapacityConfig:
         for name in ("background_down_mbps", "background_up_mbps"):
             value = getattr(self, name)
             if not (np.isfinite(value) and value >= 0):
-                raise ValueError(f"{name} must be a finite busy-hour demand >= 0 Mb/s, "
-                                 f"got {value}")
+                raise ValueError(f"{name} must be a finite busy-hour demand >= 0 Mb/s, got {value}")
 
 
 @dataclass(frozen=True)
@@ -155,8 +154,9 @@ class CapacityModel:
         lasers = np.array([t.lasers for t in types], dtype=np.float64)[radio.satellite_index]
         self.laser_mbps = lasers * cfg.laser_capacity_mbps if cfg.lasers else np.zeros(radio.n_sat)
 
-    def move_sites(self, site_idx: ArrayLike, lat_deg: ArrayLike, lon_deg: ArrayLike,
-                   alt_km: ArrayLike = 0.0) -> None:
+    def move_sites(
+        self, site_idx: ArrayLike, lat_deg: ArrayLike, lon_deg: ArrayLike, alt_km: ArrayLike = 0.0
+    ) -> None:
         """Put sites ``site_idx`` (moving terminals) at this step's geodetic positions for
         the steps computed from now on (:meth:`RadioModel.move_sites`)."""
         self.radio.move_sites(site_idx, lat_deg, lon_deg, alt_km)
@@ -181,35 +181,72 @@ class CapacityModel:
         radio = self.radio
         serving = np.asarray(serving_sat, dtype=np.int32).reshape(-1)
         cfg = radio.config
-        beams = assign_beams(serving, self.demand.cell_key, self.beams_per_sat,
-                             cfg.downlink.n_channels)
-        up_channel = np.where(beams.beam >= 0, (beams.beam - beams.offset[np.maximum(serving, 0)])
-                              % cfg.uplink.n_channels, 0)
+        beams = assign_beams(
+            serving, self.demand.cell_key, self.beams_per_sat, cfg.downlink.n_channels
+        )
+        up_channel = np.where(
+            beams.beam >= 0,
+            (beams.beam - beams.offset[np.maximum(serving, 0)]) % cfg.uplink.n_channels,
+            0,
+        )
         links = radio.user_links(
-            sat_ecef_km, serving, visible_pairs=visible_pairs,
-            down_channel=np.maximum(beams.channel, 0), up_channel=up_channel,
-            jammers=jammers, utc_ns=utc_ns,
-            co_channel_beams=co_channel_beams(serving, beams, radio.n_sat,
-                                              cfg.downlink.n_channels),
+            sat_ecef_km,
+            serving,
+            visible_pairs=visible_pairs,
+            down_channel=np.maximum(beams.channel, 0),
+            up_channel=up_channel,
+            jammers=jammers,
+            utc_ns=utc_ns,
+            co_channel_beams=co_channel_beams(serving, beams, radio.n_sat, cfg.downlink.n_channels),
         )
         xyz = np.asarray(sat_ecef_km, dtype=np.float64).reshape(-1, 3)
         if gateway_pairs is None:
-            feeder = FeederLinks(np.full(radio.n_sat, -1, dtype=np.int64),
-                                 np.full(radio.n_sat, np.nan),
-                                 np.full(radio.n_sat, np.inf), np.full(radio.n_sat, np.inf))
+            feeder = FeederLinks(
+                np.full(radio.n_sat, -1, dtype=np.int64),
+                np.full(radio.n_sat, np.nan),
+                np.full(radio.n_sat, np.inf),
+                np.full(radio.n_sat, np.inf),
+            )
         else:
             feeder = radio.feeder_links(xyz, gateway_pairs)
         back_down = feeder.forward_mbps + self.laser_mbps
         back_up = feeder.return_mbps + self.laser_mbps
         d = self.demand
-        down = allocate(serving, beams.beam, links.down.capacity_mbps, d.terminals,
-                        d.offered_down_mbps, back_down, beams.n_beams)
-        up = allocate(serving, beams.beam, links.up.capacity_mbps, d.terminals,
-                      d.offered_up_mbps, back_up, beams.n_beams)
+        down = allocate(
+            serving,
+            beams.beam,
+            links.down.capacity_mbps,
+            d.terminals,
+            d.offered_down_mbps,
+            back_down,
+            beams.n_beams,
+        )
+        up = allocate(
+            serving,
+            beams.beam,
+            links.up.capacity_mbps,
+            d.terminals,
+            d.offered_up_mbps,
+            back_up,
+            beams.n_beams,
+        )
         cap = self.config
-        test_down = speed_test(serving, beams.beam, links.down.capacity_mbps, d.terminals,
-                               cap.background_down_mbps, back_down, beams.n_beams)
-        test_up = speed_test(serving, beams.beam, links.up.capacity_mbps, d.terminals,
-                             cap.background_up_mbps, back_up, beams.n_beams)
-        return StepCapacity(links, beams, feeder, back_down, back_up, down, up,
-                            test_down, test_up)
+        test_down = speed_test(
+            serving,
+            beams.beam,
+            links.down.capacity_mbps,
+            d.terminals,
+            cap.background_down_mbps,
+            back_down,
+            beams.n_beams,
+        )
+        test_up = speed_test(
+            serving,
+            beams.beam,
+            links.up.capacity_mbps,
+            d.terminals,
+            cap.background_up_mbps,
+            back_up,
+            beams.n_beams,
+        )
+        return StepCapacity(links, beams, feeder, back_down, back_up, down, up, test_down, test_up)

@@ -69,8 +69,11 @@ def literal(*parts: object, style: str | None = None) -> Text:
 
 def warn(message: object) -> None:
     """A one-paragraph warning on stderr (literal text)."""
-    err_console.print(Text.assemble(("warning: ", "bold yellow"), literal(message)),
-                      highlight=False, soft_wrap=True)
+    err_console.print(
+        Text.assemble(("warning: ", "bold yellow"), literal(message)),
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 def _os_message(exc: OSError) -> str:
@@ -109,15 +112,22 @@ def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
             message = str(exc) or type(exc).__name__
         except OSError as exc:
             message = _os_message(exc)
-        err_console.print(Text.assemble(("error: ", "bold red"), literal(message)),
-                          highlight=False, soft_wrap=True)
+        err_console.print(
+            Text.assemble(("error: ", "bold red"), literal(message)),
+            highlight=False,
+            soft_wrap=True,
+        )
         raise typer.Exit(2)
 
     return wrapper
 
 
 def finite_between(
-    low: float | None, high: float | None, *, low_open: bool = False, high_open: bool = False,
+    low: float | None,
+    high: float | None,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
     unit: str = "",
 ) -> Callable[[float | None], float | None]:
     """A typer option callback: the value must be a finite number in the range (``None``,
@@ -154,7 +164,8 @@ def utc_time(value: str | None) -> str | None:
     if not EARLIEST_TIME <= when < LATEST_TIME:
         raise typer.BadParameter(
             f"{safe_text(value)} is outside the times leonet can simulate "
-            f"({EARLIEST_TIME:%Y-%m-%d} to {LATEST_TIME:%Y-%m-%d})")
+            f"({EARLIEST_TIME:%Y-%m-%d} to {LATEST_TIME:%Y-%m-%d})"
+        )
     return value
 
 
@@ -163,15 +174,20 @@ def output_file(path: Path | None, option: str) -> Path | None:
     if path is None:
         return None
     if path.is_dir():
-        raise ValueError(f"{option} {str(path)!r} is a folder; give a file name to write, "
-                         f"e.g. {str(path / 'out.parquet')!r}")
+        raise ValueError(
+            f"{option} {str(path)!r} is a folder; give a file name to write, "
+            f"e.g. {str(path / 'out.parquet')!r}"
+        )
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
-        raise ValueError(f"{option} {str(path)!r}: the folder {str(parent)!r} does not exist; "
-                         "create it first")
+        raise ValueError(
+            f"{option} {str(path)!r}: the folder {str(parent)!r} does not exist; create it first"
+        )
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise ValueError(f"{option} {str(path)!r}: the folder {str(parent)!r} is not writable; "
-                         "choose another path")
+        raise ValueError(
+            f"{option} {str(path)!r}: the folder {str(parent)!r} is not writable; "
+            "choose another path"
+        )
     return path
 
 
@@ -181,8 +197,9 @@ def output_dir(path: Path | None, option: str) -> Path | None:
     if path is None:
         return None
     if path.exists() and not path.is_dir():
-        raise ValueError(f"{option} {str(path)!r} is a file; give a folder (it is created "
-                         "if missing)")
+        raise ValueError(
+            f"{option} {str(path)!r} is a file; give a folder (it is created if missing)"
+        )
     existing = path
     while not existing.exists():
         if existing.parent == existing:
@@ -191,8 +208,10 @@ def output_dir(path: Path | None, option: str) -> Path | None:
     if existing.exists() and not existing.is_dir():
         raise ValueError(f"{option} {str(path)!r}: {str(existing)!r} is a file, not a folder")
     if existing.is_dir() and not os.access(existing, os.W_OK | os.X_OK):
-        raise ValueError(f"{option} {str(path)!r}: the folder {str(existing)!r} is not "
-                         "writable; choose another --out")
+        raise ValueError(
+            f"{option} {str(path)!r}: the folder {str(existing)!r} is not "
+            "writable; choose another --out"
+        )
     return path
 
 

@@ -27,14 +27,22 @@ def _iso(ns: int) -> str:
 @friendly_errors
 def apps_command(
     run_dir: Annotated[Path, typer.Argument(help="A finished run's folder.")],
-    app: Annotated[list[str] | None, typer.Option(
-        "--app", help="Only this application (repeat for several).")] = None,
-    profiles: Annotated[Path | None, typer.Option(
-        help="A YAML file 'apps: [...]' of extra profiles (replace bundled ones by name).")
+    app: Annotated[
+        list[str] | None, typer.Option("--app", help="Only this application (repeat for several).")
     ] = None,
-    as_json: Annotated[bool, typer.Option(
-        "--json", help="Print JSON: per application its shares, per region, and per event "
-                       "the share of terminal-time and cell-time it works before and during.")
+    profiles: Annotated[
+        Path | None,
+        typer.Option(
+            help="A YAML file 'apps: [...]' of extra profiles (replace bundled ones by name)."
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print JSON: per application its shares, per region, and per event "
+            "the share of terminal-time and cell-time it works before and during.",
+        ),
     ] = False,
 ) -> None:
     """Would each application (FPV video, telemetry, ISR, calls, web, ...) work over a
@@ -55,8 +63,9 @@ def apps_command(
 
             hints = [difflib.get_close_matches(a, names, n=1) for a in unknown]
             hint = "".join(f" Did you mean {h[0]!r}?" for h in hints if h)
-            raise ValueError(f"no application {', '.join(map(repr, unknown))}.{hint} "
-                             f"Known: {', '.join(names)}")
+            raise ValueError(
+                f"no application {', '.join(map(repr, unknown))}.{hint} Known: {', '.join(names)}"
+            )
         names = [n for n in names if n in app]
 
     def share(verdicts: dict[str, Any], series: Any, name: str) -> float | None:
@@ -73,31 +82,60 @@ def apps_command(
     rows = []
     for name in names:
         region = regions.get(name, {})
-        rows.append({"app": name,
-                     "terminal_share_works": share(run.terminal_verdicts, run.terminals, name),
-                     "cell_share_works": share(run.cell_verdicts, run.cells, name),
-                     "region": region.get("region"),
-                     "area_share_works": region.get("area_share_works"),
-                     "population_share_works": region.get("population_share_works"),
-                     "population_basis": region.get("population_basis")})
+        rows.append(
+            {
+                "app": name,
+                "terminal_share_works": share(run.terminal_verdicts, run.terminals, name),
+                "cell_share_works": share(run.cell_verdicts, run.cells, name),
+                "region": region.get("region"),
+                "area_share_works": region.get("area_share_works"),
+                "population_share_works": region.get("population_share_works"),
+                "population_basis": region.get("population_basis"),
+            }
+        )
     if as_json:
-        out = {"run": str(run_dir), "apps": [
-            {**row, "regions": [{k: v for k, v in r.items() if k != "app"}
-                                for r in all_regions if r["app"] == row["app"]],
-             "events": [
-                {k: (_iso(v) if k in ("start", "end") else v) for k, v in e.items() if k != "app"}
-                for e in events if e["app"] == row["app"]]}
-            for row in rows]}
+        out = {
+            "run": str(run_dir),
+            "apps": [
+                {
+                    **row,
+                    "regions": [
+                        {k: v for k, v in r.items() if k != "app"}
+                        for r in all_regions
+                        if r["app"] == row["app"]
+                    ],
+                    "events": [
+                        {
+                            k: (_iso(v) if k in ("start", "end") else v)
+                            for k, v in e.items()
+                            if k != "app"
+                        }
+                        for e in events
+                        if e["app"] == row["app"]
+                    ],
+                }
+                for row in rows
+            ],
+        }
         typer.echo(json.dumps(out, indent=2))
         return
     table = Table(title=f"Applications over {run_dir}")
-    for col in ("application", "terminal-time works", "cell-time works", "area works",
-                "population works"):
+    for col in (
+        "application",
+        "terminal-time works",
+        "cell-time works",
+        "area works",
+        "population works",
+    ):
         table.add_column(col)
     for row in rows:
-        table.add_row(literal(row["app"]), _pct(row["terminal_share_works"]),
-                      _pct(row["cell_share_works"]), _pct(row["area_share_works"]),
-                      _pct(row["population_share_works"]))
+        table.add_row(
+            literal(row["app"]),
+            _pct(row["terminal_share_works"]),
+            _pct(row["cell_share_works"]),
+            _pct(row["area_share_works"]),
+            _pct(row["population_share_works"]),
+        )
     console.print(table)
     if rows and rows[0]["population_basis"] and rows[0]["population_basis"] != "population":
         console.print(literal(f"population: weighted by {rows[0]['population_basis']}"))
@@ -124,9 +162,15 @@ def apps_command(
             ev.add_column(f"event {k}")
         by_key = {(e["app"], e["kind"], e["target"], e["start"]): e for e in events}
         for name in names:
-            ev.add_row(literal(name), *[
-                f"{_pct(x['terminal_share_before'])} → {_pct(x['terminal_share_during'])}"
-                for x in (by_key[(name, *w)] for w in windows)])
+            ev.add_row(
+                literal(name),
+                *[
+                    f"{_pct(x['terminal_share_before'])} → {_pct(x['terminal_share_during'])}"
+                    for x in (by_key[(name, *w)] for w in windows)
+                ],
+            )
         console.print(ev)
-    console.print("details: leonet query RUN \"SELECT * FROM app_terminals\" (also app_cells, "
-                  "app_verdicts, app_cell_verdicts, app_regions, app_events, app_profiles)")
+    console.print(
+        'details: leonet query RUN "SELECT * FROM app_terminals" (also app_cells, '
+        "app_verdicts, app_cell_verdicts, app_regions, app_events, app_profiles)"
+    )

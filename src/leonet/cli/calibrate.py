@@ -18,12 +18,17 @@ from leonet.cli._common import console, err_console, friendly_errors
 
 __all__ = ["calibrate_app", "check_command", "fit_command"]
 
-calibrate_app = typer.Typer(help="Compare with and fit to Starlink's published metrics.",
-                            no_args_is_help=True)
+calibrate_app = typer.Typer(
+    help="Compare with and fit to Starlink's published metrics.", no_args_is_help=True
+)
 
-Countries = Annotated[str, typer.Option(
-    help="Comma-separated names or ISO codes (POL,DEU,Chile), or 'all' for every country "
-         "with published values.")]
+Countries = Annotated[
+    str,
+    typer.Option(
+        help="Comma-separated names or ISO codes (POL,DEU,Chile), or 'all' for every country "
+        "with published values."
+    ),
+]
 Terminals = Annotated[int, typer.Option(help="Terminals sampled per country.")]
 Duration = Annotated[float, typer.Option(help="Seconds of the busy hour simulated.")]
 Workers = Annotated[int, typer.Option(help="Processes simulating countries in parallel.")]
@@ -47,17 +52,20 @@ def check_command(
     terminals: Terminals = 24,
     duration: Duration = 60.0,
     workers: Workers = 2,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON, one object per country."
-                                          )] = False,
-    html: Annotated[Path, typer.Option(help="Write the page of tables and plots here.")
-                    ] = Path("calibration.html"),
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON, one object per country.")
+    ] = False,
+    html: Annotated[Path, typer.Option(help="Write the page of tables and plots here.")] = Path(
+        "calibration.html"
+    ),
 ) -> None:
     """Simulated vs published latency (and published download/upload) per country."""
     from leonet.atomic import atomic_write_text
     from leonet.calibration import check_countries, check_html
 
-    checks = check_countries(_names(countries), terminals=terminals, duration_s=duration,
-                             workers=workers)
+    checks = check_countries(
+        _names(countries), terminals=terminals, duration_s=duration, workers=workers
+    )
     atomic_write_text(html, check_html(checks))
     if as_json:
         print(json.dumps([c.as_json() for c in checks], indent=2))
@@ -74,9 +82,13 @@ def check_command(
             if pub is not None and err is not None:
                 s += f" / {pub.latency_ms[k]:.1f} ({err[k]:+.0%})"
             cells.append(s)
-        table.add_row(f"{c.country.name} ({c.country.iso3})", c.pop or "nearest", *cells,
-                      f"{pub.download_mbps[1]:.0f}" if pub else "–",
-                      f"{pub.upload_mbps[1]:.0f}" if pub else "–")
+        table.add_row(
+            f"{c.country.name} ({c.country.iso3})",
+            c.pop or "nearest",
+            *cells,
+            f"{pub.download_mbps[1]:.0f}" if pub else "–",
+            f"{pub.upload_mbps[1]:.0f}" if pub else "–",
+        )
     console.print(table)
     err_console.print(f"page: {html}")
 
@@ -105,14 +117,21 @@ def fit_command(
     result = fit_latency(samples, target)
     for k, v in result.fitted().items():
         console.print(f"{k} = {v:.3f}")
-    console.print(f"median |relative error| of p50 over {len(result.published_p50_ms)} "
-                  f"countries: {result.median_abs_rel_error:.1%}")
-    worst = sorted(result.published_p50_ms, key=lambda c: -abs(
-        result.simulated_p50_ms[c] / result.published_p50_ms[c] - 1))[:10]
+    console.print(
+        f"median |relative error| of p50 over {len(result.published_p50_ms)} "
+        f"countries: {result.median_abs_rel_error:.1%}"
+    )
+    worst = sorted(
+        result.published_p50_ms,
+        key=lambda c: -abs(result.simulated_p50_ms[c] / result.published_p50_ms[c] - 1),
+    )[:10]
     for c in worst:
-        console.print(f"  {c}: simulated {result.simulated_p50_ms[c]:.1f} ms, published "
-                      f"{result.published_p50_ms[c]:.1f} ms")
+        console.print(
+            f"  {c}: simulated {result.simulated_p50_ms[c]:.1f} ms, published "
+            f"{result.published_p50_ms[c]:.1f} ms"
+        )
     if not dry_run:
-        path = write_calibration(result, {"terminals_per_country": terminals,
-                                          "duration_s": duration, "seed": 0})
+        path = write_calibration(
+            result, {"terminals_per_country": terminals, "duration_s": duration, "seed": 0}
+        )
         err_console.print(f"wrote {path}")

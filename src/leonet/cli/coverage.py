@@ -65,8 +65,14 @@ def write_coverage(result: CoverageResult, out: Path, title: str, outline: objec
             for name, f in zip(terminals.names, served_t, strict=True)
         ]
         layers.append(
-            MapLayer("terminals", terminals.lat_deg, terminals.lon_deg, labels, "#e4572e",
-                     names=[str(n) for n in terminals.names])
+            MapLayer(
+                "terminals",
+                terminals.lat_deg,
+                terminals.lon_deg,
+                labels,
+                "#e4572e",
+                names=[str(n) for n in terminals.names],
+            )
         )
     page = render_cell_map(
         title,
@@ -178,8 +184,10 @@ def _coverage(
         parts.append(load_places())
     if terminals is not None:
         if terminals.is_dir():
-            raise ValueError(f"--terminals {str(terminals)!r} is a folder; give a CSV "
-                             "(name,lat_deg,lon_deg) or GeoJSON file")
+            raise ValueError(
+                f"--terminals {str(terminals)!r} is a folder; give a CSV "
+                "(name,lat_deg,lon_deg) or GeoJSON file"
+            )
         parts.append(
             Sites.from_geojson(terminals)
             if terminals.suffix.lower() in (".geojson", ".json")
@@ -192,10 +200,18 @@ def _coverage(
         parse_duration_s(step, "--step"),
     )
     n_cells = max(1, round(region.area_km2 / average_cell_area_km2(resolution)))
-    check_cost(estimate_cost(steps=grid.count, step_s=grid.step_s,
-                             satellites=constellation.size, cells=n_cells,
-                             terminals=sum(len(p) for p in parts), checkpoints=False),
-               force=force, what=f"coverage of {region.name} at resolution {resolution}")
+    check_cost(
+        estimate_cost(
+            steps=grid.count,
+            step_s=grid.step_s,
+            satellites=constellation.size,
+            cells=n_cells,
+            terminals=sum(len(p) for p in parts),
+            checkpoints=False,
+        ),
+        force=force,
+        what=f"coverage of {region.name} at resolution {resolution}",
+    )
     _, stale = catalogue_age(constellation, grid.start, grid.end)
     if stale is not None:
         warn(stale)
@@ -203,12 +219,15 @@ def _coverage(
     sites = Sites.concatenate([cells, *parts]) if parts else cells
     gateways = load_gateways() if bent_pipe else None
     config = SchedulerConfig(strategy=strategy, slot_s=slot)
-    console.print(literal(
-        f"{region.name}: {len(cells):,} H3 cells at resolution {resolution}"
-        f"{f' + {len(sites) - len(cells)} named terminals' if len(sites) > len(cells) else ''}; "
-        f"{constellation.name}: {constellation.size:,} satellites; "
-        f"{grid.count:,} steps of {grid.step_s:g} s from {grid.start:%Y-%m-%d %H:%M:%S}Z"
-        f"{'; bent-pipe via ' + str(len(gateways)) + ' gateways' if gateways else ''}"),
+    console.print(
+        literal(
+            f"{region.name}: {len(cells):,} H3 cells at resolution {resolution}"
+            + (f" + {len(sites) - len(cells)} named terminals" if len(sites) > len(cells) else "")
+            + "; "
+            f"{constellation.name}: {constellation.size:,} satellites; "
+            f"{grid.count:,} steps of {grid.step_s:g} s from {grid.start:%Y-%m-%d %H:%M:%S}Z"
+            f"{'; bent-pipe via ' + str(len(gateways)) + ' gateways' if gateways else ''}"
+        ),
         highlight=False,
     )
     with progress_bar() as bar:
@@ -245,25 +264,33 @@ def coverage_command(
     ] = "starlink",
     start: Annotated[
         str | None,
-        typer.Option(callback=utc_time,
-                     help="ISO 8601 UTC (default: newest element epoch, floored to the hour)."),
+        typer.Option(
+            callback=utc_time,
+            help="ISO 8601 UTC (default: newest element epoch, floored to the hour).",
+        ),
     ] = None,
     duration: Annotated[str, typer.Option(help="Seconds or 90s / 10m / 1h.")] = "10m",
     step: Annotated[str, typer.Option(help="Seconds or 1s / 10s.")] = "1s",
-    resolution: Annotated[int, typer.Option(
-        min=0, max=15, help="H3 resolution of the cells (5 ≈ 253 km²).")] = 5,
+    resolution: Annotated[
+        int, typer.Option(min=0, max=15, help="H3 resolution of the cells (5 ≈ 253 km²).")
+    ] = 5,
     min_elevation: Annotated[
         float | None,
         typer.Option(
-            "--min-elevation", callback=finite_between(0, 90, unit="°"),
-            help="Mask for every shell, degrees, 0-90 (default: per shell, 25°)."
+            "--min-elevation",
+            callback=finite_between(0, 90, unit="°"),
+            help="Mask for every shell, degrees, 0-90 (default: per shell, 25°).",
         ),
     ] = None,
     strategy: Annotated[
         str, typer.Option(help="highest-elevation, longest-visibility or least-loaded.")
     ] = "highest-elevation",
-    slot: Annotated[float, typer.Option(callback=finite_between(0, 86_400, low_open=True),
-                                        help="Scheduler slot, seconds.")] = 15.0,
+    slot: Annotated[
+        float,
+        typer.Option(
+            callback=finite_between(0, 86_400, low_open=True), help="Scheduler slot, seconds."
+        ),
+    ] = 15.0,
     terminals: Annotated[
         Path | None,
         typer.Option(help="Extra named terminals: CSV (name,lat_deg,lon_deg) or GeoJSON."),
@@ -281,8 +308,9 @@ def coverage_command(
         Path | None,
         typer.Option(help="Folder for cells.parquet, terminals.parquet and coverage.html."),
     ] = None,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Run even beyond the cost limits (docs/limits.md).")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Run even beyond the cost limits (docs/limits.md).")
+    ] = False,
 ) -> None:
     """Which cells of a region are served, how often, and where the gaps are."""
     output_dir(out, "--out")

@@ -90,14 +90,21 @@ def link_budget_report(
             f"no {c.name} satellite is above the elevation mask at {name} at "
             f"{when:%Y-%m-%d %H:%M:%S}Z; try another --time"
         )
-    model = RadioModel(site, c.size, terminal_type=terminal,
-                       config=RadioConfig(exceedance_percent=exceedance_percent))
+    model = RadioModel(
+        site,
+        c.size,
+        terminal_type=terminal,
+        config=RadioConfig(exceedance_percent=exceedance_percent),
+    )
     down, up = model.budgets(sats, [0], [best])
     norad = int(c.norad_id[best])
     out: dict[str, Any] = {
         "terminal": {"name": name, "lat_deg": lat, "lon_deg": lon, "type": terminal},
-        "satellite": {"index": best, "name": str(c.sat_names[best]),
-                      "norad_id": norad if norad >= 0 else None},
+        "satellite": {
+            "index": best,
+            "name": str(c.sat_names[best]),
+            "norad_id": norad if norad >= 0 else None,
+        },
         "time_utc": f"{when:%Y-%m-%dT%H:%M:%SZ}",
         "exceedance_percent": exceedance_percent,
     }
@@ -112,9 +119,13 @@ def link_budget_report(
         sinr = -10.0 * np.log10(10 ** (-float(row["snr_db"]) / 10) + 10 ** (-ceiling / 10))
         index = int(DVBS2X_LADDER.select(sinr - float(row["implementation_loss_db"])))
         eff = float(DVBS2X_LADDER.efficiency_bps_hz(index))
-        row |= {"sinr_ceiling_db": ceiling, "sinr_db": float(sinr),
-                "modcod": DVBS2X_LADDER.name(index), "efficiency_bps_hz": eff,
-                "capacity_mbps": eff * float(row["symbol_rate_msps"])}
+        row |= {
+            "sinr_ceiling_db": ceiling,
+            "sinr_db": float(sinr),
+            "modcod": DVBS2X_LADDER.name(index),
+            "efficiency_bps_hz": eff,
+            "capacity_mbps": eff * float(row["symbol_rate_msps"]),
+        }
         row["effective_esn0_db"] = float(sinr) - float(row["implementation_loss_db"])
         out[key] = row
     return out
@@ -122,18 +133,27 @@ def link_budget_report(
 
 @friendly_errors
 def link_command(
-    at: Annotated[str, typer.Option(
-        "--at", help="A place: any city of 15,000 people or more (e.g. Kyiv, 'Paris, FR'), a "
-                     "gateway or PoP name, or LAT,LON in degrees.")],
+    at: Annotated[
+        str,
+        typer.Option(
+            "--at",
+            help="A place: any city of 15,000 people or more (e.g. Kyiv, 'Paris, FR'), a "
+            "gateway or PoP name, or LAT,LON in degrees.",
+        ),
+    ],
     constellation: Annotated[
         str, typer.Option(help="'starlink' (bundled catalogue), a preset or a TLE/OMM file.")
     ] = "starlink",
-    time: Annotated[str, typer.Option("--time", callback=utc_time,
-                                      help="ISO 8601 UTC instant.")] = DEFAULT_TIME,
+    time: Annotated[
+        str, typer.Option("--time", callback=utc_time, help="ISO 8601 UTC instant.")
+    ] = DEFAULT_TIME,
     terminal: Annotated[str, typer.Option(help="Terminal type: standard or mini.")] = "standard",
     exceedance: Annotated[
-        float, typer.Option(callback=finite_between(0, 50, low_open=True),
-                            help="Atmospheric attenuation exceeded this % of the year (0-50).")
+        float,
+        typer.Option(
+            callback=finite_between(0, 50, low_open=True),
+            help="Atmospheric attenuation exceeded this % of the year (0-50).",
+        ),
     ] = 1.0,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
@@ -145,10 +165,13 @@ def link_command(
     t, s = report["terminal"], report["satellite"]
     console.print(
         literal(t["name"], style="bold"),
-        literal(f" ({t['lat_deg']:.4f}°, {t['lon_deg']:.4f}°), {t['type']} terminal → "
-                f"{s['name']} at {report['time_utc']}; atmosphere exceeded "
-                f"{report['exceedance_percent']:g} % of the year"),
-        sep="", highlight=False,
+        literal(
+            f" ({t['lat_deg']:.4f}°, {t['lon_deg']:.4f}°), {t['type']} terminal → "
+            f"{s['name']} at {report['time_utc']}; atmosphere exceeded "
+            f"{report['exceedance_percent']:g} % of the year"
+        ),
+        sep="",
+        highlight=False,
     )
     table = Table(title="Link budget")
     table.add_column("term")

@@ -42,19 +42,23 @@ def route_table(series: RouteSeries, route: int = 0):  # type: ignore[no-untyped
 
     rtt = series.rtt_ms[:, route]
     ok = np.isfinite(rtt)
-    return pa.table({
-        "time": pa.array(series.grid.datetime64.astype("datetime64[ns]"),
-                         type=pa.timestamp("ns", tz="UTC")),
-        "rtt_ms": pa.array(np.where(ok, rtt, 0.0), mask=~ok),
-        "propagation_rtt_ms": pa.array(np.where(ok, series.propagation_rtt_ms[:, route], 0.0),
-                                       mask=~ok),
-        "hops": pa.array(series.hops[:, route].astype(np.int32), mask=~ok),
-        "path": pa.array(series.path_text(route)),
-        "gateway": pa.array(series.names_of(series.gateway[:, route]).astype(str)),
-        "pop": pa.array(series.names_of(series.pop[:, route]).astype(str)),
-        "changed": pa.array(series.changed[:, route]),
-        "reason": pa.array(series.reason_text(route)),
-    })
+    return pa.table(
+        {
+            "time": pa.array(
+                series.grid.datetime64.astype("datetime64[ns]"), type=pa.timestamp("ns", tz="UTC")
+            ),
+            "rtt_ms": pa.array(np.where(ok, rtt, 0.0), mask=~ok),
+            "propagation_rtt_ms": pa.array(
+                np.where(ok, series.propagation_rtt_ms[:, route], 0.0), mask=~ok
+            ),
+            "hops": pa.array(series.hops[:, route].astype(np.int32), mask=~ok),
+            "path": pa.array(series.path_text(route)),
+            "gateway": pa.array(series.names_of(series.gateway[:, route]).astype(str)),
+            "pop": pa.array(series.names_of(series.pop[:, route]).astype(str)),
+            "changed": pa.array(series.changed[:, route]),
+            "reason": pa.array(series.reason_text(route)),
+        }
+    )
 
 
 def summary_lines(series: RouteSeries, route: int = 0) -> list[str]:
@@ -62,15 +66,18 @@ def summary_lines(series: RouteSeries, route: int = 0) -> list[str]:
     rtt = series.rtt_ms[:, route]
     ok = np.isfinite(rtt)
     n = series.grid.count
-    lines = [f"{series.route_names[route]}: {series.constellation} ({series.satellites:,} "
-             f"satellites), {series.mode}, {series.access} access; {n:,} steps of "
-             f"{series.grid.step_s:g} s from {series.grid.start:%Y-%m-%d %H:%M:%S}Z"]
+    lines = [
+        f"{series.route_names[route]}: {series.constellation} ({series.satellites:,} "
+        f"satellites), {series.mode}, {series.access} access; {n:,} steps of "
+        f"{series.grid.step_s:g} s from {series.grid.start:%Y-%m-%d %H:%M:%S}Z"
+    ]
     if ok.any():
         v, prop = rtt[ok], series.propagation_rtt_ms[ok, route]
         lines.append(
             f"RTT ms: min {v.min():.1f}, median {np.median(v):.1f}, p95 "
             f"{np.percentile(v, 95):.1f}, max {v.max():.1f} (propagation only: median "
-            f"{np.median(prop):.1f})")
+            f"{np.median(prop):.1f})"
+        )
         hops = series.hops[ok, route]
         gw = series.names_of(series.gateway[ok, route])
         pops = series.names_of(series.pop[ok, route])
@@ -78,43 +85,53 @@ def summary_lines(series: RouteSeries, route: int = 0) -> list[str]:
         top_gw = names[np.argmax(counts)] if names.size else "none"
         names, counts = np.unique(pops[pops != ""], return_counts=True)
         top_pop = names[np.argmax(counts)] if names.size else "none"
-        lines.append(f"hops: median {int(np.median(hops))}, max {int(hops.max())}; "
-                     f"gateway mostly {top_gw}, PoP mostly {top_pop}")
+        lines.append(
+            f"hops: median {int(np.median(hops))}, max {int(hops.max())}; "
+            f"gateway mostly {top_gw}, PoP mostly {top_pop}"
+        )
         first_ok = int(np.argmax(ok))
-        lines.append("path at the first reachable step: "
-                     + " > ".join(series.path_names(first_ok, route)))
+        lines.append(
+            "path at the first reachable step: " + " > ".join(series.path_names(first_ok, route))
+        )
     changes = int(series.changed[1:, route].sum()) if n > 1 else 0
     per_hour = changes / max(n * series.grid.step_s, 1e-9) * 3600.0
     lines.append(f"path changes: {changes:,} ({per_hour:.0f} per hour)")
     missing = int((~ok).sum())
     if missing:
         codes, counts = np.unique(series.reason[~ok, route], return_counts=True)
-        why = "; ".join(f"{Outcome(int(c)).text}: {int(k):,}" for c, k in
-                        zip(codes, counts, strict=True))
+        why = "; ".join(
+            f"{Outcome(int(c)).text}: {int(k):,}" for c, k in zip(codes, counts, strict=True)
+        )
         lines.append(f"unreachable steps: {missing:,} of {n:,} ({why})")
     else:
         lines.append("unreachable steps: none")
-    lines.append(f"run time {series.elapsed_s:.1f} s ({1e3 * series.seconds_per_step:.1f} "
-                 "ms/step)")
+    lines.append(f"run time {series.elapsed_s:.1f} s ({1e3 * series.seconds_per_step:.1f} ms/step)")
     return lines
 
 
 @friendly_errors
 def route_command(
     from_: Annotated[
-        str, typer.Option("--from", help="Start: any city of 15,000 people or more (e.g. Kyiv, "
-                                         "'Paris, FR'), a gateway or PoP name, or LAT,LON.")
+        str,
+        typer.Option(
+            "--from",
+            help="Start: any city of 15,000 people or more (e.g. Kyiv, "
+            "'Paris, FR'), a gateway or PoP name, or LAT,LON.",
+        ),
     ],
     to: Annotated[
-        str, typer.Option("--to", help="A PoP (code, city or airport code: terminal → PoP) or "
-                                       "a city, gateway or LAT,LON (terminal → terminal).")
+        str,
+        typer.Option(
+            "--to",
+            help="A PoP (code, city or airport code: terminal → PoP) or "
+            "a city, gateway or LAT,LON (terminal → terminal).",
+        ),
     ],
     constellation: Annotated[
         str,
         typer.Option(help="Preset, 'starlink' (bundled catalogue), celestrak:GROUP or a file."),
     ] = "starlink",
-    start: Annotated[str, typer.Option(callback=utc_time, help="ISO 8601 UTC.")
-                     ] = DEFAULT_START,
+    start: Annotated[str, typer.Option(callback=utc_time, help="ISO 8601 UTC.")] = DEFAULT_START,
     duration: Annotated[str, typer.Option(help="Seconds or 90s / 10m / 1h.")] = "10m",
     step: Annotated[str, typer.Option(help="Seconds or 1s / 10s.")] = "1s",
     mode: Annotated[str, typer.Option(help="lasers, bent-pipe or hybrid.")] = "lasers",
@@ -126,23 +143,35 @@ def route_command(
     ] = "pop",
     min_elevation: Annotated[
         float | None,
-        typer.Option("--min-elevation", callback=finite_between(0, 90, unit="°"),
-                     help="Terminal mask, degrees, 0-90 (default: per shell, 25°)."),
+        typer.Option(
+            "--min-elevation",
+            callback=finite_between(0, 90, unit="°"),
+            help="Terminal mask, degrees, 0-90 (default: per shell, 25°).",
+        ),
     ] = None,
     ground_km: Annotated[
-        float, typer.Option(callback=finite_between(0, 20_040, low_open=True),
-                            help="Use the bundled gateways and PoPs within this distance, km.")
+        float,
+        typer.Option(
+            callback=finite_between(0, 20_040, low_open=True),
+            help="Use the bundled gateways and PoPs within this distance, km.",
+        ),
     ] = 3_000.0,
-    processing_delay_ms: Annotated[float, typer.Option(
-        callback=finite_between(0, 1_000), help="Per hop, one way, ms (0-1000).")] = 0.0,
-    scheduling_delay_ms: Annotated[
-        float, typer.Option(callback=finite_between(0, 1_000),
-                            help="Per user-link crossing, one way, ms (0-1000).")
+    processing_delay_ms: Annotated[
+        float,
+        typer.Option(callback=finite_between(0, 1_000), help="Per hop, one way, ms (0-1000)."),
     ] = 0.0,
-    out: Annotated[Path | None, typer.Option(help="Write one row per step to this Parquet file.")
-                   ] = None,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Run even beyond the cost limits (docs/limits.md).")] = False,
+    scheduling_delay_ms: Annotated[
+        float,
+        typer.Option(
+            callback=finite_between(0, 1_000), help="Per user-link crossing, one way, ms (0-1000)."
+        ),
+    ] = 0.0,
+    out: Annotated[
+        Path | None, typer.Option(help="Write one row per step to this Parquet file.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Run even beyond the cost limits (docs/limits.md).")
+    ] = False,
 ) -> None:
     """End-to-end path and round-trip time from one place to a PoP or to another place."""
     from leonet.engine.limits import check_cost, estimate_cost
@@ -156,9 +185,11 @@ def route_command(
     from leonet.timegrid import TimeGrid, parse_duration_s, parse_utc
 
     output_file(out, "--out")
-    for name, value, choices in (("--mode", mode, ("lasers", "bent-pipe", "hybrid")),
-                                 ("--access", access, ("scheduled", "any")),
-                                 ("--via", via, ("pop", "space"))):
+    for name, value, choices in (
+        ("--mode", mode, ("lasers", "bent-pipe", "hybrid")),
+        ("--access", access, ("scheduled", "any")),
+        ("--via", via, ("pop", "space")),
+    ):
         if value not in choices:
             raise ValueError(f"{name} {value!r}: choose one of {', '.join(choices)}")
     src_name, src_lat, src_lon = find_place(from_)
@@ -174,26 +205,44 @@ def route_command(
     if to_pop is not None:
         near[to_pop] = True
     pops = all_pops.take(near)
-    pop_index = None if to_pop is None else int(np.flatnonzero(
-        pops.names == all_pops.names[to_pop])[0])
+    pop_index = (
+        None if to_pop is None else int(np.flatnonzero(pops.names == all_pops.names[to_pop])[0])
+    )
     constellation_ = load_constellation(constellation, epoch=start)
-    grid = TimeGrid.spanning(parse_utc(start, "--start"), parse_duration_s(duration, "--duration"),
-                             parse_duration_s(step, "--step"))
-    check_cost(estimate_cost(steps=grid.count, step_s=grid.step_s,
-                             satellites=constellation_.size, terminals=len(terminals),
-                             checkpoints=False),
-               force=force, what="this route")
+    grid = TimeGrid.spanning(
+        parse_utc(start, "--start"),
+        parse_duration_s(duration, "--duration"),
+        parse_duration_s(step, "--step"),
+    )
+    check_cost(
+        estimate_cost(
+            steps=grid.count,
+            step_s=grid.step_s,
+            satellites=constellation_.size,
+            terminals=len(terminals),
+            checkpoints=False,
+        ),
+        force=force,
+        what="this route",
+    )
     _, stale = catalogue_age(constellation_, grid.start, grid.end)
     if stale is not None:
         warn(stale)
-    console.print(literal(
-        f"{constellation_.name}: {constellation_.size:,} satellites; {len(gateways)} gateways "
-        f"and {len(pops)} PoPs within {ground_km:,.0f} km; {grid.count:,} steps"),
-        highlight=False)
+    console.print(
+        literal(
+            f"{constellation_.name}: {constellation_.size:,} satellites; {len(gateways)} gateways "
+            f"and {len(pops)} PoPs within {ground_km:,.0f} km; {grid.count:,} steps"
+        ),
+        highlight=False,
+    )
     with progress_bar(transient=True) as bar:
         task = bar.add_task("routing", total=grid.count)
         series = run_routes(
-            constellation_, terminals, grid, gateways=gateways, pops=pops,
+            constellation_,
+            terminals,
+            grid,
+            gateways=gateways,
+            pops=pops,
             mode=mode,  # type: ignore[arg-type]
             access=access,  # type: ignore[arg-type]
             pairs=None if to_pop is not None else [(0, 1)],

@@ -59,12 +59,15 @@ def _print_summary(out_dir: Path) -> None:
         ("area coverage (cells)", _pct(s["area_coverage"])),
         ("RTT p5 / p50 / p95 ms", _numbers(s, "rtt_p05_ms", "rtt_p50_ms", "rtt_p95_ms")),
         ("cells: RTT p50 / p95 ms", _numbers(s, "area_rtt_p50_ms", "area_rtt_p95_ms")),
-        ("cells: downlink p5 / p50 Mb/s", _numbers(s, "area_down_p05_mbps",
-                                                   "area_down_p50_mbps")),
-        ("downlink p50 Mb/s (served)", "–" if s["down_p50_mbps"] is None
-         else f"{s['down_p50_mbps']:.1f}"),
-        ("uplink p50 Mb/s (served)", "–" if s["up_p50_mbps"] is None
-         else f"{s['up_p50_mbps']:.1f}"),
+        ("cells: downlink p5 / p50 Mb/s", _numbers(s, "area_down_p05_mbps", "area_down_p50_mbps")),
+        (
+            "downlink p50 Mb/s (served)",
+            "–" if s["down_p50_mbps"] is None else f"{s['down_p50_mbps']:.1f}",
+        ),
+        (
+            "uplink p50 Mb/s (served)",
+            "–" if s["up_p50_mbps"] is None else f"{s['up_p50_mbps']:.1f}",
+        ),
     ]
     for key, value in rows:
         table.add_row(key, value)
@@ -75,8 +78,12 @@ def _print_summary(out_dir: Path) -> None:
         for col in ("cause", "terminal-steps", "share", "cell-time share"):
             t.add_column(col, justify="right")
         for r in causes:
-            t.add_row(literal(r["reason"]), f"{r['terminal_steps']:,}", _pct(r["share"]),
-                      _pct(r["area_share"]))
+            t.add_row(
+                literal(r["reason"]),
+                f"{r['terminal_steps']:,}",
+                _pct(r["share"]),
+                _pct(r["area_share"]),
+            )
         console.print(t)
 
 
@@ -95,24 +102,37 @@ def _preflight(spec: Scenario, force: bool) -> RunCost:
     return cost
 
 
-ForceOption = Annotated[bool, typer.Option(
-    "--force", help="Run even beyond the cost limits or far from the catalogue's epoch "
-    "(docs/limits.md).")]
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Run even beyond the cost limits or far from the catalogue's epoch (docs/limits.md).",
+    ),
+]
 
 
 @friendly_errors
 def run_command(
-    scenario: Annotated[str | None, typer.Argument(
-        help="A scenario file or a bundled name (see `leonet scenarios`); default: ukraine."
-    )] = None,
+    scenario: Annotated[
+        str | None,
+        typer.Argument(
+            help="A scenario file or a bundled name (see `leonet scenarios`); default: ukraine."
+        ),
+    ] = None,
     out: Annotated[Path | None, typer.Option(help="Run directory (default: runs/NAME).")] = None,
-    duration: Annotated[str | None, typer.Option(
-        help="Override the duration: seconds or 90s / 10m / 1h.")] = None,
+    duration: Annotated[
+        str | None, typer.Option(help="Override the duration: seconds or 90s / 10m / 1h.")
+    ] = None,
     step: Annotated[float | None, typer.Option(help="Override the step, seconds.")] = None,
-    resume: Annotated[Path | None, typer.Option(
-        help="Resume the interrupted run in this directory (its own scenario is used).")] = None,
-    overwrite: Annotated[bool, typer.Option(
-        "--overwrite", help="Replace the run already in the run directory.")] = False,
+    resume: Annotated[
+        Path | None,
+        typer.Option(
+            help="Resume the interrupted run in this directory (its own scenario is used)."
+        ),
+    ] = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace the run already in the run directory.")
+    ] = False,
     force: ForceOption = False,
 ) -> None:
     """Simulate a scenario: every terminal and cell, step by step, with its service policy,
@@ -123,11 +143,15 @@ def run_command(
 
     if resume is not None:
         if scenario is not None or duration is not None or step is not None:
-            raise ValueError("--resume continues a run as it was started: give no scenario, "
-                             "--duration or --step with it")
+            raise ValueError(
+                "--resume continues a run as it was started: give no scenario, "
+                "--duration or --step with it"
+            )
         if resume.exists() and not resume.is_dir():
-            raise ValueError(f"--resume {str(resume)!r} is a file; give the run folder "
-                             "(the --out of the run to continue)")
+            raise ValueError(
+                f"--resume {str(resume)!r} is a file; give the run folder "
+                "(the --out of the run to continue)"
+            )
         saved = resume / "scenario.json"
         if not saved.exists():
             raise FileNotFoundError(f"{resume} holds no scenario.json: there is no run to resume")
@@ -148,8 +172,12 @@ def run_command(
     grid = spec.time.grid()
     console.print(
         literal(spec.name, style="bold"),
-        literal(f": {grid.count:,} steps of {grid.step_s:g} s from "
-                f"{grid.start:%Y-%m-%d %H:%M:%S}Z → {out_dir}"), sep="", highlight=False,
+        literal(
+            f": {grid.count:,} steps of {grid.step_s:g} s from "
+            f"{grid.start:%Y-%m-%d %H:%M:%S}Z → {out_dir}"
+        ),
+        sep="",
+        highlight=False,
     )
 
     def interrupted(_signum: int, _frame: FrameType | None) -> None:
@@ -160,14 +188,17 @@ def run_command(
         with progress_bar() as bar:
             task = bar.add_task("simulating", total=grid.count)
             summary = run_scenario(
-                spec, out_dir, resume=resume is not None, overwrite=overwrite,
+                spec,
+                out_dir,
+                resume=resume is not None,
+                overwrite=overwrite,
                 progress=lambda done, _total: bar.update(task, completed=done),
             )
     except KeyboardInterrupt:
         err_console.print(
             literal("interrupted", style="yellow"),
-            literal(f": completed chunks are saved; continue with "
-                    f"`leonet run --resume {out_dir}`"), sep="",
+            literal(f": completed chunks are saved; continue with `leonet run --resume {out_dir}`"),
+            sep="",
         )
         raise typer.Exit(130) from None
     finally:
@@ -175,20 +206,29 @@ def run_command(
     console.print(
         f"simulated {summary.steps_run:,} steps in {summary.elapsed_s:.1f} s "
         f"({1000 * summary.seconds_per_step:.1f} ms/step)"
-        + (f", resumed at chunk {summary.resumed_from_chunk + 1}/{summary.chunks}"
-           if summary.resumed_from_chunk else ""),
+        + (
+            f", resumed at chunk {summary.resumed_from_chunk + 1}/{summary.chunks}"
+            if summary.resumed_from_chunk
+            else ""
+        ),
         highlight=False,
     )
     _print_summary(out_dir)
-    console.print(literal(f"results: {out_dir}/terminals.parquet, cells.parquet, "
-                          f"events.parquet, metadata.json; report: {out_dir}/report.html"),
-                  highlight=False)
+    console.print(
+        literal(
+            f"results: {out_dir}/terminals.parquet, cells.parquet, "
+            f"events.parquet, metadata.json; report: {out_dir}/report.html"
+        ),
+        highlight=False,
+    )
 
 
 @friendly_errors
 def validate_command(
-    scenario: Annotated[str, typer.Argument(
-        help="A scenario file or bundled name, or a file of application profiles.")],
+    scenario: Annotated[
+        str,
+        typer.Argument(help="A scenario file or bundled name, or a file of application profiles."),
+    ],
     force: ForceOption = False,
 ) -> None:
     """Check a scenario without running it: its fields, every file it references (opened as
@@ -198,17 +238,25 @@ def validate_command(
 
     if is_profile_file(scenario):  # a file of application profiles ('apps:' only)
         found = load_profile_file(scenario)
-        console.print(literal("valid", style="green"),
-                      literal(f": {len(found)} application profile(s): "
-                              f"{', '.join(p.name for p in found)}"), sep="", highlight=False)
+        console.print(
+            literal("valid", style="green"),
+            literal(f": {len(found)} application profile(s): {', '.join(p.name for p in found)}"),
+            sep="",
+            highlight=False,
+        )
         return
     spec = load_scenario(scenario)
     cost = _preflight(spec, force)
     grid = spec.time.grid()
-    console.print(literal("valid", style="green"),
-                  literal(f": {spec.name} — {grid.count:,} steps of {grid.step_s:g} s, "
-                          f"{len(spec.constellations)} constellation(s)"),
-                  sep="", highlight=False)
+    console.print(
+        literal("valid", style="green"),
+        literal(
+            f": {spec.name} — {grid.count:,} steps of {grid.step_s:g} s, "
+            f"{len(spec.constellations)} constellation(s)"
+        ),
+        sep="",
+        highlight=False,
+    )
     for line in cost.lines():
         console.print(literal("  estimate: ", line), highlight=False, soft_wrap=True)
 
@@ -238,8 +286,13 @@ def show_command(name: Annotated[str, typer.Argument(help="A bundled scenario na
 @friendly_errors
 def query_command(
     run_dir: Annotated[Path, typer.Argument(help="A run directory (or a sweep folder).")],
-    sql: Annotated[str, typer.Argument(help="DuckDB SQL over terminals, cells, events, sites "
-                                       "(a sweep: results, summary, terminals).")],
+    sql: Annotated[
+        str,
+        typer.Argument(
+            help="DuckDB SQL over terminals, cells, events, sites "
+            "(a sweep: results, summary, terminals)."
+        ),
+    ],
     limit: Annotated[int, typer.Option(min=0, help="Rows to print.")] = 50,
     csv: Annotated[bool, typer.Option(help="Print CSV instead of a table.")] = False,
 ) -> None:
@@ -250,10 +303,14 @@ def query_command(
     from leonet.results.store import query
     from leonet.sweep import is_sweep_dir, query_sweep
 
-    views = (lambda connection: add_app_views(connection, run_dir)) \
-        if mentions_app_views(sql) else None
-    result = query_sweep(run_dir, sql) if is_sweep_dir(run_dir) else query(
-        run_dir, sql, extra_views=views)
+    views = (
+        (lambda connection: add_app_views(connection, run_dir)) if mentions_app_views(sql) else None
+    )
+    result = (
+        query_sweep(run_dir, sql)
+        if is_sweep_dir(run_dir)
+        else query(run_dir, sql, extra_views=views)
+    )
     if csv:
         import io
 
@@ -267,8 +324,12 @@ def query_command(
     for name in result.column_names:
         table.add_column(literal(name))
     for row in result.slice(0, limit).to_pylist():
-        table.add_row(*[literal("" if v is None else (f"{v:.4g}" if isinstance(v, float)
-                                                      else str(v))) for v in row.values()])
+        table.add_row(
+            *[
+                literal("" if v is None else (f"{v:.4g}" if isinstance(v, float) else str(v)))
+                for v in row.values()
+            ]
+        )
     console.print(table)
     if result.num_rows > limit:
         console.print(f"… {result.num_rows - limit:,} more rows (--limit)")

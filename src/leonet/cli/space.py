@@ -72,8 +72,9 @@ def list_command() -> None:
 @friendly_errors
 def info_command(
     constellation: ConstellationArg,
-    at: Annotated[str | None, typer.Option(
-        callback=utc_time, help="Reference time for epoch age (ISO UTC).")] = None,
+    at: Annotated[
+        str | None, typer.Option(callback=utc_time, help="Reference time for epoch age (ISO UTC).")
+    ] = None,
     lenient: Annotated[bool, typer.Option(help="Skip malformed records, with a count.")] = False,
 ) -> None:
     """Counts per shell, altitudes, inclinations and epoch age."""
@@ -83,9 +84,13 @@ def info_command(
     c = load_constellation(constellation, lenient=lenient)
     oldest, median, newest = _epochs(c)
     reference = parse_utc(at, "--at") if at else newest
-    console.print(literal(c.name, style="bold"),
-                  literal(f" — {c.size:,} satellites ({c.source or 'designed'})"), sep="")
+    console.print(
+        literal(c.name, style="bold"),
+        literal(f" — {c.size:,} satellites ({c.source or 'designed'})"),
+        sep="",
+    )
     if not c.analytic:
+
         def age(when: datetime) -> float:
             return (reference - when).total_seconds() / 86_400
 
@@ -121,7 +126,8 @@ def propagate_command(
         str | None,
         typer.Option(
             callback=utc_time,
-            help="First instant, ISO 8601 UTC (default: newest element epoch, floored to the hour)."
+            help="First instant, ISO 8601 UTC "
+            "(default: newest element epoch, floored to the hour).",
         ),
     ] = None,
     duration: Annotated[str, typer.Option(help="Length: seconds or 90s / 10m / 1h / 1d.")] = "10m",
@@ -129,8 +135,9 @@ def propagate_command(
     out: Annotated[Path | None, typer.Option(help="Write positions to this Parquet file.")] = None,
     method: Annotated[str, typer.Option(help="auto, sgp4 or analytic (Walker presets).")] = "auto",
     lenient: Annotated[bool, typer.Option(help="Skip malformed records, with a count.")] = False,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Run even beyond the cost limits (docs/limits.md).")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Run even beyond the cost limits (docs/limits.md).")
+    ] = False,
 ) -> None:
     """Propagate every satellite; optionally write one row per (time, satellite)."""
     from leonet.space.propagate import SGP4_ERRORS, propagate_chunks
@@ -176,10 +183,13 @@ def propagate_command(
     if bad.size:
         console.print(f"[yellow]{bad.size} satellites failed to propagate (rows are NaN):[/]")
         for k in bad[:20]:
-            console.print(literal(
-                f"  {c.sat_names[k]} (NORAD {c.norad_id[k]}): "
-                f"{SGP4_ERRORS.get(int(failed[k]), 'error')}"
-            ), highlight=False)
+            console.print(
+                literal(
+                    f"  {c.sat_names[k]} (NORAD {c.norad_id[k]}): "
+                    f"{SGP4_ERRORS.get(int(failed[k]), 'error')}"
+                ),
+                highlight=False,
+            )
         if bad.size > 20:
             console.print(f"  … and {bad.size - 20} more")
     if out is not None:
@@ -198,7 +208,8 @@ def _check_propagation(c: Constellation, grid: TimeGrid, writes: bool, force: bo
         raise CostLimitError(
             f"--out would hold {rows:,} rows (~{rows * _POSITION_ROW_BYTES / 1e9:,.3g} GB, "
             f"limit {DEFAULT_LIMITS.disk_bytes / 1e9:.3g} GB, docs/limits.md); shorten the "
-            "duration, lengthen the step, or give --force")
+            "duration, lengthen the step, or give --force"
+        )
     check_cost(cost, force=force, what="this propagation")
     _, stale = catalogue_age(c, grid.start, grid.end)
     if stale is not None:

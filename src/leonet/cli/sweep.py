@@ -23,8 +23,12 @@ def _list() -> None:
         table.add_column(column)
     for name in sweep_names():
         spec, base = load_sweep(name)
-        table.add_row(name, str(len(expand(spec, base))),
-                      str(len(expand(spec, base, quick=True))), spec.description)
+        table.add_row(
+            name,
+            str(len(expand(spec, base))),
+            str(len(expand(spec, base, quick=True))),
+            spec.description,
+        )
     console.print(table)
 
 
@@ -40,11 +44,16 @@ def _print_summary(out_dir: Path) -> None:
     for column in ["variant", *[p["label"] for p in params], "seeds", *metrics]:
         table.add_column(column, justify="right")
     for row in rows:
-        cells = [str(row["variant"]), *[_fmt(row[p["column"]]) for p in params],
-                 f"{row['seeds_done']}" + (f" ({row['seeds_failed']} failed)"
-                                            if row["seeds_failed"] else "")]
-        cells += [f"{_fmt(row[f'{m}_mean'])} [{_fmt(row[f'{m}_low'])}, "
-                  f"{_fmt(row[f'{m}_high'])}]" for m in metrics]
+        cells = [
+            str(row["variant"]),
+            *[_fmt(row[p["column"]]) for p in params],
+            f"{row['seeds_done']}"
+            + (f" ({row['seeds_failed']} failed)" if row["seeds_failed"] else ""),
+        ]
+        cells += [
+            f"{_fmt(row[f'{m}_mean'])} [{_fmt(row[f'{m}_low'])}, {_fmt(row[f'{m}_high'])}]"
+            for m in metrics
+        ]
         table.add_row(*cells)
     console.print(table)
 
@@ -57,24 +66,39 @@ def _fmt(value: Any) -> str:
 
 @friendly_errors
 def sweep_command(
-    sweep: Annotated[str | None, typer.Argument(
-        help="A sweep file or a bundled sweep's name (see --list).")] = None,
-    out: Annotated[Path | None, typer.Option(
-        help="Sweep folder (default: sweeps/NAME); re-running into it skips finished runs.")
+    sweep: Annotated[
+        str | None, typer.Argument(help="A sweep file or a bundled sweep's name (see --list).")
     ] = None,
-    quick: Annotated[bool, typer.Option(
-        "--quick", help="The sweep's reduced size: shorter runs, fewer values and seeds.")
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Sweep folder (default: sweeps/NAME); re-running into it skips finished runs."
+        ),
+    ] = None,
+    quick: Annotated[
+        bool,
+        typer.Option(
+            "--quick", help="The sweep's reduced size: shorter runs, fewer values and seeds."
+        ),
     ] = False,
-    scheduler: Annotated[str | None, typer.Option(
-        help="Address of a running Dask scheduler (tcp://HOST:8786); default: a local "
-             "cluster of one worker process per CPU.")] = None,
-    workers: Annotated[int | None, typer.Option(
-        help="Worker processes of the local cluster (default: one per CPU).")] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Address of a running Dask scheduler (tcp://HOST:8786); default: a local "
+            "cluster of one worker process per CPU."
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Worker processes of the local cluster (default: one per CPU)."),
+    ] = None,
     list_: Annotated[bool, typer.Option("--list", help="List the bundled sweeps.")] = False,
-    show: Annotated[bool, typer.Option(
-        "--show", help="Print the sweep's YAML (to copy and edit) and stop.")] = False,
-    dry_run: Annotated[bool, typer.Option(
-        "--dry-run", help="Check the sweep and list its runs; run nothing.")] = False,
+    show: Annotated[
+        bool, typer.Option("--show", help="Print the sweep's YAML (to copy and edit) and stop.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check the sweep and list its runs; run nothing.")
+    ] = False,
 ) -> None:
     """Run every variant of a sweep at each of its seeds on Dask — each an ordinary run
     folder — then write results.parquet, summary.parquet (bootstrap CIs over seeds) and
@@ -85,8 +109,10 @@ def sweep_command(
         _list()
         return
     if sweep is None:
-        raise ValueError("give a sweep file or a bundled sweep's name; `leonet sweep --list` "
-                         "lists the bundled ones")
+        raise ValueError(
+            "give a sweep file or a bundled sweep's name; `leonet sweep --list` "
+            "lists the bundled ones"
+        )
     if show:
         typer.echo(sweep_text(sweep), nl=False)
         return
@@ -96,16 +122,20 @@ def sweep_command(
     runs = expand(spec, base, quick=quick)
     out_dir = out or Path("sweeps") / (spec.name + ("-quick" if quick else ""))
     variants = len({r.variant for r in runs})
-    console.print(f"[bold]{spec.name}[/]{' (quick)' if quick else ''}: {variants} variants × "
-                  f"{len(runs) // max(1, variants)} seeds = {len(runs)} runs of {base.name} "
-                  f"→ {out_dir}", highlight=False)
+    console.print(
+        f"[bold]{spec.name}[/]{' (quick)' if quick else ''}: {variants} variants × "
+        f"{len(runs) // max(1, variants)} seeds = {len(runs)} runs of {base.name} "
+        f"→ {out_dir}",
+        highlight=False,
+    )
     if dry_run:
         table = Table()
         for column in ("run", "parameters", "problem"):
             table.add_column(column)
         for r in runs:
-            table.add_row(r.name, ", ".join(f"{k}={v!r}" for k, v in r.params.items()),
-                          r.error or "")
+            table.add_row(
+                r.name, ", ".join(f"{k}={v!r}" for k, v in r.params.items()), r.error or ""
+            )
         console.print(table)
         return
 
@@ -121,25 +151,44 @@ def sweep_command(
                 bar.update(task, completed=done, total=total)
                 if record is not None and "dashboard" in record:
                     link = record["dashboard"]
-                    bar.console.print(f"Dask dashboard: {link}" if link else
-                                      "Dask dashboard: none (pip install bokeh to have one)",
-                                      highlight=False)
+                    bar.console.print(
+                        f"Dask dashboard: {link}"
+                        if link
+                        else "Dask dashboard: none (pip install bokeh to have one)",
+                        highlight=False,
+                    )
                 elif record is not None and record.get("status") != "done":
-                    bar.console.print(f"[red]{record['name']} failed[/]: {record.get('error')}",
-                                      highlight=False)
+                    bar.console.print(
+                        f"[red]{record['name']} failed[/]: {record.get('error')}", highlight=False
+                    )
 
-            outcome = run_sweep(spec, base, out_dir, quick=quick, scheduler=scheduler,
-                                workers=workers, progress=progress)
+            outcome = run_sweep(
+                spec,
+                base,
+                out_dir,
+                quick=quick,
+                scheduler=scheduler,
+                workers=workers,
+                progress=progress,
+            )
     except KeyboardInterrupt:
-        err_console.print(f"[yellow]interrupted[/]: finished runs are kept; run the same "
-                          f"command again to do the rest (`--out {out_dir}`)")
+        err_console.print(
+            f"[yellow]interrupted[/]: finished runs are kept; run the same "
+            f"command again to do the rest (`--out {out_dir}`)"
+        )
         raise typer.Exit(130) from None
     finally:
         signal.signal(signal.SIGTERM, previous)
-    console.print(f"{outcome.done} runs done, {outcome.skipped} already done, "
-                  f"{outcome.failed} failed, in {outcome.elapsed_s:.1f} s", highlight=False)
+    console.print(
+        f"{outcome.done} runs done, {outcome.skipped} already done, "
+        f"{outcome.failed} failed, in {outcome.elapsed_s:.1f} s",
+        highlight=False,
+    )
     _print_summary(out_dir)
-    console.print(f"results: {out_dir}/results.parquet, summary.parquet, terminals.parquet/; "
-                  f"report: {out_dir}/report.html; runs: {out_dir}/runs/", highlight=False)
+    console.print(
+        f"results: {out_dir}/results.parquet, summary.parquet, terminals.parquet/; "
+        f"report: {out_dir}/report.html; runs: {out_dir}/runs/",
+        highlight=False,
+    )
     if outcome.failed:
         raise typer.Exit(1)

@@ -23,12 +23,17 @@ __all__ = ["trace_command"]
 def trace_command(
     run_dir: Annotated[Path, typer.Argument(help="a run folder written by `leonet run`")],
     terminal: Annotated[str, typer.Option("--terminal", help="the terminal's name")],
-    to: Annotated[str, typer.Option(
-        "--to", help="'pop' (the terminal's PoP) or another terminal of the run")] = "pop",
-    fmt: Annotated[str | None, typer.Option(
-        "--format", help="csv or json (default: from --out's suffix, else csv)")] = None,
-    out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="the file to write (default: standard output)")] = None,
+    to: Annotated[
+        str, typer.Option("--to", help="'pop' (the terminal's PoP) or another terminal of the run")
+    ] = "pop",
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="csv or json (default: from --out's suffix, else csv)"),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="the file to write (default: standard output)"),
+    ] = None,
 ) -> None:
     """Export one terminal's path over time (delay, jitter, rate, loss, outages)."""
     trace = trace_from_run(run_dir, terminal, to)
@@ -37,5 +42,7 @@ def trace_command(
         sys.stdout.write(text)
     else:
         outages = int(trace.outage.sum())
-        err_console.print(f"wrote {out}: {len(trace)} steps of {trace.step_s:g} s, "
-                          f"{outages} outage step(s)", highlight=False)
+        err_console.print(
+            f"wrote {out}: {len(trace)} steps of {trace.step_s:g} s, {outages} outage step(s)",
+            highlight=False,
+        )

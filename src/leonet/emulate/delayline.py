@@ -62,8 +62,12 @@ def parse_control(line: str) -> DelayLineState:
     if len(parts) != 7:
         raise ValueError(f"control line needs 7 fields, got {line!r}")
     up, down, jit_up, jit_down, loss_up, loss_down = (float(p) for p in parts[:6])
-    return DelayLineState(delay_s=[up / 1e3, down / 1e3], jitter_s=[jit_up / 1e3, jit_down / 1e3],
-                          loss=[loss_up, loss_down], outage=parts[6] == "1")
+    return DelayLineState(
+        delay_s=[up / 1e3, down / 1e3],
+        jitter_s=[jit_up / 1e3, jit_down / 1e3],
+        loss=[loss_up, loss_down],
+        outage=parts[6] == "1",
+    )
 
 
 def _open_tun(name: str) -> int:
@@ -87,8 +91,7 @@ def _mac(text: str) -> bytes:
 
 def _realtime() -> bool:
     try:
-        os.sched_setscheduler(0, os.SCHED_FIFO | os.SCHED_RESET_ON_FORK,
-                              os.sched_param(10))
+        os.sched_setscheduler(0, os.SCHED_FIFO | os.SCHED_RESET_ON_FORK, os.sched_param(10))
     except (OSError, AttributeError):
         return False
     return True
@@ -102,15 +105,27 @@ def run_delay_line(link: LinkNamespaces, seed: int) -> dict[str, int | bool]:
             tuns.append(_open_tun(link.tun))
             outs.append(_open_packet(veth))
     # direction 0: terminal → PoP (read in the terminal's namespace, sent on its veth)
-    headers = [_mac(link.pop_mac) + _mac(link.term_mac) + struct.pack("!H", _ETH_P_IP),
-               _mac(link.term_mac) + _mac(link.pop_mac) + struct.pack("!H", _ETH_P_IP)]
+    headers = [
+        _mac(link.pop_mac) + _mac(link.term_mac) + struct.pack("!H", _ETH_P_IP),
+        _mac(link.term_mac) + _mac(link.pop_mac) + struct.pack("!H", _ETH_P_IP),
+    ]
     realtime = _realtime()
     state = DelayLineState(outage=True)
     queues: list[deque[tuple[float, bytes]]] = [deque(), deque()]
     last_release = [0.0, 0.0]
-    counts = {"in_up": 0, "in_down": 0, "out_up": 0, "out_down": 0, "lost_up": 0,
-              "lost_down": 0, "outage_up": 0, "outage_down": 0, "queue_full_up": 0,
-              "queue_full_down": 0, "late_max_us": 0}
+    counts = {
+        "in_up": 0,
+        "in_down": 0,
+        "out_up": 0,
+        "out_down": 0,
+        "lost_up": 0,
+        "lost_down": 0,
+        "outage_up": 0,
+        "outage_down": 0,
+        "queue_full_up": 0,
+        "queue_full_down": 0,
+        "late_max_us": 0,
+    }
     names = ("up", "down")
     rng = random.Random(seed)
     control = sys.stdin.fileno()

@@ -49,18 +49,22 @@ def require_net_admin(status_text: str | None = None) -> None:
     for line in text.splitlines():
         if line.startswith("CapEff:"):
             effective = int(line.split()[1], 16)
-    missing = [name for bit, name in ((_CAP_NET_ADMIN, "CAP_NET_ADMIN"),
-                                      (_CAP_SYS_ADMIN, "CAP_SYS_ADMIN"))
-               if not effective >> bit & 1]
+    missing = [
+        name
+        for bit, name in ((_CAP_NET_ADMIN, "CAP_NET_ADMIN"), (_CAP_SYS_ADMIN, "CAP_SYS_ADMIN"))
+        if not effective >> bit & 1
+    ]
     if missing:
         raise EmulationPermissionError(
             f"leonet emulate builds network namespaces and needs {' and '.join(missing)}, "
             "which this process lacks: run it as root (sudo leonet emulate ...) or in a "
-            "container started with --cap-add NET_ADMIN --cap-add SYS_ADMIN")
+            "container started with --cap-add NET_ADMIN --cap-add SYS_ADMIN"
+        )
     if not Path("/dev/net/tun").exists():
         raise EmulationPermissionError(
             "leonet emulate needs the TUN device /dev/net/tun (modprobe tun, or start the "
-            "container with --device /dev/net/tun)")
+            "container with --device /dev/net/tun)"
+        )
 
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -141,28 +145,40 @@ class LinkNamespaces:
         netns.create(self.term_ns)
         netns.create(self.pop_ns)
         with netlink_in(self.term_ns) as ns:
-            ns.link("add", ifname=self.term_veth, kind="veth", address=self.term_mac,
-                    peer={"ifname": self.pop_veth, "net_ns_fd": self.pop_ns,
-                          "address": self.pop_mac})
-        for name, veth, addr in ((self.term_ns, self.term_veth, self.term_addr),
-                                 (self.pop_ns, self.pop_veth, self.pop_addr)):
+            ns.link(
+                "add",
+                ifname=self.term_veth,
+                kind="veth",
+                address=self.term_mac,
+                peer={"ifname": self.pop_veth, "net_ns_fd": self.pop_ns, "address": self.pop_mac},
+            )
+        for name, veth, addr in (
+            (self.term_ns, self.term_veth, self.term_addr),
+            (self.pop_ns, self.pop_veth, self.pop_addr),
+        ):
             with netlink_in(name) as ns:
                 index = ns.link_lookup(ifname=veth)[0]
                 ns.addr("add", index=index, address=addr, prefixlen=self.prefixlen)
                 ns.link("set", index=index, state="up", txqlen=10000)
                 ns.link("set", index=ns.link_lookup(ifname="lo")[0], state="up")
             with enter_netns(name):
-                for path in ("ipv4/conf/all/rp_filter", "ipv4/conf/default/rp_filter",
-                             f"ipv4/conf/{veth}/rp_filter", "ipv6/conf/all/disable_ipv6",
-                             "ipv6/conf/default/disable_ipv6"):
+                for path in (
+                    "ipv4/conf/all/rp_filter",
+                    "ipv4/conf/default/rp_filter",
+                    f"ipv4/conf/{veth}/rp_filter",
+                    "ipv6/conf/all/disable_ipv6",
+                    "ipv6/conf/default/disable_ipv6",
+                ):
                     value = "1" if "ipv6" in path else "0"
                     Path("/proc/sys/net", path).write_text(value)
 
     def route_through_tun(self) -> None:
         """Send each side's traffic for the other side into the delay line's TUN (which the
         delay line has created in both namespaces)."""
-        for name, peer, own in ((self.term_ns, self.pop_addr, self.term_addr),
-                                (self.pop_ns, self.term_addr, self.pop_addr)):
+        for name, peer, own in (
+            (self.term_ns, self.pop_addr, self.term_addr),
+            (self.pop_ns, self.term_addr, self.pop_addr),
+        ):
             with netlink_in(name) as ns:
                 index = ns.link_lookup(ifname=self.tun)[0]
                 ns.link("set", index=index, state="up", mtu=1500, txqlen=10000)

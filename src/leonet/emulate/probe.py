@@ -36,8 +36,12 @@ def checksum(data: bytes) -> int:
     return int(~total & 0xFFFF)
 
 
-def ping(addr: str, count: int, interval_s: float, timeout_s: float = 2.0,
-         ) -> list[dict[str, Any]]:
+def ping(
+    addr: str,
+    count: int,
+    interval_s: float,
+    timeout_s: float = 2.0,
+) -> list[dict[str, Any]]:
     """Send ``count`` ICMP echo requests to ``addr``, one every ``interval_s``; return per
     probe ``{"sent_s": monotonic send time, "rtt_ms": RTT or None if no reply}``."""
     with contextlib.suppress(OSError, AttributeError):
@@ -77,7 +81,7 @@ def ping(addr: str, count: int, interval_s: float, timeout_s: float = 2.0,
                     sec, nsec = struct.unpack("qq", value[:16])
                     got = sec + nsec / 1e9
             header_len = (data[0] & 0x0F) * 4
-            kind, _, _, rid, rseq = struct.unpack("!BBHHH", data[header_len:header_len + 8])
+            kind, _, _, rid, rseq = struct.unpack("!BBHHH", data[header_len : header_len + 8])
             if kind == 0 and rid == ident and rseq in sent and rseq not in rtt:
                 rtt[rseq] = (got - sent_wall[rseq]) * 1e3
     sock.close()

@@ -66,9 +66,11 @@ class StepApplied:
         head = f"step {self.step + 1:>4}/{steps}  t={self.t_s:8.1f} s  "
         if self.outage:
             return head + f"OUTAGE ({self.cause or 'unknown'})  late {self.late_ms:5.2f} ms"
-        return (head + f"delay up {self.delay_up_ms:7.2f} ms down {self.delay_down_ms:7.2f} ms"
-                f"  rate up {self.rate_up_mbps:7.2f} down {self.rate_down_mbps:7.2f} Mb/s"
-                f"  loss {self.loss:.3f}  late {self.late_ms:5.2f} ms")
+        return (
+            head + f"delay up {self.delay_up_ms:7.2f} ms down {self.delay_down_ms:7.2f} ms"
+            f"  rate up {self.rate_up_mbps:7.2f} down {self.rate_down_mbps:7.2f} Mb/s"
+            f"  loss {self.loss:.3f}  late {self.late_ms:5.2f} ms"
+        )
 
 
 @dataclass
@@ -138,8 +140,15 @@ class Emulation:
     printed line.
     """
 
-    def __init__(self, trace: Trace, *, speed: float = 1.0, jitter: bool = False,
-                 echo: Callable[[str], None] | None = None, seed: int = 0) -> None:
+    def __init__(
+        self,
+        trace: Trace,
+        *,
+        speed: float = 1.0,
+        jitter: bool = False,
+        echo: Callable[[str], None] | None = None,
+        seed: int = 0,
+    ) -> None:
         if not speed > 0:
             raise ValueError(f"--speed must be > 0, got {speed}")
         self.trace, self.speed, self.jitter, self.seed = trace, speed, jitter, seed
@@ -164,8 +173,9 @@ class Emulation:
             raise
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     def _start(self) -> None:
@@ -173,9 +183,16 @@ class Emulation:
         link.create()
         config = {"link": link.__dict__, "seed": self.seed}
         self._delayline = subprocess.Popen(
-            [sys.executable, "-c", "from leonet.emulate.delayline import delay_line_main; "
-             "delay_line_main()", json.dumps(config)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+            [
+                sys.executable,
+                "-c",
+                "from leonet.emulate.delayline import delay_line_main; delay_line_main()",
+                json.dumps(config),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
             env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
         )
         assert self._delayline.stdout is not None
@@ -187,9 +204,11 @@ class Emulation:
             handle = netlink_in(name)
             self._handles.append(handle)
             self._veth_index.append(handle.link_lookup(ifname=veth)[0])
-        self.echo(f"namespaces {link.term_ns} (terminal, {link.term_addr}) and {link.pop_ns} "
-                  f"(PoP, {link.pop_addr}); delay line: userspace on TUN "
-                  f"(netem in this kernel: {'yes' if kernel_has_netem(link) else 'no'})")
+        self.echo(
+            f"namespaces {link.term_ns} (terminal, {link.term_addr}) and {link.pop_ns} "
+            f"(PoP, {link.pop_addr}); delay line: userspace on TUN "
+            f"(netem in this kernel: {'yes' if kernel_has_netem(link) else 'no'})"
+        )
         self._set_rates(1.0, 1.0, create=True)
 
     def close(self) -> None:
@@ -224,19 +243,31 @@ class Emulation:
         self._old_handlers.clear()
 
     # -- commands -------------------------------------------------------------------------
-    def spawn(self, command: Sequence[str], *, side: str = "term",
-              interactive: bool = False) -> subprocess.Popen[bytes]:
+    def spawn(
+        self, command: Sequence[str], *, side: str = "term", interactive: bool = False
+    ) -> subprocess.Popen[bytes]:
         """Start ``command`` in the terminal's (``side="term"``) or PoP's namespace, with
         ``LEONET_PEER_ADDR`` (the other side's address) and ``LEONET_LOCAL_ADDR`` set."""
         assert self.link is not None
         link = self.link
-        ns, local, peer = ((link.term_ns, link.term_addr, link.pop_addr) if side == "term"
-                           else (link.pop_ns, link.pop_addr, link.term_addr))
-        env = {**os.environ, "LEONET_PEER_ADDR": peer, "LEONET_LOCAL_ADDR": local,
-               "LEONET_NETNS": ns}
+        ns, local, peer = (
+            (link.term_ns, link.term_addr, link.pop_addr)
+            if side == "term"
+            else (link.pop_ns, link.pop_addr, link.term_addr)
+        )
+        env = {
+            **os.environ,
+            "LEONET_PEER_ADDR": peer,
+            "LEONET_LOCAL_ADDR": local,
+            "LEONET_NETNS": ns,
+        }
         try:
-            proc = subprocess.Popen(list(command), env=env, preexec_fn=lambda: setns_for_child(ns),
-                                    process_group=None if interactive else 0)
+            proc = subprocess.Popen(
+                list(command),
+                env=env,
+                preexec_fn=lambda: setns_for_child(ns),
+                process_group=None if interactive else 0,
+            )
         except FileNotFoundError:
             raise FileNotFoundError(f"command not found: {command[0]!r}") from None
         self._commands.append(proc)
@@ -244,41 +275,62 @@ class Emulation:
 
     # -- the trace ------------------------------------------------------------------------
     def _set_rates(self, up_mbps: float, down_mbps: float, *, create: bool = False) -> None:
-        for handle, index, mbps in zip(self._handles, self._veth_index, (up_mbps, down_mbps),
-                                       strict=True):
+        for handle, index, mbps in zip(
+            self._handles, self._veth_index, (up_mbps, down_mbps), strict=True
+        ):
             rate_bps = max(int(mbps * 1e6), _MIN_RATE_BPS)
             rate_bytes_s = rate_bps / 8
             burst = int(max(16_000, rate_bytes_s * 0.002))
-            handle.tc("add" if create else "replace", "tbf", index, rate=rate_bps // 8,
-                      burst=burst, latency=int(QUEUE_MS * 1000))
+            handle.tc(
+                "add" if create else "replace",
+                "tbf",
+                index,
+                rate=rate_bps // 8,
+                burst=burst,
+                latency=int(QUEUE_MS * 1000),
+            )
 
     def _apply(self, k: int, late_ms: float) -> StepApplied:
         t = self.trace
         outage = bool(t.outage[k])
-        jit = ((float(t.jitter_up_ms[k]), float(t.jitter_down_ms[k])) if self.jitter
-               else (0.0, 0.0))
+        jit = (float(t.jitter_up_ms[k]), float(t.jitter_down_ms[k])) if self.jitter else (0.0, 0.0)
         up_ms = 0.0 if outage else float(t.delay_up_ms[k])
         down_ms = 0.0 if outage else float(t.delay_down_ms[k])
         loss = float(t.loss[k])
         assert self._delayline is not None and self._delayline.stdin is not None
         try:
-            self._delayline.stdin.write(f"{up_ms!r} {down_ms!r} {jit[0]!r} {jit[1]!r} "
-                                        f"{loss!r} {loss!r} {1 if outage else 0}\n")
+            self._delayline.stdin.write(
+                f"{up_ms!r} {down_ms!r} {jit[0]!r} {jit[1]!r} "
+                f"{loss!r} {loss!r} {1 if outage else 0}\n"
+            )
             self._delayline.stdin.flush()
             applied_s = time.monotonic()  # the delay line has the step from here on
         except BrokenPipeError:
-            raise RuntimeError("the delay line process ended unexpectedly (its error is "
-                               "printed above); the emulation stopped") from None
+            raise RuntimeError(
+                "the delay line process ended unexpectedly (its error is "
+                "printed above); the emulation stopped"
+            ) from None
         if not outage:
             self._set_rates(float(t.rate_up_mbps[k]), float(t.rate_down_mbps[k]))
-        step = StepApplied(k, float(t.t_s[k]), up_ms, down_ms, float(t.rate_up_mbps[k]),
-                           float(t.rate_down_mbps[k]), loss, outage, t.cause[k], late_ms,
-                           applied_s)
+        step = StepApplied(
+            k,
+            float(t.t_s[k]),
+            up_ms,
+            down_ms,
+            float(t.rate_up_mbps[k]),
+            float(t.rate_down_mbps[k]),
+            loss,
+            outage,
+            t.cause[k],
+            late_ms,
+            applied_s,
+        )
         self.report.steps.append(step)
         return step
 
-    def play(self, *, until_exit: subprocess.Popen[bytes] | None = None,
-             hold: bool = False) -> EmulationReport:
+    def play(
+        self, *, until_exit: subprocess.Popen[bytes] | None = None, hold: bool = False
+    ) -> EmulationReport:
         """Apply the trace step by step in real time / ``speed``.  Stop early when
         ``until_exit`` (COMMAND) ends; with ``hold``, keep the last step applied until
         interrupted.  Steps are scheduled against one clock started here, so lateness does
@@ -293,8 +345,13 @@ class Emulation:
             if policy is not None:
                 os.sched_setscheduler(0, policy, os.sched_param(0))
 
-    def _play(self, wall: NDArray[np.float64], end: float,
-              until_exit: subprocess.Popen[bytes] | None, hold: bool) -> EmulationReport:
+    def _play(
+        self,
+        wall: NDArray[np.float64],
+        end: float,
+        until_exit: subprocess.Popen[bytes] | None,
+        hold: bool,
+    ) -> EmulationReport:
         t = self.trace
         start = time.monotonic()
         steps = len(t)

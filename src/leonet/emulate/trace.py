@@ -55,11 +55,28 @@ __all__ = [
 TRACE_FORMAT = "leonet-trace/1"
 #: The per-step columns, in file order.
 TRACE_COLUMNS = (
-    "t_s", "time", "delay_up_ms", "delay_down_ms", "jitter_up_ms", "jitter_down_ms",
-    "rate_up_mbps", "rate_down_mbps", "loss", "outage", "cause",
+    "t_s",
+    "time",
+    "delay_up_ms",
+    "delay_down_ms",
+    "jitter_up_ms",
+    "jitter_down_ms",
+    "rate_up_mbps",
+    "rate_down_mbps",
+    "loss",
+    "outage",
+    "cause",
 )
-_FLOAT_COLUMNS = ("t_s", "delay_up_ms", "delay_down_ms", "jitter_up_ms", "jitter_down_ms",
-                  "rate_up_mbps", "rate_down_mbps", "loss")
+_FLOAT_COLUMNS = (
+    "t_s",
+    "delay_up_ms",
+    "delay_down_ms",
+    "jitter_up_ms",
+    "jitter_down_ms",
+    "rate_up_mbps",
+    "rate_down_mbps",
+    "loss",
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,8 +107,10 @@ class Trace:
         n = len(self.t_s)
         for name in TRACE_COLUMNS:
             if len(getattr(self, name)) != n:
-                raise ValueError(f"trace column {name!r} has {len(getattr(self, name))} "
-                                 f"values, t_s has {n}: every column needs one per step")
+                raise ValueError(
+                    f"trace column {name!r} has {len(getattr(self, name))} "
+                    f"values, t_s has {n}: every column needs one per step"
+                )
         if n == 0:
             raise ValueError("a trace needs at least one step")
         if np.any(np.diff(self.t_s) <= 0):
@@ -108,16 +127,24 @@ class Trace:
     def equals(self, other: Trace) -> bool:
         """True when every column and header field is the same (NaN equal to NaN)."""
         if (self.terminal, self.to, self.step_s, self.time, self.cause) != (
-                other.terminal, other.to, other.step_s, other.time, other.cause):
+            other.terminal,
+            other.to,
+            other.step_s,
+            other.time,
+            other.cause,
+        ):
             return False
-        return all(np.array_equal(getattr(self, c), getattr(other, c), equal_nan=True)
-                   for c in (*_FLOAT_COLUMNS, "outage"))
+        return all(
+            np.array_equal(getattr(self, c), getattr(other, c), equal_nan=True)
+            for c in (*_FLOAT_COLUMNS, "outage")
+        )
 
     def slice(self, start: int, stop: int) -> Trace:
         """Steps ``start..stop-1`` (``t_s`` keeps its values)."""
         kwargs: dict[str, Any] = {c: getattr(self, c)[start:stop] for c in TRACE_COLUMNS}
-        return Trace(terminal=self.terminal, to=self.to, step_s=self.step_s,
-                     source=self.source, **kwargs)
+        return Trace(
+            terminal=self.terminal, to=self.to, step_s=self.step_s, source=self.source, **kwargs
+        )
 
 
 def _jitter(delay_ms: NDArray[np.float64], up: NDArray[np.bool_]) -> NDArray[np.float64]:
@@ -137,27 +164,35 @@ def _terminal_rows(run_dir: Path, terminal: str) -> dict[str, NDArray[Any]]:
     table = query(run_dir, "SELECT DISTINCT terminal FROM terminals ORDER BY terminal")
     names = [str(n) for n in table.column("terminal").to_pylist()]
     if terminal not in names:
-        raise LookupError(f"{run_dir}: no terminal named {terminal!r}; the run has "
-                          f"{', '.join(names) or 'no named terminals'}")
+        raise LookupError(
+            f"{run_dir}: no terminal named {terminal!r}; the run has "
+            f"{', '.join(names) or 'no named terminals'}"
+        )
     quoted = terminal.replace("'", "''")
-    rows = query(run_dir, "SELECT epoch_ns(time) AS utc_ns, served, reason, rtt_ms, "
-                          "throughput_up_mbps, throughput_down_mbps FROM terminals "
-                          f"WHERE terminal = '{quoted}' ORDER BY time")
+    rows = query(
+        run_dir,
+        "SELECT epoch_ns(time) AS utc_ns, served, reason, rtt_ms, "
+        "throughput_up_mbps, throughput_down_mbps FROM terminals "
+        f"WHERE terminal = '{quoted}' ORDER BY time",
+    )
     served = np.asarray(rows.column("served").to_numpy(zero_copy_only=False), dtype=bool)
     rtt = rows.column("rtt_ms").to_numpy(zero_copy_only=False).astype(np.float64)
     reason = [r or "" for r in rows.column("reason").to_pylist()]
     # A served step with no RTT (no route to a PoP) is an outage too.
     up = served & np.isfinite(rtt)
-    cause = np.array([("" if u else (r or "no-route")) for u, r in zip(up, reason, strict=True)],
-                     dtype=object)
+    cause = np.array(
+        [("" if u else (r or "no-route")) for u, r in zip(up, reason, strict=True)], dtype=object
+    )
     return {
         "utc_ns": rows.column("utc_ns").to_numpy(zero_copy_only=False).astype(np.int64),
         "up": up,
         "owd_ms": np.where(up, rtt / 2.0, np.nan),
-        "rate_up_mbps": np.where(up, rows.column("throughput_up_mbps").to_numpy(
-            zero_copy_only=False), 0.0).astype(np.float64),
-        "rate_down_mbps": np.where(up, rows.column("throughput_down_mbps").to_numpy(
-            zero_copy_only=False), 0.0).astype(np.float64),
+        "rate_up_mbps": np.where(
+            up, rows.column("throughput_up_mbps").to_numpy(zero_copy_only=False), 0.0
+        ).astype(np.float64),
+        "rate_down_mbps": np.where(
+            up, rows.column("throughput_down_mbps").to_numpy(zero_copy_only=False), 0.0
+        ).astype(np.float64),
         "cause": cause,
     }
 
@@ -168,16 +203,28 @@ def _pop_fibre_ms(run_dir: Path, utc_ns: NDArray[np.int64], a: str, b: str) -> N
     from leonet.results import query
 
     pops = query(run_dir, "SELECT name, lat_deg, lon_deg FROM ground WHERE kind = 'pop'")
-    where = {str(n): (float(la), float(lo)) for n, la, lo in zip(
-        pops.column("name").to_pylist(), pops.column("lat_deg").to_pylist(),
-        pops.column("lon_deg").to_pylist(), strict=True)}
-    serving = query(run_dir, "SELECT epoch_ns(time) AS utc_ns, terminal, pop FROM terminals "
-                             f"WHERE terminal IN ('{a.replace(chr(39), chr(39) * 2)}', "
-                             f"'{b.replace(chr(39), chr(39) * 2)}') ORDER BY time")
+    where = {
+        str(n): (float(la), float(lo))
+        for n, la, lo in zip(
+            pops.column("name").to_pylist(),
+            pops.column("lat_deg").to_pylist(),
+            pops.column("lon_deg").to_pylist(),
+            strict=True,
+        )
+    }
+    serving = query(
+        run_dir,
+        "SELECT epoch_ns(time) AS utc_ns, terminal, pop FROM terminals "
+        f"WHERE terminal IN ('{a.replace(chr(39), chr(39) * 2)}', "
+        f"'{b.replace(chr(39), chr(39) * 2)}') ORDER BY time",
+    )
     pop_of: dict[tuple[int, str], str] = {}
-    for t, name, pop in zip(serving.column("utc_ns").to_pylist(),
-                            serving.column("terminal").to_pylist(),
-                            serving.column("pop").to_pylist(), strict=True):
+    for t, name, pop in zip(
+        serving.column("utc_ns").to_pylist(),
+        serving.column("terminal").to_pylist(),
+        serving.column("pop").to_pylist(),
+        strict=True,
+    ):
         pop_of[(int(t), str(name))] = pop or ""
     out = np.zeros(len(utc_ns))
     for i, t in enumerate(utc_ns.tolist()):  # once per step of one trace: not a hot path
@@ -185,8 +232,10 @@ def _pop_fibre_ms(run_dir: Path, utc_ns: NDArray[np.int64], a: str, b: str) -> N
         if pa_ and pb and pa_ != pb and pa_ in where and pb in where:
             (la1, lo1), (la2, lo2) = where[pa_], where[pb]
             p1, p2 = math.radians(la1), math.radians(la2)
-            h = (math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2)
-                 * math.sin(math.radians(lo2 - lo1) / 2) ** 2)
+            h = (
+                math.sin((p2 - p1) / 2) ** 2
+                + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lo2 - lo1) / 2) ** 2
+            )
             km = 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
             out[i] = km / (C_KM_S * 2.0 / 3.0) * 1e3  # light in fibre: ~2/3 c
     return out
@@ -198,8 +247,10 @@ def trace_from_run(run_dir: str | os.PathLike[str], terminal: str, to: str = "po
     different PoPs, great-circle fibre at 2/3 c)."""
     root = Path(run_dir)
     if not (root / "terminals.parquet").exists():
-        raise FileNotFoundError(f"{root} has no terminals.parquet: give the folder of a "
-                                "finished `leonet run` that names terminals")
+        raise FileNotFoundError(
+            f"{root} has no terminals.parquet: give the folder of a "
+            "finished `leonet run` that names terminals"
+        )
     me = _terminal_rows(root, terminal)
     step_s = float(np.median(np.diff(me["utc_ns"])) / 1e9) if len(me["utc_ns"]) > 1 else 1.0
     if to == "pop":
@@ -207,34 +258,42 @@ def trace_from_run(run_dir: str | os.PathLike[str], terminal: str, to: str = "po
         rate_up, rate_down, cause = me["rate_up_mbps"], me["rate_down_mbps"], me["cause"]
     else:
         if to == terminal:
-            raise ValueError(f"--to {to!r} is the terminal itself: give another terminal "
-                             "of the run, or 'pop'")
+            raise ValueError(
+                f"--to {to!r} is the terminal itself: give another terminal of the run, or 'pop'"
+            )
         peer = _terminal_rows(root, to)
         if not np.array_equal(peer["utc_ns"], me["utc_ns"]):
-            raise ValueError(f"{root}: terminals {terminal!r} and {to!r} have different "
-                             "time steps")
+            raise ValueError(f"{root}: terminals {terminal!r} and {to!r} have different time steps")
         fibre_ms = _pop_fibre_ms(root, me["utc_ns"], terminal, to)
         up = me["up"] & peer["up"]
         owd = me["owd_ms"] + peer["owd_ms"] + fibre_ms
         owd_up = owd_down = np.where(up, owd, np.nan)
         rate_up = np.where(up, np.minimum(me["rate_up_mbps"], peer["rate_down_mbps"]), 0.0)
         rate_down = np.where(up, np.minimum(peer["rate_up_mbps"], me["rate_down_mbps"]), 0.0)
-        cause = np.where(~me["up"], me["cause"],
-                         np.where(~peer["up"], np.array([f"peer-{c}" for c in peer["cause"]],
-                                                        dtype=object), ""))
+        cause = np.where(
+            ~me["up"],
+            me["cause"],
+            np.where(~peer["up"], np.array([f"peer-{c}" for c in peer["cause"]], dtype=object), ""),
+        )
     delay_up = np.where(up, owd_up, np.nan).astype(np.float64)
     delay_down = np.where(up, owd_down, np.nan).astype(np.float64)
     utc_ns = me["utc_ns"]
     return Trace(
-        terminal=terminal, to=to, step_s=step_s,
+        terminal=terminal,
+        to=to,
+        step_s=step_s,
         t_s=(utc_ns - utc_ns[0]) / 1e9,
         time=_iso(utc_ns),
-        delay_up_ms=delay_up, delay_down_ms=delay_down,
-        jitter_up_ms=_jitter(delay_up, up), jitter_down_ms=_jitter(delay_down, up),
+        delay_up_ms=delay_up,
+        delay_down_ms=delay_down,
+        jitter_up_ms=_jitter(delay_up, up),
+        jitter_down_ms=_jitter(delay_down, up),
         rate_up_mbps=np.asarray(rate_up, dtype=np.float64),
         rate_down_mbps=np.asarray(rate_down, dtype=np.float64),
-        loss=np.where(up, 0.0, 1.0), outage=~up,
-        cause=tuple(str(c) for c in cause), source=str(root),
+        loss=np.where(up, 0.0, 1.0),
+        outage=~up,
+        cause=tuple(str(c) for c in cause),
+        source=str(root),
     )
 
 
@@ -243,12 +302,18 @@ def _number(x: float) -> str:
 
 
 def _header(trace: Trace) -> dict[str, Any]:
-    return {"format": TRACE_FORMAT, "terminal": trace.terminal, "to": trace.to,
-            "step_s": trace.step_s, "source": trace.source}
+    return {
+        "format": TRACE_FORMAT,
+        "terminal": trace.terminal,
+        "to": trace.to,
+        "step_s": trace.step_s,
+        "source": trace.source,
+    }
 
 
-def write_trace(trace: Trace, path: str | os.PathLike[str] | None = None,
-                fmt: str | None = None) -> str:
+def write_trace(
+    trace: Trace, path: str | os.PathLike[str] | None = None, fmt: str | None = None
+) -> str:
     """Write ``trace`` as CSV or JSON (``fmt``, else from the suffix of ``path``; CSV by
     default) to ``path`` (if given) and return the text.
 
@@ -267,11 +332,15 @@ def write_trace(trace: Trace, path: str | os.PathLike[str] | None = None,
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(TRACE_COLUMNS)
         for i in range(len(trace)):
-            writer.writerow([
-                *(_number(getattr(trace, c)[i]) for c in ("t_s",)), trace.time[i],
-                *(_number(getattr(trace, c)[i]) for c in _FLOAT_COLUMNS[1:]),
-                "true" if trace.outage[i] else "false", trace.cause[i],
-            ])
+            writer.writerow(
+                [
+                    *(_number(getattr(trace, c)[i]) for c in ("t_s",)),
+                    trace.time[i],
+                    *(_number(getattr(trace, c)[i]) for c in _FLOAT_COLUMNS[1:]),
+                    "true" if trace.outage[i] else "false",
+                    trace.cause[i],
+                ]
+            )
         text = buffer.getvalue()
     else:
         steps = []
@@ -316,8 +385,11 @@ def _parse_bool(value: Any, where: str) -> bool:
 
 def _build(header: dict[str, Any], rows: list[tuple[str, dict[str, Any]]], name: str) -> Trace:
     if header.get("format") != TRACE_FORMAT:
-        raise _bad(name, f"not a leonet trace: format is {header.get('format')!r}, expected "
-                         f"{TRACE_FORMAT!r} (write one with `leonet trace`)")
+        raise _bad(
+            name,
+            f"not a leonet trace: format is {header.get('format')!r}, expected "
+            f"{TRACE_FORMAT!r} (write one with `leonet trace`)",
+        )
     for key in ("terminal", "to", "step_s"):
         if key not in header:
             raise _bad(name, f"the header lacks {key!r}")
@@ -335,18 +407,24 @@ def _build(header: dict[str, Any], rows: list[tuple[str, dict[str, Any]]], name:
         columns["time"].append(str(row["time"]))
         columns["cause"].append(str(row["cause"] or ""))
         up_ms, down_ms = columns["delay_up_ms"][-1], columns["delay_down_ms"][-1]
-        if not outage and not (math.isfinite(up_ms) and math.isfinite(down_ms)
-                               and up_ms >= 0 and down_ms >= 0):
-            raise _bad(where, "a step that is not an outage needs delay_up_ms and "
-                              "delay_down_ms >= 0")
+        if not outage and not (
+            math.isfinite(up_ms) and math.isfinite(down_ms) and up_ms >= 0 and down_ms >= 0
+        ):
+            raise _bad(
+                where, "a step that is not an outage needs delay_up_ms and delay_down_ms >= 0"
+            )
         if not 0.0 <= columns["loss"][-1] <= 1.0:
             raise _bad(where, f"column 'loss' must be within 0..1, got {columns['loss'][-1]}")
     try:
         return Trace(
-            terminal=str(header["terminal"]), to=str(header["to"]),
-            step_s=float(header["step_s"]), source=str(header.get("source", "")),
-            t_s=np.array(columns["t_s"]), time=tuple(columns["time"]),
-            cause=tuple(columns["cause"]), outage=np.array(columns["outage"], dtype=bool),
+            terminal=str(header["terminal"]),
+            to=str(header["to"]),
+            step_s=float(header["step_s"]),
+            source=str(header.get("source", "")),
+            t_s=np.array(columns["t_s"]),
+            time=tuple(columns["time"]),
+            cause=tuple(columns["cause"]),
+            outage=np.array(columns["outage"], dtype=bool),
             **{c: np.array(columns[c], dtype=np.float64) for c in _FLOAT_COLUMNS if c != "t_s"},
         )
     except ValueError as exc:
@@ -360,8 +438,9 @@ def read_trace(path: str | os.PathLike[str]) -> Trace:
     try:
         text = Path(path).read_text()
     except FileNotFoundError:
-        raise FileNotFoundError(f"no trace file {name}: write one with `leonet trace RUN "
-                                "--terminal NAME --out FILE`") from None
+        raise FileNotFoundError(
+            f"no trace file {name}: write one with `leonet trace RUN --terminal NAME --out FILE`"
+        ) from None
     if text.lstrip().startswith("{"):
         try:
             data = json.loads(text)
@@ -370,8 +449,7 @@ def read_trace(path: str | os.PathLike[str]) -> Trace:
         steps = data.get("steps")
         if not isinstance(steps, list):
             raise _bad(name, "a JSON trace needs a list 'steps'")
-        rows = [(f"{name} step {i}", s if isinstance(s, dict) else {})
-                for i, s in enumerate(steps)]
+        rows = [(f"{name} step {i}", s if isinstance(s, dict) else {}) for i, s in enumerate(steps)]
         return _build({k: v for k, v in data.items() if k != "steps"}, rows, name)
     header: dict[str, Any] = {}
     lines = text.splitlines()
@@ -381,8 +459,11 @@ def read_trace(path: str | os.PathLike[str]) -> Trace:
         header[key.strip()] = value.strip()
         first += 1
     if header.get("format") != TRACE_FORMAT:
-        raise _bad(name, f"not a leonet trace: its first line should be '# format: "
-                         f"{TRACE_FORMAT}' (write one with `leonet trace`)")
+        raise _bad(
+            name,
+            f"not a leonet trace: its first line should be '# format: "
+            f"{TRACE_FORMAT}' (write one with `leonet trace`)",
+        )
     reader = csv.reader(lines[first:])
     try:
         columns = next(reader)
@@ -390,13 +471,14 @@ def read_trace(path: str | os.PathLike[str]) -> Trace:
         raise _bad(name, "no header row") from None
     unknown = [c for c in columns if c not in TRACE_COLUMNS]
     if unknown:
-        raise _bad(f"{name}:{first + 1}", f"unknown column(s) {', '.join(unknown)}; a trace "
-                                          f"has {', '.join(TRACE_COLUMNS)}")
+        raise _bad(
+            f"{name}:{first + 1}",
+            f"unknown column(s) {', '.join(unknown)}; a trace has {', '.join(TRACE_COLUMNS)}",
+        )
     rows = []
     for number, values in enumerate(reader, start=first + 2):
         if len(values) != len(columns):
-            raise _bad(f"{name}:{number}", f"{len(values)} fields, the header has "
-                                           f"{len(columns)}")
+            raise _bad(f"{name}:{number}", f"{len(values)} fields, the header has {len(columns)}")
         rows.append((f"{name}:{number}", dict(zip(columns, values, strict=True))))
     return _build(header, rows, name)
 

@@ -26,8 +26,12 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["MMAP_THRESHOLD_BYTES", "TRIM_THRESHOLD_BYTES", "keep_freed_memory",
-           "reusing_freed_memory"]
+__all__ = [
+    "MMAP_THRESHOLD_BYTES",
+    "TRIM_THRESHOLD_BYTES",
+    "keep_freed_memory",
+    "reusing_freed_memory",
+]
 
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3

@@ -76,14 +76,18 @@ def state_to_arrays(state: CarriedState) -> dict[str, NDArray[Any]]:
     return out
 
 
-def state_from_arrays(arrays: Mapping[str, NDArray[Any]], like: S,
-                      source: str | os.PathLike[str]) -> S:
+def state_from_arrays(
+    arrays: Mapping[str, NDArray[Any]], like: S, source: str | os.PathLike[str]
+) -> S:
     """The state :func:`state_to_arrays` wrote, of ``like``'s type (a dataclass); ``like``
     is the run's initial state, whose shapes the accumulators must match; ``source`` names
     the file in errors."""
+
     def refuse(why: str) -> RunFolderError:
-        return RunFolderError(f"{source} does not hold this run's state ({why}); the run "
-                              "cannot be resumed: run the scenario again with --overwrite")
+        return RunFolderError(
+            f"{source} does not hold this run's state ({why}); the run "
+            "cannot be resumed: run the scenario again with --overwrite"
+        )
 
     for key, value in arrays.items():
         kind = np.asarray(value).dtype.kind
@@ -97,7 +101,8 @@ def state_from_arrays(arrays: Mapping[str, NDArray[Any]], like: S,
         if name:
             grouped[part][name] = value
     readers: dict[str, Any] = {
-        "scheduler": SchedulerState.from_arrays, "routes": Routes.from_arrays,
+        "scheduler": SchedulerState.from_arrays,
+        "routes": Routes.from_arrays,
         "metrics": SiteMetricsAccumulator.from_arrays,
         "region": RegionCoverageAccumulator.from_arrays,
     }
@@ -121,20 +126,28 @@ def state_from_arrays(arrays: Mapping[str, NDArray[Any]], like: S,
             raise refuse(f"{part} is {'missing' if got is None else 'not expected'}")
         if template is not None:
             for key, value in template.to_arrays().items():
-                if key not in ("config", "steps", "n_region") and \
-                        np.shape(value) != np.shape(got.to_arrays()[key]):
-                    raise refuse(f"{part}.{key} is {np.shape(got.to_arrays()[key])}, this "
-                                 f"scenario's is {np.shape(value)}")
+                if key not in ("config", "steps", "n_region") and np.shape(value) != np.shape(
+                    got.to_arrays()[key]
+                ):
+                    raise refuse(
+                        f"{part}.{key} is {np.shape(got.to_arrays()[key])}, this "
+                        f"scenario's is {np.shape(value)}"
+                    )
     scheduler = parts["scheduler"]
     n_sites = like.metrics.n_site
     if scheduler is not None and scheduler.n_terminal != n_sites:
-        raise refuse(f"the scheduler holds {scheduler.n_terminal} sites, this scenario "
-                     f"{n_sites}")
+        raise refuse(f"the scheduler holds {scheduler.n_terminal} sites, this scenario {n_sites}")
     if next_chunk < 0:
         raise refuse(f"next_chunk {next_chunk} is negative")
     replace: Any = dataclasses.replace
-    out: S = replace(like, next_chunk=next_chunk, scheduler=scheduler, routes=parts["routes"],
-                     metrics=parts["metrics"], region=parts["region"])
+    out: S = replace(
+        like,
+        next_chunk=next_chunk,
+        scheduler=scheduler,
+        routes=parts["routes"],
+        metrics=parts["metrics"],
+        region=parts["region"],
+    )
     return out
 
 
@@ -146,9 +159,17 @@ class CheckpointWriter:
     between saves redoes the chunks after the last one, exactly (resume drops their parts).
     """
 
-    def __init__(self, store: RunStore, scenario_hash: str, chunks: int, next_chunk: int, *,
-                 ratio: float = 4.0, every_s: float = 30.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        store: RunStore,
+        scenario_hash: str,
+        chunks: int,
+        next_chunk: int,
+        *,
+        ratio: float = 4.0,
+        every_s: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.store, self.scenario_hash, self.chunks = store, scenario_hash, chunks
         self.ratio, self.every_s, self.clock = ratio, every_s, clock
         self.saved_chunk = next_chunk
@@ -163,15 +184,19 @@ class CheckpointWriter:
 
     def maybe_save(self, state: CarriedState, *, last: bool = False) -> bool:
         """Save ``state`` (its chunks' parts all written) if one is due; whether it saved."""
-        due = (last or self._parts_bytes >= self.ratio * self._state_bytes
-               or self.clock() - self._saved_at >= self.every_s)
+        due = (
+            last
+            or self._parts_bytes >= self.ratio * self._state_bytes
+            or self.clock() - self._saved_at >= self.every_s
+        )
         if due:
             self.save(state)
         return due
 
     def save(self, state: CarriedState) -> None:
-        path = self.store.save_checkpoint(Checkpoint(self.scenario_hash, state.next_chunk,
-                                                     self.chunks, state_to_arrays(state)))
+        path = self.store.save_checkpoint(
+            Checkpoint(self.scenario_hash, state.next_chunk, self.chunks, state_to_arrays(state))
+        )
         self.saved_chunk = state.next_chunk
         self.saves += 1
         self._saved_at = self.clock()
@@ -222,17 +247,21 @@ def verify_inputs(scenario: Scenario, recorded: Mapping[str, Any], source: str) 
     or its contents changed; ``recorded`` is :func:`input_digests` at the start, as saved
     in ``source`` (the run's ``metadata.json``)."""
     if not isinstance(recorded, Mapping):
-        raise RunFolderError(f"{source}: 'inputs' is damaged; the run cannot be resumed: run "
-                             "the scenario again with --overwrite")
+        raise RunFolderError(
+            f"{source}: 'inputs' is damaged; the run cannot be resumed: run "
+            "the scenario again with --overwrite"
+        )
     now = input_digests(scenario)
     for path, digest in sorted(recorded.items()):
         if path not in now:
             raise RunFolderError(
                 f"{path}, read when this run started, is gone: resuming would mix results "
                 "from different inputs; restore the file, or run the scenario again with "
-                "--overwrite")
+                "--overwrite"
+            )
         if now[path] != digest:
             raise RunFolderError(
                 f"{path} has changed since this run started (its contents differ): resuming "
                 "would mix results from old and new inputs; restore the file, or run the "
-                "scenario again with --overwrite")
+                "scenario again with --overwrite"
+            )

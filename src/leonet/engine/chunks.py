@@ -146,32 +146,47 @@ class ScenarioRun:
         net = scenario.network
         self.mode = net.mode
         self.sat_mask = satellite_min_elevation_deg(self.constellation)
-        self.candidates = (constellation_candidates(self.constellation)
-                           if net.mode != "bent-pipe" else None)
-        self.ground: GroundNodes = named_ground(sites, self.gateways, self.pops, self.grid,
-                                                net.route_factor)
-        self.capacity = capacity_model(scenario, sites, self.grid, self.constellation.size,
-                                       self.gateways)
+        self.candidates = (
+            constellation_candidates(self.constellation) if net.mode != "bent-pipe" else None
+        )
+        self.ground: GroundNodes = named_ground(
+            sites, self.gateways, self.pops, self.grid, net.route_factor
+        )
+        self.capacity = capacity_model(
+            scenario, sites, self.grid, self.constellation.size, self.gateways
+        )
         self.jammers = list(self.faults.jammers)
         self.gateway_names = [str(n) for n in self.gateways.names]
         self.pop_names = [str(n) for n in self.pops.names]
-        self.names = RunNames(self.terminal_names,
-                              np.asarray(self.constellation.sat_names, dtype=np.str_),
-                              tuple(self.gateway_names), tuple(self.pop_names))
+        self.names = RunNames(
+            self.terminal_names,
+            np.asarray(self.constellation.sat_names, dtype=np.str_),
+            tuple(self.gateway_names),
+            tuple(self.pop_names),
+        )
         self.slot_ns = round(self.config.slot_s * 1e9)
         self.chunk_steps = scenario.time.chunk_steps or chunk_steps(
-            self.n_sites, self.constellation.size, self.grid.step_ns, self.slot_ns)
+            self.n_sites, self.constellation.size, self.grid.step_ns, self.slot_ns
+        )
         self.lookahead = lookahead_steps(self.config, self.grid.step_s)
         # Satellites outside every shell (raising or lowering orbit) neither serve nor
         # relay: only those in service are propagated.
         self._positions_of = SatellitePositions(self.constellation)
         self.steps = StepRunner(
-            ground=self.ground, capacity=self.capacity, jammers=self.jammers, mode=self.mode,
-            access=net.access, processing_delay_ms=net.processing_delay_ms,
-            n_cells=self.n_cells, n_fixed=self.n_fixed, n_moving=self.n_moving,
+            ground=self.ground,
+            capacity=self.capacity,
+            jammers=self.jammers,
+            mode=self.mode,
+            access=net.access,
+            processing_delay_ms=net.processing_delay_ms,
+            n_cells=self.n_cells,
+            n_fixed=self.n_fixed,
+            n_moving=self.n_moving,
             cell_ecef_km=self.static.ecef_km[: self.n_cells],
-            slot_s=self.config.slot_s, slot_phase_s=self.config.phase_s,
-            latency=LatencyParameters(**net.latency.given()))
+            slot_s=self.config.slot_s,
+            slot_phase_s=self.config.phase_s,
+            latency=LatencyParameters(**net.latency.given()),
+        )
 
     @property
     def chunks(self) -> int:
@@ -197,8 +212,13 @@ class ScenarioRun:
             speed = np.concatenate([speed, np.stack([m[3] for m in moving], 1)], axis=1)
         return lat, lon, alt, speed
 
-    def _visibility(self, r: NDArray[np.float64], lat: NDArray[np.float64],
-                    lon: NDArray[np.float64], alt: NDArray[np.float64]) -> list[Visibility]:
+    def _visibility(
+        self,
+        r: NDArray[np.float64],
+        lat: NDArray[np.float64],
+        lon: NDArray[np.float64],
+        alt: NDArray[np.float64],
+    ) -> list[Visibility]:
         """The visibility of the fixed sites (culled) and of the moving ones (dense), as two
         tables over the same steps (joined by :func:`usable_pairs`)."""
         s = self.static
@@ -208,19 +228,20 @@ class ScenarioRun:
             parts.append(visible_moving(r, self.sat_mask, lat[:, k:], lon[:, k:], alt[:, k:]))
         return parts
 
-    def _lasers(self, r: NDArray[np.float64], utc_ns: NDArray[np.int64]
-                ) -> list[LaserLinks] | None:
+    def _lasers(self, r: NDArray[np.float64], utc_ns: NDArray[np.int64]) -> list[LaserLinks] | None:
         """Each step's laser links; candidates failed by the fault plan stay down."""
         if self.candidates is None:
             return None
         down = None
         if self.faults.lasers:
-            down = self.faults.laser_disabled(utc_ns, self.candidates.sat_a,
-                                              self.candidates.sat_b, self.constellation)
+            down = self.faults.laser_disabled(
+                utc_ns, self.candidates.sat_a, self.candidates.sat_b, self.constellation
+            )
             down = down if down.any() else None
         net = self.scenario.network
-        return plus_grid_links_chunk(self.candidates, r, max_range_km=net.max_laser_range_km,
-                                     link_down=down)
+        return plus_grid_links_chunk(
+            self.candidates, r, max_range_km=net.max_laser_range_km, link_down=down
+        )
 
     def access(self, index: int, scheduler: SchedulerState | None) -> ChunkAccess:
         """The first part of chunk ``index``: propagate, faults, visibility, policy,
@@ -242,8 +263,9 @@ class ScenarioRun:
         del r_all
         allowed, policy_reason = self.policy.allowed(utc, lat, lon, speed, self.site_names)
         # One filter for faults and policy; the counts tell the causes apart.
-        n_all = np.concatenate([np.diff(part.offsets).reshape(window.count, part.n_site)
-                                for part in parts], axis=1)[:n_run]
+        n_all = np.concatenate(
+            [np.diff(part.offsets).reshape(window.count, part.n_site) for part in parts], axis=1
+        )[:n_run]
         n_up, vis_ok = usable_pairs(parts, allowed, sat_up)
         n_up = n_up.reshape(window.count, self.n_sites)[:n_run]
         del parts
@@ -255,21 +277,32 @@ class ScenarioRun:
         if lasers is None:
             gateway_vis = gateways_in_view(r, self.gateways, gw_up)
         else:
-            gateway_vis = gateway_reachable(r, lasers, ground, gateway_down=~gw_up,
-                                            gateway_pairs=gateway_pairs)
+            gateway_vis = gateway_reachable(
+                r, lasers, ground, gateway_down=~gw_up, gateway_pairs=gateway_pairs
+            )
         named = slice(self.n_cells, self.n_sites)
         return ChunkGeometry(
-            index=index, window=chunk, utc_ns=utc, n_run=n_run, r_ecef_km=r, sat_up=sat_up,
+            index=index,
+            window=chunk,
+            utc_ns=utc,
+            n_run=n_run,
+            r_ecef_km=r,
+            sat_up=sat_up,
             vis=vis_ok,
-            gateway_vis=gateway_vis, n_all=n_all, n_up=n_up, allowed=allowed[:n_run],
+            gateway_vis=gateway_vis,
+            n_all=n_all,
+            n_up=n_up,
+            allowed=allowed[:n_run],
             policy_reason=policy_reason[:n_run],
             steps=StepInputs(
-                gateway_up=gw_up[:n_run], pop_up=pop_up[:n_run],
+                gateway_up=gw_up[:n_run],
+                pop_up=pop_up[:n_run],
                 lasers=None if lasers is None else lasers[:n_run],
                 gateway_pairs=gateway_pairs[:n_run],
                 named_lat_deg=np.ascontiguousarray(lat[:n_run, named]),
                 named_lon_deg=np.ascontiguousarray(lon[:n_run, named]),
-                named_alt_km=np.ascontiguousarray(alt[:n_run, named])),
+                named_alt_km=np.ascontiguousarray(alt[:n_run, named]),
+            ),
         )
 
     def schedule(self, g: ChunkGeometry, scheduler: SchedulerState | None) -> ChunkAccess:
@@ -280,8 +313,11 @@ class ScenarioRun:
         serving = result.serving_sat[:n_run]
         reason = result.reason[:n_run].astype(np.uint8)
         # Explain refusals and faults better than "no satellite".
-        reason = np.where((reason == Outcome.NO_SATELLITE) & (g.n_all > 0) & (g.n_up == 0),
-                          int(Outcome.SATELLITE_FAULT), reason)
+        reason = np.where(
+            (reason == Outcome.NO_SATELLITE) & (g.n_all > 0) & (g.n_up == 0),
+            int(Outcome.SATELLITE_FAULT),
+            reason,
+        )
         # A serving satellite that fails mid-slot: the outage is the fault's doing.
         last = _last_served(serving, None if scheduler is None else scheduler.last_sat)
         lost = (reason == Outcome.LOST_MID_SLOT) & (last >= 0)
@@ -290,8 +326,9 @@ class ScenarioRun:
         # Refused or without candidates at the slot's boundary, usable now: the scheduler
         # serves it from the next boundary (Starlink re-plans every slot).
         n_ok = np.diff(vis.offsets).reshape(vis.n_time, self.n_sites)[:n_run]
-        reason = np.where((reason == Outcome.NO_SATELLITE) & (n_ok > 0),
-                          int(Outcome.AWAITING_SLOT), reason)
+        reason = np.where(
+            (reason == Outcome.NO_SATELLITE) & (n_ok > 0), int(Outcome.AWAITING_SLOT), reason
+        )
         reason = np.where(~g.allowed, g.policy_reason, reason).astype(np.uint8)
         n_pairs = int(vis.offsets[n_run * self.n_sites])
         return ChunkAccess(
@@ -322,48 +359,90 @@ class ScenarioRun:
         # Radio outage (below the lowest MODCOD) is an outage too; with a jammer on, "jammed".
         served = (a.serving >= 0) & (radio.capacity_down_mbps > 0)
         radio_out = (a.serving >= 0) & ~served
-        reason = np.where(radio_out, np.where(radio.jammed, int(Outcome.JAMMED),
-                                              int(Outcome.RADIO_OUTAGE)), a.reason)
+        reason = np.where(
+            radio_out,
+            np.where(radio.jammed, int(Outcome.JAMMED), int(Outcome.RADIO_OUTAGE)),
+            a.reason,
+        )
         reason = np.where(served, 0, reason).astype(np.uint8)
         tables = {
             "terminals": self._terminal_table(a, served, reason, routes, radio),
             "cells": self._cell_table(a, served, reason, routes, radio),
         }
-        return ChunkResult(a.index, a.n_run, tables, served, np.array(a.visible),
-                           np.array(a.handovers), routes.last, a.scheduler)
+        return ChunkResult(
+            a.index,
+            a.n_run,
+            tables,
+            served,
+            np.array(a.visible),
+            np.array(a.handovers),
+            routes.last,
+            a.scheduler,
+        )
 
-    def _terminal_table(self, a: ChunkAccess, served: NDArray[np.bool_],
-                        reason: NDArray[np.uint8], routes: ChunkRoutes,
-                        radio: ChunkRadio) -> pa.Table:
+    def _terminal_table(
+        self,
+        a: ChunkAccess,
+        served: NDArray[np.bool_],
+        reason: NDArray[np.uint8],
+        routes: ChunkRoutes,
+        radio: ChunkRadio,
+    ) -> pa.Table:
         named = self.named
-        return terminal_table(TerminalRows(
-            utc_ns=a.utc_ns, lat_deg=a.steps.named_lat_deg, lon_deg=a.steps.named_lon_deg,
-            served=served[:, named], reason=reason[:, named], sat=a.serving[:, named],
-            elevation_deg=a.elevation_deg[:, named], rtt_ms=routes.rtt_ms,
-            propagation_rtt_ms=routes.propagation_rtt_ms, loaded_rtt_ms=routes.loaded_rtt_ms,
-            hops=routes.hops,
-            gateway=routes.gateway, pop=routes.pop, snr_db=radio.snr_db[:, named],
-            throughput_down_mbps=radio.throughput_down_mbps[:, named],
-            throughput_up_mbps=radio.throughput_up_mbps[:, named],
-            speedtest_down_mbps=radio.speedtest_down_mbps[:, named],
-            speedtest_up_mbps=radio.speedtest_up_mbps[:, named]), self.names)
+        return terminal_table(
+            TerminalRows(
+                utc_ns=a.utc_ns,
+                lat_deg=a.steps.named_lat_deg,
+                lon_deg=a.steps.named_lon_deg,
+                served=served[:, named],
+                reason=reason[:, named],
+                sat=a.serving[:, named],
+                elevation_deg=a.elevation_deg[:, named],
+                rtt_ms=routes.rtt_ms,
+                propagation_rtt_ms=routes.propagation_rtt_ms,
+                loaded_rtt_ms=routes.loaded_rtt_ms,
+                hops=routes.hops,
+                gateway=routes.gateway,
+                pop=routes.pop,
+                snr_db=radio.snr_db[:, named],
+                throughput_down_mbps=radio.throughput_down_mbps[:, named],
+                throughput_up_mbps=radio.throughput_up_mbps[:, named],
+                speedtest_down_mbps=radio.speedtest_down_mbps[:, named],
+                speedtest_up_mbps=radio.speedtest_up_mbps[:, named],
+            ),
+            self.names,
+        )
 
-    def _cell_table(self, a: ChunkAccess, served: NDArray[np.bool_], reason: NDArray[np.uint8],
-                    routes: ChunkRoutes, radio: ChunkRadio) -> pa.Table:
+    def _cell_table(
+        self,
+        a: ChunkAccess,
+        served: NDArray[np.bool_],
+        reason: NDArray[np.uint8],
+        routes: ChunkRoutes,
+        radio: ChunkRadio,
+    ) -> pa.Table:
         cells = slice(0, self.n_cells)
         if self.scenario.outputs.cells_every == "slot":
             slot = (a.utc_ns - self.grid.start_ns) // self.slot_ns
         else:
             slot = np.arange(a.n_run)
-        return cell_table(CellRows(
-            utc_ns=a.utc_ns, slot=slot, served=served[:, cells], reason=reason[:, cells],
-            visible=a.visible[:, cells], rtt_ms=routes.cell_rtt_ms,
-            propagation_rtt_ms=routes.cell_propagation_rtt_ms,
-            loaded_rtt_ms=routes.cell_loaded_rtt_ms,
-            throughput_down_mbps=radio.throughput_down_mbps[:, cells],
-            throughput_up_mbps=radio.throughput_up_mbps[:, cells],
-            speedtest_down_mbps=radio.speedtest_down_mbps[:, cells],
-            speedtest_up_mbps=radio.speedtest_up_mbps[:, cells]), self.site_names[cells])
+        return cell_table(
+            CellRows(
+                utc_ns=a.utc_ns,
+                slot=slot,
+                served=served[:, cells],
+                reason=reason[:, cells],
+                visible=a.visible[:, cells],
+                rtt_ms=routes.cell_rtt_ms,
+                propagation_rtt_ms=routes.cell_propagation_rtt_ms,
+                loaded_rtt_ms=routes.cell_loaded_rtt_ms,
+                throughput_down_mbps=radio.throughput_down_mbps[:, cells],
+                throughput_up_mbps=radio.throughput_up_mbps[:, cells],
+                speedtest_down_mbps=radio.speedtest_down_mbps[:, cells],
+                speedtest_up_mbps=radio.speedtest_up_mbps[:, cells],
+            ),
+            self.site_names[cells],
+        )
 
 
 def _last_served(serving: NDArray[np.int32], before: NDArray[np.int32] | None) -> NDArray[np.int32]:
@@ -375,5 +454,3 @@ def _last_served(serving: NDArray[np.int32], before: NDArray[np.int32] | None) -
     np.maximum.accumulate(index, axis=0, out=index)
     filled = np.take_along_axis(stacked, np.maximum(index, 0), axis=0)
     return np.where(index >= 0, filled, -1).astype(np.int32)
-
-

@@ -103,8 +103,9 @@ def run_coverage(  # noqa: PLR0913 — keyword-only options with defaults
         if min_elevation_deg is None
         else np.full(constellation.size, float(min_elevation_deg))
     )
-    steps = chunk_steps or chunk_steps_of(len(sites), constellation.size,
-                                          round(grid.step_s * 1e9), round(config.slot_s * 1e9))
+    steps = chunk_steps or chunk_steps_of(
+        len(sites), constellation.size, round(grid.step_s * 1e9), round(config.slot_s * 1e9)
+    )
     positions = SatellitePositions(constellation)
     site_acc = SiteMetricsAccumulator(len(sites), grid.step_s)
     region_acc = RegionCoverageAccumulator(

@@ -96,9 +96,12 @@ class RunCost:
             f"({self.cells:,} cells), {self.chunks:,} chunks of {self.chunk_steps:,} steps",
             f"CPU ~{_duration(self.cpu_s)}, peak memory ~{_size(self.peak_memory_bytes)} "
             f"(~{_size(self.chunk_memory_bytes)} a chunk), results ~{_size(self.output_bytes)}"
-            + (f", checkpoint ~{_size(self.checkpoint_bytes)} a chunk "
-               f"(~{_size(self.chunks * self.checkpoint_bytes)} in all)"
-               if self.checkpoint_bytes else ""),
+            + (
+                f", checkpoint ~{_size(self.checkpoint_bytes)} a chunk "
+                f"(~{_size(self.chunks * self.checkpoint_bytes)} in all)"
+                if self.checkpoint_bytes
+                else ""
+            ),
         ]
 
 
@@ -107,10 +110,17 @@ class CostLimitError(ValueError):
     make it smaller."""
 
 
-def estimate_cost(*, steps: int, step_s: float, satellites: int, cells: int = 0,
-                  terminals: int = 0, chunk_steps: int | None = None,
-                  cell_rows_every_s: float | None = None,
-                  checkpoints: bool = True) -> RunCost:
+def estimate_cost(
+    *,
+    steps: int,
+    step_s: float,
+    satellites: int,
+    cells: int = 0,
+    terminals: int = 0,
+    chunk_steps: int | None = None,
+    cell_rows_every_s: float | None = None,
+    checkpoints: bool = True,
+) -> RunCost:
     """The cost of ``steps`` steps of ``satellites`` over ``cells`` + ``terminals`` sites.
 
     ``chunk_steps``: the steps per chunk (default: the engine's rule,
@@ -126,41 +136,63 @@ def estimate_cost(*, steps: int, step_s: float, satellites: int, cells: int = 0,
         chunk_steps = engine_chunk_steps(sites, satellites, step_ns, slot_ns)
     chunk_steps = max(1, min(chunk_steps, steps))
     cpu_s = steps * (satellites * _CPU_S_PER_SAT_STEP + sites * _CPU_S_PER_SITE_STEP)
-    chunk_bytes = chunk_steps * (satellites * _CHUNK_BYTES_PER_SAT_STEP
-                                 + sites * _CHUNK_BYTES_PER_SITE_STEP)
+    chunk_bytes = chunk_steps * (
+        satellites * _CHUNK_BYTES_PER_SAT_STEP + sites * _CHUNK_BYTES_PER_SITE_STEP
+    )
     peak = _BASE_BYTES + sites * _SETUP_BYTES_PER_SITE + 2 * chunk_bytes  # two workers
     every = max(1, round((cell_rows_every_s or step_s) / step_s))
     cell_rows = cells * math.ceil(steps / every)
     output = cell_rows * _CELL_ROW_BYTES + terminals * steps * _TERMINAL_ROW_BYTES
-    return RunCost(steps=steps, satellites=satellites, sites=sites, cells=cells,
-                   chunk_steps=chunk_steps, cpu_s=cpu_s, peak_memory_bytes=int(peak),
-                   chunk_memory_bytes=int(chunk_bytes),
-                   checkpoint_bytes=sites * _CHECKPOINT_BYTES_PER_SITE if checkpoints else 0,
-                   output_bytes=int(output))
+    return RunCost(
+        steps=steps,
+        satellites=satellites,
+        sites=sites,
+        cells=cells,
+        chunk_steps=chunk_steps,
+        cpu_s=cpu_s,
+        peak_memory_bytes=int(peak),
+        chunk_memory_bytes=int(chunk_bytes),
+        checkpoint_bytes=sites * _CHECKPOINT_BYTES_PER_SITE if checkpoints else 0,
+        output_bytes=int(output),
+    )
 
 
-def check_cost(cost: RunCost, limits: RunLimits = DEFAULT_LIMITS, *, force: bool = False,
-               what: str = "this run") -> None:
+def check_cost(
+    cost: RunCost,
+    limits: RunLimits = DEFAULT_LIMITS,
+    *,
+    force: bool = False,
+    what: str = "this run",
+) -> None:
     """Raise :class:`CostLimitError` if ``cost`` is beyond ``limits`` (unless ``force``),
     naming each limit passed and how to come back under it."""
     over: list[str] = []
     if cost.cpu_s > limits.cpu_hours * 3600:
-        over.append(f"~{_duration(cost.cpu_s)} of CPU (limit {limits.cpu_hours:g} h): "
-                    "shorten the duration or lengthen the step")
+        over.append(
+            f"~{_duration(cost.cpu_s)} of CPU (limit {limits.cpu_hours:g} h): "
+            "shorten the duration or lengthen the step"
+        )
     memory = limits.memory_limit_bytes()
     if cost.peak_memory_bytes > memory:
-        over.append(f"~{_size(cost.peak_memory_bytes)} of memory (limit {_size(memory)}): "
-                    "use a coarser H3 resolution (each step down is ~7× fewer cells), a "
-                    "smaller region or fewer terminals")
+        over.append(
+            f"~{_size(cost.peak_memory_bytes)} of memory (limit {_size(memory)}): "
+            "use a coarser H3 resolution (each step down is ~7× fewer cells), a "
+            "smaller region or fewer terminals"
+        )
     if cost.disk_bytes > limits.disk_bytes:
-        over.append(f"~{_size(cost.disk_bytes)} written (limit {_size(limits.disk_bytes)}): "
-                    "shorten the duration, use a coarser H3 resolution, or write cell rows "
-                    "once a slot (outputs.cells_every: slot)")
+        over.append(
+            f"~{_size(cost.disk_bytes)} written (limit {_size(limits.disk_bytes)}): "
+            "shorten the duration, use a coarser H3 resolution, or write cell rows "
+            "once a slot (outputs.cells_every: slot)"
+        )
     if over and not force:
         raise CostLimitError(
-            f"{what} is beyond leonet's limits (docs/limits.md): " + "; ".join(over)
-            + ". Estimate: " + "; ".join(cost.lines())
-            + ". Make it smaller, or give --force to run it anyway.")
+            f"{what} is beyond leonet's limits (docs/limits.md): "
+            + "; ".join(over)
+            + ". Estimate: "
+            + "; ".join(cost.lines())
+            + ". Make it smaller, or give --force to run it anyway."
+        )
 
 
 def _size(n: float) -> str:
@@ -188,7 +220,13 @@ def scenario_cost(scenario: Scenario, inputs: ScenarioInputs) -> RunCost:
     (:func:`leonet.scenario.inputs.open_inputs`)."""
     grid = scenario.time.grid()
     return estimate_cost(
-        steps=grid.count, step_s=grid.step_s, satellites=inputs.satellites,
-        cells=inputs.cells, terminals=inputs.terminals, chunk_steps=scenario.time.chunk_steps,
-        cell_rows_every_s=(scenario.scheduler.slot_s if scenario.outputs.cells_every == "slot"
-                           else None))
+        steps=grid.count,
+        step_s=grid.step_s,
+        satellites=inputs.satellites,
+        cells=inputs.cells,
+        terminals=inputs.terminals,
+        chunk_steps=scenario.time.chunk_steps,
+        cell_rows_every_s=(
+            scenario.scheduler.slot_s if scenario.outputs.cells_every == "slot" else None
+        ),
+    )

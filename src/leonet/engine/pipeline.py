@@ -80,8 +80,10 @@ def fork_unsafe_reason() -> str | None:
     started = getattr(parallel, "_is_initialized", True)
     layer = getattr(parallel, "_threading_layer", None)
     if started and layer not in ("tbb", "workqueue"):
-        return (f"numba's {layer or 'unknown'} threading layer already runs in this process "
-                "and cannot be used in a forked child; run in a fresh process to use workers")
+        return (
+            f"numba's {layer or 'unknown'} threading layer already runs in this process "
+            "and cannot be used in a forked child; run in a fresh process to use workers"
+        )
     return None
 
 
@@ -121,9 +123,12 @@ def run_in_workers(
     try:
         for k in range(n):
             here, there = ctx.Pipe(duplex=True)
-            proc = ctx.Process(target=_worker, name=f"leonet-worker-{k}", daemon=True,
-                               args=(work, order[k::n], there, [*links, here], threads,
-                                     os.getpid()))
+            proc = ctx.Process(
+                target=_worker,
+                name=f"leonet-worker-{k}",
+                daemon=True,
+                args=(work, order[k::n], there, [*links, here], threads, os.getpid()),
+            )
             # Python 3.12+ warns of forking while threads run (a progress bar's); the
             # workers take none of their locks (see _fresh_std_streams).
             with warnings.catch_warnings():
@@ -134,8 +139,9 @@ def run_in_workers(
             procs.append(proc)
         # Carries are relayed from a thread, so that this process never blocks on a send
         # while a worker blocks sending it a result.
-        sender = threading.Thread(target=_send_all, args=(outbox,), daemon=True,
-                                  name="leonet-relay")
+        sender = threading.Thread(
+            target=_send_all, args=(outbox,), daemon=True, name="leonet-relay"
+        )
         sender.start()
         _coordinate(order, links, procs, outbox, commit)
         finished = True
@@ -146,9 +152,13 @@ def run_in_workers(
             sender.join(_GRACE_S)
 
 
-def _coordinate(order: list[int], links: list[Connection], procs: list[Any],
-                outbox: queue.SimpleQueue[tuple[Connection, Any] | None],
-                commit: Callable[[int, Any], None]) -> None:
+def _coordinate(
+    order: list[int],
+    links: list[Connection],
+    procs: list[Any],
+    outbox: queue.SimpleQueue[tuple[Connection, Any] | None],
+    commit: Callable[[int, Any], None],
+) -> None:
     n = len(procs)
     owner = {index: k % n for k, index in enumerate(order)}
     following = dict(itertools.pairwise(order))
@@ -185,7 +195,8 @@ def _coordinate(order: list[int], links: list[Connection], procs: list[Any],
                 raise WorkerError(
                     f"worker process {proc.pid} ended ({_describe_exit(proc.exitcode)}) "
                     f"before it finished chunk {missing}; the chunks before {order[position]} "
-                    "are committed")
+                    "are committed"
+                )
         while position < len(order) and order[position] in results:
             commit(order[position], results.pop(order[position]))
             position += 1
@@ -202,8 +213,9 @@ def _raise_remote(k: int, index: int, payload: tuple[bytes | None, str]) -> None
     if not isinstance(exc, BaseException):
         lines = text.strip().splitlines()
         exc = RuntimeError(lines[-1] if lines else "a worker failed")
-    exc.add_note(f"(raised in worker {k} on chunk {index}; its traceback follows)\n"
-                 + text.rstrip())
+    exc.add_note(
+        f"(raised in worker {k} on chunk {index}; its traceback follows)\n" + text.rstrip()
+    )
     raise exc
 
 
@@ -248,9 +260,14 @@ class _Stopped(Exception):
     """The coordinator closed the pipe (it stops or is gone)."""
 
 
-def _worker(work: Callable[[int, Callable[[], Any], Callable[[Any], None]], Any],
-            indices: list[int], link: Connection, inherited: list[Connection], threads: int,
-            coordinator: int) -> None:
+def _worker(
+    work: Callable[[int, Callable[[], Any], Callable[[Any], None]], Any],
+    indices: list[int],
+    link: Connection,
+    inherited: list[Connection],
+    threads: int,
+    coordinator: int,
+) -> None:
     for other in inherited:  # the coordinator's ends of the pipes
         other.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's to handle
@@ -269,6 +286,7 @@ def _worker(work: Callable[[int, Callable[[], Any], Callable[[Any], None]], Any]
     code, index = 0, indices[0]
     try:
         for index in indices:
+
             def receive(index: int = index) -> Any:
                 try:
                     kind, previous, carry = link.recv()
@@ -320,8 +338,18 @@ def _fresh_std_streams() -> None:
         except (AttributeError, OSError, ValueError):  # captured (pytest) or closed: keep it
             continue
         encoding = getattr(stream, "encoding", None) or "utf-8"
-        setattr(sys, name, open(fd, "w", buffering=1, encoding=encoding,  # noqa: SIM115
-                                errors="backslashreplace", closefd=False))
+        setattr(
+            sys,
+            name,
+            open(  # noqa: SIM115 — the stream lives as long as the process
+                fd,
+                "w",
+                buffering=1,
+                encoding=encoding,
+                errors="backslashreplace",
+                closefd=False,
+            ),
+        )
 
 
 def _keep_freed_memory() -> None:
@@ -330,8 +358,12 @@ def _keep_freed_memory() -> None:
     time on the 2-vCPU VM.  Peak memory is unchanged; only this worker is affected.  The
     settings are :mod:`leonet.engine._memory`'s; one glibc refuses is warned of, not fatal."""
     if keep_freed_memory() is False:
-        warnings.warn("glibc refused the malloc settings of leonet.engine._memory; "
-                      "chunks run, a little slower", RuntimeWarning, stacklevel=2)
+        warnings.warn(
+            "glibc refused the malloc settings of leonet.engine._memory; "
+            "chunks run, a little slower",
+            RuntimeWarning,
+            stacklevel=2,
+        )
 
 
 def _share_cores(threads: int) -> None:

@@ -75,6 +75,7 @@ F64 = NDArray[np.float64]
 #: How terminals reach space: the scheduler's serving satellite, or any satellite in view.
 ACCESS_MODES: tuple[str, ...] = ("any", "scheduled")
 
+
 @dataclass(frozen=True)
 class RouteSeries:
     """What a route run measured, per step and route; arrays ``(time, route)`` unless stated.
@@ -144,8 +145,10 @@ def _check(mode: str, access: str) -> None:
     if mode not in MODES:
         raise ValueError(f"unknown network mode {mode!r}; choose one of {', '.join(MODES)}")
     if access not in ACCESS_MODES:
-        raise ValueError(f"unknown access {access!r}; choose 'scheduled' (the 15-s scheduler's "
-                         "serving satellite) or 'any' (every satellite in view)")
+        raise ValueError(
+            f"unknown access {access!r}; choose 'scheduled' (the 15-s scheduler's "
+            "serving satellite) or 'any' (every satellite in view)"
+        )
 
 
 def _pairs(pairs: Sequence[tuple[int, int]] | ArrayLike, n_terminals: int) -> NDArray[np.int64]:
@@ -218,12 +221,14 @@ def run_routes(  # noqa: PLR0913 — keyword-only options with defaults, the CLI
         if (pop_policy < 0).any() or (pop_policy >= len(pops)).any():
             raise ValueError(f"pop must index the {len(pops)} PoPs given (0..{len(pops) - 1})")
     ground = ground_nodes(terminals, gateways, pops, route_factor=route_factor)
-    node_names = np.concatenate([
-        np.asarray(constellation.sat_names, dtype=np.str_),
-        np.asarray(gateways.names, dtype=np.str_),
-        np.asarray(pops.names, dtype=np.str_),
-        np.asarray(terminals.names, dtype=np.str_),
-    ])
+    node_names = np.concatenate(
+        [
+            np.asarray(constellation.sat_names, dtype=np.str_),
+            np.asarray(gateways.names, dtype=np.str_),
+            np.asarray(pops.names, dtype=np.str_),
+            np.asarray(terminals.names, dtype=np.str_),
+        ]
+    )
     if pair_arr is None:
         route_names = tuple(str(n) for n in terminals.names)
     else:
@@ -251,24 +256,29 @@ def run_routes(  # noqa: PLR0913 — keyword-only options with defaults, the CLI
     paths: list[I32] = []
     state: SchedulerState | None = None
     previous: Routes | None = None
-    ends = (np.arange(n_t)[:, None] if pair_arr is None else pair_arr)
+    ends = np.arange(n_t)[:, None] if pair_arr is None else pair_arr
     began = time.perf_counter()
     for window in chunk_windows(grid, steps, lookahead):
         first = window.first
         r_all = positions(window.grid)
         vis = site_visibility(r_all, constellation, sat_mask, terminals)
-        lasers_of = plus_grid_links_chunk(
-            candidates, r_all, max_range_km=max_laser_range_km,
-            min_altitude_km=min_laser_altitude_km,
-        ) if candidates is not None else None
+        lasers_of = (
+            plus_grid_links_chunk(
+                candidates,
+                r_all,
+                max_range_km=max_laser_range_km,
+                min_altitude_km=min_laser_altitude_km,
+            )
+            if candidates is not None
+            else None
+        )
         serving = outage = None
         gw_links = gateway_links_per_step(ground, r_all)
         if access == "scheduled":
             if lasers_of is None:
                 gateway_vis = gateways_in_view(r_all, gateways)
             else:
-                gateway_vis = gateway_reachable(r_all, lasers_of, ground,
-                                                gateway_pairs=gw_links)
+                gateway_vis = gateway_reachable(r_all, lasers_of, ground, gateway_pairs=gw_links)
             result = schedule_chunk(vis, window, config, state, gateway_vis)
             state = result.state
             serving, outage = result.serving_sat, result.reason
@@ -276,24 +286,46 @@ def run_routes(  # noqa: PLR0913 — keyword-only options with defaults, the CLI
             r = r_all[k]
             lasers = lasers_of[k] if lasers_of is not None else None
             if serving is not None:
-                graph = build_graph(r, ground, mode=mode, lasers=lasers, access="serving",
-                                    serving_sat=serving[k],
-                                    processing_delay_ms=processing_delay_ms,
-                                    gateway_pairs=gw_links[k][:3])
+                graph = build_graph(
+                    r,
+                    ground,
+                    mode=mode,
+                    lasers=lasers,
+                    access="serving",
+                    serving_sat=serving[k],
+                    processing_delay_ms=processing_delay_ms,
+                    gateway_pairs=gw_links[k][:3],
+                )
             else:
                 part = vis.step_slice(k)
-                graph = build_graph(r, ground, mode=mode, lasers=lasers, access="any",
-                                    user_links=(vis.site_idx[part], vis.sat_idx[part]),
-                                    processing_delay_ms=processing_delay_ms,
-                                    gateway_pairs=gw_links[k][:3])
+                graph = build_graph(
+                    r,
+                    ground,
+                    mode=mode,
+                    lasers=lasers,
+                    access="any",
+                    user_links=(vis.site_idx[part], vis.sat_idx[part]),
+                    processing_delay_ms=processing_delay_ms,
+                    gateway_pairs=gw_links[k][:3],
+                )
             if pair_arr is None:
-                routes = route_to_pops(graph, pop_policy=pop_policy,
-                                       scheduling_delay_ms=scheduling_delay_ms, previous=previous,
-                                       limit_ms=search_limit_ms(previous, scheduling_delay_ms))
+                routes = route_to_pops(
+                    graph,
+                    pop_policy=pop_policy,
+                    scheduling_delay_ms=scheduling_delay_ms,
+                    previous=previous,
+                    limit_ms=search_limit_ms(previous, scheduling_delay_ms),
+                )
             else:
-                routes = route_pairs(graph, pair_arr[:, 0], pair_arr[:, 1], via=via,
-                                     pop_policy=pop_policy,
-                                     scheduling_delay_ms=scheduling_delay_ms, previous=previous)
+                routes = route_pairs(
+                    graph,
+                    pair_arr[:, 0],
+                    pair_arr[:, 1],
+                    via=via,
+                    pop_policy=pop_policy,
+                    scheduling_delay_ms=scheduling_delay_ms,
+                    previous=previous,
+                )
             previous = routes
             t = first + k
             rtt[t], prop_rtt[t] = routes.rtt_ms, routes.rtt_propagation_ms
@@ -304,10 +336,12 @@ def run_routes(  # noqa: PLR0913 — keyword-only options with defaults, the CLI
                 # An unserved end explains the missing path better than the graph can.
                 end_reason = outage[k][ends]  # (route, ends)
                 held = end_reason != Outcome.SERVED
-                first_held = np.take_along_axis(end_reason, np.argmax(held, axis=1)[:, None],
-                                                axis=1)[:, 0]
-                why = np.where((why != Outcome.SERVED) & held.any(axis=1), first_held,
-                               why).astype(np.int8)
+                first_held = np.take_along_axis(
+                    end_reason, np.argmax(held, axis=1)[:, None], axis=1
+                )[:, 0]
+                why = np.where((why != Outcome.SERVED) & held.any(axis=1), first_held, why).astype(
+                    np.int8
+                )
             reason[t] = why
             paths.append(routes.path.astype(np.int32))
         if progress is not None:

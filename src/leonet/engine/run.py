@@ -86,18 +86,22 @@ class RunSummary:
 
 def initial_state(run: ScenarioRun) -> RunState:
     """The state before chunk 0: no schedule, no routes, empty metrics."""
-    region = (RegionCoverageAccumulator(np.zeros(run.n_cells, dtype=np.int64), 1,
-                                        run.cell_area_km2) if run.n_cells else None)
-    return RunState(0, None, None, SiteMetricsAccumulator(run.n_sites, run.grid.step_s),
-                    region)
+    region = (
+        RegionCoverageAccumulator(np.zeros(run.n_cells, dtype=np.int64), 1, run.cell_area_km2)
+        if run.n_cells
+        else None
+    )
+    return RunState(0, None, None, SiteMetricsAccumulator(run.n_sites, run.grid.step_s), region)
 
 
 def account(run: ScenarioRun, result: ChunkResult, state: RunState) -> RunState:
     """Add a finished chunk to the metrics (in place) and return the state after it;
     chunks must come in order."""
     if result.index != state.next_chunk:
-        raise ValueError(f"chunk {result.index} accounted after chunk "
-                         f"{state.next_chunk - 1}; chunks must come in order")
+        raise ValueError(
+            f"chunk {result.index} accounted after chunk "
+            f"{state.next_chunk - 1}; chunks must come in order"
+        )
     state.metrics.update(result.served, result.visible, result.handovers)
     if state.region is not None:
         state.region.update(result.served[:, : run.n_cells])
@@ -144,8 +148,9 @@ def run_scenario(
                 )
             metadata = store.read_metadata()
             verify_inputs(scenario, metadata.get("inputs", {}), str(store.root / "metadata.json"))
-            state: RunState = state_from_arrays(checkpoint.state, initial_state(run),
-                                                store.root / "checkpoint.json")
+            state: RunState = state_from_arrays(
+                checkpoint.state, initial_state(run), store.root / "checkpoint.json"
+            )
             # Chunk indices mean what they meant when the run started.
             run.chunk_steps = int(metadata.get("chunk_steps", run.chunk_steps))
         else:
@@ -155,16 +160,24 @@ def run_scenario(
         store.drop_parts_from(state.next_chunk)
         began = time.perf_counter()
         total = run.grid.count
-        stop = run.chunks if stop_after_chunks is None else min(
-            run.chunks, state.next_chunk + stop_after_chunks)
+        stop = (
+            run.chunks
+            if stop_after_chunks is None
+            else min(run.chunks, state.next_chunk + stop_after_chunks)
+        )
         indices = range(state.next_chunk, stop)
-        processes = workers if workers is not None else (
-            2 if pipeline.available_cpus() >= 2 and len(indices) >= 2 else 1)
+        processes = (
+            workers
+            if workers is not None
+            else (2 if pipeline.available_cpus() >= 2 and len(indices) >= 2 else 1)
+        )
         if processes > 1 and pipeline.fork_unsafe_reason() is not None:
             if workers is not None:
-                warnings.warn(f"running in one process: {pipeline.fork_unsafe_reason()}",
-                              RuntimeWarning,
-                              stacklevel=2)
+                warnings.warn(
+                    f"running in one process: {pipeline.fork_unsafe_reason()}",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
             processes = 1
         steps_run = 0
         checkpoints = CheckpointWriter(store, digest, run.chunks, state.next_chunk)
@@ -185,8 +198,9 @@ def run_scenario(
 
         first_scheduler = state.scheduler
 
-        def work(index: int, receive: Callable[[], Any],
-                 publish: Callable[[Any], None]) -> ChunkResult:
+        def work(
+            index: int, receive: Callable[[], Any], publish: Callable[[Any], None]
+        ) -> ChunkResult:
             geometry = run.geometry(index)
             access = run.schedule(geometry, first_scheduler if index == indices[0] else receive())
             del geometry
@@ -218,12 +232,16 @@ def run_scenario(
                 write_report(store.root)
         region = state.region.finalize() if state.region is not None and complete else None
         return RunSummary(
-            out_dir=store.root, steps=total, steps_run=steps_run, chunks=run.chunks,
-            resumed_from_chunk=resumed_from, complete=complete, elapsed_s=elapsed,
-            n_cells=run.n_cells, terminal_names=run.terminal_names,
+            out_dir=store.root,
+            steps=total,
+            steps_run=steps_run,
+            chunks=run.chunks,
+            resumed_from_chunk=resumed_from,
+            complete=complete,
+            elapsed_s=elapsed,
+            n_cells=run.n_cells,
+            terminal_names=run.terminal_names,
             metrics=state.metrics.finalize(),
             area_coverage=None if region is None else float(region.area_coverage[0]),
             workers=processes,
         )
-
-

@@ -50,8 +50,12 @@ class RunSites:
     @property
     def names(self) -> NDArray[np.str_]:
         """Every site's name, in run order."""
-        return np.concatenate([np.asarray(self.static.names, dtype=np.str_),
-                               np.asarray([t.name for t in self.tracks], dtype=np.str_)])
+        return np.concatenate(
+            [
+                np.asarray(self.static.names, dtype=np.str_),
+                np.asarray([t.name for t in self.tracks], dtype=np.str_),
+            ]
+        )
 
     @property
     def n_sites(self) -> int:
@@ -77,8 +81,13 @@ class RunSites:
             )
         empty = Sites(np.array([], dtype=np.str_), [], [])
         static = Sites.concatenate(parts) if len(parts) > 1 else (parts[0] if parts else empty)
-        sites = cls(static, tracks, 0 if cells is None else len(cells), len(fixed),
-                    None if cells is None else np.asarray(cells.area_km2))
+        sites = cls(
+            static,
+            tracks,
+            0 if cells is None else len(cells),
+            len(fixed),
+            None if cells is None else np.asarray(cells.area_km2),
+        )
         names = [str(n) for n in sites.names[sites.named]]
         if len(set(names)) != len(names):
             raise ValueError(f"scenario {scenario.name!r}: terminal names must be unique")
@@ -87,8 +96,12 @@ class RunSites:
     def moving_at(self, utc_ns: int, names: list[str] | None = None) -> Sites:
         """The moving terminals where they are at ``utc_ns``."""
         at = [t.positions(np.array([utc_ns])) for t in self.tracks]
-        return Sites([t.name for t in self.tracks] if names is None else names,
-                     [p[0][0] for p in at], [p[1][0] for p in at], [p[2][0] for p in at])
+        return Sites(
+            [t.name for t in self.tracks] if names is None else names,
+            [p[0][0] for p in at],
+            [p[1][0] for p in at],
+            [p[2][0] for p in at],
+        )
 
 
 def concatenate_constellations(parts: list[Constellation]) -> Constellation:
@@ -101,8 +114,9 @@ def concatenate_constellations(parts: list[Constellation]) -> Constellation:
         sat_names=np.concatenate([p.sat_names for p in parts]),
         norad_id=np.concatenate([p.norad_id for p in parts]),
         elements=ElementSet.concatenate([p.elements for p in parts]),
-        shell=np.concatenate([np.where(p.shell >= 0, p.shell + o, -1)
-                              for p, o in zip(parts, offsets, strict=True)]).astype(np.int32),
+        shell=np.concatenate(
+            [np.where(p.shell >= 0, p.shell + o, -1) for p, o in zip(parts, offsets, strict=True)]
+        ).astype(np.int32),
         plane=np.concatenate([p.plane for p in parts]),
         slot=np.concatenate([p.slot for p in parts]),
         shells=tuple(s for p in parts for s in p.shells),
@@ -117,8 +131,9 @@ def run_constellation(scenario: Scenario) -> Constellation:
     return concatenate_constellations(load_constellations(scenario))
 
 
-def named_ground(sites: RunSites, gateways: Sites, pops: Sites, grid: TimeGrid,
-                 route_factor: float) -> GroundNodes:
+def named_ground(
+    sites: RunSites, gateways: Sites, pops: Sites, grid: TimeGrid, route_factor: float
+) -> GroundNodes:
     """The ground network for routing the named terminals (moving ones at their first
     waypoint; the step stage moves them to each step's position)."""
     first = sites.moving_at(grid.start_ns)
@@ -133,21 +148,30 @@ def named_ground(sites: RunSites, gateways: Sites, pops: Sites, grid: TimeGrid,
     return ground_nodes(named, gateways, pops, route_factor=route_factor)
 
 
-def capacity_model(scenario: Scenario, sites: RunSites, grid: TimeGrid, n_sat: int,
-                   gateways: Sites) -> CapacityModel:
+def capacity_model(
+    scenario: Scenario, sites: RunSites, grid: TimeGrid, n_sat: int, gateways: Sites
+) -> CapacityModel:
     """Radio and capacity of every site: moving terminals' atmosphere tables at the middle
     of their track (their geometry moved to each step's position by the step stage)."""
     middle = grid.start_ns + (grid.count // 2) * grid.step_ns
-    radio_sites = Sites.concatenate([
-        p for p in (
-            sites.static if len(sites.static) else None,
-            sites.moving_at(middle) if sites.tracks else None,
-        ) if p is not None
-    ])
+    radio_sites = Sites.concatenate(
+        [
+            p
+            for p in (
+                sites.static if len(sites.static) else None,
+                sites.moving_at(middle) if sites.tracks else None,
+            )
+            if p is not None
+        ]
+    )
     radio = RadioModel(
-        radio_sites, n_sat, terminal_type=scenario.radio.terminal_type,
-        config=RadioConfig(exceedance_percent=scenario.radio.exceedance_percent,
-                           interference=scenario.radio.interference),
+        radio_sites,
+        n_sat,
+        terminal_type=scenario.radio.terminal_type,
+        config=RadioConfig(
+            exceedance_percent=scenario.radio.exceedance_percent,
+            interference=scenario.radio.interference,
+        ),
         gateways=gateways,
     )
     cap = scenario.capacity
@@ -155,19 +179,30 @@ def capacity_model(scenario: Scenario, sites: RunSites, grid: TimeGrid, n_sat: i
     weight = None
     if cap.terminal_density == "population" and n_cells:
         weight = _cell_population(scenario, radio_sites, n_cells, sites.cell_area_km2)
-    demand = site_demand(radio_sites, n_cells, sites.cell_area_km2,
-                         terminals_per_km2=cap.terminals_per_km2,
-                         terminals_per_named_site=cap.terminals_per_site,
-                         offered_down_mbps=cap.offered_load_mbps,
-                         offered_up_mbps=cap.offered_load_up_mbps,
-                         cell_weight=weight)
-    return CapacityModel(radio, demand, CapacityConfig(
-        beams_per_satellite=cap.beams_per_sat, background_down_mbps=cap.background_load_mbps,
-        background_up_mbps=cap.background_load_up_mbps))
+    demand = site_demand(
+        radio_sites,
+        n_cells,
+        sites.cell_area_km2,
+        terminals_per_km2=cap.terminals_per_km2,
+        terminals_per_named_site=cap.terminals_per_site,
+        offered_down_mbps=cap.offered_load_mbps,
+        offered_up_mbps=cap.offered_load_up_mbps,
+        cell_weight=weight,
+    )
+    return CapacityModel(
+        radio,
+        demand,
+        CapacityConfig(
+            beams_per_satellite=cap.beams_per_sat,
+            background_down_mbps=cap.background_load_mbps,
+            background_up_mbps=cap.background_load_up_mbps,
+        ),
+    )
 
 
-def _cell_population(scenario: Scenario, radio_sites: Sites, n_cells: int,
-                     cell_area_km2: NDArray[np.float64] | None) -> NDArray[np.float64]:
+def _cell_population(
+    scenario: Scenario, radio_sites: Sites, n_cells: int, cell_area_km2: NDArray[np.float64] | None
+) -> NDArray[np.float64]:
     """People in each cell (``capacity.terminal_density: population``)."""
     import h3
 
@@ -180,8 +215,13 @@ def _cell_population(scenario: Scenario, radio_sites: Sites, n_cells: int,
     if not region.iso_a3:
         raise ValueError(
             f"capacity.terminal_density: population needs ground.cells.region to be a country "
-            f"(got {spec!r}); use terminal_density: uniform for other regions")
-    area = (np.asarray(cell_area_km2, dtype=np.float64) if cell_area_km2 is not None else
-            np.array([h3.cell_area(str(c), "km^2") for c in radio_sites.names[:n_cells]]))
-    return cell_population(radio_sites.lat_deg[:n_cells], radio_sites.lon_deg[:n_cells], area,
-                           region)
+            f"(got {spec!r}); use terminal_density: uniform for other regions"
+        )
+    area = (
+        np.asarray(cell_area_km2, dtype=np.float64)
+        if cell_area_km2 is not None
+        else np.array([h3.cell_area(str(c), "km^2") for c in radio_sites.names[:n_cells]])
+    )
+    return cell_population(
+        radio_sites.lat_deg[:n_cells], radio_sites.lon_deg[:n_cells], area, region
+    )

@@ -79,8 +79,14 @@ def chunk_steps(n_sites: int, n_sats: int, step_ns: int, slot_ns: int = 0) -> in
     positions, 1 to :data:`CHUNK_MAX_STEPS` — rounded down to whole scheduler slots
     (``slot_ns``) where one fits, so that no slot's row of ``cells.parquet`` is split
     between two chunks."""
-    steps = max(1, min(CHUNK_MAX_STEPS, CHUNK_PAIRS // max(1, n_sites * VISIBLE_PER_SITE),
-                       CHUNK_SAT_STEPS // max(1, n_sats)))
+    steps = max(
+        1,
+        min(
+            CHUNK_MAX_STEPS,
+            CHUNK_PAIRS // max(1, n_sites * VISIBLE_PER_SITE),
+            CHUNK_SAT_STEPS // max(1, n_sats),
+        ),
+    )
     period = slot_ns // math.gcd(slot_ns, step_ns) if slot_ns > 0 and step_ns > 0 else 1
     return steps - steps % period if steps >= period else steps
 
@@ -140,11 +146,11 @@ class SatellitePositions:
     def __init__(self, constellation: Constellation, *, in_service_only: bool = True) -> None:
         self.n_sat = constellation.size
         shell = np.asarray(constellation.shell)
-        self.in_service = (np.flatnonzero(shell >= 0) if in_service_only
-                           else np.arange(self.n_sat))
+        self.in_service = np.flatnonzero(shell >= 0) if in_service_only else np.arange(self.n_sat)
         everyone = self.in_service.shape[0] == self.n_sat
-        self._propagator = Propagator(constellation if everyone
-                                      else constellation.take(self.in_service))
+        self._propagator = Propagator(
+            constellation if everyone else constellation.take(self.in_service)
+        )
         self.failed = np.zeros(self.n_sat, dtype=bool)
 
     def __call__(self, window: TimeGrid) -> NDArray[np.float64]:
@@ -157,31 +163,58 @@ class SatellitePositions:
         return r
 
 
-def site_visibility(r_ecef_km: NDArray[np.float64], constellation: Constellation,
-                    sat_mask_deg: NDArray[np.float64], sites: Sites) -> Visibility:
+def site_visibility(
+    r_ecef_km: NDArray[np.float64],
+    constellation: Constellation,
+    sat_mask_deg: NDArray[np.float64],
+    sites: Sites,
+) -> Visibility:
     """The satellites each fixed site's dish sees above its mask (its own where finite,
     else the satellite's ``sat_mask_deg``); Direct to Cell satellites are not dishes'."""
-    return visible(dish_view(r_ecef_km, constellation), sat_mask_deg, sites.ecef_km,
-                   sites.lat_deg, sites.lon_deg, sites.min_elevation_deg)
+    return visible(
+        dish_view(r_ecef_km, constellation),
+        sat_mask_deg,
+        sites.ecef_km,
+        sites.lat_deg,
+        sites.lon_deg,
+        sites.min_elevation_deg,
+    )
 
 
-def gateways_in_view(r_ecef_km: NDArray[np.float64], gateways: Sites,
-                     gateway_up: NDArray[np.bool_] | None = None) -> Reachability:
+def gateways_in_view(
+    r_ecef_km: NDArray[np.float64], gateways: Sites, gateway_up: NDArray[np.bool_] | None = None
+) -> Reachability:
     """Bent-pipe reachability: per step, the satellites that an up gateway sees above the
     gateway's mask (:func:`~leonet.network.reachability.gateway_min_elevation_deg`).
     ``r_ecef_km`` ``(time, sat, 3)`` (NaN: not there); ``gateway_up`` ``(time, gateway)``
     (default: all up)."""
-    vis = visible(r_ecef_km, 90.0, gateways.ecef_km, gateways.lat_deg, gateways.lon_deg,
-                  gateway_min_elevation_deg(gateways))
+    vis = visible(
+        r_ecef_km,
+        90.0,
+        gateways.ecef_km,
+        gateways.lat_deg,
+        gateways.lon_deg,
+        gateway_min_elevation_deg(gateways),
+    )
     if gateway_up is not None:
         vis = keep_rows(vis, gateway_up)
     return Reachability.from_pairs(vis.time_idx, vis.sat_idx, vis.n_time, vis.n_sat)
 
 
-def schedule_chunk(vis: Visibility, window: ChunkWindow, config: SchedulerConfig,
-                   state: SchedulerState | None,
-                   gateway_vis: GatewayAccess | None = None) -> Schedule:
+def schedule_chunk(
+    vis: Visibility,
+    window: ChunkWindow,
+    config: SchedulerConfig,
+    state: SchedulerState | None,
+    gateway_vis: GatewayAccess | None = None,
+) -> Schedule:
     """The scheduler over a chunk's window from ``state`` (the state after the chunk
     before): the schedule of the ``n_run`` steps run, and the state after them."""
-    return schedule(vis, window.grid.utc_ns, config, state, gateway_vis=gateway_vis,
-                    lookahead_steps=window.n_lookahead)
+    return schedule(
+        vis,
+        window.grid.utc_ns,
+        config,
+        state,
+        gateway_vis=gateway_vis,
+        lookahead_steps=window.n_lookahead,
+    )

@@ -208,10 +208,13 @@ class StepRunner:
             keep = inputs.gateway_up[k][gw]
             active = [j for j, on in zip(self.jammers, jam_active, strict=True) if on[k]]
             step = self.capacity.step(
-                np.nan_to_num(r[k], nan=0.0), a.serving[k],
+                np.nan_to_num(r[k], nan=0.0),
+                a.serving[k],
                 visible_pairs=(a.pair_site[part], a.pair_sat[part]),
-                gateway_pairs=(gw[keep], sat[keep], el[keep]), jammers=active,
-                utc_ns=int(utc[k]))
+                gateway_pairs=(gw[keep], sat[keep], el[keep]),
+                jammers=active,
+                utc_ns=int(utc[k]),
+            )
             cols = step.columns()
             snr[k] = cols["sinr_down_db"]
             capacity_down[k] = np.nan_to_num(cols["link_capacity_down_mbps"])
@@ -222,15 +225,20 @@ class StepRunner:
             if active:  # a jammer's power reaches the terminal
                 jammed[k] = np.isfinite(cols["j_over_s_down_db"])
             # Latency terms over the route's delay; queueing at each site's utilisation.
-            rho_down = utilisation(demand.offered_down_mbps, np.fmin(
-                step.down.beam_level_mbps, step.down.gateway_level_mbps))
-            rho_up = utilisation(demand.offered_up_mbps, np.fmin(
-                step.up.beam_level_mbps, step.up.gateway_level_mbps))
+            rho_down = utilisation(
+                demand.offered_down_mbps,
+                np.fmin(step.down.beam_level_mbps, step.down.gateway_level_mbps),
+            )
+            rho_up = utilisation(
+                demand.offered_up_mbps, np.fmin(step.up.beam_level_mbps, step.up.gateway_level_mbps)
+            )
             n_sat, n_gw = path_counts(routes.path, layout.n_sats, layout.gateway0, layout.pop0)
-            prop = np.where(np.isfinite(routes.rtt_propagation_ms), routes.rtt_propagation_ms,
-                            np.nan)
+            prop = np.where(
+                np.isfinite(routes.rtt_propagation_ms), routes.rtt_propagation_ms, np.nan
+            )
             extra_idle, extra_loaded = self.latency.rtt_ms(
-                prop, n_sat, n_gw, since[k], rho_down[n_cells:], rho_up[n_cells:])
+                prop, n_sat, n_gw, since[k], rho_down[n_cells:], rho_up[n_cells:]
+            )
             prop_rtt[k] = prop
             rtt[k] = route_rtt + extra_idle - prop
             loaded[k] = route_rtt + extra_loaded - prop
@@ -238,12 +246,25 @@ class StepRunner:
             # The cell's route RTT less the scenario's per-hop processing (sat, gw, access).
             cell_prop[k] = cell_rtt[k] - 2.0 * self.processing_delay_ms * (c_sat + c_gw + 1)
             c_idle, c_loaded = self.latency.rtt_ms(
-                cell_prop[k], c_sat, c_gw, since[k], rho_down[:n_cells], rho_up[:n_cells])
+                cell_prop[k], c_sat, c_gw, since[k], rho_down[:n_cells], rho_up[:n_cells]
+            )
             cell_loaded[k] = cell_rtt[k] + c_loaded - cell_prop[k]
             cell_rtt[k] = cell_rtt[k] + c_idle - cell_prop[k]
-        return (ChunkRoutes(rtt, hops, gateway, pop, cell_rtt, previous, prop_rtt, loaded,
-                            cell_prop, cell_loaded),
-                ChunkRadio(snr, capacity_down, down, up, test_down, test_up, jammed))
+        return (
+            ChunkRoutes(
+                rtt,
+                hops,
+                gateway,
+                pop,
+                cell_rtt,
+                previous,
+                prop_rtt,
+                loaded,
+                cell_prop,
+                cell_loaded,
+            ),
+            ChunkRadio(snr, capacity_down, down, up, test_down, test_up, jammed),
+        )
 
     def _move_terminals(self, inputs: StepInputs, k: int) -> GroundNodes:
         """The ground network with the moving terminals where they are at step ``k``; the
@@ -258,13 +279,21 @@ class StepRunner:
         up = self.ground.terminal_up.copy()
         ecef[n_fixed:] = geodetic_to_ecef(m_lat, m_lon, m_alt)
         up[n_fixed:] = enu_basis(m_lat, m_lon)[:, 2, :]
-        self.capacity.move_sites(np.arange(self.n_sites - self.n_moving, self.n_sites),
-                                 m_lat, m_lon, m_alt)
+        self.capacity.move_sites(
+            np.arange(self.n_sites - self.n_moving, self.n_sites), m_lat, m_lon, m_alt
+        )
         return dataclasses.replace(self.ground, terminal_ecef_km=ecef, terminal_up=up)
 
-    def _route(self, a: ChunkAccess, k: int, ground: GroundNodes, part: slice,
-               previous: Routes | None, cell_rtt_ms: NDArray[np.float64],
-               cell_hops: NDArray[np.int64]) -> Routes:
+    def _route(
+        self,
+        a: ChunkAccess,
+        k: int,
+        ground: GroundNodes,
+        part: slice,
+        previous: Routes | None,
+        cell_rtt_ms: NDArray[np.float64],
+        cell_hops: NDArray[np.int64],
+    ) -> Routes:
         """Step ``k``'s routes of the named terminals; fills ``cell_rtt_ms`` ``(cell,)``
         (the route's, before the latency terms) and ``cell_hops`` ``(cell,)`` (satellites
         + 4096 × gateways on the cell's path)."""
@@ -272,28 +301,36 @@ class StepRunner:
         inputs = a.steps
         r = a.r_ecef_km[k]
         common: dict[str, Any] = dict(
-            mode=self.mode, lasers=None if inputs.lasers is None else inputs.lasers[k],
+            mode=self.mode,
+            lasers=None if inputs.lasers is None else inputs.lasers[k],
             processing_delay_ms=self.processing_delay_ms,
-            gateway_down=~inputs.gateway_up[k], pop_down=~inputs.pop_up[k],
-            gateway_pairs=inputs.gateway_pairs[k][:3])
+            gateway_down=~inputs.gateway_up[k],
+            pop_down=~inputs.pop_up[k],
+            gateway_pairs=inputs.gateway_pairs[k][:3],
+        )
         if self.access == "scheduled":
-            graph = build_graph(r, ground, access="serving",
-                                serving_sat=a.serving[k, n_cells:], **common)
+            graph = build_graph(
+                r, ground, access="serving", serving_sat=a.serving[k, n_cells:], **common
+            )
             # The cells' serving satellites' delay to their nearest PoP, from the same search.
             cell_site: NDArray[np.integer[Any]] = np.flatnonzero(a.serving[k, :n_cells] >= 0)
             cell_sat: NDArray[np.integer[Any]] = a.serving[k, cell_site]
         else:
             site, sat = a.pair_site[part], a.pair_sat[part]
             named = site >= n_cells
-            graph = build_graph(r, ground, access="any",
-                                user_links=(site[named] - n_cells, sat[named]), **common)
+            graph = build_graph(
+                r, ground, access="any", user_links=(site[named] - n_cells, sat[named]), **common
+            )
             cell_site, cell_sat = site[~named], sat[~named]  # every cell's satellites in view
-        routes = route_to_pops(graph, previous=previous, nodes=cell_sat,
-                               limit_ms=search_limit_ms(previous, 0.0))
+        routes = route_to_pops(
+            graph, previous=previous, nodes=cell_sat, limit_ms=search_limit_ms(previous, 0.0)
+        )
         if cell_site.size and routes.node_ms is not None:
             access_km = np.linalg.norm(r[cell_sat] - self.cell_ecef_km[cell_site], axis=1)
-            one_way = (edge_weight_ms(access_km * (1e3 / C_KM_S), self.processing_delay_ms)
-                       + routes.node_ms)
+            one_way = (
+                edge_weight_ms(access_km * (1e3 / C_KM_S), self.processing_delay_ms)
+                + routes.node_ms
+            )
             assert routes.node_satellites is not None and routes.node_gateways is not None
             packed = routes.node_satellites + 4096 * routes.node_gateways
             if self.access == "scheduled":

@@ -193,11 +193,16 @@ class FaultPlan:
             chosen.append(np.random.default_rng(seq).choice(n, size=count, replace=False))
         if fault.names or fault.norad_ids or fault.planes:
             if isinstance(constellation, int):
-                raise ValueError(f"{where}: selecting satellites by name, NORAD id or plane "
-                                 "needs the Constellation, not only its size")
+                raise ValueError(
+                    f"{where}: selecting satellites by name, NORAD id or plane "
+                    "needs the Constellation, not only its size"
+                )
             chosen.append(self._named_satellites(fault, constellation, where))
-        out = np.unique(np.concatenate(chosen)).astype(np.int64) if chosen else np.zeros(
-            0, dtype=np.int64)
+        out = (
+            np.unique(np.concatenate(chosen)).astype(np.int64)
+            if chosen
+            else np.zeros(0, dtype=np.int64)
+        )
         self._selected[key] = out
         return out
 
@@ -213,30 +218,39 @@ class FaultPlan:
         for norad in fault.norad_ids:
             hits = np.flatnonzero(c.norad_id == norad)
             if hits.size == 0:
-                raise ValueError(f"{where}.norad_ids: no satellite with NORAD id {norad} in "
-                                 f"{c.name}")
+                raise ValueError(
+                    f"{where}.norad_ids: no satellite with NORAD id {norad} in {c.name}"
+                )
             idx.append(hits.astype(np.int64))
         shell_names = [s.name for s in c.shells]
         for shell, plane in fault.planes:
             if isinstance(shell, str):
                 if shell not in shell_names:
-                    raise _unknown("shell", shell, shell_names,
-                                   f"{where}.planes (shells of {c.name}: "
-                                   f"{', '.join(shell_names)})")
+                    raise _unknown(
+                        "shell",
+                        shell,
+                        shell_names,
+                        f"{where}.planes (shells of {c.name}: {', '.join(shell_names)})",
+                    )
                 s_index = shell_names.index(shell)
             else:
                 s_index = int(shell)
                 if not 0 <= s_index < len(shell_names):
-                    raise ValueError(f"{where}.planes: shell index {shell} out of range; "
-                                     f"{c.name} has {len(shell_names)} shells")
+                    raise ValueError(
+                        f"{where}.planes: shell index {shell} out of range; "
+                        f"{c.name} has {len(shell_names)} shells"
+                    )
             hits = np.flatnonzero((c.shell == s_index) & (c.plane == plane))
             if hits.size == 0:
                 planes = np.unique(c.plane[c.shell == s_index])
-                raise ValueError(f"{where}.planes: shell {shell_names[s_index]!r} has no plane "
-                                 f"{plane}; its planes are {int(planes.min())}.."
-                                 f"{int(planes.max())}" if planes.size else
-                                 f"{where}.planes: shell {shell_names[s_index]!r} has no "
-                                 "satellites with known planes")
+                raise ValueError(
+                    f"{where}.planes: shell {shell_names[s_index]!r} has no plane "
+                    f"{plane}; its planes are {int(planes.min())}.."
+                    f"{int(planes.max())}"
+                    if planes.size
+                    else f"{where}.planes: shell {shell_names[s_index]!r} has no "
+                    "satellites with known planes"
+                )
             idx.append(hits.astype(np.int64))
         return np.concatenate(idx) if idx else np.zeros(0, dtype=np.int64)
 
@@ -261,8 +275,13 @@ class FaultPlan:
         return up
 
     # ------------------------------------------------------ ground sites
-    def _site_up(self, faults: Sequence[SiteFault], utc_ns: ArrayLike,
-                 names: Sequence[str] | NDArray[np.str_], what: str) -> B:
+    def _site_up(
+        self,
+        faults: Sequence[SiteFault],
+        utc_ns: ArrayLike,
+        names: Sequence[str] | NDArray[np.str_],
+        what: str,
+    ) -> B:
         t = _times(utc_ns)
         name_arr = np.asarray(names, dtype=np.str_).reshape(-1)
         up = np.ones((t.shape[0], name_arr.shape[0]), dtype=bool)
@@ -270,8 +289,12 @@ class FaultPlan:
             hit = np.isin(name_arr, list(fault.names))
             missing = [n for n in fault.names if n not in set(name_arr.tolist())]
             if missing:
-                raise _unknown(what, missing[0], name_arr.tolist(),
-                               f"faults.{what}s: the names given to {what}_up")
+                raise _unknown(
+                    what,
+                    missing[0],
+                    name_arr.tolist(),
+                    f"faults.{what}s: the names given to {what}_up",
+                )
             active = _active(t, fault.start_ns, fault.end_ns)
             up &= ~(active[:, None] & hit[None, :])
         return up
@@ -311,15 +334,18 @@ class FaultPlan:
                 continue
             hit = np.zeros(a.shape, dtype=bool)
             if fault.fraction is not None:
-                key = _splitmix64(np.uint64(self.seed) ^ _splitmix64(
-                    np.asarray([_KIND_LASER * 1_000_003 + k], dtype=np.uint64)))
+                key = _splitmix64(
+                    np.uint64(self.seed)
+                    ^ _splitmix64(np.asarray([_KIND_LASER * 1_000_003 + k], dtype=np.uint64))
+                )
                 h = _splitmix64(_splitmix64(key ^ lo.view(np.uint64)) ^ hi.view(np.uint64))
                 uniform = (h >> np.uint64(11)).astype(np.float64) / float(2**53)
                 hit |= uniform < fault.fraction
             if fault.pairs:
                 if constellation is None:
-                    raise ValueError(f"faults.lasers[{k}]: naming satellite pairs needs the "
-                                     "Constellation")
+                    raise ValueError(
+                        f"faults.lasers[{k}]: naming satellite pairs needs the Constellation"
+                    )
                 names = [str(x) for x in constellation.sat_names]
                 lookup = {n: i for i, n in enumerate(names)}
                 for pa, pb in fault.pairs:
@@ -364,14 +390,23 @@ class FaultPlan:
         rows: list[Event] = []
         items: list[tuple[str, int, int, str, str]] = []
         for s in self.satellites:
-            items.append(("fault", s.start_ns, s.end_ns, s.target,
-                          s.description or f"satellites lost: {s.target}"))
+            items.append(
+                (
+                    "fault",
+                    s.start_ns,
+                    s.end_ns,
+                    s.target,
+                    s.description or f"satellites lost: {s.target}",
+                )
+            )
         for g in (*self.gateways, *self.pops):
-            items.append(("fault", g.start_ns, g.end_ns, g.target,
-                          g.description or f"{g.target} down"))
+            items.append(
+                ("fault", g.start_ns, g.end_ns, g.target, g.description or f"{g.target} down")
+            )
         for x in self.lasers:
-            items.append(("fault", x.start_ns, x.end_ns, x.target,
-                          x.description or f"{x.target} down"))
+            items.append(
+                ("fault", x.start_ns, x.end_ns, x.target, x.description or f"{x.target} down")
+            )
         for j in self.jammers:
             items += [("jammer", start, end, j.name, j.target) for start, end in j.windows_ns]
         for kind, start, end, target, text in items:

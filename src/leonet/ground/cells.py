@@ -78,8 +78,10 @@ class Cells(Sites):
 
 
 def _check_resolution(resolution: int) -> None:
-    if isinstance(resolution, bool) or not isinstance(resolution, int | np.integer) or not (
-        0 <= resolution <= 15
+    if (
+        isinstance(resolution, bool)
+        or not isinstance(resolution, int | np.integer)
+        or not (0 <= resolution <= 15)
     ):
         raise ValueError(
             f"H3 resolution {resolution!r} is outside 0-15; use e.g. 5 (cells of about "

@@ -57,8 +57,9 @@ F64 = NDArray[np.float64]
 GATEWAYS_FILE = "starlink_gateways_pops_2023-10-10.csv"
 POPS_EUROPE_FILE = "starlink_pops_europe.csv"
 
-_OPERATIONAL_STATUS = frozenset({"live", "presumed live", "built", "built | sta",
-                                 "built | ka grant"})
+_OPERATIONAL_STATUS = frozenset(
+    {"live", "presumed live", "built", "built | sta", "built | ka grant"}
+)
 
 
 class Gateways(Sites):
@@ -102,8 +103,12 @@ class Gateways(Sites):
         if (ka < 0).any():
             i = int(np.flatnonzero(ka < 0)[0])
             raise ValueError(f"gateway {i} ({str(self.names[i])!r}): ka_antennas={ka[i]} < 0")
-        for name, value, dtype in (("ka_antennas", ka, np.int64), ("status", status, np.str_),
-                                   ("band", band, np.str_), ("area", area, np.str_)):
+        for name, value, dtype in (
+            ("ka_antennas", ka, np.int64),
+            ("status", status, np.str_),
+            ("band", band, np.str_),
+            ("area", area, np.str_),
+        ):
             arr = np.array(np.broadcast_to(np.asarray(value, dtype=dtype), (n,)))
             arr.flags.writeable = False
             setattr(self, name, arr)
@@ -244,9 +249,7 @@ def assign_gateways_to_pops(
     return pop_index, fibre_km
 
 
-def fibre_delay_ms(
-    distance_km: ArrayLike, route_factor: float = DEFAULT_ROUTE_FACTOR
-) -> F64:
+def fibre_delay_ms(distance_km: ArrayLike, route_factor: float = DEFAULT_ROUTE_FACTOR) -> F64:
     """One-way propagation delay (ms) over fibre for a great-circle ``distance_km``.
 
     Delay = ``distance_km × route_factor / (FIBRE_SPEED_FRACTION_OF_C × c)``; shape

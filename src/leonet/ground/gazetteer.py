@@ -64,17 +64,20 @@ def _index() -> _Index:
     found: dict[str, dict[int, City]] = {}
     primary: set[str] = set()
     for gid, row in cities.items():
-        city = City(str(row["name"]), str(row["countrycode"]), float(row["latitude"]),
-                    float(row["longitude"]), int(row["population"]))
+        city = City(
+            str(row["name"]),
+            str(row["countrycode"]),
+            float(row["latitude"]),
+            float(row["longitude"]),
+            int(row["population"]),
+        )
         key = _key(city.name)
         primary.add(key)
         found.setdefault(key, {})[int(gid)] = city
         for alt in row.get("alternatenames") or ():
             if alt.isascii() and any(c.isalpha() for c in alt):
                 found.setdefault(_key(alt), {})[int(gid)] = city
-    by_name = {
-        k: tuple(sorted(v.values(), key=lambda c: -c.population)) for k, v in found.items()
-    }
+    by_name = {k: tuple(sorted(v.values(), key=lambda c: -c.population)) for k, v in found.items()}
     return _Index(by_name, tuple(sorted(primary)))
 
 

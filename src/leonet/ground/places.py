@@ -34,9 +34,7 @@ def load_places(category: str | None = None) -> Sites:
     if not rows:
         valid = sorted({r[3] for r in _rows()})
         raise ValueError(f"no places of category {category!r}; valid categories: {valid}")
-    return Sites(
-        [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], 0.0, "terminal"
-    )
+    return Sites([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], 0.0, "terminal")
 
 
 def find_place(text: str) -> tuple[str, float, float]:
@@ -50,8 +48,10 @@ def find_place(text: str) -> tuple[str, float, float]:
             pass
         else:
             if not (-90 <= lat <= 90 and -180 <= lon <= 360):
-                raise ValueError(f"{spec!r}: latitude must be in [-90, 90] and longitude in "
-                                 "[-180, 180]; write LAT,LON in degrees, e.g. 50.45,30.52")
+                raise ValueError(
+                    f"{spec!r}: latitude must be in [-90, 90] and longitude in "
+                    "[-180, 180]; write LAT,LON in degrees, e.g. 50.45,30.52"
+                )
             return spec, lat, lon if lon < 180 else lon - 360
     from leonet.ground.gateways import load_gateways, load_pops
 
@@ -60,8 +60,9 @@ def find_place(text: str) -> tuple[str, float, float]:
         table[name.lower()] = (name, lat, lon)
     for sites in (load_gateways(), load_pops()):
         for k, name in enumerate(sites.names):
-            table.setdefault(str(name).lower(), (str(name), float(sites.lat_deg[k]),
-                                                 float(sites.lon_deg[k])))
+            table.setdefault(
+                str(name).lower(), (str(name), float(sites.lat_deg[k]), float(sites.lon_deg[k]))
+            )
     hit = table.get(spec.lower())
     if hit is not None:
         return hit
@@ -70,8 +71,10 @@ def find_place(text: str) -> tuple[str, float, float]:
     try:
         city = find_city(spec)
     except UnknownNameError as exc:
-        close = [table[c][0] for c in
-                 difflib.get_close_matches(spec.lower(), list(table), n=4, cutoff=0.6)]
+        close = [
+            table[c][0]
+            for c in difflib.get_close_matches(spec.lower(), list(table), n=4, cutoff=0.6)
+        ]
         close += [c for c in city_suggestions(spec) if c.split(",")[0] not in close]
         hint = f" Closest: {', '.join(close[:6])}." if close else ""
         why = "" if "among the GeoNames" in str(exc) else f": {exc}"

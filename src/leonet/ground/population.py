@@ -76,9 +76,12 @@ def _geonames() -> tuple[dict[str, dict[str, object]], dict[str, tuple[F64, F64,
     rows: dict[str, list[tuple[float, float, float]]] = {}
     for c in gc.get_cities().values():
         rows.setdefault(str(c["countrycode"]), []).append(
-            (float(c["latitude"]), float(c["longitude"]), float(c["population"])))
-    cities = {k: tuple(np.array(col, dtype=np.float64) for col in zip(*v, strict=True))
-              for k, v in rows.items()}
+            (float(c["latitude"]), float(c["longitude"]), float(c["population"]))
+        )
+    cities = {
+        k: tuple(np.array(col, dtype=np.float64) for col in zip(*v, strict=True))
+        for k, v in rows.items()
+    }
     return countries, cities  # type: ignore[return-value]
 
 
@@ -89,7 +92,8 @@ def _country_people(region: Region) -> tuple[float, F64, F64, F64]:
     if info is None:
         raise ValueError(
             f"GeoNames has no population for {region.name!r} ({region.iso_a3 or 'no ISO code'});"
-            " give a sovereign country (ISO 3166 alpha-3)")
+            " give a sovereign country (ISO 3166 alpha-3)"
+        )
     lat, lon, pop = cities.get(str(info["iso"]), (np.zeros(0), np.zeros(0), np.zeros(0)))
     inside = region.contains(lat, lon)
     total = max(float(str(info["population"])), float(pop[inside].sum()))
@@ -153,7 +157,10 @@ def population_points(name_or_iso: str, n: int, seed: int = 0) -> PopulationPoin
 
 
 def cell_population(
-    cell_lat_deg: ArrayLike, cell_lon_deg: ArrayLike, cell_area_km2: ArrayLike, region: Region,
+    cell_lat_deg: ArrayLike,
+    cell_lon_deg: ArrayLike,
+    cell_area_km2: ArrayLike,
+    region: Region,
 ) -> F64:
     """People in each cell ``(cell,)`` of a tiling of a country ``region``: the rural
     density (the country's population minus its cities', over its area) × the cell's

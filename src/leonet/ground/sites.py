@@ -172,8 +172,10 @@ class Sites:
         )
         empty = np.char.str_len(kinds) == 0
         if empty.any():
-            raise ValueError(f"{where(int(np.flatnonzero(empty)[0]))}: kind is empty; "
-                             f"use one of {', '.join(SITE_KINDS)}")
+            raise ValueError(
+                f"{where(int(np.flatnonzero(empty)[0]))}: kind is empty; "
+                f"use one of {', '.join(SITE_KINDS)}"
+            )
         lon = np.where(lon >= 180.0, lon - 360.0, lon)
 
         self.names = _readonly(names_arr)
@@ -294,8 +296,10 @@ class Sites:
             reader = csv.reader(source())
             header = next(reader, None)
             if header is None:
-                raise ValueError(f"{path}: the file is empty; expected a header such as "
-                                 "'name,lat_deg,lon_deg,alt_km'")
+                raise ValueError(
+                    f"{path}: the file is empty; expected a header such as "
+                    "'name,lat_deg,lon_deg,alt_km'"
+                )
             header_line = line_of[-1]
             cols = {h.strip().lower(): i for i, h in enumerate(header)}
 
@@ -335,8 +339,13 @@ class Sites:
                         f"{len(header)}; quote names that contain commas"
                     )
 
-                def number(i: int | None, default: float | None, unit: str,
-                           row: list[str] = row, line: int = line) -> float:
+                def number(
+                    i: int | None,
+                    default: float | None,
+                    unit: str,
+                    row: list[str] = row,
+                    line: int = line,
+                ) -> float:
                     text = row[i].strip() if i is not None else ""
                     if not text:
                         if default is None:
@@ -358,8 +367,10 @@ class Sites:
                 assert i_name is not None
                 name = row[i_name].strip()
                 if not name:
-                    raise ValueError(f"{path}, line {line}, column {header[i_name].strip()!r}: "
-                                     "the site name is empty; give every site a name")
+                    raise ValueError(
+                        f"{path}, line {line}, column {header[i_name].strip()!r}: "
+                        "the site name is empty; give every site a name"
+                    )
                 names.append(name)
                 lat.append(number(i_lat, None, "degrees north"))
                 lon.append(number(i_lon, None, "degrees east"))
@@ -367,13 +378,19 @@ class Sites:
                     alt.append(number(i_alt_km, 0.0, "km"))
                 else:
                     alt.append(number(i_alt_m, 0.0, "m") / 1000.0)
-                kinds.append(row[i_kind].strip() if i_kind is not None and row[i_kind].strip()
-                             else kind)
+                kinds.append(
+                    row[i_kind].strip() if i_kind is not None and row[i_kind].strip() else kind
+                )
                 min_el.append(number(i_min, math.nan, "degrees"))
                 lines.append(line)
 
         return cls._checked(
-            names, lat, lon, alt, kinds, min_el,
+            names,
+            lat,
+            lon,
+            alt,
+            kinds,
+            min_el,
             lambda i: f"{path}, line {lines[i]} (site {names[i]!r})",
         )
 
@@ -403,7 +420,7 @@ class Sites:
             name = props.get("name", props.get("Name", props.get("NAME", feat.get("id"))))
             if name is None or str(name).strip() == "":
                 raise ValueError(
-                    f"{path}, feature {i}: no name; add \"properties\": {{\"name\": \"...\"}}"
+                    f'{path}, feature {i}: no name; add "properties": {{"name": "..."}}'
                 )
             where = f"{path}, feature {i} ({str(name)!r})"
             geom = feat.get("geometry") or {}
@@ -485,5 +502,7 @@ def _require_utf8(path: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ValueError(f"{path}, line {line}: byte {exc.start} is not UTF-8 ({exc.reason}); "
-                         "save the file as UTF-8") from None
+        raise ValueError(
+            f"{path}, line {line}: byte {exc.start} is not UTF-8 ({exc.reason}); "
+            "save the file as UTF-8"
+        ) from None

@@ -39,9 +39,13 @@ def load_pops_2026() -> Pops:
     """Every Starlink PoP code of the Oct 2026 geofeed, ``(pop,)``, at its city; ``label``
     ``'City, CC'``."""
     rows = _rows(POPS_2026_FILE)
-    return Pops([r["pop_code"] for r in rows], [float(r["lat"]) for r in rows],
-                [float(r["lon"]) for r in rows], 0.0,
-                label=[f"{r['city']}, {r['country']}" for r in rows])
+    return Pops(
+        [r["pop_code"] for r in rows],
+        [float(r["lat"]) for r in rows],
+        [float(r["lon"]) for r in rows],
+        0.0,
+        label=[f"{r['city']}, {r['country']}" for r in rows],
+    )
 
 
 @lru_cache(maxsize=1)

@@ -95,10 +95,18 @@ class Track:
         lon = column(lon_deg, "lon_deg")
         alt = column(alt_km, "alt_km")
         checks = (
-            (~np.isfinite(lat) | (np.abs(lat) > 90.0), "lat_deg", lat,
-             "is outside [-90, 90]; latitude is degrees north — were lat and lon swapped?"),
-            (~np.isfinite(lon) | (lon < -180.0) | (lon >= 360.0), "lon_deg", lon,
-             "is outside [-180, 360); give degrees east"),
+            (
+                ~np.isfinite(lat) | (np.abs(lat) > 90.0),
+                "lat_deg",
+                lat,
+                "is outside [-90, 90]; latitude is degrees north — were lat and lon swapped?",
+            ),
+            (
+                ~np.isfinite(lon) | (lon < -180.0) | (lon >= 360.0),
+                "lon_deg",
+                lon,
+                "is outside [-180, 360); give degrees east",
+            ),
             (~np.isfinite(alt), "alt_km", alt, "is not finite; give km above WGS84"),
         )
         for bad, field, values, why in checks:
@@ -113,16 +121,23 @@ class Track:
         self.alt_km = alt
         self.segment_km = great_circle_km(lat[:-1], lon[:-1], lat[1:], lon[1:])
         self.segment_speed_kmh = self.segment_km / (step / _NS_PER_HOUR)
-        for a in (self.utc_ns, self.lat_deg, self.lon_deg, self.alt_km, self.segment_km,
-                  self.segment_speed_kmh):
+        for a in (
+            self.utc_ns,
+            self.lat_deg,
+            self.lon_deg,
+            self.alt_km,
+            self.segment_km,
+            self.segment_speed_kmh,
+        ):
             a.flags.writeable = False
 
     def __len__(self) -> int:
         return int(self.utc_ns.shape[0])
 
     def __repr__(self) -> str:
-        return (f"<Track {self.name!r}: {len(self)} waypoints, "
-                f"{float(self.segment_km.sum()):,.1f} km>")
+        return (
+            f"<Track {self.name!r}: {len(self)} waypoints, {float(self.segment_km.sum()):,.1f} km>"
+        )
 
     @property
     def start_ns(self) -> int:
@@ -147,10 +162,14 @@ class Track:
         ns = self.utc_ns
         seg = np.clip(np.searchsorted(ns, t, side="right") - 1, 0, len(ns) - 2)
         t0 = ns[seg]
-        frac = np.clip((t - t0).astype(np.float64) / (ns[seg + 1] - t0).astype(np.float64),
-                       0.0, 1.0)
+        frac = np.clip(
+            (t - t0).astype(np.float64) / (ns[seg + 1] - t0).astype(np.float64), 0.0, 1.0
+        )
         lat, lon = interpolate_great_circle(
-            self.lat_deg[seg], self.lon_deg[seg], self.lat_deg[seg + 1], self.lon_deg[seg + 1],
+            self.lat_deg[seg],
+            self.lon_deg[seg],
+            self.lat_deg[seg + 1],
+            self.lon_deg[seg + 1],
             frac,
         )
         alt = self.alt_km[seg] + frac * (self.alt_km[seg + 1] - self.alt_km[seg])
@@ -159,9 +178,7 @@ class Track:
         return lat, lon, alt, speed
 
 
-def track_positions(
-    tracks: Sequence[Track], utc_ns: ArrayLike
-) -> tuple[F64, F64, F64, F64]:
+def track_positions(tracks: Sequence[Track], utc_ns: ArrayLike) -> tuple[F64, F64, F64, F64]:
     """Positions of several tracks at ``utc_ns`` ``(time,)``: four arrays ``(time, track)``.
 
     ``(lat_deg, lon_deg, alt_km, speed_kmh)`` as :meth:`Track.positions`;

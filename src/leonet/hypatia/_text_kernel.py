@@ -100,14 +100,24 @@ def format_rows(columns: list[tuple[NDArray[np.generic], int | None]]) -> bytes:
             raise ValueError("a value is too large for fixed-point formatting")
     width = 21 * len(columns) + 1
     buf = np.empty(n * width, dtype=np.uint8)
-    end = _format(np.ascontiguousarray(int_block), np.ascontiguousarray(float_block), kinds,
-                  decimals, buf)
+    end = _format(
+        np.ascontiguousarray(int_block), np.ascontiguousarray(float_block), kinds, decimals, buf
+    )
     return buf[:end].tobytes()
 
 
 @compiled()
-def _format_paths(src: I64, dst: I64, t_s: float, t_decimals: int, rtt: F64, hops: I64,
-                  path: I64, which: I64, buf: U8) -> int:
+def _format_paths(
+    src: I64,
+    dst: I64,
+    t_s: float,
+    t_decimals: int,
+    rtt: F64,
+    hops: I64,
+    path: I64,
+    which: I64,
+    buf: U8,
+) -> int:
     pos = 0
     for i in which:
         pos = _put_int(buf, pos, src[i])
@@ -135,8 +145,9 @@ def _format_paths(src: I64, dst: I64, t_s: float, t_decimals: int, rtt: F64, hop
     return pos
 
 
-def format_path_rows(src: I64, dst: I64, t_s: float, t_decimals: int, rtt_ms: F64, hops: I64,
-                     path: I64, which: I64) -> bytes:
+def format_path_rows(
+    src: I64, dst: I64, t_s: float, t_decimals: int, rtt_ms: F64, hops: I64, path: I64, which: I64
+) -> bytes:
     """Lines ``src,dst,t_s,rtt_ms,hops,path`` of the pairs ``which`` (path ``a-b-c``, empty
     without one; ``rtt_ms`` to 6 decimals, ``nan`` without a path)."""
     which = np.asarray(which, dtype=np.int64)
@@ -144,6 +155,15 @@ def format_path_rows(src: I64, dst: I64, t_s: float, t_decimals: int, rtt_ms: F6
         return b""
     width = 21 * 5 + 21 * path.shape[1] + 8
     buf = np.empty(which.shape[0] * width, dtype=np.uint8)
-    end = _format_paths(src, dst, float(t_s), int(t_decimals), np.asarray(rtt_ms, np.float64),
-                        hops, np.ascontiguousarray(path, dtype=np.int64), which, buf)
+    end = _format_paths(
+        src,
+        dst,
+        float(t_s),
+        int(t_decimals),
+        np.asarray(rtt_ms, np.float64),
+        hops,
+        np.ascontiguousarray(path, dtype=np.int64),
+        which,
+        buf,
+    )
     return buf[:end].tobytes()

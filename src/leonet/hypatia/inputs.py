@@ -57,8 +57,9 @@ F64 = NDArray[np.float64]
 class HypatiaInputError(ValueError):
     """A Hypatia input file is malformed; the message names the file, line and fix."""
 
-    def __init__(self, path: str | os.PathLike[str], line: int | None, message: str,
-                 *, located: bool = False) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], line: int | None, message: str, *, located: bool = False
+    ) -> None:
         where = f"{path}, line {line}" if line is not None else str(path)
         super().__init__(message if located else f"{where}: {message}")
         self.path = str(path)
@@ -83,8 +84,9 @@ class HypatiaTles:
 
     def mean_altitude_km(self) -> F64:
         """``(sat,)`` mean altitude above the WGS72 equatorial radius, from mean motion."""
-        records = parse_tle("\n".join(f"{a}\n{b}" for a, b in zip(self.line1, self.line2,
-                                                                    strict=True)))
+        records = parse_tle(
+            "\n".join(f"{a}\n{b}" for a, b in zip(self.line1, self.line2, strict=True))
+        )
         return np.asarray(records.elements.mean_altitude_km)
 
 
@@ -104,32 +106,52 @@ def read_tles(path: str | os.PathLike[str]) -> HypatiaTles:
     except OSError as exc:
         raise HypatiaInputError(file, None, f"cannot read it ({exc.strerror})") from None
     if not lines:
-        raise HypatiaInputError(file, 1, "the file is empty; the first line must be "
-                                "'<orbits> <satellites per orbit>', e.g. '72 22'")
+        raise HypatiaInputError(
+            file,
+            1,
+            "the file is empty; the first line must be "
+            "'<orbits> <satellites per orbit>', e.g. '72 22'",
+        )
     head = lines[0].split()
     shape = [_positive_int(x) for x in head]
     if len(head) != 2 or None in shape or 0 in shape:
-        raise HypatiaInputError(file, 1, f"first line is {lines[0]!r}; Hypatia's tles.txt "
-                                "starts with '<orbits> <satellites per orbit>', two positive "
-                                "integers such as '72 22'")
+        raise HypatiaInputError(
+            file,
+            1,
+            f"first line is {lines[0]!r}; Hypatia's tles.txt "
+            "starts with '<orbits> <satellites per orbit>', two positive "
+            "integers such as '72 22'",
+        )
     n_orbits, n_per = int(head[0]), int(head[1])
     body = [ln for ln in lines[1:]]
     while body and not body[-1].strip():
         body.pop()
     if len(body) % 3:
-        raise HypatiaInputError(file, len(lines), f"{len(body)} lines after the first: each "
-                                "satellite takes three (name line, TLE line 1, TLE line 2)")
+        raise HypatiaInputError(
+            file,
+            len(lines),
+            f"{len(body)} lines after the first: each "
+            "satellite takes three (name line, TLE line 1, TLE line 2)",
+        )
     n = len(body) // 3
     if n != n_orbits * n_per:
-        raise HypatiaInputError(file, 1, f"the first line promises {n_orbits} × {n_per} = "
-                                f"{n_orbits * n_per} satellites but the file has {n}: fix the "
-                                "first line or the satellite blocks")
+        raise HypatiaInputError(
+            file,
+            1,
+            f"the first line promises {n_orbits} × {n_per} = "
+            f"{n_orbits * n_per} satellites but the file has {n}: fix the "
+            "first line or the satellite blocks",
+        )
     names, l1, l2 = body[0::3], body[1::3], body[2::3]
     for k, name in enumerate(names):
         parts = name.split()
         if len(parts) < 2 or _positive_int(parts[-1]) != k:
-            raise HypatiaInputError(file, 2 + 3 * k, f"name line {name!r}: Hypatia expects "
-                                    f"'<constellation name> {k}' (ids counting up from 0)")
+            raise HypatiaInputError(
+                file,
+                2 + 3 * k,
+                f"name line {name!r}: Hypatia expects "
+                f"'<constellation name> {k}' (ids counting up from 0)",
+            )
     # leonet's TLE parser checks columns and checksums; keep the file's line numbers.
     text = "\n".join([""] + [f"{a}\n{b}\n{c}" for a, b, c in zip(names, l1, l2, strict=True)])
     try:
@@ -139,12 +161,26 @@ def read_tles(path: str | os.PathLike[str]) -> HypatiaTles:
     epoch_jd = records.elements.epoch_jd + records.elements.epoch_fr
     if n and np.ptp(epoch_jd) * 86_400.0 > 1e-3:
         k = int(np.flatnonzero(np.abs(epoch_jd - epoch_jd[0]) * 86_400.0 > 1e-3)[0])
-        raise HypatiaInputError(file, 3 + 3 * k, "this TLE's epoch differs from the first "
-                                "satellite's; Hypatia needs one epoch for all (time 0 of the run)")
-    epoch = _jd_to_datetime(float(records.elements.epoch_jd[0]), float(records.elements.epoch_fr[0])
-                            ) if n else datetime(2000, 1, 1, tzinfo=UTC)
-    return HypatiaTles(n_orbits, n_per, [" ".join(x.split()) for x in names],
-                       [x[:69] for x in l1], [x[:69] for x in l2], epoch, str(file))
+        raise HypatiaInputError(
+            file,
+            3 + 3 * k,
+            "this TLE's epoch differs from the first "
+            "satellite's; Hypatia needs one epoch for all (time 0 of the run)",
+        )
+    epoch = (
+        _jd_to_datetime(float(records.elements.epoch_jd[0]), float(records.elements.epoch_fr[0]))
+        if n
+        else datetime(2000, 1, 1, tzinfo=UTC)
+    )
+    return HypatiaTles(
+        n_orbits,
+        n_per,
+        [" ".join(x.split()) for x in names],
+        [x[:69] for x in l1],
+        [x[:69] for x in l2],
+        epoch,
+        str(file),
+    )
 
 
 def _jd_to_datetime(jd: float, fr: float) -> datetime:
@@ -168,19 +204,32 @@ def read_isls(path: str | os.PathLike[str], n_sats: int) -> tuple[I64, I64]:
         parts = line.split()
         ab = [_positive_int(x) for x in parts]
         if len(parts) != 2 or None in ab:
-            raise HypatiaInputError(file, no, f"{line!r}: each line is one link, two "
-                                    "satellite ids '<a> <b>' (non-negative integers)")
+            raise HypatiaInputError(
+                file,
+                no,
+                f"{line!r}: each line is one link, two "
+                "satellite ids '<a> <b>' (non-negative integers)",
+            )
         a, b = int(parts[0]), int(parts[1])
         for s in (a, b):
             if s >= n_sats:
-                raise HypatiaInputError(file, no, f"satellite {s} does not exist: the TLEs "
-                                        f"have {n_sats} satellites (ids 0..{n_sats - 1})")
+                raise HypatiaInputError(
+                    file,
+                    no,
+                    f"satellite {s} does not exist: the TLEs "
+                    f"have {n_sats} satellites (ids 0..{n_sats - 1})",
+                )
         if b <= a:
-            raise HypatiaInputError(file, no, f"'{a} {b}': the second id must be larger than "
-                                    f"the first (write '{min(a, b)} {max(a, b)}')")
+            raise HypatiaInputError(
+                file,
+                no,
+                f"'{a} {b}': the second id must be larger than "
+                f"the first (write '{min(a, b)} {max(a, b)}')",
+            )
         if (a, b) in seen:
-            raise HypatiaInputError(file, no, f"duplicate link {a}-{b} (first on line "
-                                    f"{seen[(a, b)]}): remove one")
+            raise HypatiaInputError(
+                file, no, f"duplicate link {a}-{b} (first on line {seen[(a, b)]}): remove one"
+            )
         seen[(a, b)] = no
         a_list.append(a)
         b_list.append(b)
@@ -215,13 +264,18 @@ def read_ground_stations(path: str | os.PathLike[str]) -> GroundStations:
             continue
         cols = line.split(",")
         if len(cols) not in (5, 8):
-            raise HypatiaInputError(file, no, f"{len(cols)} columns; a ground station line is "
-                                    "'gid,name,latitude_deg,longitude_deg,elevation_m' (or "
-                                    "those and x,y,z in metres)")
+            raise HypatiaInputError(
+                file,
+                no,
+                f"{len(cols)} columns; a ground station line is "
+                "'gid,name,latitude_deg,longitude_deg,elevation_m' (or "
+                "those and x,y,z in metres)",
+            )
         gid = len(names)
         if _positive_int(cols[0].strip()) != gid:
-            raise HypatiaInputError(file, no, f"gid {cols[0]!r}: ids count up from 0 in order, "
-                                    f"this line must be {gid}")
+            raise HypatiaInputError(
+                file, no, f"gid {cols[0]!r}: ids count up from 0 in order, this line must be {gid}"
+            )
         parsed = []
         for field, text in zip(("latitude", "longitude", "elevation"), cols[2:5], strict=True):
             try:
@@ -230,13 +284,20 @@ def read_ground_stations(path: str | os.PathLike[str]) -> GroundStations:
                 raise HypatiaInputError(file, no, f"{field} {text!r} is not a number") from None
         lat, lon, ele = parsed
         if not -90.0 <= lat <= 90.0:
-            raise HypatiaInputError(file, no, f"latitude {lat:g}° is outside -90..90 (are "
-                                    "latitude and longitude swapped?)")
+            raise HypatiaInputError(
+                file,
+                no,
+                f"latitude {lat:g}° is outside -90..90 (are latitude and longitude swapped?)",
+            )
         if not -180.0 <= lon <= 180.0:
             raise HypatiaInputError(file, no, f"longitude {lon:g}° is outside -180..180")
         if not (math.isfinite(ele) and -500.0 <= ele <= 10_000.0):
-            raise HypatiaInputError(file, no, f"elevation {ele:g} m is not a height on the "
-                                    "Earth's surface (metres, -500..10,000)")
+            raise HypatiaInputError(
+                file,
+                no,
+                f"elevation {ele:g} m is not a height on the "
+                "Earth's surface (metres, -500..10,000)",
+            )
         names.append(cols[1])
         values.append((lat, lon, ele))
     if not names:
@@ -264,21 +325,25 @@ class ShellRule:
     #: Hypatia's maximum ground-link length for this shell, metres.
     max_gsl_length_m: float = math.sqrt(940_700.0**2 + 550_000.0**2)
     #: Hypatia's maximum ISL length: the line of sight stays 80 km above a WGS72 sphere.
-    max_isl_length_m: float = 2.0 * math.sqrt((6_378_135.0 + 550_000.0) ** 2
-                                              - (6_378_135.0 + 80_000.0) ** 2)
+    max_isl_length_m: float = 2.0 * math.sqrt(
+        (6_378_135.0 + 550_000.0) ** 2 - (6_378_135.0 + 80_000.0) ** 2
+    )
 
 
 #: Hypatia's Starlink-550 (``main_starlink_550.py``): 72 × 22, 53°, 15.19 rev/day.
 STARLINK_550 = ShellRule("Starlink-550", 72, 22, 53.0, 15.19)
 
 
-def _tle_pair(number: int, rule: ShellRule, raan_deg: float, mean_anomaly_deg: float
-              ) -> tuple[str, str]:
+def _tle_pair(
+    number: int, rule: ShellRule, raan_deg: float, mean_anomaly_deg: float
+) -> tuple[str, str]:
     line1 = f"1 {number:05d}U 00000ABC 00001.00000000  .00000000  00000-0  00000+0 0    0"
     ecc = f"{rule.eccentricity:0.7f}"[2:]
-    line2 = (f"2 {number:05d} {rule.inclination_deg:8.4f} {raan_deg:8.4f} {ecc} "
-             f"{rule.arg_of_perigee_deg:8.4f} {mean_anomaly_deg:8.4f} "
-             f"{rule.mean_motion_rev_per_day:11.8f}    0")
+    line2 = (
+        f"2 {number:05d} {rule.inclination_deg:8.4f} {raan_deg:8.4f} {ecc} "
+        f"{rule.arg_of_perigee_deg:8.4f} {mean_anomaly_deg:8.4f} "
+        f"{rule.mean_motion_rev_per_day:11.8f}    0"
+    )
     return line1 + str(tle_checksum(line1)), line2 + str(tle_checksum(line2))
 
 
@@ -299,8 +364,15 @@ def starlink_550_tles(rule: ShellRule = STARLINK_550) -> HypatiaTles:
             names.append(f"{rule.name} {sid}")
             l1.append(a)
             l2.append(b)
-    return HypatiaTles(rule.n_orbits, rule.n_sats_per_orbit, names, l1, l2,
-                       datetime(2000, 1, 1, tzinfo=UTC), f"<{rule.name} generator>")
+    return HypatiaTles(
+        rule.n_orbits,
+        rule.n_sats_per_orbit,
+        names,
+        l1,
+        l2,
+        datetime(2000, 1, 1, tzinfo=UTC),
+        f"<{rule.name} generator>",
+    )
 
 
 def plus_grid_isls(n_orbits: int, n_sats_per_orbit: int, shift: int = 0) -> tuple[I64, I64]:
@@ -335,7 +407,16 @@ def write_isls(path: str | os.PathLike[str], a: ArrayLike, b: ArrayLike) -> Path
 
 def write_ground_stations(path: str | os.PathLike[str], stations: GroundStations) -> Path:
     """Write ``stations`` as Hypatia's basic ``ground_stations.txt`` (atomically)."""
-    rows = [f"{k},{name},{lat!r},{lon!r},{ele!r}" for k, (name, lat, lon, ele) in enumerate(
-        zip(stations.names, stations.lat_deg.tolist(), stations.lon_deg.tolist(),
-            stations.elevation_m.tolist(), strict=True))]
+    rows = [
+        f"{k},{name},{lat!r},{lon!r},{ele!r}"
+        for k, (name, lat, lon, ele) in enumerate(
+            zip(
+                stations.names,
+                stations.lat_deg.tolist(),
+                stations.lon_deg.tolist(),
+                stations.elevation_m.tolist(),
+                strict=True,
+            )
+        )
+    ]
     return atomic_write_text(path, "".join(r + "\n" for r in rows))

@@ -45,8 +45,10 @@ I64 = NDArray[np.int64]
 F64 = NDArray[np.float64]
 
 RTT_HEADER = "src_gid,dst_gid,t_s,rtt_ms,hops\n"
-PAIR_SUMMARY_HEADER = ("src_gid,dst_gid,src_name,dst_name,reachable_steps,steps,rtt_min_ms,"
-                       "rtt_mean_ms,rtt_max_ms,hops_min,hops_max,path_changes\n")
+PAIR_SUMMARY_HEADER = (
+    "src_gid,dst_gid,src_name,dst_name,reachable_steps,steps,rtt_min_ms,"
+    "rtt_mean_ms,rtt_max_ms,hops_min,hops_max,path_changes\n"
+)
 PATH_CHANGES_HEADER = "src_gid,dst_gid,t_s,rtt_ms,hops,path\n"
 
 
@@ -59,8 +61,15 @@ def fstate_bytes(fwd: Forwarding) -> bytes:
     """``fwd`` as the text of Hypatia's ``fstate_<t_ns>.txt``."""
     if len(fwd) == 0:
         return b""
-    return format_rows([(fwd.node, None), (fwd.destination, None), (fwd.next_hop, None),
-                        (fwd.my_if, None), (fwd.next_if, None)])
+    return format_rows(
+        [
+            (fwd.node, None),
+            (fwd.destination, None),
+            (fwd.next_hop, None),
+            (fwd.my_if, None),
+            (fwd.next_if, None),
+        ]
+    )
 
 
 def read_fstate(path: str | os.PathLike[str]) -> Forwarding:
@@ -76,16 +85,21 @@ def read_fstate(path: str | os.PathLike[str]) -> Forwarding:
                 raise ValueError
             out[k] = [int(c) for c in cols]
         except ValueError:
-            raise HypatiaInputError(file, k + 1, f"{line!r}: an fstate line is five integers "
-                                    "'node,destination,next_hop,my_if,next_if'") from None
+            raise HypatiaInputError(
+                file,
+                k + 1,
+                f"{line!r}: an fstate line is five integers "
+                "'node,destination,next_hop,my_if,next_if'",
+            ) from None
     return Forwarding(*(np.ascontiguousarray(out[:, c]) for c in range(5)))
 
 
 def rtt_bytes(src: I64, dst: I64, t_s: float, rtt_ms: F64, hops: I64, t_decimals: int) -> bytes:
     """Rows of ``all_pairs_rtt.csv`` for one step (RTT to the nanosecond: 6 decimals of ms)."""
     n = src.shape[0]
-    return format_rows([(src, None), (dst, None), (np.full(n, t_s), t_decimals),
-                        (rtt_ms, 6), (hops, None)])
+    return format_rows(
+        [(src, None), (dst, None), (np.full(n, t_s), t_decimals), (rtt_ms, 6), (hops, None)]
+    )
 
 
 def read_rtt_csv(path: str | os.PathLike[str]) -> dict[str, NDArray[np.generic]]:
@@ -94,8 +108,9 @@ def read_rtt_csv(path: str | os.PathLike[str]) -> dict[str, NDArray[np.generic]]
     with open(file, encoding="ascii") as handle:
         header = handle.readline()
         if header != RTT_HEADER:
-            raise HypatiaInputError(file, 1, f"header {header.strip()!r}, expected "
-                                    f"{RTT_HEADER.strip()!r}")
+            raise HypatiaInputError(
+                file, 1, f"header {header.strip()!r}, expected {RTT_HEADER.strip()!r}"
+            )
         data = np.loadtxt(handle, delimiter=",", ndmin=2)
     return {
         "src_gid": data[:, 0].astype(np.int64),

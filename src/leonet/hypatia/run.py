@@ -98,8 +98,9 @@ def max_gsl_length_m(altitude_m: float, min_elevation_deg: float) -> float:
 def ut1_equals_utc_eop() -> EarthOrientation:
     """Earth orientation with UT1 = UTC and no polar motion (Hypatia's pyephem frame)."""
     zero = np.zeros(2)
-    return EarthOrientation(np.array([0.0, 200_000.0]), zero, zero, zero,
-                            "UT1=UTC, no polar motion")
+    return EarthOrientation(
+        np.array([0.0, 200_000.0]), zero, zero, zero, "UT1=UTC, no polar motion"
+    )
 
 
 @dataclass(frozen=True)
@@ -118,8 +119,9 @@ class HypatiaRunResult:
 
 
 def _satrecs(tles: HypatiaTles) -> SatrecArray:
-    return SatrecArray([Satrec.twoline2rv(a, b, WGS72) for a, b in
-                        zip(tles.line1, tles.line2, strict=True)])
+    return SatrecArray(
+        [Satrec.twoline2rv(a, b, WGS72) for a, b in zip(tles.line1, tles.line2, strict=True)]
+    )
 
 
 def _wgs72_ecef_m(stations: GroundStations) -> F64:
@@ -129,45 +131,72 @@ def _wgs72_ecef_m(stations: GroundStations) -> F64:
     lat, lon = np.radians(stations.lat_deg), np.radians(stations.lon_deg)
     v = a / np.sqrt(1.0 - e2 * np.sin(lat) ** 2)
     h = stations.elevation_m
-    return np.stack([(v + h) * np.cos(lat) * np.cos(lon), (v + h) * np.cos(lat) * np.sin(lon),
-                     (v * (1.0 - e2) + h) * np.sin(lat)], axis=1)
+    return np.stack(
+        [
+            (v + h) * np.cos(lat) * np.cos(lon),
+            (v + h) * np.cos(lat) * np.sin(lon),
+            (v * (1.0 - e2) + h) * np.sin(lat),
+        ],
+        axis=1,
+    )
 
 
 def _number(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else repr(float(x))
 
 
-def _write_network_folder(out: Path, tles: HypatiaTles, isl_a: I64, isl_b: I64,
-                          stations: GroundStations, gsl_max_m: float,
-                          isl_max_m: float | None) -> None:
+def _write_network_folder(
+    out: Path,
+    tles: HypatiaTles,
+    isl_a: I64,
+    isl_b: I64,
+    stations: GroundStations,
+    gsl_max_m: float,
+    isl_max_m: float | None,
+) -> None:
     write_tles(out / "tles.txt", tles)
     write_isls(out / "isls.txt", isl_a, isl_b)
     xyz = _wgs72_ecef_m(stations)
-    rows = [f"{k},{name},{lat!r},{lon!r},{ele!r},{x!r},{y!r},{z!r}\n" for k, (name, lat, lon, ele,
-            (x, y, z)) in enumerate(zip(stations.names, stations.lat_deg.tolist(),
-                                        stations.lon_deg.tolist(), stations.elevation_m.tolist(),
-                                        xyz.tolist(), strict=True))]
+    rows = [
+        f"{k},{name},{lat!r},{lon!r},{ele!r},{x!r},{y!r},{z!r}\n"
+        for k, (name, lat, lon, ele, (x, y, z)) in enumerate(
+            zip(
+                stations.names,
+                stations.lat_deg.tolist(),
+                stations.lon_deg.tolist(),
+                stations.elevation_m.tolist(),
+                xyz.tolist(),
+                strict=True,
+            )
+        )
+    ]
     atomic_write_text(out / "ground_stations.txt", "".join(rows))
     isl_text = repr(float(isl_max_m)) if isl_max_m is not None else "inf"
-    atomic_write_text(out / "description.txt",
-                      f"max_gsl_length_m={float(gsl_max_m)!r}\nmax_isl_length_m={isl_text}\n")
+    atomic_write_text(
+        out / "description.txt",
+        f"max_gsl_length_m={float(gsl_max_m)!r}\nmax_isl_length_m={isl_text}\n",
+    )
     n = tles.n_sats + len(stations)
-    atomic_write_text(out / "gsl_interfaces_info.txt",
-                      "".join(f"{k},1,1.0\n" for k in range(n)))
+    atomic_write_text(out / "gsl_interfaces_info.txt", "".join(f"{k},1,1.0\n" for k in range(n)))
 
 
-def _check_isl_lengths(graph: IslGraph, r_km: F64, isl_max_m: float | None, t_ns: int,
-                       isls_source: str) -> None:
+def _check_isl_lengths(
+    graph: IslGraph, r_km: F64, isl_max_m: float | None, t_ns: int, isls_source: str
+) -> None:
     if isl_max_m is None:
         return
     length_m = graph.isl_length_km(r_km) * 1e3
     over = np.flatnonzero(length_m > isl_max_m)
     if over.size:
         k = int(over[0])
-        raise HypatiaInputError(isls_source, k + 1, f"the link {int(graph.isl_a[k])}-"
-                                f"{int(graph.isl_b[k])} is {length_m[k]:.1f} m long at t = "
-                                f"{t_ns} ns, over the maximum ISL length {isl_max_m:.1f} m (as "
-                                "Hypatia, leonet refuses it): drop the link or raise the limit")
+        raise HypatiaInputError(
+            isls_source,
+            k + 1,
+            f"the link {int(graph.isl_a[k])}-"
+            f"{int(graph.isl_b[k])} is {length_m[k]:.1f} m long at t = "
+            f"{t_ns} ns, over the maximum ISL length {isl_max_m:.1f} m (as "
+            "Hypatia, leonet refuses it): drop the link or raise the limit",
+        )
 
 
 def run_hypatia(  # noqa: PLR0913 — keyword-only options with defaults, the CLI's options
@@ -196,8 +225,9 @@ def run_hypatia(  # noqa: PLR0913 — keyword-only options with defaults, the CL
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     graph = IslGraph.from_isls(tles.n_sats, *isls)
-    _write_network_folder(out, tles, graph.isl_a, graph.isl_b, stations, gsl_max_range_m,
-                          isl_max_length_m)
+    _write_network_folder(
+        out, tles, graph.isl_a, graph.isl_b, stations, gsl_max_range_m, isl_max_length_m
+    )
     state_dir = out / f"dynamic_state_{_number(step_ns / 1e6)}ms_for_{_number(duration_ns / 1e9)}s"
     state_dir.mkdir(exist_ok=True)
 
@@ -222,8 +252,10 @@ def run_hypatia(  # noqa: PLR0913 — keyword-only options with defaults, the CL
     started = time.perf_counter()
     with ExitStack() as stack:
         handles: dict[str, BinaryIO] = {}
-        for name, header in (("all_pairs_rtt.csv", RTT_HEADER),
-                             ("path_changes.csv", PATH_CHANGES_HEADER)):
+        for name, header in (
+            ("all_pairs_rtt.csv", RTT_HEADER),
+            ("path_changes.csv", PATH_CHANGES_HEADER),
+        ):
             tmp = stack.enter_context(atomic_path(out / name))
             handles[name] = stack.enter_context(open(tmp, "wb"))
             handles[name].write(header.encode())
@@ -236,6 +268,7 @@ def run_hypatia(  # noqa: PLR0913 — keyword-only options with defaults, the CL
                 r_km = np.ascontiguousarray(r_ecef[k])
                 _check_isl_lengths(graph, r_km, isl_max_length_m, t_ns, isls_source)
                 if previous is None:
+
                     def first_step(r: F64 = r_km) -> AllPairs:
                         return all_pairs(graph, r, gs_km, gsl_max_km)
 
@@ -247,13 +280,14 @@ def run_hypatia(  # noqa: PLR0913 — keyword-only options with defaults, the CL
                 state_file = state_dir / fstate_name(t_ns)
                 with atomic_path(state_file) as tmp:
                     tmp.write_bytes(fstate_bytes(fwd))
-                bandwidth = (state_dir / f"gsl_if_bandwidth_{t_ns}.txt")
+                bandwidth = state_dir / f"gsl_if_bandwidth_{t_ns}.txt"
                 with atomic_path(bandwidth) as tmp:
                     tmp.write_bytes(_bandwidth_bytes(graph, n_gs) if previous is None else b"")
                 rtt = now.rtt_ms[src, dst]
                 hops = now.pair_hops[src, dst]
                 handles["all_pairs_rtt.csv"].write(
-                    rtt_bytes(src, dst, t_ns / 1e9, rtt, hops, t_decimals))
+                    rtt_bytes(src, dst, t_ns / 1e9, rtt, hops, t_decimals)
+                )
                 stats.add(rtt, hops)
                 path = now.paths(src, dst, trim=False)
                 if prev_path is None:
@@ -261,13 +295,17 @@ def run_hypatia(  # noqa: PLR0913 — keyword-only options with defaults, the CL
                 else:
                     if prev_path.shape[1] != path.shape[1]:  # a longer path widened it
                         width = max(path.shape[1], prev_path.shape[1])
-                        path, prev_path = (np.pad(p, ((0, 0), (0, width - p.shape[1])),
-                                                  constant_values=-1) for p in (path, prev_path))
+                        path, prev_path = (
+                            np.pad(p, ((0, 0), (0, width - p.shape[1])), constant_values=-1)
+                            for p in (path, prev_path)
+                        )
                     changed = (path != prev_path).any(axis=1)
                     stats.changes += changed
-                handles["path_changes.csv"].write(format_path_rows(
-                    src, dst, t_ns / 1e9, t_decimals, rtt, hops, path,
-                    np.flatnonzero(changed)))
+                handles["path_changes.csv"].write(
+                    format_path_rows(
+                        src, dst, t_ns / 1e9, t_decimals, rtt, hops, path, np.flatnonzero(changed)
+                    )
+                )
                 previous, prev_path = now, path
                 done = int(chunk.utc_ns[k] - grid.start_ns) // step_ns + 1
                 if progress is not None:
@@ -277,22 +315,53 @@ def run_hypatia(  # noqa: PLR0913 — keyword-only options with defaults, the CL
     total_s = time.perf_counter() - started
     stats.write(out / "pair_summary.csv", src, dst, names, int(n_steps))
     result = HypatiaRunResult(
-        out, int(n_steps), tles.n_sats, n_gs, float(gsl_max_range_m), threads,
-        routing_s / n_steps * 1e3, total_s / n_steps * 1e3,
-        ["tles.txt", "isls.txt", "ground_stations.txt", "description.txt",
-         "gsl_interfaces_info.txt", state_dir.name + "/", "all_pairs_rtt.csv",
-         "pair_summary.csv", "path_changes.csv", "run.json"],
+        out,
+        int(n_steps),
+        tles.n_sats,
+        n_gs,
+        float(gsl_max_range_m),
+        threads,
+        routing_s / n_steps * 1e3,
+        total_s / n_steps * 1e3,
+        [
+            "tles.txt",
+            "isls.txt",
+            "ground_stations.txt",
+            "description.txt",
+            "gsl_interfaces_info.txt",
+            state_dir.name + "/",
+            "all_pairs_rtt.csv",
+            "pair_summary.csv",
+            "path_changes.csv",
+            "run.json",
+        ],
     )
-    atomic_write_text(out / "run.json", json.dumps({
-        "tles": tles.source, "satellites": tles.n_sats, "ground_stations": stations.source,
-        "stations": n_gs, "isls": graph.n_isls, "epoch_utc": tles.epoch.isoformat(),
-        "duration_s": duration_ns / 1e9, "step_s": step_ns / 1e9, "steps": int(n_steps),
-        "gsl_max_range_m": float(gsl_max_range_m), "isl_max_length_m": isl_max_length_m,
-        "ut1_equals_utc": ut1_equals_utc, "earth_orientation": eop.source,
-        "numba_threads": threads, "routing_ms_per_step": result.routing_ms_per_step,
-        "total_ms_per_step": result.total_ms_per_step,
-        "wgs72_radius_km": WGS72_RADIUS_KM,
-    }, indent=2) + "\n")
+    atomic_write_text(
+        out / "run.json",
+        json.dumps(
+            {
+                "tles": tles.source,
+                "satellites": tles.n_sats,
+                "ground_stations": stations.source,
+                "stations": n_gs,
+                "isls": graph.n_isls,
+                "epoch_utc": tles.epoch.isoformat(),
+                "duration_s": duration_ns / 1e9,
+                "step_s": step_ns / 1e9,
+                "steps": int(n_steps),
+                "gsl_max_range_m": float(gsl_max_range_m),
+                "isl_max_length_m": isl_max_length_m,
+                "ut1_equals_utc": ut1_equals_utc,
+                "earth_orientation": eop.source,
+                "numba_threads": threads,
+                "routing_ms_per_step": result.routing_ms_per_step,
+                "total_ms_per_step": result.total_ms_per_step,
+                "wgs72_radius_km": WGS72_RADIUS_KM,
+            },
+            indent=2,
+        )
+        + "\n",
+    )
     return result
 
 
@@ -317,9 +386,15 @@ class _PairStats:
 
     @classmethod
     def empty(cls, n: int) -> _PairStats:
-        return cls(np.zeros(n, dtype=np.int64), np.zeros(n), np.full(n, np.inf),
-                   np.full(n, -np.inf), np.full(n, np.iinfo(np.int64).max, dtype=np.int64),
-                   np.full(n, -1, dtype=np.int64), np.zeros(n, dtype=np.int64))
+        return cls(
+            np.zeros(n, dtype=np.int64),
+            np.zeros(n),
+            np.full(n, np.inf),
+            np.full(n, -np.inf),
+            np.full(n, np.iinfo(np.int64).max, dtype=np.int64),
+            np.full(n, -1, dtype=np.int64),
+            np.zeros(n, dtype=np.int64),
+        )
 
     def add(self, rtt: F64, hops: I64) -> None:
         ok = np.isfinite(rtt)
@@ -334,8 +409,14 @@ class _PairStats:
         lines = [PAIR_SUMMARY_HEADER]
         for i in range(src.shape[0]):
             n = self.reach[i]
-            values = (f"{self.rtt_min[i]:.6f},{self.rtt_sum[i] / n:.6f},{self.rtt_max[i]:.6f},"
-                      f"{self.hops_min[i]},{self.hops_max[i]}" if n > 0 else "nan,nan,nan,-1,-1")
-            lines.append(f"{src[i]},{dst[i]},{names[src[i]]},{names[dst[i]]},{n},{steps},"
-                         f"{values},{self.changes[i]}\n")
+            values = (
+                f"{self.rtt_min[i]:.6f},{self.rtt_sum[i] / n:.6f},{self.rtt_max[i]:.6f},"
+                f"{self.hops_min[i]},{self.hops_max[i]}"
+                if n > 0
+                else "nan,nan,nan,-1,-1"
+            )
+            lines.append(
+                f"{src[i]},{dst[i]},{names[src[i]]},{names[dst[i]]},{n},{steps},"
+                f"{values},{self.changes[i]}\n"
+            )
         atomic_write_bytes(path, "".join(lines).encode())

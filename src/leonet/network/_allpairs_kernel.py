@@ -19,7 +19,11 @@ from numpy.typing import NDArray
 from leonet._numba import compiled
 
 __all__ = [
-    "gsl_lengths", "pair_paths", "per_destination", "per_destination_buckets", "source_choice",
+    "gsl_lengths",
+    "pair_paths",
+    "per_destination",
+    "per_destination_buckets",
+    "source_choice",
 ]
 
 I64 = NDArray[np.int64]
@@ -27,9 +31,7 @@ F64 = NDArray[np.float64]
 
 
 @compiled()
-def gsl_lengths(
-    gs: F64, sats: F64, max_km: float, start: I64, sat_idx: I64, length_km: F64
-) -> int:
+def gsl_lengths(gs: F64, sats: F64, max_km: float, start: I64, sat_idx: I64, length_km: F64) -> int:
     """Fill the ground links within ``max_km``: CSR by station, satellites ascending.
 
     ``gs`` ``(gs, 3)``, ``sats`` ``(sat, 3)`` ECEF km; ``sat_idx`` and
@@ -57,8 +59,16 @@ def gsl_lengths(
 
 @compiled(parallel=True)
 def per_destination(
-    indptr: I64, nbr: I64, rev: I64, arc_km: F64, gsl_start: I64, gsl_sat: I64, gsl_km: F64,
-    dist_km: F64, next_arc: I64, hops: I64,
+    indptr: I64,
+    nbr: I64,
+    rev: I64,
+    arc_km: F64,
+    gsl_start: I64,
+    gsl_sat: I64,
+    gsl_km: F64,
+    dist_km: F64,
+    next_arc: I64,
+    hops: I64,
 ) -> None:
     """Dijkstra towards each station ``g``: ``dist_km[g, s]``, ``next_arc[g, s]``, ``hops[g, s]``.
 
@@ -111,8 +121,18 @@ def per_destination(
 
 @compiled(parallel=True)
 def per_destination_buckets(
-    indptr: I64, nbr: I64, rev: I64, arc_km: F64, gsl_start: I64, gsl_sat: I64, gsl_km: F64,
-    width_km: float, n_slots: int, dist_km: F64, next_arc: I64, hops: I64,
+    indptr: I64,
+    nbr: I64,
+    rev: I64,
+    arc_km: F64,
+    gsl_start: I64,
+    gsl_sat: I64,
+    gsl_km: F64,
+    width_km: float,
+    n_slots: int,
+    dist_km: F64,
+    next_arc: I64,
+    hops: I64,
 ) -> None:
     """:func:`per_destination` with a bucket queue instead of a heap (Dinitz's algorithm).
 
@@ -231,8 +251,14 @@ def _sift_down(heap_d: F64, heap_n: I64, pos: I64, size: int) -> None:
 
 @compiled(parallel=True)
 def source_choice(
-    gsl_start: I64, gsl_sat: I64, gsl_km: F64, dist_t_km: F64, hops_t: I64, first_sat: I64,
-    pair_km: F64, pair_hops: I64,
+    gsl_start: I64,
+    gsl_sat: I64,
+    gsl_km: F64,
+    dist_t_km: F64,
+    hops_t: I64,
+    first_sat: I64,
+    pair_km: F64,
+    pair_hops: I64,
 ) -> None:
     """Each station pair ``(src, dst)``: the first satellite (least total length; the lower
     index on a tie), the length and the hop count (ground links included); ``-1``/inf/-1

@@ -99,8 +99,17 @@ class IslGraph:
         arc_isl = (np.arange(2 * n_isl) // 2)[order]
         rev = position[(order ^ 1)]
         arc_if = rank[order]
-        return cls(n_sats, a, b, indptr, nbr.astype(np.int64), arc_isl.astype(np.int64),
-                   rev.astype(np.int64), arc_if.astype(np.int64), counts)
+        return cls(
+            n_sats,
+            a,
+            b,
+            indptr,
+            nbr.astype(np.int64),
+            arc_isl.astype(np.int64),
+            rev.astype(np.int64),
+            arc_if.astype(np.int64),
+            counts,
+        )
 
     @property
     def n_isls(self) -> int:
@@ -172,8 +181,9 @@ class AllPairs:
         n_sat = self.graph.n_sats
         station = n_sat + np.arange(self.n_gs, dtype=np.int64)[:, None]
         via = _at(self.graph.nbr, np.maximum(self.next_arc, 0))
-        return np.where(self.next_arc >= 0, via,
-                        np.where(self.next_arc == -1, station, -1)).astype(np.int64)
+        return np.where(self.next_arc >= 0, via, np.where(self.next_arc == -1, station, -1)).astype(
+            np.int64
+        )
 
     def forwarding(self, previous: AllPairs | None = None) -> Forwarding:
         """The forwarding state (:class:`Forwarding`, Hypatia's rows and interfaces): every
@@ -217,11 +227,12 @@ class AllPairs:
         s = np.asarray(src, dtype=np.int64).reshape(-1)
         d = np.asarray(dst, dtype=np.int64).reshape(-1)
         out = np.empty((s.shape[0], width), dtype=np.int64)
-        longest = kernel.pair_paths(s, d, self.first_sat, self.next_arc, self.graph.nbr,
-                                    self.graph.n_sats, out)
+        longest = kernel.pair_paths(
+            s, d, self.first_sat, self.next_arc, self.graph.nbr, self.graph.n_sats, out
+        )
         if longest >= width:  # a path longer than the buffer: redo with room
             return self.paths(s, d, width=4 * width, trim=trim)
-        return out[:, :max(longest, 1)] if trim else out
+        return out[:, : max(longest, 1)] if trim else out
 
 
 def _at(values: I64, index: I64) -> I64:
@@ -245,7 +256,10 @@ def ground_links(
 
 
 def all_pairs(
-    graph: IslGraph, r_sat_km: ArrayLike, r_gs_km: ArrayLike, gsl_max_range_km: float,
+    graph: IslGraph,
+    r_sat_km: ArrayLike,
+    r_gs_km: ArrayLike,
+    gsl_max_range_km: float,
 ) -> AllPairs:
     """Shortest paths between all station pairs over ``graph`` at one instant.
 
@@ -267,19 +281,51 @@ def all_pairs(
     hops = np.empty((n_gs, graph.n_sats), dtype=np.int64)
     finite = arc_km[np.isfinite(arc_km)]
     width = float(finite.min()) * (1.0 - 1e-9) if finite.size else 0.0
-    longest = max(float(finite.max()) if finite.size else 0.0,
-                  float(gsl_km.max()) if gsl_km.size else 0.0)
+    longest = max(
+        float(finite.max()) if finite.size else 0.0, float(gsl_km.max()) if gsl_km.size else 0.0
+    )
     n_slots = int(np.ceil(longest / width)) + 2 if width > 0.0 else 0
     if 0 < n_slots <= _MAX_BUCKETS:
-        kernel.per_destination_buckets(graph.indptr, graph.nbr, graph.rev, arc_km, gsl_start,
-                                       gsl_sat, gsl_km, width, n_slots, dist, next_arc, hops)
+        kernel.per_destination_buckets(
+            graph.indptr,
+            graph.nbr,
+            graph.rev,
+            arc_km,
+            gsl_start,
+            gsl_sat,
+            gsl_km,
+            width,
+            n_slots,
+            dist,
+            next_arc,
+            hops,
+        )
     else:  # no ISL, or one so short against the longest link that buckets would not pay
-        kernel.per_destination(graph.indptr, graph.nbr, graph.rev, arc_km, gsl_start, gsl_sat,
-                               gsl_km, dist, next_arc, hops)
+        kernel.per_destination(
+            graph.indptr,
+            graph.nbr,
+            graph.rev,
+            arc_km,
+            gsl_start,
+            gsl_sat,
+            gsl_km,
+            dist,
+            next_arc,
+            hops,
+        )
     first = np.empty((n_gs, n_gs), dtype=np.int64)
     pair_km = np.empty((n_gs, n_gs))
     pair_hops = np.empty((n_gs, n_gs), dtype=np.int64)
-    kernel.source_choice(gsl_start, gsl_sat, gsl_km, np.ascontiguousarray(dist.T),
-                         np.ascontiguousarray(hops.T), first, pair_km, pair_hops)
-    return AllPairs(graph, dist, next_arc, hops, first, pair_km, pair_hops, gsl_start, gsl_sat,
-                    gsl_km)
+    kernel.source_choice(
+        gsl_start,
+        gsl_sat,
+        gsl_km,
+        np.ascontiguousarray(dist.T),
+        np.ascontiguousarray(hops.T),
+        first,
+        pair_km,
+        pair_hops,
+    )
+    return AllPairs(
+        graph, dist, next_arc, hops, first, pair_km, pair_hops, gsl_start, gsl_sat, gsl_km
+    )

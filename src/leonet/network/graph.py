@@ -92,7 +92,10 @@ _MIN_EDGE_MS = 1e-12
 
 
 def fibre_delay_ms(
-    lat1_deg: ArrayLike, lon1_deg: ArrayLike, lat2_deg: ArrayLike, lon2_deg: ArrayLike,
+    lat1_deg: ArrayLike,
+    lon1_deg: ArrayLike,
+    lat2_deg: ArrayLike,
+    lon2_deg: ArrayLike,
     route_factor: float = DEFAULT_ROUTE_FACTOR,
 ) -> F64:
     """One-way fibre delay, ms, between points (deg, broadcast): the great circle ×
@@ -135,8 +138,7 @@ class NodeLayout:
 
     def name(self, node: int) -> str:
         """A readable name: ``sat:17``, ``gateway:3``, ``pop:0``, ``terminal:4``."""
-        offsets = {"sat": 0, "gateway": self.gateway0, "pop": self.pop0,
-                   "terminal": self.terminal0}
+        offsets = {"sat": 0, "gateway": self.gateway0, "pop": self.pop0, "terminal": self.terminal0}
         kind = str(self.kind(node))
         if not kind:
             raise IndexError(f"node {node} is outside 0..{self.n_nodes - 1}")
@@ -154,8 +156,9 @@ def _vector(name: str, value: ArrayLike | None, n: int, default: float) -> F64:
     try:
         return np.array(np.broadcast_to(given, (n,)))
     except ValueError:
-        raise ValueError(f"{name}: give one value or one per node ({n}), got shape "
-                         f"{given.shape}") from None
+        raise ValueError(
+            f"{name}: give one value or one per node ({n}), got shape {given.shape}"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -242,26 +245,40 @@ class GroundNodes:
         p_lon = np.atleast_1d(np.asarray(pop_lon_deg, dtype=np.float64))
         t_lat = np.atleast_1d(np.asarray(terminal_lat_deg, dtype=np.float64))
         t_lon = np.atleast_1d(np.asarray(terminal_lon_deg, dtype=np.float64))
-        for what, lat, lon in (("gateway", g_lat, g_lon), ("pop", p_lat, p_lon),
-                               ("terminal", t_lat, t_lon)):
+        for what, lat, lon in (
+            ("gateway", g_lat, g_lon),
+            ("pop", p_lat, p_lon),
+            ("terminal", t_lat, t_lon),
+        ):
             if lat.shape != lon.shape or lat.ndim != 1:
-                raise ValueError(f"{what}_lat_deg and {what}_lon_deg must be 1-D of equal length, "
-                                 f"got {lat.shape} and {lon.shape}")
+                raise ValueError(
+                    f"{what}_lat_deg and {what}_lon_deg must be 1-D of equal length, "
+                    f"got {lat.shape} and {lon.shape}"
+                )
             if lat.size and (np.abs(lat) > 90.0).any():
-                raise ValueError(f"{what}_lat_deg must lie in [-90, 90] degrees (is it radians "
-                                 "or swapped with longitude?)")
+                raise ValueError(
+                    f"{what}_lat_deg must lie in [-90, 90] degrees (is it radians "
+                    "or swapped with longitude?)"
+                )
         n_gw, n_pop = g_lat.shape[0], p_lat.shape[0]
         if gateway_pop is None:
             if n_pop:
-                gw_pop = np.argmin(great_circle_km(g_lat[:, None], g_lon[:, None], p_lat, p_lon),
-                                   axis=1).astype(np.int64) if n_gw else np.zeros(0, np.int64)
+                gw_pop = (
+                    np.argmin(
+                        great_circle_km(g_lat[:, None], g_lon[:, None], p_lat, p_lon), axis=1
+                    ).astype(np.int64)
+                    if n_gw
+                    else np.zeros(0, np.int64)
+                )
             else:
                 gw_pop = np.full(n_gw, -1, np.int64)
         else:
             gw_pop = np.asarray(gateway_pop, dtype=np.int64).reshape(-1)
             if gw_pop.shape != (n_gw,) or (gw_pop >= n_pop).any():
-                raise ValueError(f"gateway_pop must be ({n_gw},) PoP indices in -1..{n_pop - 1}, "
-                                 f"got {gw_pop.tolist()[:8]}")
+                raise ValueError(
+                    f"gateway_pop must be ({n_gw},) PoP indices in -1..{n_pop - 1}, "
+                    f"got {gw_pop.tolist()[:8]}"
+                )
         has = gw_pop >= 0
         a = [np.flatnonzero(has)]
         b = [n_gw + gw_pop[has]]
@@ -281,27 +298,35 @@ class GroundNodes:
         ta, tb = np.concatenate(a).astype(np.int64), np.concatenate(b).astype(np.int64)
         ground_lat = np.concatenate([g_lat, p_lat])
         ground_lon = np.concatenate([g_lon, p_lon])
-        delay = fibre_delay_ms(ground_lat[ta], ground_lon[ta], ground_lat[tb], ground_lon[tb],
-                               route_factor)
+        delay = fibre_delay_ms(
+            ground_lat[ta], ground_lon[ta], ground_lat[tb], ground_lon[tb], route_factor
+        )
         return cls(
             gateway_lat_deg=g_lat,
             gateway_lon_deg=g_lon,
             gateway_ecef_km=geodetic_to_ecef(g_lat, g_lon, gateway_alt_km).reshape(-1, 3),
             gateway_up=_up_vectors(g_lat, g_lon),
-            gateway_min_elevation_deg=_vector("gateway_min_elevation_deg",
-                                              gateway_min_elevation_deg, n_gw,
-                                              DEFAULT_GATEWAY_MIN_ELEVATION_DEG),
-            gateway_antennas=np.broadcast_to(np.asarray(gateway_antennas, np.int64),
-                                             (n_gw,)).copy(),
+            gateway_min_elevation_deg=_vector(
+                "gateway_min_elevation_deg",
+                gateway_min_elevation_deg,
+                n_gw,
+                DEFAULT_GATEWAY_MIN_ELEVATION_DEG,
+            ),
+            gateway_antennas=np.broadcast_to(
+                np.asarray(gateway_antennas, np.int64), (n_gw,)
+            ).copy(),
             pop_lat_deg=p_lat,
             pop_lon_deg=p_lon,
             terminal_lat_deg=t_lat,
             terminal_lon_deg=t_lon,
             terminal_ecef_km=geodetic_to_ecef(t_lat, t_lon, terminal_alt_km).reshape(-1, 3),
             terminal_up=_up_vectors(t_lat, t_lon),
-            terminal_min_elevation_deg=_vector("terminal_min_elevation_deg",
-                                               terminal_min_elevation_deg, t_lat.shape[0],
-                                               DEFAULT_MIN_ELEVATION_DEG),
+            terminal_min_elevation_deg=_vector(
+                "terminal_min_elevation_deg",
+                terminal_min_elevation_deg,
+                t_lat.shape[0],
+                DEFAULT_MIN_ELEVATION_DEG,
+            ),
             terrestrial_a=ta,
             terrestrial_b=tb,
             terrestrial_delay_ms=np.asarray(delay, dtype=np.float64).reshape(-1),
@@ -367,8 +392,7 @@ def visible_links(
 def edge_weight_ms(delay_ms: ArrayLike, processing_delay_ms: float = 0.0) -> F64:
     """A link's weight in the graph: its propagation delay plus the processing delay
     charged per hop (ms), kept above zero (scipy drops zero-weight edges)."""
-    return np.maximum(np.asarray(delay_ms, dtype=np.float64) + processing_delay_ms,
-                      _MIN_EDGE_MS)
+    return np.maximum(np.asarray(delay_ms, dtype=np.float64) + processing_delay_ms, _MIN_EDGE_MS)
 
 
 def first_links(site_idx: ArrayLike, max_links: ArrayLike, n_site: int) -> NDArray[np.bool_]:
@@ -417,16 +441,20 @@ class NetworkGraph:
         per graph from the edge list by a counting sort on ``(dst, src)``."""
         n = self.layout.n_nodes
         order, indptr = csr_order(self.edge_dst, self.edge_src, self.csr.data, n)
-        return csr_matrix((self.csr.data[order], self.edge_src[order].astype(np.int32),
-                           indptr.astype(np.int32)), shape=(n, n))
+        return csr_matrix(
+            (self.csr.data[order], self.edge_src[order].astype(np.int32), indptr.astype(np.int32)),
+            shape=(n, n),
+        )
 
 
 def _check_mode(mode: str, access: str) -> None:
     if mode not in MODES:
         raise ValueError(f"unknown network mode {mode!r}; choose one of {', '.join(MODES)}")
     if access not in ("any", "serving"):
-        raise ValueError(f"unknown access mode {access!r}; choose 'any' (every satellite in "
-                         "view) or 'serving' (pass serving_sat from the scheduler)")
+        raise ValueError(
+            f"unknown access mode {access!r}; choose 'any' (every satellite in "
+            "view) or 'serving' (pass serving_sat from the scheduler)"
+        )
 
 
 def build_graph(  # noqa: PLR0913 — keyword-only options with defaults
@@ -487,9 +515,11 @@ def build_graph(  # noqa: PLR0913 — keyword-only options with defaults
 
     if mode != "bent-pipe":
         if lasers is None:
-            raise ValueError(f"mode={mode!r} needs the step's laser links: pass "
-                             "lasers=plus_grid_links(...) or nearest_neighbour_links(...), "
-                             "or use mode='bent-pipe'")
+            raise ValueError(
+                f"mode={mode!r} needs the step's laser links: pass "
+                "lasers=plus_grid_links(...) or nearest_neighbour_links(...), "
+                "or use mode='bent-pipe'"
+            )
         ok = alive[lasers.sat_a] & alive[lasers.sat_b]
         add(lasers.sat_a[ok], lasers.sat_b[ok], lasers.length_km[ok] * ms_per_km, 0, True)
 
@@ -498,18 +528,23 @@ def build_graph(  # noqa: PLR0913 — keyword-only options with defaults
         t_idx = np.asarray(user_links[0], dtype=np.int64).reshape(-1)
         s_idx = np.asarray(user_links[1], dtype=np.int64).reshape(-1)
         if t_idx.shape != s_idx.shape:
-            raise ValueError(f"user_links must be two (link,) arrays of equal length, got "
-                             f"{t_idx.shape} and {s_idx.shape}")
+            raise ValueError(
+                f"user_links must be two (link,) arrays of equal length, got "
+                f"{t_idx.shape} and {s_idx.shape}"
+            )
         keep = alive[s_idx]
         t_idx, s_idx = t_idx[keep], s_idx[keep]
         rng = np.linalg.norm(r[s_idx] - ground.terminal_ecef_km[t_idx], axis=1)
     elif access == "any":
-        t_idx, s_idx, rng, _ = visible_links(ground.terminal_ecef_km, ground.terminal_up,
-                                             ground.terminal_min_elevation_deg, r_alive)
+        t_idx, s_idx, rng, _ = visible_links(
+            ground.terminal_ecef_km, ground.terminal_up, ground.terminal_min_elevation_deg, r_alive
+        )
     else:
         if serving_sat is None:
-            raise ValueError("access='serving' needs serving_sat (terminal,) from the scheduler; "
-                             "use access='any' to let terminals use every satellite in view")
+            raise ValueError(
+                "access='serving' needs serving_sat (terminal,) from the scheduler; "
+                "use access='any' to let terminals use every satellite in view"
+            )
         serving = np.asarray(serving_sat, dtype=np.int64).reshape(-1)
         if serving.shape != (layout.n_terminals,):
             raise ValueError(f"serving_sat must be ({layout.n_terminals},), got {serving.shape}")
@@ -528,8 +563,12 @@ def build_graph(  # noqa: PLR0913 — keyword-only options with defaults
     antennas = np.where(g_alive, ground.gateway_antennas, 0)
     if gateway_pairs is None:
         g_idx, gs_idx, g_rng, _ = visible_links(
-            ground.gateway_ecef_km, ground.gateway_up, ground.gateway_min_elevation_deg,
-            r_alive, max_links=antennas)
+            ground.gateway_ecef_km,
+            ground.gateway_up,
+            ground.gateway_min_elevation_deg,
+            r_alive,
+            max_links=antennas,
+        )
     else:
         g_idx = np.asarray(gateway_pairs[0], dtype=np.int64).reshape(-1)
         gs_idx = np.asarray(gateway_pairs[1], dtype=np.int64).reshape(-1)
@@ -543,10 +582,11 @@ def build_graph(  # noqa: PLR0913 — keyword-only options with defaults
     ta, tb = ground.terrestrial_a, ground.terrestrial_b
     node_alive = np.concatenate([g_alive, np.ones(layout.n_pops, dtype=bool)])
     if pop_down is not None:
-        node_alive[layout.n_gateways:] = ~np.asarray(pop_down, dtype=bool).reshape(layout.n_pops)
+        node_alive[layout.n_gateways :] = ~np.asarray(pop_down, dtype=bool).reshape(layout.n_pops)
     up = node_alive[ta] & node_alive[tb]
-    add(layout.gateway0 + ta[up], layout.gateway0 + tb[up], ground.terrestrial_delay_ms[up], 3,
-        True)
+    add(
+        layout.gateway0 + ta[up], layout.gateway0 + tb[up], ground.terrestrial_delay_ms[up], 3, True
+    )
 
     e_src, e_dst = np.concatenate(src), np.concatenate(dst)
     e_delay, e_kind = np.concatenate(delay), np.concatenate(kind)
@@ -555,8 +595,10 @@ def build_graph(  # noqa: PLR0913 — keyword-only options with defaults
     # a counting sort, whose order gives the CSR arrays directly.
     n_nodes = layout.n_nodes
     keep, indptr = csr_order(e_src, e_dst, weight, n_nodes)
-    csr = csr_matrix((weight[keep], e_dst[keep].astype(np.int32), indptr.astype(np.int32)),
-                     shape=(n_nodes, n_nodes))
+    csr = csr_matrix(
+        (weight[keep], e_dst[keep].astype(np.int32), indptr.astype(np.int32)),
+        shape=(n_nodes, n_nodes),
+    )
     return NetworkGraph(
         layout=layout,
         mode=mode,

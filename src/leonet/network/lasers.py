@@ -128,9 +128,11 @@ class LaserCandidates:
         static_keys = _pair_key(self.sat_a[:n_static], self.sat_b[:n_static], self.n_sats)
         order = np.argsort(static_keys, kind="stable")
         sorted_keys = static_keys[order].astype(np.int64)
-        if (not np.array_equal(dyn, np.arange(n_static, n_link))
-                or np.any(sorted_keys[1:] == sorted_keys[:-1])
-                or np.unique(owners).shape[0] != owners.shape[0]):
+        if (
+            not np.array_equal(dyn, np.arange(n_static, n_link))
+            or np.any(sorted_keys[1:] == sorted_keys[:-1])
+            or np.unique(owners).shape[0] != owners.shape[0]
+        ):
             return None
         dyn_index = np.arange(dyn.shape[0], dtype=np.int64)
         dyn_of_link = np.full(n_link, -1, np.int64)
@@ -139,16 +141,26 @@ class LaserCandidates:
         dyn_of_sat[owners] = dyn_index
         # Links of one plane share the adjacent plane's member list: keep each list once.
         members = self.nearest_members.astype(np.int64)
-        lists, plane_of = (np.unique(members, axis=0, return_inverse=True) if dyn.shape[0]
-                           else (members.reshape(0, 0), np.zeros(0, np.int64)))
+        lists, plane_of = (
+            np.unique(members, axis=0, return_inverse=True)
+            if dyn.shape[0]
+            else (members.reshape(0, 0), np.zeros(0, np.int64))
+        )
         valid = lists >= 0
         plane_start = np.zeros(lists.shape[0] + 1, np.int64)
         np.cumsum(valid.sum(axis=1), out=plane_start[1:])
         dyn_start = np.zeros(lists.shape[0] + 1, np.int64)
         np.cumsum(np.bincount(plane_of.ravel(), minlength=lists.shape[0]), out=dyn_start[1:])
-        return (dyn_of_link, lists[valid].astype(np.int64), plane_start,
-                np.argsort(plane_of.ravel(), kind="stable").astype(np.int64), dyn_start,
-                dyn_of_sat, sorted_keys, order.astype(np.int64))
+        return (
+            dyn_of_link,
+            lists[valid].astype(np.int64),
+            plane_start,
+            np.argsort(plane_of.ravel(), kind="stable").astype(np.int64),
+            dyn_start,
+            dyn_of_sat,
+            sorted_keys,
+            order.astype(np.int64),
+        )
 
     def index_of(self, sat_a: ArrayLike, sat_b: ArrayLike) -> I64:
         """Candidate link indices of the pairs ``(sat_a, sat_b)`` (either order), ``-1`` if none.
@@ -157,8 +169,9 @@ class LaserCandidates:
         ``index_of(owner, -1)``.  Use the result to build a ``link_down`` mask.
         """
         keys = _pair_key(self.sat_a, self.sat_b, self.n_sats)
-        query = _pair_key(np.asarray(sat_a, np.int64).ravel(), np.asarray(sat_b, np.int64).ravel(),
-                          self.n_sats)
+        query = _pair_key(
+            np.asarray(sat_a, np.int64).ravel(), np.asarray(sat_b, np.int64).ravel(), self.n_sats
+        )
         if keys.size == 0:
             return np.full(query.shape, -1, dtype=np.int64)
         order = np.argsort(keys, kind="stable")
@@ -202,8 +215,7 @@ def satellites_in_planes(
     if len(planes) == 0:
         return np.zeros(shell_a.shape, dtype=bool)
     wanted = np.asarray(planes, dtype=np.int64).reshape(-1, 2)
-    hit: B = np.any((shell_a[:, None] == wanted[:, 0]) & (plane_a[:, None] == wanted[:, 1]),
-                    axis=1)
+    hit: B = np.any((shell_a[:, None] == wanted[:, 0]) & (plane_a[:, None] == wanted[:, 1]), axis=1)
     return hit
 
 
@@ -245,8 +257,9 @@ def plus_grid_candidates(
 
     member = (shell_a >= 0) & (plane_a >= 0)
     if not member.any():
-        return LaserCandidates(n, empty, empty, np.zeros(0, np.int8), empty,
-                               np.zeros((0, 0), np.int64))
+        return LaserCandidates(
+            n, empty, empty, np.zeros(0, np.int8), empty, np.zeros((0, 0), np.int64)
+        )
     # Satellites of known planes sorted by (shell, plane, slot); unknown slots sort first.
     sats = np.flatnonzero(member)
     order = np.lexsort((slot_a[sats], plane_a[sats], shell_a[sats]))
@@ -279,8 +292,9 @@ def plus_grid_candidates(
     shell_of_group = np.cumsum(shell_start) - 1
     planes_in_shell = np.diff(np.append(shell_first, n_groups))[shell_of_group]
     first_of_shell = shell_first[shell_of_group]
-    next_group = np.where(g_index + 1 == first_of_shell + planes_in_shell, first_of_shell,
-                          g_index + 1)
+    next_group = np.where(
+        g_index + 1 == first_of_shell + planes_in_shell, first_of_shell, g_index + 1
+    )
     has_next = planes_in_shell >= 2
 
     # Same-slot static pairing where both planes have the same complete set of slots.
@@ -298,8 +312,9 @@ def plus_grid_candidates(
         shift = np.where(wraps & contiguous & contiguous[next_group], f[group_shell], 0)
     partner_pos = np.mod(pos + shift[group], np.maximum(sizes[group], 1))
     partner = np.where(same_size[group], starts[next_group][group] + partner_pos, 0)
-    slot_match = np.where(same_size[group], np.mod(g_slot + shift[group], sizes[group])
-                          == g_slot[partner], False)
+    slot_match = np.where(
+        same_size[group], np.mod(g_slot + shift[group], sizes[group]) == g_slot[partner], False
+    )
     slot_match |= same_size[group] & (shift[group] == 0) & (g_slot == g_slot[partner])
     static_group = same_size & np.logical_and.reduceat(slot_match, starts)
     s_sel = static_group[group]
@@ -315,14 +330,16 @@ def plus_grid_candidates(
     # Unique undirected static pairs (two-plane shells and two-satellite planes repeat a pair).
     st_a = np.concatenate([in_a, cross_a])
     st_b = np.concatenate([in_b, cross_b])
-    st_kind = np.concatenate([np.full(in_a.shape[0], IN_PLANE, np.int8),
-                              np.full(cross_a.shape[0], CROSS_PLANE, np.int8)])
+    st_kind = np.concatenate(
+        [np.full(in_a.shape[0], IN_PLANE, np.int8), np.full(cross_a.shape[0], CROSS_PLANE, np.int8)]
+    )
     _, keep = np.unique(_pair_key(st_a, st_b, n), return_index=True)
     keep.sort()
     sat_a = np.concatenate([np.minimum(st_a, st_b)[keep], dyn_owner])
     sat_b = np.concatenate([np.maximum(st_a, st_b)[keep], np.full(dyn_owner.shape[0], -1)])
-    kind = np.concatenate([st_kind[keep],
-                           np.full(dyn_owner.shape[0], CROSS_PLANE_NEAREST, np.int8)])
+    kind = np.concatenate(
+        [st_kind[keep], np.full(dyn_owner.shape[0], CROSS_PLANE_NEAREST, np.int8)]
+    )
     return LaserCandidates(
         n_sats=n,
         sat_a=sat_a.astype(np.int64),
@@ -433,8 +450,9 @@ def plus_grid_links(
             at_min = d2 == np.repeat(best_d2, np.diff(np.append(starts, member.shape[0])))
             pos = np.where(at_min, np.arange(member.shape[0]), member.shape[0])
             first = np.minimum.reduceat(pos, seg)
-            pick = np.where(has & np.isfinite(best_d2), member[np.minimum(first,
-                                                                          member.shape[0] - 1)], -1)
+            pick = np.where(
+                has & np.isfinite(best_d2), member[np.minimum(first, member.shape[0] - 1)], -1
+            )
         sat_b[candidates.dynamic_link] = pick
     usable &= sat_b >= 0
     a, b = candidates.sat_a, sat_b
@@ -447,8 +465,12 @@ def plus_grid_links(
         _, first = np.unique(key, return_index=True)
         if first.shape[0] != len(links):
             first.sort()
-            links = LaserLinks(links.sat_a[first], links.sat_b[first], links.length_km[first],
-                               links.candidate[first])
+            links = LaserLinks(
+                links.sat_a[first],
+                links.sat_b[first],
+                links.length_km[first],
+                links.candidate[first],
+            )
     return links
 
 
@@ -501,17 +523,30 @@ def plus_grid_links_chunk(
     alive = np.all(np.isfinite(r), axis=2)
     if down is not None:
         alive &= ~down
-    off = _step_masks("link_down", link_down, n_time, n_link, f"{n_link} candidates",
-                      "; build it with LaserCandidates.index_of")
+    off = _step_masks(
+        "link_down",
+        link_down,
+        n_time,
+        n_link,
+        f"{n_link} candidates",
+        "; build it with LaserCandidates.index_of",
+    )
     link_ok = np.ones((n_time, n_link), bool)
     if off is not None:
         link_ok &= ~off
     tables = candidates._kernel_tables
     if tables is None:  # hand-made candidates: the reference, step by step
-        return [plus_grid_links(candidates, r[t], max_range_km=max_range_km,
-                                min_altitude_km=min_altitude_km, sat_down=~alive[t],
-                                link_down=~link_ok[t])
-                for t in range(n_time)]
+        return [
+            plus_grid_links(
+                candidates,
+                r[t],
+                max_range_km=max_range_km,
+                min_altitude_km=min_altitude_km,
+                sat_down=~alive[t],
+                link_down=~link_ok[t],
+            )
+            for t in range(n_time)
+        ]
     lo = np.empty((n_time, n_link), np.int64)
     hi = np.empty((n_time, n_link), np.int64)
     length = np.empty((n_time, n_link), np.float64)
@@ -523,13 +558,21 @@ def plus_grid_links_chunk(
     # One step: no worker threads to wake (milliseconds when the other cores are busy).
     mask = kernel.mask_steps if n_time > 1 else kernel.mask_steps_serial
     dyn_link = np.ascontiguousarray(candidates.dynamic_link, np.int64)
-    mask(r, alive, link_ok, (sat_a, sat_b, dyn_of_link, dyn_link),
-         (members, plane_start, dyn_by_plane, dyn_start), (dyn_of_sat, keys, link),
-         (float(max_range_km), float(WGS84_A_KM + min_altitude_km)),
-         (lo, hi, length, candidate, count))
+    mask(
+        r,
+        alive,
+        link_ok,
+        (sat_a, sat_b, dyn_of_link, dyn_link),
+        (members, plane_start, dyn_by_plane, dyn_start),
+        (dyn_of_sat, keys, link),
+        (float(max_range_km), float(WGS84_A_KM + min_altitude_km)),
+        (lo, hi, length, candidate, count),
+    )
     # Each step's arrays are views of its row of the chunk's buffers (no copies).
-    return [LaserLinks(lo[t, :n], hi[t, :n], length[t, :n], candidate[t, :n])
-            for t, n in enumerate(count.tolist())]
+    return [
+        LaserLinks(lo[t, :n], hi[t, :n], length[t, :n], candidate[t, :n])
+        for t, n in enumerate(count.tolist())
+    ]
 
 
 def nearest_neighbour_links(
@@ -566,8 +609,7 @@ def nearest_neighbour_links(
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     key = np.unique(lo * np.int64(r.shape[0]) + hi)
     lo, hi = key // r.shape[0], key % r.shape[0]
-    return _mask_links(r, lo, hi, np.full(lo.shape[0], -1, np.int64), max_range_km,
-                       min_altitude_km)
+    return _mask_links(r, lo, hi, np.full(lo.shape[0], -1, np.int64), max_range_km, min_altitude_km)
 
 
 def constellation_candidates(constellation: Constellation) -> LaserCandidates:
@@ -578,5 +620,6 @@ def constellation_candidates(constellation: Constellation) -> LaserCandidates:
     get per-step nearest cross-plane links (see :func:`plus_grid_links_chunk`).
     """
     phasing = [max(int(s.phasing), 0) for s in constellation.shells] or None
-    return plus_grid_candidates(constellation.shell, constellation.plane, constellation.slot,
-                                phasing=phasing)
+    return plus_grid_candidates(
+        constellation.shell, constellation.plane, constellation.slot, phasing=phasing
+    )

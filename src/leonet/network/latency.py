@@ -54,8 +54,15 @@ F64 = NDArray[np.float64]
 
 #: Every term's name, in the order they are summed; :data:`IDLE_TERMS` all but queueing.
 TERMS: tuple[str, ...] = (
-    "propagation", "user_downlink", "user_uplink", "satellite_processing",
-    "gateway_processing", "ground_equipment", "pop", "slot_spike", "queueing",
+    "propagation",
+    "user_downlink",
+    "user_uplink",
+    "satellite_processing",
+    "gateway_processing",
+    "ground_equipment",
+    "pop",
+    "slot_spike",
+    "queueing",
 )
 IDLE_TERMS: tuple[str, ...] = TERMS[:-1]
 
@@ -92,18 +99,22 @@ class LatencyParameters:
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
             if not (np.isfinite(value) and value >= 0):
-                raise ValueError(f"latency parameter {f.name}={value!r} must be a finite "
-                                 "number >= 0")
+                raise ValueError(
+                    f"latency parameter {f.name}={value!r} must be a finite number >= 0"
+                )
         if not self.max_utilisation < 1:
-            raise ValueError(f"max_utilisation={self.max_utilisation} must be below 1 (a "
-                             "full queue is bounded by its buffer)")
+            raise ValueError(
+                f"max_utilisation={self.max_utilisation} must be below 1 (a "
+                "full queue is bounded by its buffer)"
+            )
 
     def without(self, *terms: str) -> LatencyParameters:
         """These parameters with ``terms`` (names in :data:`TERMS`) switched off."""
         unknown = [t for t in terms if t not in _PARAMETER_OF]
         if unknown:
-            raise ValueError(f"cannot switch off {unknown}: choose from "
-                             f"{', '.join(sorted(_PARAMETER_OF))}")
+            raise ValueError(
+                f"cannot switch off {unknown}: choose from {', '.join(sorted(_PARAMETER_OF))}"
+            )
         return dataclasses.replace(self, **{_PARAMETER_OF[t]: 0.0 for t in terms})
 
     def terms(
@@ -126,16 +137,21 @@ class LatencyParameters:
         sats = np.asarray(satellites, dtype=np.float64)
         gws = np.asarray(gateways, dtype=np.float64)
         since = np.asarray(since_slot_s, dtype=np.float64)
-        shape = np.broadcast_shapes(prop.shape, sats.shape, gws.shape, since.shape,
-                                    np.shape(utilisation_down), np.shape(utilisation_up))
+        shape = np.broadcast_shapes(
+            prop.shape,
+            sats.shape,
+            gws.shape,
+            since.shape,
+            np.shape(utilisation_down),
+            np.shape(utilisation_up),
+        )
         nan = np.where(np.isfinite(prop), 0.0, np.nan)  # NaN without a path
 
         def full(x: ArrayLike) -> F64:
             return np.broadcast_to(np.asarray(x, dtype=np.float64) + nan, shape).copy()
 
         def queue(rho: ArrayLike) -> F64:
-            r = np.clip(np.nan_to_num(np.asarray(rho, dtype=np.float64)), 0.0,
-                        self.max_utilisation)
+            r = np.clip(np.nan_to_num(np.asarray(rho, dtype=np.float64)), 0.0, self.max_utilisation)
             return self.queue_scale_ms * r / (1.0 - r)
 
         spike = np.where((since >= 0) & (since < self.slot_spike_s), self.slot_spike_ms, 0.0)
@@ -178,8 +194,9 @@ def utilisation(offered_mbps: ArrayLike, level_mbps: ArrayLike) -> F64:
     return np.asarray(np.nan_to_num(rho), dtype=np.float64)
 
 
-def path_counts(path: ArrayLike, n_sats: int, gateway0: int, pop0: int) -> tuple[
-        NDArray[np.int64], NDArray[np.int64]]:
+def path_counts(
+    path: ArrayLike, n_sats: int, gateway0: int, pop0: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Satellites and gateways on each path ``(route, longest)`` of node indices (-1
     padded; satellites are nodes ``0..n_sats-1``, gateways ``gateway0..pop0-1``)."""
     p = np.asarray(path, dtype=np.int64)

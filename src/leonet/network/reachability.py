@@ -40,8 +40,7 @@ __all__ = [
 
 #: One step's gateway → satellite pairs above the masks: ``(gateway, sat, range_km,
 #: elevation_deg)``, by gateway then falling elevation (:func:`visible_links`).
-GatewayPairs = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64],
-                     NDArray[np.float64]]
+GatewayPairs = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,7 @@ class Reachability:
 
     def step(self, t: int) -> NDArray[np.int32]:
         """The satellites that reach the ground at step ``t``."""
-        return self.sat_idx[int(self.offsets[t]): int(self.offsets[t + 1])]
+        return self.sat_idx[int(self.offsets[t]) : int(self.offsets[t + 1])]
 
     def mask(self) -> NDArray[np.bool_]:
         """``(time, sat)``: the satellite reaches the ground at that step."""
@@ -71,11 +70,13 @@ class Reachability:
         return out
 
     @classmethod
-    def from_pairs(cls, time_idx: NDArray[np.integer], sat_idx: NDArray[np.integer],
-                   n_time: int, n_sat: int) -> Reachability:
+    def from_pairs(
+        cls, time_idx: NDArray[np.integer], sat_idx: NDArray[np.integer], n_time: int, n_sat: int
+    ) -> Reachability:
         """From ``(time, sat)`` pairs in any order, repeats allowed."""
-        key = np.unique(np.asarray(time_idx, dtype=np.int64) * n_sat
-                        + np.asarray(sat_idx, dtype=np.int64))
+        key = np.unique(
+            np.asarray(time_idx, dtype=np.int64) * n_sat + np.asarray(sat_idx, dtype=np.int64)
+        )
         t = (key // max(n_sat, 1)).astype(np.int32)
         offsets = np.zeros(n_time + 1, dtype=np.int64)
         np.cumsum(np.bincount(t, minlength=n_time), out=offsets[1:])
@@ -88,8 +89,7 @@ class Reachability:
         counts = np.array([s.shape[0] for s in steps], dtype=np.int64)
         offsets = np.zeros(n_time + 1, dtype=np.int64)
         np.cumsum(counts, out=offsets[1:])
-        sat = (np.concatenate(steps).astype(np.int32) if n_time
-               else np.zeros(0, np.int32))
+        sat = np.concatenate(steps).astype(np.int32) if n_time else np.zeros(0, np.int32)
         t = np.repeat(np.arange(n_time, dtype=np.int32), counts)
         return cls(n_time, n_sat, offsets, t, sat)
 
@@ -102,15 +102,22 @@ def gateway_min_elevation_deg(gateways: Sites) -> NDArray[np.float64]:
     return np.where(np.isfinite(mask), mask, DEFAULT_GATEWAY_MIN_ELEVATION_DEG)
 
 
-def gateway_links_per_step(ground: GroundNodes, r_ecef_km: NDArray[np.float64]
-                           ) -> list[GatewayPairs]:
+def gateway_links_per_step(
+    ground: GroundNodes, r_ecef_km: NDArray[np.float64]
+) -> list[GatewayPairs]:
     """Each step's ``(gateway, sat, range_km, elevation_deg)`` above the gateways' masks
     (:func:`~leonet.network.visible_links` of ``r_ecef_km`` ``(time, sat, 3)``): computed
     once, for :func:`gateway_reachable`, :func:`~leonet.network.build_graph` and the
     feeder links to share."""
-    return [visible_links(ground.gateway_ecef_km, ground.gateway_up,
-                          ground.gateway_min_elevation_deg, r_ecef_km[k])
-            for k in range(r_ecef_km.shape[0])]
+    return [
+        visible_links(
+            ground.gateway_ecef_km,
+            ground.gateway_up,
+            ground.gateway_min_elevation_deg,
+            r_ecef_km[k],
+        )
+        for k in range(r_ecef_km.shape[0])
+    ]
 
 
 def gateway_reachable(
@@ -133,9 +140,13 @@ def gateway_reachable(
     steps: list[NDArray[np.int64]] = []
     for k in range(n_time):
         if gateway_pairs is None:
-            gw, seen, _, _ = visible_links(ground.gateway_ecef_km, ground.gateway_up,
-                                           ground.gateway_min_elevation_deg, r_ecef_km[k],
-                                           max_links=ground.gateway_antennas)
+            gw, seen, _, _ = visible_links(
+                ground.gateway_ecef_km,
+                ground.gateway_up,
+                ground.gateway_min_elevation_deg,
+                r_ecef_km[k],
+                max_links=ground.gateway_antennas,
+            )
         else:
             gw, seen = gateway_pairs[k][:2]
             first = first_links(gw, ground.gateway_antennas, len(ground.gateway_antennas))

@@ -104,12 +104,14 @@ class Routes:
         :meth:`from_arrays` reads them back.  ``node_satellites`` and ``node_gateways``
         (the latency terms' path counts of this step only) are not kept."""
         out: dict[str, NDArray[Any]] = {
-            f.name: getattr(self, f.name) for f in dataclasses.fields(self)
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(self)
             if f.name not in ("layout", "node_ms", "node_satellites", "node_gateways")
         }
         lay = self.layout
-        out["layout"] = np.array([lay.n_sats, lay.n_gateways, lay.n_pops, lay.n_terminals],
-                                 dtype=np.int64)
+        out["layout"] = np.array(
+            [lay.n_sats, lay.n_gateways, lay.n_pops, lay.n_terminals], dtype=np.int64
+        )
         out["has_node_ms"] = np.array(self.node_ms is not None)
         out["node_ms"] = np.zeros(0) if self.node_ms is None else self.node_ms
         return out
@@ -127,11 +129,18 @@ class Routes:
         columns["reason"] = np.asarray(arrays["reason"], dtype=np.int8)
         columns["changed"] = np.asarray(arrays["changed"], dtype=np.bool_)
         n = columns["source"].shape
-        if len(n) != 1 or columns["path"].ndim != 2 or columns["path"].shape[0] != n[0] or any(
-                columns[k].shape != n for k in columns if k != "path"):
+        if (
+            len(n) != 1
+            or columns["path"].ndim != 2
+            or columns["path"].shape[0] != n[0]
+            or any(columns[k].shape != n for k in columns if k != "path")
+        ):
             raise ValueError("routes: every array must be (route,) and path (route, longest)")
-        node_ms = (np.asarray(arrays["node_ms"], dtype=np.float64)
-                   if bool(np.asarray(arrays["has_node_ms"])) else None)
+        node_ms = (
+            np.asarray(arrays["node_ms"], dtype=np.float64)
+            if bool(np.asarray(arrays["has_node_ms"]))
+            else None
+        )
         return cls(layout=NodeLayout(*counts), node_ms=node_ms, **columns)
 
     def path_of(self, route: int) -> list[int]:
@@ -200,8 +209,10 @@ def path_changed(path: I64, previous: Routes | None) -> NDArray[np.bool_]:
     if previous is None:
         return np.zeros(path.shape[0], dtype=bool)
     if previous.path.shape[0] != path.shape[0]:
-        raise ValueError(f"previous routes have {previous.path.shape[0]} rows, these "
-                         f"{path.shape[0]}: pass the previous step's routes of the same query")
+        raise ValueError(
+            f"previous routes have {previous.path.shape[0]} rows, these "
+            f"{path.shape[0]}: pass the previous step's routes of the same query"
+        )
     width = max(path.shape[1], previous.path.shape[1])
     a = np.pad(path, ((0, 0), (0, width - path.shape[1])), constant_values=-1)
     b = np.pad(previous.path, ((0, 0), (0, width - previous.path.shape[1])), constant_values=-1)
@@ -209,8 +220,15 @@ def path_changed(path: I64, previous: Routes | None) -> NDArray[np.bool_]:
 
 
 def _finish(  # noqa: PLR0913 — private: the parts of one routing result
-    graph: NetworkGraph, source: I64, target: I64, cost: F64, path: I64, reason: NDArray[np.int8],
-    n_access: int, scheduling_delay_ms: float, previous: Routes | None,
+    graph: NetworkGraph,
+    source: I64,
+    target: I64,
+    cost: F64,
+    path: I64,
+    reason: NDArray[np.int8],
+    n_access: int,
+    scheduling_delay_ms: float,
+    previous: Routes | None,
 ) -> Routes:
     layout = graph.layout
     ok = np.isfinite(cost)
@@ -271,25 +289,39 @@ def route_to_pops(
     n_t = layout.n_terminals
     terminals = layout.terminal0 + np.arange(n_t, dtype=np.int64)
     if layout.n_pops == 0:
-        raise ValueError("the graph has no PoPs: give GroundNodes.from_geodetic pop_lat_deg/"
-                         "pop_lon_deg, or route terminal pairs with route_pairs(via='space')")
+        raise ValueError(
+            "the graph has no PoPs: give GroundNodes.from_geodetic pop_lat_deg/"
+            "pop_lon_deg, or route terminal pairs with route_pairs(via='space')"
+        )
     reverse = graph.csr_reversed
     if isinstance(pop_policy, str):
         if pop_policy != "nearest":
-            raise ValueError(f"pop_policy={pop_policy!r}: use 'nearest' or an (terminal,) array "
-                             "of PoP indices")
+            raise ValueError(
+                f"pop_policy={pop_policy!r}: use 'nearest' or an (terminal,) array of PoP indices"
+            )
         pops = layout.pop0 + np.arange(layout.n_pops)
         has_access = _access_counts(graph) > 0
-        extra = (np.zeros(0, np.int64) if nodes is None
-                 else np.asarray(nodes, dtype=np.int64).reshape(-1))
+        extra = (
+            np.zeros(0, np.int64)
+            if nodes is None
+            else np.asarray(nodes, dtype=np.int64).reshape(-1)
+        )
         if extra.size and (extra.min() < 0 or extra.max() >= layout.n_nodes):
             raise ValueError(f"nodes must be node indices in 0..{layout.n_nodes - 1}")
-        dist, pred, _ = dijkstra(reverse, directed=True, indices=pops, return_predecessors=True,
-                                 min_only=True, limit=np.inf if limit_ms is None else limit_ms)
-        if limit_ms is not None and not (np.isfinite(dist[terminals][has_access]).all()
-                                         and np.isfinite(dist[extra]).all()):
-            dist, pred, _ = dijkstra(reverse, directed=True, indices=pops,
-                                     return_predecessors=True, min_only=True)
+        dist, pred, _ = dijkstra(
+            reverse,
+            directed=True,
+            indices=pops,
+            return_predecessors=True,
+            min_only=True,
+            limit=np.inf if limit_ms is None else limit_ms,
+        )
+        if limit_ms is not None and not (
+            np.isfinite(dist[terminals][has_access]).all() and np.isfinite(dist[extra]).all()
+        ):
+            dist, pred, _ = dijkstra(
+                reverse, directed=True, indices=pops, return_predecessors=True, min_only=True
+            )
         cost = dist[terminals]
         pred2 = pred[None, :]
         rows = np.zeros(n_t, dtype=np.int64)
@@ -298,8 +330,8 @@ def route_to_pops(
         node_sats = node_gws = None
         if nodes is not None:
             kind = np.zeros(layout.n_nodes)
-            kind[:layout.n_sats] = 1.0
-            kind[layout.gateway0:layout.pop0] = _GATEWAY_WEIGHT
+            kind[: layout.n_sats] = 1.0
+            kind[layout.gateway0 : layout.pop0] = _GATEWAY_WEIGHT
             on_path = tree_counts(pred, kind)[extra].astype(np.int64)
             node_sats, node_gws = on_path % int(_GATEWAY_WEIGHT), on_path // int(_GATEWAY_WEIGHT)
     else:
@@ -308,11 +340,14 @@ def route_to_pops(
         node_ms = node_sats = node_gws = None
         fixed = np.asarray(pop_policy, dtype=np.int64).reshape(-1)
         if fixed.shape != (n_t,) or (fixed < 0).any() or (fixed >= layout.n_pops).any():
-            raise ValueError(f"pop_policy must be ({n_t},) PoP indices in 0..{layout.n_pops - 1}, "
-                             f"got shape {fixed.shape}")
+            raise ValueError(
+                f"pop_policy must be ({n_t},) PoP indices in 0..{layout.n_pops - 1}, "
+                f"got shape {fixed.shape}"
+            )
         unique, rows = np.unique(fixed, return_inverse=True)
-        dist2, pred2 = dijkstra(reverse, directed=True, indices=layout.pop0 + unique,
-                                return_predecessors=True)
+        dist2, pred2 = dijkstra(
+            reverse, directed=True, indices=layout.pop0 + unique, return_predecessors=True
+        )
         rows = rows.astype(np.int64)
         cost = dist2[rows, terminals]
         target = layout.pop0 + fixed
@@ -329,17 +364,26 @@ def route_to_pops(
         # (a search only when some unreachable terminal has a user link to explain)
         if (~reachable & ~no_access).any():
             if gateways.size:
-                to_gw = dijkstra(reverse, directed=True, indices=gateways,
-                                 min_only=True)[terminals]
+                to_gw = dijkstra(reverse, directed=True, indices=gateways, min_only=True)[terminals]
             else:
                 to_gw = np.full(n_t, np.inf)
             reason[(reason == Outcome.DISCONNECTED) & ~np.isfinite(to_gw)] = Outcome.NO_GATEWAY
-    routes = _finish(graph, terminals, target.astype(np.int64), cost, path, reason, 1,
-                     scheduling_delay_ms, previous)
+    routes = _finish(
+        graph,
+        terminals,
+        target.astype(np.int64),
+        cost,
+        path,
+        reason,
+        1,
+        scheduling_delay_ms,
+        previous,
+    )
     if node_ms is None:
         return routes
-    return dataclasses.replace(routes, node_ms=node_ms, node_satellites=node_sats,
-                               node_gateways=node_gws)
+    return dataclasses.replace(
+        routes, node_ms=node_ms, node_satellites=node_sats, node_gateways=node_gws
+    )
 
 
 def route_pairs(
@@ -365,8 +409,9 @@ def route_pairs(
     src = np.asarray(src_terminal, dtype=np.int64).reshape(-1)
     dst = np.asarray(dst_terminal, dtype=np.int64).reshape(-1)
     if src.shape != dst.shape:
-        raise ValueError(f"src_terminal and dst_terminal must pair up, got {src.shape} and "
-                         f"{dst.shape}")
+        raise ValueError(
+            f"src_terminal and dst_terminal must pair up, got {src.shape} and {dst.shape}"
+        )
     for name, arr in (("src_terminal", src), ("dst_terminal", dst)):
         if arr.size and (arr.min() < 0 or arr.max() >= layout.n_terminals):
             raise ValueError(f"{name} must be terminal indices in 0..{layout.n_terminals - 1}")
@@ -378,8 +423,9 @@ def route_pairs(
 
     unique, rows = np.unique(src, return_inverse=True)
     rows = rows.astype(np.int64)
-    dist, pred = dijkstra(graph.csr, directed=True, indices=layout.terminal0 + unique,
-                          return_predecessors=True)
+    dist, pred = dijkstra(
+        graph.csr, directed=True, indices=layout.terminal0 + unique, return_predecessors=True
+    )
     # Arrive at dst by the best of its user links (downlink delay = uplink delay).
     order = np.argsort(graph.access_terminal, kind="stable")
     acc_t, acc_s = graph.access_terminal[order], graph.access_sat[order]
@@ -403,16 +449,33 @@ def route_pairs(
     back = _walk(pred, rows, arrival, reachable)
     dst_node = layout.terminal0 + dst
     dst_col = np.where(reachable, dst_node, -1)[:, None]
-    path = _concat_paths([_reverse_padded(back), np.concatenate(
-        [np.where(reachable, arrival, -1)[:, None], dst_col], axis=1)])
+    path = _concat_paths(
+        [
+            _reverse_padded(back),
+            np.concatenate([np.where(reachable, arrival, -1)[:, None], dst_col], axis=1),
+        ]
+    )
     reason = np.full(n, Outcome.DISCONNECTED, dtype=np.int8)
     reason[(counts[src] == 0) | (counts[dst] == 0)] = Outcome.NO_SATELLITE
-    return _finish(graph, layout.terminal0 + src, dst_node, cost, path, reason, 2,
-                   scheduling_delay_ms, previous)
+    return _finish(
+        graph,
+        layout.terminal0 + src,
+        dst_node,
+        cost,
+        path,
+        reason,
+        2,
+        scheduling_delay_ms,
+        previous,
+    )
 
 
 def _pairs_via_pop(
-    graph: NetworkGraph, src: I64, dst: I64, pop_policy: PopPolicy, scheduling_delay_ms: float,
+    graph: NetworkGraph,
+    src: I64,
+    dst: I64,
+    pop_policy: PopPolicy,
+    scheduling_delay_ms: float,
     previous: Routes | None,
 ) -> Routes:
     layout = graph.layout
@@ -420,7 +483,7 @@ def _pairs_via_pop(
     leg_cost = legs.one_way_ms  # no scheduling delay added above
     pop_a = legs.target[src] - layout.pop0
     pop_b = legs.target[dst] - layout.pop0
-    sub = graph.csr[layout.pop0:layout.terminal0, layout.pop0:layout.terminal0]
+    sub = graph.csr[layout.pop0 : layout.terminal0, layout.pop0 : layout.terminal0]
     pp_dist, pp_pred = dijkstra(sub, directed=True, return_predecessors=True)
     both = (pop_a >= 0) & (pop_b >= 0)
     a, b = np.maximum(pop_a, 0), np.maximum(pop_b, 0)
@@ -429,13 +492,23 @@ def _pairs_via_pop(
     reachable = np.isfinite(cost)
     pp_back = _walk(pp_pred, a, b, reachable)
     pp_path = np.where(pp_back >= 0, pp_back + layout.pop0, -1)
-    path = _concat_paths([legs.path[src], _reverse_padded(pp_path),
-                          _reverse_padded(legs.path[dst])])
+    path = _concat_paths(
+        [legs.path[src], _reverse_padded(pp_path), _reverse_padded(legs.path[dst])]
+    )
     path = np.where(reachable[:, None], path, -1)
     reason = np.where(legs.reason[src] != Outcome.SERVED, legs.reason[src], legs.reason[dst])
     reason = np.where(reason == Outcome.SERVED, Outcome.DISCONNECTED, reason).astype(np.int8)
-    return _finish(graph, layout.terminal0 + src, layout.terminal0 + dst, cost, path, reason, 2,
-                   scheduling_delay_ms, previous)
+    return _finish(
+        graph,
+        layout.terminal0 + src,
+        layout.terminal0 + dst,
+        cost,
+        path,
+        reason,
+        2,
+        scheduling_delay_ms,
+        previous,
+    )
 
 
 def search_limit_ms(previous: Routes | None, scheduling_delay_ms: float = 0.0) -> float | None:

@@ -20,6 +20,7 @@ from leonet.ground.regions import Region
 
 __all__ = ["Area", "CircleArea", "polygon_area"]
 
+
 @dataclass(frozen=True)
 class CircleArea:
     """The ground within ``radius_km`` (great circle) of ``(lat_deg, lon_deg)``."""
@@ -31,8 +32,10 @@ class CircleArea:
 
     def __post_init__(self) -> None:
         if not (abs(self.lat_deg) <= 90.0 and -180.0 <= self.lon_deg <= 360.0):
-            raise ValueError(f"circle {self.name!r}: centre ({self.lat_deg}, {self.lon_deg}) "
-                             "is not a latitude in [-90, 90] and longitude in [-180, 360)")
+            raise ValueError(
+                f"circle {self.name!r}: centre ({self.lat_deg}, {self.lon_deg}) "
+                "is not a latitude in [-90, 90] and longitude in [-180, 360)"
+            )
         if not (np.isfinite(self.radius_km) and self.radius_km > 0.0):
             raise ValueError(f"circle {self.name!r}: radius_km={self.radius_km!r} must be > 0")
 
@@ -52,6 +55,8 @@ def polygon_area(name: str, lat_deg: ArrayLike, lon_deg: ArrayLike) -> Region:
     lon = np.asarray(lon_deg, dtype=np.float64)
     poly = Polygon(np.column_stack((lon, lat)))
     if not poly.is_valid or poly.area == 0.0:
-        raise ValueError(f"polygon {name!r} is not a valid area: give at least 3 corners in "
-                         "order round the outline, edges not crossing")
+        raise ValueError(
+            f"polygon {name!r} is not a valid area: give at least 3 corners in "
+            "order round the outline, edges not crossing"
+        )
     return Region(name, "", poly)

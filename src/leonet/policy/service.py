@@ -98,14 +98,18 @@ class PolicyEvent:
         object.__setattr__(self, "start_ns", _to_ns(self.start_ns, 0))
         object.__setattr__(self, "end_ns", _to_ns(self.end_ns, NEVER_NS))
         if self.action not in ("cut-off", "whitelist-only", "speed-limit"):
-            raise ValueError(f"unknown policy action {self.action!r}; use 'cut-off', "
-                             "'whitelist-only' or 'speed-limit'")
+            raise ValueError(
+                f"unknown policy action {self.action!r}; use 'cut-off', "
+                "'whitelist-only' or 'speed-limit'"
+            )
         if self.action == "cut-off" and self.area is None:
             raise ValueError("a cut-off event needs an area")
         assert isinstance(self.start_ns, int) and isinstance(self.end_ns, int)
         if self.end_ns <= self.start_ns:
-            raise ValueError(f"policy event {self.action!r}: end must be after start "
-                             "(the interval is [start, end))")
+            raise ValueError(
+                f"policy event {self.action!r}: end must be after start "
+                "(the interval is [start, end))"
+            )
 
     def active(self, utc_ns: NDArray[np.int64]) -> B:
         """``(time,)`` True on ``[start, end)``."""
@@ -163,8 +167,7 @@ class ServicePolicy:
 
     def __post_init__(self) -> None:
         if self.max_speed_kmh is not None and not self.max_speed_kmh > 0:
-            raise ValueError(f"max_speed_kmh={self.max_speed_kmh!r} must be > 0 (None: no "
-                             "limit)")
+            raise ValueError(f"max_speed_kmh={self.max_speed_kmh!r} must be > 0 (None: no limit)")
         self._allow = _pattern(list(self.allow))
         self._deny = _pattern(list(self.deny))
         self.events = tuple(self.events)
@@ -178,8 +181,11 @@ class ServicePolicy:
         key = b"names-" + which.encode() + _digest(names)
         hit = self._cache.get(key)
         if hit is None:
-            hit = np.fromiter((pattern.fullmatch(str(n)) is not None for n in names),
-                              dtype=bool, count=names.shape[0])
+            hit = np.fromiter(
+                (pattern.fullmatch(str(n)) is not None for n in names),
+                dtype=bool,
+                count=names.shape[0],
+            )
             self._remember(key, hit)
         return hit  # type: ignore[return-value]
 
@@ -188,8 +194,7 @@ class ServicePolicy:
             self._cache.pop(next(iter(self._cache)))
         self._cache[key] = value
 
-    def _inside(self, area: PolicyArea, lat: NDArray[np.float64],
-                lon: NDArray[np.float64]) -> B:
+    def _inside(self, area: PolicyArea, lat: NDArray[np.float64], lon: NDArray[np.float64]) -> B:
         """Membership shaped like ``lat``: ``(terminal,)`` cached, or ``(time, terminal)`` with
         the columns that do not move tested once."""
         if lat.ndim == 1:
@@ -209,12 +214,12 @@ class ServicePolicy:
 
     def in_service_area(self, lat_deg: ArrayLike, lon_deg: ArrayLike) -> B:
         """Whether each point is in the service area (shape of the inputs, broadcast)."""
-        lat, lon = np.broadcast_arrays(np.asarray(lat_deg, dtype=np.float64),
-                                       np.asarray(lon_deg, dtype=np.float64))
+        lat, lon = np.broadcast_arrays(
+            np.asarray(lat_deg, dtype=np.float64), np.asarray(lon_deg, dtype=np.float64)
+        )
         enabled = [a for a in self.service_areas if a.enabled]
         disabled = [a for a in self.service_areas if not a.enabled]
-        inside = (np.zeros(lat.shape, dtype=bool) if enabled
-                  else np.ones(lat.shape, dtype=bool))
+        inside = np.zeros(lat.shape, dtype=bool) if enabled else np.ones(lat.shape, dtype=bool)
         for a in enabled:
             inside |= self._inside(a.area, lat, lon)
         for a in disabled:
@@ -266,8 +271,10 @@ class ServicePolicy:
         lat = np.asarray(lat_deg, dtype=np.float64)
         lon = np.asarray(lon_deg, dtype=np.float64)
         if lat.shape != lon.shape or lat.ndim not in (1, 2):
-            raise ValueError(f"lat_deg {lat.shape} and lon_deg {lon.shape} must share a shape "
-                             "(terminal,) or (time, terminal)")
+            raise ValueError(
+                f"lat_deg {lat.shape} and lon_deg {lon.shape} must share a shape "
+                "(terminal,) or (time, terminal)"
+            )
         if lat.ndim == 2 and lat.shape[0] != t.shape[0]:
             raise ValueError(f"lat_deg has {lat.shape[0]} rows but utc_ns {t.shape[0]} times")
         n_time, n_term = t.shape[0], lat.shape[-1]
@@ -292,12 +299,16 @@ class ServicePolicy:
             reason[~in_area] = Outcome.OUTSIDE_SERVICE_AREA
 
         need_names = self._deny is not None or (
-            self._allow is not None or self.whitelist_only
-            or any(e.action == "whitelist-only" for e in self.events))
+            self._allow is not None
+            or self.whitelist_only
+            or any(e.action == "whitelist-only" for e in self.events)
+        )
         if need_names:
             if names is None:
-                raise ValueError("this policy has an allow/deny list or whitelist-only mode; "
-                                 "pass names=(terminal,) terminal names")
+                raise ValueError(
+                    "this policy has an allow/deny list or whitelist-only mode; "
+                    "pass names=(terminal,) terminal names"
+                )
             name_arr = np.asarray(names, dtype=np.str_).reshape(-1)
             if name_arr.shape[0] != n_term:
                 raise ValueError(f"names has {name_arr.shape[0]} entries for {n_term} terminals")

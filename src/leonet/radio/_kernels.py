@@ -83,8 +83,17 @@ def _compiled(**options: Any) -> Callable[[Callable[..., Any]], Any]:
 
 @_compiled()
 def pair_geometry(
-    sat_xyz: F64, site_xyz: F64, site_up: F64, serving: I32, sat_eirp_dbw: F64,
-    p_site: I32, p_sat: I32, inv_range2: F64, sin_el: F64, cos_psi: F64, eirp_dbw: F64,
+    sat_xyz: F64,
+    site_xyz: F64,
+    site_up: F64,
+    serving: I32,
+    sat_eirp_dbw: F64,
+    p_site: I32,
+    p_sat: I32,
+    inv_range2: F64,
+    sin_el: F64,
+    cos_psi: F64,
+    eirp_dbw: F64,
 ) -> int:
     """Geometry of the visible pairs into the last four arrays ``(pair,)``.
 
@@ -155,10 +164,23 @@ def pair_geometry(
 
 @_compiled()
 def pair_interference_db(
-    p_site: I32, eirp_dbw: F64, el_rad: F64, psi_rad: F64, log_sin_el: F64,
-    log_psi_rad: F64, atm_db: F64, el0_deg: float, del_deg: float, site_gt_dbk: F64,
-    site_peak_dbi: F64, site_d_over_lambda: F64, site_psi_min_deg: F64,
-    site_scan_db_per_decade: F64, site_scan_floor_db: F64, constant_db: float, out: F64,
+    p_site: I32,
+    eirp_dbw: F64,
+    el_rad: F64,
+    psi_rad: F64,
+    log_sin_el: F64,
+    log_psi_rad: F64,
+    atm_db: F64,
+    el0_deg: float,
+    del_deg: float,
+    site_gt_dbk: F64,
+    site_peak_dbi: F64,
+    site_d_over_lambda: F64,
+    site_psi_min_deg: F64,
+    site_scan_db_per_decade: F64,
+    site_scan_floor_db: F64,
+    constant_db: float,
+    out: F64,
 ) -> None:
     """ln of the I/N at 1 km of each pair into ``out`` ``(pair,)``; −inf where ``el_rad`` is NaN.
 
@@ -274,8 +296,16 @@ def best_gateway(gateway: I32, sat: I32, el_deg: F64, n_sat: int) -> tuple[I64, 
 
 @_compiled()
 def link_geometry(
-    sat_xyz: F64, site_xyz: F64, site_enu: F64, beam_centre: F64, sites: I64, sats: I64,
-    enu: F64, el_deg: F64, range_km: F64, offset_deg: F64,
+    sat_xyz: F64,
+    site_xyz: F64,
+    site_enu: F64,
+    beam_centre: F64,
+    sites: I64,
+    sats: I64,
+    enu: F64,
+    el_deg: F64,
+    range_km: F64,
+    offset_deg: F64,
 ) -> None:
     """Geometry of links ``sites[k]`` → ``sats[k]`` into the last four arrays ``(link, …)``.
 
@@ -294,8 +324,9 @@ def link_geometry(
         rz = sat_xyz[j, 2] - site_xyz[s, 2]
         d = math.sqrt(rx * rx + ry * ry + rz * rz)
         for a in range(3):
-            enu[k, a] = (site_enu[s, a, 0] * rx + site_enu[s, a, 1] * ry
-                         + site_enu[s, a, 2] * rz) / d
+            enu[k, a] = (
+                site_enu[s, a, 0] * rx + site_enu[s, a, 1] * ry + site_enu[s, a, 2] * rz
+            ) / d
         q = enu[k, 2]
         el_deg[k] = math.asin(min(max(q, -1.0), 1.0)) * _RAD2DEG
         range_km[k] = d
@@ -313,7 +344,12 @@ def link_geometry(
 
 @_compiled()
 def interpolate_rows(
-    table: F64, rows: I64, x: F64, x0: float, dx: float, out: F64,
+    table: F64,
+    rows: I64,
+    x: F64,
+    x0: float,
+    dx: float,
+    out: F64,
 ) -> int:
     """Linear interpolation of ``table[rows[k]]`` on the grid ``x0 + i·dx`` at ``x[k]``.
 
@@ -352,10 +388,24 @@ def _select(x: float, thresholds: F64, frontier: I64) -> int:
 
 @_compiled()
 def direction_columns(
-    served: I64, snr_db: F64, i_over_n_db: F64, j_over_n_db: F64, symbol_rate_msps: F64,
-    implementation_loss_db: float, thresholds: F64, frontier: I64, rank_of: I64,
-    efficiency: F64, snr_out: F64, sinr_out: F64, i_out: F64, j_over_s_out: F64,
-    modcod_out: I64, modcod_unjammed_out: I64, downshift_out: I64, capacity_out: F64,
+    served: I64,
+    snr_db: F64,
+    i_over_n_db: F64,
+    j_over_n_db: F64,
+    symbol_rate_msps: F64,
+    implementation_loss_db: float,
+    thresholds: F64,
+    frontier: I64,
+    rank_of: I64,
+    efficiency: F64,
+    snr_out: F64,
+    sinr_out: F64,
+    i_out: F64,
+    j_over_s_out: F64,
+    modcod_out: I64,
+    modcod_unjammed_out: I64,
+    downshift_out: I64,
+    capacity_out: F64,
 ) -> None:
     """One direction's per-site columns ``(site,)`` from its served links ``(link,)``.
 

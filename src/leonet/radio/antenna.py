@@ -93,8 +93,9 @@ def off_axis_gain_dbi(
     main = peak_gain_dbi - 2.5e-3 * (d_over_lambda * psi) ** 2
     envelope = s465_envelope_dbi(psi, d_over_lambda)
     pattern = np.where(np.isinf(envelope), main, np.maximum(main, envelope))
-    return np.minimum(pattern, peak_gain_dbi) + scan_loss_db(theta_deg, scan_exponent,
-                                                               scan_floor_db)
+    return np.minimum(pattern, peak_gain_dbi) + scan_loss_db(
+        theta_deg, scan_exponent, scan_floor_db
+    )
 
 
 def satellite_beam_loss_db(

@@ -91,11 +91,18 @@ def slant_path_attenuation_db(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         parts = itur.atmospheric_attenuation_slant_path(
-            lat.ravel(), lon.ravel(), frequency_ghz, el.ravel(), exceedance_percent,
-            _SCINT_DIAMETER_M, eta=_SCINT_EFFICIENCY, return_contributions=True,
+            lat.ravel(),
+            lon.ravel(),
+            frequency_ghz,
+            el.ravel(),
+            exceedance_percent,
+            _SCINT_DIAMETER_M,
+            eta=_SCINT_EFFICIENCY,
+            return_contributions=True,
         )
-    g, c, r, s, t = (np.asarray(getattr(x, "value", x), dtype=np.float64).reshape(shape)
-                     for x in parts)
+    g, c, r, s, t = (
+        np.asarray(getattr(x, "value", x), dtype=np.float64).reshape(shape) for x in parts
+    )
     return (g, c, r, s, t) if contributions else t
 
 
@@ -114,11 +121,19 @@ def _table_rows(lat: F64, lon: F64, frequency_ghz: float, grid: F64, p: float) -
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         _, cloud, rain, scint, _ = (
-            np.broadcast_to(np.asarray(getattr(x, "value", x), dtype=np.float64).reshape(-1),
-                            (la.size,)).reshape(la.shape)
+            np.broadcast_to(
+                np.asarray(getattr(x, "value", x), dtype=np.float64).reshape(-1), (la.size,)
+            ).reshape(la.shape)
             for x in itur.atmospheric_attenuation_slant_path(
-                la.ravel(), lo.ravel(), frequency_ghz, el.ravel(), p, _SCINT_DIAMETER_M,
-                eta=_SCINT_EFFICIENCY, return_contributions=True, include_gas=False,
+                la.ravel(),
+                lo.ravel(),
+                frequency_ghz,
+                el.ravel(),
+                p,
+                _SCINT_DIAMETER_M,
+                eta=_SCINT_EFFICIENCY,
+                return_contributions=True,
+                include_gas=False,
             )
         )
     gas = np.asarray(gas90)[:, None] / np.sin(np.deg2rad(el))
@@ -152,9 +167,12 @@ def _write_disk(table: tuple[float, float, tuple[float, ...]]) -> None:
     folder that cannot be written is skipped)."""
     keys = [k for k in _CACHE if k[2:] == table]
     buffer = io.BytesIO()
-    np.savez(buffer, lat_deg=np.array([k[0] for k in keys]),
-             lon_deg=np.array([k[1] for k in keys]),
-             loss_db=np.stack([_CACHE[k] for k in keys]))
+    np.savez(
+        buffer,
+        lat_deg=np.array([k[0] for k in keys]),
+        lon_deg=np.array([k[1] for k in keys]),
+        loss_db=np.stack([_CACHE[k] for k in keys]),
+    )
     with contextlib.suppress(OSError):
         atomic_write_bytes(_disk_path(table), buffer.getvalue())
 
@@ -193,8 +211,13 @@ class AtmosphereTable:
         self._el0, self._del = float(grid[0]), float(steps[0])
         key_grid = tuple(np.round(grid, 6).tolist())
         keys = [
-            (round(float(a), 4), round(float(b), 4), self.frequency_ghz,
-             self.exceedance_percent, key_grid)
+            (
+                round(float(a), 4),
+                round(float(b), 4),
+                self.frequency_ghz,
+                self.exceedance_percent,
+                key_grid,
+            )
             for a, b in zip(lat, lon, strict=True)
         ]
         missing = sorted({k for k in keys if k not in _CACHE})
@@ -205,8 +228,9 @@ class AtmosphereTable:
         if missing:
             mlat = np.array([k[0] for k in missing])[:, None]
             mlon = np.array([k[1] for k in missing])[:, None]
-            rows = _table_rows(mlat[:, 0], mlon[:, 0], self.frequency_ghz, grid,
-                               self.exceedance_percent)
+            rows = _table_rows(
+                mlat[:, 0], mlon[:, 0], self.frequency_ghz, grid, self.exceedance_percent
+            )
             for k, row in zip(missing, rows, strict=True):
                 row.flags.writeable = False
                 _CACHE[k] = row
@@ -224,12 +248,18 @@ class AtmosphereTable:
         ``site_idx`` and ``elevation_deg`` broadcast together; a NaN
         elevation reads the first grid row.
         """
-        site, el = np.broadcast_arrays(np.asarray(site_idx, dtype=np.int64),
-                                       np.asarray(elevation_deg, dtype=np.float64))
+        site, el = np.broadcast_arrays(
+            np.asarray(site_idx, dtype=np.int64), np.asarray(elevation_deg, dtype=np.float64)
+        )
         out = np.empty(site.shape)
-        status = interpolate_rows(self.loss_db, np.ascontiguousarray(site).reshape(-1),
-                                  np.ascontiguousarray(el).reshape(-1), self._el0, self._del,
-                                  out.reshape(-1))
+        status = interpolate_rows(
+            self.loss_db,
+            np.ascontiguousarray(site).reshape(-1),
+            np.ascontiguousarray(el).reshape(-1),
+            self._el0,
+            self._del,
+            out.reshape(-1),
+        )
         if status != 0:
             raise IndexError(f"site index out of range for a table of {len(self)} sites")
         return out

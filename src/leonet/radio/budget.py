@@ -153,8 +153,15 @@ def link_budget(  # noqa: PLR0913 — the terms of a budget, as ITU-R worked exa
     f, rng, el, atm, eirp, gt, bw, ltx, lrx = (
         np.atleast_1d(np.asarray(a, dtype=np.float64))
         for a in np.broadcast_arrays(
-            frequency_ghz, slant_range_km, elevation_deg, atmospheric_loss_db, eirp_dbw,
-            gt_dbk, channel_mhz, tx_antenna_loss_db, rx_antenna_loss_db,
+            frequency_ghz,
+            slant_range_km,
+            elevation_deg,
+            atmospheric_loss_db,
+            eirp_dbw,
+            gt_dbk,
+            channel_mhz,
+            tx_antenna_loss_db,
+            rx_antenna_loss_db,
         )
     )
     loss = fspl_db(rng, f)

@@ -85,7 +85,8 @@ class JamMap:
         """The map as flat columns (``effect`` as words), for a table."""
         skip = {"jammer", "spacing_km", "effect"}
         out: dict[str, NDArray[np.generic]] = {
-            k: np.asarray(v) for k, v in vars(self).items() if k not in skip}
+            k: np.asarray(v) for k, v in vars(self).items() if k not in skip
+        }
         out["effect"] = np.asarray(EFFECTS, dtype=object)[self.effect]
         return out
 
@@ -102,8 +103,9 @@ def _grid(lat0: float, lon0: float, radius_km: float, spacing_km: float) -> tupl
     return lat, lon
 
 
-def _best_satellite(model: RadioModel, sat_ecef_km: F64, min_elevation_deg: float
-                    ) -> tuple[NDArray[np.int32], F64]:
+def _best_satellite(
+    model: RadioModel, sat_ecef_km: F64, min_elevation_deg: float
+) -> tuple[NDArray[np.int32], F64]:
     """The highest satellite in view above the mask at every site ``(site,)`` (−1 none)."""
     sites = model.sites
     serving = np.full(len(sites), -1, dtype=np.int32)
@@ -122,8 +124,9 @@ def _best_satellite(model: RadioModel, sat_ecef_km: F64, min_elevation_deg: floa
         return serving, best_el
     rel = sat_ecef_km[near][None, :, :] - sites.ecef_km[:, None, :]
     up = sites.enu[:, 2, :]
-    el = np.degrees(np.arcsin(np.clip(np.einsum("skx,sx->sk", rel, up)
-                                      / np.linalg.norm(rel, axis=-1), -1, 1)))
+    el = np.degrees(
+        np.arcsin(np.clip(np.einsum("skx,sx->sk", rel, up) / np.linalg.norm(rel, axis=-1), -1, 1))
+    )
     k = np.argmax(el, axis=1)
     top = el[np.arange(len(sites)), k]
     ok = top >= min_elevation_deg
@@ -151,8 +154,10 @@ def jam_map(  # noqa: PLR0913 — the map's grid and the terminal, all keyword o
     60th of it.
     """
     if not jammer.is_active(np.int64(utc_ns)):
-        raise ValueError(f"jammer {jammer.name!r} is not active at that time; give a time "
-                         "inside one of its active windows")
+        raise ValueError(
+            f"jammer {jammer.name!r} is not active at that time; give a time "
+            "inside one of its active windows"
+        )
     j_pos, _ = jammer_position_ecef_km(jammer, utc_ns)
     if not isinstance(jammer.position, tuple):
         lat0, lon0 = _geodetic_of(jammer, utc_ns)
@@ -164,13 +169,19 @@ def jam_map(  # noqa: PLR0913 — the map's grid and the terminal, all keyword o
     if not (radius > 0 and spacing > 0 and np.isfinite(radius) and np.isfinite(spacing)):
         raise ValueError("radius_km and spacing_km must be > 0 km")
     if (2 * radius / spacing) ** 2 > 400_000:
-        raise ValueError(f"a {radius:g} km radius at {spacing:g} km spacing is over 300,000 "
-                         "points; give a larger spacing_km")
+        raise ValueError(
+            f"a {radius:g} km radius at {spacing:g} km spacing is over 300,000 "
+            "points; give a larger spacing_km"
+        )
     lat, lon = _grid(lat0, lon0, radius, spacing)
     names = [f"p{k}" for k in range(lat.size)]
-    model = RadioModel(Sites(names, lat, lon), sat_ecef_km.shape[0],
-                       terminal_type=terminal_type, satellite_type=satellite_type,
-                       config=config)
+    model = RadioModel(
+        Sites(names, lat, lon),
+        sat_ecef_km.shape[0],
+        terminal_type=terminal_type,
+        satellite_type=satellite_type,
+        config=config,
+    )
     serving, el = _best_satellite(model, sat_ecef_km, min_elevation_deg)
     clean = model.user_links(sat_ecef_km, serving)
     jammed = model.user_links(sat_ecef_km, serving, jammers=[jammer], utc_ns=utc_ns)
@@ -178,13 +189,22 @@ def jam_map(  # noqa: PLR0913 — the map's grid and the terminal, all keyword o
     chord = np.linalg.norm(rel, axis=1)
     dist = 2 * EARTH_MEAN_RADIUS_KM * np.arcsin(np.clip(chord / (2 * EARTH_MEAN_RADIUS_KM), 0, 1))
     return JamMap(
-        jammer=jammer, spacing_km=spacing, lat_deg=lat, lon_deg=lon, distance_km=dist,
-        sat=serving, elevation_deg=el,
-        sinr_down_db=clean.down.sinr_db, sinr_down_jammed_db=jammed.down.sinr_db,
-        j_over_s_down_db=jammed.down.j_over_s_db, rate_down_mbps=clean.down.capacity_mbps,
+        jammer=jammer,
+        spacing_km=spacing,
+        lat_deg=lat,
+        lon_deg=lon,
+        distance_km=dist,
+        sat=serving,
+        elevation_deg=el,
+        sinr_down_db=clean.down.sinr_db,
+        sinr_down_jammed_db=jammed.down.sinr_db,
+        j_over_s_down_db=jammed.down.j_over_s_db,
+        rate_down_mbps=clean.down.capacity_mbps,
         rate_down_jammed_mbps=jammed.down.capacity_mbps,
-        sinr_up_db=clean.up.sinr_db, sinr_up_jammed_db=jammed.up.sinr_db,
-        j_over_s_up_db=jammed.up.j_over_s_db, rate_up_mbps=clean.up.capacity_mbps,
+        sinr_up_db=clean.up.sinr_db,
+        sinr_up_jammed_db=jammed.up.sinr_db,
+        j_over_s_up_db=jammed.up.j_over_s_db,
+        rate_up_mbps=clean.up.capacity_mbps,
         rate_up_jammed_mbps=jammed.up.capacity_mbps,
         effect=_effects(clean, jammed),
     )

@@ -141,8 +141,10 @@ class Jammer:
         windows = tuple((_ns(a), _ns(b)) for a, b in self.active)
         for a, b in windows:
             if b <= a:
-                raise ValueError(f"jammer {self.name!r}: an active window ends before it "
-                                 "starts (a window is [start, end))")
+                raise ValueError(
+                    f"jammer {self.name!r}: an active window ends before it "
+                    "starts (a window is [start, end))"
+                )
         object.__setattr__(self, "_windows", windows)
 
     @property
@@ -159,8 +161,10 @@ class Jammer:
             where = f"track {self.position.name!r}"
         else:
             where = f"({self.position[0]:.3f}, {self.position[1]:.3f})"
-        return (f"jammer {self.name} at {where}: {self.eirp_dbw:g} dBW EIRP, "
-                f"{self.centre_ghz:g} GHz ± {self.bandwidth_mhz / 2:g} MHz")
+        return (
+            f"jammer {self.name} at {where}: {self.eirp_dbw:g} dBW EIRP, "
+            f"{self.centre_ghz:g} GHz ± {self.bandwidth_mhz / 2:g} MHz"
+        )
 
     def is_active(self, utc_ns: ArrayLike) -> NDArray[np.bool_]:
         """Whether the jammer transmits at each ``utc_ns`` (int64 ns UTC)."""
@@ -187,8 +191,9 @@ class Jammer:
 def _unit_enu(az_deg: ArrayLike, el_deg: ArrayLike) -> F64:
     az = np.deg2rad(np.asarray(az_deg, dtype=np.float64))
     el = np.deg2rad(np.asarray(el_deg, dtype=np.float64))
-    return np.stack(np.broadcast_arrays(np.cos(el) * np.sin(az), np.cos(el) * np.cos(az),
-                                        np.sin(el)), axis=-1)
+    return np.stack(
+        np.broadcast_arrays(np.cos(el) * np.sin(az), np.cos(el) * np.cos(az), np.sin(el)), axis=-1
+    )
 
 
 def jammer_position_ecef_km(jammer: Jammer, utc_ns: int) -> tuple[F64, F64]:
@@ -247,13 +252,15 @@ def jammer_to_terminals(  # noqa: PLR0913 — the victim geometry as arrays (Rad
     gain = np.full(n, np.nan)
     if n == 0 or not bool(jammer.is_active(np.int64(utc_ns))):
         return out, gain
-    frac = band_overlap_fraction(jammer.centre_ghz, jammer.bandwidth_mhz,
-                                 channel_centre_ghz, noise_bandwidth_mhz)
+    frac = band_overlap_fraction(
+        jammer.centre_ghz, jammer.bandwidth_mhz, channel_centre_ghz, noise_bandwidth_mhz
+    )
     j_pos, j_basis = jammer_position_ecef_km(jammer, utc_ns)
     rel = j_pos[None, :] - site_ecef_km  # terminal → jammer
     chord_km = np.linalg.norm(rel, axis=-1)
-    ground_km = 2 * EARTH_MEAN_RADIUS_KM * np.arcsin(
-        np.clip(chord_km / (2 * EARTH_MEAN_RADIUS_KM), 0, 1))
+    ground_km = (
+        2 * EARTH_MEAN_RADIUS_KM * np.arcsin(np.clip(chord_km / (2 * EARTH_MEAN_RADIUS_KM), 0, 1))
+    )
     horizon = radio_horizon_km(jammer.height_m, terminal_height_m)
     hit = np.flatnonzero((frac > 0) & (ground_km <= horizon))
     if hit.size == 0:
@@ -267,9 +274,14 @@ def jammer_to_terminals(  # noqa: PLR0913 — the victim geometry as arrays (Rad
     bw = noise_bandwidth_mhz if np.ndim(noise_bandwidth_mhz) == 0 else noise_bandwidth_mhz[hit]
     fr = frac if np.ndim(frac) == 0 else frac[hit]
     j_over_n = (
-        jammer.eirp_dbw + jammer.antenna_loss_db(az_j, el_j) + 10 * np.log10(fr)
-        - fspl_db(chord_km[hit], f_ghz) + gt_boresight_dbk[hit] + rel_gain
-        - BOLTZMANN_DBW_HZ_K - 10 * np.log10(np.asarray(bw) * 1e6)
+        jammer.eirp_dbw
+        + jammer.antenna_loss_db(az_j, el_j)
+        + 10 * np.log10(fr)
+        - fspl_db(chord_km[hit], f_ghz)
+        + gt_boresight_dbk[hit]
+        + rel_gain
+        - BOLTZMANN_DBW_HZ_K
+        - 10 * np.log10(np.asarray(bw) * 1e6)
     )
     out[hit] = j_over_n
     gain[hit] = rel_gain
@@ -297,8 +309,12 @@ def jammer_to_satellites(  # noqa: PLR0913 — the victim geometry as arrays (Ra
     out = np.full(n, -np.inf)
     if n == 0 or not bool(jammer.is_active(np.int64(utc_ns))):
         return out
-    frac = np.broadcast_to(band_overlap_fraction(
-        jammer.centre_ghz, jammer.bandwidth_mhz, channel_centre_ghz, noise_bandwidth_mhz), (n,))
+    frac = np.broadcast_to(
+        band_overlap_fraction(
+            jammer.centre_ghz, jammer.bandwidth_mhz, channel_centre_ghz, noise_bandwidth_mhz
+        ),
+        (n,),
+    )
     if not (frac > 0).any():  # out of band: no geometry to compute
         return out
     j_pos, j_basis = jammer_position_ecef_km(jammer, utc_ns)
@@ -306,16 +322,21 @@ def jammer_to_satellites(  # noqa: PLR0913 — the victim geometry as arrays (Ra
     hit = np.flatnonzero((frac > 0) & (el > 0))
     if hit.size == 0:
         return out
-    off = angle_between_deg(j_pos[None, :] - sat_ecef_km[hit],
-                            beam_centre_ecef_km[hit] - sat_ecef_km[hit])
+    off = angle_between_deg(
+        j_pos[None, :] - sat_ecef_km[hit], beam_centre_ecef_km[hit] - sat_ecef_km[hit]
+    )
     f_ghz = np.broadcast_to(channel_centre_ghz, (n,))[hit]
     bw = np.broadcast_to(noise_bandwidth_mhz, (n,))[hit]
     out[hit] = (
-        jammer.eirp_dbw + jammer.antenna_loss_db(az[hit], el[hit]) + 10 * np.log10(frac[hit])
+        jammer.eirp_dbw
+        + jammer.antenna_loss_db(az[hit], el[hit])
+        + 10 * np.log10(frac[hit])
         - fspl_db(rng[hit], f_ghz)
         + np.broadcast_to(sat_gt_dbk, (n,))[hit]
-        + satellite_beam_loss_db(off, np.broadcast_to(beam_3db_deg, (n,))[hit],
-                                 np.broadcast_to(beam_floor_db, (n,))[hit])
-        - BOLTZMANN_DBW_HZ_K - 10 * np.log10(bw * 1e6)
+        + satellite_beam_loss_db(
+            off, np.broadcast_to(beam_3db_deg, (n,))[hit], np.broadcast_to(beam_floor_db, (n,))[hit]
+        )
+        - BOLTZMANN_DBW_HZ_K
+        - 10 * np.log10(bw * 1e6)
     )
     return out

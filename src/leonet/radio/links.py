@@ -241,10 +241,12 @@ class RadioModel:
         term_table = terminals or TERMINALS
         sat_table = satellites or SATELLITES
         names, self.terminal_index = _names_to_index(
-            terminal_type, len(sites), dict(term_table), "terminal type")
+            terminal_type, len(sites), dict(term_table), "terminal type"
+        )
         self.terminal_types = [term_table[k] for k in names]
         snames, self.satellite_index = _names_to_index(
-            satellite_type, self.n_sat, dict(sat_table), "satellite type")
+            satellite_type, self.n_sat, dict(sat_table), "satellite type"
+        )
         self.satellite_types = [sat_table[k] for k in snames]
         fd, fu = cfg.downlink.centre_ghz, cfg.uplink.centre_ghz
         t = self.terminal_types
@@ -279,24 +281,30 @@ class RadioModel:
         self._beam_follows_site = beam_centre_ecef_km is None
         self.beam_centre_ecef_km = np.array(
             sites.ecef_km if beam_centre_ecef_km is None else beam_centre_ecef_km,
-            dtype=np.float64, order="C").reshape(len(sites), 3)
+            dtype=np.float64,
+            order="C",
+        ).reshape(len(sites), 3)
         table = np.arange(len(ladder.table))
         self._ladder_rank = np.ascontiguousarray(ladder.rank(table), dtype=np.int64)
-        self._ladder_efficiency = np.ascontiguousarray(ladder.efficiency_bps_hz(table),
-                                                       dtype=np.float64)
+        self._ladder_efficiency = np.ascontiguousarray(
+            ladder.efficiency_bps_hz(table), dtype=np.float64
+        )
         self._site_enu = np.array(sites.enu, dtype=np.float64, order="C")
         p = cfg.exceedance_percent
         self.atm_down = AtmosphereTable(sites.lat_deg, sites.lon_deg, fd, p)
         self.atm_up = AtmosphereTable(sites.lat_deg, sites.lon_deg, fu, p)
         self.gateways = gateways
         if gateways is not None and len(gateways):
-            self.gw_atm_up = AtmosphereTable(gateways.lat_deg, gateways.lon_deg,
-                                             cfg.gateway_uplink.centre_ghz, p)
-            self.gw_atm_down = AtmosphereTable(gateways.lat_deg, gateways.lon_deg,
-                                               cfg.gateway_downlink.centre_ghz, p)
+            self.gw_atm_up = AtmosphereTable(
+                gateways.lat_deg, gateways.lon_deg, cfg.gateway_uplink.centre_ghz, p
+            )
+            self.gw_atm_down = AtmosphereTable(
+                gateways.lat_deg, gateways.lon_deg, cfg.gateway_downlink.centre_ghz, p
+            )
 
-    def move_sites(self, site_idx: ArrayLike, lat_deg: ArrayLike, lon_deg: ArrayLike,
-                   alt_km: ArrayLike = 0.0) -> None:
+    def move_sites(
+        self, site_idx: ArrayLike, lat_deg: ArrayLike, lon_deg: ArrayLike, alt_km: ArrayLike = 0.0
+    ) -> None:
         """Put sites ``site_idx`` ``(k,)`` at new geodetic positions for the links computed
         from now on (a moving terminal at this step).
 
@@ -308,8 +316,10 @@ class RadioModel:
         idx = np.asarray(site_idx, dtype=np.intp).reshape(-1)
         if idx.size and (idx.min() < 0 or idx.max() >= len(self.sites)):
             raise IndexError(f"site_idx must lie in [0, {len(self.sites)}), got {idx.tolist()}")
-        lat, lon, alt = (np.broadcast_to(np.asarray(v, dtype=np.float64), idx.shape)
-                         for v in (lat_deg, lon_deg, alt_km))
+        lat, lon, alt = (
+            np.broadcast_to(np.asarray(v, dtype=np.float64), idx.shape)
+            for v in (lat_deg, lon_deg, alt_km)
+        )
         xyz = geodetic_to_ecef(lat, lon, alt).reshape(-1, 3)
         enu = enu_basis(lat, lon).reshape(-1, 3, 3)
         self._site_xyz[idx] = xyz
@@ -333,9 +343,17 @@ class RadioModel:
             m = kind == k
             if m.any():
                 g0 = tt.peak_gain_dbi(frequency_ghz)
-                out[m] = off_axis_gain_dbi(
-                    psi[m], g0, tt.diameter_over_wavelength(frequency_ghz), theta[m],
-                    tt.scan_exponent, tt.scan_floor_db) - g0
+                out[m] = (
+                    off_axis_gain_dbi(
+                        psi[m],
+                        g0,
+                        tt.diameter_over_wavelength(frequency_ghz),
+                        theta[m],
+                        tt.scan_exponent,
+                        tt.scan_floor_db,
+                    )
+                    - g0
+                )
         return out
 
     # -- budgets ------------------------------------------------------------------------
@@ -343,24 +361,46 @@ class RadioModel:
         self, sat_ecef_km: F64, sites: NDArray[np.intp], sats: NDArray[np.intp]
     ) -> tuple[F64, F64, F64, F64]:
         """ENU unit vectors (n, 3), elevation (deg), range (km) and satellite beam offset (deg)."""
-        site, sat = (np.ascontiguousarray(a, dtype=np.int64).reshape(-1)
-                     for a in np.broadcast_arrays(sites, sats))
+        site, sat = (
+            np.ascontiguousarray(a, dtype=np.int64).reshape(-1)
+            for a in np.broadcast_arrays(sites, sats)
+        )
         n = site.shape[0]
         xyz = np.ascontiguousarray(sat_ecef_km, dtype=np.float64).reshape(-1, 3)
-        if n and (site.min() < -len(self.sites) or site.max() >= len(self.sites)
-                  or sat.min() < -xyz.shape[0] or sat.max() >= xyz.shape[0]):
-            raise IndexError(f"link indices out of range: sites in [0, {len(self.sites)}), "
-                             f"satellites in [0, {xyz.shape[0]})")
+        if n and (
+            site.min() < -len(self.sites)
+            or site.max() >= len(self.sites)
+            or sat.min() < -xyz.shape[0]
+            or sat.max() >= xyz.shape[0]
+        ):
+            raise IndexError(
+                f"link indices out of range: sites in [0, {len(self.sites)}), "
+                f"satellites in [0, {xyz.shape[0]})"
+            )
         site %= len(self.sites) or 1  # NumPy's negative indices
         sat %= xyz.shape[0] or 1
         enu, el, rng, offset = np.empty((n, 3)), np.empty(n), np.empty(n), np.empty(n)
-        _ik.link_geometry(xyz, self._site_xyz, self._site_enu, self.beam_centre_ecef_km, site, sat,
-                          enu, el, rng, offset)
+        _ik.link_geometry(
+            xyz,
+            self._site_xyz,
+            self._site_enu,
+            self.beam_centre_ecef_km,
+            site,
+            sat,
+            enu,
+            el,
+            rng,
+            offset,
+        )
         return enu, el, rng, offset
 
     def budgets(
-        self, sat_ecef_km: ArrayLike, site_idx: ArrayLike, sat_idx: ArrayLike,
-        down_channel_ghz: ArrayLike | None = None, up_channel_ghz: ArrayLike | None = None,
+        self,
+        sat_ecef_km: ArrayLike,
+        site_idx: ArrayLike,
+        sat_idx: ArrayLike,
+        down_channel_ghz: ArrayLike | None = None,
+        up_channel_ghz: ArrayLike | None = None,
     ) -> tuple[LinkBudget, LinkBudget]:
         """Downlink and uplink :class:`~leonet.radio.budget.LinkBudget` of links ``(link,)``
         between sites and satellites (thermal noise only; frequencies default to band centres)."""
@@ -371,8 +411,11 @@ class RadioModel:
         return self._budgets(geometry, site, sat, down_channel_ghz, up_channel_ghz)
 
     def _budgets(
-        self, geometry: tuple[F64, F64, F64, F64], site: NDArray[np.intp],
-        sat: NDArray[np.intp], down_channel_ghz: ArrayLike | None,
+        self,
+        geometry: tuple[F64, F64, F64, F64],
+        site: NDArray[np.intp],
+        sat: NDArray[np.intp],
+        down_channel_ghz: ArrayLike | None,
         up_channel_ghz: ArrayLike | None,
     ) -> tuple[LinkBudget, LinkBudget]:
         """:meth:`budgets` from the links' :meth:`_geometry`."""
@@ -380,26 +423,47 @@ class RadioModel:
         _, el, rng, offset = geometry
         scan = scan_loss_db(90.0 - el, 1.0, -np.inf) * self.scan_exponent[site]
         scan = np.maximum(scan, self.scan_floor_db[site])
-        beam = satellite_beam_loss_db(offset, self.sat_beam_3db_deg[sat],
-                                      self.sat_beam_floor_db[sat])
+        beam = satellite_beam_loss_db(
+            offset, self.sat_beam_3db_deg[sat], self.sat_beam_floor_db[sat]
+        )
         fd = cfg.downlink.centre_ghz if down_channel_ghz is None else down_channel_ghz
         fu = cfg.uplink.centre_ghz if up_channel_ghz is None else up_channel_ghz
-        common = {"rolloff": cfg.rolloff, "implementation_loss_db": cfg.implementation_loss_db,
-                  "ladder": self.ladder}
+        common = {
+            "rolloff": cfg.rolloff,
+            "implementation_loss_db": cfg.implementation_loss_db,
+            "ladder": self.ladder,
+        }
         down = link_budget(
-            fd, rng, el, self.atm_down(site, el), self.sat_eirp_dbw[sat],
-            self.gt_down_dbk[site], cfg.downlink.channel_mhz,
-            tx_antenna_loss_db=beam, rx_antenna_loss_db=scan, **common,  # type: ignore[arg-type]
+            fd,
+            rng,
+            el,
+            self.atm_down(site, el),
+            self.sat_eirp_dbw[sat],
+            self.gt_down_dbk[site],
+            cfg.downlink.channel_mhz,
+            tx_antenna_loss_db=beam,
+            rx_antenna_loss_db=scan,
+            **common,  # type: ignore[arg-type]
         )
         up = link_budget(
-            fu, rng, el, self.atm_up(site, el), self.eirp_up_dbw[site],
-            self.sat_gt_dbk[sat], cfg.uplink.channel_mhz,
-            tx_antenna_loss_db=scan, rx_antenna_loss_db=beam, **common,  # type: ignore[arg-type]
+            fu,
+            rng,
+            el,
+            self.atm_up(site, el),
+            self.eirp_up_dbw[site],
+            self.sat_gt_dbk[sat],
+            cfg.uplink.channel_mhz,
+            tx_antenna_loss_db=scan,
+            rx_antenna_loss_db=beam,
+            **common,  # type: ignore[arg-type]
         )
         return down, up
 
     def _interference_over_noise_db(
-        self, sat_ecef_km: F64, serving: NDArray[np.int32], pairs: tuple[ArrayLike, ArrayLike],
+        self,
+        sat_ecef_km: F64,
+        serving: NDArray[np.int32],
+        pairs: tuple[ArrayLike, ArrayLike],
     ) -> F64:
         """Co-channel I/N (dB) at each site ``(site,)`` from the other visible satellites.
 
@@ -416,16 +480,30 @@ class RadioModel:
             return out
         p_site, p_sat = (_pair_index(p) for p in pairs)
         if p_site.shape != p_sat.shape:
-            raise ValueError(f"visible_pairs must be two (pair,) arrays of equal length, got "
-                             f"{p_site.shape} and {p_sat.shape}")
+            raise ValueError(
+                f"visible_pairs must be two (pair,) arrays of equal length, got "
+                f"{p_site.shape} and {p_sat.shape}"
+            )
         sat_xyz = np.ascontiguousarray(sat_ecef_km, dtype=np.float64)
         inv_range2, sin_el, cos_psi, eirp = (np.empty(p_site.size) for _ in range(4))
         status = _ik.pair_geometry(
-            sat_xyz, self._site_xyz, self._site_up, np.ascontiguousarray(serving, dtype=np.int32),
-            self.sat_eirp_dbw, p_site, p_sat, inv_range2, sin_el, cos_psi, eirp)
+            sat_xyz,
+            self._site_xyz,
+            self._site_up,
+            np.ascontiguousarray(serving, dtype=np.int32),
+            self.sat_eirp_dbw,
+            p_site,
+            p_sat,
+            inv_range2,
+            sin_el,
+            cos_psi,
+            eirp,
+        )
         if status == _ik.BAD_PAIR:
-            raise IndexError(f"visible_pairs index out of range: sites must be in [0, {n}) and "
-                             f"satellites in [0, {sat_xyz.shape[0]}), serving_sat likewise")
+            raise IndexError(
+                f"visible_pairs index out of range: sites must be in [0, {n}) and "
+                f"satellites in [0, {sat_xyz.shape[0]}), serving_sat likewise"
+            )
         # NumPy's SIMD arcsin, arccos and log10 (NaN, silently, for the pairs left out).
         el_rad = np.arcsin(sin_el)
         psi_rad = np.arccos(cos_psi)
@@ -434,16 +512,33 @@ class RadioModel:
             log_psi_rad = np.log10(psi_rad, out=cos_psi)
         f = cfg.downlink.centre_ghz
         rs = float(symbol_rate_msps(cfg.downlink.channel_mhz, cfg.rolloff))
-        constant_db = (10 * np.log10(cfg.co_channel_fraction) - BOLTZMANN_DBW_HZ_K
-                       - 10 * np.log10(rs * 1e6) - float(fspl_db(1.0, f)))
+        constant_db = (
+            10 * np.log10(cfg.co_channel_fraction)
+            - BOLTZMANN_DBW_HZ_K
+            - 10 * np.log10(rs * 1e6)
+            - float(fspl_db(1.0, f))
+        )
         i_over_n = np.empty(p_site.size)
         atm = self.atm_down
         _ik.pair_interference_db(
-            p_site, eirp, el_rad, psi_rad, log_sin_el, log_psi_rad,
-            atm.loss_db, float(atm.elevation_grid_deg[0]),
-            float(atm.elevation_grid_deg[1] - atm.elevation_grid_deg[0]), self.gt_down_dbk,
-            self._site_peak_dbi, self._site_d_over_lambda, self._site_psi_min_deg,
-            self._site_scan_db_per_decade, self.scan_floor_db, float(constant_db), i_over_n)
+            p_site,
+            eirp,
+            el_rad,
+            psi_rad,
+            log_sin_el,
+            log_psi_rad,
+            atm.loss_db,
+            float(atm.elevation_grid_deg[0]),
+            float(atm.elevation_grid_deg[1] - atm.elevation_grid_deg[0]),
+            self.gt_down_dbk,
+            self._site_peak_dbi,
+            self._site_d_over_lambda,
+            self._site_psi_min_deg,
+            self._site_scan_db_per_decade,
+            self.scan_floor_db,
+            float(constant_db),
+            i_over_n,
+        )
         # Linear power at 1 km; the sum multiplies by 1/r².
         power = np.exp(i_over_n, out=i_over_n)
         total = _ik.sum_by_site(p_site, power, inv_range2, n)
@@ -515,32 +610,48 @@ class RadioModel:
                 j_pos, _ = jammer_position_ecef_km(jammer, utc_ns)
                 reach_km = radio_horizon_km(jammer.height_m, TERMINAL_ANTENNA_HEIGHT_M)
                 rel = self._site_xyz[served] - j_pos
-                near = np.flatnonzero(np.einsum("ij,ij->i", rel, rel)
-                                      <= (reach_km * (1 + 1e-6)) ** 2)
+                near = np.flatnonzero(
+                    np.einsum("ij,ij->i", rel, rel) <= (reach_km * (1 + 1e-6)) ** 2
+                )
             near_sites = served[near]
 
-            def gain_db(hit: NDArray[np.intp], psi: F64, theta: F64,
-                        sites: NDArray[np.intp] = near_sites) -> F64:
-                return self.terminal_relative_gain_db(sites[hit], psi, theta,
-                                                      cfg.downlink.centre_ghz)
+            def gain_db(
+                hit: NDArray[np.intp], psi: F64, theta: F64, sites: NDArray[np.intp] = near_sites
+            ) -> F64:
+                return self.terminal_relative_gain_db(
+                    sites[hit], psi, theta, cfg.downlink.centre_ghz
+                )
 
             jd = np.full(served.size, -np.inf)
             jd[near], _ = jammer_to_terminals(
-                jammer, utc_ns, self._site_xyz[near_sites], self._site_enu[near_sites],
-                pointing[near], self.gt_down_dbk[near_sites], gain_db,
-                fd_links[near], np.full(near.size, rs_down),
+                jammer,
+                utc_ns,
+                self._site_xyz[near_sites],
+                self._site_enu[near_sites],
+                pointing[near],
+                self.gt_down_dbk[near_sites],
+                gain_db,
+                fd_links[near],
+                np.full(near.size, rs_down),
             )
             j_down = np.logaddexp(j_down * np.log(10) / 10, jd * np.log(10) / 10) * 10 / np.log(10)
             ju = jammer_to_satellites(
-                jammer, utc_ns, sats_xyz[sat], self.beam_centre_ecef_km[served],
-                self.sat_gt_dbk[sat], self.sat_beam_3db_deg[sat], self.sat_beam_floor_db[sat],
-                np.broadcast_to(fu, (served.size,)), np.full(served.size, rs_up),
+                jammer,
+                utc_ns,
+                sats_xyz[sat],
+                self.beam_centre_ecef_km[served],
+                self.sat_gt_dbk[sat],
+                self.sat_beam_3db_deg[sat],
+                self.sat_beam_floor_db[sat],
+                np.broadcast_to(fu, (served.size,)),
+                np.full(served.size, rs_up),
             )
             j_up = np.logaddexp(j_up * np.log(10) / 10, ju * np.log(10) / 10) * 10 / np.log(10)
         i_down, i_up = i_n[served], np.full(served.size, -np.inf)
         if cfg.interference and cfg.intra_system:
-            i_down, i_up = self._intra_system_db(down, up, sat, served, co_channel_beams,
-                                                 i_down, i_up)
+            i_down, i_up = self._intra_system_db(
+                down, up, sat, served, co_channel_beams, i_down, i_up
+            )
         return UserLinks(
             serving_sat=serving,
             elevation_deg=self._scatter(served, el),
@@ -550,8 +661,14 @@ class RadioModel:
         )
 
     def _intra_system_db(
-        self, down: LinkBudget, up: LinkBudget, sat: NDArray[np.intp], served: NDArray[np.intp],
-        co_channel_beams: ArrayLike | None, i_down: F64, i_up: F64,
+        self,
+        down: LinkBudget,
+        up: LinkBudget,
+        sat: NDArray[np.intp],
+        served: NDArray[np.intp],
+        co_channel_beams: ArrayLike | None,
+        i_down: F64,
+        i_up: F64,
     ) -> tuple[F64, F64]:
         """I/N (dB) of served links ``(link,)`` with the serving satellite's own co-channel
         beams and the satellite's SINR ceiling added to ``i_down`` / ``i_up``.
@@ -564,13 +681,18 @@ class RadioModel:
         1).  Ceiling: I/N = SNR − C/I, so SINR ≤ ``sinr_ceiling_*_db``.
         """
         floor = self.sat_beam_floor_db[sat]
-        n_co = (np.zeros(served.size) if co_channel_beams is None
-                else np.asarray(co_channel_beams, dtype=np.float64).reshape(-1)[served])
+        n_co = (
+            np.zeros(served.size)
+            if co_channel_beams is None
+            else np.asarray(co_channel_beams, dtype=np.float64).reshape(-1)[served]
+        )
         with np.errstate(divide="ignore"):
             co_db = floor + 10.0 * np.log10(np.maximum(n_co, 0.0))
         out = []
-        for budget, i_n, ceiling in ((down, i_down, self.sat_sinr_ceiling_down_db[sat]),
-                                     (up, i_up, self.sat_sinr_ceiling_up_db[sat])):
+        for budget, i_n, ceiling in (
+            (down, i_down, self.sat_sinr_ceiling_down_db[sat]),
+            (up, i_up, self.sat_sinr_ceiling_up_db[sat]),
+        ):
             snr = budget.snr_db
             total = _db_sum(i_n, snr + co_db, snr - ceiling)
             out.append(total)
@@ -590,17 +712,36 @@ class RadioModel:
         capacity = np.empty(n)
         ladder = self.ladder
         _ik.direction_columns(
-            np.ascontiguousarray(served, dtype=np.int64), budget.snr_db,
+            np.ascontiguousarray(served, dtype=np.int64),
+            budget.snr_db,
             np.ascontiguousarray(i_n, dtype=np.float64),
             np.ascontiguousarray(j_n, dtype=np.float64),
             np.ascontiguousarray(np.broadcast_to(budget.symbol_rate_msps, served.shape)),
-            float(self.config.implementation_loss_db), ladder.thresholds_db, ladder.frontier,
-            self._ladder_rank, self._ladder_efficiency, snr, sinr, i_out, js, mod, mod_clean,
-            downshift, capacity)
+            float(self.config.implementation_loss_db),
+            ladder.thresholds_db,
+            ladder.frontier,
+            self._ladder_rank,
+            self._ladder_efficiency,
+            snr,
+            sinr,
+            i_out,
+            js,
+            mod,
+            mod_clean,
+            downshift,
+            capacity,
+        )
         freq = float(np.mean(budget.frequency_ghz)) if len(budget) else float("nan")
         return DirectionLinks(
-            frequency_ghz=freq, snr_db=snr, sinr_db=sinr, i_over_n_db=i_out, j_over_s_db=js,
-            modcod=mod, modcod_unjammed=mod_clean, downshift=downshift, capacity_mbps=capacity,
+            frequency_ghz=freq,
+            snr_db=snr,
+            sinr_db=sinr,
+            i_over_n_db=i_out,
+            j_over_s_db=js,
+            modcod=mod,
+            modcod_unjammed=mod_clean,
+            downshift=downshift,
+            capacity_mbps=capacity,
         )
 
     def feeder_links(
@@ -620,28 +761,48 @@ class RadioModel:
         fwd = np.zeros(n_sat)
         ret = np.zeros(n_sat)
         if self.gateways is None or gw.size == 0:
-            return FeederLinks(np.full(n_sat, -1, dtype=np.int64), np.full(n_sat, np.nan),
-                               fwd, ret)
+            return FeederLinks(np.full(n_sat, -1, dtype=np.int64), np.full(n_sat, np.nan), fwd, ret)
         if not gw.shape == sat.shape == el.shape:
-            raise ValueError(f"gateway_pairs must be three (pair,) arrays of equal length, got "
-                             f"{gw.shape}, {sat.shape} and {el.shape}")
+            raise ValueError(
+                f"gateway_pairs must be three (pair,) arrays of equal length, got "
+                f"{gw.shape}, {sat.shape} and {el.shape}"
+            )
         n_gw = len(self.gateways)
         if sat.min() < 0 or sat.max() >= n_sat or gw.min() < 0 or gw.max() >= n_gw:
-            raise IndexError(f"gateway_pairs index out of range: gateways must be in "
-                             f"[0, {n_gw}) and satellites in [0, {n_sat})")
+            raise IndexError(
+                f"gateway_pairs index out of range: gateways must be in "
+                f"[0, {n_gw}) and satellites in [0, {n_sat})"
+            )
         best, best_el = _ik.best_gateway(gw, sat, el, n_sat)
         s = np.flatnonzero(best >= 0)
         g, e = best[s], best_el[s]
         rng = np.linalg.norm(sats_xyz[s] - self.gateways.ecef_km[g], axis=-1)
         cfg = self.config
-        common = {"rolloff": cfg.rolloff, "implementation_loss_db": cfg.implementation_loss_db,
-                  "ladder": self.ladder}
-        up = link_budget(cfg.gateway_uplink.centre_ghz, rng, e, self.gw_atm_up(g, e),
-                         cfg.gateway.eirp_dbw, self.sat_feeder_gt_dbk[s],
-                         cfg.gateway_uplink.channel_mhz, **common)  # type: ignore[arg-type]
-        down = link_budget(cfg.gateway_downlink.centre_ghz, rng, e, self.gw_atm_down(g, e),
-                           self.sat_feeder_eirp_dbw[s], cfg.gateway.gt_dbk,
-                           cfg.gateway_downlink.channel_mhz, **common)  # type: ignore[arg-type]
+        common = {
+            "rolloff": cfg.rolloff,
+            "implementation_loss_db": cfg.implementation_loss_db,
+            "ladder": self.ladder,
+        }
+        up = link_budget(
+            cfg.gateway_uplink.centre_ghz,
+            rng,
+            e,
+            self.gw_atm_up(g, e),
+            cfg.gateway.eirp_dbw,
+            self.sat_feeder_gt_dbk[s],
+            cfg.gateway_uplink.channel_mhz,
+            **common,  # type: ignore[arg-type]
+        )
+        down = link_budget(
+            cfg.gateway_downlink.centre_ghz,
+            rng,
+            e,
+            self.gw_atm_down(g, e),
+            self.sat_feeder_eirp_dbw[s],
+            cfg.gateway.gt_dbk,
+            cfg.gateway_downlink.channel_mhz,
+            **common,  # type: ignore[arg-type]
+        )
         fwd[s] = up.capacity_mbps * cfg.gateway_uplink.n_channels
         ret[s] = down.capacity_mbps * cfg.gateway_downlink.n_channels
         return FeederLinks(best, best_el, fwd, ret)

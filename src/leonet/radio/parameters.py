@@ -261,10 +261,10 @@ class SatelliteType:
 #:   (:mod:`leonet.radio.links`).  gen2-mini: the same (assumption: no published
 #:   per-link data).
 SATELLITES: dict[str, SatelliteType] = {
-    "gen1": SatelliteType("gen1", 36.7, 9.4, 1.8, -25.0, 40.0, 13.0, GEN1_USER_BEAMS, 3,
-                          10.5, 4.5),
-    "gen2-mini": SatelliteType("gen2-mini", 39.7, 12.4, 1.5, -25.0, 43.0, 16.0,
-                               GEN2_MINI_USER_BEAMS, 3, 10.5, 4.5),
+    "gen1": SatelliteType("gen1", 36.7, 9.4, 1.8, -25.0, 40.0, 13.0, GEN1_USER_BEAMS, 3, 10.5, 4.5),
+    "gen2-mini": SatelliteType(
+        "gen2-mini", 39.7, 12.4, 1.5, -25.0, 43.0, 16.0, GEN2_MINI_USER_BEAMS, 3, 10.5, 4.5
+    ),
 }
 DEFAULT_SATELLITE = "gen1"
 
@@ -326,6 +326,7 @@ _SECONDS_PER_MONTH = 365.25 / 12 * 86_400
 #: Mean busy-hour demand of one subscriber, Mb/s (derived: GB/month × 8000 / seconds per
 #: month × busy-hour factor = 3.04 down, 0.24 up): the load every other terminal puts
 #: on its beam while one terminal runs a speed test (``CapacityConfig``).
-BUSY_HOUR_DOWN_MBPS = (SUBSCRIBER_MONTHLY_DOWN_GB * 8e3 / _SECONDS_PER_MONTH
-                       * BUSY_HOUR_ACTIVITY_FACTOR)
+BUSY_HOUR_DOWN_MBPS = (
+    SUBSCRIBER_MONTHLY_DOWN_GB * 8e3 / _SECONDS_PER_MONTH * BUSY_HOUR_ACTIVITY_FACTOR
+)
 BUSY_HOUR_UP_MBPS = SUBSCRIBER_MONTHLY_UP_GB * 8e3 / _SECONDS_PER_MONTH * BUSY_HOUR_ACTIVITY_FACTOR

@@ -42,9 +42,10 @@ def _small_maps(cells: list[str], works_shares: list[np.ndarray]) -> list[str]:
     (:func:`cell_map_fragment`, drawn once at :data:`MAP_WIDTH_PX`) recoloured for each,
     shares rounded to 5 %, the cells of one colour one path in whole pixels, without the
     per-cell hover data (the full map above has it)."""
-    page = cell_map_fragment(cells, np.zeros(len(cells)), value_label="share", borders=False,
-                             width_px=MAP_WIDTH_PX)
-    svg = _IDS.sub("", page[page.index("<svg"):page.index("</svg>") + 6])
+    page = cell_map_fragment(
+        cells, np.zeros(len(cells)), value_label="share", borders=False, width_px=MAP_WIDTH_PX
+    )
+    svg = _IDS.sub("", page[page.index("<svg") : page.index("</svg>") + 6])
     paths = [_cell_path(points) for points, _ in _POLYGON.findall(svg)]
     body = _POLYGON.sub("", svg)
     head_end = body.index("<g>") + 3  # the cells' group, emptied
@@ -89,14 +90,18 @@ def render_apps_section(run_dir: str | os.PathLike[str]) -> str:
             c_share = float(per_cell.mean())
             cell_shares.append((name, per_cell))
         region = regions.get(name, {})
-        rows.append(f"<tr><td>{html.escape(name)}</td><td>{_pct(t_share)}</td>"
-                    f"<td>{_pct(c_share)}</td><td>{_pct(region.get('area_share_works'))}</td>"
-                    f"<td>{html.escape(profile.description)}</td></tr>")
+        rows.append(
+            f"<tr><td>{html.escape(name)}</td><td>{_pct(t_share)}</td>"
+            f"<td>{_pct(c_share)}</td><td>{_pct(region.get('area_share_works'))}</td>"
+            f"<td>{html.escape(profile.description)}</td></tr>"
+        )
     maps = []
     if run.cells is not None and cell_shares:
         drawn = _small_maps([str(c) for c in run.cells.names], [v for _, v in cell_shares])
-        maps = [f'<figure class="appmap"><figcaption>{html.escape(name)}</figcaption>{svg}'
-                "</figure>" for (name, _), svg in zip(cell_shares, drawn, strict=True)]
+        maps = [
+            f'<figure class="appmap"><figcaption>{html.escape(name)}</figcaption>{svg}</figure>'
+            for (name, _), svg in zip(cell_shares, drawn, strict=True)
+        ]
     markers = []
     events = event_shares(run)
     if t0 is not None:
@@ -105,23 +110,38 @@ def render_apps_section(run_dir: str | os.PathLike[str]) -> str:
             key = (e["kind"], e["target"], e["start"])
             if key not in seen:
                 seen.add(key)
-                markers.append(Marker((e["start"] - t0) / 6e10, f"{e['kind']} {e['target']}",
-                                      "#c0392b"))
-    timeline = line_chart("Share of terminals where each application works", series,
-                          x_label="minutes from start", y_label="share of terminals",
-                          markers=markers, y_min=0.0) if series else ""
+                markers.append(
+                    Marker((e["start"] - t0) / 6e10, f"{e['kind']} {e['target']}", "#c0392b")
+                )
+    timeline = (
+        line_chart(
+            "Share of terminals where each application works",
+            series,
+            x_label="minutes from start",
+            y_label="share of terminals",
+            markers=markers,
+            y_min=0.0,
+        )
+        if series
+        else ""
+    )
     windows: dict[tuple[str, str, int], dict[str, str]] = {}
     for e in events:
-        cell = (f"{_pct(e['terminal_share_before'])} → {_pct(e['terminal_share_during'])}"
-                f"<br><small>cells {_pct(e['cell_share_before'])} → "
-                f"{_pct(e['cell_share_during'])}</small>")
+        cell = (
+            f"{_pct(e['terminal_share_before'])} → {_pct(e['terminal_share_during'])}"
+            f"<br><small>cells {_pct(e['cell_share_before'])} → "
+            f"{_pct(e['cell_share_during'])}</small>"
+        )
         windows.setdefault((e["kind"], str(e["target"]), e["start"]), {})[e["app"]] = cell
     names = [p.name for p in run.profiles]
     event_rows = []
     for (kind, target, start), by_app in windows.items():
         when = datetime.fromtimestamp(start / 1e9, UTC).strftime("%H:%M")
-        event_rows.append(f"<tr><td>{when} {html.escape(kind)}: {html.escape(target)}</td>"
-                          + "".join(f"<td>{by_app.get(n, '—')}</td>" for n in names) + "</tr>")
+        event_rows.append(
+            f"<tr><td>{when} {html.escape(kind)}: {html.escape(target)}</td>"
+            + "".join(f"<td>{by_app.get(n, '—')}</td>" for n in names)
+            + "</tr>"
+        )
     event_head = "".join(f"<th>{html.escape(n)}</th>" for n in names)
     basis = next(iter(regions.values()), {}).get("population_basis", "")
     area_html = ""
@@ -130,19 +150,29 @@ def render_apps_section(run_dir: str | os.PathLike[str]) -> str:
         body = "".join(
             f"<tr><td>{html.escape(a)}</td>"
             + "".join(f"<td>{_pct(by_area.get((p.name, a)))}</td>" for p in run.profiles)
-            + "</tr>" for a in areas)
-        area_html = ("<h3>Share of area where it works, per region</h3><p>The run's region, "
-                     "then each area its scenario names (service areas, the areas of events), "
-                     "over the whole run.</p><table><thead><tr><th>region</th>" + head
-                     + f"</tr></thead><tbody>{body}</tbody></table>")
-    maps_html = ('<p>Where it works: each cell\'s share of time (0 <span class="ramp"></span> 1).'
-                 f'</p><div class="appmaps">{"".join(maps)}</div>') if maps else \
-        "<p>No cells in this run: no maps.</p>"
+            + "</tr>"
+            for a in areas
+        )
+        area_html = (
+            "<h3>Share of area where it works, per region</h3><p>The run's region, "
+            "then each area its scenario names (service areas, the areas of events), "
+            "over the whole run.</p><table><thead><tr><th>region</th>"
+            + head
+            + f"</tr></thead><tbody>{body}</tbody></table>"
+        )
+    maps_html = (
+        (
+            '<p>Where it works: each cell\'s share of time (0 <span class="ramp"></span> 1).'
+            f'</p><div class="appmaps">{"".join(maps)}</div>'
+        )
+        if maps
+        else "<p>No cells in this run: no maps.</p>"
+    )
     return f"""<h2>Applications</h2>
 <p>Would each application work? At every step a terminal or cell <b>works</b>, is
 <b>degraded</b> or <b>fails</b> for an application, by its profile's requirements (rates, RTT,
 jitter, loss, breaks; sources in docs/apps.md). Shares are of time; the area share weights
-cells by their area{'' if basis == 'population' else ' (no population per cell in this run)'}.
+cells by their area{"" if basis == "population" else " (no population per cell in this run)"}.
 Per step and requirement: <code>leonet query RUN "SELECT * FROM app_verdicts"</code>, or
 <code>leonet apps RUN</code>.</p>
 <table><thead><tr><th>application</th><th>terminal-time works</th><th>cell-time works</th>
@@ -150,8 +180,15 @@ Per step and requirement: <code>leonet query RUN "SELECT * FROM app_verdicts"</c
 {timeline}
 {maps_html}
 {area_html}
-{'<h3>Before and during each event</h3><p>Share of terminal-time (and of cell-time) it '
- 'works from the start of the run to the event, and while the event lasts.</p><table><thead>'
- '<tr><th>event</th>' + event_head + '</tr></thead><tbody>' + "".join(event_rows)
- + "</tbody></table>" if event_rows else ""}
+{
+        "<h3>Before and during each event</h3><p>Share of terminal-time (and of cell-time) it "
+        "works from the start of the run to the event, and while the event lasts.</p><table><thead>"
+        "<tr><th>event</th>"
+        + event_head
+        + "</tr></thead><tbody>"
+        + "".join(event_rows)
+        + "</tbody></table>"
+        if event_rows
+        else ""
+    }
 """

@@ -91,17 +91,26 @@ class Projection:
     pad_deg: float
     scale_px_per_deg: float
 
-    def xy(self, lat_deg: ArrayLike, lon_deg: ArrayLike) -> tuple[NDArray[np.float64],
-                                                                  NDArray[np.float64]]:
+    def xy(
+        self, lat_deg: ArrayLike, lon_deg: ArrayLike
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         lat = np.asarray(lat_deg, dtype=np.float64)
         lon = np.asarray(lon_deg, dtype=np.float64)
-        return (((lon - self.lon0_deg) * self.kx + self.pad_deg) * self.scale_px_per_deg,
-                ((self.lat1_deg - lat) + self.pad_deg) * self.scale_px_per_deg)
+        return (
+            ((lon - self.lon0_deg) * self.kx + self.pad_deg) * self.scale_px_per_deg,
+            ((self.lat1_deg - lat) + self.pad_deg) * self.scale_px_per_deg,
+        )
 
     def as_json(self) -> str:
-        return json.dumps({"lon0_deg": self.lon0_deg, "lat1_deg": self.lat1_deg,
-                           "kx": self.kx, "pad_deg": self.pad_deg,
-                           "scale_px_per_deg": self.scale_px_per_deg})
+        return json.dumps(
+            {
+                "lon0_deg": self.lon0_deg,
+                "lat1_deg": self.lat1_deg,
+                "kx": self.kx,
+                "pad_deg": self.pad_deg,
+                "scale_px_per_deg": self.scale_px_per_deg,
+            }
+        )
 
 
 @dataclass
@@ -154,8 +163,9 @@ def _path(geom: object, proj: Projection) -> str:
         for ring in [poly.exterior, *poly.interiors]:
             arr = np.asarray(ring.coords)
             x, y = proj.xy(arr[:, 1], arr[:, 0])
-            paths.append("M" + " L".join(f"{a:.1f},{b:.1f}" for a, b in zip(x, y, strict=True))
-                         + "Z")
+            paths.append(
+                "M" + " L".join(f"{a:.1f},{b:.1f}" for a, b in zip(x, y, strict=True)) + "Z"
+            )
     return " ".join(paths)
 
 
@@ -170,16 +180,21 @@ def _borders(proj: Projection, width_px: int, height_px: int) -> tuple[str, str]
     lat_min = lat_max - height_px / proj.scale_px_per_deg
     tolerance = 0.7 / proj.scale_px_per_deg  # under a pixel
     land, names = [], []
-    for region in countries_in_box(lon_min, max(lat_min, -90.0), lon_max, min(lat_max, 90.0),
-                                   tolerance):
-        land.append(f'<path class="land" data-country="{html.escape(region.name)}" '
-                    f'd="{_path(region.geometry, proj)}"/>')
+    for region in countries_in_box(
+        lon_min, max(lat_min, -90.0), lon_max, min(lat_max, 90.0), tolerance
+    ):
+        land.append(
+            f'<path class="land" data-country="{html.escape(region.name)}" '
+            f'd="{_path(region.geometry, proj)}"/>'
+        )
         box = region.geometry.bounds
         if (box[2] - box[0]) * proj.kx * proj.scale_px_per_deg > 12 * len(region.name):
             spot = region.geometry.representative_point()
             x, y = proj.xy(spot.y, spot.x)
-            names.append(f'<text class="cname" x="{float(x):.1f}" y="{float(y):.1f}">'
-                         f"{html.escape(region.name)}</text>")
+            names.append(
+                f'<text class="cname" x="{float(x):.1f}" y="{float(y):.1f}">'
+                f"{html.escape(region.name)}</text>"
+            )
     return f'<g id="borders">{"".join(land)}</g>', f'<g id="countries">{"".join(names)}</g>'
 
 
@@ -196,23 +211,37 @@ class _LabelPlacer:
 
     def place(self, x: float, y: float, text: str) -> str:
         w, h = _CHAR_W_PX * len(text), _LABEL_FONT_PX
-        for x0, y0 in ((x + 7, y - h / 2), (x - 7 - w, y - h / 2), (x - w / 2, y - 7 - h),
-                       (x - w / 2, y + 7)):
+        for x0, y0 in (
+            (x + 7, y - h / 2),
+            (x - 7 - w, y - h / 2),
+            (x - w / 2, y - 7 - h),
+            (x - w / 2, y + 7),
+        ):
             box = (x0, y0, x0 + w, y0 + h)
             inside = x0 >= 0 and y0 >= 0 and box[2] <= self.size[0] and box[3] <= self.size[1]
-            if inside and all(box[2] <= b[0] or b[2] <= box[0] or box[3] <= b[1] or b[3] <= box[1]
-                   for b in self.boxes):
+            if inside and all(
+                box[2] <= b[0] or b[2] <= box[0] or box[3] <= b[1] or b[3] <= box[1]
+                for b in self.boxes
+            ):
                 self.boxes.append(box)
-                return (f'<text class="pl" x="{x0:.1f}" y="{y0 + h - 1.5:.1f}">'
-                        f"{html.escape(text)}</text>")
+                return (
+                    f'<text class="pl" x="{x0:.1f}" y="{y0 + h - 1.5:.1f}">'
+                    f"{html.escape(text)}</text>"
+                )
         return ""
 
 
-def _layers_svg(layers: Sequence[MapLayer], proj: Projection, width_px: int,
-                height_px: int) -> tuple[str, str, str]:
+def _layers_svg(
+    layers: Sequence[MapLayer], proj: Projection, width_px: int, height_px: int
+) -> tuple[str, str, str]:
     """Markers, their names and the legend entries of the point layers."""
-    points = [proj.xy(np.atleast_1d(np.asarray(layer.lat_deg, float)),
-                      np.atleast_1d(np.asarray(layer.lon_deg, float))) for layer in layers]
+    points = [
+        proj.xy(
+            np.atleast_1d(np.asarray(layer.lat_deg, float)),
+            np.atleast_1d(np.asarray(layer.lon_deg, float)),
+        )
+        for layer in layers
+    ]
     every = np.concatenate([np.column_stack(p) for p in points]) if points else np.zeros((0, 2))
     placer = _LabelPlacer(every, width_px, height_px)
     marks, texts, legend = [], [], []
@@ -228,9 +257,11 @@ def _layers_svg(layers: Sequence[MapLayer], proj: Projection, width_px: int,
                 shape = f'<polygon points="{corners}"'
             else:
                 shape = f'<circle cx="{a:.1f}" cy="{b:.1f}" r="4"'
-            marks.append(f'{shape} fill="{layer.color}" class="pt" '
-                         f'data-layer="{html.escape(layer.name)}" data-x="{a:.1f}" '
-                         f'data-y="{b:.1f}">{tip}</{shape.split()[0][1:]}>')
+            marks.append(
+                f'{shape} fill="{layer.color}" class="pt" '
+                f'data-layer="{html.escape(layer.name)}" data-x="{a:.1f}" '
+                f'data-y="{b:.1f}">{tip}</{shape.split()[0][1:]}>'
+            )
             if k < len(names) and names[k]:
                 texts.append(placer.place(float(a), float(b), str(names[k])))
         legend.append(
@@ -243,10 +274,13 @@ def _slider(frames: SlotFrames, n_cells: int) -> str:
     levels = np.asarray(frames.levels, dtype=np.uint8)
     n_slots = len(frames.times)
     if levels.shape != (n_slots, n_cells) or len(frames.operators) != n_slots:
-        raise ValueError(f"slot frames: levels {levels.shape}, {len(frames.operators)} "
-                         f"operators and {n_slots} times do not match {n_cells} cells")
+        raise ValueError(
+            f"slot frames: levels {levels.shape}, {len(frames.operators)} "
+            f"operators and {n_slots} times do not match {n_cells} cells"
+        )
     data = {
-        "times": list(frames.times), "operators": list(frames.operators),
+        "times": list(frames.times),
+        "operators": list(frames.operators),
         "events": [list(e) for e in frames.events],
         "colours": [_colour(v, 0.0, 1.0) for v in _LEVEL_VALUES],
         "levels": _pack_levels(levels),
@@ -343,8 +377,9 @@ def cell_map_fragment(  # noqa: PLR0913 — keyword-only options with defaults
             f'data-cell="{cell}" data-value="{value:.4g}"/>'
         )
     land, country_names = _borders(proj, width_px, height_px) if borders else ("", "")
-    outline_svg = (f'<path class="outline" d="{_path(outline, proj)}"/>'
-                   if outline is not None else "")
+    outline_svg = (
+        f'<path class="outline" d="{_path(outline, proj)}"/>' if outline is not None else ""
+    )
     over = '<use class="over" href="#borders"/>' if land else ""
     marks, texts, legend_items = _layers_svg(layers, proj, width_px, height_px)
     low, high = value_range
@@ -390,9 +425,17 @@ def render_cell_map(  # noqa: PLR0913 — keyword-only options with defaults
     rows = "".join(
         f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in summary_rows
     )
-    fragment = cell_map_fragment(cells, values, value_label=value_label,
-                                 value_range=value_range, outline=outline, layers=layers,
-                                 borders=borders, frames=frames, width_px=width_px)
+    fragment = cell_map_fragment(
+        cells,
+        values,
+        value_label=value_label,
+        value_range=value_range,
+        outline=outline,
+        layers=layers,
+        borders=borders,
+        frames=frames,
+        width_px=width_px,
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>{html.escape(title)}</title>

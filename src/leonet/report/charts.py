@@ -202,8 +202,9 @@ def line_chart(
             f"{html.escape(s.name)}</text>"
         )
     shown = [m for m in markers if x0 <= m.x <= x1]
-    rows = marker_label_rows([float(px(np.array(m.x))) for m in shown],
-                             [m.label[:_MARKER_CHARS] for m in shown])
+    rows = marker_label_rows(
+        [float(px(np.array(m.x))) for m in shown], [m.label[:_MARKER_CHARS] for m in shown]
+    )
     for m, row in zip(shown, rows, strict=True):
         x = float(px(np.array(m.x)))
         parts.append(

@@ -69,13 +69,15 @@ def _floats(values: list[Any]) -> NDArray[np.float64]:
     return np.asarray([np.nan if v is None else v for v in values], dtype=np.float64)
 
 
-def _slot_frames(root: Path, cells: list[str], operator: str,
-                 impacts: list[EventImpact]) -> SlotFrames:
+def _slot_frames(
+    root: Path, cells: list[str], operator: str, impacts: list[EventImpact]
+) -> SlotFrames:
     """The time slider's frames: each slot's served level per cell (cells in ``cells``
     order), the operator while any cell is served, and the events in force (an event
     is in force in every slot it overlaps)."""
-    rows = query(root, "SELECT epoch_ns(time) AS t, cell, served FROM cells "
-                       "ORDER BY time, cell").to_pydict()
+    rows = query(
+        root, "SELECT epoch_ns(time) AS t, cell, served FROM cells ORDER BY time, cell"
+    ).to_pydict()
     t_ns = np.asarray(rows["t"], dtype=np.int64)
     slot_ns, slot_of_row = np.unique(t_ns, return_inverse=True)
     col = np.searchsorted(np.asarray(cells, dtype=object), np.asarray(rows["cell"], object))
@@ -87,13 +89,17 @@ def _slot_frames(root: Path, cells: list[str], operator: str,
     for imp in impacts:
         start = int(imp.start.timestamp() * 1e9)
         first = max(int(np.searchsorted(slot_ns, start, side="right")) - 1, 0)
-        last = n - 1 if imp.end is None else \
-            int(np.searchsorted(slot_ns, int(imp.end.timestamp() * 1e9), side="left")) - 1
+        last = (
+            n - 1
+            if imp.end is None
+            else int(np.searchsorted(slot_ns, int(imp.end.timestamp() * 1e9), side="left")) - 1
+        )
         if last >= first:
             events.append((f"{imp.kind}: {imp.description or imp.target}", first, last))
     times = np.datetime_as_string(slot_ns.astype("datetime64[ns]"), unit="s")
-    return SlotFrames([str(t).replace("T", " ") for t in times], levels,
-                      [str(o) for o in serving], events)
+    return SlotFrames(
+        [str(t).replace("T", " ") for t in times], levels, [str(o) for o in serving], events
+    )
 
 
 def render_report(run_dir: str | os.PathLike[str]) -> str:
@@ -108,30 +114,47 @@ def render_report(run_dir: str | os.PathLike[str]) -> str:
     start_s = query(store.root, "SELECT min(time) AS t FROM terminals").to_pylist()[0]["t"]
     t0 = start_s.timestamp() if start_s is not None else 0.0
 
-    events = query(store.root, "SELECT * FROM events ORDER BY time").to_pylist() \
-        if "events" in tables else []
-    markers = [Marker((e["time"].timestamp() - t0) / 60.0,
-                      f"{e['action']}: {e['kind']} {e['target']}",
-                      "#c0392b" if e["action"] == "start" else "#27ae60") for e in events]
+    events = (
+        query(store.root, "SELECT * FROM events ORDER BY time").to_pylist()
+        if "events" in tables
+        else []
+    )
+    markers = [
+        Marker(
+            (e["time"].timestamp() - t0) / 60.0,
+            f"{e['action']}: {e['kind']} {e['target']}",
+            "#c0392b" if e["action"] == "start" else "#27ae60",
+        )
+        for e in events
+    ]
 
     # Time series: per-step median over terminals and a few chosen terminals.
-    series_rows = query(store.root, """
+    series_rows = query(
+        store.root,
+        """
         SELECT epoch(time) AS t, median(rtt_ms) AS rtt, median(throughput_down_mbps) AS down,
                avg(served::DOUBLE) AS served
         FROM terminals GROUP BY time ORDER BY time
-    """).to_pydict()
+    """,
+    ).to_pydict()
     minutes = (np.asarray(series_rows["t"], dtype=np.float64) - t0) / 60.0
     worst = per_terminal(store.root).to_pylist()
-    chosen = [r["terminal"] for r in worst[:_MAX_LINES - 1]]
-    rtt_series = [Series("median of terminals", minutes,
-                         np.asarray(series_rows["rtt"], dtype=np.float64))]
-    down_series = [Series("median of terminals", minutes,
-                          np.asarray(series_rows["down"], dtype=np.float64))]
+    chosen = [r["terminal"] for r in worst[: _MAX_LINES - 1]]
+    rtt_series = [
+        Series("median of terminals", minutes, np.asarray(series_rows["rtt"], dtype=np.float64))
+    ]
+    down_series = [
+        Series("median of terminals", minutes, np.asarray(series_rows["down"], dtype=np.float64))
+    ]
     if chosen:
-        per = query(store.root, """
+        per = query(
+            store.root,
+            """
             SELECT terminal, epoch(time) AS t, rtt_ms, throughput_down_mbps AS down, served
             FROM terminals WHERE list_contains(?::VARCHAR[], terminal) ORDER BY terminal, time
-        """, [chosen]).to_pydict()
+        """,
+            [chosen],
+        ).to_pydict()
         term = np.asarray(per["terminal"], dtype=object)
         t = (np.asarray(per["t"], dtype=np.float64) - t0) / 60.0
         rtt = _floats(per["rtt_ms"])
@@ -141,38 +164,68 @@ def render_report(run_dir: str | os.PathLike[str]) -> str:
             mask = term == name
             rtt_series.append(Series(name, t[mask], rtt[mask]))
             down_series.append(Series(name, t[mask], down[mask]))
-    served_series = [Series("terminals served", minutes,
-                            np.asarray(series_rows["served"], dtype=np.float64))]
+    served_series = [
+        Series("terminals served", minutes, np.asarray(series_rows["served"], dtype=np.float64))
+    ]
     if "cells" in tables:
-        cells_t = query(store.root, "SELECT epoch(time) AS t, avg(served) AS s FROM cells "
-                                    "GROUP BY time ORDER BY time").to_pydict()
-        served_series.append(Series("area coverage (cells)",
-                                    (np.asarray(cells_t["t"], dtype=np.float64) - t0) / 60.0,
-                                    np.asarray(cells_t["s"], dtype=np.float64)))
+        cells_t = query(
+            store.root,
+            "SELECT epoch(time) AS t, avg(served) AS s FROM cells GROUP BY time ORDER BY time",
+        ).to_pydict()
+        served_series.append(
+            Series(
+                "area coverage (cells)",
+                (np.asarray(cells_t["t"], dtype=np.float64) - t0) / 60.0,
+                np.asarray(cells_t["s"], dtype=np.float64),
+            )
+        )
 
     charts = [
-        line_chart("Availability", served_series, x_label="minutes from start",
-                   y_label="fraction served", markers=markers, y_min=0.0),
-        line_chart("Round-trip time to the PoP", rtt_series, x_label="minutes from start",
-                   y_label="RTT (ms)", markers=markers),
-        line_chart("Downlink throughput", down_series, x_label="minutes from start",
-                   y_label="Mb/s", markers=markers, y_min=0.0),
+        line_chart(
+            "Availability",
+            served_series,
+            x_label="minutes from start",
+            y_label="fraction served",
+            markers=markers,
+            y_min=0.0,
+        ),
+        line_chart(
+            "Round-trip time to the PoP",
+            rtt_series,
+            x_label="minutes from start",
+            y_label="RTT (ms)",
+            markers=markers,
+        ),
+        line_chart(
+            "Downlink throughput",
+            down_series,
+            x_label="minutes from start",
+            y_label="Mb/s",
+            markers=markers,
+            y_min=0.0,
+        ),
     ]
-    samples = query(store.root, "SELECT rtt_ms, throughput_down_mbps AS down, served "
-                                f"FROM terminals USING SAMPLE {_SAMPLE}").to_pydict()
+    samples = query(
+        store.root,
+        "SELECT rtt_ms, throughput_down_mbps AS down, served "
+        f"FROM terminals USING SAMPLE {_SAMPLE}",
+    ).to_pydict()
     rtt_all = _floats(samples["rtt_ms"])
     down_all = np.asarray(samples["down"], dtype=float)[np.asarray(samples["served"], bool)]
     rtt_samples = [("all terminal-steps", rtt_all)]
     down_samples = [("served terminal-steps", down_all)]
     if "cells" in tables:
-        cell_samples = query(store.root, "SELECT rtt_ms, throughput_down_mbps AS down FROM "
-                                         f"cells WHERE served > 0 USING SAMPLE {_SAMPLE}"
-                             ).to_pydict()
+        cell_samples = query(
+            store.root,
+            "SELECT rtt_ms, throughput_down_mbps AS down FROM "
+            f"cells WHERE served > 0 USING SAMPLE {_SAMPLE}",
+        ).to_pydict()
         rtt_samples.append(("cell-slots (served)", _floats(cell_samples["rtt_ms"])))
-        down_samples.append(("cell-slots (served)", np.asarray(cell_samples["down"],
-                                                                dtype=float)))
-    cdfs = [cdf_chart("CDF of RTT", rtt_samples, x_label="RTT (ms)"),
-            cdf_chart("CDF of downlink throughput", down_samples, x_label="Mb/s")]
+        down_samples.append(("cell-slots (served)", np.asarray(cell_samples["down"], dtype=float)))
+    cdfs = [
+        cdf_chart("CDF of RTT", rtt_samples, x_label="RTT (ms)"),
+        cdf_chart("CDF of downlink throughput", down_samples, x_label="Mb/s"),
+    ]
 
     # Map: cells by availability, terminals, gateways, PoPs, jammers.
     layers = []
@@ -180,16 +233,24 @@ def render_report(run_dir: str | os.PathLike[str]) -> str:
     availability = {r["terminal"]: r["availability"] for r in worst}
     if sites is not None:
         kinds = np.asarray(sites["kind"], dtype=object)
-        for kind, color, shape in (("terminal", "#e4572e", "circle"),
-                                   ("mobile", "#ff00aa", "triangle")):
+        for kind, color, shape in (
+            ("terminal", "#e4572e", "circle"),
+            ("mobile", "#ff00aa", "triangle"),
+        ):
             mask = kinds == kind
             if mask.any():
                 names_k = np.asarray(sites["site"], dtype=object)[mask]
-                layers.append(MapLayer(
-                    "terminals" if kind == "terminal" else "mobile terminals",
-                    np.asarray(sites["lat_deg"])[mask], np.asarray(sites["lon_deg"])[mask],
-                    [f"{n}: available {_pct(availability.get(n))}" for n in names_k],
-                    color, shape, [str(n) for n in names_k]))
+                layers.append(
+                    MapLayer(
+                        "terminals" if kind == "terminal" else "mobile terminals",
+                        np.asarray(sites["lat_deg"])[mask],
+                        np.asarray(sites["lon_deg"])[mask],
+                        [f"{n}: available {_pct(availability.get(n))}" for n in names_k],
+                        color,
+                        shape,
+                        [str(n) for n in names_k],
+                    )
+                )
     if "ground" in tables:
         ground = query(store.root, "SELECT * FROM ground").to_pydict()
         gk = np.asarray(ground["kind"], dtype=object)
@@ -197,67 +258,112 @@ def render_report(run_dir: str | os.PathLike[str]) -> str:
             mask = gk == kind
             if mask.any():
                 names_g = [str(n) for n in np.asarray(ground["name"], dtype=object)[mask]]
-                layers.append(MapLayer(kind + "s", np.asarray(ground["lat_deg"])[mask],
-                                       np.asarray(ground["lon_deg"])[mask], names_g,
-                                       color, shape, names_g))
+                layers.append(
+                    MapLayer(
+                        kind + "s",
+                        np.asarray(ground["lat_deg"])[mask],
+                        np.asarray(ground["lon_deg"])[mask],
+                        names_g,
+                        color,
+                        shape,
+                        names_g,
+                    )
+                )
     scenario_path = store.root / "scenario.json"
     if scenario_path.exists():
         scenario = json.loads(scenario_path.read_text())
-        jam = [j for j in scenario.get("faults", {}).get("jammers", [])
-               if j.get("lat_deg") is not None]
+        jam = [
+            j for j in scenario.get("faults", {}).get("jammers", []) if j.get("lat_deg") is not None
+        ]
         if jam:
-            layers.append(MapLayer("jammers", [j["lat_deg"] for j in jam],
-                                   [j["lon_deg"] for j in jam], [j["name"] for j in jam],
-                                   "#000000", "triangle", [j["name"] for j in jam]))
+            layers.append(
+                MapLayer(
+                    "jammers",
+                    [j["lat_deg"] for j in jam],
+                    [j["lon_deg"] for j in jam],
+                    [j["name"] for j in jam],
+                    "#000000",
+                    "triangle",
+                    [j["name"] for j in jam],
+                )
+            )
     impacts = event_impacts(store.root)
     if "cells" in tables:
-        cell_rows = query(store.root, "SELECT cell, avg(served) AS a FROM cells GROUP BY cell "
-                                      "ORDER BY cell").to_pydict()
+        cell_rows = query(
+            store.root, "SELECT cell, avg(served) AS a FROM cells GROUP BY cell ORDER BY cell"
+        ).to_pydict()
         cell_names = [str(c) for c in cell_rows["cell"]]
         frames = _slot_frames(store.root, cell_names, str(meta.get("constellation")), impacts)
-        map_svg = cell_map_fragment(cell_names, cell_rows["a"], value_label="availability",
-                                    layers=layers, frames=frames)
+        map_svg = cell_map_fragment(
+            cell_names, cell_rows["a"], value_label="availability", layers=layers, frames=frames
+        )
     else:
         map_svg = "<p>No cells in this scenario.</p>"
 
     headline = [
         ["scenario", str(meta.get("scenario"))],
         ["constellation", f"{meta.get('constellation')} ({meta.get('satellites', 0):,} sat.)"],
-        ["window", f"{meta.get('start')}, {meta.get('steps', 0):,} steps of "
-                   f"{meta.get('step_s')} s"],
+        [
+            "window",
+            f"{meta.get('start')}, {meta.get('steps', 0):,} steps of {meta.get('step_s')} s",
+        ],
         ["terminals / cells", f"{summary['terminals']} / {summary['cells']:,}"],
         ["terminal availability", _pct(summary["availability"])],
-        ["terminals: RTT p5 / p50 / p95", f"{_fmt(summary['rtt_p05_ms'])} / "
-                                          f"{_fmt(summary['rtt_p50_ms'])} / "
-                                          f"{_fmt(summary['rtt_p95_ms'])} ms"],
-        ["terminals: downlink p5 / p50 (served)", f"{_fmt(summary['down_p05_mbps'])} / "
-                                                  f"{_fmt(summary['down_p50_mbps'])} Mb/s"],
+        [
+            "terminals: RTT p5 / p50 / p95",
+            f"{_fmt(summary['rtt_p05_ms'])} / "
+            f"{_fmt(summary['rtt_p50_ms'])} / "
+            f"{_fmt(summary['rtt_p95_ms'])} ms",
+        ],
+        [
+            "terminals: downlink p5 / p50 (served)",
+            f"{_fmt(summary['down_p05_mbps'])} / {_fmt(summary['down_p50_mbps'])} Mb/s",
+        ],
         ["terminals: uplink p50 (served)", f"{_fmt(summary['up_p50_mbps'])} Mb/s"],
         ["area coverage (cells)", _pct(summary["area_coverage"])],
-        ["cells: RTT p50 / p95", f"{_fmt(summary['area_rtt_p50_ms'])} / "
-                                 f"{_fmt(summary['area_rtt_p95_ms'])} ms"],
-        ["cells: downlink p5 / p50 (a terminal, 0 in outage)",
-         f"{_fmt(summary['area_down_p05_mbps'])} / {_fmt(summary['area_down_p50_mbps'])} Mb/s"],
+        [
+            "cells: RTT p50 / p95",
+            f"{_fmt(summary['area_rtt_p50_ms'])} / {_fmt(summary['area_rtt_p95_ms'])} ms",
+        ],
+        [
+            "cells: downlink p5 / p50 (a terminal, 0 in outage)",
+            f"{_fmt(summary['area_down_p05_mbps'])} / {_fmt(summary['area_down_p50_mbps'])} Mb/s",
+        ],
         ["scenario hash", str(meta.get("scenario_hash", ""))[:16]],
     ]
-    causes = [[str(r["reason"]), f"{r['terminal_steps']:,}", _pct(r["share"]),
-               _pct(r["area_share"])] for r in outage_by_cause(store.root).to_pylist()]
-    term_rows = [[r["terminal"], _pct(r["availability"]), _fmt(r["rtt_p50_ms"]),
-                  _fmt(r["rtt_p95_ms"]), _fmt(r["down_p50_mbps"], 0),
-                  _fmt(r["up_p50_mbps"], 0)] for r in worst]
+    causes = [
+        [str(r["reason"]), f"{r['terminal_steps']:,}", _pct(r["share"]), _pct(r["area_share"])]
+        for r in outage_by_cause(store.root).to_pylist()
+    ]
+    term_rows = [
+        [
+            r["terminal"],
+            _pct(r["availability"]),
+            _fmt(r["rtt_p50_ms"]),
+            _fmt(r["rtt_p95_ms"]),
+            _fmt(r["down_p50_mbps"], 0),
+            _fmt(r["up_p50_mbps"], 0),
+        ]
+        for r in worst
+    ]
     impact_rows = []
     for imp in impacts:
-        most = "; ".join(f"{n}: {_pct(a)} → {_pct(b)}, RTT {_fmt(c)} → {_fmt(d)} ms"
-                         for n, a, b, c, d in imp.most_affected)
-        impact_rows.append([
-            f"{imp.start:%H:%M:%S}" + (f"–{imp.end:%H:%M:%S}" if imp.end else ""),
-            imp.kind, imp.description or imp.target,
-            f"{_pct(imp.before['availability'])} → {_pct(imp.during['availability'])}",
-            f"{_pct(imp.before['area_coverage'])} → {_pct(imp.during['area_coverage'])}",
-            f"{_fmt(imp.before['rtt_p50_ms'])} → {_fmt(imp.during['rtt_p50_ms'])}",
-            f"{_fmt(imp.before['down_p50_mbps'], 0)} → {_fmt(imp.during['down_p50_mbps'], 0)}",
-            most,
-        ])
+        most = "; ".join(
+            f"{n}: {_pct(a)} → {_pct(b)}, RTT {_fmt(c)} → {_fmt(d)} ms"
+            for n, a, b, c, d in imp.most_affected
+        )
+        impact_rows.append(
+            [
+                f"{imp.start:%H:%M:%S}" + (f"–{imp.end:%H:%M:%S}" if imp.end else ""),
+                imp.kind,
+                imp.description or imp.target,
+                f"{_pct(imp.before['availability'])} → {_pct(imp.during['availability'])}",
+                f"{_pct(imp.before['area_coverage'])} → {_pct(imp.during['area_coverage'])}",
+                f"{_fmt(imp.before['rtt_p50_ms'])} → {_fmt(imp.during['rtt_p50_ms'])}",
+                f"{_fmt(imp.before['down_p50_mbps'], 0)} → {_fmt(imp.during['down_p50_mbps'], 0)}",
+                most,
+            ]
+        )
     apps_html = render_apps_section(store.root)
     title = f"leonet run — {meta.get('scenario')}"
     return f"""<!DOCTYPE html>
@@ -288,18 +394,46 @@ operator and the events in force.</p>{map_svg}
 <h2>Outage by cause</h2>
 <p>Terminals: the steps lost and their share of all terminal-steps. Cells: the share of all
 cell-time lost (a slot's unserved time counted under its commonest cause).</p>
-{_table(["cause", "terminal-steps", "share of terminal-steps", "share of cell-time"], causes)
- if causes else "<p>No outage.</p>"}
+{
+        _table(["cause", "terminal-steps", "share of terminal-steps", "share of cell-time"], causes)
+        if causes
+        else "<p>No outage.</p>"
+    }
 <h2>Impact of each event</h2>
 <p>All terminals in the 5 minutes before each event against its duration; the three terminals
 it affected most.</p>
-{_table(["when (UTC)", "kind", "event", "terminal availability", "area coverage",
-         "median RTT ms", "median down Mb/s", "most affected"], impact_rows)
- if impact_rows else "<p>No events.</p>"}
+{
+        _table(
+            [
+                "when (UTC)",
+                "kind",
+                "event",
+                "terminal availability",
+                "area coverage",
+                "median RTT ms",
+                "median down Mb/s",
+                "most affected",
+            ],
+            impact_rows,
+        )
+        if impact_rows
+        else "<p>No events.</p>"
+    }
 {apps_html}
 <h2>Terminals</h2>
-{_table(["terminal", "availability", "RTT p50 ms", "RTT p95 ms", "down p50 Mb/s",
-         "up p50 Mb/s"], term_rows)}
+{
+        _table(
+            [
+                "terminal",
+                "availability",
+                "RTT p50 ms",
+                "RTT p95 ms",
+                "down p50 Mb/s",
+                "up p50 Mb/s",
+            ],
+            term_rows,
+        )
+    }
 </body></html>
 """
 
@@ -311,6 +445,7 @@ def write_report(run_dir: str | os.PathLike[str]) -> Path:
     try:
         return atomic_write_text(path, page)
     except OSError as exc:
-        raise RunFolderError(f"cannot write {path}: {exc.strerror or exc}; make the folder "
-                             "writable or free some space, then run `leonet report` again"
-                             ) from None
+        raise RunFolderError(
+            f"cannot write {path}: {exc.strerror or exc}; make the folder "
+            "writable or free some space, then run `leonet report` again"
+        ) from None

@@ -28,7 +28,9 @@ __all__ = [
 
 def per_terminal(run_dir: str | os.PathLike[str]) -> pa.Table:
     """One row per terminal: availability, RTT and throughput percentiles, outage seconds."""
-    return query(run_dir, """
+    return query(
+        run_dir,
+        """
         SELECT terminal,
                avg(served::DOUBLE) AS availability,
                quantile_cont(rtt_ms, 0.5) AS rtt_p50_ms,
@@ -38,14 +40,17 @@ def per_terminal(run_dir: str | os.PathLike[str]) -> pa.Table:
                quantile_cont(throughput_up_mbps, 0.5) FILTER (WHERE served) AS up_p50_mbps,
                count(*) FILTER (WHERE NOT served) AS outage_steps
         FROM terminals GROUP BY terminal ORDER BY availability, terminal
-    """)
+    """,
+    )
 
 
 def per_cell(run_dir: str | os.PathLike[str]) -> pa.Table:
     """One row per cell: the time-averaged served fraction, mean visible satellites, and
     percentiles over its slots of the RTT to the PoP and of a terminal's downlink there
     (a slot's mean, 0 while unserved)."""
-    return query(run_dir, """
+    return query(
+        run_dir,
+        """
         SELECT cell, availability, mean_visible, worst_slot,
                rtt[1] AS rtt_p50_ms, rtt[2] AS rtt_p95_ms,
                down[1] AS down_p05_mbps, down[2] AS down_p50_mbps
@@ -55,18 +60,23 @@ def per_cell(run_dir: str | os.PathLike[str]) -> pa.Table:
                      quantile_cont(throughput_down_mbps, [0.05, 0.5]) AS down
               FROM cells GROUP BY cell)
         ORDER BY cell
-    """)
+    """,
+    )
 
 
 def outage_by_cause(run_dir: str | os.PathLike[str]) -> pa.Table:
     """Per cause (``reason``): the terminal-steps lost and their share of all terminal-steps,
     and ``area_share``, the share of all cell-time lost to it (each cell-slot's unserved
     fraction counted under the slot's commonest cause; cells cover about equal areas)."""
-    cells = ("SELECT reason, sum(1 - served) / (SELECT count(*) FROM cells) AS area_share "
-             "FROM cells WHERE served < 1 GROUP BY reason"
-             if "cells" in _tables(run_dir) else
-             "SELECT NULL::VARCHAR AS reason, NULL::DOUBLE AS area_share WHERE false")
-    return query(run_dir, f"""
+    cells = (
+        "SELECT reason, sum(1 - served) / (SELECT count(*) FROM cells) AS area_share "
+        "FROM cells WHERE served < 1 GROUP BY reason"
+        if "cells" in _tables(run_dir)
+        else "SELECT NULL::VARCHAR AS reason, NULL::DOUBLE AS area_share WHERE false"
+    )
+    return query(
+        run_dir,
+        f"""
         WITH t AS (SELECT reason, count(*) AS terminal_steps,
                           count(*) / (SELECT count(*) FROM terminals)::DOUBLE AS share
                    FROM terminals WHERE NOT served GROUP BY reason),
@@ -77,7 +87,8 @@ def outage_by_cause(run_dir: str | os.PathLike[str]) -> pa.Table:
                coalesce(c.area_share, 0.0) AS area_share
         FROM t FULL OUTER JOIN c ON t.reason = c.reason
         ORDER BY terminal_steps DESC, area_share DESC, reason
-    """)
+    """,
+    )
 
 
 def run_summary(run_dir: str | os.PathLike[str]) -> dict[str, Any]:
@@ -90,7 +101,9 @@ def run_summary(run_dir: str | os.PathLike[str]) -> dict[str, Any]:
     ~370 MB instead of 1.4 GB.  Percentiles are exact, so that memory grows with the
     rows: about 13 MB per million rows and column.
     """
-    row = query(run_dir, """
+    row = query(
+        run_dir,
+        """
         SELECT count(DISTINCT terminal) AS terminals,
                count(DISTINCT time) AS steps,
                avg(served::DOUBLE) AS availability,
@@ -98,19 +111,23 @@ def run_summary(run_dir: str | os.PathLike[str]) -> dict[str, Any]:
                quantile_cont(throughput_down_mbps, [0.05, 0.5]) FILTER (WHERE served) AS down,
                quantile_cont(throughput_up_mbps, 0.5) FILTER (WHERE served) AS up_p50_mbps
         FROM terminals
-    """).to_pylist()[0]
+    """,
+    ).to_pylist()[0]
     out = {k: row[k] for k in ("terminals", "steps", "availability", "up_p50_mbps")}
     out |= _spread(row["rtt"], "rtt_p05_ms", "rtt_p50_ms", "rtt_p95_ms")
     out |= _spread(row["down"], "down_p05_mbps", "down_p50_mbps")
     cells: dict[str, Any] = {"cells": 0, "area_coverage": None}
     if "cells" in _tables(run_dir):
-        row = query(run_dir, """
+        row = query(
+            run_dir,
+            """
             SELECT (SELECT count(*) FROM cells WHERE time = (SELECT min(time) FROM cells))
                        AS cells,
                    avg(served) AS area_coverage,
                    quantile_cont(rtt_ms, [0.5, 0.95]) AS rtt,
                    quantile_cont(throughput_down_mbps, [0.05, 0.5]) AS down
-            FROM cells""").to_pylist()[0]
+            FROM cells""",
+        ).to_pylist()[0]
         cells = {"cells": row["cells"], "area_coverage": row["area_coverage"]}
         row_rtt, row_down = row["rtt"], row["down"]
     else:
@@ -137,8 +154,9 @@ class EventImpact:
     before: dict[str, float | None]
     during: dict[str, float | None]
     #: (terminal, availability before, during, median RTT before, during), worst first
-    most_affected: tuple[tuple[str, float | None, float | None, float | None, float | None],
-                         ...] = ()
+    most_affected: tuple[
+        tuple[str, float | None, float | None, float | None, float | None], ...
+    ] = ()
 
 
 _MEASURES = """
@@ -156,14 +174,17 @@ def event_impacts(run_dir: str | os.PathLike[str], window_s: float = 300.0) -> l
     """For each event with a start: availability, median RTT and throughput of all
     terminals in the ``window_s`` before it and during it (until its end, or
     ``window_s`` after the start for events without an end)."""
-    events = query(run_dir, """
+    events = query(
+        run_dir,
+        """
         SELECT s.kind, s.target, s.description, s.time AS start_time,
                min(e.time) AS end_time
         FROM events s LEFT JOIN events e
           ON e.kind = s.kind AND e.target = s.target AND e.action = 'end' AND e.time > s.time
         WHERE s.action = 'start'
         GROUP BY s.kind, s.target, s.description, s.time ORDER BY s.time
-    """).to_pylist()
+    """,
+    ).to_pylist()
     span = query(run_dir, "SELECT min(time) AS a, max(time) AS b FROM terminals").to_pylist()[0]
     has_cells = "cells" in _tables(run_dir)
     out = []
@@ -174,21 +195,34 @@ def event_impacts(run_dir: str | os.PathLike[str], window_s: float = 300.0) -> l
         before_range = [start - window, start]
         during_range = [start, end if end is not None else start + window]
         empty: dict[str, float | None] = {
-            "availability": None, "rtt_p50_ms": None, "down_p50_mbps": None,
-            "area_coverage": None}
+            "availability": None,
+            "rtt_p50_ms": None,
+            "down_p50_mbps": None,
+            "area_coverage": None,
+        }
         if span["a"] is None or start > span["b"]:
-            out.append(EventImpact(ev["kind"], ev["target"], ev["description"], start, end,
-                                   empty, dict(empty)))
+            out.append(
+                EventImpact(
+                    ev["kind"], ev["target"], ev["description"], start, end, empty, dict(empty)
+                )
+            )
             continue
         measured = []
         for where in (before_range, during_range):
-            row = query(run_dir, f"SELECT {_MEASURES} FROM terminals WHERE {_IN_RANGE}",
-                        where).to_pylist()[0]
-            row["area_coverage"] = (query(run_dir, "SELECT avg(served) AS a FROM cells "
-                                                   f"WHERE {_IN_RANGE}", where
-                                          ).to_pylist()[0]["a"] if has_cells else None)
+            row = query(
+                run_dir, f"SELECT {_MEASURES} FROM terminals WHERE {_IN_RANGE}", where
+            ).to_pylist()[0]
+            row["area_coverage"] = (
+                query(
+                    run_dir, f"SELECT avg(served) AS a FROM cells WHERE {_IN_RANGE}", where
+                ).to_pylist()[0]["a"]
+                if has_cells
+                else None
+            )
             measured.append(row)
-        affected = query(run_dir, f"""
+        affected = query(
+            run_dir,
+            f"""
             WITH b AS (SELECT terminal, avg(served::DOUBLE) AS av, median(rtt_ms) AS rtt
                        FROM terminals WHERE {_IN_RANGE} GROUP BY terminal),
                  d AS (SELECT terminal, avg(served::DOUBLE) AS av, median(rtt_ms) AS rtt
@@ -198,11 +232,23 @@ def event_impacts(run_dir: str | os.PathLike[str], window_s: float = 300.0) -> l
             ORDER BY coalesce(b.av, 1) - d.av DESC,
                      coalesce(d.rtt, 1e9) - coalesce(b.rtt, 0) DESC
             LIMIT 3
-        """, [*before_range, *during_range]).to_pylist()
-        out.append(EventImpact(
-            ev["kind"], ev["target"], ev["description"], start, end, measured[0], measured[1],
-            tuple((a["terminal"], a["av_b"], a["av_d"], a["rtt_b"], a["rtt_d"])
-                  for a in affected)))
+        """,
+            [*before_range, *during_range],
+        ).to_pylist()
+        out.append(
+            EventImpact(
+                ev["kind"],
+                ev["target"],
+                ev["description"],
+                start,
+                end,
+                measured[0],
+                measured[1],
+                tuple(
+                    (a["terminal"], a["av_b"], a["av_d"], a["rtt_b"], a["rtt_d"]) for a in affected
+                ),
+            )
+        )
     return out
 
 

@@ -109,10 +109,13 @@ def _writing(path: Path, root: Path) -> Iterator[None]:
         yield
     except OSError as exc:
         what = exc.strerror or str(exc)
-        hint = ("free some space" if exc.errno in (errno.ENOSPC, errno.EDQUOT)
-                else "make the folder writable" if exc.errno in (errno.EACCES, errno.EPERM,
-                                                                 errno.EROFS)
-                else "fix the cause")
+        hint = (
+            "free some space"
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT)
+            else "make the folder writable"
+            if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
+            else "fix the cause"
+        )
         raise RunFolderError(
             f"cannot write {path}: {what}. Chunks completed before it are saved; {hint}, then "
             f"continue with `leonet run --resume {root}`"
@@ -139,30 +142,39 @@ class RunStore:
         """Refuse, with a clear message, a folder that is not a leonet run of a format this
         version reads."""
         if not self.root.is_dir():
-            raise FileNotFoundError(f"{self.root} is not a folder: give a run directory "
-                                    "(the --out of `leonet run`)")
+            raise FileNotFoundError(
+                f"{self.root} is not a folder: give a run directory (the --out of `leonet run`)"
+            )
         if not self.is_run():
             legacy = (self.root / "checkpoint.json").exists() or (self.root / "state.pkl").exists()
             raise RunFolderError(
                 f"{self.root} is not a leonet run folder (it has no {RUN_MARKER})"
-                + ("; it looks like a run from an older leonet, whose checkpoint is no longer "
-                   "read: run the scenario again with --overwrite" if legacy else
-                   ": give the --out folder of `leonet run`")
+                + (
+                    "; it looks like a run from an older leonet, whose checkpoint is no longer "
+                    "read: run the scenario again with --overwrite"
+                    if legacy
+                    else ": give the --out folder of `leonet run`"
+                )
             )
         try:
             marker = json.loads(self.marker.read_text(encoding="utf-8"))
             version = int(marker["version"])
             foreign = marker.get("format") != "leonet-run"
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise RunFolderError(f"{self.marker} is damaged ({exc}): this is not a run leonet "
-                                 "can read; run the scenario again into a new folder") from None
+            raise RunFolderError(
+                f"{self.marker} is damaged ({exc}): this is not a run leonet "
+                "can read; run the scenario again into a new folder"
+            ) from None
         if foreign:
-            raise RunFolderError(f"{self.marker} does not describe a leonet run; give the --out "
-                                 "folder of `leonet run`")
+            raise RunFolderError(
+                f"{self.marker} does not describe a leonet run; give the --out "
+                "folder of `leonet run`"
+            )
         if version > RUN_FORMAT_VERSION:
             raise RunFolderError(
                 f"{self.marker}: run format version {version} was written by a newer leonet "
-                f"(this one reads version {RUN_FORMAT_VERSION}); upgrade leonet to read it")
+                f"(this one reads version {RUN_FORMAT_VERSION}); upgrade leonet to read it"
+            )
 
     # ------------------------------------------------------------------ writing
     @contextmanager
@@ -197,8 +209,9 @@ class RunStore:
         the run's: other files in the folder stay); refuse, either way, a folder holding
         files of the names a run writes that are not a run's."""
         if resume and overwrite:
-            raise ValueError("resume continues the run in the folder and overwrite replaces "
-                             "it: choose one")
+            raise ValueError(
+                "resume continues the run in the folder and overwrite replaces it: choose one"
+            )
         self._require_folder()
         if resume:
             self.require_run()
@@ -223,13 +236,16 @@ class RunStore:
                     + ": choose an empty folder, or move those files"
                 )
         with _writing(self.marker, self.root):
-            atomic_write_text(self.marker, json.dumps(
-                {"format": "leonet-run", "version": RUN_FORMAT_VERSION}, indent=2))
+            atomic_write_text(
+                self.marker,
+                json.dumps({"format": "leonet-run", "version": RUN_FORMAT_VERSION}, indent=2),
+            )
 
     def _require_folder(self) -> None:
         if self.root.exists() and not self.root.is_dir():
-            raise RunFolderError(f"{self.root} is a file, not a folder: give a folder for the "
-                                 "run's results")
+            raise RunFolderError(
+                f"{self.root} is a file, not a folder: give a folder for the run's results"
+            )
 
     def _own_names_present(self) -> list[str]:
         names = [*_RUN_FILES, *(f"{t}.parquet" for t in (*DATASETS, *TABLES))]
@@ -243,8 +259,11 @@ class RunStore:
             folder = self.root / f"{dataset}.parquet"
             if folder.is_dir() and not folder.is_symlink():
                 for part in folder.iterdir():
-                    if (_PART_FILE.fullmatch(part.name) or part.name.endswith(".part")) \
-                            and part.is_file() and not part.is_symlink():
+                    if (
+                        (_PART_FILE.fullmatch(part.name) or part.name.endswith(".part"))
+                        and part.is_file()
+                        and not part.is_symlink()
+                    ):
                         part.unlink()
                 with suppress(OSError):  # it holds something of the user's: leave it
                     folder.rmdir()
@@ -293,8 +312,10 @@ class RunStore:
         hash (the commit), then remove older state files; return the state file."""
         for key, value in checkpoint.state.items():
             if np.asarray(value).dtype.hasobject:
-                raise TypeError(f"checkpoint state {key!r} is an object array; only numeric "
-                                "and boolean arrays are saved")
+                raise TypeError(
+                    f"checkpoint state {key!r} is an object array; only numeric "
+                    "and boolean arrays are saved"
+                )
         name = f"state-{checkpoint.next_chunk:05d}.npz"
         path = self.root / name
         with _writing(path, self.root):
@@ -307,15 +328,18 @@ class RunStore:
         with _writing(self.root / "checkpoint.json", self.root):
             atomic_write_text(
                 self.root / "checkpoint.json",
-                json.dumps({
-                    "format": "leonet-checkpoint",
-                    "version": CHECKPOINT_FORMAT_VERSION,
-                    "scenario_hash": checkpoint.scenario_hash,
-                    "next_chunk": checkpoint.next_chunk,
-                    "chunks": checkpoint.chunks,
-                    "state_file": name,
-                    "state_sha256": digest,
-                }, indent=2),
+                json.dumps(
+                    {
+                        "format": "leonet-checkpoint",
+                        "version": CHECKPOINT_FORMAT_VERSION,
+                        "scenario_hash": checkpoint.scenario_hash,
+                        "next_chunk": checkpoint.next_chunk,
+                        "chunks": checkpoint.chunks,
+                        "state_file": name,
+                        "state_sha256": digest,
+                    },
+                    indent=2,
+                ),
             )
         for old in self.root.glob("state-*.npz"):
             if old.name != name:
@@ -331,7 +355,8 @@ class RunStore:
                 raise RunFolderError(
                     f"{self.root} has no checkpoint.json: the run stopped before its first "
                     "chunk was complete, so there is nothing to resume; start it again with "
-                    "--overwrite")
+                    "--overwrite"
+                )
             raise FileNotFoundError(
                 f"{self.root} has no checkpoint.json: there is no run to resume there"
             )
@@ -340,22 +365,28 @@ class RunStore:
         try:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise RunFolderError(f"{meta_path} is damaged ({exc}); the run cannot be resumed: "
-                                 f"{again}") from None
+            raise RunFolderError(
+                f"{meta_path} is damaged ({exc}); the run cannot be resumed: {again}"
+            ) from None
         if not isinstance(meta, dict) or meta.get("format") != "leonet-checkpoint":
             old = isinstance(meta, dict) and "format" not in meta and "next_chunk" in meta
             raise RunFolderError(
                 f"{meta_path} is "
-                + ("an old-format checkpoint (a pickled state.pkl, which leonet no longer "
-                   "loads because loading it could run code)" if old
-                   else "not a leonet checkpoint")
-                + f"; the run cannot be resumed: {again}")
+                + (
+                    "an old-format checkpoint (a pickled state.pkl, which leonet no longer "
+                    "loads because loading it could run code)"
+                    if old
+                    else "not a leonet checkpoint"
+                )
+                + f"; the run cannot be resumed: {again}"
+            )
         version = meta.get("version")
         if version != CHECKPOINT_FORMAT_VERSION:
             raise RunFolderError(
                 f"{meta_path}: checkpoint format version {version!r}, but this leonet reads "
                 f"version {CHECKPOINT_FORMAT_VERSION}; resume it with the leonet that started "
-                f"it, or {again}")
+                f"it, or {again}"
+            )
         try:
             scenario_hash = str(meta["scenario_hash"])
             next_chunk, chunks = int(meta["next_chunk"]), int(meta["chunks"])
@@ -363,22 +394,29 @@ class RunStore:
             if not _STATE_FILE.fullmatch(state_name) or not 0 <= next_chunk <= chunks:
                 raise ValueError("state_file or next_chunk out of range")
         except (KeyError, ValueError, TypeError) as exc:
-            raise RunFolderError(f"{meta_path} is damaged (field {exc}); the run cannot be "
-                                 f"resumed: {again}") from None
+            raise RunFolderError(
+                f"{meta_path} is damaged (field {exc}); the run cannot be resumed: {again}"
+            ) from None
         state_path = self.root / state_name
         if not state_path.is_file():
             raise RunFolderError(f"{state_path} is missing; the run cannot be resumed: {again}")
         if _sha256(state_path) != state_digest:
-            raise RunFolderError(f"{state_path} is damaged (its SHA-256 differs from the one in "
-                                 f"checkpoint.json); the run cannot be resumed: {again}")
+            raise RunFolderError(
+                f"{state_path} is damaged (its SHA-256 differs from the one in "
+                f"checkpoint.json); the run cannot be resumed: {again}"
+            )
         try:
             with np.load(state_path, allow_pickle=False) as npz:
                 state = {key: npz[key] for key in npz.files}
         except (ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError) as exc:
-            reason = ("it holds object arrays, which leonet never loads"
-                      if "allow_pickle" in str(exc) else str(exc))
-            raise RunFolderError(f"{state_path} cannot be read ({reason}); the run cannot be "
-                                 f"resumed: {again}") from None
+            reason = (
+                "it holds object arrays, which leonet never loads"
+                if "allow_pickle" in str(exc)
+                else str(exc)
+            )
+            raise RunFolderError(
+                f"{state_path} cannot be read ({reason}); the run cannot be resumed: {again}"
+            ) from None
         return Checkpoint(scenario_hash, next_chunk, chunks, state)
 
     # ------------------------------------------------------------------ metadata
@@ -399,14 +437,18 @@ class RunStore:
         try:
             meta = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise FileNotFoundError(f"{path} is missing: the run was interrupted before it "
-                                    "started; run it again with --overwrite") from None
+            raise FileNotFoundError(
+                f"{path} is missing: the run was interrupted before it "
+                "started; run it again with --overwrite"
+            ) from None
         except (OSError, ValueError) as exc:
-            raise RunFolderError(f"{path} is damaged ({exc}); run the scenario again with "
-                                 "--overwrite") from None
+            raise RunFolderError(
+                f"{path} is damaged ({exc}); run the scenario again with --overwrite"
+            ) from None
         if not isinstance(meta, dict):
-            raise RunFolderError(f"{path} is damaged (not a JSON object); run the scenario "
-                                 "again with --overwrite")
+            raise RunFolderError(
+                f"{path} is damaged (not a JSON object); run the scenario again with --overwrite"
+            )
         return meta
 
     def tables(self) -> dict[str, list[Path]]:
@@ -417,8 +459,15 @@ class RunStore:
         for name in DATASETS:
             folder = self.root / f"{name}.parquet"
             mine = folder.is_dir() and not folder.is_symlink()
-            parts = sorted(p for p in folder.glob("part-*.parquet") if _PART_FILE.fullmatch(
-                p.name) and p.is_file() and not p.is_symlink()) if mine else []
+            parts = (
+                sorted(
+                    p
+                    for p in folder.glob("part-*.parquet")
+                    if _PART_FILE.fullmatch(p.name) and p.is_file() and not p.is_symlink()
+                )
+                if mine
+                else []
+            )
             if parts:
                 found[name] = parts
         for name in TABLES:
@@ -443,9 +492,12 @@ def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
-def query(run_dir: str | os.PathLike[str], sql: str,
-          parameters: list[Any] | None = None,
-          extra_views: Callable[[Any], list[str]] | None = None) -> pa.Table:
+def query(
+    run_dir: str | os.PathLike[str],
+    sql: str,
+    parameters: list[Any] | None = None,
+    extra_views: Callable[[Any], list[str]] | None = None,
+) -> pa.Table:
     """Run one read-only DuckDB ``SELECT`` over a run's Parquet files; each table is a view
     named for its file (``terminals``, ``cells``, ``events``, ``sites``, ``ground``).
 
@@ -461,19 +513,24 @@ def query(run_dir: str | os.PathLike[str], sql: str,
     import duckdb
 
     if not sql.strip():
-        raise ValueError("the SQL is empty: give one SELECT over the run's tables, e.g. "
-                         "\"SELECT count(*) FROM terminals\"")
+        raise ValueError(
+            "the SQL is empty: give one SELECT over the run's tables, e.g. "
+            '"SELECT count(*) FROM terminals"'
+        )
     store = RunStore(run_dir)
     store.require_run()
     tables = store.tables()
     if not tables:
-        raise FileNotFoundError(f"{run_dir} holds no Parquet results yet (the run has not "
-                                "written its first chunk)")
-    connection = duckdb.connect(config={
-        "autoinstall_known_extensions": False,
-        "autoload_known_extensions": False,
-        "allow_community_extensions": False,
-    })
+        raise FileNotFoundError(
+            f"{run_dir} holds no Parquet results yet (the run has not written its first chunk)"
+        )
+    connection = duckdb.connect(
+        config={
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            "allow_community_extensions": False,
+        }
+    )
     try:
         try:
             statements = connection.extract_statements(sql)
@@ -485,13 +542,16 @@ def query(run_dir: str | os.PathLike[str], sql: str,
         if kind not in (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN):
             raise ValueError(
                 f"refused: leonet query runs only a SELECT over the run's tables, not "
-                f"{kind.name}; it does not write, attach, copy, install or change settings")
+                f"{kind.name}; it does not write, attach, copy, install or change settings"
+            )
         unreadable: dict[str, str] = {}
         for name, files in tables.items():
             sources = ", ".join(_sql_literal(str(p.resolve())) for p in files)
             try:
-                connection.execute(f"CREATE VIEW {_sql_identifier(name)} AS "
-                                   f"SELECT * FROM read_parquet([{sources}])")
+                connection.execute(
+                    f"CREATE VIEW {_sql_identifier(name)} AS "
+                    f"SELECT * FROM read_parquet([{sources}])"
+                )
             except duckdb.Error as exc:
                 bad = _bad_files(files)
                 unreadable[name] = "; ".join(bad) if bad else _first_line(exc)
@@ -507,7 +567,8 @@ def query(run_dir: str | os.PathLike[str], sql: str,
             raise ValueError(
                 "refused: leonet query reads only the run's own tables "
                 f"({', '.join(tables)}); it cannot read or write other files, attach databases, "
-                "load extensions or change settings") from None
+                "load extensions or change settings"
+            ) from None
         except duckdb.Error as exc:
             message = _first_line(exc)
             damaged = [f"{n}: {why}" for n, why in unreadable.items()]
@@ -516,8 +577,12 @@ def query(run_dir: str | os.PathLike[str], sql: str,
             raise ValueError(
                 f"query failed: {message}. Tables available: "
                 f"{', '.join([*(n for n in tables if n not in unreadable), *extra])}"
-                + (f". Unreadable (damaged files; run the scenario again with --overwrite): "
-                   f"{'; '.join(damaged)}" if damaged else "")
+                + (
+                    f". Unreadable (damaged files; run the scenario again with --overwrite): "
+                    f"{'; '.join(damaged)}"
+                    if damaged
+                    else ""
+                )
             ) from None
     finally:
         connection.close()

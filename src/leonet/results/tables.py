@@ -33,9 +33,16 @@ __all__ = [
 ]
 
 #: ``events.parquet``: one row per what-if boundary.
-EVENTS_SCHEMA = pa.schema([("utc_ns", pa.int64()), ("time", pa.timestamp("us", tz="UTC")),
-                          ("kind", pa.string()), ("action", pa.string()),
-                          ("target", pa.string()), ("description", pa.string())])
+EVENTS_SCHEMA = pa.schema(
+    [
+        ("utc_ns", pa.int64()),
+        ("time", pa.timestamp("us", tz="UTC")),
+        ("kind", pa.string()),
+        ("action", pa.string()),
+        ("target", pa.string()),
+        ("description", pa.string()),
+    ]
+)
 
 
 def reason_column(codes: NDArray[np.integer[Any]]) -> pa.Array:
@@ -123,27 +130,29 @@ def terminal_table(rows: TerminalRows, names: RunNames) -> pa.Table:
     hop = rows.hops.ravel()
     gw_names = np.array([*names.gateways, ""], dtype=object)
     pop_names = np.array([*names.pops, ""], dtype=object)
-    return pa.table({
-        "time": pa.array(np.repeat(rows.utc_ns, n), pa.timestamp("ns", tz="UTC")),
-        "terminal": pa.array(np.tile(np.asarray(names.terminals, dtype=object), n_run)),
-        "lat_deg": rows.lat_deg.ravel(),
-        "lon_deg": rows.lon_deg.ravel(),
-        "served": ok,
-        "reason": reason_column(np.where(ok, 0, why)),
-        "sat": pa.array(names.satellites[np.maximum(sat, 0)], pa.string(), mask=sat < 0),
-        "elevation_deg": pa.array(rows.elevation_deg.ravel(), mask=~ok),
-        "rtt_ms": pa.array(rtt, mask=~np.isfinite(rtt) | ~ok),
-        "propagation_rtt_ms": pa.array(prop, mask=~np.isfinite(prop) | ~ok),
-        "loaded_rtt_ms": pa.array(loaded, mask=~np.isfinite(loaded) | ~ok),
-        "hops": pa.array(hop.astype(np.int16), mask=(hop < 0) | ~ok),
-        "gateway": pa.array(gw_names[gw], pa.string(), mask=~ok | (gw < 0)),
-        "pop": pa.array(pop_names[pp], pa.string(), mask=~ok | (pp < 0)),
-        "snr_db": pa.array(rows.snr_db.ravel(), mask=~ok),
-        "throughput_down_mbps": np.where(ok, rows.throughput_down_mbps.ravel(), 0.0),
-        "throughput_up_mbps": np.where(ok, rows.throughput_up_mbps.ravel(), 0.0),
-        "speedtest_down_mbps": np.where(ok, rows.speedtest_down_mbps.ravel(), 0.0),
-        "speedtest_up_mbps": np.where(ok, rows.speedtest_up_mbps.ravel(), 0.0),
-    })
+    return pa.table(
+        {
+            "time": pa.array(np.repeat(rows.utc_ns, n), pa.timestamp("ns", tz="UTC")),
+            "terminal": pa.array(np.tile(np.asarray(names.terminals, dtype=object), n_run)),
+            "lat_deg": rows.lat_deg.ravel(),
+            "lon_deg": rows.lon_deg.ravel(),
+            "served": ok,
+            "reason": reason_column(np.where(ok, 0, why)),
+            "sat": pa.array(names.satellites[np.maximum(sat, 0)], pa.string(), mask=sat < 0),
+            "elevation_deg": pa.array(rows.elevation_deg.ravel(), mask=~ok),
+            "rtt_ms": pa.array(rtt, mask=~np.isfinite(rtt) | ~ok),
+            "propagation_rtt_ms": pa.array(prop, mask=~np.isfinite(prop) | ~ok),
+            "loaded_rtt_ms": pa.array(loaded, mask=~np.isfinite(loaded) | ~ok),
+            "hops": pa.array(hop.astype(np.int16), mask=(hop < 0) | ~ok),
+            "gateway": pa.array(gw_names[gw], pa.string(), mask=~ok | (gw < 0)),
+            "pop": pa.array(pop_names[pp], pa.string(), mask=~ok | (pp < 0)),
+            "snr_db": pa.array(rows.snr_db.ravel(), mask=~ok),
+            "throughput_down_mbps": np.where(ok, rows.throughput_down_mbps.ravel(), 0.0),
+            "throughput_up_mbps": np.where(ok, rows.throughput_up_mbps.ravel(), 0.0),
+            "speedtest_down_mbps": np.where(ok, rows.speedtest_down_mbps.ravel(), 0.0),
+            "speedtest_up_mbps": np.where(ok, rows.speedtest_up_mbps.ravel(), 0.0),
+        }
+    )
 
 
 def cell_table(rows: CellRows, cell_names: NDArray[Any]) -> pa.Table:
@@ -165,7 +174,8 @@ def cell_table(rows: CellRows, cell_names: NDArray[Any]) -> pa.Table:
     with np.errstate(invalid="ignore", divide="ignore"):
         rtt_mean, prop_mean, loaded_mean = (
             total(np.where(timed, np.nan_to_num(x), 0.0)) / n_timed
-            for x in (rows.rtt_ms, rows.propagation_rtt_ms, rows.loaded_rtt_ms))
+            for x in (rows.rtt_ms, rows.propagation_rtt_ms, rows.loaded_rtt_ms)
+        )
     why = rows.reason
     codes = np.unique(why[why > 0])
     main = np.zeros((len(starts), n_cells), dtype=np.int64)
@@ -177,20 +187,22 @@ def cell_table(rows: CellRows, cell_names: NDArray[Any]) -> pa.Table:
     up = total(np.where(ok, rows.throughput_up_mbps, 0.0)) / sizes
     test_down = total(np.where(ok, rows.speedtest_down_mbps, 0.0)) / sizes
     test_up = total(np.where(ok, rows.speedtest_up_mbps, 0.0)) / sizes
-    return pa.table({
-        "time": pa.array(np.repeat(rows.utc_ns[starts], n_cells), pa.timestamp("ns", tz="UTC")),
-        "cell": pa.array(np.tile(names, len(starts))),
-        "served": (total(ok) / sizes).ravel(),
-        "reason": reason_column(main),
-        "visible": (total(rows.visible) / sizes).ravel(),
-        "rtt_ms": pa.array(rtt_mean.ravel(), mask=(n_timed == 0).ravel()),
-        "propagation_rtt_ms": pa.array(prop_mean.ravel(), mask=(n_timed == 0).ravel()),
-        "loaded_rtt_ms": pa.array(loaded_mean.ravel(), mask=(n_timed == 0).ravel()),
-        "throughput_down_mbps": down.ravel(),
-        "throughput_up_mbps": up.ravel(),
-        "speedtest_down_mbps": test_down.ravel(),
-        "speedtest_up_mbps": test_up.ravel(),
-    })
+    return pa.table(
+        {
+            "time": pa.array(np.repeat(rows.utc_ns[starts], n_cells), pa.timestamp("ns", tz="UTC")),
+            "cell": pa.array(np.tile(names, len(starts))),
+            "served": (total(ok) / sizes).ravel(),
+            "reason": reason_column(main),
+            "visible": (total(rows.visible) / sizes).ravel(),
+            "rtt_ms": pa.array(rtt_mean.ravel(), mask=(n_timed == 0).ravel()),
+            "propagation_rtt_ms": pa.array(prop_mean.ravel(), mask=(n_timed == 0).ravel()),
+            "loaded_rtt_ms": pa.array(loaded_mean.ravel(), mask=(n_timed == 0).ravel()),
+            "throughput_down_mbps": down.ravel(),
+            "throughput_up_mbps": up.ravel(),
+            "speedtest_down_mbps": test_down.ravel(),
+            "speedtest_up_mbps": test_up.ravel(),
+        }
+    )
 
 
 def events_table(rows: Sequence[dict[str, object]]) -> pa.Table:
@@ -198,24 +210,37 @@ def events_table(rows: Sequence[dict[str, object]]) -> pa.Table:
     return pa.Table.from_pylist(list(rows), schema=EVENTS_SCHEMA)
 
 
-def sites_table(names: NDArray[Any], kinds: Sequence[str], lat_deg: NDArray[np.float64],
-                lon_deg: NDArray[np.float64]) -> pa.Table:
+def sites_table(
+    names: NDArray[Any],
+    kinds: Sequence[str],
+    lat_deg: NDArray[np.float64],
+    lon_deg: NDArray[np.float64],
+) -> pa.Table:
     """``sites``: every site (``cell``, ``terminal`` or ``mobile``) with its position
     (a mobile terminal's at its first waypoint)."""
-    return pa.table({
-        "site": pa.array(np.asarray(names).astype(object)),
-        "kind": pa.array(list(kinds)),
-        "lat_deg": lat_deg, "lon_deg": lon_deg,
-    })
+    return pa.table(
+        {
+            "site": pa.array(np.asarray(names).astype(object)),
+            "kind": pa.array(list(kinds)),
+            "lat_deg": lat_deg,
+            "lon_deg": lon_deg,
+        }
+    )
 
 
-def ground_table(gateway_names: Sequence[str], pop_names: Sequence[str],
-                 lat_deg: NDArray[np.float64], lon_deg: NDArray[np.float64]) -> pa.Table:
+def ground_table(
+    gateway_names: Sequence[str],
+    pop_names: Sequence[str],
+    lat_deg: NDArray[np.float64],
+    lon_deg: NDArray[np.float64],
+) -> pa.Table:
     """``ground``: the run's gateways, then its PoPs (``lat_deg``, ``lon_deg`` in that
     order)."""
-    return pa.table({
-        "name": pa.array([*gateway_names, *pop_names]),
-        "kind": pa.array(["gateway"] * len(gateway_names) + ["pop"] * len(pop_names)),
-        "lat_deg": lat_deg,
-        "lon_deg": lon_deg,
-    })
+    return pa.table(
+        {
+            "name": pa.array([*gateway_names, *pop_names]),
+            "kind": pa.array(["gateway"] * len(gateway_names) + ["pop"] * len(pop_names)),
+            "lat_deg": lat_deg,
+            "lon_deg": lon_deg,
+        }
+    )

@@ -37,8 +37,9 @@ def _base_dir(info: ValidationInfo) -> Path | None:
     return Path(base) if base is not None else None
 
 
-def _resolve_file(text: str, info: ValidationInfo, what: str,
-                  suffixes: tuple[str, ...] = ()) -> str:
+def _resolve_file(
+    text: str, info: ValidationInfo, what: str, suffixes: tuple[str, ...] = ()
+) -> str:
     """``text`` as an absolute path to an existing file (relative to the scenario's folder)."""
     path = Path(text).expanduser()
     base = _base_dir(info)
@@ -50,8 +51,10 @@ def _resolve_file(text: str, info: ValidationInfo, what: str,
             )
         path = base / path
     if not path.is_file():
-        raise ValueError(f"{what} file {str(path)!r} does not exist; check the path (relative "
-                         "paths are taken from the scenario file's folder)")
+        raise ValueError(
+            f"{what} file {str(path)!r} does not exist; check the path (relative "
+            "paths are taken from the scenario file's folder)"
+        )
     if suffixes and path.suffix.lower() not in suffixes:
         raise ValueError(f"{what} {str(path)!r}: expected a {' or '.join(suffixes)} file")
     return str(path.resolve())
@@ -79,8 +82,10 @@ def _by_type(**tags: str) -> Callable[[Any], str | None]:
 def _time_ref(value: Any) -> Any:
     """An offset in seconds (float) from ``'+20m'`` / a number, or an aware UTC datetime."""
     if isinstance(value, bool):
-        raise ValueError(f"expected a time, got {value!r}; write '+20m' (after the start) or "
-                         "an ISO 8601 UTC time such as '2026-05-30T12:20:00Z'")
+        raise ValueError(
+            f"expected a time, got {value!r}; write '+20m' (after the start) or "
+            "an ISO 8601 UTC time such as '2026-05-30T12:20:00Z'"
+        )
     if isinstance(value, int | float):
         if not (math.isfinite(value) and value >= 0):
             raise ValueError(f"a time offset must be >= 0 seconds after the start, got {value!r}")
@@ -114,16 +119,19 @@ def _in_clock_range(when: datetime, raw: object) -> datetime:
 def _offset_in_range(seconds: float, raw: object) -> float:
     span = (LATEST_TIME - EARLIEST_TIME).total_seconds()
     if seconds > span:
-        raise ValueError(f"offset {raw!s} is {seconds / 86_400 / 365.25:.3g} years: beyond the "
-                         "times leonet can simulate (int64 nanoseconds since 1970)")
+        raise ValueError(
+            f"offset {raw!s} is {seconds / 86_400 / 365.25:.3g} years: beyond the "
+            "times leonet can simulate (int64 nanoseconds since 1970)"
+        )
     return seconds
 
 
 def _utc(value: datetime | str) -> datetime:
     """An aware datetime whose offset is zero: leonet scenarios are written in UTC."""
     if not isinstance(value, str | datetime):
-        raise ValueError(f"expected an ISO 8601 UTC time such as '2026-05-30T12:00:00Z', got "
-                         f"{value!r}")
+        raise ValueError(
+            f"expected an ISO 8601 UTC time such as '2026-05-30T12:00:00Z', got {value!r}"
+        )
     raw = value.strip() if isinstance(value, str) else value
     try:
         parsed = parse_utc(raw, field="time")
@@ -167,7 +175,6 @@ def time_ref_ns(ref: datetime | float, start: datetime) -> int:
 Latitude = Annotated[float, Field(strict=True, ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(strict=True, ge=-180, lt=360, allow_inf_nan=False)]
 Height = Annotated[float, Field(strict=True, ge=-0.5, le=100, allow_inf_nan=False)]
-
 
 
 def _check_region(value: str, info: ValidationInfo) -> str:

@@ -23,8 +23,17 @@ def profiles_from_text(text: str, source: str) -> list[AppProfileSpec]:
     """The profiles of YAML ``text`` (``apps: [...]``); errors name ``source`` and lines."""
     data, root = _read_yaml(text, source)
     if not isinstance(data, dict):
-        raise ScenarioError([Problem(source, 1, "", "expected a mapping with one key, 'apps:', "
-                                     f"holding a list of profiles; got {type(data).__name__}")])
+        raise ScenarioError(
+            [
+                Problem(
+                    source,
+                    1,
+                    "",
+                    "expected a mapping with one key, 'apps:', "
+                    f"holding a list of profiles; got {type(data).__name__}",
+                )
+            ]
+        )
     try:
         return list(_ProfileFile.model_validate(data).apps)
     except ValidationError as exc:

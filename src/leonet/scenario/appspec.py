@@ -38,8 +38,9 @@ class RequirementSpec(_Model):
     @model_validator(mode="after")
     def _finite(self) -> Self:
         if not (math.isfinite(self.works) and math.isfinite(self.fails)):
-            raise ValueError(f"thresholds must be finite numbers (got works={self.works}, "
-                             f"fails={self.fails})")
+            raise ValueError(
+                f"thresholds must be finite numbers (got works={self.works}, fails={self.fails})"
+            )
         return self
 
 
@@ -61,7 +62,8 @@ class AppProfileSpec(_Model):
         if req is not None and req.fails > req.works:
             raise ValueError(
                 f"fails={req.fails:g} is above works={req.works:g}; {info.field_name} fails "
-                "below 'fails' and works from 'works' up, so 'fails' must be at most 'works'")
+                "below 'fails' and works from 'works' up, so 'fails' must be at most 'works'"
+            )
         return req
 
     @field_validator(*AT_MOST)
@@ -70,17 +72,21 @@ class AppProfileSpec(_Model):
         if req is not None and req.works > req.fails:
             raise ValueError(
                 f"works={req.works:g} is above fails={req.fails:g}; {info.field_name} works "
-                "up to 'works' and fails past 'fails', so 'works' must be at most 'fails'")
+                "up to 'works' and fails past 'fails', so 'works' must be at most 'fails'"
+            )
         if req is not None and info.field_name == "loss_pct" and req.fails > 100:
-            raise ValueError(f"fails={req.fails:g} is over 100 %; a packet loss is a "
-                             "percentage from 0 to 100")
+            raise ValueError(
+                f"fails={req.fails:g} is over 100 %; a packet loss is a percentage from 0 to 100"
+            )
         return req
 
     @model_validator(mode="after")
     def _some(self) -> Self:
         if not any(getattr(self, key) is not None for key in (*AT_LEAST, *AT_MOST)):
-            raise ValueError(f"profile {self.name!r} has no requirement; give at least one of "
-                             f"{', '.join((*AT_LEAST, *AT_MOST))}")
+            raise ValueError(
+                f"profile {self.name!r} has no requirement; give at least one of "
+                f"{', '.join((*AT_LEAST, *AT_MOST))}"
+            )
         return self
 
 

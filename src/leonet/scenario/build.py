@@ -56,12 +56,19 @@ def service_policy(scenario: Scenario) -> ServicePolicy:
             area = by_name[ev.area]
         elif ev.area is not None:
             area = area_from_spec(ev.area)
-        events.append(PolicyEvent(
-            ev.action, scenario.at_ns(ev.start), scenario.end_or_never_ns(ev.end), area,
-            ev.max_speed_kmh, ev.description or "",
-        ))
-    return ServicePolicy(areas, spec.allow, spec.deny, spec.whitelist_only, spec.max_speed_kmh,
-                         events)
+        events.append(
+            PolicyEvent(
+                ev.action,
+                scenario.at_ns(ev.start),
+                scenario.end_or_never_ns(ev.end),
+                area,
+                ev.max_speed_kmh,
+                ev.description or "",
+            )
+        )
+    return ServicePolicy(
+        areas, spec.allow, spec.deny, spec.whitelist_only, spec.max_speed_kmh, events
+    )
 
 
 def radio_jammer(spec: JammerSpec, scenario: Scenario, tracks: Sequence[Track] = ()) -> Jammer:
@@ -72,17 +79,22 @@ def radio_jammer(spec: JammerSpec, scenario: Scenario, tracks: Sequence[Track] =
     if spec.track is not None:
         by_name = {t.name: t for t in tracks}
         if spec.track not in by_name:
-            raise ValueError(f"jammer {spec.name!r}: no mobile track {spec.track!r} among the "
-                             f"tracks given ({', '.join(by_name) or 'none'}); pass "
-                             "build_tracks(scenario)")
+            raise ValueError(
+                f"jammer {spec.name!r}: no mobile track {spec.track!r} among the "
+                f"tracks given ({', '.join(by_name) or 'none'}); pass "
+                "build_tracks(scenario)"
+            )
         position: tuple[float, float] | Track = by_name[spec.track]
     else:
         assert spec.lat_deg is not None and spec.lon_deg is not None
         position = (spec.lat_deg, spec.lon_deg)
     antenna = spec.antenna if isinstance(spec.antenna, DirectionalAntennaSpec) else None
     return Jammer(
-        name=spec.name, position=position, eirp_dbw=spec.eirp_dbw,
-        centre_ghz=spec.center_frequency_ghz, bandwidth_mhz=spec.bandwidth_mhz,
+        name=spec.name,
+        position=position,
+        eirp_dbw=spec.eirp_dbw,
+        centre_ghz=spec.center_frequency_ghz,
+        bandwidth_mhz=spec.bandwidth_mhz,
         boresight_az_deg=0.0 if antenna is None else antenna.boresight_az_deg,
         boresight_el_deg=0.0 if antenna is None else antenna.boresight_el_deg,
         beamwidth_deg=None if antenna is None else antenna.beamwidth_deg,
@@ -100,20 +112,35 @@ def fault_plan(scenario: Scenario, tracks: Sequence[Track] | None = None) -> Fau
         return scenario.at_ns(start), scenario.end_or_never_ns(end)  # type: ignore[arg-type]
 
     sats = [
-        SatelliteFault(*span(s.start, s.end), names=tuple(s.names or ()),
-                       norad_ids=tuple(s.norad_ids or ()),
-                       planes=tuple((p.shell, p.plane) for p in (s.planes or ())),
-                       fraction=s.fraction, constellation=s.constellation,
-                       description=s.description or "")
+        SatelliteFault(
+            *span(s.start, s.end),
+            names=tuple(s.names or ()),
+            norad_ids=tuple(s.norad_ids or ()),
+            planes=tuple((p.shell, p.plane) for p in (s.planes or ())),
+            fraction=s.fraction,
+            constellation=s.constellation,
+            description=s.description or "",
+        )
         for s in f.satellites
     ]
-    gws = [SiteFault("gateway", tuple(g.names), *span(g.start, g.end),
-                     description=g.description or "") for g in f.gateways]
-    pops = [SiteFault("pop", tuple(p.names), *span(p.start, p.end),
-                      description=p.description or "") for p in f.pops]
-    lasers = [LaserFault(*span(x.start, x.end), pairs=tuple(x.pairs or ()), fraction=x.fraction,
-                         constellation=x.constellation, description=x.description or "")
-              for x in f.lasers]
+    gws = [
+        SiteFault("gateway", tuple(g.names), *span(g.start, g.end), description=g.description or "")
+        for g in f.gateways
+    ]
+    pops = [
+        SiteFault("pop", tuple(p.names), *span(p.start, p.end), description=p.description or "")
+        for p in f.pops
+    ]
+    lasers = [
+        LaserFault(
+            *span(x.start, x.end),
+            pairs=tuple(x.pairs or ()),
+            fraction=x.fraction,
+            constellation=x.constellation,
+            description=x.description or "",
+        )
+        for x in f.lasers
+    ]
     if tracks is None and any(j.track is not None for j in f.jammers):
         tracks = build_tracks(scenario)
     jammers = [radio_jammer(j, scenario, tracks or ()) for j in f.jammers]

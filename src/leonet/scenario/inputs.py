@@ -79,7 +79,8 @@ class ScenarioInputs:
                 f"the run is far from its catalogue's epoch: {what}, more than "
                 f"{TLE_AGE_REFUSE_DAYS:g} days; SGP4 drifts ~1-3 km a day and the "
                 "constellation itself changes (docs/limits.md). Move time.start near the "
-                "catalogue's epoch, use a catalogue of the run's time, or give --force")
+                "catalogue's epoch, use a catalogue of the run's time, or give --force"
+            )
 
 
 def _median_epoch(constellation: Any) -> datetime:
@@ -89,8 +90,7 @@ def _median_epoch(constellation: Any) -> datetime:
     return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(days=float(np.median(days)))
 
 
-def catalogue_age(constellation: Any, start: datetime,
-                  end: datetime) -> tuple[float, str | None]:
+def catalogue_age(constellation: Any, start: datetime, end: datetime) -> tuple[float, str | None]:
     """Days from ``constellation``'s median element epoch to the farther end of the run
     [``start``, ``end``], and a warning beyond :data:`TLE_AGE_WARN_DAYS` (``0.0, None``
     for a designed constellation, which has no real epoch)."""
@@ -104,7 +104,8 @@ def catalogue_age(constellation: Any, start: datetime,
         f"catalogue {constellation.name!r} has its median epoch at {epoch:%Y-%m-%d %H:%M}Z, "
         f"{days:,.1f} days from the run ({start:%Y-%m-%d} to {end:%Y-%m-%d}); SGP4 drifts "
         f"~1-3 km a day, so positions may be off by ~{days:,.0f}-{3 * days:,.0f} km "
-        f"(warning beyond {TLE_AGE_WARN_DAYS:g} days, docs/limits.md)")
+        f"(warning beyond {TLE_AGE_WARN_DAYS:g} days, docs/limits.md)"
+    )
 
 
 def open_inputs(scenario: Scenario) -> ScenarioInputs:
@@ -122,7 +123,8 @@ def open_inputs(scenario: Scenario) -> ScenarioInputs:
     if not len(fixed) and not tracks and scenario.ground.cells is None:
         raise ValueError(
             f"scenario {scenario.name!r}: no terminals, cells or mobile tracks to serve; "
-            "add ground.terminals, ground.places, ground.cells or ground.mobile")
+            "add ground.terminals, ground.places, ground.cells or ground.mobile"
+        )
     start = scenario.time.start
     end = start + timedelta(seconds=scenario.time.duration)
     ages: dict[str, float] = {}
@@ -134,5 +136,10 @@ def open_inputs(scenario: Scenario) -> ScenarioInputs:
         ages[entry.spec] = days
         if warning is not None:
             warnings.append(warning)
-    return ScenarioInputs(satellites=satellites, terminals=len(fixed) + len(tracks),
-                          cells=cells, catalogue_age_days=ages, warnings=tuple(warnings))
+    return ScenarioInputs(
+        satellites=satellites,
+        terminals=len(fixed) + len(tracks),
+        cells=cells,
+        catalogue_age_days=ages,
+        warnings=tuple(warnings),
+    )

@@ -106,9 +106,18 @@ def _expanded_size(node: yaml.Node, source: str) -> int:
         if key in sizes:
             continue
         if key in on_path:
-            raise ScenarioError([Problem(source, n.start_mark.line + 1, "", "an alias refers "
-                                         "to a node that contains it (a recursive alias); "
-                                         "write the values out")])
+            raise ScenarioError(
+                [
+                    Problem(
+                        source,
+                        n.start_mark.line + 1,
+                        "",
+                        "an alias refers "
+                        "to a node that contains it (a recursive alias); "
+                        "write the values out",
+                    )
+                ]
+            )
         on_path.add(key)
         stack.append((n, True))
         stack.extend((c, False) for c in _children(n) if id(c) not in sizes)
@@ -127,8 +136,9 @@ def _reader_error(exc: yaml.YAMLError, text: str, source: str) -> ScenarioError:
     """The reader's error (a character YAML does not allow) naming the line."""
     what = getattr(exc, "reason", None) or str(exc).splitlines()[0]
     at = text[: getattr(exc, "position", 0) or 0].count("\n") + 1
-    return ScenarioError([Problem(source, at, "", f"not valid YAML text: {what}; a scenario "
-                                  "is a UTF-8 text file")])
+    return ScenarioError(
+        [Problem(source, at, "", f"not valid YAML text: {what}; a scenario is a UTF-8 text file")]
+    )
 
 
 def _read_yaml(text: str, source: str) -> tuple[Any, yaml.Node | None]:
@@ -139,18 +149,41 @@ def _read_yaml(text: str, source: str) -> tuple[Any, yaml.Node | None]:
     try:
         node = loader.get_single_node()
         if node is None:
-            raise ScenarioError([Problem(source, None, "", "the file is empty; start from "
-                                         "`leonet scenario show ukraine`")])
+            raise ScenarioError(
+                [
+                    Problem(
+                        source,
+                        None,
+                        "",
+                        "the file is empty; start from `leonet scenario show ukraine`",
+                    )
+                ]
+            )
         if _expanded_size(node, source) > MAX_YAML_NODES:
-            raise ScenarioError([Problem(source, None, "", (
-                f"the YAML expands to more than {MAX_YAML_NODES:,} values once its aliases "
-                "(*name) are followed; use fewer or shallower aliases, and put long lists "
-                "of terminals in a CSV or GeoJSON file"))])
+            raise ScenarioError(
+                [
+                    Problem(
+                        source,
+                        None,
+                        "",
+                        (
+                            f"the YAML expands to more than {MAX_YAML_NODES:,} values once its "
+                            "aliases (*name) are followed; use fewer or shallower aliases, and "
+                            "put long lists of terminals in a CSV or GeoJSON file"
+                        ),
+                    )
+                ]
+            )
         dup = _duplicate_key(node)
         if dup is not None:
             key, line = dup
-            raise ScenarioError([Problem(source, line, "", f"key {key!r} appears twice in "
-                                         "the same mapping; keep one")])
+            raise ScenarioError(
+                [
+                    Problem(
+                        source, line, "", f"key {key!r} appears twice in the same mapping; keep one"
+                    )
+                ]
+            )
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -332,9 +365,17 @@ def validate(
     (gateway, PoP and track names, area names, intervals, tracks); raises
     :class:`ScenarioError` listing every problem (with lines when ``root`` is given)."""
     if not isinstance(data, dict):
-        raise ScenarioError([Problem(source, 1 if root is not None else None, "",
-                                     f"expected a mapping of sections (name, time, "
-                                     f"constellations, …), got {type(data).__name__}")])
+        raise ScenarioError(
+            [
+                Problem(
+                    source,
+                    1 if root is not None else None,
+                    "",
+                    f"expected a mapping of sections (name, time, "
+                    f"constellations, …), got {type(data).__name__}",
+                )
+            ]
+        )
     context = {"base_dir": Path(base_dir) if base_dir is not None else None}
     try:
         scenario = Scenario.model_validate(data, context=context)
@@ -368,8 +409,9 @@ def scenario_text(name: str) -> str:
     if key not in scenario_names():
         close = difflib.get_close_matches(key, scenario_names(), n=2, cutoff=0.5)
         hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-        raise UnknownNameError(f"no bundled scenario {name!r}.{hint} Bundled: "
-                       f"{', '.join(scenario_names())}")
+        raise UnknownNameError(
+            f"no bundled scenario {name!r}.{hint} Bundled: {', '.join(scenario_names())}"
+        )
     return (resources.files(_PRESETS) / f"{key}.yaml").read_text(encoding="utf-8")
 
 
@@ -391,8 +433,10 @@ def load_scenario(path_or_name: str | PathLike[str]) -> Scenario:
     if not text_spec.strip():
         raise ValueError(f"give a scenario file or a bundled name ({', '.join(scenario_names())})")
     if path.is_dir():
-        raise ValueError(f"{text_spec!r} is a folder; give a scenario YAML file (or a bundled "
-                         f"name: {', '.join(scenario_names())})")
+        raise ValueError(
+            f"{text_spec!r} is a folder; give a scenario YAML file (or a bundled "
+            f"name: {', '.join(scenario_names())})"
+        )
     if not path.is_file():
         close = difflib.get_close_matches(text_spec.lower(), scenario_names(), n=2, cutoff=0.5)
         hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
@@ -409,17 +453,35 @@ def _read_text(path: Path) -> str:
     """The scenario file's text: UTF-8, at most :data:`MAX_SCENARIO_BYTES`."""
     size = path.stat().st_size
     if size > MAX_SCENARIO_BYTES:
-        raise ScenarioError([Problem(str(path), None, "", (
-            f"the file is {size / 2**20:.1f} MiB; a scenario is at most "
-            f"{MAX_SCENARIO_BYTES // 2**20} MiB of YAML (put long lists of terminals in a "
-            "CSV or GeoJSON file)"))])
+        raise ScenarioError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    "",
+                    (
+                        f"the file is {size / 2**20:.1f} MiB; a scenario is at most "
+                        f"{MAX_SCENARIO_BYTES // 2**20} MiB of YAML (put long lists of "
+                        "terminals in a CSV or GeoJSON file)"
+                    ),
+                )
+            ]
+        )
     raw = path.read_bytes()
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ScenarioError([Problem(str(path), line, "", (
-            f"byte {exc.start} is not UTF-8 ({exc.reason}); save the file as UTF-8"))]) from None
+        raise ScenarioError(
+            [
+                Problem(
+                    str(path),
+                    line,
+                    "",
+                    (f"byte {exc.start} is not UTF-8 ({exc.reason}); save the file as UTF-8"),
+                )
+            ]
+        ) from None
 
 
 def scenario_hash(scenario: Scenario) -> str:
@@ -429,8 +491,9 @@ def scenario_hash(scenario: Scenario) -> str:
     data = scenario.model_dump(mode="json")
     if not data.get("apps"):  # no profiles of its own: the hash it had before apps: existed
         data.pop("apps", None)
-    canonical = json.dumps(data, sort_keys=True,
-                           separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    canonical = json.dumps(
+        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -447,8 +510,9 @@ def with_overrides(scenario: Scenario, **changes: Any) -> Scenario:
     top_keys = {"seed", "name", "description"}
     unknown = set(changes) - time_keys - top_keys
     if unknown:
-        raise TypeError(f"with_overrides: unknown {sorted(unknown)}; give any of "
-                        f"{sorted(time_keys | top_keys)}")
+        raise TypeError(
+            f"with_overrides: unknown {sorted(unknown)}; give any of {sorted(time_keys | top_keys)}"
+        )
     data = scenario.model_dump(mode="json", exclude_none=False)
     for key, value in changes.items():
         if key in time_keys:

@@ -34,10 +34,13 @@ def track_speed_problems(scenario: Scenario) -> list[tuple[tuple[str | int, ...]
             kmh = np.where(hours > 0, km / np.where(hours > 0, hours, 1.0), np.inf)
         fast = np.flatnonzero((kmh > MAX_TERMINAL_SPEED_KMH) & (hours > 0))
         for j in fast[:1]:
-            problems.append((
-                ("ground", "mobile", i, "waypoints", int(j) + 1),
-                f"the leg from waypoint {j} to {j + 1} is {km[j]:,.0f} km in "
-                f"{hours[j] * 3600:,.0f} s ({kmh[j]:,.0f} km/h), faster than any terminal "
-                f"({MAX_TERMINAL_SPEED_KMH:,.0f} km/h, docs/limits.md); check the times "
-                "and coordinates"))
+            problems.append(
+                (
+                    ("ground", "mobile", i, "waypoints", int(j) + 1),
+                    f"the leg from waypoint {j} to {j + 1} is {km[j]:,.0f} km in "
+                    f"{hours[j] * 3600:,.0f} s ({kmh[j]:,.0f} km/h), faster than any terminal "
+                    f"({MAX_TERMINAL_SPEED_KMH:,.0f} km/h, docs/limits.md); check the times "
+                    "and coordinates",
+                )
+            )
     return problems

@@ -78,7 +78,8 @@ def load_constellations(scenario: Scenario) -> list[Constellation]:
                     s,
                     min_elevation_deg=float(
                         override.get(s.name, s.min_elevation_deg)
-                        if isinstance(override, dict) else override
+                        if isinstance(override, dict)
+                        else override
                     ),
                 )
                 for s in c.shells
@@ -121,8 +122,15 @@ def build_tracks(scenario: Scenario) -> list[Track]:
         times = [
             datetime.fromtimestamp(scenario.at_ns(w.time) / 1e9, tz=UTC) for w in spec.waypoints
         ]
-        out.append(Track(spec.name, times, [w.lat_deg for w in spec.waypoints],
-                         [w.lon_deg for w in spec.waypoints], [w.alt_km for w in spec.waypoints]))
+        out.append(
+            Track(
+                spec.name,
+                times,
+                [w.lat_deg for w in spec.waypoints],
+                [w.lon_deg for w in spec.waypoints],
+                [w.alt_km for w in spec.waypoints],
+            )
+        )
     return out
 
 
@@ -133,8 +141,12 @@ def _select(spec: BundledSitesSpec, sites: _S) -> _S:
     keep = np.ones(len(sites), dtype=bool)
     if spec.within is not None:
         (s, n), (w, e) = spec.within.lat_deg, spec.within.lon_deg
-        keep &= (sites.lat_deg >= s) & (sites.lat_deg <= n) & (sites.lon_deg >= w) & (
-            sites.lon_deg <= e)
+        keep &= (
+            (sites.lat_deg >= s)
+            & (sites.lat_deg <= n)
+            & (sites.lon_deg >= w)
+            & (sites.lon_deg <= e)
+        )
     if spec.names is not None:
         keep &= np.isin(sites.names, spec.names)
     if spec.exclude:
@@ -146,8 +158,14 @@ def _select(spec: BundledSitesSpec, sites: _S) -> _S:
 
 def _own_sites(specs: list[SiteSpec], kind: str) -> Sites:
     min_el = [np.nan if s.min_elevation_deg is None else s.min_elevation_deg for s in specs]
-    return Sites([s.name for s in specs], [s.lat_deg for s in specs], [s.lon_deg for s in specs],
-                 [s.alt_km for s in specs], kind, min_el if specs else np.nan)
+    return Sites(
+        [s.name for s in specs],
+        [s.lat_deg for s in specs],
+        [s.lon_deg for s in specs],
+        [s.alt_km for s in specs],
+        kind,
+        min_el if specs else np.nan,
+    )
 
 
 def gateway_sites(scenario: Scenario) -> Sites:
@@ -190,74 +208,128 @@ def reference_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
             for field in ("names", "exclude"):
                 for j, name in enumerate(getattr(spec, field) or []):
                     if name not in bundled:
-                        problems.append(((("ground", key, field, j)), unknown(
-                            name, bundled, key[:-1], f"see leonet.ground.load_{key}().names")))
+                        problems.append(
+                            (
+                                (("ground", key, field, j)),
+                                unknown(
+                                    name, bundled, key[:-1], f"see leonet.ground.load_{key}().names"
+                                ),
+                            )
+                        )
     gw_names = [str(n) for n in gateway_sites(scenario).names]
     pop_names = [str(n) for n in pop_sites(scenario).names]
     for key, known in (("gateways", gw_names), ("pops", pop_names)):
         for i, fault in enumerate(getattr(scenario.faults, key)):
             for j, name in enumerate(fault.names):
                 if name not in known:
-                    problems.append((("faults", key, i, "names", j), unknown(
-                        name, known, key[:-1],
-                        f"this scenario's ground.{key} selects {len(known)}: "
-                        f"{', '.join(known[:8])}{' …' if len(known) > 8 else ''}")))
+                    problems.append(
+                        (
+                            ("faults", key, i, "names", j),
+                            unknown(
+                                name,
+                                known,
+                                key[:-1],
+                                f"this scenario's ground.{key} selects {len(known)}: "
+                                f"{', '.join(known[:8])}{' …' if len(known) > 8 else ''}",
+                            ),
+                        )
+                    )
 
     tracks = [t.name for t in ground.mobile]
     for i, jam in enumerate(scenario.faults.jammers):
         if jam.track is not None and jam.track not in tracks:
-            problems.append((("faults", "jammers", i, "track"), unknown(
-                jam.track, tracks, "mobile track", "add it under ground.mobile")))
+            problems.append(
+                (
+                    ("faults", "jammers", i, "track"),
+                    unknown(jam.track, tracks, "mobile track", "add it under ground.mobile"),
+                )
+            )
 
     areas = [a.name for a in scenario.policy.service_areas if a.name]
     for i, ev in enumerate(scenario.policy.events):
         if isinstance(ev.area, str) and ev.area not in areas:
-            problems.append((("policy", "events", i, "area"), unknown(
-                ev.area, areas, "service area",
-                "name one of policy.service_areas, or give {region | circle | polygon}")))
+            problems.append(
+                (
+                    ("policy", "events", i, "area"),
+                    unknown(
+                        ev.area,
+                        areas,
+                        "service area",
+                        "name one of policy.service_areas, or give {region | circle | polygon}",
+                    ),
+                )
+            )
 
     n_const = len(scenario.constellations)
     for key in ("satellites", "lasers"):
         for i, fault in enumerate(getattr(scenario.faults, key)):
             if fault.constellation >= n_const:
-                problems.append((("faults", key, i, "constellation"),
-                                 f"constellation {fault.constellation} does not exist; the "
-                                 f"scenario has {n_const} (indices from 0)"))
+                problems.append(
+                    (
+                        ("faults", key, i, "constellation"),
+                        f"constellation {fault.constellation} does not exist; the "
+                        f"scenario has {n_const} (indices from 0)",
+                    )
+                )
 
     timed: list[tuple[Loc, Any]] = [
-        (("policy", "events", i), e) for i, e in enumerate(scenario.policy.events)]
+        (("policy", "events", i), e) for i, e in enumerate(scenario.policy.events)
+    ]
     for key in ("satellites", "gateways", "pops", "lasers", "jammers"):
         timed += [(("faults", key, i), f) for i, f in enumerate(getattr(scenario.faults, key))]
     for loc, item in timed:
         if item.end is not None and scenario.at_ns(item.end) <= scenario.at_ns(item.start):
-            problems.append(((*loc, "end"), "end must be after start (the interval is "
-                             "[start, end): start inclusive, end exclusive)"))
+            problems.append(
+                (
+                    (*loc, "end"),
+                    "end must be after start (the interval is "
+                    "[start, end): start inclusive, end exclusive)",
+                )
+            )
 
     for i, spec in enumerate(ground.mobile):
         try:
-            build_tracks(scenario.model_copy(update={"ground": ground.model_copy(
-                update={"mobile": [spec]})}))
+            build_tracks(
+                scenario.model_copy(update={"ground": ground.model_copy(update={"mobile": [spec]})})
+            )
         except ValueError as exc:
             problems.append((("ground", "mobile", i, "waypoints"), str(exc)))
     problems += track_speed_problems(scenario)
 
     seen: dict[str, Loc] = {}
     for i, entry in enumerate(ground.terminals):
-        name = entry.name if isinstance(entry, TerminalSpec) else (
-            entry.name or entry.place if isinstance(entry, PlaceTerminalSpec) else None)
+        name = (
+            entry.name
+            if isinstance(entry, TerminalSpec)
+            else (entry.name or entry.place if isinstance(entry, PlaceTerminalSpec) else None)
+        )
         if name is not None:
             if name in seen:
-                problems.append((("ground", "terminals", i), f"terminal name {name!r} is used "
-                                 "twice; give each terminal its own name"))
+                problems.append(
+                    (
+                        ("ground", "terminals", i),
+                        f"terminal name {name!r} is used twice; give each terminal its own name",
+                    )
+                )
             seen[name] = ("ground", "terminals", i)
     if ground.places is not None:
         for name in load_places(_PLACE_CATEGORY[ground.places]).names:
             if str(name) in seen:
-                problems.append((seen[str(name)], f"terminal name {str(name)!r} is also a "
-                                 f"bundled place (places: {ground.places}); give it another "
-                                 "name or drop the entry"))
+                problems.append(
+                    (
+                        seen[str(name)],
+                        f"terminal name {str(name)!r} is also a "
+                        f"bundled place (places: {ground.places}); give it another "
+                        "name or drop the entry",
+                    )
+                )
     for i, spec in enumerate(ground.mobile):
         if spec.name in seen:
-            problems.append((("ground", "mobile", i, "name"), f"terminal name {spec.name!r} "
-                             "is already a fixed terminal; give the track its own name"))
+            problems.append(
+                (
+                    ("ground", "mobile", i, "name"),
+                    f"terminal name {spec.name!r} "
+                    "is already a fixed terminal; give the track its own name",
+                )
+            )
     return problems

@@ -97,8 +97,9 @@ def _duration_s(value: Any) -> float:
     if isinstance(value, bool):
         raise ValueError(f"expected a duration such as 3600, '90m' or '1h', got {value!r}")
     if not isinstance(value, str | int | float):
-        raise ValueError(f"expected a duration such as 3600, '90m' or '1h', got "
-                         f"{type(value).__name__}")
+        raise ValueError(
+            f"expected a duration such as 3600, '90m' or '1h', got {type(value).__name__}"
+        )
     return parse_duration_s(value, "duration")
 
 
@@ -119,8 +120,10 @@ class TimeSpec(_Model):
     @classmethod
     def _whole_nanoseconds(cls, value: float) -> float:
         if value < 1e-9:
-            raise ValueError(f"step_s {value:g} s is below one nanosecond, the clock's "
-                             "resolution (times are int64 nanoseconds)")
+            raise ValueError(
+                f"step_s {value:g} s is below one nanosecond, the clock's "
+                "resolution (times are int64 nanoseconds)"
+            )
         return value
 
     @model_validator(mode="after")
@@ -288,7 +291,8 @@ def _terminal_kind(value: Any) -> str | None:
         return "terminal:point"
     if isinstance(value, BaseModel):
         return {TerminalSpec: "terminal:point", PlaceTerminalSpec: "terminal:place"}.get(
-            type(value), "terminal:file")
+            type(value), "terminal:file"
+        )
     return None
 
 
@@ -343,11 +347,14 @@ class LatLonBox(_Model):
     @model_validator(mode="after")
     def _ordered(self) -> LatLonBox:
         if self.lat_deg[0] >= self.lat_deg[1]:
-            raise ValueError(f"lat_deg {list(self.lat_deg)} must be [south, north] with "
-                             "south < north")
+            raise ValueError(
+                f"lat_deg {list(self.lat_deg)} must be [south, north] with south < north"
+            )
         if self.lon_deg[0] >= self.lon_deg[1]:
-            raise ValueError(f"lon_deg {list(self.lon_deg)} must be [west, east] with west < east "
-                             "(a box across the antimeridian is not supported)")
+            raise ValueError(
+                f"lon_deg {list(self.lon_deg)} must be [west, east] with west < east "
+                "(a box across the antimeridian is not supported)"
+            )
         return self
 
 
@@ -429,8 +436,9 @@ class NetworkSpec(_Model):
 
     mode: Literal["lasers", "bent-pipe", "hybrid"] = "hybrid"
     access: Literal["scheduled", "any"] = "scheduled"
-    max_laser_range_km: float = Field(strict=True, default=DEFAULT_MAX_LASER_RANGE_KM, gt=0,
-                                      le=20_000)
+    max_laser_range_km: float = Field(
+        strict=True, default=DEFAULT_MAX_LASER_RANGE_KM, gt=0, le=20_000
+    )
     processing_delay_ms: float = Field(strict=True, default=0.0, ge=0, le=1_000)
     route_factor: float = Field(strict=True, default=DEFAULT_ROUTE_FACTOR, ge=1.0, le=5.0)
     latency: LatencySpec = Field(default_factory=LatencySpec)
@@ -448,15 +456,20 @@ class SchedulerSpec(_Model):
     @classmethod
     def _known_strategy(cls, value: str) -> str:
         if value not in STRATEGIES:
-            raise ValueError(f"unknown scheduler strategy {value!r}; choose one of "
-                             f"{', '.join(repr(s) for s in sorted(STRATEGIES))}")
+            raise ValueError(
+                f"unknown scheduler strategy {value!r}; choose one of "
+                f"{', '.join(repr(s) for s in sorted(STRATEGIES))}"
+            )
         return value
 
     def config(self) -> SchedulerConfig:
         """The :class:`leonet.access.SchedulerConfig` for this section."""
-        return SchedulerConfig(strategy=self.strategy, slot_s=self.slot_s,
-                               immediate_reselect=self.immediate_reselect,
-                               max_terminals_per_sat=self.max_terminals_per_sat)
+        return SchedulerConfig(
+            strategy=self.strategy,
+            slot_s=self.slot_s,
+            immediate_reselect=self.immediate_reselect,
+            max_terminals_per_sat=self.max_terminals_per_sat,
+        )
 
 
 class RadioSpec(_Model):
@@ -479,18 +492,23 @@ class CapacitySpec(_Model):
     speed test (:mod:`leonet.capacity.speedtest`)."""
 
     beams_per_sat: int | None = Field(strict=True, default=None, ge=1)
-    offered_load_mbps: float = Field(strict=True, default=DEFAULT_OFFERED_LOAD_DOWN_MBPS, ge=0,
-                                     allow_inf_nan=False)
-    offered_load_up_mbps: float = Field(strict=True, default=DEFAULT_OFFERED_LOAD_UP_MBPS, ge=0,
-                                        allow_inf_nan=False)
-    terminals_per_km2: float = Field(strict=True, default=DEFAULT_TERMINALS_PER_KM2, ge=0,
-                                     allow_inf_nan=False)
+    offered_load_mbps: float = Field(
+        strict=True, default=DEFAULT_OFFERED_LOAD_DOWN_MBPS, ge=0, allow_inf_nan=False
+    )
+    offered_load_up_mbps: float = Field(
+        strict=True, default=DEFAULT_OFFERED_LOAD_UP_MBPS, ge=0, allow_inf_nan=False
+    )
+    terminals_per_km2: float = Field(
+        strict=True, default=DEFAULT_TERMINALS_PER_KM2, ge=0, allow_inf_nan=False
+    )
     terminals_per_site: float = Field(strict=True, default=1.0, ge=0, allow_inf_nan=False)
     terminal_density: Literal["uniform", "population"] = "uniform"
-    background_load_mbps: float = Field(strict=True, default=BUSY_HOUR_DOWN_MBPS, ge=0,
-                                        allow_inf_nan=False)
-    background_load_up_mbps: float = Field(strict=True, default=BUSY_HOUR_UP_MBPS, ge=0,
-                                           allow_inf_nan=False)
+    background_load_mbps: float = Field(
+        strict=True, default=BUSY_HOUR_DOWN_MBPS, ge=0, allow_inf_nan=False
+    )
+    background_load_up_mbps: float = Field(
+        strict=True, default=BUSY_HOUR_UP_MBPS, ge=0, allow_inf_nan=False
+    )
 
 
 class OutputsSpec(_Model):
@@ -533,11 +551,16 @@ class Scenario(_Model):
     @classmethod
     def _plain_name(cls, value: str) -> str:
         """The name is the default run folder (runs/NAME): one plain path component."""
-        if value.strip() in (".", "..") or any(c in value for c in "/\\") or any(
-                ord(c) < 32 or 127 <= ord(c) < 160 for c in value):
-            raise ValueError(f"name {value!r} must be a plain name (it is the default run "
-                             "folder runs/NAME): no '/', '\\', control characters, '.' or "
-                             "'..'")
+        if (
+            value.strip() in (".", "..")
+            or any(c in value for c in "/\\")
+            or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value)
+        ):
+            raise ValueError(
+                f"name {value!r} must be a plain name (it is the default run "
+                "folder runs/NAME): no '/', '\\', control characters, '.' or "
+                "'..'"
+            )
         if len(value) > 200:
             raise ValueError(f"name is {len(value)} characters; keep it under 200")
         return value

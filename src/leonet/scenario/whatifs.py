@@ -59,15 +59,20 @@ class PolygonSpec(_Model):
     @model_validator(mode="after")
     def _valid(self) -> PolygonSpec:
         if len(self.lat_deg) != len(self.lon_deg):
-            raise ValueError(f"lat_deg has {len(self.lat_deg)} corners but lon_deg has "
-                             f"{len(self.lon_deg)}; give one latitude per longitude")
+            raise ValueError(
+                f"lat_deg has {len(self.lat_deg)} corners but lon_deg has "
+                f"{len(self.lon_deg)}; give one latitude per longitude"
+            )
         poly = Polygon(list(zip(self.lon_deg, self.lat_deg, strict=True)))
         if not poly.is_valid:
-            raise ValueError(f"the polygon is not valid ({explain_validity(poly)}); order the "
-                             "corners so they go round the outline without crossing")
+            raise ValueError(
+                f"the polygon is not valid ({explain_validity(poly)}); order the "
+                "corners so they go round the outline without crossing"
+            )
         if poly.area == 0.0:
-            raise ValueError("the polygon has zero area; give at least 3 distinct, "
-                             "non-collinear corners")
+            raise ValueError(
+                "the polygon has zero area; give at least 3 distinct, non-collinear corners"
+            )
         return self
 
 
@@ -89,9 +94,11 @@ class AreaSpec(_Model):
     def _exactly_one(self) -> AreaSpec:
         given = [k for k in ("region", "circle", "polygon") if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError("an area needs exactly one of region (a country or GeoJSON), "
-                             f"circle {{lat_deg, lon_deg, radius_km}} or polygon; got "
-                             f"{given or 'none'}")
+            raise ValueError(
+                "an area needs exactly one of region (a country or GeoJSON), "
+                f"circle {{lat_deg, lon_deg, radius_km}} or polygon; got "
+                f"{given or 'none'}"
+            )
         return self
 
     @property
@@ -145,8 +152,9 @@ class PolicyEventSpec(_Model):
     @model_validator(mode="after")
     def _fields_for_action(self) -> PolicyEventSpec:
         if self.action == "cut-off" and self.area is None:
-            raise ValueError("a cut-off needs an area: the name of a service area or "
-                             "{region | circle | polygon}")
+            raise ValueError(
+                "a cut-off needs an area: the name of a service area or {region | circle | polygon}"
+            )
         if self.action != "cut-off" and self.area is not None:
             raise ValueError(f"area is only used by cut-off, not {self.action!r}")
         if self.action != "speed-limit" and self.max_speed_kmh is not None:
@@ -199,11 +207,13 @@ class SatelliteFaultSpec(_Model):
 
     @model_validator(mode="after")
     def _one_selector(self) -> SatelliteFaultSpec:
-        given = [k for k in ("names", "norad_ids", "planes", "fraction")
-                 if getattr(self, k) is not None]
+        given = [
+            k for k in ("names", "norad_ids", "planes", "fraction") if getattr(self, k) is not None
+        ]
         if len(given) != 1:
-            raise ValueError("give exactly one of names, norad_ids, planes or fraction; got "
-                             f"{given or 'none'}")
+            raise ValueError(
+                f"give exactly one of names, norad_ids, planes or fraction; got {given or 'none'}"
+            )
         return self
 
 
@@ -264,8 +274,9 @@ class JammerSpec(_Model):
         Annotated[Literal["isotropic"], Tag("antenna:isotropic")]
         | Annotated[DirectionalAntennaSpec, Tag("antenna:directional")],
         Discriminator(
-            _by_type(str="antenna:isotropic", dict="antenna:directional",
-                     model="antenna:directional"),
+            _by_type(
+                str="antenna:isotropic", dict="antenna:directional", model="antenna:directional"
+            ),
             custom_error_type="antenna",
             custom_error_message="antenna is 'isotropic' or {boresight_az_deg, "
             "boresight_el_deg, beamwidth_deg}",
@@ -280,8 +291,9 @@ class JammerSpec(_Model):
         if fixed and self.track is not None:
             raise ValueError("give either lat_deg/lon_deg or track, not both")
         if not fixed and self.track is None:
-            raise ValueError("a jammer needs a place: lat_deg and lon_deg, or track (a "
-                             "mobile track's name)")
+            raise ValueError(
+                "a jammer needs a place: lat_deg and lon_deg, or track (a mobile track's name)"
+            )
         if fixed and (self.lat_deg is None or self.lon_deg is None):
             raise ValueError("give both lat_deg and lon_deg")
         return self

@@ -92,16 +92,19 @@ def secular_rates(elements: ElementSet) -> SecularRates:
     temp2 = 0.5 * temp1 * WGS72_J2 * pinvsq
     temp3 = -0.46875 * _J4 * pinvsq * pinvsq * n0
     mdot = (
-        n0 + 0.5 * temp1 * rteosq * con41
+        n0
+        + 0.5 * temp1 * rteosq * con41
         + 0.0625 * temp2 * rteosq * (13.0 - 78.0 * cosio2 + 137.0 * cosio4)
     )
     argpdot = (
-        -0.5 * temp1 * con42 + 0.0625 * temp2 * (7.0 - 114.0 * cosio2 + 395.0 * cosio4)
+        -0.5 * temp1 * con42
+        + 0.0625 * temp2 * (7.0 - 114.0 * cosio2 + 395.0 * cosio4)
         + temp3 * (3.0 - 36.0 * cosio2 + 49.0 * cosio4)
     )
-    nodedot = -temp1 * cosio + (
-        0.5 * temp2 * (4.0 - 19.0 * cosio2) + 2.0 * temp3 * (3.0 - 7.0 * cosio2)
-    ) * cosio
+    nodedot = (
+        -temp1 * cosio
+        + (0.5 * temp2 * (4.0 - 19.0 * cosio2) + 2.0 * temp3 * (3.0 - 7.0 * cosio2)) * cosio
+    )
     # Mean of SGP4's radius: its short-period term -1.5 temp2 con41 has a non-zero mean.
     radius_er = ao * (1.0 - 0.75 * WGS72_J2 * con41 / (ao * omeosq) ** 2)
     return SecularRates(
@@ -126,8 +129,13 @@ def _polar_matrix(xp_rad: float, yp_rad: float) -> F64:
 
 
 def _coefficients(
-    radius_km: F64, inclination_rad: F64, node0_rad: F64, u0_rad: F64,
-    u_dot_rad_s: F64, drift_dot_rad_s: F64, velocities: bool,
+    radius_km: F64,
+    inclination_rad: F64,
+    node0_rad: F64,
+    u0_rad: F64,
+    u_dot_rad_s: F64,
+    drift_dot_rad_s: F64,
+    velocities: bool,
 ) -> tuple[F64, F64 | None]:
     """Per-satellite ``(sat, 3, 6)`` maps from the six basis products to PEF position/velocity.
 
@@ -174,8 +182,13 @@ def _basis(t_s: F64, theta_rad: F64, u_dot_rad_s: F64, node_dot_rad_s: F64) -> F
     return np.stack((cd * cf, cd * sf, sd * cf, sd * sf, cf, sf), axis=-1)
 
 
-def _apply(out: F64, basis: F64, maps: F64, group: NDArray[np.intp],
-           runs: list[tuple[int, int, int]] | None) -> None:
+def _apply(
+    out: F64,
+    basis: F64,
+    maps: F64,
+    group: NDArray[np.intp],
+    runs: list[tuple[int, int, int]] | None,
+) -> None:
     """``out[t, k, i] = Σ_m basis[t, group[k], m] · maps[k, i, m]`` for one time block.
 
     ``out`` ``(time, sat, 3)``; with ``runs`` (first, stop, group) it is one
@@ -185,8 +198,11 @@ def _apply(out: F64, basis: F64, maps: F64, group: NDArray[np.intp],
     if runs is not None:
         right = np.ascontiguousarray(maps.transpose(2, 0, 1))  # (6, sat, 3)
         for first, stop, g in runs:
-            np.matmul(basis[:, g], right[:, first:stop].reshape(6, -1),
-                      out=out[:, first:stop].reshape(n_time, -1))
+            np.matmul(
+                basis[:, g],
+                right[:, first:stop].reshape(6, -1),
+                out=out[:, first:stop].reshape(n_time, -1),
+            )
         return
     step = max(1, _TILE_VALUES // (6 * n_sat))
     for t0 in range(0, n_time, step):
@@ -222,20 +238,28 @@ def circular_j2_ecef(
     # Move every satellite's angles to one reference epoch (satellite 0's).
     epoch_s = ((elements.epoch_jd - jd0) + (elements.epoch_fr - fr0)) * 86_400.0
     u0 = np.mod(
-        elements.arg_perigee_rad + elements.mean_anomaly_rad
-        - rates.arg_latitude_rate_rad_s * epoch_s, 2.0 * np.pi,
+        elements.arg_perigee_rad
+        + elements.mean_anomaly_rad
+        - rates.arg_latitude_rate_rad_s * epoch_s,
+        2.0 * np.pi,
     )
     node0 = np.mod(elements.raan_rad - rates.node_rate_rad_s * epoch_s, 2.0 * np.pi)
     drift_dot = rates.node_rate_rad_s - EARTH_ROTATION_RAD_S
     pef_position, pef_velocity = _coefficients(
-        rates.radius_km, np.asarray(elements.inclination_rad, dtype=np.float64), node0, u0,
-        rates.arg_latitude_rate_rad_s, drift_dot, velocities,
+        rates.radius_km,
+        np.asarray(elements.inclination_rad, dtype=np.float64),
+        node0,
+        u0,
+        rates.arg_latitude_rate_rad_s,
+        drift_dot,
+        velocities,
     )
 
     # Rate groups, and whether each is one contiguous run of satellites.
     groups, group = np.unique(
         np.stack((rates.arg_latitude_rate_rad_s, rates.node_rate_rad_s), axis=1),
-        axis=0, return_inverse=True,
+        axis=0,
+        return_inverse=True,
     )
     group = group.reshape(-1)
     runs: list[tuple[int, int, int]] | None = None

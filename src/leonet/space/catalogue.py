@@ -93,9 +93,7 @@ def detect_format(text: str, name: str = "") -> Literal["tle", "omm-json", "omm-
     return "tle"
 
 
-def _parse(
-    text: str, fmt: CatalogueFormat, source: str, lenient: bool
-) -> ElementRecords:
+def _parse(text: str, fmt: CatalogueFormat, source: str, lenient: bool) -> ElementRecords:
     if fmt not in CATALOGUE_FORMATS:
         raise ValueError(
             f"unknown catalogue format {fmt!r}; choose one of {', '.join(CATALOGUE_FORMATS)}"
@@ -213,8 +211,12 @@ def load_catalogue(
 ) -> Constellation:
     """A catalogue file (or text) as a :class:`Constellation`; see :func:`read_catalogue`."""
     return read_catalogue(
-        source, format=format, lenient=lenient, reference_time=reference_time,
-        stale_after_days=stale_after_days, name=name,
+        source,
+        format=format,
+        lenient=lenient,
+        reference_time=reference_time,
+        stale_after_days=stale_after_days,
+        name=name,
     ).constellation
 
 
@@ -236,7 +238,10 @@ def bundled_catalogue(
         )
     with resources.as_file(resource) as path:
         load = read_catalogue(
-            path, lenient=lenient, reference_time=reference_time,
-            stale_after_days=stale_after_days, name=Path(file_name).stem.split("_")[0],
+            path,
+            lenient=lenient,
+            reference_time=reference_time,
+            stale_after_days=stale_after_days,
+            name=Path(file_name).stem.split("_")[0],
         )
     return load.constellation

@@ -113,7 +113,10 @@ class _Reader:
         where = f"record {record}" + (f" (line {line})" if line else "") + label
         message = f"{self.source}, {where}, field {field}: {reason}.\nHow to fix: {fix}."
         return OMMFormatError(
-            message, source=self.source, line=line, record=record,
+            message,
+            source=self.source,
+            line=line,
+            record=record,
             reason=f"field {field}: {reason}",
         )
 
@@ -130,7 +133,11 @@ class _Reader:
     def _add(self, record: int, line: int, fields: Mapping[str, Any]) -> None:
         if not isinstance(fields, Mapping):
             raise self.error(
-                record, line, "", "(record)", f"expected an object, found {type(fields).__name__}",
+                record,
+                line,
+                "",
+                "(record)",
+                f"expected an object, found {type(fields).__name__}",
                 "CelesTrak OMM JSON is a list of flat objects, one per satellite",
             )
         name = str(fields.get("OBJECT_NAME") or "").strip()
@@ -138,7 +145,11 @@ class _Reader:
         missing = [k for k in OMM_FIELDS if k != "OBJECT_NAME" and _blank(fields.get(k))]
         if missing:
             raise self.error(
-                record, line, label, missing[0], "missing or empty",
+                record,
+                line,
+                label,
+                missing[0],
+                "missing or empty",
                 f"every record needs {', '.join(OMM_FIELDS[1:])}; download the group again "
                 "with FORMAT=json or FORMAT=csv from CelesTrak",
             )
@@ -149,7 +160,11 @@ class _Reader:
             norad = -1
         if not 0 < norad < 1_000_000_000:
             raise self.error(
-                record, line, label, "NORAD_CAT_ID", f"found {raw_id!r}",
+                record,
+                line,
+                label,
+                "NORAD_CAT_ID",
+                f"found {raw_id!r}",
                 "write the NORAD catalogue number as a positive whole number (e.g. 44714)",
             )
         label = f" ({name or 'NORAD ' + str(norad)})"
@@ -157,7 +172,11 @@ class _Reader:
             jd, fr = _epoch_to_jd_fr(str(fields["EPOCH"]))
         except ValueError:
             raise self.error(
-                record, line, label, "EPOCH", f"cannot read {fields['EPOCH']!r} as a UTC time",
+                record,
+                line,
+                label,
+                "EPOCH",
+                f"cannot read {fields['EPOCH']!r} as a UTC time",
                 "write the epoch as ISO 8601 UTC, e.g. '2026-05-30T07:25:28.869024'",
             ) from None
         values: dict[str, float] = {}
@@ -169,26 +188,41 @@ class _Reader:
                     raise ValueError
             except (TypeError, ValueError):
                 raise self.error(
-                    record, line, label, key, f"cannot read {raw!r} as a number",
+                    record,
+                    line,
+                    label,
+                    key,
+                    f"cannot read {raw!r} as a number",
                     "write a plain decimal number such as 0.0003034 or 1.518E-3",
                 ) from None
             values[key] = value
         for key, low, high, what, unit in _RANGES:
             if not low <= values[key] <= high:
                 raise self.error(
-                    record, line, label, key, f"{values[key]:g} is outside {low:g}-{high:g} {unit}",
+                    record,
+                    line,
+                    label,
+                    key,
+                    f"{values[key]:g} is outside {low:g}-{high:g} {unit}",
                     f"the {what} is between {low:g} and {high:g} {unit}; check that the field "
                     "holds degrees and is not shifted",
                 )
         if not 0.0 <= values["ECCENTRICITY"] < 1.0:
             raise self.error(
-                record, line, label, "ECCENTRICITY", f"{values['ECCENTRICITY']:g} is outside 0-1",
+                record,
+                line,
+                label,
+                "ECCENTRICITY",
+                f"{values['ECCENTRICITY']:g} is outside 0-1",
                 "eccentricity of an Earth orbit is at least 0 and below 1 (e.g. 0.0003034)",
             )
         n = values["MEAN_MOTION"]
         if not 0.0 < n <= _MAX_MEAN_MOTION_REV_DAY:
             raise self.error(
-                record, line, label, "MEAN_MOTION",
+                record,
+                line,
+                label,
+                "MEAN_MOTION",
                 f"{n:g} rev/day is not a possible Earth orbit (0 < n <= "
                 f"{_MAX_MEAN_MOTION_REV_DAY:g})",
                 "MEAN_MOTION is in revolutions per day (LEO about 11-16.5, GEO about 1.0027)",
@@ -235,9 +269,7 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def parse_omm_json(
-    text: str, *, source: str = "<string>", lenient: bool = False
-) -> ElementRecords:
+def parse_omm_json(text: str, *, source: str = "<string>", lenient: bool = False) -> ElementRecords:
     """Read CelesTrak OMM JSON (a list of records, or one record) into :class:`ElementRecords`."""
     try:
         data = json.loads(text)
@@ -246,14 +278,18 @@ def parse_omm_json(
             f"{source}, line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg}).\n"
             "How to fix: the file may be truncated or not JSON at all; download it again "
             "(CelesTrak FORMAT=json), or name the format explicitly if it is TLE or CSV.",
-            source=source, line=exc.lineno, reason=f"not valid JSON ({exc.msg})",
+            source=source,
+            line=exc.lineno,
+            reason=f"not valid JSON ({exc.msg})",
         ) from None
     records: Iterable[Any] = [data] if isinstance(data, dict) else data
     if not isinstance(records, list):
         raise OMMFormatError(
             f"{source}: expected a JSON list of OMM records, found {type(data).__name__}.\n"
             "How to fix: CelesTrak's gp.php?FORMAT=json returns a list of objects.",
-            source=source, line=0, reason="not a list of OMM records",
+            source=source,
+            line=0,
+            reason="not a list of OMM records",
         )
     reader = _Reader(source, lenient, "omm-json")
     for k, fields in enumerate(records, start=1):
@@ -271,7 +307,9 @@ def parse_omm_csv(text: str, *, source: str = "<string>", lenient: bool = False)
             f"{source}, line 1: the CSV header lacks {', '.join(missing)} (found "
             f"{', '.join(header) or 'no header'}).\nHow to fix: the first row must name the "
             f"OMM fields; CelesTrak's gp.php?FORMAT=csv writes them ({', '.join(OMM_FIELDS)}).",
-            source=source, line=1, reason=f"CSV header lacks {', '.join(missing)}",
+            source=source,
+            line=1,
+            reason=f"CSV header lacks {', '.join(missing)}",
         )
     rows.fieldnames = header
     reader = _Reader(source, lenient, "omm-csv")

@@ -62,7 +62,13 @@ _ONEWEB = (
     # spares).  leonet models the 648 as 18 planes × 36, all in service — an assumption; the
     # spares and the exact in-service plane layout are not modelled.
     WalkerShell(
-        "oneweb-1200", 1200, 87.9, 18, 36, phasing=0, raan_spread_deg=180.0,
+        "oneweb-1200",
+        1200,
+        87.9,
+        18,
+        36,
+        phasing=0,
+        raan_spread_deg=180.0,
         min_elevation_deg=55.0,
     ),  # ~48 km
 )
@@ -81,11 +87,23 @@ _TELESAT_LIGHTSPEED = (
     # (6 × 13) and 120 inclined (20 × 6) follows Telesat's public description;
     # treat the plane counts as an assumption.
     WalkerShell(
-        "lightspeed-polar", 1015, 99.0, 6, 13, phasing=2, raan_spread_deg=180.0,
+        "lightspeed-polar",
+        1015,
+        99.0,
+        6,
+        13,
+        phasing=2,
+        raan_spread_deg=180.0,
         min_elevation_deg=10.0,
     ),  # ~441 km
     WalkerShell(
-        "lightspeed-inclined", 1325, 50.9, 20, 6, phasing=13, min_elevation_deg=10.0,
+        "lightspeed-inclined",
+        1325,
+        50.9,
+        20,
+        6,
+        phasing=13,
+        min_elevation_deg=10.0,
     ),  # ~1,279 km
 )
 

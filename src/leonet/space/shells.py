@@ -103,9 +103,7 @@ def _altitude_peaks_km(alt_km: NDArray[np.float64], min_count: int) -> NDArray[n
     return np.asarray(centres[peaks - 1], dtype=np.float64)
 
 
-def _planes(
-    raan_deg: NDArray[np.float64], gap_deg: float, min_size: int
-) -> NDArray[np.int32]:
+def _planes(raan_deg: NDArray[np.float64], gap_deg: float, min_size: int) -> NDArray[np.int32]:
     """Plane label per satellite of one shell (``-1`` for planes under ``min_size``)."""
     n = raan_deg.size
     order = np.argsort(raan_deg, kind="stable")

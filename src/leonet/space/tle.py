@@ -88,19 +88,28 @@ _LINE1_FIELDS = (
     _Field("classification", 8, 8, "[UCS ]", "use U (unclassified), C or S"),
     _sep(9),
     _Field(
-        "international designator", 10, 17, "[0-9A-Z ]{8}",
+        "international designator",
+        10,
+        17,
+        "[0-9A-Z ]{8}",
         "write launch year (2 digits), launch number (3 digits) and piece (1-3 letters), "
         "e.g. '19074B  ', or leave the 8 columns blank",
     ),
     _sep(18),
     _Field("epoch year", 19, 20, r"\d\d", "write the last two digits of the year (57-99 → 19xx)"),
     _Field(
-        "epoch day", 21, 32, r"[ \d]{2}\d\.\d{8}",
+        "epoch day",
+        21,
+        32,
+        r"[ \d]{2}\d\.\d{8}",
         "write the day of the year with 8 decimals, DDD.DDDDDDDD (e.g. '150.30936191')",
     ),
     _sep(33),
     _Field(
-        "mean motion derivative", 34, 43, r"[ +-]\.\d{8}|[ +-]0\.\d{7}",
+        "mean motion derivative",
+        34,
+        43,
+        r"[ +-]\.\d{8}|[ +-]0\.\d{7}",
         "write ndot/2 in rev/day² as sign, '.', 8 digits (e.g. ' .00080211' or '-.00000016')",
     ),
     _sep(44),
@@ -124,7 +133,10 @@ _LINE2_FIELDS = (
     _Field("right ascension of the ascending node", 18, 25, r"[ \d]{2}\d\.\d{4}", _ANGLE_FIX),
     _sep(26),
     _Field(
-        "eccentricity", 27, 33, r"[ \d]{6}\d",
+        "eccentricity",
+        27,
+        33,
+        r"[ \d]{6}\d",
         "write 7 digits with an implied leading decimal point ('0003034' means 0.0003034)",
     ),
     _sep(34),
@@ -133,7 +145,10 @@ _LINE2_FIELDS = (
     _Field("mean anomaly", 44, 51, r"[ \d]{2}\d\.\d{4}", _ANGLE_FIX),
     _sep(52),
     _Field(
-        "mean motion", 53, 63, r"[ \d]\d\.\d{8}",
+        "mean motion",
+        53,
+        63,
+        r"[ \d]\d\.\d{8}",
         "write revolutions per day as NN.NNNNNNNN (e.g. '15.47704531')",
     ),
     _Field("revolution number", 64, 68, r"[ \d]{5}", "write up to 5 digits, right-aligned"),
@@ -148,8 +163,9 @@ _DATA_LINE_RE = re.compile(r"\S (?:[ 0-9]{4}[0-9]|[A-Z][0-9]{4})[UCS ]? ")
 
 
 #: Each ASCII character's checksum value (a digit its value, '-' 1, others 0), as bytes.
-_CHECKSUM_VALUES = bytes(int(chr(k)) if chr(k).isdigit() else int(chr(k) == "-")
-                         for k in range(128)) + bytes(128)
+_CHECKSUM_VALUES = bytes(
+    int(chr(k)) if chr(k).isdigit() else int(chr(k) == "-") for k in range(128)
+) + bytes(128)
 
 
 def tle_checksum(line: str) -> int:
@@ -178,8 +194,15 @@ def int_to_alpha5(number: int) -> str:
 
 
 def _format_error(  # noqa: PLR0913 — private: the parts of one error message
-    source: str, lineno: int, line: str, template: str, first: int, last: int, what: str,
-    reason: str, fix: str,
+    source: str,
+    lineno: int,
+    line: str,
+    template: str,
+    first: int,
+    last: int,
+    what: str,
+    reason: str,
+    fix: str,
 ) -> TLEFormatError:
     shown = line if len(line) <= 100 else line[:100] + "…"
     label = f"line {lineno}:"
@@ -204,12 +227,19 @@ def _check_layout(
     fields = _LINE1_FIELDS if which == 1 else _LINE2_FIELDS
     template = LINE1_TEMPLATE if which == 1 else LINE2_TEMPLATE
     printable = line.isascii() and line.isprintable()
-    bad_char = None if printable else next(
-        (k for k, c in enumerate(line) if not (" " <= c <= "~")), None)
+    bad_char = (
+        None if printable else next((k for k, c in enumerate(line) if not (" " <= c <= "~")), None)
+    )
     if bad_char is not None:
         return _format_error(
-            source, lineno, line.encode("ascii", "replace").decode(), template, bad_char + 1,
-            bad_char + 1, "character", f"{line[bad_char]!r} is not a printable ASCII character",
+            source,
+            lineno,
+            line.encode("ascii", "replace").decode(),
+            template,
+            bad_char + 1,
+            bad_char + 1,
+            "character",
+            f"{line[bad_char]!r} is not a printable ASCII character",
             "TLE lines hold printable ASCII only; retype the line or re-download the file "
             "(tabs and typographic quotes or dashes often sneak in through copy and paste)",
         )
@@ -234,14 +264,27 @@ def _check_layout(
             segment = body[field.first_col - 1 : field.last_col]
             if not _FIELD_RES[field].fullmatch(segment):
                 return _format_error(
-                    source, lineno, body, template, field.first_col, field.last_col, field.name,
-                    f"found {segment!r}, which does not fit the template", field.fix,
+                    source,
+                    lineno,
+                    body,
+                    template,
+                    field.first_col,
+                    field.last_col,
+                    field.name,
+                    f"found {segment!r}, which does not fit the template",
+                    field.fix,
                 )
     if checksum:
         computed = tle_checksum(body)
         if int(body[68]) != computed:
             return _format_error(
-                source, lineno, body, template, 69, 69, "checksum",
+                source,
+                lineno,
+                body,
+                template,
+                69,
+                69,
+                "checksum",
                 f"the line gives checksum {body[68]} but its columns 1-68 add up to {computed}",
                 "the checksum is the sum of all digits in columns 1-68, each '-' counting 1, "
                 "modulo 10; a wrong digit in the line is the usual cause, so check the values "
@@ -252,8 +295,14 @@ def _check_layout(
 
 
 def _range_error(
-    source: str, lineno: int, line: str, which: int, col: tuple[int, int], what: str,
-    reason: str, fix: str,
+    source: str,
+    lineno: int,
+    line: str,
+    which: int,
+    col: tuple[int, int],
+    what: str,
+    reason: str,
+    fix: str,
 ) -> TLEFormatError:
     template = LINE1_TEMPLATE if which == 1 else LINE2_TEMPLATE
     return _format_error(source, lineno, line[:_TLE_COLUMNS], template, *col, what, reason, fix)
@@ -263,15 +312,18 @@ def _range_error(
 _Row = tuple[int, float, float, float, float, float, float, float, float, float, float, float]
 
 
-def _parse_record(
-    source: str, ln1: int, l1: str, ln2: int, l2: str
-) -> _Row | TLEFormatError:
+def _parse_record(source: str, ln1: int, l1: str, ln2: int, l2: str) -> _Row | TLEFormatError:
     """Values of a layout-checked record in TLE units, or the first range/consistency error."""
     sat1 = alpha5_to_int(l1[2:7])
     sat2 = alpha5_to_int(l2[2:7])
     if sat1 != sat2:
         return _range_error(
-            source, ln2, l2, 2, (3, 7), "catalog number",
+            source,
+            ln2,
+            l2,
+            2,
+            (3, 7),
+            "catalog number",
             f"line 2 is for satellite {l2[2:7].strip()} but line 1 (line {ln1}) is for "
             f"{l1[2:7].strip()}",
             "the two lines of a TLE must come from the same element set; the file may be "
@@ -283,7 +335,12 @@ def _parse_record(
     days_in_year = 366 if year % 4 == 0 else 365
     if not 1 <= day_whole <= days_in_year:
         return _range_error(
-            source, ln1, l1, 1, (21, 32), "epoch day",
+            source,
+            ln1,
+            l1,
+            1,
+            (21, 32),
+            "epoch day",
             f"day {l1[20:32].strip()} is not in year {year} (days 1-{days_in_year})",
             "the epoch day counts from 1.0 = January 1st 00:00 UTC",
         )
@@ -301,7 +358,12 @@ def _parse_record(
     mean_motion = float(l2[52:63])
     if inclination > 180.0:
         return _range_error(
-            source, ln2, l2, 2, (9, 16), "inclination",
+            source,
+            ln2,
+            l2,
+            2,
+            (9, 16),
+            "inclination",
             f"{inclination:g} degrees is outside 0-180",
             "inclination is between 0 and 180 degrees; a value above 180 is a typo or a "
             "shifted column",
@@ -313,18 +375,41 @@ def _parse_record(
     ):
         if value > 360.0:
             return _range_error(
-                source, ln2, l2, 2, cols, what, f"{value:g} degrees is outside 0-360",
+                source,
+                ln2,
+                l2,
+                2,
+                cols,
+                what,
+                f"{value:g} degrees is outside 0-360",
                 "angles are between 0 and 360 degrees; check for a shifted column",
             )
     if not 0.0 < mean_motion <= _MAX_MEAN_MOTION_REV_DAY:
         return _range_error(
-            source, ln2, l2, 2, (53, 63), "mean motion",
+            source,
+            ln2,
+            l2,
+            2,
+            (53, 63),
+            "mean motion",
             f"{mean_motion:g} rev/day is not a possible Earth orbit (0 < n <= "
             f"{_MAX_MEAN_MOTION_REV_DAY:g}; 17.1 rev/day is an orbit at the surface)",
             "mean motion is in revolutions per day (LEO about 11-16.5, GEO about 1.0027)",
         )
-    return (sat1, jd, fr, ndot, nddot, bstar, inclination, raan, ecc, argp, mean_anomaly,
-            mean_motion)
+    return (
+        sat1,
+        jd,
+        fr,
+        ndot,
+        nddot,
+        bstar,
+        inclination,
+        raan,
+        ecc,
+        argp,
+        mean_anomaly,
+        mean_motion,
+    )
 
 
 def _data_line_number(line: str) -> int:
@@ -370,7 +455,13 @@ def parse_tle(
         template = LINE1_TEMPLATE if expected == 1 else LINE2_TEMPLATE
         role = "first" if expected == 1 else "second"
         return _format_error(
-            source, lineno, line[:_TLE_COLUMNS], template, 1, 1, "line number",
+            source,
+            lineno,
+            line[:_TLE_COLUMNS],
+            template,
+            1,
+            1,
+            "line number",
             f"found {line[0]!r} where the {role} line of a TLE (starting '{expected}') belongs",
             f"number the {role} line of each record '{expected}'; a TLE is an optional name "
             "line, then line 1, then line 2",
@@ -390,7 +481,11 @@ def parse_tle(
                 error = _check_layout(
                     source, ln1, l1, 1, checksum=checksum, allow_extra_columns=allow_extra_columns
                 ) or _check_layout(
-                    source, lineno, line, 2, checksum=checksum,
+                    source,
+                    lineno,
+                    line,
+                    2,
+                    checksum=checksum,
                     allow_extra_columns=allow_extra_columns,
                 )
                 parsed = error or _parse_record(source, ln1, l1, lineno, line)
@@ -408,12 +503,20 @@ def parse_tle(
                 fail(wrong_number(lineno, line, 2))
                 name = None
                 continue
-            fail(_format_error(
-                source, ln1, l1[:_TLE_COLUMNS], LINE1_TEMPLATE, 1, 1, "line number",
-                f"line 1 of satellite {l1[2:7].strip()} is not followed by its line 2 "
-                f"(line {lineno} is {'another line 1' if kind == 1 else 'not a TLE line'})",
-                "every line 1 must be followed directly by its line 2",
-            ))
+            fail(
+                _format_error(
+                    source,
+                    ln1,
+                    l1[:_TLE_COLUMNS],
+                    LINE1_TEMPLATE,
+                    1,
+                    1,
+                    "line number",
+                    f"line 1 of satellite {l1[2:7].strip()} is not followed by its line 2 "
+                    f"(line {lineno} is {'another line 1' if kind == 1 else 'not a TLE line'})",
+                    "every line 1 must be followed directly by its line 2",
+                )
+            )
             name = None
         if kind == 1:
             pending = (lineno, line)
@@ -424,18 +527,31 @@ def parse_tle(
             name = line[2:].strip() if line.startswith("0 ") else line.strip()
     if pending is not None:
         ln1, l1 = pending
-        fail(_format_error(
-            source, ln1, l1[:_TLE_COLUMNS], LINE1_TEMPLATE, 1, 1, "line number",
-            f"line 1 of satellite {l1[2:7].strip()} is the last line; its line 2 is missing",
-            "add the record's second line, or remove the incomplete record",
-        ))
+        fail(
+            _format_error(
+                source,
+                ln1,
+                l1[:_TLE_COLUMNS],
+                LINE1_TEMPLATE,
+                1,
+                1,
+                "line number",
+                f"line 1 of satellite {l1[2:7].strip()} is the last line; its line 2 is missing",
+                "add the record's second line, or remove the incomplete record",
+            )
+        )
 
     return _to_records(rows, names, starts, line1s, line2s, source, tuple(skipped))
 
 
 def _to_records(
-    rows: list[_Row], names: list[str], starts: list[int], line1s: list[str],
-    line2s: list[str], source: str, skipped: tuple[SkippedRecord, ...],
+    rows: list[_Row],
+    names: list[str],
+    starts: list[int],
+    line1s: list[str],
+    line2s: list[str],
+    source: str,
+    skipped: tuple[SkippedRecord, ...],
 ) -> ElementRecords:
     """Convert TLE units to SGP4 units in bulk, with twoline2rv's exact arithmetic."""
     values = np.array(rows, dtype=np.float64).reshape(len(rows), 12)
@@ -477,6 +593,9 @@ def read_tle(
     file = Path(path)
     text = file.read_text(encoding="utf-8", errors="replace")
     return parse_tle(
-        text, source=str(file), lenient=lenient, checksum=checksum,
+        text,
+        source=str(file),
+        lenient=lenient,
+        checksum=checksum,
         allow_extra_columns=allow_extra_columns,
     )

@@ -123,8 +123,10 @@ class WalkerShell:
     raan0_deg: float = 0.0
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not self.name.strip() or any(
-            ch.isspace() for ch in self.name
+        if (
+            not isinstance(self.name, str)
+            or not self.name.strip()
+            or any(ch.isspace() for ch in self.name)
         ):
             raise ValueError(
                 f"name={self.name!r} must be a non-empty word without spaces (it prefixes the "
@@ -170,9 +172,14 @@ class WalkerShell:
             raise ValueError(f"min_elevation_deg={elevation:g} is outside 0–90° (exclusive of 90)")
         raan0 = _real("raan0_deg", self.raan0_deg)
         for key, value in (
-            ("altitude_km", altitude), ("inclination_deg", inclination), ("planes", planes),
-            ("sats_per_plane", per_plane), ("phasing", phasing), ("raan_spread_deg", spread),
-            ("min_elevation_deg", elevation), ("raan0_deg", raan0),
+            ("altitude_km", altitude),
+            ("inclination_deg", inclination),
+            ("planes", planes),
+            ("sats_per_plane", per_plane),
+            ("phasing", phasing),
+            ("raan_spread_deg", spread),
+            ("min_elevation_deg", elevation),
+            ("raan0_deg", raan0),
         ):
             set_(self, key, value)
 

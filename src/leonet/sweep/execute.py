@@ -140,9 +140,13 @@ def run_one(run: dict[str, Any], sweep_dir: str) -> dict[str, Any]:
     run_dir = root / "runs" / name
     began = time.perf_counter()
     record: dict[str, Any] = {
-        "name": name, "variant": run["variant"], "seed": run["seed"],
-        "params": run["params"], "digest": run["digest"],
-        "host": socket.gethostname(), "pid": os.getpid(),
+        "name": name,
+        "variant": run["variant"],
+        "seed": run["seed"],
+        "params": run["params"],
+        "digest": run["digest"],
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
     }
     try:
         record["numba_threads"] = _one_core_per_worker_thread()
@@ -188,8 +192,10 @@ def _simulate(run: dict[str, Any], root: Path, run_dir: Path) -> dict[str, Any]:
     summary = run_summary(run_dir)
     metrics = {m: (None if summary.get(m) is None else float(summary[m])) for m in METRICS}
     table = ds.dataset(run_dir / "terminals.parquet").to_table()
-    extra: dict[str, Any] = {"variant": pa.array([run["variant"]] * table.num_rows, pa.int32()),
-                             "seed": pa.array([run["seed"]] * table.num_rows, pa.int64())}
+    extra: dict[str, Any] = {
+        "variant": pa.array([run["variant"]] * table.num_rows, pa.int32()),
+        "seed": pa.array([run["seed"]] * table.num_rows, pa.int64()),
+    }
     for column, value in run["params"].items():
         extra[column] = pa.array([_scalar(value)] * table.num_rows)
     for column, array in extra.items():
@@ -209,8 +215,7 @@ def _scalar(value: Any) -> Any:
 
 # ------------------------------------------------------------------ the client side
 @contextmanager
-def _client(scheduler: str | None, workers: int | None,
-            pending: int) -> Iterator[Any]:
+def _client(scheduler: str | None, workers: int | None, pending: int) -> Iterator[Any]:
     import logging
 
     from distributed import Client, LocalCluster
@@ -219,12 +224,25 @@ def _client(scheduler: str | None, workers: int | None,
         with Client(scheduler, timeout="30s") as client:  # type: ignore[no-untyped-call]
             yield client
         return
-    n = workers or max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                              else os.cpu_count() or 1, pending))
-    with LocalCluster(  # type: ignore[no-untyped-call]
-            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
-            silence_logs=logging.ERROR) as cluster, \
-            Client(cluster) as client:  # type: ignore[no-untyped-call]
+    n = workers or max(
+        1,
+        min(
+            len(os.sched_getaffinity(0))
+            if hasattr(os, "sched_getaffinity")
+            else os.cpu_count() or 1,
+            pending,
+        ),
+    )
+    with (
+        LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            silence_logs=logging.ERROR,
+        ) as cluster,
+        Client(cluster) as client,  # type: ignore[no-untyped-call]
+    ):
         yield client
 
 
@@ -238,22 +256,42 @@ def _load_status(root: Path, run: SweepRun) -> dict[str, Any] | None:
 
 
 def _payload(run: SweepRun) -> dict[str, Any]:
-    return {"name": run.name, "variant": run.variant, "seed": run.seed,
-            "params": {column_name(k): v for k, v in run.params.items()},
-            "scenario": run.scenario, "digest": run.digest}
+    return {
+        "name": run.name,
+        "variant": run.variant,
+        "seed": run.seed,
+        "params": {column_name(k): v for k, v in run.params.items()},
+        "scenario": run.scenario,
+        "digest": run.digest,
+    }
 
 
-def _write_manifest(root: Path, spec: SweepSpec, base: Scenario, runs: list[SweepRun],
-                    quick: bool) -> None:
+def _write_manifest(
+    root: Path, spec: SweepSpec, base: Scenario, runs: list[SweepRun], quick: bool
+) -> None:
     manifest = {
-        "format": "leonet-sweep", "version": 1, "name": spec.name, "quick": quick,
-        "base": base.name, "spec": spec.model_dump(mode="json"),
-        "parameters": [{"path": p.path, "column": column_name(p.path), "label": p.title}
-                       for p in spec.parameters],
-        "runs": [{"name": r.name, "variant": r.variant, "seed": r.seed, "digest": r.digest,
-                  "params": {column_name(k): _scalar(v) for k, v in r.params.items()},
-                  "shown": {column_name(k): v for k, v in r.shown.items()},
-                  "error": r.error} for r in runs],
+        "format": "leonet-sweep",
+        "version": 1,
+        "name": spec.name,
+        "quick": quick,
+        "base": base.name,
+        "spec": spec.model_dump(mode="json"),
+        "parameters": [
+            {"path": p.path, "column": column_name(p.path), "label": p.title}
+            for p in spec.parameters
+        ],
+        "runs": [
+            {
+                "name": r.name,
+                "variant": r.variant,
+                "seed": r.seed,
+                "digest": r.digest,
+                "params": {column_name(k): _scalar(v) for k, v in r.params.items()},
+                "shown": {column_name(k): v for k, v in r.shown.items()},
+                "error": r.error,
+            }
+            for r in runs
+        ],
     }
     atomic_write_text(root / "sweep.json", json.dumps(manifest, indent=2, allow_nan=True))
 
@@ -290,10 +328,21 @@ def run_sweep(
     for run in runs:
         if run.error is not None:
             (root / "status").mkdir(exist_ok=True)
-            atomic_write_text(root / "status" / f"{run.name}.json", json.dumps({
-                "name": run.name, "variant": run.variant, "seed": run.seed,
-                "params": {column_name(k): _scalar(v) for k, v in run.params.items()},
-                "digest": run.digest, "status": "failed", "error": run.error}, indent=2))
+            atomic_write_text(
+                root / "status" / f"{run.name}.json",
+                json.dumps(
+                    {
+                        "name": run.name,
+                        "variant": run.variant,
+                        "seed": run.seed,
+                        "params": {column_name(k): _scalar(v) for k, v in run.params.items()},
+                        "digest": run.digest,
+                        "status": "failed",
+                        "error": run.error,
+                    },
+                    indent=2,
+                ),
+            )
             continue
         record = _load_status(root, run)
         if record is not None and record.get("status") == "done":
@@ -315,13 +364,15 @@ def run_sweep(
     records = [_load_status(root, r) or {} for r in runs]
     done_now = sum(1 for r in records if r.get("status") == "done") - skipped
     failed = sum(1 for r in records if r.get("status") != "done")
-    return SweepOutcome(root, total, skipped, done_now, failed,
-                        time.perf_counter() - began, dashboard)
+    return SweepOutcome(
+        root, total, skipped, done_now, failed, time.perf_counter() - began, dashboard
+    )
 
 
 @contextmanager
-def _pending_client(client: Any, scheduler: str | None, workers: int | None,
-                    pending: int) -> Iterator[Any]:
+def _pending_client(
+    client: Any, scheduler: str | None, workers: int | None, pending: int
+) -> Iterator[Any]:
     if client is not None:
         yield client
         return
@@ -329,27 +380,46 @@ def _pending_client(client: Any, scheduler: str | None, workers: int | None,
         yield made
 
 
-def _gather(client: Any, pending: list[SweepRun], root: Path, finished: int, total: int,
-            progress: Callable[[int, int, dict[str, Any] | None], None] | None) -> int:
+def _gather(
+    client: Any,
+    pending: list[SweepRun],
+    root: Path,
+    finished: int,
+    total: int,
+    progress: Callable[[int, int, dict[str, Any] | None], None] | None,
+) -> int:
     from distributed import as_completed
 
-    futures = {client.submit(run_one, _payload(r), str(root.resolve()), pure=False,
-                             key=f"leonet-sweep-{r.name}-{r.digest[:12]}"): r
-               for r in pending}
+    futures = {
+        client.submit(
+            run_one,
+            _payload(r),
+            str(root.resolve()),
+            pure=False,
+            key=f"leonet-sweep-{r.name}-{r.digest[:12]}",
+        ): r
+        for r in pending
+    }
     try:
         for future in as_completed(futures):  # type: ignore[no-untyped-call]
             run = futures[future]
             try:
                 record = future.result()
             except Exception as exc:  # the worker died too often, or the task was lost
-                record = {"name": run.name, "variant": run.variant, "seed": run.seed,
-                          "params": {column_name(k): _scalar(v) for k, v in run.params.items()},
-                          "digest": run.digest, "status": "failed",
-                          "error": f"{type(exc).__name__}: {exc} (its worker died each time "
-                                   "it ran: out of memory? see the worker logs)"}
+                record = {
+                    "name": run.name,
+                    "variant": run.variant,
+                    "seed": run.seed,
+                    "params": {column_name(k): _scalar(v) for k, v in run.params.items()},
+                    "digest": run.digest,
+                    "status": "failed",
+                    "error": f"{type(exc).__name__}: {exc} (its worker died each time "
+                    "it ran: out of memory? see the worker logs)",
+                }
                 (root / "status").mkdir(exist_ok=True)
-                atomic_write_text(root / "status" / f"{run.name}.json",
-                                  json.dumps(record, indent=2))
+                atomic_write_text(
+                    root / "status" / f"{run.name}.json", json.dumps(record, indent=2)
+                )
             finished += 1
             if progress is not None:
                 progress(finished, total, record)

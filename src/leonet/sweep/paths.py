@@ -29,8 +29,10 @@ def parse_path(path: str) -> tuple[str | int, ...]:
     """
     text = path.strip()
     if not _PATH.fullmatch(text):
-        raise ValueError(f"{path!r} is not a dotted path: write keys joined by '.' and "
-                         "list entries as [N], e.g. faults.jammers[0].eirp_dbw")
+        raise ValueError(
+            f"{path!r} is not a dotted path: write keys joined by '.' and "
+            "list entries as [N], e.g. faults.jammers[0].eirp_dbw"
+        )
     return tuple(key if key else int(index) for key, index in _TOKEN.findall(text))
 
 
@@ -51,10 +53,13 @@ def _problem(node: Any, items: tuple[str | int, ...], done: str) -> str | None:
         if not isinstance(node, list):
             return f"{done or 'the scenario'} is not a list: drop [{item}]"
         if not 0 <= item < len(node):
-            return (f"{done}[{item}]: the base scenario has {len(node)} entr"
-                    f"{'y' if len(node) == 1 else 'ies'} in {done}; index from 0 to "
-                    f"{len(node) - 1}" if node else
-                    f"{done} is empty in the base scenario: add an entry there first")
+            return (
+                f"{done}[{item}]: the base scenario has {len(node)} entr"
+                f"{'y' if len(node) == 1 else 'ies'} in {done}; index from 0 to "
+                f"{len(node) - 1}"
+                if node
+                else f"{done} is empty in the base scenario: add an entry there first"
+            )
         return _problem(node[item], rest, f"{done}[{item}]")
     if isinstance(node, list):
         if not node:
@@ -70,8 +75,9 @@ def _problem(node: Any, items: tuple[str | int, ...], done: str) -> str | None:
     if item not in node:
         close = difflib.get_close_matches(item, list(node), n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}? " if close else ""
-        return f"unknown key {item!r} in {done or 'the scenario'}; {hint}keys there: " + \
-            ", ".join(sorted(node))
+        return f"unknown key {item!r} in {done or 'the scenario'}; {hint}keys there: " + ", ".join(
+            sorted(node)
+        )
     if rest and node[item] is None:
         return f"{where} is not set in the base scenario: set it there (or set {where} whole)"
     return _problem(node[item], rest, where)

@@ -48,10 +48,15 @@ def _records(root: Path, manifest: dict[str, Any]) -> list[dict[str, Any]]:
             record = json.loads((root / "status" / f"{run['name']}.json").read_text())
         if record.get("digest") != run["digest"]:
             record = {"status": "pending"}
-        out.append(run | {"status": record.get("status", "pending"),
-                          "error": record.get("error", run.get("error")),
-                          "metrics": record.get("metrics") or {},
-                          "elapsed_s": record.get("elapsed_s")})
+        out.append(
+            run
+            | {
+                "status": record.get("status", "pending"),
+                "error": record.get("error", run.get("error")),
+                "metrics": record.get("metrics") or {},
+                "elapsed_s": record.get("elapsed_s"),
+            }
+        )
     return out
 
 
@@ -72,12 +77,20 @@ def _results_table(manifest: dict[str, Any], records: list[dict[str, Any]]) -> p
         data[column] = [r["params"].get(column) for r in records]
     for metric in dict.fromkeys([*metrics, *METRICS]):
         data[metric] = [r["metrics"].get(metric) for r in records]
-    return pa.table({k: pa.array(v, pa.float64()) if k in METRICS else pa.array(v)
-                     for k, v in data.items()})
+    return pa.table(
+        {k: pa.array(v, pa.float64()) if k in METRICS else pa.array(v) for k, v in data.items()}
+    )
 
 
-def summarise(results: pa.Table, *, parameters: list[str], metrics: list[str],
-              confidence: float = 0.95, resamples: int = 2000, seed: int = 0) -> pa.Table:
+def summarise(
+    results: pa.Table,
+    *,
+    parameters: list[str],
+    metrics: list[str],
+    confidence: float = 0.95,
+    resamples: int = 2000,
+    seed: int = 0,
+) -> pa.Table:
     """One row per variant of a ``results`` table: its ``parameters``, ``seeds_done``,
     ``seeds_failed`` and ``m_mean``/``m_low``/``m_high`` for each of ``metrics`` (over
     the done seeds where ``m`` has a value; NaN bounds with fewer than two)."""
@@ -87,19 +100,21 @@ def summarise(results: pa.Table, *, parameters: list[str], metrics: list[str],
     first = {v: next(r for r in rows if r["variant"] == v) for v in variants}
     for column in parameters:
         out[column] = [first[v][column] for v in variants]
-    done = {v: [r for r in rows if r["variant"] == v and r["status"] == "done"]
-            for v in variants}
+    done = {v: [r for r in rows if r["variant"] == v and r["status"] == "done"] for v in variants}
     out["seeds_done"] = [len(done[v]) for v in variants]
-    out["seeds_failed"] = [sum(1 for r in rows if r["variant"] == v and r["status"] == "failed")
-                           for v in variants]
+    out["seeds_failed"] = [
+        sum(1 for r in rows if r["variant"] == v and r["status"] == "failed") for v in variants
+    ]
     for metric in metrics:
         mean, low, high = [], [], []
         for v in variants:
-            values = [r[metric] for r in done[v] if r[metric] is not None
-                      and math.isfinite(r[metric])]
+            values = [
+                r[metric] for r in done[v] if r[metric] is not None and math.isfinite(r[metric])
+            ]
             if values:
-                m, lo, hi = bootstrap_mean_ci(values, confidence=confidence,
-                                              resamples=resamples, seed=seed)
+                m, lo, hi = bootstrap_mean_ci(
+                    values, confidence=confidence, resamples=resamples, seed=seed
+                )
                 mean.append(float(m[0]))
                 low.append(float(lo[0]))
                 high.append(float(hi[0]))
@@ -124,9 +139,14 @@ def write_results(sweep_dir: str | os.PathLike[str]) -> dict[str, Path]:
     records = _records(root, manifest)
     results = _results_table(manifest, records)
     spec = manifest["spec"]
-    summary = summarise(results, parameters=[p["column"] for p in manifest["parameters"]],
-                        metrics=spec["metrics"], confidence=spec["confidence"],
-                        resamples=spec["resamples"], seed=spec["random_seed"])
+    summary = summarise(
+        results,
+        parameters=[p["column"] for p in manifest["parameters"]],
+        metrics=spec["metrics"],
+        confidence=spec["confidence"],
+        resamples=spec["resamples"],
+        seed=spec["random_seed"],
+    )
     paths = {}
     for name, table in (("results", results), ("summary", summary)):
         with atomic_path(root / f"{name}.parquet") as tmp:
@@ -141,8 +161,10 @@ def _shown(manifest: dict[str, Any]) -> dict[int, dict[str, float]]:
     """Per variant, the number the report plots for each parameter."""
     out: dict[int, dict[str, float]] = {}
     for run in manifest["runs"]:
-        out.setdefault(run["variant"], {k: (math.nan if v is None else float(v))
-                                        for k, v in run["shown"].items()})
+        out.setdefault(
+            run["variant"],
+            {k: (math.nan if v is None else float(v)) for k, v in run["shown"].items()},
+        )
     return out
 
 
@@ -155,12 +177,15 @@ def query_sweep(sweep_dir: str | os.PathLike[str], sql: str) -> pa.Table:
 
     root = Path(sweep_dir)
     if not is_sweep_dir(root):
-        raise FileNotFoundError(f"{root} is not a sweep folder (it holds no sweep.json); "
-                                "run `leonet sweep NAME --out DIR` first")
+        raise FileNotFoundError(
+            f"{root} is not a sweep folder (it holds no sweep.json); "
+            "run `leonet sweep NAME --out DIR` first"
+        )
     import pyarrow.dataset as ds
 
-    connection = duckdb.connect(config={"autoinstall_known_extensions": False,
-                                        "autoload_known_extensions": False})
+    connection = duckdb.connect(
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    )
     try:
         names = []
         for name in ("results", "summary"):
@@ -168,8 +193,9 @@ def query_sweep(sweep_dir: str | os.PathLike[str], sql: str) -> pa.Table:
                 connection.register(name, ds.dataset(root / f"{name}.parquet"))
                 names.append(name)
         done = {r["name"] for r in _records(root, read_manifest(root)) if r["status"] == "done"}
-        parts = sorted(p for p in (root / "terminals.parquet").glob("*.parquet")
-                       if p.stem in done)  # not a run the sweep no longer has, or redoes
+        parts = sorted(
+            p for p in (root / "terminals.parquet").glob("*.parquet") if p.stem in done
+        )  # not a run the sweep no longer has, or redoes
         if parts:
             connection.register("terminals", ds.dataset(parts))
             names.append("terminals")
@@ -179,7 +205,8 @@ def query_sweep(sweep_dir: str | os.PathLike[str], sql: str) -> pa.Table:
         try:
             return connection.sql(sql).to_arrow_table()
         except duckdb.Error as exc:
-            raise ValueError(f"query failed: {exc}. Tables of the sweep: "
-                             f"{', '.join(names)}") from None
+            raise ValueError(
+                f"query failed: {exc}. Tables of the sweep: {', '.join(names)}"
+            ) from None
     finally:
         connection.close()

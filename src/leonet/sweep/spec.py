@@ -58,10 +58,18 @@ _PRESETS = "leonet.sweep.presets"
 
 #: The run metrics a sweep can summarise (the numbers of ``leonet.results.run_summary``).
 METRICS = (
-    "availability", "area_coverage",
-    "rtt_p05_ms", "rtt_p50_ms", "rtt_p95_ms",
-    "down_p05_mbps", "down_p50_mbps", "up_p50_mbps",
-    "area_rtt_p50_ms", "area_rtt_p95_ms", "area_down_p05_mbps", "area_down_p50_mbps",
+    "availability",
+    "area_coverage",
+    "rtt_p05_ms",
+    "rtt_p50_ms",
+    "rtt_p95_ms",
+    "down_p05_mbps",
+    "down_p50_mbps",
+    "up_p50_mbps",
+    "area_rtt_p50_ms",
+    "area_rtt_p95_ms",
+    "area_down_p05_mbps",
+    "area_down_p50_mbps",
 )
 
 
@@ -95,9 +103,11 @@ class Range(_Model):
             if self.step == 0 or not math.isfinite(self.step):
                 raise ValueError(f"step {self.step} never reaches stop: give a non-zero step")
             if (self.stop - self.start) / self.step < 0:
-                raise ValueError(f"the range is empty: from {self.start:g} a step of "
-                                 f"{self.step:g} moves away from {self.stop:g}; swap start "
-                                 "and stop or change the step's sign")
+                raise ValueError(
+                    f"the range is empty: from {self.start:g} a step of "
+                    f"{self.step:g} moves away from {self.stop:g}; swap start "
+                    "and stop or change the step's sign"
+                )
         return self
 
     def values(self) -> list[float]:
@@ -139,19 +149,24 @@ class Distribution(_Model):
             if not self.sd > 0:
                 raise ValueError(f"sd must be > 0 (got {self.sd:g})")
         if self.low is not None and self.high is not None and not self.low < self.high:
-            raise ValueError(f"impossible bounds: low ({self.low:g}) must be below high "
-                             f"({self.high:g})")
+            raise ValueError(
+                f"impossible bounds: low ({self.low:g}) must be below high ({self.high:g})"
+            )
         if self.kind == "normal" and self.mean is not None and self.sd is not None:
             import scipy.stats
 
             lo = -math.inf if self.low is None else self.low
             hi = math.inf if self.high is None else self.high
-            mass = float(scipy.stats.norm.cdf(hi, self.mean, self.sd)
-                         - scipy.stats.norm.cdf(lo, self.mean, self.sd))
+            mass = float(
+                scipy.stats.norm.cdf(hi, self.mean, self.sd)
+                - scipy.stats.norm.cdf(lo, self.mean, self.sd)
+            )
             if mass < 1e-6:
-                raise ValueError(f"impossible bounds: [{lo:g}, {hi:g}] holds almost none "
-                                 f"(p = {mass:.1e}) of normal(mean={self.mean:g}, "
-                                 f"sd={self.sd:g}); move the bounds or the mean")
+                raise ValueError(
+                    f"impossible bounds: [{lo:g}, {hi:g}] holds almost none "
+                    f"(p = {mass:.1e}) of normal(mean={self.mean:g}, "
+                    f"sd={self.sd:g}); move the bounds or the mean"
+                )
         return self
 
     def draw(self, count: int, seed: int) -> list[float]:
@@ -170,8 +185,9 @@ class Distribution(_Model):
             assert self.mean is not None and self.sd is not None
             lo = -math.inf if self.low is None else (self.low - self.mean) / self.sd
             hi = math.inf if self.high is None else (self.high - self.mean) / self.sd
-            out = scipy.stats.truncnorm.rvs(lo, hi, loc=self.mean, scale=self.sd, size=count,
-                                            random_state=rng)
+            out = scipy.stats.truncnorm.rvs(
+                lo, hi, loc=self.mean, scale=self.sd, size=count, random_state=rng
+            )
         return [float(v) for v in out]
 
 
@@ -194,13 +210,17 @@ class Parameter(_Model):
     def _one_source(self) -> Parameter:
         given = [k for k in ("values", "range", "distribution") if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError(f"give exactly one of values, range or distribution; got "
-                             f"{', '.join(given) or 'none'}")
+            raise ValueError(
+                f"give exactly one of values, range or distribution; got "
+                f"{', '.join(given) or 'none'}"
+            )
         if (self.distribution is None) != (self.samples is None):
             raise ValueError("samples (how many draws) goes with distribution, and only there")
         if self.shown is not None and len(self.shown) != len(self.all_values(quick=False)):
-            raise ValueError(f"shown has {len(self.shown)} numbers for "
-                             f"{len(self.all_values(quick=False))} values: give one per value")
+            raise ValueError(
+                f"shown has {len(self.shown)} numbers for "
+                f"{len(self.all_values(quick=False))} values: give one per value"
+            )
         return self
 
     def all_values(self, *, quick: bool, seed: int = 0) -> list[Any]:
@@ -236,8 +256,7 @@ class SweepSpec(_Model):
     parameters: list[Parameter] = Field(min_length=1)
     combine: Literal["grid", "zip"] = "grid"
     seeds: int | list[int] = 1
-    metrics: list[str] = Field(default_factory=lambda: ["availability", "rtt_p50_ms"],
-                               min_length=1)
+    metrics: list[str] = Field(default_factory=lambda: ["availability", "rtt_p50_ms"], min_length=1)
     confidence: float = Field(default=0.95, gt=0, lt=1)
     resamples: int = Field(default=2000, ge=100)
     random_seed: int = Field(default=0, ge=0)
@@ -251,8 +270,7 @@ class SweepSpec(_Model):
         if unknown:
             close = difflib.get_close_matches(unknown[0], METRICS, n=1, cutoff=0.6)
             hint = f"did you mean {close[0]!r}? " if close else ""
-            raise ValueError(f"unknown metric {unknown[0]!r}; {hint}metrics: "
-                             f"{', '.join(METRICS)}")
+            raise ValueError(f"unknown metric {unknown[0]!r}; {hint}metrics: {', '.join(METRICS)}")
         return metrics
 
     @model_validator(mode="after")
@@ -268,8 +286,10 @@ class SweepSpec(_Model):
         if self.combine == "zip":
             lengths = {len(p.all_values(quick=False)) for p in self.parameters}
             if len(lengths) > 1:
-                raise ValueError(f"combine: zip needs as many values for each parameter; "
-                                 f"they have {sorted(lengths)}")
+                raise ValueError(
+                    f"combine: zip needs as many values for each parameter; "
+                    f"they have {sorted(lengths)}"
+                )
         return self
 
 
@@ -289,14 +309,23 @@ def _read(text: str, source: str) -> tuple[Any, yaml.Node | None]:
     try:
         node = loader.get_single_node()
         if node is None:
-            raise SweepError([Problem(source, None, "", "the file is empty; start from "
-                                      "`leonet sweep --show satellite-loss`")])
+            raise SweepError(
+                [
+                    Problem(
+                        source,
+                        None,
+                        "",
+                        "the file is empty; start from `leonet sweep --show satellite-loss`",
+                    )
+                ]
+            )
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = " ".join(x for x in (exc.context, exc.problem) if x)
-        raise SweepError([Problem(source, mark.line + 1 if mark else None, "",
-                                  f"not valid YAML: {what}")]) from None
+        raise SweepError(
+            [Problem(source, mark.line + 1 if mark else None, "", f"not valid YAML: {what}")]
+        ) from None
     finally:
         loader.dispose()
     return data, node
@@ -313,8 +342,7 @@ def _node_at(root: yaml.Node | None, loc: tuple[Any, ...]) -> tuple[yaml.Node | 
         else:
             path += f".{item}" if path else str(item)
             if isinstance(node, yaml.MappingNode):
-                node = next((v for k, v in node.value if getattr(k, "value", None) == item),
-                            node)
+                node = next((v for k, v in node.value if getattr(k, "value", None) == item), node)
     return node, path
 
 
@@ -335,8 +363,14 @@ def _fields_at(loc: tuple[Any, ...]) -> list[str]:
         field = model.model_fields.get(item)
         if field is None:
             return []
-        model = next((a for a in _flatten(field.annotation)
-                      if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        model = next(
+            (
+                a
+                for a in _flatten(field.annotation)
+                if isinstance(a, type) and issubclass(a, BaseModel)
+            ),
+            None,
+        )
     if isinstance(model, type) and issubclass(model, BaseModel):
         return list(model.model_fields)
     return []
@@ -347,8 +381,9 @@ def _flatten(tp: Any) -> list[Any]:
     return [m for a in args for m in _flatten(a)] if args else [tp]
 
 
-def _validation_problems(exc: ValidationError, root: yaml.Node | None,
-                         source: str) -> list[Problem]:
+def _validation_problems(
+    exc: ValidationError, root: yaml.Node | None, source: str
+) -> list[Problem]:
     problems: list[Problem] = []
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
@@ -375,15 +410,17 @@ def _validation_problems(exc: ValidationError, root: yaml.Node | None,
     return problems
 
 
-def _path_problems(spec: SweepSpec, base: Scenario, root: yaml.Node | None,
-                   source: str) -> list[Problem]:
+def _path_problems(
+    spec: SweepSpec, base: Scenario, root: yaml.Node | None, source: str
+) -> list[Problem]:
     """Each parameter and ``set`` path checked against the base scenario's data."""
     from leonet.sweep.paths import path_problem
 
     data = base.model_dump(mode="json")
     found: list[Problem] = []
     checks: list[tuple[tuple[Any, ...], str]] = [
-        (("parameters", k, "path"), p.path) for k, p in enumerate(spec.parameters)]
+        (("parameters", k, "path"), p.path) for k, p in enumerate(spec.parameters)
+    ]
     checks += [(("set", key), key) for key in spec.set]
     checks += [(("quick", "set", key), key) for key in spec.quick.set]
     for loc, path in checks:
@@ -392,15 +429,21 @@ def _path_problems(spec: SweepSpec, base: Scenario, root: yaml.Node | None,
             node, dotted = _node_at(root, loc)
             if loc[0] != "parameters":
                 node = _key_node(_node_at(root, loc[:-1])[0], path) or node
-            found.append(Problem(source, node.start_mark.line + 1 if node else None, dotted,
-                                 f"{path}: {message}"))
+            found.append(
+                Problem(
+                    source, node.start_mark.line + 1 if node else None, dotted, f"{path}: {message}"
+                )
+            )
     return found
 
 
 def sweep_names() -> list[str]:
     """The bundled sweeps (``satellite-loss``, …), sorted."""
-    return sorted(p.name.removesuffix(".yaml") for p in resources.files(_PRESETS).iterdir()
-                  if p.name.endswith(".yaml") and not p.name.startswith("base-"))
+    return sorted(
+        p.name.removesuffix(".yaml")
+        for p in resources.files(_PRESETS).iterdir()
+        if p.name.endswith(".yaml") and not p.name.startswith("base-")
+    )
 
 
 def sweep_text(name: str) -> str:
@@ -409,8 +452,7 @@ def sweep_text(name: str) -> str:
     if key not in sweep_names():
         close = difflib.get_close_matches(key, sweep_names(), n=2, cutoff=0.5)
         hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-        raise LookupError(f"no bundled sweep {name!r}.{hint} Bundled: "
-                          f"{', '.join(sweep_names())}")
+        raise LookupError(f"no bundled sweep {name!r}.{hint} Bundled: {', '.join(sweep_names())}")
     return (resources.files(_PRESETS) / f"{key}.yaml").read_text(encoding="utf-8")
 
 
@@ -430,13 +472,22 @@ def load_sweep(path_or_name: str | PathLike[str]) -> tuple[SweepSpec, Scenario]:
         folder = Path(str(resources.files(_PRESETS)))
     else:
         if not path.is_file():
-            raise FileNotFoundError(f"no sweep file {spec_text!r}; bundled sweeps: "
-                                    f"{', '.join(sweep_names())}")
+            raise FileNotFoundError(
+                f"no sweep file {spec_text!r}; bundled sweeps: {', '.join(sweep_names())}"
+            )
         text, source, folder = path.read_text(encoding="utf-8"), str(path), path.parent
     data, root = _read(text, source)
     if not isinstance(data, dict):
-        raise SweepError([Problem(source, 1, "", "expected a mapping (name, base, parameters, "
-                                  f"…), got {type(data).__name__}")])
+        raise SweepError(
+            [
+                Problem(
+                    source,
+                    1,
+                    "",
+                    f"expected a mapping (name, base, parameters, …), got {type(data).__name__}",
+                )
+            ]
+        )
     try:
         spec = SweepSpec.model_validate(data)
     except ValidationError as exc:
@@ -445,9 +496,17 @@ def load_sweep(path_or_name: str | PathLike[str]) -> tuple[SweepSpec, Scenario]:
     is_file = Path(spec.base).suffix.lower() in (".yaml", ".yml")
     if not is_file and spec.base.strip().lower() not in scenario_names():
         node, _ = _node_at(root, ("base",))
-        raise SweepError([Problem(source, node.start_mark.line + 1 if node else None, "base",
-                                  f"no bundled scenario {spec.base!r} (bundled: "
-                                  f"{', '.join(scenario_names())}); or give a .yaml file")])
+        raise SweepError(
+            [
+                Problem(
+                    source,
+                    node.start_mark.line + 1 if node else None,
+                    "base",
+                    f"no bundled scenario {spec.base!r} (bundled: "
+                    f"{', '.join(scenario_names())}); or give a .yaml file",
+                )
+            ]
+        )
     base = load_scenario(base_path if is_file else spec.base)
     problems = _path_problems(spec, base, root, source)
     if problems:

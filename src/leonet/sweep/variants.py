@@ -51,8 +51,10 @@ def _seeds(spec: SweepSpec, base: Scenario, quick: bool) -> list[int]:
 
 def _points(spec: SweepSpec, quick: bool) -> list[tuple[int, ...]]:
     """Each variant as indices into the parameters' value lists."""
-    sizes = [len(p.all_values(quick=quick, seed=spec.random_seed + k))
-             for k, p in enumerate(spec.parameters)]
+    sizes = [
+        len(p.all_values(quick=quick, seed=spec.random_seed + k))
+        for k, p in enumerate(spec.parameters)
+    ]
     if spec.combine == "zip":
         return [tuple([i] * len(sizes)) for i in range(min(sizes))]
     return list(itertools.product(*[range(n) for n in sizes]))
@@ -68,14 +70,19 @@ def expand(spec: SweepSpec, base: Scenario, *, quick: bool = False) -> list[Swee
     for path, value in fixed.items():
         data = set_path(data, path, value)
     data = set_path(data, "outputs.report", spec.run_reports)
-    values = [p.all_values(quick=quick, seed=spec.random_seed + k)
-              for k, p in enumerate(spec.parameters)]
+    values = [
+        p.all_values(quick=quick, seed=spec.random_seed + k) for k, p in enumerate(spec.parameters)
+    ]
     runs: list[SweepRun] = []
     for variant, point in enumerate(_points(spec, quick)):
-        params = {p.path: values[k][i] for k, (p, i) in enumerate(zip(spec.parameters, point,
-                                                                          strict=True))}
-        shown = {p.path: _shown(p, values[k][i], spec.random_seed + k)
-                 for k, (p, i) in enumerate(zip(spec.parameters, point, strict=True))}
+        params = {
+            p.path: values[k][i]
+            for k, (p, i) in enumerate(zip(spec.parameters, point, strict=True))
+        }
+        shown = {
+            p.path: _shown(p, values[k][i], spec.random_seed + k)
+            for k, (p, i) in enumerate(zip(spec.parameters, point, strict=True))
+        }
         varied = data
         for path, value in params.items():
             varied = set_path(varied, path, value)
@@ -83,13 +90,22 @@ def expand(spec: SweepSpec, base: Scenario, *, quick: bool = False) -> list[Swee
             one = dict(varied, seed=seed, name=f"{spec.name}-v{variant:04d}-s{seed}")
             label = ", ".join(f"{k}={v!r}" for k, v in params.items())
             try:
-                scenario = validate(one, base_dir=None,
-                                    source=f"variant {variant} ({label}), seed {seed}")
+                scenario = validate(
+                    one, base_dir=None, source=f"variant {variant} ({label}), seed {seed}"
+                )
             except (ScenarioError, ValueError) as exc:
                 runs.append(SweepRun(variant, seed, params, None, error=str(exc), shown=shown))
                 continue
-            runs.append(SweepRun(variant, seed, params, scenario.model_dump(mode="json"),
-                                 scenario_hash(scenario), shown=shown))
+            runs.append(
+                SweepRun(
+                    variant,
+                    seed,
+                    params,
+                    scenario.model_dump(mode="json"),
+                    scenario_hash(scenario),
+                    shown=shown,
+                )
+            )
     return runs
 
 
