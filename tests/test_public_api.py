@@ -89,8 +89,9 @@ def test_every_layer_exports_what_its_modules_export(layer):
                 assert name in package.__all__, f"{layer} does not re-export {name}"
 
 
-def test_readme_python_example_runs():
+def test_readme_python_example_runs(tmp_path, monkeypatch):
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    monkeypatch.chdir(tmp_path)  # the example writes runs/quick where it is run
     blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
     assert blocks, "README has no python example"
     for block in blocks:
@@ -98,3 +99,5 @@ def test_readme_python_example_runs():
         exec(compile(block, "README.md", "exec"), namespace)
         eph = namespace["eph"]
         assert eph.r_ecef_km.shape == (600, 10_395, 3)  # type: ignore[attr-defined]
+        assert namespace["summary"].complete  # type: ignore[attr-defined]
+        assert (tmp_path / "runs" / "quick" / "terminals.parquet").is_dir()
