@@ -12,6 +12,7 @@ MODULES = [
     "cells",
     "gateways",
     "gazetteer",
+    "geonames",
     "greatcircle",
     "places",
     "population",

