@@ -102,3 +102,41 @@ def test_satellites_outside_every_shell_do_not_serve(shell, sites):
     seen = full.metrics.visible_mean > 0
     assert np.all(some.metrics.visible_mean[seen] < full.metrics.visible_mean[seen])
     assert np.all(some.metrics.visible_mean[seen] > 0)
+
+
+def test_slider_frames_are_each_slots_served_share_whatever_the_chunks(shell, sites):
+    thin = shell.take(np.arange(0, shell.size, 12))  # gaps, so frames differ
+    grid = TimeGrid(START, 5.0, 120)
+    config = SchedulerConfig(slot_s=15.0)
+    whole = run_coverage(thin, sites, grid, scheduler=config, chunk_steps=120)
+    parts = run_coverage(thin, sites, grid, scheduler=config, chunk_steps=7)
+    f = whole.frames
+    np.testing.assert_array_equal(f.served_fraction, parts.frames.served_fraction)
+    assert f.served_fraction.shape == (40, len(sites)) and f.slots == 1  # 600 s of 15-s slots
+    assert f.start_ns[1] - f.start_ns[0] == 15 * 10**9
+    assert f.start_ns[0] == grid.start_ns
+    # Three steps a slot: each slot's share is 0, 1/3, 2/3 or 1, and their mean the run's.
+    assert set(np.round(3 * f.served_fraction.ravel(), 6)) <= {0.0, 1.0, 2.0, 3.0}
+    np.testing.assert_allclose(
+        f.served_fraction.mean(axis=0), whole.metrics.served_fraction, atol=1e-6
+    )
+    assert 0 < whole.metrics.served_fraction[:3].min() < 1  # some slots lost: a real check
+
+
+def test_a_long_run_puts_whole_slots_in_each_frame(shell, sites, monkeypatch):
+    import leonet.engine.coverage as coverage
+
+    thin = shell.take(np.arange(0, shell.size, 12))
+    grid = TimeGrid(START, 5.0, 120)
+    config = SchedulerConfig(slot_s=15.0)
+    fine = run_coverage(thin, sites, grid, scheduler=config).frames
+    monkeypatch.setattr(coverage, "MAX_FRAMES", 7)  # 40 slots → 7 frames of 6 slots (the last of 4)
+    coarse = run_coverage(thin, sites, grid, scheduler=config).frames
+    assert coarse.slots == 6 and coarse.served_fraction.shape[0] == 7
+    assert coarse.frame_s == 90.0
+    for k in range(7):
+        np.testing.assert_allclose(
+            coarse.served_fraction[k],
+            fine.served_fraction[6 * k : 6 * k + 6].mean(axis=0),
+            atol=1e-6,
+        )

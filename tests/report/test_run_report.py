@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
 from leonet.engine.run import run_scenario
 from leonet.report.run_report import write_report
 from leonet.scenario import load_scenario, with_overrides
+from support.browser import chromium_driver, console_errors, set_slider
 
 
 @pytest.fixture(scope="module")
@@ -44,35 +44,8 @@ def test_report_rewrites_atomically(run_dir):
     assert not list(run_dir.glob(".report.html.*"))
 
 
-def _chromium():
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    if browser is None or driver is None:
-        pytest.fail("Debian's chromium and chromium-driver are needed; `make test` installs them")
-    return browser, driver
-
-
 def test_report_renders_in_headless_chromium_without_script_errors(run_dir, tmp_path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    browser, driver_path = _chromium()
-    options = webdriver.ChromeOptions()
-    options.binary_location = browser
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver = chromium_driver(tmp_path / "profile")
     try:
         driver.get((run_dir / "report.html").as_uri())
         title = driver.title
@@ -80,7 +53,7 @@ def test_report_renders_in_headless_chromium_without_script_errors(run_dir, tmp_
         width = driver.execute_script(
             "return document.querySelector('svg.chart').getBoundingClientRect().width"
         )
-        errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+        errors = console_errors(driver)
     finally:
         driver.quit()
     assert title.startswith("leonet run")
@@ -122,30 +95,6 @@ def map_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("maprun")
     run_scenario(load_scenario(path), out)
     return out
-
-
-def _driver(tmp_path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    browser, driver_path = _chromium()
-    options = webdriver.ChromeOptions()
-    options.binary_location = browser
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1300,900",
-        f"--user-data-dir={tmp_path / 'profile'}",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service(driver_path), options=options)
 
 
 def _path_polygon(d: str):
@@ -210,7 +159,7 @@ def _avail(page: str, name: str) -> str:
 
 
 def test_map_in_chromium_borders_slider_and_labels(map_run, tmp_path):
-    driver = _driver(tmp_path)
+    driver = chromium_driver(tmp_path / "profile")
     try:
         driver.get((map_run / "report.html").as_uri())
         countries = driver.execute_script(
@@ -225,10 +174,7 @@ def test_map_in_chromium_borders_slider_and_labels(map_run, tmp_path):
         info, shown = [], []
         slots = int(driver.find_element("id", "slot").get_attribute("max"))
         for i in range(slots + 1):
-            driver.execute_script(
-                "const s = document.getElementById('slot'); "
-                f"s.value = '{i}'; s.dispatchEvent(new Event('input'));"
-            )
+            set_slider(driver, i)
             info.append(driver.find_element("id", "slot-info").text)
             shown.append(driver.execute_script(fills))
         driver.execute_script("document.getElementById('play').click()")
@@ -238,7 +184,7 @@ def test_map_in_chromium_borders_slider_and_labels(map_run, tmp_path):
               Array.from(svg.querySelectorAll('text.mk'), (t) => {
                 const b = t.getBBox(); return [b.x, b.y, b.x + b.width, b.y + b.height];
               }));""")
-        errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        errors = console_errors(driver)
     finally:
         driver.quit()
     widths = dict(countries)

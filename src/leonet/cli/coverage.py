@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
 import typer
@@ -20,6 +20,10 @@ from leonet.cli._common import (
     warn,
 )
 from leonet.engine.coverage import CoverageResult
+
+if TYPE_CHECKING:
+    from leonet.ground.sites import Sites
+    from leonet.report.cellmap import MapLayer, SlotFrames
 
 __all__ = ["coverage_command", "write_coverage"]
 
@@ -43,8 +47,66 @@ def _cells_table(result: CoverageResult, first: int, stop: int):  # type: ignore
     )
 
 
-def write_coverage(result: CoverageResult, out: Path, title: str, outline: object = None) -> None:
-    """Write ``cells.parquet``, ``terminals.parquet`` and ``coverage.html`` into ``out``."""
+def _ground_layers(gateways: Sites | None, pops: Sites | None) -> list[MapLayer]:
+    """The map's gateway and PoP layers (named markers), as the run report draws them."""
+    from leonet.report.cellmap import MapLayer
+
+    layers = []
+    for kind, sites in (("gateways", gateways), ("pops", pops)):
+        if sites is not None and len(sites):
+            names = [str(n) for n in sites.names]
+            layers.append(
+                MapLayer(
+                    kind,
+                    sites.lat_deg,
+                    sites.lon_deg,
+                    names,
+                    "#2c3e50" if kind == "gateways" else "#8e44ad",
+                    "square",
+                    names,
+                )
+            )
+    return layers
+
+
+def _ground_near(bounds_deg: tuple[float, float, float, float]) -> tuple[Sites, Sites]:
+    """The bundled gateways (likely operational) and PoPs within a margin of a region's
+    box ``(lon_min, lat_min, lon_max, lat_max)``: a quarter of its span, at least 3°."""
+    from leonet.ground import load_gateways, load_pops
+
+    lon0, lat0, lon1, lat1 = bounds_deg
+    margin = max(3.0, 0.25 * max(lon1 - lon0, lat1 - lat0))
+    lat = (max(lat0 - margin, -90.0), min(lat1 + margin, 90.0))
+    lon = (lon0 - margin, lon1 + margin) if lon1 - lon0 + 2 * margin < 360 else None
+    gateways = load_gateways()
+    return (
+        gateways.take(gateways.likely_operational).within(lat_deg=lat, lon_deg=lon),
+        load_pops().within(lat_deg=lat, lon_deg=lon),
+    )
+
+
+def _coverage_frames(result: CoverageResult) -> SlotFrames | None:
+    """The time slider's frames of a coverage run (no events: coverage has none)."""
+    from leonet.report.cellmap import slot_frames
+
+    f = result.frames
+    if f is None or not len(f.start_ns):
+        return None
+    return slot_frames(f.start_ns, f.served_fraction, result.constellation)
+
+
+def write_coverage(
+    result: CoverageResult,
+    out: Path,
+    title: str,
+    outline: object = None,
+    *,
+    gateways: Sites | None = None,
+    pops: Sites | None = None,
+) -> None:
+    """Write ``cells.parquet``, ``terminals.parquet`` and ``coverage.html`` into ``out``:
+    the map of the report (:mod:`leonet.report.cellmap`) with the countries, the named
+    terminals, ``gateways`` and ``pops``, and a slider over the run's slots."""
     from leonet.report.cellmap import MapLayer, render_cell_map
     from leonet.results.writer import AtomicParquetWriter, atomic_write_text
 
@@ -74,6 +136,8 @@ def write_coverage(result: CoverageResult, out: Path, title: str, outline: objec
                 names=[str(n) for n in terminals.names],
             )
         )
+    layers += _ground_layers(gateways, pops)
+    frames = _coverage_frames(result)
     page = render_cell_map(
         title,
         list(result.sites.names[:n].astype(str)),
@@ -81,6 +145,7 @@ def write_coverage(result: CoverageResult, out: Path, title: str, outline: objec
         outline=outline,
         layers=layers,
         summary_rows=summary_rows(result),
+        frames=frames if n else None,
     )
     atomic_write_text(out / "coverage.html", page)
 
@@ -246,7 +311,8 @@ def _coverage(
     title = f"Coverage of {region.name} by {constellation.name}"
     _print(result, title)
     if out is not None:
-        write_coverage(result, out, title, region.geometry)
+        near_gateways, near_pops = _ground_near(region.bounds_deg)
+        write_coverage(result, out, title, region.geometry, gateways=near_gateways, pops=near_pops)
         console.print(literal(f"wrote {out}/cells.parquet, terminals.parquet and coverage.html"))
     return result
 

@@ -4,10 +4,11 @@ For every time chunk the shared stages (:mod:`leonet.engine.stages`): propagate 
 satellites in service (with lookahead steps when the scheduler's strategy needs them),
 find the satellites above each site's mask (sparse, spatially culled), let the 15-second
 scheduler pick the serving satellite (bent-pipe: only satellites that an up gateway sees),
-then fold the chunk into streaming per-site and per-region accumulators.  Only the
-scheduler state and the accumulators cross chunk boundaries, so memory is bounded by the
-chunk size and a chunked run equals a single pass.  Satellites outside every shell
-(orbit raising, deorbiting) do not serve, as in ``leonet run``.
+then fold the chunk into streaming per-site and per-region accumulators, and into the
+served fraction of each cell in each frame of the map's time slider (whole scheduler slots;
+:class:`CoverageFrames`).  Only the scheduler state and the accumulators cross chunk
+boundaries, so memory is bounded by the chunk size and a chunked run equals a single pass.
+Satellites outside every shell (orbit raising, deorbiting) do not serve, as in ``leonet run``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from leonet.access.masks import satellite_min_elevation_deg
 from leonet.access.metrics import (
@@ -39,7 +41,64 @@ from leonet.ground.sites import Sites
 from leonet.space.constellation import Constellation
 from leonet.timegrid import TimeGrid
 
-__all__ = ["CoverageResult", "coverage_chunk_steps", "run_coverage"]
+__all__ = [
+    "MAX_FRAMES",
+    "MAX_FRAME_CELLS",
+    "CoverageFrames",
+    "CoverageResult",
+    "coverage_chunk_steps",
+    "run_coverage",
+]
+
+#: The most frames of the map's time slider: longer runs put several slots in a frame.
+MAX_FRAMES = 480
+#: The most cell-frames (cells × frames) kept: 2 bits each in ``coverage.html``, so at
+#: most 1 MB of the page (and 4 bytes each while the run counts them).
+MAX_FRAME_CELLS = 4_000_000
+
+
+@dataclass(frozen=True)
+class CoverageFrames:
+    """The served fraction of each cell in each frame of the map's time slider:
+    ``start_ns`` ``(frame,)`` int64 UTC ns, ``served_fraction`` ``(frame, cell)`` float32;
+    a frame is ``slots`` whole scheduler slots (the last may be shorter)."""
+
+    start_ns: NDArray[np.int64]
+    served_fraction: NDArray[np.float32]
+    slots: int
+    frame_s: float
+
+
+class _FrameAccumulator:
+    """Served steps of each cell per frame, chunk by chunk (frames of whole slots from
+    the grid's start; a step belongs to the frame its instant falls in)."""
+
+    def __init__(self, grid: TimeGrid, slot_s: float, n_cells: int) -> None:
+        slot_ns = max(1, round(slot_s * 1e9))
+        n_slots = max(1, -(-grid.count * grid.step_ns // slot_ns))
+        cap = max(1, min(MAX_FRAMES, MAX_FRAME_CELLS // max(n_cells, 1)))
+        # A frame holds at least one step, so no frame is empty (but a last one, cut).
+        self.slots = max(-(-n_slots // cap), -(-grid.step_ns // slot_ns))
+        self.frame_ns = self.slots * slot_ns
+        self.step_ns = grid.step_ns
+        self.start_ns = grid.start_ns
+        n_frames = -(-n_slots // self.slots)
+        self.served = np.zeros((n_frames, n_cells), dtype=np.float32)
+        self.steps = np.zeros(n_frames, dtype=np.int64)
+
+    def update(self, first_step: int, served: NDArray[np.bool_]) -> None:
+        """Add steps ``first_step, ...`` with ``served`` ``(step, cell)``."""
+        k = first_step + np.arange(served.shape[0], dtype=np.int64)
+        frame = np.minimum(k * self.step_ns // self.frame_ns, self.steps.size - 1)
+        starts = np.flatnonzero(np.r_[True, frame[1:] != frame[:-1]])
+        self.served[frame[starts]] += np.add.reduceat(served, starts, axis=0, dtype=np.float32)
+        self.steps[frame[starts]] += np.diff(np.r_[starts, frame.size])
+
+    def finalize(self) -> CoverageFrames:
+        n = int(np.flatnonzero(self.steps)[-1]) + 1 if self.steps.any() else 0
+        start = self.start_ns + np.arange(n, dtype=np.int64) * self.frame_ns
+        frac = self.served[:n] / self.steps[:n, None]
+        return CoverageFrames(start, frac.astype(np.float32), self.slots, self.frame_ns / 1e9)
 
 
 @dataclass(frozen=True)
@@ -48,7 +107,8 @@ class CoverageResult:
 
     ``sites`` are the cells followed by the named terminals; ``metrics`` holds
     ``(site,)`` arrays in that order; ``region`` the area coverage of the first
-    ``n_cells`` sites (weighted by cell area when ``cell_area_km2`` was given).
+    ``n_cells`` sites (weighted by cell area when ``cell_area_km2`` was given);
+    ``frames`` the cells' served fraction per frame of the map's time slider.
     """
 
     sites: Sites
@@ -60,6 +120,7 @@ class CoverageResult:
     satellites: int
     failed_satellites: int
     elapsed_s: float
+    frames: CoverageFrames | None = None
 
     @property
     def seconds_per_step(self) -> float:
@@ -111,6 +172,7 @@ def run_coverage(  # noqa: PLR0913 — keyword-only options with defaults
     region_acc = RegionCoverageAccumulator(
         np.zeros(n_cells, dtype=np.int64), n_region=1, cell_weight=cell_area_km2
     )
+    frame_acc = _FrameAccumulator(grid, config.slot_s, n_cells)
     state: SchedulerState | None = None
     began = time.perf_counter()
     for window in chunk_windows(grid, steps, lookahead_steps(config, grid.step_s)):
@@ -121,6 +183,7 @@ def run_coverage(  # noqa: PLR0913 — keyword-only options with defaults
         state = result.state
         site_acc.update_from(result, vis)
         region_acc.update(result.served[:, :n_cells])
+        frame_acc.update(window.first, result.served[: window.n_run, :n_cells])
         if progress is not None:
             progress(window.n_run)
     return CoverageResult(
@@ -133,4 +196,5 @@ def run_coverage(  # noqa: PLR0913 — keyword-only options with defaults
         satellites=constellation.size,
         failed_satellites=int(positions.failed.sum()),
         elapsed_s=time.perf_counter() - began,
+        frames=frame_acc.finalize(),
     )

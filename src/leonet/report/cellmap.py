@@ -32,6 +32,7 @@ __all__ = [
     "cell_map_fragment",
     "render_cell_map",
     "served_levels",
+    "slot_frames",
 ]
 
 # Viridis-like ramp, low → high (colour-blind safe).
@@ -130,6 +131,26 @@ def served_levels(served_fraction: ArrayLike) -> NDArray[np.uint8]:
     but not all, 3 all of the slot (NaN counts as none)."""
     f = np.nan_to_num(np.asarray(served_fraction, dtype=np.float64), nan=0.0)
     return np.select([f >= 1.0, f >= 0.5, f > 0.0], [3, 2, 1], 0).astype(np.uint8)
+
+
+def slot_frames(
+    slot_start_ns: ArrayLike,
+    served_fraction: ArrayLike,
+    operator: str,
+    events: Sequence[tuple[str, int, int]] = (),
+) -> SlotFrames:
+    """The slider's frames of slots starting at ``slot_start_ns`` ``(slot,)`` (int64 ns,
+    UTC) with each cell's served fraction ``(slot, cell)`` (NaN: none): the levels of
+    :func:`served_levels`, ``operator`` in the slots where any cell is served (else
+    ``"none"``), and the ``events`` as ``(label, first_slot, last_slot)``.  The one
+    constructor ``report.html`` and ``coverage.html`` share."""
+    start = np.asarray(slot_start_ns, dtype=np.int64).reshape(-1)
+    levels = served_levels(served_fraction).reshape(start.size, -1)
+    serving = np.where(levels.any(axis=1), operator, "none")
+    times = np.datetime_as_string(start.astype("datetime64[ns]"), unit="s")
+    return SlotFrames(
+        [str(t).replace("T", " ") for t in times], levels, [str(o) for o in serving], events
+    )
 
 
 def _pack_levels(levels: NDArray[np.uint8]) -> str:

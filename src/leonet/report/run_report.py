@@ -23,7 +23,7 @@ from leonet.report.cellmap import (
     MapLayer,
     SlotFrames,
     cell_map_fragment,
-    served_levels,
+    slot_frames,
 )
 from leonet.report.charts import Marker, Series, cdf_chart, line_chart
 from leonet.results.metrics import (
@@ -81,9 +81,8 @@ def _slot_frames(
     t_ns = np.asarray(rows["t"], dtype=np.int64)
     slot_ns, slot_of_row = np.unique(t_ns, return_inverse=True)
     col = np.searchsorted(np.asarray(cells, dtype=object), np.asarray(rows["cell"], object))
-    levels = np.zeros((slot_ns.size, len(cells)), dtype=np.uint8)
-    levels[slot_of_row, col] = served_levels(_floats(rows["served"]))
-    serving = np.where(np.asarray((levels > 0).any(axis=1)), operator, "none")
+    served = np.full((slot_ns.size, len(cells)), np.nan)
+    served[slot_of_row, col] = _floats(rows["served"])
     n = slot_ns.size
     events = []
     for imp in impacts:
@@ -96,10 +95,7 @@ def _slot_frames(
         )
         if last >= first:
             events.append((f"{imp.kind}: {imp.description or imp.target}", first, last))
-    times = np.datetime_as_string(slot_ns.astype("datetime64[ns]"), unit="s")
-    return SlotFrames(
-        [str(t).replace("T", " ") for t in times], levels, [str(o) for o in serving], events
-    )
+    return slot_frames(slot_ns, served, operator, events)
 
 
 def render_report(run_dir: str | os.PathLike[str]) -> str:
