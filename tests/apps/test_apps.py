@@ -24,7 +24,7 @@ from leonet.apps import (
 )
 from leonet.results.store import query
 from leonet.scenario import AT_LEAST, AppProfileSpec, ScenarioError, load_scenario
-from support.app_runs import BRIEF_APPS, T0_NS, write_run
+from support.app_runs import BRIEF_APPS, T0_NS, cut_off_run, write_run
 
 
 def _values(shape=(1, 1), **given):
@@ -190,35 +190,7 @@ def test_region_shares_weight_cells_by_area_and_say_population_is_area(tmp_path)
 
 
 def test_event_shares_before_and_during(tmp_path):
-    n = 100
-    served = np.ones((n, 2), dtype=bool)
-    served[40:70, 1] = False  # t1 is cut off while the event lasts
-    reason = np.where(served, None, "area-cut-off").astype(object)
-    events = [
-        {
-            "utc_ns": T0_NS + 40 * 10**9,
-            "kind": "policy",
-            "action": "start",
-            "target": "zone",
-            "description": "cut",
-        },
-        {
-            "utc_ns": T0_NS + 70 * 10**9,
-            "kind": "policy",
-            "action": "end",
-            "target": "zone",
-            "description": "ends",
-        },
-    ]
-    write_run(
-        tmp_path,
-        served,
-        np.full((n, 2), 30.0),
-        np.full((n, 2), 100.0),
-        np.full((n, 2), 20.0),
-        reason=reason,
-        events=events,
-    )
+    cut_off_run(tmp_path)  # t1 is cut off while the event lasts
     rows = app_tables(evaluate_run(tmp_path))["app_events"].to_pylist()
     assert {r["app"] for r in rows} == BRIEF_APPS
     for r in rows:

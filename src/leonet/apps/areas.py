@@ -1,5 +1,6 @@
 """The named areas of a run's scenario (service areas, the areas its events act on) as
-masks over its cells, so verdicts can be summed per area ("Donetsk oblast", "Crimea")."""
+masks over its cells, so verdicts can be summed per area ("Donetsk oblast", "Crimea"),
+and the people in each cell, so they can be weighted by population."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from numpy.typing import NDArray
 
 from leonet.ground.greatcircle import great_circle_km
 
-__all__ = ["area_masks", "named_areas"]
+__all__ = ["area_masks", "cell_people", "named_areas"]
 
 
 def named_areas(scenario: Any) -> list[dict[str, Any]]:
@@ -56,3 +57,22 @@ def area_masks(
             except (LookupError, OSError, ValueError):
                 continue
     return masks
+
+
+def cell_people(
+    region_spec: str,
+    lat_deg: NDArray[np.float64],
+    lon_deg: NDArray[np.float64],
+    area_km2: NDArray[np.float64],
+) -> NDArray[np.float64] | None:
+    """People in each cell (centres, areas) of a tiling of the region a scenario names
+    (GeoNames: :func:`leonet.ground.population.cells_population`), or ``None`` where that
+    region can no longer be opened or GeoNames has no population for it."""
+    from leonet.ground.population import cells_population
+    from leonet.ground.regions import find_region
+
+    try:
+        region = find_region(region_spec)
+        return cells_population(lat_deg, lon_deg, area_km2, region)
+    except (LookupError, OSError, ValueError):
+        return None

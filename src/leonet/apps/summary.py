@@ -7,9 +7,12 @@
 - ``app_cell_verdicts``: ... period and cell: ``verdict`` and ``decided_by``;
 - ``app_terminals`` / ``app_cells``: ... site: the share of time it works, is degraded,
   fails; the longest break (a run of periods where it fails) and breaks per hour;
-- ``app_regions``: ... region: the share of area and of population where it works
-  (population: weighted by a ``population`` column of ``sites`` where the run has one,
-  else by area, which ``population_basis`` says);
+- ``app_cells`` also gives each cell's ``area_km2`` and ``population`` (people);
+- ``app_regions``: ... region: its ``area_km2`` and ``population``, and the share of area
+  and of population where it works (people per cell: a ``population`` column of
+  ``sites`` where the run has one, else GeoNames over the run's region,
+  :func:`leonet.apps.cell_people`; by area where neither is known, which
+  ``population_basis`` says);
 - ``app_events``: ... event (``events``: start/end pairs by kind and target): the share of
   terminal-time and cell-time it works before the event starts and while it lasts.
 """
@@ -26,7 +29,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
-from leonet.apps.areas import area_masks, named_areas
+from leonet.apps.areas import area_masks, cell_people, named_areas
 from leonet.apps.library import run_profiles
 from leonet.apps.tables import RunSeries, cell_areas_km2, read_run
 from leonet.apps.verdicts import REQUIREMENTS, VERDICTS, WORKS, Verdicts, judge, measures
@@ -78,13 +81,14 @@ def evaluate_run(
     area = cell_areas_km2(cells.names) if cells is not None else np.zeros(0)
     population = None
     region = "region"
+    region_spec = None
     scenario_path = root / "scenario.json"
     spec: Any = {}
     if scenario_path.is_file():
         spec = json.loads(scenario_path.read_text())
         found = spec.get("ground", {}).get("cells", {}) if isinstance(spec, dict) else {}
         if isinstance(found, dict) and isinstance(found.get("region"), str):
-            region = found["region"]
+            region = region_spec = found["region"]
     sites_path = root / "sites.parquet"
     areas: dict[str, NDArray[np.bool_]] = {}
     if cells is not None and sites_path.is_file():  # the population hook
@@ -112,6 +116,8 @@ def evaluate_run(
                 )
             )
             population = np.array([float(by_name.get(n) or 0.0) for n in cells.names])
+        elif region_spec is not None and len(lat_lon) and np.isfinite(lat_lon).all():
+            population = cell_people(region_spec, lat_lon[:, 0], lat_lon[:, 1], area)
     events = None
     events_path = root / "events.parquet"
     if events_path.is_file():
@@ -299,6 +305,10 @@ def region_shares(run: AppRun) -> list[dict[str, Any]]:
                     "app": profile.name,
                     "region": name,
                     "cells": int(mask.sum()),
+                    "area_km2": float(run.area_km2[mask].sum()),
+                    "population": (
+                        float(run.population[mask].sum()) if run.population is not None else None
+                    ),
                     "area_share_works": _share(v, run.cells, -(2**62), 2**62, run.area_km2 * mask),
                     "population_share_works": _share(v, run.cells, -(2**62), 2**62, people * mask),
                     "population_basis": basis,
@@ -340,6 +350,13 @@ def app_tables(run: AppRun) -> dict[str, pa.Table]:
         if key == "cell":
             table = table.append_column(
                 "area_km2", pa.array(np.tile(run.area_km2, len(run.profiles)))
+            )
+            people = np.tile(
+                np.full(len(run.area_km2), np.nan) if run.population is None else run.population,
+                len(run.profiles),
+            )
+            table = table.append_column(
+                "population", pa.array(people, pa.float64(), mask=np.isnan(people))
             )
         tables[f"app_{name}"] = table
         verdict_name = "app_verdicts" if key == "terminal" else "app_cell_verdicts"

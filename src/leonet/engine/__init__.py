@@ -10,7 +10,14 @@ from leonet.engine.checkpoint import (
     verify_inputs,
 )
 from leonet.engine.chunks import ScenarioRun
-from leonet.engine.coverage import CoverageResult, coverage_chunk_steps, run_coverage
+from leonet.engine.coverage import (
+    MAX_FRAME_CELLS,
+    MAX_FRAMES,
+    CoverageFrames,
+    CoverageResult,
+    coverage_chunk_steps,
+    run_coverage,
+)
 from leonet.engine.limits import (
     DEFAULT_LIMITS,
     CostLimitError,
@@ -53,11 +60,14 @@ __all__ = [
     "CHUNK_PAIRS",
     "CHUNK_SAT_STEPS",
     "DEFAULT_LIMITS",
+    "MAX_FRAMES",
+    "MAX_FRAME_CELLS",
     "VISIBLE_PER_SITE",
     "CarriedState",
     "CheckpointWriter",
     "ChunkWindow",
     "CostLimitError",
+    "CoverageFrames",
     "CoverageResult",
     "RouteSeries",
     "RunCost",

@@ -32,6 +32,7 @@ from leonet.ground.population import (
     URBAN_DENSITY_PER_KM2,
     PopulationPoints,
     cell_population,
+    cells_population,
     population_points,
 )
 from leonet.ground.regions import (
@@ -78,6 +79,7 @@ __all__ = [
     "assign_gateways_to_pops",
     "average_cell_area_km2",
     "cell_population",
+    "cells_population",
     "city_suggestions",
     "countries_in_box",
     "country",

@@ -36,6 +36,7 @@ __all__ = [
     "URBAN_DENSITY_PER_KM2",
     "PopulationPoints",
     "cell_population",
+    "cells_population",
     "population_points",
 ]
 
@@ -175,6 +176,49 @@ def cell_population(
         _, idx = cKDTree(_unit(clat, clon)).query(_unit(lat, lon))
         out += np.bincount(np.asarray(idx, dtype=np.int64), weights=pop, minlength=clat.size)
     return np.asarray(out, dtype=np.float64)
+
+
+def cells_population(
+    cell_lat_deg: ArrayLike,
+    cell_lon_deg: ArrayLike,
+    cell_area_km2: ArrayLike,
+    region: Region,
+) -> F64:
+    """People in each cell ``(cell,)`` of a tiling of any ``region`` (a country, a part
+    of one, a polygon across borders).  A country is :func:`cell_population`.  Otherwise
+    each cell has the rural density of the country holding its centre (that country's
+    population minus its cities', over its area; none at sea) × its area, plus each
+    GeoNames city inside ``region`` at the cell whose centre is nearest the city's."""
+    if region.iso_a3:
+        return cell_population(cell_lat_deg, cell_lon_deg, cell_area_km2, region)
+    from scipy.spatial import cKDTree
+    from shapely import contains_xy
+
+    from leonet.ground.regions import countries_in_box
+
+    clat = np.asarray(cell_lat_deg, dtype=np.float64).reshape(-1)
+    clon = np.asarray(cell_lon_deg, dtype=np.float64).reshape(-1)
+    area = np.asarray(cell_area_km2, dtype=np.float64).reshape(-1)
+    out = np.zeros(clat.size)
+    if not clat.size:
+        return out
+    countries, cities = _geonames()
+    # The box a degree wider than the centres: a centre on a clipped edge is "outside".
+    box = (clon.min() - 1, max(clat.min() - 1, -90.0), clon.max() + 1, min(clat.max() + 1, 90.0))
+    for part in countries_in_box(*box):  # the few countries the cells touch
+        info = countries.get(part.iso_a3)
+        inside = contains_xy(part.geometry, clon, clat)
+        if info is None or not inside.any():
+            continue
+        _, _, pop = cities.get(str(info["iso"]), (np.zeros(0), np.zeros(0), np.zeros(0)))
+        rural = max(float(str(info["population"])) - float(pop.sum()), 0.0)
+        out[inside] += rural / country(part.iso_a3).area_km2 * area[inside]
+    lat, lon, pop = (np.concatenate(c) for c in zip(*cities.values(), strict=True))
+    here = region.contains(lat, lon)
+    if here.any():
+        _, idx = cKDTree(_unit(clat, clon)).query(_unit(lat[here], lon[here]))
+        out += np.bincount(np.asarray(idx, np.int64), weights=pop[here], minlength=clat.size)
+    return out
 
 
 def _unit(lat_deg: F64, lon_deg: F64) -> F64:

@@ -9,6 +9,7 @@ from leonet.report.cellmap import (
     cell_map_fragment,
     render_cell_map,
     served_levels,
+    slot_frames,
 )
 from leonet.report.charts import Marker, Series, cdf_chart, line_chart, marker_label_rows
 from leonet.report.run_report import render_report, write_report
@@ -28,5 +29,6 @@ __all__ = [
     "render_cell_map",
     "render_report",
     "served_levels",
+    "slot_frames",
     "write_report",
 ]

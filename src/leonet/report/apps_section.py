@@ -69,7 +69,10 @@ def render_apps_section(run_dir: str | os.PathLike[str]) -> str:
     for r in all_regions:  # the first row of each application: the run's whole region
         regions.setdefault(r["app"], r)
     areas = list(dict.fromkeys(r["region"] for r in all_regions))
-    by_area = {(r["app"], r["region"]): r["area_share_works"] for r in all_regions}
+    by_area = {
+        (r["app"], r["region"]): (r["area_share_works"], r["population_share_works"])
+        for r in all_regions
+    }
     rows, series = [], []
     cell_shares: list[tuple[str, np.ndarray]] = []
     t0 = None
@@ -93,6 +96,7 @@ def render_apps_section(run_dir: str | os.PathLike[str]) -> str:
         rows.append(
             f"<tr><td>{html.escape(name)}</td><td>{_pct(t_share)}</td>"
             f"<td>{_pct(c_share)}</td><td>{_pct(region.get('area_share_works'))}</td>"
+            f"<td>{_pct(region.get('population_share_works'))}</td>"
             f"<td>{html.escape(profile.description)}</td></tr>"
         )
     maps = []
@@ -149,13 +153,18 @@ def render_apps_section(run_dir: str | os.PathLike[str]) -> str:
         head = "".join(f"<th>{html.escape(n)}</th>" for n in (p.name for p in run.profiles))
         body = "".join(
             f"<tr><td>{html.escape(a)}</td>"
-            + "".join(f"<td>{_pct(by_area.get((p.name, a)))}</td>" for p in run.profiles)
+            + "".join(
+                f"<td>{_pct(by_area.get((p.name, a), (None, None))[0])}"
+                f"<br><small>people {_pct(by_area.get((p.name, a), (None, None))[1])}"
+                "</small></td>"
+                for p in run.profiles
+            )
             + "</tr>"
             for a in areas
         )
         area_html = (
-            "<h3>Share of area where it works, per region</h3><p>The run's region, "
-            "then each area its scenario names (service areas, the areas of events), "
+            "<h3>Share of area (and of people) where it works, per region</h3><p>The run's "
+            "region, then each area its scenario names (service areas, the areas of events), "
             "over the whole run.</p><table><thead><tr><th>region</th>"
             + head
             + f"</tr></thead><tbody>{body}</tbody></table>"
@@ -172,11 +181,18 @@ def render_apps_section(run_dir: str | os.PathLike[str]) -> str:
 <p>Would each application work? At every step a terminal or cell <b>works</b>, is
 <b>degraded</b> or <b>fails</b> for an application, by its profile's requirements (rates, RTT,
 jitter, loss, breaks; sources in docs/apps.md). Shares are of time; the area share weights
-cells by their area{"" if basis == "population" else " (no population per cell in this run)"}.
+cells by their area, the population share by the people in them{
+        " (GeoNames: cities of 15,000 or more where they are, the rest of each country "
+        "spread over its land)"
+        if basis == "population"
+        else " (unknown in this run: weighted by area)"
+    }.
 Per step and requirement: <code>leonet query RUN "SELECT * FROM app_verdicts"</code>, or
 <code>leonet apps RUN</code>.</p>
 <table><thead><tr><th>application</th><th>terminal-time works</th><th>cell-time works</th>
-<th>area works</th><th>what</th></tr></thead><tbody>{"".join(rows)}</tbody></table>
+<th>area works</th><th>population works</th><th>what</th></tr></thead><tbody>{
+        "".join(rows)
+    }</tbody></table>
 {timeline}
 {maps_html}
 {area_html}
