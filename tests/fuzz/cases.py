@@ -43,6 +43,12 @@ def _c(
 
 
 # ------------------------------------------------------------- scenario fields
+def _moving(name: str, *points: tuple[Any, float, float]) -> list[dict[str, Any]]:
+    """``ground.mobile``: one terminal ``name`` through ``(time, lat_deg, lon_deg)``."""
+    waypoints = [{"time": t, "lat_deg": lat, "lon_deg": lon} for t, lat, lon in points]
+    return [{"name": name, "waypoints": waypoints}]
+
+
 BASE: dict[str, Any] = yaml.safe_load((CORPUS / "base.yaml").read_text())
 
 #: (path into the scenario, hostile value, text the error must contain).
@@ -175,61 +181,13 @@ FIELD_MUTATIONS: list[tuple[tuple[Any, ...], Any, str]] = [
     *[
         (("ground", "mobile"), v, "ground.mobile")
         for v in (
-            [{"name": "m", "waypoints": [{"time": "+0s", "lat_deg": 48, "lon_deg": 30}]}],
-            [
-                {
-                    "name": "m",
-                    "waypoints": [
-                        {"time": "+10s", "lat_deg": 48, "lon_deg": 30},
-                        {"time": "+0s", "lat_deg": 48.1, "lon_deg": 30},
-                    ],
-                }
-            ],
-            [
-                {
-                    "name": "m",
-                    "waypoints": [
-                        {"time": "+0s", "lat_deg": 48, "lon_deg": 30},
-                        {"time": "+1s", "lat_deg": 48, "lon_deg": 150},
-                    ],
-                }
-            ],
-            [
-                {
-                    "name": "m",
-                    "waypoints": [
-                        {"time": "+0s", "lat_deg": 48, "lon_deg": 30},
-                        {"time": "+1h", "lat_deg": -48, "lon_deg": -150},
-                    ],
-                }
-            ],
-            [
-                {
-                    "name": "m",
-                    "waypoints": [
-                        {"time": "+0s", "lat_deg": 48, "lon_deg": 30},
-                        {"time": "+1000000000d", "lat_deg": 48, "lon_deg": 31},
-                    ],
-                }
-            ],
-            [
-                {
-                    "name": "m",
-                    "waypoints": [
-                        {"time": True, "lat_deg": 48, "lon_deg": 30},
-                        {"time": "+1m", "lat_deg": 48, "lon_deg": 31},
-                    ],
-                }
-            ],
-            [
-                {
-                    "name": "a",
-                    "waypoints": [
-                        {"time": "+0s", "lat_deg": 48, "lon_deg": 30},
-                        {"time": "+1m", "lat_deg": 48, "lon_deg": 30.01},
-                    ],
-                }
-            ],
+            _moving("m", ("+0s", 48, 30)),
+            _moving("m", ("+10s", 48, 30), ("+0s", 48.1, 30)),
+            _moving("m", ("+0s", 48, 30), ("+1s", 48, 150)),
+            _moving("m", ("+0s", 48, 30), ("+1h", -48, -150)),
+            _moving("m", ("+0s", 48, 30), ("+1000000000d", 48, 31)),
+            _moving("m", (True, 48, 30), ("+1m", 48, 31)),
+            _moving("a", ("+0s", 48, 30), ("+1m", 48, 30.01)),
         )
     ],
     *[
