@@ -10,6 +10,7 @@ from leonet.engine.run import run_scenario
 from leonet.report.run_report import write_report
 from leonet.scenario import load_scenario, with_overrides
 from support.browser import chromium_driver, console_errors, set_slider
+from support.svg import drawn_land
 
 
 @pytest.fixture(scope="module")
@@ -97,18 +98,6 @@ def map_run(tmp_path_factory):
     return out
 
 
-def _path_polygon(d: str):
-    """A drawn SVG path (``M x,y L x,y … Z`` rings) as a shapely geometry in pixels."""
-    from shapely.geometry import Polygon
-    from shapely.ops import unary_union
-
-    rings = [
-        [tuple(map(float, p.strip(" ML").split(","))) for p in ring.split(" L")]
-        for ring in d.replace("Z", "").split("M")[1:]
-    ]
-    return unary_union([Polygon(r).buffer(0) for r in rings if len(r) >= 3])
-
-
 def test_map_markers_sit_at_their_coordinates_on_the_drawn_land(map_run):
     import json
 
@@ -135,9 +124,7 @@ def test_map_markers_sit_at_their_coordinates_on_the_drawn_land(map_run):
     assert lviv[1] - kyiv[1] == pytest.approx((50.4501 - 49.8397) * scale, abs=0.5)
     # Every gateway and PoP of the run: its marker at its projected position, on land.
     ground = pq.read_table(map_run / "ground.parquet").to_pylist()
-    land = _path_polygon(
-        " ".join(re.findall(r'class="land" data-country="[^"]+" d="([^"]+)"', page))
-    )
+    land = drawn_land(page)
     from shapely.geometry import Point
 
     assert len(ground) >= 10

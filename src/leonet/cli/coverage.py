@@ -168,6 +168,15 @@ def summary_rows(result: CoverageResult) -> list[tuple[str, str]]:
             ("longest gap in any cell", f"{float(m.longest_gap_s[cells].max()):.0f} s"),
             ("handovers per hour (mean cell)", f"{float(m.handovers_per_hour[cells].mean()):.0f}"),
         ]
+    if result.frames is not None and len(result.frames.start_ns):
+        f = result.frames
+        rows.append(
+            (
+                "time slider",
+                f"{len(f.start_ns):,} frames of {f.frame_s:g} s"
+                + (f" ({f.slots} slots each)" if f.slots > 1 else " (one slot each)"),
+            )
+        )
     rows.append(
         ("run time", f"{result.elapsed_s:.1f} s ({1000 * result.seconds_per_step:.1f} ms/step)")
     )
