@@ -124,13 +124,13 @@ def test_slider_frames_are_each_slots_served_share_whatever_the_chunks(shell, si
 
 
 def test_a_long_run_puts_whole_slots_in_each_frame(shell, sites, monkeypatch):
-    import leonet.engine.coverage as coverage
+    import leonet.report.cellmap as cellmap
 
     thin = shell.take(np.arange(0, shell.size, 12))
     grid = TimeGrid(START, 5.0, 120)
     config = SchedulerConfig(slot_s=15.0)
     fine = run_coverage(thin, sites, grid, scheduler=config).frames
-    monkeypatch.setattr(coverage, "MAX_FRAMES", 7)  # 40 slots → 7 frames of 6 slots (the last of 4)
+    monkeypatch.setattr(cellmap, "MAX_FRAMES", 7)  # 40 slots → 7 frames of 6 slots (the last of 4)
     coarse = run_coverage(thin, sites, grid, scheduler=config).frames
     assert coarse.slots == 6 and coarse.served_fraction.shape[0] == 7
     assert coarse.frame_s == 90.0

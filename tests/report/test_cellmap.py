@@ -9,11 +9,13 @@ import re
 import numpy as np
 import pytest
 
+from leonet.report import cellmap
 from leonet.report.cellmap import (
     MapLayer,
     SlotFrames,
     cell_map_fragment,
     served_levels,
+    slot_frames,
 )
 
 
@@ -57,6 +59,35 @@ def test_slider_of_a_one_hour_run_stays_small():
     without = cell_map_fragment(cells, np.ones(len(cells)), borders=False)
     # 2 bits a cell-slot: 2,467 × 240 / 4 bytes = 148 kB, 197 kB in base64, plus labels.
     assert len(with_slider) - len(without) < 215_000
+
+
+def test_slot_frames_of_a_short_run_are_its_slots():
+    start = 1_780_142_400 * 10**9 + np.arange(3) * 15 * 10**9
+    served = np.array([[1.0, np.nan], [0.5, 0.0], [0.2, 1.0]])
+    f = slot_frames(start, served, "starlink", [("cut", 1, 2)])
+    assert f.times == ["2026-05-30 12:00:00", "2026-05-30 12:00:15", "2026-05-30 12:00:30"]
+    assert f.levels.tolist() == [[3, 0], [2, 0], [1, 3]]
+    assert f.operators == ["starlink"] * 3 and list(f.events) == [("cut", 1, 2)]
+
+
+def test_a_long_runs_frames_are_whole_slots_averaged_and_events_follow(monkeypatch):
+    # A day of 15-s slots: 480 frames of 12 slots; with 20,000 cells 200 frames (4 M
+    # cell-frames, 2 bits each: 1 MB of page).
+    assert cellmap.slots_per_frame(5760, 2467) == 12
+    assert cellmap.slots_per_frame(5760, 20_000) == -(-5760 // 200)
+    monkeypatch.setattr(cellmap, "MAX_FRAMES", 4)  # 10 slots → 4 frames of 3 (the last 1)
+    start = np.arange(10, dtype=np.int64) * 15 * 10**9
+    served = np.zeros((10, 2))
+    served[0:3, 0] = 1.0  # frame 0 all served: 3
+    served[3, 0] = 1.0  # frame 1: 1 of 3 slots: under half, 1
+    served[6:8, 0] = 1.0  # frame 2: 2 of 3: half or more, 2
+    served[:, 1] = np.nan  # never: 0
+    f = slot_frames(start, served, "op", [("cut", 4, 9), ("blip", 2, 2)])
+    assert cellmap.slots_per_frame(10, 2) == 3
+    assert f.levels.tolist() == [[3, 0], [1, 0], [2, 0], [0, 0]]
+    assert f.times[1] == "1970-01-01 00:00:45" and len(f.times) == 4
+    assert f.operators == ["op", "op", "op", "none"]
+    assert list(f.events) == [("cut", 1, 3), ("blip", 0, 0)]
 
 
 def test_slot_frames_that_do_not_fit_the_cells_are_refused():

@@ -11,8 +11,6 @@ from leonet.engine.checkpoint import (
 )
 from leonet.engine.chunks import ScenarioRun
 from leonet.engine.coverage import (
-    MAX_FRAME_CELLS,
-    MAX_FRAMES,
     CoverageFrames,
     CoverageResult,
     coverage_chunk_steps,
@@ -60,8 +58,6 @@ __all__ = [
     "CHUNK_PAIRS",
     "CHUNK_SAT_STEPS",
     "DEFAULT_LIMITS",
-    "MAX_FRAMES",
-    "MAX_FRAME_CELLS",
     "VISIBLE_PER_SITE",
     "CarriedState",
     "CheckpointWriter",

@@ -38,23 +38,11 @@ from leonet.engine.stages import (
 )
 from leonet.engine.stages import chunk_steps as chunk_steps_of
 from leonet.ground.sites import Sites
+from leonet.report.cellmap import slots_per_frame
 from leonet.space.constellation import Constellation
 from leonet.timegrid import TimeGrid
 
-__all__ = [
-    "MAX_FRAMES",
-    "MAX_FRAME_CELLS",
-    "CoverageFrames",
-    "CoverageResult",
-    "coverage_chunk_steps",
-    "run_coverage",
-]
-
-#: The most frames of the map's time slider: longer runs put several slots in a frame.
-MAX_FRAMES = 480
-#: The most cell-frames (cells × frames) kept: 2 bits each in ``coverage.html``, so at
-#: most 1 MB of the page (and 4 bytes each while the run counts them).
-MAX_FRAME_CELLS = 4_000_000
+__all__ = ["CoverageFrames", "CoverageResult", "coverage_chunk_steps", "run_coverage"]
 
 
 @dataclass(frozen=True)
@@ -76,9 +64,9 @@ class _FrameAccumulator:
     def __init__(self, grid: TimeGrid, slot_s: float, n_cells: int) -> None:
         slot_ns = max(1, round(slot_s * 1e9))
         n_slots = max(1, -(-grid.count * grid.step_ns // slot_ns))
-        cap = max(1, min(MAX_FRAMES, MAX_FRAME_CELLS // max(n_cells, 1)))
-        # A frame holds at least one step, so no frame is empty (but a last one, cut).
-        self.slots = max(-(-n_slots // cap), -(-grid.step_ns // slot_ns))
+        # The report's frames (at most 4 bytes a cell-frame here while counting); a frame
+        # holds at least one step, so no frame is empty (but a last one, cut).
+        self.slots = max(slots_per_frame(n_slots, n_cells), -(-grid.step_ns // slot_ns))
         self.frame_ns = self.slots * slot_ns
         self.step_ns = grid.step_ns
         self.start_ns = grid.start_ns

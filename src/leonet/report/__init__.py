@@ -3,6 +3,8 @@
 from leonet.report.apps_section import render_apps_section
 from leonet.report.cellmap import (
     MAP_CSS,
+    MAX_FRAME_CELLS,
+    MAX_FRAMES,
     MapLayer,
     Projection,
     SlotFrames,
@@ -10,12 +12,15 @@ from leonet.report.cellmap import (
     render_cell_map,
     served_levels,
     slot_frames,
+    slots_per_frame,
 )
 from leonet.report.charts import Marker, Series, cdf_chart, line_chart, marker_label_rows
 from leonet.report.run_report import render_report, write_report
 
 __all__ = [
     "MAP_CSS",
+    "MAX_FRAMES",
+    "MAX_FRAME_CELLS",
     "MapLayer",
     "Marker",
     "Projection",
@@ -30,5 +35,6 @@ __all__ = [
     "render_report",
     "served_levels",
     "slot_frames",
+    "slots_per_frame",
     "write_report",
 ]

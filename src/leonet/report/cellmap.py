@@ -26,6 +26,8 @@ from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
     "MAP_CSS",
+    "MAX_FRAMES",
+    "MAX_FRAME_CELLS",
     "MapLayer",
     "Projection",
     "SlotFrames",
@@ -33,6 +35,7 @@ __all__ = [
     "render_cell_map",
     "served_levels",
     "slot_frames",
+    "slots_per_frame",
 ]
 
 # Viridis-like ramp, low → high (colour-blind safe).
@@ -40,6 +43,12 @@ _RAMP = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"]
 
 #: The served fraction each slot level is drawn as: none, under half, half or more, all.
 _LEVEL_VALUES = (0.0, 0.25, 0.75, 1.0)
+
+#: The most frames of the time slider: a longer run shows several slots a frame.
+MAX_FRAMES = 480
+#: The most cell-frames (cells × frames) of the slider: 2 bits each, so at most 1 MB of
+#: the page.
+MAX_FRAME_CELLS = 4_000_000
 
 _LABEL_FONT_PX = 10
 _CHAR_W_PX = 0.6 * _LABEL_FONT_PX  # width of an average character of the label font
@@ -133,6 +142,13 @@ def served_levels(served_fraction: ArrayLike) -> NDArray[np.uint8]:
     return np.select([f >= 1.0, f >= 0.5, f > 0.0], [3, 2, 1], 0).astype(np.uint8)
 
 
+def slots_per_frame(n_slots: int, n_cells: int) -> int:
+    """Slots a frame of the time slider shows so that it has at most :data:`MAX_FRAMES`
+    frames and :data:`MAX_FRAME_CELLS` cell-frames (1 where the run is short)."""
+    cap = max(1, min(MAX_FRAMES, MAX_FRAME_CELLS // max(n_cells, 1)))
+    return max(1, -(-n_slots // cap))
+
+
 def slot_frames(
     slot_start_ns: ArrayLike,
     served_fraction: ArrayLike,
@@ -141,11 +157,20 @@ def slot_frames(
 ) -> SlotFrames:
     """The slider's frames of slots starting at ``slot_start_ns`` ``(slot,)`` (int64 ns,
     UTC) with each cell's served fraction ``(slot, cell)`` (NaN: none): the levels of
-    :func:`served_levels`, ``operator`` in the slots where any cell is served (else
-    ``"none"``), and the ``events`` as ``(label, first_slot, last_slot)``.  The one
-    constructor ``report.html`` and ``coverage.html`` share."""
+    :func:`served_levels`, ``operator`` in the frames where any cell is served (else
+    ``"none"``), and the ``events`` given as ``(label, first_slot, last_slot)``.  A long
+    run's frames are :func:`slots_per_frame` slots each (their mean served fraction).
+    The one constructor ``report.html`` and ``coverage.html`` share."""
     start = np.asarray(slot_start_ns, dtype=np.int64).reshape(-1)
-    levels = served_levels(served_fraction).reshape(start.size, -1)
+    frac = np.nan_to_num(np.asarray(served_fraction, dtype=np.float64), nan=0.0)
+    frac = frac.reshape(start.size, -1)
+    k = slots_per_frame(start.size, frac.shape[1])
+    if k > 1:
+        first = np.arange(0, start.size, k)
+        frac = np.add.reduceat(frac, first, axis=0) / np.diff(np.r_[first, start.size])[:, None]
+        start = start[first]
+        events = [(label, a // k, b // k) for label, a, b in events]
+    levels = served_levels(frac)
     serving = np.where(levels.any(axis=1), operator, "none")
     times = np.datetime_as_string(start.astype("datetime64[ns]"), unit="s")
     return SlotFrames(
