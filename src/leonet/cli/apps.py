@@ -141,13 +141,20 @@ def apps_command(
         console.print(literal(f"population: weighted by {rows[0]['population_basis']}"))
     areas = list(dict.fromkeys(r["region"] for r in all_regions))
     if len(areas) > 1:
-        by_area = {(r["app"], r["region"]): r["area_share_works"] for r in all_regions}
-        at = Table(title="Share of area where it works, per region and area of the scenario")
+        by_area = {
+            (r["app"], r["region"]): f"{_pct(r['area_share_works'])} / "
+            f"{_pct(r['population_share_works'])}"
+            for r in all_regions
+        }
+        at = Table(
+            title="Share of area / of population where it works, per region and area of the "
+            "scenario"
+        )
         at.add_column("application")
         for area in areas:
             at.add_column(literal(area))
         for name in names:
-            at.add_row(literal(name), *[_pct(by_area.get((name, a))) for a in areas])
+            at.add_row(literal(name), *[by_area.get((name, a), "—") for a in areas])
         console.print(at)
     windows: list[tuple[str, str, int]] = []
     for e in events:
