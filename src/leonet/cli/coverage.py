@@ -23,7 +23,7 @@ from leonet.engine.coverage import CoverageResult
 
 if TYPE_CHECKING:
     from leonet.ground.sites import Sites
-    from leonet.report.cellmap import MapLayer, SlotFrames
+    from leonet.report.cellmap import SlotFrames
 
 __all__ = ["coverage_command", "write_coverage"]
 
@@ -45,28 +45,6 @@ def _cells_table(result: CoverageResult, first: int, stop: int):  # type: ignore
             "handovers_per_hour": m.handovers_per_hour[part],
         }
     )
-
-
-def _ground_layers(gateways: Sites | None, pops: Sites | None) -> list[MapLayer]:
-    """The map's gateway and PoP layers (named markers), as the run report draws them."""
-    from leonet.report.cellmap import MapLayer
-
-    layers = []
-    for kind, sites in (("gateways", gateways), ("pops", pops)):
-        if sites is not None and len(sites):
-            names = [str(n) for n in sites.names]
-            layers.append(
-                MapLayer(
-                    kind,
-                    sites.lat_deg,
-                    sites.lon_deg,
-                    names,
-                    "#2c3e50" if kind == "gateways" else "#8e44ad",
-                    "square",
-                    names,
-                )
-            )
-    return layers
 
 
 def _ground_near(bounds_deg: tuple[float, float, float, float]) -> tuple[Sites, Sites]:
@@ -107,7 +85,7 @@ def write_coverage(
     """Write ``cells.parquet``, ``terminals.parquet`` and ``coverage.html`` into ``out``:
     the map of the report (:mod:`leonet.report.cellmap`) with the countries, the named
     terminals, ``gateways`` and ``pops``, and a slider over the run's slots."""
-    from leonet.report.cellmap import MapLayer, render_cell_map
+    from leonet.report.cellmap import named_layer, render_cell_map
     from leonet.results.writer import AtomicParquetWriter, atomic_write_text
 
     out.mkdir(parents=True, exist_ok=True)
@@ -127,16 +105,11 @@ def write_coverage(
             for name, f in zip(terminals.names, served_t, strict=True)
         ]
         layers.append(
-            MapLayer(
-                "terminals",
-                terminals.lat_deg,
-                terminals.lon_deg,
-                labels,
-                "#e4572e",
-                names=[str(n) for n in terminals.names],
-            )
+            named_layer("terminals", terminals.names, terminals.lat_deg, terminals.lon_deg, labels)
         )
-    layers += _ground_layers(gateways, pops)
+    for kind, ground in (("gateways", gateways), ("pops", pops)):
+        if ground is not None and len(ground):
+            layers.append(named_layer(kind, ground.names, ground.lat_deg, ground.lon_deg))
     frames = _coverage_frames(result)
     page = render_cell_map(
         title,

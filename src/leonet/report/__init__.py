@@ -2,6 +2,7 @@
 
 from leonet.report.apps_section import render_apps_section
 from leonet.report.cellmap import (
+    LAYER_STYLES,
     MAP_CSS,
     MAX_FRAME_CELLS,
     MAX_FRAMES,
@@ -9,6 +10,7 @@ from leonet.report.cellmap import (
     Projection,
     SlotFrames,
     cell_map_fragment,
+    named_layer,
     render_cell_map,
     served_levels,
     slot_frames,
@@ -18,6 +20,7 @@ from leonet.report.charts import Marker, Series, cdf_chart, line_chart, marker_l
 from leonet.report.run_report import render_report, write_report
 
 __all__ = [
+    "LAYER_STYLES",
     "MAP_CSS",
     "MAX_FRAMES",
     "MAX_FRAME_CELLS",
@@ -30,6 +33,7 @@ __all__ = [
     "cell_map_fragment",
     "line_chart",
     "marker_label_rows",
+    "named_layer",
     "render_apps_section",
     "render_cell_map",
     "render_report",

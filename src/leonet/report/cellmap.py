@@ -18,13 +18,14 @@ from __future__ import annotations
 import base64
 import html
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
+    "LAYER_STYLES",
     "MAP_CSS",
     "MAX_FRAMES",
     "MAX_FRAME_CELLS",
@@ -32,6 +33,7 @@ __all__ = [
     "Projection",
     "SlotFrames",
     "cell_map_fragment",
+    "named_layer",
     "render_cell_map",
     "served_levels",
     "slot_frames",
@@ -88,6 +90,32 @@ class MapLayer:
     color: str = "#e4572e"
     shape: str = "circle"  # circle | square | triangle
     names: Sequence[str] = field(default_factory=list)
+
+
+#: Each point layer's colour and marker, the same on every map.
+LAYER_STYLES: dict[str, tuple[str, str]] = {
+    "terminals": ("#e4572e", "circle"),
+    "mobile terminals": ("#ff00aa", "triangle"),
+    "gateways": ("#2c3e50", "square"),
+    "pops": ("#8e44ad", "square"),
+    "jammers": ("#000000", "triangle"),
+}
+
+
+def named_layer(
+    name: str,
+    names: Iterable[object],
+    lat_deg: ArrayLike,
+    lon_deg: ArrayLike,
+    labels: Sequence[str] | None = None,
+) -> MapLayer:
+    """A point layer of :data:`LAYER_STYLES` (``"terminals"``, ``"gateways"``, ``"pops"``,
+    ...): each point written with its name; ``labels`` the hover tips (default: names)."""
+    colour, shape = LAYER_STYLES[name]
+    texts = [str(n) for n in names]
+    return MapLayer(
+        name, lat_deg, lon_deg, texts if labels is None else list(labels), colour, shape, texts
+    )
 
 
 @dataclass(frozen=True)

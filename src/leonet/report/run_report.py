@@ -20,9 +20,9 @@ from numpy.typing import NDArray
 from leonet.report.apps_section import render_apps_section
 from leonet.report.cellmap import (
     MAP_CSS,
-    MapLayer,
     SlotFrames,
     cell_map_fragment,
+    named_layer,
     slot_frames,
 )
 from leonet.report.charts import Marker, Series, cdf_chart, line_chart
@@ -229,40 +229,31 @@ def render_report(run_dir: str | os.PathLike[str]) -> str:
     availability = {r["terminal"]: r["availability"] for r in worst}
     if sites is not None:
         kinds = np.asarray(sites["kind"], dtype=object)
-        for kind, color, shape in (
-            ("terminal", "#e4572e", "circle"),
-            ("mobile", "#ff00aa", "triangle"),
-        ):
+        for kind, layer in (("terminal", "terminals"), ("mobile", "mobile terminals")):
             mask = kinds == kind
             if mask.any():
                 names_k = np.asarray(sites["site"], dtype=object)[mask]
                 layers.append(
-                    MapLayer(
-                        "terminals" if kind == "terminal" else "mobile terminals",
+                    named_layer(
+                        layer,
+                        names_k,
                         np.asarray(sites["lat_deg"])[mask],
                         np.asarray(sites["lon_deg"])[mask],
                         [f"{n}: available {_pct(availability.get(n))}" for n in names_k],
-                        color,
-                        shape,
-                        [str(n) for n in names_k],
                     )
                 )
     if "ground" in tables:
         ground = query(store.root, "SELECT * FROM ground").to_pydict()
         gk = np.asarray(ground["kind"], dtype=object)
-        for kind, color, shape in (("gateway", "#2c3e50", "square"), ("pop", "#8e44ad", "square")):
+        for kind in ("gateway", "pop"):
             mask = gk == kind
             if mask.any():
-                names_g = [str(n) for n in np.asarray(ground["name"], dtype=object)[mask]]
                 layers.append(
-                    MapLayer(
+                    named_layer(
                         kind + "s",
+                        np.asarray(ground["name"], dtype=object)[mask],
                         np.asarray(ground["lat_deg"])[mask],
                         np.asarray(ground["lon_deg"])[mask],
-                        names_g,
-                        color,
-                        shape,
-                        names_g,
                     )
                 )
     scenario_path = store.root / "scenario.json"
@@ -273,14 +264,11 @@ def render_report(run_dir: str | os.PathLike[str]) -> str:
         ]
         if jam:
             layers.append(
-                MapLayer(
+                named_layer(
                     "jammers",
+                    [j["name"] for j in jam],
                     [j["lat_deg"] for j in jam],
                     [j["lon_deg"] for j in jam],
-                    [j["name"] for j in jam],
-                    "#000000",
-                    "triangle",
-                    [j["name"] for j in jam],
                 )
             )
     impacts = event_impacts(store.root)
