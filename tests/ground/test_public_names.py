@@ -14,6 +14,7 @@ MODULES = [
     "gazetteer",
     "geonames",
     "greatcircle",
+    "operator_sites",
     "places",
     "population",
     "regions",

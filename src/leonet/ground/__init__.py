@@ -4,6 +4,8 @@
   and ENU bases ``(site, 3, 3)``; from arrays, CSV or GeoJSON.
 - :func:`load_gateways`, :func:`load_pops`, :func:`assign_gateways_to_pops`,
   :func:`fibre_delay_ms` — the bundled Starlink ground network and its backhaul.
+- :func:`operator_gateways`, :func:`operator_pops` — each operator's bundled ground segment
+  (Starlink, OneWeb, KA-SAT).
 - :func:`country`, :func:`named_region`, :func:`region_from_geojson` — :class:`Region` polygons.
 - :func:`tile_region` — H3 :class:`Cells` covering a region.
 - :func:`load_places`, :func:`find_place` — bundled Ukrainian places; name → coordinates.
@@ -25,6 +27,15 @@ from leonet.ground.gateways import (
 from leonet.ground.gazetteer import City, city_suggestions, find_city
 from leonet.ground.geonames import MIN_CITY_POPULATION, GeoNames, load_geonames
 from leonet.ground.greatcircle import great_circle_km, interpolate_great_circle
+from leonet.ground.operator_sites import (
+    DEFAULT_OPERATOR,
+    OPERATORS,
+    Operator,
+    check_operator,
+    operator_gateways,
+    operator_names,
+    operator_pops,
+)
 from leonet.ground.places import find_place, load_places
 from leonet.ground.pops import find_pop
 from leonet.ground.population import (
@@ -59,9 +70,11 @@ from leonet.ground.tracks import Track, track_positions
 
 __all__ = [
     "DEFAULT_H3_RESOLUTION",
+    "DEFAULT_OPERATOR",
     "HOME_POPS_FILE",
     "MIN_CITY_POPULATION",
     "NAMED_REGIONS",
+    "OPERATORS",
     "POPS_2026_FILE",
     "POPULATION_PROVENANCE",
     "SITE_KINDS",
@@ -70,6 +83,7 @@ __all__ = [
     "City",
     "Gateways",
     "GeoNames",
+    "Operator",
     "Pops",
     "PopulationPoints",
     "Region",
@@ -80,6 +94,7 @@ __all__ = [
     "average_cell_area_km2",
     "cell_population",
     "cells_population",
+    "check_operator",
     "city_suggestions",
     "countries_in_box",
     "country",
@@ -100,6 +115,9 @@ __all__ = [
     "load_pops",
     "load_pops_2026",
     "named_region",
+    "operator_gateways",
+    "operator_names",
+    "operator_pops",
     "population_points",
     "region_from_geojson",
     "select_ground",

@@ -18,7 +18,8 @@ from typing import Any, TypeVar
 import numpy as np
 
 from leonet.ground.cells import Cells, tile_region
-from leonet.ground.gateways import Gateways, load_gateways, load_pops
+from leonet.ground.gateways import Gateways
+from leonet.ground.operator_sites import operator_gateways, operator_pops
 from leonet.ground.places import find_place, load_places
 from leonet.ground.regions import Region, find_region, region_from_geojson
 from leonet.ground.sites import Sites
@@ -169,18 +170,20 @@ def _own_sites(specs: list[SiteSpec], kind: str) -> Sites:
 
 
 def gateway_sites(scenario: Scenario) -> Sites:
-    """The scenario's gateways: a selection of the bundled ones (:class:`Gateways`) or its own."""
+    """The scenario's gateways: a selection of an operator's bundled ones (:class:`Gateways`;
+    :func:`~leonet.ground.operator_sites.operator_gateways`) or its own."""
     spec = scenario.ground.gateways
     if isinstance(spec, BundledSitesSpec):
-        return _select(spec, load_gateways())
+        return _select(spec, operator_gateways(spec.operator))
     return _own_sites(spec, "gateway")
 
 
 def pop_sites(scenario: Scenario) -> Sites:
-    """The scenario's PoPs: a selection of the bundled ones (:class:`Pops`) or its own."""
+    """The scenario's PoPs: a selection of an operator's bundled ones (:class:`Pops`;
+    :func:`~leonet.ground.operator_sites.operator_pops`) or its own."""
     spec = scenario.ground.pops
     if isinstance(spec, BundledSitesSpec):
-        return _select(spec, load_pops())
+        return _select(spec, operator_pops(spec.operator))
     return _own_sites(spec, "pop")
 
 
@@ -201,10 +204,10 @@ def reference_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
         return f"no {what} {name!r}; {hint}{fix}"
 
     ground = scenario.ground
-    for key, loader in (("gateways", load_gateways), ("pops", load_pops)):
+    for key, loader in (("gateways", operator_gateways), ("pops", operator_pops)):
         spec = getattr(ground, key)
         if isinstance(spec, BundledSitesSpec):
-            bundled = [str(n) for n in loader().names]
+            bundled = [str(n) for n in loader(spec.operator).names]
             for field in ("names", "exclude"):
                 for j, name in enumerate(getattr(spec, field) or []):
                     if name not in bundled:
@@ -212,7 +215,10 @@ def reference_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
                             (
                                 (("ground", key, field, j)),
                                 unknown(
-                                    name, bundled, key[:-1], f"see leonet.ground.load_{key}().names"
+                                    name,
+                                    bundled,
+                                    f"{spec.operator} {key[:-1]}",
+                                    f"see leonet.ground.operator_{key}({spec.operator!r}).names",
                                 ),
                             )
                         )

@@ -42,6 +42,7 @@ from pydantic import (
 from leonet.access.scheduler import STRATEGIES, SchedulerConfig
 from leonet.defaults import DEFAULT_MAX_LASER_RANGE_KM, DEFAULT_ROUTE_FACTOR
 from leonet.events import NEVER_NS
+from leonet.ground.operator_sites import DEFAULT_OPERATOR, check_operator
 from leonet.ground.places import find_place
 from leonet.radio.parameters import (
     BUSY_HOUR_DOWN_MBPS,
@@ -361,16 +362,23 @@ class LatLonBox(_Model):
 class BundledSitesSpec(_Model):
     """The bundled gateways or PoPs: ``{bundled: true, within: {...}, names: [...]}``.
 
-    ``within`` keeps the sites inside a lat/lon box; ``names`` keeps only those
-    names; ``exclude`` drops names; ``operational_only`` (gateways) keeps sites
-    mapped as live or built.
+    ``operator`` whose ground segment (``starlink``, the default; ``oneweb``; ``ka-sat``:
+    :mod:`leonet.ground.operator_sites`); ``within`` keeps the sites inside a lat/lon
+    box; ``names`` keeps only those names; ``exclude`` drops names;
+    ``operational_only`` (gateways) keeps sites mapped as live or built.
     """
 
     bundled: Literal[True] = True
+    operator: str = DEFAULT_OPERATOR
     within: LatLonBox | None = None
     names: list[str] | None = None
     exclude: list[str] = Field(default_factory=list)
     operational_only: bool = Field(default=False, strict=True)
+
+    @field_validator("operator")
+    @classmethod
+    def _known_operator(cls, value: str) -> str:
+        return check_operator(value)
 
 
 class SiteSpec(_Model):

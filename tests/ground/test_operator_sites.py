@@ -1,0 +1,95 @@
+"""Each operator's bundled ground segment: OneWeb's SNPs and PoPs, KA-SAT's teleports."""
+
+from __future__ import annotations
+
+import csv
+from importlib import resources
+
+import numpy as np
+import pytest
+
+from leonet.ground import (
+    OPERATORS,
+    Gateways,
+    Pops,
+    assign_gateways_to_pops,
+    check_operator,
+    great_circle_km,
+    load_gateways,
+    load_pops,
+    operator_gateways,
+    operator_names,
+    operator_pops,
+)
+
+
+def _data_rows(filename: str) -> list[dict[str, str]]:
+    text = (resources.files("leonet") / "data" / "ground" / filename).read_text("utf-8")
+    return list(csv.DictReader(ln for ln in text.splitlines() if not ln.startswith("#")))
+
+
+def test_starlink_is_the_existing_ground_segment() -> None:
+    assert operator_gateways("starlink") is load_gateways()
+    assert operator_pops("starlink") is load_pops()
+
+
+def test_oneweb_has_the_40_snps_and_29_pops_of_the_tma_paper() -> None:
+    """Zhao et al., TMA 2025: "40 Satellite Network Portals" and "29 Points-of-Presence"."""
+    gw, pops = operator_gateways("oneweb"), operator_pops("oneweb")
+    assert isinstance(gw, Gateways) and isinstance(pops, Pops)
+    assert len(gw) == 40 and len(pops) == 29
+    assert len(set(gw.names.tolist())) == 40 and len(set(pops.names.tolist())) == 29
+    # Names never collide with Starlink's, so a scenario can never mix them up by name.
+    assert not set(gw.names.tolist()) & set(load_gateways().names.tolist())
+    assert (gw.min_elevation_deg == OPERATORS["oneweb"].gateway_min_elevation_deg).all()
+    # Talkeetna, Alaska (a press-corroborated SNP) at its published place, within 5 km.
+    k = gw.index_of("ow-talkeetna")
+    assert great_circle_km(gw.lat_deg[k], gw.lon_deg[k], 62.3209, -150.1066) < 5.0
+
+
+def test_every_row_has_a_source_and_a_status() -> None:
+    for name in OPERATORS.values():
+        if not name.gateways_file:
+            continue
+        rows = _data_rows(name.gateways_file)
+        assert rows and all(r["source"].strip() and r["status"].strip() for r in rows)
+        assert all(r["facility"].strip() for r in _data_rows(name.pops_file))
+
+
+def test_every_site_stands_on_land() -> None:
+    """No site at sea (a swapped lat/lon would put most of them in an ocean)."""
+    import shapely
+    from shapely.geometry import shape
+
+    from leonet.ground.regions import _catalogue
+
+    land = shapely.STRtree([shape(s.__geo_interface__) for s in _catalogue().reader.shapes()])
+    for op in ("oneweb", "ka-sat"):
+        for sites in (operator_gateways(op), operator_pops(op)):
+            points = shapely.points(np.asarray(sites.lon_deg), np.asarray(sites.lat_deg))
+            _, dist_deg = land.query_nearest(points, return_distance=True, all_matches=False)
+            off_km = dist_deg * 111.2
+            assert off_km.max() < 5.0, list(np.asarray(sites.names)[off_km >= 5.0])
+
+
+def test_bulgarian_snp_backhauls_to_istanbul() -> None:
+    """The SNP nearest Ukraine and the PoP it reaches by the nearest-by-fibre rule."""
+    gw, pops = operator_gateways("oneweb"), operator_pops("oneweb")
+    pop_index, fibre_km = assign_gateways_to_pops(gw, pops)
+    k = gw.index_of("ow-stara-zagora")
+    assert pops.names[pop_index[k]] == "ow-istanbul"
+    # ~330 km great circle × 1.5 route factor.
+    assert 400.0 < fibre_km[k] < 600.0
+
+
+def test_kasat_teleports_see_9_east_high_enough() -> None:
+    gw = operator_gateways("ka-sat")
+    assert gw.names.tolist() == ["kasat-torino", "kasat-cagliari"]
+    assert operator_pops("ka-sat").names.tolist() == ["kasat-top-ix"]
+
+
+def test_unknown_operator_is_named_with_a_suggestion() -> None:
+    assert check_operator(" OneWeb ") == "oneweb"
+    assert operator_names() == ["ka-sat", "oneweb", "starlink"]
+    with pytest.raises(ValueError, match=r"unknown operator 'onweb'; did you mean 'oneweb'"):
+        operator_gateways("onweb")
