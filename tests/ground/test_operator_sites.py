@@ -52,7 +52,8 @@ def test_every_row_has_a_source_and_a_status() -> None:
         if not name.gateways_file:
             continue
         rows = _data_rows(name.gateways_file)
-        assert rows and all(r["source"].strip() and r["status"].strip() for r in rows)
+        assert rows
+        assert all(r["source"].strip() and r["status"] == "live" and r["date"] for r in rows)
         assert all(r["facility"].strip() for r in _data_rows(name.pops_file))
 
 

@@ -17,6 +17,7 @@ time:
   step_s: 5
 constellations:
   - catalogue: oneweb-tle
+network: {mode: bent-pipe}
 """
 
 
@@ -51,7 +52,7 @@ def test_unknown_operator_names_file_line_and_field(tmp_path: Path) -> None:
         _load(tmp_path, HEAD + "ground:\n  gateways: {bundled: true, operator: onewbe}\n")
     (problem,) = info.value.problems
     msg = str(problem)
-    assert f"{tmp_path / 's.yaml'}, line 9: ground.gateways.operator" in msg
+    assert f"{tmp_path / 's.yaml'}, line 10: ground.gateways.operator" in msg
     assert "unknown operator 'onewbe'; did you mean 'oneweb'?" in msg
     assert "ka-sat, oneweb, starlink" in msg
 
@@ -66,3 +67,34 @@ def test_a_starlink_gateway_name_is_not_a_oneweb_one(tmp_path: Path) -> None:
         )
     msg = str(info.value)
     assert "ground.gateways.names[0]" in msg and "no oneweb gateway" in msg
+
+
+def test_oneweb_is_never_routed_over_lasers(tmp_path: Path) -> None:
+    """A OneWeb (or KA-SAT) run with lasers is refused at network.mode, naming the fix."""
+    text = HEAD.replace("network: {mode: bent-pipe}\n", "network: {mode: hybrid}\n")
+    with pytest.raises(ScenarioError) as info:
+        _load(tmp_path, text + "ground:\n  gateways: {bundled: true, operator: oneweb}\n")
+    msg = str(info.value)
+    assert "line 8: network.mode" in msg and "write network.mode: bent-pipe" in msg
+    # The radio operator alone (Starlink's ground) is enough to refuse lasers.
+    with pytest.raises(ScenarioError, match="carry no lasers"):
+        _load(tmp_path, text + "radio: {operator: ka-sat}\n")
+
+
+def test_radio_operator_follows_the_ground_operator(tmp_path: Path) -> None:
+    s = _load(tmp_path, HEAD + "ground:\n  gateways: {bundled: true, operator: oneweb}\n")
+    assert s.radio_operator == "oneweb"
+    s = _load(tmp_path, HEAD + "radio: {operator: KA-SAT}\n")
+    assert s.radio_operator == "ka-sat"
+
+
+def test_unknown_radio_names_are_named(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError) as info:
+        _load(
+            tmp_path,
+            HEAD + "radio: {operator: onewbe, terminal_type: vsat, satellite_type: gen3}\n",
+        )
+    msg = str(info.value)
+    assert "radio.operator: unknown radio operator 'onewbe'; did you mean 'oneweb'?" in msg
+    assert "radio.terminal_type: unknown terminal type 'vsat'" in msg
+    assert "radio.satellite_type: unknown satellite type 'gen3'" in msg

@@ -34,6 +34,9 @@ __all__ = ["route_command", "route_table", "summary_lines"]
 
 DEFAULT_START = "2026-05-30T12:00:00Z"
 
+#: The constellation ``--operator`` implies when ``--constellation`` is not given.
+_OPERATOR_CONSTELLATION = {"ka-sat": "geo:ka-sat", "oneweb": "oneweb-tle", "starlink": "starlink"}
+
 
 def route_table(series: RouteSeries, route: int = 0):  # type: ignore[no-untyped-def]
     """One row per step of ``route``: time, RTTs (null without a path), hops, path, gateway,
@@ -127,14 +130,30 @@ def route_command(
             "a city, gateway or LAT,LON (terminal → terminal).",
         ),
     ],
-    constellation: Annotated[
+    operator: Annotated[
         str,
-        typer.Option(help="Preset, 'starlink' (bundled catalogue), celestrak:GROUP or a file."),
+        typer.Option(
+            help="Whose ground segment, radio and default satellites: starlink, oneweb "
+            "(bundled OneWeb catalogue, its SNPs and PoPs, bent pipe) or ka-sat (GEO 9° E)."
+        ),
     ] = "starlink",
+    constellation: Annotated[
+        str | None,
+        typer.Option(
+            help="Preset, 'starlink' (bundled catalogue), celestrak:GROUP, geo:LON or a file "
+            "(default: the operator's: starlink, oneweb-tle or geo:ka-sat)."
+        ),
+    ] = None,
     start: Annotated[str, typer.Option(callback=utc_time, help="ISO 8601 UTC.")] = DEFAULT_START,
     duration: Annotated[str, typer.Option(help="Seconds or 90s / 10m / 1h.")] = "10m",
     step: Annotated[str, typer.Option(help="Seconds or 1s / 10s.")] = "1s",
-    mode: Annotated[str, typer.Option(help="lasers, bent-pipe or hybrid.")] = "lasers",
+    mode: Annotated[
+        str | None,
+        typer.Option(
+            help="lasers, bent-pipe or hybrid (default: lasers; bent-pipe for "
+            "operators without lasers)."
+        ),
+    ] = None,
     access: Annotated[
         str, typer.Option(help="scheduled (the 15-s scheduler's satellite) or any (best in view).")
     ] = "scheduled",
@@ -176,15 +195,24 @@ def route_command(
     """End-to-end path and round-trip time from one place to a PoP or to another place."""
     from leonet.engine.limits import check_cost, estimate_cost
     from leonet.engine.route import run_routes
-    from leonet.ground import Sites, find_place, load_pops
+    from leonet.ground import Sites, check_operator, find_place, operator_gateways, operator_pops
     from leonet.ground.pops import find_pop
     from leonet.ground.selection import select_ground
+    from leonet.radio.parameters import RADIO_SYSTEMS, SATELLITES
     from leonet.results.writer import AtomicParquetWriter
     from leonet.scenario.inputs import catalogue_age
     from leonet.space.resolve import load_constellation
     from leonet.timegrid import TimeGrid, parse_duration_s, parse_utc
 
     output_file(out, "--out")
+    operator = check_operator(operator)
+    has_lasers = SATELLITES[RADIO_SYSTEMS[operator].satellite].lasers > 0
+    mode = mode or ("lasers" if has_lasers else "bent-pipe")
+    if not has_lasers and mode != "bent-pipe":
+        raise ValueError(
+            f"--mode {mode}: {operator}'s satellites carry no lasers; use --mode bent-pipe"
+        )
+    constellation = constellation or _OPERATOR_CONSTELLATION[operator]
     for name, value, choices in (
         ("--mode", mode, ("lasers", "bent-pipe", "hybrid")),
         ("--access", access, ("scheduled", "any")),
@@ -193,14 +221,16 @@ def route_command(
         if value not in choices:
             raise ValueError(f"{name} {value!r}: choose one of {', '.join(choices)}")
     src_name, src_lat, src_lon = find_place(from_)
-    all_pops = load_pops()
+    all_pops = operator_pops(operator)
     to_pop = find_pop(to, all_pops)
     if to_pop is None:
         dst_name, dst_lat, dst_lon = find_place(to)
         terminals = Sites([src_name, dst_name], [src_lat, dst_lat], [src_lon, dst_lon])
     else:
         terminals = Sites([src_name], [src_lat], [src_lon])
-    gateways, near_pops = select_ground(terminals, within_km=ground_km, pops=all_pops)
+    gateways, near_pops = select_ground(
+        terminals, within_km=ground_km, gateways=operator_gateways(operator), pops=all_pops
+    )
     near = np.isin(all_pops.names, near_pops.names)
     if to_pop is not None:
         near[to_pop] = True

@@ -16,6 +16,7 @@ from leonet.ground.tracks import Track
 from leonet.network.graph import GroundNodes
 from leonet.network.ground_nodes import ground_nodes
 from leonet.radio.links import RadioConfig, RadioModel
+from leonet.radio.parameters import RADIO_SYSTEMS
 from leonet.scenario.resolve import (
     build_tracks,
     cell_sites,
@@ -164,13 +165,21 @@ def capacity_model(
             if p is not None
         ]
     )
+    system = RADIO_SYSTEMS[scenario.radio_operator]
     radio = RadioModel(
         radio_sites,
         n_sat,
-        terminal_type=scenario.radio.terminal_type,
+        terminal_type=scenario.radio.terminal_type or system.terminal,
+        satellite_type=scenario.radio.satellite_type or system.satellite,
         config=RadioConfig(
             exceedance_percent=scenario.radio.exceedance_percent,
             interference=scenario.radio.interference,
+            co_channel_fraction=1.0 / system.downlink.n_channels,
+            downlink=system.downlink,
+            uplink=system.uplink,
+            gateway_downlink=system.gateway_downlink,
+            gateway_uplink=system.gateway_uplink,
+            gateway=system.gateway,
         ),
         gateways=gateways,
     )

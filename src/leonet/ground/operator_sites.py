@@ -67,9 +67,12 @@ class Operator:
 #:   GEO-class gateway practice and Starlink's 25° (its FCC gateway filings).
 #: * ``ka-sat`` gateway mask 10°: Assumption (a geostationary gateway sees its satellite at
 #:   a fixed elevation — 38° from Turin, 44° from Cagliari for 9° E — so the mask never binds).
-#: * antennas per gateway — Assumption for both: OneWeb 8 per SNP (unpublished; as many as
-#:   the common Starlink gateway of the bundled map), KA-SAT 2 (one tracking dish per
-#:   geostationary satellite a scenario may place, up to two).
+#: * antennas per gateway — Assumption for both (unpublished).  OneWeb 16 per SNP: with 8
+#:   (the common Starlink gateway) an SNP's antennas go to the 8 satellites highest in its
+#:   sky and a terminal at Ames, Iowa — where Zhao et al. (TMA 2025) measured continuous
+#:   service — has no satellite at its 55° mask linked to an SNP for 31 % of an hour;
+#:   with 16 for 1 % (docs/operators.md).  KA-SAT 2 (one tracking dish per geostationary
+#:   satellite a scenario may place, up to two).
 OPERATORS: dict[str, Operator] = {
     "ka-sat": Operator(
         "ka-sat",
@@ -85,7 +88,7 @@ OPERATORS: dict[str, Operator] = {
         "oneweb_gateways_2025-03-23.csv",
         "oneweb_pops_2025-03-28.csv",
         15.0,
-        8,
+        16,
     ),
     "starlink": Operator(
         "starlink",

@@ -32,6 +32,24 @@ Sources
      effective Earth radius for the radio horizon.
 [M1] R. J. Mailloux, *Phased Array Antenna Handbook*, 3rd ed., Artech 2018,
      §1.1: scanned gain ∝ projected aperture cos θ times the element pattern.
+[O1] WorldVu Satellites (OneWeb), petition for U.S. market access, IBFS
+     SAT-LOI-20160428-00041, granted FCC 17-77 (2017): 720 satellites at 1,200 km,
+     16 fixed user beams per satellite, Ku user links 10.7–12.7 GHz down / 12.75–13.25
+     and 14.0–14.5 GHz up, Ka gateway links 17.8–20.2 GHz down / 27.5–30.0 GHz up.
+[O2] I. del Portillo, B. G. Cameron, E. F. Crawley, "A technical comparison of three
+     low earth orbit satellite constellation systems to provide global broadband",
+     Acta Astronautica 159 (2019) 123, Table 1: OneWeb user minimum elevation 55°.
+[O3] J. Zhao et al., "Measuring the OneWeb Satellite Network", IFIP TMA 2025: OneWeb
+     "generally fulfills its throughput SLA"; the ARA testbed's OneWeb terminal (Iowa
+     State University, arawireless.org) is sold a 100 Mb/s down / 20 Mb/s up SLA.
+[O4] satsig.net forum, "OneWeb satellite constellation coverage" (E. Hasler, 2021-12,
+     secondary estimate from the public satellite description): 16 Ku beams of
+     about 48° × 3°, ~24 dBi at beam centre, uplink G/T about −1 dB/K.
+[K1] Eutelsat, KA-SAT (launched 2010-12, at 9° E): 82 Ka-band spot beams over Europe
+     and the Mediterranean, more than 70 Gb/s in all; user downlink 19.7–20.2 GHz,
+     uplink 29.5–30.0 GHz (the Ka exclusive bands).  Tooway on KA-SAT: dishes of
+     70–120 cm, up to 50 Mb/s down and 6 Mb/s up per subscriber (Italian Civil
+     Protection CER, "Piattaforma Viasat Tooway", protecer.org).
 """
 
 from __future__ import annotations
@@ -54,10 +72,18 @@ __all__ = [
     "DEFAULT_TERMINALS_PER_KM2",
     "GATEWAY_DOWNLINK",
     "GATEWAY_UPLINK",
+    "GEO_GATEWAY",
     "IMPLEMENTATION_LOSS_DB",
     "JAMMER_DEFAULT_HEIGHT_M",
+    "KASAT_GATEWAY_DOWNLINK",
+    "KASAT_GATEWAY_UPLINK",
+    "KASAT_USER_DOWNLINK",
+    "KASAT_USER_UPLINK",
     "LASER_CAPACITY_MBPS",
+    "ONEWEB_USER_DOWNLINK",
+    "ONEWEB_USER_UPLINK",
     "RADIO_HORIZON_K_FACTOR",
+    "RADIO_SYSTEMS",
     "ROLLOFF",
     "SATELLITES",
     "SUBSCRIBER_MONTHLY_DOWN_GB",
@@ -68,6 +94,7 @@ __all__ = [
     "USER_UPLINK",
     "Band",
     "GatewayType",
+    "RadioSystem",
     "SatelliteType",
     "TerminalType",
 ]
@@ -109,6 +136,21 @@ USER_UPLINK = Band("Ku user uplink", 14.0, 14.5, 62.5)
 # Gateway channels of 250 MHz: assumption (the filings give the bands, not a plan).
 GATEWAY_DOWNLINK = Band("Ka gateway downlink", 17.8, 19.3, 250.0)
 GATEWAY_UPLINK = Band("Ka gateway uplink", 27.5, 30.0, 250.0)
+
+# OneWeb's user bands [O1]: Ku downlink 10.7–12.7 GHz; of its two uplink bands leonet uses
+# 14.0–14.5 GHz.  Channels: Assumption — 250 MHz per user beam (an eighth of the 2 GHz
+# downlink, as Starlink's), 62.5 MHz uplink channels (as Starlink's).
+ONEWEB_USER_DOWNLINK = Band("OneWeb Ku user downlink", 10.7, 12.7, 250.0)
+ONEWEB_USER_UPLINK = Band("OneWeb Ku user uplink", 14.0, 14.5, 62.5)
+# KA-SAT's user bands [K1].  Channels: Assumption — 250 MHz per spot beam downlink (two
+# channels × two polarisations: the four-colour reuse of [K1]'s 82 beams); 20 MHz return
+# channels (the return is MF-TDMA; a 20 MHz carrier group per beam is our assumption).
+KASAT_USER_DOWNLINK = Band("KA-SAT Ka user downlink", 19.7, 20.2, 250.0)
+KASAT_USER_UPLINK = Band("KA-SAT Ka user uplink", 29.5, 30.0, 20.0)
+# KA-SAT's feeder bands: Assumption — the Ka FSS bands below the user bands, 17.7–19.7 GHz
+# down and 27.5–29.5 GHz up, 250 MHz channels.
+KASAT_GATEWAY_DOWNLINK = Band("KA-SAT Ka feeder downlink", 17.7, 19.7, 250.0)
+KASAT_GATEWAY_UPLINK = Band("KA-SAT Ka feeder uplink", 27.5, 29.5, 250.0)
 
 #: DVB-S2X square-root raised-cosine roll-off; symbol rate = bandwidth / (1 + roll-off).
 #: Assumption: 0.10, one of the DVB-S2X roll-offs (0.05/0.10/0.15 [E1] clause 5.5).
@@ -180,6 +222,21 @@ class TerminalType:
 TERMINALS: dict[str, TerminalType] = {
     "standard": TerminalType("standard", 0.594 * 0.383, 0.6, 200.0, 43.6, 1.3, -30.0, 65.0),
     "mini": TerminalType("mini", 0.2985 * 0.259, 0.6, 200.0, 39.2, 1.3, -30.0, 65.0),
+    # OneWeb user terminal, an electronically steered Ku flat panel (Hughes HL1100-series
+    # class).  Assumptions: a 0.6 × 0.6 m radiating aperture, η 0.6 and 200 K as for the
+    # Starlink panels (derived G/T at 11.7 GHz: 36.2 dBi − 23.0 = 13.2 dB/K); 40 dBW
+    # uplink EIRP per channel (a few watts into ~37 dBi at 14.25 GHz); the scan law of
+    # the Starlink panels; scan at most 35°, the complement of OneWeb's 55° mask [O2].
+    "oneweb-flat-panel": TerminalType(
+        "oneweb-flat-panel", 0.6 * 0.6, 0.6, 200.0, 40.0, 1.3, -30.0, 35.0
+    ),
+    # KA-SAT VSAT: a 77 cm offset dish (the common size in [K1]'s 70-120 cm range)
+    # pointed at the satellite, so it never scans (exponent 0, any elevation).
+    # Assumptions: η 0.65, 250 K system noise (Ka LNB + sky; derived G/T at 19.95 GHz:
+    # 42.3 dBi − 24.0 = 18.3 dB/K), a 3 W transceiver → 50.5 dBW EIRP at 29.75 GHz.
+    "geo-vsat-ka": TerminalType(
+        "geo-vsat-ka", math.pi * 0.385**2, 0.65, 250.0, 50.5, 0.0, -30.0, 90.0
+    ),
 }
 
 
@@ -265,6 +322,24 @@ SATELLITES: dict[str, SatelliteType] = {
     "gen2-mini": SatelliteType(
         "gen2-mini", 39.7, 12.4, 1.5, -25.0, 43.0, 16.0, GEN2_MINI_USER_BEAMS, 3, 10.5, 4.5
     ),
+    # OneWeb (first generation).  user_beams 16 and lasers 0: [O1] (fixed beams, bent
+    # pipe).  Assumptions: downlink EIRP 34.3 dBW per 250 MHz (10 W into the ~24.3 dBi beam
+    # of [O4]; the Art. 21 PFD limit −140 dB(W/m²·4 kHz) at nadir from 1,200 km would allow
+    # up to 40.6 dBW); uplink G/T −1.0 dB/K [O4]; 3° beams (the narrow side of [O4]'s
+    # 48° × 3°), floor −25 dB [I2]; feeder numbers as Starlink gen1's.  Ceilings
+    # (calibrated, assumption): 2.0 dB down → QPSK 9/20 on 227 Msym/s = 202 Mb/s and
+    # −0.5 dB up → QPSK 13/45 on 56.8 Msym/s = 32 Mb/s for a lone terminal: twice and
+    # 1.6× the 100/20 Mb/s SLA [O3] found met — no per-terminal peak is published.
+    "oneweb-gen1": SatelliteType(
+        "oneweb-gen1", 34.3, -1.0, 3.0, -25.0, 40.0, 13.0, 16, 0, 2.0, -0.5
+    ),
+    # KA-SAT, geostationary at 9° E.  user_beams 82, lasers 0: [K1].  Assumptions: 60 dBW
+    # per 250 MHz beam at beam centre and 17 dB/K uplink G/T (a typical Ka HTS spot beam),
+    # 0.45° beams (~280 km across from 35,786 km), floor −25 dB [I2]; feeder 65 dBW and
+    # 20 dB/K.  Ceilings (calibrated, assumption): 13.0 dB down → 16APSK 77/90 on
+    # 227 Msym/s = 770 Mb/s a beam (70 Gb/s / 82 beams ≈ 850 Mb/s [K1]); 8.5 dB up →
+    # 16APSK 26/45 on 18.2 Msym/s = 41 Mb/s a beam's return carrier group.
+    "ka-sat": SatelliteType("ka-sat", 60.0, 17.0, 0.45, -25.0, 65.0, 20.0, 82, 0, 13.0, 8.5),
 }
 DEFAULT_SATELLITE = "gen1"
 
@@ -284,6 +359,63 @@ class GatewayType:
 #: 60 dBW per 250 MHz channel: assumption (≈13 dBW into a 50.6 dBi antenna at
 #: 28.75 GHz), inside the filings' earth-station envelopes.
 DEFAULT_GATEWAY = GatewayType("1.47 m Ka gateway", 60.0, 23.1)
+
+#: A geostationary system's gateway: Assumption — a 9 m Ka antenna (the class of HTS
+#: gateway dishes): derived gain at 18.7 GHz with η = 0.65: 63.0 dBi, T_sys 250 K →
+#: G/T 39.0 dB/K; uplink EIRP 80 dBW per 250 MHz channel (~13 dBW into 66.8 dBi at 28.5 GHz).
+GEO_GATEWAY = GatewayType("9 m Ka GEO gateway", 80.0, 39.0)
+
+
+@dataclass(frozen=True)
+class RadioSystem:
+    """One operator's radio: the satellites' and terminals' type names (keys of
+    :data:`SATELLITES` and :data:`TERMINALS`), its user and feeder bands and its gateway
+    antenna — what :class:`leonet.radio.RadioConfig` and :class:`leonet.radio.RadioModel`
+    take for a run of that system (``radio.operator`` in a scenario)."""
+
+    name: str
+    satellite: str
+    terminal: str
+    downlink: Band
+    uplink: Band
+    gateway_downlink: Band
+    gateway_uplink: Band
+    gateway: GatewayType
+
+
+#: The radio of each operator leonet models (sources at the bands and types used).
+RADIO_SYSTEMS: dict[str, RadioSystem] = {
+    "ka-sat": RadioSystem(
+        "ka-sat",
+        "ka-sat",
+        "geo-vsat-ka",
+        KASAT_USER_DOWNLINK,
+        KASAT_USER_UPLINK,
+        KASAT_GATEWAY_DOWNLINK,
+        KASAT_GATEWAY_UPLINK,
+        GEO_GATEWAY,
+    ),
+    "oneweb": RadioSystem(
+        "oneweb",
+        "oneweb-gen1",
+        "oneweb-flat-panel",
+        ONEWEB_USER_DOWNLINK,
+        ONEWEB_USER_UPLINK,
+        GATEWAY_DOWNLINK,  # inside OneWeb's Ka feeder bands [O1]
+        GATEWAY_UPLINK,
+        DEFAULT_GATEWAY,  # Assumption: a gateway dish of Starlink's class (SNP dishes ~2.4 m)
+    ),
+    "starlink": RadioSystem(
+        "starlink",
+        DEFAULT_SATELLITE,
+        "standard",
+        USER_DOWNLINK,
+        USER_UPLINK,
+        GATEWAY_DOWNLINK,
+        GATEWAY_UPLINK,
+        DEFAULT_GATEWAY,
+    ),
+}
 
 #: Capacity of one optical inter-satellite link, Mb/s (given in the issue; SpaceX
 #: describes its space lasers as up to 100 Gb/s each, starlink.com "technology").

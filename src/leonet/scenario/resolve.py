@@ -24,6 +24,7 @@ from leonet.ground.places import find_place, load_places
 from leonet.ground.regions import Region, find_region, region_from_geojson
 from leonet.ground.sites import Sites
 from leonet.ground.tracks import Track
+from leonet.radio.parameters import RADIO_SYSTEMS, SATELLITES
 from leonet.scenario.motion import track_speed_problems
 from leonet.scenario.schema import (
     BundledSitesSpec,
@@ -34,6 +35,7 @@ from leonet.scenario.schema import (
     TerminalSpec,
 )
 from leonet.space.constellation import Constellation
+from leonet.space.geostationary import geostationary_constellation
 from leonet.space.resolve import load_constellation
 
 __all__ = [
@@ -63,7 +65,11 @@ def load_constellations(scenario: Scenario) -> list[Constellation]:
     applied to the shells' masks (a number: every shell; a mapping: the shells named)."""
     out = []
     for entry in scenario.constellations:
-        c = load_constellation(entry.spec, epoch=scenario.time.start)
+        if entry.geostationary is not None:
+            geo = entry.geostationary
+            c = geostationary_constellation(geo.slots_deg, scenario.time.start, geo.name)
+        else:
+            c = load_constellation(entry.spec, epoch=scenario.time.start)
         override = entry.min_elevation_deg
         if override is not None:
             names = [s.name for s in c.shells]
@@ -240,6 +246,18 @@ def reference_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
                             ),
                         )
                     )
+
+    operator = scenario.radio_operator
+    satellite = scenario.radio.satellite_type or RADIO_SYSTEMS[operator].satellite
+    if SATELLITES[satellite].lasers == 0 and scenario.network.mode != "bent-pipe":
+        problems.append(
+            (
+                ("network", "mode"),
+                f"{operator}'s satellites ({satellite}) carry no lasers, so traffic cannot "
+                f"cross space from satellite to satellite; write network.mode: bent-pipe "
+                f"(now {scenario.network.mode!r})",
+            )
+        )
 
     tracks = [t.name for t in ground.mobile]
     for i, jam in enumerate(scenario.faults.jammers):

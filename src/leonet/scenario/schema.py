@@ -50,6 +50,9 @@ from leonet.radio.parameters import (
     DEFAULT_OFFERED_LOAD_DOWN_MBPS,
     DEFAULT_OFFERED_LOAD_UP_MBPS,
     DEFAULT_TERMINALS_PER_KM2,
+    RADIO_SYSTEMS,
+    SATELLITES,
+    TERMINALS,
 )
 from leonet.scenario._base import (
     BoxLongitude,
@@ -67,6 +70,7 @@ from leonet.scenario._base import (
 )
 from leonet.scenario.appspec import AppProfiles
 from leonet.scenario.whatifs import FaultsSpec, PolicySpec
+from leonet.space.geostationary import GEO_SLOTS
 from leonet.space.presets import preset_names
 from leonet.space.resolve import BUNDLED_CATALOGUES
 from leonet.timegrid import LATEST_TIME, TimeGrid, parse_duration_s
@@ -77,6 +81,7 @@ __all__ = [
     "CellsSpec",
     "ConstellationSpec",
     "FileTerminalsSpec",
+    "GeostationarySpec",
     "GroundSpec",
     "LatLonBox",
     "LatencySpec",
@@ -165,12 +170,41 @@ class TimeSpec(_Model):
 
 
 # ------------------------------------------------------------ constellations
+class GeostationarySpec(_Model):
+    """``geostationary:`` — satellites on geostationary slots: ``name`` (a known system
+    such as ``ka-sat`` at 9° E or ``konnect`` at 7° E gives its published slot) and/or
+    ``longitudes_deg`` (degrees east, 1 to 16 slots; overrides the name's)."""
+
+    name: str = Field(default="geo", min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
+    longitudes_deg: (
+        list[Annotated[float, Field(strict=False, ge=-180, lt=360, allow_inf_nan=False)]] | None
+    ) = Field(default=None, min_length=1, max_length=16)
+
+    @model_validator(mode="after")
+    def _slots_known(self) -> GeostationarySpec:
+        if self.longitudes_deg is None and self.name.lower() not in GEO_SLOTS:
+            raise ValueError(
+                f"geostationary {self.name!r}: give longitudes_deg (degrees east, e.g. [9.0]) "
+                f"or a system with a known slot: {', '.join(sorted(GEO_SLOTS))}"
+            )
+        return self
+
+    @property
+    def slots_deg(self) -> tuple[float, ...]:
+        """The slot longitudes, degrees east."""
+        if self.longitudes_deg is not None:
+            return tuple(self.longitudes_deg)
+        return GEO_SLOTS[self.name.lower()]
+
+
 class ConstellationSpec(_Model):
-    """One ``constellations:`` entry — exactly one of ``preset``, ``catalogue``, ``celestrak``.
+    """One ``constellations:`` entry — exactly one of ``preset``, ``catalogue``,
+    ``celestrak``, ``geostationary``.
 
     ``preset`` a Walker preset (``starlink-gen1``, ``kuiper``, …); ``catalogue``
     a bundled catalogue (``starlink``, ``oneweb-tle``) or a TLE/OMM file;
-    ``celestrak`` a CelesTrak GP group (downloaded and cached).
+    ``celestrak`` a CelesTrak GP group (downloaded and cached); ``geostationary``
+    satellites on geostationary slots (:class:`GeostationarySpec`).
     ``min_elevation_deg`` overrides the terminal elevation mask: one number for
     every shell, or a mapping ``{shell name: degrees}``.
     """
@@ -178,6 +212,7 @@ class ConstellationSpec(_Model):
     preset: str | None = None
     catalogue: str | None = None
     celestrak: str | None = None
+    geostationary: GeostationarySpec | None = None
     min_elevation_deg: (
         Annotated[float, Field(strict=True, gt=0, lt=90)]
         | dict[str, Annotated[float, Field(strict=True, gt=0, lt=90)]]
@@ -223,11 +258,16 @@ class ConstellationSpec(_Model):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> ConstellationSpec:
-        given = [k for k in ("preset", "catalogue", "celestrak") if getattr(self, k) is not None]
+        given = [
+            k
+            for k in ("preset", "catalogue", "celestrak", "geostationary")
+            if getattr(self, k) is not None
+        ]
         if len(given) != 1:
             raise ValueError(
                 "give exactly one of preset (e.g. starlink-gen1), catalogue (starlink or a "
-                f"TLE/OMM file) or celestrak (a CelesTrak group); got {given or 'none'}"
+                "TLE/OMM file), celestrak (a CelesTrak group) or geostationary ({name: ka-sat} "
+                f"or {{longitudes_deg: [9.0]}}); got {given or 'none'}"
             )
         return self
 
@@ -238,6 +278,8 @@ class ConstellationSpec(_Model):
             return self.preset
         if self.catalogue is not None:
             return self.catalogue
+        if self.geostationary is not None:
+            return "geo:" + ",".join(f"{x:g}" for x in self.geostationary.slots_deg)
         return f"celestrak:{self.celestrak}"
 
 
@@ -480,12 +522,45 @@ class SchedulerSpec(_Model):
         )
 
 
-class RadioSpec(_Model):
-    """``radio:`` — user terminal type, rain exceedance (% of time) and interference on/off."""
+def _known_name(value: str | None, table: dict[str, Any], what: str) -> str | None:
+    if value is None:
+        return None
+    key = value.strip().lower()
+    if key not in table:
+        close = difflib.get_close_matches(key, list(table), n=2, cutoff=0.5)
+        hint = f"did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
+        raise ValueError(
+            f"unknown {what} {value!r}; {hint}choose one of {', '.join(sorted(table))}"
+        )
+    return key
 
-    terminal_type: Literal["standard", "mini"] = "standard"
+
+class RadioSpec(_Model):
+    """``radio:`` — whose radio (``operator``: ``starlink``, ``oneweb``, ``ka-sat``; default
+    the operator of the bundled gateways, else Starlink), the user terminal type and the
+    satellites' type (defaults: the operator's; :data:`leonet.radio.RADIO_SYSTEMS`), rain
+    exceedance (% of time) and interference on/off."""
+
+    operator: str | None = None
+    terminal_type: str | None = None
+    satellite_type: str | None = None
     exceedance_percent: float = Field(strict=True, default=1.0, gt=0, le=50)
     interference: bool = Field(default=True, strict=True)
+
+    @field_validator("operator")
+    @classmethod
+    def _known_operator(cls, value: str | None) -> str | None:
+        return _known_name(value, RADIO_SYSTEMS, "radio operator")
+
+    @field_validator("terminal_type")
+    @classmethod
+    def _known_terminal(cls, value: str | None) -> str | None:
+        return _known_name(value, TERMINALS, "terminal type")
+
+    @field_validator("satellite_type")
+    @classmethod
+    def _known_satellite(cls, value: str | None) -> str | None:
+        return _known_name(value, SATELLITES, "satellite type")
 
 
 class CapacitySpec(_Model):
@@ -585,3 +660,12 @@ class Scenario(_Model):
     def grid(self) -> TimeGrid:
         """The run's time grid."""
         return self.time.grid()
+
+    @property
+    def radio_operator(self) -> str:
+        """Whose radio the run uses: ``radio.operator``, else the operator of the bundled
+        gateways (``ground.gateways.operator``), else ``starlink``."""
+        if self.radio.operator is not None:
+            return self.radio.operator
+        gateways = self.ground.gateways
+        return gateways.operator if isinstance(gateways, BundledSitesSpec) else "starlink"

@@ -9,6 +9,7 @@ from leonet.space.analytic import (
 )
 from leonet.space.catalogue import (
     BUNDLED_FILES,
+    BUNDLED_MIN_ELEVATION_DEG,
     CATALOGUE_FORMATS,
     CatalogueFormat,
     CatalogueLoad,
@@ -30,6 +31,13 @@ from leonet.space.constellation import (
 )
 from leonet.space.elements import (
     ElementSet,
+)
+from leonet.space.geostationary import (
+    GEO_ALTITUDE_KM,
+    GEO_MIN_ELEVATION_DEG,
+    GEO_SLOTS,
+    geostationary_constellation,
+    parse_geo_spec,
 )
 from leonet.space.omm import (
     OMM_FIELDS,
@@ -92,8 +100,12 @@ from leonet.space.walker import (
 __all__ = [
     "BUNDLED_CATALOGUES",
     "BUNDLED_FILES",
+    "BUNDLED_MIN_ELEVATION_DEG",
     "CATALOGUE_FORMATS",
     "CELESTRAK_GP_URL",
+    "GEO_ALTITUDE_KM",
+    "GEO_MIN_ELEVATION_DEG",
+    "GEO_SLOTS",
     "LINE1_TEMPLATE",
     "LINE2_TEMPLATE",
     "MAX_ALTITUDE_KM",
@@ -127,12 +139,14 @@ __all__ = [
     "detect_format",
     "download_group",
     "elements_from_tle_units",
+    "geostationary_constellation",
     "infer_shells",
     "int_to_alpha5",
     "kozai_mean_motion_rad_min",
     "load_catalogue",
     "load_constellation",
     "load_preset",
+    "parse_geo_spec",
     "parse_omm_csv",
     "parse_omm_json",
     "parse_tle",

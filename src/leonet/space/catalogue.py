@@ -12,7 +12,7 @@ shipped in ``leonet/data`` (see ``data/PROVENANCE.md``).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -29,6 +29,7 @@ from leonet.timegrid import parse_utc, utc_ns_to_jd_fr
 
 __all__ = [
     "BUNDLED_FILES",
+    "BUNDLED_MIN_ELEVATION_DEG",
     "CATALOGUE_FORMATS",
     "CatalogueFormat",
     "CatalogueLoad",
@@ -48,6 +49,12 @@ BUNDLED_FILES = {
     "starlink": "starlink_tle_2026-05-30.txt",
     "oneweb": "oneweb_tle_2026-05-30.txt",
 }
+
+#: The user terminals' elevation mask of a bundled catalogue's shells where it is not
+#: Starlink's 25°, deg.  OneWeb: 55° (del Portillo, Cameron & Crawley 2019, "A technical
+#: comparison of three low earth orbit satellite constellation systems to provide global
+#: broadband", Acta Astronautica 159:123, Table 1; as the ``oneweb`` Walker preset).
+BUNDLED_MIN_ELEVATION_DEG = {"oneweb": 55.0}
 
 
 @dataclass(frozen=True)
@@ -244,4 +251,8 @@ def bundled_catalogue(
             stale_after_days=stale_after_days,
             name=Path(file_name).stem.split("_")[0],
         )
-    return load.constellation
+    mask = BUNDLED_MIN_ELEVATION_DEG.get(Path(file_name).stem.split("_")[0])
+    if mask is None:
+        return load.constellation
+    shells = tuple(replace(shell, min_elevation_deg=mask) for shell in load.constellation.shells)
+    return replace(load.constellation, shells=shells)

@@ -32,10 +32,11 @@ def load_constellation(
     lenient: bool = False,
     cache_dir: Path | None = None,
 ) -> Constellation:
-    """Load a bundled catalogue, a Walker preset, ``celestrak:GROUP`` or a TLE/OMM file.
+    """Load a bundled catalogue, a Walker preset, ``celestrak:GROUP``, geostationary slots
+    (``geo:9.0``, ``geo:9,7`` or ``geo:ka-sat``) or a TLE/OMM file.
 
-    ``epoch`` is the element epoch given to Walker presets (default: the
-    bundled snapshot's day, 2026-05-30T00:00Z); catalogues carry their own.
+    ``epoch`` is the element epoch given to Walker presets and geostationary slots
+    (default: the bundled snapshot's day, 2026-05-30T00:00Z); catalogues carry their own.
     """
     from leonet.space.catalogue import bundled_catalogue, load_catalogue
     from leonet.space.presets import load_preset, preset_names
@@ -46,6 +47,11 @@ def load_constellation(
         return bundled_catalogue(BUNDLED_CATALOGUES[key], lenient=lenient)
     if key in preset_names():
         return load_preset(key, epoch or "2026-05-30T00:00:00Z")
+    if key.startswith("geo:"):
+        from leonet.space.geostationary import geostationary_constellation, parse_geo_spec
+
+        geo_name, longitudes = parse_geo_spec(name)
+        return geostationary_constellation(longitudes, epoch or "2026-05-30T00:00:00Z", geo_name)
     if key.startswith("celestrak:"):
         from leonet.space.celestrak import download_group
 
@@ -59,5 +65,6 @@ def load_constellation(
     hint = f" Did you mean {', '.join(close)}?" if close else ""
     raise ValueError(
         f"constellation {spec!r} is neither a file nor a known name.{hint} Known names: "
-        f"{', '.join(choices)}; or give a TLE/OMM file path, or celestrak:GROUP to download."
+        f"{', '.join(choices)}; or give a TLE/OMM file path, celestrak:GROUP to download, or "
+        "geo:LONGITUDE for geostationary satellites (e.g. geo:9.0)."
     )
