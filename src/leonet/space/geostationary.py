@@ -46,7 +46,8 @@ GEO_ALTITUDE_KM = 35_786.0
 #: A user terminal's elevation mask for a geostationary satellite, deg.  Assumption: 10°,
 #: the usual lower limit of GEO VSAT service (below it terrain and buildings block the
 #: fixed dish and rain paths grow long); a GEO satellite's elevation never changes, so the
-#: mask only decides whether a place is in view at all (all of Ukraine sees 9° E at 26-36°).
+#: mask only decides whether a place is in view at all (Ukraine sees 9° E at 27° in the
+#: east to 33° in the west).
 GEO_MIN_ELEVATION_DEG = 10.0
 
 #: Published slots (east longitude, deg) of geostationary systems by name.

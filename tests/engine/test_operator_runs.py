@@ -1,0 +1,142 @@
+"""OneWeb alone and a geostationary system alone, end to end (``leonet run`` and
+``leonet route``): their own ground segment, no lasers, and the GEO's geometric RTT floor."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from leonet.cli.route import route_command
+from leonet.constants import C_KM_S
+from leonet.engine.run import run_scenario
+from leonet.frames import geodetic_to_ecef
+from leonet.ground import find_place, operator_gateways, operator_pops
+from leonet.scenario import load_scenario
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+#: A geostationary orbit's radius, km: (μ / ω²)^(1/3) with the sidereal day (textbook
+#: closed form, e.g. Maral & Bousquet, *Satellite Communications Systems*, §2.2.5).
+GEO_RADIUS_KM = (398_600.4418 / (2 * math.pi / 86_164.0905) ** 2) ** (1 / 3)
+
+
+def _short(example: str, tmp_path: Path) -> Path:
+    """The example scenario over two minutes for Kyiv and Lviv."""
+    text = (EXAMPLES / example).read_text(encoding="utf-8")
+    text = text.replace("duration: 1h", "duration: 2m").replace(
+        "places: ukraine-cities", "terminals: [{place: Kyiv}, {place: Lviv}]"
+    )
+    path = tmp_path / example
+    path.write_text(text + "outputs: {report: false}\n", encoding="utf-8")
+    return path
+
+
+def _terminals(out: Path) -> dict[str, np.ndarray]:
+    table = pq.read_table(out / "terminals.parquet")
+    return {name: table.column(name).to_numpy(zero_copy_only=False) for name in table.column_names}
+
+
+def test_oneweb_run_uses_only_its_own_ground_and_no_lasers(tmp_path: Path) -> None:
+    scenario = load_scenario(_short("oneweb-only.yaml", tmp_path))
+    assert scenario.network.mode == "bent-pipe" and scenario.radio_operator == "oneweb"
+    run_scenario(scenario, tmp_path / "run", workers=1)
+    rows = _terminals(tmp_path / "run")
+    served = rows["served"].astype(bool)
+    assert served.mean() > 0.95
+    assert set(rows["gateway"][served]) <= set(operator_gateways("oneweb").names.tolist())
+    assert set(rows["pop"][served]) <= set(operator_pops("oneweb").names.tolist())
+    # Bent pipe: terminal → satellite → SNP → PoP (→ PoP): never a satellite-to-satellite hop.
+    assert set(rows["hops"][served].astype(int)) <= {3, 4}
+    # Every serving satellite at or above OneWeb's 55° user mask.
+    assert (rows["elevation_deg"][served] >= 55.0 - 1e-9).all()
+    # A lone terminal's speed test: the OneWeb satellite type's calibrated ceilings
+    # (QPSK 9/20 ≈ 202 Mb/s down, QPSK 13/45 ≈ 32 Mb/s up; leonet.radio.parameters).
+    assert np.median(rows["speedtest_down_mbps"][served]) == pytest.approx(200.0, abs=10.0)
+    assert np.median(rows["speedtest_up_mbps"][served]) == pytest.approx(32.0, abs=3.0)
+
+
+def test_geo_run_rtt_is_at_least_the_geometric_minimum(tmp_path: Path) -> None:
+    scenario = load_scenario(_short("geo-only.yaml", tmp_path))
+    run_scenario(scenario, tmp_path / "run", workers=1)
+    rows = _terminals(tmp_path / "run")
+    served = rows["served"].astype(bool)
+    assert served.all()
+    sat = np.array(
+        [
+            GEO_RADIUS_KM * math.cos(math.radians(9.0)),
+            GEO_RADIUS_KM * math.sin(math.radians(9.0)),
+            0,
+        ]
+    )
+    gateways = operator_gateways("ka-sat")
+
+    def slant_km(lat: float, lon: float) -> float:
+        return float(np.linalg.norm(sat - np.asarray(geodetic_to_ecef(lat, lon, 0.0)).ravel()))
+
+    # The absolute floor: four legs of at least the geostationary altitude (~477 ms).
+    assert (rows["rtt_ms"] >= 4 * 35_786.0 / C_KM_S * 1e3).all()
+    for name in ("Kyiv", "Lviv"):
+        _, lat, lon = find_place(name)
+        mine = rows["terminal"] == name
+        gw = gateways.index_of(str(rows["gateway"][mine][0]))
+        # Up and down the user link and the feeder link, both ways (closed-form slants).
+        floor_ms = (
+            2
+            * (slant_km(lat, lon) + slant_km(gateways.lat_deg[gw], gateways.lon_deg[gw]))
+            / C_KM_S
+            * 1e3
+        )
+        assert (rows["propagation_rtt_ms"][mine] >= floor_ms - 0.05).all()
+        assert (rows["rtt_ms"][mine] >= rows["propagation_rtt_ms"][mine]).all()
+        # GEO-class: the whole round trip stays within 10 % of those four legs.
+        assert (rows["rtt_ms"][mine] < 1.1 * floor_ms).all()
+        # Elevation of 9° E from Ukraine (~28-32°), the same every step.
+        assert np.ptp(rows["elevation_deg"][mine]) < 0.01
+    assert set(rows["gateway"]) <= {"kasat-torino", "kasat-cagliari"}
+
+
+runner = CliRunner()
+app = typer.Typer()
+app.command("route")(route_command)
+app.command("other")(lambda: None)
+
+
+def test_route_oneweb_defaults_to_its_catalogue_ground_and_bent_pipe() -> None:
+    result = runner.invoke(
+        app,
+        ["route", "--operator", "oneweb", "--from", "Kyiv", "--to", "Istanbul",
+         "--duration", "60s", "--step", "10s"],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "oneweb (651 satellites), bent-pipe" in text
+    assert "gateway mostly ow-stara-zagora, PoP mostly ow-istanbul" in text
+
+
+def test_route_refuses_lasers_for_oneweb() -> None:
+    result = runner.invoke(
+        app,
+        ["route", "--operator", "oneweb", "--mode", "lasers", "--from", "Kyiv", "--to", "Istanbul"],
+    )
+    assert result.exit_code != 0
+    assert "oneweb's satellites carry no lasers; use --mode bent-pipe" in " ".join(
+        result.output.split()
+    )
+
+
+def test_route_geo_from_kyiv() -> None:
+    result = runner.invoke(
+        app,
+        ["route", "--operator", "ka-sat", "--from", "Kyiv", "--to", "Turin",
+         "--duration", "60s", "--step", "30s"],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "ka-sat (1 satellites), bent-pipe" in text and "kasat-top-ix" in text
