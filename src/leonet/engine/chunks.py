@@ -117,6 +117,16 @@ class ChunkResult:
     scheduler: SchedulerState
 
 
+def _latency_terms(scenario: Scenario) -> dict[str, float]:
+    """The scenario's ``network.latency`` terms; without Starlink's radio the slot-boundary
+    spike defaults to 0 (it is Starlink's global 15-s reconfiguration, not OneWeb's or a
+    geostationary system's; docs/operators.md)."""
+    given = scenario.network.latency.given()
+    if scenario.radio_operator != "starlink":
+        given.setdefault("slot_spike_ms", 0.0)
+    return given
+
+
 class ScenarioRun:
     """A scenario resolved into arrays once: constellation, sites, policy, faults, radio.
 
@@ -185,7 +195,7 @@ class ScenarioRun:
             cell_ecef_km=self.static.ecef_km[: self.n_cells],
             slot_s=self.config.slot_s,
             slot_phase_s=self.config.phase_s,
-            latency=LatencyParameters(**net.latency.given()),
+            latency=LatencyParameters(**_latency_terms(scenario)),
         )
 
     @property
