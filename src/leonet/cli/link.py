@@ -46,32 +46,45 @@ _ROWS: tuple[tuple[str, str, str, int], ...] = (
 )
 
 
+#: The constellation ``--operator`` implies when ``--constellation`` is not given.
+_OPERATOR_CONSTELLATION = {"ka-sat": "geo:ka-sat", "oneweb": "oneweb-tle", "starlink": "starlink"}
+
+
 def link_budget_report(
     at: str,
-    constellation: str = "starlink",
+    constellation: str | None = None,
     time: str = DEFAULT_TIME,
-    terminal: str = "standard",
+    terminal: str | None = None,
     exceedance_percent: float = 1.0,
+    operator: str = "starlink",
 ) -> dict[str, Any]:
     """The budget of a terminal at ``at`` (place name or ``LAT,LON``) to its serving
-    satellite (the highest in view above the mask) at ``time``, both directions.
+    satellite (the highest in view above the mask) at ``time``, both directions, with
+    ``operator``'s radio (:data:`leonet.radio.RADIO_SYSTEMS`: bands, satellite type and,
+    by default, terminal and constellation — ``starlink``, ``oneweb-tle``, ``geo:ka-sat``).
 
     Returns ``{"terminal": {...}, "satellite": {...}, "downlink": {...},
     "uplink": {...}}``; each direction holds every term (dB, as added).
     """
     from leonet.access.masks import satellite_min_elevation_deg
     from leonet.ground import Sites, find_place
-    from leonet.radio import DVBS2X_LADDER, TERMINALS, RadioConfig, RadioModel
+    from leonet.radio import DVBS2X_LADDER, RADIO_SYSTEMS, TERMINALS, RadioConfig, RadioModel
     from leonet.scenario.inputs import catalogue_age
     from leonet.space.propagate import Propagator
     from leonet.space.resolve import load_constellation
     from leonet.timegrid import TimeGrid, parse_utc
 
+    if operator not in RADIO_SYSTEMS:
+        raise ValueError(
+            f"unknown --operator {operator!r}; choose one of {', '.join(sorted(RADIO_SYSTEMS))}"
+        )
+    system = RADIO_SYSTEMS[operator]
+    terminal = terminal or system.terminal
     if terminal not in TERMINALS:
         raise ValueError(f"unknown --terminal {terminal!r}; choose one of {', '.join(TERMINALS)}")
     name, lat, lon = find_place(at)
     when = parse_utc(time, "--time")
-    c = load_constellation(constellation, epoch=when)
+    c = load_constellation(constellation or _OPERATOR_CONSTELLATION[operator], epoch=when)
     grid = TimeGrid(when, 1.0, 1)
     _, stale = catalogue_age(c, when, when)
     if stale is not None:
@@ -94,7 +107,15 @@ def link_budget_report(
         site,
         c.size,
         terminal_type=terminal,
-        config=RadioConfig(exceedance_percent=exceedance_percent),
+        satellite_type=system.satellite,
+        config=RadioConfig(
+            exceedance_percent=exceedance_percent,
+            downlink=system.downlink,
+            uplink=system.uplink,
+            gateway_downlink=system.gateway_downlink,
+            gateway_uplink=system.gateway_uplink,
+            gateway=system.gateway,
+        ),
     )
     down, up = model.budgets(sats, [0], [best])
     norad = int(c.norad_id[best])
@@ -142,12 +163,25 @@ def link_command(
         ),
     ],
     constellation: Annotated[
-        str, typer.Option(help="'starlink' (bundled catalogue), a preset or a TLE/OMM file.")
-    ] = "starlink",
+        str | None,
+        typer.Option(
+            help="'starlink' (bundled catalogue), a preset, geo:LON or a TLE/OMM file "
+            "(default: the operator's)."
+        ),
+    ] = None,
     time: Annotated[
         str, typer.Option("--time", callback=utc_time, help="ISO 8601 UTC instant.")
     ] = DEFAULT_TIME,
-    terminal: Annotated[str, typer.Option(help="Terminal type: standard or mini.")] = "standard",
+    terminal: Annotated[
+        str | None,
+        typer.Option(
+            help="Terminal type: standard, mini, oneweb-flat-panel or geo-vsat-ka "
+            "(default: the operator's)."
+        ),
+    ] = None,
+    operator: Annotated[
+        str, typer.Option(help="Whose radio: starlink, oneweb or ka-sat (GEO 9° E).")
+    ] = "starlink",
     exceedance: Annotated[
         float,
         typer.Option(
@@ -158,7 +192,7 @@ def link_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """The full link budget of a terminal's downlink and uplink to its serving satellite."""
-    report = link_budget_report(at, constellation, time, terminal, exceedance)
+    report = link_budget_report(at, constellation, time, terminal, exceedance, operator)
     if as_json:
         typer.echo(json.dumps(report, indent=2))
         return

@@ -338,7 +338,9 @@ SATELLITES: dict[str, SatelliteType] = {
     # 0.45° beams (~280 km across from 35,786 km), floor −25 dB [I2]; feeder 65 dBW and
     # 20 dB/K.  Ceilings (calibrated, assumption): 13.0 dB down → 16APSK 77/90 on
     # 227 Msym/s = 770 Mb/s a beam (70 Gb/s / 82 beams ≈ 850 Mb/s [K1]); 8.5 dB up →
-    # 16APSK 26/45 on 18.2 Msym/s = 41 Mb/s a beam's return carrier group.
+    # at most 16APSK 26/45 on 18.2 Msym/s = 41 Mb/s a beam's return carrier group.  These
+    # are caps: from Kyiv at the 1 % atmosphere the thermal budget gives 499 / 20 Mb/s
+    # (``leonet link --at Kyiv --operator ka-sat``).
     "ka-sat": SatelliteType("ka-sat", 60.0, 17.0, 0.45, -25.0, 65.0, 20.0, 82, 0, 13.0, 8.5),
 }
 DEFAULT_SATELLITE = "gen1"

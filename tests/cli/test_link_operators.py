@@ -1,0 +1,31 @@
+"""``leonet link --operator``: each operator's satellites, bands and terminal by default."""
+
+from __future__ import annotations
+
+import pytest
+
+from leonet.cli.link import link_budget_report
+
+
+def test_ka_sat_link_from_kyiv_is_a_ka_geo_link() -> None:
+    report = link_budget_report("Kyiv", operator="ka-sat")
+    assert report["satellite"]["name"] == "ka-sat-9E"
+    assert report["terminal"]["type"] == "geo-vsat-ka"
+    down, up = report["downlink"], report["uplink"]
+    assert down["frequency_ghz"] == pytest.approx(19.95) and up["frequency_ghz"] == 29.75
+    assert 38_600 < down["slant_range_km"] < 38_800
+    # FSPL = 92.45 + 20 log10(d km) + 20 log10(f GHz) (ITU-R P.525).
+    assert down["fspl_db"] == pytest.approx(210.21, abs=0.02)
+
+
+def test_oneweb_link_uses_its_catalogue_mask_and_ku_panel() -> None:
+    report = link_budget_report("Kyiv", operator="oneweb")
+    assert report["satellite"]["name"].startswith("ONEWEB-")
+    assert report["terminal"]["type"] == "oneweb-flat-panel"
+    assert report["downlink"]["elevation_deg"] >= 55.0
+    assert report["downlink"]["capacity_mbps"] == pytest.approx(202.1, abs=0.1)
+
+
+def test_unknown_operator_is_named() -> None:
+    with pytest.raises(ValueError, match="unknown --operator 'viasat'; choose one of ka-sat"):
+        link_budget_report("Kyiv", operator="viasat")
