@@ -98,3 +98,39 @@ def test_unknown_radio_names_are_named(tmp_path: Path) -> None:
     assert "radio.operator: unknown radio operator 'onewbe'; did you mean 'oneweb'?" in msg
     assert "radio.terminal_type: unknown terminal type 'vsat'" in msg
     assert "radio.satellite_type: unknown satellite type 'gen3'" in msg
+
+
+GEO_HEAD = HEAD.replace("  - catalogue: oneweb-tle\n", "  - geostationary: {GEO}\n")
+
+
+def test_geostationary_entries_load(tmp_path: Path) -> None:
+    from leonet.scenario import load_constellations
+
+    s = _load(tmp_path, GEO_HEAD.replace("{GEO}", "{name: ka-sat}"))
+    (c,) = load_constellations(s)
+    assert c.sat_names.tolist() == ["ka-sat-9E"] and c.analytic
+    s = _load(tmp_path, GEO_HEAD.replace("{GEO}", "{longitudes_deg: [9, -7.5]}"))
+    assert s.constellations[0].spec == "geo:9,-7.5"
+    assert load_constellations(s)[0].sat_names.tolist() == ["geo-9E", "geo-7.5W"]
+
+
+@pytest.mark.parametrize(
+    ("geo", "message"),
+    [
+        ("{name: my-geo}", "geostationary 'my-geo': give longitudes_deg"),
+        ("{longitudes_deg: []}", "at least 1 item"),
+        ("{longitudes_deg: [400]}", "less than 360"),
+        ("{name: 'a b', longitudes_deg: [9]}", "should match pattern"),
+    ],
+)
+def test_bad_geostationary_entries_are_named(tmp_path: Path, geo: str, message: str) -> None:
+    with pytest.raises(ScenarioError) as info:
+        _load(tmp_path, GEO_HEAD.replace("{GEO}", geo))
+    msg = str(info.value)
+    assert "line 7: constellations[0].geostationary" in msg and message in msg
+
+
+def test_geostationary_and_a_catalogue_in_one_entry_is_refused(tmp_path: Path) -> None:
+    text = GEO_HEAD.replace("{GEO}", "{name: ka-sat}\n    catalogue: starlink")
+    with pytest.raises(ScenarioError, match="give exactly one of preset"):
+        _load(tmp_path, text)
