@@ -1,4 +1,4 @@
-"""``leonet link --operator``: each operator's satellites, bands and terminal by default."""
+"""`leonet link --operator`, `constellation list`: each operator's satellites, bands, terminal."""
 
 from __future__ import annotations
 
@@ -29,3 +29,16 @@ def test_oneweb_link_uses_its_catalogue_mask_and_ku_panel() -> None:
 def test_unknown_operator_is_named() -> None:
     with pytest.raises(ValueError, match="unknown --operator 'viasat'; choose one of ka-sat"):
         link_budget_report("Kyiv", operator="viasat")
+
+
+def test_constellation_list_and_info_show_geostationary_slots() -> None:
+    from typer.testing import CliRunner
+
+    from leonet.cli import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["constellation", "list"], catch_exceptions=False)
+    assert result.exit_code == 0 and "geo:ka-sat" in result.output and "9° E" in result.output
+    result = runner.invoke(app, ["constellation", "info", "geo:ka-sat"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert "ka-sat — 1 satellites (geostationary slots at 9° E)" in result.output

@@ -53,7 +53,8 @@ def default_start(constellation: Constellation) -> datetime:
 @constellation_app.command("list")
 @friendly_errors
 def list_command() -> None:
-    """List the bundled catalogues and Walker presets."""
+    """List the bundled catalogues, Walker presets and known geostationary slots."""
+    from leonet.space.geostationary import GEO_SLOTS
     from leonet.space.presets import load_preset, preset_names
     from leonet.space.resolve import BUNDLED_CATALOGUES
 
@@ -65,6 +66,9 @@ def list_command() -> None:
     for name in preset_names():
         c = load_preset(name, "2026-05-30T00:00:00Z")
         table.add_row(name, "Walker preset", f"{c.size:,}", str(len(c.shells)))
+    for name, slots in GEO_SLOTS.items():
+        where = ", ".join(f"{x:g}° E" for x in slots)
+        table.add_row(f"geo:{name}", f"geostationary ({where})", f"{len(slots)}", "1")
     console.print(table)
 
 
