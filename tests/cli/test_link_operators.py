@@ -42,3 +42,18 @@ def test_constellation_list_and_info_show_geostationary_slots() -> None:
     result = runner.invoke(app, ["constellation", "info", "geo:ka-sat"], catch_exceptions=False)
     assert result.exit_code == 0
     assert "ka-sat — 1 satellites (geostationary slots at 9° E)" in result.output
+
+
+def test_coverage_of_ukraine_by_ka_sat_is_bent_pipe_through_its_teleports() -> None:
+    from typer.testing import CliRunner
+
+    from leonet.cli import app
+
+    args = ["coverage", "Ukraine", "--operator", "ka-sat", "--resolution", "2"]
+    result = CliRunner().invoke(
+        app, [*args, "--duration", "60s", "--step", "30s"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "ka-sat: 1 satellites" in text and "bent-pipe via 2 gateways" in text
+    assert "Kyiv │ 100.0%" in text

@@ -19,6 +19,7 @@ from leonet.cli._common import (
     utc_time,
     warn,
 )
+from leonet.cli._operators import has_lasers, operator_constellation
 from leonet.engine.coverage import CoverageResult
 
 if TYPE_CHECKING:
@@ -201,7 +202,7 @@ def _print(result: CoverageResult, title: str) -> None:
 
 def _coverage(
     region_spec: str,
-    constellation_spec: str,
+    constellation_spec: str | None,
     start: str | None,
     duration: str,
     step: str,
@@ -214,12 +215,13 @@ def _coverage(
     bent_pipe: bool,
     out: Path | None,
     force: bool = False,
+    operator: str = "starlink",
 ) -> CoverageResult:
     from leonet.access.scheduler import SchedulerConfig
     from leonet.cli.space import default_start
     from leonet.engine.coverage import run_coverage
     from leonet.engine.limits import check_cost, estimate_cost
-    from leonet.ground import Sites, find_region, load_gateways, load_places, tile_region
+    from leonet.ground import Sites, find_region, load_places, operator_gateways, tile_region
     from leonet.ground.cells import average_cell_area_km2
     from leonet.scenario.inputs import catalogue_age
     from leonet.space.resolve import load_constellation
@@ -240,7 +242,11 @@ def _coverage(
             if terminals.suffix.lower() in (".geojson", ".json")
             else Sites.from_csv(terminals)
         )
-    constellation = load_constellation(constellation_spec, epoch=start)
+    if not has_lasers(operator):
+        bent_pipe = True  # without lasers a satellite serves only while it sees a gateway
+    constellation = load_constellation(
+        operator_constellation(operator, constellation_spec), epoch=start
+    )
     grid = TimeGrid.spanning(
         start or default_start(constellation),
         parse_duration_s(duration, "--duration"),
@@ -264,7 +270,7 @@ def _coverage(
         warn(stale)
     cells = tile_region(region, resolution)
     sites = Sites.concatenate([cells, *parts]) if parts else cells
-    gateways = load_gateways() if bent_pipe else None
+    gateways = operator_gateways(operator) if bent_pipe else None
     config = SchedulerConfig(strategy=strategy, slot_s=slot)
     console.print(
         literal(
@@ -305,9 +311,17 @@ def coverage_command(
         str, typer.Argument(help="Country name or ISO code, 'crimea', or a GeoJSON polygon file.")
     ],
     constellation: Annotated[
+        str | None,
+        typer.Option(
+            help="Preset, 'starlink' (bundled catalogue), celestrak:GROUP, geo:LON or a TLE/OMM "
+            "file (default: the operator's)."
+        ),
+    ] = None,
+    operator: Annotated[
         str,
         typer.Option(
-            help="Preset, 'starlink' (bundled catalogue), celestrak:GROUP or a TLE/OMM file."
+            help="Whose satellites and gateways: starlink, oneweb or ka-sat (GEO 9° E); "
+            "the last two serve bent pipe only."
         ),
     ] = "starlink",
     start: Annotated[
@@ -377,4 +391,5 @@ def coverage_command(
         bent_pipe,
         out,
         force,
+        operator,
     )

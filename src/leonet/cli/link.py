@@ -17,6 +17,7 @@ from leonet.cli._common import (
     utc_time,
     warn,
 )
+from leonet.cli._operators import operator_constellation
 
 __all__ = ["link_budget_report", "link_command"]
 
@@ -44,10 +45,6 @@ _ROWS: tuple[tuple[str, str, str, int], ...] = (
     ("efficiency_bps_hz", "spectral efficiency", "bit/sym", 4),
     ("capacity_mbps", "capacity of one channel", "Mb/s", 1),
 )
-
-
-#: The constellation ``--operator`` implies when ``--constellation`` is not given.
-_OPERATOR_CONSTELLATION = {"ka-sat": "geo:ka-sat", "oneweb": "oneweb-tle", "starlink": "starlink"}
 
 
 def link_budget_report(
@@ -84,7 +81,7 @@ def link_budget_report(
         raise ValueError(f"unknown --terminal {terminal!r}; choose one of {', '.join(TERMINALS)}")
     name, lat, lon = find_place(at)
     when = parse_utc(time, "--time")
-    c = load_constellation(constellation or _OPERATOR_CONSTELLATION[operator], epoch=when)
+    c = load_constellation(operator_constellation(operator, constellation), epoch=when)
     grid = TimeGrid(when, 1.0, 1)
     _, stale = catalogue_age(c, when, when)
     if stale is not None:

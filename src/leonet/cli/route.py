@@ -27,15 +27,13 @@ from leonet.cli._common import (
     utc_time,
     warn,
 )
+from leonet.cli._operators import has_lasers, operator_constellation
 from leonet.engine.route import RouteSeries
 from leonet.outcomes import Outcome
 
 __all__ = ["route_command", "route_table", "summary_lines"]
 
 DEFAULT_START = "2026-05-30T12:00:00Z"
-
-#: The constellation ``--operator`` implies when ``--constellation`` is not given.
-_OPERATOR_CONSTELLATION = {"ka-sat": "geo:ka-sat", "oneweb": "oneweb-tle", "starlink": "starlink"}
 
 
 def route_table(series: RouteSeries, route: int = 0):  # type: ignore[no-untyped-def]
@@ -198,7 +196,6 @@ def route_command(
     from leonet.ground import Sites, check_operator, find_place, operator_gateways, operator_pops
     from leonet.ground.pops import find_pop
     from leonet.ground.selection import select_ground
-    from leonet.radio.parameters import RADIO_SYSTEMS, SATELLITES
     from leonet.results.writer import AtomicParquetWriter
     from leonet.scenario.inputs import catalogue_age
     from leonet.space.resolve import load_constellation
@@ -206,13 +203,13 @@ def route_command(
 
     output_file(out, "--out")
     operator = check_operator(operator)
-    has_lasers = SATELLITES[RADIO_SYSTEMS[operator].satellite].lasers > 0
-    mode = mode or ("lasers" if has_lasers else "bent-pipe")
-    if not has_lasers and mode != "bent-pipe":
+    lasers = has_lasers(operator)
+    mode = mode or ("lasers" if lasers else "bent-pipe")
+    if not lasers and mode != "bent-pipe":
         raise ValueError(
             f"--mode {mode}: {operator}'s satellites carry no lasers; use --mode bent-pipe"
         )
-    constellation = constellation or _OPERATOR_CONSTELLATION[operator]
+    constellation = operator_constellation(operator, constellation)
     for name, value, choices in (
         ("--mode", mode, ("lasers", "bent-pipe", "hybrid")),
         ("--access", access, ("scheduled", "any")),
