@@ -94,3 +94,17 @@ def test_unknown_operator_is_named_with_a_suggestion() -> None:
     assert operator_names() == ["ka-sat", "oneweb", "starlink"]
     with pytest.raises(ValueError, match=r"unknown operator 'onweb'; did you mean 'oneweb'"):
         operator_gateways("onweb")
+
+
+def test_every_operator_site_is_a_place_by_name() -> None:
+    """``--from ow-stara-zagora`` and ``{place: kasat-torino}`` work as Starlink's do."""
+    from leonet.ground import find_place
+
+    for op in ("oneweb", "ka-sat"):
+        for sites in (operator_gateways(op), operator_pops(op)):
+            k = len(sites) - 1
+            assert find_place(str(sites.names[k])) == (
+                str(sites.names[k]),
+                float(sites.lat_deg[k]),
+                float(sites.lon_deg[k]),
+            )

@@ -54,11 +54,13 @@ def find_place(text: str) -> tuple[str, float, float]:
                 )
             return spec, lat, lon if lon < 180 else lon - 360
     from leonet.ground.gateways import load_gateways, load_pops
+    from leonet.ground.operator_sites import operator_gateways, operator_pops
 
     table: dict[str, tuple[str, float, float]] = {}
     for name, lat, lon, _ in _rows():
         table[name.lower()] = (name, lat, lon)
-    for sites in (load_gateways(), load_pops()):
+    others = [f(op) for op in ("oneweb", "ka-sat") for f in (operator_gateways, operator_pops)]
+    for sites in (load_gateways(), load_pops(), *others):
         for k, name in enumerate(sites.names):
             table.setdefault(
                 str(name).lower(), (str(name), float(sites.lat_deg[k]), float(sites.lon_deg[k]))
