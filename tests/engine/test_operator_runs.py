@@ -123,7 +123,7 @@ def test_route_oneweb_defaults_to_its_catalogue_ground_and_bent_pipe() -> None:
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
     assert "oneweb (651 satellites), bent-pipe" in text
-    assert "gateway mostly ow-stara-zagora, PoP mostly ow-istanbul" in text
+    assert "gateway mostly ow-stara-zagora, PoP mostly ow-pop-istanbul" in text
 
 
 def test_route_refuses_lasers_for_oneweb() -> None:

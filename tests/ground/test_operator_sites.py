@@ -78,7 +78,7 @@ def test_bulgarian_snp_backhauls_to_istanbul() -> None:
     gw, pops = operator_gateways("oneweb"), operator_pops("oneweb")
     pop_index, fibre_km = assign_gateways_to_pops(gw, pops)
     k = gw.index_of("ow-stara-zagora")
-    assert pops.names[pop_index[k]] == "ow-istanbul"
+    assert pops.names[pop_index[k]] == "ow-pop-istanbul"
     # ~330 km great circle × 1.5 route factor.
     assert 400.0 < fibre_km[k] < 600.0
 
@@ -108,3 +108,14 @@ def test_every_operator_site_is_a_place_by_name() -> None:
                 float(sites.lat_deg[k]),
                 float(sites.lon_deg[k]),
             )
+
+
+def test_site_names_are_unique_across_every_operator_and_kind() -> None:
+    """A name routes, fails and is found as one site: no SNP, teleport or PoP shares one."""
+    names = [
+        str(n)
+        for op in ("starlink", "oneweb", "ka-sat")
+        for sites in (operator_gateways(op), operator_pops(op))
+        for n in sites.names
+    ]
+    assert len(names) == len(set(names))
