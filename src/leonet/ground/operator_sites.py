@@ -90,6 +90,7 @@ OPERATORS: dict[str, Operator] = {
         15.0,
         16,
     ),
+    # Starlink's sites and their masks and antennas come from its map (gateways.py).
     "starlink": Operator(
         "starlink",
         "SpaceX Starlink: the 2023 community gateway map and its PoPs (leonet.ground.gateways)",
