@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
 import pytest
@@ -60,6 +61,55 @@ def test_a_workers_exception_is_raised_here_with_its_traceback():
     note = "\n".join(getattr(info.value, "__notes__", []))
     assert "worker 1 on chunk 3" in note and "Traceback" in note and "in work" in note
     assert got == list(range(len(got))) and len(got) <= 3  # a prefix, never chunk 3
+    assert not multiprocessing.active_children()
+
+
+class _NeedsTwo(Exception):
+    """An exception that cannot be rebuilt from its message alone."""
+
+    def __init__(self, what, why):
+        super().__init__(f"{what}: {why}")
+
+
+class _HoldsALock(Exception):
+    """An exception that does not pickle (the old way of sending it back failed on it)."""
+
+    def __init__(self, message):
+        super().__init__(message, threading.Lock())
+
+    def __str__(self):
+        return self.args[0]
+
+
+def _fails_with(exc):
+    def work(index, receive, publish):
+        carry = 0 if index == 0 else receive()
+        if index == 1:
+            raise exc
+        publish(carry)
+        return index
+
+    return work
+
+
+@pytest.mark.parametrize(
+    "exc, kind, text",
+    [
+        (FileNotFoundError(2, "No such file or directory", "/x/y.csv"), FileNotFoundError, None),
+        (KeyError("scheduler.serving"), KeyError, "'scheduler.serving'"),
+        (_HoldsALock("lost the lock"), _HoldsALock, "lost the lock"),
+        (_NeedsTwo("tle", "bad"), RuntimeError, f"{__name__}._NeedsTwo: tle: bad"),
+    ],
+)
+def test_a_workers_error_comes_back_as_text_and_is_rebuilt(exc, kind, text):
+    with pytest.raises(BaseException) as info:
+        run_in_workers(range(4), _fails_with(exc), lambda _i, _r: None)
+    assert type(info.value) is kind
+    assert str(info.value) == (str(exc) if text is None else text)
+    if isinstance(exc, OSError):
+        assert (info.value.errno, info.value.filename) == (2, "/x/y.csv")
+    note = "\n".join(getattr(info.value, "__notes__", []))
+    assert "worker 1 on chunk 1" in note and "raise exc" in note
     assert not multiprocessing.active_children()
 
 

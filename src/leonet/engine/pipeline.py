@@ -16,8 +16,12 @@ chunk order: it writes files and checkpoints, so what is on disk is exactly
 what a single process would have written by then.  The workers are forked (no
 re-initialisation: they inherit the resolved scenario) and never write.
 
-Failure handling: a worker that raises sends its exception (re-raised here, the
-worker's traceback attached as a note); a worker that dies (killed, out of
+Failure handling: a worker that raises sends its exception as text — the type's
+module and name, its arguments where they are plain numbers and strings, the
+message and the traceback — and this process raises an equivalent error (the same
+type where it is loaded here, else :class:`RuntimeError` naming it), the worker's
+traceback attached as a note: nothing is unpickled from a worker's failure, and an
+exception that does not pickle still comes back.  A worker that dies (killed, out of
 memory) is reported with its exit status; Ctrl-C (``KeyboardInterrupt``) here
 ends the workers; if this process is killed the workers see their pipe close
 (and on Linux get ``SIGTERM`` from the kernel) and exit.  In every case the
@@ -37,7 +41,6 @@ import contextlib
 import itertools
 import multiprocessing
 import os
-import pickle
 import queue
 import signal
 import sys
@@ -202,21 +205,52 @@ def _coordinate(
             position += 1
 
 
-def _raise_remote(k: int, index: int, payload: tuple[bytes | None, str]) -> None:
-    blob, text = payload
-    exc: object = None
-    if blob is not None:
-        try:
-            exc = pickle.loads(blob)
-        except Exception:  # an exception that does not unpickle: use its text
-            exc = None
-    if not isinstance(exc, BaseException):
-        lines = text.strip().splitlines()
-        exc = RuntimeError(lines[-1] if lines else "a worker failed")
+def _raise_remote(k: int, index: int, payload: tuple[str, str, list[Any] | None, str, str]) -> None:
+    module, name, args, message, text = payload
+    exc = _rebuild(module, name, args, message)
     exc.add_note(
         f"(raised in worker {k} on chunk {index}; its traceback follows)\n" + text.rstrip()
     )
     raise exc
+
+
+#: Argument types an exception is rebuilt from (the rest: its message only).
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _describe_error(exc: BaseException) -> tuple[str, str, list[Any] | None, str]:
+    """``exc`` as text: its type's module and qualified name, its arguments where all are
+    plain strings and numbers (else ``None``), and its message."""
+    kind = type(exc)
+    given: tuple[Any, ...] = exc.args
+    if isinstance(exc, OSError) and len(given) == 2 and exc.filename is not None:
+        given = (*given, exc.filename, None, exc.filename2)  # not in args
+    args = list(given) if all(isinstance(a, _PLAIN) for a in given) else None
+    try:
+        message = str(exc)
+    except Exception:  # a broken __str__
+        message = repr(exc.args)
+    return kind.__module__, kind.__qualname__, args, message
+
+
+def _rebuild(module: str, name: str, args: list[Any] | None, message: str) -> BaseException:
+    """The error :func:`_describe_error` described: of the same type where that type is
+    loaded in this process (the workers are forked from it, so leonet's and the standard
+    library's are) and accepts the arguments, else a :class:`RuntimeError` naming it.
+    Nothing is imported or unpickled."""
+    found: Any = sys.modules.get(module)
+    for part in name.split("."):
+        found = getattr(found, part, None)
+    if isinstance(found, type) and issubclass(found, BaseException):
+        for attempt in ((*args,) if args is not None else (message,), (message,)):
+            try:
+                exc = found(*attempt)
+            except Exception:  # it wants other arguments
+                continue
+            if isinstance(exc, found):
+                return exc
+    label = name if module == "builtins" else f"{module}.{name}"
+    return RuntimeError(f"{label}: {message}" if message else label)
 
 
 def _describe_exit(code: int | None) -> str:
@@ -305,12 +339,8 @@ def _worker(
     except BaseException as exc:  # everything goes back to the coordinator
         code = 1
         text = traceback.format_exc()
-        try:
-            blob: bytes | None = pickle.dumps(exc)
-        except Exception:  # e.g. an exception holding a lock
-            blob = None
         with contextlib.suppress(OSError, ValueError):
-            link.send(("error", index, (blob, text)))
+            link.send(("error", index, (*_describe_error(exc), text)))
     finally:
         os._exit(code)  # skip the atexit handlers and stream flushes inherited from the parent
 
