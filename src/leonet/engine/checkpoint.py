@@ -35,6 +35,7 @@ from leonet.access.metrics import RegionCoverageAccumulator, SiteMetricsAccumula
 from leonet.access.scheduler import SchedulerState
 from leonet.network.routing import Routes
 from leonet.results.store import Checkpoint, RunFolderError, RunStore
+from leonet.results.tables import CellRows
 
 if TYPE_CHECKING:
     from leonet.scenario.schema import Scenario
@@ -60,6 +61,7 @@ class CarriedState(Protocol):
     routes: Routes | None
     metrics: SiteMetricsAccumulator
     region: RegionCoverageAccumulator | None
+    open_cells: CellRows | None
 
 
 S = TypeVar("S", bound=CarriedState)
@@ -154,8 +156,12 @@ def state_from_arrays(
 class CheckpointWriter:
     """Saves a run's checkpoints into ``store``, as often as keeps them small next to the
     results: after a chunk when the Parquet parts written since the last save reach
-    ``ratio`` times the last state file's size, or ``every_s`` seconds have passed, and at
-    the end of a session (``last``) or an interruption (:meth:`flush`).  A run killed
+    ``ratio`` times the last state file's size, or ``every_s`` seconds have passed and
+    they reach the state's size, and at the end of a session (``last``) or an
+    interruption (:meth:`flush`).  So checkpoints write at most ~1/``ratio`` of the
+    results' bytes, and never more than the results, however fast or slow the chunks.
+    Never while a slot of ``cells`` is open (its rows are not state: at fine resolutions
+    they would be most of it): the next save waits for the slot's end.  A run killed
     between saves redoes the chunks after the last one, exactly (resume drops their parts).
     """
 
@@ -184,10 +190,15 @@ class CheckpointWriter:
 
     def maybe_save(self, state: CarriedState, *, last: bool = False) -> bool:
         """Save ``state`` (its chunks' parts all written) if one is due; whether it saved."""
+        if state.open_cells is not None:
+            return False
         due = (
             last
             or self._parts_bytes >= self.ratio * self._state_bytes
-            or self.clock() - self._saved_at >= self.every_s
+            or (
+                self.clock() - self._saved_at >= self.every_s
+                and self._parts_bytes >= self._state_bytes
+            )
         )
         if due:
             self.save(state)
@@ -206,7 +217,7 @@ class CheckpointWriter:
     def flush(self, state: CarriedState) -> None:
         """On an interruption between chunks: save ``state`` if it is ahead of the last
         save, quietly (the interruption is what the caller reports)."""
-        if state.next_chunk > self.saved_chunk:
+        if state.next_chunk > self.saved_chunk and state.open_cells is None:
             with suppress(Exception):
                 self.save(state)
 

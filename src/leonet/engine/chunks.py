@@ -59,11 +59,11 @@ from leonet.network.latency import LatencyParameters
 from leonet.network.reachability import Reachability, gateway_links_per_step, gateway_reachable
 from leonet.network.routing import Routes
 from leonet.outcomes import Outcome
+from leonet.results.cell_periods import CellPeriods, split_cell_periods
 from leonet.results.tables import (
     CellRows,
     RunNames,
     TerminalRows,
-    cell_table,
     terminal_table,
 )
 from leonet.scenario.build import fault_plan, service_policy
@@ -103,8 +103,10 @@ class ChunkGeometry:
 
 @dataclass(frozen=True)
 class ChunkResult:
-    """A finished chunk (:meth:`ScenarioRun.finish`): its ``tables``, what the metrics
-    take — ``served`` ``(time, site)``, ``visible`` ``(time, site)``, ``handovers``
+    """A finished chunk (:meth:`ScenarioRun.finish`): its ``tables`` (``terminals``),
+    its ``cells`` rows split where slots cross its edges (the driver joins them with
+    the chunks' around it, :mod:`leonet.results.cell_periods`), what the metrics take —
+    ``served`` ``(time, site)``, ``visible`` ``(time, site)``, ``handovers``
     ``(site,)`` — the last step's ``routes`` and the ``scheduler`` state after it."""
 
     index: int
@@ -115,6 +117,7 @@ class ChunkResult:
     handovers: NDArray[np.int64]
     routes: Routes | None
     scheduler: SchedulerState
+    cells: CellPeriods
 
 
 def _latency_terms(scenario: Scenario) -> dict[str, float]:
@@ -375,10 +378,7 @@ class ScenarioRun:
             a.reason,
         )
         reason = np.where(served, 0, reason).astype(np.uint8)
-        tables = {
-            "terminals": self._terminal_table(a, served, reason, routes, radio),
-            "cells": self._cell_table(a, served, reason, routes, radio),
-        }
+        tables = {"terminals": self._terminal_table(a, served, reason, routes, radio)}
         return ChunkResult(
             a.index,
             a.n_run,
@@ -388,6 +388,7 @@ class ScenarioRun:
             np.array(a.handovers),
             routes.last,
             a.scheduler,
+            self._cell_periods(a, served, reason, routes, radio),
         )
 
     def _terminal_table(
@@ -423,20 +424,35 @@ class ScenarioRun:
             self.names,
         )
 
-    def _cell_table(
+    def _period(self, step: int) -> int:
+        """The ``cells`` period (slot) of step ``step`` of the run's grid."""
+        return (step * self.grid.step_ns) // self.slot_ns
+
+    def _cell_periods(
         self,
         a: ChunkAccess,
         served: NDArray[np.bool_],
         reason: NDArray[np.uint8],
         routes: ChunkRoutes,
         radio: ChunkRadio,
-    ) -> pa.Table:
+    ) -> CellPeriods:
         cells = slice(0, self.n_cells)
+        first = a.index * self.chunk_steps
+        stop = first + a.n_run
         if self.scenario.outputs.cells_every == "slot":
             slot = (a.utc_ns - self.grid.start_ns) // self.slot_ns
+            before = (
+                self.n_cells > 0 and first > 0 and self._period(first - 1) == self._period(first)
+            )
+            after = (
+                self.n_cells > 0
+                and stop < self.grid.count
+                and self._period(stop) == self._period(stop - 1)
+            )
         else:
             slot = np.arange(a.n_run)
-        return cell_table(
+            before = after = False
+        return split_cell_periods(
             CellRows(
                 utc_ns=a.utc_ns,
                 slot=slot,
@@ -452,6 +468,8 @@ class ScenarioRun:
                 speedtest_up_mbps=radio.speedtest_up_mbps[:, cells],
             ),
             self.site_names[cells],
+            continues_before=before,
+            continues_after=after,
         )
 
 

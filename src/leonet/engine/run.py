@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from leonet.access.metrics import (
     RegionCoverageAccumulator,
@@ -40,7 +41,9 @@ from leonet.engine.checkpoint import CheckpointWriter, state_from_arrays, verify
 from leonet.engine.chunks import ChunkResult, ScenarioRun
 from leonet.engine.static import write_static
 from leonet.network.routing import Routes, path_changed
+from leonet.results.cell_periods import join_cell_periods
 from leonet.results.store import RunStore
+from leonet.results.tables import CellRows
 from leonet.scenario.loader import scenario_hash
 from leonet.scenario.schema import Scenario
 
@@ -51,13 +54,16 @@ __all__ = ["RunState", "RunSummary", "run_scenario"]
 @dataclass
 class RunState:
     """What one chunk hands the next: the scheduler's assignment, the last routes,
-    and the streaming metric accumulators."""
+    the streaming metric accumulators, and the rows of a slot of ``cells`` that the
+    next chunk goes on with (at fine resolutions a slot spans several chunks,
+    :mod:`leonet.results.cell_periods`; checkpoints are saved only where none is open)."""
 
     next_chunk: int
     scheduler: SchedulerState | None
     routes: Routes | None
     metrics: SiteMetricsAccumulator
     region: RegionCoverageAccumulator | None
+    open_cells: CellRows | None = None
 
 
 @dataclass(frozen=True)
@@ -94,9 +100,12 @@ def initial_state(run: ScenarioRun) -> RunState:
     return RunState(0, None, None, SiteMetricsAccumulator(run.n_sites, run.grid.step_s), region)
 
 
-def account(run: ScenarioRun, result: ChunkResult, state: RunState) -> RunState:
-    """Add a finished chunk to the metrics (in place) and return the state after it;
-    chunks must come in order."""
+def account(
+    run: ScenarioRun, result: ChunkResult, state: RunState
+) -> tuple[RunState, dict[str, pa.Table]]:
+    """Add a finished chunk to the metrics (in place) and return the state after it
+    and the tables to write for it (``cells``: the slots it closes); chunks must come
+    in order."""
     if result.index != state.next_chunk:
         raise ValueError(
             f"chunk {result.index} accounted after chunk "
@@ -108,7 +117,16 @@ def account(run: ScenarioRun, result: ChunkResult, state: RunState) -> RunState:
     routes = result.routes
     if routes is not None and result.n_run == 1:  # its only step follows the chunk before
         routes = dataclasses.replace(routes, changed=path_changed(routes.path, state.routes))
-    return RunState(result.index + 1, result.scheduler, routes, state.metrics, state.region)
+    tables = dict(result.tables)
+    cells, open_cells = join_cell_periods(
+        state.open_cells, result.cells, run.site_names[: run.n_cells]
+    )
+    if cells is not None:
+        tables["cells"] = cells
+    after = RunState(
+        result.index + 1, result.scheduler, routes, state.metrics, state.region, open_cells
+    )
+    return after, tables
 
 
 def run_scenario(
@@ -186,8 +204,8 @@ def run_scenario(
         def commit(index: int, result: ChunkResult) -> None:
             nonlocal state, steps_run, consistent
             consistent = False
-            state = account(run, result, state)
-            for name, table in result.tables.items():
+            state, tables = account(run, result, state)
+            for name, table in tables.items():
                 if table.num_rows:
                     checkpoints.wrote(store.write_part(name, index, table))
             consistent = True
