@@ -109,3 +109,25 @@ def test_errors_name_the_shape():
         SiteMetricsAccumulator(2, 1.0).finalize()
     with pytest.raises(ValueError, match="region indices"):
         RegionCoverageAccumulator([0, 5], n_region=2)
+
+
+def test_to_arrays_keeps_only_each_sites_histogram_window_and_reads_back_exactly():
+    rng = np.random.default_rng(5)
+    served = rng.random((300, 4)) < 0.6
+    counts = rng.poisson(40, (300, 4))
+    counts[:, 1] = rng.integers(120, 140, 300)  # straddles the top bin (127)
+    counts[:, 2] = 200  # always beyond it
+    acc = SiteMetricsAccumulator(4, 1.0)
+    acc.update(served, counts)
+    arrays = acc.to_arrays()
+    clipped = np.clip(counts, 0, 127)
+    widths = clipped.max(axis=0) - clipped.min(axis=0) + 1
+    assert arrays["hist"].shape == (widths.sum(),)  # e.g. [~40, 8, 1, ~40], not 4 × 128
+    back = SiteMetricsAccumulator.from_arrays(arrays)
+    for key, value in acc.finalize().as_dict().items():
+        np.testing.assert_array_equal(value, back.finalize().as_dict()[key], err_msg=key)
+    empty = SiteMetricsAccumulator.from_arrays(SiteMetricsAccumulator(3, 1.0).to_arrays())
+    assert empty.to_arrays()["hist"].shape == (0,) and empty.steps == 0
+    arrays["hist"] = arrays["hist"][1:]
+    with pytest.raises(ValueError, match="hist must be"):
+        SiteMetricsAccumulator.from_arrays(arrays)

@@ -118,3 +118,41 @@ def test_checkpoints_stay_small_next_to_the_results(scenario, tmp_path):
     state.next_chunk += 1
     writer.flush(state)
     assert writer.saves == saves + 1 and store.load_checkpoint().next_chunk == state.next_chunk
+
+
+def test_the_state_is_saved_compactly_and_read_back_exactly(scenario, tmp_path):
+    """Issue 16: at fine H3 resolutions the state was megabytes a checkpoint, mostly
+    zeros of the visible-satellite histograms and the cells' areas."""
+    run_scenario(scenario, tmp_path / "r", workers=1, stop_after_chunks=3)
+    saved = RunStore(tmp_path / "r").load_checkpoint().state
+    like = initial_state(ScenarioRun(scenario))
+    assert "region.region" not in saved and "region.weight" not in saved  # the scenario's
+    ints = {k: v for k, v in saved.items() if v.dtype.kind in "iu" and v.size}
+    assert ints and all(v.dtype.itemsize < 8 for k, v in ints.items() if k != "next_chunk")
+    state = state_from_arrays(saved, like, "test")
+    metrics = state.metrics
+    assert saved["metrics.hist"].ndim == 1
+    assert saved["metrics.hist"].size < metrics._hist.size / 4  # only each site's window
+    assert metrics._hist.sum() == metrics.steps * metrics.n_site  # every step of every site
+    assert np.array_equal(state.region._region, like.region._region)
+    assert np.array_equal(state.region._weight, like.region._weight)
+    # The whole run, resumed from this state, finalizes to what one session gives.
+    whole = run_scenario(scenario, tmp_path / "whole", workers=1)
+    resumed = run_scenario(scenario, tmp_path / "r", workers=1, resume=True)
+    for name, value in whole.metrics.as_dict().items():
+        assert np.array_equal(getattr(resumed.metrics, name), value), name
+    assert resumed.area_coverage == whole.area_coverage
+
+
+def test_a_hist_that_does_not_fit_its_counts_is_refused(scenario, tmp_path):
+    from leonet.results import RunFolderError
+
+    run_scenario(scenario, tmp_path / "r", workers=1, stop_after_chunks=3)
+    saved = dict(RunStore(tmp_path / "r").load_checkpoint().state)
+    saved["metrics.hist"] = saved["metrics.hist"][:-1]
+    with pytest.raises(RunFolderError, match=r"hist must be .* got"):
+        state_from_arrays(saved, initial_state(ScenarioRun(scenario)), "state-00003.npz")
+    saved = dict(RunStore(tmp_path / "r").load_checkpoint().state)
+    saved["region.weight"] = np.ones(3)
+    with pytest.raises(RunFolderError, match=r"unknown entry 'region\.weight'"):
+        state_from_arrays(saved, initial_state(ScenarioRun(scenario)), "state-00003.npz")

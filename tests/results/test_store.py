@@ -203,11 +203,15 @@ def test_a_truncated_state_file_is_a_clear_error(tmp_path):
         ("[1, 2]", "not a leonet checkpoint"),
         ('{"scenario_hash": "abc", "next_chunk": 1, "chunks": 2}', "old-format checkpoint"),
         ('{"format": "leonet-checkpoint", "version": 7}', "format version 7"),
-        ('{"format": "leonet-checkpoint", "version": 2, "next_chunk": "x"}', "damaged"),
+        ('{"format": "leonet-checkpoint", "version": 2}', "format version 2, but"),
         (
-            '{"format": "leonet-checkpoint", "version": 2, "scenario_hash": "a", "next_chunk": 1, '
+            '{"format": "leonet-checkpoint", "version": 3, "next_chunk": "x"}',
+            r"checkpoint.json is damaged \(field",
+        ),
+        (
+            '{"format": "leonet-checkpoint", "version": 3, "scenario_hash": "a", "next_chunk": 1, '
             '"chunks": 2, "state_file": "../../etc/passwd", "state_sha256": "0"}',
-            "damaged",
+            r"checkpoint.json is damaged \(field",
         ),
     ],
 )

@@ -163,10 +163,28 @@ class SiteMetricsAccumulator:
         "_handovers",
     )
 
+    def _hist_window(self) -> tuple[I64, I64]:
+        """Per site, the first histogram bin that can be non-zero and how many can be:
+        every count a site saw lies between its minimum and maximum."""
+        seen = self._count_min <= self._count_max
+        low = np.clip(self._count_min, 0, self.max_count)
+        width = np.where(seen, np.clip(self._count_max, 0, self.max_count) - low + 1, 0)
+        return low, width
+
+    def _hist_index(self) -> I64:
+        """Flat indices into ``_hist`` of each site's window, site after site."""
+        low, width = self._hist_window()
+        site = np.repeat(np.arange(self.n_site), width)
+        offset = np.arange(width.sum()) - np.repeat(np.cumsum(width) - width, width)
+        index: I64 = site * (self.max_count + 1) + np.repeat(low, width) + offset
+        return index
+
     def to_arrays(self) -> dict[str, NDArray[Any]]:
         """The accumulator as plain arrays (for a checkpoint); :meth:`from_arrays` reads
-        them back."""
+        them back.  ``hist`` holds only each site's bins between its fewest and most
+        satellites seen (the rest are zero): ~30 a site instead of ``max_count + 1``."""
         out = {name.lstrip("_"): getattr(self, name) for name in self._STATE}
+        out["hist"] = self._hist.ravel()[self._hist_index()]
         out["config"] = np.array([self.n_site, self.max_count, self.steps], dtype=np.int64)
         out["step_s"] = np.array(self.step_s, dtype=np.float64)
         return out
@@ -181,6 +199,8 @@ class SiteMetricsAccumulator:
         n_site, max_count, steps = (int(v) for v in config)
         out = cls(n_site, float(np.asarray(arrays["step_s"], dtype=np.float64)), max_count)
         for name in cls._STATE:
+            if name == "_hist":
+                continue
             blank = getattr(out, name)
             value = np.asarray(arrays[name.lstrip("_")], dtype=np.int64)
             if value.shape != blank.shape:
@@ -188,6 +208,14 @@ class SiteMetricsAccumulator:
                     f"site metrics: {name.lstrip('_')} must be {blank.shape}, got {value.shape}"
                 )
             setattr(out, name, value.copy())
+        index = out._hist_index()
+        window = np.asarray(arrays["hist"], dtype=np.int64)
+        if window.shape != index.shape:
+            raise ValueError(
+                f"site metrics: hist must be {index.shape} (each site's bins from its "
+                f"fewest to its most satellites), got {window.shape}"
+            )
+        out._hist.ravel()[index] = window
         out.steps = steps
         return out
 

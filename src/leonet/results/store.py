@@ -54,8 +54,10 @@ __all__ = ["Checkpoint", "RunFolderError", "RunStore", "query"]
 #: The marker file that makes a folder a run, and the layout version it announces.
 RUN_MARKER = "leonet-run.json"
 RUN_FORMAT_VERSION = 1
-#: The version of ``checkpoint.json`` + ``state-NNNNN.npz`` (1 was the pickled ``state.pkl``).
-CHECKPOINT_FORMAT_VERSION = 2
+#: The version of ``checkpoint.json`` + ``state-NNNNN.npz`` (1 was the pickled ``state.pkl``;
+#: 2 saved int64 arrays, whole histograms and the cells' regions and areas, and a slot of
+#: ``cells`` split between chunks as several rows).
+CHECKPOINT_FORMAT_VERSION = 3
 _LOCK = ".leonet-run.lock"
 #: Per-chunk datasets (folders of parts) and one-file tables a run writes.
 DATASETS = ("terminals", "cells")
