@@ -359,3 +359,28 @@ def test_a_run_stopped_before_its_first_checkpoint_says_to_start_again(tmp_path)
     _run(tmp_path)
     with pytest.raises(RunFolderError, match=r"before its first chunk.*--overwrite"):
         RunStore(tmp_path).load_checkpoint()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork")
+def test_a_forked_child_does_not_hold_the_runs_lock(tmp_path):
+    """A chunk worker that outlives its killed run for a moment must not keep the folder
+    locked: the --resume right after would be refused as "in use"."""
+    store = _run(tmp_path)
+    read, write = os.pipe()
+    ready_read, ready_write = os.pipe()
+    with store.lock():
+        child = os.fork()
+        if child == 0:  # the worker: says it runs, then lingers until told to go
+            os.close(write)
+            os.write(ready_write, b"!")
+            os.read(read, 1)
+            os._exit(0)
+        assert os.read(ready_read, 1) == b"!"
+    for fd in (read, ready_read, ready_write):
+        os.close(fd)
+    try:
+        with RunStore(tmp_path).lock():  # the run is over; its child still lives
+            assert os.waitpid(child, os.WNOHANG) == (0, 0)
+    finally:
+        os.close(write)  # the child reads EOF and exits
+        os.waitpid(child, 0)

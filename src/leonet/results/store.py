@@ -68,6 +68,28 @@ _STATE_FILE = re.compile(r"state-\d{5,}\.npz")
 _PART_FILE = re.compile(r"part-\d{5,}\.parquet")
 
 
+#: Descriptors of the run-folder locks this process holds.  A forked child (a chunk
+#: worker) lets go of its copies at once: an ``flock`` lasts while any descriptor of it
+#: is open, so a worker outliving a killed run by a moment would otherwise refuse the
+#: ``--resume`` that follows with "in use by another leonet run".
+_HELD_LOCKS: set[int] = set()
+
+
+def _let_go_of_inherited_locks() -> None:
+    if not _HELD_LOCKS:
+        return
+    with suppress(OSError):
+        null = os.open(os.devnull, os.O_RDONLY)
+        for fd in _HELD_LOCKS:  # the number stays valid (now /dev/null): nothing to close twice
+            os.dup2(null, fd)
+        os.close(null)
+    _HELD_LOCKS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_let_go_of_inherited_locks)
+
+
 class RunFolderError(ValueError):
     """A run folder that cannot be used as asked: not a run, in use by another writer,
     a damaged or foreign checkpoint, a file that cannot be written.  The message names
@@ -199,9 +221,11 @@ class RunStore:
                 "for it to finish, or choose another --out"
             ) from None
         self._lock = handle
+        _HELD_LOCKS.add(handle.fileno())
         try:
             yield
         finally:
+            _HELD_LOCKS.discard(handle.fileno())
             self._lock = None
             handle.close()  # closing releases the flock
 
