@@ -1,34 +1,63 @@
 """Bytes a run writes per hour of simulated time: Parquet parts against checkpoints.
 
-Runs a bundled scenario (default ``ukraine``: one hour at 1 s, 240 chunks) into ``OUT``
-with :class:`~leonet.results.store.RunStore` instrumented to add up the size of every
-part it writes and of every state file each checkpoint writes (issue 16: checkpoints
-must stay small next to the results they protect).  Speed is not the point: run it on
-any machine.
+Runs a scenario (default the bundled ``ukraine``: one hour at 1 s, 240 chunks) into
+``OUT`` in one process with :class:`~leonet.results.store.RunStore` instrumented to add
+up the size of every part it writes and of every state file each checkpoint writes
+(issue 16: checkpoints must stay small next to the results they protect), and prints
+them per hour of simulated time, with the peak memory and
+:func:`leonet.engine.limits.scenario_cost`'s estimate beside what was measured.
+``--resolution`` changes the H3 resolution of the scenario's cells (and its registered
+cells' pattern ``8R*``), ``--duration`` shortens it: an hour at resolution 7 over Ukraine
+is hours of CPU, so measure a minute and read the per-hour figures (a longer run's
+checkpoints grow a little as its histograms widen; the save rule bounds them to about a
+quarter of the parts).  Speed is not the point: run it on any machine.
 
-    python benchmarks/bench_run_bytes.py OUT [--scenario ukraine]
+    python benchmarks/bench_run_bytes.py OUT [--scenario ukraine] [--resolution 7]
+        [--duration 1m]
 
-Measured on the 2-vCPU VM (runfolder branch): parts 17.79 MB, state 4.54 MB in 30
-checkpoints, checkpoint.json 0.01 MB, static tables 0.06 MB per run-hour; the pickled
-checkpoint before it wrote 709 MB of state in 240.
+Measured on the 2-vCPU VM (harden branch), per hour of simulated time:
+
+    resolution 5, 1 h:    parts  35.8 MB, state  1.5 MB in  6 checkpoints (was 8.4 MB in 54)
+    resolution 6, 5 min:  parts  ...
+    resolution 7, 1 min:  parts 1,400 MB, state 136 MB (was 20,061 MB and 3,953 MB: a row
+                          per cell and chunk, not slot, and 2.6 MB of mostly-zero state)
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import time
 from pathlib import Path
 from typing import Any
 
+from leonet.engine.limits import scenario_cost
 from leonet.engine.run import run_scenario
 from leonet.results.store import Checkpoint, RunStore
-from leonet.scenario import load_scenario
+from leonet.scenario import load_scenario, open_inputs
+from leonet.scenario.loader import validate, with_overrides
+from leonet.scenario.schema import Scenario
+
+
+def at_resolution(scenario: Scenario, resolution: int) -> Scenario:
+    """``scenario`` with its cells at H3 ``resolution`` (registered cells' patterns too)."""
+    data = scenario.model_dump(mode="json", exclude_none=False)
+    cells = data["ground"]["cells"]
+    if cells is None:
+        raise SystemExit(f"{scenario.name} has no ground.cells to change the resolution of")
+    old = f"8{cells['resolution']:x}*"
+    cells["resolution"] = resolution
+    allow = data.get("policy", {}).get("allow") or []
+    data["policy"]["allow"] = [f"8{resolution:x}*" if a == old else a for a in allow]
+    return validate(data, base_dir=None, source=f"{scenario.name} at resolution {resolution}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="run folder (replaced if it holds a run)")
     parser.add_argument("--scenario", default="ukraine")
+    parser.add_argument("--resolution", type=int, default=None, help="H3 resolution of cells")
+    parser.add_argument("--duration", default=None, help="e.g. 1m, 10m (default: the scenario's)")
     args = parser.parse_args()
 
     written = {"parts": 0, "state": 0, "checkpoint.json": 0, "static": 0}
@@ -51,15 +80,32 @@ def main() -> None:
     RunStore.write_table = counted_table  # type: ignore[method-assign]
     RunStore.save_checkpoint = counted_checkpoint  # type: ignore[method-assign]
     scenario = load_scenario(args.scenario)
+    if args.resolution is not None:
+        scenario = at_resolution(scenario, args.resolution)
+    if args.duration is not None:
+        scenario = with_overrides(scenario, duration=args.duration)
+    cost = scenario_cost(scenario, open_inputs(scenario), workers=1)
     began = time.perf_counter()
     summary = run_scenario(scenario, args.out, overwrite=True, workers=1)
     hours = summary.steps * scenario.time.grid().step_s / 3600.0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+    cells = scenario.ground.cells
     print(
-        f"{args.scenario}: {summary.steps:,} steps ({hours:g} h) in {summary.chunks} chunks, "
-        f"{time.perf_counter() - began:.0f} s, {saves} checkpoints"
+        f"{scenario.name}"
+        + (f" at H3 resolution {cells.resolution} ({summary.n_cells:,} cells)" if cells else "")
+        + f": {summary.steps:,} steps ({hours:g} h) in {summary.chunks} chunks, "
+        f"{time.perf_counter() - began:.0f} s, {saves} checkpoints, peak RSS {peak / 1e6:,.0f} MB"
     )
     for what, size in written.items():
-        print(f"  {what:16s} {size:>14,} bytes  {size / hours / 1e6:8.2f} MB per run-hour")
+        print(f"  {what:16s} {size:>14,} bytes  {size / hours:>16,.0f} bytes per run-hour")
+    ratio = written["state"] / max(written["parts"], 1)
+    print(f"  checkpoints / parts: {ratio:.3f}")
+    print(
+        f"  estimate: results {cost.output_bytes / hours:,.0f} bytes per run-hour, "
+        f"checkpoints {cost.checkpoint_bytes_total / hours:,.0f} bytes per run-hour, "
+        f"peak memory {cost.peak_memory_bytes / 1e6:,.0f} MB (one process), "
+        f"{cost.chunk_memory_bytes / 1e6:,.0f} MB a chunk"
+    )
 
 
 if __name__ == "__main__":

@@ -43,6 +43,8 @@ _CHUNK_BYTES_PER_SITE_STEP = 60 * 24 + 200  # ~60 candidate pairs a site, per-si
 _CHECKPOINT_BYTES_PER_SITE = 1_150  # 134 MB at 116 k sites
 _CELL_ROW_BYTES = 10  # one row of cells.parquet, compressed
 _TERMINAL_ROW_BYTES = 40  # one row of terminals.parquet, compressed
+#: CheckpointWriter's ratio (engine/checkpoint.py; a test holds the two equal).
+_RATIO = 4.0
 
 
 @dataclass(frozen=True)
@@ -85,9 +87,19 @@ class RunCost:
         return math.ceil(self.steps / self.chunk_steps)
 
     @property
+    def checkpoint_bytes_total(self) -> int:
+        """Bytes of all the checkpoints: one where the parts written since the last
+        reach :data:`CHECKPOINT_RATIO` times its size (``engine/checkpoint.py``), at
+        most one a chunk."""
+        if not self.checkpoint_bytes:
+            return 0
+        saves = min(self.chunks, math.ceil(self.output_bytes / (_RATIO * self.checkpoint_bytes)))
+        return (saves + 1) * self.checkpoint_bytes
+
+    @property
     def disk_bytes(self) -> int:
-        """Bytes written: results plus one checkpoint a chunk."""
-        return self.output_bytes + self.chunks * self.checkpoint_bytes
+        """Bytes written: results plus the checkpoints."""
+        return self.output_bytes + self.checkpoint_bytes_total
 
     def lines(self) -> list[str]:
         """The estimate, one line each, for the console."""
@@ -97,8 +109,8 @@ class RunCost:
             f"CPU ~{_duration(self.cpu_s)}, peak memory ~{_size(self.peak_memory_bytes)} "
             f"(~{_size(self.chunk_memory_bytes)} a chunk), results ~{_size(self.output_bytes)}"
             + (
-                f", checkpoint ~{_size(self.checkpoint_bytes)} a chunk "
-                f"(~{_size(self.chunks * self.checkpoint_bytes)} in all)"
+                f", checkpoints ~{_size(self.checkpoint_bytes)} each "
+                f"(~{_size(self.checkpoint_bytes_total)} in all)"
                 if self.checkpoint_bytes
                 else ""
             ),
@@ -110,7 +122,7 @@ class CostLimitError(ValueError):
     make it smaller."""
 
 
-def estimate_cost(
+def estimate_cost(  # noqa: PLR0913 — keyword-only sizes, each with its default
     *,
     steps: int,
     step_s: float,
@@ -120,13 +132,15 @@ def estimate_cost(
     chunk_steps: int | None = None,
     cell_rows_every_s: float | None = None,
     checkpoints: bool = True,
+    workers: int = 2,
 ) -> RunCost:
     """The cost of ``steps`` steps of ``satellites`` over ``cells`` + ``terminals`` sites.
 
     ``chunk_steps``: the steps per chunk (default: the engine's rule,
     :func:`leonet.engine.stages.chunk_steps`); ``cell_rows_every_s``: how often a cell writes a row
     (``None``: every step); ``checkpoints``: whether a checkpoint is written after each
-    chunk (``leonet run``; not ``coverage``, ``route`` or ``propagate``)."""
+    chunk (``leonet run``; not ``coverage``, ``route`` or ``propagate``); ``workers``:
+    the processes computing chunks, each holding one."""
     sites = max(0, cells) + max(0, terminals)
     if chunk_steps is None:
         from leonet.engine.stages import chunk_steps as engine_chunk_steps
@@ -139,7 +153,7 @@ def estimate_cost(
     chunk_bytes = chunk_steps * (
         satellites * _CHUNK_BYTES_PER_SAT_STEP + sites * _CHUNK_BYTES_PER_SITE_STEP
     )
-    peak = _BASE_BYTES + sites * _SETUP_BYTES_PER_SITE + 2 * chunk_bytes  # two workers
+    peak = _BASE_BYTES + sites * _SETUP_BYTES_PER_SITE + max(1, workers) * chunk_bytes
     every = max(1, round((cell_rows_every_s or step_s) / step_s))
     cell_rows = cells * math.ceil(steps / every)
     output = cell_rows * _CELL_ROW_BYTES + terminals * steps * _TERMINAL_ROW_BYTES
@@ -215,9 +229,9 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 86_400 / 365.25:.3g} years"
 
 
-def scenario_cost(scenario: Scenario, inputs: ScenarioInputs) -> RunCost:
+def scenario_cost(scenario: Scenario, inputs: ScenarioInputs, *, workers: int = 2) -> RunCost:
     """The cost of running ``scenario`` whose files hold ``inputs``
-    (:func:`leonet.scenario.inputs.open_inputs`)."""
+    (:func:`leonet.scenario.inputs.open_inputs`) in ``workers`` processes."""
     grid = scenario.time.grid()
     return estimate_cost(
         steps=grid.count,
@@ -229,4 +243,5 @@ def scenario_cost(scenario: Scenario, inputs: ScenarioInputs) -> RunCost:
         cell_rows_every_s=(
             scenario.scheduler.slot_s if scenario.outputs.cells_every == "slot" else None
         ),
+        workers=workers,
     )

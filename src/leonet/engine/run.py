@@ -154,9 +154,8 @@ def run_scenario(
     store = RunStore(out_dir)
     with store.lock():  # one writer at a time, for the run's life
         store.prepare(resume=resume, overwrite=overwrite)
-        run = ScenarioRun(scenario)
         digest = scenario_hash(scenario)
-        if resume:
+        if resume:  # checked before the set-up, which takes seconds to minutes
             checkpoint = store.load_checkpoint()
             if checkpoint.scenario_hash != digest:
                 raise ValueError(
@@ -166,6 +165,8 @@ def run_scenario(
                 )
             metadata = store.read_metadata()
             verify_inputs(scenario, metadata.get("inputs", {}), str(store.root / "metadata.json"))
+        run = ScenarioRun(scenario)
+        if resume:
             state: RunState = state_from_arrays(
                 checkpoint.state, initial_state(run), store.root / "checkpoint.json"
             )
