@@ -1,5 +1,11 @@
 """Results: atomic, streamed Parquet tables; run directories; SQL metrics over them."""
 
+from leonet.results.cell_periods import (
+    CellPeriods,
+    concatenate_cell_rows,
+    join_cell_periods,
+    split_cell_periods,
+)
 from leonet.results.metrics import (
     EventImpact,
     event_impacts,
@@ -26,6 +32,7 @@ from leonet.results.writer import AtomicParquetWriter, atomic_path, atomic_write
 __all__ = [
     "EVENTS_SCHEMA",
     "AtomicParquetWriter",
+    "CellPeriods",
     "CellRows",
     "Checkpoint",
     "EventImpact",
@@ -36,9 +43,11 @@ __all__ = [
     "atomic_path",
     "atomic_write_text",
     "cell_table",
+    "concatenate_cell_rows",
     "event_impacts",
     "events_table",
     "ground_table",
+    "join_cell_periods",
     "outage_by_cause",
     "per_cell",
     "per_terminal",
@@ -46,5 +55,6 @@ __all__ = [
     "reason_column",
     "run_summary",
     "sites_table",
+    "split_cell_periods",
     "terminal_table",
 ]
