@@ -38,7 +38,7 @@ def _rows(n_steps: int, step_s: float = 5.0, slot_s: float = 15.0, seed: int = 7
 def _chunked(rows: CellRows, chunk_steps: int) -> pa.Table:
     """The table the run's driver writes, chunk by chunk, for chunks of ``chunk_steps``."""
     n = rows.slot.shape[0]
-    tables, open_rows = [], None
+    tables, open_rows = [], ()
     for first in range(0, n, chunk_steps):
         stop = min(first + chunk_steps, n)
         part = CellRows(**{k: v[first:stop] for k, v in vars(rows).items()})
@@ -51,7 +51,7 @@ def _chunked(rows: CellRows, chunk_steps: int) -> pa.Table:
         table, open_rows = join_cell_periods(open_rows, periods, NAMES)
         if table is not None:
             tables.append(table)
-    assert open_rows is None  # the last slot was closed by the last chunk
+    assert open_rows == ()  # the last slot was closed by the last chunk
     return pa.concat_tables(tables)
 
 
@@ -79,4 +79,4 @@ def test_a_chunk_out_of_order_is_refused():
     middle = CellRows(**{k: v[1:2] for k, v in vars(rows).items()})
     periods = split_cell_periods(middle, NAMES, continues_before=True, continues_after=True)
     with pytest.raises(ValueError, match="chunks must come in order"):
-        join_cell_periods(None, periods, NAMES)
+        join_cell_periods((), periods, NAMES)

@@ -61,7 +61,7 @@ class CarriedState(Protocol):
     routes: Routes | None
     metrics: SiteMetricsAccumulator
     region: RegionCoverageAccumulator | None
-    open_cells: CellRows | None
+    open_cells: tuple[CellRows, ...]
 
 
 S = TypeVar("S", bound=CarriedState)
@@ -194,8 +194,10 @@ class CheckpointWriter:
     results: after a chunk when the Parquet parts written since the last save reach
     ``ratio`` times the last state file's size, or ``every_s`` seconds have passed and
     they reach the state's size, and at the end of a session (``last``) or an
-    interruption (:meth:`flush`).  So checkpoints write at most ~1/``ratio`` of the
-    results' bytes, and never more than the results, however fast or slow the chunks.
+    interruption (:meth:`flush`).  So checkpoints write ~1/``ratio`` of the results'
+    bytes, never more than the results however slow the chunks, and a kill loses the
+    work of ~``ratio`` states' worth of parts: on the 2-vCPU VM a few seconds at the
+    default H3 resolution 5, a few minutes at resolution 7 (docs/limits.md).
     Never while a slot of ``cells`` is open (its rows are not state: at fine resolutions
     they would be most of it): the next save waits for the slot's end.  A run killed
     between saves redoes the chunks after the last one, exactly (resume drops their parts).
@@ -208,8 +210,8 @@ class CheckpointWriter:
         chunks: int,
         next_chunk: int,
         *,
-        ratio: float = 4.0,
-        every_s: float = 30.0,
+        ratio: float = 8.0,
+        every_s: float = 300.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store, self.scenario_hash, self.chunks = store, scenario_hash, chunks
@@ -226,7 +228,7 @@ class CheckpointWriter:
 
     def maybe_save(self, state: CarriedState, *, last: bool = False) -> bool:
         """Save ``state`` (its chunks' parts all written) if one is due; whether it saved."""
-        if state.open_cells is not None:
+        if state.open_cells:
             return False
         due = (
             last
@@ -253,7 +255,7 @@ class CheckpointWriter:
     def flush(self, state: CarriedState) -> None:
         """On an interruption between chunks: save ``state`` if it is ahead of the last
         save, quietly (the interruption is what the caller reports)."""
-        if state.next_chunk > self.saved_chunk and state.open_cells is None:
+        if state.next_chunk > self.saved_chunk and not state.open_cells:
             with suppress(Exception):
                 self.save(state)
 

@@ -44,7 +44,7 @@ _CHECKPOINT_BYTES_PER_SITE = 1_150  # 134 MB at 116 k sites
 _CELL_ROW_BYTES = 10  # one row of cells.parquet, compressed
 _TERMINAL_ROW_BYTES = 40  # one row of terminals.parquet, compressed
 #: CheckpointWriter's ratio (engine/checkpoint.py; a test holds the two equal).
-_RATIO = 4.0
+_RATIO = 8.0
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ class RunCost:
     @property
     def checkpoint_bytes_total(self) -> int:
         """Bytes of all the checkpoints: one where the parts written since the last
-        reach :data:`CHECKPOINT_RATIO` times its size (``engine/checkpoint.py``), at
+        reach ``_RATIO`` times its size (``engine/checkpoint.py``), at
         most one a chunk."""
         if not self.checkpoint_bytes:
             return 0

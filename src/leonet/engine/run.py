@@ -63,7 +63,7 @@ class RunState:
     routes: Routes | None
     metrics: SiteMetricsAccumulator
     region: RegionCoverageAccumulator | None
-    open_cells: CellRows | None = None
+    open_cells: tuple[CellRows, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -87,26 +87,27 @@ def split_cell_periods(
 
 
 def join_cell_periods(
-    open_rows: CellRows | None, periods: CellPeriods, cell_names: NDArray[Any]
-) -> tuple[pa.Table | None, CellRows | None]:
+    open_rows: tuple[CellRows, ...], periods: CellPeriods, cell_names: NDArray[Any]
+) -> tuple[pa.Table | None, tuple[CellRows, ...]]:
     """The chunk's ``cells`` table — the period it closes (``open_rows``, the steps
     carried from earlier chunks, with its ``head``), then its own; ``None`` if it
-    closes none — and the rows of the period still open after it."""
-    if (periods.head is None) != (open_rows is None):
+    closes none — and the rows of the period still open after it (``()`` if none: the
+    pieces are joined once, when the period closes)."""
+    if (periods.head is None) != (not open_rows):
         raise ValueError(
             "cells: a chunk continues a period that no earlier chunk opened, or an "
             "open period is not continued; chunks must come in order"
         )
     tables = []
-    if periods.head is not None and open_rows is not None:
-        open_rows = concatenate_cell_rows([open_rows, periods.head])
+    if periods.head is not None:
+        open_rows = (*open_rows, periods.head)
         if periods.head_closes:
-            tables.append(cell_table(open_rows, cell_names))
-            open_rows = None
+            tables.append(cell_table(concatenate_cell_rows(list(open_rows)), cell_names))
+            open_rows = ()
     if periods.table is not None:
         tables.append(periods.table)
     if periods.tail is not None:
-        open_rows = periods.tail
+        open_rows = (periods.tail,)
     if len(tables) < 2:
         return (tables[0] if tables else None), open_rows
     return pa.concat_tables(tables), open_rows
