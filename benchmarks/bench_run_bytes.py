@@ -88,20 +88,24 @@ def main() -> None:
     began = time.perf_counter()
     summary = run_scenario(scenario, args.out, overwrite=True, workers=1)
     hours = summary.steps * scenario.time.grid().step_s / 3600.0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak = usage.ru_maxrss * 1024  # KiB on Linux
+    cpu_s = usage.ru_utime + usage.ru_stime
     cells = scenario.ground.cells
     print(
         f"{scenario.name}"
         + (f" at H3 resolution {cells.resolution} ({summary.n_cells:,} cells)" if cells else "")
         + f": {summary.steps:,} steps ({hours:g} h) in {summary.chunks} chunks, "
-        f"{time.perf_counter() - began:.0f} s, {saves} checkpoints, peak RSS {peak / 1e6:,.0f} MB"
+        f"{time.perf_counter() - began:.0f} s ({cpu_s:.0f} s of CPU with the set-up), "
+        f"{saves} checkpoints, peak RSS {peak / 1e6:,.0f} MB"
     )
     for what, size in written.items():
         print(f"  {what:16s} {size:>14,} bytes  {size / hours:>16,.0f} bytes per run-hour")
     ratio = written["state"] / max(written["parts"], 1)
     print(f"  checkpoints / parts: {ratio:.3f}")
     print(
-        f"  estimate: results {cost.output_bytes / hours:,.0f} bytes per run-hour, "
+        f"  estimate: CPU {cost.cpu_s:.0f} s, results {cost.output_bytes / hours:,.0f} bytes "
+        "per run-hour, "
         f"checkpoints {cost.checkpoint_bytes_total / hours:,.0f} bytes per run-hour, "
         f"peak memory {cost.peak_memory_bytes / 1e6:,.0f} MB (one process), "
         f"{cost.chunk_memory_bytes / 1e6:,.0f} MB a chunk"

@@ -2,12 +2,13 @@
 which the command line asks for ``--force``.
 
 The estimate is arithmetic on four numbers — steps, satellites, sites (cells + terminals)
-and the chunk the engine would choose — calibrated on the default ``ukraine`` hour
-(3,600 steps, ~10,400 satellites, ~2,460 sites: ~25 ms of CPU a step, ~1.0 GiB peak,
-``docs/architecture.md``) and on H3 resolution 7 over Ukraine (116 k cells: a 134 MB
-checkpoint, ~8 bytes a cell row of Parquet).  It is good to a factor of ~2-3: enough to
-tell a minute from a month, or a gigabyte from a terabyte.  ``docs/limits.md`` documents
-the limits and why.
+and the chunk the engine would choose — calibrated with ``benchmarks/bench_run_bytes.py``
+on ``ukraine`` (~10,000 satellites in service) at H3 resolutions 5 (2,467 cells, one
+hour), 6 (17,161 cells, 5 min) and 7 (120,172 cells, 1 min): Parquet bytes a row,
+checkpoint bytes a site, peak memory and CPU (the table in ``docs/limits.md``).  It is
+good to a factor of ~2 (a test holds it to that against a measured run): enough to tell a
+minute from a month, or a gigabyte from a terabyte.  ``docs/limits.md`` documents the
+limits and why.
 """
 
 from __future__ import annotations
@@ -33,16 +34,26 @@ __all__ = [
 
 _GIB = 1024**3
 
-# Calibration (see the module docstring).
+# Calibration (see the module docstring and docs/limits.md).
 _CPU_S_PER_SAT_STEP = 1.2e-6  # SGP4, lasers, visibility per satellite
 _CPU_S_PER_SITE_STEP = 5.0e-6  # visibility, scheduler, radio, metrics per site
-_BASE_BYTES = 700 * 1024**2  # interpreter, libraries, catalogue, caches
+_BASE_BYTES = 400 * 1000**2  # interpreter, libraries, catalogue, caches
 _SETUP_BYTES_PER_SITE = 1_000  # sites, radio tables, demand (5 GB for 5.7 M cells)
 _CHUNK_BYTES_PER_SAT_STEP = 100  # positions, velocities, frames
-_CHUNK_BYTES_PER_SITE_STEP = 60 * 24 + 200  # ~60 candidate pairs a site, per-site arrays
-_CHECKPOINT_BYTES_PER_SITE = 1_150  # 134 MB at 116 k sites
-_CELL_ROW_BYTES = 10  # one row of cells.parquet, compressed
-_TERMINAL_ROW_BYTES = 40  # one row of terminals.parquet, compressed
+#: ~60 visible pairs a site and their copies, the radio's and routing's per-site arrays:
+#: 807 MB peak at resolution 5 (15-step chunks), 773 MB at 6 (2 steps), 1.70 GB at 7 (1).
+_CHUNK_BYTES_PER_SITE_STEP = 10_000
+#: A step of an open slot's cells rows, kept until the slot closes (results/cell_periods).
+_OPEN_ROW_BYTES = 74
+#: A checkpoint's bytes: ~40 arrays' headers, and a site's counts, whose visible-satellite
+#: histogram widens as a run goes on (6 B a site after a minute at resolution 7, 46 B
+#: after the default hour).
+_CHECKPOINT_BYTES = 8_000
+_CHECKPOINT_BYTES_PER_SITE = 4
+_CHECKPOINT_BYTES_PER_SITE_HOUR = 40  # × sqrt(hours), up to two hours
+_CELL_ROW_BYTES = 45  # one row of cells.parquet, zstd (43 B at resolution 5, 47 B at 7)
+_TERMINAL_ROW_BYTES = 50  # one row of terminals.parquet, zstd (53 B at resolution 5)
+_PART_BYTES = 9_000  # a Parquet part's own bytes (footer, schema, statistics)
 #: CheckpointWriter's ratio (engine/checkpoint.py; a test holds the two equal).
 _RATIO = 8.0
 
@@ -153,10 +164,22 @@ def estimate_cost(  # noqa: PLR0913 — keyword-only sizes, each with its defaul
     chunk_bytes = chunk_steps * (
         satellites * _CHUNK_BYTES_PER_SAT_STEP + sites * _CHUNK_BYTES_PER_SITE_STEP
     )
-    peak = _BASE_BYTES + sites * _SETUP_BYTES_PER_SITE + max(1, workers) * chunk_bytes
     every = max(1, round((cell_rows_every_s or step_s) / step_s))
-    cell_rows = cells * math.ceil(steps / every)
-    output = cell_rows * _CELL_ROW_BYTES + terminals * steps * _TERMINAL_ROW_BYTES
+    open_slot = max(0, every - chunk_steps) * max(0, cells) * _OPEN_ROW_BYTES
+    peak = _BASE_BYTES + sites * _SETUP_BYTES_PER_SITE + max(1, workers) * chunk_bytes + open_slot
+    chunks = math.ceil(steps / chunk_steps)
+    periods = math.ceil(steps / every)
+    cell_parts = min(chunks, periods) if cells > 0 else 0
+    terminal_parts = chunks if terminals > 0 else 0
+    output = (
+        max(0, cells) * periods * _CELL_ROW_BYTES
+        + max(0, terminals) * steps * _TERMINAL_ROW_BYTES
+        + (cell_parts + terminal_parts) * _PART_BYTES
+    )
+    hours = min(steps * step_s / 3600.0, 2.0)
+    checkpoint = _CHECKPOINT_BYTES + sites * (
+        _CHECKPOINT_BYTES_PER_SITE + _CHECKPOINT_BYTES_PER_SITE_HOUR * math.sqrt(hours)
+    )
     return RunCost(
         steps=steps,
         satellites=satellites,
@@ -166,7 +189,7 @@ def estimate_cost(  # noqa: PLR0913 — keyword-only sizes, each with its defaul
         cpu_s=cpu_s,
         peak_memory_bytes=int(peak),
         chunk_memory_bytes=int(chunk_bytes),
-        checkpoint_bytes=sites * _CHECKPOINT_BYTES_PER_SITE if checkpoints else 0,
+        checkpoint_bytes=int(checkpoint) if checkpoints else 0,
         output_bytes=int(output),
     )
 
