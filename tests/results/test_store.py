@@ -357,7 +357,7 @@ def test_a_file_where_the_folder_should_be_is_a_clear_error(tmp_path):
 
 def test_a_run_stopped_before_its_first_checkpoint_says_to_start_again(tmp_path):
     _run(tmp_path)
-    with pytest.raises(RunFolderError, match=r"before its first chunk.*--overwrite"):
+    with pytest.raises(RunFolderError, match=r"before its first checkpoint was saved.*--overwrite"):
         RunStore(tmp_path).load_checkpoint()
 
 

@@ -380,7 +380,7 @@ class RunStore:
             if self.is_run():
                 raise RunFolderError(
                     f"{self.root} has no checkpoint.json: the run stopped before its first "
-                    "chunk was complete, so there is nothing to resume; start it again with "
+                    "checkpoint was saved, so there is nothing to resume; start it again with "
                     "--overwrite"
                 )
             raise FileNotFoundError(
