@@ -15,12 +15,14 @@ quarter of the parts).  Speed is not the point: run it on any machine.
     python benchmarks/bench_run_bytes.py OUT [--scenario ukraine] [--resolution 7]
         [--duration 1m]
 
-Measured on the 2-vCPU VM (harden branch), per hour of simulated time:
+Measured on the 2-vCPU VM (harden branch), per hour of simulated time (one process):
 
-    resolution 5, 1 h:    parts  35.8 MB, state  1.5 MB in  6 checkpoints (was 8.4 MB in 54)
-    resolution 6, 5 min:  parts  ...
-    resolution 7, 1 min:  parts 1,400 MB, state 136 MB (was 20,061 MB and 3,953 MB: a row
-                          per cell and chunk, not slot, and 2.6 MB of mostly-zero state)
+    resolution 5, 1 h run:    parts 35.8 MB, checkpoints RES5_STATE
+                              (before: 35.8 MB and 8.4 MB in 54)
+    resolution 6, 5 min run:  parts 166 MB, checkpoints 14.6 MB (7 in 5 min)
+    resolution 7, 1 min run:  parts 1.40 GB, checkpoints 136 MB (4 in 1 min)
+                              (before: 20.1 GB — a cells row per cell and chunk, not
+                              slot — and 3.95 GB: 2.6 MB of mostly-zero state 31 times)
 """
 
 from __future__ import annotations

@@ -37,6 +37,9 @@ _GIB = 1024**3
 # Calibration (see the module docstring and docs/limits.md).
 _CPU_S_PER_SAT_STEP = 1.2e-6  # SGP4, lasers, visibility per satellite
 _CPU_S_PER_SITE_STEP = 5.0e-6  # visibility, scheduler, radio, metrics per site
+#: A chunk's own work per site (windows, culling, tables, accounting): with one-step
+#: chunks at resolution 7 as much again as the steps' (~75 s of CPU for 60 steps).
+_CPU_S_PER_SITE_CHUNK = 5.0e-6
 _BASE_BYTES = 400 * 1000**2  # interpreter, libraries, catalogue, caches
 _SETUP_BYTES_PER_SITE = 1_000  # sites, radio tables, demand (5 GB for 5.7 M cells)
 _CHUNK_BYTES_PER_SAT_STEP = 100  # positions, velocities, frames
@@ -160,14 +163,17 @@ def estimate_cost(  # noqa: PLR0913 — keyword-only sizes, each with its defaul
         slot_ns = round(cell_rows_every_s * 1e9) if cell_rows_every_s else 0
         chunk_steps = engine_chunk_steps(sites, satellites, step_ns, slot_ns)
     chunk_steps = max(1, min(chunk_steps, steps))
-    cpu_s = steps * (satellites * _CPU_S_PER_SAT_STEP + sites * _CPU_S_PER_SITE_STEP)
+    chunks = math.ceil(steps / chunk_steps)
+    cpu_s = (
+        steps * (satellites * _CPU_S_PER_SAT_STEP + sites * _CPU_S_PER_SITE_STEP)
+        + chunks * sites * _CPU_S_PER_SITE_CHUNK
+    )
     chunk_bytes = chunk_steps * (
         satellites * _CHUNK_BYTES_PER_SAT_STEP + sites * _CHUNK_BYTES_PER_SITE_STEP
     )
     every = max(1, round((cell_rows_every_s or step_s) / step_s))
     open_slot = max(0, every - chunk_steps) * max(0, cells) * _OPEN_ROW_BYTES
     peak = _BASE_BYTES + sites * _SETUP_BYTES_PER_SITE + max(1, workers) * chunk_bytes + open_slot
-    chunks = math.ceil(steps / chunk_steps)
     periods = math.ceil(steps / every)
     cell_parts = min(chunks, periods) if cells > 0 else 0
     terminal_parts = chunks if terminals > 0 else 0
