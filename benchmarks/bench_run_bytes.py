@@ -17,7 +17,7 @@ quarter of the parts).  Speed is not the point: run it on any machine.
 
 Measured on the 2-vCPU VM (harden branch), per hour of simulated time (one process):
 
-    resolution 5, 1 h run:    parts 35.8 MB, checkpoints RES5_STATE
+    resolution 5, 1 h run:    parts 35.8 MB, checkpoints 4.25 MB (54)
                               (before: 35.8 MB and 8.4 MB in 54)
     resolution 6, 5 min run:  parts 166 MB, checkpoints 14.6 MB (7 in 5 min)
     resolution 7, 1 min run:  parts 1.40 GB, checkpoints 136 MB (4 in 1 min)
