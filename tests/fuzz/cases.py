@@ -344,6 +344,29 @@ def corpus_cases() -> list[Case]:
 
 
 # ------------------------------------------------------------- command lines
+def _run_folder(folder: Path, *, checkpoint_version: int | None) -> Path:
+    """A run folder of the base scenario stopped before it finished: its marker, its
+    scenario and (unless ``None``) a checkpoint of ``checkpoint_version``."""
+    import json
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "leonet-run.json").write_text(json.dumps({"format": "leonet-run", "version": 1}))
+    (folder / "scenario.json").write_text(json.dumps(BASE))
+    (folder / "metadata.json").write_text(json.dumps({"inputs": {}}))
+    if checkpoint_version is not None:
+        record = {
+            "format": "leonet-checkpoint",
+            "version": checkpoint_version,
+            "scenario_hash": "0" * 64,
+            "next_chunk": 1,
+            "chunks": 4,
+            "state_file": "state-00001.npz",
+            "state_sha256": "0" * 64,
+        }
+        (folder / "checkpoint.json").write_text(json.dumps(record))
+    return folder
+
+
 def command_cases(tmp: Path) -> list[Case]:
     """Bad arguments to every command."""
     cor = str(CORPUS)
@@ -994,6 +1017,22 @@ def command_cases(tmp: Path) -> list[Case]:
         _c("report-missing", "report", str(tmp / "nope"), names=("nope",), owner="runfolder"),
         _c("report-file", "report", str(a_file), names=(a_file.name,), owner="runfolder"),
         _c("report-not-a-run", "report", cor, names=("leonet-run.json",), owner="runfolder"),
+        # resume: a checkpoint of an older format, or none saved yet (at fine H3
+        # resolutions a run killed in its first slot has none)
+        _c(
+            "run-resume-old-checkpoint",
+            "run",
+            "--resume",
+            str(_run_folder(tmp / "old-checkpoint", checkpoint_version=2)),
+            names=("checkpoint format version 2", "--overwrite"),
+        ),
+        _c(
+            "run-resume-no-checkpoint",
+            "run",
+            "--resume",
+            str(_run_folder(tmp / "no-checkpoint", checkpoint_version=None)),
+            names=("no checkpoint.json", "first checkpoint", "--overwrite"),
+        ),
         # no such command / option
         _c("no-command", "frobnicate", names=("frobnicate",)),
         _c("unknown-option", "validate", "--frobnicate", base, names=("--frobnicate",)),
