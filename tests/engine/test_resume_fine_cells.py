@@ -5,8 +5,9 @@ fifteenth of a scheduler slot, so each slot of ``cells`` is joined from several 
 and a checkpoint must wait for the slot to close.  Here the same happens in small:
 Luxembourg's ~500 resolution-7 cells, 5-s steps in one-step chunks (three to a 15-s
 slot).  The run is killed by signals at several points — SIGKILL mid-slot and
-mid-write, SIGTERM (which saves what it can) — resumed each time, and every table must
-equal an uninterrupted run's, bit for bit.
+mid-write, SIGTERM (which saves a checkpoint if no slot is open, as ``leonet run``
+does) — resumed each time, and every table must equal an uninterrupted run's, bit for
+bit.
 """
 
 from __future__ import annotations
@@ -46,8 +47,13 @@ outputs: {report: false}
 TABLES = ("terminals", "cells", "events", "sites", "ground")
 
 _RUN = """
-import sys
+import signal, sys
 from leonet.engine.run import run_scenario
+
+def interrupted(signum, frame):  # as `leonet run` does: save what can be saved, then stop
+    raise KeyboardInterrupt
+
+signal.signal(signal.SIGTERM, interrupted)
 from leonet.scenario import load_scenario
 mode = sys.argv[3]
 run_scenario(
