@@ -33,6 +33,11 @@ __all__ = [
     "LATENCY_SLOT_SPIKE_S",
     "LATENCY_USER_DOWNLINK_FRAME_MS",
     "LATENCY_USER_UPLINK_SCHEDULING_MS",
+    "SPEEDTEST_BEAM_BACKGROUND_DOWN_MBPS",
+    "SPEEDTEST_BEAM_BACKGROUND_UP_MBPS",
+    "SPEEDTEST_IN_VIEW_EXPONENT",
+    "SPEEDTEST_LOAD_CV_DOWN",
+    "SPEEDTEST_LOAD_CV_UP",
 ]
 
 # --- elevation masks -------------------------------------------------------------------
@@ -98,9 +103,10 @@ GEN2_MINI_USER_BEAMS = 128
 # latency; their current values live, with their provenance, in
 # data/latency_calibration.json (written by the fit) and are read here.
 
-_CALIBRATED: dict[str, float] = json.loads(
+_CALIBRATION_DOC = json.loads(
     resources.files("leonet").joinpath("data/latency_calibration.json").read_text()
-)["parameters"]
+)
+_CALIBRATED: dict[str, float] = _CALIBRATION_DOC["parameters"]
 
 #: Downlink frame wait, ms, once per round trip (the reply's way down).  Source: the
 #: Starlink Ku downlink is framed at 750 Hz, 1.333 ms a frame (Humphreys et al., "Signal
@@ -153,3 +159,25 @@ LATENCY_SLOT_SPIKE_MS = 20.0
 #: How long the slot-boundary spike lasts, s.  Assumption: under a second in the
 #: studies above; one 1-s step of the default runs (Assumption: the duration is not published).
 LATENCY_SLOT_SPIKE_S = 1.0
+
+# --- speed test (calibration) ----------------------------------------------------------------
+# The background a speed test runs against in `leonet calibrate`
+# (:mod:`leonet.calibration.throughput`): **fitted** by `leonet calibrate fit` on Starlink's
+# published per-country download/upload percentiles; values and provenance in
+# data/latency_calibration.json (key "throughput").
+_THROUGHPUT: dict[str, float] = _CALIBRATION_DOC["throughput"]["parameters"]
+
+#: Mean busy-hour load of a beam's other terminals during a speed test, down, Mb/s at the
+#: test terminal's MODCOD.  Source: fitted to Starlink's published download p50s, May 2026
+#: (data/latency_calibration.json, with its provenance).
+SPEEDTEST_BEAM_BACKGROUND_DOWN_MBPS = _THROUGHPUT["beam_background_down_mbps"]
+#: The same, up.  Source: fitted to the published upload p50s (as above).
+SPEEDTEST_BEAM_BACKGROUND_UP_MBPS = _THROUGHPUT["beam_background_up_mbps"]
+#: Spread of that load between terminal-steps, down (factor max(1 + cv·z, 0), z standard
+#: normal).  Source: fitted to the published download p20-p80 spreads (as above).
+SPEEDTEST_LOAD_CV_DOWN = _THROUGHPUT["load_cv_down"]
+#: The same, up.  Source: fitted to the published upload p20-p80 spreads (as above).
+SPEEDTEST_LOAD_CV_UP = _THROUGHPUT["load_cv_up"]
+#: How the load scales with the satellites in view: × (30 / in view) ** this.  Source:
+#: fitted to the published download and upload p50s across latitudes (as above).
+SPEEDTEST_IN_VIEW_EXPONENT = _THROUGHPUT["in_view_exponent"]

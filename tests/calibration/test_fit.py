@@ -10,17 +10,23 @@ import numpy as np
 import pytest
 
 from leonet.calibration import (
+    REFERENCE_IN_VIEW,
+    THROUGHPUT_FREE,
     CountryId,
     CountrySample,
+    ThroughputParameters,
     busy_hour_start,
     check_html,
     fit_latency,
+    fit_throughput,
     latency_percentiles,
     published,
     published_countries,
     resolve_country,
     sample_terminals,
+    throughput_percentiles,
     write_calibration,
+    write_throughput_calibration,
 )
 from leonet.calibration.check import checked
 from leonet.ground import UnknownNameError, country
@@ -136,6 +142,9 @@ def test_check_page_and_json_hold_every_country() -> None:
     )
     assert nowhere["latency_ms"]["published"] is None
     assert nowhere["latency_ms"]["simulated"]["p50"] > 0
+    assert nowhere["download_mbps"]["published"] is None
+    assert "download p50: simulated vs published" in page
+    assert "upload p50: simulated vs published" in page
 
 
 def test_the_trimmed_fit_ignores_countries_the_geometry_misses() -> None:
@@ -149,3 +158,94 @@ def test_the_trimmed_fit_ignores_countries_the_geometry_misses() -> None:
     assert result.params.pop_ms == pytest.approx(9.0, abs=0.05)
     assert result.params.satellite_processing_ms == pytest.approx(0.3, abs=0.01)
     assert {"L09", "L10", "L11"} <= set(result.excluded)
+
+
+def _with_radio(samples: list[CountrySample], seed: int = 9) -> list[CountrySample]:
+    """The synthetic countries with link rates and satellites in view that differ."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for k, s in enumerate(samples):
+        n = 400
+        out.append(
+            dataclasses.replace(
+                s,
+                link_down_mbps=rng.choice([420.0, 520.0, 600.0], n) - 8.0 * k,
+                link_up_mbps=rng.choice([45.0, 55.0, 62.0], n),
+                load_z=rng.standard_normal(n),
+                in_view=rng.integers(25 + 3 * k, 45 + 3 * k, n).astype(np.float64),
+            )
+        )
+    return out
+
+
+def test_a_throughput_fit_on_synthetic_data_recovers_the_parameters_it_was_made_with() -> None:
+    samples = _with_radio(_synthetic(10))
+    truth = ThroughputParameters(
+        beam_background_down_mbps=240.0,
+        beam_background_up_mbps=18.0,
+        load_cv_down=0.3,
+        load_cv_up=0.6,
+        in_view_exponent=0.7,
+    )
+    target = {}
+    for s in samples:
+        down, up = s.speed_tests_mbps(truth)
+        target[s.country.iso3] = (throughput_percentiles(down), throughput_percentiles(up))
+    start = ThroughputParameters(
+        beam_background_down_mbps=100.0,
+        beam_background_up_mbps=5.0,
+        load_cv_down=0.2,
+        load_cv_up=0.2,
+        in_view_exponent=0.3,
+    )
+    result = fit_throughput(samples, target, start=start)
+    assert result.success
+    assert result.params.beam_background_down_mbps == pytest.approx(240.0, abs=1.0)  # Mb/s
+    assert result.params.beam_background_up_mbps == pytest.approx(18.0, abs=0.1)  # Mb/s
+    assert result.params.load_cv_down == pytest.approx(0.3, abs=0.01)
+    assert result.params.load_cv_up == pytest.approx(0.6, abs=0.01)
+    assert result.params.in_view_exponent == pytest.approx(0.7, abs=0.01)
+    assert result.median_abs_rel_error_down < 1e-3 and result.median_abs_rel_error_up < 1e-3
+
+
+def test_a_speed_test_never_exceeds_the_link_rate_and_falls_with_the_load() -> None:
+    (s,) = _with_radio(_synthetic(1))
+    light = ThroughputParameters(10.0, 1.0, 0.5, 0.5, 1.0)
+    heavy = ThroughputParameters(400.0, 40.0, 0.5, 0.5, 1.0)
+    for p in (light, heavy):
+        down, up = s.speed_tests_mbps(p)
+        assert (down <= s.link_down_mbps + 1e-9).all() and (down > 0).all()
+        assert (up <= s.link_up_mbps + 1e-9).all() and (up > 0).all()
+    assert (s.speed_tests_mbps(heavy)[0] <= s.speed_tests_mbps(light)[0]).all()
+    # Without background load a speed test gets the whole link.
+    down, up = s.speed_tests_mbps(ThroughputParameters(0.0, 0.0, 0.0, 0.0, 1.0))
+    np.testing.assert_allclose(down, s.link_down_mbps)
+    np.testing.assert_allclose(up, s.link_up_mbps)
+    # Where the load fits, the test gets the link less the load (Mb/s): no variation (cv 0),
+    # 30 satellites in view (the reference) -> exactly the background.
+    (one,) = _with_radio(_synthetic(1))
+    one = dataclasses.replace(one, in_view=np.full(one.load_z.shape, REFERENCE_IN_VIEW))
+    down, _ = one.speed_tests_mbps(ThroughputParameters(100.0, 5.0, 0.0, 0.0, 1.0))
+    np.testing.assert_allclose(down, one.link_down_mbps - 100.0, rtol=1e-9)
+
+
+def test_write_throughput_calibration_keeps_the_latency_parameters(tmp_path) -> None:
+    samples = _with_radio(_synthetic(3))
+    target = {
+        s.country.iso3: (
+            throughput_percentiles(s.speed_tests_mbps()[0]),
+            throughput_percentiles(s.speed_tests_mbps()[1]),
+        )
+        for s in samples
+    }
+    path = tmp_path / "c.json"
+    lat = LatencyParameters(pop_ms=9.0, satellite_processing_ms=0.2)
+    lat_target = {s.country.iso3: float(np.median(s.rtt_ms(lat))) for s in samples}
+    write_calibration(fit_latency(samples, lat_target), {"seed": 0}, path)
+    write_throughput_calibration(fit_throughput(samples, target), {"seed": 0}, path)
+    doc = json.loads(path.read_text())
+    assert doc["parameters"]["pop_ms"] == pytest.approx(9.0, abs=0.05)
+    assert set(doc["throughput"]["parameters"]) == set(THROUGHPUT_FREE)
+    # And the latency fit written again keeps the throughput block.
+    write_calibration(fit_latency(samples, lat_target), {"seed": 1}, path)
+    assert "throughput" in json.loads(path.read_text())

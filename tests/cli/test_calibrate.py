@@ -41,6 +41,12 @@ def test_check_routes_a_country_to_its_home_pop_and_compares_with_published(tmp_
     assert 15.0 < sim["p50"] < 45.0
     assert pol["latency_ms"]["published"]["p50"] == 22.9
     assert pol["download_mbps"]["published"]["p50"] == pytest.approx(283, abs=1)
+    # Speed tests: slow end first, within the link's MODCOD rate (599 Mb/s down, 62 up at
+    # the SINR ceiling), within ±35 % of Poland's published p50 (283 / 42 Mb/s).
+    for kind, pub, link in (("download_mbps", 283.0, 599.0), ("upload_mbps", 42.1, 62.0)):
+        sim = pol[kind]["simulated"]
+        assert 0 < sim["p20"] <= sim["p50"] <= sim["p80"] <= link
+        assert abs(sim["p50"] / pub - 1) < 0.35
     assert "Poland" in page.read_text()
 
 

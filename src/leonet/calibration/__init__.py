@@ -14,9 +14,12 @@ from leonet.calibration.check import (
 from leonet.calibration.fit import (
     FREE,
     FitResult,
+    ThroughputFit,
     fit_latency,
+    fit_throughput,
     latency_percentiles,
     write_calibration,
+    write_throughput_calibration,
 )
 from leonet.calibration.published import (
     METRICS_FILE,
@@ -34,22 +37,34 @@ from leonet.calibration.simulate import (
     sample_terminals,
     simulate_country,
 )
+from leonet.calibration.throughput import (
+    REFERENCE_IN_VIEW,
+    THROUGHPUT_FREE,
+    ThroughputParameters,
+    speed_tests,
+    throughput_percentiles,
+)
 
 __all__ = [
     "BUSY_HOUR_LOCAL",
     "CATALOGUE_DAY",
     "FREE",
     "METRICS_FILE",
+    "REFERENCE_IN_VIEW",
+    "THROUGHPUT_FREE",
     "CountryCheck",
     "CountryId",
     "CountrySample",
     "FitResult",
     "Published",
+    "ThroughputFit",
+    "ThroughputParameters",
     "busy_hour_start",
     "check_countries",
     "check_html",
     "checked",
     "fit_latency",
+    "fit_throughput",
     "latency_percentiles",
     "published",
     "published_countries",
@@ -57,5 +72,8 @@ __all__ = [
     "sample_terminals",
     "simulate_country",
     "simulate_many",
+    "speed_tests",
+    "throughput_percentiles",
     "write_calibration",
+    "write_throughput_calibration",
 ]

@@ -4,9 +4,10 @@ For each country (any name or ISO code) the twin routes a population-weighted sa
 its busy hour (:func:`~leonet.calibration.simulate.simulate_country`) and the latency
 terms give each terminal-step's idle RTT; its p20/p50/p80 (p20 the slow end, as Starlink
 labels them) stand beside the published ones with relative errors.  Download and upload
-are not simulated by this route-level check (they need the radio and capacity of a full
-run): they are given as published only.  Countries are simulated in ``workers`` spawned
-processes (each loads the catalogue once).
+are the speed tests of the same terminal-steps (:mod:`leonet.calibration.throughput`:
+the twin's radio rate less the beam's busy-hour background), p20/p50/p80 the usual way
+round (p20 the slow end).  Countries are simulated in ``workers`` spawned processes
+(each loads the catalogue once).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import numpy as np
 from leonet.calibration.fit import latency_percentiles
 from leonet.calibration.published import CountryId, Published, published, resolve_country
 from leonet.calibration.simulate import CountrySample, simulate_country
+from leonet.calibration.throughput import ThroughputParameters, throughput_percentiles
 from leonet.network.latency import LatencyParameters
 
 __all__ = ["CountryCheck", "check_countries", "check_html", "checked", "simulate_many"]
@@ -31,8 +33,9 @@ __all__ = ["CountryCheck", "check_countries", "check_html", "checked", "simulate
 
 @dataclass(frozen=True)
 class CountryCheck:
-    """One country's simulated latency percentiles ``(p20, p50, p80)`` ms, the published
-    metrics (``None`` without), the home PoP and the share of terminal-steps unserved."""
+    """One country's simulated percentiles ``(p20, p50, p80)``: latency (ms), download
+    and upload (Mb/s); the published metrics (``None`` without), the home PoP and the
+    share of terminal-steps unserved."""
 
     country: CountryId
     simulated_latency_ms: tuple[float, float, float]
@@ -40,17 +43,31 @@ class CountryCheck:
     pop: str
     unserved: float
     median_satellites: float
+    simulated_download_mbps: tuple[float, float, float] = (math.nan,) * 3
+    simulated_upload_mbps: tuple[float, float, float] = (math.nan,) * 3
+
+    def _error(
+        self, sim: tuple[float, float, float], pub: tuple[float, float, float]
+    ) -> tuple[float, float, float]:
+        return tuple((s - p) / p for s, p in zip(sim, pub, strict=True))  # type: ignore[return-value]
 
     def latency_error(self) -> tuple[float, float, float] | None:
         """Relative errors (simulated − published) / published of p20, p50, p80."""
         if self.published is None:
             return None
-        return tuple(
-            (s - p) / p
-            for s, p in zip(  # type: ignore[return-value]
-                self.simulated_latency_ms, self.published.latency_ms, strict=True
-            )
-        )
+        return self._error(self.simulated_latency_ms, self.published.latency_ms)
+
+    def download_error(self) -> tuple[float, float, float] | None:
+        """Relative errors of download p20, p50, p80 (``None`` without published values)."""
+        if self.published is None:
+            return None
+        return self._error(self.simulated_download_mbps, self.published.download_mbps)
+
+    def upload_error(self) -> tuple[float, float, float] | None:
+        """Relative errors of upload p20, p50, p80 (``None`` without published values)."""
+        if self.published is None:
+            return None
+        return self._error(self.simulated_upload_mbps, self.published.upload_mbps)
 
     def as_json(self) -> dict[str, Any]:
         def three(v: Sequence[float] | None) -> dict[str, float] | None:
@@ -72,12 +89,14 @@ class CountryCheck:
                 "relative_error": three(self.latency_error()),
             },
             "download_mbps": {
-                "simulated": None,
+                "simulated": three(self.simulated_download_mbps),
                 "published": three(pub.download_mbps if pub else None),
+                "relative_error": three(self.download_error()),
             },
             "upload_mbps": {
-                "simulated": None,
+                "simulated": three(self.simulated_upload_mbps),
                 "published": three(pub.upload_mbps if pub else None),
+                "relative_error": three(self.upload_error()),
             },
         }
 
@@ -113,19 +132,25 @@ def check_countries(
     seed: int = 0,
     workers: int = 1,
     params: LatencyParameters | None = None,
+    throughput: ThroughputParameters | None = None,
 ) -> list[CountryCheck]:
     """Check each named country (names resolved first, so a typo fails before any run)."""
     ids = [resolve_country(n) for n in names]
     samples = simulate_many(
         ids, terminals=terminals, duration_s=duration_s, step_s=step_s, seed=seed, workers=workers
     )
-    return [checked(s, params) for s in samples]
+    return [checked(s, params, throughput) for s in samples]
 
 
-def checked(sample: CountrySample, params: LatencyParameters | None = None) -> CountryCheck:
+def checked(
+    sample: CountrySample,
+    params: LatencyParameters | None = None,
+    throughput: ThroughputParameters | None = None,
+) -> CountryCheck:
     """A country's check from its simulated sample."""
     rtt = sample.rtt_ms(params)
     sats = float(np.median(sample.satellites)) if sample.satellites.size else math.nan
+    down, up = sample.speed_tests_mbps(throughput)
     return CountryCheck(
         sample.country,
         latency_percentiles(rtt),
@@ -133,11 +158,15 @@ def checked(sample: CountrySample, params: LatencyParameters | None = None) -> C
         sample.pop,
         sample.unserved,
         sats,
+        throughput_percentiles(down),
+        throughput_percentiles(up),
     )
 
 
-def _scatter_svg(points: list[tuple[str, float, float]], title: str) -> str:
-    """Simulated (y) against published (x) p50, with the 1:1 line and ±10 % band."""
+def _scatter_svg(
+    points: list[tuple[str, float, float]], title: str, unit: str = "ms", band: float = 0.1
+) -> str:
+    """Simulated (y) against published (x) p50, with the 1:1 line and the ±``band`` goal."""
     if not points:
         return f"<p>{html.escape(title)}: no country with published values.</p>"
     w, h, m = 420, 420, 50
@@ -155,14 +184,14 @@ def _scatter_svg(points: list[tuple[str, float, float]], title: str) -> str:
         f'role="img" aria-label="{html.escape(title)}">',
         f'<text x="{w / 2}" y="20" text-anchor="middle">{html.escape(title)}</text>',
         f'<line x1="{sx(lo)}" y1="{sy(lo)}" x2="{sx(top)}" y2="{sy(top)}" stroke="#999"/>',
-        f'<polygon points="{sx(lo)},{sy(lo)} {sx(top)},{sy(top * 1.1)} {sx(top)},'
-        f'{sy(top * 0.9)}" fill="#cde" opacity="0.5"/>',
+        f'<polygon points="{sx(lo)},{sy(lo)} {sx(top)},{sy(top * (1 + band))} {sx(top)},'
+        f'{sy(top * (1 - band))}" fill="#cde" opacity="0.5"/>',
         f'<line x1="{m}" y1="{h - m}" x2="{w - m}" y2="{h - m}" stroke="#000"/>',
         f'<line x1="{m}" y1="{m}" x2="{m}" y2="{h - m}" stroke="#000"/>',
-        f'<text x="{w / 2}" y="{h - 12}" text-anchor="middle">published p50, ms '
+        f'<text x="{w / 2}" y="{h - 12}" text-anchor="middle">published p50, {unit} '
         f"(0–{top:.0f})</text>",
         f'<text x="14" y="{h / 2}" transform="rotate(-90 14 {h / 2})" '
-        'text-anchor="middle">simulated p50, ms</text>',
+        f'text-anchor="middle">simulated p50, {unit}</text>',
     ]
     for name, pub, sim in points:
         parts.append(
@@ -174,73 +203,71 @@ def _scatter_svg(points: list[tuple[str, float, float]], title: str) -> str:
     return "".join(parts)
 
 
+def _median_error(checks: Sequence[CountryCheck], kind: str) -> tuple[int, float]:
+    """(countries, median |relative error| of p50) of ``kind`` over those published."""
+    errs = [
+        abs(e[1])
+        for c in checks
+        if (e := getattr(c, f"{kind}_error")()) is not None and math.isfinite(e[1])
+    ]
+    return len(errs), float(np.median(errs)) if errs else math.nan
+
+
 def check_html(checks: Sequence[CountryCheck]) -> str:
-    """A self-contained page: the table of every country and the p50 scatter plot."""
+    """A self-contained page: the table of every country and the p50 scatter plots of
+    latency, download and upload."""
 
     def cell(v: float | None, fmt: str = "{:.1f}") -> str:
         return "–" if v is None or not math.isfinite(v) else fmt.format(v)
 
+    kinds = (
+        ("latency", "simulated_latency_ms", "latency_ms", "ms", 0.1),
+        ("download", "simulated_download_mbps", "download_mbps", "Mb/s", 0.2),
+        ("upload", "simulated_upload_mbps", "upload_mbps", "Mb/s", 0.2),
+    )
     rows = []
     for c in checks:
-        pub = c.published.latency_ms if c.published else (None, None, None)
-        err = c.latency_error() or (None, None, None)
-        dl = c.published.download_mbps[1] if c.published else None
-        ul = c.published.upload_mbps[1] if c.published else None
-        rows.append(
-            "<tr>"
-            + "".join(
-                f"<td>{x}</td>"
-                for x in (
-                    html.escape(c.country.name),
-                    c.country.iso3,
-                    html.escape(c.pop or "nearest"),
-                    *(cell(s) for s in c.simulated_latency_ms),
-                    *(cell(p) for p in pub),
-                    *(cell(e, "{:+.0%}") for e in err),
-                    cell(c.median_satellites, "{:.0f}"),
-                    cell(dl),
-                    cell(ul),
-                )
+        values: list[str] = [
+            html.escape(c.country.name),
+            c.country.iso3,
+            html.escape(c.pop or "nearest"),
+        ]
+        for kind, sim_attr, pub_attr, _, _ in kinds:
+            sim = getattr(c, sim_attr)
+            pub = getattr(c.published, pub_attr) if c.published else (None, None, None)
+            err = getattr(c, f"{kind}_error")() or (None, None, None)
+            values += [cell(sim[k]) + " / " + cell(pub[k]) for k in range(3)]
+            values += [cell(e, "{:+.0%}") for e in err]
+        values += [cell(c.median_satellites, "{:.0f}"), cell(c.unserved, "{:.0%}")]
+        rows.append("<tr>" + "".join(f"<td>{x}</td>" for x in values) + "</tr>")
+    head = ["country", "ISO3", "PoP"]
+    for kind, *_ in kinds:
+        head += [f"{kind} p{q} sim / pub" for q in (20, 50, 80)]
+        head += [f"{kind} err p{q}" for q in (20, 50, 80)]
+    head += ["sats (median)", "unserved"]
+    summary = []
+    plots = []
+    for kind, sim_attr, pub_attr, unit, band in kinds:
+        n, med = _median_error(checks, kind)
+        if n:
+            summary.append(
+                f"<li>{kind}: median |relative error| of p50 over {n} countries with "
+                f"published values: {med:.1%} (goal ≤ {band:.0%})</li>"
             )
-            + "</tr>"
-        )
-    head = (
-        "country",
-        "ISO3",
-        "PoP",
-        "sim p20",
-        "sim p50",
-        "sim p80",
-        "pub p20",
-        "pub p50",
-        "pub p80",
-        "err p20",
-        "err p50",
-        "err p80",
-        "sats (median)",
-        "pub down p50",
-        "pub up p50",
-    )
-    points = [
-        (c.country.name, c.published.latency_ms[1], c.simulated_latency_ms[1])
-        for c in checks
-        if c.published and math.isfinite(c.simulated_latency_ms[1])
-    ]
-    errs = [abs(e[1]) for c in checks if (e := c.latency_error()) and math.isfinite(e[1])]
-    summary = (
-        f"<p>Median |relative error| of latency p50 over {len(errs)} countries with "
-        f"published values: {np.median(errs):.1%}.</p>"
-        if errs
-        else ""
-    )
+        points = [
+            (c.country.name, getattr(c.published, pub_attr)[1], getattr(c, sim_attr)[1])
+            for c in checks
+            if c.published and math.isfinite(getattr(c, sim_attr)[1])
+        ]
+        plots.append(_scatter_svg(points, f"{kind} p50: simulated vs published", unit, band))
     return (
         "<!doctype html><html><head><meta charset='utf-8'><title>leonet calibrate check"
         "</title><style>body{font-family:sans-serif}td,th{padding:2px 6px;"
-        "text-align:right}</style></head><body><h1>Latency: simulated vs published</h1>"
-        "<p>Latency in ms; p20 is the slow end (Starlink's labels). Download/upload: "
-        "published only (this check routes, it does not run the radio).</p>"
-        + summary
-        + _scatter_svg(points, "latency p50: simulated vs published")
+        "text-align:right}</style></head><body><h1>Simulated vs published</h1>"
+        "<p>Latency in ms, p20 the slow end (Starlink's labels); download and upload in "
+        "Mb/s (speed tests), p20 the slow end too. Each cell: simulated / published.</p>"
+        + ("<ul>" + "".join(summary) + "</ul>" if summary else "")
+        + "".join(plots)
         + "<table><tr>"
         + "".join(f"<th>{h}</th>" for h in head)
         + "</tr>"

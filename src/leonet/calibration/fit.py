@@ -38,9 +38,23 @@ from scipy.optimize import least_squares
 
 from leonet.atomic import atomic_write_text
 from leonet.calibration.simulate import CountrySample
+from leonet.calibration.throughput import (
+    THROUGHPUT_FREE,
+    ThroughputParameters,
+    throughput_percentiles,
+)
 from leonet.network.latency import LatencyParameters
 
-__all__ = ["FREE", "FitResult", "fit_latency", "latency_percentiles", "write_calibration"]
+__all__ = [
+    "FREE",
+    "FitResult",
+    "ThroughputFit",
+    "fit_latency",
+    "fit_throughput",
+    "latency_percentiles",
+    "write_calibration",
+    "write_throughput_calibration",
+]
 
 #: The fitted parameters and their bounds, ms.
 FREE: dict[str, tuple[float, float]] = {
@@ -150,7 +164,9 @@ def write_calibration(
     """Write the fitted parameters with their provenance where the defaults read them
     (``path`` elsewhere, e.g. for a trial); returns the path."""
     target = path or _calibration_file()
+    old = json.loads(target.read_text()) if target.exists() else {}
     doc = {
+        **old,
         "parameters": {k: round(v, 4) for k, v in sorted(result.fitted().items())},
         "provenance": {
             "written_by": "leonet calibrate fit",
@@ -159,6 +175,129 @@ def write_calibration(
             "countries": sorted(result.published_p50_ms),
             "median_abs_rel_error_p50": round(result.median_abs_rel_error, 4),
             "excluded_by_trimming": list(result.excluded),
+            "optimiser_success": result.success,
+            **dict(provenance),
+        },
+    }
+    atomic_write_text(target, json.dumps(doc, indent=2) + "\n")
+    return target
+
+
+@dataclass(frozen=True)
+class ThroughputFit:
+    """The fitted speed-test ``params``; per country (ISO3) simulated and published
+    ``(p20, p50, p80)`` of download and upload (Mb/s); the median |relative error| of
+    p50 of each; ``success`` the optimiser's."""
+
+    params: ThroughputParameters
+    simulated: dict[str, tuple[tuple[float, float, float], tuple[float, float, float]]]
+    published: dict[str, tuple[tuple[float, float, float], tuple[float, float, float]]]
+    median_abs_rel_error_down: float
+    median_abs_rel_error_up: float
+    success: bool
+
+    def fitted(self) -> dict[str, float]:
+        return {k: float(getattr(self.params, k)) for k in THROUGHPUT_FREE}
+
+
+def fit_throughput(
+    samples: Sequence[CountrySample],
+    published: Mapping[str, tuple[tuple[float, float, float], tuple[float, float, float]]],
+    start: ThroughputParameters | None = None,
+) -> ThroughputFit:
+    """Fit :data:`~leonet.calibration.throughput.THROUGHPUT_FREE` to the published
+    download and upload ``(p20, p50, p80)`` (ISO3 → (down, up), Mb/s) of the countries
+    sampled: robust least squares (soft L1 beyond 20 %: a few countries far off — war,
+    sanctions, a single island's backhaul — must not pull everyone) on the relative
+    errors of all six percentiles (the p50s weighted twice), each country's speed tests
+    re-evaluated from its stored link rates."""
+    base = start or ThroughputParameters()
+    used = [s for s in samples if s.country.iso3 in published and s.link_down_mbps.size]
+    if len(used) < 2:
+        raise ValueError(
+            f"{len(used)} countries with published values and radio samples: need at least 2 "
+            "to fit the speed test's background"
+        )
+    names = list(THROUGHPUT_FREE)
+    target = np.array(
+        [[*published[s.country.iso3][0], *published[s.country.iso3][1]] for s in used]
+    )
+    weight = np.array([1.0, 2.0, 1.0, 1.0, 2.0, 1.0])
+
+    def params_of(x: NDArray[np.float64]) -> ThroughputParameters:
+        return dataclasses.replace(base, **dict(zip(names, map(float, x), strict=True)))
+
+    def simulated(x: NDArray[np.float64]) -> NDArray[np.float64]:
+        p = params_of(x)
+        out = []
+        for s in used:
+            down, up = s.speed_tests_mbps(p)
+            out.append([*throughput_percentiles(down), *throughput_percentiles(up)])
+        return np.array(out)
+
+    def residual(x: NDArray[np.float64]) -> NDArray[np.float64]:
+        return np.asarray(((simulated(x) - target) / target * weight).ravel(), dtype=np.float64)
+
+    lo = np.array([THROUGHPUT_FREE[n][0] for n in names])
+    hi = np.array([THROUGHPUT_FREE[n][1] for n in names])
+    x0 = np.clip([getattr(base, n) for n in names], lo, hi)
+    # Percentiles of a finite sample are piecewise smooth: start from the given values and
+    # from a few load variations, keep the best.
+    sol = min(
+        (
+            least_squares(
+                residual,
+                np.clip([x0[0], x0[1], cv, cv, x0[4]], lo, hi),
+                bounds=(lo, hi),
+                diff_step=1e-3,
+                x_scale=np.array([50.0, 5.0, 0.1, 0.1, 0.1]),
+                loss="soft_l1",
+                f_scale=0.2,
+                xtol=1e-10,
+                ftol=1e-10,
+                gtol=1e-10,
+            )
+            for cv in (x0[2], 0.15, 0.3, 0.7, 1.2)
+        ),
+        key=lambda r: float(r.cost),
+    )
+    sim = simulated(sol.x)
+    iso = [s.country.iso3 for s in used]
+
+    def pair(
+        row: NDArray[np.float64],
+    ) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+        return (
+            (float(row[0]), float(row[1]), float(row[2])),
+            (float(row[3]), float(row[4]), float(row[5])),
+        )
+
+    return ThroughputFit(
+        params_of(sol.x),
+        {i: pair(r) for i, r in zip(iso, sim, strict=True)},
+        {i: pair(r) for i, r in zip(iso, target, strict=True)},
+        float(np.median(np.abs(sim[:, 1] / target[:, 1] - 1))),
+        float(np.median(np.abs(sim[:, 4] / target[:, 4] - 1))),
+        bool(sol.success),
+    )
+
+
+def write_throughput_calibration(
+    result: ThroughputFit, provenance: Mapping[str, Any], path: Path | None = None
+) -> Path:
+    """Write the fitted speed-test background with its provenance (key ``throughput`` of
+    the calibration file the defaults read; ``path`` elsewhere); returns the path."""
+    target = path or _calibration_file()
+    doc = json.loads(target.read_text()) if target.exists() else {}
+    doc["throughput"] = {
+        "parameters": {k: round(v, 4) for k, v in sorted(result.fitted().items())},
+        "provenance": {
+            "written_by": "leonet calibrate fit",
+            "utc": datetime.now(UTC).isoformat(timespec="seconds"),
+            "published": "Starlink residential metrics, May 2026 (leonet/data/calibration)",
+            "countries": sorted(result.published),
+            "median_abs_rel_error_download_p50": round(result.median_abs_rel_error_down, 4),
+            "median_abs_rel_error_upload_p50": round(result.median_abs_rel_error_up, 4),
             "optimiser_success": result.success,
             **dict(provenance),
         },

@@ -13,10 +13,20 @@ country without one, the PoP nearest by delay.  What is kept (:class:`CountrySam
 per terminal-step the propagation RTT, the satellites and gateways crossed and the
 seconds since the slot boundary, so that the latency terms can be re-evaluated for any
 parameters without routing again (what the fit needs).
+
+For download and upload the twin's radio (:class:`~leonet.radio.RadioModel`, the
+default terminal and gen1 satellites as ``leonet run`` builds them, with co-channel
+interference) gives the link's MODCOD rate to the serving satellite at every
+``radio_every``-th step; at the busy hour every user beam of that satellite is taken to be
+lit (assumption), so its co-channel beams' side lobes weigh on the link.  These rates,
+and one standard-normal load draw each (:mod:`leonet.calibration.throughput`), are kept
+so that the speed tests too are re-evaluated without the radio.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -24,10 +34,15 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
+from leonet.access.masks import satellite_min_elevation_deg
 from leonet.calibration.published import CountryId
+from leonet.calibration.throughput import ThroughputParameters, speed_tests
 from leonet.engine.route import run_routes
+from leonet.engine.stages import SatellitePositions, site_visibility
 from leonet.ground import Sites, country, home_pop, load_gateways, load_pops_2026
 from leonet.network.latency import LatencyParameters, path_counts, since_slot_start_s
+from leonet.radio.links import RadioModel
+from leonet.radio.parameters import USER_DOWNLINK
 from leonet.space.constellation import Constellation
 from leonet.space.resolve import load_constellation
 from leonet.timegrid import TimeGrid
@@ -53,7 +68,10 @@ class CountrySample:
     """One country's simulated terminal-steps, arrays ``(sample,)`` of those with a path:
     ``propagation_rtt_ms``, ``satellites`` and ``gateways`` crossed one way,
     ``since_slot_s``; ``unserved`` the share of terminal-steps without a path; ``pop``
-    the home PoP code (``""``: nearest by delay)."""
+    the home PoP code (``""``: nearest by delay); ``link_down_mbps`` / ``link_up_mbps``
+    the MODCOD rates of the served terminal-steps the radio was evaluated at,
+    ``load_z`` a standard-normal draw for each (the speed test's load) and ``in_view``
+    the satellites above the terminal's mask then (those that share its area's load)."""
 
     country: CountryId
     start: datetime
@@ -63,6 +81,10 @@ class CountrySample:
     since_slot_s: NDArray[np.float64]
     unserved: float
     pop: str
+    link_down_mbps: NDArray[np.float64] = dataclasses.field(default_factory=lambda: np.zeros(0))
+    link_up_mbps: NDArray[np.float64] = dataclasses.field(default_factory=lambda: np.zeros(0))
+    load_z: NDArray[np.float64] = dataclasses.field(default_factory=lambda: np.zeros(0))
+    in_view: NDArray[np.float64] = dataclasses.field(default_factory=lambda: np.zeros(0))
 
     def rtt_ms(self, params: LatencyParameters | None = None) -> NDArray[np.float64]:
         """The idle RTT of every sample under ``params`` (default: the calibrated)."""
@@ -71,6 +93,14 @@ class CountrySample:
             self.propagation_rtt_ms, self.satellites, self.gateways, self.since_slot_s
         )
         return idle
+
+    def speed_tests_mbps(
+        self, params: ThroughputParameters | None = None
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Speed-test rates ``(down, up)`` of the radio's terminal-steps under ``params``."""
+        return speed_tests(
+            self.link_down_mbps, self.link_up_mbps, self.load_z, self.in_view, params
+        )
 
 
 @lru_cache(maxsize=1)
@@ -138,8 +168,10 @@ def simulate_country(
     duration_s: float = 60.0,
     step_s: float = 1.0,
     seed: int = 0,
+    radio_every: int = 5,
 ) -> CountrySample:
-    """Route a country's sample over ``duration_s`` of its busy hour (see the module)."""
+    """Route a country's sample over ``duration_s`` of its busy hour and evaluate its
+    radio every ``radio_every`` steps (see the module)."""
     sites = sample_terminals(cid, terminals, seed)
     mean_lon = float(
         np.degrees(
@@ -162,6 +194,9 @@ def simulate_country(
     n_sats = _starlink().size
     sats, gws = path_counts(series.path, n_sats, n_sats, n_sats + len(gateways))
     since = np.broadcast_to(since_slot_start_s(grid.utc_ns, 15.0)[:, None], ok.shape)
+    serving = np.where(ok, series.path[:, :, 1], -1)
+    down, up, in_view = _link_rates(sites, grid, serving, radio_every)
+    rng = np.random.default_rng([seed, zlib.crc32(cid.iso3.encode())])
     return CountrySample(
         cid,
         start,
@@ -171,4 +206,49 @@ def simulate_country(
         since[ok],
         float(1.0 - ok.mean()),
         code,
+        down,
+        up,
+        np.asarray(rng.standard_normal((down.shape[0],)), dtype=np.float64),
+        in_view,
     )
+
+
+def _link_rates(
+    sites: Sites, grid: TimeGrid, serving: NDArray[np.int64], every: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """MODCOD rates down and up of the served terminal-steps at every ``every``-th step,
+    and the satellites in view of each."""
+    if every < 1:
+        raise ValueError(f"radio_every={every}: evaluate the radio at least every step (1)")
+    const = _starlink()
+    steps = np.arange(0, grid.count, every)
+    sub = TimeGrid(grid.start, grid.step_s * every, int(steps.size))
+    r = SatellitePositions(const)(sub)
+    vis = site_visibility(r, const, satellite_min_elevation_deg(const), sites)
+    radio = RadioModel(sites, const.size)
+    # The busy hour: every user beam of the serving satellite lit, 1 in n_channels on the
+    # terminal's channel.
+    beams = radio.satellite_types[0].user_beams
+    co = np.full(len(sites), -(-beams // USER_DOWNLINK.n_channels) - 1)
+    down: list[NDArray[np.float64]] = []
+    up: list[NDArray[np.float64]] = []
+    seen: list[NDArray[np.float64]] = []
+    for k, t in enumerate(steps):
+        sv = serving[t].astype(np.int32)
+        if not (sv >= 0).any():
+            continue
+        part = vis.step_slice(k)
+        links = radio.user_links(
+            r[k],
+            sv,
+            visible_pairs=(vis.site_idx[part], vis.sat_idx[part]),
+            co_channel_beams=np.where(sv >= 0, co, 0),
+        )
+        served = sv >= 0
+        down.append(np.nan_to_num(links.down.capacity_mbps[served]))
+        up.append(np.nan_to_num(links.up.capacity_mbps[served]))
+        count = np.bincount(vis.site_idx[part], minlength=len(sites))
+        seen.append(count[served].astype(np.float64))
+    if not down:
+        return np.zeros(0), np.zeros(0), np.zeros(0)
+    return np.concatenate(down), np.concatenate(up), np.concatenate(seen)

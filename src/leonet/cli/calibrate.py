@@ -59,7 +59,7 @@ def check_command(
         "calibration.html"
     ),
 ) -> None:
-    """Simulated vs published latency (and published download/upload) per country."""
+    """Simulated vs published latency, download and upload per country."""
     from leonet.atomic import atomic_write_text
     from leonet.calibration import check_countries, check_html
 
@@ -70,25 +70,26 @@ def check_command(
     if as_json:
         print(json.dumps([c.as_json() for c in checks], indent=2))
         return
-    table = Table(title="latency, ms (p20 = slow end): simulated / published (error)")
-    for col in ("country", "PoP", "p20", "p50", "p80", "down p50 pub", "up p50 pub"):
+    table = Table(
+        title="p20 / p50 / p80 simulated vs published (error of p50); latency ms (p20 the "
+        "slow end), download and upload Mb/s (speed tests)"
+    )
+    for col in ("country", "PoP", "latency", "download", "upload"):
         table.add_column(col, justify="right")
     for c in checks:
-        err = c.latency_error()
         pub = c.published
         cells = []
-        for k in range(3):
-            s = f"{c.simulated_latency_ms[k]:.1f}"
-            if pub is not None and err is not None:
-                s += f" / {pub.latency_ms[k]:.1f} ({err[k]:+.0%})"
-            cells.append(s)
-        table.add_row(
-            f"{c.country.name} ({c.country.iso3})",
-            c.pop or "nearest",
-            *cells,
-            f"{pub.download_mbps[1]:.0f}" if pub else "–",
-            f"{pub.upload_mbps[1]:.0f}" if pub else "–",
-        )
+        for kind, sim, published in (
+            ("latency", c.simulated_latency_ms, pub.latency_ms if pub else None),
+            ("download", c.simulated_download_mbps, pub.download_mbps if pub else None),
+            ("upload", c.simulated_upload_mbps, pub.upload_mbps if pub else None),
+        ):
+            text = "/".join(f"{v:.0f}" for v in sim)
+            err = getattr(c, f"{kind}_error")()
+            if published is not None and err is not None:
+                text += " vs " + "/".join(f"{v:.0f}" for v in published) + f" ({err[1]:+.0%})"
+            cells.append(text)
+        table.add_row(f"{c.country.name} ({c.country.iso3})", c.pop or "nearest", *cells)
     console.print(table)
     err_console.print(f"page: {html}")
 
