@@ -342,3 +342,49 @@ def test_schedule_matches_a_step_by_step_reference(reselect, bent_pipe, random_v
             np.testing.assert_array_equal(getattr(got.state, name), getattr(want.state, name))
         state = got.state
     assert (got.reason == Outcome.LOST_MID_SLOT).any() != reselect
+
+
+def test_shortest_path_takes_the_candidate_with_the_shortest_way_to_the_ground(scene):
+    from leonet.constants import C_KM_S
+    from leonet.network.reachability import Reachability
+
+    vis, gw = scene
+    rng = np.random.default_rng(3)
+    # Every visible satellite reaches the ground, at a made-up delay.
+    t, s = vis.time_idx.astype(np.int64), vis.sat_idx.astype(np.int64)
+    base = Reachability.from_pairs(t, s, vis.n_time, vis.n_sat)
+    delay = rng.uniform(2.0, 40.0, (vis.n_time, vis.n_sat))
+    reach = Reachability(
+        base.n_time,
+        base.n_sat,
+        base.offsets,
+        base.time_idx,
+        base.sat_idx,
+        delay[base.time_idx, base.sat_idx],
+    )
+    out = schedule(vis, GRID.utc_ns, SchedulerConfig("shortest-path"), gateway_vis=reach)
+    slots = SchedulerConfig().slot_ids(GRID.utc_ns)
+    boundary = np.flatnonzero(np.concatenate(([True], slots[1:] != slots[:-1])))
+    for b in boundary:
+        sl = vis.step_slice(int(b))
+        for k in range(vis.n_site):
+            mine = vis.site_idx[sl] == k
+            if not mine.any():
+                continue
+            sats = vis.sat_idx[sl][mine]
+            path = vis.range_km[sl][mine] * 1000.0 / C_KM_S + delay[b, sats]
+            assert out.serving_sat[b, k] == sats[np.argmin(path)]
+    # Without delays (bent-pipe's gateways in view) the user link alone ranks: the nearest.
+    plain = schedule(vis, GRID.utc_ns, SchedulerConfig("shortest-path"), gateway_vis=gw)
+    assert plain.served.any()
+
+
+def test_path_delays_are_needed_at_slot_boundaries_only():
+    utc = GRID.utc_ns[:40]
+    sp = SchedulerConfig("shortest-path")
+    steps = sp.path_delay_steps(utc)
+    slots = sp.slot_ids(utc)
+    assert isinstance(steps, np.ndarray) and steps[0]
+    np.testing.assert_array_equal(steps[1:], slots[1:] != slots[:-1])
+    assert SchedulerConfig("shortest-path", immediate_reselect=True).path_delay_steps(utc).all()
+    assert SchedulerConfig("highest-elevation").path_delay_steps(utc) is False

@@ -212,3 +212,47 @@ def test_gateway_reachable_is_the_laser_components_that_hold_a_gateway_link(
         got = set(vis.sat_idx[vis.offsets[k] : vis.offsets[k + 1]].tolist())
         assert got == want, k
         assert 50 < len(want) < r.shape[1] // 2  # many satellites are cut off the ground
+
+
+def test_ground_delays_are_the_shortest_laser_paths_to_a_gateway():
+    """Reachability's ground_ms against all-pairs shortest paths (Floyd-Warshall)."""
+    from scipy.sparse.csgraph import floyd_warshall
+
+    from leonet.constants import C_KM_S
+    from leonet.network import GroundNodes
+    from leonet.network.graph import visible_links
+    from leonet.network.lasers import LaserLinks
+    from leonet.network.reachability import gateway_reachable
+
+    rng = np.random.default_rng(4)
+    n = 12
+    r = rng.normal(size=(1, n, 3)) * 300.0 + np.array([6921.0, 0.0, 0.0])
+    a = np.array([0, 1, 2, 3, 4, 5, 6, 0, 8, 9], dtype=np.int64)
+    b = np.array([1, 2, 3, 4, 5, 6, 7, 7, 9, 10], dtype=np.int64)  # 11 has no laser
+    length = np.linalg.norm(r[0, a] - r[0, b], axis=1)
+    links = LaserLinks(a, b, length, np.full(a.shape, -1, dtype=np.int64))
+    nodes = GroundNodes.from_geodetic(
+        gateway_lat_deg=[0.0],
+        gateway_lon_deg=[0.0],
+        terminal_lat_deg=[0.0],
+        terminal_lon_deg=[1.0],
+    )
+    reach = gateway_reachable(r, [links], nodes, delays=True)
+    plain = gateway_reachable(r, [links], nodes)
+    np.testing.assert_array_equal(plain.sat_idx, reach.sat_idx)  # the same satellites
+    assert reach.ground_ms is not None and plain.ground_ms is None
+    ms = 1000.0 / C_KM_S
+    w = np.zeros((n, n))
+    w[a, b] = w[b, a] = length * ms
+    dist = floyd_warshall(w, directed=False)  # zeros: no edge
+    _, sat, range_km, _ = visible_links(
+        nodes.gateway_ecef_km,
+        nodes.gateway_up,
+        nodes.gateway_min_elevation_deg,
+        r[0],
+        max_links=nodes.gateway_antennas,
+    )
+    assert 0 < sat.size < n
+    expect = np.min(dist[:, sat] + range_km * ms, axis=1)
+    np.testing.assert_allclose(reach.ground_ms, expect[reach.sat_idx], rtol=1e-9)
+    assert np.isfinite(expect[reach.sat_idx]).all()

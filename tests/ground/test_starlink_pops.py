@@ -65,3 +65,35 @@ def test_a_country_without_data_has_no_home_pop() -> None:
 
 def test_country_iso2() -> None:
     assert country_iso2("Poland") == "PL" and country_iso2("DEU") == "DE"
+
+
+def test_the_2026_gateways_cover_every_pop_and_keep_their_sources_apart() -> None:
+    from leonet.ground import (
+        INFERRED_GATEWAY_KM,
+        SAME_SITE_KM,
+        great_circle_km,
+        load_gateways,
+        load_gateways_2026,
+        load_pops_2026,
+    )
+
+    gw = load_gateways_2026()
+    pops = load_pops_2026()
+    d = great_circle_km(pops.lat_deg[:, None], pops.lon_deg[:, None], gw.lat_deg, gw.lon_deg)
+    assert (d.min(axis=1) <= INFERRED_GATEWAY_KM).all()
+    listed = gw.area == "2026 list"
+    assert listed.sum() == 214  # the file's 'operational' rows
+    assert set(gw.status[listed]) == {"operational"}
+    inferred = gw.status == "inferred: at PoP"
+    # Nairobi, with no mapped gateway within 500 km, gets one; Warsaw (Wola Krobowska,
+    # ~220 km) does not.
+    names = " ".join(str(n) for n in gw.names[inferred])
+    assert "nrbiken1" in names and "wrswpol1" not in names
+    # The 2023 sites kept are those the 2026 list does not name (further than 25 km).
+    old = ~listed & ~inferred
+    d_old = great_circle_km(
+        gw.lat_deg[old][:, None], gw.lon_deg[old][:, None], gw.lat_deg[listed], gw.lon_deg[listed]
+    )
+    assert (d_old.min(axis=1) > SAME_SITE_KM).all()
+    assert old.sum() < load_gateways().likely_operational.sum()
+    assert len(load_gateways_2026(inferred=False)) == len(gw) - inferred.sum()

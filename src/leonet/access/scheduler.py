@@ -85,6 +85,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from leonet.access.visibility import Visibility
+from leonet.constants import C_KM_S
 from leonet.outcomes import Outcome
 
 __all__ = [
@@ -126,14 +127,25 @@ class Strategy:
     the candidate satellite's current number of terminals — and returns a
     ``(pair,)`` key, **lower preferred**; ties go to the higher elevation,
     then the lower satellite index.  ``uses_load`` marks keys that depend on
-    ``sat_load`` (re-ranked every assignment round).
+    ``sat_load`` (re-ranked every assignment round).  ``uses_path_delay``: the
+    rank takes a fourth array, the candidate's one-way propagation delay to the
+    ground (ms: user link plus the satellite's shortest laser path to a gateway,
+    :attr:`leonet.network.reachability.Reachability.ground_ms`; 0 without them,
+    as in bent-pipe mode).
     """
 
     name: str
-    rank: Callable[[F64, F64, I64], NDArray[np.float64] | NDArray[np.int64]]
+    rank: Callable[..., NDArray[np.float64] | NDArray[np.int64]]
     description: str = ""
     uses_load: bool = False
     uses_lookahead: bool = False
+    uses_path_delay: bool = False
+
+    def key(self, el_deg: F64, remaining_s: F64, load: I64, path_ms: F64 | None) -> NDArray[Any]:
+        """The rank of candidates (``path_ms`` only for ``uses_path_delay``)."""
+        if self.uses_path_delay:
+            return np.asarray(self.rank(el_deg, remaining_s, load, path_ms))
+        return np.asarray(self.rank(el_deg, remaining_s, load))
 
 
 _STRATEGIES: dict[str, Strategy] = {}
@@ -162,6 +174,15 @@ register_strategy(
         lambda _el, rem, _load: -rem,
         "the candidate that stays usable longest (fewest handovers); needs lookahead",
         uses_lookahead=True,
+    )
+)
+register_strategy(
+    Strategy(
+        "shortest-path",
+        lambda _el, _rem, _load, path_ms: path_ms,
+        "the candidate with the shortest path to the ground: user link plus its shortest "
+        "laser path to a gateway (keeps traffic off long laser detours); laser modes only",
+        uses_path_delay=True,
     )
 )
 register_strategy(
@@ -218,6 +239,18 @@ class SchedulerConfig:
     @property
     def phase_ns(self) -> int:
         return round(self.phase_s * 1e9)
+
+    def path_delay_steps(self, utc_ns: ArrayLike) -> NDArray[np.bool_] | bool:
+        """The steps of a chunk at ``utc_ns`` whose candidates the strategy ranks by path
+        delay: ``False`` for strategies that do not, every step with
+        ``immediate_reselect``, else the first step and each slot boundary."""
+        if not _STRATEGIES[self.strategy].uses_path_delay:
+            return False
+        utc = np.asarray(utc_ns, dtype=np.int64).reshape(-1)
+        if self.immediate_reselect:
+            return np.ones(utc.shape[0], dtype=bool)
+        slots = self.slot_ids(utc)
+        return np.concatenate(([True], slots[1:] != slots[:-1]))
 
     def slot_ids(self, utc_ns: ArrayLike) -> I64:
         """The slot number of each UTC instant (int64 ns) — equal ids share a slot."""
@@ -337,7 +370,7 @@ def _best_per_terminal(
     return term[starts], np.minimum.reduceat(np.where(best, sat, np.iinfo(np.int64).max), starts)
 
 
-def _assign(
+def _assign(  # noqa: PLR0913 — the pairs, their ranks and the beam state
     term: I64,
     sat: I64,
     el_deg: F64,
@@ -346,6 +379,7 @@ def _assign(
     load: I64,
     free_beams: I64 | None,
     strategy: Strategy,
+    path_ms: F64 | None = None,
 ) -> NDArray[np.int32]:
     """Greedy assignment in vectorised rounds (see the module docstring).
 
@@ -358,7 +392,7 @@ def _assign(
     if term.size == 0:
         return chosen
     if free_beams is None and not strategy.uses_load:  # each terminal takes its best pair
-        key = np.asarray(strategy.rank(el_deg, remaining_s, load[sat]))
+        key = strategy.key(el_deg, remaining_s, load[sat], path_ms)
         best = _best_per_terminal(term, sat, el_deg, key)
         if best is not None:
             chosen[best[0]] = best[1]
@@ -366,8 +400,13 @@ def _assign(
             return chosen
     options = np.bincount(term, minlength=n_term)
     if not strategy.uses_load:  # rank once: each terminal's pairs best first
-        order = np.lexsort((sat, -el_deg, strategy.rank(el_deg, remaining_s, load[sat]), term))
+        order = np.lexsort(
+            (sat, -el_deg, strategy.key(el_deg, remaining_s, load[sat], path_ms), term)
+        )
         term, sat, el_deg = term[order], sat[order], el_deg[order]
+        remaining_s = remaining_s[order]
+        if path_ms is not None:
+            path_ms = path_ms[order]
     while True:
         active = chosen[term] < 0
         if free_beams is not None:
@@ -376,7 +415,12 @@ def _assign(
         if idx.size == 0:
             return chosen
         if strategy.uses_load:
-            key = strategy.rank(el_deg[idx], remaining_s[idx], load[sat[idx]])
+            key = strategy.key(
+                el_deg[idx],
+                remaining_s[idx],
+                load[sat[idx]],
+                None if path_ms is None else path_ms[idx],
+            )
             idx = idx[np.lexsort((sat[idx], -el_deg[idx], key, term[idx]))]
         prop = _first_per_group(term, idx)
         p_term, p_sat = term[prop], sat[prop]
@@ -503,6 +547,19 @@ def schedule(
             )
         has_gateway = np.zeros((n_time, n_sat), bool)
         has_gateway[gateway_vis.time_idx, gateway_vis.sat_idx] = True
+    ground_ms = None  # (time, sat): shortest delay to a gateway (shortest-path strategy)
+    if strategy.uses_path_delay:
+        # Without delays (no gateway_vis, or bent-pipe's gateways in view) the path to
+        # the ground counts from the satellite: the user link alone ranks.
+        ground_ms = np.zeros((n_time, n_sat))
+        delays = getattr(gateway_vis, "ground_ms", None)
+        if gateway_vis is not None and delays is not None:
+            ground_ms[:] = np.inf
+            ground_ms[gateway_vis.time_idx, gateway_vis.sat_idx] = delays
+            if np.isnan(delays).any():
+                # Delays computed at some steps only (the slot boundaries): the others
+                # rank like the steps without any (only immediate re-selection uses them).
+                ground_ms[np.isnan(ground_ms)] = 0.0
     remaining = None
     if strategy.uses_lookahead:
         usable = (
@@ -529,6 +586,10 @@ def schedule(
             pick &= ok
         load = np.bincount(serving[serving >= 0], minlength=n_sat).astype(np.int64)
         free = None if beams is None else np.maximum(beams - load, 0)
+        path = None
+        if ground_ms is not None:
+            sats = vis.sat_idx[sl][pick]
+            path = vis.range_km[sl][pick] * (1000.0 / C_KM_S) + ground_ms[t, sats]
         chosen = _assign(
             all_term[pick].astype(np.int64),
             vis.sat_idx[sl][pick].astype(np.int64),
@@ -538,6 +599,7 @@ def schedule(
             load,
             free,
             strategy,
+            path,
         )
         got = needy & (chosen >= 0)
         serving[got] = chosen[got]

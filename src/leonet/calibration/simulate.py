@@ -8,7 +8,8 @@ sample's mean longitude / 15° per hour) on the catalogue's day, 2026-05-30: the
 peak of residential use (assumption; Starlink does not say when its metrics are taken).
 
 Each terminal is routed step by step (:func:`leonet.engine.route.run_routes`, lasers,
-the 15-s scheduler) to its country's home PoP (:func:`leonet.ground.home_pop`) or, for a
+the 15-s scheduler, Starlink's 2026 gateways :func:`leonet.ground.load_gateways_2026`)
+to its country's home PoP (:func:`leonet.ground.home_pop`) or, for a
 country without one, the PoP nearest by delay.  What is kept (:class:`CountrySample`) is
 per terminal-step the propagation RTT, the satellites and gateways crossed and the
 seconds since the slot boundary, so that the latency terms can be re-evaluated for any
@@ -35,11 +36,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from leonet.access.masks import satellite_min_elevation_deg
+from leonet.access.scheduler import SchedulerConfig
 from leonet.calibration.published import CountryId
 from leonet.calibration.throughput import ThroughputParameters, speed_tests
 from leonet.engine.route import run_routes
 from leonet.engine.stages import SatellitePositions, site_visibility
-from leonet.ground import Sites, country, home_pop, load_gateways, load_pops_2026
+from leonet.ground import Sites, country, home_pop, load_gateways_2026, load_pops_2026
 from leonet.network.latency import LatencyParameters, path_counts, since_slot_start_s
 from leonet.radio.links import RadioModel
 from leonet.radio.parameters import USER_DOWNLINK
@@ -49,6 +51,7 @@ from leonet.timegrid import TimeGrid
 
 __all__ = [
     "BUSY_HOUR_LOCAL",
+    "CALIBRATION_STRATEGY",
     "CATALOGUE_DAY",
     "CountrySample",
     "busy_hour_start",
@@ -56,6 +59,8 @@ __all__ = [
     "simulate_country",
 ]
 
+#: The scheduler strategy the check routes with (:data:`leonet.access.STRATEGIES`).
+CALIBRATION_STRATEGY = "shortest-path"
 #: Local mean solar hour the busy hour starts.  Assumption: residential evening peak.
 BUSY_HOUR_LOCAL = 20.0
 #: The day simulated: the bundled catalogue's (Starlink's metrics are of the same month).
@@ -169,6 +174,7 @@ def simulate_country(
     step_s: float = 1.0,
     seed: int = 0,
     radio_every: int = 5,
+    strategy: str = CALIBRATION_STRATEGY,
 ) -> CountrySample:
     """Route a country's sample over ``duration_s`` of its busy hour and evaluate its
     radio every ``radio_every`` steps (see the module)."""
@@ -182,14 +188,21 @@ def simulate_country(
     )
     start = busy_hour_start(mean_lon)
     grid = TimeGrid.spanning(start, duration_s, step_s)
-    gateways = load_gateways()
-    gateways = gateways.take(gateways.likely_operational)
+    gateways = load_gateways_2026()
     pops = load_pops_2026()
     code = home_pop(cid.iso2) or ""
     fixed = None
     if code:
         fixed = np.full(len(sites), list(pops.names).index(code))
-    series = run_routes(_starlink(), sites, grid, gateways=gateways, pops=pops, pop=fixed)
+    series = run_routes(
+        _starlink(),
+        sites,
+        grid,
+        gateways=gateways,
+        pops=pops,
+        pop=fixed,
+        scheduler=SchedulerConfig(strategy=strategy),
+    )
     ok = np.isfinite(series.propagation_rtt_ms)
     n_sats = _starlink().size
     sats, gws = path_counts(series.path, n_sats, n_sats, n_sats + len(gateways))

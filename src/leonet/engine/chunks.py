@@ -291,7 +291,12 @@ class ScenarioRun:
             gateway_vis = gateways_in_view(r, self.gateways, gw_up)
         else:
             gateway_vis = gateway_reachable(
-                r, lasers, ground, gateway_down=~gw_up, gateway_pairs=gateway_pairs
+                r,
+                lasers,
+                ground,
+                gateway_down=~gw_up,
+                gateway_pairs=gateway_pairs,
+                delays=self.config.path_delay_steps(utc),
             )
         named = slice(self.n_cells, self.n_sites)
         return ChunkGeometry(

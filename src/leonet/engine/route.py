@@ -278,7 +278,13 @@ def run_routes(  # noqa: PLR0913 — keyword-only options with defaults, the CLI
             if lasers_of is None:
                 gateway_vis = gateways_in_view(r_all, gateways)
             else:
-                gateway_vis = gateway_reachable(r_all, lasers_of, ground, gateway_pairs=gw_links)
+                gateway_vis = gateway_reachable(
+                    r_all,
+                    lasers_of,
+                    ground,
+                    gateway_pairs=gw_links,
+                    delays=config.path_delay_steps(window.grid.utc_ns),
+                )
             result = schedule_chunk(vis, window, config, state, gateway_vis)
             state = result.state
             serving, outage = result.serving_sat, result.reason

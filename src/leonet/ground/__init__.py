@@ -60,10 +60,14 @@ from leonet.ground.regions import (
 from leonet.ground.selection import select_ground
 from leonet.ground.sites import SITE_KINDS, Sites, UnknownNameError
 from leonet.ground.starlink_pops import (
+    GATEWAYS_2026_FILE,
     HOME_POPS_FILE,
+    INFERRED_GATEWAY_KM,
     POPS_2026_FILE,
+    SAME_SITE_KM,
     home_pop,
     home_pops,
+    load_gateways_2026,
     load_pops_2026,
 )
 from leonet.ground.tracks import Track, track_positions
@@ -71,12 +75,15 @@ from leonet.ground.tracks import Track, track_positions
 __all__ = [
     "DEFAULT_H3_RESOLUTION",
     "DEFAULT_OPERATOR",
+    "GATEWAYS_2026_FILE",
     "HOME_POPS_FILE",
+    "INFERRED_GATEWAY_KM",
     "MIN_CITY_POPULATION",
     "NAMED_REGIONS",
     "OPERATORS",
     "POPS_2026_FILE",
     "POPULATION_PROVENANCE",
+    "SAME_SITE_KM",
     "SITE_KINDS",
     "URBAN_DENSITY_PER_KM2",
     "Cells",
@@ -110,6 +117,7 @@ __all__ = [
     "home_pops",
     "interpolate_great_circle",
     "load_gateways",
+    "load_gateways_2026",
     "load_geonames",
     "load_places",
     "load_pops",

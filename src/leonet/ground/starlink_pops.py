@@ -9,6 +9,22 @@ tables (data/ground, PROVENANCE.md; derived by scripts/derive_starlink_pops.py) 
   in their reverse DNS), located at the city its code names (GeoNames coordinates);
 * each country's **home PoP**: the PoP most of the country's subnets exit through.
 
+**Gateways, 2026** (:func:`load_gateways_2026`): the 2023 map's gateways are three years
+older than the catalogue and miss whole regions (East and Southern Africa, much of Asia).
+The refreshed set is
+
+1. the operational gateways of a reconciled community list of March 2026
+   (``starlink_gateways_2026-03.csv``: starlinkinsider.com and starlink.sx, merged by
+   GitHub juliensimon/starlink-viz; provenance in the file and PROVENANCE.md);
+2. the 2023 map's likely-operational gateways more than :data:`SAME_SITE_KM` from any of
+   those (sites the 2026 list does not name);
+3. **inferred** gateways, status ``'inferred: at PoP'``: one at each Oct 2026 PoP with no
+   gateway of 1–2 within :data:`INFERRED_GATEWAY_KM`.  A PoP lands its country's traffic;
+   without a gateway near it that traffic would cross thousands of km of fibre, which
+   the published latencies rule out (Kenya: 25 ms median to Nairobi, where no gateway
+   is mapped; the nearest mapped one is in Nigeria, ~3,800 km away).  Assumption: the
+   gateway sits at the PoP's city.
+
 **Countries without data** (not in the geofeed, or withheld from leonet's copy for
 validation) have no home PoP: :func:`home_pop` returns ``None`` and their terminals
 route to the PoP nearest by delay, as the network does for any terminal without a fixed
@@ -21,12 +37,32 @@ import csv
 from functools import lru_cache
 from importlib.resources import files
 
-from leonet.ground.gateways import Pops
+import numpy as np
 
-__all__ = ["HOME_POPS_FILE", "POPS_2026_FILE", "home_pop", "home_pops", "load_pops_2026"]
+from leonet.defaults import DEFAULT_GATEWAY_KA_ANTENNAS, DEFAULT_GATEWAY_MIN_ELEVATION_DEG
+from leonet.ground.gateways import Gateways, Pops, load_gateways
+from leonet.ground.greatcircle import great_circle_km
+
+__all__ = [
+    "GATEWAYS_2026_FILE",
+    "HOME_POPS_FILE",
+    "INFERRED_GATEWAY_KM",
+    "POPS_2026_FILE",
+    "SAME_SITE_KM",
+    "home_pop",
+    "home_pops",
+    "load_gateways_2026",
+    "load_pops_2026",
+]
 
 POPS_2026_FILE = "starlink_pops_2026-10.csv"
 HOME_POPS_FILE = "starlink_home_pops_2026-10.csv"
+GATEWAYS_2026_FILE = "starlink_gateways_2026-03.csv"
+#: Two mapped gateways this close, km, are taken to be the same site (the lists' coordinates
+#: are town-level for some sites).
+SAME_SITE_KM = 25.0
+#: A PoP with no gateway this close, km, gets one inferred at its city (see the module).
+INFERRED_GATEWAY_KM = 500.0
 
 
 def _rows(filename: str) -> list[dict[str, str]]:
@@ -58,3 +94,56 @@ def home_pop(country_iso2: str) -> str | None:
     """The home PoP code of a country (ISO alpha-2, any case), ``None`` without data (then
     the PoP nearest by delay serves, see the module's rule)."""
     return home_pops().get(country_iso2.strip().upper())
+
+
+@lru_cache(maxsize=2)
+def load_gateways_2026(*, inferred: bool = True) -> Gateways:
+    """Starlink's gateways as of 2026, ``(gw,)``: the March 2026 community list's
+    operational ones, the 2023 map's likely-operational ones it lacks, and (``inferred``)
+    one at each Oct 2026 PoP without a gateway near it (see the module).  ``status`` says
+    which: ``'operational'`` (2026 list), the 2023 map's status, or ``'inferred: at PoP'``;
+    ``area`` ``'2026 list'``, the 2023 map's folder or ``'inferred'``."""
+    rows = [r for r in _rows(GATEWAYS_2026_FILE) if r["status"] == "operational"]
+    names = [r["name"] for r in rows]
+    lat = [float(r["lat"]) for r in rows]
+    lon = [float(r["lon"]) for r in rows]
+    status = ["operational"] * len(rows)
+    area = ["2026 list"] * len(rows)
+    old = load_gateways()
+    old = old.take(old.likely_operational)
+    if len(old) and rows:
+        d = great_circle_km(
+            old.lat_deg[:, None], old.lon_deg[:, None], np.array(lat), np.array(lon)
+        )
+        keep = d.min(axis=1) > SAME_SITE_KM
+    else:
+        keep = np.ones(len(old), dtype=bool)
+    for k in np.flatnonzero(keep):
+        names.append(str(old.names[k]))
+        lat.append(float(old.lat_deg[k]))
+        lon.append(float(old.lon_deg[k]))
+        status.append(str(old.status[k]))
+        area.append(str(old.area[k]))
+    if inferred:
+        pops = load_pops_2026()
+        d = great_circle_km(
+            pops.lat_deg[:, None], pops.lon_deg[:, None], np.array(lat), np.array(lon)
+        )
+        for k in np.flatnonzero(d.min(axis=1) > INFERRED_GATEWAY_KM):
+            names.append(f"{pops.label[k]} (inferred at PoP {pops.names[k]})")
+            lat.append(float(pops.lat_deg[k]))
+            lon.append(float(pops.lon_deg[k]))
+            status.append("inferred: at PoP")
+            area.append("inferred")
+    return Gateways(
+        names,
+        lat,
+        lon,
+        0.0,
+        "gateway",
+        DEFAULT_GATEWAY_MIN_ELEVATION_DEG,
+        ka_antennas=DEFAULT_GATEWAY_KA_ANTENNAS,
+        status=status,
+        band="Ka",
+        area=area,
+    )

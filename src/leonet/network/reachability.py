@@ -22,8 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse.csgraph import connected_components, dijkstra
 
+from leonet.constants import C_KM_S
 from leonet.defaults import DEFAULT_GATEWAY_MIN_ELEVATION_DEG
 from leonet.ground.sites import Sites
 from leonet.network._csr_kernel import csr_order
@@ -48,13 +49,17 @@ class Reachability:
     """The satellites that can reach the ground, per step of a chunk: ``(pair,)`` int32
     ``time_idx`` and ``sat_idx``, sorted by time, with ``offsets`` ``(n_time + 1,)`` int64
     their CSR index (the pairs of step ``t`` are ``offsets[t]:offsets[t + 1]``).  What the
-    scheduler takes as ``gateway_vis`` (:class:`leonet.access.scheduler.GatewayAccess`)."""
+    scheduler takes as ``gateway_vis`` (:class:`leonet.access.scheduler.GatewayAccess`).
+    ``ground_ms`` ``(pair,)``, when asked for (:func:`gateway_reachable` ``delays``): each
+    pair's shortest one-way propagation delay, ms, from the satellite to a gateway (over
+    lasers, then the gateway link) — what the ``shortest-path`` strategy ranks by."""
 
     n_time: int
     n_sat: int
     offsets: NDArray[np.int64]
     time_idx: NDArray[np.int32]
     sat_idx: NDArray[np.int32]
+    ground_ms: NDArray[np.float64] | None = None
 
     def __len__(self) -> int:
         return int(self.sat_idx.shape[0])
@@ -126,9 +131,14 @@ def gateway_reachable(
     ground: GroundNodes,
     gateway_down: NDArray[np.bool_] | None = None,
     gateway_pairs: Sequence[GatewayPairs] | None = None,
+    *,
+    delays: bool | NDArray[np.bool_] = False,
 ) -> Reachability:
     """Laser reachability: per step, the satellites with a laser path to a satellite that
-    a gateway links to.
+    a gateway links to; with ``delays`` (``True``, or ``(time,)`` the steps that need
+    them, e.g. the scheduler's slot boundaries) also each one's shortest delay to a
+    gateway (:attr:`Reachability.ground_ms`, NaN at the other steps: one multi-source
+    Dijkstra a step over the lasers).
 
     ``r_ecef_km`` ``(time, sat, 3)``.  Gateway links are the graph's: above each
     gateway's mask, at most ``gateway_antennas`` per gateway; ``gateway_down``
@@ -137,10 +147,12 @@ def gateway_reachable(
     caller has them already.
     """
     n_time, n_sat = r_ecef_km.shape[:2]
+    want = np.broadcast_to(np.asarray(delays, dtype=bool), (n_time,))
     steps: list[NDArray[np.int64]] = []
+    ground_ms: list[NDArray[np.float64]] = []
     for k in range(n_time):
         if gateway_pairs is None:
-            gw, seen, _, _ = visible_links(
+            gw, seen, rng, _ = visible_links(
                 ground.gateway_ecef_km,
                 ground.gateway_up,
                 ground.gateway_min_elevation_deg,
@@ -148,12 +160,18 @@ def gateway_reachable(
                 max_links=ground.gateway_antennas,
             )
         else:
-            gw, seen = gateway_pairs[k][:2]
+            gw, seen, rng = gateway_pairs[k][:3]
             first = first_links(gw, ground.gateway_antennas, len(ground.gateway_antennas))
-            gw, seen = gw[first], seen[first]
+            gw, seen, rng = gw[first], seen[first], rng[first]
         if gateway_down is not None:
-            seen = seen[~gateway_down[k][gw]]
+            up = ~gateway_down[k][gw]
+            seen, rng = seen[up], rng[up]
         links = lasers[k]
+        if want[k]:
+            grounded_sats, ms = _ground_delay_ms(r_ecef_km[k], links, seen, rng, n_sat)
+            steps.append(grounded_sats)
+            ground_ms.append(ms)
+            continue
         a, b = links.sat_a.astype(np.int64), links.sat_b.astype(np.int64)
         order, indptr = csr_order(a, b, np.ones(a.shape[0]), n_sat)  # duplicates merged
         graph = csr_matrix((np.ones(order.shape[0]), b[order], indptr), shape=(n_sat, n_sat))
@@ -161,4 +179,45 @@ def gateway_reachable(
         grounded = np.zeros(n_label, dtype=bool)
         grounded[label[seen]] = True
         steps.append(np.flatnonzero(grounded[label]))
-    return Reachability.from_steps(steps, n_sat)
+        ground_ms.append(np.full(steps[-1].shape[0], np.nan))
+    out = Reachability.from_steps(steps, n_sat)
+    if want.any():
+        out = Reachability(
+            out.n_time,
+            n_sat,
+            out.offsets,
+            out.time_idx,
+            out.sat_idx,
+            np.concatenate(ground_ms) if ground_ms else np.zeros(0),
+        )
+    return out
+
+
+def _ground_delay_ms(
+    r_ecef_km: NDArray[np.float64],
+    links: LaserLinks,
+    seen: NDArray[np.int64],
+    range_km: NDArray[np.float64],
+    n_sat: int,
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """The satellites with a laser path to a gateway-linked satellite (sorted) and each
+    one's shortest one-way delay to a gateway, ms: Dijkstra from a virtual source joined
+    to the gateway-linked satellites by their gateway links' delays."""
+    a, b = links.sat_a.astype(np.int64), links.sat_b.astype(np.int64)
+    ms_per_km = 1000.0 / C_KM_S
+    laser_ms = np.linalg.norm(r_ecef_km[a] - r_ecef_km[b], axis=1) * ms_per_km
+    src = np.full(seen.shape[0], n_sat, dtype=np.int64)
+    rows = np.concatenate([a, b, src])
+    cols = np.concatenate([b, a, np.asarray(seen, dtype=np.int64)])
+    w = np.concatenate([laser_ms, laser_ms, np.asarray(range_km) * ms_per_km])
+    w = np.maximum(w, 1e-9)  # a zero weight would read as no edge
+    # Repeated (row, col) pairs (two gateways on one satellite): keep the shortest, as a
+    # path would (a sparse matrix would add them up).
+    order = np.lexsort((w, cols, rows))
+    rows, cols, w = rows[order], cols[order], w[order]
+    first = np.ones(rows.shape[0], dtype=bool)
+    first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+    graph = csr_matrix((w[first], (rows[first], cols[first])), shape=(n_sat + 1, n_sat + 1))
+    dist = np.asarray(dijkstra(graph, directed=True, indices=n_sat), dtype=np.float64)[:n_sat]
+    ok = np.flatnonzero(np.isfinite(dist))
+    return ok, dist[ok]
