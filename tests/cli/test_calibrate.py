@@ -54,3 +54,39 @@ def test_an_unknown_country_is_named_with_near_matches():
     result = runner.invoke(app, ["calibrate", "check", "--countries", "Polnd"])
     assert result.exit_code == 2
     assert "Polnd" in result.output and "Poland" in result.output
+
+
+@pytest.mark.slow
+def test_fit_holds_countries_out_and_reports_both_groups():
+    result = runner.invoke(
+        app,
+        [
+            "calibrate",
+            "fit",
+            "--countries",
+            "POL,DEU,AUT,CZE",
+            "--terminals",
+            "3",
+            "--duration",
+            "10",
+            "--workers",
+            "1",
+            "--every",
+            "2",
+            "--dry-run",
+        ],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    out = result.output
+    # AUT and CZE (ISO3 order: AUT, CZE, DEU, POL) are fitted, DEU and POL held out.
+    assert "over 2 fitted countries" in out and "over 2 held out countries" in out
+    for name in ("pop_ms", "beam_background_down_mbps", "load_cv_up", "worst ten"):
+        assert name in out
+    assert "(held out)" in out
+
+
+def test_fit_refuses_a_share_below_one():
+    result = runner.invoke(app, ["calibrate", "fit", "--countries", "POL", "--every", "0"])
+    assert result.exit_code != 0
+    assert "--every 0" in result.output

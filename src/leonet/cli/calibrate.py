@@ -1,8 +1,9 @@
 """``leonet calibrate``: the twin against Starlink's published per-country metrics.
 
 ``check`` prints simulated against published p20/p50/p80 per country and writes an HTML
-page; ``fit`` tunes the latency model's free parameters on the calibration countries and
-writes them, with provenance, where the defaults read them.
+page; ``fit`` tunes the latency and speed-test free parameters on a share of the
+calibration countries, checks them on the rest, and writes them, with provenance, where
+the defaults read them.
 """
 
 from __future__ import annotations
@@ -101,38 +102,80 @@ def fit_command(
     terminals: Terminals = 24,
     duration: Duration = 60.0,
     workers: Workers = 2,
+    every: Annotated[
+        int,
+        typer.Option(
+            help="Fit on every EVERY-th country (ISO3 order) and hold the others out to "
+            "check the fit on countries it never saw (1: fit on all)."
+        ),
+    ] = 3,
     dry_run: Annotated[bool, typer.Option(help="Print the fit, write nothing.")] = False,
 ) -> None:
-    """Fit the free latency parameters on the calibration countries and store them."""
+    """Fit the free latency and speed-test parameters on the calibration countries (every
+    third by default, the rest held out) and store them with their provenance."""
+    import numpy as np
+
     from leonet.calibration import (
+        checked,
         fit_latency,
+        fit_throughput,
         published,
         resolve_country,
         simulate_many,
         write_calibration,
+        write_throughput_calibration,
     )
 
-    ids = [resolve_country(n) for n in _names(countries)]
-    samples = simulate_many(ids, terminals=terminals, duration_s=duration, workers=workers)
-    target = {c.iso3: p.latency_ms[1] for c in ids if (p := published(c.iso3)) is not None}
-    result = fit_latency(samples, target)
-    for k, v in result.fitted().items():
-        console.print(f"{k} = {v:.3f}")
-    console.print(
-        f"median |relative error| of p50 over {len(result.published_p50_ms)} "
-        f"countries: {result.median_abs_rel_error:.1%}"
+    if every < 1:
+        raise ValueError(f"--every {every}: give 1 (fit on all) or more")
+    ids = sorted(
+        (c for c in (resolve_country(n) for n in _names(countries)) if published(c.iso3)),
+        key=lambda c: c.iso3,
     )
-    worst = sorted(
-        result.published_p50_ms,
-        key=lambda c: -abs(result.simulated_p50_ms[c] / result.published_p50_ms[c] - 1),
-    )[:10]
+    if not ids:
+        raise ValueError("none of the countries has published values to fit to")
+    samples = simulate_many(ids, terminals=terminals, duration_s=duration, workers=workers)
+    fit_on = samples[::every]
+    fitted = {s.country.iso3 for s in fit_on}
+    pubs = {s.country.iso3: published(s.country.iso3) for s in fit_on}
+    result = fit_latency(fit_on, {k: p.latency_ms[1] for k, p in pubs.items() if p})
+    speeds = fit_throughput(
+        fit_on, {k: (p.download_mbps, p.upload_mbps) for k, p in pubs.items() if p}
+    )
+    for k, v in (result.fitted() | speeds.fitted()).items():
+        console.print(f"{k} = {v:.3f}")
+    checks = [checked(s, result.params, speeds.params) for s in samples]
+    errors: dict[str, float] = {}
+    for group, label in ((True, "fitted"), (False, "held out")):
+        part = [c for c in checks if (c.country.iso3 in fitted) == group]
+        if not part:
+            continue
+        for kind in ("latency", "download", "upload"):
+            errs = [abs(e[1]) for c in part if (e := getattr(c, f"{kind}_error")()) is not None]
+            med = float(np.median(errs)) if errs else float("nan")
+            errors[f"{label}_{kind}_p50"] = round(med, 4)
+            console.print(
+                f"median |relative error| of {kind} p50 over {len(errs)} {label} countries: "
+                f"{med:.1%}"
+            )
+    worst = sorted(checks, key=lambda c: -abs((c.latency_error() or (0.0, 0.0, 0.0))[1]))[:10]
+    console.print("worst ten by latency p50:")
     for c in worst:
+        assert c.published is not None
         console.print(
-            f"  {c}: simulated {result.simulated_p50_ms[c]:.1f} ms, published "
-            f"{result.published_p50_ms[c]:.1f} ms"
+            f"  {c.country.iso3} {c.country.name}: simulated {c.simulated_latency_ms[1]:.1f} ms, "
+            f"published {c.published.latency_ms[1]:.1f} ms, PoP {c.pop or 'nearest'}"
+            + ("" if c.country.iso3 in fitted else " (held out)")
         )
     if not dry_run:
-        path = write_calibration(
-            result, {"terminals_per_country": terminals, "duration_s": duration, "seed": 0}
-        )
+        how = {
+            "terminals_per_country": terminals,
+            "duration_s": duration,
+            "seed": 0,
+            "fit_every": every,
+            "held_out": sorted(c.country.iso3 for c in checks if c.country.iso3 not in fitted),
+            "median_abs_rel_errors": errors,
+        }
+        path = write_calibration(result, how)
+        write_throughput_calibration(speeds, how)
         err_console.print(f"wrote {path}")
