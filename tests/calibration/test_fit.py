@@ -249,3 +249,25 @@ def test_write_throughput_calibration_keeps_the_latency_parameters(tmp_path) -> 
     # And the latency fit written again keeps the throughput block.
     write_calibration(fit_latency(samples, lat_target), {"seed": 1}, path)
     assert "throughput" in json.loads(path.read_text())
+
+
+def test_a_country_routes_over_the_gateways_near_it_or_its_home_pop() -> None:
+    from leonet.calibration import GATEWAY_REACH_KM
+    from leonet.calibration.simulate import _gateways_near
+    from leonet.ground import great_circle_km, load_gateways_2026, load_pops_2026
+
+    sites = sample_terminals(resolve_country("Fiji"), 6, seed=0)
+    pops = load_pops_2026()
+    sydney = pops.take([list(pops.names).index("sydyaus1")])
+    near = _gateways_near(sites, sydney)
+    every = load_gateways_2026()
+    assert 0 < len(near) < len(every)
+    to_sydney = great_circle_km(near.lat_deg, near.lon_deg, sydney.lat_deg[0], sydney.lon_deg[0])
+    assert (to_sydney < 1000.0).any()  # the PoP's own gateways stay
+    d = great_circle_km(
+        every.lat_deg[:, None],
+        every.lon_deg[:, None],
+        np.append(sites.lat_deg, sydney.lat_deg),
+        np.append(sites.lon_deg, sydney.lon_deg),
+    ).min(axis=1)
+    assert sorted(map(str, near.names)) == sorted(map(str, every.names[d <= GATEWAY_REACH_KM]))

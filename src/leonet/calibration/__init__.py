@@ -31,7 +31,9 @@ from leonet.calibration.published import (
 )
 from leonet.calibration.simulate import (
     BUSY_HOUR_LOCAL,
+    CALIBRATION_STRATEGY,
     CATALOGUE_DAY,
+    GATEWAY_REACH_KM,
     CountrySample,
     busy_hour_start,
     sample_terminals,
@@ -47,8 +49,10 @@ from leonet.calibration.throughput import (
 
 __all__ = [
     "BUSY_HOUR_LOCAL",
+    "CALIBRATION_STRATEGY",
     "CATALOGUE_DAY",
     "FREE",
+    "GATEWAY_REACH_KM",
     "METRICS_FILE",
     "REFERENCE_IN_VIEW",
     "THROUGHPUT_FREE",

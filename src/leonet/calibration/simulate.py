@@ -41,7 +41,15 @@ from leonet.calibration.published import CountryId
 from leonet.calibration.throughput import ThroughputParameters, speed_tests
 from leonet.engine.route import run_routes
 from leonet.engine.stages import SatellitePositions, site_visibility
-from leonet.ground import Sites, country, home_pop, load_gateways_2026, load_pops_2026
+from leonet.ground import (
+    Gateways,
+    Sites,
+    country,
+    great_circle_km,
+    home_pop,
+    load_gateways_2026,
+    load_pops_2026,
+)
 from leonet.network.latency import LatencyParameters, path_counts, since_slot_start_s
 from leonet.radio.links import RadioModel
 from leonet.radio.parameters import USER_DOWNLINK
@@ -53,12 +61,16 @@ __all__ = [
     "BUSY_HOUR_LOCAL",
     "CALIBRATION_STRATEGY",
     "CATALOGUE_DAY",
+    "GATEWAY_REACH_KM",
     "CountrySample",
     "busy_hour_start",
     "sample_terminals",
     "simulate_country",
 ]
 
+#: Gateways farther than this from every terminal of a country's sample and from its home
+#: PoP are left out of its routing, km (see :func:`_gateways_near`).  Assumption.
+GATEWAY_REACH_KM = 3000.0
 #: The scheduler strategy the check routes with (:data:`leonet.access.STRATEGIES`).
 CALIBRATION_STRATEGY = "shortest-path"
 #: Local mean solar hour the busy hour starts.  Assumption: residential evening peak.
@@ -188,12 +200,12 @@ def simulate_country(
     )
     start = busy_hour_start(mean_lon)
     grid = TimeGrid.spanning(start, duration_s, step_s)
-    gateways = load_gateways_2026()
     pops = load_pops_2026()
     code = home_pop(cid.iso2) or ""
     fixed = None
     if code:
         fixed = np.full(len(sites), list(pops.names).index(code))
+    gateways = _gateways_near(sites, pops.take([fixed[0]]) if fixed is not None else None)
     series = run_routes(
         _starlink(),
         sites,
@@ -224,6 +236,19 @@ def simulate_country(
         np.asarray(rng.standard_normal((down.shape[0],)), dtype=np.float64),
         in_view,
     )
+
+
+def _gateways_near(sites: Sites, home: Sites | None) -> Gateways:
+    """The 2026 gateways within :data:`GATEWAY_REACH_KM` of a terminal or of the home PoP
+    (all of them where none is): a path landing farther is a detour the
+    ``shortest-path`` scheduler avoids, and each gateway costs an elevation test against
+    every satellite at every step (most of a country's time)."""
+    every = load_gateways_2026()
+    lat = np.concatenate([sites.lat_deg, home.lat_deg if home is not None else []])
+    lon = np.concatenate([sites.lon_deg, home.lon_deg if home is not None else []])
+    d = great_circle_km(every.lat_deg[:, None], every.lon_deg[:, None], lat, lon).min(axis=1)
+    near = d <= GATEWAY_REACH_KM
+    return every.take(np.flatnonzero(near)) if near.any() else every
 
 
 def _link_rates(
