@@ -19,7 +19,9 @@ __all__ = [
     "DEFAULT_MAX_LASER_RANGE_KM",
     "DEFAULT_MIN_ELEVATION_DEG",
     "DEFAULT_MIN_LASER_ALTITUDE_KM",
+    "DEFAULT_REVERT_AFTER_S",
     "DEFAULT_ROUTE_FACTOR",
+    "DEFAULT_SWITCH_OVER_S",
     "FIBRE_SPEED_FRACTION_OF_C",
     "GEN1_USER_BEAMS",
     "GEN2_MINI_USER_BEAMS",
@@ -69,6 +71,22 @@ DEFAULT_ROUTE_FACTOR = 1.5
 #: Source: silica single-mode fibre (ITU-T G.652) has a group index of about 1.47;
 #: 1.5 is the customary round figure.
 FIBRE_SPEED_FRACTION_OF_C = 2.0 / 3.0
+
+# --- several systems (failover of dual-homed terminals) -----------------------------------
+
+#: Time a dual-homed terminal is down when the system it uses stops serving it, before
+#: the next subscribed system carries its traffic, s.  Assumption: a failover router's
+#: health check declares a link down after 3 missed probes 5 s apart (15 s: the default of
+#: common SD-WAN routers such as Peplink's WAN health check), and the new path's sessions
+#: (VPN, TCP) take about as long again to come back; 30 s in all.  The scenario's
+#: ``subscriptions.switch_over_s`` overrides it.
+DEFAULT_SWITCH_OVER_S = 30.0
+
+#: Time a more preferred system must serve a terminal without a break before the
+#: terminal moves back to it from a fallback (make-before-break: no down time), s.
+#: Assumption: a hold-down against flapping, of the order routers use for pre-emption;
+#: ``subscriptions.revert_after_s`` overrides it.
+DEFAULT_REVERT_AFTER_S = 300.0
 
 # --- lasers --------------------------------------------------------------------------------
 

@@ -14,7 +14,8 @@ Who decides which:
 - the service policy (:mod:`leonet.policy`): ``OUTSIDE_SERVICE_AREA``,
   ``AREA_CUT_OFF``, ``NOT_AUTHORISED``, ``DENY_LISTED``, ``OVER_SPEED_LIMIT``;
 - the run (:mod:`leonet.engine`), explaining the others better: ``SATELLITE_FAULT``,
-  ``JAMMED``, ``RADIO_OUTAGE``, ``AWAITING_SLOT``.
+  ``JAMMED``, ``RADIO_OUTAGE``, ``AWAITING_SLOT``;
+- several systems in one run (:mod:`leonet.engine.failover`): ``SWITCHING_OVER``.
 
 The codes keep the values the run has always used (scheduler 0-4, policy 11-15, run
 20-23), so the words in result tables do not change.
@@ -68,6 +69,8 @@ class Outcome(IntEnum):
     RADIO_OUTAGE = 22
     #: usable satellites, waiting for the scheduler's next slot boundary
     AWAITING_SLOT = 23
+    #: several systems: the system in use stopped serving; switching to the next one
+    SWITCHING_OVER = 24
 
     @property
     def word(self) -> str:
@@ -96,6 +99,7 @@ _WORDS: dict[Outcome, str] = {
     Outcome.JAMMED: "jammed",
     Outcome.RADIO_OUTAGE: "radio-outage",
     Outcome.AWAITING_SLOT: "awaiting-slot",
+    Outcome.SWITCHING_OVER: "switching-over",
 }
 _TEXTS: dict[Outcome, str] = {
     Outcome.SERVED: "ok",
@@ -113,6 +117,7 @@ _TEXTS: dict[Outcome, str] = {
     Outcome.JAMMED: "jammed",
     Outcome.RADIO_OUTAGE: "link budget closes no MODCOD",
     Outcome.AWAITING_SLOT: "waiting for the next scheduler slot",
+    Outcome.SWITCHING_OVER: "switching over to another subscribed system",
 }
 
 #: One more than the largest code: the length of an array indexed by outcome code.

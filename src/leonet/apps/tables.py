@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
-from leonet.apps.verdicts import LASTING_REASONS, LinkSeries
+from leonet.apps.verdicts import LASTING_REASONS, PLANNED_REASONS, LinkSeries
 
 __all__ = ["RunSeries", "cell_areas_km2", "read_run"]
 
@@ -56,6 +56,8 @@ def _pivot(table: pa.Table, key: str, step_s: float, per_slot: bool) -> RunSerie
     lasting = np.zeros(shape, dtype=bool)
     reason = table.column("reason").to_numpy(zero_copy_only=False)
     lasting[t_idx, n_idx] = np.isin(reason.astype(object), list(LASTING_REASONS))
+    planned = np.zeros(shape, dtype=bool)
+    planned[t_idx, n_idx] = np.isin(reason.astype(object), list(PLANNED_REASONS))
     return RunSeries(
         n_values,
         t_values,
@@ -67,6 +69,7 @@ def _pivot(table: pa.Table, key: str, step_s: float, per_slot: bool) -> RunSerie
             duration_s=_durations_s(t_values, step_s),
             per_slot=per_slot,
             lasting=lasting,
+            planned=planned if planned.any() else None,
         ),
     )
 

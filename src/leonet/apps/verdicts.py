@@ -31,6 +31,7 @@ __all__ = [
     "FAILS",
     "LASTING_REASONS",
     "LOSS_WINDOW_S",
+    "PLANNED_REASONS",
     "REQUIREMENTS",
     "VERDICTS",
     "WORKS",
@@ -60,6 +61,10 @@ LASTING_REASONS: tuple[str, ...] = (
     "not-authorised",
     "outside-service-area",
 )
+#: Outage reasons that are planned breaks of known length, not loss: the break counts as it
+#: lasts, and the time after it is not judged lossy for it (a dual-homed terminal switching
+#: over to another system, docs/systems.md).
+PLANNED_REASONS: tuple[str, ...] = ("switching-over",)
 #: The trailing window over which a terminal's packet loss is the share of time not served
 #: (an assumption: the horizon a transport's loss estimate and a codec's FEC work over).
 LOSS_WINDOW_S = 60.0
@@ -74,7 +79,8 @@ class LinkSeries:
     the period, 0 while unserved), ``duration_s`` ``(time,)`` of each period, and whether
     ``served`` is a share within a period (``per_slot``, cells) or a state (terminals);
     ``lasting`` marks periods not served for a reason that does not pass by itself (the
-    operator's policy: :data:`LASTING_REASONS`), where the break counts as endless."""
+    operator's policy: :data:`LASTING_REASONS`), where the break counts as endless;
+    ``planned`` those not served for a :data:`PLANNED_REASONS` reason (a break, not loss)."""
 
     served: F64
     rtt_ms: F64
@@ -83,6 +89,7 @@ class LinkSeries:
     duration_s: F64
     per_slot: bool = False
     lasting: NDArray[np.bool_] | None = None
+    planned: NDArray[np.bool_] | None = None
 
 
 @dataclass(frozen=True)
@@ -135,7 +142,10 @@ def measures(series: LinkSeries) -> dict[str, F64]:
     if series.per_slot:
         loss = np.where(up, 100.0 * (1.0 - served), np.nan)
     else:
-        loss = np.where(up, _trailing_loss_pct(served, series.duration_s, series.lasting), np.nan)
+        no_loss = series.lasting
+        if series.planned is not None:
+            no_loss = series.planned if no_loss is None else no_loss | series.planned
+        loss = np.where(up, _trailing_loss_pct(served, series.duration_s, no_loss), np.nan)
     gap = _break_s(served, series.duration_s, series.per_slot)
     if series.lasting is not None:
         gap = np.where(series.lasting & (served < 1.0), np.inf, gap)

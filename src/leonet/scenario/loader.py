@@ -29,8 +29,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from leonet.ground.sites import UnknownNameError
-from leonet.scenario.resolve import reference_problems
 from leonet.scenario.schema import Scenario
+from leonet.scenario.systems import system_problems
 
 __all__ = [
     "Problem",
@@ -381,7 +381,7 @@ def validate(
         scenario = Scenario.model_validate(data, context=context)
     except ValidationError as exc:
         raise ScenarioError(_problems(exc, root, source)) from None
-    found = reference_problems(scenario)
+    found = system_problems(scenario)
     if found:
         problems = []
         for loc, message in found:
@@ -491,6 +491,9 @@ def scenario_hash(scenario: Scenario) -> str:
     data = scenario.model_dump(mode="json")
     if not data.get("apps"):  # no profiles of its own: the hash it had before apps: existed
         data.pop("apps", None)
+    for key in ("systems", "subscriptions"):  # one system: the hash it had before systems:
+        if data.get(key) is None:
+            data.pop(key, None)
     canonical = json.dumps(
         data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     )

@@ -40,7 +40,12 @@ from pydantic import (
 )
 
 from leonet.access.scheduler import STRATEGIES, SchedulerConfig
-from leonet.defaults import DEFAULT_MAX_LASER_RANGE_KM, DEFAULT_ROUTE_FACTOR
+from leonet.defaults import (
+    DEFAULT_MAX_LASER_RANGE_KM,
+    DEFAULT_REVERT_AFTER_S,
+    DEFAULT_ROUTE_FACTOR,
+    DEFAULT_SWITCH_OVER_S,
+)
 from leonet.events import NEVER_NS
 from leonet.ground.operator_sites import DEFAULT_OPERATOR, check_operator
 from leonet.ground.places import find_place
@@ -92,6 +97,10 @@ __all__ = [
     "Scenario",
     "SchedulerSpec",
     "SiteSpec",
+    "SubscriptionGroupSpec",
+    "SubscriptionsSpec",
+    "SystemGroundSpec",
+    "SystemSpec",
     "TerminalSpec",
     "TimeSpec",
     "TrackSpec",
@@ -603,6 +612,81 @@ class OutputsSpec(_Model):
     report: bool = Field(default=True, strict=True)
 
 
+# ------------------------------------------------------------------ systems
+#: A system's name: lower-case letters, digits and '-' (it names the folder of its sub-run).
+SYSTEM_NAME_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
+
+
+class SystemGroundSpec(_Model):
+    """A system's own ground segment: its ``gateways`` and ``pops`` (as ``ground:``'s)."""
+
+    gateways: GroundNetwork = Field(default_factory=BundledSitesSpec)
+    pops: GroundNetwork = Field(default_factory=BundledSitesSpec)
+
+
+class SystemSpec(_Model):
+    """One ``systems:`` entry — an operator's system: its satellites, ground segment,
+    network, scheduler, radio, capacity, control plane (``policy``) and ``faults``.
+
+    ``name`` a slug (``starlink``, ``oneweb``, ``geo``); ``network``, ``scheduler``,
+    ``radio`` and ``capacity`` left out take the scenario's top-level sections; ``policy``
+    and ``faults`` are the system's own (empty when left out): cutting one system off
+    leaves the others untouched.
+    """
+
+    name: str = Field(pattern=SYSTEM_NAME_PATTERN)
+    description: str = ""
+    constellations: list[ConstellationSpec] = Field(min_length=1)
+    ground: SystemGroundSpec = Field(default_factory=SystemGroundSpec)
+    network: NetworkSpec | None = None
+    scheduler: SchedulerSpec | None = None
+    radio: RadioSpec | None = None
+    capacity: CapacitySpec | None = None
+    policy: PolicySpec = Field(default_factory=PolicySpec)
+    faults: FaultsSpec = Field(default_factory=FaultsSpec)
+
+
+class SubscriptionGroupSpec(_Model):
+    """One ``subscriptions.groups`` entry: the ``systems`` (by preference) of the named
+    terminals that match ``terminals`` (names or shell patterns such as ``drone-*``;
+    left out: every terminal), or of a seeded ``share`` (0-1] of them."""
+
+    systems: list[str] = Field(min_length=1)
+    terminals: list[str] | None = Field(default=None, min_length=1)
+    share: float | None = Field(strict=False, default=None, gt=0, le=1, allow_inf_nan=False)
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _selects(self) -> SubscriptionGroupSpec:
+        if self.terminals is None and self.share is None:
+            raise ValueError(
+                "a group selects terminals: give terminals (names or patterns such as "
+                "'drone-*'), a share (e.g. 0.3 of the terminals), or both"
+            )
+        return self
+
+
+class SubscriptionsSpec(_Model):
+    """``subscriptions:`` — which systems each terminal and cell uses, by preference.
+
+    ``default`` the systems of a terminal no group takes (default: the first system);
+    ``cells`` the cells' (default: ``default``); ``groups`` taken in order, a terminal
+    by the first that selects it; ``switch_over_s`` how long a terminal is down
+    (``switching-over``) when its system stops serving it before the next subscribed
+    system that serves carries it; ``revert_after_s`` how long a more preferred system
+    must serve before the terminal moves back to it (make-before-break)."""
+
+    default: list[str] | None = Field(default=None, min_length=1)
+    cells: list[str] | None = Field(default=None, min_length=1)
+    groups: list[SubscriptionGroupSpec] = Field(default_factory=list)
+    switch_over_s: float = Field(
+        strict=False, default=DEFAULT_SWITCH_OVER_S, ge=0, le=86_400, allow_inf_nan=False
+    )
+    revert_after_s: float = Field(
+        strict=False, default=DEFAULT_REVERT_AFTER_S, ge=0, le=86_400, allow_inf_nan=False
+    )
+
+
 # ------------------------------------------------------------------ scenario
 class Scenario(_Model):
     """A whole scenario: what to simulate, with which policy and faults.
@@ -618,7 +702,7 @@ class Scenario(_Model):
     description: str = ""
     seed: int = Field(strict=True, default=0, ge=0, lt=2**63)
     time: TimeSpec
-    constellations: list[ConstellationSpec] = Field(min_length=1)
+    constellations: list[ConstellationSpec] = Field(default_factory=list)
     ground: GroundSpec = Field(default_factory=GroundSpec)
     network: NetworkSpec = Field(default_factory=NetworkSpec)
     scheduler: SchedulerSpec = Field(default_factory=SchedulerSpec)
@@ -629,6 +713,26 @@ class Scenario(_Model):
     outputs: OutputsSpec = Field(default_factory=OutputsSpec)
     #: Application profiles added to (or replacing by name) the bundled ones; see docs/apps.md.
     apps: AppProfiles = Field(default_factory=list)
+    #: Several operators' systems in one run (docs/systems.md); ``None``: one system, the
+    #: top-level sections.
+    systems: list[SystemSpec] | None = Field(default=None, min_length=1)
+    #: Which systems each terminal and cell uses (only with ``systems``).
+    subscriptions: SubscriptionsSpec | None = None
+
+    @model_validator(mode="after")
+    def _one_or_several_systems(self) -> Scenario:
+        if self.systems is None:
+            if not self.constellations:
+                raise ValueError(
+                    "constellations: give at least one constellation (e.g. "
+                    "[{catalogue: starlink}]), or several operators' systems under systems:"
+                )
+            if self.subscriptions is not None:
+                raise ValueError(
+                    "subscriptions: choose among systems, but this scenario has no systems: "
+                    "list; add one (docs/systems.md) or drop subscriptions"
+                )
+        return self
 
     @field_validator("name")
     @classmethod
