@@ -16,12 +16,19 @@ __all__ = ["area_masks", "cell_people", "named_areas"]
 
 def named_areas(scenario: Any) -> list[dict[str, Any]]:
     """The areas a saved scenario (``scenario.json`` as a dict) names: its policy's service
-    areas, then each event's area, once per name, in that order."""
-    policy = scenario.get("policy", {}) if isinstance(scenario, dict) else {}
-    found: dict[str, dict[str, Any]] = {}
-    candidates = list(policy.get("service_areas") or []) + [
-        e.get("area") for e in policy.get("events") or [] if isinstance(e, dict)
+    areas, then each event's area, once per name, in that order (with ``systems:``, each
+    system's policy in turn)."""
+    if not isinstance(scenario, dict):
+        return []
+    policies = [scenario.get("policy") or {}] + [
+        s.get("policy") or {} for s in scenario.get("systems") or [] if isinstance(s, dict)
     ]
+    found: dict[str, dict[str, Any]] = {}
+    candidates: list[Any] = []
+    for policy in policies:
+        candidates += list(policy.get("service_areas") or []) + [
+            e.get("area") for e in policy.get("events") or [] if isinstance(e, dict)
+        ]
     for area in candidates:
         if isinstance(area, dict) and area.get("name") and area["name"] not in found:
             found[str(area["name"])] = area

@@ -89,10 +89,17 @@ def _print_summary(out_dir: Path) -> None:
 
 def _preflight(spec: Scenario, force: bool) -> RunCost:
     """Open every file ``spec`` references, estimate the run's cost and refuse it beyond
-    the limits (unless ``force``); print the warnings (a catalogue far from the run)."""
+    the limits (unless ``force``); print the warnings (a catalogue far from the run).
+    With ``systems:``, each system is checked as the run it will be (the last one's cost
+    returned)."""
     from leonet.engine.limits import check_cost, scenario_cost
     from leonet.scenario.inputs import open_inputs
 
+    if spec.systems:
+        from leonet.scenario.systems import system_scenarios
+
+        costs = [_preflight(sub, force) for sub in system_scenarios(spec).values()]
+        return costs[-1]
     inputs = open_inputs(spec)
     cost = scenario_cost(spec, inputs)
     check_cost(cost, force=force, what=f"scenario {spec.name!r}")
@@ -137,7 +144,8 @@ def run_command(
 ) -> None:
     """Simulate a scenario: every terminal and cell, step by step, with its service policy,
     faults and jammers; write Parquet results and report.html into the run directory."""
-    from leonet.engine.run import run_scenario
+    from leonet.engine.run import RunSummary, run_scenario
+    from leonet.engine.systems import SystemsRunSummary, run_systems
     from leonet.scenario import load_scenario, validate, with_overrides
     from leonet.timegrid import parse_duration_s
 
@@ -187,13 +195,23 @@ def run_command(
     try:
         with progress_bar() as bar:
             task = bar.add_task("simulating", total=grid.count)
-            summary = run_scenario(
-                spec,
-                out_dir,
-                resume=resume is not None,
-                overwrite=overwrite,
-                progress=lambda done, _total: bar.update(task, completed=done),
-            )
+            if spec.systems:  # each system a sub-run, then combined (docs/systems.md)
+                bar.update(task, total=grid.count * len(spec.systems))
+                summary: RunSummary | SystemsRunSummary = run_systems(
+                    spec,
+                    out_dir,
+                    resume=resume is not None,
+                    overwrite=overwrite,
+                    progress=lambda done, _total: bar.update(task, completed=done),
+                )
+            else:
+                summary = run_scenario(
+                    spec,
+                    out_dir,
+                    resume=resume is not None,
+                    overwrite=overwrite,
+                    progress=lambda done, _total: bar.update(task, completed=done),
+                )
     except KeyboardInterrupt:
         err_console.print(
             literal("interrupted", style="yellow"),
@@ -214,6 +232,15 @@ def run_command(
         highlight=False,
     )
     _print_summary(out_dir)
+    if spec.systems:
+        console.print(
+            literal(
+                "each system's own tables: "
+                + ", ".join(f"{out_dir}/systems/{x.name}" for x in spec.systems)
+                + " (leonet query / report on each); the combined tables have a system column"
+            ),
+            highlight=False,
+        )
     console.print(
         literal(
             f"results: {out_dir}/terminals.parquet, cells.parquet, "
@@ -252,7 +279,11 @@ def validate_command(
         literal("valid", style="green"),
         literal(
             f": {spec.name} — {grid.count:,} steps of {grid.step_s:g} s, "
-            f"{len(spec.constellations)} constellation(s)"
+            + (
+                f"{len(spec.systems)} systems ({', '.join(x.name for x in spec.systems)})"
+                if spec.systems
+                else f"{len(spec.constellations)} constellation(s)"
+            )
         ),
         sep="",
         highlight=False,

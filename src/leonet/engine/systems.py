@@ -364,6 +364,17 @@ def combine_systems(scenario: Scenario, store: RunStore) -> None:
             path = run.root / f"{table}.parquet"
             if path.is_file():
                 t = pq.read_table(path)
+                if table == "events":  # whose control plane: "starlink: service cut off …"
+                    said = pc.if_else(
+                        pc.equal(pc.utf8_length(pc.fill_null(t.column("description"), "")), 0),
+                        t.column("target"),
+                        t.column("description"),
+                    )
+                    t = t.set_column(
+                        t.schema.get_field_index("description"),
+                        "description",
+                        pc.binary_join_element_wise(f"{name}", said, ": "),
+                    )
                 parts.append(t.append_column("system", pa.array([name] * t.num_rows, pa.string())))
         if parts:
             both = pa.concat_tables(parts)

@@ -18,6 +18,7 @@ from leonet.report.cellmap import (
 )
 from leonet.report.charts import Marker, Series, cdf_chart, line_chart, marker_label_rows
 from leonet.report.run_report import render_report, write_report
+from leonet.report.systems_section import render_systems_section
 
 __all__ = [
     "LAYER_STYLES",
@@ -37,6 +38,7 @@ __all__ = [
     "render_apps_section",
     "render_cell_map",
     "render_report",
+    "render_systems_section",
     "served_levels",
     "slot_frames",
     "slots_per_frame",

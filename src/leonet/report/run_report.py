@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from leonet.report.apps_section import render_apps_section
+from leonet.report.systems_section import render_systems_section
 from leonet.report.cellmap import (
     MAP_CSS,
     SlotFrames,
@@ -348,7 +349,7 @@ def render_report(run_dir: str | os.PathLike[str]) -> str:
                 most,
             ]
         )
-    apps_html = render_apps_section(store.root)
+    apps_html = render_apps_section(store.root) + render_systems_section(store.root)
     title = f"leonet run — {meta.get('scenario')}"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>

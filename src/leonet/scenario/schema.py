@@ -23,6 +23,7 @@ stored absolute.
 from __future__ import annotations
 
 import difflib
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -634,7 +635,7 @@ class SystemSpec(_Model):
     leaves the others untouched.
     """
 
-    name: str = Field(pattern=SYSTEM_NAME_PATTERN)
+    name: str
     description: str = ""
     constellations: list[ConstellationSpec] = Field(min_length=1)
     ground: SystemGroundSpec = Field(default_factory=SystemGroundSpec)
@@ -644,6 +645,17 @@ class SystemSpec(_Model):
     capacity: CapacitySpec | None = None
     policy: PolicySpec = Field(default_factory=PolicySpec)
     faults: FaultsSpec = Field(default_factory=FaultsSpec)
+
+    @field_validator("name")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not re.fullmatch(SYSTEM_NAME_PATTERN, value):
+            raise ValueError(
+                f"system name {value!r} must be a short slug such as 'starlink' or 'oneweb': "
+                "lower-case letters, digits and '-', at most 40 (it names the system's "
+                "folder OUT/systems/NAME and its rows' system column)"
+            )
+        return value
 
 
 class SubscriptionGroupSpec(_Model):

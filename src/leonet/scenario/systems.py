@@ -19,7 +19,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from leonet.scenario.resolve import Loc, build_tracks, reference_problems, terminal_sites
-from leonet.scenario.schema import Scenario, SubscriptionsSpec
+from leonet.scenario.schema import BundledSitesSpec, Scenario, SubscriptionsSpec
+from leonet.scenario.whatifs import FaultsSpec, PolicySpec
 
 __all__ = [
     "cell_preferences",
@@ -148,8 +149,8 @@ def system_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
                 "systems[i].constellations",
             )
         )
-    for key in ("policy", "faults"):
-        if key in scenario.model_fields_set:
+    for key, empty in (("policy", PolicySpec()), ("faults", FaultsSpec())):
+        if getattr(scenario, key) != empty:
             problems.append(
                 (
                     (key,),
@@ -158,7 +159,7 @@ def system_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
                 )
             )
     for key in ("gateways", "pops"):
-        if key in scenario.ground.model_fields_set:
+        if getattr(scenario.ground, key) != BundledSitesSpec():
             problems.append(
                 (
                     ("ground", key),
