@@ -22,7 +22,7 @@ from leonet.scenario import load_scenario
 SCENARIO = """\
 name: cut
 seed: 5
-time: {start: "2026-05-30T12:00:00Z", duration: 3m, step_s: 10}
+time: {start: "2026-05-30T12:00:00Z", duration: 3m, step_s: 10, chunk_steps: 3}
 ground:
   terminals:
     - {place: Kyiv}
@@ -135,8 +135,16 @@ def test_a_dual_homed_terminal_fails_only_while_it_switches_then_runs_on_oneweb(
     oneweb = evaluate_run(system_dir(run_dir, "oneweb"))
     assert oneweb.terminals is not None
     j = list(oneweb.terminals.names).index("Kyiv")
+    profiles = {p.name: p for p in run.profiles}
     for name, verdicts in run.terminal_verdicts.items():
-        assert (verdicts.verdict[CUT_STEP:after, k] == 2).all(), name  # fails while switching
+        # while it switches, an application is judged by the break: one that cannot ride
+        # 10 s of it fails, one that rides it only degraded is at best degraded
+        tolerance = profiles[name].break_s
+        during = verdicts.verdict[CUT_STEP:after, k]
+        if tolerance is None or tolerance.fails < 10.0:
+            assert (during == 2).all(), name
+        elif tolerance.works < 10.0:
+            assert (during >= 1).all(), name
         # a minute after the switch (jitter and loss need their windows) the verdicts are
         # OneWeb's own
         later = after + 6
@@ -193,7 +201,7 @@ def test_resume_after_a_kill_gives_the_same_tables(run_dir: Path, scenario_file:
     first = run_systems(spec, out, workers=1, stop_after_chunks=3)
     assert not first.complete
     assert not (out / "terminals.parquet").exists()
-    second = run_systems(spec, out, workers=1, resume=True, stop_after_chunks=9)
+    second = run_systems(spec, out, workers=1, resume=True, stop_after_chunks=6)
     assert not second.complete
     third = run_systems(spec, out, workers=1, resume=True)
     assert third.complete
