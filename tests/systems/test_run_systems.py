@@ -93,7 +93,11 @@ def test_the_combined_folder_is_a_run_with_a_system_column(run_dir: Path) -> Non
     # the ground segment of each system, named by system
     ground = pq.read_table(run_dir / "ground.parquet").to_pydict()
     assert {s for s in ground["system"]} == {"starlink", "oneweb"}
-    assert all(n.startswith("ow-") for n, s in zip(ground["name"], ground["system"]) if s == "oneweb")
+    assert all(
+        n.startswith("ow-")
+        for n, s in zip(ground["name"], ground["system"], strict=True)
+        if s == "oneweb"
+    )
     # each system's own tables stay queryable
     for name in ("starlink", "oneweb"):
         own = query(system_dir(run_dir, name), "SELECT count(*) AS n FROM terminals")
@@ -165,9 +169,11 @@ def test_oneweb_never_uses_lasers_and_only_its_own_gateways(run_dir: Path) -> No
     assert all(g.startswith("ow-") for g in rows["gateway"])
     assert all(p.startswith("ow-") for p in rows["pop"])
     # bent-pipe: terminal → one satellite → gateway (→ PoP over fibre); a laser adds hops
-    starlink_hops = query(
-        system_dir(run_dir, "starlink"), "SELECT max(hops) AS h FROM terminals"
-    ).column("h")[0].as_py()
+    starlink_hops = (
+        query(system_dir(run_dir, "starlink"), "SELECT max(hops) AS h FROM terminals")
+        .column("h")[0]
+        .as_py()
+    )
     assert set(rows["hops"]) == {min(rows["hops"])} and min(rows["hops"]) <= starlink_hops
     meta = json.loads((system_dir(run_dir, "oneweb") / "metadata.json").read_text())
     assert meta["network_mode"] == "bent-pipe"
@@ -177,9 +183,11 @@ def test_policies_are_independent(run_dir: Path) -> None:
     events = pq.read_table(run_dir / "events.parquet").to_pydict()
     assert set(events["system"]) == {"starlink"}
     assert pq.read_table(system_dir(run_dir, "oneweb") / "events.parquet").num_rows == 0
-    reasons = query(
-        system_dir(run_dir, "oneweb"), "SELECT DISTINCT reason FROM terminals"
-    ).column("reason").to_pylist()
+    reasons = (
+        query(system_dir(run_dir, "oneweb"), "SELECT DISTINCT reason FROM terminals")
+        .column("reason")
+        .to_pylist()
+    )
     assert "area-cut-off" not in reasons
 
 

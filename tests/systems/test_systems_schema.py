@@ -157,7 +157,12 @@ def test_duplicate_system_names(tmp_path: Path) -> None:
         ("switch_over_s: 20", "switch_over_s: .inf", "subscriptions.switch_over_s", "finite"),
         ("terminals: [Lviv]}", "terminals: [Lviv], share: 1.5}", "groups[1].share", "less"),
         ("terminals: [Lviv]}", "terminals: [Lviv], share: 0}", "groups[1].share", "greater"),
-        ("{systems: [oneweb, starlink], terminals: [Lviv]}", "{systems: [oneweb]}", "groups[1]", "share"),
+        (
+            "{systems: [oneweb, starlink], terminals: [Lviv]}",
+            "{systems: [oneweb]}",
+            "groups[1]",
+            "share",
+        ),
         ("name: oneweb", "name: One/Web", "systems[1].name", "slug"),
         ("default: [starlink]", "default: []", "subscriptions.default", "at least 1"),
     ],
@@ -182,9 +187,7 @@ def test_top_level_sections_that_belong_to_a_system_are_refused(tmp_path: Path) 
 
 
 def test_a_systems_own_references_are_located_under_it(tmp_path: Path) -> None:
-    text = BASE + (
-        "    faults:\n      gateways:\n        - {names: [gw-xx], start: '+0s'}\n"
-    )
+    text = BASE + ("    faults:\n      gateways:\n        - {names: [gw-xx], start: '+0s'}\n")
     message = _error(tmp_path, text)
     assert "systems[1].faults.gateways[0].names[0]" in message and "no gateway 'gw-xx'" in message
 

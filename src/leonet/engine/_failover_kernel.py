@@ -13,7 +13,7 @@ __all__ = ["failover_kernel"]
 
 
 @compiled()
-def failover_kernel(  # noqa: PLR0913 - a numba kernel takes plain arrays
+def failover_kernel(
     served: NDArray[np.bool_],
     ranks: NDArray[np.int8],
     switch_steps: int,

@@ -100,6 +100,17 @@ def _complete(folder: Path) -> bool:
         return False
 
 
+def _offset(
+    progress: Callable[[int, int], None], before: int, total: int
+) -> Callable[[int, int], None]:
+    """``progress`` of one system's sub-run as steps of all systems'."""
+
+    def report(done: int, _total: int) -> None:
+        progress(before + done, total)
+
+    return report
+
+
 def run_systems(
     scenario: Scenario,
     out_dir: str | Path,
@@ -132,7 +143,9 @@ def run_systems(
                     "scenario it started with, or start a new run in another folder"
                 )
         else:
-            store.write_text("scenario.json", json.dumps(scenario.model_dump(mode="json"), indent=2))
+            store.write_text(
+                "scenario.json", json.dumps(scenario.model_dump(mode="json"), indent=2)
+            )
             store.write_metadata(
                 {
                     "scenario": scenario.name,
@@ -154,15 +167,12 @@ def run_systems(
                 done_before += steps
                 continue
             again = resume and (folder / "checkpoint.json").is_file()
-            offset = done_before
             summary = run_scenario(
                 sub,
                 folder,
                 resume=again,
                 overwrite=not again,
-                progress=None
-                if progress is None
-                else (lambda done, _t, offset=offset: progress(offset + done, total)),
+                progress=None if progress is None else _offset(progress, done_before, total),
                 stop_after_chunks=budget,
                 workers=workers,
             )
@@ -269,7 +279,7 @@ def _switched(table: pa.Table, switching: np.ndarray[Any, Any]) -> pa.Table:
     return table
 
 
-def _combine_dataset(  # noqa: PLR0913 - one dataset of every system, the rule's numbers
+def _combine_dataset(
     dataset: str,
     subruns: list[RunStore],
     names: list[str],
@@ -304,10 +314,7 @@ def _combine_dataset(  # noqa: PLR0913 - one dataset of every system, the rule's
                 f" for {n_sites} sites); run the scenario again with --overwrite"
             )
         served = np.stack(
-            [
-                t.column("served").to_numpy(zero_copy_only=False).reshape(-1, n_sites)
-                for t in blocks
-            ]
+            [t.column("served").to_numpy(zero_copy_only=False).reshape(-1, n_sites) for t in blocks]
         )
         if served.dtype != np.bool_:  # cells: the served share of the slot
             served = served >= CELL_SERVED_SHARE

@@ -18,7 +18,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from leonet.report.apps_section import render_apps_section
-from leonet.report.systems_section import render_systems_section
 from leonet.report.cellmap import (
     MAP_CSS,
     SlotFrames,
@@ -27,6 +26,7 @@ from leonet.report.cellmap import (
     slot_frames,
 )
 from leonet.report.charts import Marker, Series, cdf_chart, line_chart
+from leonet.report.systems_section import render_systems_section
 from leonet.results.metrics import (
     EventImpact,
     event_impacts,

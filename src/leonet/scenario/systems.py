@@ -185,9 +185,7 @@ def system_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
                 shared.append((loc, message))
     problems += shared
     if scenario.subscriptions is not None and not shared:
-        problems += subscription_problems(
-            scenario.subscriptions, names, terminal_names(scenario)
-        )
+        problems += subscription_problems(scenario.subscriptions, names, terminal_names(scenario))
     return problems
 
 
