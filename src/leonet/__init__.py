@@ -21,7 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the names as a type checker sees them; at run time see _HOMES
     from leonet.access import SchedulerConfig, Visibility, schedule, visible
-    from leonet.engine import CoverageResult, RunSummary, run_coverage, run_scenario
+    from leonet.engine import (
+        CoverageResult,
+        RunSummary,
+        SystemsRunSummary,
+        run_coverage,
+        run_scenario,
+        run_systems,
+    )
     from leonet.eop import EarthOrientation, load_eop
     from leonet.events import Event
     from leonet.frames import (
@@ -73,7 +80,15 @@ __version__ = "0.1.0"
 _HOMES: dict[str, str] = {
     **dict.fromkeys(["SchedulerConfig", "Visibility", "schedule", "visible"], "leonet.access"),
     **dict.fromkeys(
-        ["CoverageResult", "RunSummary", "run_coverage", "run_scenario"], "leonet.engine"
+        [
+            "CoverageResult",
+            "RunSummary",
+            "SystemsRunSummary",
+            "run_coverage",
+            "run_scenario",
+            "run_systems",
+        ],
+        "leonet.engine",
     ),
     **dict.fromkeys(["EarthOrientation", "load_eop"], "leonet.eop"),
     "Event": "leonet.events",
@@ -140,6 +155,7 @@ __all__ = [
     "SchedulerConfig",
     "ShellSummary",
     "Sites",
+    "SystemsRunSummary",
     "TimeGrid",
     "Track",
     "Visibility",
@@ -170,6 +186,7 @@ __all__ = [
     "read_catalogue",
     "run_coverage",
     "run_scenario",
+    "run_systems",
     "schedule",
     "teme_to_ecef",
     "tile_region",

@@ -16,6 +16,7 @@ from leonet.engine.coverage import (
     coverage_chunk_steps,
     run_coverage,
 )
+from leonet.engine.failover import FailoverState, failover, steps_for
 from leonet.engine.limits import (
     DEFAULT_LIMITS,
     CostLimitError,
@@ -51,6 +52,7 @@ from leonet.engine.stages import (
 )
 from leonet.engine.static import write_static
 from leonet.engine.steps import StepRunner
+from leonet.engine.systems import SystemsRunSummary, combine_systems, run_systems, system_dir
 
 __all__ = [
     "ACCESS_MODES",
@@ -65,6 +67,7 @@ __all__ = [
     "CostLimitError",
     "CoverageFrames",
     "CoverageResult",
+    "FailoverState",
     "RouteSeries",
     "RunCost",
     "RunLimits",
@@ -74,13 +77,16 @@ __all__ = [
     "SatellitePositions",
     "ScenarioRun",
     "StepRunner",
+    "SystemsRunSummary",
     "WorkerError",
     "check_cost",
     "chunk_steps",
     "chunk_window",
     "chunk_windows",
+    "combine_systems",
     "coverage_chunk_steps",
     "estimate_cost",
+    "failover",
     "gateways_in_view",
     "input_digests",
     "lookahead_steps",
@@ -88,11 +94,14 @@ __all__ = [
     "run_coverage",
     "run_routes",
     "run_scenario",
+    "run_systems",
     "scenario_cost",
     "schedule_chunk",
     "site_visibility",
     "state_from_arrays",
     "state_to_arrays",
+    "steps_for",
+    "system_dir",
     "verify_inputs",
     "write_static",
 ]

@@ -151,6 +151,11 @@ def run_scenario(
     """
     if workers is not None and workers < 1:
         raise ValueError(f"workers={workers}: give 1 (this process only) or more, or None")
+    if scenario.systems:
+        raise ValueError(
+            f"scenario {scenario.name!r} has several systems (systems:): run it with "
+            "leonet.run_systems (as `leonet run` does), which runs each system and combines them"
+        )
     store = RunStore(out_dir)
     with store.lock():  # one writer at a time, for the run's life
         store.prepare(resume=resume, overwrite=overwrite)

@@ -18,7 +18,7 @@ from leonet.report.cellmap import (
 )
 from leonet.report.charts import Marker, Series, cdf_chart, line_chart, marker_label_rows
 from leonet.report.run_report import render_report, write_report
-from leonet.report.systems_section import render_systems_section
+from leonet.report.systems_section import render_systems_section, turning_point_ns
 
 __all__ = [
     "LAYER_STYLES",
@@ -42,5 +42,6 @@ __all__ = [
     "served_levels",
     "slot_frames",
     "slots_per_frame",
+    "turning_point_ns",
     "write_report",
 ]

@@ -11,6 +11,9 @@
   its :class:`~leonet.radio.Jammer` objects) and :func:`timeline`, every timed policy
   change, fault and jammer as :class:`~leonet.events.Event` rows
   (:mod:`~leonet.scenario.build`);
+- several operators' systems in one scenario (``systems:``, docs/systems.md): each as a
+  scenario of its own (:func:`system_scenarios`) and who subscribes to which
+  (:func:`terminal_preferences`, :func:`cell_preferences`) (:mod:`~leonet.scenario.systems`);
 - the schema's section models (:class:`TimeSpec`, :class:`GroundSpec`, :class:`PolicySpec`,
   :class:`FaultsSpec`, …) from :mod:`leonet.scenario.schema` and :mod:`leonet.scenario.whatifs`.
 """
@@ -80,10 +83,23 @@ from leonet.scenario.schema import (
     Scenario,
     SchedulerSpec,
     SiteSpec,
+    SubscriptionGroupSpec,
+    SubscriptionsSpec,
+    SystemGroundSpec,
+    SystemSpec,
     TerminalSpec,
     TimeSpec,
     TrackSpec,
     WaypointSpec,
+)
+from leonet.scenario.systems import (
+    cell_preferences,
+    subscription_problems,
+    system_names,
+    system_problems,
+    system_scenarios,
+    terminal_names,
+    terminal_preferences,
 )
 from leonet.scenario.whatifs import (
     AreaSpec,
@@ -143,6 +159,10 @@ __all__ = [
     "SiteFaultSpec",
     "SiteSpec",
     "StaleCatalogueError",
+    "SubscriptionGroupSpec",
+    "SubscriptionsSpec",
+    "SystemGroundSpec",
+    "SystemSpec",
     "TerminalSpec",
     "TimeRef",
     "TimeSpec",
@@ -151,6 +171,7 @@ __all__ = [
     "area_from_spec",
     "build_tracks",
     "catalogue_age",
+    "cell_preferences",
     "cell_sites",
     "fault_plan",
     "gateway_sites",
@@ -167,6 +188,12 @@ __all__ = [
     "scenario_names",
     "scenario_text",
     "service_policy",
+    "subscription_problems",
+    "system_names",
+    "system_problems",
+    "system_scenarios",
+    "terminal_names",
+    "terminal_preferences",
     "terminal_sites",
     "time_ref_ns",
     "timeline",
