@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from leonet.apps.summary import evaluate_run
 from leonet.cli import app
 from leonet.engine.systems import run_systems, system_dir
+from leonet.frames import geodetic_to_ecef
 from leonet.results.store import RunStore, query
 from leonet.scenario import load_scenario
 
@@ -48,12 +49,19 @@ systems:
       gateways: {bundled: true, operator: oneweb, within: {lat_deg: [35, 70], lon_deg: [5, 45]}}
       pops: {bundled: true, operator: oneweb, within: {lat_deg: [35, 60], lon_deg: [-5, 45]}}
     capacity: {terminals_per_km2: 0.001}
+  - name: geo
+    constellations: [{geostationary: {name: ka-sat}}]
+    network: {mode: bent-pipe}
+    ground:
+      gateways: {bundled: true, operator: ka-sat}
+      pops: {bundled: true, operator: ka-sat}
 subscriptions:
   default: [starlink]
   cells: [starlink, oneweb]
   switch_over_s: 20
   groups:
     - {systems: [starlink, oneweb], terminals: [Kyiv, Lviv]}
+    - {systems: [starlink, geo], terminals: [Vinnytsia]}
 outputs: {report: true}
 """
 CUT_STEP = 6  # +1 min at 10 s
@@ -71,7 +79,7 @@ def scenario_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def run_dir(scenario_file: Path) -> Path:
     out = scenario_file.parent / "run"
     summary = run_systems(load_scenario(scenario_file), out, workers=1)
-    assert summary.complete and set(summary.systems) == {"starlink", "oneweb"}
+    assert summary.complete and set(summary.systems) == {"starlink", "oneweb", "geo"}
     return out
 
 
@@ -87,19 +95,19 @@ def test_the_combined_folder_is_a_run_with_a_system_column(run_dir: Path) -> Non
     rows = query(run_dir, "SELECT count(*) AS n, count(DISTINCT system) AS k FROM terminals")
     assert rows.column("n")[0].as_py() == 18 * 4
     meta = json.loads((run_dir / "metadata.json").read_text())
-    assert meta["completed"] and list(meta["systems"]) == ["starlink", "oneweb"]
+    assert meta["completed"] and list(meta["systems"]) == ["starlink", "oneweb", "geo"]
     assert meta["subscriptions"]["terminals"]["Kyiv"] == ["starlink", "oneweb"]
     assert meta["subscriptions"]["terminals"]["Kharkiv"] == ["starlink"]
     # the ground segment of each system, named by system
     ground = pq.read_table(run_dir / "ground.parquet").to_pydict()
-    assert {s for s in ground["system"]} == {"starlink", "oneweb"}
+    assert {s for s in ground["system"]} == {"starlink", "oneweb", "geo"}
     assert all(
         n.startswith("ow-")
         for n, s in zip(ground["name"], ground["system"], strict=True)
         if s == "oneweb"
     )
     # each system's own tables stay queryable
-    for name in ("starlink", "oneweb"):
+    for name in ("starlink", "oneweb", "geo"):
         own = query(system_dir(run_dir, name), "SELECT count(*) AS n FROM terminals")
         assert own.column("n")[0].as_py() == 18 * 4
 
@@ -177,6 +185,37 @@ def test_oneweb_never_uses_lasers_and_only_its_own_gateways(run_dir: Path) -> No
     assert set(rows["hops"]) == {min(rows["hops"])} and min(rows["hops"]) <= starlink_hops
     meta = json.loads((system_dir(run_dir, "oneweb") / "metadata.json").read_text())
     assert meta["network_mode"] == "bent-pipe"
+
+
+def test_a_geo_links_rtt_is_at_least_the_geometric_minimum(run_dir: Path) -> None:
+    rows = query(
+        run_dir,
+        "SELECT t.lat_deg, t.lon_deg, t.rtt_ms, g.lat_deg AS gw_lat, g.lon_deg AS gw_lon "
+        "FROM terminals t JOIN ground g ON g.name = t.gateway AND g.system = 'geo' "
+        "WHERE t.system = 'geo' AND t.served",
+    ).to_pydict()
+    assert len(rows["rtt_ms"]) == 18 - CUT_STEP - SWITCH_STEPS  # Vinnytsia, after its switch
+    # KA-SAT on its slot at 9° E: r = 42,164 km in the equatorial plane (ECEF, km)
+    lon_sat = np.radians(9.0)
+    sat = 42_164.0 * np.array([np.cos(lon_sat), np.sin(lon_sat), 0.0])
+    c_km_s = 299_792.458
+
+    def slant_km(lat: list[float], lon: list[float]) -> np.ndarray:
+        return np.linalg.norm(geodetic_to_ecef(np.array(lat), np.array(lon), 0.0) - sat, axis=-1)
+
+    term = slant_km(rows["lat_deg"], rows["lon_deg"])
+    gateway = slant_km(rows["gw_lat"], rows["gw_lon"])
+    assert ((term > 37_000) & (term < 41_000)).all()  # Ukraine sees 9° E low in the south
+    floor_ms = 2 * (term + gateway) / c_km_s * 1e3  # up and down, there and back
+    rtt = np.array(rows["rtt_ms"])
+    assert (rtt >= floor_ms).all()
+    assert (rtt >= 4 * 35_786 / c_km_s * 1e3).all()  # ≥ 477 ms wherever one stands
+    assert (rtt < floor_ms + 400).all()  # and not absurdly more (processing, PoP, fibre)
+
+
+def test_a_system_no_cell_subscribes_to_serves_no_cell(run_dir: Path) -> None:
+    tables = RunStore(system_dir(run_dir, "geo")).tables()
+    assert "cells" not in tables and "terminals" in tables
 
 
 def test_policies_are_independent(run_dir: Path) -> None:

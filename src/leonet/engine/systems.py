@@ -352,14 +352,18 @@ def combine_systems(scenario: Scenario, store: RunStore) -> None:
         step_s,
         store,
     )
-    n_cells = int(first.get("cells", 0))
-    period_s = step_s if scenario.outputs.cells_every == "step" else scenario.scheduler.slot_s
-    cell_ranks = np.tile(cell_preferences(scenario), (n_cells, 1))
+    n_cells = max(int(m.get("cells", 0)) for m in metas)
+    subs_by_name = system_scenarios(scenario)
+    chosen = [int(j) for j in cell_preferences(scenario) if j >= 0]  # only these have cells
+    slot_s = subs_by_name[names[chosen[0]]].scheduler.slot_s  # the same for these (checked)
+    period_s = step_s if scenario.outputs.cells_every == "step" else slot_s
+    order = np.full(len(names), -1, dtype=np.int8)
+    order[: len(chosen)] = np.arange(len(chosen))
     _combine_dataset(
         "cells",
-        subruns,
-        names,
-        cell_ranks,
+        [subruns[j] for j in chosen],
+        [names[j] for j in chosen],
+        np.tile(order[: len(chosen)], (n_cells, 1)),
         subs.switch_over_s,
         subs.revert_after_s,
         max(period_s, step_s),
@@ -388,11 +392,12 @@ def combine_systems(scenario: Scenario, store: RunStore) -> None:
             if table == "events":
                 both = both.sort_by([("utc_ns", "ascending")])
             store.write_table(table, both)
-    sites = subruns[0].root / "sites.parquet"
+    sites = subruns[chosen[0]].root / "sites.parquet"  # it has the cells, if any
     if sites.is_file():
         store.write_table("sites", pq.read_table(sites))
     meta = store.read_metadata()
     meta.update({k: v for k, v in first.items() if k not in ("scenario", "scenario_hash")})
+    meta["cells"] = n_cells
     meta["constellation"] = " + ".join(names)
     meta["satellites"] = sum(int(m.get("satellites", 0)) for m in metas)
     meta["network_mode"] = ", ".join(

@@ -44,13 +44,15 @@ def system_names(scenario: Scenario) -> list[str]:
 def system_scenarios(scenario: Scenario) -> dict[str, Scenario]:
     """Each system of ``scenario`` as a single-system :class:`Scenario`, by name: the
     scenario's name (``NAME-SYSTEM``), seed, time, ground users (terminals, places, mobile,
-    cells), outputs (no report of its own) and apps, with the system's constellations,
+    and the cells if they subscribe to the system), outputs (no report of its own) and apps, with the system's constellations,
     gateways, PoPs, policy and faults, and its network, scheduler, radio and capacity (or
     the scenario's where it has none).  Not validated across systems: see
     :func:`system_problems`."""
     if not scenario.systems:
         raise ValueError(f"scenario {scenario.name!r} has no systems: list")
     top = scenario.model_dump(mode="json")
+    names = system_names(scenario)
+    cells_use = {names[j] for j in cell_preferences(scenario) if j >= 0}
     out: dict[str, Scenario] = {}
     for system in scenario.systems:
         data: dict[str, Any] = {
@@ -61,6 +63,8 @@ def system_scenarios(scenario: Scenario) -> dict[str, Scenario]:
         data["description"] = system.description or f"{scenario.name}: system {system.name}"
         data["constellations"] = own["constellations"]
         data["ground"] = {**top["ground"], **own["ground"]}
+        if system.name not in cells_use:  # no cell subscribes to it: it serves none
+            data["ground"]["cells"] = None
         for key in _INHERITED:
             if own[key] is not None:
                 data[key] = own[key]
@@ -123,12 +127,15 @@ def subscription_problems(
     return problems
 
 
-def _relocated(loc: Loc, index: int) -> Loc | None:
-    """Where a system's own sub-scenario problem sits in the multi-system scenario
-    (``None``: a problem of the shared ground users, reported once)."""
+def _relocated(loc: Loc, index: int, own: set[str]) -> Loc | None:
+    """Where a system's own sub-scenario problem sits in the multi-system scenario:
+    under ``systems[index]`` for its own sections (``own``: the inherited ones it sets);
+    ``None`` for a problem of the shared sections (reported once)."""
     if loc[:1] in (("faults",), ("policy",), ("constellations",)):
         return ("systems", index, *loc)
     if loc[:2] in (("ground", "gateways"), ("ground", "pops")):
+        return ("systems", index, *loc)
+    if loc and loc[0] in own:
         return ("systems", index, *loc)
     return None
 
@@ -173,19 +180,36 @@ def system_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
             problems.append(
                 (("systems", i, "name"), f"system name {name!r} is used twice; name each once")
             )
+    if scenario.subscriptions is not None:
+        problems += subscription_problems(scenario.subscriptions, names, terminal_names(scenario))
     if problems:  # the systems cannot be built apart until these are fixed
         return problems
     shared: list[tuple[Loc, str]] = []
-    for i, sub in enumerate(system_scenarios(scenario).values()):
+    subs = system_scenarios(scenario)
+    for i, (name, sub) in enumerate(subs.items()):
+        spec = scenario.systems[i]
+        own = {k for k in _INHERITED if getattr(spec, k) is not None}
         for loc, message in reference_problems(sub):
-            where = _relocated(loc, i)
+            where = _relocated(loc, i, own)
             if where is not None:
                 problems.append((where, message))
+            elif loc and loc[0] in _INHERITED:  # the scenario's section, for this system
+                problems.append((loc, f"for system {name!r}: {message}"))
             elif (loc, message) not in shared:
                 shared.append((loc, message))
     problems += shared
-    if scenario.subscriptions is not None and not shared:
-        problems += subscription_problems(scenario.subscriptions, names, terminal_names(scenario))
+    if scenario.ground.cells is not None and scenario.outputs.cells_every == "slot":
+        using = [i for i in cell_preferences(scenario) if i >= 0]
+        slots = {subs[names[i]].scheduler.slot_s for i in using}
+        if len(slots) > 1:
+            problems.append(
+                (
+                    ("subscriptions", "cells"),
+                    "the cells' systems write a row per scheduler slot, and their slots "
+                    f"differ ({', '.join(f'{x:g} s' for x in sorted(slots))}): give them "
+                    "the same scheduler.slot_s, or write outputs.cells_every: step",
+                )
+            )
     return problems
 
 
