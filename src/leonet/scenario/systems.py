@@ -44,9 +44,9 @@ def system_names(scenario: Scenario) -> list[str]:
 def system_scenarios(scenario: Scenario) -> dict[str, Scenario]:
     """Each system of ``scenario`` as a single-system :class:`Scenario`, by name: the
     scenario's name (``NAME-SYSTEM``), seed, time, ground users (terminals, places, mobile,
-    and the cells if they subscribe to the system), outputs (no report of its own) and apps, with the system's constellations,
-    gateways, PoPs, policy and faults, and its network, scheduler, radio and capacity (or
-    the scenario's where it has none).  Not validated across systems: see
+    and the cells if they subscribe to the system), outputs (no report of its own) and
+    apps, with the system's constellations, gateways, PoPs, policy and faults, and its
+    network, scheduler, radio and capacity (or the scenario's where it has none).  Not validated across systems: see
     :func:`system_problems`."""
     if not scenario.systems:
         raise ValueError(f"scenario {scenario.name!r} has no systems: list")
