@@ -46,8 +46,8 @@ def system_scenarios(scenario: Scenario) -> dict[str, Scenario]:
     scenario's name (``NAME-SYSTEM``), seed, time, ground users (terminals, places, mobile,
     and the cells if they subscribe to the system), outputs (no report of its own) and
     apps, with the system's constellations, gateways, PoPs, policy and faults, and its
-    network, scheduler, radio and capacity (or the scenario's where it has none).  Not validated across systems: see
-    :func:`system_problems`."""
+    network, scheduler, radio and capacity (or the scenario's where it has none).  Not
+    validated across systems: see :func:`system_problems`."""
     if not scenario.systems:
         raise ValueError(f"scenario {scenario.name!r} has no systems: list")
     top = scenario.model_dump(mode="json")
