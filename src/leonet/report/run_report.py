@@ -8,13 +8,16 @@ Every number comes from :mod:`leonet.results.metrics` (SQL over the run).
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
 from leonet.report.apps_section import render_apps_section
@@ -24,6 +27,7 @@ from leonet.report.cellmap import (
     cell_map_fragment,
     named_layer,
     slot_frames,
+    slots_per_frame,
 )
 from leonet.report.charts import Marker, Series, cdf_chart, line_chart
 from leonet.report.systems_section import render_systems_section
@@ -70,6 +74,23 @@ def _floats(values: list[Any]) -> NDArray[np.float64]:
     return np.asarray([np.nan if v is None else v for v in values], dtype=np.float64)
 
 
+def _serving_systems(
+    root: Path, slot_ns: NDArray[np.int64], per_frame: int, fallback: Sequence[str]
+) -> list[str]:
+    """Several systems (docs/systems.md): each frame's (``per_frame`` slots) systems
+    serving a cell, joined with ' + ' (``fallback``'s word where none serves)."""
+    rows = query(
+        root,
+        "SELECT DISTINCT epoch_ns(time) AS t, system FROM cells WHERE served > 0 ORDER BY system",
+    ).to_pydict()
+    frame = np.searchsorted(slot_ns, np.asarray(rows["t"], dtype=np.int64)) // per_frame
+    names: list[list[str]] = [[] for _ in fallback]
+    for k, system in zip(frame, rows["system"], strict=True):  # a few systems per frame
+        if str(system) not in names[int(k)]:
+            names[int(k)].append(str(system))
+    return [" + ".join(n) if n else str(f) for n, f in zip(names, fallback, strict=True)]
+
+
 def _slot_frames(
     root: Path, cells: list[str], operator: str, impacts: list[EventImpact]
 ) -> SlotFrames:
@@ -96,7 +117,13 @@ def _slot_frames(
         )
         if last >= first:
             events.append((f"{imp.kind}: {imp.description or imp.target}", first, last))
-    return slot_frames(slot_ns, served, operator, events)
+    frames = slot_frames(slot_ns, served, operator, events)
+    if "system" in pq.read_schema(RunStore(root).tables()["cells"][0]).names:
+        k = slots_per_frame(slot_ns.size, len(cells))
+        frames = dataclasses.replace(
+            frames, operators=_serving_systems(root, slot_ns, k, frames.operators)
+        )
+    return frames
 
 
 def render_report(run_dir: str | os.PathLike[str]) -> str:
