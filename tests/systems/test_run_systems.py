@@ -269,8 +269,13 @@ def test_query_apps_and_report_work_on_the_folder(run_dir: Path) -> None:
         app, ["query", str(run_dir), "SELECT system, count(*) AS n FROM terminals GROUP BY 1"]
     )
     assert result.exit_code == 0 and "oneweb" in result.output
+    (run_dir / "report.html").unlink()
+    result = runner.invoke(app, ["report", str(run_dir)])
+    assert result.exit_code == 0, result.output
     html = (run_dir / "report.html").read_text()
     assert "Several systems" in html and "switching-over" in html
+    assert "What survives: before and after 12:01:00 UTC" in html
+    assert '"oneweb + starlink"' in html or '"oneweb"' in html  # the slider's systems
 
 
 def test_leonet_run_resume_continues_a_multi_system_run(scenario_file: Path) -> None:
