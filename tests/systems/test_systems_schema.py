@@ -210,3 +210,19 @@ def test_the_bundled_cutoff_scenario_is_valid() -> None:
     assert cut.action == "cut-off" and s.at_ns(cut.start) - s.time.start_ns == 20 * 60 * 10**9
     assert cut.end is None
     assert subs["oneweb"].policy.events == [] and subs["oneweb"].network.mode == "bent-pipe"
+
+
+def test_leonet_validate_names_the_problem_in_one_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from leonet.cli import app
+
+    path = tmp_path / "s.yaml"
+    path.write_text(BASE + "subscriptions:\n  cells: [starlink, iridium]\n")
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    assert "subscriptions.cells[1]: no system 'iridium'" in " ".join(result.output.split())
+    good = CliRunner().invoke(app, ["validate", "starlink-cutoff"])
+    assert good.exit_code == 0, good.output
+    assert "3 systems (starlink, oneweb, geo)" in good.output
