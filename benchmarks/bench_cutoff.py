@@ -47,7 +47,11 @@ def child(name: str, duration_s: float, out: str, workers: int | None) -> None:
     print(wall, runs, cpu, max(me.ru_maxrss, kids.ru_maxrss) / 1024)
 
 
-def _time(name: str, duration_s: float, workers: int | None) -> tuple[float, float, float, float]:
+def _time(
+    name: str, duration_s: float, workers: int | None
+) -> tuple[float, float, float, float, float]:
+    """A fresh child runs ``name``: seconds in all, the run's wall, its chunks', CPU, and
+    the largest process's peak RSS (MiB)."""
     with tempfile.TemporaryDirectory() as tmp:
         command = [sys.executable, __file__, "--child", name, str(duration_s), tmp + "/run"]
         if workers is not None:
@@ -56,7 +60,7 @@ def _time(name: str, duration_s: float, workers: int | None) -> tuple[float, flo
         out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         total = time.perf_counter() - began
         wall, runs, cpu, rss = (float(x) for x in out.split()[-4:])
-        return total, wall, runs, cpu + 0 * rss
+        return total, wall, runs, cpu, rss
 
 
 def main() -> None:
@@ -69,15 +73,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--no-reference", action="store_true", help="skip the ukraine hour")
     args = parser.parse_args()
-    total, wall, runs, cpu = _time("starlink-cutoff", args.duration_s, args.workers)
+    total, wall, runs, cpu, rss = _time("starlink-cutoff", args.duration_s, args.workers)
     print(
         f"starlink-cutoff {args.duration_s:g} s: {total:.1f} s in all (process start and "
         f"imports included), {wall:.1f} s run_systems: {runs:.1f} s in the systems' chunks, "
-        f"{wall - runs:.1f} s set-up, combine and report; CPU {cpu:.1f} s "
-        f"(goal for the hour: under 90 s)"
+        f"{wall - runs:.1f} s set-up, combine and report; CPU {cpu:.1f} s; peak RSS of one "
+        f"process {rss:.0f} MiB (goal for the hour: under 90 s)"
     )
     if not args.no_reference:
-        ref_total, ref_wall, _, ref_cpu = _time("ukraine", args.duration_s, args.workers)
+        ref_total, ref_wall, _, ref_cpu, _ = _time("ukraine", args.duration_s, args.workers)
         print(
             f"ukraine {args.duration_s:g} s (reference): {ref_total:.1f} s in all, "
             f"{ref_wall:.1f} s run_scenario, CPU {ref_cpu:.1f} s"
