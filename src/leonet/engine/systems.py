@@ -313,6 +313,14 @@ def _combine_dataset(
                 f"the systems' {dataset} tables do not line up (rows {[t.num_rows for t in blocks]}"
                 f" for {n_sites} sites); run the scenario again with --overwrite"
             )
+        if part == 0:  # the same sites in the same order in every system
+            key = "terminal" if dataset == "terminals" else "cell"
+            first = [t.column(key).slice(0, n_sites) for t in blocks]
+            if any(not f.equals(first[0]) for f in first[1:]):
+                raise ValueError(
+                    f"the systems' {dataset} tables list different {key}s; run the scenario "
+                    "again with --overwrite"
+                )
         served = np.stack(
             [t.column("served").to_numpy(zero_copy_only=False).reshape(-1, n_sites) for t in blocks]
         )
