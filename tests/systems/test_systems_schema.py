@@ -226,3 +226,19 @@ def test_leonet_validate_names_the_problem_in_one_line(tmp_path: Path) -> None:
     good = CliRunner().invoke(app, ["validate", "starlink-cutoff"])
     assert good.exit_code == 0, good.output
     assert "3 systems (starlink, oneweb, geo)" in good.output
+
+
+def test_oneweb_with_lasers_is_refused_under_its_system(tmp_path: Path) -> None:
+    text = BASE.replace(
+        "      gateways: [{name: gw-bg, lat_deg: 42.4, lon_deg: 25.7}]\n"
+        "      pops: [{name: pop-ist, lat_deg: 41.0, lon_deg: 29.2}]\n",
+        "      gateways: {bundled: true, operator: oneweb}\n"
+        "      pops: {bundled: true, operator: oneweb}\n",
+    )
+    assert "operator: oneweb" in text
+    own = _error(tmp_path, text.replace("network: {mode: bent-pipe}", "network: {mode: hybrid}"))
+    assert "systems[1].network.mode" in own and "carry no lasers" in own
+    inherited = _error(
+        tmp_path, text.replace("    network: {mode: bent-pipe}\n", "") + "network: {mode: lasers}\n"
+    )
+    assert "network.mode: for system 'oneweb'" in inherited and "carry no lasers" in inherited
