@@ -182,18 +182,8 @@ def run_systems(
             done_before += steps
             if budget is not None:
                 budget -= summary.chunks - summary.resumed_from_chunk
-            if not summary.complete:
-                return SystemsRunSummary(
-                    store.root,
-                    steps,
-                    sum(s.steps_run for s in summaries.values()),
-                    summary.chunks,
-                    resumed_from,
-                    False,
-                    time.perf_counter() - began,
-                    summaries,
-                )
-            if budget is not None and budget <= 0 and name != next(reversed(subs)):
+            stopped = budget is not None and budget <= 0 and name != next(reversed(subs))
+            if not summary.complete or stopped:  # interrupted: resume continues from here
                 return SystemsRunSummary(
                     store.root,
                     steps,
