@@ -289,3 +289,28 @@ def test_leonet_run_resume_continues_a_multi_system_run(scenario_file: Path) -> 
     rows = query(out, "SELECT count(*) AS n FROM terminals").column("n")[0].as_py()
     assert rows == 18 * 4
     assert math.isfinite(rows)
+
+
+def test_the_report_opens_in_chromium_and_its_slider_names_the_serving_system(
+    run_dir: Path, tmp_path: Path
+) -> None:
+    from support.browser import chromium_driver, console_errors, set_slider
+
+    driver = chromium_driver(tmp_path / "profile")
+    try:
+        driver.get((run_dir / "report.html").as_uri())
+        last = int(driver.execute_script("return document.getElementById('slot').max"))
+        set_slider(driver, 1)  # 0 is the whole run; 1 the first slot
+        first_info = driver.find_element("id", "slot-info").text
+        set_slider(driver, last)
+        last_info = driver.find_element("id", "slot-info").text
+        section = driver.execute_script(
+            "return Array.from(document.querySelectorAll('h2'), h => h.textContent)"
+        )
+        errors = console_errors(driver)
+    finally:
+        driver.quit()
+    assert errors == []
+    assert "Several systems" in section
+    assert "operator: starlink" in first_info, first_info
+    assert "operator: oneweb |" in last_info, last_info
