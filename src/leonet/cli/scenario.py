@@ -273,7 +273,12 @@ def validate_command(
         )
         return
     spec = load_scenario(scenario)
-    cost = _preflight(spec, force)
+    if spec.systems:  # each system's run, its estimate named
+        from leonet.scenario.systems import system_scenarios
+
+        costs = [(f"{n}: ", _preflight(sub, force)) for n, sub in system_scenarios(spec).items()]
+    else:
+        costs = [("", _preflight(spec, force))]
     grid = spec.time.grid()
     console.print(
         literal("valid", style="green"),
@@ -288,8 +293,9 @@ def validate_command(
         sep="",
         highlight=False,
     )
-    for line in cost.lines():
-        console.print(literal("  estimate: ", line), highlight=False, soft_wrap=True)
+    for prefix, cost in costs:
+        for line in cost.lines():
+            console.print(literal("  estimate: ", prefix + line), highlight=False, soft_wrap=True)
 
 
 @friendly_errors
