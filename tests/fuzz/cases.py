@@ -265,6 +265,64 @@ FIELD_MUTATIONS: list[tuple[tuple[Any, ...], Any, str]] = [
     (("policy",), {"events": [{"area": "nowhere", "start": "+0s"}]}, "policy.events"),
     (("policy",), {"max_speed_kmh": -5}, "policy"),
     (("grounds",), {}, "grounds"),
+    # geostationary slots, operators' ground segments and radio (the operators branch)
+    *[
+        (("constellations",), [{"geostationary": geo}], f"constellations[0].geostationary{where}")
+        for geo, where in (
+            ({"name": "nope"}, ""),
+            ({"name": "x", "longitudes_deg": []}, ".longitudes_deg"),
+            ({"name": "x", "longitudes_deg": 9.0}, ".longitudes_deg"),
+            ({"name": "x", "longitudes_deg": [-181]}, ".longitudes_deg[0]"),
+            ({"name": "x", "longitudes_deg": [360]}, ".longitudes_deg[0]"),
+            ({"name": "x", "longitudes_deg": [float("nan")]}, ".longitudes_deg[0]"),
+            ({"name": "x", "longitudes_deg": [float("-inf")]}, ".longitudes_deg[0]"),
+            ({"name": "x", "longitudes_deg": [True]}, ".longitudes_deg[0]"),
+            ({"name": "x", "longitudes_deg": ["9"]}, ".longitudes_deg[0]"),
+            ({"name": "x", "longitudes_deg": [9.0, 9.0]}, ""),
+            ({"name": "x", "longitudes_deg": [200.0, -160.0]}, ""),
+            ({"name": "x", "longitudes_deg": [k * 0.2 for k in range(10_000)]}, ".longitudes_deg"),
+            ({"name": "", "longitudes_deg": [9.0]}, ".name"),
+            ({"name": "x[/]y", "longitudes_deg": [9.0]}, ".name"),
+            ({"name": "x\x1b[31m", "longitudes_deg": [9.0]}, ".name"),
+            ({"name": "x", "longitudes_deg": [9.0], "slot": 1}, ".slot"),
+            ("ka-sat", ""),
+        )
+    ],
+    (("constellations",), [{"geostationary": None}], "constellations[0]"),
+    (
+        ("constellations",),
+        [{"geostationary": {"name": "ka-sat"}, "preset": "starlink-gen1"}],
+        "constellations[0]",
+    ),
+    (("constellations",), [{"catalogue": "geo:9.0"}], "constellations[0].catalogue"),
+    (("constellations",), [{"preset": "geo:9.0"}], "constellations[0].preset"),
+    *[
+        (("ground", key), {"bundled": True, "operator": op}, f"ground.{key}.operator")
+        for key, op in (
+            ("gateways", "nope"),
+            ("gateways", ""),
+            ("gateways", 5),
+            ("gateways", None),
+            ("gateways", ["oneweb"]),
+            ("pops", "onewbe"),
+        )
+    ],
+    (("ground", "gateways"), {"bundled": False, "operator": "oneweb"}, "ground.gateways.bundled"),
+    (("ground", "gateways"), {"bundled": True, "operator": "oneweb"}, "network.mode: bent-pipe"),
+    *[
+        (("radio",), {key: v}, f"radio.{key}")
+        for key, v in (
+            ("operator", "nope"),
+            ("operator", 1),
+            ("operator", ""),
+            ("operator", ["oneweb"]),
+            ("terminal_type", "nope"),
+            ("terminal_type", 5),
+            ("terminal_type", "ka-vsat"),
+            ("satellite_type", "starlink-v2"),
+        )
+    ],
+    (("radio",), {"operator": "oneweb"}, "network.mode: bent-pipe"),
     (("tiem",), {}, "tiem"),
 ]
 
@@ -299,6 +357,10 @@ def field_cases(tmp: Path) -> list[Case]:
             _c(f"field-{k:03d}-{'.'.join(map(str, path))}", "validate", str(file), names=(name,))
         )
     return cases
+
+
+#: ``geo:`` with 10,000 slots (at most 16 are allowed).
+_GEO_10000 = "geo:" + ",".join(f"{k * 0.2:.1f}" for k in range(10_000))
 
 
 # ------------------------------------------------------------- corpus files
@@ -1032,6 +1094,49 @@ def command_cases(tmp: Path) -> list[Case]:
             "--resume",
             str(_run_folder(tmp / "no-checkpoint", checkpoint_version=None)),
             names=("no checkpoint.json", "first checkpoint", "--overwrite"),
+        ),
+        # geo:LON on the command line, --operator (the operators branch)
+        *[
+            _c(f"{cmd}-geo-{k}", *argv, "--constellation", spec, names=(shown, why))
+            for cmd, argv in (
+                ("route", ("route", "--from", "Kyiv", "--to", "FRA")),
+                ("link", ("link", "--at", "Kyiv")),
+                ("coverage", ("coverage", "Ukraine")),
+            )
+            for k, (spec, shown, why) in enumerate(
+                (
+                    ("geo:-181", "geo:-181", "[-180, 360)"),
+                    ("geo:400", "geo:400", "[-180, 360)"),
+                    ("geo:nan", "geo:nan", "geo:LONGITUDE"),
+                    ("geo:", "geo:", "geo:LONGITUDE"),
+                    ("geo:9,9.05", "geo:9,9.05", "closer than 0.1°"),
+                    (_GEO_10000, "1 to 16", "10,000"),
+                )
+            )
+        ],
+        _c("propagate-geo-inf", "propagate", "geo:inf", names=("geo:inf", "geo:LONGITUDE")),
+        _c("propagate-geo-dup", "propagate", "geo:200,-160", names=("geo:200,-160", "0.1°")),
+        *[
+            _c(f"{cmd}-operator-{k}", *argv, "--operator", op, names=(repr(op), "oneweb"))
+            for cmd, argv in (
+                ("route", ("route", "--from", "Kyiv", "--to", "FRA")),
+                ("link", ("link", "--at", "Kyiv")),
+                ("coverage", ("coverage", "Ukraine")),
+            )
+            for k, op in enumerate(("nope", "", "[/]", "\x1b[31m"))
+        ],
+        _c(
+            "route-operator-isl",
+            "route",
+            "--from",
+            "Kyiv",
+            "--to",
+            "FRA",
+            "--operator",
+            "ka-sat",
+            "--mode",
+            "isl",
+            names=("--mode isl", "no lasers", "bent-pipe"),
         ),
         # no such command / option
         _c("no-command", "frobnicate", names=("frobnicate",)),

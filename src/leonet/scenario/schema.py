@@ -23,6 +23,7 @@ stored absolute.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from datetime import datetime
 from pathlib import Path
@@ -186,12 +187,17 @@ class GeostationarySpec(_Model):
     ``longitudes_deg`` (degrees east, 1 to 16 slots; overrides the name's)."""
 
     name: str = Field(default="geo", min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
-    longitudes_deg: (
-        list[Annotated[float, Field(strict=False, ge=-180, lt=360, allow_inf_nan=False)]] | None
-    ) = Field(default=None, min_length=1, max_length=16)
+    longitudes_deg: list[Longitude] | None = Field(default=None, min_length=1, max_length=16)
 
     @model_validator(mode="after")
     def _slots_known(self) -> GeostationarySpec:
+        east = sorted((lon + 180.0) % 360.0 - 180.0 for lon in self.longitudes_deg or (0.0,))
+        gaps = [b - a for a, b in itertools.pairwise(east)] + [360.0 + east[0] - east[-1]]
+        if len(east) > 1 and min(gaps) < 0.1:
+            raise ValueError(
+                f"longitudes_deg {self.longitudes_deg}: two slots closer than 0.1° "
+                "(-160 and 200 are the same slot); give each slot once"
+            )
         if self.longitudes_deg is None and self.name.lower() not in GEO_SLOTS:
             raise ValueError(
                 f"geostationary {self.name!r}: give longitudes_deg (degrees east, e.g. [9.0]) "

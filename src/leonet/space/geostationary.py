@@ -84,10 +84,29 @@ def _geosynchronous_mean_motion(rate_rad_s: float) -> float:
     return n
 
 
+def _checked_longitudes(longitudes_deg: Sequence[float]) -> np.ndarray:
+    """The slot longitudes as an array; a ``ValueError`` unless there are 1 to 16 of them,
+    each finite in [-180, 360), no two closer than 0.1° (−160 and 200 are one slot)."""
+    lons = np.asarray([float(x) for x in longitudes_deg], dtype=np.float64)
+    if lons.size == 0 or lons.size > 16:
+        raise ValueError(f"give 1 to 16 geostationary longitudes, got {lons.size:,}")
+    if not np.isfinite(lons).all() or (lons < -180).any() or (lons >= 360).any():
+        raise ValueError(
+            f"longitudes_deg {lons.tolist()}: each must be a number of degrees east in [-180, 360)"
+        )
+    east = np.mod(lons + 180.0, 360.0) - 180.0
+    gap = np.abs((east[:, None] - east[None, :] + 180.0) % 360.0 - 180.0)
+    np.fill_diagonal(gap, np.inf)
+    if (gap < 0.1).any():
+        raise ValueError(f"longitudes_deg {lons.tolist()}: two slots closer than 0.1°")
+    return lons
+
+
 def parse_geo_spec(spec: str) -> tuple[str, tuple[float, ...]]:
     """``'geo:9'`` / ``'geo:9,7'`` / ``'geo:ka-sat'`` → ``(name, longitudes_deg)``;
     a ``ValueError`` saying the form otherwise."""
     body = spec.strip().split(":", 1)[1].strip() if ":" in spec else ""
+    shown = spec if len(spec) <= 60 else f"{spec[:40]}... ({len(spec):,} characters)"
     key = body.lower()
     if key in GEO_SLOTS:
         return key, GEO_SLOTS[key]
@@ -97,9 +116,13 @@ def parse_geo_spec(spec: str) -> tuple[str, tuple[float, ...]]:
         longitudes = ()
     if not longitudes or not all(math.isfinite(x) for x in longitudes):
         raise ValueError(
-            f"{spec!r}: write geo:LONGITUDE[,LONGITUDE...] in degrees east (e.g. geo:9.0) or "
+            f"{shown!r}: write geo:LONGITUDE[,LONGITUDE...] in degrees east (e.g. geo:9.0) or "
             f"geo:NAME for a known slot ({', '.join(sorted(GEO_SLOTS))})"
         )
+    try:
+        _checked_longitudes(longitudes)
+    except ValueError as exc:
+        raise ValueError(f"{shown!r}: {exc}") from None
     return "geo", longitudes
 
 
@@ -115,20 +138,10 @@ def geostationary_constellation(
     A designed constellation (``analytic=True``): one shell ``<name>-geo`` of one plane
     whose mask is ``min_elevation_deg``.  Longitudes must differ by at least 0.1°.
     """
-    lons = np.asarray([float(x) for x in longitudes_deg], dtype=np.float64)
-    if lons.size == 0 or lons.size > 16:
-        raise ValueError(f"give 1 to 16 geostationary longitudes, got {lons.size}")
-    if not np.isfinite(lons).all() or (lons < -180).any() or (lons >= 360).any():
-        raise ValueError(
-            f"longitudes_deg {lons.tolist()}: each must be a number of degrees east in [-180, 360)"
-        )
+    lons = _checked_longitudes(longitudes_deg)
     if not 0.0 <= min_elevation_deg < 90.0:
         raise ValueError(f"min_elevation_deg {min_elevation_deg}: give 0 to 90 degrees")
     east = np.mod(lons + 180.0, 360.0) - 180.0
-    gap = np.abs((east[:, None] - east[None, :] + 180.0) % 360.0 - 180.0)
-    np.fill_diagonal(gap, np.inf)
-    if (gap < 0.1).any():
-        raise ValueError(f"longitudes_deg {lons.tolist()}: two slots closer than 0.1°")
     when = parse_utc(epoch, field="epoch")
     jd, fr = _epoch_jd_fr(when)
     n = lons.size
