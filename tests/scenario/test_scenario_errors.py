@@ -261,3 +261,46 @@ def test_not_a_mapping(tmp_path: Path) -> None:
 def test_unknown_scenario_name() -> None:
     with pytest.raises(FileNotFoundError, match="Did you mean 'ukraine'"):
         load_scenario("ukrain")
+
+
+@pytest.mark.parametrize(
+    ("mask", "line", "where", "what"),
+    [
+        ("-10", 8, "min_elevation_deg", "greater than 0 (got -10)"),
+        (".nan", 8, "min_elevation_deg", "less than 90 (got nan)"),
+        ("{shell-a: 100}", 8, "min_elevation_deg.shell-a", "less than 90 (got 100)"),
+    ],
+)
+def test_a_union_field_names_the_one_telling_problem(
+    tmp_path: Path, mask: str, line: int, where: str, what: str
+) -> None:
+    """``min_elevation_deg`` is a number or ``{shell: number}``: a number out of range was
+    also reported as "should be a valid dictionary" (and a dict's bad entry as "should be
+    a valid number", under a pydantic tag ``constrained-float``)."""
+    err = error_of(tmp_path, HEAD + f"    min_elevation_deg: {mask}\n")
+    msg = only(err)
+    assert f"line {line}: constellations[0].{where}: Input should be {what}" in msg
+    assert "dictionary" not in msg and "constrained" not in msg
+
+
+def test_a_union_field_of_neither_type_names_both(tmp_path: Path) -> None:
+    err = error_of(tmp_path, HEAD + "    min_elevation_deg: [1]\n")
+    messages = [str(p) for p in err.problems]
+    assert len(messages) == 2, messages
+    assert "valid number" in messages[0] and "valid dictionary" in messages[1]
+
+
+def test_geostationary_slots_are_strict_numbers_each_given_once(tmp_path: Path) -> None:
+    geo = "constellations:\n  - geostationary: {name: x, longitudes_deg: %s}\n"
+    head = HEAD.split("constellations:")[0]
+    for slots, what in (
+        ("[true]", "longitudes_deg[0]: Input should be a valid number (got True)"),
+        ('["9"]', "longitudes_deg[0]: Input should be a valid number (got '9')"),
+        ("[200, -160]", "two slots closer than 0.1°"),
+        ("[9.0, 9.05]", "two slots closer than 0.1°"),
+    ):
+        msg = only(error_of(tmp_path, head + geo % slots))
+        assert "line 7: constellations[0].geostationary" in msg and what in msg, msg
+    # 0 and 359.95 are 0.05° apart across the antimeridian of the slot numbering
+    msg = only(error_of(tmp_path, head + geo % "[0, 359.95]"))
+    assert "closer than 0.1°" in msg

@@ -252,7 +252,12 @@ def _key_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
 
 def _is_tag(item: str) -> bool:
     """Union tags in pydantic locations: ours contain ':', pydantic's name a type."""
-    return ":" in item or "[" in item or item in ("float", "int", "str", "bool", "list")
+    return (
+        ":" in item
+        or "[" in item
+        or item.startswith("constrained-")
+        or item in ("float", "int", "str", "bool", "list")
+    )
 
 
 def _dotted(items: list[Any]) -> str:
@@ -335,11 +340,29 @@ def _message(err: Any, valid_keys: list[str]) -> str:
     return msg
 
 
+#: Pydantic's "wrong type for this union member" errors (dropped beside a telling one).
+_OTHER_MEMBER_TYPES = frozenset(
+    {"dict_type", "list_type", "model_type", "model_attributes_type", "float_type", "string_type"}
+)
+
+
+def _untagged(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(item for item in loc if not (isinstance(item, str) and _is_tag(item)))
+
+
 def _problems(exc: ValidationError, root: yaml.Node | None, source: str) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple[int | None, str, str]] = set()
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    # A value that one member of a union (``number | {shell: number}``) refuses for its
+    # range is also "not a dictionary" to the other: keep only the telling error.
+    telling = [_untagged(tuple(e["loc"])) for e in errors if e["type"] not in _OTHER_MEMBER_TYPES]
+    for err in errors:
         loc = tuple(err["loc"])
+        if err["type"] in _OTHER_MEMBER_TYPES and any(
+            t[: len(_untagged(loc))] == _untagged(loc) for t in telling
+        ):
+            continue
         node, kept = _walk(root, loc)
         valid: list[str] = []
         if err["type"] == "extra_forbidden":
