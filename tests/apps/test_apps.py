@@ -213,6 +213,32 @@ def test_bad_profiles_get_errors_naming_the_file_line_and_field(tmp_path):
     assert "line 9: apps[1].up_mbps.fails: Input should be greater than or equal to 0" in text
 
 
+@pytest.mark.parametrize(
+    ("text", "what"),
+    [
+        ("apps: [{name: x, rtt_ms: {works: true, fails: 9, source: s}}]", "works: Input should"),
+        ("apps: [{name: x, rtt_ms: {works: '5', fails: 9, source: s}}]", "works: Input should"),
+        (
+            "apps: [{name: x, rtt_ms: {works: 5, fails: 9, source: s, assumption: 'yes'}}]",
+            "assumption: Input should be a valid boolean",
+        ),
+        ("profiles: []", "expected one key, 'apps:'"),
+        ("apps: []\nextra: 1", "got 'apps', 'extra'"),
+        ("{}", "got none"),
+    ],
+)
+def test_a_profile_file_is_strict_and_holds_only_apps(tmp_path, text, what):
+    """``works: true`` was read as 1 ms and ``'5'`` as 5; a file of other keys was told
+    the scenario's valid keys."""
+    bad = tmp_path / "apps.yaml"
+    bad.write_text(text + "\n")
+    with pytest.raises(ScenarioError) as err:
+        load_profile_file(bad)
+    assert len(err.value.problems) == 1, str(err.value)
+    assert f"{bad}, line 1: " in str(err.value) and what in str(err.value)
+    assert "scenario" not in str(err.value)
+
+
 def test_a_scenario_adds_its_own_profile_and_its_errors_are_located():
     text = load_scenario("quick").model_dump_json()
     data = json.loads(text)

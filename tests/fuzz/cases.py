@@ -265,6 +265,29 @@ FIELD_MUTATIONS: list[tuple[tuple[Any, ...], Any, str]] = [
     (("policy",), {"events": [{"area": "nowhere", "start": "+0s"}]}, "policy.events"),
     (("policy",), {"max_speed_kmh": -5}, "policy"),
     (("grounds",), {}, "grounds"),
+    # application profiles (the scenario's apps:, as in leonet apps --profiles)
+    *[
+        (("apps",), [{"name": "x", "rtt_ms": req}], f"apps[0].rtt_ms{where}")
+        for req, where in (
+            ({"works": True, "fails": 100, "source": "s"}, ".works"),
+            ({"works": "50", "fails": 100, "source": "s"}, ".works"),
+            ({"works": 50, "fails": float("nan"), "source": "s"}, ".fails"),
+            ({"works": -5, "fails": 100, "source": "s"}, ".works"),
+            ({"works": 500, "fails": 100, "source": "s"}, ""),
+            ({"works": 5, "fails": 9, "source": "s", "assumption": "yes"}, ".assumption"),
+            ({"works": 5, "fails": 9, "source": ""}, ".source"),
+            ({"works": 5, "fails": 9}, ".source"),
+        )
+    ],
+    (("apps",), [{"name": "x", "loss_pct": {"works": 1, "fails": 150, "source": "s"}}], "100 %"),
+    (("apps",), [{"name": "x"}], "apps[0]"),
+    (
+        ("apps",),
+        [{"name": "X Y", "rtt_ms": {"works": 1, "fails": 2, "source": "s"}}],
+        "apps[0].name",
+    ),
+    (("apps",), [{"name": "x", "rtt_ms": {"works": 1, "fails": 2, "source": "s"}}] * 2, "apps"),
+    (("apps",), 5, "apps"),
     # geostationary slots, operators' ground segments and radio (the operators branch)
     *[
         (("constellations",), [{"geostationary": geo}], f"constellations[0].geostationary{where}")

@@ -34,6 +34,19 @@ def profiles_from_text(text: str, source: str) -> list[AppProfileSpec]:
                 )
             ]
         )
+    if set(data) != {"apps"}:
+        line = next((k.start_mark.line + 1 for k, _ in getattr(root, "value", ())), 1)
+        raise ScenarioError(
+            [
+                Problem(
+                    source,
+                    line,
+                    "",
+                    "expected one key, 'apps:', holding a list of profiles; got "
+                    f"{', '.join(repr(str(k))[:40] for k in data) or 'none'}",
+                )
+            ]
+        )
     try:
         return list(_ProfileFile.model_validate(data).apps)
     except ValidationError as exc:

@@ -30,10 +30,10 @@ AT_MOST: tuple[str, ...] = ("rtt_ms", "jitter_ms", "loss_pct", "break_s")
 class RequirementSpec(_Model):
     """One requirement: the ``works`` and ``fails`` thresholds and where they come from."""
 
-    works: float = Field(ge=0)
-    fails: float = Field(ge=0)
+    works: float = Field(strict=True, ge=0)
+    fails: float = Field(strict=True, ge=0)
     source: str = Field(min_length=1)
-    assumption: bool = False
+    assumption: bool = Field(strict=True, default=False)
 
     @model_validator(mode="after")
     def _finite(self) -> Self:
