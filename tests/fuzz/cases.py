@@ -1161,6 +1161,69 @@ def command_cases(tmp: Path) -> list[Case]:
             "isl",
             names=("--mode isl", "no lasers", "bent-pipe"),
         ),
+        # leonet calibrate check | fit: sizes refused before minutes of work
+        *[
+            _c(
+                f"calibrate-{sub}-{opt[2:]}-{k}",
+                "calibrate",
+                sub,
+                *pre,
+                opt,
+                v,
+                names=(opt, v if "e" not in v else "3,600"),
+            )
+            for sub, pre in (("check", ("--countries", "POL")), ("fit", ("--dry-run",)))
+            for opt, values in (
+                ("--terminals", ("0", "-1", "100000000")),
+                ("--duration", ("0", "-5", "nan", "inf", "1e12")),
+                ("--workers", ("0", "-3", "100000")),
+            )
+            for k, v in enumerate(values)
+        ],
+        _c(
+            "calibrate-check-html-dir",
+            "calibrate",
+            "check",
+            "--countries",
+            "POL",
+            "--html",
+            str(tmp),
+            names=("--html", "is a folder"),
+        ),
+        _c(
+            "calibrate-check-no-countries",
+            "calibrate",
+            "check",
+            "--countries",
+            ",",
+            names=("--countries is empty",),
+        ),
+        _c(
+            "calibrate-check-atlantis",
+            "calibrate",
+            "check",
+            "--countries",
+            "Atlantis",
+            names=("Atlantis",),
+        ),
+        _c("calibrate-check-markup", "calibrate", "check", "--countries", "[/]", names=("[/]",)),
+        _c(
+            "calibrate-check-escape",
+            "calibrate",
+            "check",
+            "--countries",
+            "\x1b[31m",
+            names=("\\x1b[31m",),
+        ),
+        _c(
+            "calibrate-fit-every-zero",
+            "calibrate",
+            "fit",
+            "--dry-run",
+            "--every",
+            "0",
+            names=("--every 0",),
+        ),
         # no such command / option
         _c("no-command", "frobnicate", names=("frobnicate",)),
         _c("unknown-option", "validate", "--frobnicate", base, names=("--frobnicate",)),

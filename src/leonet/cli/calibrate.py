@@ -35,6 +35,27 @@ Duration = Annotated[float, typer.Option(help="Seconds of the busy hour simulate
 Workers = Annotated[int, typer.Option(help="Processes simulating countries in parallel.")]
 
 
+#: At most this many terminals a country (each a site of every step; 10,000 is already
+#: ~400x the default) and worker processes.
+_MAX_TERMINALS = 10_000
+_MAX_WORKERS = 64
+
+
+def _check_options(terminals: int, duration: float, workers: int) -> None:
+    """Refuse impossible sizes before minutes of work (``--terminals 100000000`` ran out
+    of memory; ``--workers -3`` was taken)."""
+    if not 1 <= terminals <= _MAX_TERMINALS:
+        raise ValueError(
+            f"--terminals {terminals}: give 1 to {_MAX_TERMINALS:,} terminals a country"
+        )
+    if not 0 < duration <= 3600:  # also NaN
+        raise ValueError(
+            f"--duration {duration:g}: give 1 to 3,600 seconds of the busy hour (default 60)"
+        )
+    if not 1 <= workers <= _MAX_WORKERS:
+        raise ValueError(f"--workers {workers}: give 1 to {_MAX_WORKERS} processes")
+
+
 def _names(countries: str) -> list[str]:
     from leonet.calibration import published_countries
 
@@ -64,6 +85,11 @@ def check_command(
     from leonet.atomic import atomic_write_text
     from leonet.calibration import check_countries, check_html
 
+    _check_options(terminals, duration, workers)
+    if html.is_dir():
+        raise ValueError(
+            f"--html {html} is a folder; give a file, e.g. {html / 'calibration.html'}"
+        )
     checks = check_countries(
         _names(countries), terminals=terminals, duration_s=duration, workers=workers
     )
@@ -126,6 +152,7 @@ def fit_command(
         write_throughput_calibration,
     )
 
+    _check_options(terminals, duration, workers)
     if every < 1:
         raise ValueError(f"--every {every}: give 1 (fit on all) or more")
     ids = sorted(
