@@ -92,12 +92,28 @@ def system_dir(out_dir: str | Path, name: str) -> Path:
     return Path(out_dir) / "systems" / name
 
 
-def _complete(folder: Path) -> bool:
+def _complete(folder: Path, root: Path, digest: str) -> bool:
+    """Whether ``folder`` (``root/systems/NAME``) holds this system's finished sub-run; a
+    ``ValueError`` if it is a link (it could point anywhere) or holds another scenario's."""
+    if folder.parent.is_symlink() or folder.is_symlink():
+        link = folder.parent if folder.parent.is_symlink() else folder
+        raise ValueError(
+            f"{link} is a symbolic link; a run's systems/NAME folders are its own: remove "
+            f"it and resume {root} again (that system's sub-run is redone)"
+        )
     meta = folder / "metadata.json"
     try:
-        return bool(json.loads(meta.read_text(encoding="utf-8")).get("completed"))
+        data = json.loads(meta.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
+    if not isinstance(data, dict) or not data.get("completed"):
+        return False
+    if data.get("scenario_hash") != digest:
+        raise ValueError(
+            f"{folder} holds a run of another scenario ({str(data.get('scenario'))[:60]!r}), "
+            f"not this system's; remove it and resume {root} again (it is redone)"
+        )
+    return True
 
 
 def _offset(
@@ -163,7 +179,7 @@ def run_systems(
         resumed_from = 0
         for name, sub in subs.items():
             folder = system_dir(store.root, name)
-            if resume and _complete(folder):
+            if resume and _complete(folder, store.root, scenario_hash(sub)):
                 done_before += steps
                 continue
             again = resume and (folder / "checkpoint.json").is_file()
