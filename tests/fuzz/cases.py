@@ -350,6 +350,105 @@ FIELD_MUTATIONS: list[tuple[tuple[Any, ...], Any, str]] = [
 ]
 
 
+#: The base scenario as two systems (systems: and subscriptions:; docs/systems.md).
+SYSTEMS_BASE: dict[str, Any] = {
+    **{k: v for k, v in BASE.items() if k != "constellations"},
+    "systems": [
+        {"name": "starlink", "constellations": [{"preset": "starlink-gen1"}]},
+        {
+            "name": "oneweb",
+            "constellations": [{"catalogue": "oneweb-tle"}],
+            "ground": {
+                "gateways": {"bundled": True, "operator": "oneweb"},
+                "pops": {"bundled": True, "operator": "oneweb"},
+            },
+            "network": {"mode": "bent-pipe"},
+        },
+    ],
+}
+
+#: (key of the systems base, hostile value, text the error must contain).
+SYSTEMS_MUTATIONS: list[tuple[str, Any, str]] = [
+    *[
+        ("subscriptions", {key: v}, f"subscriptions.{key}")
+        for key, v in (
+            ("switch_over_s", True),
+            ("switch_over_s", "30"),
+            ("switch_over_s", 1e12),
+            ("switch_over_s", -1),
+            ("switch_over_s", float("nan")),
+            ("revert_after_s", True),
+            ("revert_after_s", float("inf")),
+            ("default", []),
+            ("default", ["nope"]),
+            ("default", ["starlink", "starlink"]),
+            ("default", "starlink"),
+            ("cells", ["geo"]),
+            ("extra", 1),
+        )
+    ],
+    *[
+        ("subscriptions", {"groups": [group]}, f"subscriptions.groups[0]{where}")
+        for group, where in (
+            ({"systems": ["oneweb"], "share": 0}, ".share"),
+            ({"systems": ["oneweb"], "share": 1.5}, ".share"),
+            ({"systems": ["oneweb"], "share": True}, ".share"),
+            ({"systems": ["oneweb"], "share": "0.3"}, ".share"),
+            ({"systems": ["oneweb"], "share": float("nan")}, ".share"),
+            ({"systems": ["nope"], "terminals": ["a"]}, ".systems[0]"),
+            ({"systems": [], "terminals": ["a"]}, ".systems"),
+            ({"systems": ["oneweb", "oneweb"], "terminals": ["a"]}, ".systems[1]"),
+            ({"systems": ["oneweb"], "terminals": ["zzz"]}, ".terminals[0]"),
+            ({"systems": ["oneweb"], "terminals": ["[/]"]}, ".terminals[0]"),
+            ({"systems": ["oneweb"], "terminals": []}, ".terminals"),
+            ({"systems": ["oneweb"]}, ""),
+            ({"systems": "oneweb", "terminals": ["a"]}, ".systems"),
+        )
+    ],
+    ("systems", [], "systems"),
+    ("systems", "starlink", "systems"),
+    ("systems", [{"name": "starlink"}], "systems[0].constellations"),
+    *[
+        (
+            "systems",
+            [{"name": n, "constellations": [{"preset": "starlink-gen1"}]}],
+            "systems[0].name",
+        )
+        for n in ("Starlink", "a/b", "..", "", "x" * 41, "x\x1b[31m")
+    ],
+    ("systems", [SYSTEMS_BASE["systems"][0]] * 2, "systems[1].name"),
+    ("systems", [{"name": "x", "constellations": []}], "systems[0].constellations"),
+    (
+        "systems",
+        [{"name": "x", "constellations": [{"preset": "starlink-gen1"}], "frob": 1}],
+        "frob",
+    ),
+    (
+        "systems",
+        [
+            {
+                "name": "x",
+                "constellations": [{"preset": "starlink-gen1"}],
+                "radio": {"operator": "x"},
+            }
+        ],
+        "systems[0].radio.operator",
+    ),
+    (
+        "systems",
+        [
+            {
+                "name": "x",
+                "constellations": [{"catalogue": "oneweb-tle"}],
+                "network": {"mode": "isl"},
+            }
+        ],
+        "lasers",
+    ),
+    ("constellations", [{"preset": "starlink-gen1"}], "constellations"),
+]
+
+
 def _fill(value: Any, corpus: Path) -> Any:
     if isinstance(value, str):
         return value.replace("{corpus}", str(corpus))
@@ -384,6 +483,22 @@ def field_cases(tmp: Path) -> list[Case]:
 
 #: ``geo:`` with 10,000 slots (at most 16 are allowed).
 _GEO_10000 = "geo:" + ",".join(f"{k * 0.2:.1f}" for k in range(10_000))
+
+
+def systems_cases(tmp: Path) -> list[Case]:
+    """One ``validate`` case per mutation of the two-system base scenario."""
+    cases = []
+    for k, (key, value, name) in enumerate(SYSTEMS_MUTATIONS):
+        data = {**copy.deepcopy(SYSTEMS_BASE), key: copy.deepcopy(value)}
+        file = tmp / f"systems_{k:03d}.yaml"
+        file.write_text(yaml.safe_dump(data, allow_unicode=False))
+        cases.append(_c(f"systems-{k:03d}-{key}", "validate", str(file), names=(name,)))
+    data = {k: v for k, v in BASE.items()}
+    data["subscriptions"] = {"default": ["starlink"]}
+    file = tmp / "subscriptions_alone.yaml"
+    file.write_text(yaml.safe_dump(data))
+    cases.append(_c("systems-subscriptions-alone", "validate", str(file), names=("no systems",)))
+    return cases
 
 
 # ------------------------------------------------------------- corpus files
@@ -1232,4 +1347,4 @@ def command_cases(tmp: Path) -> list[Case]:
 
 
 def all_cases(tmp: Path) -> list[Case]:
-    return [*field_cases(tmp), *corpus_cases(), *command_cases(tmp)]
+    return [*field_cases(tmp), *systems_cases(tmp), *corpus_cases(), *command_cases(tmp)]

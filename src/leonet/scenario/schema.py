@@ -671,7 +671,7 @@ class SubscriptionGroupSpec(_Model):
 
     systems: list[str] = Field(min_length=1)
     terminals: list[str] | None = Field(default=None, min_length=1)
-    share: float | None = Field(strict=False, default=None, gt=0, le=1, allow_inf_nan=False)
+    share: float | None = Field(strict=True, default=None, gt=0, le=1, allow_inf_nan=False)
     description: str = ""
 
     @model_validator(mode="after")
@@ -698,10 +698,10 @@ class SubscriptionsSpec(_Model):
     cells: list[str] | None = Field(default=None, min_length=1)
     groups: list[SubscriptionGroupSpec] = Field(default_factory=list)
     switch_over_s: float = Field(
-        strict=False, default=DEFAULT_SWITCH_OVER_S, ge=0, le=86_400, allow_inf_nan=False
+        strict=True, default=DEFAULT_SWITCH_OVER_S, ge=0, le=86_400, allow_inf_nan=False
     )
     revert_after_s: float = Field(
-        strict=False, default=DEFAULT_REVERT_AFTER_S, ge=0, le=86_400, allow_inf_nan=False
+        strict=True, default=DEFAULT_REVERT_AFTER_S, ge=0, le=86_400, allow_inf_nan=False
     )
 
 
