@@ -1,4 +1,4 @@
-"""The fuzz suite: ~250 hostile inputs to every command and the scenario schema.
+"""The fuzz suite: ~450 hostile inputs to every command and the scenario schema.
 
 All cases run once, in one subprocess under a 3 GiB address-space cap
 (``run_cases.py``); each case is then one test here, asserting: no traceback, no escape
