@@ -55,7 +55,7 @@ from leonet.engine.steps import ChunkAccess, ChunkRadio, ChunkRoutes, StepInputs
 from leonet.events import sort_events
 from leonet.network.graph import GroundNodes
 from leonet.network.lasers import LaserLinks, constellation_candidates, plus_grid_links_chunk
-from leonet.network.latency import LatencyParameters
+from leonet.network.latency import LatencyParameters, operator_latency
 from leonet.network.reachability import Reachability, gateway_links_per_step, gateway_reachable
 from leonet.network.routing import Routes
 from leonet.outcomes import Outcome
@@ -121,13 +121,11 @@ class ChunkResult:
 
 
 def _latency_terms(scenario: Scenario) -> dict[str, float]:
-    """The scenario's ``network.latency`` terms; without Starlink's radio the slot-boundary
-    spike defaults to 0 (it is Starlink's global 15-s reconfiguration, not OneWeb's or a
-    geostationary system's; docs/operators.md)."""
-    given = scenario.network.latency.given()
-    if scenario.radio_operator != "starlink":
-        given.setdefault("slot_spike_ms", 0.0)
-    return given
+    """The run's latency parameters where they differ from Starlink's defaults: the radio
+    operator's (:data:`leonet.network.latency.OPERATOR_LATENCY`: no slot spike and a
+    fitted user-link term for OneWeb and KA-SAT; docs/operators.md), then the scenario's
+    ``network.latency``, which overrides them."""
+    return operator_latency(scenario.radio_operator) | scenario.network.latency.given()
 
 
 class ScenarioRun:

@@ -32,8 +32,10 @@ from leonet.network.lasers import (
 )
 from leonet.network.latency import (
     IDLE_TERMS,
+    OPERATOR_LATENCY,
     TERMS,
     LatencyParameters,
+    operator_latency,
     path_counts,
     since_slot_start_s,
     tree_counts,
@@ -59,6 +61,7 @@ __all__ = [
     "EDGE_KINDS",
     "IDLE_TERMS",
     "MODES",
+    "OPERATOR_LATENCY",
     "TERMS",
     "AccessMode",
     "AllPairs",
@@ -88,6 +91,7 @@ __all__ = [
     "ground_nodes",
     "line_of_sight_clear",
     "nearest_neighbour_links",
+    "operator_latency",
     "path_changed",
     "path_counts",
     "plus_grid_candidates",

@@ -42,8 +42,10 @@ from leonet.defaults import (
 
 __all__ = [
     "IDLE_TERMS",
+    "OPERATOR_LATENCY",
     "TERMS",
     "LatencyParameters",
+    "operator_latency",
     "path_counts",
     "since_slot_start_s",
     "tree_counts",
@@ -77,6 +79,50 @@ _PARAMETER_OF: dict[str, str] = {
     "slot_spike": "slot_spike_ms",
     "queueing": "queue_scale_ms",
 }
+
+
+#: Each operator's latency defaults: the parameters (:class:`LatencyParameters` field names)
+#: whose value differs from Starlink's calibration in :mod:`leonet.defaults`; every other
+#: term is Starlink's.  A scenario's ``network.latency`` overrides these.  The fits are to
+#: the published medians in docs/operators.md, with the before/after table and commands.
+OPERATOR_LATENCY: dict[str, dict[str, float]] = {
+    "starlink": {},
+    "oneweb": {
+        # Source: the 15-s slot-boundary spike is Starlink's global reconfiguration
+        # (defaults.LATENCY_SLOT_SPIKE_MS); OneWeb schedules no such slots.
+        "slot_spike_ms": 0.0,
+        # Fitted: Starlink's 4 ms plus 12 ms, the mean residual of OneWeb's measured
+        # median RTT over leonet's (Starlink terms) at the two places whose terminal is
+        # known: Ames, Iowa, 54 − 42.5 = 11.5 ms, and Alaska, 75 − 62.6 = 12.4 ms
+        # (Anchorage 67.6 / Fairbanks 57.6, which of the two is not published); measured:
+        # Zhao et al., "Measuring the OneWeb Satellite Network", IFIP TMA 2025, Fig. 12.
+        # A small sample (two terminals), and the residual may be OneWeb's MAC,
+        # processing or PoP, not its uplink alone: the split is an assumption.
+        "user_uplink_scheduling_ms": LATENCY_USER_UPLINK_SCHEDULING_MS + 12.0,
+    },
+    "ka-sat": {
+        # Source: no LEO slot reconfiguration on a geostationary link.
+        "slot_spike_ms": 0.0,
+        # Fitted: Starlink's 4 ms plus 73 ms, the published ~600 ms class of a GEO VSAT's
+        # idle RTT ("typically around 600 ms", Computerworld's HughesNet test, cited in
+        # docs/operators.md) less leonet's 527 ms (p50 over examples/geo-only.yaml's 37
+        # cities with Starlink's terms).  The MF-TDMA
+        # return link's request/grant (DVB-RCS) and the VSAT's performance-enhancing
+        # proxy, not modelled one by one, are put in this term: an assumption.
+        "user_uplink_scheduling_ms": LATENCY_USER_UPLINK_SCHEDULING_MS + 73.0,
+    },
+}
+
+
+def operator_latency(operator: str) -> dict[str, float]:
+    """The latency parameters ``operator``'s runs default to where they differ from
+    Starlink's (a copy of :data:`OPERATOR_LATENCY`'s row)."""
+    if operator not in OPERATOR_LATENCY:
+        raise ValueError(
+            f"no latency defaults for operator {operator!r}: choose from "
+            f"{', '.join(sorted(OPERATOR_LATENCY))}"
+        )
+    return dict(OPERATOR_LATENCY[operator])
 
 
 @dataclass(frozen=True)
