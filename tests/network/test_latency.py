@@ -8,8 +8,10 @@ import pytest
 from leonet import defaults
 from leonet.network.latency import (
     IDLE_TERMS,
+    OPERATOR_LATENCY,
     TERMS,
     LatencyParameters,
+    operator_latency,
     path_counts,
     since_slot_start_s,
     tree_counts,
@@ -126,3 +128,25 @@ def test_path_counts() -> None:
     path = np.array([[7, 1, 2, 4, 6], [8, 3, 5, 6, -1], [-1, -1, -1, -1, -1]])
     sats, gws = path_counts(path, 4, 4, 6)
     assert sats.tolist() == [2, 1, 0] and gws.tolist() == [1, 1, 0]
+
+
+def test_operator_latency_rows_name_real_parameters_and_every_radio_operator() -> None:
+    from leonet.radio import RADIO_SYSTEMS
+
+    assert set(OPERATOR_LATENCY) == set(RADIO_SYSTEMS)
+    fields = set(LatencyParameters.__dataclass_fields__)
+    for operator, row in OPERATOR_LATENCY.items():
+        assert set(row) <= fields, operator
+        LatencyParameters(**row)  # valid values (finite, >= 0)
+    # Neither OneWeb nor a geostationary system has Starlink's 15-s slot spike.
+    assert operator_latency("oneweb")["slot_spike_ms"] == 0.0
+    assert operator_latency("ka-sat")["slot_spike_ms"] == 0.0
+    assert operator_latency("starlink") == {}
+
+
+def test_operator_latency_is_a_copy_and_refuses_an_unknown_operator() -> None:
+    row = operator_latency("oneweb")
+    row["pop_ms"] = 99.0
+    assert "pop_ms" not in OPERATOR_LATENCY["oneweb"]
+    with pytest.raises(ValueError, match="no latency defaults for operator 'iridium'"):
+        operator_latency("iridium")
