@@ -52,7 +52,7 @@ policy:
       start: "+100s"
       end: "+130s"
 faults:
-  gateways: [{names: ["Frankfurt, DE"], start: "+20s", end: "+80s"}]
+  gateways: [{names: ["Usingen, Germany"], start: "+20s", end: "+80s"}]
   pops: [{names: [frntdeu1], start: "+110s", end: "+130s"}]
   satellites: [{fraction: 0.1, start: "+40s"}]
   lasers: [{fraction: 0.3, start: "+0s"}]

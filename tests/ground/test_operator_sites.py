@@ -16,7 +16,9 @@ from leonet.ground import (
     check_operator,
     great_circle_km,
     load_gateways,
+    load_gateways_2026,
     load_pops,
+    load_pops_2026,
     operator_gateways,
     operator_names,
     operator_pops,
@@ -28,9 +30,20 @@ def _data_rows(filename: str) -> list[dict[str, str]]:
     return list(csv.DictReader(ln for ln in text.splitlines() if not ln.startswith("#")))
 
 
-def test_starlink_is_the_existing_ground_segment() -> None:
-    assert operator_gateways("starlink") is load_gateways()
-    assert operator_pops("starlink") is load_pops()
+def test_starlink_is_the_calibrated_2026_ground_segment_and_2023_stays_reachable() -> None:
+    """The run's bundled Starlink sites are the ones `leonet calibrate` fits on; the Oct
+    2023 map is edition '2023'."""
+    assert operator_gateways("starlink") is load_gateways_2026()
+    assert operator_pops("starlink") is load_pops_2026()
+    assert operator_gateways("starlink", "2023") is load_gateways()
+    assert operator_pops("starlink", "2023") is load_pops()
+    assert len(load_gateways()) == 219 and len(load_pops()) == 28
+    # every 2026 gateway is operational (as the 2026 data defines it)
+    assert operator_gateways("starlink").likely_operational.all()
+    with pytest.raises(ValueError, match="known: 2026, 2023"):
+        operator_gateways("starlink", "2019")
+    with pytest.raises(ValueError, match="only Starlink's bundled ground segment has editions"):
+        operator_pops("oneweb", "2023")
 
 
 def test_oneweb_has_the_40_snps_and_29_pops_of_the_tma_paper() -> None:

@@ -83,7 +83,7 @@ policy:
       start: "+2m"
       description: the east is cut off
 faults:
-  gateways: [{names: ["Wola Krobowska, PL"], start: "+2m", end: "+3m"}]
+  gateways: [{names: ["Wola Krobowska, Poland"], start: "+2m", end: "+3m"}]
   pops: [{names: [wrswpol1], start: "+130s", end: "+3m"}]
 outputs: {cells_every: slot, report: true}
 """
@@ -138,7 +138,7 @@ def test_map_markers_sit_at_their_coordinates_on_the_drawn_land(map_run):
             ((proj["lat1_deg"] - g["lat_deg"]) + proj["pad_deg"]) * scale, abs=0.06
         )
         assert land.distance(Point(x, y)) < 1.0, g["name"]  # on land, within a pixel
-    assert "Wola Krobowska, PL</text>" in page and "Kyiv</text>" in page  # names written
+    assert "Wola Krobowska, Poland</text>" in page and "Kyiv</text>" in page  # names written
 
 
 def _avail(page: str, name: str) -> str:

@@ -40,7 +40,7 @@ def _scenario(**jammer: Any) -> Any:
             "constellations": [{"preset": "starlink-gen1"}],
             "ground": {
                 "terminals": [{"name": "Kyiv", "lat_deg": KYIV[0], "lon_deg": KYIV[1]}],
-                "gateways": {"bundled": True, "names": ["Kaunas, LT"]},
+                "gateways": {"bundled": True, "names": ["Kaunas, Lithuania"]},
                 "pops": {"bundled": True, "names": ["wrswpol1"]},
             },
             "faults": {

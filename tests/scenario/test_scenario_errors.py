@@ -161,14 +161,14 @@ def test_cross_reference_errors(tmp_path: Path) -> None:
         HEAD
         + """\
 ground:
-  gateways: {bundled: true, names: ["Kaunas, LT"]}
+  gateways: {bundled: true, names: ["Kaunas, Lithuania"]}
 policy:
   service_areas: [{name: Ukraine, region: Ukraine}]
   events:
     - {action: cut-off, area: Ukriane, start: "+1m"}
 faults:
   gateways:
-    - {names: ["Wola Krobowska, PL"], start: "+5m", end: "+2m"}
+    - {names: ["Wola Krobowska, Poland"], start: "+5m", end: "+2m"}
   jammers:
     - {name: j, track: truck, eirp_dbw: 30, center_frequency_ghz: 11.7, bandwidth_mhz: 250}
 """
@@ -180,8 +180,8 @@ faults:
         "'Ukraine'?" in text_all
     )
     assert (
-        "line 16: faults.gateways[0].names[0]: no gateway 'Wola Krobowska, PL'; this "
-        "scenario's ground.gateways selects 1: Kaunas, LT" in text_all
+        "line 16: faults.gateways[0].names[0]: no gateway 'Wola Krobowska, Poland'; this "
+        "scenario's ground.gateways selects 1: Kaunas, Lithuania" in text_all
     )
     assert "line 16: faults.gateways[0].end: end must be after start" in text_all
     assert "line 18: faults.jammers[0].track: no mobile track 'truck'" in text_all

@@ -67,7 +67,7 @@ def test_ukraine_preset_contents() -> None:
     assert s.policy.max_speed_kmh == 90
     actions = [e.action for e in s.policy.events]
     assert "cut-off" in actions and "whitelist-only" in actions
-    assert s.faults.gateways[0].names == ["Wola Krobowska, PL"]
+    assert s.faults.gateways[0].names == ["Wola Krobowska, Poland"]
     assert s.faults.jammers and s.faults.jammers[0].antenna.beamwidth_deg == 1.5
 
 
@@ -82,7 +82,7 @@ def test_ukraine_preset_resolves() -> None:
     ukraine = country("Ukraine")
     assert ukraine.contains(cells.lat_deg, cells.lon_deg).mean() > 0.95
     gateways = [str(n) for n in sc.gateway_sites(s).names]
-    assert "Wola Krobowska, PL" in gateways and "Kaunas, LT" in gateways
+    assert "Wola Krobowska, Poland" in gateways and "Kaunas, Lithuania" in gateways
     assert {"frntdeu1", "wrswpol1"} <= {str(n) for n in sc.pop_sites(s).names}
     (drone,) = sc.build_tracks(s)
     speeds = drone.segment_speed_kmh
@@ -167,7 +167,7 @@ def test_time_offsets_and_absolute_times(tmp_path: Path) -> None:
         + """\
 faults:
   gateways:
-    - {names: ["Kaunas, LT"], start: "+1m", end: "2026-05-30T00:05:00Z"}
+    - {names: ["Kaunas, Lithuania"], start: "+1m", end: "2026-05-30T00:05:00Z"}
   pops:
     - {names: [frntdeu1], start: 30}
 """

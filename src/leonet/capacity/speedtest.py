@@ -20,14 +20,34 @@ rate ``r_j`` (its MODCOD rate on the beam's channel):
 
 No loop: ``unique`` and ``bincount`` over the served sites, nothing per beam of the
 constellation.
+
+**The calibrated background** (:func:`speed_tests`, what `leonet run`'s
+``speedtest_down_mbps`` / ``speedtest_up_mbps`` columns and `leonet calibrate` both use):
+the beam's other terminals carry a *fitted* load (:class:`ThroughputParameters`,
+:mod:`leonet.calibration.throughput` explains its five parameters), not the scenario's
+cells' demand: ``beam_background_*_mbps × (REFERENCE_IN_VIEW / in view) ** exponent ×
+max(1 + cv·z, 0)`` with ``z`` a standard-normal draw per terminal-step, and the test is
+:func:`speed_test` of one terminal on a beam of its own carrying that load.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["speed_test"]
+from leonet.defaults import (
+    SPEEDTEST_BEAM_BACKGROUND_DOWN_MBPS,
+    SPEEDTEST_BEAM_BACKGROUND_UP_MBPS,
+    SPEEDTEST_IN_VIEW_EXPONENT,
+    SPEEDTEST_LOAD_CV_DOWN,
+    SPEEDTEST_LOAD_CV_UP,
+)
+from leonet.radio.parameters import BUSY_HOUR_DOWN_MBPS, BUSY_HOUR_UP_MBPS
+
+__all__ = ["REFERENCE_IN_VIEW", "ThroughputParameters", "speed_test", "speed_tests"]
 
 F64 = NDArray[np.float64]
 
@@ -85,3 +105,85 @@ def speed_test(
     left = np.where(np.isnan(left), np.inf, left)
     out[ok] = np.minimum(beam_rate, left[sat_no])
     return out
+
+
+#: Satellites in view at which the beam background is the fitted value (a normalisation).
+REFERENCE_IN_VIEW = 30.0
+
+
+@dataclass(frozen=True)
+class ThroughputParameters:
+    """The speed test's background: mean beam load down and up (Mb/s) where
+    :data:`REFERENCE_IN_VIEW` satellites are in view, its spread each way and how it
+    scales with the satellites in view (exponent)."""
+
+    beam_background_down_mbps: float = SPEEDTEST_BEAM_BACKGROUND_DOWN_MBPS
+    beam_background_up_mbps: float = SPEEDTEST_BEAM_BACKGROUND_UP_MBPS
+    load_cv_down: float = SPEEDTEST_LOAD_CV_DOWN
+    load_cv_up: float = SPEEDTEST_LOAD_CV_UP
+    in_view_exponent: float = SPEEDTEST_IN_VIEW_EXPONENT
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            v = getattr(self, f.name)
+            if not (np.isfinite(v) and v >= 0):
+                raise ValueError(f"ThroughputParameters.{f.name} must be finite and >= 0, got {v}")
+
+
+def _load_factor(z: F64, cv: float) -> F64:
+    """Load factors ``max(1 + cv·z, 0)`` from standard-normal ``z``: mean ~1, spread ``cv``."""
+    return np.asarray(np.maximum(1.0 + cv * z, 0.0), dtype=np.float64)
+
+
+def _one_direction(
+    rate_mbps: F64, z: F64, share: F64, background_mbps: float, cv: float, d: float
+) -> F64:
+    if not (np.isfinite(d) and d > 0):
+        raise ValueError(f"busy-hour demand must be a finite rate > 0 Mb/s, got {d}")
+    n = rate_mbps.shape[0]
+    if n == 0:
+        return np.zeros(0)
+    load = background_mbps * share * _load_factor(z, cv)
+    # One beam per test: its other terminals, each asking the busy-hour demand d, carry
+    # `load` Mb/s in all; the test is one more terminal (speed_test counts it in).
+    idx = np.arange(n)
+    return speed_test(idx, idx, rate_mbps, 1.0 + load / d, d, np.full(n, np.inf), n)
+
+
+def speed_tests(
+    link_down_mbps: F64,
+    link_up_mbps: F64,
+    load_z: F64,
+    in_view: F64,
+    params: ThroughputParameters | None = None,
+    *,
+    busy_hour_down_mbps: float = BUSY_HOUR_DOWN_MBPS,
+    busy_hour_up_mbps: float = BUSY_HOUR_UP_MBPS,
+) -> tuple[F64, F64]:
+    """Speed-test rates ``(down, up)`` Mb/s of terminal-steps with the given link rates,
+    load draws ``load_z`` (standard normal, one per terminal-step; the same draw loads
+    both directions: a busy beam is busy both ways) and satellites ``in_view``, all
+    ``(n,)``; the fitted beam background (``params``, default the calibrated values of
+    ``data/latency_calibration.json``) is carried by terminals each asking the busy-hour
+    demand ``busy_hour_*_mbps``.  `leonet calibrate` and `leonet run` both call this."""
+    p = params or ThroughputParameters()
+    share = (REFERENCE_IN_VIEW / np.maximum(np.asarray(in_view, dtype=np.float64), 1.0)) ** (
+        p.in_view_exponent
+    )
+    down = _one_direction(
+        np.asarray(link_down_mbps, dtype=np.float64),
+        np.asarray(load_z, dtype=np.float64),
+        share,
+        p.beam_background_down_mbps,
+        p.load_cv_down,
+        busy_hour_down_mbps,
+    )
+    up = _one_direction(
+        np.asarray(link_up_mbps, dtype=np.float64),
+        np.asarray(load_z, dtype=np.float64),
+        share,
+        p.beam_background_up_mbps,
+        p.load_cv_up,
+        busy_hour_up_mbps,
+    )
+    return down, up

@@ -14,8 +14,11 @@ interference, jamming), :func:`~leonet.capacity.beams.assign_beams` and
    modelled (unbounded);
 4. allocation: max-min fair per beam (time share, bounded by each link's
    MODCOD rate), then per satellite (backhaul);
-5. speed test: one terminal per site saturating its link over the busy-hour
-   background load of the others (:func:`~leonet.capacity.speedtest.speed_test`).
+5. speed test: one terminal per served site saturating its link over the calibrated
+   beam background (:func:`~leonet.capacity.speedtest.speed_tests`, the function
+   `leonet calibrate` fits: the load scales with the satellites in view, and a
+   standard-normal draw per site and step, from the scenario's seed and the step's
+   time, spreads it).
 
 Everything is vectorised over sites, satellites and beams (NumPy, and numba
 kernels for the interference sum over visible pairs, per-link columns and the
@@ -24,6 +27,7 @@ water-filling); the only Python loops are over terminal types and jammers.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -33,7 +37,7 @@ from numpy.typing import ArrayLike, NDArray
 from leonet.capacity.allocation import Allocation, allocate
 from leonet.capacity.beams import BeamAssignment, assign_beams
 from leonet.capacity.demand import Demand
-from leonet.capacity.speedtest import speed_test
+from leonet.capacity.speedtest import REFERENCE_IN_VIEW, ThroughputParameters, speed_tests
 from leonet.radio.jamming import Jammer
 from leonet.radio.links import FeederLinks, RadioModel, UserLinks
 from leonet.radio.parameters import (
@@ -51,22 +55,26 @@ F64 = NDArray[np.float64]
 class CapacityConfig:
     """``beams_per_satellite`` (``None``: each generation's ``user_beams``);
     ``lasers`` (count laser links as backhaul); ``laser_capacity_mbps`` each;
-    ``background_down_mbps`` / ``background_up_mbps`` the busy-hour demand of every
-    other terminal during a speed test (:mod:`leonet.capacity.speedtest`)."""
+    ``background_down_mbps`` / ``background_up_mbps`` the busy-hour demand of each of the
+    terminals carrying a speed test's beam background; ``speed_test`` that background
+    (default the calibrated one); ``seed`` the speed tests' load draws
+    (:mod:`leonet.capacity.speedtest`)."""
 
     beams_per_satellite: int | None = None
     lasers: bool = True
     laser_capacity_mbps: float = LASER_CAPACITY_MBPS
     background_down_mbps: float = BUSY_HOUR_DOWN_MBPS
     background_up_mbps: float = BUSY_HOUR_UP_MBPS
+    speed_test: ThroughputParameters = dataclasses.field(default_factory=ThroughputParameters)
+    seed: int = 0
 
     def __post_init__(self) -> None:
         if self.beams_per_satellite is not None and self.beams_per_satellite < 1:
             raise ValueError("beams_per_satellite must be >= 1 (or None for the generation's)")
         for name in ("background_down_mbps", "background_up_mbps"):
             value = getattr(self, name)
-            if not (np.isfinite(value) and value >= 0):
-                raise ValueError(f"{name} must be a finite busy-hour demand >= 0 Mb/s, got {value}")
+            if not (np.isfinite(value) and value > 0):
+                raise ValueError(f"{name} must be a finite busy-hour demand > 0 Mb/s, got {value}")
 
 
 @dataclass(frozen=True)
@@ -230,23 +238,43 @@ class CapacityModel:
             back_up,
             beams.n_beams,
         )
-        cap = self.config
-        test_down = speed_test(
-            serving,
-            beams.beam,
-            links.down.capacity_mbps,
-            d.terminals,
-            cap.background_down_mbps,
-            back_down,
-            beams.n_beams,
-        )
-        test_up = speed_test(
-            serving,
-            beams.beam,
-            links.up.capacity_mbps,
-            d.terminals,
-            cap.background_up_mbps,
-            back_up,
-            beams.n_beams,
-        )
+        test_down, test_up = self._speed_tests(links, serving, visible_pairs, utc_ns)
         return StepCapacity(links, beams, feeder, back_down, back_up, down, up, test_down, test_up)
+
+    def _speed_tests(
+        self,
+        links: UserLinks,
+        serving: NDArray[np.int32],
+        visible_pairs: tuple[ArrayLike, ArrayLike] | None,
+        utc_ns: int | None,
+    ) -> tuple[F64, F64]:
+        """Speed tests ``(down, up)`` ``(site,)`` Mb/s (0 unserved): the calibrated model
+        at each served site's link rates, the satellites in view of it (``visible_pairs``;
+        without them the model's reference count) and one load draw per site, the same
+        for a given seed and step time whatever the chunking."""
+        n = serving.shape[0]
+        cap = self.config
+        in_view: F64
+        if visible_pairs is None:
+            in_view = np.full(n, REFERENCE_IN_VIEW)
+        else:
+            site_idx = np.asarray(visible_pairs[0], dtype=np.int64).reshape(-1)
+            in_view = np.bincount(site_idx, minlength=n)[:n].astype(np.float64)
+        t = 0 if utc_ns is None else int(utc_ns)
+        rng = np.random.default_rng([cap.seed, t & 0xFFFFFFFFFFFFFFFF])
+        z: F64 = np.asarray(rng.standard_normal(n), dtype=np.float64)
+        down_r = np.nan_to_num(np.asarray(links.down.capacity_mbps, dtype=np.float64)).reshape(-1)
+        up_r = np.nan_to_num(np.asarray(links.up.capacity_mbps, dtype=np.float64)).reshape(-1)
+        ok = serving >= 0
+        test_down, test_up = np.zeros(n), np.zeros(n)
+        down, up = speed_tests(
+            down_r[ok],
+            up_r[ok],
+            z[ok],
+            in_view[ok],
+            cap.speed_test,
+            busy_hour_down_mbps=cap.background_down_mbps,
+            busy_hour_up_mbps=cap.background_up_mbps,
+        )
+        test_down[ok], test_up[ok] = down, up
+        return test_down, test_up

@@ -205,6 +205,7 @@ def capacity_model(
             beams_per_satellite=cap.beams_per_sat,
             background_down_mbps=cap.background_load_mbps,
             background_up_mbps=cap.background_load_up_mbps,
+            seed=scenario.seed,
         ),
     )
 

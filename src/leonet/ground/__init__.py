@@ -30,6 +30,7 @@ from leonet.ground.greatcircle import great_circle_km, interpolate_great_circle
 from leonet.ground.operator_sites import (
     DEFAULT_OPERATOR,
     OPERATORS,
+    STARLINK_EDITIONS,
     Operator,
     check_operator,
     operator_gateways,
@@ -85,6 +86,7 @@ __all__ = [
     "POPULATION_PROVENANCE",
     "SAME_SITE_KM",
     "SITE_KINDS",
+    "STARLINK_EDITIONS",
     "URBAN_DENSITY_PER_KM2",
     "Cells",
     "City",

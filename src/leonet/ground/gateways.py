@@ -58,7 +58,10 @@ GATEWAYS_FILE = "starlink_gateways_pops_2023-10-10.csv"
 POPS_EUROPE_FILE = "starlink_pops_europe.csv"
 
 _OPERATIONAL_STATUS = frozenset(
-    {"live", "presumed live", "built", "built | sta", "built | ka grant"}
+    # the 2023 map's live or built sites; the 2026 list's operational ones and the
+    # gateways inferred at its PoPs (leonet.ground.starlink_pops.load_gateways_2026)
+    {"live", "presumed live", "built", "built | sta", "built | ka grant", "operational"}
+    | {"inferred: at pop"}
 )
 
 

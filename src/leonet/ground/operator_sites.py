@@ -1,8 +1,11 @@
 """Each operator's bundled ground segment: gateways and PoPs of Starlink, OneWeb and KA-SAT.
 
 A scenario picks an operator's ground network with ``ground.gateways: {bundled: true,
-operator: oneweb}`` (and ``pops``); Starlink's is the default and is exactly
-:func:`leonet.ground.load_gateways` / :func:`leonet.ground.load_pops`.
+operator: oneweb}`` (and ``pops``); Starlink's is the default.  Starlink's has two
+editions: ``2026`` (the default, the calibrated one `leonet calibrate` uses:
+:func:`leonet.ground.load_gateways_2026` / :func:`leonet.ground.load_pops_2026`) and
+``2023`` (the Oct 2023 community map, :func:`leonet.ground.load_gateways` /
+:func:`leonet.ground.load_pops`), picked with ``edition: 2023``.
 
 - **oneweb** — the 40 satellite network portals (SNPs, OneWeb's gateways) and 29 PoPs of
   J. Zhao et al., "Measuring the OneWeb Satellite Network", IFIP TMA 2025, Fig. 2 (its data
@@ -30,10 +33,12 @@ from dataclasses import dataclass
 from importlib import resources
 
 from leonet.ground.gateways import Gateways, Pops, load_gateways, load_pops
+from leonet.ground.starlink_pops import load_gateways_2026, load_pops_2026
 
 __all__ = [
     "DEFAULT_OPERATOR",
     "OPERATORS",
+    "STARLINK_EDITIONS",
     "Operator",
     "check_operator",
     "operator_gateways",
@@ -93,7 +98,7 @@ OPERATORS: dict[str, Operator] = {
     # Starlink's sites and their masks and antennas come from its map (gateways.py).
     "starlink": Operator(
         "starlink",
-        "SpaceX Starlink: the 2023 community gateway map and its PoPs (leonet.ground.gateways)",
+        "SpaceX Starlink: the 2026 gateways and PoPs (edition 2023: the 2023 community map)",
         "",
         "",
         float("nan"),
@@ -103,6 +108,22 @@ OPERATORS: dict[str, Operator] = {
 
 #: The operator whose ground segment a scenario gets when it names none.
 DEFAULT_OPERATOR = "starlink"
+
+#: Starlink's bundled ground segments, newest (the default, calibrated) first.
+STARLINK_EDITIONS: tuple[str, ...] = ("2026", "2023")
+
+
+def _check_edition(operator: str, edition: str) -> None:
+    if edition not in STARLINK_EDITIONS:
+        raise ValueError(
+            f"unknown edition {edition!r} of the bundled Starlink ground segment; "
+            f"known: {', '.join(STARLINK_EDITIONS)}"
+        )
+    if edition != STARLINK_EDITIONS[0] and operator != "starlink":
+        raise ValueError(
+            f"edition {edition!r}: only Starlink's bundled ground segment has editions "
+            f"(operator {operator!r} has one); drop edition"
+        )
 
 
 def operator_names() -> list[str]:
@@ -131,16 +152,19 @@ def _rows(filename: str) -> list[dict[str, str]]:
 
 
 @functools.lru_cache(maxsize=8)
-def operator_gateways(operator: str = DEFAULT_OPERATOR) -> Gateways:
+def operator_gateways(operator: str = DEFAULT_OPERATOR, edition: str = "2026") -> Gateways:
     """The bundled gateways of ``operator``, ``(gw,)`` arrays (kind ``'gateway'``).
 
-    Starlink: :func:`leonet.ground.load_gateways`.  Others: every row of the operator's
+    Starlink: ``edition`` ``'2026'`` :func:`leonet.ground.load_gateways_2026` (the set
+    `leonet calibrate` fits on), ``'2023'`` :func:`leonet.ground.load_gateways`.  Others
+    (one edition, ``'2026'``): every row of the operator's
     file, ``status`` as written there, ``area`` the ISO country code, the operator's
     antenna count and gateway mask (:data:`OPERATORS`); heights 0 km.
     """
     spec = OPERATORS[check_operator(operator)]
+    _check_edition(spec.name, edition)
     if not spec.gateways_file:
-        return load_gateways()
+        return load_gateways_2026() if edition == "2026" else load_gateways()
     rows = _rows(spec.gateways_file)
     return Gateways(
         [r["name"] for r in rows],
@@ -157,13 +181,15 @@ def operator_gateways(operator: str = DEFAULT_OPERATOR) -> Gateways:
 
 
 @functools.lru_cache(maxsize=8)
-def operator_pops(operator: str = DEFAULT_OPERATOR) -> Pops:
+def operator_pops(operator: str = DEFAULT_OPERATOR, edition: str = "2026") -> Pops:
     """The bundled PoPs of ``operator``, ``(pop,)`` arrays; ``label`` ``'City: facility'``.
 
-    Starlink: :func:`leonet.ground.load_pops`."""
+    Starlink: ``edition`` ``'2026'`` :func:`leonet.ground.load_pops_2026` (label
+    ``'City, CC'``), ``'2023'`` :func:`leonet.ground.load_pops`."""
     spec = OPERATORS[check_operator(operator)]
+    _check_edition(spec.name, edition)
     if not spec.pops_file:
-        return load_pops()
+        return load_pops_2026() if edition == "2026" else load_pops()
     rows = _rows(spec.pops_file)
     return Pops(
         [r["code"] for r in rows],

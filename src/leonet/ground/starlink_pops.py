@@ -17,7 +17,10 @@ The refreshed set is
    (``starlink_gateways_2026-03.csv``: starlinkinsider.com and starlink.sx, merged by
    GitHub juliensimon/starlink-viz; provenance in the file and PROVENANCE.md);
 2. the 2023 map's likely-operational gateways more than :data:`SAME_SITE_KM` from any of
-   those (sites the 2026 list does not name);
+   those (sites the 2026 list does not name).  A 2023 gateway whose town (the name
+   before the first comma) the 2026 list also names is the same site, geocoded from its
+   town name in the 2026 list (up to ~900 km off, e.g. Wola Krobowska 170 km, Calrossie
+   930 km): it keeps the 2026 row's name and the 2023 map's surveyed coordinates;
 3. **inferred** gateways, status ``'inferred: at PoP'``: one at each Oct 2026 PoP with no
    gateway of 1–2 within :data:`INFERRED_GATEWAY_KM`.  A PoP lands its country's traffic;
    without a gateway near it that traffic would cross thousands of km of fibre, which
@@ -70,6 +73,11 @@ def _rows(filename: str) -> list[dict[str, str]]:
     return list(csv.DictReader(ln for ln in text.splitlines() if not ln.startswith("#")))
 
 
+def _town(name: object) -> str:
+    """A gateway name's town, the part before the first comma, lower case."""
+    return str(name).split(",", 1)[0].strip().lower()
+
+
 @lru_cache(maxsize=1)
 def load_pops_2026() -> Pops:
     """Every Starlink PoP code of the Oct 2026 geofeed, ``(pop,)``, at its city; ``label``
@@ -111,6 +119,14 @@ def load_gateways_2026(*, inferred: bool = True) -> Gateways:
     area = ["2026 list"] * len(rows)
     old = load_gateways()
     old = old.take(old.likely_operational)
+    old_town = {_town(n): k for k, n in enumerate(old.names)}
+    same = np.zeros(len(old), dtype=bool)
+    for i, n in enumerate(names):
+        j = old_town.get(_town(n))
+        if j is not None and not same[j]:
+            same[j] = True
+            lat[i], lon[i] = float(old.lat_deg[j]), float(old.lon_deg[j])
+    old = old.take(np.flatnonzero(~same))
     if len(old) and rows:
         d = great_circle_km(
             old.lat_deg[:, None], old.lon_deg[:, None], np.array(lat), np.array(lon)

@@ -180,7 +180,7 @@ def gateway_sites(scenario: Scenario) -> Sites:
     :func:`~leonet.ground.operator_sites.operator_gateways`) or its own."""
     spec = scenario.ground.gateways
     if isinstance(spec, BundledSitesSpec):
-        return _select(spec, operator_gateways(spec.operator))
+        return _select(spec, operator_gateways(spec.operator, spec.edition))
     return _own_sites(spec, "gateway")
 
 
@@ -189,7 +189,7 @@ def pop_sites(scenario: Scenario) -> Sites:
     :func:`~leonet.ground.operator_sites.operator_pops`) or its own."""
     spec = scenario.ground.pops
     if isinstance(spec, BundledSitesSpec):
-        return _select(spec, operator_pops(spec.operator))
+        return _select(spec, operator_pops(spec.operator, spec.edition))
     return _own_sites(spec, "pop")
 
 
@@ -213,7 +213,7 @@ def reference_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
     for key, loader in (("gateways", operator_gateways), ("pops", operator_pops)):
         spec = getattr(ground, key)
         if isinstance(spec, BundledSitesSpec):
-            bundled = [str(n) for n in loader(spec.operator).names]
+            bundled = [str(n) for n in loader(spec.operator, spec.edition).names]
             for field in ("names", "exclude"):
                 for j, name in enumerate(getattr(spec, field) or []):
                     if name not in bundled:
@@ -224,7 +224,8 @@ def reference_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
                                     name,
                                     bundled,
                                     f"{spec.operator} {key[:-1]}",
-                                    f"see leonet.ground.operator_{key}({spec.operator!r}).names",
+                                    f"see leonet.ground.operator_{key}({spec.operator!r}, "
+                                    f"{spec.edition!r}).names",
                                 ),
                             )
                         )

@@ -421,13 +421,16 @@ class BundledSitesSpec(_Model):
     """The bundled gateways or PoPs: ``{bundled: true, within: {...}, names: [...]}``.
 
     ``operator`` whose ground segment (``starlink``, the default; ``oneweb``; ``ka-sat``:
-    :mod:`leonet.ground.operator_sites`); ``within`` keeps the sites inside a lat/lon
-    box; ``names`` keeps only those names; ``exclude`` drops names;
+    :mod:`leonet.ground.operator_sites`); ``edition`` Starlink's ``'2026'`` (the default,
+    the set `leonet calibrate` fits on) or ``'2023'`` (the Oct 2023 map); ``within``
+    keeps the sites inside a lat/lon box; ``names`` keeps only those names; ``exclude``
+    drops names;
     ``operational_only`` (gateways) keeps sites mapped as live or built.
     """
 
     bundled: Literal[True] = True
     operator: str = DEFAULT_OPERATOR
+    edition: Literal["2026", "2023"] = "2026"
     within: LatLonBox | None = None
     names: list[str] | None = None
     exclude: list[str] = Field(default_factory=list)
@@ -437,6 +440,21 @@ class BundledSitesSpec(_Model):
     @classmethod
     def _known_operator(cls, value: str) -> str:
         return check_operator(value)
+
+    @field_validator("edition", mode="before")
+    @classmethod
+    def _edition_as_text(cls, value: object) -> object:
+        # YAML reads `edition: 2023` as a number
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @model_validator(mode="after")
+    def _edition_is_starlinks(self) -> BundledSitesSpec:
+        if self.edition != "2026" and self.operator != "starlink":
+            raise ValueError(
+                f"edition {self.edition!r}: only Starlink's bundled ground segment has "
+                f"editions (operator {self.operator!r} has one); drop edition"
+            )
+        return self
 
 
 class SiteSpec(_Model):
@@ -587,8 +605,8 @@ class CapacitySpec(_Model):
     ``terminal_density: population`` spreads the same number of cell terminals in
     proportion to where people live (:mod:`leonet.ground.population`; the cells' region
     must be a country) instead of uniformly per km²; ``background_load_mbps`` /
-    ``background_load_up_mbps``: each terminal's busy-hour demand while another runs a
-    speed test (:mod:`leonet.capacity.speedtest`)."""
+    ``background_load_up_mbps``: the busy-hour demand of each terminal carrying the
+    calibrated beam background a speed test runs against (:mod:`leonet.capacity.speedtest`)."""
 
     beams_per_sat: int | None = Field(strict=True, default=None, ge=1)
     offered_load_mbps: float = Field(
@@ -603,10 +621,10 @@ class CapacitySpec(_Model):
     terminals_per_site: float = Field(strict=True, default=1.0, ge=0, allow_inf_nan=False)
     terminal_density: Literal["uniform", "population"] = "uniform"
     background_load_mbps: float = Field(
-        strict=True, default=BUSY_HOUR_DOWN_MBPS, ge=0, allow_inf_nan=False
+        strict=True, default=BUSY_HOUR_DOWN_MBPS, gt=0, allow_inf_nan=False
     )
     background_load_up_mbps: float = Field(
-        strict=True, default=BUSY_HOUR_UP_MBPS, ge=0, allow_inf_nan=False
+        strict=True, default=BUSY_HOUR_UP_MBPS, gt=0, allow_inf_nan=False
     )
 
 
