@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from leonet.ground import load_gateways, operator_gateways, operator_pops
+from leonet.ground import load_gateways, load_gateways_2026, operator_gateways, operator_pops
 from leonet.scenario import ScenarioError, gateway_sites, load_scenario, pop_sites
 
 HEAD = """\
@@ -30,7 +30,21 @@ def _load(tmp_path: Path, text: str):  # type: ignore[no-untyped-def]
 def test_default_operator_is_starlink(tmp_path: Path) -> None:
     s = _load(tmp_path, HEAD)
     assert s.ground.gateways.operator == "starlink"  # type: ignore[union-attr]
-    assert gateway_sites(s).names.tolist() == load_gateways().names.tolist()
+    # the 2026 set `leonet calibrate` fits on; edition 2023 the Oct 2023 map
+    assert gateway_sites(s).names.tolist() == load_gateways_2026().names.tolist()
+    old = _load(tmp_path, HEAD + "ground:\n  gateways: {bundled: true, edition: 2023}\n")
+    assert gateway_sites(old).names.tolist() == load_gateways().names.tolist()
+
+
+def test_an_edition_is_starlinks_only(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError) as info:
+        _load(
+            tmp_path,
+            HEAD + "ground:\n  gateways: {bundled: true, operator: oneweb, edition: 2023}\n",
+        )
+    msg = str(info.value)
+    assert "line 10: ground.gateways" in msg
+    assert "only Starlink's bundled ground segment has editions" in msg
 
 
 def test_oneweb_gateways_and_pops_only(tmp_path: Path) -> None:
