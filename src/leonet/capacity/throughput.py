@@ -37,7 +37,12 @@ from numpy.typing import ArrayLike, NDArray
 from leonet.capacity.allocation import Allocation, allocate
 from leonet.capacity.beams import BeamAssignment, assign_beams
 from leonet.capacity.demand import Demand
-from leonet.capacity.speedtest import REFERENCE_IN_VIEW, ThroughputParameters, speed_tests
+from leonet.capacity.speedtest import (
+    REFERENCE_IN_VIEW,
+    ThroughputParameters,
+    speed_test,
+    speed_tests,
+)
 from leonet.radio.jamming import Jammer
 from leonet.radio.links import FeederLinks, RadioModel, UserLinks
 from leonet.radio.parameters import (
@@ -57,7 +62,9 @@ class CapacityConfig:
     ``lasers`` (count laser links as backhaul); ``laser_capacity_mbps`` each;
     ``background_down_mbps`` / ``background_up_mbps`` the busy-hour demand of each of the
     terminals carrying a speed test's beam background; ``speed_test`` that background
-    (default the calibrated one); ``seed`` the speed tests' load draws
+    (default the calibrated one, fitted to Starlink; ``None``: the beam's own terminals,
+    each asking the busy-hour demand, under the satellite's backhaul —
+    :func:`~leonet.capacity.speedtest.speed_test`); ``seed`` the speed tests' load draws
     (:mod:`leonet.capacity.speedtest`)."""
 
     beams_per_satellite: int | None = None
@@ -65,7 +72,9 @@ class CapacityConfig:
     laser_capacity_mbps: float = LASER_CAPACITY_MBPS
     background_down_mbps: float = BUSY_HOUR_DOWN_MBPS
     background_up_mbps: float = BUSY_HOUR_UP_MBPS
-    speed_test: ThroughputParameters = dataclasses.field(default_factory=ThroughputParameters)
+    speed_test: ThroughputParameters | None = dataclasses.field(
+        default_factory=ThroughputParameters
+    )
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -238,7 +247,30 @@ class CapacityModel:
             back_up,
             beams.n_beams,
         )
-        test_down, test_up = self._speed_tests(links, serving, visible_pairs, utc_ns)
+        cap = self.config
+        if cap.speed_test is None:
+            test_down = speed_test(
+                serving,
+                beams.beam,
+                links.down.capacity_mbps,
+                d.terminals,
+                cap.background_down_mbps,
+                back_down,
+                beams.n_beams,
+            )
+            test_up = speed_test(
+                serving,
+                beams.beam,
+                links.up.capacity_mbps,
+                d.terminals,
+                cap.background_up_mbps,
+                back_up,
+                beams.n_beams,
+            )
+        else:
+            test_down, test_up = self._speed_tests(
+                links, serving, visible_pairs, utc_ns, cap.speed_test
+            )
         return StepCapacity(links, beams, feeder, back_down, back_up, down, up, test_down, test_up)
 
     def _speed_tests(
@@ -247,6 +279,7 @@ class CapacityModel:
         serving: NDArray[np.int32],
         visible_pairs: tuple[ArrayLike, ArrayLike] | None,
         utc_ns: int | None,
+        params: ThroughputParameters,
     ) -> tuple[F64, F64]:
         """Speed tests ``(down, up)`` ``(site,)`` Mb/s (0 unserved): the calibrated model
         at each served site's link rates, the satellites in view of it (``visible_pairs``;
@@ -272,7 +305,7 @@ class CapacityModel:
             up_r[ok],
             z[ok],
             in_view[ok],
-            cap.speed_test,
+            params,
             busy_hour_down_mbps=cap.background_down_mbps,
             busy_hour_up_mbps=cap.background_up_mbps,
         )

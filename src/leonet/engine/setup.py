@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from leonet.capacity.demand import site_demand
+from leonet.capacity.speedtest import ThroughputParameters
 from leonet.capacity.throughput import CapacityConfig, CapacityModel
 from leonet.ground.sites import Sites
 from leonet.ground.tracks import Track
@@ -205,6 +206,9 @@ def capacity_model(
             beams_per_satellite=cap.beams_per_sat,
             background_down_mbps=cap.background_load_mbps,
             background_up_mbps=cap.background_load_up_mbps,
+            # The speed-test background is fitted to Starlink's published speeds; another
+            # operator's run keeps the busy-hour demand of its cells' terminals.
+            speed_test=ThroughputParameters() if scenario.radio_operator == "starlink" else None,
             seed=scenario.seed,
         ),
     )
