@@ -49,18 +49,19 @@ def _cells_table(result: CoverageResult, first: int, stop: int):  # type: ignore
 
 
 def _ground_near(bounds_deg: tuple[float, float, float, float]) -> tuple[Sites, Sites]:
-    """The bundled gateways (likely operational) and PoPs within a margin of a region's
-    box ``(lon_min, lat_min, lon_max, lat_max)``: a quarter of its span, at least 3°."""
-    from leonet.ground import load_gateways, load_pops
+    """The bundled Starlink gateways (likely operational) and PoPs — the 2026 set a run and
+    `leonet calibrate` use — within a margin of a region's box ``(lon_min, lat_min,
+    lon_max, lat_max)``: a quarter of its span, at least 3°."""
+    from leonet.ground import operator_gateways, operator_pops
 
     lon0, lat0, lon1, lat1 = bounds_deg
     margin = max(3.0, 0.25 * max(lon1 - lon0, lat1 - lat0))
     lat = (max(lat0 - margin, -90.0), min(lat1 + margin, 90.0))
     lon = (lon0 - margin, lon1 + margin) if lon1 - lon0 + 2 * margin < 360 else None
-    gateways = load_gateways()
+    gateways = operator_gateways("starlink")
     return (
         gateways.take(gateways.likely_operational).within(lat_deg=lat, lon_deg=lon),
-        load_pops().within(lat_deg=lat, lon_deg=lon),
+        operator_pops("starlink").within(lat_deg=lat, lon_deg=lon),
     )
 
 
