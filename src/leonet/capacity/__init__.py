@@ -4,14 +4,21 @@
 - :func:`site_demand` — terminals per cell (density × area) and named terminals.
 - :func:`water_fill`, :func:`allocate` — vectorised max-min fair sharing of beam time
   and satellite backhaul; :class:`Binding` says what limits each terminal.
-- :func:`speed_test` — one terminal saturating its link over busy-hour background load.
+- :func:`speed_test` — one terminal saturating its link over busy-hour background load;
+  :func:`speed_tests` the calibrated background (:class:`ThroughputParameters`, fitted by
+  `leonet calibrate`) the run's speed-test columns use.
 - :class:`CapacityModel` — one step: radio links, beams, backhaul and allocation.
 """
 
 from leonet.capacity.allocation import Allocation, Binding, allocate, water_fill
 from leonet.capacity.beams import BeamAssignment, assign_beams
 from leonet.capacity.demand import Demand, site_demand
-from leonet.capacity.speedtest import speed_test
+from leonet.capacity.speedtest import (
+    REFERENCE_IN_VIEW,
+    ThroughputParameters,
+    speed_test,
+    speed_tests,
+)
 from leonet.capacity.throughput import (
     CapacityConfig,
     CapacityModel,
@@ -20,6 +27,7 @@ from leonet.capacity.throughput import (
 )
 
 __all__ = [
+    "REFERENCE_IN_VIEW",
     "Allocation",
     "BeamAssignment",
     "Binding",
@@ -27,10 +35,12 @@ __all__ = [
     "CapacityModel",
     "Demand",
     "StepCapacity",
+    "ThroughputParameters",
     "allocate",
     "assign_beams",
     "co_channel_beams",
     "site_demand",
     "speed_test",
+    "speed_tests",
     "water_fill",
 ]
