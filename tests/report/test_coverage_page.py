@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from leonet.cli import app
-from leonet.ground import load_gateways, load_pops
+from leonet.ground import load_gateways_2026, load_pops_2026
 from support.browser import chromium_driver, console_errors, set_slider
 
 #: A page of a 4-minute run over Ukraine's 48 resolution-3 cells and the 53 bundled
@@ -79,12 +79,12 @@ def test_gateways_pops_and_places_sit_at_their_coordinates(coverage_out):
         (n, la, lo) for (layer, n), _ in marks.items() if layer == "gateways" for la, lo in [(0, 0)]
     ]
     assert gateways, "gateways near Ukraine are drawn"
-    bundled = load_gateways()
+    bundled = load_gateways_2026()  # the set run and calibrate use
     for name, _, _ in gateways:
         k = list(bundled.names).index(name)
         x, y = xy(bundled.lat_deg[k], bundled.lon_deg[k])
         assert marks[("gateways", name)] == pytest.approx((x, y), abs=0.06)
-    pops = load_pops()
+    pops = load_pops_2026()
     drawn_pops = [n for layer, n in marks if layer == "pops"]
     assert "wrswpol1" in drawn_pops  # Warsaw, Ukraine's PoP
     for name in drawn_pops:
