@@ -9,13 +9,14 @@ both write this way.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_text", "temp_path"]
+__all__ = ["atomic_path", "atomic_write_bytes", "atomic_write_text", "file_sha256", "temp_path"]
 
 
 def temp_path(path: Path) -> Path:
@@ -59,3 +60,12 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
         handle.flush()
         os.fsync(handle.fileno())
     return Path(path)
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 (hex) of a file's contents, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -20,7 +20,6 @@ work, rarely enough that checkpoints stay small next to the results they protect
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -33,6 +32,7 @@ from numpy.typing import NDArray
 
 from leonet.access.metrics import RegionCoverageAccumulator, SiteMetricsAccumulator
 from leonet.access.scheduler import SchedulerState
+from leonet.atomic import file_sha256
 from leonet.network.routing import Routes
 from leonet.results.store import Checkpoint, RunFolderError, RunStore
 from leonet.results.tables import CellRows
@@ -278,17 +278,9 @@ def _referenced_files(value: Any) -> list[Path]:
     return sorted(found)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def input_digests(scenario: Scenario) -> dict[str, str]:
     """Path → SHA-256 of the contents of every file ``scenario`` references."""
-    return {str(p): _sha256(p) for p in _referenced_files(scenario.model_dump(mode="json"))}
+    return {str(p): file_sha256(p) for p in _referenced_files(scenario.model_dump(mode="json"))}
 
 
 def verify_inputs(scenario: Scenario, recorded: Mapping[str, Any], source: str) -> None:

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import hashlib
 import json
 import os
 import re
@@ -47,6 +46,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
+from leonet.atomic import file_sha256
 from leonet.results.writer import atomic_path, atomic_write_text
 
 __all__ = ["Checkpoint", "RunFolderError", "RunStore", "query"]
@@ -105,14 +105,6 @@ class Checkpoint:
     next_chunk: int
     chunks: int
     state: Mapping[str, NDArray[Any]]
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _sql_literal(text: str) -> str:
@@ -350,7 +342,7 @@ class RunStore:
                 np.savez_compressed(handle, **arrays)
                 handle.flush()
                 os.fsync(handle.fileno())
-            digest = _sha256(path)
+            digest = file_sha256(path)
         with _writing(self.root / "checkpoint.json", self.root):
             atomic_write_text(
                 self.root / "checkpoint.json",
@@ -426,7 +418,7 @@ class RunStore:
         state_path = self.root / state_name
         if not state_path.is_file():
             raise RunFolderError(f"{state_path} is missing; the run cannot be resumed: {again}")
-        if _sha256(state_path) != state_digest:
+        if file_sha256(state_path) != state_digest:
             raise RunFolderError(
                 f"{state_path} is damaged (its SHA-256 differs from the one in "
                 f"checkpoint.json); the run cannot be resumed: {again}"
