@@ -129,6 +129,19 @@ def account(
     return after, tables
 
 
+def mark_complete(store: RunStore, elapsed_s: float, *, report: bool) -> None:
+    """Record a finished run in ``metadata.json`` (completed, this session's seconds) and
+    write its report (``report``); one run's and the combined multi-system run's alike."""
+    meta = store.read_metadata()
+    meta["completed"] = True
+    meta["elapsed_s_last_session"] = round(elapsed_s, 3)
+    store.write_metadata(meta)
+    if report:
+        from leonet.report.run_report import write_report
+
+        write_report(store.root)
+
+
 def run_scenario(
     scenario: Scenario,
     out_dir: str | Path,
@@ -246,14 +259,7 @@ def run_scenario(
         elapsed = time.perf_counter() - began
         complete = state.next_chunk >= run.chunks
         if complete:
-            meta = store.read_metadata()
-            meta["completed"] = True
-            meta["elapsed_s_last_session"] = round(elapsed, 3)
-            store.write_metadata(meta)
-            if scenario.outputs.report:
-                from leonet.report.run_report import write_report
-
-                write_report(store.root)
+            mark_complete(store, elapsed, report=scenario.outputs.report)
         region = state.region.finalize() if state.region is not None and complete else None
         return RunSummary(
             out_dir=store.root,

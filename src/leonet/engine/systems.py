@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from leonet.engine.failover import FailoverState, failover, steps_for
-from leonet.engine.run import RunSummary, run_scenario
+from leonet.engine.run import RunSummary, mark_complete, run_scenario
 from leonet.outcomes import Outcome
 from leonet.results.store import RunStore
 from leonet.scenario.loader import scenario_hash
@@ -212,14 +212,7 @@ def run_systems(
                 )
         combine_systems(scenario, store)
         elapsed = time.perf_counter() - began
-        meta = store.read_metadata()
-        meta["completed"] = True
-        meta["elapsed_s_last_session"] = round(elapsed, 3)
-        store.write_metadata(meta)
-        if scenario.outputs.report:
-            from leonet.report.run_report import write_report
-
-            write_report(store.root)
+        mark_complete(store, elapsed, report=scenario.outputs.report)
         last = next(iter(summaries.values()), None)
         return SystemsRunSummary(
             store.root,
