@@ -87,3 +87,39 @@ def test_bad_mode_and_bad_coordinates_are_explained() -> None:
     )
     result = invoke("--from", "95,30", "--to", "Frankfurt", *SMALL)
     assert result.exit_code == 2 and "latitude must be in [-90, 90]" in result.output
+
+
+def test_route_to_a_pop_adds_the_latency_terms_as_a_run_does(tmp_path) -> None:
+    """Warsaw → its PoP: the idle RTT is propagation plus exactly the latency terms counted
+    on each step's path, and lands near Starlink's published Polish median (22.9 ms, May
+    2026, shared/data), where propagation alone (the issue's 7.2 ms) is far short."""
+    from leonet.ground import operator_gateways
+    from leonet.network.latency import LatencyParameters
+
+    with_terms, alone = tmp_path / "terms.parquet", tmp_path / "alone.parquet"
+    args = ("--from", "52.23,21.01", "--to", "Warsaw", "--duration", "60s", "--step", "2s")
+    assert invoke(*args, "--out", str(with_terms)).exit_code == 0
+    assert invoke(*args, "--no-latency-terms", "--out", str(alone)).exit_code == 0
+    a, b = pq.read_table(with_terms), pq.read_table(alone)
+    prop = b.column("propagation_rtt_ms").to_numpy()
+    np.testing.assert_array_equal(b.column("rtt_ms").to_numpy(), prop)
+    p = LatencyParameters()
+    paths = [s.split(" > ") for s in a.column("path").to_pylist()]
+    sats = np.array([sum(n.startswith("STARLINK") for n in s) for s in paths])
+    gateway_names = set(operator_gateways("starlink").names.tolist())
+    gws = np.array([sum(n in gateway_names for n in s) for s in paths])
+    assert gws.min() >= 1
+    t = a.column("time").to_numpy().astype("datetime64[ns]").astype(np.int64)
+    spike = np.where((t // 10**9) % 15 < p.slot_spike_s, p.slot_spike_ms, 0.0)
+    terms = (
+        p.user_downlink_frame_ms
+        + p.user_uplink_scheduling_ms
+        + 2 * p.satellite_processing_ms * sats
+        + 2 * p.gateway_processing_ms * gws
+        + p.ground_equipment_ms
+        + p.pop_ms
+        + spike
+    )
+    np.testing.assert_allclose(a.column("rtt_ms").to_numpy() - prop, terms, atol=1e-9)
+    assert abs(float(np.median(a.column("rtt_ms").to_numpy())) - 22.9) < 5.0
+    assert float(np.median(prop)) < 22.9 - 10.0

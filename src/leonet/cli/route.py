@@ -7,6 +7,13 @@ place, a gateway name or ``LAT,LON``) routes terminal to terminal, by default
 through both ends' PoPs (``--via pop``: Starlink hands user traffic to the
 internet at a PoP, so two users talk through their PoPs); ``--via space``
 keeps the traffic in orbit (lasers only, Hypatia's model).
+
+A terminal → PoP route's RTT is the idle RTT a run reports (``rtt_ms``): propagation plus
+the operator's calibrated latency terms (user-link scheduling, processing, ground
+equipment, PoP, the 15-s slot spike; docs/latency.md), with the propagation alone beside
+it; ``--no-latency-terms`` prints propagation (plus ``--processing-delay-ms`` and
+``--scheduling-delay-ms``) alone.  A terminal → terminal route's RTT is always that:
+the terms are modelled for the way to a PoP.
 """
 
 from __future__ import annotations
@@ -31,9 +38,38 @@ from leonet.cli._operators import has_lasers, operator_constellation
 from leonet.engine.route import RouteSeries
 from leonet.outcomes import Outcome
 
-__all__ = ["route_command", "route_table", "summary_lines"]
+__all__ = ["route_command", "route_table", "summary_lines", "with_latency_terms"]
 
 DEFAULT_START = "2026-05-30T12:00:00Z"
+
+
+def with_latency_terms(
+    series: RouteSeries, n_gateways: int, operator: str = "starlink"
+) -> RouteSeries:
+    """``series`` (terminal → PoP routes over ``n_gateways`` gateways, the nodes after the
+    satellites) with the idle latency terms of ``operator``
+    (:func:`leonet.network.latency.operator_latency` over the calibrated defaults) added to
+    ``rtt_ms``: the RTT a run reports, slot boundaries at the default scheduler's."""
+    import dataclasses
+
+    from leonet.access.scheduler import SchedulerConfig
+    from leonet.network.latency import (
+        IDLE_TERMS,
+        LatencyParameters,
+        operator_latency,
+        path_counts,
+        since_slot_start_s,
+    )
+
+    params = LatencyParameters(**operator_latency(operator))
+    n_sats = series.satellites
+    sats, gws = path_counts(series.path, n_sats, n_sats, n_sats + n_gateways)
+    cfg = SchedulerConfig()
+    since = since_slot_start_s(series.grid.utc_ns, cfg.slot_s, cfg.phase_s)[:, None]
+    terms = params.terms(series.propagation_rtt_ms, sats, gws, since)
+    extra = sum((terms[k] for k in IDLE_TERMS if k != "propagation"), np.zeros(sats.shape))
+    rtt = np.where(np.isfinite(series.rtt_ms), series.rtt_ms + extra, series.rtt_ms)
+    return dataclasses.replace(series, rtt_ms=rtt)
 
 
 def route_table(series: RouteSeries, route: int = 0):  # type: ignore[no-untyped-def]
@@ -76,7 +112,7 @@ def summary_lines(series: RouteSeries, route: int = 0) -> list[str]:
         v, prop = rtt[ok], series.propagation_rtt_ms[ok, route]
         lines.append(
             f"RTT ms: min {v.min():.1f}, median {np.median(v):.1f}, p95 "
-            f"{np.percentile(v, 95):.1f}, max {v.max():.1f} (propagation only: median "
+            f"{np.percentile(v, 95):.1f}, max {v.max():.1f} (propagation alone: median "
             f"{np.median(prop):.1f})"
         )
         hops = series.hops[ok, route]
@@ -183,6 +219,13 @@ def route_command(
             callback=finite_between(0, 1_000), help="Per user-link crossing, one way, ms (0-1000)."
         ),
     ] = 0.0,
+    latency_terms: Annotated[
+        bool,
+        typer.Option(
+            help="Add the operator's calibrated latency terms to a terminal → PoP RTT "
+            "(docs/latency.md); --no-latency-terms: propagation only."
+        ),
+    ] = True,
     out: Annotated[
         Path | None, typer.Option(help="Write one row per step to this Parquet file.")
     ] = None,
@@ -280,6 +323,8 @@ def route_command(
             scheduling_delay_ms=scheduling_delay_ms,
             progress=lambda k: bar.advance(task, k),
         )
+    if latency_terms and to_pop is not None:
+        series = with_latency_terms(series, len(gateways), operator)
     for line in summary_lines(series):
         console.print(literal(line), highlight=False, soft_wrap=True)
     if out is not None:

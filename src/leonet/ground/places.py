@@ -59,8 +59,11 @@ def find_place(text: str) -> tuple[str, float, float]:
     table: dict[str, tuple[str, float, float]] = {}
     for name, lat, lon, _ in _rows():
         table[name.lower()] = (name, lat, lon)
-    others = [f(op) for op in ("oneweb", "ka-sat") for f in (operator_gateways, operator_pops)]
-    for sites in (load_gateways(), load_pops(), *others):
+    # Starlink's 2026 sites (what run, route and calibrate use) first, then the Oct 2023
+    # map's (older names still resolve), then the other operators'.
+    ops = ("starlink", "oneweb", "ka-sat")
+    others = [f(op) for op in ops for f in (operator_gateways, operator_pops)]
+    for sites in (*others[:2], load_gateways(), load_pops(), *others[2:]):
         for k, name in enumerate(sites.names):
             table.setdefault(
                 str(name).lower(), (str(name), float(sites.lat_deg[k]), float(sites.lon_deg[k]))

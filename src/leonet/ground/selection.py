@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from leonet.ground.gateways import Gateways, Pops, load_gateways, load_pops
+from leonet.ground.gateways import Gateways, Pops
 from leonet.ground.greatcircle import great_circle_km
+from leonet.ground.operator_sites import operator_gateways, operator_pops
 from leonet.ground.sites import Sites
 
 __all__ = ["select_ground"]
@@ -22,7 +23,8 @@ def select_ground(
     gateways: Gateways | None = None,
     pops: Pops | None = None,
 ) -> tuple[Gateways, Pops]:
-    """The bundled gateways and PoPs (or the ones given) that serve ``terminals``.
+    """The bundled Starlink gateways and PoPs (the 2026 set, as ``leonet run`` and
+    ``leonet calibrate`` use; or the ones given) that serve ``terminals``.
 
     Keeps sites within ``within_km`` (great circle) of any terminal, and/or
     inside a latitude/longitude box (degrees, see :meth:`Sites.within`; e.g.
@@ -31,8 +33,8 @@ def select_ground(
     :attr:`Gateways.likely_operational`).  Raises ``ValueError`` when no
     gateway or no PoP is left, naming the filter to widen.
     """
-    gw = load_gateways() if gateways is None else gateways
-    pp = load_pops() if pops is None else pops
+    gw = operator_gateways() if gateways is None else gateways
+    pp = operator_pops() if pops is None else pops
     if operational_only and isinstance(gw, Gateways):
         gw = gw.take(gw.likely_operational)
     if lat_deg is not None or lon_deg is not None:
