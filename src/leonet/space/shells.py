@@ -103,6 +103,35 @@ def _altitude_peaks_km(alt_km: NDArray[np.float64], min_count: int) -> NDArray[n
     return np.asarray(centres[peaks - 1], dtype=np.float64)
 
 
+#: Plane counts the RAAN comb tries (Starlink's densest shell has ~100 planes).
+MAX_COMB_PLANES = 180
+#: The least comb coherence ``|mean(exp(i P RAAN))|`` at which the comb's spacing is used.
+MIN_COMB_COHERENCE = 0.6
+#: The widest RAAN gap inside one plane the comb may allow (deg): a plane's satellites
+#: drift apart in RAAN by ~0.05°/day per 10 km of altitude, a few degrees at most.
+MAX_PLANE_GAP_DEG = 5.0
+
+
+def _comb_spacing_deg(raan_deg: NDArray[np.float64]) -> float | None:
+    """The nominal plane spacing of a shell (deg), ``360 / P``, or ``None`` if not periodic.
+
+    ``P`` is the smallest plane count whose comb coherence ``|mean(exp(i P RAAN))|`` is
+    within 90 % of the best over ``1 .. MAX_COMB_PLANES`` (multiples of ``P`` cohere as
+    well, with the planes' own spread multiplied); ``None`` where that coherence is under
+    ``MIN_COMB_COHERENCE`` (planes not evenly spaced).
+    """
+    counts = np.arange(1, MAX_COMB_PLANES + 1, dtype=np.float64)
+    raan_rad = np.radians(raan_deg)
+    coherence = np.hypot(
+        np.cos(counts[:, None] * raan_rad[None, :]).mean(axis=1),
+        np.sin(counts[:, None] * raan_rad[None, :]).mean(axis=1),
+    )
+    best = int(np.flatnonzero(coherence >= 0.9 * coherence.max())[0])
+    if coherence[best] < MIN_COMB_COHERENCE:
+        return None
+    return 360.0 / float(counts[best])
+
+
 def _planes(raan_deg: NDArray[np.float64], gap_deg: float, min_size: int) -> NDArray[np.int32]:
     """Plane label per satellite of one shell (``-1`` for planes under ``min_size``)."""
     n = raan_deg.size
@@ -110,6 +139,9 @@ def _planes(raan_deg: NDArray[np.float64], gap_deg: float, min_size: int) -> NDA
     ordered = raan_deg[order]
     gaps = np.diff(np.concatenate([ordered, [ordered[0] + 360.0]]))  # gap after each satellite
     threshold = max(gap_deg, 4.0 * float(np.median(gaps)))
+    spacing = _comb_spacing_deg(raan_deg)
+    if spacing is not None:  # launches into one nominal plane sit a few degrees apart
+        threshold = max(threshold, min(spacing / 3.0, MAX_PLANE_GAP_DEG))
     boundary = gaps > threshold
     labels = np.full(n, -1, dtype=np.int32)
     if not boundary.any():
