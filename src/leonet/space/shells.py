@@ -112,24 +112,24 @@ MIN_COMB_COHERENCE = 0.6
 MAX_PLANE_GAP_DEG = 5.0
 
 
-def _comb_spacing_deg(raan_deg: NDArray[np.float64]) -> float | None:
-    """The nominal plane spacing of a shell (deg), ``360 / P``, or ``None`` if not periodic.
+def _comb(raan_deg: NDArray[np.float64]) -> tuple[int, float] | None:
+    """The nominal planes of a shell: their count ``P`` and the node of one (deg), or ``None``.
 
     ``P`` is the smallest plane count whose comb coherence ``|mean(exp(i P RAAN))|`` is
     within 90 % of the best over ``1 .. MAX_COMB_PLANES`` (multiples of ``P`` cohere as
     well, with the planes' own spread multiplied); ``None`` where that coherence is under
-    ``MIN_COMB_COHERENCE`` (planes not evenly spaced).
+    ``MIN_COMB_COHERENCE`` (planes not evenly spaced).  The planes' nodes are then
+    ``phase + k 360/P``.
     """
-    counts = np.arange(1, MAX_COMB_PLANES + 1, dtype=np.float64)
-    raan_rad = np.radians(raan_deg)
-    coherence = np.hypot(
-        np.cos(counts[:, None] * raan_rad[None, :]).mean(axis=1),
-        np.sin(counts[:, None] * raan_rad[None, :]).mean(axis=1),
-    )
+    # exp(i P RAAN) for P = 1 .. MAX_COMB_PLANES as running products: (P, sat) complex.
+    node = np.exp(1j * np.radians(raan_deg))
+    mean = np.cumprod(np.broadcast_to(node, (MAX_COMB_PLANES, node.size)), axis=0).mean(axis=1)
+    coherence = np.abs(mean)
     best = int(np.flatnonzero(coherence >= 0.9 * coherence.max())[0])
     if coherence[best] < MIN_COMB_COHERENCE:
         return None
-    return 360.0 / float(counts[best])
+    planes = best + 1
+    return planes, float(np.degrees(np.angle(mean[best]))) / planes
 
 
 def _planes(raan_deg: NDArray[np.float64], gap_deg: float, min_size: int) -> NDArray[np.int32]:
@@ -139,10 +139,17 @@ def _planes(raan_deg: NDArray[np.float64], gap_deg: float, min_size: int) -> NDA
     ordered = raan_deg[order]
     gaps = np.diff(np.concatenate([ordered, [ordered[0] + 360.0]]))  # gap after each satellite
     threshold = max(gap_deg, 4.0 * float(np.median(gaps)))
-    spacing = _comb_spacing_deg(raan_deg)
-    if spacing is not None:  # launches into one nominal plane sit a few degrees apart
+    comb = _comb(raan_deg)
+    tooth_change = np.zeros(n, dtype=bool)
+    if comb is not None:
+        # Launches into one nominal plane sit a few degrees apart in RAAN: one plane up to a
+        # third of the spacing (at most MAX_PLANE_GAP_DEG); planes end between the teeth.
+        count, phase_deg = comb
+        spacing = 360.0 / count
         threshold = max(threshold, min(spacing / 3.0, MAX_PLANE_GAP_DEG))
-    boundary = gaps > threshold
+        tooth = np.mod(np.round((ordered - phase_deg) / spacing), count)
+        tooth_change = tooth != np.roll(tooth, -1)
+    boundary = (gaps > threshold) | tooth_change
     labels = np.full(n, -1, dtype=np.int32)
     if not boundary.any():
         labels[:] = 0
