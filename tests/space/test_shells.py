@@ -130,6 +130,22 @@ def test_planes_a_few_degrees_apart_stay_apart() -> None:
     assert_same_partition(result.plane, plane[keep])
 
 
+def test_launch_trains_are_not_a_shell() -> None:
+    """Three launches of 25 still bunched along 40° of their orbits, climbing through 420 km
+    (60 days of Starlink launches: trains, not rings) are no shell; a sparse shell of three
+    satellites per plane, evenly spaced (120° apart), is one."""
+    rng = np.random.default_rng(9)
+    gen1, _, _ = walker(72, 22, 550.0, 53.0, 17, rng)
+    sparse, _, _ = walker(8, 3, 600.0, 60.0, 1, rng)
+    trains, _, _ = walker(3, 25, 420.0, 53.0, 0, rng)
+    bunched = np.radians(np.tile(np.linspace(0.0, 40.0, 25), 3) + rng.uniform(0, 360, 75))
+    trains = replace(trains, mean_anomaly_rad=np.mod(bunched, 2 * np.pi))
+    result = infer_shells(ElementSet.concatenate([gen1, sparse, trains]))
+    assert [s.name for s in result.shells] == ["53.0deg-550km", "60.0deg-600km"]
+    assert (result.shell[-75:] == -1).all() and result.unassigned == 75
+    assert result.shells[1].planes == 8
+
+
 def test_bundled_starlink_shells() -> None:
     starlink = bundled_catalogue("starlink")
     by_name = {s.name: s for s in starlink.shells}
@@ -142,6 +158,8 @@ def test_bundled_starlink_shells() -> None:
     assert any(abs(s.inclination_deg - 43.0) < 0.1 and s.satellites > 3000 for s in starlink.shells)
     gen2 = [s for s in starlink.shells if abs(s.inclination_deg - 53.16) < 0.05]
     assert [s.planes for s in gen2 if 460 < s.altitude_km < 480] == [28]  # FCC 22-91: 28 planes
+    # Orbit-raising trains (53.2° at ~420 and ~440 km, 97.3° at 328-419 km) are no shells.
+    assert not any(400 < s.altitude_km < 450 and s.inclination_deg < 60 for s in starlink.shells)
     assigned = starlink.shell >= 0
     assert assigned.mean() > 0.9
     assert ((starlink.plane >= 0) <= assigned).all()

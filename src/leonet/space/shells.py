@@ -18,9 +18,18 @@ so it is recovered from the elements, all vectorised over satellites:
    satellite's RAAN is first carried to one reference epoch (the newest in
    the set).  Sorted around the circle, RAANs of one plane lie close together
    and planes are separated by gaps; a gap wider than ``plane_gap_deg`` (or
-   four times the median gap, if larger) starts a new plane.  The number of
-   planes therefore comes from the data.  Planes with fewer than
-   ``min_plane_satellites`` (satellites drifting between planes) get ``-1``.
+   four times the median gap, if larger) starts a new plane.  Where the nodes
+   fall on a comb — ``P`` evenly spaced planes, found as the smallest ``P``
+   whose coherence ``|mean(exp(i P RAAN))|`` is within 90 % of the best and
+   at least ``MIN_COMB_COHERENCE`` — a nominal plane filled by several
+   launches whose nodes sit a few degrees apart stays one plane: the gap
+   threshold rises to a third of the spacing ``360°/P`` (at most
+   ``MAX_PLANE_GAP_DEG``), and planes also end midway between the comb's
+   teeth.  (On the 2026-05-30 catalogue the Gen2 53.16° shell is then 28
+   planes, the FCC filing's 28, instead of 54 sub-planes of 2 to 124
+   satellites.)  The number of planes therefore comes from the data.  Planes
+   with fewer than ``min_plane_satellites`` (satellites drifting between
+   planes) get ``-1``.
 3. **Slots** — within a plane, satellites are ordered by their argument of
    latitude (argument of perigee + mean anomaly) at the reference epoch.
 
@@ -171,6 +180,26 @@ def _planes(raan_deg: NDArray[np.float64], gap_deg: float, min_size: int) -> NDA
     return labels
 
 
+def _ring_share(plane: NDArray[np.int32], u_rad: NDArray[np.float64]) -> float:
+    """The share of a shell's satellites in planes that ring their orbit: the widest gap in
+    argument of latitude between neighbours is at most 90°, or 1.5 × the even spacing
+    ``360°/N`` of the plane's ``N`` satellites.  Satellites not in a plane count as out."""
+    inside = plane >= 0
+    if not inside.any():
+        return 0.0
+    key, u_deg = plane[inside].astype(np.int64), np.mod(np.degrees(u_rad[inside]), 360.0)
+    order = np.lexsort((u_deg, key))
+    key, u_deg = key[order], u_deg[order]
+    start = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+    size = np.diff(np.append(start, key.size))
+    gap = np.diff(np.append(u_deg, 0.0))
+    last = np.append(start[1:], key.size) - 1
+    gap[last] = u_deg[start] + 360.0 - u_deg[last]  # the wrap-around gap of each plane
+    widest = np.maximum.reduceat(gap, start)
+    ring = widest <= np.maximum(90.0, 1.5 * 360.0 / size)
+    return float(size[ring].sum()) / plane.size
+
+
 def _slots(plane_key: NDArray[np.int64], u_rad: NDArray[np.float64]) -> NDArray[np.int32]:
     """Rank of each satellite by argument of latitude within its ``plane_key`` group."""
     order = np.lexsort((np.mod(u_rad, 2.0 * np.pi), plane_key))
@@ -190,11 +219,16 @@ def infer_shells(
     min_shell_satellites: int = 20,
     plane_gap_deg: float = 1.0,
     min_plane_satellites: int = 2,
+    min_ring_share: float = 0.75,
     reference_jd: float | None = None,
 ) -> ShellAssignment:
     """Shell, plane and slot of every satellite of a catalogue (see the module docstring).
 
-    ``reference_jd`` is the (UTC Julian date) epoch RAAN and argument of
+    A group whose planes do not ring their orbits — fewer than ``min_ring_share`` of its
+    satellites in planes whose widest gap in argument of latitude is at most 90° (or 1.5 ×
+    the even spacing) — is launch trains raising (or lowering) their orbits through that
+    altitude, bunched along a few planes: it is no shell and its satellites stay ``-1``
+    (they neither serve nor relay).  ``reference_jd`` is the (UTC Julian date) epoch RAAN and argument of
     latitude are carried to with J2 before planes and slots are formed;
     default the newest element epoch.  Loops run over shells only.
     """
@@ -250,9 +284,12 @@ def infer_shells(
 
     # 3. Planes and slots within each shell.
     summaries: list[ShellSummary] = []
-    for index, (inclination, altitude, sats) in enumerate(found):
-        shell[sats] = index
-        plane[sats] = _planes(raan_deg[sats], plane_gap_deg, min_plane_satellites)
+    for inclination, altitude, sats in found:
+        labels = _planes(raan_deg[sats], plane_gap_deg, min_plane_satellites)
+        if _ring_share(labels, u_rad[sats]) < min_ring_share:
+            continue  # launch trains on their way up (or down): not a shell
+        shell[sats] = len(summaries)
+        plane[sats] = labels
         sizes = np.bincount(plane[sats][plane[sats] >= 0])
         summaries.append(
             ShellSummary(
