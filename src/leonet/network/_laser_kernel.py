@@ -51,18 +51,17 @@ def _mask_step(
     link_ok: B,
     links: tuple[I64, I64, I64, I64],
     planes: tuple[I64, I64, I64, I64],
-    statics: tuple[I64, I64, I64],
+    statics: tuple[I64, I64, I64, I64],
     limits_km: tuple[float, float],
     out: tuple[I64, I64, F64, I64, I64],
 ) -> None:
     """Mask the candidates at step ``t`` (arguments as :func:`mask_steps`)."""
     sat_a, sat_b, dyn_of_link, dyn_link = links
     plane_members, plane_start, dyn_by_plane, dyn_start = planes
-    dyn_of_sat, static_keys, static_link = statics
+    dyn_of_sat, static_start, static_sat, static_link = statics
     max_range_km, floor_km = limits_km
     out_lo, out_hi, out_length, out_candidate, out_count = out
     n_link = sat_a.shape[0]
-    n_key = np.int64(r.shape[1] + 1)
     floor2 = floor_km * floor_km
     width = 0
     for p in range(plane_start.shape[0] - 1):
@@ -130,12 +129,14 @@ def _mask_step(
         kept[i] = True
         lo, hi = min(a, b), max(a, b)
         if k >= 0:  # an earlier kept link joining the same pair wins
-            key = (lo + 1) * n_key + hi
-            at = np.searchsorted(static_keys, key)
-            if at < static_keys.shape[0] and static_keys[at] == key:
-                j = static_link[at]
-                if j < i and kept[j]:
-                    continue
+            duplicate = False
+            for e in range(static_start[lo], static_start[lo + 1]):  # lo's static links
+                if static_sat[e] == hi:
+                    j = static_link[e]
+                    duplicate = j < i and kept[j]
+                    break
+            if duplicate:
+                continue
             kb = dyn_of_sat[b]
             if kb >= 0 and dyn_link[kb] < i and kept[dyn_link[kb]] and pick[kb] == a:
                 continue
@@ -154,7 +155,7 @@ def mask_steps(
     link_ok: B,
     links: tuple[I64, I64, I64, I64],
     planes: tuple[I64, I64, I64, I64],
-    statics: tuple[I64, I64, I64],
+    statics: tuple[I64, I64, I64, I64],
     limits_km: tuple[float, float],
     out: tuple[I64, I64, F64, I64, I64],
 ) -> None:
@@ -167,8 +168,9 @@ def mask_steps(
     planes (distinct member lists) ``p`` are ``members[start[p]:start[p + 1]]``
     and the dynamic links looking into plane ``p`` are
     ``dyn_by_plane[dyn_start[p]:dyn_start[p + 1]]``; ``statics`` =
-    ``(dyn_of_sat, keys, link)``: the dynamic link a satellite owns (-1 none),
-    the static links by sorted unordered pair key; ``limits_km`` =
+    ``(dyn_of_sat, start, sat, link)``: the dynamic link a satellite owns (-1
+    none), and the static links by their lower satellite ``lo``: the higher
+    ends ``sat[start[lo]:start[lo + 1]]`` and their link indices; ``limits_km`` =
     ``(max_range, WGS84_A + min_altitude)``; ``out`` = ``(lo, hi, length,
     candidate, count)``, ``(time, link)`` and ``count`` ``(time,)``: step
     ``t``'s links are ``lo[t, :count[t]]`` and so on.
@@ -184,7 +186,7 @@ def mask_steps_serial(
     link_ok: B,
     links: tuple[I64, I64, I64, I64],
     planes: tuple[I64, I64, I64, I64],
-    statics: tuple[I64, I64, I64],
+    statics: tuple[I64, I64, I64, I64],
     limits_km: tuple[float, float],
     out: tuple[I64, I64, F64, I64, I64],
 ) -> None:

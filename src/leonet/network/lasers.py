@@ -115,8 +115,8 @@ class LaserCandidates:
     def _kernel_tables(self) -> tuple[I64, ...] | None:
         """Lookups for the compiled masking (computed once): the dynamic index of each
         link; the distinct adjacent planes (member lists) and the dynamic links looking
-        into each; the dynamic link each satellite owns; the static links sorted by pair
-        key, with their indices.
+        into each; the dynamic link each satellite owns; the static links by their lower
+        satellite (CSR: start per satellite, the higher satellite and the link index).
 
         ``None`` where the candidates lack the structure the kernel relies on to drop
         duplicate links (as :func:`plus_grid_candidates` builds them: static links first,
@@ -151,6 +151,13 @@ class LaserCandidates:
         np.cumsum(valid.sum(axis=1), out=plane_start[1:])
         dyn_start = np.zeros(lists.shape[0] + 1, np.int64)
         np.cumsum(np.bincount(plane_of.ravel(), minlength=lists.shape[0]), out=dyn_start[1:])
+        # Static links by their lower satellite, for the duplicate test of dynamic links.
+        a, b = self.sat_a[:n_static].astype(np.int64), self.sat_b[:n_static].astype(np.int64)
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        real = np.flatnonzero(lo >= 0)
+        by_lo = real[np.argsort(lo[real], kind="stable")]
+        static_start = np.zeros(self.n_sats + 1, np.int64)
+        np.cumsum(np.bincount(lo[real], minlength=self.n_sats), out=static_start[1:])
         return (
             dyn_of_link,
             lists[valid].astype(np.int64),
@@ -158,8 +165,9 @@ class LaserCandidates:
             np.argsort(plane_of.ravel(), kind="stable").astype(np.int64),
             dyn_start,
             dyn_of_sat,
-            sorted_keys,
-            order.astype(np.int64),
+            static_start,
+            hi[by_lo],
+            by_lo.astype(np.int64),
         )
 
     def index_of(self, sat_a: ArrayLike, sat_b: ArrayLike) -> I64:
@@ -554,7 +562,8 @@ def plus_grid_links_chunk(
     count = np.zeros(n_time, np.int64)
     sat_a = np.ascontiguousarray(candidates.sat_a, np.int64)
     sat_b = np.ascontiguousarray(candidates.sat_b, np.int64)
-    dyn_of_link, members, plane_start, dyn_by_plane, dyn_start, dyn_of_sat, keys, link = tables
+    dyn_of_link, members, plane_start, dyn_by_plane, dyn_start = tables[:5]
+    dyn_of_sat, static_start, static_sat, static_link = tables[5:]
     # One step: no worker threads to wake (milliseconds when the other cores are busy).
     mask = kernel.mask_steps if n_time > 1 else kernel.mask_steps_serial
     dyn_link = np.ascontiguousarray(candidates.dynamic_link, np.int64)
@@ -564,7 +573,7 @@ def plus_grid_links_chunk(
         link_ok,
         (sat_a, sat_b, dyn_of_link, dyn_link),
         (members, plane_start, dyn_by_plane, dyn_start),
-        (dyn_of_sat, keys, link),
+        (dyn_of_sat, static_start, static_sat, static_link),
         (float(max_range_km), float(WGS84_A_KM + min_altitude_km)),
         (lo, hi, length, candidate, count),
     )
