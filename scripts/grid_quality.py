@@ -54,7 +54,13 @@ def _stretch(c, r_km: np.ndarray, links, sources: int = 150, min_arc_km: float =
 
     n = len(c)
     g = coo_matrix(
-        (np.concatenate([links.length_km] * 2), (np.concatenate([links.sat_a, links.sat_b]), np.concatenate([links.sat_b, links.sat_a]))),
+        (
+            np.concatenate([links.length_km] * 2),
+            (
+                np.concatenate([links.sat_a, links.sat_b]),
+                np.concatenate([links.sat_b, links.sat_a]),
+            ),
+        ),
         shape=(n, n),
     ).tocsr()
     rng = np.random.default_rng(0)
@@ -72,11 +78,10 @@ def _stretch(c, r_km: np.ndarray, links, sources: int = 150, min_arc_km: float =
         far = arc >= min_arc_km
         ratio = dist[far] / arc[far]
         reach = np.isfinite(ratio)
-        rows.append(
-            f"{summ.name}: p50 {np.median(ratio[reach]):.2f} p90 {np.percentile(ratio[reach], 90):.2f}"
-            f" p99 {np.percentile(ratio[reach], 99):.2f} no-path {100 * (1 - reach.mean()):.1f} %"
-        )
-    print("  path stretch (laser km / arc km, pairs >= 1000 km): " + "; ".join(rows))
+        p50, p90, p99 = np.percentile(ratio[reach], (50, 90, 99))
+        rows.append(f"{summ.name} {p50:.2f}/{p90:.2f}/{p99:.2f} (no path {_pct(~reach)})")
+    print("  path stretch p50/p90/p99 (laser km / great-circle km, pairs >= 1,000 km): ")
+    print("    " + "; ".join(rows))
 
 
 def _constellation(spec: str, epoch: str, reinfer: bool):  # type: ignore[no-untyped-def]
@@ -98,6 +103,108 @@ def _constellation(spec: str, epoch: str, reinfer: bool):  # type: ignore[no-unt
     return c
 
 
+def _pct(mask: np.ndarray) -> str:
+    return f"{100 * np.mean(mask):.1f} %"
+
+
+def _shells(c, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Shells, planes and the satellites left out."""
+    el = c.elements
+    began = time.perf_counter()
+    infer_shells(el)
+    infer_ms = (time.perf_counter() - began) * 1e3
+    print(f"catalogue {name}: {len(c)} satellites, shell inference {infer_ms:.0f} ms")
+    print(f"{'shell':<16}{'sats':>6}{'planes':>7}  per plane min/p10/med/max   small(<5)")
+    for s, summ in enumerate(c.shells):
+        planes = c.plane[c.shell == s]
+        sizes = np.bincount(planes[planes >= 0])
+        sizes = sizes[sizes > 0]
+        print(
+            f"{summ.name:<16}{planes.size:>6}{sizes.size:>7}  "
+            f"{_q(sizes, (0, 10, 50, 100)):<26}{int((sizes < 5).sum()):>6}"
+            f"   no plane {int((planes < 0).sum())}"
+        )
+    out = c.shell < 0
+    edges = [0, 300, 400, 450, 500, 530, 560, 600, 10_000]
+    hist, _ = np.histogram(el.mean_altitude_km[out], bins=edges)
+    ranges = zip(edges[:-1], edges[1:], hist, strict=True)
+    print(
+        f"no shell: {int(out.sum())} ({_pct(out)} of all) by mean altitude km: "
+        + ", ".join(f"{a}-{b}: {h}" for a, b, h in ranges)
+    )
+    values, counts = np.unique(np.round(np.degrees(el.inclination_rad[out])), return_counts=True)
+    groups = ", ".join(f"{v:.0f}°: {k}" for v, k in zip(values, counts, strict=True) if k >= 5)
+    eccentric = int((out & (el.eccentricity > 0.01)).sum())
+    print(f"  of them eccentricity > 0.01: {eccentric}; by inclination: {groups}")
+
+
+def _in_plane_gaps(c) -> None:  # type: ignore[no-untyped-def]
+    """Argument-of-latitude gap to the next slot against the plane's even spacing 360°/N."""
+    from leonet.space.shells import _j2_rates_rad_min  # the inference's own J2 model
+
+    el = c.elements
+    newest = int(np.argmax(el.epoch_jd + el.epoch_fr))
+    dt_min = ((el.epoch_jd[newest] - el.epoch_jd) + (el.epoch_fr[newest] - el.epoch_fr)) * 1440.0
+    _, u_rate = _j2_rates_rad_min(el)
+    u_deg = np.mod(np.degrees(el.arg_perigee_rad + el.mean_anomaly_rad + u_rate * dt_min), 360.0)
+    idx = np.flatnonzero((c.shell >= 0) & (c.plane >= 0) & (c.slot >= 0))
+    order = idx[np.lexsort((c.slot[idx], c.plane[idx], c.shell[idx]))]
+    key = c.shell[order].astype(np.int64) * 100_000 + c.plane[order]
+    start = np.concatenate([[True], key[1:] != key[:-1]])
+    first = np.maximum.accumulate(np.where(start, np.arange(order.size), 0))
+    size = np.diff(np.append(np.flatnonzero(start), order.size))[np.cumsum(start) - 1]
+    last = np.append(start[1:], True)
+    nxt = np.where(last, first, np.arange(order.size) + 1)  # the next slot, around the ring
+    gap = np.where(size > 1, np.mod(u_deg[order[nxt]] - u_deg[order], 360.0), np.nan)
+    ratio = gap * size / 360.0
+    print(
+        f"in-plane gaps (to the next slot / 360°/N): over 1.5x {100 * np.nanmean(ratio > 1.5):.1f}"
+        f" %, over 2x {100 * np.nanmean(ratio > 2):.1f} %, over 30°: {int(np.nansum(gap > 30))}"
+        f" of {int(np.isfinite(gap).sum())}"
+    )
+
+
+def _step_line(c, cand, links, previous: np.ndarray | None) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """One step's lasers per satellite and link lengths; returns each owner's partner."""
+    n = len(c)
+    degree = (np.bincount(links.sat_a, minlength=n) + np.bincount(links.sat_b, minlength=n))[
+        c.shell >= 0
+    ]
+    kind = cand.kind[links.candidate]
+    cross = kind != IN_PLANE
+    in_plane_up = (kind == IN_PLANE).sum() / max(int((cand.kind == IN_PLANE).sum()), 1)
+    # The satellite each owner's "next plane" link went to.
+    partner = np.full(n, -1, np.int64)
+    dyn = kind == CROSS_PLANE_NEAREST
+    owner = cand.sat_a[links.candidate[dyn]]
+    partner[owner] = np.where(links.sat_a[dyn] == owner, links.sat_b[dyn], links.sat_a[dyn])
+    changed = ""
+    if previous is not None:
+        both = (partner >= 0) & (previous >= 0)
+        changed = f"; cross partner changed {_pct(partner[both] != previous[both])}"
+    print(
+        f"  lasers per in-shell satellite >4: {_pct(degree > 4)}, 4: {_pct(degree == 4)},"
+        f" 3: {_pct(degree == 3)}, 2: {_pct(degree == 2)}, <2: {_pct(degree < 2)};"
+        f" in-plane up {100 * in_plane_up:.1f} %\n"
+        f"  km p50/p90/max cross-plane {_q(links.length_km[cross], (50, 90, 100))},"
+        f" in-plane {_q(links.length_km[~cross], (50, 90, 100))}{changed}"
+    )
+    return partner
+
+
+def _components(c, links) -> None:  # type: ignore[no-untyped-def]
+    n = len(c)
+    g = coo_matrix((np.ones(len(links)), (links.sat_a, links.sat_b)), shape=(n, n))
+    _, comp = connected_components(g, directed=False)
+    parts = []
+    for s, summ in enumerate(c.shells):
+        sel = c.shell == s
+        sizes = np.bincount(comp[sel])
+        sizes = np.sort(sizes[sizes > 0])[::-1]
+        parts.append(f"{summ.name} {sizes.size}/{100 * sizes[0] / sel.sum():.0f}%")
+    print("  laser-graph components (count/largest share): " + ", ".join(parts))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--catalogue", default="starlink")
@@ -105,81 +212,22 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--step-s", type=float, default=60.0)
     ap.add_argument(
-        "--reinfer", action="store_true", help="a walker: shell's structure inferred from its elements"
+        "--reinfer",
+        action="store_true",
+        help="a walker: shell's structure inferred from its elements",
     )
     args = ap.parse_args()
 
     c = _constellation(args.catalogue, args.start, args.reinfer)
-    el = c.elements
-    n = len(c)
-    began = time.perf_counter()
-    assign = infer_shells(el)
-    infer_s = time.perf_counter() - began
-    inc = np.degrees(el.inclination_rad)
-    alt = el.mean_altitude_km
-    print(f"catalogue {args.catalogue}: {n} satellites, inference {infer_s * 1e3:.0f} ms")
-    print(f"{'shell':<16}{'sats':>6}{'planes':>7}  per plane min/p10/med/max   small(<5)")
-    for s, summ in enumerate(c.shells):
-        sel = c.shell == s
-        planes = c.plane[sel]
-        sizes = np.bincount(planes[planes >= 0])
-        sizes = sizes[sizes > 0]
-        print(
-            f"{summ.name:<16}{sel.sum():>6}{sizes.size:>7}  "
-            f"{_q(sizes, (0, 10, 50, 100)):<26}{int((sizes < 5).sum()):>6}"
-            f"   no plane {int((planes < 0).sum())}"
-        )
-    out = c.shell < 0
-    edges = [0, 300, 400, 450, 500, 530, 560, 600, 10_000]
-    hist, _ = np.histogram(alt[out], bins=edges)
-    print(
-        f"no shell: {int(out.sum())} ({100 * out.mean():.1f} %) by mean altitude km: "
-        + ", ".join(f"{a}-{b}: {h}" for a, b, h in zip(edges[:-1], edges[1:], hist, strict=True))
-    )
-    print(
-        "  of them eccentricity > 0.01:"
-        f" {int((out & (el.eccentricity > 0.01)).sum())},"
-        f" inclination groups: "
-        + ", ".join(
-            f"{v:.1f}:{k}" for v, k in zip(*np.unique(np.round(inc[out]), return_counts=True), strict=True) if k >= 5
-        )
-    )
+    _shells(c, args.catalogue)
+    _in_plane_gaps(c)
 
-    # In-plane spacing at the inference's reference epoch (slot order = argument of latitude).
-    newest = int(np.argmax(el.epoch_jd + el.epoch_fr))
-    dt_min = ((el.epoch_jd[newest] - el.epoch_jd) + (el.epoch_fr[newest] - el.epoch_fr)) * 1440.0
-    from leonet.space.shells import _j2_rates_rad_min  # measuring the module's own model
-
-    _, u_rate = _j2_rates_rad_min(el)
-    u_deg = np.mod(np.degrees(el.arg_perigee_rad + el.mean_anomaly_rad + u_rate * dt_min), 360.0)
-    member = (c.shell >= 0) & (c.plane >= 0) & (c.slot >= 0)
-    idx = np.flatnonzero(member)
-    order = idx[np.lexsort((c.slot[idx], c.plane[idx], c.shell[idx]))]
-    key = c.shell[order].astype(np.int64) * 100_000 + c.plane[order]
-    start = np.concatenate([[True], key[1:] != key[:-1]])
-    first = np.maximum.accumulate(np.where(start, np.arange(order.size), 0))
-    size = np.diff(np.append(np.flatnonzero(start), order.size))[np.cumsum(start) - 1]
-    nxt = np.where(
-        np.append(start[1:], True), first, np.arange(order.size) + 1
-    )  # next in the ring
-    gap = np.mod(u_deg[order[nxt]] - u_deg[order], 360.0)
-    gap = np.where(size > 1, gap, np.nan)
-    nominal = 360.0 / size
-    ratio = gap / nominal
-    print(
-        "in-plane gaps (u to the next slot / 360°/N): "
-        f"over 1.5x {100 * np.nanmean(ratio > 1.5):.1f} %, over 2x {100 * np.nanmean(ratio > 2):.1f} %,"
-        f" gaps over 30° {int(np.nansum(gap > 30))} of {int(np.isfinite(gap).sum())}"
-    )
-
-    # Per step: live lasers per satellite, link lengths, components.
-    grid = TimeGrid(args.start, args.step_s, args.steps)
-    eph = propagate(c, grid, velocities=False)
+    eph = propagate(c, TimeGrid(args.start, args.step_s, args.steps), velocities=False)
     cand = constellation_candidates(c)
     kinds = np.bincount(cand.kind, minlength=3)
     print(
-        f"candidates: {len(cand)} (in-plane {kinds[IN_PLANE]}, cross same-slot {kinds[CROSS_PLANE]},"
-        f" cross nearest {kinds[CROSS_PLANE_NEAREST]})"
+        f"candidates: {len(cand)} (in-plane {kinds[IN_PLANE]}, cross same-slot"
+        f" {kinds[CROSS_PLANE]}, cross nearest {kinds[CROSS_PLANE_NEAREST]})"
     )
     plus_grid_links_chunk(cand, eph.r_ecef_km[:2])  # compile outside the timing
     plus_grid_links_chunk(cand, eph.r_ecef_km[:1])
@@ -192,47 +240,16 @@ def main() -> None:
         plus_grid_links_chunk(cand, eph.r_ecef_km[:1])
         chunk_ms.append((t1 - t0) / args.steps * 1e3)
         step_ms.append((time.perf_counter() - t1) * 1e3)
-    in_shell = c.shell >= 0
-    prev_partner: np.ndarray | None = None
+    partner = None
     for t, links in enumerate(steps):
-        deg = np.bincount(links.sat_a, minlength=n) + np.bincount(links.sat_b, minlength=n)
-        d = deg[in_shell]
-        kind = cand.kind[links.candidate]
-        cross = kind != IN_PLANE
-        n_in = int((kind == IN_PLANE).sum())
-        up_in = n_in / max(int(kinds[IN_PLANE]), 1)
-        # cross-plane partner of each owner (satellite id of its "next plane" link)
-        partner = np.full(n, -1, np.int64)
-        dyn = cand.kind[links.candidate] == CROSS_PLANE_NEAREST
-        owner = cand.sat_a[links.candidate[dyn]]
-        partner[owner] = np.where(links.sat_a[dyn] == owner, links.sat_b[dyn], links.sat_a[dyn])
-        flap = ""
-        if prev_partner is not None:
-            both = (partner >= 0) & (prev_partner >= 0)
-            flap = f", partner changed {100 * np.mean(partner[both] != prev_partner[both]):.1f} %"
-        prev_partner = partner
-        g = coo_matrix((np.ones(len(links)), (links.sat_a, links.sat_b)), shape=(n, n))
-        _, comp = connected_components(g, directed=False)
-        parts = []
-        for s, summ in enumerate(c.shells):
-            sel = c.shell == s
-            sizes = np.bincount(comp[sel])
-            sizes = np.sort(sizes[sizes > 0])[::-1]
-            parts.append(f"{summ.name}:{sizes.size}/{100 * sizes[0] / sel.sum():.0f}%")
-        print(
-            f"step {t}: lasers per in-shell sat >4: {100 * np.mean(d > 4):.1f} %, 4: {100 * np.mean(d == 4):.1f} %,"
-            f" 3: {100 * np.mean(d == 3):.1f} %,"
-            f" 2: {100 * np.mean(d == 2):.1f} %, <2: {100 * np.mean(d < 2):.1f} %;"
-            f" in-plane up {100 * up_in:.1f} %; cross km p50/p90/max {_q(links.length_km[cross], (50, 90, 100))}"
-            f", in-plane km p50/p90/max {_q(links.length_km[~cross], (50, 90, 100))}{flap}"
-        )
-        if t == 0 or t == len(steps) - 1:
-            print("  components (count/largest share) " + " ".join(parts))
+        print(f"step {t} ({args.step_s * t:g} s):")
+        partner = _step_line(c, cand, links, partner)
         if t == 0:
+            _components(c, links)
             _stretch(c, eph.r_ecef_km[0], links)
     print(
-        f"laser step (plus_grid_links_chunk, min of {reps}): {min(chunk_ms):.2f} ms a step in a chunk"
-        f" of {args.steps}, {min(step_ms):.2f} ms for one step alone"
+        f"laser step (plus_grid_links_chunk, min of {reps}): {min(chunk_ms):.2f} ms a step in a"
+        f" chunk of {args.steps}, {min(step_ms):.2f} ms for one step alone"
     )
 
 

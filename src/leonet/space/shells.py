@@ -228,9 +228,11 @@ def infer_shells(
     satellites in planes whose widest gap in argument of latitude is at most 90° (or 1.5 ×
     the even spacing) — is launch trains raising (or lowering) their orbits through that
     altitude, bunched along a few planes: it is no shell and its satellites stay ``-1``
-    (they neither serve nor relay).  ``reference_jd`` is the (UTC Julian date) epoch RAAN and argument of
-    latitude are carried to with J2 before planes and slots are formed;
-    default the newest element epoch.  Loops run over shells only.
+    (they neither serve nor relay).
+
+    ``reference_jd`` is the (UTC Julian date) epoch RAAN and argument of latitude are
+    carried to with J2 before planes and slots are formed; default the newest element
+    epoch.  Loops run over shells only.
     """
     n = len(elements)
     shell = np.full(n, -1, dtype=np.int32)
