@@ -34,6 +34,7 @@ __all__ = [
     "LATENCY_SLOT_SPIKE_MS",
     "LATENCY_SLOT_SPIKE_S",
     "LATENCY_USER_DOWNLINK_FRAME_MS",
+    "LATENCY_USER_UPLINK_CYCLE_MS",
     "LATENCY_USER_UPLINK_SCHEDULING_MS",
     "SPEEDTEST_BEAM_BACKGROUND_DOWN_MBPS",
     "SPEEDTEST_BEAM_BACKGROUND_UP_MBPS",
@@ -126,17 +127,25 @@ _CALIBRATION_DOC = json.loads(
 )
 _CALIBRATED: dict[str, float] = _CALIBRATION_DOC["parameters"]
 
-#: Downlink frame wait, ms, once per round trip (the reply's way down).  Source: the
-#: Starlink Ku downlink is framed at 750 Hz, 1.333 ms a frame (Humphreys et al., "Signal
-#: structure of the Starlink Ku-band downlink", IEEE TAES 2023); a packet waits on average
-#: half a frame for its frame and is spread over one, ~1 frame in all (assumption within it).
+#: Downlink frame, ms: once per round trip (the reply's way down) a packet waits for the
+#: next frame, a uniform part of one (mean half a frame), drawn per terminal and step.
+#: Source: the Starlink Ku downlink is framed at 750 Hz, 1.333 ms a frame (Humphreys et
+#: al., "Signal structure of the Starlink Ku-band downlink", IEEE TAES 2023); the uniform
+#: wait is an assumption (a packet's arrival is unrelated to the frame clock).
 LATENCY_USER_DOWNLINK_FRAME_MS = 1.0 / 0.750
 
-#: Uplink MAC scheduling (request, grant, transmit), ms, once per round trip.  Assumption:
-#: Starlink's uplink is granted by the satellite's scheduler, not published;
+#: Uplink MAC scheduling, fixed part (request, grant, transmit), ms, once per round trip.
+#: Assumption: Starlink's uplink is granted by the satellite's scheduler, not published;
 #: measurement studies attribute several ms of the ~20 ms idle floor above propagation to
 #: it (Kassem et al., "A browser-side view of Starlink connectivity", IMC 2022).
 LATENCY_USER_UPLINK_SCHEDULING_MS = 4.0
+
+#: Uplink scheduling cycle, ms: a packet waits a uniform part of one (mean half a cycle)
+#: for its next request opportunity, drawn per terminal and step, on top of the fixed part
+#: above.  Assumption: not published; **fitted** on Starlink's published per-country
+#: p20-p80 latency spreads (data/latency_calibration.json), which the medians cannot tell
+#: from ``LATENCY_POP_MS``.
+LATENCY_USER_UPLINK_CYCLE_MS = _CALIBRATED["user_uplink_cycle_ms"]
 
 #: Processing per satellite a packet crosses, ms, each way.  Assumption: fitted (on-board
 #: switching and laser framing of a regenerative payload; not published).

@@ -19,7 +19,12 @@ from leonet.engine.chunks import _latency_terms
 from leonet.engine.run import run_scenario
 from leonet.frames import geodetic_to_ecef
 from leonet.ground import find_place, operator_gateways, operator_pops
-from leonet.network.latency import IDLE_TERMS, OPERATOR_LATENCY, LatencyParameters
+from leonet.network.latency import (
+    IDLE_TERMS,
+    OPERATOR_LATENCY,
+    LatencyParameters,
+    user_link_uniforms,
+)
 from leonet.scenario import load_scenario
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -44,20 +49,30 @@ def _terminals(out: Path) -> dict[str, np.ndarray]:
     return {name: table.column(name).to_numpy(zero_copy_only=False) for name in table.column_names}
 
 
-def _starlink_terms_ms() -> float:
+def _starlink_terms_ms(frame: object = 1.0, cycle: object = 0.5) -> np.ndarray:
     """What Starlink's default terms add to a bent-pipe path's propagation (one satellite,
-    one gateway), its slot spike off: the level the operator's terms are added to."""
-    terms = LatencyParameters(slot_spike_ms=0.0).terms(0.0, 1, 1, 0.0)
-    return float(sum(terms[k] for k in IDLE_TERMS))
+    one gateway), its slot spike and uplink cycle off as every other operator's are, at the
+    given parts of a downlink frame waited (default: the most, a whole frame)."""
+    p = LatencyParameters(slot_spike_ms=0.0, user_uplink_cycle_ms=0.0)
+    terms = p.terms(0.0, 1, 1, 0.0, frame_fraction=frame, cycle_fraction=cycle)
+    return np.asarray(sum(terms[k] for k in IDLE_TERMS))
 
 
-def _assert_rtt_rises_by_the_operators_terms(rows: dict[str, np.ndarray], added_ms: float) -> None:
-    """Every served step's idle RTT is its propagation, Starlink's terms and exactly the
-    operator's table terms (the user-link term's excess over Starlink's 4 ms)."""
+def _assert_rtt_rises_by_the_operators_terms(
+    rows: dict[str, np.ndarray], added_ms: float, seed: int
+) -> None:
+    """Every served step's idle RTT is its propagation, Starlink's terms at the run's
+    draws of the user link's waits and exactly the operator's table terms (the user-link
+    term's excess over Starlink's 4 ms)."""
     served = rows["served"].astype(bool)
     assert served.any()
+    # The run's draws: seed, site index (Kyiv 0, Lviv 1: no cells) and the step's time.
+    site = np.array([{"Kyiv": 0, "Lviv": 1}[str(n)] for n in rows["terminal"][served]])
+    utc = rows["time"][served].astype("datetime64[ns]").astype(np.int64)
+    frame, cycle = user_link_uniforms(seed, site, utc)
     extra = rows["rtt_ms"][served] - rows["propagation_rtt_ms"][served]
-    np.testing.assert_allclose(extra, _starlink_terms_ms() + added_ms, atol=1e-6)
+    np.testing.assert_allclose(extra, _starlink_terms_ms(frame, cycle) + added_ms, atol=1e-6)
+    assert np.ptp(extra) > 0.1  # the downlink frame wait does vary from step to step
 
 
 def test_oneweb_run_uses_only_its_own_ground_and_no_lasers(tmp_path: Path) -> None:
@@ -80,7 +95,8 @@ def test_oneweb_run_uses_only_its_own_ground_and_no_lasers(tmp_path: Path) -> No
     # OneWeb's latency defaults: its user-link term 12 ms above Starlink's (fitted to
     # Zhao et al.'s located terminals; docs/operators.md), no slot spike, the rest Starlink's.
     assert OPERATOR_LATENCY["oneweb"]["user_uplink_scheduling_ms"] == 16.0
-    _assert_rtt_rises_by_the_operators_terms(rows, 12.0)
+    assert OPERATOR_LATENCY["oneweb"]["user_uplink_cycle_ms"] == 0.0
+    _assert_rtt_rises_by_the_operators_terms(rows, 12.0, scenario.seed)
 
 
 def test_geo_run_rtt_is_at_least_the_geometric_minimum(tmp_path: Path) -> None:
@@ -127,12 +143,14 @@ def test_geo_run_rtt_is_at_least_the_geometric_minimum(tmp_path: Path) -> None:
         # user-link term: the published ~600 ms class (docs/operators.md).
         assert (rows["rtt_ms"][mine] < 1.01 * floor_ms + _starlink_terms_ms() + 73.0).all()
         assert np.median(rows["rtt_ms"][mine]) == pytest.approx(600.0, abs=10.0)
-        assert np.ptp(rows["rtt_ms"][mine]) < 1.0
+        # Flat but for the downlink frame wait (a uniform part of Starlink's 1.33-ms frame).
+        assert np.ptp(rows["propagation_rtt_ms"][mine]) < 1.0
+        assert np.ptp(rows["rtt_ms"][mine]) < 1.0 + LatencyParameters().user_downlink_frame_ms
         # Elevation of 9° E from Ukraine (27-33°), the same every step.
         assert np.ptp(rows["elevation_deg"][mine]) < 0.01
     assert set(rows["gateway"]) <= {"kasat-torino", "kasat-cagliari"}
     assert OPERATOR_LATENCY["ka-sat"]["user_uplink_scheduling_ms"] == 77.0
-    _assert_rtt_rises_by_the_operators_terms(rows, 73.0)
+    _assert_rtt_rises_by_the_operators_terms(rows, 73.0, scenario.seed)
 
 
 def test_a_scenarios_latency_overrides_the_operators_defaults(tmp_path: Path) -> None:
@@ -141,6 +159,7 @@ def test_a_scenarios_latency_overrides_the_operators_defaults(tmp_path: Path) ->
     # The example sets no user-link term: KA-SAT's fitted one applies.
     assert _latency_terms(load_scenario(path)) == {
         "slot_spike_ms": 0.0,
+        "user_uplink_cycle_ms": 0.0,
         "user_uplink_scheduling_ms": 77.0,
     }
     path.write_text(
@@ -151,6 +170,7 @@ def test_a_scenarios_latency_overrides_the_operators_defaults(tmp_path: Path) ->
     )
     assert _latency_terms(load_scenario(path)) == {
         "slot_spike_ms": 5.0,
+        "user_uplink_cycle_ms": 0.0,
         "user_uplink_scheduling_ms": 9.0,
     }
 

@@ -126,13 +126,13 @@ def test_run_writes_every_output(finished):
         "speedtest_down_mbps",
         "speedtest_up_mbps",
     ]
-    # The idle RTT is propagation plus at least the fixed latency terms; loaded ≥ idle.
+    # The idle RTT is propagation plus at least the fixed latency terms (the user link's
+    # random waits may be 0); loaded ≥ idle.
     from leonet.network.latency import LatencyParameters
 
     p = LatencyParameters()
     fixed_ms = (
-        p.user_downlink_frame_ms
-        + p.user_uplink_scheduling_ms
+        p.user_uplink_scheduling_ms
         + p.ground_equipment_ms
         + p.pop_ms
         + 2 * (p.satellite_processing_ms + p.gateway_processing_ms)
@@ -706,3 +706,66 @@ network: {mode: lasers%s}
             a = np.array([x for x, k in zip(on[col], ok, strict=True) if k])
             b = np.array([x for x, k in zip(off[col], ok, strict=True) if k])
             np.testing.assert_allclose(a - b, pop_ms, atol=1e-9)
+
+
+def test_the_user_link_waits_are_the_runs_draws_whatever_the_chunking(tmp_path):
+    import numpy as np
+
+    from leonet.network.latency import LatencyParameters, user_link_uniforms
+
+    base = """
+name: waits
+seed: 5
+time: {start: "2026-05-30T12:00:00Z", duration: 40s, step_s: 5, chunk_steps: %d}
+constellations: [{preset: starlink-gen1}]
+ground:
+  terminals:
+    - {name: Centre, lat_deg: 49.6, lon_deg: 6.1}
+    - {name: North, lat_deg: 50.0, lon_deg: 6.0}
+  cells: {region: Luxembourg, resolution: 4}
+  gateways: {bundled: true, within: {lat_deg: [40, 57], lon_deg: [0, 30]}}
+  pops: {bundled: true, within: {lat_deg: [40, 57], lon_deg: [0, 30]}}
+network: {mode: lasers%s}
+"""
+    tables = {}
+    for name, chunk, extra in (
+        ("on", 3, ""),
+        ("chunked", 2, ""),
+        ("off", 3, ", latency: {user_downlink_frame_ms: 0}"),
+    ):
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(base % (chunk, extra))
+        run_scenario(load_scenario(path), tmp_path / name, workers=1)
+        tables[name] = {
+            t: pq.read_table(tmp_path / name / f"{t}.parquet").to_pydict()
+            for t in ("terminals", "cells")
+        }
+    # The same draws however the run is chunked (2 or 3 steps a chunk): equal to 1e-9 ms
+    # (the chunk's orbit arithmetic moves propagation by ~1e-12 ms; a wait is ~1 ms).
+    for t in ("terminals", "cells"):
+        for col in ("rtt_ms", "loaded_rtt_ms"):
+            a, b = (
+                np.array([np.nan if x is None else x for x in tables[k][t][col]])
+                for k in ("on", "chunked")
+            )
+            np.testing.assert_allclose(a, b, rtol=0, atol=1e-9, err_msg=f"{t} {col}")
+    # Switching the downlink frame off removes each terminal-step's own wait: that part of
+    # the frame drawn for (seed, site index, step time); the terminals follow the cells.
+    frame_ms = LatencyParameters().user_downlink_frame_ms
+    on, off = tables["on"]["terminals"], tables["off"]["terminals"]
+    n_cells = len(set(tables["on"]["cells"]["cell"]))
+    assert n_cells > 0
+    ok = np.array([x is not None for x in on["rtt_ms"]])
+    assert ok.sum() > 10
+    site = n_cells + np.array([{"Centre": 0, "North": 1}[n] for n in on["terminal"]])
+    utc = np.array([round(t.timestamp()) * 1_000_000_000 for t in on["time"]])  # whole s
+    frame, _ = user_link_uniforms(5, site, utc)
+    removed = np.array(on["rtt_ms"], dtype=float)[ok] - np.array(off["rtt_ms"], dtype=float)[ok]
+    np.testing.assert_allclose(removed, frame_ms * frame[ok], atol=1e-9)
+    assert np.ptp(removed) > 0.2 * frame_ms  # it does vary from step to step
+    # Cells too (a row per cell and slot, the slot's mean): each loses waits in [0, frame),
+    # not the same every slot.
+    c_on = np.array([np.nan if x is None else x for x in tables["on"]["cells"]["rtt_ms"]])
+    c_off = np.array([np.nan if x is None else x for x in tables["off"]["cells"]["rtt_ms"]])
+    gap = (c_on - c_off)[np.isfinite(c_on)]
+    assert gap.min() >= 0 and gap.max() < frame_ms and np.ptp(gap) > 1e-3

@@ -11,10 +11,12 @@ from leonet.network.latency import (
     OPERATOR_LATENCY,
     TERMS,
     LatencyParameters,
+    counter_uniform,
     operator_latency,
     path_counts,
     since_slot_start_s,
     tree_counts,
+    user_link_uniforms,
     utilisation,
 )
 
@@ -23,17 +25,23 @@ SATS = np.array([1, 3, 12, 0])
 GWS = np.array([1, 1, 1, 0])
 SINCE = np.array([0.0, 0.5, 7.0, 3.0])
 RHO = np.array([0.0, 0.5, 2.0, 0.3])
+# The parts of a downlink frame and an uplink cycle each sample waits (the run's draws).
+FRAME, CYCLE = user_link_uniforms(11, np.arange(4), 1_780_000_000_000_000_000)
 
 
 def _rtt(p: LatencyParameters) -> tuple[np.ndarray, np.ndarray]:
-    return p.rtt_ms(PROP, SATS, GWS, SINCE, RHO, RHO)
+    return p.rtt_ms(PROP, SATS, GWS, SINCE, RHO, RHO, FRAME, CYCLE)
 
 
 @pytest.mark.parametrize("term", [t for t in TERMS if t != "propagation"])
 def test_switching_a_term_off_lowers_the_total_by_exactly_that_term(term: str) -> None:
     # Every term on (a fitted default may be 0): sourced values where they exist.
-    p = LatencyParameters(slot_spike_s=1.0, satellite_processing_ms=0.1, pop_ms=8.0)
-    terms = p.terms(PROP, SATS, GWS, SINCE, RHO, RHO)
+    p = LatencyParameters(
+        slot_spike_s=1.0, satellite_processing_ms=0.1, pop_ms=8.0, user_uplink_cycle_ms=5.0
+    )
+    terms = p.terms(PROP, SATS, GWS, SINCE, RHO, RHO, FRAME, CYCLE)
+    # The user link's waits differ sample by sample: each is removed as it was drawn.
+    assert np.ptp(terms["user_downlink"][:3]) > 0 and np.ptp(terms["user_uplink"][:3]) > 0
     idle, loaded = _rtt(p)
     idle_off, loaded_off = _rtt(p.without(term))
     ok = np.isfinite(PROP)
@@ -63,8 +71,10 @@ def test_terms_by_hand() -> None:
         slot_spike_s=1.0,
         queue_scale_ms=2.0,
         max_utilisation=0.9,
+        user_uplink_cycle_ms=6.0,
     )
-    t = p.terms(PROP, SATS, GWS, SINCE, RHO, RHO)
+    frame, cycle = np.array([0.0, 0.25, 0.5, 0.9]), np.array([0.1, 0.0, 0.5, 0.99])
+    t = p.terms(PROP, SATS, GWS, SINCE, RHO, RHO, frame, cycle)
     # 3 satellites crossed each way at 0.1 ms: 0.6 ms; the spike only within 1 s of a slot.
     assert t["satellite_processing"][1] == pytest.approx(0.6)
     assert t["gateway_processing"][1] == pytest.approx(1.0)
@@ -72,8 +82,15 @@ def test_terms_by_hand() -> None:
     # M/M/1: ρ=0.5 → 2 × 2 ms × 1 (both ways); ρ=2 is capped at 0.9 → 2 × 2 × 9.
     assert t["queueing"][1] == pytest.approx(4.0)
     assert t["queueing"][2] == pytest.approx(36.0)
-    idle, _ = p.rtt_ms(PROP, SATS, GWS, SINCE, RHO, RHO)
-    assert idle[2] == pytest.approx(30.0 + 1 + 4 + 2.4 + 1 + 1 + 7)
+    # The waits: that part of a 1-ms frame; 4 ms plus that part of a 6-ms cycle.
+    np.testing.assert_allclose(t["user_downlink"][:3], [0.0, 0.25, 0.5])
+    np.testing.assert_allclose(t["user_uplink"][:3], [4.6, 4.0, 7.0])
+    idle, _ = p.rtt_ms(PROP, SATS, GWS, SINCE, RHO, RHO, frame, cycle)
+    assert idle[2] == pytest.approx(30.0 + 0.5 + 7 + 2.4 + 1 + 1 + 7)
+    # Without draws each wait is at its mean: half a frame, half a cycle.
+    mean = p.terms(PROP, SATS, GWS, SINCE)
+    assert mean["user_downlink"][0] == pytest.approx(0.5)
+    assert mean["user_uplink"][0] == pytest.approx(4.0 + 3.0)
     assert sorted(IDLE_TERMS) == sorted(set(TERMS) - {"queueing"})
 
 
@@ -82,6 +99,58 @@ def test_defaults_are_the_calibrated_values_and_the_frame_is_750_hz() -> None:
     assert p.pop_ms == defaults.LATENCY_POP_MS
     assert p.user_uplink_scheduling_ms == defaults.LATENCY_USER_UPLINK_SCHEDULING_MS
     assert p.user_downlink_frame_ms == pytest.approx(1.3333, abs=1e-3)
+    assert p.user_uplink_cycle_ms == defaults.LATENCY_USER_UPLINK_CYCLE_MS
+    # Switching the uplink term off removes its fixed part and its cycle together.
+    off = p.without("user_uplink")
+    assert off.user_uplink_scheduling_ms == 0.0 and off.user_uplink_cycle_ms == 0.0
+
+
+def test_the_user_link_waits_are_uniform_over_a_frame_and_a_cycle() -> None:
+    # 400 terminals × 900 steps of 1 s, as a run draws them.
+    n = 400 * 900
+    utc = 1_780_000_000_000_000_000 + np.arange(900, dtype=np.int64) * 1_000_000_000
+    frame, cycle = user_link_uniforms(20260530, np.arange(400)[:, None], utc[None, :])
+    assert frame.shape == cycle.shape == (400, 900)
+    p = LatencyParameters(user_uplink_cycle_ms=5.0)
+    t = p.terms(np.zeros(frame.shape), 1, 1, 7.0, 0.0, 0.0, frame, cycle)
+    down = t["user_downlink"].ravel()
+    wait = t["user_uplink"].ravel() - p.user_uplink_scheduling_ms
+    for x, width_ms in ((down, p.user_downlink_frame_ms), (wait, 5.0)):
+        assert x.min() >= 0.0 and x.max() < width_ms
+        # Mean half the width, within 5 standard errors of a uniform's mean (width/√(12n)).
+        assert abs(x.mean() - width_ms / 2) < 5 * width_ms / np.sqrt(12 * n)
+        # Kolmogorov-Smirnov against the uniform distribution (scipy): not rejected at 0.1 %.
+        from scipy.stats import kstest, uniform
+
+        assert kstest(x, uniform(0.0, width_ms).cdf).pvalue > 1e-3
+    # The two waits are independent: correlation within 5 / √n of 0.
+    assert abs(np.corrcoef(frame.ravel(), cycle.ravel())[0, 1]) < 5 / np.sqrt(n)
+
+
+def test_the_draws_are_the_same_whatever_the_chunking_and_keyed_by_every_input() -> None:
+    utc = 1_780_000_000_000_000_000 + np.arange(60, dtype=np.int64) * 1_000_000_000
+    sites = np.arange(50)
+    whole = user_link_uniforms(7, sites[None, :], utc[:, None])
+    # Step by step, in chunks of 7 (a resume starts at any chunk) and one site at a time.
+    for got in (
+        [np.stack([user_link_uniforms(7, sites, t)[i] for t in utc]) for i in (0, 1)],
+        [
+            np.concatenate(
+                [
+                    user_link_uniforms(7, sites, c[:, None])[i]
+                    for c in np.split(utc, [7, 14, 21, 56])
+                ]
+            )
+            for i in (0, 1)
+        ],
+    ):
+        np.testing.assert_array_equal(got[0], whole[0])
+        np.testing.assert_array_equal(got[1], whole[1])
+    assert user_link_uniforms(7, 3, utc[5])[0] == whole[0][5, 3]
+    # Another seed, site or step: another draw.
+    assert user_link_uniforms(8, 3, utc[5])[0] != whole[0][5, 3]
+    assert len(np.unique(whole[0])) == whole[0].size
+    assert counter_uniform(7, 1, 3, 5) != counter_uniform(7, 2, 3, 5)
 
 
 def test_bad_parameters_and_terms_are_named() -> None:

@@ -11,9 +11,12 @@ Each terminal is routed step by step (:func:`leonet.engine.route.run_routes`, la
 the 15-s scheduler, Starlink's 2026 gateways :func:`leonet.ground.load_gateways_2026`)
 to its country's home PoP (:func:`leonet.ground.home_pop`) or, for a
 country without one, the PoP nearest by delay.  What is kept (:class:`CountrySample`) is
-per terminal-step the propagation RTT, the satellites and gateways crossed and the
-seconds since the slot boundary, so that the latency terms can be re-evaluated for any
-parameters without routing again (what the fit needs).
+per terminal-step the propagation RTT, the satellites and gateways crossed, the
+seconds since the slot boundary and the user link's two uniform draws (the part of a
+downlink frame and of an uplink cycle waited: :func:`leonet.network.user_link_uniforms`,
+the run's function, keyed by the terminal's index and the step's time), so that the
+latency terms can be re-evaluated for any parameters without routing again (what the
+fit needs).
 
 For download and upload the twin's radio (:class:`~leonet.radio.RadioModel`, the
 default terminal and gen1 satellites as ``leonet run`` builds them, with co-channel
@@ -50,7 +53,12 @@ from leonet.ground import (
     load_gateways_2026,
     load_pops_2026,
 )
-from leonet.network.latency import LatencyParameters, path_counts, since_slot_start_s
+from leonet.network.latency import (
+    LatencyParameters,
+    path_counts,
+    since_slot_start_s,
+    user_link_uniforms,
+)
 from leonet.radio.links import RadioModel
 from leonet.radio.parameters import USER_DOWNLINK
 from leonet.space.constellation import Constellation
@@ -88,7 +96,9 @@ class CountrySample:
     the home PoP code (``""``: nearest by delay); ``link_down_mbps`` / ``link_up_mbps``
     the MODCOD rates of the served terminal-steps the radio was evaluated at,
     ``load_z`` a standard-normal draw for each (the speed test's load) and ``in_view``
-    the satellites above the terminal's mask then (those that share its area's load)."""
+    the satellites above the terminal's mask then (those that share its area's load);
+    ``frame_fraction`` / ``cycle_fraction`` ``(sample,)`` the parts of a downlink frame
+    and an uplink cycle each terminal-step waits (empty: each wait at its mean)."""
 
     country: CountryId
     start: datetime
@@ -102,12 +112,19 @@ class CountrySample:
     link_up_mbps: NDArray[np.float64] = dataclasses.field(default_factory=lambda: np.zeros(0))
     load_z: NDArray[np.float64] = dataclasses.field(default_factory=lambda: np.zeros(0))
     in_view: NDArray[np.float64] = dataclasses.field(default_factory=lambda: np.zeros(0))
+    frame_fraction: NDArray[np.float64] = dataclasses.field(default_factory=lambda: np.zeros(0))
+    cycle_fraction: NDArray[np.float64] = dataclasses.field(default_factory=lambda: np.zeros(0))
 
     def rtt_ms(self, params: LatencyParameters | None = None) -> NDArray[np.float64]:
         """The idle RTT of every sample under ``params`` (default: the calibrated)."""
         p = params or LatencyParameters()
         idle, _ = p.rtt_ms(
-            self.propagation_rtt_ms, self.satellites, self.gateways, self.since_slot_s
+            self.propagation_rtt_ms,
+            self.satellites,
+            self.gateways,
+            self.since_slot_s,
+            frame_fraction=self.frame_fraction if self.frame_fraction.size else 0.5,
+            cycle_fraction=self.cycle_fraction if self.cycle_fraction.size else 0.5,
         )
         return idle
 
@@ -221,7 +238,12 @@ def simulate_country(
     since = np.broadcast_to(since_slot_start_s(grid.utc_ns, 15.0)[:, None], ok.shape)
     serving = np.where(ok, series.path[:, :, 1], -1)
     down, up, in_view = _link_rates(sites, grid, serving, radio_every)
-    rng = np.random.default_rng([seed, zlib.crc32(cid.iso3.encode())])
+    country_key = zlib.crc32(cid.iso3.encode())
+    rng = np.random.default_rng([seed, country_key])
+    # The user link's waits: the run's draws, keyed by (seed, country), terminal, step time.
+    frame, cycle = user_link_uniforms(
+        (seed << 32) ^ country_key, np.arange(len(sites))[None, :], grid.utc_ns[:, None]
+    )
     return CountrySample(
         cid,
         start,
@@ -235,6 +257,8 @@ def simulate_country(
         up,
         np.asarray(rng.standard_normal((down.shape[0],)), dtype=np.float64),
         in_view,
+        frame[ok],
+        cycle[ok],
     )
 
 

@@ -197,6 +197,7 @@ class ScenarioRun:
             slot_s=self.config.slot_s,
             slot_phase_s=self.config.phase_s,
             latency=LatencyParameters(**_latency_terms(scenario)),
+            seed=scenario.seed,
         )
 
     @property

@@ -42,6 +42,7 @@ from leonet.network.latency import (
     LatencyParameters,
     path_counts,
     since_slot_start_s,
+    user_link_uniforms,
     utilisation,
 )
 from leonet.network.reachability import GatewayPairs
@@ -147,7 +148,9 @@ class StepRunner:
     ``capacity`` the radio and capacity models of every site, ``jammers`` the radio
     layer's, ``access`` the scenario's ``network.access``, ``cell_ecef_km`` ``(cell, 3)``;
     ``latency`` the latency terms' parameters, ``slot_s`` and ``slot_phase_s`` the
-    scheduler's slots (for the slot-boundary term)."""
+    scheduler's slots (for the slot-boundary term), ``seed`` the scenario's (the user
+    link's random waits, drawn per site index and step time: the same on resume and
+    whatever the chunking)."""
 
     ground: GroundNodes
     capacity: CapacityModel
@@ -162,6 +165,7 @@ class StepRunner:
     latency: LatencyParameters = dataclasses.field(default_factory=LatencyParameters)
     slot_s: float = 15.0
     slot_phase_s: float = 0.0
+    seed: int = 0
 
     @property
     def n_sites(self) -> int:
@@ -194,6 +198,7 @@ class StepRunner:
         utc, r, inputs, offsets = a.utc_ns, a.r_ecef_km, a.steps, a.pair_offsets
         jam_active = [j.is_active(utc) for j in self.jammers]
         layout = self.ground.layout(r.shape[1])
+        site_index = np.arange(n_sites)  # the user link's draws: [cells | terminals]
         for k in range(n_run):
             ground = self._move_terminals(inputs, k)
             part = slice(int(offsets[k * n_sites]), int(offsets[(k + 1) * n_sites]))
@@ -236,8 +241,16 @@ class StepRunner:
             prop = np.where(
                 np.isfinite(routes.rtt_propagation_ms), routes.rtt_propagation_ms, np.nan
             )
+            frame, cycle = user_link_uniforms(self.seed, site_index, utc[k])
             extra_idle, extra_loaded = self.latency.rtt_ms(
-                prop, n_sat, n_gw, since[k], rho_down[n_cells:], rho_up[n_cells:]
+                prop,
+                n_sat,
+                n_gw,
+                since[k],
+                rho_down[n_cells:],
+                rho_up[n_cells:],
+                frame[n_cells:],
+                cycle[n_cells:],
             )
             prop_rtt[k] = prop
             rtt[k] = route_rtt + extra_idle - prop
@@ -246,7 +259,14 @@ class StepRunner:
             # The cell's route RTT less the scenario's per-hop processing (sat, gw, access).
             cell_prop[k] = cell_rtt[k] - 2.0 * self.processing_delay_ms * (c_sat + c_gw + 1)
             c_idle, c_loaded = self.latency.rtt_ms(
-                cell_prop[k], c_sat, c_gw, since[k], rho_down[:n_cells], rho_up[:n_cells]
+                cell_prop[k],
+                c_sat,
+                c_gw,
+                since[k],
+                rho_down[:n_cells],
+                rho_up[:n_cells],
+                frame[:n_cells],
+                cycle[:n_cells],
             )
             cell_loaded[k] = cell_rtt[k] + c_loaded - cell_prop[k]
             cell_rtt[k] = cell_rtt[k] + c_idle - cell_prop[k]

@@ -4,8 +4,11 @@ Every term is a round-trip contribution in ms, an array over routes (terminals o
 and its parameter lives in :mod:`leonet.defaults` with its source (docs/latency.md):
 
 ``propagation``         2 × the path's propagation delay (the route's geometry)
-``user_downlink``       the downlink frame wait (750 Hz frames)
-``user_uplink``         the uplink MAC scheduling (request, grant, transmit)
+``user_downlink``       the wait for the next downlink frame: uniform over ``[0, frame)``
+                        (750 Hz frames), drawn per route and step
+``user_uplink``         the uplink MAC scheduling: a fixed request-grant-transmit time
+                        plus the wait for the next request opportunity, uniform over
+                        ``[0, cycle)``, drawn per route and step
 ``satellite_processing``  2 × satellites crossed × per-satellite processing
 ``gateway_processing``  2 × gateways crossed × per-gateway processing
 ``ground_equipment``    the user's dish and router
@@ -16,7 +19,14 @@ and its parameter lives in :mod:`leonet.defaults` with its source (docs/latency.
 
 ``rtt_ms`` (idle) is the sum of every term but ``queueing``; ``loaded_rtt_ms`` adds it.
 Switching a term off (its parameter 0, :meth:`LatencyParameters.without`) lowers the
-total by exactly that term.
+total by exactly that term, sample by sample.
+
+The two random waits are what spreads a terminal's idle RTT from packet to packet (the
+published p20-p80 spread of a country, ~2-7 ms even where its geography is a city).
+Their draws are **counter-based** (:func:`counter_uniform`: splitmix64 over the seed,
+the site's index and the step's UTC instant), so a run draws the same waits on resume
+and however it is chunked, with no generator state carried between chunks, and
+``leonet calibrate`` draws them with the same function (:func:`user_link_uniforms`).
 """
 
 from __future__ import annotations
@@ -37,6 +47,7 @@ from leonet.defaults import (
     LATENCY_SLOT_SPIKE_MS,
     LATENCY_SLOT_SPIKE_S,
     LATENCY_USER_DOWNLINK_FRAME_MS,
+    LATENCY_USER_UPLINK_CYCLE_MS,
     LATENCY_USER_UPLINK_SCHEDULING_MS,
 )
 
@@ -45,10 +56,12 @@ __all__ = [
     "OPERATOR_LATENCY",
     "TERMS",
     "LatencyParameters",
+    "counter_uniform",
     "operator_latency",
     "path_counts",
     "since_slot_start_s",
     "tree_counts",
+    "user_link_uniforms",
     "utilisation",
 ]
 
@@ -68,16 +81,16 @@ TERMS: tuple[str, ...] = (
 )
 IDLE_TERMS: tuple[str, ...] = TERMS[:-1]
 
-#: The parameter that switches each term off (propagation has none: it is the geometry).
-_PARAMETER_OF: dict[str, str] = {
-    "user_downlink": "user_downlink_frame_ms",
-    "user_uplink": "user_uplink_scheduling_ms",
-    "satellite_processing": "satellite_processing_ms",
-    "gateway_processing": "gateway_processing_ms",
-    "ground_equipment": "ground_equipment_ms",
-    "pop": "pop_ms",
-    "slot_spike": "slot_spike_ms",
-    "queueing": "queue_scale_ms",
+#: The parameters that switch each term off (propagation has none: it is the geometry).
+_PARAMETERS_OF: dict[str, tuple[str, ...]] = {
+    "user_downlink": ("user_downlink_frame_ms",),
+    "user_uplink": ("user_uplink_scheduling_ms", "user_uplink_cycle_ms"),
+    "satellite_processing": ("satellite_processing_ms",),
+    "gateway_processing": ("gateway_processing_ms",),
+    "ground_equipment": ("ground_equipment_ms",),
+    "pop": ("pop_ms",),
+    "slot_spike": ("slot_spike_ms",),
+    "queueing": ("queue_scale_ms",),
 }
 
 
@@ -99,6 +112,10 @@ OPERATOR_LATENCY: dict[str, dict[str, float]] = {
         # A small sample (two terminals), and the residual may be OneWeb's MAC,
         # processing or PoP, not its uplink alone: the split is an assumption.
         "user_uplink_scheduling_ms": LATENCY_USER_UPLINK_SCHEDULING_MS + 12.0,
+        # Assumption: no random uplink wait beyond the downlink frame's.  Starlink's
+        # cycle is fitted on Starlink's published spreads; the 12 ms above were fitted
+        # as a constant on medians, and OneWeb's spread is not used.
+        "user_uplink_cycle_ms": 0.0,
     },
     "ka-sat": {
         # Source: no LEO slot reconfiguration on a geostationary link.
@@ -110,6 +127,9 @@ OPERATOR_LATENCY: dict[str, dict[str, float]] = {
         # return link's request/grant (DVB-RCS) and the VSAT's performance-enhancing
         # proxy, not modelled one by one, are put in this term: an assumption.
         "user_uplink_scheduling_ms": LATENCY_USER_UPLINK_SCHEDULING_MS + 73.0,
+        # Assumption: as OneWeb's, the 73 ms are a constant fitted on a median; Starlink's
+        # fitted cycle is not KA-SAT's.
+        "user_uplink_cycle_ms": 0.0,
     },
 }
 
@@ -128,7 +148,12 @@ def operator_latency(operator: str) -> dict[str, float]:
 @dataclass(frozen=True)
 class LatencyParameters:
     """The latency model's parameters (defaults: :mod:`leonet.defaults`, the calibrated
-    values).  All ms except ``slot_spike_s`` (s) and ``max_utilisation`` (0-1)."""
+    values).  All ms except ``slot_spike_s`` (s) and ``max_utilisation`` (0-1).
+
+    ``user_downlink_frame_ms`` is the downlink frame (a packet waits a uniform part of
+    one), ``user_uplink_scheduling_ms`` the uplink's fixed request-grant-transmit time and
+    ``user_uplink_cycle_ms`` its scheduling cycle (a packet waits a uniform part of one
+    for its request opportunity)."""
 
     user_downlink_frame_ms: float = LATENCY_USER_DOWNLINK_FRAME_MS
     user_uplink_scheduling_ms: float = LATENCY_USER_UPLINK_SCHEDULING_MS
@@ -140,6 +165,7 @@ class LatencyParameters:
     slot_spike_s: float = LATENCY_SLOT_SPIKE_S
     queue_scale_ms: float = LATENCY_QUEUE_SCALE_MS
     max_utilisation: float = LATENCY_MAX_UTILISATION
+    user_uplink_cycle_ms: float = LATENCY_USER_UPLINK_CYCLE_MS
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
@@ -156,12 +182,12 @@ class LatencyParameters:
 
     def without(self, *terms: str) -> LatencyParameters:
         """These parameters with ``terms`` (names in :data:`TERMS`) switched off."""
-        unknown = [t for t in terms if t not in _PARAMETER_OF]
+        unknown = [t for t in terms if t not in _PARAMETERS_OF]
         if unknown:
             raise ValueError(
-                f"cannot switch off {unknown}: choose from {', '.join(sorted(_PARAMETER_OF))}"
+                f"cannot switch off {unknown}: choose from {', '.join(sorted(_PARAMETERS_OF))}"
             )
-        return dataclasses.replace(self, **{_PARAMETER_OF[t]: 0.0 for t in terms})
+        return dataclasses.replace(self, **{n: 0.0 for t in terms for n in _PARAMETERS_OF[t]})
 
     def terms(
         self,
@@ -171,13 +197,18 @@ class LatencyParameters:
         since_slot_s: ArrayLike,
         utilisation_down: ArrayLike = 0.0,
         utilisation_up: ArrayLike = 0.0,
+        frame_fraction: ArrayLike = 0.5,
+        cycle_fraction: ArrayLike = 0.5,
     ) -> dict[str, F64]:
         """Each term's round-trip contribution, ms, broadcast over the routes.
 
         ``propagation_rtt_ms`` the path's two-way propagation (NaN without a path: every
         term is NaN there); ``satellites`` and ``gateways`` crossed one way;
         ``since_slot_s`` seconds since the slot boundary; ``utilisation_*`` ρ of the
-        site's bottleneck each way (clipped to ``[0, max_utilisation]``).
+        site's bottleneck each way (clipped to ``[0, max_utilisation]``);
+        ``frame_fraction`` and ``cycle_fraction`` in ``[0, 1)`` the part of a downlink
+        frame and of an uplink cycle waited (:func:`user_link_uniforms`; default 0.5:
+        each wait at its mean).
         """
         prop = np.asarray(propagation_rtt_ms, dtype=np.float64)
         sats = np.asarray(satellites, dtype=np.float64)
@@ -190,6 +221,8 @@ class LatencyParameters:
             since.shape,
             np.shape(utilisation_down),
             np.shape(utilisation_up),
+            np.shape(frame_fraction),
+            np.shape(cycle_fraction),
         )
         nan = np.where(np.isfinite(prop), 0.0, np.nan)  # NaN without a path
 
@@ -203,8 +236,11 @@ class LatencyParameters:
         spike = np.where((since >= 0) & (since < self.slot_spike_s), self.slot_spike_ms, 0.0)
         return {
             "propagation": full(prop),
-            "user_downlink": full(self.user_downlink_frame_ms),
-            "user_uplink": full(self.user_uplink_scheduling_ms),
+            "user_downlink": full(self.user_downlink_frame_ms * np.asarray(frame_fraction)),
+            "user_uplink": full(
+                self.user_uplink_scheduling_ms
+                + self.user_uplink_cycle_ms * np.asarray(cycle_fraction)
+            ),
             "satellite_processing": full(2.0 * self.satellite_processing_ms * sats),
             "gateway_processing": full(2.0 * self.gateway_processing_ms * gws),
             "ground_equipment": full(self.ground_equipment_ms),
@@ -219,6 +255,54 @@ class LatencyParameters:
         t = self.terms(*args, **kwargs)
         idle = sum((t[k] for k in IDLE_TERMS), np.zeros_like(t["propagation"]))
         return idle, idle + t["queueing"]
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_LOW32 = np.uint64(0xFFFFFFFF)
+#: The stream of the user-link waits (:func:`user_link_uniforms`).
+_USER_LINK_STREAM = 1
+
+
+def _splitmix64(x: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """splitmix64's output function (Steele, Lea & Flood, OOPSLA 2014) on a uint64 array:
+    a bijection whose outputs pass BigCrush for counter inputs; wraps modulo 2^64."""
+    z = x + _GOLDEN
+    z = (z ^ (z >> np.uint64(30))) * _MIX1
+    z = (z ^ (z >> np.uint64(27))) * _MIX2
+    return np.asarray(z ^ (z >> np.uint64(31)), dtype=np.uint64)
+
+
+def _counter_hash(seed: int, stream: int, site: ArrayLike, step: ArrayLike) -> NDArray[np.uint64]:
+    """splitmix64 chained over ``(seed, stream, site, step)``, broadcast over the last two."""
+    s = np.asarray(site, dtype=np.int64).astype(np.uint64)
+    t = np.asarray(step, dtype=np.int64).astype(np.uint64)
+    with np.errstate(over="ignore"):  # modulo 2^64 on purpose (0-d arrays warn otherwise)
+        head = _splitmix64(np.array(seed & 0xFFFFFFFFFFFFFFFF, dtype=np.uint64))
+        head = _splitmix64(head ^ np.uint64(stream & 0xFFFFFFFFFFFFFFFF))
+        return _splitmix64(_splitmix64(head ^ s) ^ t)
+
+
+def counter_uniform(seed: int, stream: int, site: ArrayLike, step: ArrayLike) -> F64:
+    """Uniform draws in ``[0, 1)`` keyed by ``(seed, stream, site, step)``, broadcast over
+    ``site`` and ``step`` (integers; ``step`` may be int64 UTC ns).  Counter-based:
+    splitmix64 chained over the four keys, the top 53 bits as the fraction — the same
+    draw for the same key whatever else is drawn, in any order or chunking."""
+    h = _counter_hash(seed, stream, site, step)
+    return np.asarray((h >> np.uint64(11)).astype(np.float64) * 2.0**-53, dtype=np.float64)
+
+
+def user_link_uniforms(seed: int, site: ArrayLike, utc_ns: ArrayLike) -> tuple[F64, F64]:
+    """``(frame_fraction, cycle_fraction)``: the parts of a downlink frame and of an
+    uplink cycle a packet waits, uniform in ``[0, 1)`` and independent, for each site
+    index (``site``) at each UTC instant (``utc_ns`` int64 ns), broadcast: the run's and
+    the calibration's draws (:meth:`LatencyParameters.terms`).  One counter hash gives
+    both, its high and low 32 bits (a 2^-32 grid: 0.3 ps of a 1.3-ms frame)."""
+    h = _counter_hash(seed, _USER_LINK_STREAM, site, utc_ns)
+    frame = (h >> np.uint64(32)).astype(np.float64) * 2.0**-32
+    cycle = (h & _LOW32).astype(np.float64) * 2.0**-32
+    return np.asarray(frame, dtype=np.float64), np.asarray(cycle, dtype=np.float64)
 
 
 def since_slot_start_s(utc_ns: ArrayLike, slot_s: float, phase_s: float = 0.0) -> F64:

@@ -498,6 +498,7 @@ class LatencySpec(_Model):
 
     user_downlink_frame_ms: float | None = Field(strict=True, default=None, ge=0, le=1_000)
     user_uplink_scheduling_ms: float | None = Field(strict=True, default=None, ge=0, le=1_000)
+    user_uplink_cycle_ms: float | None = Field(strict=True, default=None, ge=0, le=1_000)
     satellite_processing_ms: float | None = Field(strict=True, default=None, ge=0, le=1_000)
     gateway_processing_ms: float | None = Field(strict=True, default=None, ge=0, le=1_000)
     ground_equipment_ms: float | None = Field(strict=True, default=None, ge=0, le=1_000)
