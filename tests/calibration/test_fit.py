@@ -24,6 +24,7 @@ from leonet.calibration import (
     published_countries,
     resolve_country,
     sample_terminals,
+    spread,
     throughput_percentiles,
     write_calibration,
     write_throughput_calibration,
@@ -51,6 +52,8 @@ def _synthetic(n_countries: int = 12, seed: int = 5) -> list[CountrySample]:
                 rng.uniform(0, 15, n),
                 0.0,
                 "",
+                frame_fraction=rng.uniform(0, 1, n),
+                cycle_fraction=rng.uniform(0, 1, n),
             )
         )
     return out
@@ -66,8 +69,41 @@ def test_a_fit_on_synthetic_data_recovers_the_parameters_it_was_made_with() -> N
     assert result.params.pop_ms == pytest.approx(11.3, abs=0.05)  # ms
     assert result.params.satellite_processing_ms == pytest.approx(0.42, abs=0.01)  # ms
     assert result.median_abs_rel_error < 1e-3
-    # The parameters not fitted stay as given.
+    # The parameters not fitted stay as given: without published spreads the cycle too.
     assert result.params.user_uplink_scheduling_ms == start.user_uplink_scheduling_ms
+    assert result.params.user_uplink_cycle_ms == start.user_uplink_cycle_ms
+    assert result.published_spread_ms == {}
+
+
+def _p50_and_spread(samples: list[CountrySample], p: LatencyParameters) -> tuple[dict, dict]:
+    p50, width = {}, {}
+    for s in samples:
+        slow, mid, fast = latency_percentiles(s.rtt_ms(p))
+        p50[s.country.iso3], width[s.country.iso3] = mid, spread(slow, fast)
+    return p50, width
+
+
+def test_a_fit_on_synthetic_spreads_recovers_the_uplink_cycle_it_was_made_with() -> None:
+    # Countries whose path barely varies (1-2 satellites) and others with long, varying
+    # paths: the cycle widens every country's spread by the same, pop_ms by nothing.
+    samples = _synthetic()
+    truth = LatencyParameters(pop_ms=11.3, satellite_processing_ms=0.42, user_uplink_cycle_ms=6.0)
+    p50, width = _p50_and_spread(samples, truth)
+    start = LatencyParameters(pop_ms=2.0, satellite_processing_ms=2.0, user_uplink_cycle_ms=1.0)
+    result = fit_latency(samples, p50, start=start, published_spread_ms=width)
+    assert result.success
+    assert result.params.user_uplink_cycle_ms == pytest.approx(6.0, abs=0.1)  # ms
+    assert result.params.pop_ms == pytest.approx(11.3, abs=0.1)  # ms
+    assert result.params.satellite_processing_ms == pytest.approx(0.42, abs=0.01)  # ms
+    assert result.median_abs_rel_error < 1e-3 and result.median_abs_rel_error_spread < 1e-3
+    assert result.published_spread_ms == pytest.approx(width)
+    # The spread tells the cycle from pop_ms: a cycle 4 ms longer with pop_ms 2 ms shorter
+    # (the same mean) keeps every p50 within ~1 % but widens the spread by > 20 % where
+    # the path barely varies (L00: one satellite).
+    other = dataclasses.replace(truth, user_uplink_cycle_ms=10.0, pop_ms=9.3)
+    p50_other, width_other = _p50_and_spread(samples, other)
+    assert max(abs(p50_other[k] / p50[k] - 1) for k in p50) < 0.01
+    assert width_other["L00"] / width["L00"] - 1 > 0.2
 
 
 def test_the_fit_needs_enough_countries() -> None:

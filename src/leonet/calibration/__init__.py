@@ -13,11 +13,13 @@ from leonet.calibration.check import (
 )
 from leonet.calibration.fit import (
     FREE,
+    P50_WEIGHT,
     FitResult,
     ThroughputFit,
     fit_latency,
     fit_throughput,
     latency_percentiles,
+    spread,
     write_calibration,
     write_throughput_calibration,
 )
@@ -54,6 +56,7 @@ __all__ = [
     "FREE",
     "GATEWAY_REACH_KM",
     "METRICS_FILE",
+    "P50_WEIGHT",
     "REFERENCE_IN_VIEW",
     "THROUGHPUT_FREE",
     "CountryCheck",
@@ -77,6 +80,7 @@ __all__ = [
     "simulate_country",
     "simulate_many",
     "speed_tests",
+    "spread",
     "throughput_percentiles",
     "write_calibration",
     "write_throughput_calibration",
