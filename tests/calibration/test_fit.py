@@ -20,6 +20,7 @@ from leonet.calibration import (
     fit_latency,
     fit_throughput,
     latency_percentiles,
+    median_errors,
     published,
     published_countries,
     resolve_country,
@@ -181,6 +182,16 @@ def test_check_page_and_json_hold_every_country() -> None:
     assert nowhere["download_mbps"]["published"] is None
     assert "download p50: simulated vs published" in page
     assert "upload p50: simulated vs published" in page
+    # The p20-p80 spread: |p20 - p80| simulated and published (Poland: 25.01 - 21.36 ms).
+    width = pol["latency_ms"]["spread"]
+    assert width["published"] == pytest.approx(3.65, abs=1e-3)
+    sim = pol["latency_ms"]["simulated"]
+    assert width["simulated"] == pytest.approx(sim["p20"] - sim["p80"], abs=2e-3)
+    assert nowhere["latency_ms"]["spread"]["published"] is None
+    assert "latency p20–p80 spread: simulated vs published" in page
+    medians = median_errors(checks)
+    assert medians["latency_spread"] == (1, pytest.approx(abs(checks[0].spread_error("latency"))))
+    assert medians["download_p50"][0] == 0  # synthetic samples have no radio: no rates
 
 
 def test_the_trimmed_fit_ignores_countries_the_geometry_misses() -> None:

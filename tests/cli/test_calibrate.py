@@ -41,6 +41,14 @@ def test_check_routes_a_country_to_its_home_pop_and_compares_with_published(tmp_
     assert 15.0 < sim["p50"] < 45.0
     assert pol["latency_ms"]["published"]["p50"] == 22.9
     assert pol["download_mbps"]["published"]["p50"] == pytest.approx(283, abs=1)
+    # The p20-p80 spread of each, simulated and published (Poland's latency: 25.01 - 21.36 ms).
+    width = pol["latency_ms"]["spread"]
+    assert width["published"] == pytest.approx(3.65, abs=0.01)
+    assert width["simulated"] == pytest.approx(sim["p20"] - sim["p80"], abs=2e-3)
+    assert width["relative_error"] == pytest.approx(
+        width["simulated"] / width["published"] - 1, abs=2e-3
+    )
+    assert pol["upload_mbps"]["spread"]["published"] > 0
     # Speed tests: slow end first, within the link's MODCOD rate (599 Mb/s down, 62 up at
     # the SINR ceiling), within ±35 % of Poland's published p50 (283 / 42 Mb/s).
     for kind, pub, link in (("download_mbps", 283.0, 599.0), ("upload_mbps", 42.1, 62.0)):
@@ -48,6 +56,7 @@ def test_check_routes_a_country_to_its_home_pop_and_compares_with_published(tmp_
         assert 0 < sim["p20"] <= sim["p50"] <= sim["p80"] <= link
         assert abs(sim["p50"] / pub - 1) < 0.35
     assert "Poland" in page.read_text()
+    assert "latency p20–p80 spread: simulated vs published" in page.read_text()
 
 
 def test_an_unknown_country_is_named_with_near_matches():
@@ -81,8 +90,12 @@ def test_fit_holds_countries_out_and_reports_both_groups():
     out = result.output
     # AUT and CZE (ISO3 order: AUT, CZE, DEU, POL) are fitted, DEU and POL held out.
     assert "over 2 fitted countries" in out and "over 2 held out countries" in out
-    for name in ("pop_ms", "beam_background_down_mbps", "load_cv_up", "worst ten"):
+    for name in ("pop_ms", "user_uplink_cycle_ms", "beam_background_down_mbps", "load_cv_up"):
         assert name in out
+    assert "worst ten by latency p50" in out and "worst ten by latency p20-p80 spread" in out
+    # The spread of each kind per country and its median error per group.
+    assert "p20-p80 spread, simulated vs published" in out
+    assert out.count("p20-p80 spread ") >= 6  # 3 kinds × 2 groups
     assert "(held out)" in out
 
 

@@ -5,10 +5,14 @@ Above the engine: it runs the twin."""
 from __future__ import annotations
 
 from leonet.calibration.check import (
+    GOAL_P50,
+    GOAL_SPREAD,
+    KINDS,
     CountryCheck,
     check_countries,
     check_html,
     checked,
+    median_errors,
     simulate_many,
 )
 from leonet.calibration.fit import (
@@ -55,6 +59,9 @@ __all__ = [
     "CATALOGUE_DAY",
     "FREE",
     "GATEWAY_REACH_KM",
+    "GOAL_P50",
+    "GOAL_SPREAD",
+    "KINDS",
     "METRICS_FILE",
     "P50_WEIGHT",
     "REFERENCE_IN_VIEW",
@@ -73,6 +80,7 @@ __all__ = [
     "fit_latency",
     "fit_throughput",
     "latency_percentiles",
+    "median_errors",
     "published",
     "published_countries",
     "resolve_country",

@@ -3,7 +3,8 @@
 For each country (any name or ISO code) the twin routes a population-weighted sample at
 its busy hour (:func:`~leonet.calibration.simulate.simulate_country`) and the latency
 terms give each terminal-step's idle RTT; its p20/p50/p80 (p20 the slow end, as Starlink
-labels them) stand beside the published ones with relative errors.  Download and upload
+labels them) stand beside the published ones with relative errors, and so does the
+p20-p80 spread (``|p20 − p80|``, ms or Mb/s) of each.  Download and upload
 are the speed tests of the same terminal-steps (:mod:`leonet.calibration.throughput`:
 the twin's radio rate less the beam's busy-hour background), p20/p50/p80 the usual way
 round (p20 the slow end).  Countries are simulated in ``workers`` spawned processes
@@ -22,13 +23,26 @@ from typing import Any
 
 import numpy as np
 
-from leonet.calibration.fit import latency_percentiles
+from leonet.calibration.fit import latency_percentiles, spread
 from leonet.calibration.published import CountryId, Published, published, resolve_country
 from leonet.calibration.simulate import CountrySample, simulate_country
 from leonet.calibration.throughput import ThroughputParameters, throughput_percentiles
 from leonet.network.latency import LatencyParameters
 
-__all__ = ["CountryCheck", "check_countries", "check_html", "checked", "simulate_many"]
+__all__ = [
+    "GOAL_P50",
+    "GOAL_SPREAD",
+    "KINDS",
+    "CountryCheck",
+    "check_countries",
+    "check_html",
+    "checked",
+    "median_errors",
+    "simulate_many",
+]
+
+#: What a check compares: latency (ms), download and upload (Mb/s).
+KINDS: tuple[str, ...] = ("latency", "download", "upload")
 
 
 @dataclass(frozen=True)
@@ -69,6 +83,35 @@ class CountryCheck:
             return None
         return self._error(self.simulated_upload_mbps, self.published.upload_mbps)
 
+    def _values(
+        self, kind: str
+    ) -> tuple[tuple[float, float, float], tuple[float, float, float] | None]:
+        sim = {
+            "latency": self.simulated_latency_ms,
+            "download": self.simulated_download_mbps,
+            "upload": self.simulated_upload_mbps,
+        }[kind]
+        pub = self.published
+        if pub is None:
+            return sim, None
+        return sim, {
+            "latency": pub.latency_ms,
+            "download": pub.download_mbps,
+            "upload": pub.upload_mbps,
+        }[kind]
+
+    def spreads(self, kind: str) -> tuple[float, float | None]:
+        """The simulated and published (``None`` without) p20-p80 spread of ``kind``
+        (one of :data:`KINDS`): ``|p20 − p80|``, ms or Mb/s."""
+        sim, pub = self._values(kind)
+        return spread(sim[0], sim[2]), None if pub is None else spread(pub[0], pub[2])
+
+    def spread_error(self, kind: str) -> float | None:
+        """Relative error of the p20-p80 spread of ``kind`` (``None`` without published
+        values)."""
+        sim, pub = self.spreads(kind)
+        return None if pub is None or pub == 0 else sim / pub - 1.0
+
     def as_json(self) -> dict[str, Any]:
         def three(v: Sequence[float] | None) -> dict[str, float] | None:
             return (
@@ -77,28 +120,29 @@ class CountryCheck:
                 else dict(zip(("p20", "p50", "p80"), (round(x, 3) for x in v), strict=True))
             )
 
-        pub = self.published
-        return {
+        def one(v: float | None) -> float | None:
+            return None if v is None else round(v, 3)
+
+        out: dict[str, Any] = {
             "country": self.country.name,
             "iso3": self.country.iso3,
             "pop": self.pop or None,
             "unserved": round(self.unserved, 4),
-            "latency_ms": {
-                "simulated": three(self.simulated_latency_ms),
-                "published": three(pub.latency_ms if pub else None),
-                "relative_error": three(self.latency_error()),
-            },
-            "download_mbps": {
-                "simulated": three(self.simulated_download_mbps),
-                "published": three(pub.download_mbps if pub else None),
-                "relative_error": three(self.download_error()),
-            },
-            "upload_mbps": {
-                "simulated": three(self.simulated_upload_mbps),
-                "published": three(pub.upload_mbps if pub else None),
-                "relative_error": three(self.upload_error()),
-            },
         }
+        for kind, unit in zip(KINDS, ("ms", "mbps", "mbps"), strict=True):
+            sim, pub = self._values(kind)
+            sim_spread, pub_spread = self.spreads(kind)
+            out[f"{kind}_{unit}"] = {
+                "simulated": three(sim),
+                "published": three(pub),
+                "relative_error": three(getattr(self, f"{kind}_error")()),
+                "spread": {
+                    "simulated": one(sim_spread),
+                    "published": one(pub_spread),
+                    "relative_error": one(self.spread_error(kind)),
+                },
+            }
+        return out
 
 
 def _one(args: tuple[CountryId, int, float, float, int]) -> CountrySample:
@@ -164,9 +208,14 @@ def checked(
 
 
 def _scatter_svg(
-    points: list[tuple[str, float, float]], title: str, unit: str = "ms", band: float = 0.1
+    points: list[tuple[str, float, float]],
+    title: str,
+    unit: str = "ms",
+    band: float = 0.1,
+    what: str = "p50",
 ) -> str:
-    """Simulated (y) against published (x) p50, with the 1:1 line and the ±``band`` goal."""
+    """Simulated (y) against published (x) ``what``, with the 1:1 line and the ±``band``
+    goal."""
     if not points:
         return f"<p>{html.escape(title)}: no country with published values.</p>"
     w, h, m = 420, 420, 50
@@ -188,10 +237,10 @@ def _scatter_svg(
         f'{sy(top * (1 - band))}" fill="#cde" opacity="0.5"/>',
         f'<line x1="{m}" y1="{h - m}" x2="{w - m}" y2="{h - m}" stroke="#000"/>',
         f'<line x1="{m}" y1="{m}" x2="{m}" y2="{h - m}" stroke="#000"/>',
-        f'<text x="{w / 2}" y="{h - 12}" text-anchor="middle">published p50, {unit} '
+        f'<text x="{w / 2}" y="{h - 12}" text-anchor="middle">published {what}, {unit} '
         f"(0–{top:.0f})</text>",
         f'<text x="14" y="{h / 2}" transform="rotate(-90 14 {h / 2})" '
-        f'text-anchor="middle">simulated p50, {unit}</text>',
+        f'text-anchor="middle">simulated {what}, {unit}</text>',
     ]
     for name, pub, sim in points:
         parts.append(
@@ -203,14 +252,28 @@ def _scatter_svg(
     return "".join(parts)
 
 
-def _median_error(checks: Sequence[CountryCheck], kind: str) -> tuple[int, float]:
-    """(countries, median |relative error| of p50) of ``kind`` over those published."""
-    errs = [
-        abs(e[1])
-        for c in checks
-        if (e := getattr(c, f"{kind}_error")()) is not None and math.isfinite(e[1])
-    ]
-    return len(errs), float(np.median(errs)) if errs else math.nan
+#: The goals of issue 11: median |relative error| of p50 (latency 10 %, rates 20 %) and
+#: of the p20-p80 spread (25 % each).
+GOAL_P50 = {"latency": 0.10, "download": 0.20, "upload": 0.20}
+GOAL_SPREAD = 0.25
+
+
+def median_errors(checks: Sequence[CountryCheck]) -> dict[str, tuple[int, float]]:
+    """``{"<kind>_p50" | "<kind>_spread": (countries, median |relative error|)}`` over
+    the countries with published values, for each of :data:`KINDS`."""
+    out: dict[str, tuple[int, float]] = {}
+    for kind in KINDS:
+        p50 = [
+            abs(e[1])
+            for c in checks
+            if (e := getattr(c, f"{kind}_error")()) is not None and math.isfinite(e[1])
+        ]
+        width = [
+            abs(e) for c in checks if (e := c.spread_error(kind)) is not None and math.isfinite(e)
+        ]
+        for name, errs in ((f"{kind}_p50", p50), (f"{kind}_spread", width)):
+            out[name] = (len(errs), float(np.median(errs)) if errs else math.nan)
+    return out
 
 
 def check_html(checks: Sequence[CountryCheck]) -> str:
@@ -238,21 +301,30 @@ def check_html(checks: Sequence[CountryCheck]) -> str:
             err = getattr(c, f"{kind}_error")() or (None, None, None)
             values += [cell(sim[k]) + " / " + cell(pub[k]) for k in range(3)]
             values += [cell(e, "{:+.0%}") for e in err]
+            sim_spread, pub_spread = c.spreads(kind)
+            values += [
+                cell(sim_spread) + " / " + cell(pub_spread),
+                cell(c.spread_error(kind), "{:+.0%}"),
+            ]
         values += [cell(c.median_satellites, "{:.0f}"), cell(c.unserved, "{:.0%}")]
         rows.append("<tr>" + "".join(f"<td>{x}</td>" for x in values) + "</tr>")
     head = ["country", "ISO3", "PoP"]
     for kind, *_ in kinds:
         head += [f"{kind} p{q} sim / pub" for q in (20, 50, 80)]
         head += [f"{kind} err p{q}" for q in (20, 50, 80)]
+        head += [f"{kind} p20–p80 spread sim / pub", f"{kind} spread err"]
     head += ["sats (median)", "unserved"]
     summary = []
     plots = []
+    medians = median_errors(checks)
     for kind, sim_attr, pub_attr, unit, band in kinds:
-        n, med = _median_error(checks, kind)
+        n, med = medians[f"{kind}_p50"]
+        _, med_spread = medians[f"{kind}_spread"]
         if n:
             summary.append(
-                f"<li>{kind}: median |relative error| of p50 over {n} countries with "
-                f"published values: {med:.1%} (goal ≤ {band:.0%})</li>"
+                f"<li>{kind}: median |relative error| over {n} countries with published "
+                f"values: p50 {med:.1%} (goal ≤ {band:.0%}), p20–p80 spread "
+                f"{med_spread:.1%} (goal ≤ {GOAL_SPREAD:.0%})</li>"
             )
         points = [
             (c.country.name, getattr(c.published, pub_attr)[1], getattr(c, sim_attr)[1])
@@ -260,6 +332,21 @@ def check_html(checks: Sequence[CountryCheck]) -> str:
             if c.published and math.isfinite(getattr(c, sim_attr)[1])
         ]
         plots.append(_scatter_svg(points, f"{kind} p50: simulated vs published", unit, band))
+        widths = [
+            (c.country.name, pub_w, sim_w)
+            for c in checks
+            if (pub_w := c.spreads(kind)[1]) is not None
+            and math.isfinite(sim_w := c.spreads(kind)[0])
+        ]
+        plots.append(
+            _scatter_svg(
+                widths,
+                f"{kind} p20–p80 spread: simulated vs published",
+                unit,
+                GOAL_SPREAD,
+                "p20–p80 spread",
+            )
+        )
     return (
         "<!doctype html><html><head><meta charset='utf-8'><title>leonet calibrate check"
         "</title><style>body{font-family:sans-serif}td,th{padding:2px 6px;"

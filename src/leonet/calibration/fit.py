@@ -141,10 +141,11 @@ def fit_latency(
         and (not spreads or s.country.iso3 in spreads)
         and s.propagation_rtt_ms.size
     ]
-    if len(used) < len(names):
+    need = -(-len(names) // (2 if spreads else 1))  # residuals: a p50 (and a spread) each
+    if len(used) < need:
         raise ValueError(
             f"{len(used)} countries with published values and samples: need at "
-            f"least {len(names)} to fit {', '.join(names)}"
+            f"least {need} to fit {', '.join(names)}"
         )
     target = np.array([published_p50_ms[s.country.iso3] for s in used])
     target_spread = np.array([spreads.get(s.country.iso3, np.nan) for s in used])
@@ -171,7 +172,7 @@ def fit_latency(
     lo = np.array([FREE[n][0] for n in names])
     hi = np.array([FREE[n][1] for n in names])
     x = np.clip([getattr(base, n) for n in names], lo, hi)
-    n_keep = max(len(names), int(np.ceil(keep * len(used))))
+    n_keep = max(need, int(np.ceil(keep * len(used))))
 
     def best(x: NDArray[np.float64]) -> NDArray[np.bool_]:
         inside = np.zeros(len(used), dtype=bool)

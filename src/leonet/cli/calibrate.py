@@ -1,7 +1,7 @@
 """``leonet calibrate``: the twin against Starlink's published per-country metrics.
 
-``check`` prints simulated against published p20/p50/p80 per country and writes an HTML
-page; ``fit`` tunes the latency and speed-test free parameters on a share of the
+``check`` prints simulated against published p20/p50/p80 and p20-p80 spread per country
+and writes an HTML page; ``fit`` tunes the latency and speed-test free parameters on a share of the
 calibration countries, checks them on the rest, and writes them, with provenance, where
 the defaults read them.
 """
@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from leonet.cli._common import console, err_console, friendly_errors
+
+if TYPE_CHECKING:
+    from leonet.calibration import CountryCheck
 
 __all__ = ["calibrate_app", "check_command", "fit_command"]
 
@@ -83,7 +86,7 @@ def check_command(
 ) -> None:
     """Simulated vs published latency, download and upload per country."""
     from leonet.atomic import atomic_write_text
-    from leonet.calibration import check_countries, check_html
+    from leonet.calibration import check_countries, check_html, median_errors
 
     _check_options(terminals, duration, workers)
     if html.is_dir():
@@ -98,8 +101,9 @@ def check_command(
         print(json.dumps([c.as_json() for c in checks], indent=2))
         return
     table = Table(
-        title="p20 / p50 / p80 simulated vs published (error of p50); latency ms (p20 the "
-        "slow end), download and upload Mb/s (speed tests)"
+        title="p20 / p50 / p80 simulated vs published (error of p50), then the p20-p80 "
+        "spread (its error); latency ms (p20 the slow end), download and upload Mb/s "
+        "(speed tests)"
     )
     for col in ("country", "PoP", "latency", "download", "upload"):
         table.add_column(col, justify="right")
@@ -115,10 +119,36 @@ def check_command(
             err = getattr(c, f"{kind}_error")()
             if published is not None and err is not None:
                 text += " vs " + "/".join(f"{v:.0f}" for v in published) + f" ({err[1]:+.0%})"
+            text += "\n" + _spread_text(c, kind)
             cells.append(text)
         table.add_row(f"{c.country.name} ({c.country.iso3})", c.pop or "nearest", *cells)
     console.print(table)
+    _print_medians(median_errors(checks))
     err_console.print(f"page: {html}")
+
+
+def _spread_text(c: CountryCheck, kind: str) -> str:
+    """``spread S vs P (±E%)`` of one country's ``kind``, or only ``spread S``."""
+    sim, pub = c.spreads(kind)
+    err = c.spread_error(kind)
+    if pub is None or err is None:
+        return f"spread {sim:.1f}"
+    return f"spread {sim:.1f} vs {pub:.1f} ({err:+.0%})"
+
+
+def _print_medians(medians: dict[str, tuple[int, float]], group: str = "") -> None:
+    """The median |relative error| of each kind's p50 and p20-p80 spread, with the goals."""
+    from leonet.calibration import GOAL_P50, GOAL_SPREAD, KINDS
+
+    for kind in KINDS:
+        n, p50 = medians[f"{kind}_p50"]
+        _, width = medians[f"{kind}_spread"]
+        if n:
+            console.print(
+                f"median |relative error| over {n} {group + ' ' if group else ''}countries, "
+                f"{kind}: p50 {p50:.1%} (goal ≤ {GOAL_P50[kind]:.0%}), p20-p80 spread "
+                f"{width:.1%} (goal ≤ {GOAL_SPREAD:.0%})"
+            )
 
 
 @calibrate_app.command("fit")
@@ -139,15 +169,16 @@ def fit_command(
 ) -> None:
     """Fit the free latency and speed-test parameters on the calibration countries (every
     third by default, the rest held out) and store them with their provenance."""
-    import numpy as np
-
     from leonet.calibration import (
+        KINDS,
         checked,
         fit_latency,
         fit_throughput,
+        median_errors,
         published,
         resolve_country,
         simulate_many,
+        spread,
         write_calibration,
         write_throughput_calibration,
     )
@@ -165,26 +196,38 @@ def fit_command(
     fit_on = samples[::every]
     fitted = {s.country.iso3 for s in fit_on}
     pubs = {s.country.iso3: published(s.country.iso3) for s in fit_on}
-    result = fit_latency(fit_on, {k: p.latency_ms[1] for k, p in pubs.items() if p})
+    result = fit_latency(
+        fit_on,
+        {k: p.latency_ms[1] for k, p in pubs.items() if p},
+        published_spread_ms={
+            k: spread(p.latency_ms[0], p.latency_ms[2]) for k, p in pubs.items() if p
+        },
+    )
     speeds = fit_throughput(
         fit_on, {k: (p.download_mbps, p.upload_mbps) for k, p in pubs.items() if p}
     )
     for k, v in (result.fitted() | speeds.fitted()).items():
         console.print(f"{k} = {v:.3f}")
     checks = [checked(s, result.params, speeds.params) for s in samples]
+    spreads = Table(title="p20-p80 spread, simulated vs published (error)")
+    for col in ("country", "group", *KINDS):
+        spreads.add_column(col, justify="right")
+    for c in checks:
+        spreads.add_row(
+            f"{c.country.name} ({c.country.iso3})",
+            "fitted" if c.country.iso3 in fitted else "held out",
+            *(_spread_text(c, kind).removeprefix("spread ") for kind in KINDS),
+        )
+    console.print(spreads)
     errors: dict[str, float] = {}
     for group, label in ((True, "fitted"), (False, "held out")):
         part = [c for c in checks if (c.country.iso3 in fitted) == group]
         if not part:
             continue
-        for kind in ("latency", "download", "upload"):
-            errs = [abs(e[1]) for c in part if (e := getattr(c, f"{kind}_error")()) is not None]
-            med = float(np.median(errs)) if errs else float("nan")
-            errors[f"{label}_{kind}_p50"] = round(med, 4)
-            console.print(
-                f"median |relative error| of {kind} p50 over {len(errs)} {label} countries: "
-                f"{med:.1%}"
-            )
+        medians = median_errors(part)
+        _print_medians(medians, label)
+        for name, (_, med) in medians.items():
+            errors[f"{label}_{name}"] = round(med, 4)
     worst = sorted(checks, key=lambda c: -abs((c.latency_error() or (0.0, 0.0, 0.0))[1]))[:10]
     console.print("worst ten by latency p50:")
     for c in worst:
@@ -192,6 +235,13 @@ def fit_command(
         console.print(
             f"  {c.country.iso3} {c.country.name}: simulated {c.simulated_latency_ms[1]:.1f} ms, "
             f"published {c.published.latency_ms[1]:.1f} ms, PoP {c.pop or 'nearest'}"
+            + ("" if c.country.iso3 in fitted else " (held out)")
+        )
+    console.print("worst ten by latency p20-p80 spread:")
+    for c in sorted(checks, key=lambda c: -abs(c.spread_error("latency") or 0.0))[:10]:
+        console.print(
+            f"  {c.country.iso3} {c.country.name}: {_spread_text(c, 'latency')} ms, median "
+            f"{c.median_satellites:.0f} satellites on the path"
             + ("" if c.country.iso3 in fitted else " (held out)")
         )
     if not dry_run:

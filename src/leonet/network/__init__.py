@@ -35,10 +35,12 @@ from leonet.network.latency import (
     OPERATOR_LATENCY,
     TERMS,
     LatencyParameters,
+    counter_uniform,
     operator_latency,
     path_counts,
     since_slot_start_s,
     tree_counts,
+    user_link_uniforms,
     utilisation,
 )
 from leonet.network.reachability import (
@@ -81,6 +83,7 @@ __all__ = [
     "all_pairs",
     "build_graph",
     "constellation_candidates",
+    "counter_uniform",
     "edge_weight_ms",
     "fibre_delay_ms",
     "first_links",
@@ -103,6 +106,7 @@ __all__ = [
     "search_limit_ms",
     "since_slot_start_s",
     "tree_counts",
+    "user_link_uniforms",
     "utilisation",
     "visible_links",
 ]
