@@ -176,7 +176,11 @@ ground:
   cells: {{region: Luxembourg, resolution: 5}}
   gateways: {{bundled: true, within: {{lat_deg: [40, 57], lon_deg: [5, 42]}}}}
   pops: {{bundled: true, within: {{lat_deg: [40, 57], lon_deg: [5, 42]}}}}
-network: {{mode: lasers, processing_delay_ms: 0.1}}
+network:
+  mode: lasers
+  processing_delay_ms: 0.1
+  # The user link's random waits off: a cell and a terminal draw their own.
+  latency: {{user_downlink_frame_ms: 0, user_uplink_cycle_ms: 0}}
 """)
     run_scenario(load_scenario(path), tmp_path / "run", workers=1)
     # The terminal is routed through the graph; its cell by the access link plus its
