@@ -94,7 +94,7 @@ def test_route_to_a_pop_adds_the_latency_terms_as_a_run_does(tmp_path) -> None:
     on each step's path, and lands near Starlink's published Polish median (22.9 ms, May
     2026, shared/data), where propagation alone (the issue's 7.2 ms) is far short."""
     from leonet.ground import operator_gateways
-    from leonet.network.latency import LatencyParameters
+    from leonet.network.latency import LatencyParameters, user_link_uniforms
 
     with_terms, alone = tmp_path / "terms.parquet", tmp_path / "alone.parquet"
     args = ("--from", "52.23,21.01", "--to", "Warsaw", "--duration", "60s", "--step", "2s")
@@ -111,9 +111,13 @@ def test_route_to_a_pop_adds_the_latency_terms_as_a_run_does(tmp_path) -> None:
     assert gws.min() >= 1
     t = a.column("time").to_numpy().astype("datetime64[ns]").astype(np.int64)
     spike = np.where((t // 10**9) % 15 < p.slot_spike_s, p.slot_spike_ms, 0.0)
+    # The user link's random waits, drawn as a run draws them (seed 0, route 0, the step).
+    frame, cycle = user_link_uniforms(0, 0, t)
+    assert np.ptp(frame) > 0.2 and np.ptp(cycle) > 0.2
     terms = (
-        p.user_downlink_frame_ms
+        p.user_downlink_frame_ms * frame
         + p.user_uplink_scheduling_ms
+        + p.user_uplink_cycle_ms * cycle
         + 2 * p.satellite_processing_ms * sats
         + 2 * p.gateway_processing_ms * gws
         + p.ground_equipment_ms

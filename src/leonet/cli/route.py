@@ -49,7 +49,9 @@ def with_latency_terms(
     """``series`` (terminal → PoP routes over ``n_gateways`` gateways, the nodes after the
     satellites) with the idle latency terms of ``operator``
     (:func:`leonet.network.latency.operator_latency` over the calibrated defaults) added to
-    ``rtt_ms``: the RTT a run reports, slot boundaries at the default scheduler's."""
+    ``rtt_ms``: the RTT a run reports, slot boundaries at the default scheduler's, the
+    user link's random waits drawn as a run draws them (seed 0, the route's index as the
+    site, the step's time: :func:`leonet.network.latency.user_link_uniforms`)."""
     import dataclasses
 
     from leonet.access.scheduler import SchedulerConfig
@@ -59,6 +61,7 @@ def with_latency_terms(
         operator_latency,
         path_counts,
         since_slot_start_s,
+        user_link_uniforms,
     )
 
     params = LatencyParameters(**operator_latency(operator))
@@ -66,7 +69,11 @@ def with_latency_terms(
     sats, gws = path_counts(series.path, n_sats, n_sats, n_sats + n_gateways)
     cfg = SchedulerConfig()
     since = since_slot_start_s(series.grid.utc_ns, cfg.slot_s, cfg.phase_s)[:, None]
-    terms = params.terms(series.propagation_rtt_ms, sats, gws, since)
+    routes = np.arange(sats.shape[1])[None, :]
+    frame, cycle = user_link_uniforms(0, routes, series.grid.utc_ns[:, None])
+    terms = params.terms(
+        series.propagation_rtt_ms, sats, gws, since, frame_fraction=frame, cycle_fraction=cycle
+    )
     extra = sum((terms[k] for k in IDLE_TERMS if k != "propagation"), np.zeros(sats.shape))
     rtt = np.where(np.isfinite(series.rtt_ms), series.rtt_ms + extra, series.rtt_ms)
     return dataclasses.replace(series, rtt_ms=rtt)
