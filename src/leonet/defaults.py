@@ -43,6 +43,13 @@ __all__ = [
     "SPEEDTEST_LOAD_CV_UP",
 ]
 
+#: The fitted parameters (`leonet calibrate fit` on Starlink's published per-country
+#: metrics), with their provenance, in data/latency_calibration.json: read once, here.
+_CALIBRATION_DOC = json.loads(
+    resources.files("leonet").joinpath("data/latency_calibration.json").read_text()
+)
+_CALIBRATED: dict[str, float] = _CALIBRATION_DOC["parameters"]
+
 # --- elevation masks -------------------------------------------------------------------
 
 #: Minimum elevation, deg, at which a satellite may serve a user terminal when neither the
@@ -64,9 +71,12 @@ DEFAULT_GATEWAY_MIN_ELEVATION_DEG = 25.0
 DEFAULT_GATEWAY_KA_ANTENNAS = 8
 
 #: Fibre route length over the great-circle distance when the route is unknown.
-#: Source: measured terrestrial route factors range about 1.2-2 (Bozkurt et al., "Why is
-#: the Internet so slow?!", PAM 2017); 1.5 is a middle value (assumption within it).
-DEFAULT_ROUTE_FACTOR = 1.5
+#: Source: fitted (`leonet calibrate fit`, with the latency terms) on Starlink's published
+#: per-country latency medians, data/latency_calibration.json, within bounds 1-2.5 around
+#: the measured range of terrestrial route factors, about 1.2-2 (Bozkurt et al., "Why is
+#: the Internet so slow?!", PAM 2017; 1.5, a middle value of it, was the assumption
+#: before the fit).
+DEFAULT_ROUTE_FACTOR = float(_CALIBRATED["route_factor"])
 
 #: Signal speed in optical fibre as a fraction of c: 2/3, a group index of 1.5.
 #: Source: silica single-mode fibre (ITU-T G.652) has a group index of about 1.47;
@@ -121,11 +131,6 @@ GEN2_MINI_USER_BEAMS = 128
 # the free parameters `leonet calibrate fit` tunes on Starlink's published per-country
 # latency; their current values live, with their provenance, in
 # data/latency_calibration.json (written by the fit) and are read here.
-
-_CALIBRATION_DOC = json.loads(
-    resources.files("leonet").joinpath("data/latency_calibration.json").read_text()
-)
-_CALIBRATED: dict[str, float] = _CALIBRATION_DOC["parameters"]
 
 #: Downlink frame, ms: once per round trip (the reply's way down) a packet waits for the
 #: next frame, a uniform part of one (mean half a frame), drawn per terminal and step.

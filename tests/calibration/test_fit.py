@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from leonet.calibration import (
+    FREE,
     REFERENCE_IN_VIEW,
     THROUGHPUT_FREE,
     CountryId,
@@ -318,3 +319,115 @@ def test_a_country_routes_over_the_gateways_near_it_or_its_home_pop() -> None:
         np.append(sites.lon_deg, sydney.lon_deg),
     ).min(axis=1)
     assert sorted(map(str, near.names)) == sorted(map(str, every.names[d <= GATEWAY_REACH_KM]))
+
+
+def _with_fibre(samples: list[CountrySample], routed: float = 1.5) -> list[CountrySample]:
+    """The synthetic countries with a terrestrial part: 0 to ~3,000 km of fibre, routed
+    at ``routed`` (its delay part of the propagation RTT)."""
+    from leonet.constants import C_KM_S
+
+    rng = np.random.default_rng(3)
+    out = []
+    for k, s in enumerate(samples):
+        # (lengths not in step with the satellites crossed, which grow with k)
+        km = rng.uniform(0.0, 1.0, s.propagation_rtt_ms.size) * 280.0 * ((5 * k + 3) % 12)
+        fibre_ms = 2.0 * km * routed / (2.0 / 3.0 * C_KM_S) * 1000.0
+        out.append(
+            dataclasses.replace(
+                s,
+                propagation_rtt_ms=s.propagation_rtt_ms + fibre_ms,
+                fibre_km=km,
+                route_factor=routed,
+            )
+        )
+    return out
+
+
+def test_the_rtt_at_a_route_factor_is_the_space_part_plus_factor_times_the_fibre() -> None:
+    from leonet.constants import C_KM_S
+
+    (s,) = _with_fibre(_synthetic(4))[3:]
+    # At factor 1 the fibre's RTT is its great circle there and back at 2/3 c.
+    per_factor_ms = 2.0 * s.fibre_km / (2.0 / 3.0 * C_KM_S) * 1000.0
+    np.testing.assert_allclose(s.fibre_rtt_ms_per_factor, per_factor_ms, rtol=1e-12)
+    space = s.propagation_rtt_ms - 1.5 * per_factor_ms
+    for f in (1.0, 1.5, 2.2):
+        np.testing.assert_allclose(
+            s.propagation_rtt_at(f), space + f * per_factor_ms, rtol=0, atol=1e-9
+        )  # ms
+        # The other latency terms do not depend on the factor.
+        p = LatencyParameters(pop_ms=7.0, satellite_processing_ms=0.3)
+        np.testing.assert_allclose(
+            s.rtt_ms(p, f) - s.rtt_ms(p), (f - 1.5) * per_factor_ms, rtol=0, atol=1e-9
+        )
+    np.testing.assert_array_equal(s.propagation_rtt_at(None), s.propagation_rtt_ms)
+    # No fibre known: the factor changes nothing.
+    bare = _synthetic(1)[0]
+    np.testing.assert_array_equal(bare.propagation_rtt_at(2.0), bare.propagation_rtt_ms)
+
+
+def test_a_fit_on_synthetic_samples_recovers_the_route_factor_they_were_made_with() -> None:
+    samples = _with_fibre(_synthetic(12), routed=1.5)
+    truth = LatencyParameters(pop_ms=9.0, satellite_processing_ms=0.3)
+    target = {s.country.iso3: float(np.median(s.rtt_ms(truth, 1.85))) for s in samples}
+    start = LatencyParameters(pop_ms=2.0, satellite_processing_ms=1.0)
+    result = fit_latency(samples, target, start=start, route_factor=1.2)
+    assert result.success
+    assert result.route_factor == pytest.approx(1.85, abs=0.01)
+    assert result.params.pop_ms == pytest.approx(9.0, abs=0.05)  # ms
+    assert result.params.satellite_processing_ms == pytest.approx(0.3, abs=0.01)  # ms
+    assert result.fitted()["route_factor"] == result.route_factor
+    assert result.median_abs_rel_error < 1e-3
+
+
+def test_write_calibration_stores_the_route_factor_the_defaults_read(tmp_path) -> None:
+    from leonet.defaults import DEFAULT_ROUTE_FACTOR
+
+    samples = _with_fibre(_synthetic(6))
+    truth = LatencyParameters(pop_ms=9.0, satellite_processing_ms=0.2)
+    target = {s.country.iso3: float(np.median(s.rtt_ms(truth, 1.3))) for s in samples}
+    result = fit_latency(samples, target)
+    path = write_calibration(result, {"seed": 0}, tmp_path / "c.json")
+    written = json.loads(path.read_text())["parameters"]
+    assert written["route_factor"] == round(result.route_factor, 4)
+    assert set(written) == set(FREE)
+    # The bundled file holds the factor every layer defaults to.
+    from importlib.resources import files
+
+    bundled = json.loads((files("leonet") / "data" / "latency_calibration.json").read_text())
+    assert bundled["parameters"]["route_factor"] == DEFAULT_ROUTE_FACTOR
+
+
+def test_a_countrys_terminals_may_use_its_pops_and_one_without_data_all() -> None:
+    from leonet.calibration import country_pop_mask
+    from leonet.ground import load_pops_2026
+
+    pops = load_pops_2026()
+    fr = country_pop_mask("FR", pops)
+    assert fr is not None
+    assert sorted(pops.names[fr].tolist()) == ["frntdeu1", "lndngbr1", "mdrdesp1", "mlnnita1"]
+    assert country_pop_mask("XX", pops) is None  # routed to the nearest of all PoPs
+
+
+def test_a_paths_fibre_is_its_hops_between_ground_nodes() -> None:
+    from leonet.calibration.simulate import _fibre_km, _last_node
+    from leonet.ground import Sites, great_circle_km
+
+    gateways = Sites(["Guam"], [13.5], [144.8])
+    pops = Sites(["Tokyo", "Manila"], [35.69, 14.60], [139.69, 120.98])
+    n_sats = 10  # nodes: sats 0-9, gateway 10, PoPs 11-12, terminal 13
+    path = np.array(
+        [
+            [[13, 4, 10, 11, 12], [13, 4, 5, 6, -1]],  # Guam -> Tokyo -> Manila; no fibre
+            [[-1, -1, -1, -1, -1], [13, 2, 10, 11, -1]],  # no path; Guam -> Tokyo
+        ],
+        dtype=np.int32,
+    )
+    km = _fibre_km(path, n_sats, gateways, pops)
+    guam_tokyo = float(great_circle_km(13.5, 144.8, 35.69, 139.69))
+    tokyo_manila = float(great_circle_km(35.69, 139.69, 14.60, 120.98))
+    np.testing.assert_allclose(
+        km, [[guam_tokyo + tokyo_manila, 0.0], [0.0, guam_tokyo]], rtol=1e-12
+    )
+    assert 5_400 < km[0, 0] < 5_600  # the Saipan detour: ~5,500 km of fibre
+    np.testing.assert_array_equal(_last_node(path), [[12, 6], [-1, 11]])

@@ -256,3 +256,88 @@ def test_ground_delays_are_the_shortest_laser_paths_to_a_gateway():
     expect = np.min(dist[:, sat] + range_km * ms, axis=1)
     np.testing.assert_allclose(reach.ground_ms, expect[reach.sat_idx], rtol=1e-9)
     assert np.isfinite(expect[reach.sat_idx]).all()
+
+
+def test_ground_delays_run_on_to_the_pop_when_asked():
+    """With ``onward_ms`` a satellite's delay runs on from the gateway over the fibre to
+    the PoPs: the gateway-linked ones' delays grow by their gateway's way on, exactly."""
+    from leonet.network import GroundNodes, fibre_delay_ms
+    from leonet.network.graph import visible_links
+    from leonet.network.lasers import LaserLinks
+    from leonet.network.reachability import gateway_onward_ms, gateway_reachable
+
+    rng = np.random.default_rng(4)
+    r = rng.normal(size=(1, 12, 3)) * 300.0 + np.array([6921.0, 0.0, 0.0])
+    a = np.array([0, 1, 2, 3, 4], dtype=np.int64)
+    b = np.array([1, 2, 3, 4, 5], dtype=np.int64)
+    links = LaserLinks(
+        a, b, np.linalg.norm(r[0, a] - r[0, b], axis=1), np.full(a.shape, -1, np.int64)
+    )
+    # Two gateways under the satellites, backhauled to a PoP beside the first and to one
+    # ~2,800 km east; the terminals' PoP is the first.
+    nodes = GroundNodes.from_geodetic(
+        gateway_lat_deg=[0.0, 0.5],
+        gateway_lon_deg=[0.0, 0.5],
+        gateway_pop=[0, 1],
+        pop_lat_deg=[0.0, 0.0],
+        pop_lon_deg=[0.1, 25.0],
+        terminal_lat_deg=[0.0],
+        terminal_lon_deg=[1.0],
+    )
+    onward = gateway_onward_ms(nodes, np.array([True, False]))
+    expect_onward = [
+        fibre_delay_ms(0.0, 0.0, 0.0, 0.1),
+        fibre_delay_ms(0.5, 0.5, 0.0, 25.0) + fibre_delay_ms(0.0, 25.0, 0.0, 0.1),
+    ]
+    np.testing.assert_allclose(onward, expect_onward, rtol=1e-12)
+    np.testing.assert_allclose(gateway_onward_ms(nodes)[1], fibre_delay_ms(0.5, 0.5, 0.0, 25.0))
+    plain = gateway_reachable(r, [links], nodes, delays=True)
+    on = gateway_reachable(r, [links], nodes, delays=True, onward_ms=onward)
+    np.testing.assert_array_equal(plain.sat_idx, on.sat_idx)
+    gw, sat, range_km, _ = visible_links(
+        nodes.gateway_ecef_km,
+        nodes.gateway_up,
+        nodes.gateway_min_elevation_deg,
+        r[0],
+        max_links=nodes.gateway_antennas,
+    )
+    assert set(gw.tolist()) == {0, 1}
+    # A satellite linked to a gateway and no laser: its delay is its best gateway's way
+    # down plus that gateway's way on.
+    lone = np.setdiff1d(sat, np.concatenate([a, b]))
+    assert lone.size
+    down = range_km * 1000.0 / C_KM_S + onward[gw]
+    for s in lone:
+        k = int(np.flatnonzero(on.sat_idx == s)[0])
+        assert on.ground_ms[k] == pytest.approx(down[sat == s].min(), abs=1e-9)  # ms
+    assert (on.ground_ms >= plain.ground_ms - 1e-9).all()
+    with pytest.raises(ValueError, match="one per gateway"):
+        gateway_reachable(r, [links], nodes, delays=True, onward_ms=onward[:1])
+
+
+def test_a_saipan_terminal_is_not_landed_in_guam_for_manila(starlink):
+    """The shortest-path scheduler ranks satellites by their delay on to the PoP: the
+    Northern Marianas' traffic (PoP Manila, published median 40.8 ms) goes over lasers to
+    a Philippine gateway, not down in Guam and 5,500 km of fibre via Tokyo (88 ms of
+    propagation before the fix)."""
+    from leonet.access.scheduler import SchedulerConfig
+    from leonet.calibration.simulate import _gateways_near
+    from leonet.ground import load_pops_2026
+
+    saipan = Sites(["Saipan"], [15.18], [145.75])
+    pops = load_pops_2026()
+    manila = np.asarray(pops.names) == "mnlaphl1"
+    series = run_routes(
+        starlink,
+        saipan,
+        TimeGrid("2026-05-30T10:16:00Z", 1.0, 16),
+        gateways=_gateways_near(saipan, pops.take(np.flatnonzero(manila))),
+        pops=pops,
+        pop=manila,
+        scheduler=SchedulerConfig(strategy="shortest-path"),
+    )
+    prop = series.propagation_rtt_ms[:, 0]
+    assert np.isfinite(prop).all()
+    # Saipan-Manila is ~2,600 km: ≥ 17 ms there and back at c; by Guam and Tokyo ~88 ms.
+    assert 17.0 < np.median(prop) < 45.0  # ms
+    assert not any(str(n).endswith(", GU") for n in series.names_of(series.gateway[:, 0]))

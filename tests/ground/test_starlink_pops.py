@@ -7,7 +7,15 @@ from pathlib import Path
 
 import numpy as np
 
-from leonet.ground import country_iso2, great_circle_km, home_pop, home_pops, load_pops_2026
+from leonet.ground import (
+    country_iso2,
+    country_pop_subnets,
+    country_pops,
+    great_circle_km,
+    home_pop,
+    home_pops,
+    load_pops_2026,
+)
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 GEOIP = DATA / "starlink_geoip_country_pop_2026-10_calibration.csv"
@@ -61,6 +69,22 @@ def test_home_pop_is_the_pop_most_subnets_exit_through() -> None:
 
 def test_a_country_without_data_has_no_home_pop() -> None:
     assert home_pop("XX") is None
+    assert country_pops("XX") == ()
+
+
+def test_a_countrys_pops_are_every_pop_its_subnets_exit_through_most_first() -> None:
+    # The outside authority: the geofeed table in shared/data, read here independently.
+    by: dict[str, dict[str, int]] = {}
+    for r in _geoip():
+        if r["pop"] != "(none)":
+            by.setdefault(r["country"], {})[r["pop"]] = int(r["subnets"])
+    assert country_pop_subnets() == {
+        cc: dict(sorted(s.items(), key=lambda kv: (-kv[1], kv[0]))) for cc, s in by.items()
+    }
+    assert country_pops("fr") == ("mdrdesp1", "frntdeu1", "mlnnita1", "lndngbr1")
+    assert set(country_pops("HU")) == {"sfiabgr1", "frntdeu1", "wrswpol1"}
+    for cc in by:
+        assert country_pops(cc)[0] == home_pop(cc), cc
 
 
 def test_country_iso2() -> None:

@@ -462,3 +462,45 @@ def test_a_terminals_delay_is_its_access_link_plus_its_satellites_delay(
     np.testing.assert_array_equal(routes.one_way_ms, expect)
     with pytest.raises(ValueError, match="need pop_policy='nearest'"):
         route_to_pops(graph, pop_policy=np.zeros(n_t, int), nodes=graph.access_sat)
+
+
+def test_a_pop_set_takes_each_terminal_to_the_nearest_pop_of_its_set() -> None:
+    """The country rule: terminals spread from Brittany to Lithuania, allowed Frankfurt and
+    Warsaw (not Madrid): each goes to whichever of the two is nearer by delay — the
+    minimum of its two fixed-PoP routes — so the set splits; all PoPs allowed is
+    'nearest'."""
+    from leonet.space import Propagator, load_preset
+    from leonet.timegrid import TimeGrid
+
+    gen1 = load_preset("starlink-gen1", "2026-05-30T00:00:00Z")
+    r = Propagator(gen1)(TimeGrid("2026-05-30T00:00:00Z", 1.0, 1), velocities=False).r_ecef_km[0]
+    pop_lat, pop_lon = [40.4, 50.1, 52.2], [-3.7, 8.7, 21.0]  # Madrid, Frankfurt, Warsaw
+    t_lon = np.linspace(-3.0, 24.0, 10)
+    ground = GroundNodes.from_geodetic(
+        gateway_lat_deg=pop_lat,
+        gateway_lon_deg=pop_lon,
+        gateway_pop=[0, 1, 2],
+        pop_lat_deg=pop_lat,
+        pop_lon_deg=pop_lon,
+        terminal_lat_deg=np.full(10, 50.5),
+        terminal_lon_deg=t_lon,
+    )
+    graph = build_graph(r, ground, mode="bent-pipe", access="any")
+    allowed = np.zeros((10, 3), dtype=bool)
+    allowed[:, 1:] = True
+    chosen = route_to_pops(graph, pop_policy=allowed)
+    fixed = [route_to_pops(graph, pop_policy=np.full(10, p)) for p in (1, 2)]
+    both = np.stack([f.rtt_ms for f in fixed])
+    assert np.isfinite(chosen.rtt_ms).all()
+    np.testing.assert_allclose(chosen.rtt_ms, both.min(axis=0), rtol=0, atol=1e-9)  # ms
+    pop = chosen.target - graph.layout.pop0
+    np.testing.assert_array_equal(pop, 1 + np.argmin(both, axis=0))
+    assert set(pop.tolist()) == {1, 2}  # the west to Frankfurt, the east to Warsaw
+    assert (np.diff(pop) >= 0).all()
+    # Every PoP allowed is the nearest-by-delay rule of a country without data.
+    nearest = route_to_pops(graph)
+    every = route_to_pops(graph, pop_policy=np.ones((10, 3), dtype=bool))
+    np.testing.assert_allclose(every.rtt_ms, nearest.rtt_ms, rtol=0, atol=1e-9)
+    np.testing.assert_array_equal(every.target, nearest.target)
+    with pytest.raises(ValueError, match="at least one PoP per terminal"):
+        route_to_pops(graph, pop_policy=np.zeros((10, 3), dtype=bool))

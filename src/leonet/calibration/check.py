@@ -190,9 +190,11 @@ def checked(
     sample: CountrySample,
     params: LatencyParameters | None = None,
     throughput: ThroughputParameters | None = None,
+    route_factor: float | None = None,
 ) -> CountryCheck:
-    """A country's check from its simulated sample."""
-    rtt = sample.rtt_ms(params)
+    """A country's check from its simulated sample (the fibre at ``route_factor``;
+    default: as routed)."""
+    rtt = sample.rtt_ms(params, route_factor)
     sats = float(np.median(sample.satellites)) if sample.satellites.size else math.nan
     down, up = sample.speed_tests_mbps(throughput)
     return CountryCheck(

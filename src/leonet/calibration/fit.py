@@ -1,13 +1,21 @@
 """Fitting the latency model's free parameters to Starlink's published per-country
 medians and p20-p80 spreads.
 
-The free parameters (:data:`FREE`) are the three the published values can tell apart: a
+The free parameters (:data:`FREE`) are the four the published values can tell apart: a
 constant (``pop_ms``: everything the same on every path — PoP, core, part of the user
 link), one that grows with the path (``satellite_processing_ms`` per satellite
-crossed), and the uplink scheduling cycle (``user_uplink_cycle_ms``: a packet waits a
+crossed), the uplink scheduling cycle (``user_uplink_cycle_ms``: a packet waits a
 uniform part of one, so it widens the spread as well as moving the median, which the
-spreads tell apart from ``pop_ms``).  Every other term stays at its sourced or assumed
-value: two constants cannot be told apart by medians.
+spreads tell apart from ``pop_ms``) and one that grows with the terrestrial part of the
+path (``route_factor``: the fibre's length over its great circle,
+:data:`leonet.defaults.DEFAULT_ROUTE_FACTOR`; measured route factors lie at about 1.2–2,
+Bozkurt et al., PAM 2017).  Every other term stays at its sourced or assumed value: two
+constants cannot be told apart by medians.  Each sample keeps its fibre's great-circle km
+apart from the rest of its propagation, so the route factor re-evaluates its RTT exactly
+(space part + factor × fibre part) with the paths as routed; a fitted factor far from
+the routed one can change which paths are shortest, so a real check (which routes again)
+is the truth after a fit.  Where no sample has fibre (synthetic ones), or the countries
+are too few for it, the factor stays as given.
 
 The fit minimises the relative errors of the simulated p50 (weighted
 :data:`P50_WEIGHT`) and of the simulated p20-p80 spread against the published ones of
@@ -49,6 +57,7 @@ from leonet.calibration.throughput import (
     ThroughputParameters,
     throughput_percentiles,
 )
+from leonet.defaults import DEFAULT_ROUTE_FACTOR
 from leonet.network.latency import LatencyParameters
 
 __all__ = [
@@ -64,18 +73,24 @@ __all__ = [
     "write_throughput_calibration",
 ]
 
-#: The fitted parameters and their bounds, ms.
+#: The fitted parameters and their bounds: ms, and for ``route_factor`` (fibre km over
+#: great-circle km) the measured range widened a little (Bozkurt et al.: about 1.2-2).
 FREE: dict[str, tuple[float, float]] = {
     "pop_ms": (0.0, 60.0),
     "satellite_processing_ms": (0.0, 5.0),
     "user_uplink_cycle_ms": (0.0, 40.0),
+    "route_factor": (1.0, 2.5),
 }
 #: Each free parameter's typical step, ms (``least_squares``' ``x_scale``).
 _SCALE: dict[str, float] = {
     "pop_ms": 5.0,
     "satellite_processing_ms": 0.2,
     "user_uplink_cycle_ms": 2.0,
+    "route_factor": 0.2,
 }
+#: The free parameter that is no field of :class:`LatencyParameters` but a property of
+#: the network's fibre (:attr:`FitResult.route_factor`).
+_ROUTE = "route_factor"
 #: The free parameters only the spreads tell apart (fitted only where they are given).
 _SPREAD_ONLY = ("user_uplink_cycle_ms",)
 #: Weight of each country's p50 residual against its spread's (1): the p50 is the goal
@@ -103,7 +118,8 @@ class FitResult:
     """The fitted ``params``; per country (ISO3) the simulated and published p50 (ms);
     ``median_abs_rel_error`` of p50 over the countries; ``success`` the optimiser's;
     per country the simulated and published p20-p80 spread (ms; empty without published
-    spreads) and the median |relative error| of the spread."""
+    spreads) and the median |relative error| of the spread; ``route_factor`` the fibre
+    route factor (fitted where the samples have fibre)."""
 
     params: LatencyParameters
     simulated_p50_ms: dict[str, float]
@@ -114,9 +130,11 @@ class FitResult:
     simulated_spread_ms: dict[str, float] = dataclasses.field(default_factory=dict)
     published_spread_ms: dict[str, float] = dataclasses.field(default_factory=dict)
     median_abs_rel_error_spread: float = float("nan")
+    route_factor: float = DEFAULT_ROUTE_FACTOR
 
     def fitted(self) -> dict[str, float]:
-        return {k: float(getattr(self.params, k)) for k in FREE}
+        out = {k: float(getattr(self.params, k)) for k in FREE if k != _ROUTE}
+        return out | {_ROUTE: float(self.route_factor)}
 
 
 def fit_latency(
@@ -125,15 +143,18 @@ def fit_latency(
     start: LatencyParameters | None = None,
     keep: float = 0.6,
     published_spread_ms: Mapping[str, float] | None = None,
+    route_factor: float | None = None,
 ) -> FitResult:
     """Fit :data:`FREE` on the ``samples`` of countries with a published p50 (ISO3 →
     ms) and, where given, p20-p80 spread (ISO3 → ms; without them the cycle is not
     fitted), trimmed to the ``keep`` share fitted best; the other parameters stay as in
-    ``start`` (default: the current defaults).  ``median_abs_rel_error`` is over every
-    country, kept or not."""
+    ``start`` (default: the current defaults), the route factor starts at
+    ``route_factor`` (default: :data:`~leonet.defaults.DEFAULT_ROUTE_FACTOR`).
+    ``median_abs_rel_error`` is over every country, kept or not."""
     base = start or LatencyParameters()
+    factor0 = DEFAULT_ROUTE_FACTOR if route_factor is None else float(route_factor)
     spreads = dict(published_spread_ms or {})
-    names = [n for n in FREE if spreads or n not in _SPREAD_ONLY]
+    names = [n for n in FREE if (spreads or n not in _SPREAD_ONLY) and n != _ROUTE]
     used = [
         s
         for s in samples
@@ -141,7 +162,13 @@ def fit_latency(
         and (not spreads or s.country.iso3 in spreads)
         and s.propagation_rtt_ms.size
     ]
-    need = -(-len(names) // (2 if spreads else 1))  # residuals: a p50 (and a spread) each
+    per = 2 if spreads else 1  # residuals: a p50 (and a spread) each
+    # The route factor is fitted where some path has fibre and the countries are enough
+    # for one more parameter; else it stays at its start value.
+    has_fibre = any(s.fibre_km.size and bool(s.fibre_km.any()) for s in used)
+    if has_fibre and len(used) * per >= len(names) + 1 and len(used) > 2:
+        names.append(_ROUTE)
+    need = -(-len(names) // per)
     if len(used) < need:
         raise ValueError(
             f"{len(used)} countries with published values and samples: need at "
@@ -151,12 +178,17 @@ def fit_latency(
     target_spread = np.array([spreads.get(s.country.iso3, np.nan) for s in used])
 
     def params_of(x: NDArray[np.float64]) -> LatencyParameters:
-        return dataclasses.replace(base, **dict(zip(names, map(float, x), strict=True)))
+        values = dict(zip(names, map(float, x), strict=True))
+        values.pop(_ROUTE, None)
+        return dataclasses.replace(base, **values)
+
+    def factor_of(x: NDArray[np.float64]) -> float:
+        return float(x[names.index(_ROUTE)]) if _ROUTE in names else factor0
 
     def simulated(x: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """p50 and p20-p80 spread of each country, ms."""
-        p = params_of(x)
-        q = np.array([np.percentile(s.rtt_ms(p), [20.0, 50.0, 80.0]) for s in used])
+        p, f = params_of(x), factor_of(x)
+        q = np.array([np.percentile(s.rtt_ms(p, f), [20.0, 50.0, 80.0]) for s in used])
         return q[:, 1], q[:, 2] - q[:, 0]
 
     def rows(x: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -171,7 +203,7 @@ def fit_latency(
         raise ValueError(f"keep={keep}: the share of countries kept must be in (0, 1]")
     lo = np.array([FREE[n][0] for n in names])
     hi = np.array([FREE[n][1] for n in names])
-    x = np.clip([getattr(base, n) for n in names], lo, hi)
+    x = np.clip([factor0 if n == _ROUTE else getattr(base, n) for n in names], lo, hi)
     n_keep = max(need, int(np.ceil(keep * len(used))))
 
     def best(x: NDArray[np.float64]) -> NDArray[np.bool_]:
@@ -218,6 +250,7 @@ def fit_latency(
         dict(zip(iso, width.tolist(), strict=True)) if spreads else {},
         dict(zip(iso, target_spread.tolist(), strict=True)) if spreads else {},
         float(np.median(np.abs(width / target_spread - 1))) if spreads else float("nan"),
+        factor_of(x),
     )
 
 

@@ -9,14 +9,18 @@ peak of residential use (assumption; Starlink does not say when its metrics are 
 
 Each terminal is routed step by step (:func:`leonet.engine.route.run_routes`, lasers,
 the 15-s scheduler, Starlink's 2026 gateways :func:`leonet.ground.load_gateways_2026`)
-to its country's home PoP (:func:`leonet.ground.home_pop`) or, for a
-country without one, the PoP nearest by delay.  What is kept (:class:`CountrySample`) is
-per terminal-step the propagation RTT, the satellites and gateways crossed, the
-seconds since the slot boundary and the user link's two uniform draws (the part of a
+to the PoP nearest it by delay **among its country's PoPs**
+(:func:`leonet.ground.country_pops`: every PoP the country's geofeed subnets exit
+through; France's terminals go to Madrid, Frankfurt, Milan or London, whichever is
+nearest) or, for a country without data, the PoP nearest by delay over all PoPs.  What
+is kept (:class:`CountrySample`) is per terminal-step the propagation RTT, the length of
+its fibre (gateway → PoP → PoP, great-circle km), the satellites and gateways crossed,
+the seconds since the slot boundary and the user link's two uniform draws (the part of a
 downlink frame and of an uplink cycle waited: :func:`leonet.network.user_link_uniforms`,
 the run's function, keyed by the terminal's index and the step's time), so that the
-latency terms can be re-evaluated for any parameters without routing again (what the
-fit needs).
+latency terms and the fibre route factor can be re-evaluated for any parameters without
+routing again (what the fit needs; the routing choices made with the routed factor are
+kept).
 
 For download and upload the twin's radio (:class:`~leonet.radio.RadioModel`, the
 default terminal and gen1 satellites as ``leonet run`` builds them, with co-channel
@@ -42,14 +46,16 @@ from leonet.access.masks import satellite_min_elevation_deg
 from leonet.access.scheduler import SchedulerConfig
 from leonet.calibration.published import CountryId
 from leonet.calibration.throughput import ThroughputParameters, speed_tests
+from leonet.constants import C_KM_S
+from leonet.defaults import DEFAULT_ROUTE_FACTOR, FIBRE_SPEED_FRACTION_OF_C
 from leonet.engine.route import run_routes
 from leonet.engine.stages import SatellitePositions, site_visibility
 from leonet.ground import (
     Gateways,
     Sites,
     country,
+    country_pops,
     great_circle_km,
-    home_pop,
     load_gateways_2026,
     load_pops_2026,
 )
@@ -70,15 +76,22 @@ __all__ = [
     "CALIBRATION_STRATEGY",
     "CATALOGUE_DAY",
     "GATEWAY_REACH_KM",
+    "POP_RULE",
     "CountrySample",
     "busy_hour_start",
+    "country_pop_mask",
     "sample_terminals",
     "simulate_country",
 ]
 
-#: Gateways farther than this from every terminal of a country's sample and from its home
-#: PoP are left out of its routing, km (see :func:`_gateways_near`).  Assumption.
+#: Gateways farther than this from every terminal of a country's sample and from each of
+#: its PoPs are left out of its routing, km (see :func:`_gateways_near`).  Assumption.
 GATEWAY_REACH_KM = 3000.0
+#: Which PoP a terminal uses (:func:`country_pop_mask`), as the fit's provenance says it.
+POP_RULE = (
+    "nearest by delay among the PoPs its country's geofeed subnets exit through "
+    "(leonet.ground.country_pops); the nearest of all PoPs for a country without data"
+)
 #: The scheduler strategy the check routes with (:data:`leonet.access.STRATEGIES`).
 CALIBRATION_STRATEGY = "shortest-path"
 #: Local mean solar hour the busy hour starts.  Assumption: residential evening peak.
@@ -93,12 +106,18 @@ class CountrySample:
     """One country's simulated terminal-steps, arrays ``(sample,)`` of those with a path:
     ``propagation_rtt_ms``, ``satellites`` and ``gateways`` crossed one way,
     ``since_slot_s``; ``unserved`` the share of terminal-steps without a path; ``pop``
-    the home PoP code (``""``: nearest by delay); ``link_down_mbps`` / ``link_up_mbps``
+    the PoPs the terminal-steps reached, most used first, ``+``-joined (``"nearest: "``
+    before them for a country without data, routed to the nearest of all PoPs; ``""``
+    none reached); ``link_down_mbps`` / ``link_up_mbps``
     the MODCOD rates of the served terminal-steps the radio was evaluated at,
     ``load_z`` a standard-normal draw for each (the speed test's load) and ``in_view``
     the satellites above the terminal's mask then (those that share its area's load);
     ``frame_fraction`` / ``cycle_fraction`` ``(sample,)`` the parts of a downlink frame
-    and an uplink cycle each terminal-step waits (empty: each wait at its mean)."""
+    and an uplink cycle each terminal-step waits (empty: each wait at its mean);
+    ``fibre_km`` ``(sample,)`` the great-circle length of the path's fibre one way
+    (gateway → PoP → PoP, km; empty: not known, then the route factor is fixed) and
+    ``route_factor`` the fibre route factor it was routed with, so that
+    :meth:`propagation_rtt_at` gives the propagation RTT under any other factor."""
 
     country: CountryId
     start: datetime
@@ -114,12 +133,42 @@ class CountrySample:
     in_view: NDArray[np.float64] = dataclasses.field(default_factory=lambda: np.zeros(0))
     frame_fraction: NDArray[np.float64] = dataclasses.field(default_factory=lambda: np.zeros(0))
     cycle_fraction: NDArray[np.float64] = dataclasses.field(default_factory=lambda: np.zeros(0))
+    fibre_km: NDArray[np.float64] = dataclasses.field(default_factory=lambda: np.zeros(0))
+    route_factor: float = DEFAULT_ROUTE_FACTOR
 
-    def rtt_ms(self, params: LatencyParameters | None = None) -> NDArray[np.float64]:
-        """The idle RTT of every sample under ``params`` (default: the calibrated)."""
+    @property
+    def fibre_rtt_ms_per_factor(self) -> NDArray[np.float64]:
+        """``(sample,)`` the fibre's RTT at route factor 1 (the great circle), ms: the
+        fibre part of the RTT is this × the route factor (zeros where not known)."""
+        if self.fibre_km.size == 0:
+            return np.zeros_like(self.propagation_rtt_ms)
+        return np.asarray(
+            2.0 * self.fibre_km / (FIBRE_SPEED_FRACTION_OF_C * C_KM_S) * 1000.0,
+            dtype=np.float64,
+        )
+
+    @property
+    def space_rtt_ms(self) -> NDArray[np.float64]:
+        """``(sample,)`` the propagation RTT less its fibre: user link, lasers, gateway
+        link (ms)."""
+        return self.propagation_rtt_ms - self.route_factor * self.fibre_rtt_ms_per_factor
+
+    def propagation_rtt_at(self, route_factor: float | None = None) -> NDArray[np.float64]:
+        """``(sample,)`` the propagation RTT (ms) had the fibre been ``route_factor`` ×
+        its great circle (``None``: as routed): space part + factor × fibre part, the
+        paths kept as routed."""
+        if route_factor is None or route_factor == self.route_factor:
+            return self.propagation_rtt_ms
+        return self.space_rtt_ms + route_factor * self.fibre_rtt_ms_per_factor
+
+    def rtt_ms(
+        self, params: LatencyParameters | None = None, route_factor: float | None = None
+    ) -> NDArray[np.float64]:
+        """The idle RTT of every sample under ``params`` (default: the calibrated) with
+        the fibre at ``route_factor`` (default: as routed)."""
         p = params or LatencyParameters()
         idle, _ = p.rtt_ms(
-            self.propagation_rtt_ms,
+            self.propagation_rtt_at(route_factor),
             self.satellites,
             self.gateways,
             self.since_slot_s,
@@ -204,9 +253,11 @@ def simulate_country(
     seed: int = 0,
     radio_every: int = 5,
     strategy: str = CALIBRATION_STRATEGY,
+    route_factor: float = DEFAULT_ROUTE_FACTOR,
 ) -> CountrySample:
-    """Route a country's sample over ``duration_s`` of its busy hour and evaluate its
-    radio every ``radio_every`` steps (see the module)."""
+    """Route a country's sample over ``duration_s`` of its busy hour, the fibre at
+    ``route_factor`` × its great circle, and evaluate its radio every ``radio_every``
+    steps (see the module)."""
     sites = sample_terminals(cid, terminals, seed)
     mean_lon = float(
         np.degrees(
@@ -218,23 +269,24 @@ def simulate_country(
     start = busy_hour_start(mean_lon)
     grid = TimeGrid.spanning(start, duration_s, step_s)
     pops = load_pops_2026()
-    code = home_pop(cid.iso2) or ""
-    fixed = None
-    if code:
-        fixed = np.full(len(sites), list(pops.names).index(code))
-    gateways = _gateways_near(sites, pops.take([fixed[0]]) if fixed is not None else None)
+    allowed = country_pop_mask(cid.iso2, pops)
+    gateways = _gateways_near(
+        sites, pops.take(np.flatnonzero(allowed)) if allowed is not None else None
+    )
     series = run_routes(
         _starlink(),
         sites,
         grid,
         gateways=gateways,
         pops=pops,
-        pop=fixed,
+        pop=allowed,
         scheduler=SchedulerConfig(strategy=strategy),
+        route_factor=route_factor,
     )
     ok = np.isfinite(series.propagation_rtt_ms)
     n_sats = _starlink().size
     sats, gws = path_counts(series.path, n_sats, n_sats, n_sats + len(gateways))
+    fibre = _fibre_km(series.path, n_sats, gateways, pops)
     since = np.broadcast_to(since_slot_start_s(grid.utc_ns, 15.0)[:, None], ok.shape)
     serving = np.where(ok, series.path[:, :, 1], -1)
     down, up, in_view = _link_rates(sites, grid, serving, radio_every)
@@ -252,19 +304,75 @@ def simulate_country(
         gws[ok],
         since[ok],
         float(1.0 - ok.mean()),
-        code,
+        _pops_used(
+            _last_node(series.path)[ok] - n_sats - len(gateways), pops, nearest=allowed is None
+        ),
         down,
         up,
         np.asarray(rng.standard_normal((down.shape[0],)), dtype=np.float64),
         in_view,
         frame[ok],
         cycle[ok],
+        fibre[ok],
+        route_factor,
     )
 
 
+def country_pop_mask(country_iso2: str, pops: Sites) -> NDArray[np.bool_] | None:
+    """``(pop,)`` the ``pops`` a country's terminals may use: those its geofeed subnets
+    exit through (:func:`leonet.ground.country_pops`), each terminal then taking the
+    nearest of them by delay; ``None`` for a country without data (the nearest of all)."""
+    codes = country_pops(country_iso2)
+    if not codes:
+        return None
+    mask = np.isin(np.asarray(pops.names, dtype=str), codes)
+    if not mask.any():
+        raise ValueError(
+            f"none of {country_iso2}'s PoPs ({', '.join(codes)}) is among the PoPs given"
+        )
+    return mask
+
+
+def _last_node(path: NDArray[np.int32]) -> NDArray[np.int64]:
+    """``(time, route)`` the last node of each ``-1``-padded path ``(time, route, width)``
+    (a terminal's PoP; ``-1`` without a path).  ``RouteSeries.pop`` is the *first* PoP on
+    the path: the gateway's, where the fibre runs on to another."""
+    length = (path >= 0).sum(axis=-1)
+    last = np.take_along_axis(path, np.maximum(length - 1, 0)[..., None], axis=-1)[..., 0]
+    return np.where(length > 0, last, -1).astype(np.int64)
+
+
+def _pops_used(pop_index: NDArray[np.int64], pops: Sites, *, nearest: bool) -> str:
+    """The PoPs of ``pop_index`` (indices into ``pops``), most used first, ``+``-joined;
+    ``"nearest: "`` before them where the country has no data."""
+    if pop_index.size == 0:
+        return ""
+    counts = np.bincount(pop_index, minlength=len(pops))
+    used = np.flatnonzero(counts)
+    used = used[np.lexsort((used, -counts[used]))]
+    text = "+".join(str(pops.names[k]) for k in used)
+    return f"nearest: {text}" if nearest else text
+
+
+def _fibre_km(
+    path: NDArray[np.int32], n_sats: int, gateways: Sites, pops: Sites
+) -> NDArray[np.float64]:
+    """``(time, route)`` the great-circle km of every path's fibre: its hops between
+    ground nodes (gateway → PoP, PoP → PoP) of a ``[sats | gateways | PoPs | terminals]``
+    path ``(time, route, width)``, ``-1`` padded."""
+    lat = np.concatenate([gateways.lat_deg, pops.lat_deg])
+    lon = np.concatenate([gateways.lon_deg, pops.lon_deg])
+    ground = (path >= n_sats) & (path < n_sats + lat.size)
+    hop = ground[..., :-1] & ground[..., 1:]
+    a = np.where(hop, path[..., :-1] - n_sats, 0)
+    b = np.where(hop, path[..., 1:] - n_sats, 0)
+    km = great_circle_km(lat[a], lon[a], lat[b], lon[b])
+    return np.asarray(np.where(hop, km, 0.0).sum(axis=-1), dtype=np.float64)
+
+
 def _gateways_near(sites: Sites, home: Sites | None) -> Gateways:
-    """The 2026 gateways within :data:`GATEWAY_REACH_KM` of a terminal or of the home PoP
-    (all of them where none is): a path landing farther is a detour the
+    """The 2026 gateways within :data:`GATEWAY_REACH_KM` of a terminal or of one of the
+    country's PoPs ``home`` (all of them where none is): a path landing farther is a detour the
     ``shortest-path`` scheduler avoids, and each gateway costs an elevation test against
     every satellite at every step (most of a country's time)."""
     every = load_gateways_2026()

@@ -170,7 +170,9 @@ def fit_command(
     """Fit the free latency and speed-test parameters on the calibration countries (every
     third by default, the rest held out) and store them with their provenance."""
     from leonet.calibration import (
+        CALIBRATION_STRATEGY,
         KINDS,
+        POP_RULE,
         checked,
         fit_latency,
         fit_throughput,
@@ -182,6 +184,7 @@ def fit_command(
         write_calibration,
         write_throughput_calibration,
     )
+    from leonet.defaults import DEFAULT_ROUTE_FACTOR
 
     _check_options(terminals, duration, workers)
     if every < 1:
@@ -208,7 +211,7 @@ def fit_command(
     )
     for k, v in (result.fitted() | speeds.fitted()).items():
         console.print(f"{k} = {v:.3f}")
-    checks = [checked(s, result.params, speeds.params) for s in samples]
+    checks = [checked(s, result.params, speeds.params, result.route_factor) for s in samples]
     spreads = Table(title="p20-p80 spread, simulated vs published (error)")
     for col in ("country", "group", *KINDS):
         spreads.add_column(col, justify="right")
@@ -249,6 +252,10 @@ def fit_command(
             "terminals_per_country": terminals,
             "duration_s": duration,
             "seed": 0,
+            "scheduler_strategy": CALIBRATION_STRATEGY,
+            "gateways": "load_gateways_2026()",
+            "pop_rule": POP_RULE,
+            "routed_route_factor": DEFAULT_ROUTE_FACTOR,
             "fit_every": every,
             "held_out": sorted(c.country.iso3 for c in checks if c.country.iso3 not in fitted),
             "median_abs_rel_errors": errors,

@@ -56,7 +56,11 @@ from leonet.network.lasers import (
     constellation_candidates,
     plus_grid_links_chunk,
 )
-from leonet.network.reachability import gateway_links_per_step, gateway_reachable
+from leonet.network.reachability import (
+    gateway_links_per_step,
+    gateway_onward_ms,
+    gateway_reachable,
+)
 from leonet.network.routing import Routes, route_pairs, route_to_pops, search_limit_ms
 from leonet.outcomes import Outcome, outcome_texts
 from leonet.space.constellation import Constellation
@@ -184,8 +188,10 @@ def run_routes(  # noqa: PLR0913 — keyword-only options with defaults, the CLI
     """Route ``terminals`` over ``constellation`` at every step of ``grid``.
 
     Without ``pairs`` every terminal is routed to a PoP — the nearest by
-    delay, or ``pop`` ``(terminal,)`` PoP indices fixed per terminal — and the
-    routes are ``(terminal,)``.  With ``pairs`` ``(pair, 2)`` terminal
+    delay, or ``pop`` ``(terminal,)`` PoP indices fixed per terminal, or ``pop`` a
+    ``(terminal, pop)`` boolean mask (``(pop,)`` for all alike): the nearest by delay of
+    the PoPs each terminal allows, e.g. its country's — and the routes are
+    ``(terminal,)``.  With ``pairs`` ``(pair, 2)`` terminal
     indices the routes are the pairs, carried ``via="pop"`` (source → its
     PoP → fibre → destination's PoP → destination, the way Starlink carries
     user-to-user traffic) or ``via="space"`` (over the lasers only, never
@@ -215,12 +221,23 @@ def run_routes(  # noqa: PLR0913 — keyword-only options with defaults, the CLI
     pair_arr = None if pairs is None else _pairs(pairs, n_t)
     if via not in ("pop", "space"):
         raise ValueError(f"via={via!r}: choose 'pop' (through each end's PoP) or 'space'")
-    pop_policy: str | NDArray[np.int64] = "nearest"
-    if pop is not None:
+    pop_policy: str | NDArray[np.int64] | NDArray[np.bool_] = "nearest"
+    if pop is not None and np.asarray(pop).dtype == np.bool_:
+        pop_policy = np.broadcast_to(np.asarray(pop), (n_t, len(pops))).copy()
+        if not pop_policy.any(axis=1).all():
+            raise ValueError("pop as a (terminal, pop) mask must allow each terminal a PoP")
+    elif pop is not None:
         pop_policy = np.broadcast_to(np.asarray(pop, dtype=np.int64), (n_t,)).copy()
         if (pop_policy < 0).any() or (pop_policy >= len(pops)).any():
             raise ValueError(f"pop must index the {len(pops)} PoPs given (0..{len(pops) - 1})")
     ground = ground_nodes(terminals, gateways, pops, route_factor=route_factor)
+    # The scheduler's path delays run on to the PoPs the terminals may use (their union).
+    if isinstance(pop_policy, str):
+        onward = gateway_onward_ms(ground)
+    else:
+        used = np.zeros(len(pops), dtype=bool)
+        used[np.flatnonzero(pop_policy.any(axis=0)) if pop_policy.ndim == 2 else pop_policy] = True
+        onward = gateway_onward_ms(ground, used)
     node_names = np.concatenate(
         [
             np.asarray(constellation.sat_names, dtype=np.str_),
@@ -284,6 +301,7 @@ def run_routes(  # noqa: PLR0913 — keyword-only options with defaults, the CLI
                     ground,
                     gateway_pairs=gw_links,
                     delays=config.path_delay_steps(window.grid.utc_ns),
+                    onward_ms=onward,
                 )
             result = schedule_chunk(vis, window, config, state, gateway_vis)
             state = result.state

@@ -61,11 +61,14 @@ from leonet.ground.regions import (
 from leonet.ground.selection import select_ground
 from leonet.ground.sites import SITE_KINDS, Sites, UnknownNameError
 from leonet.ground.starlink_pops import (
+    COUNTRY_POPS_FILE,
     GATEWAYS_2026_FILE,
     HOME_POPS_FILE,
     INFERRED_GATEWAY_KM,
     POPS_2026_FILE,
     SAME_SITE_KM,
+    country_pop_subnets,
+    country_pops,
     home_pop,
     home_pops,
     load_gateways_2026,
@@ -74,6 +77,7 @@ from leonet.ground.starlink_pops import (
 from leonet.ground.tracks import Track, track_positions
 
 __all__ = [
+    "COUNTRY_POPS_FILE",
     "DEFAULT_H3_RESOLUTION",
     "DEFAULT_OPERATOR",
     "GATEWAYS_2026_FILE",
@@ -109,6 +113,8 @@ __all__ = [
     "country",
     "country_iso2",
     "country_names",
+    "country_pop_subnets",
+    "country_pops",
     "fibre_delay_ms",
     "find_city",
     "find_place",

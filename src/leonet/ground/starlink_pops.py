@@ -7,7 +7,18 @@ tables (data/ground, PROVENANCE.md; derived by scripts/derive_starlink_pops.py) 
 
 * every PoP code of that geofeed (66; the 67th "code" is "none", subnets without a PoP
   in their reverse DNS), located at the city its code names (GeoNames coordinates);
-* each country's **home PoP**: the PoP most of the country's subnets exit through.
+* each country's **home PoP**: the PoP most of the country's subnets exit through;
+* each country's **PoPs** (:func:`country_pops`): every PoP its subnets exit through.
+  Starlink often splits a country: France's subnets exit at Madrid (20), Frankfurt (17),
+  Milan (17) and London (13); Hungary's at Sofia, Frankfurt and Warsaw.
+
+**Which PoP a terminal uses** (the calibration's rule, docs/latency.md): the PoP nearest
+it by delay *among its country's PoPs*.  The geofeed says which PoPs a country's subnets
+exit through, not which subnet a terminal gets; a terminal is taken to get one of the
+PoP nearest it (assumption: Starlink's own statement is that it serves a terminal from
+the PoP it can reach fastest, and the published medians of split countries, e.g.
+France 25.9 ms, rule out sending all of it to Madrid).  :func:`home_pop` stays the one
+PoP a country is known by where a single PoP is needed.
 
 **Gateways, 2026** (:func:`load_gateways_2026`): the 2023 map's gateways are three years
 older than the catalogue and miss whole regions (East and Southern Africa, much of Asia).
@@ -29,9 +40,9 @@ The refreshed set is
    gateway sits at the PoP's city.
 
 **Countries without data** (not in the geofeed, or withheld from leonet's copy for
-validation) have no home PoP: :func:`home_pop` returns ``None`` and their terminals
-route to the PoP nearest by delay, as the network does for any terminal without a fixed
-PoP.
+validation) have no home PoP: :func:`home_pop` returns ``None``, :func:`country_pops`
+an empty tuple, and their terminals route to the PoP nearest by delay over all PoPs, as
+the network does for any terminal without a fixed PoP.
 """
 
 from __future__ import annotations
@@ -47,11 +58,14 @@ from leonet.ground.gateways import Gateways, Pops, load_gateways
 from leonet.ground.greatcircle import great_circle_km
 
 __all__ = [
+    "COUNTRY_POPS_FILE",
     "GATEWAYS_2026_FILE",
     "HOME_POPS_FILE",
     "INFERRED_GATEWAY_KM",
     "POPS_2026_FILE",
     "SAME_SITE_KM",
+    "country_pop_subnets",
+    "country_pops",
     "home_pop",
     "home_pops",
     "load_gateways_2026",
@@ -60,6 +74,7 @@ __all__ = [
 
 POPS_2026_FILE = "starlink_pops_2026-10.csv"
 HOME_POPS_FILE = "starlink_home_pops_2026-10.csv"
+COUNTRY_POPS_FILE = "starlink_country_pops_2026-10.csv"
 GATEWAYS_2026_FILE = "starlink_gateways_2026-03.csv"
 #: Two mapped gateways this close, km, are taken to be the same site (the lists' coordinates
 #: are town-level for some sites).
@@ -102,6 +117,23 @@ def home_pop(country_iso2: str) -> str | None:
     """The home PoP code of a country (ISO alpha-2, any case), ``None`` without data (then
     the PoP nearest by delay serves, see the module's rule)."""
     return home_pops().get(country_iso2.strip().upper())
+
+
+@lru_cache(maxsize=1)
+def country_pop_subnets() -> dict[str, dict[str, int]]:
+    """ISO 3166-1 alpha-2 country code → {PoP code: the country's subnets exiting there},
+    PoPs in order of subnets, most first (the countries with data)."""
+    out: dict[str, dict[str, int]] = {}
+    for r in _rows(COUNTRY_POPS_FILE):
+        out.setdefault(r["country"], {})[r["pop_code"]] = int(r["subnets"])
+    return {cc: dict(sorted(by.items(), key=lambda kv: (-kv[1], kv[0]))) for cc, by in out.items()}
+
+
+def country_pops(country_iso2: str) -> tuple[str, ...]:
+    """The PoP codes a country's subnets exit through (ISO alpha-2, any case), most
+    subnets first (the first is :func:`home_pop`); ``()`` without data (then the PoP
+    nearest by delay over all PoPs serves, see the module's rule)."""
+    return tuple(country_pop_subnets().get(country_iso2.strip().upper(), {}))
 
 
 @lru_cache(maxsize=2)

@@ -48,6 +48,7 @@ from leonet.network.reachability import (
     Reachability,
     gateway_links_per_step,
     gateway_min_elevation_deg,
+    gateway_onward_ms,
     gateway_reachable,
 )
 from leonet.network.routing import (
@@ -89,6 +90,7 @@ __all__ = [
     "first_links",
     "gateway_links_per_step",
     "gateway_min_elevation_deg",
+    "gateway_onward_ms",
     "gateway_reachable",
     "ground_links",
     "ground_nodes",

@@ -36,6 +36,7 @@ __all__ = [
     "Reachability",
     "gateway_links_per_step",
     "gateway_min_elevation_deg",
+    "gateway_onward_ms",
     "gateway_reachable",
 ]
 
@@ -133,6 +134,7 @@ def gateway_reachable(
     gateway_pairs: Sequence[GatewayPairs] | None = None,
     *,
     delays: bool | NDArray[np.bool_] = False,
+    onward_ms: NDArray[np.float64] | None = None,
 ) -> Reachability:
     """Laser reachability: per step, the satellites with a laser path to a satellite that
     a gateway links to; with ``delays`` (``True``, or ``(time,)`` the steps that need
@@ -144,9 +146,17 @@ def gateway_reachable(
     gateway's mask, at most ``gateway_antennas`` per gateway; ``gateway_down``
     ``(time, gw)`` marks gateways out of service.  ``gateway_pairs`` — per step, the
     pairs :func:`gateway_links_per_step` gives — saves the elevation tests when the
-    caller has them already.
+    caller has them already.  ``onward_ms`` ``(gw,)``: each gateway's delay on to the
+    PoPs (fibre, ms; :func:`gateway_onward_ms`), added to the delays so that they run to
+    the PoP, not to the gateway (a gateway 2,500 km of fibre from its PoP is no short
+    path); ``inf`` for a gateway that cannot reach one.
     """
     n_time, n_sat = r_ecef_km.shape[:2]
+    if onward_ms is not None and np.shape(onward_ms) != (ground.n_gateways,):
+        raise ValueError(
+            f"onward_ms must be ({ground.n_gateways},) delays, one per gateway, "
+            f"got shape {np.shape(onward_ms)}"
+        )
     want = np.broadcast_to(np.asarray(delays, dtype=bool), (n_time,))
     steps: list[NDArray[np.int64]] = []
     ground_ms: list[NDArray[np.float64]] = []
@@ -165,10 +175,11 @@ def gateway_reachable(
             gw, seen, rng = gw[first], seen[first], rng[first]
         if gateway_down is not None:
             up = ~gateway_down[k][gw]
-            seen, rng = seen[up], rng[up]
+            gw, seen, rng = gw[up], seen[up], rng[up]
         links = lasers[k]
         if want[k]:
-            grounded_sats, ms = _ground_delay_ms(r_ecef_km[k], links, seen, rng, n_sat)
+            extra = None if onward_ms is None else np.asarray(onward_ms)[gw]
+            grounded_sats, ms = _ground_delay_ms(r_ecef_km[k], links, seen, rng, n_sat, extra)
             steps.append(grounded_sats)
             ground_ms.append(ms)
             continue
@@ -193,23 +204,49 @@ def gateway_reachable(
     return out
 
 
+def gateway_onward_ms(
+    ground: GroundNodes, pops: NDArray[np.bool_] | None = None
+) -> NDArray[np.float64]:
+    """``(gw,)`` each gateway's shortest fibre delay, ms, to one of the PoPs ``pops``
+    ``(pop,)`` marks (all where ``None``) over the ground's fibre (gateway → its PoP →
+    PoP mesh); ``inf`` where none is reachable."""
+    n_gw, n_pop = ground.n_gateways, int(ground.pop_lat_deg.shape[0])
+    targets = np.arange(n_pop) if pops is None else np.flatnonzero(pops)
+    if n_gw == 0 or targets.size == 0:
+        return np.full(n_gw, np.inf)
+    n = n_gw + n_pop
+    a, b = ground.terrestrial_a, ground.terrestrial_b
+    w = np.maximum(ground.terrestrial_delay_ms, 1e-12)
+    graph = csr_matrix(
+        (np.concatenate([w, w]), (np.concatenate([a, b]), np.concatenate([b, a]))), shape=(n, n)
+    )
+    dist = dijkstra(graph, directed=True, indices=n_gw + targets, min_only=True)
+    return np.asarray(dist[:n_gw], dtype=np.float64)
+
+
 def _ground_delay_ms(
     r_ecef_km: NDArray[np.float64],
     links: LaserLinks,
     seen: NDArray[np.int64],
     range_km: NDArray[np.float64],
     n_sat: int,
+    onward_ms: NDArray[np.float64] | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """The satellites with a laser path to a gateway-linked satellite (sorted) and each
     one's shortest one-way delay to a gateway, ms: Dijkstra from a virtual source joined
-    to the gateway-linked satellites by their gateway links' delays."""
+    to the gateway-linked satellites by their gateway links' delays (plus ``onward_ms``
+    ``(link,)``, the gateway's onward delay, where given)."""
     a, b = links.sat_a.astype(np.int64), links.sat_b.astype(np.int64)
     ms_per_km = 1000.0 / C_KM_S
     laser_ms = np.linalg.norm(r_ecef_km[a] - r_ecef_km[b], axis=1) * ms_per_km
     src = np.full(seen.shape[0], n_sat, dtype=np.int64)
     rows = np.concatenate([a, b, src])
     cols = np.concatenate([b, a, np.asarray(seen, dtype=np.int64)])
-    w = np.concatenate([laser_ms, laser_ms, np.asarray(range_km) * ms_per_km])
+    down_ms = np.asarray(range_km) * ms_per_km
+    if onward_ms is not None:
+        # A gateway without a way on still lands the traffic (reachable), only last.
+        down_ms = down_ms + np.where(np.isfinite(onward_ms), onward_ms, 1e6)
+    w = np.concatenate([laser_ms, laser_ms, down_ms])
     w = np.maximum(w, 1e-9)  # a zero weight would read as no edge
     # Repeated (row, col) pairs (two gateways on one satellite): keep the shortest, as a
     # path would (a sparse matrix would add them up).

@@ -5,8 +5,10 @@ All searches are :func:`scipy.sparse.csgraph.dijkstra` on a
 
 * :func:`route_to_pops` — every terminal to its **nearest PoP by delay**
   (``pop_policy="nearest"``: *one* multi-source pass from all PoPs over the
-  reversed graph, ``min_only=True``) or to a **fixed PoP per terminal**
-  (``pop_policy`` an ``(terminal,)`` array: one pass per distinct PoP).
+  reversed graph, ``min_only=True``), to a **fixed PoP per terminal**
+  (``pop_policy`` an ``(terminal,)`` array: one pass per distinct PoP), or to the
+  nearest **of a set per terminal** (a ``(terminal, pop)`` mask, e.g. its country's
+  PoPs: one pass per PoP in any set).
   Predecessors on the reversed graph are next hops, so a terminal's path is
   read off forwards.
 * :func:`route_pairs` — named end-to-end pairs ``src → dst``:
@@ -256,6 +258,27 @@ def _access_counts(graph: NetworkGraph) -> I64:
     return np.bincount(graph.access_terminal, minlength=graph.layout.n_terminals).astype(np.int64)
 
 
+def _allowed_pops(pop_policy: ArrayLike, n_t: int, n_pops: int) -> NDArray[np.bool_]:
+    """``(terminal, pop)`` the PoPs each terminal may use, from ``(terminal,)`` PoP
+    indices (one each) or a ``(terminal, pop)`` boolean mask (at least one each)."""
+    arr = np.asarray(pop_policy)
+    if arr.dtype == np.bool_:
+        if arr.shape != (n_t, n_pops) or not arr.any(axis=1).all():
+            raise ValueError(
+                f"pop_policy as a mask must be ({n_t}, {n_pops}) booleans with at least one "
+                f"PoP per terminal, got shape {arr.shape}"
+            )
+        return arr
+    fixed = arr.astype(np.int64).reshape(-1)
+    if fixed.shape != (n_t,) or (fixed < 0).any() or (fixed >= n_pops).any():
+        raise ValueError(
+            f"pop_policy must be ({n_t},) PoP indices in 0..{n_pops - 1}, got shape {fixed.shape}"
+        )
+    allowed = np.zeros((n_t, n_pops), dtype=bool)
+    allowed[np.arange(n_t), fixed] = True
+    return allowed
+
+
 def route_to_pops(
     graph: NetworkGraph,
     *,
@@ -267,9 +290,11 @@ def route_to_pops(
 ) -> Routes:
     """Every terminal's route to its PoP: ``(terminal,)`` :class:`Routes`, path terminal → PoP.
 
-    ``pop_policy`` ``"nearest"`` (least delay) or an ``(terminal,)`` array of
-    PoP indices (0-based among the PoPs).  ``scheduling_delay_ms`` is added
-    once per user-link crossing; ``previous`` sets ``changed``.
+    ``pop_policy`` ``"nearest"`` (least delay), an ``(terminal,)`` array of
+    PoP indices (0-based among the PoPs), or a ``(terminal, pop)`` boolean mask: each
+    terminal to the nearest by delay of the PoPs it allows (one pass per PoP allowed).
+    ``scheduling_delay_ms`` is added once per user-link crossing; ``previous`` sets
+    ``changed``.
 
     ``limit_ms`` — a guess of the largest terminal → PoP delay (graph weight,
     ms): Dijkstra stops expanding beyond it (scipy's ``limit``), so only the
@@ -338,19 +363,16 @@ def route_to_pops(
         if nodes is not None:
             raise ValueError("nodes (delays to the nearest PoP) need pop_policy='nearest'")
         node_ms = node_sats = node_gws = None
-        fixed = np.asarray(pop_policy, dtype=np.int64).reshape(-1)
-        if fixed.shape != (n_t,) or (fixed < 0).any() or (fixed >= layout.n_pops).any():
-            raise ValueError(
-                f"pop_policy must be ({n_t},) PoP indices in 0..{layout.n_pops - 1}, "
-                f"got shape {fixed.shape}"
-            )
-        unique, rows = np.unique(fixed, return_inverse=True)
+        allowed = _allowed_pops(pop_policy, n_t, layout.n_pops)
+        unique = np.flatnonzero(allowed.any(axis=0))
         dist2, pred2 = dijkstra(
             reverse, directed=True, indices=layout.pop0 + unique, return_predecessors=True
         )
-        rows = rows.astype(np.int64)
-        cost = dist2[rows, terminals]
-        target = layout.pop0 + fixed
+        # Each terminal's nearest allowed PoP: (terminal, unique PoP) delays, the others inf.
+        to_pop = np.where(allowed[:, unique], dist2[:, terminals].T, np.inf)
+        rows = np.argmin(to_pop, axis=1).astype(np.int64)
+        cost = to_pop[np.arange(n_t), rows]
+        target = layout.pop0 + unique[rows]
     reachable = np.isfinite(cost)
     path = _walk(pred2, rows, terminals, reachable)
     if isinstance(pop_policy, str):
