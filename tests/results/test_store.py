@@ -11,6 +11,7 @@ import pyarrow as pa
 import pytest
 
 from leonet.results import AtomicParquetWriter, Checkpoint, RunFolderError, RunStore, query
+from leonet.results.store import query_session
 
 
 def _table(values):
@@ -384,3 +385,38 @@ def test_a_forked_child_does_not_hold_the_runs_lock(tmp_path):
     finally:
         os.close(write)  # the child reads EOF and exits
         os.waitpid(child, 0)
+
+
+# ------------------------------------------------------------------ one connection, many queries
+def test_a_query_session_answers_as_single_queries_and_stays_confined(tmp_path, monkeypatch):
+    store = _run(tmp_path / "run")
+    store.write_part("terminals", 0, _table([0, 1]))
+    store.write_part("terminals", 1, _table([2, 3]))
+    store.write_part("cells", 0, _table([5]))
+    questions = [
+        ("SELECT count(*) AS n, sum(x) AS s FROM terminals", None),
+        ("SELECT x FROM terminals WHERE time >= ? ORDER BY time", [2]),
+        ("SELECT sum(x) AS s FROM cells", None),
+    ]
+    alone = [query(store.root, sql, p).to_pylist() for sql, p in questions]
+    import duckdb
+
+    connects = []
+    real_connect = duckdb.connect
+    monkeypatch.setattr(
+        duckdb, "connect", lambda *a, **k: connects.append(1) or real_connect(*a, **k)
+    )
+    with query_session(store.root):
+        inside = [query(store.root, sql, p).to_pylist() for sql, p in questions]
+        # The rules hold on the shared connection: a write or a setting is refused and
+        # the session still answers afterwards.
+        for bad in ("COPY (SELECT 1) TO 'x.csv'", "SET enable_external_access = true"):
+            with pytest.raises(ValueError, match="refused"):
+                query(store.root, bad)
+        with pytest.raises(ValueError, match="refused"):
+            query(store.root, f"SELECT * FROM read_csv('{tmp_path / 'outside.csv'}')")
+        assert query(store.root, "SELECT count(*) AS n FROM cells").to_pylist() == [{"n": 1}]
+    assert inside == alone == [[{"n": 4, "s": 6.0}], [{"x": 2.0}, {"x": 3.0}], [{"s": 5.0}]]
+    assert len(connects) == 1  # one connection for the whole block
+    query(store.root, "SELECT 1")  # after the block: its own connection again
+    assert len(connects) == 2

@@ -38,7 +38,7 @@ from leonet.results.metrics import (
     per_terminal,
     run_summary,
 )
-from leonet.results.store import RunFolderError, RunStore, query
+from leonet.results.store import RunFolderError, RunStore, query, query_session
 from leonet.results.writer import atomic_write_text
 
 __all__ = ["render_report", "write_report"]
@@ -130,10 +130,15 @@ def render_report(run_dir: str | os.PathLike[str]) -> str:
     """The report page of ``run_dir`` as HTML text."""
     store = RunStore(run_dir)
     store.require_run()
-    meta = store.read_metadata()
     tables = store.tables()
     if "terminals" not in tables:
         raise FileNotFoundError(f"{store.root} has no terminals.parquet yet: run it first")
+    with query_session(store.root):  # its few dozen queries share one connection
+        return _render(store, tables)
+
+
+def _render(store: RunStore, tables: dict[str, list[Path]]) -> str:
+    meta = store.read_metadata()
     summary = run_summary(store.root)
     start_s = query(store.root, "SELECT min(time) AS t FROM terminals").to_pylist()[0]["t"]
     t0 = start_s.timestamp() if start_s is not None else 0.0

@@ -37,6 +37,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -49,7 +50,7 @@ from numpy.typing import NDArray
 from leonet.atomic import file_sha256
 from leonet.results.writer import atomic_path, atomic_write_text
 
-__all__ = ["Checkpoint", "RunFolderError", "RunStore", "query"]
+__all__ = ["Checkpoint", "RunFolderError", "RunStore", "query", "query_session"]
 
 #: The marker file that makes a folder a run, and the layout version it announces.
 RUN_MARKER = "leonet-run.json"
@@ -510,6 +511,86 @@ def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
+@dataclass
+class _Reader:
+    """A DuckDB connection locked to one run's Parquet files: its ``tables``, the views
+    that could not be created (``unreadable``, name -> why) and the ``extra`` views."""
+
+    connection: Any
+    tables: dict[str, list[Path]]
+    unreadable: dict[str, str]
+    extra: list[str]
+
+
+#: The readers :func:`query_session` holds open, by run folder (this context's only).
+_SESSIONS: ContextVar[Mapping[Path, _Reader] | None] = ContextVar(
+    "leonet_query_sessions", default=None
+)
+
+
+def _open_reader(
+    run_dir: str | os.PathLike[str], extra_views: Callable[[Any], list[str]] | None
+) -> _Reader:
+    """A connection with a view per table of ``run_dir``, confined to its files."""
+    import duckdb
+
+    store = RunStore(run_dir)
+    store.require_run()
+    tables = store.tables()
+    if not tables:
+        raise FileNotFoundError(
+            f"{run_dir} holds no Parquet results yet (the run has not written its first chunk)"
+        )
+    connection = duckdb.connect(
+        config={
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            "allow_community_extensions": False,
+        }
+    )
+    try:
+        unreadable: dict[str, str] = {}
+        resolved = {name: [str(p.resolve()) for p in files] for name, files in tables.items()}
+        for name, files in tables.items():
+            sources = ", ".join(_sql_literal(p) for p in resolved[name])
+            try:
+                connection.execute(
+                    f"CREATE VIEW {_sql_identifier(name)} AS "
+                    f"SELECT * FROM read_parquet([{sources}])"
+                )
+            except duckdb.Error as exc:
+                bad = _bad_files(files)
+                unreadable[name] = "; ".join(bad) if bad else _first_line(exc)
+        extra = extra_views(connection) if extra_views is not None else []
+        allowed = ", ".join(_sql_literal(p) for f in resolved.values() for p in f)
+        connection.execute(f"SET allowed_paths = [{allowed}]")
+        connection.execute("SET enable_external_access = false")
+        # Parquet footers read once per connection, not once per query (a session's many).
+        connection.execute("SET enable_object_cache = true")
+        connection.execute("SET lock_configuration = true")
+    except BaseException:
+        connection.close()
+        raise
+    return _Reader(connection, tables, unreadable, extra)
+
+
+@contextmanager
+def query_session(run_dir: str | os.PathLike[str]) -> Iterator[None]:
+    """Within the block, :func:`query` over ``run_dir`` (without ``extra_views``) reuses
+    one connection, set up once — its views over the run's files as they were on entry
+    — instead of one per query: for a page that asks many questions of a finished run
+    (the report).  The rules are :func:`query`'s: one read-only ``SELECT`` each, file
+    access confined to the run's Parquet files, settings locked."""
+    root = RunStore(run_dir).root
+    reader = _open_reader(run_dir, None)
+    token = _SESSIONS.set({**(_SESSIONS.get() or {}), root: reader})
+    try:
+        yield
+    finally:
+        _SESSIONS.reset(token)
+        reader.connection.close()
+
+
 def query(
     run_dir: str | os.PathLike[str],
     sql: str,
@@ -526,81 +607,64 @@ def query(
     several statements are refused with a :class:`ValueError`; a damaged part file is named.
     ``extra_views(connection)``, when given, adds views computed from the run's tables before
     the connection is locked (the applications' ``app_*``: higher layers plug in here) and
-    returns their names.
+    returns their names.  Inside :func:`query_session` of ``run_dir`` (and without
+    ``extra_views``) the session's connection answers.
     """
-    import duckdb
-
     if not sql.strip():
         raise ValueError(
             "the SQL is empty: give one SELECT over the run's tables, e.g. "
             '"SELECT count(*) FROM terminals"'
         )
-    store = RunStore(run_dir)
-    store.require_run()
-    tables = store.tables()
-    if not tables:
-        raise FileNotFoundError(
-            f"{run_dir} holds no Parquet results yet (the run has not written its first chunk)"
-        )
-    connection = duckdb.connect(
-        config={
-            "autoinstall_known_extensions": False,
-            "autoload_known_extensions": False,
-            "allow_community_extensions": False,
-        }
-    )
+    if extra_views is None:
+        session = (_SESSIONS.get() or {}).get(RunStore(run_dir).root)
+        if session is not None:
+            return _select(session, sql, parameters)
+    reader = _open_reader(run_dir, extra_views)
     try:
-        try:
-            statements = connection.extract_statements(sql)
-        except duckdb.Error as exc:
-            raise ValueError(f"query failed: {_first_line(exc)}") from None
-        if len(statements) != 1:
-            raise ValueError(f"give exactly one SQL statement, not {len(statements)}")
-        kind = statements[0].type
-        if kind not in (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN):
-            raise ValueError(
-                f"refused: leonet query runs only a SELECT over the run's tables, not "
-                f"{kind.name}; it does not write, attach, copy, install or change settings"
-            )
-        unreadable: dict[str, str] = {}
-        for name, files in tables.items():
-            sources = ", ".join(_sql_literal(str(p.resolve())) for p in files)
-            try:
-                connection.execute(
-                    f"CREATE VIEW {_sql_identifier(name)} AS "
-                    f"SELECT * FROM read_parquet([{sources}])"
-                )
-            except duckdb.Error as exc:
-                bad = _bad_files(files)
-                unreadable[name] = "; ".join(bad) if bad else _first_line(exc)
-        extra = extra_views(connection) if extra_views is not None else []
-        allowed = ", ".join(_sql_literal(str(p.resolve())) for f in tables.values() for p in f)
-        connection.execute(f"SET allowed_paths = [{allowed}]")
-        connection.execute("SET enable_external_access = false")
-        connection.execute("SET lock_configuration = true")
-        try:
-            relation = connection.sql(sql, params=parameters) if parameters else connection.sql(sql)
-            return relation.to_arrow_table() if relation is not None else pa.table({})
-        except duckdb.PermissionException:
-            raise ValueError(
-                "refused: leonet query reads only the run's own tables "
-                f"({', '.join(tables)}); it cannot read or write other files, attach databases, "
-                "load extensions or change settings"
-            ) from None
-        except duckdb.Error as exc:
-            message = _first_line(exc)
-            damaged = [f"{n}: {why}" for n, why in unreadable.items()]
-            if not damaged and isinstance(exc, duckdb.IOException | duckdb.InvalidInputException):
-                damaged = [b for f in tables.values() for b in _bad_files(f)]
-            raise ValueError(
-                f"query failed: {message}. Tables available: "
-                f"{', '.join([*(n for n in tables if n not in unreadable), *extra])}"
-                + (
-                    f". Unreadable (damaged files; run the scenario again with --overwrite): "
-                    f"{'; '.join(damaged)}"
-                    if damaged
-                    else ""
-                )
-            ) from None
+        return _select(reader, sql, parameters)
     finally:
-        connection.close()
+        reader.connection.close()
+
+
+def _select(reader: _Reader, sql: str, parameters: list[Any] | None) -> pa.Table:
+    """:func:`query`'s one statement on ``reader``'s connection."""
+    import duckdb
+
+    connection, tables = reader.connection, reader.tables
+    try:
+        statements = connection.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise ValueError(f"query failed: {_first_line(exc)}") from None
+    if len(statements) != 1:
+        raise ValueError(f"give exactly one SQL statement, not {len(statements)}")
+    kind = statements[0].type
+    if kind not in (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN):
+        raise ValueError(
+            f"refused: leonet query runs only a SELECT over the run's tables, not "
+            f"{kind.name}; it does not write, attach, copy, install or change settings"
+        )
+    try:
+        relation = connection.sql(sql, params=parameters) if parameters else connection.sql(sql)
+        return relation.to_arrow_table() if relation is not None else pa.table({})
+    except duckdb.PermissionException:
+        raise ValueError(
+            "refused: leonet query reads only the run's own tables "
+            f"({', '.join(tables)}); it cannot read or write other files, attach databases, "
+            "load extensions or change settings"
+        ) from None
+    except duckdb.Error as exc:
+        message = _first_line(exc)
+        unreadable = reader.unreadable
+        damaged = [f"{n}: {why}" for n, why in unreadable.items()]
+        if not damaged and isinstance(exc, duckdb.IOException | duckdb.InvalidInputException):
+            damaged = [b for f in tables.values() for b in _bad_files(f)]
+        raise ValueError(
+            f"query failed: {message}. Tables available: "
+            f"{', '.join([*(n for n in tables if n not in unreadable), *reader.extra])}"
+            + (
+                f". Unreadable (damaged files; run the scenario again with --overwrite): "
+                f"{'; '.join(damaged)}"
+                if damaged
+                else ""
+            )
+        ) from None
