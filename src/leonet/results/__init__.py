@@ -14,7 +14,7 @@ from leonet.results.metrics import (
     per_terminal,
     run_summary,
 )
-from leonet.results.store import Checkpoint, RunFolderError, RunStore, query
+from leonet.results.store import Checkpoint, RunFolderError, RunStore, query, query_session
 from leonet.results.tables import (
     EVENTS_SCHEMA,
     CellRows,
@@ -52,6 +52,7 @@ __all__ = [
     "per_cell",
     "per_terminal",
     "query",
+    "query_session",
     "reason_column",
     "run_summary",
     "sites_table",
