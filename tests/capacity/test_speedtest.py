@@ -75,3 +75,24 @@ def test_speed_test_never_exceeds_modcod_rate_or_beam_capacity(seed):
     fair = allocate(sat, beams.beam, rate, terminals, np.full(n_site, 100.0), back, beams.n_beams)
     beam_bound = fair.binding != 3  # where the backhaul binds, the rule is looser
     assert (got[ok & beam_bound] >= fair.per_terminal_mbps[ok & beam_bound] * (1 - 1e-9)).all()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_own_beam_shortcut_equals_speed_test_bit_for_bit(seed):
+    """The calibrated speed tests put each test on a beam of its own with unlimited
+    backhaul; their shortcut must give exactly speed_test's numbers, beams that fit and
+    overfull ones, unusable rates (0, NaN, inf) included."""
+    from leonet.capacity.speedtest import _own_beam_speed_test
+
+    rng = np.random.default_rng(seed)
+    n = 3000
+    rate = rng.uniform(1.0, 900.0, n)
+    rate[rng.random(n) < 0.05] = 0.0
+    rate[rng.random(n) < 0.02] = np.nan
+    rate[rng.random(n) < 0.01] = np.inf
+    terminals = 1.0 + rng.exponential(80.0, n)  # some beams overfull at 2 Mb/s each
+    idx = np.arange(n)
+    reference = speed_test(idx, idx, rate, terminals, 2.0, np.full(n, np.inf), n)
+    shortcut = _own_beam_speed_test(rate, terminals, 2.0)
+    assert (reference < rate * (1 - 1e-9)).any() and (reference == 0).any()  # both regimes
+    np.testing.assert_array_equal(shortcut, reference)

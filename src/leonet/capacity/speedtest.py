@@ -146,8 +146,21 @@ def _one_direction(
     load = background_mbps * share * _load_factor(z, cv)
     # One beam per test: its other terminals, each asking the busy-hour demand d, carry
     # `load` Mb/s in all; the test is one more terminal (speed_test counts it in).
-    idx = np.arange(n)
-    return speed_test(idx, idx, rate_mbps, 1.0 + load / d, d, np.full(n, np.inf), n)
+    return _own_beam_speed_test(rate_mbps, 1.0 + load / d, d)
+
+
+def _own_beam_speed_test(rate_mbps: F64, terminals: F64, d: float) -> F64:
+    """:func:`speed_test` of sites ``(n,)`` each on a beam and a satellite of its own with
+    unlimited backhaul — the same numbers, bit for bit, without its grouping of beams and
+    satellites (two sorts per call: most of a run step's speed-test time)."""
+    out = np.zeros(rate_mbps.shape[0])
+    ok = (rate_mbps > 0) & np.isfinite(rate_mbps)
+    rj, nj = rate_mbps[ok], np.maximum(terminals[ok], 0.0)
+    # W_b of a beam holding one site, and the others' share of it (as in speed_test).
+    others = np.maximum(nj / rj - np.minimum(nj, 1.0) / rj, 0.0)
+    fits = d * others + d / rj <= 1.0
+    out[ok] = np.where(fits, rj * (1.0 - d * others), 1.0 / (others + 1.0 / rj))
+    return out
 
 
 def speed_tests(
