@@ -338,12 +338,13 @@ def path_counts(
 def tree_counts(pred: ArrayLike, weight: ArrayLike) -> F64:
     """Sum of ``weight`` over each node's path to its root in a shortest-path tree,
     the node included: ``pred`` ``(node,)`` the next node towards the root (< 0 at roots
-    and unreached nodes).  Pointer jumping: ``log2(depth)`` vectorised passes."""
-    nxt = np.asarray(pred, dtype=np.int64).copy()
-    acc = np.asarray(weight, dtype=np.float64).copy()
-    nxt[nxt < 0] = -1
-    while (live := nxt >= 0).any():
-        j = nxt[live]
-        acc[live] = acc[live] + acc[j]
-        nxt[live] = nxt[j]
-    return acc
+    and unreached nodes).  One memoised walk per node, compiled (:mod:`._tree_kernel`)."""
+    from leonet.network._tree_kernel import tree_sums
+
+    p = np.ascontiguousarray(pred, dtype=np.int64).reshape(-1)
+    w = np.ascontiguousarray(weight, dtype=np.float64).reshape(-1)
+    if p.shape != w.shape:
+        raise ValueError(
+            f"pred and weight must have one entry per node, got {p.shape} and {w.shape}"
+        )
+    return np.asarray(tree_sums(p, w), dtype=np.float64)
