@@ -135,3 +135,32 @@ def test_itur_reproduces_itu_r_validation_example():
     )
     assert float(gas) == pytest.approx(expected[0], abs=1e-5)
     assert float(cloud) == pytest.approx(expected[1], abs=1e-5)
+
+
+def test_only_the_rows_asked_for_leave_the_disk_file_and_a_write_keeps_the_others(
+    monkeypatch, tmp_path
+):
+    from leonet.radio import atmosphere
+
+    def fresh_process():
+        monkeypatch.setattr(atmosphere, "_CACHE", {})
+        monkeypatch.setattr(atmosphere, "_READ", set())
+        monkeypatch.setattr(atmosphere, "_DISK", {})
+
+    monkeypatch.setenv("LEONET_CACHE_DIR", str(tmp_path))
+    fresh_process()
+    whole = AtmosphereTable(LAT, LON, 19.7, 0.5).loss_db
+    fresh_process()
+    half = AtmosphereTable(LAT[:1], LON[:1], 19.7, 0.5).loss_db
+    np.testing.assert_array_equal(half, whole[:1])
+    assert len(atmosphere._CACHE) == 1  # the file's other rows stay on disk
+    # A new site is computed and written with every row the file held.
+    AtmosphereTable([10.0], [20.0], 19.7, 0.5)
+    fresh_process()
+    monkeypatch.setattr(atmosphere, "_table_rows", _no_itur)
+    again = AtmosphereTable([*LAT, 10.0], [*LON, 20.0], 19.7, 0.5).loss_db
+    np.testing.assert_array_equal(again[:-1], whole)
+
+
+def _no_itur(*_args, **_kwargs):
+    raise AssertionError("itur called although the rows are on disk")

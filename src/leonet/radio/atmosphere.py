@@ -57,6 +57,10 @@ _Key = tuple[float, float, float, float, tuple[float, ...]]
 _CACHE: dict[_Key, F64] = {}
 #: Tables (frequency, exceedance, grid) whose disk file this process has read.
 _READ: set[tuple[float, float, tuple[float, ...]]] = set()
+#: Each read table's disk file as arrays ``(lat_deg, lon_deg, loss_db)``: rows reach
+#: :data:`_CACHE` only when a site asks for them (the file holds every site any run on
+#: this machine tabulated — ~150,000 after a calibration — and a run wants a few thousand).
+_DISK: dict[tuple[float, float, tuple[float, ...]], tuple[F64, F64, F64]] = {}
 
 
 def slant_path_attenuation_db(
@@ -147,9 +151,10 @@ def _disk_path(table: tuple[float, float, tuple[float, ...]]) -> Path:
 
 
 def _read_disk(table: tuple[float, float, tuple[float, ...]]) -> None:
-    """Put the rows of ``table``'s cache file into :data:`_CACHE` (a missing or unreadable
+    """Keep the rows of ``table``'s cache file in :data:`_DISK` (a missing or unreadable
     file reads as empty: it is only a cache)."""
     _READ.add(table)
+    _DISK[table] = (np.zeros(0), np.zeros(0), np.zeros((0, len(table[2]))))
     try:
         with np.load(_disk_path(table)) as data:
             lat, lon, loss = data["lat_deg"], data["lon_deg"], data["loss_db"]
@@ -157,22 +162,37 @@ def _read_disk(table: tuple[float, float, tuple[float, ...]]) -> None:
         return
     if loss.shape != (lat.size, len(table[2])) or lon.shape != lat.shape:
         return
-    for a, b, row in zip(lat.tolist(), lon.tolist(), loss, strict=True):
-        row.flags.writeable = False
-        _CACHE.setdefault((a, b, *table), row)
+    _DISK[table] = (lat, lon, loss)
+
+
+def _from_disk(table: tuple[float, float, tuple[float, ...]], missing: Sequence[_Key]) -> None:
+    """Put the rows of ``missing`` keys (of ``table``) that its disk file holds into
+    :data:`_CACHE`."""
+    lat, lon, loss = _DISK.get(table, (np.zeros(0), np.zeros(0), np.zeros((0, 0))))
+    wanted = {(k[0], k[1]) for k in missing}
+    for i, site in enumerate(zip(lat.tolist(), lon.tolist(), strict=True)):
+        if site in wanted:
+            row = loss[i].copy()
+            row.flags.writeable = False
+            _CACHE.setdefault((*site, *table), row)
 
 
 def _write_disk(table: tuple[float, float, tuple[float, ...]]) -> None:
-    """Write every row of ``table`` this process holds to its cache file (atomically; a
-    folder that cannot be written is skipped)."""
+    """Write every row of ``table`` this process holds, and those of its disk file it
+    does not, to its cache file (atomically; a folder that cannot be written is skipped)."""
     keys = [k for k in _CACHE if k[2:] == table]
+    held = {(k[0], k[1]) for k in keys}
+    d_lat, d_lon, d_loss = _DISK.get(table, (np.zeros(0), np.zeros(0), np.zeros((0, 0))))
+    other = np.array(
+        [site not in held for site in zip(d_lat.tolist(), d_lon.tolist(), strict=True)], bool
+    ).reshape(-1)
+    lat = np.concatenate([d_lat[other], np.array([k[0] for k in keys])])
+    lon = np.concatenate([d_lon[other], np.array([k[1] for k in keys])])
+    rows = [_CACHE[k] for k in keys]
+    loss = np.concatenate([d_loss[other].reshape(-1, len(table[2])), np.stack(rows)])
+    _DISK[table] = (lat, lon, loss)
     buffer = io.BytesIO()
-    np.savez(
-        buffer,
-        lat_deg=np.array([k[0] for k in keys]),
-        lon_deg=np.array([k[1] for k in keys]),
-        loss_db=np.stack([_CACHE[k] for k in keys]),
-    )
+    np.savez(buffer, lat_deg=lat, lon_deg=lon, loss_db=loss)
     with contextlib.suppress(OSError):
         atomic_write_bytes(_disk_path(table), buffer.getvalue())
 
@@ -222,8 +242,10 @@ class AtmosphereTable:
         ]
         missing = sorted({k for k in keys if k not in _CACHE})
         table = (self.frequency_ghz, self.exceedance_percent, key_grid)
-        if missing and table not in _READ:
-            _read_disk(table)
+        if missing:
+            if table not in _READ:
+                _read_disk(table)
+            _from_disk(table, missing)
             missing = [k for k in missing if k not in _CACHE]
         if missing:
             mlat = np.array([k[0] for k in missing])[:, None]
