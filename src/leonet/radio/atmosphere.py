@@ -169,23 +169,20 @@ def _from_disk(table: tuple[float, float, tuple[float, ...]], missing: Sequence[
     """Put the rows of ``missing`` keys (of ``table``) that its disk file holds into
     :data:`_CACHE`."""
     lat, lon, loss = _DISK.get(table, (np.zeros(0), np.zeros(0), np.zeros((0, 0))))
-    wanted = {(k[0], k[1]) for k in missing}
-    for i, site in enumerate(zip(lat.tolist(), lon.tolist(), strict=True)):
-        if site in wanted:
-            row = loss[i].copy()
-            row.flags.writeable = False
-            _CACHE.setdefault((*site, *table), row)
+    wanted = np.array([complex(k[0], k[1]) for k in missing])
+    for i in np.flatnonzero(np.isin(lat + 1j * lon, wanted)):  # (lat, lon) matched exactly
+        row = loss[i].copy()
+        row.flags.writeable = False
+        _CACHE.setdefault((float(lat[i]), float(lon[i]), *table), row)
 
 
 def _write_disk(table: tuple[float, float, tuple[float, ...]]) -> None:
     """Write every row of ``table`` this process holds, and those of its disk file it
     does not, to its cache file (atomically; a folder that cannot be written is skipped)."""
     keys = [k for k in _CACHE if k[2:] == table]
-    held = {(k[0], k[1]) for k in keys}
+    held = np.array([complex(k[0], k[1]) for k in keys])
     d_lat, d_lon, d_loss = _DISK.get(table, (np.zeros(0), np.zeros(0), np.zeros((0, 0))))
-    other = np.array(
-        [site not in held for site in zip(d_lat.tolist(), d_lon.tolist(), strict=True)], bool
-    ).reshape(-1)
+    other = ~np.isin(d_lat + 1j * d_lon, held)
     lat = np.concatenate([d_lat[other], np.array([k[0] for k in keys])])
     lon = np.concatenate([d_lon[other], np.array([k[1] for k in keys])])
     rows = [_CACHE[k] for k in keys]
