@@ -102,6 +102,12 @@ def test_the_runs_speed_test_columns_are_the_calibrated_function() -> None:
     np.testing.assert_allclose(out.speedtest_down_mbps[ok], down, rtol=1e-12)
     np.testing.assert_allclose(out.speedtest_up_mbps[ok], up, rtol=1e-12)
     assert out.speedtest_down_mbps[1] == 0.0 and out.speedtest_up_mbps[1] == 0.0
+    # The run passes the counts it holds (its pairs' CSR offsets): the same numbers.
+    counted = model.step(sat, serving, visible_pairs=pairs, utc_ns=123, in_view=[2, 1, 1])
+    np.testing.assert_array_equal(counted.speedtest_down_mbps, out.speedtest_down_mbps)
+    np.testing.assert_array_equal(counted.speedtest_up_mbps, out.speedtest_up_mbps)
+    with pytest.raises(ValueError, match="in_view must be"):
+        model.step(sat, serving, visible_pairs=pairs, utc_ns=123, in_view=[2, 1])
     # Few satellites in view: the fitted background crowds the beam (× (30/2)^exponent),
     # so the test gets less than its link rate less the reference background.
     rate = out.links.down.capacity_mbps[0]

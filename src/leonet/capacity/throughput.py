@@ -187,13 +187,17 @@ class CapacityModel:
         gateway_pairs: tuple[ArrayLike, ArrayLike, ArrayLike] | None = None,
         jammers: Sequence[Jammer] = (),
         utc_ns: int | None = None,
+        in_view: ArrayLike | None = None,
     ) -> StepCapacity:
         """Links, beams, backhaul and max-min fair allocation at one step.
 
         ``sat_ecef_km`` ``(sat, 3)`` ECEF km; ``serving_sat`` ``(site,)``
         (−1 unserved, e.g. a row of :attr:`leonet.access.Schedule.serving_sat`);
         ``visible_pairs`` ``(site_idx, sat_idx)`` for co-channel interference;
-        ``gateway_pairs`` ``(gateway_idx, sat_idx, el_deg)`` for feeder links.
+        ``gateway_pairs`` ``(gateway_idx, sat_idx, el_deg)`` for feeder links;
+        ``in_view`` ``(site,)`` the satellites in view of each site where the caller
+        has them counted already (the pairs' CSR offsets): it must equal the count of
+        ``visible_pairs`` per site, which is used without it.
         """
         radio = self.radio
         serving = np.asarray(serving_sat, dtype=np.int32).reshape(-1)
@@ -269,7 +273,7 @@ class CapacityModel:
             )
         else:
             test_down, test_up = self._speed_tests(
-                links, serving, visible_pairs, utc_ns, cap.speed_test
+                links, serving, visible_pairs, utc_ns, cap.speed_test, in_view
             )
         return StepCapacity(links, beams, feeder, back_down, back_up, down, up, test_down, test_up)
 
@@ -280,6 +284,7 @@ class CapacityModel:
         visible_pairs: tuple[ArrayLike, ArrayLike] | None,
         utc_ns: int | None,
         params: ThroughputParameters,
+        counted: ArrayLike | None = None,
     ) -> tuple[F64, F64]:
         """Speed tests ``(down, up)`` ``(site,)`` Mb/s (0 unserved): the calibrated model
         at each served site's link rates, the satellites in view of it (``visible_pairs``;
@@ -288,7 +293,11 @@ class CapacityModel:
         n = serving.shape[0]
         cap = self.config
         in_view: F64
-        if visible_pairs is None:
+        if counted is not None:
+            in_view = np.asarray(counted, dtype=np.float64).reshape(-1)
+            if in_view.shape != (n,):
+                raise ValueError(f"in_view must be ({n},) satellites per site, got {in_view.shape}")
+        elif visible_pairs is None:
             in_view = np.full(n, REFERENCE_IN_VIEW)
         else:
             site_idx = np.asarray(visible_pairs[0], dtype=np.int64).reshape(-1)

@@ -219,6 +219,7 @@ class StepRunner:
                 gateway_pairs=(gw[keep], sat[keep], el[keep]),
                 jammers=active,
                 utc_ns=int(utc[k]),
+                in_view=np.diff(offsets[k * n_sites : (k + 1) * n_sites + 1]),
             )
             cols = step.columns()
             snr[k] = cols["sinr_down_db"]
