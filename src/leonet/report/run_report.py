@@ -13,6 +13,7 @@ import html
 import json
 import os
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -133,11 +134,19 @@ def render_report(run_dir: str | os.PathLike[str]) -> str:
     tables = store.tables()
     if "terminals" not in tables:
         raise FileNotFoundError(f"{store.root} has no terminals.parquet yet: run it first")
-    with query_session(store.root):  # its few dozen queries share one connection
-        return _render(store, tables)
+    # The applications' section reads the run with pyarrow and NumPy while this thread's
+    # queries run in DuckDB (both mostly outside the GIL): side by side, not one after
+    # the other.  Its own thread, its own reads: it shares nothing with the queries.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        apps = pool.submit(render_apps_section, store.root)
+        try:
+            with query_session(store.root):  # its few dozen queries share one connection
+                return _render(store, tables, apps)
+        finally:
+            apps.cancel()
 
 
-def _render(store: RunStore, tables: dict[str, list[Path]]) -> str:
+def _render(store: RunStore, tables: dict[str, list[Path]], apps: Future[str]) -> str:
     meta = store.read_metadata()
     summary = run_summary(store.root)
     start_s = query(store.root, "SELECT min(time) AS t FROM terminals").to_pylist()[0]["t"]
@@ -381,7 +390,7 @@ def _render(store: RunStore, tables: dict[str, list[Path]]) -> str:
                 most,
             ]
         )
-    apps_html = render_apps_section(store.root) + render_systems_section(store.root)
+    apps_html = apps.result() + render_systems_section(store.root)
     title = f"leonet run — {meta.get('scenario')}"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
