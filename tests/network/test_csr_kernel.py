@@ -55,3 +55,30 @@ def test_gives_scipys_minimum_graph():
     pattern = coo_matrix((np.ones(m), (src, dst)), shape=(n, n)).tocsr()
     np.testing.assert_array_equal(indptr, pattern.indptr)
     np.testing.assert_array_equal(dst[keep], pattern.indices)
+
+
+@pytest.mark.parametrize(("n", "m", "seed"), [(1, 3, 0), (50, 400, 1), (3000, 20000, 2)])
+def test_the_reversed_graph_is_the_counting_sort_on_dst_then_src(n, m, seed):
+    """NetworkGraph.csr_reversed (SciPy's transpose of the deduplicated graph) holds the
+    arrays the counting sort of its edges on (dst, src) gives, the way it was built."""
+    from types import SimpleNamespace
+
+    from scipy.sparse import csr_matrix
+
+    from leonet.network.graph import NetworkGraph
+
+    rng = np.random.default_rng(seed)
+    src, dst = rng.integers(0, n, m), rng.integers(0, n, m)
+    weight = rng.integers(1, 4, m).astype(np.float64)  # duplicates and ties
+    keep, indptr = csr_order(src, dst, weight, n)
+    forward = csr_matrix(
+        (weight[keep], dst[keep].astype(np.int32), indptr.astype(np.int32)), shape=(n, n)
+    )
+    graph = SimpleNamespace(csr=forward)
+    got = NetworkGraph.csr_reversed.func(graph)  # the cached property's function
+    e_src, e_dst = src[keep], dst[keep]
+    order, r_indptr = csr_order(e_dst, e_src, forward.data, n)
+    np.testing.assert_array_equal(got.indptr, r_indptr)
+    np.testing.assert_array_equal(got.indices, e_src[order])
+    np.testing.assert_array_equal(got.data, forward.data[order])
+    assert got.indices.dtype == np.int32 and got.indptr.dtype == np.int32

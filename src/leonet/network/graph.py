@@ -438,13 +438,12 @@ class NetworkGraph:
     @cached_property
     def csr_reversed(self) -> csr_matrix:
         """The transposed graph as CSR (for routing *towards* a set of targets), built once
-        per graph from the edge list by a counting sort on ``(dst, src)``."""
-        n = self.layout.n_nodes
-        order, indptr = csr_order(self.edge_dst, self.edge_src, self.csr.data, n)
-        return csr_matrix(
-            (self.csr.data[order], self.edge_src[order].astype(np.int32), indptr.astype(np.int32)),
-            shape=(n, n),
-        )
+        per graph: SciPy's CSR→CSC conversion of :attr:`csr` (its edges are unique and in
+        ``(src, dst)`` order, so each row of the transpose comes out in ``src`` order —
+        the arrays a counting sort of the edges on ``(dst, src)`` gives, ~4× faster)."""
+        reversed_ = self.csr.transpose().tocsr()
+        assert isinstance(reversed_, csr_matrix)
+        return reversed_
 
 
 def _check_mode(mode: str, access: str) -> None:
