@@ -187,13 +187,17 @@ def event_impacts(run_dir: str | os.PathLike[str], window_s: float = 300.0) -> l
     ).to_pylist()
     span = query(run_dir, "SELECT min(time) AS a, max(time) AS b FROM terminals").to_pylist()[0]
     has_cells = "cells" in _tables(run_dir)
-    out = []
+    # Every event's two ranges [from, to): before it and during it (as bound parameters).
+    window = timedelta(seconds=int(window_s))
+    ranges: list[tuple[Any, Any]] = []
     for ev in events:
         start, end = ev["start_time"], ev["end_time"]
-        # Time ranges [from, to) reach SQL as bound parameters, never as text.
-        window = timedelta(seconds=int(window_s))
-        before_range = [start - window, start]
-        during_range = [start, end if end is not None else start + window]
+        ranges += [(start - window, start), (start, end if end is not None else start + window)]
+    measured = _measures_in_ranges(run_dir, ranges, has_cells)
+    out = []
+    for i, ev in enumerate(events):
+        start, end = ev["start_time"], ev["end_time"]
+        before_range, during_range = ranges[2 * i], ranges[2 * i + 1]
         empty: dict[str, float | None] = {
             "availability": None,
             "rtt_p50_ms": None,
@@ -207,19 +211,6 @@ def event_impacts(run_dir: str | os.PathLike[str], window_s: float = 300.0) -> l
                 )
             )
             continue
-        measured = []
-        for where in (before_range, during_range):
-            row = query(
-                run_dir, f"SELECT {_MEASURES} FROM terminals WHERE {_IN_RANGE}", where
-            ).to_pylist()[0]
-            row["area_coverage"] = (
-                query(
-                    run_dir, f"SELECT avg(served) AS a FROM cells WHERE {_IN_RANGE}", where
-                ).to_pylist()[0]["a"]
-                if has_cells
-                else None
-            )
-            measured.append(row)
         affected = query(
             run_dir,
             f"""
@@ -242,13 +233,40 @@ def event_impacts(run_dir: str | os.PathLike[str], window_s: float = 300.0) -> l
                 ev["description"],
                 start,
                 end,
-                measured[0],
-                measured[1],
+                measured[2 * i],
+                measured[2 * i + 1],
                 tuple(
                     (a["terminal"], a["av_b"], a["av_d"], a["rtt_b"], a["rtt_d"]) for a in affected
                 ),
             )
         )
+    return out
+
+
+def _measures_in_ranges(
+    run_dir: str | os.PathLike[str], ranges: list[tuple[Any, Any]], has_cells: bool
+) -> list[dict[str, float | None]]:
+    """:data:`_MEASURES` of all terminals and the cells' ``area_coverage`` in each time range
+    ``[from, to)`` — one query a table for all the ranges (a range without rows: ``None``
+    each), the numbers one query a range gave."""
+    out: list[dict[str, float | None]] = [
+        {"availability": None, "rtt_p50_ms": None, "down_p50_mbps": None, "area_coverage": None}
+        for _ in ranges
+    ]
+    if not ranges:
+        return out
+    bound = [list(range(len(ranges))), [a for a, _ in ranges], [b for _, b in ranges]]
+    each = (
+        "WITH r AS (SELECT unnest(?::INTEGER[]) AS k, unnest(?::TIMESTAMPTZ[]) AS t0, "
+        "unnest(?::TIMESTAMPTZ[]) AS t1) SELECT r.k, {what} FROM r JOIN {table} "
+        "ON time >= r.t0 AND time < r.t1 GROUP BY r.k"
+    )
+    for row in query(run_dir, each.format(what=_MEASURES, table="terminals"), bound).to_pylist():
+        out[row.pop("k")].update(row)
+    if has_cells:
+        sql = each.format(what="avg(served) AS area_coverage", table="cells")
+        for row in query(run_dir, sql, bound).to_pylist():
+            out[row["k"]]["area_coverage"] = row["area_coverage"]
     return out
 
 
