@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -220,3 +221,33 @@ def test_the_cdf_sample_is_the_same_each_time(tmp_path):
     assert first.size == 200_000
     for _ in range(3):
         assert np.array_equal(np.sort(query(tmp_path, sql).column("rtt_ms").to_numpy()), first)
+
+
+def test_event_measures_in_one_query_equal_one_query_a_range(map_run):
+    """event_impacts asks for every event's before/during measures in one query a table;
+    each must equal the plain query over its own range (DuckDB's float sums aside)."""
+    from leonet.results.metrics import _IN_RANGE, _MEASURES, event_impacts
+    from leonet.results.store import query
+
+    impacts = event_impacts(map_run, window_s=60.0)
+    assert len(impacts) >= 3
+    window = timedelta(seconds=60)
+    for imp in impacts:
+        end = imp.end if imp.end is not None else imp.start + window
+        for got, where in (
+            (imp.before, [imp.start - window, imp.start]),
+            (imp.during, [imp.start, end]),
+        ):
+            want = query(
+                map_run, f"SELECT {_MEASURES} FROM terminals WHERE {_IN_RANGE}", where
+            ).to_pylist()[0]
+            want["area_coverage"] = query(
+                map_run, f"SELECT avg(served) AS a FROM cells WHERE {_IN_RANGE}", where
+            ).to_pylist()[0]["a"]
+            assert got.keys() == want.keys()
+            for key, value in want.items():
+                if value is None:
+                    assert got[key] is None, key
+                else:
+                    assert got[key] == pytest.approx(value, rel=1e-12), key
+    assert any(imp.during["availability"] is not None for imp in impacts)
