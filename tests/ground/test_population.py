@@ -115,3 +115,34 @@ def test_cells_of_a_part_of_a_country_hold_its_cities_and_its_rural_density():
         cells_population(lux.lat_deg, lux.lon_deg, lux.area_km2, whole),
         cell_population(lux.lat_deg, lux.lon_deg, lux.area_km2, whole),
     )
+
+
+def test_geonames_tables_are_kept_on_disk_and_read_back_exactly(monkeypatch, tmp_path):
+    from leonet.ground import population
+
+    monkeypatch.setenv("LEONET_CACHE_DIR", str(tmp_path))
+    population._geonames.cache_clear()
+    try:
+        countries, cities = population._geonames()  # computed from GeoNames, then written
+        files = list((tmp_path / "geonames").glob("*.npz"))
+        assert len(files) == 1
+        population._geonames.cache_clear()
+
+        def no_geonames():
+            raise AssertionError("GeoNames read although the tables are on disk")
+
+        monkeypatch.setattr(population, "load_geonames", no_geonames)
+        back_countries, back_cities = population._geonames()
+        assert back_countries == countries and list(back_cities) == list(cities)
+        for code, cols in cities.items():
+            for a, b in zip(cols, back_cities[code], strict=True):
+                np.testing.assert_array_equal(a, b)
+        # A damaged file is recomputed, not trusted.
+        monkeypatch.undo()
+        monkeypatch.setenv("LEONET_CACHE_DIR", str(tmp_path))
+        files[0].write_bytes(b"not an npz file")
+        population._geonames.cache_clear()
+        again_countries, again_cities = population._geonames()
+        assert again_countries == countries and list(again_cities) == list(cities)
+    finally:
+        population._geonames.cache_clear()
