@@ -175,7 +175,6 @@ class StepRunner:
         """Every step of chunk ``a``; ``previous`` the routes of the step before it."""
         n_run, n_sites, n_cells = a.n_run, self.n_sites, self.n_cells
         n_named = n_sites - n_cells
-        rtt = np.full((n_run, n_named), np.nan)
         hops = np.full((n_run, n_named), -1, dtype=np.int16)
         gateway = np.full((n_run, n_named), -1, dtype=np.int32)
         pop = np.full((n_run, n_named), -1, dtype=np.int32)
@@ -183,9 +182,13 @@ class StepRunner:
         # Per cell: the route's RTT and, packed, satellites + 4096 × gateways on the path.
         cell_hops = np.zeros((n_run, n_cells), dtype=np.int64)
         prop_rtt = np.full((n_run, n_named), np.nan)
-        loaded = np.full((n_run, n_named), np.nan)
-        cell_prop = np.full((n_run, n_cells), np.nan)
-        cell_loaded = np.full((n_run, n_cells), np.nan)
+        # What the latency terms take, step by step; they are added over the whole chunk
+        # after the loop (one call a kind of site, not two a step).
+        route_rtt_all = np.full((n_run, n_named), np.nan)
+        sats_on_path = np.zeros((n_run, n_named), dtype=np.int64)
+        gws_on_path = np.zeros((n_run, n_named), dtype=np.int64)
+        rho_down_all = np.zeros((n_run, n_sites))
+        rho_up_all = np.zeros((n_run, n_sites))
         since = since_slot_start_s(a.utc_ns, self.slot_s, self.slot_phase_s)
         demand = self.capacity.demand
         snr = np.full((n_run, n_sites), np.nan)
@@ -231,46 +234,50 @@ class StepRunner:
             if active:  # a jammer's power reaches the terminal
                 jammed[k] = np.isfinite(cols["j_over_s_down_db"])
             # Latency terms over the route's delay; queueing at each site's utilisation.
-            rho_down = utilisation(
+            rho_down_all[k] = utilisation(
                 demand.offered_down_mbps,
                 np.fmin(step.down.beam_level_mbps, step.down.gateway_level_mbps),
             )
-            rho_up = utilisation(
+            rho_up_all[k] = utilisation(
                 demand.offered_up_mbps, np.fmin(step.up.beam_level_mbps, step.up.gateway_level_mbps)
             )
-            n_sat, n_gw = path_counts(routes.path, layout.n_sats, layout.gateway0, layout.pop0)
-            prop = np.where(
+            sats_on_path[k], gws_on_path[k] = path_counts(
+                routes.path, layout.n_sats, layout.gateway0, layout.pop0
+            )
+            prop_rtt[k] = np.where(
                 np.isfinite(routes.rtt_propagation_ms), routes.rtt_propagation_ms, np.nan
             )
-            frame, cycle = user_link_uniforms(self.seed, site_index, utc[k])
-            extra_idle, extra_loaded = self.latency.rtt_ms(
-                prop,
-                n_sat,
-                n_gw,
-                since[k],
-                rho_down[n_cells:],
-                rho_up[n_cells:],
-                frame[n_cells:],
-                cycle[n_cells:],
-            )
-            prop_rtt[k] = prop
-            rtt[k] = route_rtt + extra_idle - prop
-            loaded[k] = route_rtt + extra_loaded - prop
-            c_sat, c_gw = cell_hops[k] % 4096, cell_hops[k] // 4096
-            # The cell's route RTT less the scenario's per-hop processing (sat, gw, access).
-            cell_prop[k] = cell_rtt[k] - 2.0 * self.processing_delay_ms * (c_sat + c_gw + 1)
-            c_idle, c_loaded = self.latency.rtt_ms(
-                cell_prop[k],
-                c_sat,
-                c_gw,
-                since[k],
-                rho_down[:n_cells],
-                rho_up[:n_cells],
-                frame[:n_cells],
-                cycle[:n_cells],
-            )
-            cell_loaded[k] = cell_rtt[k] + c_loaded - cell_prop[k]
-            cell_rtt[k] = cell_rtt[k] + c_idle - cell_prop[k]
+            route_rtt_all[k] = route_rtt
+        since_k = since[:, None]  # (time, 1): the slot-boundary term of each step
+        # The user link's random waits of every (step, site), drawn as a step at a time.
+        frame, cycle = user_link_uniforms(self.seed, site_index[None, :], utc[:, None])
+        extra_idle, extra_loaded = self.latency.rtt_ms(
+            prop_rtt,
+            sats_on_path,
+            gws_on_path,
+            since_k,
+            rho_down_all[:, n_cells:],
+            rho_up_all[:, n_cells:],
+            frame[:, n_cells:],
+            cycle[:, n_cells:],
+        )
+        rtt = route_rtt_all + extra_idle - prop_rtt
+        loaded = route_rtt_all + extra_loaded - prop_rtt
+        c_sat, c_gw = cell_hops % 4096, cell_hops // 4096
+        # The cell's route RTT less the scenario's per-hop processing (sat, gw, access).
+        cell_prop = cell_rtt - 2.0 * self.processing_delay_ms * (c_sat + c_gw + 1)
+        c_idle, c_loaded = self.latency.rtt_ms(
+            cell_prop,
+            c_sat,
+            c_gw,
+            since_k,
+            rho_down_all[:, :n_cells],
+            rho_up_all[:, :n_cells],
+            frame[:, :n_cells],
+            cycle[:, :n_cells],
+        )
+        cell_loaded = cell_rtt + c_loaded - cell_prop
+        cell_rtt = cell_rtt + c_idle - cell_prop
         return (
             ChunkRoutes(
                 rtt,
