@@ -110,3 +110,33 @@ def test_swapped_coordinates_error(tmp_path: Path) -> None:
     path = _write(tmp_path / "l.geojson", {"type": "Polygon", "coordinates": [ring]})
     with pytest.raises(ValueError, match=r"longitude 200\.0 .* outside \[-180, 180\]"):
         region_from_geojson(path)
+
+
+def test_the_country_shapes_read_the_same_from_several_threads():
+    """The report draws borders in one thread while its applications' section looks up a
+    country in another: the shapefile reader (one file position) must be read in turn."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import leonet.ground.regions as regions
+
+    box = (20.0, 43.0, 42.0, 53.0)
+    want_box = [(r.name, r.geometry.wkb) for r in regions.countries_in_box(*box, 0.01)]
+    names = ["Ukraine", "Poland", "Romania", "Moldova", "Belarus"]
+    want = {n: regions.country(n).geometry.wkb for n in names}
+
+    def boxes() -> bool:
+        return [(r.name, r.geometry.wkb) for r in regions.countries_in_box(*box, 0.01)] == want_box
+
+    def countries() -> bool:
+        same = True
+        for _ in range(3):
+            regions._country.cache_clear()  # read the shapes again
+            same &= all(regions.country(n).geometry.wkb == want[n] for n in names)
+        return same
+
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            results = [pool.submit(boxes if i % 2 else countries) for i in range(16)]
+            assert all(f.result() for f in results)
+    finally:
+        regions._country.cache_clear()

@@ -21,6 +21,7 @@ import difflib
 import functools
 import io
 import json
+import threading
 import zipfile
 from dataclasses import dataclass, field
 from importlib import resources
@@ -170,6 +171,11 @@ class _Catalogue:
     display: dict[str, str]  # casefolded name → name as written
 
 
+#: The catalogue's shapefile reader has one file position: threads read it in turn (the
+#: report draws the map's borders while its applications' section looks up a country).
+_READER_LOCK = threading.RLock()
+
+
 @functools.lru_cache(maxsize=1)
 def _catalogue() -> _Catalogue:
     blob = (resources.files(_NE_PACKAGE) / f"{_NE_BASENAME}.zip").read_bytes()
@@ -215,16 +221,22 @@ def countries_in_box(
     cat = _catalogue()
     box = shapely.box(lon_min_deg, lat_min_deg, lon_max_deg, lat_max_deg)
     out = []
-    for item in cat.reader.iterShapeRecords(
-        fields=["ADMIN", "ISO_A3_EH"], bbox=(lon_min_deg, lat_min_deg, lon_max_deg, lat_max_deg)
-    ):
-        part = shape(item.shape.__geo_interface__).intersection(box)
+    with _READER_LOCK:  # one file position: one thread reads at a time
+        items = [
+            (item.shape.__geo_interface__, item.record)
+            for item in cat.reader.iterShapeRecords(
+                fields=["ADMIN", "ISO_A3_EH"],
+                bbox=(lon_min_deg, lat_min_deg, lon_max_deg, lat_max_deg),
+            )
+        ]
+    for geo, record in items:
+        part = shape(geo).intersection(box)
         if tolerance_deg > 0:
             part = shapely.simplify(part, tolerance_deg, preserve_topology=True)
         part = _as_polygonal(part)
         if not part.is_empty:
-            iso = str(item.record["ISO_A3_EH"])
-            out.append(Region(str(item.record["ADMIN"]), "" if iso == "-99" else iso, part))
+            iso = str(record["ISO_A3_EH"])
+            out.append(Region(str(record["ADMIN"]), "" if iso == "-99" else iso, part))
     return out
 
 
@@ -257,7 +269,9 @@ def _country(query: str) -> Region:
             f"alpha-2/alpha-3 code); {hint}"
         )
     rec = cat.records[index]
-    geom = shape(cat.reader.shape(index).__geo_interface__)
+    with _READER_LOCK:
+        geo = cat.reader.shape(index).__geo_interface__
+    geom = shape(geo)
     iso = next((str(rec[f]) for f in ("ISO_A3_EH", "ISO_A3", "ADM0_A3") if rec[f] != "-99"), "")
     return Region(str(rec["ADMIN"]), iso, _as_polygonal(geom))
 
