@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
@@ -75,6 +77,14 @@ def _floats(values: list[Any]) -> NDArray[np.float64]:
     return np.asarray([np.nan if v is None else v for v in values], dtype=np.float64)
 
 
+def _column(table: pa.Table, name: str) -> NDArray[np.float64]:
+    """A numeric column of a query's result as float64, NULL as NaN (as :func:`_floats`
+    of its Python values, without making them)."""
+    return np.asarray(
+        table.column(name).cast(pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64
+    )
+
+
 def _serving_systems(
     root: Path, slot_ns: NDArray[np.int64], per_frame: int, fallback: Sequence[str]
 ) -> list[str]:
@@ -98,14 +108,13 @@ def _slot_frames(
     """The time slider's frames: each slot's served level per cell (cells in ``cells``
     order), the operator while any cell is served, and the events in force (an event
     is in force in every slot it overlaps)."""
-    rows = query(
-        root, "SELECT epoch_ns(time) AS t, cell, served FROM cells ORDER BY time, cell"
-    ).to_pydict()
-    t_ns = np.asarray(rows["t"], dtype=np.int64)
+    rows = query(root, "SELECT epoch_ns(time) AS t, cell, served FROM cells ORDER BY time, cell")
+    t_ns = np.asarray(rows.column("t").to_numpy(), dtype=np.int64)
     slot_ns, slot_of_row = np.unique(t_ns, return_inverse=True)
-    col = np.searchsorted(np.asarray(cells, dtype=object), np.asarray(rows["cell"], object))
+    # Each row's cell's place in ``cells`` (every row's cell is one of them).
+    col = np.asarray(pc.index_in(rows.column("cell"), value_set=pa.array(cells)), dtype=np.int64)
     served = np.full((slot_ns.size, len(cells)), np.nan)
-    served[slot_of_row, col] = _floats(rows["served"])
+    served[slot_of_row, col] = _column(rows, "served")
     n = slot_ns.size
     events = []
     for imp in impacts:
@@ -247,9 +256,11 @@ def _render(store: RunStore, tables: dict[str, list[Path]], apps: Future[str]) -
         store.root,
         "SELECT rtt_ms, throughput_down_mbps AS down, served "
         f"FROM terminals USING SAMPLE {_SAMPLE}",
-    ).to_pydict()
-    rtt_all = _floats(samples["rtt_ms"])
-    down_all = np.asarray(samples["down"], dtype=float)[np.asarray(samples["served"], bool)]
+    )
+    rtt_all = _column(samples, "rtt_ms")
+    down_all = _column(samples, "down")[
+        np.asarray(samples.column("served").to_numpy(zero_copy_only=False), bool)
+    ]
     rtt_samples = [("all terminal-steps", rtt_all)]
     down_samples = [("served terminal-steps", down_all)]
     if "cells" in tables:
@@ -257,9 +268,9 @@ def _render(store: RunStore, tables: dict[str, list[Path]], apps: Future[str]) -
             store.root,
             "SELECT rtt_ms, throughput_down_mbps AS down FROM "
             f"cells WHERE served > 0 USING SAMPLE {_SAMPLE}",
-        ).to_pydict()
-        rtt_samples.append(("cell-slots (served)", _floats(cell_samples["rtt_ms"])))
-        down_samples.append(("cell-slots (served)", np.asarray(cell_samples["down"], dtype=float)))
+        )
+        rtt_samples.append(("cell-slots (served)", _column(cell_samples, "rtt_ms")))
+        down_samples.append(("cell-slots (served)", _column(cell_samples, "down")))
     cdfs = [
         cdf_chart("CDF of RTT", rtt_samples, x_label="RTT (ms)"),
         cdf_chart("CDF of downlink throughput", down_samples, x_label="Mb/s"),
