@@ -140,3 +140,17 @@ def test_the_country_shapes_read_the_same_from_several_threads():
             assert all(f.result() for f in results)
     finally:
         regions._country.cache_clear()
+
+
+def test_the_fast_shape_is_shapelys_shape_for_every_country():
+    from shapely.geometry import shape
+
+    import leonet.ground.regions as regions
+
+    reader = regions._catalogue().reader
+    with regions._READER_LOCK:
+        geos = [reader.shape(i).__geo_interface__ for i in range(len(regions._catalogue().records))]
+    kinds = {g["type"] for g in geos}
+    assert kinds == {"Polygon", "MultiPolygon"}
+    for geo in geos:
+        assert regions._shape(geo).wkb == shape(geo).wkb

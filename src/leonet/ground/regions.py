@@ -171,6 +171,23 @@ class _Catalogue:
     display: dict[str, str]  # casefolded name → name as written
 
 
+def _shape(geo: dict[str, Any]) -> Any:
+    """``shapely.geometry.shape`` of a shapefile's GeoJSON-like polygon, its rings handed
+    to shapely as arrays (the same geometry, ~2x faster than from the nested tuples)."""
+
+    def polygon(rings: list[Any]) -> Polygon:
+        return Polygon(
+            np.asarray(rings[0], dtype=np.float64),
+            [np.asarray(h, dtype=np.float64) for h in rings[1:]],
+        )
+
+    if geo["type"] == "Polygon":
+        return polygon(geo["coordinates"])
+    if geo["type"] == "MultiPolygon":
+        return MultiPolygon([polygon(p) for p in geo["coordinates"]])
+    return shape(geo)
+
+
 #: The catalogue's shapefile reader has one file position: threads read it in turn (the
 #: report draws the map's borders while its applications' section looks up a country).
 _READER_LOCK = threading.RLock()
@@ -230,7 +247,7 @@ def countries_in_box(
             )
         ]
     for geo, record in items:
-        part = shape(geo).intersection(box)
+        part = _shape(geo).intersection(box)
         if tolerance_deg > 0:
             part = shapely.simplify(part, tolerance_deg, preserve_topology=True)
         part = _as_polygonal(part)
@@ -271,7 +288,7 @@ def _country(query: str) -> Region:
     rec = cat.records[index]
     with _READER_LOCK:
         geo = cat.reader.shape(index).__geo_interface__
-    geom = shape(geo)
+    geom = _shape(geo)
     iso = next((str(rec[f]) for f in ("ISO_A3_EH", "ISO_A3", "ADM0_A3") if rec[f] != "-99"), "")
     return Region(str(rec["ADMIN"]), iso, _as_polygonal(geom))
 
