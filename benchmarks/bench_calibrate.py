@@ -13,8 +13,8 @@ The reference is :func:`bench_run.machine_reference_s` (raw ``SatrecArray.sgp4``
 bundled catalogue, 600 1-s steps, one thread), taken before and after the check; the
 ratio wall / reference says how long the check is in machine-independent units.
 
-    python benchmarks/bench_calibrate.py [--terminals 24] [--duration-s 60] [--workers 2]
-                                         [--countries POL,DEU,...]
+    python benchmarks/bench_calibrate.py [--terminals 24] [--duration-s 60] [--step-s 1]
+                                         [--workers 2] [--countries POL,DEU,...]
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ from bench_run import machine_reference_s  # after the thread setting
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--terminals", type=int, default=24)
-    ap.add_argument("--duration-s", type=float, default=60.0)
+    ap.add_argument("--duration-s", type=float, default=None, help="default: calibrate's")
+    ap.add_argument("--step-s", type=float, default=None, help="default: calibrate's")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--countries", default="all")
     args = ap.parse_args()
@@ -40,6 +41,8 @@ def main() -> None:
         GOAL_P50,
         GOAL_SPREAD,
         KINDS,
+        SAMPLE_DURATION_S,
+        SAMPLE_STEP_S,
         check_countries,
         median_errors,
         published_countries,
@@ -52,8 +55,14 @@ def main() -> None:
     )
     ref_before, n_sats = machine_reference_s(600)
     began = time.perf_counter()
+    duration_s = SAMPLE_DURATION_S if args.duration_s is None else args.duration_s
+    step_s = SAMPLE_STEP_S if args.step_s is None else args.step_s
     checks = check_countries(
-        names, terminals=args.terminals, duration_s=args.duration_s, workers=args.workers
+        names,
+        terminals=args.terminals,
+        duration_s=duration_s,
+        step_s=step_s,
+        workers=args.workers,
     )
     wall_s = time.perf_counter() - began
     ref_after, _ = machine_reference_s(600)
@@ -64,8 +73,8 @@ def main() -> None:
     )
     print(
         f"{len(checks)} countries in {wall_s:.0f} s ({wall_s / len(checks):.1f} s each, "
-        f"{args.workers} workers; target ≤ 600 s for all) = {wall_s / ref_s:.0f}× the "
-        "reference"
+        f"{args.workers} workers, {duration_s:g} s at {step_s:g}-s steps each; target ≤ 600 s "
+        f"for all) = {wall_s / ref_s:.0f}× the reference"
     )
     medians = median_errors(checks)
     for kind in KINDS:

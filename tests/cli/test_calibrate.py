@@ -103,3 +103,27 @@ def test_fit_refuses_a_share_below_one():
     result = runner.invoke(app, ["calibrate", "fit", "--countries", "POL", "--every", "0"])
     assert result.exit_code != 0
     assert "--every 0" in result.output
+
+
+@pytest.mark.parametrize(
+    ("step", "duration", "words"),
+    [("0", "60", "--step 0"), ("nan", "60", "--step nan"), ("30", "10", "--step 30")],
+)
+def test_a_step_that_is_not_positive_or_exceeds_the_duration_is_refused(step, duration, words):
+    result = runner.invoke(
+        app, ["calibrate", "check", "--countries", "POL", "--step", step, "--duration", duration]
+    )
+    assert result.exit_code == 2, result.output
+    assert words in " ".join(result.output.split())
+
+
+def test_the_default_sample_steps_are_prime_to_the_slot():
+    """Every second of a 15-s slot is sampled equally often (the slot spike at its 1/15
+    share), which a step sharing a factor with 15 would not give."""
+    import math
+
+    from leonet.calibration import SAMPLE_DURATION_S, SAMPLE_STEP_S
+
+    assert math.gcd(int(SAMPLE_STEP_S), 15) == 1 and int(SAMPLE_STEP_S) == SAMPLE_STEP_S
+    phases = {int(k * SAMPLE_STEP_S) % 15 for k in range(int(SAMPLE_DURATION_S / SAMPLE_STEP_S))}
+    assert phases == set(range(15))

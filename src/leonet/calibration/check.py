@@ -25,7 +25,12 @@ import numpy as np
 
 from leonet.calibration.fit import latency_percentiles, spread
 from leonet.calibration.published import CountryId, Published, published, resolve_country
-from leonet.calibration.simulate import CountrySample, simulate_country
+from leonet.calibration.simulate import (
+    SAMPLE_DURATION_S,
+    SAMPLE_STEP_S,
+    CountrySample,
+    simulate_country,
+)
 from leonet.calibration.throughput import ThroughputParameters, throughput_percentiles
 from leonet.network.latency import LatencyParameters
 
@@ -154,8 +159,8 @@ def simulate_many(
     countries: Sequence[CountryId],
     *,
     terminals: int = 24,
-    duration_s: float = 60.0,
-    step_s: float = 1.0,
+    duration_s: float = SAMPLE_DURATION_S,
+    step_s: float = SAMPLE_STEP_S,
     seed: int = 0,
     workers: int = 1,
 ) -> list[CountrySample]:
@@ -171,8 +176,8 @@ def check_countries(
     names: Sequence[str],
     *,
     terminals: int = 24,
-    duration_s: float = 60.0,
-    step_s: float = 1.0,
+    duration_s: float = SAMPLE_DURATION_S,
+    step_s: float = SAMPLE_STEP_S,
     seed: int = 0,
     workers: int = 1,
     params: LatencyParameters | None = None,

@@ -47,7 +47,12 @@ from leonet.access.scheduler import SchedulerConfig
 from leonet.calibration.published import CountryId
 from leonet.calibration.throughput import ThroughputParameters, speed_tests
 from leonet.constants import C_KM_S
-from leonet.defaults import DEFAULT_ROUTE_FACTOR, FIBRE_SPEED_FRACTION_OF_C
+from leonet.defaults import (
+    CALIBRATION_SAMPLE_DURATION_S,
+    CALIBRATION_SAMPLE_STEP_S,
+    DEFAULT_ROUTE_FACTOR,
+    FIBRE_SPEED_FRACTION_OF_C,
+)
 from leonet.engine.route import run_routes
 from leonet.engine.stages import SatellitePositions, site_visibility
 from leonet.ground import (
@@ -77,6 +82,8 @@ __all__ = [
     "CATALOGUE_DAY",
     "GATEWAY_REACH_KM",
     "POP_RULE",
+    "SAMPLE_DURATION_S",
+    "SAMPLE_STEP_S",
     "CountrySample",
     "busy_hour_start",
     "country_pop_mask",
@@ -98,6 +105,10 @@ CALIBRATION_STRATEGY = "shortest-path"
 BUSY_HOUR_LOCAL = 20.0
 #: The day simulated: the bundled catalogue's (Starlink's metrics are of the same month).
 CATALOGUE_DAY = datetime(2026, 5, 30, tzinfo=UTC)
+#: Seconds of the busy hour a country's sample covers, and its step (see
+#: :data:`leonet.defaults.CALIBRATION_SAMPLE_DURATION_S`).
+SAMPLE_DURATION_S = CALIBRATION_SAMPLE_DURATION_S
+SAMPLE_STEP_S = CALIBRATION_SAMPLE_STEP_S
 _JITTER_DEG = 0.09  # ~10 km
 
 
@@ -248,8 +259,8 @@ def simulate_country(
     cid: CountryId,
     *,
     terminals: int = 24,
-    duration_s: float = 60.0,
-    step_s: float = 1.0,
+    duration_s: float = SAMPLE_DURATION_S,
+    step_s: float = SAMPLE_STEP_S,
     seed: int = 0,
     radio_every: int = 5,
     strategy: str = CALIBRATION_STRATEGY,

@@ -16,6 +16,8 @@ import typer
 from rich.table import Table
 
 from leonet.cli._common import console, err_console, friendly_errors
+from leonet.defaults import CALIBRATION_SAMPLE_DURATION_S as SAMPLE_DURATION_S
+from leonet.defaults import CALIBRATION_SAMPLE_STEP_S as SAMPLE_STEP_S
 
 if TYPE_CHECKING:
     from leonet.calibration import CountryCheck
@@ -35,6 +37,13 @@ Countries = Annotated[
 ]
 Terminals = Annotated[int, typer.Option(help="Terminals sampled per country.")]
 Duration = Annotated[float, typer.Option(help="Seconds of the busy hour simulated.")]
+Step = Annotated[
+    float,
+    typer.Option(
+        help="Seconds between simulated instants (prime to the 15-s slot, e.g. 1, 2, 4, 7, "
+        "so every second of a slot is sampled alike)."
+    ),
+]
 Workers = Annotated[int, typer.Option(help="Processes simulating countries in parallel.")]
 
 
@@ -44,7 +53,7 @@ _MAX_TERMINALS = 10_000
 _MAX_WORKERS = 64
 
 
-def _check_options(terminals: int, duration: float, workers: int) -> None:
+def _check_options(terminals: int, duration: float, workers: int, step: float = 1.0) -> None:
     """Refuse impossible sizes before minutes of work (``--terminals 100000000`` ran out
     of memory; ``--workers -3`` was taken)."""
     if not 1 <= terminals <= _MAX_TERMINALS:
@@ -54,6 +63,11 @@ def _check_options(terminals: int, duration: float, workers: int) -> None:
     if not 0 < duration <= 3600:  # also NaN
         raise ValueError(
             f"--duration {duration:g}: give 1 to 3,600 seconds of the busy hour (default 60)"
+        )
+    if not 0 < step <= min(duration, 60.0):  # also NaN
+        raise ValueError(
+            f"--step {step:g}: give more than 0 and at most 60 seconds, and no more than "
+            "--duration (default 1)"
         )
     if not 1 <= workers <= _MAX_WORKERS:
         raise ValueError(f"--workers {workers}: give 1 to {_MAX_WORKERS} processes")
@@ -75,7 +89,8 @@ def _names(countries: str) -> list[str]:
 def check_command(
     countries: Countries,
     terminals: Terminals = 24,
-    duration: Duration = 60.0,
+    duration: Duration = SAMPLE_DURATION_S,
+    step: Step = SAMPLE_STEP_S,
     workers: Workers = 2,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON, one object per country.")
@@ -88,13 +103,13 @@ def check_command(
     from leonet.atomic import atomic_write_text
     from leonet.calibration import check_countries, check_html, median_errors
 
-    _check_options(terminals, duration, workers)
+    _check_options(terminals, duration, workers, step)
     if html.is_dir():
         raise ValueError(
             f"--html {html} is a folder; give a file, e.g. {html / 'calibration.html'}"
         )
     checks = check_countries(
-        _names(countries), terminals=terminals, duration_s=duration, workers=workers
+        _names(countries), terminals=terminals, duration_s=duration, step_s=step, workers=workers
     )
     atomic_write_text(html, check_html(checks))
     if as_json:
@@ -156,7 +171,8 @@ def _print_medians(medians: dict[str, tuple[int, float]], group: str = "") -> No
 def fit_command(
     countries: Countries = "all",
     terminals: Terminals = 24,
-    duration: Duration = 60.0,
+    duration: Duration = SAMPLE_DURATION_S,
+    step: Step = SAMPLE_STEP_S,
     workers: Workers = 2,
     every: Annotated[
         int,
@@ -186,7 +202,7 @@ def fit_command(
     )
     from leonet.defaults import DEFAULT_ROUTE_FACTOR
 
-    _check_options(terminals, duration, workers)
+    _check_options(terminals, duration, workers, step)
     if every < 1:
         raise ValueError(f"--every {every}: give 1 (fit on all) or more")
     ids = sorted(
@@ -195,7 +211,9 @@ def fit_command(
     )
     if not ids:
         raise ValueError("none of the countries has published values to fit to")
-    samples = simulate_many(ids, terminals=terminals, duration_s=duration, workers=workers)
+    samples = simulate_many(
+        ids, terminals=terminals, duration_s=duration, step_s=step, workers=workers
+    )
     fit_on = samples[::every]
     fitted = {s.country.iso3 for s in fit_on}
     pubs = {s.country.iso3: published(s.country.iso3) for s in fit_on}
@@ -251,6 +269,7 @@ def fit_command(
         how = {
             "terminals_per_country": terminals,
             "duration_s": duration,
+            "step_s": step,
             "seed": 0,
             "scheduler_strategy": CALIBRATION_STRATEGY,
             "gateways": "load_gateways_2026()",
