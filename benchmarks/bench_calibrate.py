@@ -38,13 +38,12 @@ def main() -> None:
     args = ap.parse_args()
 
     from leonet.calibration import (
-        GOAL_P50,
-        GOAL_SPREAD,
         KINDS,
         SAMPLE_DURATION_S,
         SAMPLE_STEP_S,
         check_countries,
         median_errors,
+        median_summary,
         published_countries,
     )
 
@@ -78,13 +77,10 @@ def main() -> None:
     )
     medians = median_errors(checks)
     for kind in KINDS:
-        n, p50 = medians[f"{kind}_p50"]
-        _, width = medians[f"{kind}_spread"]
+        n, _ = medians[f"{kind}_p50"]
         if n:
-            print(
-                f"median |relative error| over {n} countries, {kind}: p50 {p50:.1%} (goal "
-                f"≤ {GOAL_P50[kind]:.0%}), p20-p80 spread {width:.1%} (goal ≤ {GOAL_SPREAD:.0%})"
-            )
+            line = median_summary(medians, kind)
+            print(f"median |relative error| over {n} countries, {kind}: {line}")
     errs_lat = {c.country.iso3: e[1] for c in checks if (e := c.latency_error()) is not None}
     print("worst ten by latency p50:")
     by = {c.country.iso3: c for c in checks}

@@ -13,6 +13,7 @@ from leonet.calibration.check import (
     check_html,
     checked,
     median_errors,
+    median_summary,
     simulate_many,
 )
 from leonet.calibration.fit import (
@@ -89,6 +90,7 @@ __all__ = [
     "fit_throughput",
     "latency_percentiles",
     "median_errors",
+    "median_summary",
     "published",
     "published_countries",
     "resolve_country",

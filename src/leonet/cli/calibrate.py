@@ -153,16 +153,14 @@ def _spread_text(c: CountryCheck, kind: str) -> str:
 
 def _print_medians(medians: dict[str, tuple[int, float]], group: str = "") -> None:
     """The median |relative error| of each kind's p50 and p20-p80 spread, with the goals."""
-    from leonet.calibration import GOAL_P50, GOAL_SPREAD, KINDS
+    from leonet.calibration import KINDS, median_summary
 
     for kind in KINDS:
-        n, p50 = medians[f"{kind}_p50"]
-        _, width = medians[f"{kind}_spread"]
+        n, _ = medians[f"{kind}_p50"]
         if n:
             console.print(
                 f"median |relative error| over {n} {group + ' ' if group else ''}countries, "
-                f"{kind}: p50 {p50:.1%} (goal ≤ {GOAL_P50[kind]:.0%}), p20-p80 spread "
-                f"{width:.1%} (goal ≤ {GOAL_SPREAD:.0%})"
+                f"{kind}: {median_summary(medians, kind)}"
             )
 
 
