@@ -197,13 +197,15 @@ LATENCY_SLOT_SPIKE_S = 1.0
 # --- calibration sampling --------------------------------------------------------------------
 
 #: Seconds of the busy hour a country's calibration sample covers (``leonet
-#: calibrate``), and its step: 60 instants, 4 slots of 15 s.  Assumption.  Measured
-#: alternative (Dec 2026): 240 s at 4-s steps (16 slots, the same 60 instants; a step
-#: prime to the 15-s slot samples every second of a slot alike) cut the latency spread's
-#: median error on the 45 fitted countries from 33 to 28 % at unchanged parameters, but
-#: refitted on it the 88 held-out countries came out no better (latency p50 10.5 % against
+#: calibrate``): 4 slots of 15 s.  Assumption: 60 s.  Measured alternative (Dec 2026):
+#: 240 s at 4-s steps (16 slots, the same 60 instants) cut the latency spread's median
+#: error on the 45 fitted countries from 33 to 28 % at unchanged parameters, but refitted
+#: on it the 88 held-out countries came out no better (latency p50 10.5 % against
 #: 10.1 %, spread 40.2 % against 39.2 %), so the default stays.
 CALIBRATION_SAMPLE_DURATION_S = 60.0
+#: Seconds between a calibration sample's instants.  Assumption: 1 s, the run's default
+#: step; any step prime to the 15-s slot samples every second of a slot alike (the slot
+#: spike at its 1/15 share; a 3- or 5-s step would put 1/5 or 1/3 of the samples in it).
 CALIBRATION_SAMPLE_STEP_S = 1.0
 
 # --- speed test (calibration) ----------------------------------------------------------------
