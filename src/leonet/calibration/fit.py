@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.resources import files
@@ -258,6 +258,21 @@ def _calibration_file() -> Path:
     return Path(str(files("leonet") / "data" / "latency_calibration.json"))
 
 
+def _rounded(fitted: Mapping[str, float]) -> dict[str, float]:
+    """Fitted values as the calibration file stores them: sorted, 4 decimals."""
+    return {k: round(v, 4) for k, v in sorted(fitted.items())}
+
+
+def _written(countries: Iterable[str]) -> dict[str, Any]:
+    """The provenance every fit writes first: by whom, when, on what, over which countries."""
+    return {
+        "written_by": "leonet calibrate fit",
+        "utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "published": "Starlink residential metrics, May 2026 (leonet/data/calibration)",
+        "countries": sorted(countries),
+    }
+
+
 def write_calibration(
     result: FitResult, provenance: Mapping[str, Any], path: Path | None = None
 ) -> Path:
@@ -267,12 +282,9 @@ def write_calibration(
     old = json.loads(target.read_text()) if target.exists() else {}
     doc = {
         **old,
-        "parameters": {k: round(v, 4) for k, v in sorted(result.fitted().items())},
+        "parameters": _rounded(result.fitted()),
         "provenance": {
-            "written_by": "leonet calibrate fit",
-            "utc": datetime.now(UTC).isoformat(timespec="seconds"),
-            "published": "Starlink residential metrics, May 2026 (leonet/data/calibration)",
-            "countries": sorted(result.published_p50_ms),
+            **_written(result.published_p50_ms),
             "median_abs_rel_error_p50": round(result.median_abs_rel_error, 4),
             **(
                 {"median_abs_rel_error_spread": round(result.median_abs_rel_error_spread, 4)}
@@ -395,12 +407,9 @@ def write_throughput_calibration(
     target = path or _calibration_file()
     doc = json.loads(target.read_text()) if target.exists() else {}
     doc["throughput"] = {
-        "parameters": {k: round(v, 4) for k, v in sorted(result.fitted().items())},
+        "parameters": _rounded(result.fitted()),
         "provenance": {
-            "written_by": "leonet calibrate fit",
-            "utc": datetime.now(UTC).isoformat(timespec="seconds"),
-            "published": "Starlink residential metrics, May 2026 (leonet/data/calibration)",
-            "countries": sorted(result.published),
+            **_written(result.published),
             "median_abs_rel_error_download_p50": round(result.median_abs_rel_error_down, 4),
             "median_abs_rel_error_upload_p50": round(result.median_abs_rel_error_up, 4),
             "optimiser_success": result.success,
