@@ -460,8 +460,19 @@ def test_a_terminals_delay_is_its_access_link_plus_its_satellites_delay(
     ok = np.isfinite(routes.one_way_ms)
     assert ok.sum() >= 2
     np.testing.assert_array_equal(routes.one_way_ms, expect)
-    with pytest.raises(ValueError, match="need pop_policy='nearest'"):
-        route_to_pops(graph, pop_policy=np.zeros(n_t, int), nodes=graph.access_sat)
+    # With a PoP set per node (here PoP 0 alone, as every terminal's): the same search's
+    # delay of each node to the nearest PoP of its own set.
+    only_first = np.zeros((graph.access_sat.size, graph.layout.n_pops), dtype=bool)
+    only_first[:, 0] = True
+    fixed = route_to_pops(
+        graph, pop_policy=np.zeros(n_t, int), nodes=graph.access_sat, node_pops=only_first
+    )
+    assert fixed.node_ms is not None
+    expect[graph.access_terminal] = edge_weight_ms(graph.access_delay_ms, 0.3) + fixed.node_ms
+    np.testing.assert_array_equal(fixed.one_way_ms, expect)
+    assert set(fixed.target[np.isfinite(fixed.one_way_ms)]) == {graph.layout.pop0}
+    with pytest.raises(ValueError, match="node_pops must be"):
+        route_to_pops(graph, nodes=graph.access_sat, node_pops=only_first[:1])
 
 
 def test_a_pop_set_takes_each_terminal_to_the_nearest_pop_of_its_set() -> None:

@@ -36,6 +36,7 @@ from leonet.access.masks import dish_view, satellite_min_elevation_deg
 from leonet.access.moving import usable_pairs, visible_moving
 from leonet.access.scheduler import SchedulerState
 from leonet.access.visibility import Visibility, visible
+from leonet.engine.pop_sets import country_rule_applies, site_pop_mask
 from leonet.engine.setup import (
     RunSites,
     capacity_model,
@@ -53,10 +54,16 @@ from leonet.engine.stages import (
 )
 from leonet.engine.steps import ChunkAccess, ChunkRadio, ChunkRoutes, StepInputs, StepRunner
 from leonet.events import sort_events
+from leonet.ground.sites import Sites
 from leonet.network.graph import GroundNodes
 from leonet.network.lasers import LaserLinks, constellation_candidates, plus_grid_links_chunk
 from leonet.network.latency import LatencyParameters, operator_latency
-from leonet.network.reachability import Reachability, gateway_links_per_step, gateway_reachable
+from leonet.network.reachability import (
+    Reachability,
+    gateway_links_per_step,
+    gateway_onward_ms,
+    gateway_reachable,
+)
 from leonet.network.routing import Routes
 from leonet.outcomes import Outcome
 from leonet.results.cell_periods import CellPeriods, split_cell_periods
@@ -128,6 +135,21 @@ def _latency_terms(scenario: Scenario) -> dict[str, float]:
     return operator_latency(scenario.radio_operator) | scenario.network.latency.given()
 
 
+def _site_pops(
+    scenario: Scenario, sites: RunSites, pops: Sites, grid: TimeGrid
+) -> NDArray[np.bool_] | None:
+    """``(site, pop)`` the PoPs each site may use (run order; moving terminals where they
+    are at the run's start), by :mod:`leonet.engine.pop_sets`; ``None``: every PoP."""
+    if not country_rule_applies(scenario) or len(pops) == 0:
+        return None
+    first = sites.moving_at(grid.start_ns)
+    return site_pop_mask(
+        np.concatenate([sites.static.lat_deg, first.lat_deg]),
+        np.concatenate([sites.static.lon_deg, first.lon_deg]),
+        pops.names,
+    )
+
+
 class ScenarioRun:
     """A scenario resolved into arrays once: constellation, sites, policy, faults, radio.
 
@@ -163,6 +185,11 @@ class ScenarioRun:
         self.ground: GroundNodes = named_ground(
             sites, self.gateways, self.pops, self.grid, net.route_factor
         )
+        self.pop_mask = _site_pops(scenario, sites, self.pops, self.grid)
+        # The shortest-path scheduler's delays run on to the PoPs the sites may use, as
+        # in run_routes (leonet calibrate): gateway → its PoP → PoP mesh.
+        used = None if self.pop_mask is None else np.asarray(self.pop_mask.any(axis=0))
+        self.onward_ms = gateway_onward_ms(self.ground, used)
         self.capacity = capacity_model(
             scenario, sites, self.grid, self.constellation.size, self.gateways
         )
@@ -198,6 +225,7 @@ class ScenarioRun:
             slot_phase_s=self.config.phase_s,
             latency=LatencyParameters(**_latency_terms(scenario)),
             seed=scenario.seed,
+            pop_mask=self.pop_mask,
         )
 
     @property
@@ -296,6 +324,7 @@ class ScenarioRun:
                 gateway_down=~gw_up,
                 gateway_pairs=gateway_pairs,
                 delays=self.config.path_delay_steps(utc),
+                onward_ms=self.onward_ms,
             )
         named = slice(self.n_cells, self.n_sites)
         return ChunkGeometry(

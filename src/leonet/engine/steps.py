@@ -150,7 +150,8 @@ class StepRunner:
     ``latency`` the latency terms' parameters, ``slot_s`` and ``slot_phase_s`` the
     scheduler's slots (for the slot-boundary term), ``seed`` the scenario's (the user
     link's random waits, drawn per site index and step time: the same on resume and
-    whatever the chunking)."""
+    whatever the chunking); ``pop_mask`` ``(site, pop)`` the PoPs each site may use, the
+    nearest by delay of them (:mod:`leonet.engine.pop_sets`; ``None``: every PoP)."""
 
     ground: GroundNodes
     capacity: CapacityModel
@@ -166,6 +167,7 @@ class StepRunner:
     slot_s: float = 15.0
     slot_phase_s: float = 0.0
     seed: int = 0
+    pop_mask: NDArray[np.bool_] | None = None
 
     @property
     def n_sites(self) -> int:
@@ -210,7 +212,9 @@ class StepRunner:
             route_rtt = np.where(np.isfinite(routes.rtt_ms), routes.rtt_ms, np.nan)
             hops[k] = routes.hops
             gateway[k] = np.where(routes.gateway >= 0, routes.gateway - layout.gateway0, -1)
-            pop[k] = np.where(routes.pop >= 0, routes.pop - layout.pop0, -1)
+            # The PoP the route ends at: past the gateway's own PoP where the site's set
+            # leaves it out (with every PoP allowed the path's first PoP is its last).
+            pop[k] = np.where(routes.target >= 0, routes.target - layout.pop0, -1)
             # Radio and capacity for every site served at this step.
             gw, sat, _, el = inputs.gateway_pairs[k]
             keep = inputs.gateway_up[k][gw]
@@ -312,6 +316,17 @@ class StepRunner:
         )
         return dataclasses.replace(self.ground, terminal_ecef_km=ecef, terminal_up=up)
 
+    def _pop_mask(self, pop_up: NDArray[np.bool_]) -> NDArray[np.bool_] | None:
+        """``(site, pop)`` the PoPs each site may use at a step whose PoPs ``pop_up``
+        ``(pop,)`` are up: its set's up ones, or every PoP where all of its set are down
+        (the graph drops the down ones); ``None``: the nearest of all for every site."""
+        mask = self.pop_mask
+        if mask is None or pop_up.all():
+            return mask
+        mask = mask & pop_up
+        mask[~mask.any(axis=1)] = True
+        return mask
+
     def _route(
         self,
         a: ChunkAccess,
@@ -350,8 +365,14 @@ class StepRunner:
                 r, ground, access="any", user_links=(site[named] - n_cells, sat[named]), **common
             )
             cell_site, cell_sat = site[~named], sat[~named]  # every cell's satellites in view
+        mask = self._pop_mask(inputs.pop_up[k])
         routes = route_to_pops(
-            graph, previous=previous, nodes=cell_sat, limit_ms=search_limit_ms(previous, 0.0)
+            graph,
+            pop_policy="nearest" if mask is None else mask[n_cells:],
+            previous=previous,
+            nodes=cell_sat,
+            node_pops=None if mask is None else mask[cell_site],
+            limit_ms=search_limit_ms(previous, 0.0),
         )
         if cell_site.size and routes.node_ms is not None:
             access_km = np.linalg.norm(r[cell_sat] - self.cell_ecef_km[cell_site], axis=1)

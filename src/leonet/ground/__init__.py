@@ -6,7 +6,8 @@
   :func:`fibre_delay_ms` — the bundled Starlink ground network and its backhaul.
 - :func:`operator_gateways`, :func:`operator_pops` — each operator's bundled ground segment
   (Starlink, OneWeb, KA-SAT).
-- :func:`country`, :func:`named_region`, :func:`region_from_geojson` — :class:`Region` polygons.
+- :func:`country`, :func:`named_region`, :func:`region_from_geojson` — :class:`Region` polygons;
+  :func:`country_codes_at` — the country holding each point.
 - :func:`tile_region` — H3 :class:`Cells` covering a region.
 - :func:`load_places`, :func:`find_place` — bundled Ukrainian places; name → coordinates.
 - :func:`find_city` — any world city of 15,000 people or more (GeoNames, offline;
@@ -52,6 +53,7 @@ from leonet.ground.regions import (
     Region,
     countries_in_box,
     country,
+    country_codes_at,
     country_iso2,
     country_names,
     find_region,
@@ -111,6 +113,7 @@ __all__ = [
     "city_suggestions",
     "countries_in_box",
     "country",
+    "country_codes_at",
     "country_iso2",
     "country_names",
     "country_pop_subnets",

@@ -23,6 +23,7 @@ import io
 import json
 import threading
 import zipfile
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from importlib import resources
 from os import PathLike
@@ -44,6 +45,7 @@ __all__ = [
     "Region",
     "countries_in_box",
     "country",
+    "country_codes_at",
     "country_iso2",
     "country_names",
     "find_region",
@@ -303,6 +305,54 @@ def country_iso2(name_or_iso: str) -> str:
     return next(
         (str(rec[f]) for f in ("ISO_A2_EH", "ISO_A2") if str(rec.get(f, "-99")) != "-99"), ""
     )
+
+
+def country_codes_at(
+    lat_deg: ArrayLike, lon_deg: ArrayLike, among: Collection[str] | None = None
+) -> NDArray[np.str_]:
+    """``(point,)`` the ISO 3166-1 alpha-2 code of the Natural Earth admin-0 country that
+    holds each point (boundary excluded; longitudes normalised as :meth:`Region.contains`
+    does), ``""`` at sea, in a country without a code, at a NaN point or — with
+    ``among`` (alpha-2 codes, any case) — in a country not among them.
+
+    One pass over the shapes whose boxes meet the points' box; each shape is tested
+    (:func:`shapely.contains_xy`) against the points inside its own box only, so a few
+    thousand sites in one country cost well under 0.1 s.  A territory Natural Earth draws as part
+    of its sovereign (French Guiana in France) has the sovereign's code."""
+    lat = np.asarray(lat_deg, dtype=np.float64).reshape(-1)
+    lon = np.mod(np.asarray(lon_deg, dtype=np.float64).reshape(-1) + 180.0, 360.0) - 180.0
+    if lat.shape != lon.shape:
+        raise ValueError(f"lat_deg and lon_deg must pair up, got {lat.shape} and {lon.shape}")
+    out = np.full(lat.shape, "", dtype="<U2")
+    ok = np.isfinite(lat) & np.isfinite(lon)
+    if not ok.any():
+        return out
+    wanted = None if among is None else {str(c).strip().upper() for c in among}
+    box = (float(lon[ok].min()), float(lat[ok].min()), float(lon[ok].max()), float(lat[ok].max()))
+    cat = _catalogue()
+    codes = [
+        next((str(rec[f]) for f in ("ISO_A2_EH", "ISO_A2") if rec[f] != "-99"), "").upper()
+        for rec in cat.records
+    ]
+    items = []
+    with _READER_LOCK:  # one file position: one thread reads at a time
+        for index, code in enumerate(codes):
+            if not code or (wanted is not None and code not in wanted):
+                continue
+            found = cat.reader.shape(index, bbox=box)  # None outside the box
+            if found is None:
+                continue
+            west, south, east, north = found.bbox
+            near = np.flatnonzero(
+                ok & (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
+            )
+            if near.size:
+                items.append((code, near, found.__geo_interface__))
+    for code, near, geo in items:
+        near = near[out[near] == ""]
+        inside = shapely.contains_xy(_shape(geo), lon[near], lat[near])
+        out[near[np.asarray(inside, dtype=bool)]] = code
+    return out
 
 
 # ------------------------------------------------------- GeoJSON regions

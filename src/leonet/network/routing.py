@@ -8,7 +8,7 @@ All searches are :func:`scipy.sparse.csgraph.dijkstra` on a
   reversed graph, ``min_only=True``), to a **fixed PoP per terminal**
   (``pop_policy`` an ``(terminal,)`` array: one pass per distinct PoP), or to the
   nearest **of a set per terminal** (a ``(terminal, pop)`` mask, e.g. its country's
-  PoPs: one pass per PoP in any set).
+  PoPs: one multi-source pass per distinct set).
   Predecessors on the reversed graph are next hops, so a terminal's path is
   read off forwards.
 * :func:`route_pairs` — named end-to-end pairs ``src → dst``:
@@ -258,6 +258,15 @@ def _access_counts(graph: NetworkGraph) -> I64:
     return np.bincount(graph.access_terminal, minlength=graph.layout.n_terminals).astype(np.int64)
 
 
+def _distinct_rows(rows: NDArray[np.bool_]) -> tuple[NDArray[np.bool_], I64]:
+    """The distinct rows of a ``(n, k)`` boolean array and each row's index among them,
+    by the rows' packed bytes (one sort of ``n`` short keys, not of ``n × k`` values)."""
+    packed = np.ascontiguousarray(np.packbits(rows, axis=1))
+    keys = packed.view(np.dtype((np.void, packed.shape[1]))).reshape(-1)
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return rows[first], inverse.reshape(-1).astype(np.int64)
+
+
 def _allowed_pops(pop_policy: ArrayLike, n_t: int, n_pops: int) -> NDArray[np.bool_]:
     """``(terminal, pop)`` the PoPs each terminal may use, from ``(terminal,)`` PoP
     indices (one each) or a ``(terminal, pop)`` boolean mask (at least one each)."""
@@ -287,12 +296,15 @@ def route_to_pops(
     previous: Routes | None = None,
     limit_ms: float | None = None,
     nodes: ArrayLike | None = None,
+    node_pops: ArrayLike | None = None,
 ) -> Routes:
     """Every terminal's route to its PoP: ``(terminal,)`` :class:`Routes`, path terminal → PoP.
 
     ``pop_policy`` ``"nearest"`` (least delay), an ``(terminal,)`` array of
     PoP indices (0-based among the PoPs), or a ``(terminal, pop)`` boolean mask: each
-    terminal to the nearest by delay of the PoPs it allows (one pass per PoP allowed).
+    terminal to the nearest by delay of the PoPs it allows.  One multi-source pass
+    (``min_only``) from each distinct set of PoPs allowed: one pass for ``"nearest"``,
+    one per country where the mask is each terminal's country's PoPs.
     ``scheduling_delay_ms`` is added once per user-link crossing; ``previous`` sets
     ``changed``.
 
@@ -305,10 +317,11 @@ def route_to_pops(
     passes).
 
     ``nodes`` — node indices (e.g. the satellites serving sites that are not
-    in the graph, such as cells), ``pop_policy="nearest"`` only: the same
-    search gives each one's delay to its nearest PoP, returned as
-    ``node_ms``; ``limit_ms`` must then cover them too (they are checked and
-    searched again without it like the terminals).
+    in the graph, such as cells): the same searches give each one's delay to the
+    nearest PoP it may use — of all (``node_pops`` ``None``) or of those its row of
+    ``node_pops`` ``(node, pop)`` allows — returned as ``node_ms``; ``limit_ms`` must
+    then cover them too (they are checked and searched again without it like the
+    terminals).
     """
     layout = graph.layout
     n_t = layout.n_terminals
@@ -324,63 +337,83 @@ def route_to_pops(
             raise ValueError(
                 f"pop_policy={pop_policy!r}: use 'nearest' or an (terminal,) array of PoP indices"
             )
-        pops = layout.pop0 + np.arange(layout.n_pops)
-        has_access = _access_counts(graph) > 0
-        extra = (
-            np.zeros(0, np.int64)
-            if nodes is None
-            else np.asarray(nodes, dtype=np.int64).reshape(-1)
+        allowed = None
+    else:
+        allowed = _allowed_pops(pop_policy, n_t, layout.n_pops)
+    extra = np.asarray([] if nodes is None else nodes, dtype=np.int64).reshape(-1)
+    if extra.size and (extra.min() < 0 or extra.max() >= layout.n_nodes):
+        raise ValueError(f"nodes must be node indices in 0..{layout.n_nodes - 1}")
+    extra_allowed = None
+    if node_pops is not None:
+        if nodes is None:
+            raise ValueError("node_pops needs nodes: one row of allowed PoPs per node")
+        extra_allowed = np.asarray(node_pops)
+        if (
+            extra_allowed.dtype != np.bool_
+            or extra_allowed.shape != (extra.size, layout.n_pops)
+            or not extra_allowed.any(axis=1).all()
+        ):
+            raise ValueError(
+                f"node_pops must be ({extra.size}, {layout.n_pops}) booleans with at least "
+                f"one PoP per node, got {extra_allowed.dtype} {extra_allowed.shape}"
+            )
+    has_access = _access_counts(graph) > 0
+    # Each distinct set of PoPs allowed is one search; rows: terminals, then the nodes.
+    if allowed is None and extra_allowed is None:
+        sets = np.ones((1, layout.n_pops), dtype=bool)
+        group = np.zeros(n_t + extra.size, dtype=np.int64)
+    else:
+        every = np.ones((1, layout.n_pops), dtype=bool)
+        rows = np.concatenate(
+            [
+                np.broadcast_to(every, (n_t, layout.n_pops)) if allowed is None else allowed,
+                np.broadcast_to(every, (extra.size, layout.n_pops))
+                if extra_allowed is None
+                else extra_allowed,
+            ]
         )
-        if extra.size and (extra.min() < 0 or extra.max() >= layout.n_nodes):
-            raise ValueError(f"nodes must be node indices in 0..{layout.n_nodes - 1}")
-        dist, pred, _ = dijkstra(
+        sets, group = _distinct_rows(rows)
+    t_group, x_group = group[:n_t], group[n_t:]
+    dist = np.empty((sets.shape[0], layout.n_nodes))
+    pred2 = np.empty((sets.shape[0], layout.n_nodes), dtype=np.int32)
+    for g, pop_set in enumerate(sets):
+        sources = layout.pop0 + np.flatnonzero(pop_set)
+        d, p, _ = dijkstra(
             reverse,
             directed=True,
-            indices=pops,
+            indices=sources,
             return_predecessors=True,
             min_only=True,
             limit=np.inf if limit_ms is None else limit_ms,
         )
         if limit_ms is not None and not (
-            np.isfinite(dist[terminals][has_access]).all() and np.isfinite(dist[extra]).all()
+            np.isfinite(d[terminals[(t_group == g) & has_access]]).all()
+            and np.isfinite(d[extra[x_group == g]]).all()
         ):
-            dist, pred, _ = dijkstra(
-                reverse, directed=True, indices=pops, return_predecessors=True, min_only=True
+            d, p, _ = dijkstra(
+                reverse, directed=True, indices=sources, return_predecessors=True, min_only=True
             )
-        cost = dist[terminals]
-        pred2 = pred[None, :]
-        rows = np.zeros(n_t, dtype=np.int64)
-        target = np.full(n_t, -1, dtype=np.int64)
-        node_ms = dist[extra] if nodes is not None else None
-        node_sats = node_gws = None
-        if nodes is not None:
-            kind = np.zeros(layout.n_nodes)
-            kind[: layout.n_sats] = 1.0
-            kind[layout.gateway0 : layout.pop0] = _GATEWAY_WEIGHT
-            on_path = tree_counts(pred, kind)[extra].astype(np.int64)
-            node_sats, node_gws = on_path % int(_GATEWAY_WEIGHT), on_path // int(_GATEWAY_WEIGHT)
-    else:
-        if nodes is not None:
-            raise ValueError("nodes (delays to the nearest PoP) need pop_policy='nearest'")
-        node_ms = node_sats = node_gws = None
-        allowed = _allowed_pops(pop_policy, n_t, layout.n_pops)
-        unique = np.flatnonzero(allowed.any(axis=0))
-        dist2, pred2 = dijkstra(
-            reverse, directed=True, indices=layout.pop0 + unique, return_predecessors=True
-        )
-        # Each terminal's nearest allowed PoP: (terminal, unique PoP) delays, the others inf.
-        to_pop = np.where(allowed[:, unique], dist2[:, terminals].T, np.inf)
-        rows = np.argmin(to_pop, axis=1).astype(np.int64)
-        cost = to_pop[np.arange(n_t), rows]
-        target = layout.pop0 + unique[rows]
+        dist[g], pred2[g] = d, p
+    cost = dist[t_group, terminals]
+    rows_of = t_group
+    node_ms = dist[x_group, extra] if nodes is not None else None
+    node_sats = node_gws = None
+    if nodes is not None:
+        kind = np.zeros(layout.n_nodes)
+        kind[: layout.n_sats] = 1.0
+        kind[layout.gateway0 : layout.pop0] = _GATEWAY_WEIGHT
+        on_path = np.zeros(extra.size, dtype=np.int64)
+        for g in np.unique(x_group):
+            mine = x_group == g
+            on_path[mine] = tree_counts(pred2[g], kind)[extra[mine]].astype(np.int64)
+        node_sats, node_gws = on_path % int(_GATEWAY_WEIGHT), on_path // int(_GATEWAY_WEIGHT)
     reachable = np.isfinite(cost)
-    path = _walk(pred2, rows, terminals, reachable)
-    if isinstance(pop_policy, str):
-        length = (path >= 0).sum(axis=1)
-        target = np.where(reachable, path[np.arange(n_t), np.maximum(length - 1, 0)], -1)
+    path = _walk(pred2, rows_of, terminals, reachable)
+    length = (path >= 0).sum(axis=1)
+    target = np.where(reachable, path[np.arange(n_t), np.maximum(length - 1, 0)], -1)
     reason = np.full(n_t, Outcome.DISCONNECTED, dtype=np.int8)
     if not reachable.all():
-        no_access = _access_counts(graph) == 0
+        no_access = ~has_access
         reason[no_access] = Outcome.NO_SATELLITE
         gateways = layout.gateway0 + np.arange(layout.n_gateways)
         # (a search only when some unreachable terminal has a user link to explain)

@@ -517,7 +517,10 @@ class NetworkSpec(_Model):
     """``network:`` — ``mode`` (lasers, bent-pipe or hybrid); ``access`` ``scheduled``
     (a terminal's route uses the satellite the scheduler gave it) or ``any`` (the best
     usable satellite in view: a latency best case), the network layer's ``'serving'`` /
-    ``'any'``; service, radio and capacity use the scheduler's satellite either way."""
+    ``'any'``; service, radio and capacity use the scheduler's satellite either way.
+    ``pop_rule`` ``country`` (each site to the nearest by delay of its country's PoPs,
+    where the PoPs are Starlink's bundled 2026 ones: :mod:`leonet.engine.pop_sets`) or
+    ``nearest`` (the nearest PoP of all)."""
 
     mode: Literal["lasers", "bent-pipe", "hybrid"] = "hybrid"
     access: Literal["scheduled", "any"] = "scheduled"
@@ -527,6 +530,7 @@ class NetworkSpec(_Model):
     processing_delay_ms: float = Field(strict=True, default=0.0, ge=0, le=1_000)
     route_factor: float = Field(strict=True, default=DEFAULT_ROUTE_FACTOR, ge=1.0, le=5.0)
     latency: LatencySpec = Field(default_factory=LatencySpec)
+    pop_rule: Literal["country", "nearest"] = "country"
 
 
 class SchedulerSpec(_Model):
