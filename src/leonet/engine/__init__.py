@@ -27,6 +27,7 @@ from leonet.engine.limits import (
     scenario_cost,
 )
 from leonet.engine.pipeline import WorkerError
+from leonet.engine.pop_sets import country_rule_applies, site_pop_mask
 from leonet.engine.route import (
     ACCESS_MODES,
     RouteSeries,
@@ -84,6 +85,7 @@ __all__ = [
     "chunk_window",
     "chunk_windows",
     "combine_systems",
+    "country_rule_applies",
     "coverage_chunk_steps",
     "estimate_cost",
     "failover",
@@ -97,6 +99,7 @@ __all__ = [
     "run_systems",
     "scenario_cost",
     "schedule_chunk",
+    "site_pop_mask",
     "site_visibility",
     "state_from_arrays",
     "state_to_arrays",
