@@ -189,7 +189,7 @@ class ScenarioRun:
         # The shortest-path scheduler's delays run on to the PoPs the sites may use, as
         # in run_routes (leonet calibrate): gateway → its PoP → PoP mesh.
         used = None if self.pop_mask is None else np.asarray(self.pop_mask.any(axis=0))
-        self.onward_ms = gateway_onward_ms(self.ground, used)
+        self.onward_ms = gateway_onward_ms(self.ground, used) if len(self.pops) else None
         self.capacity = capacity_model(
             scenario, sites, self.grid, self.constellation.size, self.gateways
         )
