@@ -395,7 +395,6 @@ def route_to_pops(
             )
         dist[g], pred2[g] = d, p
     cost = dist[t_group, terminals]
-    rows_of = t_group
     node_ms = dist[x_group, extra] if nodes is not None else None
     node_sats = node_gws = None
     if nodes is not None:
@@ -408,7 +407,7 @@ def route_to_pops(
             on_path[mine] = tree_counts(pred2[g], kind)[extra[mine]].astype(np.int64)
         node_sats, node_gws = on_path % int(_GATEWAY_WEIGHT), on_path // int(_GATEWAY_WEIGHT)
     reachable = np.isfinite(cost)
-    path = _walk(pred2, rows_of, terminals, reachable)
+    path = _walk(pred2, t_group, terminals, reachable)
     length = (path >= 0).sum(axis=1)
     target = np.where(reachable, path[np.arange(n_t), np.maximum(length - 1, 0)], -1)
     reason = np.full(n_t, Outcome.DISCONNECTED, dtype=np.int8)
