@@ -104,7 +104,8 @@ def test_the_2026_gateways_cover_every_pop_and_keep_their_sources_apart() -> Non
     gw = load_gateways_2026()
     pops = load_pops_2026()
     d = great_circle_km(pops.lat_deg[:, None], pops.lon_deg[:, None], gw.lat_deg, gw.lon_deg)
-    assert (d.min(axis=1) <= INFERRED_GATEWAY_KM).all()
+    # Every PoP has a gateway near it but Almaty, whose gateways are reported not built.
+    assert pops.names[d.min(axis=1) > INFERRED_GATEWAY_KM].tolist() == ["almykaz1"]
     listed = gw.area == "2026 list"
     assert listed.sum() == 214  # the file's 'operational' rows
     assert set(gw.status[listed]) == {"operational"}
@@ -121,3 +122,75 @@ def test_the_2026_gateways_cover_every_pop_and_keep_their_sources_apart() -> Non
     assert (d_old.min(axis=1) > SAME_SITE_KM).all()
     assert old.sum() < load_gateways().likely_operational.sum()
     assert len(load_gateways_2026(inferred=False)) == len(gw) - inferred.sum()
+
+
+def test_the_gateway_evidence_covers_pops_without_a_mapped_gateway_and_names_sources() -> None:
+    from leonet.ground import (
+        INFERRED_GATEWAY_KM,
+        great_circle_km,
+        load_gateways_2026,
+        load_pops_2026,
+        pop_gateway_evidence,
+    )
+
+    evidence = pop_gateway_evidence()
+    # Kenya's gateways (Jan 2025) and Mozambique's (Mar 2025) are reported built, the
+    # Kazakh ones not yet (2026).
+    assert evidence["nrbiken1"]["gateway"] == "built"
+    assert evidence["jhngzaf1"]["gateway"] == "built"
+    assert evidence["almykaz1"]["gateway"] == "not built"
+    mapped = load_gateways_2026(inferred=False)
+    pops = load_pops_2026()
+    for code, row in evidence.items():
+        k = pops.index_of(code)
+        d = great_circle_km(pops.lat_deg[k], pops.lon_deg[k], mapped.lat_deg, mapped.lon_deg)
+        assert d.min() > INFERRED_GATEWAY_KM, code  # only PoPs the inference is about
+        if row["gateway"] != "unknown":
+            assert row["sources"] and row["as_of"], code
+
+
+def test_a_gateway_is_inferred_at_a_far_pop_unless_reported_not_built() -> None:
+    from leonet.ground import Sites, inferred_gateway_pops
+
+    # Three PoPs on the equator: one 111 km from a gateway, two ~2,200 km from it.
+    pops = Sites(["near", "far", "unbuilt"], [0.0, 0.0, 0.0], [1.0, 20.0, -20.0])
+    gw_lat, gw_lon = [0.0], [0.0]
+    assert inferred_gateway_pops(pops, gw_lat, gw_lon, {}).tolist() == [1, 2]
+    unbuilt = {"unbuilt": {"gateway": "not built"}, "far": {"gateway": "unknown"}}
+    assert inferred_gateway_pops(pops, gw_lat, gw_lon, unbuilt).tolist() == [1]
+    # With no gateway at all every PoP gets one (but the one reported not built).
+    assert inferred_gateway_pops(pops, [], [], unbuilt).tolist() == [0, 1]
+
+
+def test_a_bad_evidence_row_names_the_file_line_and_fix() -> None:
+    import pytest
+
+    from leonet.ground.starlink_pops import _evidence_from_text
+
+    text = "# header\npop_code,gateway,as_of,evidence,sources\nnrbiken1,maybe,,,\n"
+    with pytest.raises(ValueError, match=r"ev\.csv line 3: gateway='maybe'; use one of built"):
+        _evidence_from_text(text, "ev.csv", {"nrbiken1"})
+    text = "pop_code,gateway,as_of,evidence,sources\nxxxx,built,,,\n"
+    with pytest.raises(ValueError, match=r"ev\.csv line 2: pop_code='xxxx' is not a PoP"):
+        _evidence_from_text(text, "ev.csv", {"nrbiken1"})
+
+
+def test_a_territory_without_data_takes_its_sovereigns_pops() -> None:
+    from leonet.ground import pop_country, sovereign_iso2_at
+
+    # ISO 3166-1: Christmas Island (CX), the Cocos Islands (CC) and Norfolk Island (NF)
+    # are external territories of Australia; none is in the geofeed.
+    for territory in ("CX", "cc", "NF"):
+        assert territory.upper() not in home_pops()
+        assert pop_country(territory) == "AU"
+        assert country_pops(territory) == country_pops("AU")
+        assert home_pop(territory) == home_pop("AU")
+    assert pop_country("FR") == "FR"  # a country with data keeps its own
+    # Kosovo is its own sovereign (no data) and Antarctica has none: the nearest PoP.
+    assert pop_country("XK") == "" and country_pops("XK") == ()
+    assert pop_country("AQ") == "" and home_pop("AQ") is None
+    # Nouméa is French; Flying Fish Cove lies just off the 1:10m coastline; the open sea
+    # has no sovereign.
+    assert sovereign_iso2_at(-22.27, 166.44) == "FR"
+    assert sovereign_iso2_at(-10.42, 105.68) == "AU"
+    assert sovereign_iso2_at(0.0, -30.0) == ""

