@@ -104,8 +104,9 @@ def test_the_2026_gateways_cover_every_pop_and_keep_their_sources_apart() -> Non
     gw = load_gateways_2026()
     pops = load_pops_2026()
     d = great_circle_km(pops.lat_deg[:, None], pops.lon_deg[:, None], gw.lat_deg, gw.lon_deg)
-    # Every PoP has a gateway near it but Almaty, whose gateways are reported not built.
-    assert pops.names[d.min(axis=1) > INFERRED_GATEWAY_KM].tolist() == ["almykaz1"]
+    # Every PoP has a gateway near it but those whose gateways were not built by May 2026.
+    far = pops.names[d.min(axis=1) > INFERRED_GATEWAY_KM].tolist()
+    assert far == ["almykaz1", "dkrrsen1", "stcmswe1"]
     listed = gw.area == "2026 list"
     assert listed.sum() == 214  # the file's 'operational' rows
     assert set(gw.status[listed]) == {"operational"}
@@ -135,10 +136,13 @@ def test_the_gateway_evidence_covers_pops_without_a_mapped_gateway_and_names_sou
 
     evidence = pop_gateway_evidence()
     # Kenya's gateways (Jan 2025) and Mozambique's (Mar 2025) are reported built, the
-    # Kazakh ones not yet (2026).
+    # Kazakh ones not yet (2026); Dakar's and Stockholm's are judged absent from the
+    # fitted third's latencies (no report either way).
     assert evidence["nrbiken1"]["gateway"] == "built"
     assert evidence["jhngzaf1"]["gateway"] == "built"
     assert evidence["almykaz1"]["gateway"] == "not built"
+    assert evidence["almykaz1"]["basis"] == "press"
+    assert {evidence[c]["basis"] for c in ("dkrrsen1", "stcmswe1")} == {"latency"}
     mapped = load_gateways_2026(inferred=False)
     pops = load_pops_2026()
     for code, row in evidence.items():
@@ -167,10 +171,13 @@ def test_a_bad_evidence_row_names_the_file_line_and_fix() -> None:
 
     from leonet.ground.starlink_pops import _evidence_from_text
 
-    text = "# header\npop_code,gateway,as_of,evidence,sources\nnrbiken1,maybe,,,\n"
+    head = "pop_code,gateway,as_of,basis,evidence,sources\n"
+    text = "# header\n" + head + "nrbiken1,maybe,,press,,\n"
     with pytest.raises(ValueError, match=r"ev\.csv line 3: gateway='maybe'; use one of built"):
         _evidence_from_text(text, "ev.csv", {"nrbiken1"})
-    text = "pop_code,gateway,as_of,evidence,sources\nxxxx,built,,,\n"
+    with pytest.raises(ValueError, match=r"ev\.csv line 2: basis='rumour'; use one of press"):
+        _evidence_from_text(head + "nrbiken1,built,,rumour,,\n", "ev.csv", {"nrbiken1"})
+    text = head + "xxxx,built,,press,,\n"
     with pytest.raises(ValueError, match=r"ev\.csv line 2: pop_code='xxxx' is not a PoP"):
         _evidence_from_text(text, "ev.csv", {"nrbiken1"})
 

@@ -33,19 +33,22 @@ The refreshed set is
    town name in the 2026 list (up to ~900 km off, e.g. Wola Krobowska 170 km, Calrossie
    930 km): it keeps the 2026 row's name and the 2023 map's surveyed coordinates;
 3. **inferred** gateways, status ``'inferred: at PoP'``: one at each Oct 2026 PoP with no
-   gateway of 1–2 within :data:`INFERRED_GATEWAY_KM`, **unless public reports say the
-   PoP's gateways are not built yet** (``starlink_pop_gateway_evidence_2026.csv``,
-   :func:`pop_gateway_evidence`: Almaty, whose Kazakh gateways were still to be built in
-   2026; its traffic then lands at a mapped gateway and crosses fibre to the PoP).  A PoP
-   lands its country's traffic; without a gateway near it that traffic would cross
+   gateway of 1–2 within :data:`INFERRED_GATEWAY_KM`, **unless the evidence says the
+   PoP had no gateway by May 2026** (the month of Starlink's published metrics;
+   ``starlink_pop_gateway_evidence_2026.csv``, :func:`pop_gateway_evidence`): Almaty, whose
+   Kazakh gateways were still to be built in 2026 (press), and Dakar and Stockholm, on
+   which the press is silent but the published latencies of the calibration's *fitted*
+   third (Guinea-Bissau, Sierra Leone; Sweden, Latvia) lie ~10–20 ms above a gateway at
+   the PoP.  Such a PoP's traffic lands at a mapped gateway and crosses fibre to it.  A
+   PoP lands its country's traffic; without a gateway near it that traffic would cross
    thousands of km of fibre, which the published latencies rule out (Kenya: 25 ms median
    to Nairobi, where no gateway is mapped; the nearest mapped one is in Nigeria, ~3,800
-   km away; press reports name gateways in Kenya from Jan 2025 and in Mozambique, for
+   km away; the press names gateways in Kenya from Jan 2025 and in Mozambique, for
    Johannesburg's region, from Mar 2025, sites unpublished).  Assumption: the gateway
    sits at the PoP's city.  An inferred gateway lands every country's traffic, not only
-   the PoP's own country's: restricting it so (or inferring none) leaves East and
-   Southern Africa, the Balkans, the Gulf and the Andes 10-100 ms too slow (measured,
-   docs/latency.md).
+   the PoP's own country's: restricting it so (or inferring none at all) leaves East and
+   Southern Africa, the Balkans, the Gulf and the Andes 10–100 ms too slow (measured,
+   docs/latency.md "Inferred gateways").
 
 **Countries without data** (not in the geofeed, or withheld from leonet's copy for
 validation) take their **sovereign's** PoPs where the sovereign has data
@@ -98,6 +101,7 @@ GATEWAYS_2026_FILE = "starlink_gateways_2026-03.csv"
 GATEWAY_EVIDENCE_FILE = "starlink_pop_gateway_evidence_2026.csv"
 #: The ``gateway`` values of :data:`GATEWAY_EVIDENCE_FILE` (see its header).
 _EVIDENCE = ("built", "not built", "unknown")
+_BASES = ("press", "latency", "none")
 #: Two mapped gateways this close, km, are taken to be the same site (the lists' coordinates
 #: are town-level for some sites).
 SAME_SITE_KM = 25.0
@@ -183,8 +187,9 @@ def country_pops(country_iso2: str) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def pop_gateway_evidence() -> dict[str, dict[str, str]]:
     """PoP code → the public evidence on its gateways (:data:`GATEWAY_EVIDENCE_FILE`:
-    ``gateway`` ``'built'`` / ``'not built'`` / ``'unknown'``, ``as_of``, ``evidence``,
-    ``sources``) for the PoPs no mapped gateway lies near that leonet has evidence on."""
+    ``gateway`` ``'built'`` / ``'not built'`` / ``'unknown'``, ``as_of``, ``basis``
+    ``'press'`` / ``'latency'`` / ``'none'``, ``evidence``, ``sources``; see the file's
+    header) for the PoPs no mapped gateway lies near that leonet has evidence on."""
     text = (files("leonet") / "data" / "ground" / GATEWAY_EVIDENCE_FILE).read_text(encoding="utf-8")
     return _evidence_from_text(text, GATEWAY_EVIDENCE_FILE, set(load_pops_2026().names.tolist()))
 
@@ -202,6 +207,8 @@ def _evidence_from_text(text: str, where: str, codes: set[str]) -> dict[str, dic
             raise ValueError(
                 f"{at}: gateway={r.get('gateway')!r}; use one of {', '.join(_EVIDENCE)}"
             )
+        if r.get("basis") not in _BASES:
+            raise ValueError(f"{at}: basis={r.get('basis')!r}; use one of {', '.join(_BASES)}")
         if r.get("pop_code") not in codes:
             raise ValueError(
                 f"{at}: pop_code={r.get('pop_code')!r} is not a PoP of {POPS_2026_FILE}; "
