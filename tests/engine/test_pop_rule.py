@@ -195,6 +195,16 @@ def test_a_site_whose_countrys_pops_are_not_given_keeps_every_pop():
     assert site_pop_mask([50.45], [30.52], names) is None
 
 
+def test_a_site_in_a_territory_without_data_takes_its_sovereigns_pops():
+    """Norfolk Island (NF, no geofeed data) is Australian: Sydney and Brisbane of the
+    three given, as `leonet calibrate` routes it (leonet.ground.pop_country)."""
+    names = ["sydyaus1", "brseaus1", "acklnzl1"]
+    mask = site_pop_mask([-29.05], [167.96], names)
+    assert mask is not None
+    np.testing.assert_array_equal(mask, [[True, True, False]])
+    assert set(country_pops("NF")) >= {"sydyaus1", "brseaus1"}
+
+
 def test_a_bad_pop_rule_is_a_clear_error(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text(
