@@ -183,7 +183,7 @@ def test_a_bad_evidence_row_names_the_file_line_and_fix() -> None:
 
 
 def test_a_territory_without_data_takes_its_sovereigns_pops() -> None:
-    from leonet.ground import pop_country, sovereign_iso2_at
+    from leonet.ground import pop_country, sovereign_iso2, sovereign_iso2_at
 
     # ISO 3166-1: Christmas Island (CX), the Cocos Islands (CC) and Norfolk Island (NF)
     # are external territories of Australia; none is in the geofeed.
@@ -196,6 +196,8 @@ def test_a_territory_without_data_takes_its_sovereigns_pops() -> None:
     # Kosovo is its own sovereign (no data) and Antarctica has none: the nearest PoP.
     assert pop_country("XK") == "" and country_pops("XK") == ()
     assert pop_country("AQ") == "" and home_pop("AQ") is None
+    assert sovereign_iso2("NF") == "AU" and sovereign_iso2("Guam") == "US"
+    assert sovereign_iso2("UA") == "UA"
     # Nouméa is French; Flying Fish Cove lies just off the 1:10m coastline; the open sea
     # has no sovereign.
     assert sovereign_iso2_at(-22.27, 166.44) == "FR"

@@ -59,6 +59,7 @@ from leonet.ground.regions import (
     find_region,
     named_region,
     region_from_geojson,
+    sovereign_iso2,
     sovereign_iso2_at,
 )
 from leonet.ground.selection import select_ground
@@ -149,6 +150,7 @@ __all__ = [
     "population_points",
     "region_from_geojson",
     "select_ground",
+    "sovereign_iso2",
     "sovereign_iso2_at",
     "tile_region",
     "track_positions",

@@ -51,6 +51,7 @@ __all__ = [
     "find_region",
     "named_region",
     "region_from_geojson",
+    "sovereign_iso2",
     "sovereign_iso2_at",
 ]
 
@@ -354,6 +355,28 @@ def country_codes_at(
         inside = shapely.contains_xy(_shape(geo), lon[near], lat[near])
         out[near[np.asarray(inside, dtype=bool)]] = code
     return out
+
+
+def sovereign_iso2(name_or_iso: str) -> str:
+    """The ISO 3166-1 alpha-2 code of the sovereign state of a country or territory named
+    as :func:`country` takes it (Natural Earth's ``SOVEREIGNT``: ``'NF'`` → ``'AU'``,
+    ``'GU'`` → ``'US'``, a sovereign state itself); ``""`` where Natural Earth gives the
+    sovereign no code.  Unknown names raise as :func:`country` does (Natural Earth draws
+    some territories inside another unit: Christmas Island; see :func:`sovereign_iso2_at`)."""
+    query = str(name_or_iso).strip()
+    cat = _catalogue()
+    index = cat.by_code.get(query.upper()) if len(query) in (2, 3) else None
+    if index is None:
+        index = cat.by_name.get(query.casefold())
+    if index is None:
+        country(query)  # raises the UnknownNameError naming the closest names
+        return ""
+    with _READER_LOCK:
+        sovereign = str(cat.reader.record(index)["SOVEREIGNT"])
+    try:
+        return country_iso2(sovereign)
+    except UnknownNameError:
+        return ""
 
 
 def sovereign_iso2_at(lat_deg: float, lon_deg: float, within_deg: float = 0.1) -> str:

@@ -72,8 +72,8 @@ from numpy.typing import ArrayLike, NDArray
 from leonet.defaults import DEFAULT_GATEWAY_KA_ANTENNAS, DEFAULT_GATEWAY_MIN_ELEVATION_DEG
 from leonet.ground.gateways import Gateways, Pops, load_gateways
 from leonet.ground.greatcircle import great_circle_km
-from leonet.ground.regions import sovereign_iso2_at
-from leonet.ground.sites import Sites
+from leonet.ground.regions import sovereign_iso2, sovereign_iso2_at
+from leonet.ground.sites import Sites, UnknownNameError
 
 __all__ = [
     "COUNTRY_POPS_FILE",
@@ -150,19 +150,24 @@ def home_pop(country_iso2: str) -> str | None:
 def pop_country(country_iso2: str) -> str:
     """The country (ISO alpha-2, upper case) whose PoPs serve ``country_iso2``'s
     terminals: itself where the geofeed has it; else its sovereign state, where that has
-    data (Natural Earth's ``SOVEREIGNT`` at the country's most populous GeoNames city,
-    :func:`leonet.ground.sovereign_iso2_at`: ``'CX'`` → ``'AU'``); else ``''``."""
+    data (Natural Earth's ``SOVEREIGNT``, :func:`leonet.ground.sovereign_iso2`, or for a
+    territory Natural Earth draws inside another unit the one at its most populous
+    GeoNames city, :func:`leonet.ground.sovereign_iso2_at`: ``'CX'`` → ``'AU'``); else
+    ``''``."""
     cc = country_iso2.strip().upper()
     subnets = country_pop_subnets()
     if cc in subnets:
         return cc
-    from leonet.ground.geonames import load_geonames
+    try:
+        sovereign = sovereign_iso2(cc)
+    except UnknownNameError:
+        from leonet.ground.geonames import load_geonames
 
-    cities = [c for c in load_geonames().cities.values() if c["countrycode"] == cc]
-    if not cities:
-        return ""
-    largest = max(cities, key=lambda c: int(c["population"]))
-    sovereign = sovereign_iso2_at(float(largest["latitude"]), float(largest["longitude"]))
+        cities = [c for c in load_geonames().cities.values() if c["countrycode"] == cc]
+        if not cities:
+            return ""
+        largest = max(cities, key=lambda c: int(c["population"]))
+        sovereign = sovereign_iso2_at(float(largest["latitude"]), float(largest["longitude"]))
     return sovereign if sovereign in subnets else ""
 
 
