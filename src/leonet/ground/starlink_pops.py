@@ -52,8 +52,8 @@ The refreshed set is
 
 **Countries without data** (not in the geofeed, or withheld from leonet's copy for
 validation) take their **sovereign's** PoPs where the sovereign has data
-(:func:`pop_country`: Natural Earth's ``SOVEREIGNT`` at the country's largest GeoNames
-city; Christmas Island, the Cocos Islands and Norfolk Island are served as Australia);
+(:func:`pop_country`: Natural Earth's ``SOVEREIGNT``; Christmas Island, the Cocos
+Islands and Norfolk Island are served as Australia);
 otherwise (a sovereign state without data, Antarctica) :func:`home_pop` returns ``None``,
 :func:`country_pops` an empty tuple, and their terminals route to the PoP nearest by delay
 over all PoPs, as the network does for any terminal without a fixed PoP.
