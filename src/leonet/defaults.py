@@ -30,6 +30,7 @@ __all__ = [
     "LATENCY_GATEWAY_PROCESSING_MS",
     "LATENCY_GROUND_EQUIPMENT_MS",
     "LATENCY_MAX_UTILISATION",
+    "LATENCY_MEASUREMENT_WINDOW_S",
     "LATENCY_POP_MS",
     "LATENCY_QUEUE_SCALE_MS",
     "LATENCY_SATELLITE_PROCESSING_MS",
@@ -148,10 +149,13 @@ LATENCY_USER_DOWNLINK_FRAME_MS = 1.0 / 0.750
 LATENCY_USER_UPLINK_SCHEDULING_MS = 4.0
 
 #: Uplink scheduling cycle, ms: a packet waits a uniform part of one (mean half a cycle)
-#: for its next request opportunity, drawn per terminal and step, on top of the fixed part
-#: above.  Assumption: not published; **fitted** on Starlink's published per-country
-#: p20-p80 latency spreads (data/latency_calibration.json), which the medians cannot tell
-#: from ``LATENCY_POP_MS``.
+#: for its next request opportunity, on top of the fixed part above, drawn per terminal
+#: and **15-s slot** (the grants are set with the slot's schedule, so the wait holds
+#: through the slot and steps at its boundary: the RTT steps at slot changes that
+#: Tanveer et al., IMC 2023, and Mohan et al., WWW 2024, measure).  Assumption: not
+#: published; **fitted** on Starlink's published per-country p20-p80 latency spreads (of
+#: 15-s averages, :data:`LATENCY_MEASUREMENT_WINDOW_S`; data/latency_calibration.json),
+#: which the medians cannot tell from ``LATENCY_POP_MS``.
 LATENCY_USER_UPLINK_CYCLE_MS = _CALIBRATED["user_uplink_cycle_ms"]
 
 #: Processing per satellite a packet crosses, ms, each way.  Assumption: fitted (on-board
@@ -193,6 +197,14 @@ LATENCY_SLOT_SPIKE_MS = 20.0
 #: How long the slot-boundary spike lasts, s.  Assumption: under a second in the
 #: studies above; one 1-s step of the default runs (Assumption: the duration is not published).
 LATENCY_SLOT_SPIKE_S = 1.0
+
+#: The window Starlink averages a router's latency over before taking its published
+#: percentiles, s.  Source: Starlink, "Improving Starlink's latency" (network update,
+#: starlink.com/updates/network-update, March 2024): "we collect anonymized measurements
+#: from millions of Starlink routers every 15 seconds. These 15 second average latencies
+#: are then used to calculate the median and worst-case latency."  Where a window starts
+#: against the 15-s slots is not said (assumption: at the sample's start).
+LATENCY_MEASUREMENT_WINDOW_S = 15.0
 
 # --- calibration sampling --------------------------------------------------------------------
 

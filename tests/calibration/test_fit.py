@@ -37,13 +37,16 @@ from leonet.network.latency import LatencyParameters
 
 
 def _synthetic(n_countries: int = 12, seed: int = 5) -> list[CountrySample]:
-    """Countries with different propagation and path lengths (1 to ~20 satellites)."""
+    """Countries with different propagation and path lengths (1 to ~20 satellites),
+    measured as Starlink does: 120 windows of 5 steps, one path and one uplink-cycle
+    draw a window (a slot), the frame's part drawn each step."""
     rng = np.random.default_rng(seed)
     out = []
     for k in range(n_countries):
         n = 600
-        sats = rng.integers(1, 2 + 2 * k, n)
-        prop = 6.0 + 3.0 * sats + rng.gamma(2.0, 1.5, n)
+        window = np.repeat(np.arange(120), 5)
+        sats = rng.integers(1, 2 + 2 * k, 120)[window]
+        prop = (6.0 + 3.0 * sats + rng.gamma(2.0, 1.5, 120)[window]).astype(np.float64)
         out.append(
             CountrySample(
                 CountryId(f"Land {k}", f"L{k:02d}", ""),
@@ -55,7 +58,8 @@ def _synthetic(n_countries: int = 12, seed: int = 5) -> list[CountrySample]:
                 0.0,
                 "",
                 frame_fraction=rng.uniform(0, 1, n),
-                cycle_fraction=rng.uniform(0, 1, n),
+                cycle_fraction=rng.uniform(0, 1, 120)[window],
+                window=window,
             )
         )
     return out
@@ -64,7 +68,7 @@ def _synthetic(n_countries: int = 12, seed: int = 5) -> list[CountrySample]:
 def test_a_fit_on_synthetic_data_recovers_the_parameters_it_was_made_with() -> None:
     samples = _synthetic()
     truth = LatencyParameters(pop_ms=11.3, satellite_processing_ms=0.42)
-    target = {s.country.iso3: float(np.median(s.rtt_ms(truth))) for s in samples}
+    target = {s.country.iso3: float(np.median(s.measured_rtt_ms(truth))) for s in samples}
     start = LatencyParameters(pop_ms=2.0, satellite_processing_ms=2.0)
     result = fit_latency(samples, target, start=start)
     assert result.success
@@ -80,7 +84,7 @@ def test_a_fit_on_synthetic_data_recovers_the_parameters_it_was_made_with() -> N
 def _p50_and_spread(samples: list[CountrySample], p: LatencyParameters) -> tuple[dict, dict]:
     p50, width = {}, {}
     for s in samples:
-        slow, mid, fast = latency_percentiles(s.rtt_ms(p))
+        slow, mid, fast = latency_percentiles(s.measured_rtt_ms(p))
         p50[s.country.iso3], width[s.country.iso3] = mid, spread(slow, fast)
     return p50, width
 
@@ -100,12 +104,12 @@ def test_a_fit_on_synthetic_spreads_recovers_the_uplink_cycle_it_was_made_with()
     assert result.median_abs_rel_error < 1e-3 and result.median_abs_rel_error_spread < 1e-3
     assert result.published_spread_ms == pytest.approx(width)
     # The spread tells the cycle from pop_ms: a cycle 4 ms longer with pop_ms 2 ms shorter
-    # (the same mean) keeps every p50 within ~1 % but widens the spread by > 20 % where
+    # (the same mean) keeps every p50 within ~2 % but widens the spread by > 10 % where
     # the path barely varies (L00: one satellite).
     other = dataclasses.replace(truth, user_uplink_cycle_ms=10.0, pop_ms=9.3)
     p50_other, width_other = _p50_and_spread(samples, other)
-    assert max(abs(p50_other[k] / p50[k] - 1) for k in p50) < 0.01
-    assert width_other["L00"] / width["L00"] - 1 > 0.2
+    assert max(abs(p50_other[k] / p50[k] - 1) for k in p50) < 0.025
+    assert width_other["L00"] / width["L00"] - 1 > 0.1
 
 
 def test_the_fit_needs_enough_countries() -> None:
@@ -116,7 +120,7 @@ def test_the_fit_needs_enough_countries() -> None:
 def test_write_calibration_stores_parameters_and_provenance(tmp_path) -> None:
     samples = _synthetic(4)
     truth = LatencyParameters(pop_ms=9.0, satellite_processing_ms=0.2)
-    target = {s.country.iso3: float(np.median(s.rtt_ms(truth))) for s in samples}
+    target = {s.country.iso3: float(np.median(s.measured_rtt_ms(truth))) for s in samples}
     path = write_calibration(fit_latency(samples, target), {"seed": 0}, tmp_path / "c.json")
     doc = json.loads(path.read_text())
     assert doc["parameters"]["pop_ms"] == pytest.approx(9.0, abs=0.05)
@@ -198,7 +202,7 @@ def test_check_page_and_json_hold_every_country() -> None:
 def test_the_trimmed_fit_ignores_countries_the_geometry_misses() -> None:
     samples = _synthetic(12)
     truth = LatencyParameters(pop_ms=9.0, satellite_processing_ms=0.3)
-    target = {s.country.iso3: float(np.median(s.rtt_ms(truth))) for s in samples}
+    target = {s.country.iso3: float(np.median(s.measured_rtt_ms(truth))) for s in samples}
     # Three countries whose published median is far below anything the paths allow.
     for iso in ("L09", "L10", "L11"):
         target[iso] /= 4.0
@@ -278,7 +282,7 @@ def test_a_speed_test_never_exceeds_the_link_rate_and_falls_with_the_load() -> N
 
 
 def test_write_throughput_calibration_keeps_the_latency_parameters(tmp_path) -> None:
-    samples = _with_radio(_synthetic(3))
+    samples = _with_radio(_synthetic(4))
     target = {
         s.country.iso3: (
             throughput_percentiles(s.speed_tests_mbps()[0]),
@@ -288,7 +292,7 @@ def test_write_throughput_calibration_keeps_the_latency_parameters(tmp_path) -> 
     }
     path = tmp_path / "c.json"
     lat = LatencyParameters(pop_ms=9.0, satellite_processing_ms=0.2)
-    lat_target = {s.country.iso3: float(np.median(s.rtt_ms(lat))) for s in samples}
+    lat_target = {s.country.iso3: float(np.median(s.measured_rtt_ms(lat))) for s in samples}
     write_calibration(fit_latency(samples, lat_target), {"seed": 0}, path)
     write_throughput_calibration(fit_throughput(samples, target), {"seed": 0}, path)
     doc = json.loads(path.read_text())
@@ -369,7 +373,7 @@ def test_the_rtt_at_a_route_factor_is_the_space_part_plus_factor_times_the_fibre
 def test_a_fit_on_synthetic_samples_recovers_the_route_factor_they_were_made_with() -> None:
     samples = _with_fibre(_synthetic(12), routed=1.5)
     truth = LatencyParameters(pop_ms=9.0, satellite_processing_ms=0.3)
-    target = {s.country.iso3: float(np.median(s.rtt_ms(truth, 1.85))) for s in samples}
+    target = {s.country.iso3: float(np.median(s.measured_rtt_ms(truth, 1.85))) for s in samples}
     start = LatencyParameters(pop_ms=2.0, satellite_processing_ms=1.0)
     result = fit_latency(samples, target, start=start, route_factor=1.2)
     assert result.success
@@ -385,7 +389,7 @@ def test_write_calibration_stores_the_route_factor_the_defaults_read(tmp_path) -
 
     samples = _with_fibre(_synthetic(6))
     truth = LatencyParameters(pop_ms=9.0, satellite_processing_ms=0.2)
-    target = {s.country.iso3: float(np.median(s.rtt_ms(truth, 1.3))) for s in samples}
+    target = {s.country.iso3: float(np.median(s.measured_rtt_ms(truth, 1.3))) for s in samples}
     result = fit_latency(samples, target)
     path = write_calibration(result, {"seed": 0}, tmp_path / "c.json")
     written = json.loads(path.read_text())["parameters"]
@@ -431,3 +435,47 @@ def test_a_paths_fibre_is_its_hops_between_ground_nodes() -> None:
     )
     assert 5_400 < km[0, 0] < 5_600  # the Saipan detour: ~5,500 km of fibre
     np.testing.assert_array_equal(_last_node(path), [[12, 6], [-1, 11]])
+
+
+def test_latency_is_measured_as_each_terminal_s_15_second_mean() -> None:
+    # Starlink's percentiles are of 15-s averages (its network update, 2024): a sample's
+    # measured RTT is each window's mean of its terminal-steps, a window of 3 steps
+    # averaging 10, 20 and 60 ms to 30.
+    s = CountrySample(
+        CountryId("Land", "LL", ""),
+        datetime(2026, 5, 30, tzinfo=UTC),
+        np.array([10.0, 20.0, 60.0, 5.0, 7.0]),
+        np.ones(5, np.int64),
+        np.ones(5, np.int64),
+        np.full(5, 7.0),
+        0.0,
+        "",
+        frame_fraction=np.zeros(5),
+        cycle_fraction=np.zeros(5),
+        window=np.array([4, 4, 4, 9, 9]),
+    )
+    extra = float(s.rtt_ms()[0]) - 10.0  # every other term, the same on each step here
+    np.testing.assert_allclose(s.rtt_ms() - s.propagation_rtt_ms, extra, atol=1e-12)
+    np.testing.assert_allclose(s.measured_rtt_ms(), [30.0 + extra, 6.0 + extra], atol=1e-12)
+    # Without windows each terminal-step is its own measurement.
+    alone = dataclasses.replace(s, window=np.zeros(0, np.int64))
+    np.testing.assert_array_equal(alone.measured_rtt_ms(), alone.rtt_ms())
+
+
+@pytest.mark.slow
+def test_a_country_s_sample_is_measured_in_15_s_windows_one_slot_each() -> None:
+    from leonet.calibration import simulate_country
+
+    s = simulate_country(resolve_country("POL"), terminals=2, duration_s=30.0)
+    # 2 terminals × 2 windows of 15 one-second steps (every step served in Poland).
+    assert s.propagation_rtt_ms.size == 60
+    ids, count = np.unique(s.window, return_counts=True)
+    assert ids.size == 4 and (count == 15).all()
+    for w in ids:
+        inside = s.window == w
+        # A window is one slot (the sample starts on a boundary): 0..14 s into it, one
+        # uplink-cycle draw through it, a frame draw each step.
+        np.testing.assert_array_equal(np.sort(s.since_slot_s[inside]), np.arange(15.0))
+        assert np.unique(s.cycle_fraction[inside]).size == 1
+        assert np.unique(s.frame_fraction[inside]).size == 15
+    assert s.measured_rtt_ms().shape == (4,)

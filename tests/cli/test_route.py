@@ -112,7 +112,7 @@ def test_route_to_a_pop_adds_the_latency_terms_as_a_run_does(tmp_path) -> None:
     t = a.column("time").to_numpy().astype("datetime64[ns]").astype(np.int64)
     spike = np.where((t // 10**9) % 15 < p.slot_spike_s, p.slot_spike_ms, 0.0)
     # The user link's random waits, drawn as a run draws them (seed 0, route 0, the step).
-    frame, cycle = user_link_uniforms(0, 0, t)
+    frame, cycle = user_link_uniforms(0, 0, t, 15.0)
     assert np.ptp(frame) > 0.2 and np.ptp(cycle) > 0.2
     terms = (
         p.user_downlink_frame_ms * frame

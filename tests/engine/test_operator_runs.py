@@ -69,7 +69,7 @@ def _assert_rtt_rises_by_the_operators_terms(
     # The run's draws: seed, site index (Kyiv 0, Lviv 1: no cells) and the step's time.
     site = np.array([{"Kyiv": 0, "Lviv": 1}[str(n)] for n in rows["terminal"][served]])
     utc = rows["time"][served].astype("datetime64[ns]").astype(np.int64)
-    frame, cycle = user_link_uniforms(seed, site, utc)
+    frame, cycle = user_link_uniforms(seed, site, utc, 15.0)
     extra = rows["rtt_ms"][served] - rows["propagation_rtt_ms"][served]
     np.testing.assert_allclose(extra, _starlink_terms_ms(frame, cycle) + added_ms, atol=1e-6)
     assert np.ptp(extra) > 0.1  # the downlink frame wait does vary from step to step

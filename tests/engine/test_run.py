@@ -763,7 +763,7 @@ network: {mode: lasers%s}
     assert ok.sum() > 10
     site = n_cells + np.array([{"Centre": 0, "North": 1}[n] for n in on["terminal"]])
     utc = np.array([round(t.timestamp()) * 1_000_000_000 for t in on["time"]])  # whole s
-    frame, _ = user_link_uniforms(5, site, utc)
+    frame, _ = user_link_uniforms(5, site, utc, 15.0)
     removed = np.array(on["rtt_ms"], dtype=float)[ok] - np.array(off["rtt_ms"], dtype=float)[ok]
     np.testing.assert_allclose(removed, frame_ms * frame[ok], atol=1e-9)
     assert np.ptp(removed) > 0.2 * frame_ms  # it does vary from step to step

@@ -26,7 +26,7 @@ GWS = np.array([1, 1, 1, 0])
 SINCE = np.array([0.0, 0.5, 7.0, 3.0])
 RHO = np.array([0.0, 0.5, 2.0, 0.3])
 # The parts of a downlink frame and an uplink cycle each sample waits (the run's draws).
-FRAME, CYCLE = user_link_uniforms(11, np.arange(4), 1_780_000_000_000_000_000)
+FRAME, CYCLE = user_link_uniforms(11, np.arange(4), 1_780_000_000_000_000_000, 15.0)
 
 
 def _rtt(p: LatencyParameters) -> tuple[np.ndarray, np.ndarray]:
@@ -109,16 +109,17 @@ def test_the_user_link_waits_are_uniform_over_a_frame_and_a_cycle() -> None:
     # 400 terminals × 900 steps of 1 s, as a run draws them.
     n = 400 * 900
     utc = 1_780_000_000_000_000_000 + np.arange(900, dtype=np.int64) * 1_000_000_000
-    frame, cycle = user_link_uniforms(20260530, np.arange(400)[:, None], utc[None, :])
+    frame, cycle = user_link_uniforms(20260530, np.arange(400)[:, None], utc[None, :], 15.0)
     assert frame.shape == cycle.shape == (400, 900)
     p = LatencyParameters(user_uplink_cycle_ms=5.0)
     t = p.terms(np.zeros(frame.shape), 1, 1, 7.0, 0.0, 0.0, frame, cycle)
     down = t["user_downlink"].ravel()
-    wait = t["user_uplink"].ravel() - p.user_uplink_scheduling_ms
+    # The cycle's wait is drawn once a slot (utc is on a boundary): a draw each 15 steps.
+    wait = t["user_uplink"][:, ::15].ravel() - p.user_uplink_scheduling_ms
     for x, width_ms in ((down, p.user_downlink_frame_ms), (wait, 5.0)):
         assert x.min() >= 0.0 and x.max() < width_ms
         # Mean half the width, within 5 standard errors of a uniform's mean (width/√(12n)).
-        assert abs(x.mean() - width_ms / 2) < 5 * width_ms / np.sqrt(12 * n)
+        assert abs(x.mean() - width_ms / 2) < 5 * width_ms / np.sqrt(12 * x.size)
         # Kolmogorov-Smirnov against the uniform distribution (scipy): not rejected at 0.1 %.
         from scipy.stats import kstest, uniform
 
@@ -130,14 +131,14 @@ def test_the_user_link_waits_are_uniform_over_a_frame_and_a_cycle() -> None:
 def test_the_draws_are_the_same_whatever_the_chunking_and_keyed_by_every_input() -> None:
     utc = 1_780_000_000_000_000_000 + np.arange(60, dtype=np.int64) * 1_000_000_000
     sites = np.arange(50)
-    whole = user_link_uniforms(7, sites[None, :], utc[:, None])
+    whole = user_link_uniforms(7, sites[None, :], utc[:, None], 15.0)
     # Step by step, in chunks of 7 (a resume starts at any chunk) and one site at a time.
     for got in (
-        [np.stack([user_link_uniforms(7, sites, t)[i] for t in utc]) for i in (0, 1)],
+        [np.stack([user_link_uniforms(7, sites, t, 15.0)[i] for t in utc]) for i in (0, 1)],
         [
             np.concatenate(
                 [
-                    user_link_uniforms(7, sites, c[:, None])[i]
+                    user_link_uniforms(7, sites, c[:, None], 15.0)[i]
                     for c in np.split(utc, [7, 14, 21, 56])
                 ]
             )
@@ -146,11 +147,31 @@ def test_the_draws_are_the_same_whatever_the_chunking_and_keyed_by_every_input()
     ):
         np.testing.assert_array_equal(got[0], whole[0])
         np.testing.assert_array_equal(got[1], whole[1])
-    assert user_link_uniforms(7, 3, utc[5])[0] == whole[0][5, 3]
+    assert user_link_uniforms(7, 3, utc[5], 15.0)[0] == whole[0][5, 3]
     # Another seed, site or step: another draw.
-    assert user_link_uniforms(8, 3, utc[5])[0] != whole[0][5, 3]
+    assert user_link_uniforms(8, 3, utc[5], 15.0)[0] != whole[0][5, 3]
     assert len(np.unique(whole[0])) == whole[0].size
     assert counter_uniform(7, 1, 3, 5) != counter_uniform(7, 2, 3, 5)
+
+
+def test_the_uplink_wait_holds_through_a_slot_and_steps_at_its_boundary() -> None:
+    # Slots of 15 s with boundaries at :12, :27, :42, :57 (phase 12 s, Starlink's).
+    t0 = 1_780_000_020 * 10**9  # a whole minute
+    assert (t0 // 10**9) % 60 == 0
+    utc = t0 + np.arange(60, dtype=np.int64) * 10**9
+    frame, cycle = user_link_uniforms(3, np.arange(5)[None, :], utc[:, None], 15.0, 12.0)
+    slot = (utc // 10**9 - 12) // 15  # the slot each second falls in
+    for k in np.unique(slot):
+        inside = cycle[slot == k]
+        # One draw per site through the slot, whatever the second.
+        np.testing.assert_array_equal(inside, np.broadcast_to(inside[0], inside.shape))
+    # Each new slot a new draw for every site; the frame's part a new one each second.
+    firsts = np.array([cycle[slot == k][0] for k in np.unique(slot)])
+    assert (np.diff(firsts, axis=0) != 0).all()
+    assert len(np.unique(frame)) == frame.size
+    # The slot's draw is the one keyed by its first instant, wherever a run starts.
+    late = user_link_uniforms(3, np.arange(5), utc[20], 15.0, 12.0)[1]
+    np.testing.assert_array_equal(late, cycle[slot == slot[20]][0])
 
 
 def test_bad_parameters_and_terms_are_named() -> None:

@@ -3,23 +3,27 @@ medians and p20-p80 spreads.
 
 The free parameters (:data:`FREE`) are the four the published values can tell apart: a
 constant (``pop_ms``: everything the same on every path — PoP, core, part of the user
-link), one that grows with the path (``satellite_processing_ms`` per satellite
-crossed), the uplink scheduling cycle (``user_uplink_cycle_ms``: a packet waits a
-uniform part of one, so it widens the spread as well as moving the median, which the
-spreads tell apart from ``pop_ms``) and one that grows with the terrestrial part of the
-path (``route_factor``: the fibre's length over its great circle,
-:data:`leonet.defaults.DEFAULT_ROUTE_FACTOR`; measured route factors lie at about 1.2–2,
-Bozkurt et al., PAM 2017).  Every other term stays at its sourced or assumed value: two
-constants cannot be told apart by medians.  Each sample keeps its fibre's great-circle km
-apart from the rest of its propagation, so the route factor re-evaluates its RTT exactly
-(space part + factor × fibre part) with the paths as routed; a fitted factor far from
-the routed one can change which paths are shortest, so a real check (which routes again)
-is the truth after a fit.  Where no sample has fibre (synthetic ones), or the countries
-are too few for it, the factor stays as given.
+link), one that grows with the path (``satellite_processing_ms`` per satellite crossed),
+the uplink scheduling cycle (``user_uplink_cycle_ms``: a packet waits a uniform part of
+one, drawn once a slot, so it widens the spread of 15-s averages as well as moving the
+median, which the spreads tell apart from ``pop_ms``) and one that grows with the
+terrestrial part of the path (``route_factor``: the fibre's length over its great
+circle, :data:`leonet.defaults.DEFAULT_ROUTE_FACTOR`; measured route factors lie at
+about 1.2–2, Bozkurt et al., PAM 2017). Every other term stays at its sourced or assumed
+value: two constants cannot be told apart by medians. Each sample keeps its fibre's
+great-circle km apart from the rest of its propagation, so the route factor re-evaluates
+its RTT exactly (space part + factor × fibre part) with the paths as routed; a fitted
+factor far from the routed one can change which paths are shortest, so a real check
+(which routes again) is the truth after a fit. Where no sample has fibre (synthetic
+ones), or the countries are too few for it, the factor stays as given.
 
-The fit minimises the relative errors of the simulated p50 (weighted
-:data:`P50_WEIGHT`) and of the simulated p20-p80 spread against the published ones of
-the calibration countries (:func:`scipy.optimize.least_squares`), **trimmed**: after a
+The simulated percentiles are of each terminal's 15-s mean RTT, as Starlink computes
+its own (:meth:`~leonet.calibration.simulate.CountrySample.measured_rtt_ms`).  The fit
+minimises the log ratios of the simulated p50 (weighted :data:`P50_WEIGHT`) and of the
+simulated p20-p80 spread to the published ones of the calibration countries
+(:func:`scipy.optimize.least_squares`; a log ratio weighs a spread twice too wide as
+much as one half too narrow; a relative error lets the few countries whose route flips
+within the minute, spreads 5-10× the published, pull the cycle down), **trimmed**: after a
 first the ``keep`` share of them the model fits best at the start values (the prior: the
 current defaults) is fitted, the share fitted best then is kept and the fit repeated
 (three rounds; "best" by the norm of a country's residuals).  Without published spreads
@@ -96,6 +100,8 @@ _SPREAD_ONLY = ("user_uplink_cycle_ms",)
 #: Weight of each country's p50 residual against its spread's (1): the p50 is the goal
 #: that is tighter (10 % against 25 %).
 P50_WEIGHT = 2.0
+#: A simulated p50 or spread is floored here before its log ratio, ms (a spread of 0).
+_FLOOR_MS = 0.01
 
 
 def spread(p20: float, p80: float) -> float:
@@ -188,15 +194,15 @@ def fit_latency(
     def simulated(x: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """p50 and p20-p80 spread of each country, ms."""
         p, f = params_of(x), factor_of(x)
-        q = np.array([np.percentile(s.rtt_ms(p, f), [20.0, 50.0, 80.0]) for s in used])
+        q = np.array([np.percentile(s.measured_rtt_ms(p, f), [20.0, 50.0, 80.0]) for s in used])
         return q[:, 1], q[:, 2] - q[:, 0]
 
     def rows(x: NDArray[np.float64]) -> NDArray[np.float64]:
         """Each country's weighted residuals ``(country, 1 or 2)``: p50, spread."""
         p50, width = simulated(x)
-        out = [P50_WEIGHT * (p50 - target) / target]
+        out = [P50_WEIGHT * np.log(np.maximum(p50, _FLOOR_MS) / target)]
         if spreads:
-            out.append((width - target_spread) / target_spread)
+            out.append(np.log(np.maximum(width, _FLOOR_MS) / target_spread))
         return np.stack(out, axis=1)
 
     if not 0 < keep <= 1:

@@ -17,10 +17,19 @@ is kept (:class:`CountrySample`) is per terminal-step the propagation RTT, the l
 its fibre (gateway → PoP → PoP, great-circle km), the satellites and gateways crossed,
 the seconds since the slot boundary and the user link's two uniform draws (the part of a
 downlink frame and of an uplink cycle waited: :func:`leonet.network.user_link_uniforms`,
-the run's function, keyed by the terminal's index and the step's time), so that the
-latency terms and the fibre route factor can be re-evaluated for any parameters without
-routing again (what the fit needs; the routing choices made with the routed factor are
-kept).
+the run's function, keyed by the terminal's index and the step's, or the slot's, time),
+so that the latency terms and the fibre route factor can be re-evaluated for any
+parameters without routing again (what the fit needs; the routing choices made with the
+routed factor are kept).
+
+**Latency is measured as Starlink measures it**: its routers report every 15 s and
+"these 15 second average latencies are then used to calculate the median and
+worst-case latency" (Starlink network update, March 2024;
+:data:`leonet.defaults.LATENCY_MEASUREMENT_WINDOW_S`).  So each sample step also
+keeps its (terminal, 15-s window) (windows from the sample's start, which is on a slot
+boundary: a window is one slot, an assumption, Starlink does not say how its windows
+fall against the slots) and :meth:`CountrySample.measured_rtt_ms` gives the windows'
+means, whose percentiles are compared with the published ones.
 
 For download and upload the twin's radio (:class:`~leonet.radio.RadioModel`, the
 default terminal and gen1 satellites as ``leonet run`` builds them, with co-channel
@@ -52,6 +61,7 @@ from leonet.defaults import (
     CALIBRATION_SAMPLE_STEP_S,
     DEFAULT_ROUTE_FACTOR,
     FIBRE_SPEED_FRACTION_OF_C,
+    LATENCY_MEASUREMENT_WINDOW_S,
 )
 from leonet.engine.route import run_routes
 from leonet.engine.stages import SatellitePositions, site_visibility
@@ -110,6 +120,7 @@ CATALOGUE_DAY = datetime(2026, 5, 30, tzinfo=UTC)
 SAMPLE_DURATION_S = CALIBRATION_SAMPLE_DURATION_S
 SAMPLE_STEP_S = CALIBRATION_SAMPLE_STEP_S
 _JITTER_DEG = 0.09  # ~10 km
+_SLOT_S = SchedulerConfig().slot_s  # the scheduler's slots, boundaries at phase 0
 
 
 @dataclass(frozen=True)
@@ -128,7 +139,10 @@ class CountrySample:
     ``fibre_km`` ``(sample,)`` the great-circle length of the path's fibre one way
     (gateway → PoP → PoP, km; empty: not known, then the route factor is fixed) and
     ``route_factor`` the fibre route factor it was routed with, so that
-    :meth:`propagation_rtt_at` gives the propagation RTT under any other factor."""
+    :meth:`propagation_rtt_at` gives the propagation RTT under any other factor;
+    ``window`` ``(sample,)`` which (terminal, measurement window) each terminal-step
+    falls in (empty: each its own), so that :meth:`measured_rtt_ms` averages them as
+    Starlink's routers do."""
 
     country: CountryId
     start: datetime
@@ -146,6 +160,9 @@ class CountrySample:
     cycle_fraction: NDArray[np.float64] = dataclasses.field(default_factory=lambda: np.zeros(0))
     fibre_km: NDArray[np.float64] = dataclasses.field(default_factory=lambda: np.zeros(0))
     route_factor: float = DEFAULT_ROUTE_FACTOR
+    window: NDArray[np.int64] = dataclasses.field(
+        default_factory=lambda: np.zeros(0, dtype=np.int64)
+    )
 
     @property
     def fibre_rtt_ms_per_factor(self) -> NDArray[np.float64]:
@@ -187,6 +204,18 @@ class CountrySample:
             cycle_fraction=self.cycle_fraction if self.cycle_fraction.size else 0.5,
         )
         return idle
+
+    def measured_rtt_ms(
+        self, params: LatencyParameters | None = None, route_factor: float | None = None
+    ) -> NDArray[np.float64]:
+        """``(window,)`` the idle RTT as Starlink measures it: each terminal's mean over
+        each :data:`~leonet.defaults.LATENCY_MEASUREMENT_WINDOW_S` window (its steps
+        with a path), under ``params`` and ``route_factor`` as :meth:`rtt_ms`."""
+        rtt = self.rtt_ms(params, route_factor)
+        if self.window.size == 0:
+            return rtt
+        _, which = np.unique(self.window, return_inverse=True)
+        return np.asarray(np.bincount(which, rtt) / np.bincount(which), dtype=np.float64)
 
     def speed_tests_mbps(
         self, params: ThroughputParameters | None = None
@@ -298,14 +327,22 @@ def simulate_country(
     n_sats = _starlink().size
     sats, gws = path_counts(series.path, n_sats, n_sats, n_sats + len(gateways))
     fibre = _fibre_km(series.path, n_sats, gateways, pops)
-    since = np.broadcast_to(since_slot_start_s(grid.utc_ns, 15.0)[:, None], ok.shape)
+    since = np.broadcast_to(since_slot_start_s(grid.utc_ns, _SLOT_S)[:, None], ok.shape)
+    # Each terminal's measurement windows, from the sample's start.
+    window = (
+        np.arange(len(sites))[None, :] * (int(duration_s // LATENCY_MEASUREMENT_WINDOW_S) + 1)
+        + ((grid.utc_ns - grid.utc_ns[0]) // int(LATENCY_MEASUREMENT_WINDOW_S * 1e9))[:, None]
+    )
     serving = np.where(ok, series.path[:, :, 1], -1)
     down, up, in_view = _link_rates(sites, grid, serving, radio_every)
     country_key = zlib.crc32(cid.iso3.encode())
     rng = np.random.default_rng([seed, country_key])
     # The user link's waits: the run's draws, keyed by (seed, country), terminal, step time.
     frame, cycle = user_link_uniforms(
-        (seed << 32) ^ country_key, np.arange(len(sites))[None, :], grid.utc_ns[:, None]
+        (seed << 32) ^ country_key,
+        np.arange(len(sites))[None, :],
+        grid.utc_ns[:, None],
+        _SLOT_S,
     )
     return CountrySample(
         cid,
@@ -326,6 +363,7 @@ def simulate_country(
         cycle[ok],
         fibre[ok],
         route_factor,
+        np.asarray(window[ok], dtype=np.int64),
     )
 
 

@@ -70,7 +70,9 @@ def with_latency_terms(
     cfg = SchedulerConfig()
     since = since_slot_start_s(series.grid.utc_ns, cfg.slot_s, cfg.phase_s)[:, None]
     routes = np.arange(sats.shape[1])[None, :]
-    frame, cycle = user_link_uniforms(0, routes, series.grid.utc_ns[:, None])
+    frame, cycle = user_link_uniforms(
+        0, routes, series.grid.utc_ns[:, None], cfg.slot_s, cfg.phase_s
+    )
     terms = params.terms(
         series.propagation_rtt_ms, sats, gws, since, frame_fraction=frame, cycle_fraction=cycle
     )

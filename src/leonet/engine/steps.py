@@ -254,7 +254,9 @@ class StepRunner:
             route_rtt_all[k] = route_rtt
         since_k = since[:, None]  # (time, 1): the slot-boundary term of each step
         # The user link's random waits of every (step, site), drawn as a step at a time.
-        frame, cycle = user_link_uniforms(self.seed, site_index[None, :], utc[:, None])
+        frame, cycle = user_link_uniforms(
+            self.seed, site_index[None, :], utc[:, None], self.slot_s, self.slot_phase_s
+        )
         extra_idle, extra_loaded = self.latency.rtt_ms(
             prop_rtt,
             sats_on_path,

@@ -8,7 +8,7 @@ and its parameter lives in :mod:`leonet.defaults` with its source (docs/latency.
                         (750 Hz frames), drawn per route and step
 ``user_uplink``         the uplink MAC scheduling: a fixed request-grant-transmit time
                         plus the wait for the next request opportunity, uniform over
-                        ``[0, cycle)``, drawn per route and step
+                        ``[0, cycle)``, drawn per route and 15-s slot
 ``satellite_processing``  2 × satellites crossed × per-satellite processing
 ``gateway_processing``  2 × gateways crossed × per-gateway processing
 ``ground_equipment``    the user's dish and router
@@ -21,10 +21,12 @@ and its parameter lives in :mod:`leonet.defaults` with its source (docs/latency.
 Switching a term off (its parameter 0, :meth:`LatencyParameters.without`) lowers the
 total by exactly that term, sample by sample.
 
-The two random waits are what spreads a terminal's idle RTT from packet to packet (the
-published p20-p80 spread of a country, ~2-7 ms even where its geography is a city).
-Their draws are **counter-based** (:func:`counter_uniform`: splitmix64 over the seed,
-the site's index and the step's UTC instant), so a run draws the same waits on resume
+The two random waits spread a terminal's idle RTT: the frame's from packet to packet,
+the cycle's from slot to slot (the published p20-p80 spread of a country, of 15-s
+averages, is ~2-7 ms even where its geography is a city: only a wait that holds through
+a slot survives that average).  Their draws are **counter-based** (:func:`counter_uniform`:
+splitmix64 over the seed, the site's index and the step's, or the slot's, UTC instant),
+so a run draws the same waits on resume
 and however it is chunked, with no generator state carried between chunks, and
 ``leonet calibrate`` draws them with the same function (:func:`user_link_uniforms`).
 """
@@ -293,15 +295,25 @@ def counter_uniform(seed: int, stream: int, site: ArrayLike, step: ArrayLike) ->
     return np.asarray((h >> np.uint64(11)).astype(np.float64) * 2.0**-53, dtype=np.float64)
 
 
-def user_link_uniforms(seed: int, site: ArrayLike, utc_ns: ArrayLike) -> tuple[F64, F64]:
+def user_link_uniforms(
+    seed: int, site: ArrayLike, utc_ns: ArrayLike, slot_s: float, phase_s: float = 0.0
+) -> tuple[F64, F64]:
     """``(frame_fraction, cycle_fraction)``: the parts of a downlink frame and of an
     uplink cycle a packet waits, uniform in ``[0, 1)`` and independent, for each site
     index (``site``) at each UTC instant (``utc_ns`` int64 ns), broadcast: the run's and
-    the calibration's draws (:meth:`LatencyParameters.terms`).  One counter hash gives
-    both, its high and low 32 bits (a 2^-32 grid: 0.3 ps of a 1.3-ms frame)."""
-    h = _counter_hash(seed, _USER_LINK_STREAM, site, utc_ns)
+    the calibration's draws (:meth:`LatencyParameters.terms`).  The frame's part is
+    drawn per instant; the cycle's **per slot** (keyed by the instant its
+    ``slot_s``-long slot began, boundaries at ``phase_s`` as :func:`since_slot_start_s`):
+    the uplink grants a terminal gets are set when the slot's schedule is, so the wait
+    holds through the slot and steps at its boundary.  Counter hashes, the high 32 bits
+    of one for the frame and the low 32 of the other for the cycle (a 2^-32 grid: 0.3
+    ps of a 1.3-ms frame)."""
+    t = np.asarray(utc_ns, dtype=np.int64)
+    slot_start = t - np.mod(t - round(phase_s * 1e9), round(slot_s * 1e9))
+    h = _counter_hash(seed, _USER_LINK_STREAM, site, t)
+    g = _counter_hash(seed, _USER_LINK_STREAM, site, slot_start)
     frame = (h >> np.uint64(32)).astype(np.float64) * 2.0**-32
-    cycle = (h & _LOW32).astype(np.float64) * 2.0**-32
+    cycle = (g & _LOW32).astype(np.float64) * 2.0**-32
     return np.asarray(frame, dtype=np.float64), np.asarray(cycle, dtype=np.float64)
 
 
