@@ -15,6 +15,7 @@ from importlib import resources
 
 __all__ = [
     "CALIBRATION_SAMPLE_DURATION_S",
+    "CALIBRATION_SAMPLE_SPAN_S",
     "CALIBRATION_SAMPLE_STEP_S",
     "DEFAULT_GATEWAY_KA_ANTENNAS",
     "DEFAULT_GATEWAY_MIN_ELEVATION_DEG",
@@ -219,6 +220,12 @@ CALIBRATION_SAMPLE_DURATION_S = 60.0
 #: step; any step prime to the 15-s slot samples every second of a slot alike (the slot
 #: spike at its 1/15 share; a 3- or 5-s step would put 1/5 or 1/3 of the samples in it).
 CALIBRATION_SAMPLE_STEP_S = 1.0
+#: Seconds of the busy hour a calibration sample's 15-s windows spread over, evenly, each
+#: on a slot boundary (``leonet calibrate``; 0: one after the other).  Starlink's
+#: percentiles pool every router's 15-s means over a month (the network update of
+#: :data:`LATENCY_MEASUREMENT_WINDOW_S`), so a sample should see the geometry at more
+#: than one moment.  Assumption: the busy hour, 3600 s.
+CALIBRATION_SAMPLE_SPAN_S = 3600.0
 
 # --- speed test (calibration) ----------------------------------------------------------------
 # The background a speed test runs against in `leonet calibrate`

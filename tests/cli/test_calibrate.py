@@ -107,7 +107,12 @@ def test_fit_refuses_a_share_below_one():
 
 @pytest.mark.parametrize(
     ("step", "duration", "words"),
-    [("0", "60", "--step 0"), ("nan", "60", "--step nan"), ("30", "10", "--step 30")],
+    [
+        ("0", "60", "--step 0"),
+        ("nan", "60", "--step nan"),
+        ("30", "10", "--step 30"),
+        ("20", "60", "--step 20"),
+    ],
 )
 def test_a_step_that_is_not_positive_or_exceeds_the_duration_is_refused(step, duration, words):
     result = runner.invoke(
@@ -117,13 +122,43 @@ def test_a_step_that_is_not_positive_or_exceeds_the_duration_is_refused(step, du
     assert words in " ".join(result.output.split())
 
 
-def test_the_default_sample_steps_are_prime_to_the_slot():
+def test_the_default_sample_steps_see_every_second_of_a_slot_alike():
     """Every second of a 15-s slot is sampled equally often (the slot spike at its 1/15
-    share), which a step sharing a factor with 15 would not give."""
-    import math
+    share): whole windows, each on a slot boundary, stepped by 1 s."""
+    from collections import Counter
 
-    from leonet.calibration import SAMPLE_DURATION_S, SAMPLE_STEP_S
+    from leonet.calibration import SAMPLE_DURATION_S, SAMPLE_SPAN_S, SAMPLE_STEP_S, sample_windows
 
-    assert math.gcd(int(SAMPLE_STEP_S), 15) == 1 and int(SAMPLE_STEP_S) == SAMPLE_STEP_S
-    phases = {int(k * SAMPLE_STEP_S) % 15 for k in range(int(SAMPLE_DURATION_S / SAMPLE_STEP_S))}
-    assert phases == set(range(15))
+    seen: Counter[int] = Counter()
+    for offset, length in sample_windows(SAMPLE_DURATION_S, SAMPLE_SPAN_S):
+        assert offset % 15 == 0
+        seen.update(
+            round(offset + k * SAMPLE_STEP_S) % 15 for k in range(round(length / SAMPLE_STEP_S))
+        )
+    assert set(seen) == set(range(15)) and len(set(seen.values())) == 1
+
+
+@pytest.mark.parametrize(
+    ("duration", "span", "windows"),
+    [
+        # Four windows of 15 s a quarter of an hour apart: 20:00, 20:15, 20:30, 20:45.
+        (60, 3600, [(0, 15), (900, 15), (1800, 15), (2700, 15)]),
+        # Without a span, one after the other; a last window shorter.
+        (50, 0, [(0, 15), (15, 15), (30, 15), (45, 5)]),
+        # Two windows over 100 s: 50 s apart, down to whole slots: 45 s.
+        (30, 100, [(0, 15), (45, 15)]),
+        (10, 3600, [(0, 10)]),
+    ],
+)
+def test_a_sample_s_windows_start_on_slots_spread_over_the_span(duration, span, windows):
+    from leonet.calibration import sample_windows
+
+    assert sample_windows(duration, span) == [(float(a), float(b)) for a, b in windows]
+
+
+@pytest.mark.parametrize(("duration", "span"), [(0, 60), (float("nan"), 60), (60, -1)])
+def test_impossible_sample_windows_are_refused(duration, span):
+    from leonet.calibration import sample_windows
+
+    with pytest.raises(ValueError, match=r"duration_s|span_s"):
+        sample_windows(duration, span)

@@ -43,6 +43,7 @@ so that the speed tests too are re-evaluated without the radio.
 from __future__ import annotations
 
 import dataclasses
+import math
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -58,6 +59,7 @@ from leonet.calibration.throughput import ThroughputParameters, speed_tests
 from leonet.constants import C_KM_S
 from leonet.defaults import (
     CALIBRATION_SAMPLE_DURATION_S,
+    CALIBRATION_SAMPLE_SPAN_S,
     CALIBRATION_SAMPLE_STEP_S,
     DEFAULT_ROUTE_FACTOR,
     FIBRE_SPEED_FRACTION_OF_C,
@@ -93,11 +95,13 @@ __all__ = [
     "GATEWAY_REACH_KM",
     "POP_RULE",
     "SAMPLE_DURATION_S",
+    "SAMPLE_SPAN_S",
     "SAMPLE_STEP_S",
     "CountrySample",
     "busy_hour_start",
     "country_pop_mask",
     "sample_terminals",
+    "sample_windows",
     "simulate_country",
 ]
 
@@ -119,6 +123,7 @@ CATALOGUE_DAY = datetime(2026, 5, 30, tzinfo=UTC)
 #: :data:`leonet.defaults.CALIBRATION_SAMPLE_DURATION_S`).
 SAMPLE_DURATION_S = CALIBRATION_SAMPLE_DURATION_S
 SAMPLE_STEP_S = CALIBRATION_SAMPLE_STEP_S
+SAMPLE_SPAN_S = CALIBRATION_SAMPLE_SPAN_S
 _JITTER_DEG = 0.09  # ~10 km
 _SLOT_S = SchedulerConfig().slot_s  # the scheduler's slots, boundaries at phase 0
 
@@ -284,7 +289,7 @@ def _starlink() -> Constellation:
     return load_constellation("starlink")
 
 
-def simulate_country(
+def simulate_country(  # noqa: PLR0913 — keyword-only options with defaults
     cid: CountryId,
     *,
     terminals: int = 24,
@@ -294,10 +299,11 @@ def simulate_country(
     radio_every: int = 5,
     strategy: str = CALIBRATION_STRATEGY,
     route_factor: float = DEFAULT_ROUTE_FACTOR,
+    span_s: float = SAMPLE_SPAN_S,
 ) -> CountrySample:
-    """Route a country's sample over ``duration_s`` of its busy hour, the fibre at
-    ``route_factor`` × its great circle, and evaluate its radio every ``radio_every``
-    steps (see the module)."""
+    """Route a country's sample over ``duration_s`` of its busy hour, in 15-s windows
+    spread evenly over its first ``span_s``, the fibre at ``route_factor`` × its great
+    circle, and evaluate its radio every ``radio_every`` steps (see the module)."""
     sites = sample_terminals(cid, terminals, seed)
     mean_lon = float(
         np.degrees(
@@ -306,13 +312,107 @@ def simulate_country(
             )
         )
     )
-    start = busy_hour_start(mean_lon)
-    grid = TimeGrid.spanning(start, duration_s, step_s)
     pops = load_pops_2026()
     allowed = country_pop_mask(cid.iso2, pops)
     gateways = _gateways_near(
         sites, pops.take(np.flatnonzero(allowed)) if allowed is not None else None
     )
+    start = busy_hour_start(mean_lon)
+    parts = [
+        _route_window(
+            sites,
+            TimeGrid.spanning(start + timedelta(seconds=offset), length, step_s),
+            gateways,
+            pops,
+            allowed,
+            strategy,
+            route_factor,
+            radio_every,
+        )
+        for offset, length in sample_windows(duration_s, span_s)
+    ]
+    n_win = len(parts)
+    ok = np.concatenate([w.ok for w in parts])  # (step, terminal), the windows in turn
+    utc = np.concatenate([w.utc_ns for w in parts])
+    # Each terminal's measurement windows: terminal × window.
+    window = np.concatenate(
+        [
+            np.broadcast_to(np.arange(len(sites)) * n_win + k, w.ok.shape)
+            for k, w in enumerate(parts)
+        ]
+    )
+    country_key = zlib.crc32(cid.iso3.encode())
+    rng = np.random.default_rng([seed, country_key])
+    # The user link's waits: the run's draws, keyed by (seed, country), terminal, step time.
+    frame, cycle = user_link_uniforms(
+        (seed << 32) ^ country_key, np.arange(len(sites))[None, :], utc[:, None], _SLOT_S
+    )
+    since = np.broadcast_to(since_slot_start_s(utc, _SLOT_S)[:, None], ok.shape)
+    down = np.concatenate([w.down for w in parts])
+    pop_index = np.concatenate([w.pop_index[w.ok] for w in parts])
+    return CountrySample(
+        cid,
+        start,
+        np.concatenate([w.propagation_rtt_ms[w.ok] for w in parts]),
+        np.concatenate([w.satellites[w.ok] for w in parts]),
+        np.concatenate([w.gateways[w.ok] for w in parts]),
+        since[ok],
+        float(1.0 - ok.mean()),
+        _pops_used(pop_index, pops, nearest=allowed is None),
+        down,
+        np.concatenate([w.up for w in parts]),
+        np.asarray(rng.standard_normal((down.shape[0],)), dtype=np.float64),
+        np.concatenate([w.in_view for w in parts]),
+        frame[ok],
+        cycle[ok],
+        np.concatenate([w.fibre_km[w.ok] for w in parts]),
+        route_factor,
+        np.asarray(window[ok], dtype=np.int64),
+    )
+
+
+def sample_windows(duration_s: float, span_s: float) -> list[tuple[float, float]]:
+    """``(offset_s, length_s)`` of each window a sample of ``duration_s`` routes: 15-s
+    windows (the last shorter where ``duration_s`` is no multiple of 15), each starting
+    on a slot boundary, spread evenly over the first ``span_s`` of the busy hour (one
+    after the other where ``span_s`` ≤ ``duration_s``)."""
+    if not (math.isfinite(duration_s) and duration_s > 0):
+        raise ValueError(f"duration_s={duration_s}: sample a positive number of seconds")
+    if not (math.isfinite(span_s) and span_s >= 0):
+        raise ValueError(f"span_s={span_s}: give the seconds the windows spread over (≥ 0)")
+    length = LATENCY_MEASUREMENT_WINDOW_S
+    n = math.ceil(duration_s / length - 1e-9)
+    # Whole slots between window starts, at least a window's length.
+    gap_s = max(math.ceil(length / _SLOT_S), math.floor(span_s / n / _SLOT_S)) * _SLOT_S
+    return [(k * gap_s, min(length, duration_s - k * length)) for k in range(n)]
+
+
+@dataclass(frozen=True)
+class _Window:
+    """One window's routes, ``(step, terminal)``, and its radio's served terminal-steps."""
+
+    utc_ns: NDArray[np.int64]
+    ok: NDArray[np.bool_]
+    propagation_rtt_ms: NDArray[np.float64]
+    satellites: NDArray[np.int64]
+    gateways: NDArray[np.int64]
+    pop_index: NDArray[np.int64]
+    fibre_km: NDArray[np.float64]
+    down: NDArray[np.float64]
+    up: NDArray[np.float64]
+    in_view: NDArray[np.float64]
+
+
+def _route_window(
+    sites: Sites,
+    grid: TimeGrid,
+    gateways: Gateways,
+    pops: Sites,
+    allowed: NDArray[np.bool_] | None,
+    strategy: str,
+    route_factor: float,
+    radio_every: int,
+) -> _Window:
     series = run_routes(
         _starlink(),
         sites,
@@ -326,44 +426,19 @@ def simulate_country(
     ok = np.isfinite(series.propagation_rtt_ms)
     n_sats = _starlink().size
     sats, gws = path_counts(series.path, n_sats, n_sats, n_sats + len(gateways))
-    fibre = _fibre_km(series.path, n_sats, gateways, pops)
-    since = np.broadcast_to(since_slot_start_s(grid.utc_ns, _SLOT_S)[:, None], ok.shape)
-    # Each terminal's measurement windows, from the sample's start.
-    window = (
-        np.arange(len(sites))[None, :] * (int(duration_s // LATENCY_MEASUREMENT_WINDOW_S) + 1)
-        + ((grid.utc_ns - grid.utc_ns[0]) // int(LATENCY_MEASUREMENT_WINDOW_S * 1e9))[:, None]
-    )
     serving = np.where(ok, series.path[:, :, 1], -1)
     down, up, in_view = _link_rates(sites, grid, serving, radio_every)
-    country_key = zlib.crc32(cid.iso3.encode())
-    rng = np.random.default_rng([seed, country_key])
-    # The user link's waits: the run's draws, keyed by (seed, country), terminal, step time.
-    frame, cycle = user_link_uniforms(
-        (seed << 32) ^ country_key,
-        np.arange(len(sites))[None, :],
-        grid.utc_ns[:, None],
-        _SLOT_S,
-    )
-    return CountrySample(
-        cid,
-        start,
-        series.propagation_rtt_ms[ok],
-        sats[ok],
-        gws[ok],
-        since[ok],
-        float(1.0 - ok.mean()),
-        _pops_used(
-            _last_node(series.path)[ok] - n_sats - len(gateways), pops, nearest=allowed is None
-        ),
+    return _Window(
+        grid.utc_ns,
+        ok,
+        series.propagation_rtt_ms,
+        sats,
+        gws,
+        _last_node(series.path) - n_sats - len(gateways),
+        _fibre_km(series.path, n_sats, gateways, pops),
         down,
         up,
-        np.asarray(rng.standard_normal((down.shape[0],)), dtype=np.float64),
         in_view,
-        frame[ok],
-        cycle[ok],
-        fibre[ok],
-        route_factor,
-        np.asarray(window[ok], dtype=np.int64),
     )
 
 

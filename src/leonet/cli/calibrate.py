@@ -36,12 +36,18 @@ Countries = Annotated[
     ),
 ]
 Terminals = Annotated[int, typer.Option(help="Terminals sampled per country.")]
-Duration = Annotated[float, typer.Option(help="Seconds of the busy hour simulated.")]
+Duration = Annotated[
+    float,
+    typer.Option(
+        help="Seconds of the busy hour simulated, in 15-s windows (Starlink's latency "
+        "averages) spread evenly over the hour."
+    ),
+]
 Step = Annotated[
     float,
     typer.Option(
-        help="Seconds between simulated instants (prime to the 15-s slot, e.g. 1, 2, 4, 7, "
-        "so every second of a slot is sampled alike)."
+        help="Seconds between simulated instants in each 15-s window (1: every second of "
+        "its slot alike, the slot spike at its 1/15 share)."
     ),
 ]
 Workers = Annotated[int, typer.Option(help="Processes simulating countries in parallel.")]
@@ -64,10 +70,10 @@ def _check_options(terminals: int, duration: float, workers: int, step: float = 
         raise ValueError(
             f"--duration {duration:g}: give 1 to 3,600 seconds of the busy hour (default 60)"
         )
-    if not 0 < step <= min(duration, 60.0):  # also NaN
+    if not 0 < step <= min(duration, 15.0):  # also NaN
         raise ValueError(
-            f"--step {step:g}: give more than 0 and at most 60 seconds, and no more than "
-            "--duration (default 1)"
+            f"--step {step:g}: give more than 0 and at most 15 seconds (a window), and no "
+            "more than --duration (default 1)"
         )
     if not 1 <= workers <= _MAX_WORKERS:
         raise ValueError(f"--workers {workers}: give 1 to {_MAX_WORKERS} processes")
