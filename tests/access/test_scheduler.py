@@ -363,28 +363,60 @@ def test_shortest_path_takes_the_candidate_with_the_shortest_way_to_the_ground(s
         delay[base.time_idx, base.sat_idx],
     )
     out = schedule(vis, GRID.utc_ns, SchedulerConfig("shortest-path"), gateway_vis=reach)
+    # Where a satellite reaches no gateway (here: seen by no terminal) its way is endless.
+    reached = np.full((vis.n_time, vis.n_sat), np.inf)
+    reached[t, s] = delay[t, s]
     slots = SchedulerConfig().slot_ids(GRID.utc_ns)
     boundary = np.flatnonzero(np.concatenate(([True], slots[1:] != slots[:-1])))
-    for b in boundary:
+    last = np.flatnonzero(np.concatenate((slots[1:] != slots[:-1], [True])))
+    for b, end in zip(boundary, last, strict=True):
         sl = vis.step_slice(int(b))
         for k in range(vis.n_site):
             mine = vis.site_idx[sl] == k
             if not mine.any():
                 continue
             sats = vis.sat_idx[sl][mine]
-            path = vis.range_km[sl][mine] * 1000.0 / C_KM_S + delay[b, sats]
+            # The way to the ground at its worst of the slot's first and last step.
+            ground = np.maximum(reached[b, sats], reached[end, sats])
+            path = vis.range_km[sl][mine] * 1000.0 / C_KM_S + ground
             assert out.serving_sat[b, k] == sats[np.argmin(path)]
+    # A satellite best at the slot's start whose way to the ground is lost by its end
+    # (its gateway gone: reachable at the first step only) is passed over.
+    b, end = int(boundary[1]), int(last[1])
+    sl = vis.step_slice(b)
+    k = int(vis.site_idx[sl][0])
+    chosen = int(out.serving_sat[b, k])
+    keep = ~((base.time_idx > b) & (base.time_idx <= end) & (base.sat_idx == chosen))
+    cut = Reachability.from_pairs(
+        base.time_idx[keep].astype(np.int64),
+        base.sat_idx[keep].astype(np.int64),
+        vis.n_time,
+        vis.n_sat,
+    )
+    cut = Reachability(
+        cut.n_time,
+        cut.n_sat,
+        cut.offsets,
+        cut.time_idx,
+        cut.sat_idx,
+        delay[cut.time_idx, cut.sat_idx],
+    )
+    again = schedule(vis, GRID.utc_ns, SchedulerConfig("shortest-path"), gateway_vis=cut)
+    assert (vis.site_idx[sl] == k).sum() > 1  # it had another candidate
+    assert again.serving_sat[b, k] not in (chosen, -1)
     # Without delays (bent-pipe's gateways in view) the user link alone ranks: the nearest.
     plain = schedule(vis, GRID.utc_ns, SchedulerConfig("shortest-path"), gateway_vis=gw)
     assert plain.served.any()
 
 
-def test_path_delays_are_needed_at_slot_boundaries_only():
+def test_path_delays_are_needed_at_each_slot_s_first_and_last_step_only():
     utc = GRID.utc_ns[:40]
     sp = SchedulerConfig("shortest-path")
     steps = sp.path_delay_steps(utc)
     slots = sp.slot_ids(utc)
-    assert isinstance(steps, np.ndarray) and steps[0]
-    np.testing.assert_array_equal(steps[1:], slots[1:] != slots[:-1])
+    assert isinstance(steps, np.ndarray) and steps[0] and steps[-1]
+    change = slots[1:] != slots[:-1]
+    np.testing.assert_array_equal(steps[1:-1], change[1:] | change[:-1])
+    assert 0 < steps.sum() < steps.size
     assert SchedulerConfig("shortest-path", immediate_reselect=True).path_delay_steps(utc).all()
     assert SchedulerConfig("highest-elevation").path_delay_steps(utc) is False

@@ -241,16 +241,17 @@ class SchedulerConfig:
         return round(self.phase_s * 1e9)
 
     def path_delay_steps(self, utc_ns: ArrayLike) -> NDArray[np.bool_] | bool:
-        """The steps of a chunk at ``utc_ns`` whose candidates the strategy ranks by path
-        delay: ``False`` for strategies that do not, every step with
-        ``immediate_reselect``, else the first step and each slot boundary."""
+        """The steps of a chunk at ``utc_ns`` whose path delays the strategy needs:
+        ``False`` for strategies that do not rank by them, every step with
+        ``immediate_reselect``, else each slot's first and last step in the chunk (a
+        slot is planned for its whole length: :func:`schedule`)."""
         if not _STRATEGIES[self.strategy].uses_path_delay:
             return False
         utc = np.asarray(utc_ns, dtype=np.int64).reshape(-1)
         if self.immediate_reselect:
             return np.ones(utc.shape[0], dtype=bool)
-        slots = self.slot_ids(utc)
-        return np.concatenate(([True], slots[1:] != slots[:-1]))
+        change = np.diff(self.slot_ids(utc)) != 0
+        return np.concatenate(([True], change)) | np.concatenate((change, [True]))
 
     def slot_ids(self, utc_ns: ArrayLike) -> I64:
         """The slot number of each UTC instant (int64 ns) — equal ids share a slot."""
@@ -588,8 +589,12 @@ def schedule(
         free = None if beams is None else np.maximum(beams - load, 0)
         path = None
         if ground_ms is not None:
+            # The slot is planned for its whole length: a satellite's way to the ground
+            # counts at its worst of the slot's first and last step (one that loses its
+            # gateway within the slot would carry its terminals over a laser detour).
             sats = vis.sat_idx[sl][pick]
-            path = vis.range_km[sl][pick] * (1000.0 / C_KM_S) + ground_ms[t, sats]
+            ground = np.fmax(ground_ms[t, sats], ground_ms[slot_end[t], sats])
+            path = vis.range_km[sl][pick] * (1000.0 / C_KM_S) + ground
         chosen = _assign(
             all_term[pick].astype(np.int64),
             vis.sat_idx[sl][pick].astype(np.int64),
@@ -614,6 +619,9 @@ def schedule(
         )
 
     slots = config.slot_ids(utc)
+    # The last step of each step's slot within the chunk.
+    ends = np.flatnonzero(np.append(slots[1:] != slots[:-1], True))
+    slot_end = ends[np.searchsorted(ends, np.arange(n_time))]
     beams = config.max_terminals_per_sat
     n_out = n_time - lookahead_steps
     boundary = np.ones(n_out, bool)
