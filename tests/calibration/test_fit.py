@@ -213,7 +213,8 @@ def test_the_trimmed_fit_ignores_countries_the_geometry_misses() -> None:
 
 
 def _with_radio(samples: list[CountrySample], seed: int = 9) -> list[CountrySample]:
-    """The synthetic countries with link rates and satellites in view that differ."""
+    """The synthetic countries with link rates and satellites in view that differ, the
+    radio's steps spread over their latency windows."""
     rng = np.random.default_rng(seed)
     out = []
     for k, s in enumerate(samples):
@@ -225,6 +226,7 @@ def _with_radio(samples: list[CountrySample], seed: int = 9) -> list[CountrySamp
                 link_up_mbps=rng.choice([45.0, 55.0, 62.0], n),
                 load_z=rng.standard_normal(n),
                 in_view=rng.integers(25 + 3 * k, 45 + 3 * k, n).astype(np.float64),
+                radio_window=np.arange(n, dtype=np.int64) % np.unique(s.window).size,
             )
         )
     return out
@@ -479,3 +481,61 @@ def test_a_country_s_sample_is_measured_in_15_s_windows_one_slot_each() -> None:
         assert np.unique(s.cycle_fraction[inside]).size == 1
         assert np.unique(s.frame_fraction[inside]).size == 15
     assert s.measured_rtt_ms().shape == (4,)
+
+
+def test_the_measured_rtt_queues_behind_the_busy_hour_background() -> None:
+    # Two windows; the radio saw the first at two steps (its beam at ρ 0.5 and 0.75 down,
+    # 0.5 up) and the second at none: the first window's mean gains the mean queueing
+    # of its radio steps, scale × ρ/(1−ρ) each way; the second none.
+    s = CountrySample(
+        CountryId("Land", "LL", ""),
+        datetime(2026, 5, 30, tzinfo=UTC),
+        np.array([10.0, 20.0, 5.0]),
+        np.ones(3, np.int64),
+        np.ones(3, np.int64),
+        np.full(3, 7.0),
+        0.0,
+        "",
+        link_down_mbps=np.array([600.0, 600.0]),
+        link_up_mbps=np.array([60.0, 60.0]),
+        load_z=np.array([0.0, 1.0]),
+        in_view=np.array([30.0, 30.0]),
+        frame_fraction=np.zeros(3),
+        cycle_fraction=np.zeros(3),
+        window=np.array([0, 0, 1]),
+        radio_window=np.array([0, 0]),
+    )
+    background = ThroughputParameters(300.0, 30.0, 0.5, 0.0, 0.0)
+    p = LatencyParameters(queue_scale_ms=2.0)
+    idle = s.measured_rtt_ms(dataclasses.replace(p, queue_scale_ms=0.0))
+    got = s.measured_rtt_ms(p, throughput=background)
+    # Down: 2 × (1 + 3) / 2 = 4 ms on average; up: 2 × 1 = 2 ms.
+    np.testing.assert_allclose(got - idle, [4.0 + 2.0, 0.0], rtol=0, atol=1e-12)
+    # Switching the queueing term off leaves the idle means.
+    np.testing.assert_array_equal(s.measured_rtt_ms(p.without("queueing"), None, background), idle)
+
+
+def test_a_fit_on_synthetic_spreads_recovers_the_busy_hour_queue_it_was_made_with() -> None:
+    # Countries whose beams are busier (fewer satellites in view) queue longer and wider:
+    # the queue's scale moves medians and spreads by the load, pop_ms by nothing.
+    samples = _with_radio(_synthetic())
+    background = ThroughputParameters(300.0, 25.0, 0.3, 0.4, 1.5)
+    truth = LatencyParameters(
+        pop_ms=11.3, satellite_processing_ms=0.42, user_uplink_cycle_ms=6.0, queue_scale_ms=1.5
+    )
+    p50, width = {}, {}
+    for s in samples:
+        slow, mid, fast = latency_percentiles(s.measured_rtt_ms(truth, None, background))
+        p50[s.country.iso3], width[s.country.iso3] = mid, spread(slow, fast)
+    start = LatencyParameters(
+        pop_ms=2.0, satellite_processing_ms=2.0, user_uplink_cycle_ms=1.0, queue_scale_ms=0.5
+    )
+    result = fit_latency(
+        samples, p50, start=start, published_spread_ms=width, throughput=background
+    )
+    assert result.success
+    assert result.params.queue_scale_ms == pytest.approx(1.5, abs=0.05)  # ms
+    assert result.params.user_uplink_cycle_ms == pytest.approx(6.0, abs=0.1)  # ms
+    assert result.params.pop_ms == pytest.approx(11.3, abs=0.1)  # ms
+    assert result.params.satellite_processing_ms == pytest.approx(0.42, abs=0.01)  # ms
+    assert result.median_abs_rel_error < 1e-3 and result.median_abs_rel_error_spread < 1e-3

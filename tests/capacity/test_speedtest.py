@@ -96,3 +96,20 @@ def test_own_beam_shortcut_equals_speed_test_bit_for_bit(seed):
     shortcut = _own_beam_speed_test(rate, terminals, 2.0)
     assert (reference < rate * (1 - 1e-9)).any() and (reference == 0).any()  # both regimes
     np.testing.assert_array_equal(shortcut, reference)
+
+
+def test_busy_hour_utilisation_is_the_speed_test_background_over_the_link_rate():
+    from leonet.capacity.speedtest import ThroughputParameters, busy_hour_utilisation
+
+    p = ThroughputParameters(300.0, 30.0, 0.5, 0.0, 1.0)
+    down, up = busy_hour_utilisation(
+        np.array([600.0, 600.0, 600.0, 0.0]),
+        np.array([60.0, 60.0, 60.0, 60.0]),
+        np.array([0.0, 1.0, -4.0, 0.0]),  # load draws: mean, +1 sigma, an idle beam
+        np.array([30.0, 30.0, 15.0, 30.0]),  # half the satellites in view: twice the load
+        p,
+    )
+    # 300 Mb/s of a 600 Mb/s beam's time: 0.5; × (1 + 0.5·1) = 0.75; the idle beam 0; no
+    # link: 0.  Up: cv 0, so 30/60 = 0.5 each, doubled where half the satellites are seen.
+    np.testing.assert_allclose(down, [0.5, 0.75, 0.0, 0.0], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(up, [0.5, 0.5, 1.0, 0.5], rtol=0, atol=1e-12)

@@ -200,7 +200,7 @@ def checked(
 ) -> CountryCheck:
     """A country's check from its simulated sample (the fibre at ``route_factor``;
     default: as routed)."""
-    rtt = sample.measured_rtt_ms(params, route_factor)
+    rtt = sample.measured_rtt_ms(params, route_factor, throughput)
     sats = float(np.median(sample.satellites)) if sample.satellites.size else math.nan
     down, up = sample.speed_tests_mbps(throughput)
     return CountryCheck(

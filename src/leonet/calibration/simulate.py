@@ -56,6 +56,7 @@ from leonet.access.masks import satellite_min_elevation_deg
 from leonet.access.scheduler import SchedulerConfig
 from leonet.calibration.published import CountryId
 from leonet.calibration.throughput import ThroughputParameters, speed_tests
+from leonet.capacity.speedtest import busy_hour_utilisation
 from leonet.constants import C_KM_S
 from leonet.defaults import (
     CALIBRATION_SAMPLE_DURATION_S,
@@ -147,7 +148,8 @@ class CountrySample:
     :meth:`propagation_rtt_at` gives the propagation RTT under any other factor;
     ``window`` ``(sample,)`` which (terminal, measurement window) each terminal-step
     falls in (empty: each its own), so that :meth:`measured_rtt_ms` averages them as
-    Starlink's routers do."""
+    Starlink's routers do, and ``radio_window`` ``(radio,)`` the window of each of the
+    radio's terminal-steps (empty: no busy-hour queueing)."""
 
     country: CountryId
     start: datetime
@@ -166,6 +168,9 @@ class CountrySample:
     fibre_km: NDArray[np.float64] = dataclasses.field(default_factory=lambda: np.zeros(0))
     route_factor: float = DEFAULT_ROUTE_FACTOR
     window: NDArray[np.int64] = dataclasses.field(
+        default_factory=lambda: np.zeros(0, dtype=np.int64)
+    )
+    radio_window: NDArray[np.int64] = dataclasses.field(
         default_factory=lambda: np.zeros(0, dtype=np.int64)
     )
 
@@ -211,16 +216,34 @@ class CountrySample:
         return idle
 
     def measured_rtt_ms(
-        self, params: LatencyParameters | None = None, route_factor: float | None = None
+        self,
+        params: LatencyParameters | None = None,
+        route_factor: float | None = None,
+        throughput: ThroughputParameters | None = None,
     ) -> NDArray[np.float64]:
-        """``(window,)`` the idle RTT as Starlink measures it: each terminal's mean over
-        each :data:`~leonet.defaults.LATENCY_MEASUREMENT_WINDOW_S` window (its steps
-        with a path), under ``params`` and ``route_factor`` as :meth:`rtt_ms`."""
-        rtt = self.rtt_ms(params, route_factor)
+        """``(window,)`` the RTT as Starlink measures it at the busy hour: each
+        terminal's mean over each :data:`~leonet.defaults.LATENCY_MEASUREMENT_WINDOW_S`
+        window (its steps with a path) of the idle RTT (``params`` and ``route_factor``
+        as :meth:`rtt_ms`), plus the queueing of the window's radio steps behind their
+        beam's busy-hour background (``throughput``'s, as the speed test's:
+        :func:`leonet.capacity.speedtest.busy_hour_utilisation`), both ways."""
+        p = params or LatencyParameters()
+        rtt = self.rtt_ms(p, route_factor)
         if self.window.size == 0:
             return rtt
-        _, which = np.unique(self.window, return_inverse=True)
-        return np.asarray(np.bincount(which, rtt) / np.bincount(which), dtype=np.float64)
+        ids, which = np.unique(self.window, return_inverse=True)
+        mean = np.bincount(which, rtt) / np.bincount(which)
+        if self.radio_window.size and p.queue_scale_ms > 0:
+            down, up = busy_hour_utilisation(
+                self.link_down_mbps, self.link_up_mbps, self.load_z, self.in_view, throughput
+            )
+            queue = p.queue_ms(down) + p.queue_ms(up)
+            at = np.searchsorted(ids, self.radio_window)
+            n = np.bincount(at, minlength=ids.size)
+            mean = mean + np.where(
+                n > 0, np.bincount(at, queue, minlength=ids.size) / np.maximum(n, 1), 0.0
+            )
+        return np.asarray(mean, dtype=np.float64)
 
     def speed_tests_mbps(
         self, params: ThroughputParameters | None = None
@@ -349,6 +372,7 @@ def simulate_country(  # noqa: PLR0913 — keyword-only options with defaults
     )
     since = np.broadcast_to(since_slot_start_s(utc, _SLOT_S)[:, None], ok.shape)
     down = np.concatenate([w.down for w in parts])
+    radio_window = np.concatenate([w.radio_terminal * n_win + k for k, w in enumerate(parts)])
     pop_index = np.concatenate([w.pop_index[w.ok] for w in parts])
     return CountrySample(
         cid,
@@ -368,6 +392,7 @@ def simulate_country(  # noqa: PLR0913 — keyword-only options with defaults
         np.concatenate([w.fibre_km[w.ok] for w in parts]),
         route_factor,
         np.asarray(window[ok], dtype=np.int64),
+        np.asarray(radio_window, dtype=np.int64),
     )
 
 
@@ -401,6 +426,7 @@ class _Window:
     down: NDArray[np.float64]
     up: NDArray[np.float64]
     in_view: NDArray[np.float64]
+    radio_terminal: NDArray[np.int64]
 
 
 def _route_window(
@@ -427,7 +453,7 @@ def _route_window(
     n_sats = _starlink().size
     sats, gws = path_counts(series.path, n_sats, n_sats, n_sats + len(gateways))
     serving = np.where(ok, series.path[:, :, 1], -1)
-    down, up, in_view = _link_rates(sites, grid, serving, radio_every)
+    down, up, in_view, radio_terminal = _link_rates(sites, grid, serving, radio_every)
     return _Window(
         grid.utc_ns,
         ok,
@@ -439,6 +465,7 @@ def _route_window(
         down,
         up,
         in_view,
+        radio_terminal,
     )
 
 
@@ -509,9 +536,9 @@ def _gateways_near(sites: Sites, home: Sites | None) -> Gateways:
 
 def _link_rates(
     sites: Sites, grid: TimeGrid, serving: NDArray[np.int64], every: int
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
     """MODCOD rates down and up of the served terminal-steps at every ``every``-th step,
-    and the satellites in view of each."""
+    the satellites in view of each and its terminal's index."""
     if every < 1:
         raise ValueError(f"radio_every={every}: evaluate the radio at least every step (1)")
     const = _starlink()
@@ -527,6 +554,7 @@ def _link_rates(
     down: list[NDArray[np.float64]] = []
     up: list[NDArray[np.float64]] = []
     seen: list[NDArray[np.float64]] = []
+    who: list[NDArray[np.int64]] = []
     for k, t in enumerate(steps):
         sv = serving[t].astype(np.int32)
         if not (sv >= 0).any():
@@ -543,6 +571,7 @@ def _link_rates(
         up.append(np.nan_to_num(links.up.capacity_mbps[served]))
         count = np.bincount(vis.site_idx[part], minlength=len(sites))
         seen.append(count[served].astype(np.float64))
+        who.append(np.flatnonzero(served).astype(np.int64))
     if not down:
-        return np.zeros(0), np.zeros(0), np.zeros(0)
-    return np.concatenate(down), np.concatenate(up), np.concatenate(seen)
+        return np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64)
+    return np.concatenate(down), np.concatenate(up), np.concatenate(seen), np.concatenate(who)

@@ -47,7 +47,13 @@ from leonet.defaults import (
 )
 from leonet.radio.parameters import BUSY_HOUR_DOWN_MBPS, BUSY_HOUR_UP_MBPS
 
-__all__ = ["REFERENCE_IN_VIEW", "ThroughputParameters", "speed_test", "speed_tests"]
+__all__ = [
+    "REFERENCE_IN_VIEW",
+    "ThroughputParameters",
+    "busy_hour_utilisation",
+    "speed_test",
+    "speed_tests",
+]
 
 F64 = NDArray[np.float64]
 
@@ -135,15 +141,46 @@ def _load_factor(z: F64, cv: float) -> F64:
     return np.asarray(np.maximum(1.0 + cv * z, 0.0), dtype=np.float64)
 
 
-def _one_direction(
-    rate_mbps: F64, z: F64, share: F64, background_mbps: float, cv: float, d: float
-) -> F64:
+def _background_mbps(z: F64, in_view: F64, p: ThroughputParameters) -> tuple[F64, F64]:
+    """The beam's busy-hour background down and up, Mb/s at the terminal's MODCOD."""
+    share = (REFERENCE_IN_VIEW / np.maximum(np.asarray(in_view, dtype=np.float64), 1.0)) ** (
+        p.in_view_exponent
+    )
+    return (
+        p.beam_background_down_mbps * share * _load_factor(z, p.load_cv_down),
+        p.beam_background_up_mbps * share * _load_factor(z, p.load_cv_up),
+    )
+
+
+def busy_hour_utilisation(
+    link_down_mbps: F64,
+    link_up_mbps: F64,
+    load_z: F64,
+    in_view: F64,
+    params: ThroughputParameters | None = None,
+) -> tuple[F64, F64]:
+    """``(down, up)`` ρ of terminal-steps ``(n,)`` at the busy hour: the share of their
+    beam's time its other terminals' background (the speed test's, :func:`speed_tests`)
+    takes, background over link rate (0 without a link).  What a packet that is not
+    part of a speed test queues behind (:class:`leonet.network.LatencyParameters`)."""
+    bg_down, bg_up = _background_mbps(
+        np.asarray(load_z, dtype=np.float64), np.asarray(in_view), params or ThroughputParameters()
+    )
+
+    def rho(load: F64, rate: ArrayLike) -> F64:
+        r = np.asarray(rate, dtype=np.float64)
+        ok = np.isfinite(r) & (r > 0)
+        return np.asarray(np.where(ok, load / np.where(ok, r, 1.0), 0.0), dtype=np.float64)
+
+    return rho(bg_down, link_down_mbps), rho(bg_up, link_up_mbps)
+
+
+def _one_direction(rate_mbps: F64, load: F64, d: float) -> F64:
     if not (np.isfinite(d) and d > 0):
         raise ValueError(f"busy-hour demand must be a finite rate > 0 Mb/s, got {d}")
     n = rate_mbps.shape[0]
     if n == 0:
         return np.zeros(0)
-    load = background_mbps * share * _load_factor(z, cv)
     # One beam per test: its other terminals, each asking the busy-hour demand d, carry
     # `load` Mb/s in all; the test is one more terminal (speed_test counts it in).
     return _own_beam_speed_test(rate_mbps, 1.0 + load / d, d)
@@ -179,24 +216,11 @@ def speed_tests(
     ``(n,)``; the fitted beam background (``params``, default the calibrated values of
     ``data/latency_calibration.json``) is carried by terminals each asking the busy-hour
     demand ``busy_hour_*_mbps``.  `leonet calibrate` and `leonet run` both call this."""
-    p = params or ThroughputParameters()
-    share = (REFERENCE_IN_VIEW / np.maximum(np.asarray(in_view, dtype=np.float64), 1.0)) ** (
-        p.in_view_exponent
+    bg_down, bg_up = _background_mbps(
+        np.asarray(load_z, dtype=np.float64), np.asarray(in_view), params or ThroughputParameters()
     )
     down = _one_direction(
-        np.asarray(link_down_mbps, dtype=np.float64),
-        np.asarray(load_z, dtype=np.float64),
-        share,
-        p.beam_background_down_mbps,
-        p.load_cv_down,
-        busy_hour_down_mbps,
+        np.asarray(link_down_mbps, dtype=np.float64), bg_down, busy_hour_down_mbps
     )
-    up = _one_direction(
-        np.asarray(link_up_mbps, dtype=np.float64),
-        np.asarray(load_z, dtype=np.float64),
-        share,
-        p.beam_background_up_mbps,
-        p.load_cv_up,
-        busy_hour_up_mbps,
-    )
+    up = _one_direction(np.asarray(link_up_mbps, dtype=np.float64), bg_up, busy_hour_up_mbps)
     return down, up

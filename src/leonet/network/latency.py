@@ -231,10 +231,6 @@ class LatencyParameters:
         def full(x: ArrayLike) -> F64:
             return np.broadcast_to(np.asarray(x, dtype=np.float64) + nan, shape).copy()
 
-        def queue(rho: ArrayLike) -> F64:
-            r = np.clip(np.nan_to_num(np.asarray(rho, dtype=np.float64)), 0.0, self.max_utilisation)
-            return self.queue_scale_ms * r / (1.0 - r)
-
         spike = np.where((since >= 0) & (since < self.slot_spike_s), self.slot_spike_ms, 0.0)
         return {
             "propagation": full(prop),
@@ -248,8 +244,16 @@ class LatencyParameters:
             "ground_equipment": full(self.ground_equipment_ms),
             "pop": full(self.pop_ms),
             "slot_spike": full(spike),
-            "queueing": full(queue(utilisation_down) + queue(utilisation_up)),
+            "queueing": full(self.queue_ms(utilisation_down) + self.queue_ms(utilisation_up)),
         }
+
+    def queue_ms(self, utilisation: ArrayLike) -> F64:
+        """One direction's queueing, ms: ``scale × ρ/(1−ρ)``, ρ capped at
+        ``max_utilisation`` (NaN: 0)."""
+        r = np.clip(
+            np.nan_to_num(np.asarray(utilisation, dtype=np.float64)), 0.0, self.max_utilisation
+        )
+        return np.asarray(self.queue_scale_ms * r / (1.0 - r), dtype=np.float64)
 
     def rtt_ms(self, *args: ArrayLike, **kwargs: ArrayLike) -> tuple[F64, F64]:
         """``(idle, loaded)`` RTT, ms: the sum of the idle terms, and that plus queueing
