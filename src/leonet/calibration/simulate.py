@@ -12,7 +12,8 @@ the 15-s scheduler, Starlink's 2026 gateways :func:`leonet.ground.load_gateways_
 to the PoP nearest it by delay **among its country's PoPs**
 (:func:`leonet.ground.country_pops`: every PoP the country's geofeed subnets exit
 through; France's terminals go to Madrid, Frankfurt, Milan or London, whichever is
-nearest) or, for a country without data, the PoP nearest by delay over all PoPs.  What
+nearest; a territory without data takes its sovereign's PoPs: Christmas Island
+Australia's) or, where neither has data, the PoP nearest by delay over all PoPs.  What
 is kept (:class:`CountrySample`) is per terminal-step the propagation RTT, the length of
 its fibre (gateway → PoP → PoP, great-circle km), the satellites and gateways crossed,
 the seconds since the slot boundary and the user link's two uniform draws (the part of a
@@ -112,7 +113,8 @@ GATEWAY_REACH_KM = 3000.0
 #: Which PoP a terminal uses (:func:`country_pop_mask`), as the fit's provenance says it.
 POP_RULE = (
     "nearest by delay among the PoPs its country's geofeed subnets exit through "
-    "(leonet.ground.country_pops); the nearest of all PoPs for a country without data"
+    "(leonet.ground.country_pops); a territory without data takes its sovereign's "
+    "(Natural Earth); the nearest of all PoPs where neither has data"
 )
 #: The scheduler strategy the check routes with (:data:`leonet.access.STRATEGIES`).
 CALIBRATION_STRATEGY = "shortest-path"
@@ -135,7 +137,8 @@ class CountrySample:
     ``propagation_rtt_ms``, ``satellites`` and ``gateways`` crossed one way,
     ``since_slot_s``; ``unserved`` the share of terminal-steps without a path; ``pop``
     the PoPs the terminal-steps reached, most used first, ``+``-joined (``"nearest: "``
-    before them for a country without data, routed to the nearest of all PoPs; ``""``
+    before them for a country without PoPs of its own or its sovereign's, routed to the
+    nearest of all PoPs; ``""``
     none reached); ``link_down_mbps`` / ``link_up_mbps``
     the MODCOD rates of the served terminal-steps the radio was evaluated at,
     ``load_z`` a standard-normal draw for each (the speed test's load) and ``in_view``
@@ -472,7 +475,8 @@ def _route_window(
 def country_pop_mask(country_iso2: str, pops: Sites) -> NDArray[np.bool_] | None:
     """``(pop,)`` the ``pops`` a country's terminals may use: those its geofeed subnets
     exit through (:func:`leonet.ground.country_pops`), each terminal then taking the
-    nearest of them by delay; ``None`` for a country without data (the nearest of all)."""
+    nearest of them by delay (a territory without data: its sovereign's); ``None`` where
+    neither has data (the nearest of all)."""
     codes = country_pops(country_iso2)
     if not codes:
         return None
