@@ -178,10 +178,13 @@ LATENCY_GROUND_EQUIPMENT_MS = 1.0
 LATENCY_POP_MS = _CALIBRATED["pop_ms"]
 
 #: Queueing scale, ms: a loaded link's queue adds ``scale × ρ/(1−ρ)`` each direction (an
-#: M/M/1 queue, ρ the utilisation of the site's bottleneck).  Assumption: Starlink's
-#: latency under load rises by tens of ms (bufferbloat; Mohan et al., WWW 2024, measured
-#: ~+50 ms loaded median); 2.5 ms gives ~+48 ms at the cap below, each direction ~24 ms.
-LATENCY_QUEUE_SCALE_MS = 2.5
+#: M/M/1 queue, ρ the utilisation of the site's bottleneck).  Assumption, **fitted** on
+#: Starlink's published per-country p50s and p20-p80 spreads, whose 15-s busy-hour
+#: means queue behind the speed test's beam background
+#: (:func:`leonet.capacity.speedtest.busy_hour_utilisation`; data/latency_calibration.json).
+#: Check: at the cap below a saturated link then adds ~2 × 19 × scale ≈ 54 ms, as loaded
+#: Starlink latency rises by tens of ms (Mohan et al., WWW 2024: ~+50 ms loaded median).
+LATENCY_QUEUE_SCALE_MS = _CALIBRATED["queue_scale_ms"]
 
 #: Highest utilisation used in the queueing term (a saturated link's queue is bounded by
 #: its buffer, not infinite).  Assumption: 0.95, not published.
