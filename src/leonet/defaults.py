@@ -178,7 +178,7 @@ LATENCY_GROUND_EQUIPMENT_MS = 1.0
 LATENCY_POP_MS = _CALIBRATED["pop_ms"]
 
 #: Queueing scale, ms: a loaded link's queue adds ``scale × ρ/(1−ρ)`` each direction (an
-#: M/M/1 queue, ρ the utilisation of the site's bottleneck).  Assumption, **fitted** on
+#: M/M/1 queue, ρ the utilisation of the site's bottleneck).  Assumption: **fitted** on
 #: Starlink's published per-country p50s and p20-p80 spreads, whose 15-s busy-hour
 #: means queue behind the speed test's beam background
 #: (:func:`leonet.capacity.speedtest.busy_hour_utilisation`; data/latency_calibration.json).

@@ -16,6 +16,7 @@ from leonet.capacity.demand import Demand, site_demand
 from leonet.capacity.speedtest import (
     REFERENCE_IN_VIEW,
     ThroughputParameters,
+    busy_hour_utilisation,
     speed_test,
     speed_tests,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "ThroughputParameters",
     "allocate",
     "assign_beams",
+    "busy_hour_utilisation",
     "co_channel_beams",
     "site_demand",
     "speed_test",
