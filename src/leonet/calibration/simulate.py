@@ -48,7 +48,7 @@ import math
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -234,19 +234,30 @@ class CountrySample:
         rtt = self.rtt_ms(p, route_factor)
         if self.window.size == 0:
             return rtt
-        ids, which = np.unique(self.window, return_inverse=True)
-        mean = np.bincount(which, rtt) / np.bincount(which)
+        which, steps, at, radio_steps = self._windows
+        mean = np.bincount(which, rtt) / steps
         if self.radio_window.size and p.queue_scale_ms > 0:
             down, up = busy_hour_utilisation(
                 self.link_down_mbps, self.link_up_mbps, self.load_z, self.in_view, throughput
             )
             queue = p.queue_ms(down) + p.queue_ms(up)
-            at = np.searchsorted(ids, self.radio_window)
-            n = np.bincount(at, minlength=ids.size)
             mean = mean + np.where(
-                n > 0, np.bincount(at, queue, minlength=ids.size) / np.maximum(n, 1), 0.0
+                radio_steps > 0,
+                np.bincount(at, queue, minlength=steps.size) / np.maximum(radio_steps, 1),
+                0.0,
             )
         return np.asarray(mean, dtype=np.float64)
+
+    @cached_property
+    def _windows(
+        self,
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+        """Each step's window (``0..n-1``), the steps in each, each radio step's window
+        and the radio steps in each: derived from ``window`` and ``radio_window`` once,
+        not at every evaluation of a fit."""
+        ids, which = np.unique(self.window, return_inverse=True)
+        at = np.searchsorted(ids, self.radio_window)
+        return which, np.bincount(which), at, np.bincount(at, minlength=ids.size)
 
     def speed_tests_mbps(
         self, params: ThroughputParameters | None = None
