@@ -352,16 +352,21 @@ def test_shortest_path_takes_the_candidate_with_the_shortest_way_to_the_ground(s
     rng = np.random.default_rng(3)
     # Every visible satellite reaches the ground, at a made-up delay.
     t, s = vis.time_idx.astype(np.int64), vis.sat_idx.astype(np.int64)
-    base = Reachability.from_pairs(t, s, vis.n_time, vis.n_sat)
     delay = rng.uniform(2.0, 40.0, (vis.n_time, vis.n_sat))
-    reach = Reachability(
-        base.n_time,
-        base.n_sat,
-        base.offsets,
-        base.time_idx,
-        base.sat_idx,
-        delay[base.time_idx, base.sat_idx],
-    )
+
+    def delayed(t: np.ndarray, s: np.ndarray) -> Reachability:
+        """The ``(time, sat)`` pairs that reach the ground, each at its made-up delay."""
+        base = Reachability.from_pairs(t, s, vis.n_time, vis.n_sat)
+        return Reachability(
+            base.n_time,
+            base.n_sat,
+            base.offsets,
+            base.time_idx,
+            base.sat_idx,
+            delay[base.time_idx, base.sat_idx],
+        )
+
+    reach = delayed(t, s)
     out = schedule(vis, GRID.utc_ns, SchedulerConfig("shortest-path"), gateway_vis=reach)
     # Where a satellite reaches no gateway (here: seen by no terminal) its way is endless.
     reached = np.full((vis.n_time, vis.n_sat), np.inf)
@@ -386,21 +391,8 @@ def test_shortest_path_takes_the_candidate_with_the_shortest_way_to_the_ground(s
     sl = vis.step_slice(b)
     k = int(vis.site_idx[sl][0])
     chosen = int(out.serving_sat[b, k])
-    keep = ~((base.time_idx > b) & (base.time_idx <= end) & (base.sat_idx == chosen))
-    cut = Reachability.from_pairs(
-        base.time_idx[keep].astype(np.int64),
-        base.sat_idx[keep].astype(np.int64),
-        vis.n_time,
-        vis.n_sat,
-    )
-    cut = Reachability(
-        cut.n_time,
-        cut.n_sat,
-        cut.offsets,
-        cut.time_idx,
-        cut.sat_idx,
-        delay[cut.time_idx, cut.sat_idx],
-    )
+    keep = ~((t > b) & (t <= end) & (s == chosen))
+    cut = delayed(t[keep], s[keep])
     again = schedule(vis, GRID.utc_ns, SchedulerConfig("shortest-path"), gateway_vis=cut)
     assert (vis.site_idx[sl] == k).sum() > 1  # it had another candidate
     assert again.serving_sat[b, k] not in (chosen, -1)

@@ -42,6 +42,20 @@ def ground(ukraine):
     return select_ground(ukraine, within_km=None, operational_only=False, **EUROPE)
 
 
+def _antenna_links(nodes, r_km):
+    """The gateway → satellite links of one step that its gateways' antennas take
+    (:func:`leonet.network.visible_links`, at most ``gateway_antennas`` each)."""
+    from leonet.network import visible_links
+
+    return visible_links(
+        nodes.gateway_ecef_km,
+        nodes.gateway_up,
+        nodes.gateway_min_elevation_deg,
+        r_km,
+        max_links=nodes.gateway_antennas,
+    )
+
+
 def _same(a, b) -> None:
     for name in (
         "rtt_ms",
@@ -173,7 +187,7 @@ def test_gateway_reachable_is_the_laser_components_that_hold_a_gateway_link(
 ) -> None:
     import networkx as nx
 
-    from leonet.network import LaserLinks, plus_grid_links_chunk, visible_links
+    from leonet.network import LaserLinks, plus_grid_links_chunk
     from leonet.network.ground_nodes import ground_nodes
     from leonet.network.lasers import constellation_candidates
     from leonet.network.reachability import gateway_reachable
@@ -200,13 +214,7 @@ def test_gateway_reachable_is_the_laser_components_that_hold_a_gateway_link(
         g = nx.Graph()
         g.add_nodes_from(range(r.shape[1]))
         g.add_edges_from(zip(lasers[k].sat_a.tolist(), lasers[k].sat_b.tolist(), strict=True))
-        gw, sat, _, _ = visible_links(
-            nodes.gateway_ecef_km,
-            nodes.gateway_up,
-            nodes.gateway_min_elevation_deg,
-            r[k],
-            max_links=nodes.gateway_antennas,
-        )
+        gw, sat, _, _ = _antenna_links(nodes, r[k])
         linked = set(sat[~down[k][gw]].tolist())
         want = set().union(*(c for c in nx.connected_components(g) if c & linked))
         got = set(vis.sat_idx[vis.offsets[k] : vis.offsets[k + 1]].tolist())
@@ -220,7 +228,6 @@ def test_ground_delays_are_the_shortest_laser_paths_to_a_gateway():
 
     from leonet.constants import C_KM_S
     from leonet.network import GroundNodes
-    from leonet.network.graph import visible_links
     from leonet.network.lasers import LaserLinks
     from leonet.network.reachability import gateway_reachable
 
@@ -245,13 +252,7 @@ def test_ground_delays_are_the_shortest_laser_paths_to_a_gateway():
     w = np.zeros((n, n))
     w[a, b] = w[b, a] = length * ms
     dist = floyd_warshall(w, directed=False)  # zeros: no edge
-    _, sat, range_km, _ = visible_links(
-        nodes.gateway_ecef_km,
-        nodes.gateway_up,
-        nodes.gateway_min_elevation_deg,
-        r[0],
-        max_links=nodes.gateway_antennas,
-    )
+    _, sat, range_km, _ = _antenna_links(nodes, r[0])
     assert 0 < sat.size < n
     expect = np.min(dist[:, sat] + range_km * ms, axis=1)
     np.testing.assert_allclose(reach.ground_ms, expect[reach.sat_idx], rtol=1e-9)
@@ -262,7 +263,6 @@ def test_ground_delays_run_on_to_the_pop_when_asked():
     """With ``onward_ms`` a satellite's delay runs on from the gateway over the fibre to
     the PoPs: the gateway-linked ones' delays grow by their gateway's way on, exactly."""
     from leonet.network import GroundNodes, fibre_delay_ms
-    from leonet.network.graph import visible_links
     from leonet.network.lasers import LaserLinks
     from leonet.network.reachability import gateway_onward_ms, gateway_reachable
 
@@ -294,13 +294,7 @@ def test_ground_delays_run_on_to_the_pop_when_asked():
     plain = gateway_reachable(r, [links], nodes, delays=True)
     on = gateway_reachable(r, [links], nodes, delays=True, onward_ms=onward)
     np.testing.assert_array_equal(plain.sat_idx, on.sat_idx)
-    gw, sat, range_km, _ = visible_links(
-        nodes.gateway_ecef_km,
-        nodes.gateway_up,
-        nodes.gateway_min_elevation_deg,
-        r[0],
-        max_links=nodes.gateway_antennas,
-    )
+    gw, sat, range_km, _ = _antenna_links(nodes, r[0])
     assert set(gw.tolist()) == {0, 1}
     # A satellite linked to a gateway and no laser: its delay is its best gateway's way
     # down plus that gateway's way on.
