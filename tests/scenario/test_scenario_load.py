@@ -131,6 +131,14 @@ def test_minimal_file_gets_defaults(tmp_path: Path) -> None:
     assert timeline(s) == []
 
 
+def test_scheduler_phase_reaches_the_scheduler(tmp_path: Path) -> None:
+    text = MINIMAL + "scheduler: {phase_s: 12}\n"
+    s = load_scenario(write(tmp_path, text))
+    assert s.scheduler.config().phase_s == 12.0
+    with pytest.raises(ScenarioError, match="phase_s"):
+        load_scenario(write(tmp_path, MINIMAL + "scheduler: {phase_s: .nan}\n"))
+
+
 def test_terminal_forms_and_relative_file(tmp_path: Path) -> None:
     (tmp_path / "sites").mkdir()
     (tmp_path / "sites" / "t.csv").write_text("name,lat_deg,lon_deg\nfarm,49.0,32.0\n")

@@ -538,6 +538,7 @@ class SchedulerSpec(_Model):
 
     strategy: str = "highest-elevation"
     slot_s: float = Field(strict=True, default=15.0, gt=0, allow_inf_nan=False)
+    phase_s: float = Field(strict=True, default=0.0, allow_inf_nan=False)
     immediate_reselect: bool = Field(default=False, strict=True)
     max_terminals_per_sat: int | None = Field(strict=True, default=None, ge=0)
 
@@ -556,6 +557,7 @@ class SchedulerSpec(_Model):
         return SchedulerConfig(
             strategy=self.strategy,
             slot_s=self.slot_s,
+            phase_s=self.phase_s,
             immediate_reselect=self.immediate_reselect,
             max_terminals_per_sat=self.max_terminals_per_sat,
         )
