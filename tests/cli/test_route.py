@@ -127,3 +127,24 @@ def test_route_to_a_pop_adds_the_latency_terms_as_a_run_does(tmp_path) -> None:
     np.testing.assert_allclose(a.column("rtt_ms").to_numpy() - prop, terms, atol=1e-9)
     assert abs(float(np.median(a.column("rtt_ms").to_numpy())) - 22.9) < 5.0
     assert float(np.median(prop)) < 22.9 - 10.0
+
+
+def test_terminal_to_terminal_takes_each_ends_country_pops_unless_told_nearest(tmp_path) -> None:
+    from leonet.ground.starlink_pops import country_pops, load_pops_2026
+
+    # Tallinn → Riga: Estonia's and Latvia's geofeed subnets exit at Warsaw and Stockholm;
+    # the nearest PoP by delay is London at some steps of this window.
+    allowed = set(country_pops("EE")) | set(country_pops("LV"))
+    codes = set(load_pops_2026().names.tolist())
+    used = {}
+    for rule in ("country", "nearest"):
+        out = tmp_path / f"{rule}.parquet"
+        args = ("--from", "59.44,24.75", "--to", "56.95,24.1", *SMALL, "--pop-rule", rule)
+        result = invoke(*args, "--out", str(out))
+        assert result.exit_code == 0, result.output
+        paths = pq.read_table(out).column("path").to_pylist()
+        used[rule] = {node for p in paths for node in p.split(" > ") if node in codes}
+    assert used["country"] and used["country"] <= allowed
+    assert used["nearest"] - allowed
+    bad = invoke("--from", "Kyiv", "--to", "Lviv", *SMALL, "--pop-rule", "closest")
+    assert bad.exit_code != 0 and "--pop-rule 'closest'" in " ".join(bad.output.split())

@@ -5,7 +5,9 @@ its airport code ``FRA``) routes the terminal at ``--from`` to that PoP — the
 way a Starlink user reaches the internet.  ``--to`` any other place (a bundled
 place, a gateway name or ``LAT,LON``) routes terminal to terminal, by default
 through both ends' PoPs (``--via pop``: Starlink hands user traffic to the
-internet at a PoP, so two users talk through their PoPs); ``--via space``
+internet at a PoP, so two users talk through their PoPs: on Starlink each end's
+nearest PoP among its country's, ``--pop-rule country``, as ``leonet run`` and
+``leonet calibrate`` route; ``--pop-rule nearest``: of all); ``--via space``
 keeps the traffic in orbit (lasers only, Hypatia's model).
 
 A terminal → PoP route's RTT is the idle RTT a run reports (``rtt_ms``): propagation plus
@@ -23,6 +25,7 @@ from typing import Annotated
 
 import numpy as np
 import typer
+from numpy.typing import NDArray
 
 from leonet.cli._common import (
     console,
@@ -203,6 +206,14 @@ def route_command(
     via: Annotated[
         str, typer.Option(help="Terminal → terminal: pop (through both PoPs) or space (lasers).")
     ] = "pop",
+    pop_rule: Annotated[
+        str,
+        typer.Option(
+            help="Terminal → terminal via pop: country (each end's nearest PoP among its "
+            "country's, as Starlink's geofeed and `leonet run`; Starlink only) or nearest "
+            "(of all)."
+        ),
+    ] = "country",
     min_elevation: Annotated[
         float | None,
         typer.Option(
@@ -244,6 +255,7 @@ def route_command(
 ) -> None:
     """End-to-end path and round-trip time from one place to a PoP or to another place."""
     from leonet.engine.limits import check_cost, estimate_cost
+    from leonet.engine.pop_sets import site_pop_mask
     from leonet.engine.route import run_routes
     from leonet.ground import Sites, check_operator, find_place, operator_gateways, operator_pops
     from leonet.ground.pops import find_pop
@@ -266,6 +278,7 @@ def route_command(
         ("--mode", mode, ("lasers", "bent-pipe", "hybrid")),
         ("--access", access, ("scheduled", "any")),
         ("--via", via, ("pop", "space")),
+        ("--pop-rule", pop_rule, ("country", "nearest")),
     ):
         if value not in choices:
             raise ValueError(f"{name} {value!r}: choose one of {', '.join(choices)}")
@@ -283,10 +296,20 @@ def route_command(
     near = np.isin(all_pops.names, near_pops.names)
     if to_pop is not None:
         near[to_pop] = True
+    # Terminal → terminal through PoPs: each end's country's PoPs, wherever they are.
+    country_mask = (
+        site_pop_mask(terminals.lat_deg, terminals.lon_deg, all_pops.names)
+        if to_pop is None and via == "pop" and pop_rule == "country" and operator == "starlink"
+        else None
+    )
+    if country_mask is not None:
+        near |= country_mask[~country_mask.all(axis=1)].any(axis=0)
     pops = all_pops.take(near)
-    pop_index = (
+    pop_index: int | NDArray[np.bool_] | None = (
         None if to_pop is None else int(np.flatnonzero(pops.names == all_pops.names[to_pop])[0])
     )
+    if country_mask is not None:
+        pop_index = country_mask[:, near]
     constellation_ = load_constellation(constellation, epoch=start)
     grid = TimeGrid.spanning(
         parse_utc(start, "--start"),
