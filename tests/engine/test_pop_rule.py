@@ -257,3 +257,28 @@ def test_a_cell_takes_its_countrys_pops_as_a_terminal_at_its_centre_does(tmp_pat
     both = np.isfinite(props["country"]) & np.isfinite(props["nearest"])
     # The rule reaches the cells: at some steps the cell's path is another (0.1 ms).
     assert (np.abs(props["nearest"][both] - props["country"][both]) > 0.1).any()
+
+
+def test_the_schedulers_way_on_avoids_a_pop_that_is_down(scenario):
+    """With Warsaw down (``faults.pops``) at a step, the shortest-path scheduler's delay
+    on from each gateway runs to a PoP that is up: a gateway whose only fibre is to Warsaw
+    has none, the others' ways on do not pass through Warsaw; all up, the run's delays."""
+    run = ScenarioRun(scenario)
+    names = [str(n) for n in run.pops.names]
+    up = np.ones((2, len(names)), dtype=bool)
+    up[1, names.index("wrswpol1")] = False
+    np.testing.assert_array_equal(run._onward_ms(up[:1]), run.onward_ms)
+    onward = run._onward_ms(up)
+    assert onward.shape == (2, run.ground.n_gateways)
+    np.testing.assert_array_equal(onward[0], run.onward_ms)
+    ground = run.ground
+    warsaw = ground.n_gateways + names.index("wrswpol1")
+    ends = np.concatenate([ground.terrestrial_a, ground.terrestrial_b])
+    others = np.concatenate([ground.terrestrial_b, ground.terrestrial_a])
+    only_warsaw = np.array(
+        [set(others[ends == g].tolist()) == {warsaw} for g in range(ground.n_gateways)]
+    )
+    assert only_warsaw.any()
+    assert np.isinf(onward[1, only_warsaw]).all()
+    assert np.isfinite(onward[1, ~only_warsaw]).any()
+    assert (onward[1] >= onward[0] - 1e-9).all()

@@ -307,6 +307,21 @@ def test_ground_delays_run_on_to_the_pop_when_asked():
     assert (on.ground_ms >= plain.ground_ms - 1e-9).all()
     with pytest.raises(ValueError, match="one per gateway"):
         gateway_reachable(r, [links], nodes, delays=True, onward_ms=onward[:1])
+    # The PoPs in service per step ((time, pop)): the terminals' PoP down at the second
+    # step.  One row of delays a step; at the second the first gateway, homed to the down
+    # PoP, has no way on, the second goes on to the eastern PoP (the only one up).
+    up = np.array([[True, True], [False, True]])
+    per_step = gateway_onward_ms(nodes, np.array([True, False]), up)
+    np.testing.assert_array_equal(per_step[0], onward)
+    np.testing.assert_allclose(per_step[1], [np.inf, fibre_delay_ms(0.5, 0.5, 0.0, 25.0)])
+    two = np.concatenate([r, r])
+    stepped = gateway_reachable(two, [links, links], nodes, delays=True, onward_ms=per_step)
+    for k in range(2):
+        alone = gateway_reachable(r, [links], nodes, delays=True, onward_ms=per_step[k])
+        at = stepped.time_idx == k
+        np.testing.assert_array_equal(stepped.sat_idx[at], alone.sat_idx)
+        np.testing.assert_allclose(stepped.ground_ms[at], alone.ground_ms, rtol=1e-12)
+    assert not np.array_equal(stepped.ground_ms[stepped.time_idx == 1], on.ground_ms)
 
 
 def test_a_saipan_terminal_is_not_landed_in_guam_for_manila(starlink):

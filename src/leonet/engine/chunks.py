@@ -188,8 +188,14 @@ class ScenarioRun:
         self.pop_mask = _site_pops(scenario, sites, self.pops, self.grid)
         # The shortest-path scheduler's delays run on to the PoPs the sites may use, as
         # in run_routes (leonet calibrate): gateway → its PoP → PoP mesh.
-        used = None if self.pop_mask is None else np.asarray(self.pop_mask.any(axis=0))
-        self.onward_ms = gateway_onward_ms(self.ground, used) if len(self.pops) else None
+        self.onward_used = (
+            np.ones(len(self.pops), dtype=bool)
+            if self.pop_mask is None
+            else np.asarray(self.pop_mask.any(axis=0))
+        )
+        self.onward_ms = (
+            gateway_onward_ms(self.ground, self.onward_used) if len(self.pops) else None
+        )
         self.capacity = capacity_model(
             scenario, sites, self.grid, self.constellation.size, self.gateways
         )
@@ -268,6 +274,14 @@ class ScenarioRun:
             parts.append(visible_moving(r, self.sat_mask, lat[:, k:], lon[:, k:], alt[:, k:]))
         return parts
 
+    def _onward_ms(self, pop_up: NDArray[np.bool_]) -> NDArray[np.float64] | None:
+        """Each gateway's fibre delay on to the PoPs its sites may use, ``(gw,)``, or
+        ``(time, gw)`` over the PoPs in service at each step where some are down
+        (``faults.pops``): the scheduler plans to a PoP that is up."""
+        if self.onward_ms is None or pop_up.all():
+            return self.onward_ms
+        return gateway_onward_ms(self.ground, self.onward_used, pop_up)
+
     def _lasers(self, r: NDArray[np.float64], utc_ns: NDArray[np.int64]) -> list[LaserLinks] | None:
         """Each step's laser links; candidates failed by the fault plan stay down."""
         if self.candidates is None:
@@ -324,7 +338,7 @@ class ScenarioRun:
                 gateway_down=~gw_up,
                 gateway_pairs=gateway_pairs,
                 delays=self.config.path_delay_steps(utc),
-                onward_ms=self.onward_ms,
+                onward_ms=self._onward_ms(pop_up),
             )
         named = slice(self.n_cells, self.n_sites)
         return ChunkGeometry(

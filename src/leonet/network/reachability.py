@@ -146,17 +146,22 @@ def gateway_reachable(
     gateway's mask, at most ``gateway_antennas`` per gateway; ``gateway_down``
     ``(time, gw)`` marks gateways out of service.  ``gateway_pairs`` — per step, the
     pairs :func:`gateway_links_per_step` gives — saves the elevation tests when the
-    caller has them already.  ``onward_ms`` ``(gw,)``: each gateway's delay on to the
-    PoPs (fibre, ms; :func:`gateway_onward_ms`), added to the delays so that they run to
-    the PoP, not to the gateway (a gateway 2,500 km of fibre from its PoP is no short
-    path); ``inf`` for a gateway that cannot reach one.
+    caller has them already.  ``onward_ms`` ``(gw,)``, or ``(time, gw)`` where the PoPs
+    in service change: each gateway's delay on to the PoPs (fibre, ms;
+    :func:`gateway_onward_ms`), added to the delays so that they run to the PoP, not to
+    the gateway (a gateway 2,500 km of fibre from its PoP is no short path); ``inf`` for
+    a gateway that cannot reach one.
     """
     n_time, n_sat = r_ecef_km.shape[:2]
-    if onward_ms is not None and np.shape(onward_ms) != (ground.n_gateways,):
-        raise ValueError(
-            f"onward_ms must be ({ground.n_gateways},) delays, one per gateway, "
-            f"got shape {np.shape(onward_ms)}"
-        )
+    onward = None
+    if onward_ms is not None:
+        if np.shape(onward_ms) not in ((ground.n_gateways,), (n_time, ground.n_gateways)):
+            raise ValueError(
+                f"onward_ms must be ({ground.n_gateways},) delays, one per gateway, or "
+                f"({n_time}, {ground.n_gateways}), one per step and gateway; "
+                f"got shape {np.shape(onward_ms)}"
+            )
+        onward = np.broadcast_to(np.asarray(onward_ms), (n_time, ground.n_gateways))
     want = np.broadcast_to(np.asarray(delays, dtype=bool), (n_time,))
     steps: list[NDArray[np.int64]] = []
     ground_ms: list[NDArray[np.float64]] = []
@@ -178,7 +183,7 @@ def gateway_reachable(
             gw, seen, rng = gw[up], seen[up], rng[up]
         links = lasers[k]
         if want[k]:
-            extra = None if onward_ms is None else np.asarray(onward_ms)[gw]
+            extra = None if onward is None else onward[k][gw]
             grounded_sats, ms = _ground_delay_ms(r_ecef_km[k], links, seen, rng, n_sat, extra)
             steps.append(grounded_sats)
             ground_ms.append(ms)
@@ -205,18 +210,32 @@ def gateway_reachable(
 
 
 def gateway_onward_ms(
-    ground: GroundNodes, pops: NDArray[np.bool_] | None = None
+    ground: GroundNodes,
+    pops: NDArray[np.bool_] | None = None,
+    pop_up: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.float64]:
     """``(gw,)`` each gateway's shortest fibre delay, ms, to one of the PoPs ``pops``
     ``(pop,)`` marks (all where ``None``) over the ground's fibre (gateway → its PoP →
-    PoP mesh); ``inf`` where none is reachable."""
+    PoP mesh); ``inf`` where none is reachable.  ``pop_up`` ``(pop,)`` the PoPs in
+    service (default all): a down PoP neither ends nor carries a way on (the step's graph
+    drops it), and where none of ``pops`` is up any PoP up is a way on (a site whose PoPs
+    are all down takes the nearest of the rest).  ``pop_up`` ``(time, pop)`` gives
+    ``(time, gw)``: one search per distinct row."""
     n_gw, n_pop = ground.n_gateways, int(ground.pop_lat_deg.shape[0])
-    targets = np.arange(n_pop) if pops is None else np.flatnonzero(pops)
+    if pop_up is not None and np.ndim(pop_up) == 2:
+        rows, which = np.unique(np.asarray(pop_up, dtype=bool), axis=0, return_inverse=True)
+        per_row = np.stack([gateway_onward_ms(ground, pops, row) for row in rows])
+        return np.asarray(per_row.reshape(-1, n_gw)[np.asarray(which).reshape(-1)])
+    up = np.ones(n_pop, dtype=bool) if pop_up is None else np.asarray(pop_up, dtype=bool)
+    wanted = up if pops is None else np.asarray(pops, dtype=bool) & up
+    targets = np.flatnonzero(wanted if wanted.any() else up)
     if n_gw == 0 or targets.size == 0:
         return np.full(n_gw, np.inf)
     n = n_gw + n_pop
-    a, b = ground.terrestrial_a, ground.terrestrial_b
-    w = np.maximum(ground.terrestrial_delay_ms, 1e-12)
+    alive = np.concatenate([np.ones(n_gw, dtype=bool), up])
+    keep = alive[ground.terrestrial_a] & alive[ground.terrestrial_b]
+    a, b = ground.terrestrial_a[keep], ground.terrestrial_b[keep]
+    w = np.maximum(ground.terrestrial_delay_ms[keep], 1e-12)
     graph = csr_matrix(
         (np.concatenate([w, w]), (np.concatenate([a, b]), np.concatenate([b, a]))), shape=(n, n)
     )
