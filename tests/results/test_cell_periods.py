@@ -28,6 +28,7 @@ def _rows(n_steps: int, step_s: float = 5.0, slot_s: float = 15.0, seed: int = 7
         rtt_ms=rtt,
         propagation_rtt_ms=rtt * 0.8,
         loaded_rtt_ms=rtt * 1.3,
+        busy_rtt_ms=rtt * 1.1,
         throughput_down_mbps=rng.uniform(0, 300, shape),
         throughput_up_mbps=rng.uniform(0, 30, shape),
         speedtest_down_mbps=rng.uniform(0, 400, shape),

@@ -18,7 +18,9 @@ interference, jamming), :func:`~leonet.capacity.beams.assign_beams` and
    beam background (:func:`~leonet.capacity.speedtest.speed_tests`, the function
    `leonet calibrate` fits: the load scales with the satellites in view, and a
    standard-normal draw per site and step, from the scenario's seed and the step's
-   time, spreads it).
+   time, spreads it); the same draws give the busy-hour utilisation each way
+   (:func:`~leonet.capacity.speedtest.busy_hour_utilisation`), what Starlink's
+   published latency queues behind.
 
 Everything is vectorised over sites, satellites and beams (NumPy, and numba
 kernels for the interference sum over visible pairs, per-link columns and the
@@ -40,6 +42,7 @@ from leonet.capacity.demand import Demand
 from leonet.capacity.speedtest import (
     REFERENCE_IN_VIEW,
     ThroughputParameters,
+    busy_hour_utilisation,
     speed_test,
     speed_tests,
 )
@@ -88,7 +91,10 @@ class CapacityConfig:
 
 @dataclass(frozen=True)
 class StepCapacity:
-    """Everything one step produced, per site ``(site,)`` unless stated."""
+    """Everything one step produced, per site ``(site,)`` unless stated;
+    ``busy_utilisation_down`` / ``busy_utilisation_up`` the ρ of the calibrated busy-hour
+    background the speed test ran against (NaN unserved, and everywhere without a
+    calibrated speed test: the scenario's own background is no busy-hour figure)."""
 
     links: UserLinks
     beams: BeamAssignment
@@ -99,6 +105,8 @@ class StepCapacity:
     up: Allocation
     speedtest_down_mbps: F64
     speedtest_up_mbps: F64
+    busy_utilisation_down: F64
+    busy_utilisation_up: F64
 
     def columns(self) -> dict[str, NDArray[np.generic]]:
         """Flat per-site columns (for a results table): budget, MODCOD, capacity, throughput."""
@@ -252,6 +260,8 @@ class CapacityModel:
             beams.n_beams,
         )
         cap = self.config
+        n = serving.shape[0]
+        busy_down, busy_up = np.full(n, np.nan), np.full(n, np.nan)
         if cap.speed_test is None:
             test_down = speed_test(
                 serving,
@@ -272,10 +282,22 @@ class CapacityModel:
                 beams.n_beams,
             )
         else:
-            test_down, test_up = self._speed_tests(
+            test_down, test_up, busy_down, busy_up = self._speed_tests(
                 links, serving, visible_pairs, utc_ns, cap.speed_test, in_view
             )
-        return StepCapacity(links, beams, feeder, back_down, back_up, down, up, test_down, test_up)
+        return StepCapacity(
+            links,
+            beams,
+            feeder,
+            back_down,
+            back_up,
+            down,
+            up,
+            test_down,
+            test_up,
+            busy_down,
+            busy_up,
+        )
 
     def _speed_tests(
         self,
@@ -285,11 +307,12 @@ class CapacityModel:
         utc_ns: int | None,
         params: ThroughputParameters,
         counted: ArrayLike | None = None,
-    ) -> tuple[F64, F64]:
+    ) -> tuple[F64, F64, F64, F64]:
         """Speed tests ``(down, up)`` ``(site,)`` Mb/s (0 unserved): the calibrated model
         at each served site's link rates, the satellites in view of it (``visible_pairs``;
         without them the model's reference count) and one load draw per site, the same
-        for a given seed and step time whatever the chunking."""
+        for a given seed and step time whatever the chunking; then the busy-hour ρ
+        ``(down, up)`` of the same draws (NaN unserved), as `leonet calibrate` pairs them."""
         n = serving.shape[0]
         cap = self.config
         in_view: F64
@@ -309,14 +332,17 @@ class CapacityModel:
         up_r = np.nan_to_num(np.asarray(links.up.capacity_mbps, dtype=np.float64)).reshape(-1)
         ok = serving >= 0
         test_down, test_up = np.zeros(n), np.zeros(n)
+        rho_down, rho_up = np.full(n, np.nan), np.full(n, np.nan)
+        down_r, up_r, z, in_view = down_r[ok], up_r[ok], z[ok], in_view[ok]
         down, up = speed_tests(
-            down_r[ok],
-            up_r[ok],
-            z[ok],
-            in_view[ok],
+            down_r,
+            up_r,
+            z,
+            in_view,
             params,
             busy_hour_down_mbps=cap.background_down_mbps,
             busy_hour_up_mbps=cap.background_up_mbps,
         )
         test_down[ok], test_up[ok] = down, up
-        return test_down, test_up
+        rho_down[ok], rho_up[ok] = busy_hour_utilisation(down_r, up_r, z, in_view, params)
+        return test_down, test_up, rho_down, rho_up

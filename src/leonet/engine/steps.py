@@ -16,7 +16,9 @@ One step, in order (:meth:`StepRunner.run`)::
     latency terms      the route's propagation RTT plus the named terms of
                        :mod:`leonet.network.latency` (user link, processing per satellite
                        and gateway, ground equipment, PoP, slot-boundary spike): the idle
-                       ``rtt_ms``; plus queueing at the site's utilisation: ``loaded_rtt_ms``
+                       ``rtt_ms``; plus queueing at the site's utilisation: ``loaded_rtt_ms``;
+                       plus queueing behind the busy-hour background of the speed test's
+                       draws (Starlink's published figure): ``busy_rtt_ms``
 
 The results come back as :class:`ChunkRoutes` and :class:`ChunkRadio`, arrays over the
 chunk's steps.
@@ -106,11 +108,13 @@ class ChunkAccess:
 @dataclass(frozen=True)
 class ChunkRoutes:
     """Routing over a chunk's steps: the named terminals' idle ``rtt_ms`` (every latency
-    term; NaN without a path), its ``propagation_rtt_ms`` and the ``loaded_rtt_ms``
-    (queueing added), ``hops`` (-1), ``gateway`` and ``pop`` (indices into the run's
-    gateways / PoPs, -1) ``(time, terminal)``; the cells' ``cell_rtt_ms``,
-    ``cell_propagation_rtt_ms`` and ``cell_loaded_rtt_ms`` ``(time, cell)`` (NaN);
-    ``last`` the last step's :class:`~leonet.network.Routes`."""
+    term; NaN without a path), its ``propagation_rtt_ms``, the ``loaded_rtt_ms``
+    (queueing at the run's utilisation added) and the ``busy_rtt_ms`` (queueing behind
+    the speed test's busy-hour background added; NaN without a calibrated speed test),
+    ``hops`` (-1), ``gateway`` and ``pop`` (indices into the run's gateways / PoPs, -1)
+    ``(time, terminal)``; the cells' ``cell_rtt_ms``, ``cell_propagation_rtt_ms``,
+    ``cell_loaded_rtt_ms`` and ``cell_busy_rtt_ms`` ``(time, cell)`` (NaN); ``last`` the
+    last step's :class:`~leonet.network.Routes`."""
 
     rtt_ms: NDArray[np.float64]
     hops: NDArray[np.int16]
@@ -122,6 +126,8 @@ class ChunkRoutes:
     loaded_rtt_ms: NDArray[np.float64]
     cell_propagation_rtt_ms: NDArray[np.float64]
     cell_loaded_rtt_ms: NDArray[np.float64]
+    busy_rtt_ms: NDArray[np.float64]
+    cell_busy_rtt_ms: NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -191,6 +197,9 @@ class StepRunner:
         gws_on_path = np.zeros((n_run, n_named), dtype=np.int64)
         rho_down_all = np.zeros((n_run, n_sites))
         rho_up_all = np.zeros((n_run, n_sites))
+        # The busy-hour ρ of the speed test's draws (NaN: unserved or no calibrated test).
+        busy_down_all = np.full((n_run, n_sites), np.nan)
+        busy_up_all = np.full((n_run, n_sites), np.nan)
         since = since_slot_start_s(a.utc_ns, self.slot_s, self.slot_phase_s)
         demand = self.capacity.demand
         snr = np.full((n_run, n_sites), np.nan)
@@ -235,6 +244,8 @@ class StepRunner:
             up[k] = np.nan_to_num(cols["throughput_up_mbps"])
             test_down[k] = np.nan_to_num(cols["speedtest_down_mbps"])
             test_up[k] = np.nan_to_num(cols["speedtest_up_mbps"])
+            busy_down_all[k] = step.busy_utilisation_down
+            busy_up_all[k] = step.busy_utilisation_up
             if active:  # a jammer's power reaches the terminal
                 jammed[k] = np.isfinite(cols["j_over_s_down_db"])
             # Latency terms over the route's delay; queueing at each site's utilisation.
@@ -284,6 +295,12 @@ class StepRunner:
         )
         cell_loaded = cell_rtt + c_loaded - cell_prop
         cell_rtt = cell_rtt + c_idle - cell_prop
+        # Starlink's busy-hour RTT: the idle one plus the queue behind the background the
+        # speed test saw, both ways (CountrySample.measured_rtt_ms in calibration).
+        queue = self.latency.queue_ms(busy_down_all) + self.latency.queue_ms(busy_up_all)
+        queue[np.isnan(busy_down_all) | np.isnan(busy_up_all)] = np.nan
+        busy = rtt + queue[:, n_cells:]
+        cell_busy = cell_rtt + queue[:, :n_cells]
         return (
             ChunkRoutes(
                 rtt,
@@ -296,6 +313,8 @@ class StepRunner:
                 loaded,
                 cell_prop,
                 cell_loaded,
+                busy,
+                cell_busy,
             ),
             ChunkRadio(snr, capacity_down, down, up, test_down, test_up, jammed),
         )

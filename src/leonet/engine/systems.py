@@ -50,6 +50,7 @@ _NULL_WHILE_SWITCHING = (
     "rtt_ms",
     "propagation_rtt_ms",
     "loaded_rtt_ms",
+    "busy_rtt_ms",
     "hops",
     "gateway",
     "pop",

@@ -57,7 +57,9 @@ class TerminalRows:
     """The ``terminals`` table of a chunk as arrays ``(time, terminal)`` (``utc_ns``
     ``(time,)``): position, ``served`` and the outage ``reason`` code, the serving
     satellite ``sat`` (-1 none) at ``elevation_deg``, the route's idle ``rtt_ms`` (every
-    latency term), ``propagation_rtt_ms`` and ``loaded_rtt_ms`` (queueing added), ``hops``,
+    latency term), ``propagation_rtt_ms``, ``loaded_rtt_ms`` (queueing at the run's
+    utilisation added) and ``busy_rtt_ms`` (queueing behind the speed test's busy-hour
+    background added: Starlink's published figure; NaN without one), ``hops``,
     ``gateway`` and ``pop`` (indices, -1 none), the downlink ``snr_db``, the
     throughputs (fair share) and the speed-test rates (:mod:`leonet.capacity.speedtest`).
     What is only meaningful while served is null (or 0 Mb/s) otherwise."""
@@ -72,6 +74,7 @@ class TerminalRows:
     rtt_ms: NDArray[np.float64]
     propagation_rtt_ms: NDArray[np.float64]
     loaded_rtt_ms: NDArray[np.float64]
+    busy_rtt_ms: NDArray[np.float64]
     hops: NDArray[np.int16]
     gateway: NDArray[np.int32]
     pop: NDArray[np.int32]
@@ -98,8 +101,8 @@ class CellRows:
     """The ``cells`` table of a chunk before it is reduced per period: arrays ``(time,
     cell)`` (``utc_ns`` and ``slot`` ``(time,)``; consecutive steps of one ``slot`` make a
     period) of ``served``, the outage ``reason`` code, satellites up in ``visible``, the
-    idle ``rtt_ms``, its ``propagation_rtt_ms`` and the ``loaded_rtt_ms`` (NaN none), a
-    terminal's throughputs there and its speed-test rates."""
+    idle ``rtt_ms``, its ``propagation_rtt_ms``, the ``loaded_rtt_ms`` and the busy-hour
+    ``busy_rtt_ms`` (NaN none), a terminal's throughputs there and its speed-test rates."""
 
     utc_ns: NDArray[np.int64]
     slot: NDArray[np.int64]
@@ -109,6 +112,7 @@ class CellRows:
     rtt_ms: NDArray[np.float64]
     propagation_rtt_ms: NDArray[np.float64]
     loaded_rtt_ms: NDArray[np.float64]
+    busy_rtt_ms: NDArray[np.float64]
     throughput_down_mbps: NDArray[np.float64]
     throughput_up_mbps: NDArray[np.float64]
     speedtest_down_mbps: NDArray[np.float64]
@@ -127,6 +131,7 @@ def terminal_table(rows: TerminalRows, names: RunNames) -> pa.Table:
     rtt = rows.rtt_ms.ravel()
     prop = rows.propagation_rtt_ms.ravel()
     loaded = rows.loaded_rtt_ms.ravel()
+    busy = rows.busy_rtt_ms.ravel()
     hop = rows.hops.ravel()
     gw_names = np.array([*names.gateways, ""], dtype=object)
     pop_names = np.array([*names.pops, ""], dtype=object)
@@ -143,6 +148,7 @@ def terminal_table(rows: TerminalRows, names: RunNames) -> pa.Table:
             "rtt_ms": pa.array(rtt, mask=~np.isfinite(rtt) | ~ok),
             "propagation_rtt_ms": pa.array(prop, mask=~np.isfinite(prop) | ~ok),
             "loaded_rtt_ms": pa.array(loaded, mask=~np.isfinite(loaded) | ~ok),
+            "busy_rtt_ms": pa.array(busy, mask=~np.isfinite(busy) | ~ok),
             "hops": pa.array(hop.astype(np.int16), mask=(hop < 0) | ~ok),
             "gateway": pa.array(gw_names[gw], pa.string(), mask=~ok | (gw < 0)),
             "pop": pa.array(pop_names[pp], pa.string(), mask=~ok | (pp < 0)),
@@ -158,8 +164,9 @@ def terminal_table(rows: TerminalRows, names: RunNames) -> pa.Table:
 def cell_table(rows: CellRows, cell_names: NDArray[Any]) -> pa.Table:
     """``cells``: per cell and period the served fraction, the cause of most of its
     unserved steps (null if none; ties: the lowest code), mean satellites in view, the
-    mean idle, propagation and loaded RTT while served (null if never), the mean
-    throughput of a terminal there and its mean speed-test rates (0 while unserved)."""
+    mean idle, propagation and loaded RTT while served (null if never), the mean busy-hour
+    RTT over those steps that have one (null if none), the mean throughput of a terminal
+    there and its mean speed-test rates (0 while unserved)."""
     n_run, n_cells = rows.served.shape
     slot = rows.slot
     starts = np.flatnonzero(np.r_[True, slot[1:] != slot[:-1]])
@@ -176,6 +183,9 @@ def cell_table(rows: CellRows, cell_names: NDArray[Any]) -> pa.Table:
             total(np.where(timed, np.nan_to_num(x), 0.0)) / n_timed
             for x in (rows.rtt_ms, rows.propagation_rtt_ms, rows.loaded_rtt_ms)
         )
+        busy_timed = timed & np.isfinite(rows.busy_rtt_ms)
+        n_busy = total(busy_timed)
+        busy_mean = total(np.where(busy_timed, rows.busy_rtt_ms, 0.0)) / n_busy
     why = rows.reason
     codes = np.unique(why[why > 0])
     main = np.zeros((len(starts), n_cells), dtype=np.int64)
@@ -197,6 +207,7 @@ def cell_table(rows: CellRows, cell_names: NDArray[Any]) -> pa.Table:
             "rtt_ms": pa.array(rtt_mean.ravel(), mask=(n_timed == 0).ravel()),
             "propagation_rtt_ms": pa.array(prop_mean.ravel(), mask=(n_timed == 0).ravel()),
             "loaded_rtt_ms": pa.array(loaded_mean.ravel(), mask=(n_timed == 0).ravel()),
+            "busy_rtt_ms": pa.array(busy_mean.ravel(), mask=(n_busy == 0).ravel()),
             "throughput_down_mbps": down.ravel(),
             "throughput_up_mbps": up.ravel(),
             "speedtest_down_mbps": test_down.ravel(),
