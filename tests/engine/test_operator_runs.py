@@ -92,6 +92,9 @@ def test_oneweb_run_uses_only_its_own_ground_and_no_lasers(tmp_path: Path) -> No
     # (QPSK 9/20 ≈ 202 Mb/s down, QPSK 13/45 ≈ 32 Mb/s up; leonet.radio.parameters).
     assert np.median(rows["speedtest_down_mbps"][served]) == pytest.approx(200.0, abs=10.0)
     assert np.median(rows["speedtest_up_mbps"][served]) == pytest.approx(32.0, abs=3.0)
+    # No busy-hour RTT: the calibrated busy-hour background is Starlink's alone.
+    assert np.isfinite(rows["rtt_ms"][served].astype(float)).all()
+    assert np.isnan(rows["busy_rtt_ms"].astype(float)).all()
     # OneWeb's latency defaults: its user-link term 12 ms above Starlink's (fitted to
     # Zhao et al.'s located terminals; docs/operators.md), no slot spike, the rest Starlink's.
     assert OPERATOR_LATENCY["oneweb"]["user_uplink_scheduling_ms"] == 16.0

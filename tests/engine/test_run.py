@@ -102,6 +102,7 @@ def test_run_writes_every_output(finished):
         "rtt_ms",
         "propagation_rtt_ms",
         "loaded_rtt_ms",
+        "busy_rtt_ms",
         "hops",
         "gateway",
         "pop",
@@ -121,13 +122,14 @@ def test_run_writes_every_output(finished):
         "rtt_ms",
         "propagation_rtt_ms",
         "loaded_rtt_ms",
+        "busy_rtt_ms",
         "throughput_down_mbps",
         "throughput_up_mbps",
         "speedtest_down_mbps",
         "speedtest_up_mbps",
     ]
     # The idle RTT is propagation plus at least the fixed latency terms (the user link's
-    # random waits may be 0); loaded ≥ idle.
+    # random waits may be 0); loaded ≥ idle, and so is busy (the busy hour's queue).
     from leonet.network.latency import LatencyParameters
 
     p = LatencyParameters()
@@ -139,12 +141,13 @@ def test_run_writes_every_output(finished):
     )
     for table in (terminals, cells):
         t = table.to_pydict()
-        for idle, prop, loaded in zip(
-            t["rtt_ms"], t["propagation_rtt_ms"], t["loaded_rtt_ms"], strict=True
+        for idle, prop, loaded, busy in zip(
+            t["rtt_ms"], t["propagation_rtt_ms"], t["loaded_rtt_ms"], t["busy_rtt_ms"], strict=True
         ):
-            assert (idle is None) == (prop is None) == (loaded is None)
+            assert (idle is None) == (prop is None) == (loaded is None) == (busy is None)
             if idle is not None:
                 assert idle >= prop + fixed_ms - 1e-9 and loaded >= idle - 1e-9
+                assert busy >= idle - 1e-9
     # A cell has an RTT in a slot exactly when it was served in it, and a cause when not.
     rows = cells.to_pylist()
     assert all((r["rtt_ms"] is None) == (r["served"] == 0) for r in rows)
@@ -745,9 +748,10 @@ network: {mode: lasers%s}
             for t in ("terminals", "cells")
         }
     # The same draws however the run is chunked (2 or 3 steps a chunk): equal to 1e-9 ms
-    # (the chunk's orbit arithmetic moves propagation by ~1e-12 ms; a wait is ~1 ms).
+    # (the chunk's orbit arithmetic moves propagation by ~1e-12 ms; a wait is ~1 ms), the
+    # busy hour's queue (the speed test's load draws) too.
     for t in ("terminals", "cells"):
-        for col in ("rtt_ms", "loaded_rtt_ms"):
+        for col in ("rtt_ms", "loaded_rtt_ms", "busy_rtt_ms"):
             a, b = (
                 np.array([np.nan if x is None else x for x in tables[k][t][col]])
                 for k in ("on", "chunked")
