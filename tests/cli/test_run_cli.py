@@ -45,6 +45,7 @@ def test_run_query_report_and_resume(tmp_path):
     result = runner.invoke(app, ["run", "quick", "--out", str(out), "--duration", "60s"])
     assert result.exit_code == 0, result.output
     assert "terminal availability" in result.output
+    assert "busy-hour RTT p50 ms (Starlink's measure)" in " ".join(result.output.split())
     assert pq.read_table(out / "terminals.parquet").num_rows == 6 * 4
     q = runner.invoke(app, ["query", str(out), "SELECT count(*) AS n FROM terminals", "--csv"])
     assert q.exit_code == 0 and q.output.splitlines() == ['"n"', "24"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 
 import pyarrow.parquet as pq
 import pytest
@@ -220,7 +221,7 @@ def test_metrics_are_the_percentiles_numpy_computes_from_the_files(finished):
 
     def columns(name, key):
         table = pq.read_table(out / f"{name}.parquet").to_pydict()
-        numbers = ("served", "rtt_ms", "throughput_down_mbps")
+        numbers = ("served", "rtt_ms", "busy_rtt_ms", "throughput_down_mbps")
         return {k: np.asarray(table[k], dtype=object) for k in (key, "reason")} | {
             k: np.asarray([np.nan if v is None else v for v in table[k]], dtype=float)
             for k in numbers
@@ -262,6 +263,23 @@ def test_metrics_are_the_percentiles_numpy_computes_from_the_files(finished):
     assert summary["area_rtt_p95_ms"] == pytest.approx(q(cells["rtt_ms"], 0.95))
     assert summary["area_down_p05_mbps"] == pytest.approx(q(cells["throughput_down_mbps"], 0.05))
     assert summary["rtt_p50_ms"] == pytest.approx(q(terms["rtt_ms"], 0.5))
+    # Starlink's measure: the busy hour's queue on top, so above the idle median.
+    assert summary["busy_rtt_p50_ms"] == pytest.approx(q(terms["busy_rtt_ms"], 0.5))
+    assert summary["busy_rtt_p50_ms"] > summary["rtt_p50_ms"]
+
+
+def test_a_run_folder_from_before_busy_rtt_ms_summarises_without_it(finished, tmp_path):
+    from leonet.results.metrics import run_summary
+
+    out, _ = finished
+    old = tmp_path / "old"
+    shutil.copytree(out, old)
+    for part in (old / "terminals.parquet").glob("part-*.parquet"):
+        table = pq.read_table(part)
+        pq.write_table(table.drop(["busy_rtt_ms"]), part)
+    summary = run_summary(old)
+    assert summary["busy_rtt_p50_ms"] is None
+    assert summary["rtt_p50_ms"] == run_summary(out)["rtt_p50_ms"]
 
 
 def test_policy_invariants(finished):

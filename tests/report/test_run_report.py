@@ -37,6 +37,10 @@ def test_report_is_self_contained(run_dir):
         assert f"<h2>{section}" in page
     assert page.count("<svg") >= 5  # three time series and two CDFs at least
     assert "Kyiv" in page
+    from leonet.results.metrics import run_summary
+
+    busy = run_summary(run_dir)["busy_rtt_p50_ms"]
+    assert "busy-hour RTT p50" in page and f"{busy:,.1f} ms" in page
 
 
 def test_report_rewrites_atomically(run_dir):

@@ -58,6 +58,7 @@ def _print_summary(out_dir: Path) -> None:
         ("terminal availability", _pct(s["availability"])),
         ("area coverage (cells)", _pct(s["area_coverage"])),
         ("RTT p5 / p50 / p95 ms", _numbers(s, "rtt_p05_ms", "rtt_p50_ms", "rtt_p95_ms")),
+        ("busy-hour RTT p50 ms (Starlink's measure)", _numbers(s, "busy_rtt_p50_ms")),
         ("cells: RTT p50 / p95 ms", _numbers(s, "area_rtt_p50_ms", "area_rtt_p95_ms")),
         ("cells: downlink p5 / p50 Mb/s", _numbers(s, "area_down_p05_mbps", "area_down_p50_mbps")),
         (

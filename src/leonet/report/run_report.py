@@ -353,6 +353,10 @@ def _render(store: RunStore, tables: dict[str, list[Path]], apps: Future[str]) -
             f"{_fmt(summary['rtt_p95_ms'])} ms",
         ],
         [
+            "terminals: busy-hour RTT p50 (idle + the busy hour's queue: Starlink's measure)",
+            f"{_fmt(summary['busy_rtt_p50_ms'])} ms",
+        ],
+        [
             "terminals: downlink p5 / p50 (served)",
             f"{_fmt(summary['down_p05_mbps'])} / {_fmt(summary['down_p50_mbps'])} Mb/s",
         ],

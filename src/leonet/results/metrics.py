@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from leonet.results.store import query
 
@@ -101,19 +102,27 @@ def run_summary(run_dir: str | os.PathLike[str]) -> dict[str, Any]:
     ~370 MB instead of 1.4 GB.  Percentiles are exact, so that memory grows with the
     rows: about 13 MB per million rows and column.
     """
+    # A run folder written before busy_rtt_ms existed has no such column: null then.
+    busy = (
+        "quantile_cont(busy_rtt_ms, 0.5)"
+        if "busy_rtt_ms" in _columns(run_dir, "terminals")
+        else "NULL::DOUBLE"
+    )
     row = query(
         run_dir,
-        """
+        f"""
         SELECT count(DISTINCT terminal) AS terminals,
                count(DISTINCT time) AS steps,
                avg(served::DOUBLE) AS availability,
                quantile_cont(rtt_ms, [0.05, 0.5, 0.95]) AS rtt,
+               {busy} AS busy_rtt_p50_ms,
                quantile_cont(throughput_down_mbps, [0.05, 0.5]) FILTER (WHERE served) AS down,
                quantile_cont(throughput_up_mbps, 0.5) FILTER (WHERE served) AS up_p50_mbps
         FROM terminals
     """,
     ).to_pylist()[0]
-    out = {k: row[k] for k in ("terminals", "steps", "availability", "up_p50_mbps")}
+    keys = ("terminals", "steps", "availability", "busy_rtt_p50_ms", "up_p50_mbps")
+    out = {k: row[k] for k in keys}
     out |= _spread(row["rtt"], "rtt_p05_ms", "rtt_p50_ms", "rtt_p95_ms")
     out |= _spread(row["down"], "down_p05_mbps", "down_p50_mbps")
     cells: dict[str, Any] = {"cells": 0, "area_coverage": None}
@@ -274,3 +283,11 @@ def _tables(run_dir: str | os.PathLike[str]) -> set[str]:
     from leonet.results.store import RunStore
 
     return set(RunStore(run_dir).tables())
+
+
+def _columns(run_dir: str | os.PathLike[str], table: str) -> set[str]:
+    """The columns of a run's ``table`` (its first part's schema; none if absent)."""
+    from leonet.results.store import RunStore
+
+    parts = RunStore(run_dir).tables().get(table, [])
+    return set(pq.read_schema(parts[0]).names) if parts else set()

@@ -63,6 +63,7 @@ METRICS = (
     "rtt_p05_ms",
     "rtt_p50_ms",
     "rtt_p95_ms",
+    "busy_rtt_p50_ms",
     "down_p05_mbps",
     "down_p50_mbps",
     "up_p50_mbps",
