@@ -282,3 +282,62 @@ def test_the_schedulers_way_on_avoids_a_pop_that_is_down(scenario):
     assert np.isinf(onward[1, only_warsaw]).all()
     assert np.isfinite(onward[1, ~only_warsaw]).any()
     assert (onward[1] >= onward[0] - 1e-9).all()
+
+
+HOPPER = """
+name: pop-rule-moving
+seed: 11
+time: {start: "2026-05-30T20:00:00Z", duration: 8m, step_s: 10}
+constellations: [{catalogue: starlink}]
+ground:
+  terminals:
+    - {name: Paris, lat_deg: 48.8566, lon_deg: 2.3522}
+  mobile:
+    - name: hopper
+      waypoints:
+        - {time: "+0s", lat_deg: 48.2082, lon_deg: 16.3738}
+        - {time: "+60s", lat_deg: 48.2082, lon_deg: 16.3738}
+        - {time: "+300s", lat_deg: 48.1486, lon_deg: 17.1077}
+        - {time: "+480s", lat_deg: 48.1486, lon_deg: 17.1077}
+  gateways: {bundled: true, within: {lat_deg: [34, 66], lon_deg: [-12, 42]}}
+  pops: {bundled: true, within: {lat_deg: [34, 66], lon_deg: [-12, 42]}}
+network: {mode: lasers}
+scheduler: {strategy: shortest-path}
+outputs: {report: false}
+"""
+
+
+def test_a_moving_terminal_takes_the_pops_of_the_country_it_is_in(tmp_path_factory):
+    """A terminal that drives from Vienna (AT: Frankfurt, Milan) to Bratislava (SK:
+    Frankfurt, Warsaw, Sofia) takes Austria's PoPs while there and Slovakia's once there —
+    one Austria's set lacks at some step — and the scheduler plans on to the PoPs of both
+    countries (and Paris's)."""
+    at, sk = set(country_pops("AT")), set(country_pops("SK"))
+    assert at and sk - at
+    run = ScenarioRun(_load(tmp_path_factory, HOPPER))
+    names = [str(n) for n in run.pops.names]
+    used = {n for n, u in zip(names, run.onward_used, strict=True) if u}
+    assert at | sk <= used <= at | sk | set(country_pops("FR"))
+    pops = _columns(_run(run), "hopper")["pop"]
+    assert len(pops) == 48
+    in_vienna, in_bratislava = pops[:7], pops[30:]  # the steps at +0-60 s, +300-470 s
+    assert set(in_vienna) <= at and set(in_bratislava) <= sk
+    assert set(in_bratislava) - at, in_bratislava
+    assert None not in set(in_vienna) | set(in_bratislava)
+
+
+def test_a_terminal_that_drives_into_a_country_with_data_gets_its_pops(tmp_path_factory):
+    """Kyiv and a terminal setting out from Uzhhorod (UA: no geofeed data, the nearest of
+    all) start with no PoP set at all; the terminal drives into Slovakia (Michalovce) and
+    takes Slovakia's PoPs there."""
+    text = HOPPER.replace("{name: Paris, lat_deg: 48.8566, lon_deg: 2.3522}", "{place: Kyiv}")
+    for old, new in (
+        ("48.2082, lon_deg: 16.3738", "48.6208, lon_deg: 22.2879"),
+        ("48.1486, lon_deg: 17.1077", "48.7553, lon_deg: 21.9184"),
+    ):
+        text = text.replace(old, new)
+    run = ScenarioRun(_load(tmp_path_factory, text))
+    assert run.pop_mask is not None and run.onward_used.all()
+    pops = _columns(_run(run), "hopper")["pop"]
+    in_michalovce = pops[30:]
+    assert None not in set(in_michalovce) and set(in_michalovce) <= set(country_pops("SK"))

@@ -139,7 +139,8 @@ def _site_pops(
     scenario: Scenario, sites: RunSites, pops: Sites, grid: TimeGrid
 ) -> NDArray[np.bool_] | None:
     """``(site, pop)`` the PoPs each site may use (run order; moving terminals where they
-    are at the run's start), by :mod:`leonet.engine.pop_sets`; ``None``: every PoP."""
+    are at the run's start: the step stage follows them, :class:`StepRunner`), by
+    :mod:`leonet.engine.pop_sets`; ``None``: every PoP."""
     if not country_rule_applies(scenario) or len(pops) == 0:
         return None
     first = sites.moving_at(grid.start_ns)
@@ -148,6 +149,27 @@ def _site_pops(
         np.concatenate([sites.static.lon_deg, first.lon_deg]),
         pops.names,
     )
+
+
+#: Where along their tracks the moving terminals' countries are looked up for the PoPs
+#: the scheduler plans to (at most this many instants over the run, evenly).
+_TRACK_SAMPLES = 1441
+
+
+def _track_pops(sites: RunSites, pops: Sites, grid: TimeGrid) -> NDArray[np.bool_] | None:
+    """``(pop,)`` the PoPs the moving terminals may use somewhere along their tracks (of
+    the countries they cross, by :mod:`leonet.engine.pop_sets`); ``None`` where every
+    point looked at is in a country without data or at sea (every PoP, as without the
+    rule), or nothing moves."""
+    if not sites.tracks:
+        return None
+    last = grid.start_ns + (grid.count - 1) * grid.step_ns
+    times = np.linspace(grid.start_ns, last, min(grid.count, _TRACK_SAMPLES)).astype(np.int64)
+    where = [t.positions(times) for t in sites.tracks]
+    crossed = site_pop_mask(
+        np.concatenate([w[0] for w in where]), np.concatenate([w[1] for w in where]), pops.names
+    )
+    return None if crossed is None else np.asarray(crossed.any(axis=0))
 
 
 class ScenarioRun:
@@ -186,13 +208,18 @@ class ScenarioRun:
             sites, self.gateways, self.pops, self.grid, net.route_factor
         )
         self.pop_mask = _site_pops(scenario, sites, self.pops, self.grid)
+        # Moving terminals take the PoPs of the country they are in at each step
+        # (StepRunner); where they cross a country with data, every site gets a row.
+        track = _track_pops(sites, self.pops, self.grid) if country_rule_applies(scenario) else None
+        if track is not None and self.pop_mask is None:
+            self.pop_mask = np.ones((sites.n_sites, len(self.pops)), dtype=bool)
         # The shortest-path scheduler's delays run on to the PoPs the sites may use, as
         # in run_routes (leonet calibrate): gateway → its PoP → PoP mesh.
-        self.onward_used = (
-            np.ones(len(self.pops), dtype=bool)
-            if self.pop_mask is None
-            else np.asarray(self.pop_mask.any(axis=0))
-        )
+        self.onward_used: NDArray[np.bool_] = np.ones(len(self.pops), dtype=bool)
+        if self.pop_mask is not None and track is not None:
+            self.onward_used = np.asarray(self.pop_mask.any(axis=0) | track)
+        elif self.pop_mask is not None and not self.n_moving:
+            self.onward_used = np.asarray(self.pop_mask.any(axis=0))
         self.onward_ms = (
             gateway_onward_ms(self.ground, self.onward_used) if len(self.pops) else None
         )
@@ -232,6 +259,7 @@ class ScenarioRun:
             latency=LatencyParameters(**_latency_terms(scenario)),
             seed=scenario.seed,
             pop_mask=self.pop_mask,
+            pop_names=np.asarray(self.pops.names, dtype=np.str_) if self.n_moving else None,
         )
 
     @property

@@ -10,8 +10,9 @@ scenario left out keeps the nearest of all the run's PoPs.  The rule applies onl
 scenario's PoPs are Starlink's bundled 2026 ones (the geofeed's codes) and
 ``network.pop_rule`` is ``country`` (the default); any other PoP list routes each site
 to the nearest of all, as before.  A site's country is the Natural Earth admin-0
-polygon holding it (:func:`leonet.ground.country_codes_at`), found once per run; a
-moving terminal's is that of its first position.
+polygon holding it (:func:`leonet.ground.country_codes_at`), found once per run for the
+fixed sites and at every step for a moving terminal
+(:class:`leonet.engine.steps.StepRunner`).
 """
 
 from __future__ import annotations

@@ -37,6 +37,7 @@ from numpy.typing import NDArray
 from leonet.access.scheduler import SchedulerState
 from leonet.capacity.throughput import CapacityModel
 from leonet.constants import C_KM_S
+from leonet.engine.pop_sets import site_pop_mask
 from leonet.frames import enu_basis, geodetic_to_ecef
 from leonet.network.graph import GroundNodes, Mode, build_graph, edge_weight_ms
 from leonet.network.lasers import LaserLinks
@@ -157,7 +158,9 @@ class StepRunner:
     scheduler's slots (for the slot-boundary term), ``seed`` the scenario's (the user
     link's random waits, drawn per site index and step time: the same on resume and
     whatever the chunking); ``pop_mask`` ``(site, pop)`` the PoPs each site may use, the
-    nearest by delay of them (:mod:`leonet.engine.pop_sets`; ``None``: every PoP)."""
+    nearest by delay of them (:mod:`leonet.engine.pop_sets`; ``None``: every PoP), and
+    ``pop_names`` ``(pop,)`` the PoPs' codes, given where the moving terminals' rows
+    follow them: each step, the PoPs of the country they are in then."""
 
     ground: GroundNodes
     capacity: CapacityModel
@@ -174,6 +177,7 @@ class StepRunner:
     slot_phase_s: float = 0.0
     seed: int = 0
     pop_mask: NDArray[np.bool_] | None = None
+    pop_names: NDArray[np.str_] | None = None
 
     @property
     def n_sites(self) -> int:
@@ -213,10 +217,20 @@ class StepRunner:
         jam_active = [j.is_active(utc) for j in self.jammers]
         layout = self.ground.layout(r.shape[1])
         site_index = np.arange(n_sites)  # the user link's draws: [cells | terminals]
+        moving_pops = self._moving_pops(inputs, n_run)
         for k in range(n_run):
             ground = self._move_terminals(inputs, k)
             part = slice(int(offsets[k * n_sites]), int(offsets[(k + 1) * n_sites]))
-            routes = self._route(a, k, ground, part, previous, cell_rtt[k], cell_hops[k])
+            routes = self._route(
+                a,
+                k,
+                ground,
+                part,
+                previous,
+                cell_rtt[k],
+                cell_hops[k],
+                None if moving_pops is None else moving_pops[k],
+            )
             previous = routes
             route_rtt = np.where(np.isfinite(routes.rtt_ms), routes.rtt_ms, np.nan)
             hops[k] = routes.hops
@@ -337,11 +351,31 @@ class StepRunner:
         )
         return dataclasses.replace(self.ground, terminal_ecef_km=ecef, terminal_up=up)
 
-    def _pop_mask(self, pop_up: NDArray[np.bool_]) -> NDArray[np.bool_] | None:
+    def _moving_pops(self, inputs: StepInputs, n_run: int) -> NDArray[np.bool_] | None:
+        """``(time, moving, pop)`` the PoPs of the country each moving terminal is in at
+        each of the chunk's steps (:func:`~leonet.engine.pop_sets.site_pop_mask`: every
+        PoP at sea or in a country without data); ``None`` where the rows do not move."""
+        if self.pop_mask is None or self.pop_names is None or not self.n_moving:
+            return None
+        n_fixed, n_pop = self.n_fixed, self.pop_mask.shape[1]
+        lat = inputs.named_lat_deg[:n_run, n_fixed:].ravel()
+        lon = inputs.named_lon_deg[:n_run, n_fixed:].ravel()
+        mask = site_pop_mask(lat, lon, self.pop_names)
+        if mask is None:
+            return np.ones((n_run, self.n_moving, n_pop), dtype=bool)
+        return mask.reshape(n_run, self.n_moving, n_pop)
+
+    def _pop_mask(
+        self, pop_up: NDArray[np.bool_], moving: NDArray[np.bool_] | None = None
+    ) -> NDArray[np.bool_] | None:
         """``(site, pop)`` the PoPs each site may use at a step whose PoPs ``pop_up``
-        ``(pop,)`` are up: its set's up ones, or every PoP where all of its set are down
-        (the graph drops the down ones); ``None``: the nearest of all for every site."""
+        ``(pop,)`` are up, the moving terminals' rows ``moving`` ``(moving, pop)`` where
+        given: its set's up ones, or every PoP where all of its set are down (the graph
+        drops the down ones); ``None``: the nearest of all for every site."""
         mask = self.pop_mask
+        if mask is not None and moving is not None:
+            mask = mask.copy()
+            mask[self.n_sites - self.n_moving :] = moving
         if mask is None or pop_up.all():
             return mask
         mask = mask & pop_up
@@ -357,8 +391,10 @@ class StepRunner:
         previous: Routes | None,
         cell_rtt_ms: NDArray[np.float64],
         cell_hops: NDArray[np.int64],
+        moving_pops: NDArray[np.bool_] | None = None,
     ) -> Routes:
-        """Step ``k``'s routes of the named terminals; fills ``cell_rtt_ms`` ``(cell,)``
+        """Step ``k``'s routes of the named terminals (the moving ones' PoPs
+        ``moving_pops`` ``(moving, pop)`` where given); fills ``cell_rtt_ms`` ``(cell,)``
         (the route's, before the latency terms) and ``cell_hops`` ``(cell,)`` (satellites
         + 4096 × gateways on the cell's path)."""
         n_cells = self.n_cells
@@ -386,7 +422,7 @@ class StepRunner:
                 r, ground, access="any", user_links=(site[named] - n_cells, sat[named]), **common
             )
             cell_site, cell_sat = site[~named], sat[~named]  # every cell's satellites in view
-        mask = self._pop_mask(inputs.pop_up[k])
+        mask = self._pop_mask(inputs.pop_up[k], moving_pops)
         routes = route_to_pops(
             graph,
             pop_policy="nearest" if mask is None else mask[n_cells:],
