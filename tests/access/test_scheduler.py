@@ -37,10 +37,14 @@ def _pairs(vis: Visibility) -> dict[tuple[int, int, int], float]:
 
 
 def _chunked(vis, config, sizes, gateway_vis=None, lookahead=0) -> Schedule:
+    """The schedule run chunk by chunk, each chunk given ``lookahead`` steps past it and
+    at least the rest of its last step's slot (as the engine's chunk windows are)."""
     state, parts, first = None, [], 0
+    slot = config.slot_ids(GRID.utc_ns)
     for size in sizes:
         stop = min(first + size, vis.n_time)
-        end = min(stop + lookahead, vis.n_time)
+        rest = int((slot[stop:] == slot[stop - 1]).sum())
+        end = min(stop + max(lookahead, rest), vis.n_time)
         part = schedule(
             vis.take_steps(first, end),
             GRID.utc_ns[first:end],
@@ -254,19 +258,32 @@ def _reference(vis, utc_ns, config, gateway_sats, state):
     el = np.full((vis.n_time, n_term), np.nan)
     why = np.zeros((vis.n_time, n_term), np.uint8)
     handovers = np.zeros(n_term, np.int64)
-    for t, slot in enumerate(config.slot_ids(utc_ns).tolist()):
+    slots = config.slot_ids(utc_ns).tolist()
+    for t, slot in enumerate(slots):
         usable = [
             {s: e for s, e in seen[t][k].items() if gateway_sats is None or s in gateway_sats[t]}
             for k in range(n_term)
         ]
+        # The slot's last step given: a candidate in view then, with a gateway throughout,
+        # is preferred (one that sets or loses its gateway mid-slot is the last resort).
+        end = max(u for u in range(t, vis.n_time) if slots[u] == slot)
         for k in range(n_term):
             if slot != prev_slot:
                 serving[k] = -1
             elif serving[k] >= 0 and serving[k] not in usable[k]:
                 serving[k], reason[k] = -1, Outcome.LOST_MID_SLOT
             if serving[k] < 0 and (slot != prev_slot or config.immediate_reselect):
-                if usable[k]:
-                    serving[k] = min(usable[k], key=lambda s, k=k: (-usable[k][s], s))
+                lasting = {
+                    s: e
+                    for s, e in usable[k].items()
+                    if s in seen[end][k]
+                    and (
+                        gateway_sats is None or all(s in gateway_sats[u] for u in range(t, end + 1))
+                    )
+                }
+                choice = lasting or usable[k]
+                if choice:
+                    serving[k] = min(choice, key=lambda s, c=choice: (-c[s], s))
                     reason[k] = Outcome.SERVED
                 else:
                     reason[k] = Outcome.NO_GATEWAY if seen[t][k] else Outcome.NO_SATELLITE
@@ -381,9 +398,17 @@ def test_shortest_path_takes_the_candidate_with_the_shortest_way_to_the_ground(s
             if not mine.any():
                 continue
             sats = vis.sat_idx[sl][mine]
-            # The way to the ground at its worst of the slot's first and last step.
+            # The way to the ground at its worst of the slot's first and last step, among
+            # the candidates still in view at the slot's end with a way down throughout
+            # (all of them where none is).
             ground = np.maximum(reached[b, sats], reached[end, sats])
             path = vis.range_km[sl][mine] * 1000.0 / C_KM_S + ground
+            at_end = vis.sat_idx[vis.step_slice(int(end))][
+                vis.site_idx[vis.step_slice(int(end))] == k
+            ]
+            lasting = np.isin(sats, at_end) & np.isfinite(reached[b : end + 1, sats]).all(axis=0)
+            if lasting.any():
+                path = np.where(lasting, path, np.inf)
             assert out.serving_sat[b, k] == sats[np.argmin(path)]
     # A satellite best at the slot's start whose way to the ground is lost by its end
     # (its gateway gone: reachable at the first step only) is passed over.

@@ -49,6 +49,25 @@ def test_chunk_windows_cover_the_grid_once_with_lookahead_inside_it():
     np.testing.assert_array_equal(windows[1].grid.utc_ns, grid.utc_ns[7:18])
 
 
+def test_chunk_windows_reach_the_end_of_their_last_slot():
+    """A chunk that ends inside a 15-s slot sees the rest of it (the scheduler plans a slot
+    whole); one that ends on a boundary, or a longer lookahead, needs no more."""
+    grid = TimeGrid("2026-05-30T00:00:07Z", 1.0, 60)  # 8 s to the first boundary
+    slots = SchedulerConfig()
+    windows = list(chunk_windows(grid, 10, 0, slots))
+    # Chunk 0 runs :07-:16; the slot :15-:29 goes on 13 steps.  Chunk 1 ends at :26,
+    # 3 s before the boundary at :30; chunk 5 ends at the grid's end.
+    assert [w.n_lookahead for w in windows] == [13, 3, 8, 13, 3, 0]
+    for w in windows[:-1]:
+        ids = slots.slot_ids(w.grid.utc_ns)
+        end = w.grid.utc_ns[-1] + 10**9  # the step after the window: the next slot's
+        assert ids[w.n_run - 1] == ids[-1] != slots.slot_ids(end)
+    assert [w.n_lookahead for w in chunk_windows(grid, 10, 20, slots)][:2] == [20, 20]
+    aligned = TimeGrid("2026-05-30T00:00:00Z", 1.0, 60)
+    assert [w.n_lookahead for w in chunk_windows(aligned, 15, 0, slots)] == [0, 0, 0, 0]
+    assert [w.n_lookahead for w in chunk_windows(grid, 10, 0)] == [0] * 6
+
+
 def test_positions_are_nan_for_satellites_outside_every_shell(gen1):
     grid = TimeGrid(START, 60.0, 3)
     shell = np.where(np.arange(gen1.size) % 3 == 0, -1, gen1.shell).astype(np.int32)

@@ -20,6 +20,15 @@ Candidates
     In **bent-pipe** mode (``gateway_vis`` given) the satellite must at the same
     step also see at least one gateway above that gateway's mask.
 
+The slot is planned whole
+    At a boundary (or a re-selection) a terminal's candidates still in its view at the
+    slot's last step and, where gateways are given, reaching one at every step to it are
+    preferred; the others are taken only where none is (one that sets below the mask or
+    loses its gateway mid-slot would leave its terminals unserved until the boundary,
+    as below).  Chunks need the rest of their last slot to see that far: pass it as
+    ``lookahead_steps`` (the engine's chunk windows do,
+    :func:`leonet.engine.stages.chunk_window`), and chunked runs equal a single run.
+
 Inside a slot
     If the serving satellite stops being a candidate (set below the mask or, in
     bent-pipe mode, lost its last gateway) the terminal is in outage with reason
@@ -585,6 +594,25 @@ def schedule(
         pick = needy[all_term]
         if ok is not None:
             pick &= ok
+        # The slot is planned whole: of a terminal's candidates, those still above its
+        # mask at the slot's last step (in the chunk) and with a way to a gateway at every
+        # step come first — one that sets or loses its gateway mid-slot would leave its
+        # terminals unserved (LOST_MID_SLOT) until the next boundary.  A terminal with
+        # none keeps the others.
+        end = int(slot_end[t])
+        if end > t:
+            cand = vis.sat_idx[sl].astype(np.int64)
+            at = np.flatnonzero(pick)
+            _, lasting_at = _find_pairs(
+                vis, np.full(at.size, end), all_term[at].astype(np.int64), cand[at]
+            )
+            if has_gateway is not None:
+                through: NDArray[np.bool_] = np.all(has_gateway[t : end + 1], axis=0)
+                lasting_at &= through[cand[at]]
+            lasting = np.zeros_like(pick)
+            lasting[at[lasting_at]] = True
+            has_lasting = np.bincount(all_term[lasting], minlength=n_term) > 0
+            pick = np.where(has_lasting[all_term], lasting, pick)
         load = np.bincount(serving[serving >= 0], minlength=n_sat).astype(np.int64)
         free = None if beams is None else np.maximum(beams - load, 0)
         path = None

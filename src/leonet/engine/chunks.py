@@ -334,7 +334,7 @@ class ScenarioRun:
     def geometry(self, index: int) -> ChunkGeometry:
         """Everything of chunk ``index`` before the scheduler — independent of the other
         chunks, so any process can compute it."""
-        chunk = chunk_window(self.grid, index, self.chunk_steps, self.lookahead)
+        chunk = chunk_window(self.grid, index, self.chunk_steps, self.lookahead, self.config)
         window, n_run = chunk.grid, chunk.n_run
         utc = window.utc_ns
         r_all = self.satellite_positions(window)

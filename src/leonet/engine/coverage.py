@@ -163,7 +163,7 @@ def run_coverage(  # noqa: PLR0913 — keyword-only options with defaults
     frame_acc = _FrameAccumulator(grid, config.slot_s, n_cells)
     state: SchedulerState | None = None
     began = time.perf_counter()
-    for window in chunk_windows(grid, steps, lookahead_steps(config, grid.step_s)):
+    for window in chunk_windows(grid, steps, lookahead_steps(config, grid.step_s), config):
         r = positions(window.grid)
         vis = site_visibility(r, constellation, sat_mask, sites)
         gateway_vis = None if gateways is None else gateways_in_view(r, gateways)

@@ -275,7 +275,7 @@ def run_routes(  # noqa: PLR0913 — keyword-only options with defaults, the CLI
     previous: Routes | None = None
     ends = np.arange(n_t)[:, None] if pair_arr is None else pair_arr
     began = time.perf_counter()
-    for window in chunk_windows(grid, steps, lookahead):
+    for window in chunk_windows(grid, steps, lookahead, config if access == "scheduled" else None):
         first = window.first
         r_all = positions(window.grid)
         vis = site_visibility(r_all, constellation, sat_mask, terminals)

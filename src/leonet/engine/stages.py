@@ -120,21 +120,39 @@ class ChunkWindow:
         return self.grid.count - self.n_run
 
 
-def chunk_window(grid: TimeGrid, index: int, steps: int, lookahead: int) -> ChunkWindow:
-    """Chunk ``index`` of ``grid`` cut in chunks of ``steps``, with ``lookahead`` steps."""
+def chunk_window(
+    grid: TimeGrid,
+    index: int,
+    steps: int,
+    lookahead: int,
+    slots: SchedulerConfig | None = None,
+) -> ChunkWindow:
+    """Chunk ``index`` of ``grid`` cut in chunks of ``steps``, with ``lookahead`` steps —
+    at least the rest of the last run step's slot of ``slots`` (the scheduler's), so that
+    the scheduler plans that slot whole as it would unchunked (none where chunks end on
+    slot boundaries, as :func:`chunk_steps` cuts them where the grid starts on one)."""
     first = index * steps
     stop = min(first + steps, grid.count)
     if not 0 <= first < grid.count:
         raise ValueError(f"chunk {index} of {steps} steps is outside the {grid.count} steps")
-    return ChunkWindow(index, first, stop, grid.slice(first, min(stop + lookahead, grid.count)))
+    extra = lookahead
+    if slots is not None and stop < grid.count:
+        ahead = stop + np.arange(min(math.ceil(slots.slot_s / grid.step_s), grid.count - stop))
+        same = slots.slot_ids(grid.start_ns + ahead * grid.step_ns) == slots.slot_ids(
+            grid.start_ns + (stop - 1) * grid.step_ns
+        )
+        extra = max(extra, int(same.sum()))
+    return ChunkWindow(index, first, stop, grid.slice(first, min(stop + extra, grid.count)))
 
 
-def chunk_windows(grid: TimeGrid, steps: int, lookahead: int) -> Iterator[ChunkWindow]:
+def chunk_windows(
+    grid: TimeGrid, steps: int, lookahead: int, slots: SchedulerConfig | None = None
+) -> Iterator[ChunkWindow]:
     """Every chunk of ``grid``, in order (see :func:`chunk_window`)."""
     if steps < 1:
         raise ValueError(f"chunk_steps={steps} must be at least 1")
     for index in range(math.ceil(grid.count / steps)):
-        yield chunk_window(grid, index, steps, lookahead)
+        yield chunk_window(grid, index, steps, lookahead, slots)
 
 
 class SatellitePositions:
