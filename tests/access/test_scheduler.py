@@ -264,8 +264,8 @@ def _reference(vis, utc_ns, config, gateway_sats, state):
             {s: e for s, e in seen[t][k].items() if gateway_sats is None or s in gateway_sats[t]}
             for k in range(n_term)
         ]
-        # The slot's last step given: a candidate in view then, with a gateway throughout,
-        # is preferred (one that sets or loses its gateway mid-slot is the last resort).
+        # The slot's last step given: a candidate still in view then is preferred (one
+        # that sets mid-slot is the last resort).
         end = max(u for u in range(t, vis.n_time) if slots[u] == slot)
         for k in range(n_term):
             if slot != prev_slot:
@@ -273,14 +273,7 @@ def _reference(vis, utc_ns, config, gateway_sats, state):
             elif serving[k] >= 0 and serving[k] not in usable[k]:
                 serving[k], reason[k] = -1, Outcome.LOST_MID_SLOT
             if serving[k] < 0 and (slot != prev_slot or config.immediate_reselect):
-                lasting = {
-                    s: e
-                    for s, e in usable[k].items()
-                    if s in seen[end][k]
-                    and (
-                        gateway_sats is None or all(s in gateway_sats[u] for u in range(t, end + 1))
-                    )
-                }
+                lasting = {s: e for s, e in usable[k].items() if s in seen[end][k]}
                 choice = lasting or usable[k]
                 if choice:
                     serving[k] = min(choice, key=lambda s, c=choice: (-c[s], s))
@@ -399,14 +392,13 @@ def test_shortest_path_takes_the_candidate_with_the_shortest_way_to_the_ground(s
                 continue
             sats = vis.sat_idx[sl][mine]
             # The way to the ground at its worst of the slot's first and last step, among
-            # the candidates still in view at the slot's end with a way down throughout
-            # (all of them where none is).
+            # the candidates still in view at the slot's end (all of them where none is).
             ground = np.maximum(reached[b, sats], reached[end, sats])
             path = vis.range_km[sl][mine] * 1000.0 / C_KM_S + ground
             at_end = vis.sat_idx[vis.step_slice(int(end))][
                 vis.site_idx[vis.step_slice(int(end))] == k
             ]
-            lasting = np.isin(sats, at_end) & np.isfinite(reached[b : end + 1, sats]).all(axis=0)
+            lasting = np.isin(sats, at_end)
             if lasting.any():
                 path = np.where(lasting, path, np.inf)
             assert out.serving_sat[b, k] == sats[np.argmin(path)]
@@ -437,3 +429,33 @@ def test_path_delays_are_needed_at_each_slot_s_first_and_last_step_only():
     assert 0 < steps.sum() < steps.size
     assert SchedulerConfig("shortest-path", immediate_reselect=True).path_delay_steps(utc).all()
     assert SchedulerConfig("highest-elevation").path_delay_steps(utc) is False
+
+
+def _pairs_vis(n_time: int, rows: list[tuple[int, int, float]]) -> Visibility:
+    """One terminal's pairs ``(step, satellite, elevation)``, sorted, as a Visibility."""
+    rows = sorted(rows)
+    t = np.array([r[0] for r in rows], np.int32)
+    k = np.array([r[1] for r in rows], np.int32)
+    el = np.array([r[2] for r in rows])
+    offsets = np.zeros(n_time + 1, np.int64)
+    np.cumsum(np.bincount(t, minlength=n_time), out=offsets[1:])
+    zeros = np.zeros(t.size)
+    return Visibility(n_time, 1, 2, offsets, t, np.zeros(t.size, np.int32), k, zeros, el, zeros)
+
+
+def test_a_slot_is_planned_with_the_geometry_not_the_faults_to_come():
+    """One slot of three steps: satellite 0 is the higher, satellite 1 stays in view.
+    Satellite 0 sets before the slot's end: satellite 1 is taken.  Satellite 0 fails
+    instead (gone from ``vis`` only, still in the ``foreseen`` geometry): no scheduler
+    foresees a fault, so it is taken and lost mid-slot."""
+    utc = np.array([0, 5, 10], np.int64) * 10**9
+    config = SchedulerConfig(slot_s=15.0)
+    full = [(t, 0, 80.0) for t in range(3)] + [(t, 1, 60.0) for t in range(3)]
+    gone = [r for r in full if r[:2] != (2, 0)]
+    sets = schedule(_pairs_vis(3, gone), utc, config)
+    assert sets.serving_sat[:, 0].tolist() == [1, 1, 1]
+    fails = schedule(_pairs_vis(3, gone), utc, config, foreseen=_pairs_vis(3, full))
+    assert fails.serving_sat[:, 0].tolist() == [0, 0, -1]
+    assert fails.reason[2, 0] == Outcome.LOST_MID_SLOT
+    with pytest.raises(ValueError, match="foreseen covers"):
+        schedule(_pairs_vis(3, gone), utc, config, foreseen=_pairs_vis(2, full[:2]))

@@ -22,10 +22,10 @@ Candidates
 
 The slot is planned whole
     At a boundary (or a re-selection) a terminal's candidates still in its view at the
-    slot's last step and, where gateways are given, reaching one at every step to it are
-    preferred; the others are taken only where none is (one that sets below the mask or
-    loses its gateway mid-slot would leave its terminals unserved until the boundary,
-    as below).  Chunks need the rest of their last slot to see that far: pass it as
+    slot's last step are preferred; the others are taken only where none is (one that
+    sets below the mask mid-slot would leave its terminals unserved until the boundary,
+    as below).  What is foreseen is the geometry (``foreseen``), not a fault to come.
+    Chunks need the rest of their last slot to see that far: pass it as
     ``lookahead_steps`` (the engine's chunk windows do,
     :func:`leonet.engine.stages.chunk_window`), and chunked runs equal a single run.
 
@@ -517,6 +517,7 @@ def schedule(
     *,
     gateway_vis: GatewayAccess | None = None,
     lookahead_steps: int = 0,
+    foreseen: Visibility | None = None,
 ) -> Schedule:
     """Assign a serving satellite to every terminal at every step of a chunk.
 
@@ -524,12 +525,22 @@ def schedule(
     ``n_time`` steps at UTC instants ``utc_ns`` ``(n_time,)`` int64 ns;
     ``gateway_vis`` the satellites that reach a gateway (:class:`GatewayAccess`) over
     the same steps and satellites (when given, only those serve); the last
-    ``lookahead_steps`` steps only inform ``longest-visibility`` and are not scheduled.
+    ``lookahead_steps`` steps only inform ``longest-visibility`` and the planning of the
+    slot they end, and are not scheduled; ``foreseen`` what the slot's planning may know
+    of its last step (default ``vis``; a run passes its pairs before satellite faults,
+    which no scheduler foresees).
     ``state`` is the previous chunk's :attr:`Schedule.state` (``None`` for the first chunk).
     Returns a :class:`Schedule` over ``n_time - lookahead_steps`` steps.
     """
     config = config or SchedulerConfig()
     strategy = _STRATEGIES[config.strategy]
+    ahead = vis if foreseen is None else foreseen
+    if (ahead.n_time, ahead.n_site, ahead.n_sat) != (vis.n_time, vis.n_site, vis.n_sat):
+        raise ValueError(
+            f"foreseen covers {ahead.n_time} steps × {ahead.n_site} terminals × "
+            f"{ahead.n_sat} satellites; it must match vis ({vis.n_time} × {vis.n_site} × "
+            f"{vis.n_sat})"
+        )
     utc = np.asarray(utc_ns, dtype=np.int64).reshape(-1)
     n_time, n_term, n_sat = vis.n_time, vis.n_site, vis.n_sat
     if utc.shape != (n_time,):
@@ -595,20 +606,16 @@ def schedule(
         if ok is not None:
             pick &= ok
         # The slot is planned whole: of a terminal's candidates, those still above its
-        # mask at the slot's last step (in the chunk) and with a way to a gateway at every
-        # step come first — one that sets or loses its gateway mid-slot would leave its
-        # terminals unserved (LOST_MID_SLOT) until the next boundary.  A terminal with
-        # none keeps the others.
+        # mask at the slot's last step come first — one that sets mid-slot would leave
+        # its terminals unserved (LOST_MID_SLOT) until the next boundary.  A terminal
+        # with none keeps the others.
         end = int(slot_end[t])
         if end > t:
             cand = vis.sat_idx[sl].astype(np.int64)
             at = np.flatnonzero(pick)
             _, lasting_at = _find_pairs(
-                vis, np.full(at.size, end), all_term[at].astype(np.int64), cand[at]
+                ahead, np.full(at.size, end), all_term[at].astype(np.int64), cand[at]
             )
-            if has_gateway is not None:
-                through: NDArray[np.bool_] = np.all(has_gateway[t : end + 1], axis=0)
-                lasting_at &= through[cand[at]]
             lasting = np.zeros_like(pick)
             lasting[at[lasting_at]] = True
             has_lasting = np.bincount(all_term[lasting], minlength=n_term) > 0

@@ -91,7 +91,9 @@ class ChunkGeometry:
     ``sat_up`` ``(time, sat)``, the usable pairs ``vis`` and the satellites that reach a
     gateway ``gateway_vis``; the rest cover the
     ``n_run`` steps run: ``n_all``/``n_up`` satellites in view (all / up) ``(time, site)``,
-    the policy's ``allowed`` and ``policy_reason``, and ``steps``."""
+    the policy's ``allowed`` and ``policy_reason``, and ``steps``; ``foreseen`` the pairs
+    before satellite faults, where some satellite is down in the chunk (what the
+    scheduler may plan a slot with: no fault is foreseen)."""
 
     index: int
     window: ChunkWindow
@@ -106,6 +108,7 @@ class ChunkGeometry:
     allowed: NDArray[np.bool_]
     policy_reason: NDArray[np.uint8]
     steps: StepInputs
+    foreseen: Visibility | None = None
 
 
 @dataclass(frozen=True)
@@ -349,6 +352,9 @@ class ScenarioRun:
             [np.diff(part.offsets).reshape(window.count, part.n_site) for part in parts], axis=1
         )[:n_run]
         n_up, vis_ok = usable_pairs(parts, allowed, sat_up)
+        # What the scheduler foresees when it plans a slot: the pairs before satellite
+        # faults (the same where none is down in the chunk).
+        foreseen = None if sat_up.all() else usable_pairs(parts, allowed, np.ones_like(sat_up))[1]
         n_up = n_up.reshape(window.count, self.n_sites)[:n_run]
         del parts
         gw_up = self.faults.gateway_up(utc, self.gateway_names)
@@ -391,13 +397,16 @@ class ScenarioRun:
                 named_lon_deg=np.ascontiguousarray(lon[:n_run, named]),
                 named_alt_km=np.ascontiguousarray(alt[:n_run, named]),
             ),
+            foreseen=foreseen,
         )
 
     def schedule(self, g: ChunkGeometry, scheduler: SchedulerState | None) -> ChunkAccess:
         """The scheduler over a chunk's geometry, from ``scheduler`` (the state after the
         chunk before), and the outage reasons that do not need the radio."""
         n_run, vis = g.n_run, g.vis
-        result = schedule_chunk(vis, g.window, self.config, scheduler, g.gateway_vis)
+        result = schedule_chunk(
+            vis, g.window, self.config, scheduler, g.gateway_vis, foreseen=g.foreseen
+        )
         serving = result.serving_sat[:n_run]
         reason = result.reason[:n_run].astype(np.uint8)
         # Explain refusals and faults better than "no satellite".

@@ -225,9 +225,11 @@ def schedule_chunk(
     config: SchedulerConfig,
     state: SchedulerState | None,
     gateway_vis: GatewayAccess | None = None,
+    foreseen: Visibility | None = None,
 ) -> Schedule:
     """The scheduler over a chunk's window from ``state`` (the state after the chunk
-    before): the schedule of the ``n_run`` steps run, and the state after them."""
+    before): the schedule of the ``n_run`` steps run, and the state after them
+    (``foreseen``: :func:`~leonet.access.scheduler.schedule`'s)."""
     return schedule(
         vis,
         window.grid.utc_ns,
@@ -235,4 +237,5 @@ def schedule_chunk(
         state,
         gateway_vis=gateway_vis,
         lookahead_steps=window.n_lookahead,
+        foreseen=foreseen,
     )
