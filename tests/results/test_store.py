@@ -43,6 +43,15 @@ def test_parts_checkpoint_and_sql(tmp_path):
     assert not list(store.root.rglob("*.part"))
 
 
+def test_columns_are_a_tables_schema_and_none_for_a_table_absent(tmp_path):
+    store = _run(tmp_path / "run")
+    store.write_part("terminals", 0, _table([0, 1]))
+    store.write_table("events", pa.table({"kind": pa.array(["fault"])}))
+    assert store.columns("terminals") == {"time", "x"}
+    assert store.columns("events") == {"kind"}
+    assert store.columns("cells") == set()
+
+
 def test_a_new_checkpoint_replaces_the_old_state_file(tmp_path):
     store = _run(tmp_path)
     store.save_checkpoint(Checkpoint("abc", 1, 3, _state()))

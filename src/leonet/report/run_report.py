@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
 from leonet.report.apps_section import render_apps_section
@@ -128,7 +127,7 @@ def _slot_frames(
         if last >= first:
             events.append((f"{imp.kind}: {imp.description or imp.target}", first, last))
     frames = slot_frames(slot_ns, served, operator, events)
-    if "system" in pq.read_schema(RunStore(root).tables()["cells"][0]).names:
+    if "system" in RunStore(root).columns("cells"):
         k = slots_per_frame(slot_ns.size, len(cells))
         frames = dataclasses.replace(
             frames, operators=_serving_systems(root, slot_ns, k, frames.operators)

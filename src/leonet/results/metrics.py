@@ -13,9 +13,8 @@ from datetime import timedelta
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from leonet.results.store import query
+from leonet.results.store import RunStore, query
 
 __all__ = [
     "EventImpact",
@@ -105,7 +104,7 @@ def run_summary(run_dir: str | os.PathLike[str]) -> dict[str, Any]:
     # A run folder written before busy_rtt_ms existed has no such column: null then.
     busy = (
         "quantile_cont(busy_rtt_ms, 0.5)"
-        if "busy_rtt_ms" in _columns(run_dir, "terminals")
+        if "busy_rtt_ms" in RunStore(run_dir).columns("terminals")
         else "NULL::DOUBLE"
     )
     row = query(
@@ -280,14 +279,4 @@ def _measures_in_ranges(
 
 
 def _tables(run_dir: str | os.PathLike[str]) -> set[str]:
-    from leonet.results.store import RunStore
-
     return set(RunStore(run_dir).tables())
-
-
-def _columns(run_dir: str | os.PathLike[str], table: str) -> set[str]:
-    """The columns of a run's ``table`` (its first part's schema; none if absent)."""
-    from leonet.results.store import RunStore
-
-    parts = RunStore(run_dir).tables().get(table, [])
-    return set(pq.read_schema(parts[0]).names) if parts else set()

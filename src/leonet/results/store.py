@@ -495,6 +495,12 @@ class RunStore:
                 found[name] = [path]
         return dict(sorted(found.items()))
 
+    def columns(self, table: str) -> set[str]:
+        """The columns of the run's ``table`` (its first file's schema; none where the
+        run has no such table): a run folder written by an older leonet may lack some."""
+        files = self.tables().get(table, [])
+        return set(pq.read_schema(files[0]).names) if files else set()
+
 
 def _bad_files(files: list[Path]) -> list[str]:
     """Those of ``files`` whose Parquet footer cannot be read, each with the reason."""
