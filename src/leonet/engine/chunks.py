@@ -217,12 +217,14 @@ class ScenarioRun:
         if track is not None and self.pop_mask is None:
             self.pop_mask = np.ones((sites.n_sites, len(self.pops)), dtype=bool)
         # The shortest-path scheduler's delays run on to the PoPs the sites may use, as
-        # in run_routes (leonet calibrate): gateway → its PoP → PoP mesh.
-        self.onward_used: NDArray[np.bool_] = np.ones(len(self.pops), dtype=bool)
-        if self.pop_mask is not None and track is not None:
-            self.onward_used = np.asarray(self.pop_mask.any(axis=0) | track)
-        elif self.pop_mask is not None and not self.n_moving:
-            self.onward_used = np.asarray(self.pop_mask.any(axis=0))
+        # in run_routes (leonet calibrate): gateway → its PoP → PoP mesh; the moving
+        # terminals' at every country their track crosses (a track in no country with
+        # data has every PoP in its row at the start already).
+        self.onward_used: NDArray[np.bool_] = (
+            np.ones(len(self.pops), dtype=bool)
+            if self.pop_mask is None
+            else np.asarray(self.pop_mask.any(axis=0) | (False if track is None else track))
+        )
         self.onward_ms = (
             gateway_onward_ms(self.ground, self.onward_used) if len(self.pops) else None
         )
