@@ -413,6 +413,14 @@ def test_shortest_path_takes_the_candidate_with_the_shortest_way_to_the_ground(s
     again = schedule(vis, GRID.utc_ns, SchedulerConfig("shortest-path"), gateway_vis=cut)
     assert (vis.site_idx[sl] == k).sum() > 1  # it had another candidate
     assert again.serving_sat[b, k] not in (chosen, -1)
+    # Lost by a fault to come instead, the planning foresees the way (foreseen_ground,
+    # as a run passes it): the satellite is taken as before.
+    config = SchedulerConfig("shortest-path")
+    unaware = schedule(vis, GRID.utc_ns, config, gateway_vis=cut, foreseen_ground=reach)
+    assert unaware.serving_sat[b, k] == chosen
+    with pytest.raises(ValueError, match="foreseen_ground covers"):
+        short = Reachability.from_pairs(t[:0], s[:0], 2, vis.n_sat)
+        schedule(vis, GRID.utc_ns, config, gateway_vis=cut, foreseen_ground=short)
     # Without delays (bent-pipe's gateways in view) the user link alone ranks: the nearest.
     plain = schedule(vis, GRID.utc_ns, SchedulerConfig("shortest-path"), gateway_vis=gw)
     assert plain.served.any()

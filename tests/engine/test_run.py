@@ -474,9 +474,10 @@ def test_laser_faults_take_links_down(scenario):
     run = ScenarioRun(scenario)
     window = run.grid.slice(0, 3)
     r = run.satellite_positions(window)
-    with_faults = run._lasers(r, window.utc_ns)
+    with_faults = run._lasers(r, run._laser_down(window.utc_ns))
     run.faults = dataclasses.replace(run.faults, lasers=())
-    without = run._lasers(r, window.utc_ns)
+    assert run._laser_down(window.utc_ns) is None
+    without = run._lasers(r, None)
     assert with_faults is not None and without is not None
     kept = np.array([len(a) / len(b) for a, b in zip(with_faults, without, strict=True)])
     assert np.all((kept > 0.6) & (kept < 0.8))  # 30 % of the links fail

@@ -104,3 +104,28 @@ def test_reachability_from_pairs_sorts_and_merges_repeats():
     np.testing.assert_array_equal(reach.offsets, [0, 1, 1, 3, 3])
     assert reach.step(0).tolist() == [1] and reach.step(2).tolist() == [3, 5]
     assert len(reach.step(3)) == 0 and reach.mask().sum() == 3
+
+
+def test_reachability_with_steps_replaces_those_steps_pairs_and_delays():
+    """The ways at steps 0 and 2 written in from a two-step reachability: those steps take
+    its pairs and delays (step 2 none at all), steps 1 and 3 keep theirs."""
+    from leonet.network.reachability import Reachability
+
+    def with_ms(reach: Reachability, ms: list[float]) -> Reachability:
+        return Reachability(
+            reach.n_time, reach.n_sat, reach.offsets, reach.time_idx, reach.sat_idx, np.array(ms)
+        )
+
+    base = with_ms(
+        Reachability.from_pairs(np.array([0, 0, 1, 2, 3]), np.array([1, 4, 2, 5, 0]), 4, 6),
+        [1.0, 4.0, 12.0, 25.0, 30.0],
+    )
+    other = with_ms(Reachability.from_pairs(np.array([0, 0]), np.array([0, 3]), 2, 6), [7.0, 8.0])
+    out = base.with_steps(np.array([0, 2]), other)
+    np.testing.assert_array_equal(out.offsets, [0, 2, 3, 3, 4])
+    assert [out.step(t).tolist() for t in range(4)] == [[0, 3], [2], [], [0]]
+    np.testing.assert_array_equal(out.ground_ms, [7.0, 8.0, 12.0, 30.0])
+    with pytest.raises(ValueError, match="one step for each"):
+        base.with_steps(np.array([0]), other)
+    with pytest.raises(ValueError, match="ground_ms"):
+        base.with_steps(np.array([0, 2]), Reachability.from_pairs(np.zeros(0), np.zeros(0), 2, 6))

@@ -519,6 +519,23 @@ def _find_pairs(vis: Visibility, t: I64, term: I64, sat: I64) -> tuple[I64, NDAr
     return lo, found
 
 
+def _ground_matrix(gateway_vis: GatewayAccess | None, n_time: int, n_sat: int) -> F64:
+    """``(time, sat)`` each satellite's shortest delay to the ground, ms, from
+    ``gateway_vis``'s ``ground_ms`` (``inf``: no way; ``0`` where none is computed)."""
+    # Without delays (no gateway_vis, or bent-pipe's gateways in view) the path to the
+    # ground counts from the satellite: the user link alone ranks.
+    out = np.zeros((n_time, n_sat))
+    delays = getattr(gateway_vis, "ground_ms", None)
+    if gateway_vis is not None and delays is not None:
+        out[:] = np.inf
+        out[gateway_vis.time_idx, gateway_vis.sat_idx] = delays
+        # Delays computed at some steps only (the slot boundaries): the others rank like
+        # the steps without any (only immediate re-selection uses them).
+        if np.isnan(delays).any():
+            out[np.isnan(out)] = 0.0
+    return out
+
+
 def schedule(
     vis: Visibility,
     utc_ns: ArrayLike,
@@ -528,6 +545,7 @@ def schedule(
     gateway_vis: GatewayAccess | None = None,
     lookahead_steps: int = 0,
     foreseen: Visibility | None = None,
+    foreseen_ground: GatewayAccess | None = None,
 ) -> Schedule:
     """Assign a serving satellite to every terminal at every step of a chunk.
 
@@ -538,7 +556,10 @@ def schedule(
     ``lookahead_steps`` steps only inform ``longest-visibility`` and the planning of the
     slot they end, and are not scheduled; ``foreseen`` what the slot's planning may know
     of its last step (default ``vis``; a run passes its pairs before satellite faults,
-    which no scheduler foresees).
+    which no scheduler foresees); ``foreseen_ground`` likewise the ways to the ground
+    (``ground_ms``) the planning of a slot sees at its last step (default
+    ``gateway_vis``; a run passes them with the faults in force at the slot's first
+    step: a gateway, PoP or laser that fails within the slot is not foreseen).
     ``state`` is the previous chunk's :attr:`Schedule.state` (``None`` for the first chunk).
     Returns a :class:`Schedule` over ``n_time - lookahead_steps`` steps.
     """
@@ -579,18 +600,18 @@ def schedule(
         has_gateway = np.zeros((n_time, n_sat), bool)
         has_gateway[gateway_vis.time_idx, gateway_vis.sat_idx] = True
     ground_ms = None  # (time, sat): shortest delay to a gateway (shortest-path strategy)
+    planned_ms = None  # the same as a slot's planning foresees it at the slot's last step
     if strategy.uses_path_delay:
-        # Without delays (no gateway_vis, or bent-pipe's gateways in view) the path to
-        # the ground counts from the satellite: the user link alone ranks.
-        ground_ms = np.zeros((n_time, n_sat))
-        delays = getattr(gateway_vis, "ground_ms", None)
-        if gateway_vis is not None and delays is not None:
-            ground_ms[:] = np.inf
-            ground_ms[gateway_vis.time_idx, gateway_vis.sat_idx] = delays
-            if np.isnan(delays).any():
-                # Delays computed at some steps only (the slot boundaries): the others
-                # rank like the steps without any (only immediate re-selection uses them).
-                ground_ms[np.isnan(ground_ms)] = 0.0
+        ground_ms = _ground_matrix(gateway_vis, n_time, n_sat)
+        planned_ms = ground_ms
+        if foreseen_ground is not None:
+            if (foreseen_ground.n_time, foreseen_ground.n_sat) != (n_time, n_sat):
+                raise ValueError(
+                    f"foreseen_ground covers {foreseen_ground.n_time} steps × "
+                    f"{foreseen_ground.n_sat} satellites; it must match the terminals' "
+                    f"{n_time} × {n_sat} (same chunk, same satellites)"
+                )
+            planned_ms = _ground_matrix(foreseen_ground, n_time, n_sat)
     remaining = None
     if strategy.uses_lookahead:
         usable = (
@@ -633,12 +654,13 @@ def schedule(
         load = np.bincount(serving[serving >= 0], minlength=n_sat).astype(np.int64)
         free = None if beams is None else np.maximum(beams - load, 0)
         path = None
-        if ground_ms is not None:
+        if ground_ms is not None and planned_ms is not None:
             # The slot is planned for its whole length: a satellite's way to the ground
             # counts at its worst of the slot's first and last step (one that loses its
-            # gateway within the slot would carry its terminals over a laser detour).
+            # gateway within the slot would carry its terminals over a laser detour), the
+            # last as foreseen: its geometry, the faults in force now.
             sats = vis.sat_idx[sl][pick]
-            ground = np.fmax(ground_ms[t, sats], ground_ms[slot_end[t], sats])
+            ground = np.fmax(ground_ms[t, sats], planned_ms[slot_end[t], sats])
             path = vis.range_km[sl][pick] * (1000.0 / C_KM_S) + ground
         chosen = _assign(
             all_term[pick].astype(np.int64),

@@ -93,7 +93,9 @@ class ChunkGeometry:
     ``n_run`` steps run: ``n_all``/``n_up`` satellites in view (all / up) ``(time, site)``,
     the policy's ``allowed`` and ``policy_reason``, and ``steps``; ``foreseen`` the pairs
     before satellite faults, where some satellite is down in the chunk (what the
-    scheduler may plan a slot with: no fault is foreseen)."""
+    scheduler may plan a slot with: no fault is foreseen), and ``foreseen_ground``
+    ``gateway_vis`` with the ways to the ground at the last step of each slot a fault
+    starts or ends within as its planning foresees them (the faults at its start)."""
 
     index: int
     window: ChunkWindow
@@ -109,6 +111,7 @@ class ChunkGeometry:
     policy_reason: NDArray[np.uint8]
     steps: StepInputs
     foreseen: Visibility | None = None
+    foreseen_ground: Reachability | None = None
 
 
 @dataclass(frozen=True)
@@ -315,20 +318,73 @@ class ScenarioRun:
             return self.onward_ms
         return gateway_onward_ms(self.ground, self.onward_used, pop_up)
 
-    def _lasers(self, r: NDArray[np.float64], utc_ns: NDArray[np.int64]) -> list[LaserLinks] | None:
-        """Each step's laser links; candidates failed by the fault plan stay down."""
+    def _laser_down(self, utc_ns: NDArray[np.int64]) -> NDArray[np.bool_] | None:
+        """``(time, candidate)`` the laser candidates the fault plan fails (``None``:
+        none, or no lasers)."""
+        if self.candidates is None or not self.faults.lasers:
+            return None
+        down = self.faults.laser_disabled(
+            utc_ns, self.candidates.sat_a, self.candidates.sat_b, self.constellation
+        )
+        return down if down.any() else None
+
+    def _lasers(
+        self, r: NDArray[np.float64], down: NDArray[np.bool_] | None
+    ) -> list[LaserLinks] | None:
+        """Each step's laser links; candidates failed (``down``, :meth:`_laser_down`)
+        stay down."""
         if self.candidates is None:
             return None
-        down = None
-        if self.faults.lasers:
-            down = self.faults.laser_disabled(
-                utc_ns, self.candidates.sat_a, self.candidates.sat_b, self.constellation
-            )
-            down = down if down.any() else None
         net = self.scenario.network
         return plus_grid_links_chunk(
             self.candidates, r, max_range_km=net.max_laser_range_km, link_down=down
         )
+
+    def _replanned(
+        self, utc: NDArray[np.int64], *states: NDArray[np.bool_] | None
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
+        """``(ends, firsts)``: the last steps of the chunk's slots whose planning needs
+        the ways to the ground as foreseen (``shortest-path``, lasers) and a fault
+        ``states`` (each ``(time, …)``: in service) starts or ends within, and the slots'
+        first steps; ``None`` where there is none."""
+        if self.candidates is None or self.config.path_delay_steps(utc) is False:
+            return None
+        slots = self.config.slot_ids(utc)
+        edge = slots[1:] != slots[:-1]
+        firsts = np.flatnonzero(np.concatenate(([True], edge)))
+        ends = np.flatnonzero(np.concatenate((edge, [True])))
+        moved = np.zeros(ends.shape[0], dtype=bool)
+        for st in states:
+            if st is not None:
+                moved |= (st[ends] != st[firsts]).reshape(ends.shape[0], -1).any(axis=1)
+        moved &= ends > firsts
+        return (ends[moved], firsts[moved]) if moved.any() else None
+
+    def _foreseen_ground(
+        self,
+        gateway_vis: Reachability,
+        replanned: tuple[NDArray[np.int64], NDArray[np.int64]],
+        r_end: NDArray[np.float64],
+        gw_up: NDArray[np.bool_],
+        pop_up: NDArray[np.bool_],
+        laser_down: NDArray[np.bool_] | None,
+    ) -> Reachability:
+        """``gateway_vis`` with the ways to the ground at the ``replanned`` slots' last
+        steps as their planning foresees them: the satellites where they will be
+        (``r_end``, those failed at the slot's first step left out), under the faults in
+        force at its first step — no scheduler foresees a fault."""
+        ends, firsts = replanned
+        lasers = self._lasers(r_end, None if laser_down is None else laser_down[firsts])
+        assert lasers is not None  # _replanned asks for lasers
+        planned = gateway_reachable(
+            r_end,
+            lasers,
+            self.ground,
+            gateway_down=~gw_up[firsts],
+            delays=True,
+            onward_ms=self._onward_ms(pop_up[firsts]),
+        )
+        return gateway_vis.with_steps(ends, planned)
 
     def access(self, index: int, scheduler: SchedulerState | None) -> ChunkAccess:
         """The first part of chunk ``index``: propagate, faults, visibility, policy,
@@ -344,7 +400,18 @@ class ScenarioRun:
         utc = window.utc_ns
         r_all = self.satellite_positions(window)
         sat_up = self.faults.satellite_up(utc, self.constellation)
+        gw_up = self.faults.gateway_up(utc, self.gateway_names)
+        pop_up = self.faults.pop_up(utc, self.pop_names)
+        laser_down = self._laser_down(utc)
         r = np.where(sat_up[..., None], r_all, np.nan)
+        # The slots a fault starts or ends within: their planning foresees the positions
+        # at their end, under the faults in force at their start.
+        replanned = self._replanned(utc, sat_up, gw_up, pop_up, laser_down)
+        r_end = (
+            None
+            if replanned is None
+            else np.where(sat_up[replanned[1]][..., None], r_all[replanned[0]], np.nan)
+        )
         lat, lon, alt, speed = self._positions(window)
         parts = self._visibility(dish_view(r_all, self.constellation), lat, lon, alt)
         del r_all
@@ -359,9 +426,7 @@ class ScenarioRun:
         foreseen = None if sat_up.all() else usable_pairs(parts, allowed, np.ones_like(sat_up))[1]
         n_up = n_up.reshape(window.count, self.n_sites)[:n_run]
         del parts
-        gw_up = self.faults.gateway_up(utc, self.gateway_names)
-        pop_up = self.faults.pop_up(utc, self.pop_names)
-        lasers = self._lasers(r, utc)
+        lasers = self._lasers(r, laser_down)
         ground = self.ground
         gateway_pairs = gateway_links_per_step(ground, r)
         if lasers is None:
@@ -375,6 +440,11 @@ class ScenarioRun:
                 gateway_pairs=gateway_pairs,
                 delays=self.config.path_delay_steps(utc),
                 onward_ms=self._onward_ms(pop_up),
+            )
+        foreseen_ground = None
+        if replanned is not None and r_end is not None:
+            foreseen_ground = self._foreseen_ground(
+                gateway_vis, replanned, r_end, gw_up, pop_up, laser_down
             )
         named = slice(self.n_cells, self.n_sites)
         return ChunkGeometry(
@@ -400,6 +470,7 @@ class ScenarioRun:
                 named_alt_km=np.ascontiguousarray(alt[:n_run, named]),
             ),
             foreseen=foreseen,
+            foreseen_ground=foreseen_ground,
         )
 
     def schedule(self, g: ChunkGeometry, scheduler: SchedulerState | None) -> ChunkAccess:
@@ -407,7 +478,13 @@ class ScenarioRun:
         chunk before), and the outage reasons that do not need the radio."""
         n_run, vis = g.n_run, g.vis
         result = schedule_chunk(
-            vis, g.window, self.config, scheduler, g.gateway_vis, foreseen=g.foreseen
+            vis,
+            g.window,
+            self.config,
+            scheduler,
+            g.gateway_vis,
+            foreseen=g.foreseen,
+            foreseen_ground=g.foreseen_ground,
         )
         serving = result.serving_sat[:n_run]
         reason = result.reason[:n_run].astype(np.uint8)

@@ -226,10 +226,11 @@ def schedule_chunk(
     state: SchedulerState | None,
     gateway_vis: GatewayAccess | None = None,
     foreseen: Visibility | None = None,
+    foreseen_ground: GatewayAccess | None = None,
 ) -> Schedule:
     """The scheduler over a chunk's window from ``state`` (the state after the chunk
     before): the schedule of the ``n_run`` steps run, and the state after them
-    (``foreseen``: :func:`~leonet.access.scheduler.schedule`'s)."""
+    (``foreseen``, ``foreseen_ground``: :func:`~leonet.access.scheduler.schedule`'s)."""
     return schedule(
         vis,
         window.grid.utc_ns,
@@ -238,4 +239,5 @@ def schedule_chunk(
         gateway_vis=gateway_vis,
         lookahead_steps=window.n_lookahead,
         foreseen=foreseen,
+        foreseen_ground=foreseen_ground,
     )

@@ -88,6 +88,36 @@ class Reachability:
         np.cumsum(np.bincount(t, minlength=n_time), out=offsets[1:])
         return cls(n_time, n_sat, offsets, t, (key % max(n_sat, 1)).astype(np.int32))
 
+    def with_steps(self, steps: NDArray[np.integer], other: Reachability) -> Reachability:
+        """This reachability with the pairs (and ``ground_ms``) of ``steps`` ``(k,)``
+        (distinct) replaced by ``other``'s, ``other`` being ``k`` steps, one for each: how
+        a run writes in the ways to the ground a slot's planning foresees."""
+        at = np.asarray(steps, dtype=np.int64).reshape(-1)
+        if other.n_time != at.shape[0] or other.n_sat != self.n_sat:
+            raise ValueError(
+                f"other covers {other.n_time} steps × {other.n_sat} satellites; it must be "
+                f"one step for each of the {at.shape[0]} steps, over {self.n_sat} satellites"
+            )
+        if (self.ground_ms is None) != (other.ground_ms is None):
+            raise ValueError("both or neither of the reachabilities must carry ground_ms")
+        keep = ~np.isin(self.time_idx, at)
+        t = np.concatenate([self.time_idx[keep], at[other.time_idx]])
+        sat = np.concatenate([self.sat_idx[keep], other.sat_idx])
+        order = np.lexsort((sat, t))
+        offsets = np.zeros(self.n_time + 1, dtype=np.int64)
+        np.cumsum(np.bincount(t, minlength=self.n_time), out=offsets[1:])
+        ms = None
+        if self.ground_ms is not None and other.ground_ms is not None:
+            ms = np.concatenate([self.ground_ms[keep], other.ground_ms])[order]
+        return Reachability(
+            self.n_time,
+            self.n_sat,
+            offsets,
+            t[order].astype(np.int32),
+            sat[order].astype(np.int32),
+            ms,
+        )
+
     @classmethod
     def from_steps(cls, steps: Sequence[NDArray[np.integer]], n_sat: int) -> Reachability:
         """From each step's satellites (sorted, without repeats)."""
