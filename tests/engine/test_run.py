@@ -216,7 +216,13 @@ network:
 def test_metrics_are_the_percentiles_numpy_computes_from_the_files(finished):
     import numpy as np
 
-    from leonet.results.metrics import outage_by_cause, per_cell, per_terminal, run_summary
+    from leonet.results.metrics import (
+        busy_rtt_windows,
+        outage_by_cause,
+        per_cell,
+        per_terminal,
+        run_summary,
+    )
 
     out, _ = finished
 
@@ -274,13 +280,15 @@ def test_metrics_are_the_percentiles_numpy_computes_from_the_files(finished):
     has = np.isfinite(busy)
     count = np.bincount(key.reshape(-1)[has])
     means = (np.bincount(key.reshape(-1)[has], busy[has]) / np.maximum(count, 1))[count > 0]
+    windows = busy_rtt_windows(out).column("busy_rtt_ms").to_numpy()
+    np.testing.assert_allclose(np.sort(windows), np.sort(means), rtol=1e-12)
     assert summary["busy_rtt_p50_ms"] == pytest.approx(q(means, 0.5))
     assert summary["busy_rtt_p50_ms"] != pytest.approx(q(busy, 0.5), abs=1e-6)
     assert summary["busy_rtt_p50_ms"] > summary["rtt_p50_ms"]
 
 
 def test_a_run_folder_from_before_busy_rtt_ms_summarises_without_it(finished, tmp_path):
-    from leonet.results.metrics import run_summary
+    from leonet.results.metrics import busy_rtt_windows, run_summary
 
     out, _ = finished
     old = tmp_path / "old"
@@ -290,6 +298,7 @@ def test_a_run_folder_from_before_busy_rtt_ms_summarises_without_it(finished, tm
         pq.write_table(table.drop(["busy_rtt_ms"]), part)
     summary = run_summary(old)
     assert summary["busy_rtt_p50_ms"] is None
+    assert busy_rtt_windows(old).num_rows == 0
     assert summary["rtt_p50_ms"] == run_summary(out)["rtt_p50_ms"]
 
 

@@ -41,6 +41,9 @@ def test_report_is_self_contained(run_dir):
 
     busy = run_summary(run_dir)["busy_rtt_p50_ms"]
     assert "busy-hour RTT p50" in page and f"{busy:,.1f} ms" in page
+    assert (
+        "15-s means (Starlink&#x27;s measure)" in page or "15-s means (Starlink's measure)" in page
+    )
 
 
 def test_report_rewrites_atomically(run_dir):

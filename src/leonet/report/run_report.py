@@ -35,6 +35,7 @@ from leonet.report.charts import Marker, Series, cdf_chart, line_chart
 from leonet.report.systems_section import render_systems_section
 from leonet.results.metrics import (
     EventImpact,
+    busy_rtt_windows,
     event_impacts,
     outage_by_cause,
     per_terminal,
@@ -261,6 +262,9 @@ def _render(store: RunStore, tables: dict[str, list[Path]], apps: Future[str]) -
         np.asarray(samples.column("served").to_numpy(zero_copy_only=False), bool)
     ]
     rtt_samples = [("all terminal-steps", rtt_all)]
+    busy = _column(busy_rtt_windows(store.root, _SAMPLE), "busy_rtt_ms")
+    if busy.size:
+        rtt_samples.append(("busy hour, terminals' 15-s means (Starlink's measure)", busy))
     down_samples = [("served terminal-steps", down_all)]
     if "cells" in tables:
         cell_samples = query(

@@ -8,6 +8,7 @@ from leonet.results.cell_periods import (
 )
 from leonet.results.metrics import (
     EventImpact,
+    busy_rtt_windows,
     event_impacts,
     outage_by_cause,
     per_cell,
@@ -42,6 +43,7 @@ __all__ = [
     "TerminalRows",
     "atomic_path",
     "atomic_write_text",
+    "busy_rtt_windows",
     "cell_table",
     "concatenate_cell_rows",
     "event_impacts",

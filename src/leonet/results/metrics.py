@@ -19,6 +19,7 @@ from leonet.results.store import RunStore, query
 
 __all__ = [
     "EventImpact",
+    "busy_rtt_windows",
     "event_impacts",
     "outage_by_cause",
     "per_cell",
@@ -92,6 +93,26 @@ def outage_by_cause(run_dir: str | os.PathLike[str]) -> pa.Table:
     )
 
 
+#: Each terminal's mean ``busy_rtt_ms`` over each window of
+#: :data:`~leonet.defaults.LATENCY_MEASUREMENT_WINDOW_S` (on UTC multiples of it, as the
+#: scheduler's slots), windows with an RTT: the figures Starlink's percentiles pool.
+_BUSY_WINDOWS = (
+    "SELECT avg(busy_rtt_ms) AS busy_rtt_ms FROM terminals GROUP BY terminal, "
+    f"time_bucket(INTERVAL {round(LATENCY_MEASUREMENT_WINDOW_S * 1e6)} MICROSECONDS, time) "
+    "HAVING count(busy_rtt_ms) > 0"
+)
+
+
+def busy_rtt_windows(run_dir: str | os.PathLike[str], sample: str | None = None) -> pa.Table:
+    """``busy_rtt_ms`` as Starlink measures latency: one row per terminal and 15-s window
+    with an RTT, the mean of its steps (``sample``: a DuckDB ``USING SAMPLE`` clause, e.g.
+    ``"reservoir(1000 ROWS)"``).  No rows for a run folder from before the column."""
+    if "busy_rtt_ms" not in RunStore(run_dir).columns("terminals"):
+        return pa.table({"busy_rtt_ms": pa.array([], pa.float64())})
+    tail = f" USING SAMPLE {sample}" if sample else ""
+    return query(run_dir, f"SELECT busy_rtt_ms FROM ({_BUSY_WINDOWS}){tail}")
+
+
 def run_summary(run_dir: str | os.PathLike[str]) -> dict[str, Any]:
     """Headline numbers of a run: availability, latency and throughput percentiles of the
     terminals, and of the region its cells cover (``area_*``: over every cell and slot);
@@ -104,14 +125,10 @@ def run_summary(run_dir: str | os.PathLike[str]) -> dict[str, Any]:
     ~370 MB instead of 1.4 GB.  Percentiles are exact, so that memory grows with the
     rows: about 13 MB per million rows and column.
     """
-    # Starlink's measure: the median of each terminal's 15-s means
-    # (LATENCY_MEASUREMENT_WINDOW_S, windows on UTC multiples of it, as the slots' are).
-    # A run folder written before busy_rtt_ms existed has no such column: null then.
-    window_us = round(LATENCY_MEASUREMENT_WINDOW_S * 1e6)
+    # Starlink's measure, the median of each terminal's 15-s means (busy_rtt_windows);
+    # null for a run folder written before busy_rtt_ms existed.
     busy = (
-        f"""(SELECT quantile_cont(m, 0.5) FROM (
-                SELECT avg(busy_rtt_ms) AS m FROM terminals
-                GROUP BY terminal, time_bucket(INTERVAL {window_us} MICROSECONDS, time)))"""
+        f"(SELECT quantile_cont(busy_rtt_ms, 0.5) FROM ({_BUSY_WINDOWS}))"
         if "busy_rtt_ms" in RunStore(run_dir).columns("terminals")
         else "NULL::DOUBLE"
     )
