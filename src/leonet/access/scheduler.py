@@ -262,6 +262,13 @@ class SchedulerConfig:
         change = np.diff(self.slot_ids(utc)) != 0
         return np.concatenate(([True], change)) | np.concatenate((change, [True]))
 
+    def slot_ends(self, utc_ns: ArrayLike) -> I64:
+        """The index of each slot's last step among the instants ``utc_ns`` (sorted),
+        a slot cut at the instants' end ending there: the steps a slot's planning looks
+        ahead to (:func:`schedule`)."""
+        slots = self.slot_ids(utc_ns).reshape(-1)
+        return np.flatnonzero(np.append(slots[1:] != slots[:-1], True))
+
     def slot_ids(self, utc_ns: ArrayLike) -> I64:
         """The slot number of each UTC instant (int64 ns) — equal ids share a slot."""
         return np.floor_divide(np.asarray(utc_ns, dtype=np.int64) - self.phase_ns, self.slot_ns)
@@ -555,8 +562,9 @@ def schedule(
     the same steps and satellites (when given, only those serve); the last
     ``lookahead_steps`` steps only inform ``longest-visibility`` and the planning of the
     slot they end, and are not scheduled; ``foreseen`` what the slot's planning may know
-    of its last step (default ``vis``; a run passes its pairs before satellite faults,
-    which no scheduler foresees); ``foreseen_ground`` likewise the ways to the ground
+    of its last step (default ``vis``; only the slots' last steps, ``config.slot_ends``,
+    are read; a run passes its pairs before satellite faults, which no scheduler
+    foresees); ``foreseen_ground`` likewise the ways to the ground
     (``ground_ms``) the planning of a slot sees at its last step (default
     ``gateway_vis``; a run passes them with the faults in force at the slot's first
     step: a gateway, PoP or laser that fails within the slot is not foreseen).
@@ -687,7 +695,7 @@ def schedule(
 
     slots = config.slot_ids(utc)
     # The last step of each step's slot within the chunk.
-    ends = np.flatnonzero(np.append(slots[1:] != slots[:-1], True))
+    ends = config.slot_ends(utc)
     slot_end = ends[np.searchsorted(ends, np.arange(n_time))]
     beams = config.max_terminals_per_sat
     n_out = n_time - lookahead_steps

@@ -349,10 +349,8 @@ class ScenarioRun:
         first steps; ``None`` where there is none."""
         if self.candidates is None or self.config.path_delay_steps(utc) is False:
             return None
-        slots = self.config.slot_ids(utc)
-        edge = slots[1:] != slots[:-1]
-        firsts = np.flatnonzero(np.concatenate(([True], edge)))
-        ends = np.flatnonzero(np.concatenate((edge, [True])))
+        ends = self.config.slot_ends(utc)
+        firsts = np.concatenate(([0], ends[:-1] + 1))
         moved = np.zeros(ends.shape[0], dtype=bool)
         for st in states:
             if st is not None:
@@ -422,8 +420,13 @@ class ScenarioRun:
         )[:n_run]
         n_up, vis_ok = usable_pairs(parts, allowed, sat_up)
         # What the scheduler foresees when it plans a slot: the pairs before satellite
-        # faults (the same where none is down in the chunk).
-        foreseen = None if sat_up.all() else usable_pairs(parts, allowed, np.ones_like(sat_up))[1]
+        # faults at the slot's last step, the only one it reads (the same where none is
+        # down in the chunk; a fifteenth of the copy, at 1-s steps).
+        foreseen = None
+        if not sat_up.all():
+            at_end = np.zeros(utc.shape[0], dtype=bool)
+            at_end[self.config.slot_ends(utc)] = True
+            foreseen = usable_pairs(parts, allowed & at_end[:, None], np.ones_like(sat_up))[1]
         n_up = n_up.reshape(window.count, self.n_sites)[:n_run]
         del parts
         lasers = self._lasers(r, laser_down)
