@@ -207,7 +207,9 @@ LATENCY_SLOT_SPIKE_S = 1.0
 #: starlink.com/updates/network-update, March 2024): "we collect anonymized measurements
 #: from millions of Starlink routers every 15 seconds. These 15 second average latencies
 #: are then used to calculate the median and worst-case latency."  Where a window starts
-#: against the 15-s slots is not said (assumption: at the sample's start).
+#: against the 15-s slots is not said (assumption: at the sample's start, on a slot
+#: boundary; windows at a random phase to the slots fitted the held-out countries worse,
+#: docs/latency.md).
 LATENCY_MEASUREMENT_WINDOW_S = 15.0
 
 # --- calibration sampling --------------------------------------------------------------------
