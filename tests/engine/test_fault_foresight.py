@@ -10,37 +10,12 @@ import pytest
 
 from leonet.engine.chunks import ScenarioRun
 from leonet.scenario import load_scenario
+from support.european_run import EUROPEAN, run_terminals
 
-# Four European terminals on the shortest-path scheduler over lasers (as
-# tests/engine/test_pop_rule.py), three 15-s slots from a boundary.
-SCENARIO = """
-name: fault-foresight
-seed: 11
-time: {start: "2026-05-30T20:00:00Z", duration: 45s, step_s: 1}
-constellations: [{catalogue: starlink}]
-ground:
-  terminals:
-    - {name: Vienna, lat_deg: 48.2082, lon_deg: 16.3738}
-    - {name: Gdansk, lat_deg: 54.3520, lon_deg: 18.6466}
-    - {name: Tallinn, lat_deg: 59.4370, lon_deg: 24.7536}
-    - {name: Paris, lat_deg: 48.8566, lon_deg: 2.3522}
-  gateways: {bundled: true, within: {lat_deg: [34, 66], lon_deg: [-12, 42]}}
-  pops: {bundled: true, within: {lat_deg: [34, 66], lon_deg: [-12, 42]}}
-network: {mode: lasers}
-scheduler: {strategy: shortest-path}
-outputs: {report: false}
-"""
-NAMES = ("Vienna", "Gdansk", "Tallinn", "Paris")
+# The PoP-rule test's European terminals, three 15-s slots from a boundary.
+SCENARIO = EUROPEAN.replace("duration: 30s", "duration: 45s")
+NAMES = ("Vienna", "Gdansk", "Tallinn", "Paris", "Kyiv")
 FAULT_AT_S = 20  # within the second slot, [15, 30) s
-
-
-def _terminals(run: ScenarioRun) -> pa.Table:
-    state, parts = None, []
-    for index in range(run.chunks):
-        result = run.finish(run.access(index, state))
-        state = result.scheduler
-        parts.append(result.tables["terminals"])
-    return pa.concat_tables(parts)
 
 
 def _column(table: pa.Table, column: str) -> np.ndarray:
@@ -61,7 +36,7 @@ def _load(tmp_path_factory, text: str):
 @pytest.fixture(scope="module")
 def plain(tmp_path_factory) -> pa.Table:
     """The scenario's terminals table without faults."""
-    return _terminals(ScenarioRun(_load(tmp_path_factory, SCENARIO)))
+    return run_terminals(ScenarioRun(_load(tmp_path_factory, SCENARIO)))
 
 
 def _with_faults(tmp_path_factory, plain: pa.Table, kind: str):
@@ -89,7 +64,7 @@ def _with_faults(tmp_path_factory, plain: pa.Table, kind: str):
 @pytest.mark.parametrize("kind", ["ground", "space"])
 def test_a_slot_is_planned_without_the_faults_to_come(tmp_path_factory, plain, kind):
     faulted = _with_faults(tmp_path_factory, plain, kind)
-    table = _terminals(ScenarioRun(faulted))
+    table = run_terminals(ScenarioRun(faulted))
     sat, plain_sat = _column(table, "sat"), _column(plain, "sat")
     # Until the fault, every terminal has the satellite it has without it.
     np.testing.assert_array_equal(sat[:FAULT_AT_S], plain_sat[:FAULT_AT_S])
@@ -113,5 +88,5 @@ def test_a_scheduler_that_foresaw_the_faults_would_plan_otherwise(
     delays as computed there, nothing foreseen), the slot's first step differs."""
     faulted = _with_faults(tmp_path_factory, plain, kind)
     monkeypatch.setattr(ScenarioRun, "_replanned", lambda *_args, **_kwargs: None)
-    sat = _column(_terminals(ScenarioRun(faulted)), "sat")
+    sat = _column(run_terminals(ScenarioRun(faulted)), "sat")
     assert (sat[15] != _column(plain, "sat")[15]).any()

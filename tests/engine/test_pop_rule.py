@@ -13,30 +13,9 @@ from leonet.engine.pop_sets import country_rule_applies, site_pop_mask
 from leonet.engine.route import run_routes
 from leonet.ground import Sites, country_pops
 from leonet.scenario import ScenarioError, load_scenario
+from support.european_run import EUROPEAN, run_terminals
 
-# Terminals whose nearest PoP of all (Europe's seven 2026 PoPs) is, at some steps of this
-# half-minute, outside their country's geofeed set (docs/latency.md): Vienna (AT:
-# Frankfurt, Milan) reaches Warsaw, Gdańsk (PL: Warsaw, Frankfurt) Stockholm, Tallinn
-# (EE: Stockholm, Warsaw) Sofia; Paris (FR: Madrid, Frankfurt, Milan, London) and Kyiv
-# (UA: no geofeed data, the nearest of all) for the rest.
-SCENARIO = """
-name: pop-rule
-seed: 11
-time: {start: "2026-05-30T20:00:00Z", duration: 30s, step_s: 1}
-constellations: [{catalogue: starlink}]
-ground:
-  terminals:
-    - {name: Vienna, lat_deg: 48.2082, lon_deg: 16.3738}
-    - {name: Gdansk, lat_deg: 54.3520, lon_deg: 18.6466}
-    - {name: Tallinn, lat_deg: 59.4370, lon_deg: 24.7536}
-    - {name: Paris, lat_deg: 48.8566, lon_deg: 2.3522}
-    - {name: Kyiv, lat_deg: 50.4501, lon_deg: 30.5234}
-  gateways: {bundled: true, within: {lat_deg: [34, 66], lon_deg: [-12, 42]}}
-  pops: {bundled: true, within: {lat_deg: [34, 66], lon_deg: [-12, 42]}}
-network: {mode: lasers}
-scheduler: {strategy: shortest-path}
-outputs: {report: false}
-"""
+SCENARIO = EUROPEAN
 NAMES = ("Vienna", "Gdansk", "Tallinn", "Paris", "Kyiv")
 COUNTRY = {"Vienna": "AT", "Gdansk": "PL", "Tallinn": "EE", "Paris": "FR"}
 
@@ -50,16 +29,6 @@ def _load(tmp_path_factory, text: str = SCENARIO):
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory):
     return _load(tmp_path_factory)
-
-
-def _run(run: ScenarioRun) -> pa.Table:
-    """Every chunk of ``run`` in order: the terminals table."""
-    state, parts = None, []
-    for index in range(run.chunks):
-        result = run.finish(run.access(index, state))
-        state = result.scheduler
-        parts.append(result.tables["terminals"])
-    return pa.concat_tables(parts)
 
 
 def _columns(table: pa.Table, name: str) -> dict[str, np.ndarray]:
@@ -76,7 +45,7 @@ def _columns(table: pa.Table, name: str) -> dict[str, np.ndarray]:
 @pytest.fixture(scope="module")
 def country_run(scenario):
     run = ScenarioRun(scenario)
-    return run, _run(run)
+    return run, run_terminals(run)
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +54,7 @@ def nearest_run(tmp_path_factory):
         tmp_path_factory, SCENARIO.replace("mode: lasers}", "mode: lasers, pop_rule: nearest}")
     )
     run = ScenarioRun(off)
-    return run, _run(run)
+    return run, run_terminals(run)
 
 
 def test_each_terminal_reaches_only_its_countrys_pops(country_run):
@@ -318,7 +287,7 @@ def test_a_moving_terminal_takes_the_pops_of_the_country_it_is_in(tmp_path_facto
     names = [str(n) for n in run.pops.names]
     used = {n for n, u in zip(names, run.onward_used, strict=True) if u}
     assert at | sk <= used <= at | sk | set(country_pops("FR"))
-    pops = _columns(_run(run), "hopper")["pop"]
+    pops = _columns(run_terminals(run), "hopper")["pop"]
     assert len(pops) == 48
     in_vienna, in_bratislava = pops[:7], pops[30:]  # the steps at +0-60 s, +300-470 s
     assert set(in_vienna) <= at and set(in_bratislava) <= sk
@@ -338,6 +307,6 @@ def test_a_terminal_that_drives_into_a_country_with_data_gets_its_pops(tmp_path_
         text = text.replace(old, new)
     run = ScenarioRun(_load(tmp_path_factory, text))
     assert run.pop_mask is not None and run.onward_used.all()
-    pops = _columns(_run(run), "hopper")["pop"]
+    pops = _columns(run_terminals(run), "hopper")["pop"]
     in_michalovce = pops[30:]
     assert None not in set(in_michalovce) and set(in_michalovce) <= set(country_pops("SK"))
