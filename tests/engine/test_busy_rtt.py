@@ -150,3 +150,36 @@ def test_without_a_queue_the_busy_rtt_is_the_idle_rtt_exactly(spied, tmp_path):
         np.testing.assert_array_equal(busy, idle)
         # Only the queue moved: the idle RTT is the queued run's, to the bit.
         np.testing.assert_array_equal(idle, spied[0][t]["rtt_ms"].astype(float))
+
+
+def test_a_busier_region_tests_slower_and_queues_longer(tmp_path: Path) -> None:
+    """``capacity.busy_hour_load_scale: 2``: the same paths and idle RTT, speed tests
+    slower and the busy-hour queue longer at every served step; 1 is the default."""
+    path = tmp_path / "busier.yaml"
+    path.write_text((SCENARIO % "") + "capacity: {busy_hour_load_scale: 2}\n")
+    run_scenario(load_scenario(path), tmp_path / "busier", workers=1)
+    path = tmp_path / "plain.yaml"
+    path.write_text((SCENARIO % "") + "capacity: {busy_hour_load_scale: 1}\n")
+    run_scenario(load_scenario(path), tmp_path / "plain", workers=1)
+    path = tmp_path / "default.yaml"
+    path.write_text(SCENARIO % "")
+    run_scenario(load_scenario(path), tmp_path / "default", workers=1)
+
+    def table(name: str) -> Any:
+        return pq.read_table(tmp_path / name / "terminals.parquet").sort_by(
+            [("time", "ascending"), ("terminal", "ascending")]
+        )
+
+    busier, plain = table("busier"), table("plain")
+    assert plain.equals(table("default"))
+
+    def col(t: Any, c: str) -> np.ndarray:
+        return t.column(c).to_numpy(zero_copy_only=False).astype(float)
+
+    np.testing.assert_array_equal(col(busier, "rtt_ms"), col(plain, "rtt_ms"))
+    ok = np.isfinite(col(plain, "busy_rtt_ms"))
+    assert ok.sum() >= 20
+    assert (col(busier, "busy_rtt_ms")[ok] > col(plain, "busy_rtt_ms")[ok]).all()
+    for c in ("speedtest_down_mbps", "speedtest_up_mbps"):
+        slower, usual = col(busier, c)[ok], col(plain, c)[ok]
+        assert (slower <= usual).all() and np.median(slower) < 0.9 * np.median(usual), c

@@ -304,3 +304,15 @@ def test_geostationary_slots_are_strict_numbers_each_given_once(tmp_path: Path) 
     # 0 and 359.95 are 0.05° apart across the antimeridian of the slot numbering
     msg = only(error_of(tmp_path, head + geo % "[0, 359.95]"))
     assert "closer than 0.1°" in msg
+
+
+def test_the_busy_hour_load_scale_must_be_positive_and_starlink_s(tmp_path: Path) -> None:
+    msg = only(error_of(tmp_path, HEAD + "capacity:\n  busy_hour_load_scale: 0\n"))
+    assert "line 9: capacity.busy_hour_load_scale" in msg and "greater than 0" in msg
+    oneweb = HEAD + "radio: {operator: oneweb}\ncapacity: {busy_hour_load_scale: 2}\n"
+    msg = only(error_of(tmp_path, oneweb))
+    assert "busy_hour_load_scale scales the busy-hour background fitted to Starlink" in msg
+    assert "oneweb's" in msg and "drop busy_hour_load_scale" in msg
+    path = tmp_path / "ok.yaml"
+    path.write_text(HEAD + "capacity: {busy_hour_load_scale: 1.5}\n", encoding="utf-8")
+    assert load_scenario(path).capacity.busy_hour_load_scale == 1.5

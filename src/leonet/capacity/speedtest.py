@@ -135,6 +135,17 @@ class ThroughputParameters:
             if not (np.isfinite(v) and v >= 0):
                 raise ValueError(f"ThroughputParameters.{f.name} must be finite and >= 0, got {v}")
 
+    def scaled(self, load_scale: float) -> ThroughputParameters:
+        """The same background with its mean load down and up × ``load_scale`` (a region
+        busier, > 1, or quieter, < 1, than the calibrated one); spread and exponent kept."""
+        if not (np.isfinite(load_scale) and load_scale > 0):
+            raise ValueError(f"load_scale must be a finite number > 0, got {load_scale}")
+        return dataclasses.replace(
+            self,
+            beam_background_down_mbps=self.beam_background_down_mbps * load_scale,
+            beam_background_up_mbps=self.beam_background_up_mbps * load_scale,
+        )
+
 
 def _load_factor(z: F64, cv: float) -> F64:
     """Load factors ``max(1 + cv·z, 0)`` from standard-normal ``z``: mean ~1, spread ``cv``."""

@@ -208,7 +208,11 @@ def capacity_model(
             background_up_mbps=cap.background_load_up_mbps,
             # The speed-test background is fitted to Starlink's published speeds; another
             # operator's run keeps the busy-hour demand of its cells' terminals.
-            speed_test=ThroughputParameters() if scenario.radio_operator == "starlink" else None,
+            speed_test=(
+                ThroughputParameters().scaled(cap.busy_hour_load_scale)
+                if scenario.radio_operator == "starlink"
+                else None
+            ),
             seed=scenario.seed,
         ),
     )

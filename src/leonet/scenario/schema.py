@@ -613,7 +613,11 @@ class CapacitySpec(_Model):
     proportion to where people live (:mod:`leonet.ground.population`; the cells' region
     must be a country) instead of uniformly per km²; ``background_load_mbps`` /
     ``background_load_up_mbps``: the busy-hour demand of each terminal carrying the
-    calibrated beam background a speed test runs against (:mod:`leonet.capacity.speedtest`)."""
+    calibrated beam background a speed test runs against (:mod:`leonet.capacity.speedtest`);
+    ``busy_hour_load_scale``: that background's load relative to the calibrated one (1:
+    Starlink's published speeds, fitted over its countries; 2: a region whose beams carry
+    twice the evening load — docs/latency.md on choosing it from a region's published
+    speeds), which sets the speed tests and ``busy_rtt_ms``."""
 
     beams_per_sat: int | None = Field(strict=True, default=None, ge=1)
     offered_load_mbps: float = Field(
@@ -633,6 +637,7 @@ class CapacitySpec(_Model):
     background_load_up_mbps: float = Field(
         strict=True, default=BUSY_HOUR_UP_MBPS, gt=0, allow_inf_nan=False
     )
+    busy_hour_load_scale: float = Field(strict=True, default=1.0, gt=0, allow_inf_nan=False)
 
 
 class OutputsSpec(_Model):
@@ -774,6 +779,13 @@ class Scenario(_Model):
                 raise ValueError(
                     "subscriptions: choose among systems, but this scenario has no systems: "
                     "list; add one (docs/systems.md) or drop subscriptions"
+                )
+            if self.capacity.busy_hour_load_scale != 1.0 and self.radio_operator != "starlink":
+                raise ValueError(
+                    "capacity.busy_hour_load_scale scales the busy-hour background fitted to "
+                    f"Starlink's published speeds, but this scenario's radio is "
+                    f"{self.radio_operator}'s, whose speed test runs against its own cells' "
+                    "demand; drop busy_hour_load_scale or set radio.operator: starlink"
                 )
         return self
 
