@@ -16,6 +16,7 @@ from leonet.calibration import (
     CountryId,
     CountrySample,
     ThroughputParameters,
+    busy_hour_load_scale,
     busy_hour_start,
     check_html,
     fit_latency,
@@ -539,3 +540,22 @@ def test_a_fit_on_synthetic_spreads_recovers_the_busy_hour_queue_it_was_made_wit
     assert result.params.pop_ms == pytest.approx(11.3, abs=0.1)  # ms
     assert result.params.satellite_processing_ms == pytest.approx(0.42, abs=0.01)  # ms
     assert result.median_abs_rel_error < 1e-3 and result.median_abs_rel_error_spread < 1e-3
+
+
+def test_the_busy_hour_load_scale_is_read_back_from_a_download_median() -> None:
+    """The load scale at which a sample's speed-test download median equals a measured
+    one: made at × 1.7, read back; out of reach or without radio, none; and the check's
+    JSON carries the one for the country's published median."""
+    (sample,) = _with_radio(_synthetic(1))
+    base = ThroughputParameters()
+    made = float(np.median(sample.speed_tests_mbps(base.scaled(1.7))[0]))
+    assert made < float(np.median(sample.speed_tests_mbps(base)[0])) - 10.0  # Mb/s
+    assert busy_hour_load_scale(sample, made) == pytest.approx(1.7, abs=2e-3)
+    assert busy_hour_load_scale(sample, 5000.0) is None  # above the links' rates
+    assert busy_hour_load_scale(_synthetic(1)[0], made) is None  # no radio
+    pol = dataclasses.replace(sample, country=resolve_country("POL"))
+    scale = checked(pol).as_json()["busy_hour_load_scale"]
+    want = published("POL").download_mbps[1]
+    assert np.median(pol.speed_tests_mbps(base.scaled(scale))[0]) == pytest.approx(want, abs=1.0)
+    with pytest.raises(ValueError, match="load_scale"):
+        base.scaled(0.0)

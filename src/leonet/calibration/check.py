@@ -22,6 +22,7 @@ from multiprocessing import get_context
 from typing import Any
 
 import numpy as np
+from scipy.optimize import brentq
 
 from leonet.calibration.fit import latency_percentiles, spread
 from leonet.calibration.published import CountryId, Published, published, resolve_country
@@ -38,7 +39,9 @@ __all__ = [
     "GOAL_P50",
     "GOAL_SPREAD",
     "KINDS",
+    "LOAD_SCALE_RANGE",
     "CountryCheck",
+    "busy_hour_load_scale",
     "check_countries",
     "check_html",
     "checked",
@@ -49,13 +52,18 @@ __all__ = [
 
 #: What a check compares: latency (ms), download and upload (Mb/s).
 KINDS: tuple[str, ...] = ("latency", "download", "upload")
+#: The busy-hour load scales :func:`busy_hour_load_scale` searches (× the calibrated
+#: background): from a twentieth to twenty times.
+LOAD_SCALE_RANGE = (0.05, 20.0)
 
 
 @dataclass(frozen=True)
 class CountryCheck:
     """One country's simulated percentiles ``(p20, p50, p80)``: latency (ms), download
     and upload (Mb/s); the published metrics (``None`` without), the home PoP and the
-    share of terminal-steps unserved."""
+    share of terminal-steps unserved; ``busy_hour_load_scale`` the scenario's
+    ``capacity.busy_hour_load_scale`` that matches the published download median
+    (:func:`busy_hour_load_scale`; ``None`` without published values or radio)."""
 
     country: CountryId
     simulated_latency_ms: tuple[float, float, float]
@@ -65,6 +73,7 @@ class CountryCheck:
     median_satellites: float
     simulated_download_mbps: tuple[float, float, float] = (math.nan,) * 3
     simulated_upload_mbps: tuple[float, float, float] = (math.nan,) * 3
+    busy_hour_load_scale: float | None = None
 
     def _error(
         self, sim: tuple[float, float, float], pub: tuple[float, float, float]
@@ -134,6 +143,9 @@ class CountryCheck:
             "iso3": self.country.iso3,
             "pop": self.pop or None,
             "unserved": round(self.unserved, 4),
+            "busy_hour_load_scale": (
+                None if self.busy_hour_load_scale is None else round(self.busy_hour_load_scale, 3)
+            ),
         }
         for kind, unit in zip(KINDS, ("ms", "mbps", "mbps"), strict=True):
             sim, pub = self._values(kind)
@@ -203,16 +215,41 @@ def checked(
     rtt = sample.measured_rtt_ms(params, route_factor, throughput)
     sats = float(np.median(sample.satellites)) if sample.satellites.size else math.nan
     down, up = sample.speed_tests_mbps(throughput)
+    pub = published(sample.country.iso3)
     return CountryCheck(
         sample.country,
         latency_percentiles(rtt),
-        published(sample.country.iso3),
+        pub,
         sample.pop,
         sample.unserved,
         sats,
         throughput_percentiles(down),
         throughput_percentiles(up),
+        None if pub is None else busy_hour_load_scale(sample, pub.download_mbps[1], throughput),
     )
+
+
+def busy_hour_load_scale(
+    sample: CountrySample, download_p50_mbps: float, throughput: ThroughputParameters | None = None
+) -> float | None:
+    """How much busier (> 1) or quieter (< 1) than the calibrated one (``throughput``,
+    default the shipped) a region's evening beams must be for the sample's speed-test
+    download median to equal ``download_p50_mbps``, its measured one: the value of a
+    scenario's ``capacity.busy_hour_load_scale`` for that region.  ``None`` where no scale
+    in :data:`LOAD_SCALE_RANGE` reaches it (or the sample has no radio)."""
+    if sample.link_down_mbps.size == 0 or not (
+        math.isfinite(download_p50_mbps) and download_p50_mbps > 0
+    ):
+        return None
+    base = throughput or ThroughputParameters()
+
+    def excess(scale: float) -> float:
+        return float(np.median(sample.speed_tests_mbps(base.scaled(scale))[0]) - download_p50_mbps)
+
+    lo, hi = LOAD_SCALE_RANGE
+    if excess(lo) < 0 or excess(hi) > 0:
+        return None
+    return float(brentq(excess, lo, hi, xtol=1e-4))
 
 
 def _scatter_svg(

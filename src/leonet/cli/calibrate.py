@@ -124,7 +124,8 @@ def check_command(
     table = Table(
         title="p20 / p50 / p80 simulated vs published (error of p50), then the p20-p80 "
         "spread (its error); latency ms (p20 the slow end), download and upload Mb/s "
-        "(speed tests)"
+        "(speed tests); under each country the capacity.busy_hour_load_scale that would "
+        "match its published download median"
     )
     for col in ("country", "PoP", "latency", "download", "upload"):
         table.add_column(col, justify="right")
@@ -142,7 +143,10 @@ def check_command(
                 text += " vs " + "/".join(f"{v:.0f}" for v in published) + f" ({err[1]:+.0%})"
             text += "\n" + _spread_text(c, kind)
             cells.append(text)
-        table.add_row(f"{c.country.name} ({c.country.iso3})", c.pop or "nearest", *cells)
+        name = f"{c.country.name} ({c.country.iso3})"
+        if c.busy_hour_load_scale is not None:
+            name += f"\nbusy-hour load ×{c.busy_hour_load_scale:.2f}"
+        table.add_row(name, c.pop or "nearest", *cells)
     console.print(table)
     _print_medians(median_errors(checks))
     err_console.print(f"page: {html}")
