@@ -15,6 +15,9 @@ cores) and, at the shipped values (``data/latency_calibration.json``):
   view thin out, a term growing with the simulated p50 or the satellites crossed, and —
   a diagnostic the twin cannot use — the country's own published download or upload
   median as the congestion term;
+* each country at the busy-hour load scale that matches its published download median
+  (``busy_hour_load_scale``, what a scenario's ``capacity.busy_hour_load_scale`` sets):
+  its latency and upload against the published, at that scale and at 1;
 * unless ``--no-refit``: the speed test's ``in_view_exponent`` fixed at 0.5 and 1, the
   throughput and latency refit on the fitted countries (as ``leonet calibrate fit``).
 """
@@ -32,6 +35,7 @@ from numpy.typing import NDArray
 from scipy.optimize import minimize
 
 from leonet.calibration import (
+    busy_hour_load_scale,
     checked,
     fit_latency,
     fit_throughput,
@@ -145,6 +149,34 @@ def main() -> None:
     down = np.array([pubs[s.country.iso3].download_mbps[1] for s in samples])
     r_down = np.corrcoef(np.log(target), np.log(down))[0, 1]
     print(f"  corr(log spread, log download median) {r_down:+.2f}")
+
+    # Each country at the busy-hour load scale that matches its published download
+    # median (what a user who knows a region's speeds sets, capacity.busy_hour_load_scale):
+    # do its latency and upload, not used to find the scale, follow?
+    print("\neach country at the load scale that matches its published download median:")
+    base_tp = ThroughputParameters()
+    scales = [busy_hour_load_scale(s, pubs[s.country.iso3].download_mbps[1]) for s in samples]
+    for label, per in (("scale 1", [1.0] * len(samples)), ("scale from download", scales)):
+        lat, wid, upl = [], [], []
+        for s, k in zip(samples, per, strict=True):
+            tp = base_tp.scaled(k if k is not None else 1.0)
+            p20, p50, p80 = np.percentile(s.measured_rtt_ms(p, None, tp), [20, 50, 80])
+            pub = pubs[s.country.iso3]
+            lat.append(abs(p50 / pub.latency_ms[1] - 1.0))
+            wid.append(abs((p80 - p20) / spread(pub.latency_ms[0], pub.latency_ms[2]) - 1.0))
+            upl.append(abs(np.median(s.speed_tests_mbps(tp)[1]) / pub.upload_mbps[1] - 1.0))
+        for group, name in ((fitted, "fitted"), (~fitted, "held out"), (None, "all")):
+            m = np.ones(len(samples), bool) if group is None else group
+            print(
+                f"  {label:20s} {name:8s}: latency p50 {100 * np.median(np.array(lat)[m]):4.1f} %,"
+                f" spread {100 * np.median(np.array(wid)[m]):4.1f} %,"
+                f" upload p50 {100 * np.median(np.array(upl)[m]):4.1f} %"
+            )
+    found = np.array([k for k in scales if k is not None])
+    print(
+        f"  scales: {found.size} of {len(samples)} found, p10/p50/p90 "
+        f"{np.percentile(found, 10):.2f} / {np.median(found):.2f} / {np.percentile(found, 90):.2f}"
+    )
 
     terms: dict[str, Callable[[CountrySample], float]] = {
         "satellites in view / 50": lambda s: float(np.mean(s.in_view)) / 50.0,
