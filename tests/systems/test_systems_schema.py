@@ -242,3 +242,25 @@ def test_oneweb_with_lasers_is_refused_under_its_system(tmp_path: Path) -> None:
         tmp_path, text.replace("    network: {mode: bent-pipe}\n", "") + "network: {mode: lasers}\n"
     )
     assert "network.mode: for system 'oneweb'" in inherited and "carry no lasers" in inherited
+
+
+def test_the_busy_hour_load_scale_reaches_the_starlink_systems_only(tmp_path: Path) -> None:
+    """A scenario's ``capacity.busy_hour_load_scale`` scales Starlink's calibrated
+    background: its Starlink system takes it, a system on OneWeb's radio keeps 1 (its
+    speed test has no calibrated background), and one of its own is refused there."""
+    text = BASE.replace(
+        "    radio: {exceedance_percent: 5.0}",
+        "    radio: {exceedance_percent: 5.0, operator: oneweb}",
+    )
+    subs = system_scenarios(_load(tmp_path, text + "capacity: {busy_hour_load_scale: 2}\n"))
+    assert subs["starlink"].capacity.busy_hour_load_scale == 2.0
+    assert subs["oneweb"].radio_operator == "oneweb"
+    assert subs["oneweb"].capacity.busy_hour_load_scale == 1.0
+    own = text.replace(
+        "    network: {mode: bent-pipe}",
+        "    network: {mode: bent-pipe}\n    capacity: {busy_hour_load_scale: 2}",
+    )
+    with pytest.raises(ScenarioError, match="busy_hour_load_scale") as info:
+        _load(tmp_path, own)
+    assert "systems[1].capacity.busy_hour_load_scale" in str(info.value)
+    assert "the radio of system 'oneweb' is oneweb's" in str(info.value)

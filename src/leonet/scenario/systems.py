@@ -46,8 +46,10 @@ def system_scenarios(scenario: Scenario) -> dict[str, Scenario]:
     scenario's name (``NAME-SYSTEM``), seed, time, ground users (terminals, places, mobile,
     and the cells if they subscribe to the system), outputs (no report of its own) and
     apps, with the system's constellations, gateways, PoPs, policy and faults, and its
-    network, scheduler, radio and capacity (or the scenario's where it has none).  Not
-    validated across systems: see :func:`system_problems`."""
+    network, scheduler, radio and capacity (or the scenario's where it has none; the
+    scenario's ``capacity.busy_hour_load_scale`` only where the system's radio is
+    Starlink's, as a system's own elsewhere, which :func:`system_problems` refuses).
+    Not validated across systems: see :func:`system_problems`."""
     if not scenario.systems:
         raise ValueError(f"scenario {scenario.name!r} has no systems: list")
     top = scenario.model_dump(mode="json")
@@ -70,7 +72,15 @@ def system_scenarios(scenario: Scenario) -> dict[str, Scenario]:
                 data[key] = own[key]
         data["policy"], data["faults"] = own["policy"], own["faults"]
         data["outputs"] = {**top["outputs"], "out_dir": None, "report": False}
-        out[system.name] = Scenario.model_validate(data, context={"base_dir": None})
+        sub = Scenario.model_validate(
+            {**data, "capacity": {**data["capacity"], "busy_hour_load_scale": 1.0}},
+            context={"base_dir": None},
+        )
+        # The busy-hour load scale reaches the systems on Starlink's radio only (the one
+        # calibrated background; system_problems refuses a system's own elsewhere).
+        if sub.radio_operator == "starlink":
+            sub = Scenario.model_validate(data, context={"base_dir": None})
+        out[system.name] = sub
     return out
 
 
@@ -189,6 +199,19 @@ def system_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
     for i, (name, sub) in enumerate(subs.items()):
         spec = scenario.systems[i]
         own = {k for k in _INHERITED if getattr(spec, k) is not None}
+        if (
+            spec.capacity is not None
+            and spec.capacity.busy_hour_load_scale != 1.0
+            and sub.radio_operator != "starlink"
+        ):
+            problems.append(
+                (
+                    ("systems", i, "capacity", "busy_hour_load_scale"),
+                    "scales the busy-hour background fitted to Starlink's published speeds, "
+                    f"but the radio of system {name!r} is {sub.radio_operator}'s, whose speed test "
+                    "runs against its own cells' demand; drop it",
+                )
+            )
         for loc, message in reference_problems(sub):
             where = _relocated(loc, i, own)
             if where is not None:
