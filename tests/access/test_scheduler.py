@@ -466,7 +466,7 @@ def test_a_slot_is_planned_with_the_geometry_not_the_faults_to_come():
     assert fails.serving_sat[:, 0].tolist() == [0, 0, -1]
     assert fails.reason[2, 0] == Outcome.LOST_MID_SLOT
     # Only the slot's last step of what is foreseen is read (what a run passes).
-    assert config.slot_ends(utc).tolist() == [2]
+    assert config.slot_edges(utc)[1].tolist() == [2]
     at_end = _pairs_vis(3, [r for r in full if r[0] == 2])
     again = schedule(_pairs_vis(3, gone), utc, config, foreseen=at_end)
     np.testing.assert_array_equal(again.serving_sat, fails.serving_sat)

@@ -249,25 +249,31 @@ class SchedulerConfig:
     def phase_ns(self) -> int:
         return round(self.phase_s * 1e9)
 
+    @property
+    def uses_path_delay(self) -> bool:
+        """Whether the strategy ranks by the way to the ground (``shortest-path``)."""
+        return _STRATEGIES[self.strategy].uses_path_delay
+
     def path_delay_steps(self, utc_ns: ArrayLike) -> NDArray[np.bool_] | bool:
         """The steps of a chunk at ``utc_ns`` whose path delays the strategy needs:
         ``False`` for strategies that do not rank by them, every step with
         ``immediate_reselect``, else each slot's first and last step in the chunk (a
         slot is planned for its whole length: :func:`schedule`)."""
-        if not _STRATEGIES[self.strategy].uses_path_delay:
+        if not self.uses_path_delay:
             return False
         utc = np.asarray(utc_ns, dtype=np.int64).reshape(-1)
-        if self.immediate_reselect:
-            return np.ones(utc.shape[0], dtype=bool)
-        change = np.diff(self.slot_ids(utc)) != 0
-        return np.concatenate(([True], change)) | np.concatenate((change, [True]))
+        steps = np.full(utc.shape[0], self.immediate_reselect)
+        for edge in self.slot_edges(utc):
+            steps[edge] = True
+        return steps
 
-    def slot_ends(self, utc_ns: ArrayLike) -> I64:
-        """The index of each slot's last step among the instants ``utc_ns`` (sorted),
-        a slot cut at the instants' end ending there: the steps a slot's planning looks
-        ahead to (:func:`schedule`)."""
+    def slot_edges(self, utc_ns: ArrayLike) -> tuple[I64, I64]:
+        """``(firsts, lasts)``: the index of each slot's first and last step among the
+        instants ``utc_ns`` (sorted), a slot cut at the instants' start or end beginning
+        or ending there.  A slot's planning looks ahead to its last (:func:`schedule`)."""
         slots = self.slot_ids(utc_ns).reshape(-1)
-        return np.flatnonzero(np.append(slots[1:] != slots[:-1], True))
+        lasts = np.flatnonzero(np.append(slots[1:] != slots[:-1], True))
+        return np.concatenate(([0], lasts[:-1] + 1)).astype(np.int64), lasts
 
     def slot_ids(self, utc_ns: ArrayLike) -> I64:
         """The slot number of each UTC instant (int64 ns) — equal ids share a slot."""
@@ -562,7 +568,7 @@ def schedule(
     the same steps and satellites (when given, only those serve); the last
     ``lookahead_steps`` steps only inform ``longest-visibility`` and the planning of the
     slot they end, and are not scheduled; ``foreseen`` what the slot's planning may know
-    of its last step (default ``vis``; only the slots' last steps, ``config.slot_ends``,
+    of its last step (default ``vis``; only the slots' last steps, ``config.slot_edges``,
     are read; a run passes its pairs before satellite faults, which no scheduler
     foresees); ``foreseen_ground`` likewise the ways to the ground
     (``ground_ms``) the planning of a slot sees at its last step (default
@@ -695,7 +701,7 @@ def schedule(
 
     slots = config.slot_ids(utc)
     # The last step of each step's slot within the chunk.
-    ends = config.slot_ends(utc)
+    _, ends = config.slot_edges(utc)
     slot_end = ends[np.searchsorted(ends, np.arange(n_time))]
     beams = config.max_terminals_per_sat
     n_out = n_time - lookahead_steps

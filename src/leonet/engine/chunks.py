@@ -341,37 +341,43 @@ class ScenarioRun:
         )
 
     def _replanned(
-        self, utc: NDArray[np.int64], *states: NDArray[np.bool_] | None
-    ) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
-        """``(ends, firsts)``: the last steps of the chunk's slots whose planning needs
-        the ways to the ground as foreseen (``shortest-path``, lasers) and a fault
-        ``states`` (each ``(time, …)``: in service) starts or ends within, and the slots'
-        first steps; ``None`` where there is none."""
-        if self.candidates is None or self.config.path_delay_steps(utc) is False:
+        self,
+        utc: NDArray[np.int64],
+        r_all: NDArray[np.float64],
+        sat_up: NDArray[np.bool_],
+        *faults: NDArray[np.bool_] | None,
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]] | None:
+        """``(ends, firsts, r_end)``: the last steps of the chunk's slots whose planning
+        needs the ways to the ground as foreseen (``shortest-path``, lasers) and a fault
+        (``sat_up`` or ``faults``, each ``(time, …)``) starts or ends within, the slots'
+        first steps, and the satellites where they will be at the ends (``r_all``'s
+        positions; those failed at the first step left out); ``None`` where there is none."""
+        if self.candidates is None or not self.config.uses_path_delay:
             return None
-        ends = self.config.slot_ends(utc)
-        firsts = np.concatenate(([0], ends[:-1] + 1))
+        firsts, ends = self.config.slot_edges(utc)
         moved = np.zeros(ends.shape[0], dtype=bool)
-        for st in states:
+        for st in (sat_up, *faults):
             if st is not None:
                 moved |= (st[ends] != st[firsts]).reshape(ends.shape[0], -1).any(axis=1)
         moved &= ends > firsts
-        return (ends[moved], firsts[moved]) if moved.any() else None
+        if not moved.any():
+            return None
+        ends, firsts = ends[moved], firsts[moved]
+        return ends, firsts, np.where(sat_up[firsts][..., None], r_all[ends], np.nan)
 
     def _foreseen_ground(
         self,
         gateway_vis: Reachability,
-        replanned: tuple[NDArray[np.int64], NDArray[np.int64]],
-        r_end: NDArray[np.float64],
+        replanned: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]],
         gw_up: NDArray[np.bool_],
         pop_up: NDArray[np.bool_],
         laser_down: NDArray[np.bool_] | None,
     ) -> Reachability:
         """``gateway_vis`` with the ways to the ground at the ``replanned`` slots' last
-        steps as their planning foresees them: the satellites where they will be
-        (``r_end``, those failed at the slot's first step left out), under the faults in
-        force at its first step — no scheduler foresees a fault."""
-        ends, firsts = replanned
+        steps (:meth:`_replanned`) as their planning foresees them: the satellites where
+        they will be, under the faults in force at the slot's first step — no scheduler
+        foresees a fault."""
+        ends, firsts, r_end = replanned
         lasers = self._lasers(r_end, None if laser_down is None else laser_down[firsts])
         assert lasers is not None  # _replanned asks for lasers
         planned = gateway_reachable(
@@ -404,12 +410,7 @@ class ScenarioRun:
         r = np.where(sat_up[..., None], r_all, np.nan)
         # The slots a fault starts or ends within: their planning foresees the positions
         # at their end, under the faults in force at their start.
-        replanned = self._replanned(utc, sat_up, gw_up, pop_up, laser_down)
-        r_end = (
-            None
-            if replanned is None
-            else np.where(sat_up[replanned[1]][..., None], r_all[replanned[0]], np.nan)
-        )
+        replanned = self._replanned(utc, r_all, sat_up, gw_up, pop_up, laser_down)
         lat, lon, alt, speed = self._positions(window)
         parts = self._visibility(dish_view(r_all, self.constellation), lat, lon, alt)
         del r_all
@@ -425,7 +426,7 @@ class ScenarioRun:
         foreseen = None
         if not sat_up.all():
             at_end = np.zeros(utc.shape[0], dtype=bool)
-            at_end[self.config.slot_ends(utc)] = True
+            at_end[self.config.slot_edges(utc)[1]] = True
             foreseen = usable_pairs(parts, allowed & at_end[:, None], np.ones_like(sat_up))[1]
         n_up = n_up.reshape(window.count, self.n_sites)[:n_run]
         del parts
@@ -445,9 +446,9 @@ class ScenarioRun:
                 onward_ms=self._onward_ms(pop_up),
             )
         foreseen_ground = None
-        if replanned is not None and r_end is not None:
+        if replanned is not None:
             foreseen_ground = self._foreseen_ground(
-                gateway_vis, replanned, r_end, gw_up, pop_up, laser_down
+                gateway_vis, replanned, gw_up, pop_up, laser_down
             )
         named = slice(self.n_cells, self.n_sites)
         return ChunkGeometry(
