@@ -639,6 +639,18 @@ class CapacitySpec(_Model):
     )
     busy_hour_load_scale: float = Field(strict=True, default=1.0, gt=0, allow_inf_nan=False)
 
+    def load_scale_problem(self, operator: str, radio: str = "this scenario's radio") -> str:
+        """Why ``busy_hour_load_scale`` cannot apply to ``operator``'s radio (``radio``
+        names it in the message), or ``""`` where it can: only Starlink's speed test has
+        a calibrated background to scale."""
+        if self.busy_hour_load_scale == 1.0 or operator == "starlink":
+            return ""
+        return (
+            "scales the busy-hour background fitted to Starlink's published speeds, but "
+            f"{radio} is {operator}'s, whose speed test runs against its own cells' "
+            "demand; drop busy_hour_load_scale or set radio.operator: starlink"
+        )
+
 
 class OutputsSpec(_Model):
     """``outputs:`` — where to write (``out_dir``; default chosen by the engine), how often
@@ -780,13 +792,9 @@ class Scenario(_Model):
                     "subscriptions: choose among systems, but this scenario has no systems: "
                     "list; add one (docs/systems.md) or drop subscriptions"
                 )
-            if self.capacity.busy_hour_load_scale != 1.0 and self.radio_operator != "starlink":
-                raise ValueError(
-                    "capacity.busy_hour_load_scale scales the busy-hour background fitted to "
-                    f"Starlink's published speeds, but this scenario's radio is "
-                    f"{self.radio_operator}'s, whose speed test runs against its own cells' "
-                    "demand; drop busy_hour_load_scale or set radio.operator: starlink"
-                )
+            problem = self.capacity.load_scale_problem(self.radio_operator)
+            if problem:
+                raise ValueError(f"capacity.busy_hour_load_scale {problem}")
         return self
 
     @field_validator("name")

@@ -72,14 +72,15 @@ def system_scenarios(scenario: Scenario) -> dict[str, Scenario]:
                 data[key] = own[key]
         data["policy"], data["faults"] = own["policy"], own["faults"]
         data["outputs"] = {**top["outputs"], "out_dir": None, "report": False}
-        sub = Scenario.model_validate(
-            {**data, "capacity": {**data["capacity"], "busy_hour_load_scale": 1.0}},
-            context={"base_dir": None},
-        )
         # The busy-hour load scale reaches the systems on Starlink's radio only (the one
-        # calibrated background; system_problems refuses a system's own elsewhere).
-        if sub.radio_operator == "starlink":
-            sub = Scenario.model_validate(data, context={"base_dir": None})
+        # calibrated background; system_problems refuses a system's own elsewhere): each
+        # is validated without it, and Starlink's given it back.
+        scale = data["capacity"]["busy_hour_load_scale"]
+        data["capacity"] = {**data["capacity"], "busy_hour_load_scale": 1.0}
+        sub = Scenario.model_validate(data, context={"base_dir": None})
+        if sub.radio_operator == "starlink" and scale != 1.0:
+            capacity = sub.capacity.model_copy(update={"busy_hour_load_scale": scale})
+            sub = sub.model_copy(update={"capacity": capacity})
         out[system.name] = sub
     return out
 
@@ -199,19 +200,11 @@ def system_problems(scenario: Scenario) -> list[tuple[Loc, str]]:
     for i, (name, sub) in enumerate(subs.items()):
         spec = scenario.systems[i]
         own = {k for k in _INHERITED if getattr(spec, k) is not None}
-        if (
-            spec.capacity is not None
-            and spec.capacity.busy_hour_load_scale != 1.0
-            and sub.radio_operator != "starlink"
-        ):
-            problems.append(
-                (
-                    ("systems", i, "capacity", "busy_hour_load_scale"),
-                    "scales the busy-hour background fitted to Starlink's published speeds, "
-                    f"but the radio of system {name!r} is {sub.radio_operator}'s, whose speed test "
-                    "runs against its own cells' demand; drop it",
-                )
-            )
+        if spec.capacity is not None:
+            radio = f"the radio of system {name!r}"
+            problem = spec.capacity.load_scale_problem(sub.radio_operator, radio)
+            if problem:
+                problems.append((("systems", i, "capacity", "busy_hour_load_scale"), problem))
         for loc, message in reference_problems(sub):
             where = _relocated(loc, i, own)
             if where is not None:
