@@ -6,6 +6,10 @@ measures docs/latency.md ("What the spread is made of") quotes.
 Routes every country with published values (``leonet calibrate``'s samples, ~3 min on 2
 cores) and, at the shipped values (``data/latency_calibration.json``):
 
+* the spread error of each single draw of the uplink waits and loads against that of
+  the draws pooled (:data:`leonet.defaults.CALIBRATION_DRAWS`), over the held-out and
+  all countries;
+
 * the spread's parts: the 15-s means' p80 − p20 with every term, without the uplink
   wait, without the busy-hour queue, and with neither (the geometry alone), medians over
   the countries and the correlation of each one's log with the published spread's;
@@ -149,6 +153,32 @@ def main() -> None:
     down = np.array([pubs[s.country.iso3].download_mbps[1] for s in samples])
     r_down = np.corrcoef(np.log(target), np.log(down))[0, 1]
     print(f"  corr(log spread, log download median) {r_down:+.2f}")
+
+    # The draws: each sample pools CALIBRATION_DRAWS draws of the uplink waits and the
+    # loads over the same routes.  Taken one draw at a time, how far does the figure move?
+    n_draws = min(s.draws for s in samples)
+    one_draw = np.array(
+        [
+            [
+                _spread(
+                    dataclasses.replace(
+                        s, cycle_fraction=s.cycle_fraction[k], load_z=s.load_z[k]
+                    ).measured_rtt_ms(p)
+                )
+                for s in samples
+            ]
+            for k in range(n_draws)
+        ]
+    )
+    err = np.abs(one_draw / target - 1.0)
+    pooled = np.abs(parts["every term"] / target - 1.0)
+    for name, sel in (("held out", ~fitted), ("all", np.ones_like(fitted))):
+        each = np.median(err[:, sel], axis=1)
+        print(
+            f"  one draw at a time ({n_draws}), {name}: {100 * each.min():.1f}-"
+            f"{100 * each.max():.1f} % (median {100 * np.median(each):.1f} %); the "
+            f"{n_draws} pooled: {100 * np.median(pooled[sel]):.1f} %"
+        )
 
     # Each country at the busy-hour load scale that matches its published download
     # median (what a user who knows a region's speeds sets, capacity.busy_hour_load_scale):

@@ -465,11 +465,106 @@ def test_latency_is_measured_as_each_terminal_s_15_second_mean() -> None:
     np.testing.assert_array_equal(alone.measured_rtt_ms(), alone.rtt_ms())
 
 
+def _two_draws() -> CountrySample:
+    """Two windows of two steps, the radio at one step of each; two draws of the uplink
+    cycle's wait (one a window) and of the beams' load."""
+    return CountrySample(
+        CountryId("Land", "LL", ""),
+        datetime(2026, 5, 30, tzinfo=UTC),
+        np.array([10.0, 20.0, 5.0, 7.0]),
+        np.ones(4, np.int64),
+        np.ones(4, np.int64),
+        np.array([0.0, 1.0, 0.0, 1.0]),
+        0.0,
+        "",
+        link_down_mbps=np.array([600.0, 500.0]),
+        link_up_mbps=np.array([60.0, 50.0]),
+        load_z=np.array([[0.0, 1.0], [-1.0, 0.5]]),
+        in_view=np.array([30.0, 20.0]),
+        frame_fraction=np.array([0.1, 0.2, 0.3, 0.4]),
+        cycle_fraction=np.array([[0.25, 0.25, 0.5, 0.5], [0.9, 0.9, 0.0, 0.0]]),
+        window=np.array([0, 0, 1, 1]),
+        radio_window=np.array([0, 1]),
+    )
+
+
+def test_a_sample_s_draws_are_pooled_as_samples_of_their_own() -> None:
+    # Each draw is the same routes with other waits and loads: the pooled measured RTTs
+    # and speed tests are those of one single-draw sample per draw, one after the other.
+    s = _two_draws()
+    assert s.draws == 2 and s.rtt_ms().shape == (2, 4)
+    single = [
+        dataclasses.replace(s, cycle_fraction=s.cycle_fraction[k], load_z=s.load_z[k])
+        for k in range(2)
+    ]
+    assert single[0].draws == 1
+    p = LatencyParameters(queue_scale_ms=2.0)
+    background = ThroughputParameters(300.0, 30.0, 0.5, 0.4, 0.2)
+    np.testing.assert_allclose(
+        s.measured_rtt_ms(p, None, background),
+        np.concatenate([one.measured_rtt_ms(p, None, background) for one in single]),
+        rtol=0,
+        atol=1e-12,
+    )
+    tests = [one.speed_tests_mbps(background) for one in single]
+    for way, got in enumerate(s.speed_tests_mbps(background)):
+        want = np.concatenate([t[way] for t in tests])
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-9)
+    # The draws differ only by the cycle's wait: switching the uplink term off makes
+    # them equal, lower by each draw's own wait.
+    off = p.without("user_uplink")
+    idle = s.rtt_ms(off)
+    np.testing.assert_array_equal(idle[0], idle[1])
+    np.testing.assert_allclose(
+        s.rtt_ms(p) - idle,
+        p.user_uplink_scheduling_ms + p.user_uplink_cycle_ms * s.cycle_fraction,
+        rtol=0,
+        atol=1e-12,
+    )
+
+
+def test_pooled_draws_give_the_percentiles_of_the_model_not_of_one_draw() -> None:
+    # One terminal on a fixed path, four windows: its measured RTTs differ only by the
+    # uplink cycle's wait, uniform over the cycle, so the model's p20-p80 spread is
+    # 0.6 × cycle exactly.  One draw gives four windows to take percentiles of; 4,096
+    # draws (counter draws, as a sample's) land within 2 % of it (the quantiles'
+    # sampling error is ~1 %).
+    from leonet.network.latency import user_link_uniforms
+
+    p = LatencyParameters()
+    slot_ns = 15 * 10**9
+    utc = np.arange(4)[:, None] * slot_ns + np.arange(15)[None, :] * 10**9  # (window, step)
+    for draws, tolerance in ((1, None), (4096, 0.02)):
+        _, cycle = user_link_uniforms(
+            7, np.arange(draws)[:, None, None], utc.ravel()[None, None, :], 15.0
+        )
+        s = CountrySample(
+            CountryId("Land", "LL", ""),
+            datetime(2026, 5, 30, tzinfo=UTC),
+            np.full(60, 20.0),
+            np.ones(60, np.int64),
+            np.ones(60, np.int64),
+            np.tile(np.arange(15.0), 4),
+            0.0,
+            "",
+            frame_fraction=np.full(60, 0.5),
+            cycle_fraction=cycle[:, 0, :] if draws > 1 else cycle[0, 0],
+            window=np.repeat(np.arange(4), 15),
+        )
+        got = spread(*np.percentile(s.measured_rtt_ms(p), [20.0, 80.0]))
+        want = 0.6 * p.user_uplink_cycle_ms
+        if tolerance is None:
+            assert s.measured_rtt_ms(p).shape == (4,)
+        else:
+            assert s.measured_rtt_ms(p).shape == (4 * draws,)
+            assert abs(got / want - 1) < tolerance, (got, want)
+
+
 @pytest.mark.slow
 def test_a_country_s_sample_is_measured_in_15_s_windows_one_slot_each() -> None:
     from leonet.calibration import simulate_country
 
-    s = simulate_country(resolve_country("POL"), terminals=2, duration_s=30.0)
+    s = simulate_country(resolve_country("POL"), terminals=2, duration_s=30.0, draws=1)
     # 2 terminals × 2 windows of 15 one-second steps (every step served in Poland).
     assert s.propagation_rtt_ms.size == 60
     ids, count = np.unique(s.window, return_counts=True)
@@ -482,6 +577,20 @@ def test_a_country_s_sample_is_measured_in_15_s_windows_one_slot_each() -> None:
         assert np.unique(s.cycle_fraction[inside]).size == 1
         assert np.unique(s.frame_fraction[inside]).size == 15
     assert s.measured_rtt_ms().shape == (4,)
+    # Three draws: the same routes, the first draw the single one's, the others new
+    # waits (one a window) and loads.
+    three = simulate_country(resolve_country("POL"), terminals=2, duration_s=30.0, draws=3)
+    assert three.draws == 3 and three.load_z.shape == (3, s.load_z.size)
+    np.testing.assert_array_equal(three.propagation_rtt_ms, s.propagation_rtt_ms)
+    np.testing.assert_array_equal(three.cycle_fraction[0], s.cycle_fraction)
+    np.testing.assert_array_equal(three.load_z[0], s.load_z)
+    for k in (1, 2):
+        assert not np.isin(three.cycle_fraction[k], s.cycle_fraction).any()
+        for w in ids:
+            assert np.unique(three.cycle_fraction[k][s.window == w]).size == 1
+    assert three.measured_rtt_ms().shape == (12,)
+    with pytest.raises(ValueError, match="draws=0"):
+        simulate_country(resolve_country("POL"), terminals=2, duration_s=30.0, draws=0)
 
 
 def test_the_measured_rtt_queues_behind_the_busy_hour_background() -> None:

@@ -1292,6 +1292,7 @@ def command_cases(tmp: Path) -> list[Case]:
                 ("--terminals", ("0", "-1", "100000000")),
                 ("--duration", ("0", "-5", "nan", "inf", "1e12")),
                 ("--workers", ("0", "-3", "100000")),
+                ("--draws", ("0", "-2", "5000")),
             )
             for k, v in enumerate(values)
         ],

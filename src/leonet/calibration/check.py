@@ -33,6 +33,7 @@ from leonet.calibration.simulate import (
     simulate_country,
 )
 from leonet.calibration.throughput import ThroughputParameters, throughput_percentiles
+from leonet.defaults import CALIBRATION_DRAWS
 from leonet.network.latency import LatencyParameters
 
 __all__ = [
@@ -163,9 +164,11 @@ class CountryCheck:
         return out
 
 
-def _one(args: tuple[CountryId, int, float, float, int]) -> CountrySample:
-    cid, n, duration_s, step_s, seed = args
-    return simulate_country(cid, terminals=n, duration_s=duration_s, step_s=step_s, seed=seed)
+def _one(args: tuple[CountryId, int, float, float, int, int]) -> CountrySample:
+    cid, n, duration_s, step_s, seed, draws = args
+    return simulate_country(
+        cid, terminals=n, duration_s=duration_s, step_s=step_s, seed=seed, draws=draws
+    )
 
 
 def simulate_many(
@@ -176,16 +179,17 @@ def simulate_many(
     step_s: float = SAMPLE_STEP_S,
     seed: int = 0,
     workers: int = 1,
+    draws: int = CALIBRATION_DRAWS,
 ) -> list[CountrySample]:
     """:func:`simulate_country` for each country, in ``workers`` processes, in order."""
-    jobs = [(c, terminals, duration_s, step_s, seed) for c in countries]
+    jobs = [(c, terminals, duration_s, step_s, seed, draws) for c in countries]
     if workers <= 1 or len(jobs) <= 1:
         return [_one(j) for j in jobs]
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
         return list(pool.map(_one, jobs))
 
 
-def check_countries(
+def check_countries(  # noqa: PLR0913 — keyword-only options with defaults
     names: Sequence[str],
     *,
     terminals: int = 24,
@@ -195,11 +199,18 @@ def check_countries(
     workers: int = 1,
     params: LatencyParameters | None = None,
     throughput: ThroughputParameters | None = None,
+    draws: int = CALIBRATION_DRAWS,
 ) -> list[CountryCheck]:
     """Check each named country (names resolved first, so a typo fails before any run)."""
     ids = [resolve_country(n) for n in names]
     samples = simulate_many(
-        ids, terminals=terminals, duration_s=duration_s, step_s=step_s, seed=seed, workers=workers
+        ids,
+        terminals=terminals,
+        duration_s=duration_s,
+        step_s=step_s,
+        seed=seed,
+        workers=workers,
+        draws=draws,
     )
     return [checked(s, params, throughput) for s in samples]
 

@@ -39,6 +39,11 @@ interference) gives the link's MODCOD rate to the serving satellite at every
 lit (assumption), so its co-channel beams' side lobes weigh on the link.  These rates,
 and one standard-normal load draw each (:mod:`leonet.calibration.throughput`), are kept
 so that the speed tests too are re-evaluated without the radio.
+
+The random parts (the uplink cycle's wait, the beams' load) are kept in
+:data:`~leonet.defaults.CALIBRATION_DRAWS` draws over the same routes and pooled: with
+one, a country's 96 windows (24 terminals × 4) gave percentiles that moved with the
+draw by several points of the spread's error (docs/latency.md, "The draws pooled").
 """
 
 from __future__ import annotations
@@ -60,6 +65,7 @@ from leonet.calibration.throughput import ThroughputParameters, speed_tests
 from leonet.capacity.speedtest import busy_hour_utilisation
 from leonet.constants import C_KM_S
 from leonet.defaults import (
+    CALIBRATION_DRAWS,
     CALIBRATION_SAMPLE_DURATION_S,
     CALIBRATION_SAMPLE_SPAN_S,
     CALIBRATION_SAMPLE_STEP_S,
@@ -152,7 +158,14 @@ class CountrySample:
     ``window`` ``(sample,)`` which (terminal, measurement window) each terminal-step
     falls in (empty: each its own), so that :meth:`measured_rtt_ms` averages them as
     Starlink's routers do, and ``radio_window`` ``(radio,)`` the window of each of the
-    radio's terminal-steps (empty: no busy-hour queueing)."""
+    radio's terminal-steps (empty: no busy-hour queueing).
+
+    The random parts may come in several **draws**: ``cycle_fraction`` ``(draw,
+    sample)`` and ``load_z`` ``(draw, radio)`` (one row: ``(sample,)`` and
+    ``(radio,)``), every draw the same routes with other waits and loads
+    (:data:`~leonet.defaults.CALIBRATION_DRAWS`).  :meth:`measured_rtt_ms` and
+    :meth:`speed_tests_mbps` pool the draws, so a country's percentiles are those of the
+    model, not of one draw of its randomness."""
 
     country: CountryId
     start: datetime
@@ -202,11 +215,17 @@ class CountrySample:
             return self.propagation_rtt_ms
         return self.space_rtt_ms + route_factor * self.fibre_rtt_ms_per_factor
 
+    @property
+    def draws(self) -> int:
+        """How many draws of the waits and loads the sample holds (see the class)."""
+        return int(self.cycle_fraction.shape[0]) if self.cycle_fraction.ndim == 2 else 1
+
     def rtt_ms(
         self, params: LatencyParameters | None = None, route_factor: float | None = None
     ) -> NDArray[np.float64]:
         """The idle RTT of every sample under ``params`` (default: the calibrated) with
-        the fibre at ``route_factor`` (default: as routed)."""
+        the fibre at ``route_factor`` (default: as routed), ``(sample,)``, or ``(draw,
+        sample)`` where ``cycle_fraction`` has draws."""
         p = params or LatencyParameters()
         idle, _ = p.rtt_ms(
             self.propagation_rtt_at(route_factor),
@@ -224,29 +243,29 @@ class CountrySample:
         route_factor: float | None = None,
         throughput: ThroughputParameters | None = None,
     ) -> NDArray[np.float64]:
-        """``(window,)`` the RTT as Starlink measures it at the busy hour: each
+        """``(draw × window,)`` the RTT as Starlink measures it at the busy hour: each
         terminal's mean over each :data:`~leonet.defaults.LATENCY_MEASUREMENT_WINDOW_S`
         window (its steps with a path) of the idle RTT (``params`` and ``route_factor``
         as :meth:`rtt_ms`), plus the queueing of the window's radio steps behind their
         beam's busy-hour background (``throughput``'s, as the speed test's:
-        :func:`leonet.capacity.speedtest.busy_hour_utilisation`), both ways."""
+        :func:`leonet.capacity.speedtest.busy_hour_utilisation`), both ways; the
+        windows of every draw, one draw after the other."""
         p = params or LatencyParameters()
-        rtt = self.rtt_ms(p, route_factor)
+        rtt = np.atleast_2d(self.rtt_ms(p, route_factor))  # (draw, sample)
         if self.window.size == 0:
-            return rtt
+            return np.asarray(rtt.ravel(), dtype=np.float64)
         which, steps, at, radio_steps = self._windows
-        mean = np.bincount(which, rtt) / steps
+        n_win = steps.size
+        mean = _sum_by(which, rtt, n_win) / steps
         if self.radio_window.size and p.queue_scale_ms > 0:
             down, up = busy_hour_utilisation(
                 self.link_down_mbps, self.link_up_mbps, self.load_z, self.in_view, throughput
             )
-            queue = p.queue_ms(down) + p.queue_ms(up)
+            queue = np.atleast_2d(p.queue_ms(down) + p.queue_ms(up))  # (draw, radio)
             mean = mean + np.where(
-                radio_steps > 0,
-                np.bincount(at, queue, minlength=steps.size) / np.maximum(radio_steps, 1),
-                0.0,
+                radio_steps > 0, _sum_by(at, queue, n_win) / np.maximum(radio_steps, 1), 0.0
             )
-        return np.asarray(mean, dtype=np.float64)
+        return np.asarray(mean.ravel(), dtype=np.float64)
 
     @cached_property
     def _windows(
@@ -262,10 +281,25 @@ class CountrySample:
     def speed_tests_mbps(
         self, params: ThroughputParameters | None = None
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """Speed-test rates ``(down, up)`` of the radio's terminal-steps under ``params``."""
-        return speed_tests(
-            self.link_down_mbps, self.link_up_mbps, self.load_z, self.in_view, params
+        """Speed-test rates ``(down, up)`` of the radio's terminal-steps under ``params``,
+        ``(draw × radio,)``: every draw's load on the same links."""
+        k = self.load_z.shape[0] if self.load_z.ndim == 2 else 1
+        down, up = speed_tests(
+            np.tile(self.link_down_mbps, k),
+            np.tile(self.link_up_mbps, k),
+            self.load_z.ravel(),
+            np.tile(self.in_view, k),
+            params,
         )
+        return down, up
+
+
+def _sum_by(group: NDArray[np.int64], values: NDArray[np.float64], n: int) -> NDArray[np.float64]:
+    """``(draw, n)`` sums of each row of ``values`` ``(draw, m)`` over ``group`` ``(m,)``."""
+    k = values.shape[0]
+    flat = (group[None, :] + n * np.arange(k)[:, None]).ravel()
+    sums = np.bincount(flat, values.ravel(), minlength=k * n)
+    return np.asarray(sums, dtype=np.float64).reshape(k, n)
 
 
 @lru_cache(maxsize=1)
@@ -337,10 +371,16 @@ def simulate_country(  # noqa: PLR0913 — keyword-only options with defaults
     strategy: str = CALIBRATION_STRATEGY,
     route_factor: float = DEFAULT_ROUTE_FACTOR,
     span_s: float = SAMPLE_SPAN_S,
+    draws: int = CALIBRATION_DRAWS,
 ) -> CountrySample:
     """Route a country's sample over ``duration_s`` of its busy hour, in 15-s windows
     spread evenly over its first ``span_s``, the fibre at ``route_factor`` × its great
-    circle, and evaluate its radio every ``radio_every`` steps (see the module)."""
+    circle, and evaluate its radio every ``radio_every`` steps (see the module); keep
+    ``draws`` draws of the uplink waits and the beams' loads (the first the run's keys
+    give its terminals; draw ``k`` as if its terminals were sites ``k·n`` to ``k·n +
+    n − 1``)."""
+    if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
+        raise ValueError(f"draws={draws!r}: keep a whole number ≥ 1 of draws")
     sites = sample_terminals(cid, terminals, seed)
     mean_lon = float(
         np.degrees(
@@ -381,9 +421,13 @@ def simulate_country(  # noqa: PLR0913 — keyword-only options with defaults
     country_key = zlib.crc32(cid.iso3.encode())
     rng = np.random.default_rng([seed, country_key])
     # The user link's waits: the run's draws, keyed by (seed, country), terminal, step time.
+    n_site = len(sites)
     frame, cycle = user_link_uniforms(
-        (seed << 32) ^ country_key, np.arange(len(sites))[None, :], utc[:, None], _SLOT_S
-    )
+        (seed << 32) ^ country_key,
+        np.arange(draws * n_site).reshape(draws, 1, n_site),
+        utc[None, :, None],
+        _SLOT_S,
+    )  # (draw, step, terminal)
     since = np.broadcast_to(since_slot_start_s(utc, _SLOT_S)[:, None], ok.shape)
     down = np.concatenate([w.down for w in parts])
     radio_window = np.concatenate([w.radio_terminal * n_win + k for k, w in enumerate(parts)])
@@ -399,15 +443,20 @@ def simulate_country(  # noqa: PLR0913 — keyword-only options with defaults
         _pops_used(pop_index, pops, nearest=allowed is None),
         down,
         np.concatenate([w.up for w in parts]),
-        np.asarray(rng.standard_normal((down.shape[0],)), dtype=np.float64),
+        _rows(np.asarray(rng.standard_normal((draws, down.shape[0])), dtype=np.float64)),
         np.concatenate([w.in_view for w in parts]),
-        frame[ok],
-        cycle[ok],
+        frame[0][ok],
+        _rows(cycle[:, ok]),
         np.concatenate([w.fibre_km[w.ok] for w in parts]),
         route_factor,
         np.asarray(window[ok], dtype=np.int64),
         np.asarray(radio_window, dtype=np.int64),
     )
+
+
+def _rows(a: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``(draw, n)`` as is, one draw as ``(n,)``."""
+    return a[0] if a.shape[0] == 1 else a
 
 
 def sample_windows(duration_s: float, span_s: float) -> list[tuple[float, float]]:

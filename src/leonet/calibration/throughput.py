@@ -23,7 +23,8 @@ five free parameters (:class:`ThroughputParameters`):
     the spread of that load from one terminal-step to the next (a factor ``max(1 +
     cv·z, 0)``, ``z`` standard normal): how busy a beam is varies with the cell, the
     evening minute and the satellite.  Each sample holds its own standard-normal draws
-    (``load_z``), so the percentiles are a smooth function of the parameters.
+    (``load_z``, several per terminal-step, pooled: ``simulate.CountrySample``), so the
+    percentiles are a smooth function of the parameters.
 
 The fitted values live with their provenance in ``data/latency_calibration.json``
 (key ``throughput``), read by :mod:`leonet.defaults`.

@@ -16,6 +16,7 @@ import typer
 from rich.table import Table
 
 from leonet.cli._common import console, err_console, friendly_errors
+from leonet.defaults import CALIBRATION_DRAWS
 from leonet.defaults import CALIBRATION_SAMPLE_DURATION_S as SAMPLE_DURATION_S
 from leonet.defaults import CALIBRATION_SAMPLE_STEP_S as SAMPLE_STEP_S
 
@@ -51,15 +52,26 @@ Step = Annotated[
     ),
 ]
 Workers = Annotated[int, typer.Option(help="Processes simulating countries in parallel.")]
+Draws = Annotated[
+    int,
+    typer.Option(
+        help="Draws of the uplink waits and beam loads each country's routes are pooled "
+        "over (more: percentiles nearer the model's, slower fit)."
+    ),
+]
 
 
 #: At most this many terminals a country (each a site of every step; 10,000 is already
 #: ~400x the default) and worker processes.
 _MAX_TERMINALS = 10_000
 _MAX_WORKERS = 64
+#: At most this many draws a sample (each a copy of the sample's random parts).
+_MAX_DRAWS = 1_024
 
 
-def _check_options(terminals: int, duration: float, workers: int, step: float = 1.0) -> None:
+def _check_options(
+    terminals: int, duration: float, workers: int, step: float = 1.0, draws: int = 1
+) -> None:
     """Refuse impossible sizes before minutes of work (``--terminals 100000000`` ran out
     of memory; ``--workers -3`` was taken)."""
     if not 1 <= terminals <= _MAX_TERMINALS:
@@ -77,6 +89,10 @@ def _check_options(terminals: int, duration: float, workers: int, step: float = 
         )
     if not 1 <= workers <= _MAX_WORKERS:
         raise ValueError(f"--workers {workers}: give 1 to {_MAX_WORKERS} processes")
+    if not 1 <= draws <= _MAX_DRAWS:
+        raise ValueError(
+            f"--draws {draws}: give 1 to {_MAX_DRAWS:,} draws (default {CALIBRATION_DRAWS})"
+        )
 
 
 def _names(countries: str) -> list[str]:
@@ -98,6 +114,7 @@ def check_command(
     duration: Duration = SAMPLE_DURATION_S,
     step: Step = SAMPLE_STEP_S,
     workers: Workers = 2,
+    draws: Draws = CALIBRATION_DRAWS,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON, one object per country.")
     ] = False,
@@ -109,13 +126,18 @@ def check_command(
     from leonet.atomic import atomic_write_text
     from leonet.calibration import check_countries, check_html, median_errors
 
-    _check_options(terminals, duration, workers, step)
+    _check_options(terminals, duration, workers, step, draws)
     if html.is_dir():
         raise ValueError(
             f"--html {html} is a folder; give a file, e.g. {html / 'calibration.html'}"
         )
     checks = check_countries(
-        _names(countries), terminals=terminals, duration_s=duration, step_s=step, workers=workers
+        _names(countries),
+        terminals=terminals,
+        duration_s=duration,
+        step_s=step,
+        workers=workers,
+        draws=draws,
     )
     atomic_write_text(html, check_html(checks))
     if as_json:
@@ -182,6 +204,7 @@ def fit_command(
     duration: Duration = SAMPLE_DURATION_S,
     step: Step = SAMPLE_STEP_S,
     workers: Workers = 2,
+    draws: Draws = CALIBRATION_DRAWS,
     every: Annotated[
         int,
         typer.Option(
@@ -210,7 +233,7 @@ def fit_command(
     )
     from leonet.defaults import DEFAULT_ROUTE_FACTOR
 
-    _check_options(terminals, duration, workers, step)
+    _check_options(terminals, duration, workers, step, draws)
     if every < 1:
         raise ValueError(f"--every {every}: give 1 (fit on all) or more")
     ids = sorted(
@@ -220,7 +243,7 @@ def fit_command(
     if not ids:
         raise ValueError("none of the countries has published values to fit to")
     samples = simulate_many(
-        ids, terminals=terminals, duration_s=duration, step_s=step, workers=workers
+        ids, terminals=terminals, duration_s=duration, step_s=step, workers=workers, draws=draws
     )
     fit_on = samples[::every]
     fitted = {s.country.iso3 for s in fit_on}
@@ -280,6 +303,7 @@ def fit_command(
             "terminals_per_country": terminals,
             "duration_s": duration,
             "step_s": step,
+            "draws_per_sample": draws,
             "seed": 0,
             "scheduler_strategy": CALIBRATION_STRATEGY,
             "gateways": "load_gateways_2026()",
