@@ -237,7 +237,8 @@ CALIBRATION_SAMPLE_SPAN_S = 3600.0
 #: country's percentiles are then the model's, not one draw's.  With one draw the latency
 #: spread error over the 133 countries moved between 29.5 and 36.4 % over six draws, at
 #: the same parameters, and a fit chased the fitted countries' draws; two sets of 16 gave
-#: 31.0 and 31.5 %.  Assumption (numerical): 16 (docs/latency.md, "The draws pooled").
+#: 31.0 and 31.5 %.  Assumption: 16, a numerical choice (docs/latency.md, "The draws
+#: pooled").
 CALIBRATION_DRAWS = 16
 
 # --- speed test (calibration) ----------------------------------------------------------------
