@@ -41,8 +41,7 @@ from scipy.optimize import minimize
 from leonet.calibration import (
     busy_hour_load_scale,
     checked,
-    fit_latency,
-    fit_throughput,
+    fit_published,
     median_errors,
     published,
     resolve_country,
@@ -233,23 +232,10 @@ def main() -> None:
     if args.no_refit:
         return
     fit_on = [s for s in samples if s.country.iso3 in fitted_iso]
-    speeds = {k: (v.download_mbps, v.upload_mbps) for k, v in pubs.items() if k in fitted_iso}
     print("\nthe speed test's in_view_exponent fixed, throughput and latency refit:")
     for exponent in (0.5, 1.0):
         with _exponent_fixed(exponent):
-            sp = fit_throughput(
-                fit_on, speeds, start=ThroughputParameters(in_view_exponent=exponent)
-            )
-        lat = fit_latency(
-            fit_on,
-            {k: pubs[k].latency_ms[1] for k in fitted_iso if k in pubs},
-            published_spread_ms={
-                k: spread(pubs[k].latency_ms[0], pubs[k].latency_ms[2])
-                for k in fitted_iso
-                if k in pubs
-            },
-            throughput=sp.params,
-        )
+            sp, lat = fit_published(fit_on, ThroughputParameters(in_view_exponent=exponent))
         checks = [checked(s, lat.params, sp.params, lat.route_factor) for s in samples]
         for group, name in ((True, "fitted"), (False, "held out")):
             m = median_errors([c for c in checks if (c.country.iso3 in fitted_iso) == group])

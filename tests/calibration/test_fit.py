@@ -20,6 +20,7 @@ from leonet.calibration import (
     busy_hour_start,
     check_html,
     fit_latency,
+    fit_published,
     fit_throughput,
     latency_percentiles,
     median_errors,
@@ -231,6 +232,35 @@ def _with_radio(samples: list[CountrySample], seed: int = 9) -> list[CountrySamp
             )
         )
     return out
+
+
+def test_fit_published_fits_the_speed_tests_then_the_latency_behind_them() -> None:
+    # Synthetic samples under real countries' names (Starlink's published values): the one
+    # call is the two fits in order, the latency's queue behind the fitted background; a
+    # sample of a country without published values is left out of both.
+    real = ["DEU", "FRA", "POL", "KEN", "JAM", "NZL", "BGD", "FJI"]
+    samples = [
+        dataclasses.replace(s, country=resolve_country(iso))
+        for s, iso in zip(_with_radio(_synthetic(len(real))), real, strict=True)
+    ]
+    unpublished = dataclasses.replace(samples[0], country=CountryId("Land", "LLL", "LL"))
+    speeds, latency = fit_published([*samples, unpublished])
+    pubs = {s.country.iso3: published(s.country.iso3) for s in samples}
+    assert all(p is not None for p in pubs.values())
+    alone = fit_throughput(
+        samples, {k: (p.download_mbps, p.upload_mbps) for k, p in pubs.items() if p}
+    )
+    assert speeds.fitted() == alone.fitted()
+    behind = fit_latency(
+        samples,
+        {k: p.latency_ms[1] for k, p in pubs.items() if p},
+        published_spread_ms={
+            k: spread(p.latency_ms[0], p.latency_ms[2]) for k, p in pubs.items() if p
+        },
+        throughput=alone.params,
+    )
+    assert latency.fitted() == behind.fitted()
+    assert set(latency.published_p50_ms) == set(real)
 
 
 def test_a_throughput_fit_on_synthetic_data_recovers_the_parameters_it_was_made_with() -> None:

@@ -63,6 +63,7 @@ from numpy.typing import NDArray
 from scipy.optimize import least_squares
 
 from leonet.atomic import atomic_write_text
+from leonet.calibration.published import published
 from leonet.calibration.simulate import CountrySample
 from leonet.calibration.throughput import (
     THROUGHPUT_FREE,
@@ -78,6 +79,7 @@ __all__ = [
     "FitResult",
     "ThroughputFit",
     "fit_latency",
+    "fit_published",
     "fit_throughput",
     "latency_percentiles",
     "spread",
@@ -436,6 +438,28 @@ def fit_throughput(
         float(np.median(np.abs(sim[:, 4] / target[:, 4] - 1))),
         bool(sol.success),
     )
+
+
+def fit_published(
+    samples: Sequence[CountrySample], throughput_start: ThroughputParameters | None = None
+) -> tuple[ThroughputFit, FitResult]:
+    """Fit both to the published values of the ``samples``' countries (those without are
+    left out): the speed test's background first (from ``throughput_start``), then the
+    latency, whose busy-hour queue waits behind that background — what ``leonet calibrate
+    fit`` does on its share of the countries."""
+    pubs = {s.country.iso3: p for s in samples if (p := published(s.country.iso3)) is not None}
+    speeds = fit_throughput(
+        samples,
+        {k: (p.download_mbps, p.upload_mbps) for k, p in pubs.items()},
+        start=throughput_start,
+    )
+    latency = fit_latency(
+        samples,
+        {k: p.latency_ms[1] for k, p in pubs.items()},
+        published_spread_ms={k: spread(p.latency_ms[0], p.latency_ms[2]) for k, p in pubs.items()},
+        throughput=speeds.params,
+    )
+    return speeds, latency
 
 
 def write_throughput_calibration(

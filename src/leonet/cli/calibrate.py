@@ -221,13 +221,11 @@ def fit_command(
         KINDS,
         POP_RULE,
         checked,
-        fit_latency,
-        fit_throughput,
+        fit_published,
         median_errors,
         published,
         resolve_country,
         simulate_many,
-        spread,
         write_calibration,
         write_throughput_calibration,
     )
@@ -247,19 +245,7 @@ def fit_command(
     )
     fit_on = samples[::every]
     fitted = {s.country.iso3 for s in fit_on}
-    pubs = {s.country.iso3: published(s.country.iso3) for s in fit_on}
-    # The speed tests first: the latency's busy-hour queueing is behind their background.
-    speeds = fit_throughput(
-        fit_on, {k: (p.download_mbps, p.upload_mbps) for k, p in pubs.items() if p}
-    )
-    result = fit_latency(
-        fit_on,
-        {k: p.latency_ms[1] for k, p in pubs.items() if p},
-        published_spread_ms={
-            k: spread(p.latency_ms[0], p.latency_ms[2]) for k, p in pubs.items() if p
-        },
-        throughput=speeds.params,
-    )
+    speeds, result = fit_published(fit_on)
     for k, v in (result.fitted() | speeds.fitted()).items():
         console.print(f"{k} = {v:.3f}")
     checks = [checked(s, result.params, speeds.params, result.route_factor) for s in samples]
