@@ -61,7 +61,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import least_squares
-from scipy.stats import qmc
 
 from leonet.atomic import atomic_write_text
 from leonet.calibration.published import published
@@ -283,6 +282,8 @@ def fit_latency(
     # queue (1.1942).  So the fit starts again from points that fill the box around
     # the start evenly (a scrambled Sobol sequence, fixed seed: -2 to +4 typical steps
     # of each value) and keeps the one whose trimmed sum of squares is least.
+    from scipy.stats import qmc  # here: scipy.stats is slow to import, as sweep/spec.py
+
     unit = qmc.Sobol(x.size, scramble=True, seed=0).random(_RESTARTS) if _RESTARTS else []
     starts = [x] + [np.clip(x + (6.0 * u - 2.0) * scale, lo, hi) for u in unit]
     _, x, success = min((trimmed_fit(x0) for x0 in starts), key=lambda r: r[0])
