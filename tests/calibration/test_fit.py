@@ -656,9 +656,12 @@ def test_the_measured_rtt_queues_behind_the_busy_hour_background() -> None:
     np.testing.assert_array_equal(s.measured_rtt_ms(p.without("queueing"), None, background), idle)
 
 
-def test_a_fit_on_synthetic_spreads_recovers_the_busy_hour_queue_it_was_made_with() -> None:
-    # Countries whose beams are busier (fewer satellites in view) queue longer and wider:
-    # the queue's scale moves medians and spreads by the load, pop_ms by nothing.
+def _queued_synthetic() -> tuple[
+    list[CountrySample], ThroughputParameters, dict[str, float], dict[str, float]
+]:
+    """Synthetic countries with radio, their busy-hour background, and the p50 and
+    spread (ms, by ISO3) measured at a known truth: pop_ms 11.3, 0.42 ms a satellite, a
+    6-ms cycle and a 1.5-ms queue scale."""
     samples = _with_radio(_synthetic())
     background = ThroughputParameters(300.0, 25.0, 0.3, 0.4, 1.5)
     truth = LatencyParameters(
@@ -668,6 +671,13 @@ def test_a_fit_on_synthetic_spreads_recovers_the_busy_hour_queue_it_was_made_wit
     for s in samples:
         slow, mid, fast = latency_percentiles(s.measured_rtt_ms(truth, None, background))
         p50[s.country.iso3], width[s.country.iso3] = mid, spread(slow, fast)
+    return samples, background, p50, width
+
+
+def test_a_fit_on_synthetic_spreads_recovers_the_busy_hour_queue_it_was_made_with() -> None:
+    # Countries whose beams are busier (fewer satellites in view) queue longer and wider:
+    # the queue's scale moves medians and spreads by the load, pop_ms by nothing.
+    samples, background, p50, width = _queued_synthetic()
     start = LatencyParameters(
         pop_ms=2.0, satellite_processing_ms=2.0, user_uplink_cycle_ms=1.0, queue_scale_ms=0.5
     )
@@ -718,15 +728,7 @@ def test_the_fit_s_restarts_reach_the_truth_from_where_one_local_fit_stalls(
     # around the start find the parameters the data were made with.
     import leonet.calibration.fit as fit_module
 
-    samples = _with_radio(_synthetic())
-    background = ThroughputParameters(300.0, 25.0, 0.3, 0.4, 1.5)
-    truth = LatencyParameters(
-        pop_ms=11.3, satellite_processing_ms=0.42, user_uplink_cycle_ms=6.0, queue_scale_ms=1.5
-    )
-    p50, width = {}, {}
-    for s in samples:
-        slow, mid, fast = latency_percentiles(s.measured_rtt_ms(truth, None, background))
-        p50[s.country.iso3], width[s.country.iso3] = mid, spread(slow, fast)
+    samples, background, p50, width = _queued_synthetic()
     start = LatencyParameters(
         pop_ms=pop_ms,
         satellite_processing_ms=processing_ms,
