@@ -157,17 +157,7 @@ def main() -> None:
     # loads over the same routes.  Taken one draw at a time, how far does the figure move?
     n_draws = min(s.draws for s in samples)
     one_draw = np.array(
-        [
-            [
-                _spread(
-                    dataclasses.replace(
-                        s, cycle_fraction=s.cycle_fraction[k], load_z=s.load_z[k]
-                    ).measured_rtt_ms(p)
-                )
-                for s in samples
-            ]
-            for k in range(n_draws)
-        ]
+        [[_spread(s.draw(k).measured_rtt_ms(p)) for s in samples] for k in range(n_draws)]
     )
     err = np.abs(one_draw / target - 1.0)
     pooled = np.abs(parts["every term"] / target - 1.0)

@@ -524,11 +524,15 @@ def test_a_sample_s_draws_are_pooled_as_samples_of_their_own() -> None:
     # and speed tests are those of one single-draw sample per draw, one after the other.
     s = _two_draws()
     assert s.draws == 2 and s.rtt_ms().shape == (2, 4)
-    single = [
-        dataclasses.replace(s, cycle_fraction=s.cycle_fraction[k], load_z=s.load_z[k])
-        for k in range(2)
-    ]
-    assert single[0].draws == 1
+    single = [s.draw(k) for k in range(2)]
+    for k, one in enumerate(single):
+        assert one.draws == 1
+        np.testing.assert_array_equal(one.cycle_fraction, s.cycle_fraction[k])
+        np.testing.assert_array_equal(one.load_z, s.load_z[k])
+        np.testing.assert_array_equal(one.propagation_rtt_ms, s.propagation_rtt_ms)
+    assert single[0].draw(0) is single[0]
+    with pytest.raises(ValueError, match="draw 2"):
+        s.draw(2)
     p = LatencyParameters(queue_scale_ms=2.0)
     background = ThroughputParameters(300.0, 30.0, 0.5, 0.4, 0.2)
     np.testing.assert_allclose(

@@ -220,6 +220,19 @@ class CountrySample:
         """How many draws of the waits and loads the sample holds (see the class)."""
         return int(self.cycle_fraction.shape[0]) if self.cycle_fraction.ndim == 2 else 1
 
+    def draw(self, k: int) -> CountrySample:
+        """The sample with its ``k``-th draw of the random parts alone (``0 ≤ k <
+        draws``): the one place that knows which fields carry draws."""
+        if not 0 <= k < self.draws:
+            raise ValueError(f"draw {k}: the sample holds draws 0 to {self.draws - 1}")
+        if self.draws == 1:
+            return self
+        return dataclasses.replace(
+            self,
+            cycle_fraction=self.cycle_fraction[k],
+            load_z=self.load_z[k] if self.load_z.ndim == 2 else self.load_z,
+        )
+
     def rtt_ms(
         self, params: LatencyParameters | None = None, route_factor: float | None = None
     ) -> NDArray[np.float64]:
