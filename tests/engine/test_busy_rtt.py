@@ -183,3 +183,18 @@ def test_a_busier_region_tests_slower_and_queues_longer(tmp_path: Path) -> None:
     for c in ("speedtest_down_mbps", "speedtest_up_mbps"):
         slower, usual = col(busier, c)[ok], col(plain, c)[ok]
         assert (slower <= usual).all() and np.median(slower) < 0.9 * np.median(usual), c
+    # The uplink's own scale: only the upload tests change, and the queue between.
+    path = tmp_path / "up.yaml"
+    path.write_text(
+        (SCENARIO % "") + "capacity: {busy_hour_load_scale: 2, busy_hour_load_scale_up: 1}\n"
+    )
+    run_scenario(load_scenario(path), tmp_path / "up", workers=1)
+    up = table("up")
+    np.testing.assert_array_equal(
+        col(up, "speedtest_down_mbps"), col(busier, "speedtest_down_mbps")
+    )
+    np.testing.assert_array_equal(col(up, "speedtest_up_mbps"), col(plain, "speedtest_up_mbps"))
+    between = col(up, "busy_rtt_ms")[ok]
+    assert (between >= col(plain, "busy_rtt_ms")[ok]).all()
+    assert (between <= col(busier, "busy_rtt_ms")[ok]).all()
+    assert (between < col(busier, "busy_rtt_ms")[ok]).any()

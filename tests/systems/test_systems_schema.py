@@ -256,6 +256,11 @@ def test_the_busy_hour_load_scale_reaches_the_starlink_systems_only(tmp_path: Pa
     assert subs["starlink"].capacity.busy_hour_load_scale == 2.0
     assert subs["oneweb"].radio_operator == "oneweb"
     assert subs["oneweb"].capacity.busy_hour_load_scale == 1.0
+    # The uplink's own scale travels the same way.
+    both = "capacity: {busy_hour_load_scale: 2, busy_hour_load_scale_up: 0.5}\n"
+    subs = system_scenarios(_load(tmp_path, text + both))
+    assert subs["starlink"].capacity.busy_hour_load_scale_up == 0.5
+    assert subs["oneweb"].capacity.busy_hour_load_scale_up is None
     own = text.replace(
         "    network: {mode: bent-pipe}",
         "    network: {mode: bent-pipe}\n    capacity: {busy_hour_load_scale: 2}",
@@ -264,3 +269,5 @@ def test_the_busy_hour_load_scale_reaches_the_starlink_systems_only(tmp_path: Pa
         _load(tmp_path, own)
     assert "systems[1].capacity.busy_hour_load_scale" in str(info.value)
     assert "the radio of system 'oneweb' is oneweb's" in str(info.value)
+    with pytest.raises(ScenarioError, match="busy_hour_load_scale"):
+        _load(tmp_path, own.replace("busy_hour_load_scale: 2", "busy_hour_load_scale_up: 2"))

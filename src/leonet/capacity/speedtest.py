@@ -135,15 +135,18 @@ class ThroughputParameters:
             if not (np.isfinite(v) and v >= 0):
                 raise ValueError(f"ThroughputParameters.{f.name} must be finite and >= 0, got {v}")
 
-    def scaled(self, load_scale: float) -> ThroughputParameters:
-        """The same background with its mean load down and up × ``load_scale`` (a region
-        busier, > 1, or quieter, < 1, than the calibrated one); spread and exponent kept."""
-        if not (np.isfinite(load_scale) and load_scale > 0):
-            raise ValueError(f"load_scale must be a finite number > 0, got {load_scale}")
+    def scaled(self, load_scale: float, up_scale: float | None = None) -> ThroughputParameters:
+        """The same background with its mean load down × ``load_scale`` and up ×
+        ``up_scale`` (default ``load_scale``): a region busier, > 1, or quieter, < 1,
+        than the calibrated one; spread and exponent kept."""
+        up = load_scale if up_scale is None else up_scale
+        for name, v in (("load_scale", load_scale), ("up_scale", up)):
+            if not (np.isfinite(v) and v > 0):
+                raise ValueError(f"{name} must be a finite number > 0, got {v}")
         return dataclasses.replace(
             self,
             beam_background_down_mbps=self.beam_background_down_mbps * load_scale,
-            beam_background_up_mbps=self.beam_background_up_mbps * load_scale,
+            beam_background_up_mbps=self.beam_background_up_mbps * up,
         )
 
 

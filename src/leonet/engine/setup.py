@@ -209,7 +209,7 @@ def capacity_model(
             # The speed-test background is fitted to Starlink's published speeds; another
             # operator's run keeps the busy-hour demand of its cells' terminals.
             speed_test=(
-                ThroughputParameters().scaled(cap.busy_hour_load_scale)
+                ThroughputParameters().scaled(cap.busy_hour_load_scale, cap.busy_hour_load_scale_up)
                 if scenario.radio_operator == "starlink"
                 else None
             ),

@@ -617,7 +617,8 @@ class CapacitySpec(_Model):
     ``busy_hour_load_scale``: that background's load relative to the calibrated one (1:
     Starlink's published speeds, fitted over its countries; 2: a region whose beams carry
     twice the evening load — docs/latency.md on choosing it from a region's published
-    speeds), which sets the speed tests and ``busy_rtt_ms``."""
+    speeds), which sets the speed tests and ``busy_rtt_ms``; ``busy_hour_load_scale_up``
+    the uplink's where it differs (default: ``busy_hour_load_scale``, both ways)."""
 
     beams_per_sat: int | None = Field(strict=True, default=None, ge=1)
     offered_load_mbps: float = Field(
@@ -638,17 +639,22 @@ class CapacitySpec(_Model):
         strict=True, default=BUSY_HOUR_UP_MBPS, gt=0, allow_inf_nan=False
     )
     busy_hour_load_scale: float = Field(strict=True, default=1.0, gt=0, allow_inf_nan=False)
+    busy_hour_load_scale_up: float | None = Field(
+        strict=True, default=None, gt=0, allow_inf_nan=False
+    )
 
     def load_scale_problem(self, operator: str, radio: str = "this scenario's radio") -> str:
-        """Why ``busy_hour_load_scale`` cannot apply to ``operator``'s radio (``radio``
-        names it in the message), or ``""`` where it can: only Starlink's speed test has
-        a calibrated background to scale."""
-        if self.busy_hour_load_scale == 1.0 or operator == "starlink":
+        """Why ``busy_hour_load_scale`` (or ``_up``) cannot apply to ``operator``'s radio
+        (``radio`` names it in the message), or ``""`` where it can: only Starlink's speed
+        test has a calibrated background to scale."""
+        plain = self.busy_hour_load_scale == 1.0 and self.busy_hour_load_scale_up in (None, 1.0)
+        if plain or operator == "starlink":
             return ""
         return (
             "scales the busy-hour background fitted to Starlink's published speeds, but "
             f"{radio} is {operator}'s, whose speed test runs against its own cells' "
-            "demand; drop busy_hour_load_scale or set radio.operator: starlink"
+            "demand; drop busy_hour_load_scale (and busy_hour_load_scale_up) or set "
+            "radio.operator: starlink"
         )
 
 

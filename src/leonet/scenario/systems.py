@@ -34,6 +34,13 @@ __all__ = [
 
 #: Top-level sections a system without its own takes from the scenario.
 _INHERITED = ("network", "scheduler", "radio", "capacity")
+#: The capacity fields that scale Starlink's calibrated busy-hour background, at their
+#: defaults (:meth:`leonet.scenario.schema.CapacitySpec.load_scale_problem`).
+_PLAIN_LOAD: dict[str, float | None] = {
+    "busy_hour_load_scale": 1.0,
+    "busy_hour_load_scale_up": None,
+}
+_LOAD_SCALES = tuple(_PLAIN_LOAD)
 
 
 def system_names(scenario: Scenario) -> list[str]:
@@ -75,11 +82,11 @@ def system_scenarios(scenario: Scenario) -> dict[str, Scenario]:
         # The busy-hour load scale reaches the systems on Starlink's radio only (the one
         # calibrated background; system_problems refuses a system's own elsewhere): each
         # is validated without it, and Starlink's given it back.
-        scale = data["capacity"]["busy_hour_load_scale"]
-        data["capacity"] = {**data["capacity"], "busy_hour_load_scale": 1.0}
+        scales = {k: data["capacity"][k] for k in _LOAD_SCALES}
+        data["capacity"] = {**data["capacity"], **_PLAIN_LOAD}
         sub = Scenario.model_validate(data, context={"base_dir": None})
-        if sub.radio_operator == "starlink" and scale != 1.0:
-            capacity = sub.capacity.model_copy(update={"busy_hour_load_scale": scale})
+        if sub.radio_operator == "starlink" and scales != _PLAIN_LOAD:
+            capacity = sub.capacity.model_copy(update=scales)
             sub = sub.model_copy(update={"capacity": capacity})
         out[system.name] = sub
     return out
