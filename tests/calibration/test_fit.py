@@ -18,6 +18,7 @@ from leonet.calibration import (
     FitResult,
     ThroughputParameters,
     busy_hour_load_scale,
+    busy_hour_load_scales,
     busy_hour_start,
     check_html,
     fit_latency,
@@ -252,6 +253,16 @@ def test_fit_published_fits_the_speed_tests_then_the_latency_behind_them() -> No
         samples, {k: (p.download_mbps, p.upload_mbps) for k, p in pubs.items() if p}
     )
     assert speeds.fitted() == alone.fitted()
+    # Each country's latency is fitted at the load its published download implies.
+    scales: dict[str, tuple[float, float]] = {}
+    for s in samples:
+        p = pubs[s.country.iso3]
+        assert p is not None
+        c = busy_hour_load_scales(s, p.download_mbps[1], p.upload_mbps[1], alone.params)
+        assert c is not None
+        scales[s.country.iso3] = c
+    downs, ups = zip(*scales.values(), strict=True)
+    assert max(downs) > 1.2 * min(downs) and max(ups) > 1.2 * min(ups)
     behind = fit_latency(
         samples,
         {k: p.latency_ms[1] for k, p in pubs.items() if p},
@@ -259,6 +270,7 @@ def test_fit_published_fits_the_speed_tests_then_the_latency_behind_them() -> No
             k: spread(p.latency_ms[0], p.latency_ms[2]) for k, p in pubs.items() if p
         },
         throughput=alone.params,
+        load_scales=scales,
     )
     assert latency.fitted() == behind.fitted()
     assert set(latency.published_p50_ms) == set(real)
@@ -696,6 +708,43 @@ def test_a_fit_on_synthetic_spreads_recovers_the_busy_hour_queue_it_was_made_wit
     assert result.median_abs_rel_error < 1e-3 and result.median_abs_rel_error_spread < 1e-3
 
 
+def test_a_fit_at_each_country_s_own_load_recovers_the_queue_it_was_made_with() -> None:
+    # The countries' beams are busier or quieter than the calibrated background (down
+    # × 0.6 to × 1.7, up × 1.5 to × 0.6): their latency was made at their own loads.
+    # Fitted at those loads, the fit finds the truth; fitted as if every country carried
+    # the calibrated load, it cannot (the queue's spread no longer follows the loads).
+    samples, background, _, _ = _queued_synthetic()
+    truth = LatencyParameters(
+        pop_ms=11.3, satellite_processing_ms=0.42, user_uplink_cycle_ms=6.0, queue_scale_ms=1.5
+    )
+    scales = {s.country.iso3: (0.6 + 0.1 * k, 1.5 - 0.08 * k) for k, s in enumerate(samples)}
+    p50, width = {}, {}
+    for s in samples:
+        rtt = s.measured_rtt_ms(truth, None, background.scaled(*scales[s.country.iso3]))
+        slow, p50[s.country.iso3], fast = latency_percentiles(rtt)
+        width[s.country.iso3] = spread(slow, fast)
+
+    def fit(load_scales: dict[str, tuple[float, float]] | None) -> FitResult:
+        return fit_latency(
+            samples,
+            p50,
+            published_spread_ms=width,
+            throughput=background,
+            load_scales=load_scales,
+        )
+
+    result = fit(scales)
+    assert result.params.queue_scale_ms == pytest.approx(1.5, abs=0.01)  # ms
+    assert result.params.user_uplink_cycle_ms == pytest.approx(6.0, abs=0.01)  # ms
+    assert result.params.pop_ms == pytest.approx(11.3, abs=0.01)  # ms
+    assert result.median_abs_rel_error < 1e-6 and result.median_abs_rel_error_spread < 1e-6
+    blind = fit(None)
+    assert max(blind.median_abs_rel_error, blind.median_abs_rel_error_spread) > 3e-3
+    # A country without a load scale is left out of the fit.
+    some = dict(list(scales.items())[:-2])
+    assert set(fit(some).published_p50_ms) == set(some)
+
+
 def test_the_busy_hour_load_scale_is_read_back_from_a_download_median() -> None:
     """The load scale at which a sample's speed-test download median equals a measured
     one: made at × 1.7, read back; out of reach or without radio, none; and the check's
@@ -711,6 +760,25 @@ def test_the_busy_hour_load_scale_is_read_back_from_a_download_median() -> None:
     scale = checked(pol).as_json()["busy_hour_load_scale"]
     want = published("POL").download_mbps[1]
     assert np.median(pol.speed_tests_mbps(base.scaled(scale))[0]) == pytest.approx(want, abs=1.0)
+    # The uplink's scale on its own: made at × 0.7 up (the downlink's background as
+    # calibrated), read back with the downlink's at 1.
+    made_up = float(np.median(sample.speed_tests_mbps(base.scaled(1.0, 0.7))[1]))
+    down_up = busy_hour_load_scales(sample, made, made_up)
+    assert down_up == pytest.approx((1.7, 0.7), abs=2e-3)
+    assert busy_hour_load_scales(sample, made, 5000.0) is None
+    # ... and the latency at the country's published loads, beside the latency at the
+    # calibrated one.
+    check = checked(pol)
+    assert check.busy_hour_load_scale is not None and check.busy_hour_load_scale_up is not None
+    want_up = published("POL").upload_mbps[1]
+    at = base.scaled(check.busy_hour_load_scale, check.busy_hour_load_scale_up)
+    assert np.median(pol.speed_tests_mbps(at)[1]) == pytest.approx(want_up, abs=0.2)
+    got = check.as_json()["latency_at_load_ms"]
+    slow, mid, fast = latency_percentiles(pol.measured_rtt_ms(None, None, at))
+    assert got["simulated"] == pytest.approx({"p20": slow, "p50": mid, "p80": fast}, abs=2e-3)
+    assert got["published"] == check.as_json()["latency_ms"]["published"]
+    nowhere = dataclasses.replace(sample, country=CountryId("Nowhere", "XXX", ""))
+    assert checked(nowhere).as_json()["latency_at_load_ms"]["simulated"] is None
     with pytest.raises(ValueError, match="load_scale"):
         base.scaled(0.0)
 

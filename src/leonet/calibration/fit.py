@@ -24,7 +24,13 @@ is the truth after a fit. Where no sample has fibre (synthetic ones), or the cou
 are too few for it, the factor stays as given.
 
 The simulated percentiles are of each terminal's 15-s mean RTT, as Starlink computes
-its own (:meth:`~leonet.calibration.simulate.CountrySample.measured_rtt_ms`).  The fit
+its own (:meth:`~leonet.calibration.simulate.CountrySample.measured_rtt_ms`), its
+busy-hour queue behind the beam background at the country's own load
+(:func:`fit_published`): the fitted background down and up, each × the scale at which
+the country's speed-test median that way equals its published one
+(:func:`busy_hour_load_scales`).
+How loaded a country's beams are in the evening sets much of its published spread, and
+nothing offline but its published speeds tells it.  The fit
 minimises the log ratios of the simulated p50 (weighted :data:`P50_WEIGHT`) and of the
 simulated p20-p80 spread to the published ones of the calibration countries
 (:func:`scipy.optimize.least_squares`; a log ratio weighs a spread twice too wide as
@@ -51,6 +57,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -60,7 +67,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import least_squares
+from scipy.optimize import brentq, least_squares
 
 from leonet.atomic import atomic_write_text
 from leonet.calibration.published import published
@@ -75,9 +82,12 @@ from leonet.network.latency import LatencyParameters
 
 __all__ = [
     "FREE",
+    "LOAD_SCALE_RANGE",
     "P50_WEIGHT",
     "FitResult",
     "ThroughputFit",
+    "busy_hour_load_scale",
+    "busy_hour_load_scales",
     "fit_latency",
     "fit_published",
     "fit_throughput",
@@ -121,6 +131,9 @@ P50_WEIGHT = 2.0
 _RESTARTS = 16
 #: A simulated p50 or spread is floored here before its log ratio, ms (a spread of 0).
 _FLOOR_MS = 0.01
+#: The busy-hour load scales :func:`busy_hour_load_scale` searches (× the calibrated
+#: background): from a twentieth to twenty times.
+LOAD_SCALE_RANGE = (0.05, 20.0)
 
 
 def spread(p20: float, p80: float) -> float:
@@ -162,6 +175,52 @@ class FitResult:
         return out | {_ROUTE: float(self.route_factor)}
 
 
+def busy_hour_load_scale(
+    sample: CountrySample, download_p50_mbps: float, throughput: ThroughputParameters | None = None
+) -> float | None:
+    """How much busier (> 1) or quieter (< 1) than the calibrated one (``throughput``,
+    default the shipped) a region's evening beams must be for the sample's speed-test
+    download median to equal ``download_p50_mbps``, its measured one: the value of a
+    scenario's ``capacity.busy_hour_load_scale`` for that region.  ``None`` where no scale
+    in :data:`LOAD_SCALE_RANGE` reaches it (or the sample has no radio)."""
+    return _load_scale(sample, download_p50_mbps, throughput or ThroughputParameters(), 0)
+
+
+def busy_hour_load_scales(
+    sample: CountrySample,
+    download_p50_mbps: float,
+    upload_p50_mbps: float,
+    throughput: ThroughputParameters | None = None,
+) -> tuple[float, float] | None:
+    """The down and up scales of the busy-hour background (a scenario's
+    ``capacity.busy_hour_load_scale`` and ``busy_hour_load_scale_up``) at which the
+    sample's speed-test medians equal a region's measured ones, each direction on its
+    own (the two backgrounds are independent); ``None`` where either is out of reach
+    (:func:`busy_hour_load_scale`)."""
+    base = throughput or ThroughputParameters()
+    down = _load_scale(sample, download_p50_mbps, base, 0)
+    up = _load_scale(sample, upload_p50_mbps, base, 1)
+    return None if down is None or up is None else (down, up)
+
+
+def _load_scale(
+    sample: CountrySample, p50_mbps: float, base: ThroughputParameters, direction: int
+) -> float | None:
+    """The scale of one ``direction``'s background (0 down, 1 up) at which the sample's
+    speed-test median of that direction equals ``p50_mbps``."""
+    if sample.link_down_mbps.size == 0 or not (math.isfinite(p50_mbps) and p50_mbps > 0):
+        return None
+
+    def excess(scale: float) -> float:
+        at = base.scaled(scale, 1.0) if direction == 0 else base.scaled(1.0, scale)
+        return float(np.median(sample.speed_tests_mbps(at)[direction]) - p50_mbps)
+
+    lo, hi = LOAD_SCALE_RANGE
+    if excess(lo) < 0 or excess(hi) > 0:
+        return None
+    return float(brentq(excess, lo, hi, xtol=1e-4))
+
+
 def fit_latency(
     samples: Sequence[CountrySample],
     published_p50_ms: Mapping[str, float],
@@ -170,6 +229,7 @@ def fit_latency(
     published_spread_ms: Mapping[str, float] | None = None,
     route_factor: float | None = None,
     throughput: ThroughputParameters | None = None,
+    load_scales: Mapping[str, tuple[float, float]] | None = None,
 ) -> FitResult:
     """Fit :data:`FREE` on the ``samples`` of countries with a published p50 (ISO3 →
     ms) and, where given, p20-p80 spread (ISO3 → ms; without them neither the cycle nor
@@ -177,8 +237,11 @@ def fit_latency(
     parameters stay as in ``start`` (default: the current defaults), the route factor
     starts at ``route_factor`` (default: :data:`~leonet.defaults.DEFAULT_ROUTE_FACTOR`),
     the busy-hour background the samples queue behind is ``throughput``'s (default: the
-    calibrated).  ``median_abs_rel_error`` is over every country, kept or not."""
+    calibrated), × each country's ``load_scales`` (ISO3 → (down, up) scales,
+    :func:`busy_hour_load_scales`; when given, a country without them is left out).
+    ``median_abs_rel_error`` is over every country, kept or not."""
     base = start or LatencyParameters()
+    background = throughput or ThroughputParameters()
     factor0 = DEFAULT_ROUTE_FACTOR if route_factor is None else float(route_factor)
     spreads = dict(published_spread_ms or {})
     names = [n for n in FREE if (spreads or n not in _SPREAD_ONLY) and n != _ROUTE]
@@ -187,7 +250,12 @@ def fit_latency(
         for s in samples
         if s.country.iso3 in published_p50_ms
         and (not spreads or s.country.iso3 in spreads)
+        and (load_scales is None or s.country.iso3 in load_scales)
         and s.propagation_rtt_ms.size
+    ]
+    loads = [
+        background if load_scales is None else background.scaled(*load_scales[s.country.iso3])
+        for s in used
     ]
     per = 2 if spreads else 1  # residuals: a p50 (and a spread) each
     # The route factor is fitted where some path has fibre and the countries are enough
@@ -216,7 +284,10 @@ def fit_latency(
         """p50 and p20-p80 spread of each country, ms."""
         p, f = params_of(x), factor_of(x)
         q = np.array(
-            [np.percentile(s.measured_rtt_ms(p, f, throughput), [20.0, 50.0, 80.0]) for s in used]
+            [
+                np.percentile(s.measured_rtt_ms(p, f, load), [20.0, 50.0, 80.0])
+                for s, load in zip(used, loads, strict=True)
+            ]
         )
         return q[:, 1], q[:, 2] - q[:, 0]
 
@@ -454,19 +525,29 @@ def fit_published(
 ) -> tuple[ThroughputFit, FitResult]:
     """Fit both to the published values of the ``samples``' countries (those without are
     left out): the speed test's background first (from ``throughput_start``), then the
-    latency, whose busy-hour queue waits behind that background — what ``leonet calibrate
-    fit`` does on its share of the countries."""
+    latency, whose busy-hour queue waits behind that background at each country's own
+    load — the scales its published download and upload medians imply
+    (:func:`busy_hour_load_scales`) — what ``leonet calibrate fit`` does on its share of
+    the countries."""
     pubs = {s.country.iso3: p for s in samples if (p := published(s.country.iso3)) is not None}
     speeds = fit_throughput(
         samples,
         {k: (p.download_mbps, p.upload_mbps) for k, p in pubs.items()},
         start=throughput_start,
     )
+    scales = {
+        iso: c
+        for s in samples
+        if (p := pubs.get(iso := s.country.iso3)) is not None
+        and (c := busy_hour_load_scales(s, p.download_mbps[1], p.upload_mbps[1], speeds.params))
+        is not None
+    }
     latency = fit_latency(
         samples,
         {k: p.latency_ms[1] for k, p in pubs.items()},
         published_spread_ms={k: spread(p.latency_ms[0], p.latency_ms[2]) for k, p in pubs.items()},
         throughput=speeds.params,
+        load_scales=scales,
     )
     return speeds, latency
 

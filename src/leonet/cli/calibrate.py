@@ -146,10 +146,11 @@ def check_command(
     table = Table(
         title="p20 / p50 / p80 simulated vs published (error of p50), then the p20-p80 "
         "spread (its error); latency ms (p20 the slow end), download and upload Mb/s "
-        "(speed tests); under each country the capacity.busy_hour_load_scale that would "
-        "match its published download median"
+        "(speed tests); under each country the capacity.busy_hour_load_scale and "
+        "busy_hour_load_scale_up that would match its published download and upload "
+        "medians, and the latency at that load"
     )
-    for col in ("country", "PoP", "latency", "download", "upload"):
+    for col in ("country", "PoP", "latency", "download", "upload", "latency at load"):
         table.add_column(col, justify="right")
     for c in checks:
         pub = c.published
@@ -158,16 +159,20 @@ def check_command(
             ("latency", c.simulated_latency_ms, pub.latency_ms if pub else None),
             ("download", c.simulated_download_mbps, pub.download_mbps if pub else None),
             ("upload", c.simulated_upload_mbps, pub.upload_mbps if pub else None),
+            ("latency_at_load", c.simulated_latency_at_load_ms, pub.latency_ms if pub else None),
         ):
             text = "/".join(f"{v:.0f}" for v in sim)
-            err = getattr(c, f"{kind}_error")()
+            err = c.error(kind)
             if published is not None and err is not None:
                 text += " vs " + "/".join(f"{v:.0f}" for v in published) + f" ({err[1]:+.0%})"
             text += "\n" + _spread_text(c, kind)
             cells.append(text)
         name = f"{c.country.name} ({c.country.iso3})"
-        if c.busy_hour_load_scale is not None:
-            name += f"\nbusy-hour load ×{c.busy_hour_load_scale:.2f}"
+        if c.busy_hour_load_scale is not None and c.busy_hour_load_scale_up is not None:
+            name += (
+                f"\nbusy-hour load ×{c.busy_hour_load_scale:.2f} down, "
+                f"×{c.busy_hour_load_scale_up:.2f} up"
+            )
         table.add_row(name, c.pop or "nearest", *cells)
     console.print(table)
     _print_medians(median_errors(checks))
