@@ -181,9 +181,10 @@ LATENCY_POP_MS = _CALIBRATED["pop_ms"]
 #: Queueing scale, ms: a loaded link's queue adds ``scale × ρ/(1−ρ)`` each direction (an
 #: M/M/1 queue, ρ the utilisation of the site's bottleneck).  Assumption: **fitted** on
 #: Starlink's published per-country p50s and p20-p80 spreads, whose 15-s busy-hour
-#: means queue behind the speed test's beam background
-#: (:func:`leonet.capacity.speedtest.busy_hour_utilisation`; data/latency_calibration.json).
-#: Check: at the cap below a saturated link then adds ~2 × 19 × scale ≈ 54 ms, as loaded
+#: means queue behind the speed test's beam background, each country's at the load its
+#: published speeds imply (:func:`leonet.capacity.speedtest.busy_hour_utilisation`,
+#: :func:`leonet.calibration.busy_hour_load_scales`; data/latency_calibration.json).
+#: Check: at the cap below a saturated link then adds ~2 × 19 × scale ≈ 51 ms, as loaded
 #: Starlink latency rises by tens of ms (Mohan et al., WWW 2024: ~+50 ms loaded median).
 LATENCY_QUEUE_SCALE_MS = _CALIBRATED["queue_scale_ms"]
 
