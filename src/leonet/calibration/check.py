@@ -23,11 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from leonet.calibration.fit import (
-    busy_hour_load_scales,
-    latency_percentiles,
-    spread,
-)
+from leonet.calibration.fit import busy_hour_load_scales, latency_percentiles, spread
 from leonet.calibration.published import CountryId, Published, published, resolve_country
 from leonet.calibration.simulate import (
     SAMPLE_DURATION_S,
