@@ -779,6 +779,13 @@ def test_the_busy_hour_load_scale_is_read_back_from_a_download_median() -> None:
     assert got["published"] == check.as_json()["latency_ms"]["published"]
     nowhere = dataclasses.replace(sample, country=CountryId("Nowhere", "XXX", ""))
     assert checked(nowhere).as_json()["latency_at_load_ms"]["simulated"] is None
+    # A region's own measured speeds stand in for published ones (`--speeds`).
+    given = checked(nowhere, speeds_mbps=(made, made_up))
+    assert (given.busy_hour_load_scale, given.busy_hour_load_scale_up) == pytest.approx(
+        (1.7, 0.7), abs=2e-3
+    )
+    want = latency_percentiles(sample.measured_rtt_ms(None, None, base.scaled(1.7, 0.7)))
+    assert given.simulated_latency_at_load_ms == pytest.approx(want, abs=0.01)
     with pytest.raises(ValueError, match="load_scale"):
         base.scaled(0.0)
 

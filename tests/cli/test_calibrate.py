@@ -59,6 +59,27 @@ def test_check_routes_a_country_to_its_home_pop_and_compares_with_published(tmp_
     assert "latency p20–p80 spread: simulated vs published" in page.read_text()
 
 
+@pytest.mark.slow
+def test_check_takes_a_region_s_own_speeds_where_none_are_published(tmp_path):
+    """``--speeds DOWN/UP``: Ukraine has no published metrics; slower speeds than the
+    calibrated background gives are a busier load, and its latency at load is longer."""
+    args = ["calibrate", "check", "--countries", "UKR", "--terminals", "3", "--duration", "10"]
+    args += ["--workers", "1", "--html", str(tmp_path / "c.html"), "--json"]
+    result = runner.invoke(app, [*args, "--speeds", "150/20"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    (ukr,) = json.loads(result.output)
+    assert ukr["latency_ms"]["published"] is None
+    assert ukr["busy_hour_load_scale"] > 1.0 and ukr["busy_hour_load_scale_up"] > 1.0
+    at_load, calibrated = ukr["latency_at_load_ms"]["simulated"], ukr["latency_ms"]["simulated"]
+    assert at_load["p50"] > calibrated["p50"]
+    assert (
+        ukr["latency_at_load_ms"]["spread"]["simulated"] > ukr["latency_ms"]["spread"]["simulated"]
+    )
+    for bad in ("150", "150/x", "0/20", "nan/20"):
+        result = runner.invoke(app, [*args, "--speeds", bad])
+        assert result.exit_code == 2 and "--speeds" in result.output, bad
+
+
 def test_an_unknown_country_is_named_with_near_matches():
     result = runner.invoke(app, ["calibrate", "check", "--countries", "Polnd"])
     assert result.exit_code == 2

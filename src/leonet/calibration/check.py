@@ -189,8 +189,11 @@ def check_countries(  # noqa: PLR0913 — keyword-only options with defaults
     params: LatencyParameters | None = None,
     throughput: ThroughputParameters | None = None,
     draws: int = CALIBRATION_DRAWS,
+    speeds_mbps: tuple[float, float] | None = None,
 ) -> list[CountryCheck]:
-    """Check each named country (names resolved first, so a typo fails before any run)."""
+    """Check each named country (names resolved first, so a typo fails before any run);
+    ``speeds_mbps`` a region's measured download and upload medians, the load of every
+    country's ``latency_at_load`` in place of its published speeds (:func:`checked`)."""
     ids = [resolve_country(n) for n in names]
     samples = simulate_many(
         ids,
@@ -201,7 +204,7 @@ def check_countries(  # noqa: PLR0913 — keyword-only options with defaults
         workers=workers,
         draws=draws,
     )
-    return [checked(s, params, throughput) for s in samples]
+    return [checked(s, params, throughput, speeds_mbps=speeds_mbps) for s in samples]
 
 
 def checked(
@@ -209,18 +212,20 @@ def checked(
     params: LatencyParameters | None = None,
     throughput: ThroughputParameters | None = None,
     route_factor: float | None = None,
+    speeds_mbps: tuple[float, float] | None = None,
 ) -> CountryCheck:
     """A country's check from its simulated sample (the fibre at ``route_factor``;
-    default: as routed)."""
+    default: as routed); its load scales and ``latency_at_load`` from ``speeds_mbps``
+    (download and upload medians a user measured; default: the published ones)."""
     rtt = sample.measured_rtt_ms(params, route_factor, throughput)
     sats = float(np.median(sample.satellites)) if sample.satellites.size else math.nan
     down, up = sample.speed_tests_mbps(throughput)
     pub = published(sample.country.iso3)
-    scales = (
-        None
-        if pub is None
-        else busy_hour_load_scales(sample, pub.download_mbps[1], pub.upload_mbps[1], throughput)
-    )
+    if speeds_mbps is None and pub is not None:
+        speeds_mbps = (pub.download_mbps[1], pub.upload_mbps[1])
+    scales = None
+    if speeds_mbps is not None:
+        scales = busy_hour_load_scales(sample, *speeds_mbps, throughput)
     at_load = (
         (math.nan,) * 3
         if scales is None

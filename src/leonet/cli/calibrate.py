@@ -9,6 +9,7 @@ the defaults read them.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -95,6 +96,21 @@ def _check_options(
         )
 
 
+def _speeds(text: str) -> tuple[float, float]:
+    """``--speeds DOWN/UP`` as two rates, Mb/s, each finite and > 0."""
+    parts = text.split("/")
+    try:
+        down, up = (float(p) for p in parts)
+    except ValueError:
+        raise ValueError(
+            f"--speeds {text!r}: give the download and upload medians in Mb/s as DOWN/UP, "
+            "e.g. 150/20"
+        ) from None
+    if not (math.isfinite(down) and math.isfinite(up) and down > 0 and up > 0):
+        raise ValueError(f"--speeds {text!r}: both rates must be finite and above 0 Mb/s")
+    return down, up
+
+
 def _names(countries: str) -> list[str]:
     from leonet.calibration import published_countries
 
@@ -121,12 +137,21 @@ def check_command(
     html: Annotated[Path, typer.Option(help="Write the page of tables and plots here.")] = Path(
         "calibration.html"
     ),
+    speeds: Annotated[
+        str | None,
+        typer.Option(
+            help="A region's measured download/upload medians, Mb/s (e.g. 150/20): the "
+            "latency at load is taken at the load they imply, not at the published speeds "
+            "(for a region without them, or speeds of your own)."
+        ),
+    ] = None,
 ) -> None:
     """Simulated vs published latency, download and upload per country."""
     from leonet.atomic import atomic_write_text
     from leonet.calibration import check_countries, check_html, median_errors
 
     _check_options(terminals, duration, workers, step, draws)
+    speeds_mbps = None if speeds is None else _speeds(speeds)
     if html.is_dir():
         raise ValueError(
             f"--html {html} is a folder; give a file, e.g. {html / 'calibration.html'}"
@@ -138,7 +163,15 @@ def check_command(
         step_s=step,
         workers=workers,
         draws=draws,
+        speeds_mbps=speeds_mbps,
     )
+    for c in checks:
+        if speeds is not None and c.busy_hour_load_scale is None:
+            err_console.print(
+                f"--speeds {speeds}: no busy-hour load from 0.05 to 20 × the calibrated one "
+                f"gives {c.country.name}'s speed tests those medians; its latency at load is "
+                "left out"
+            )
     atomic_write_text(html, check_html(checks))
     if as_json:
         print(json.dumps([c.as_json() for c in checks], indent=2))
