@@ -672,12 +672,13 @@ def test_the_measured_rtt_queues_behind_the_busy_hour_background() -> None:
     np.testing.assert_array_equal(s.measured_rtt_ms(p.without("queueing"), None, background), idle)
 
 
-def _queued_synthetic() -> tuple[
-    list[CountrySample], ThroughputParameters, dict[str, float], dict[str, float]
-]:
-    """Synthetic countries with radio, their busy-hour background, and the p50 and
-    spread (ms, by ISO3) measured at a known truth: pop_ms 11.3, 0.42 ms a satellite, a
-    6-ms cycle and a 1.5-ms queue scale."""
+def _queued_synthetic(
+    load_scales: dict[str, tuple[float, float]] | None = None,
+) -> tuple[list[CountrySample], ThroughputParameters, dict[str, float], dict[str, float]]:
+    """Synthetic countries with radio (``L00`` ... ``L11``), their busy-hour background,
+    and the p50 and spread (ms, by ISO3) measured at a known truth: pop_ms 11.3, 0.42 ms
+    a satellite, a 6-ms cycle and a 1.5-ms queue scale; each country behind the
+    background × its ``load_scales`` (down, up), where given."""
     samples = _with_radio(_synthetic())
     background = ThroughputParameters(300.0, 25.0, 0.3, 0.4, 1.5)
     truth = LatencyParameters(
@@ -685,7 +686,10 @@ def _queued_synthetic() -> tuple[
     )
     p50, width = {}, {}
     for s in samples:
-        slow, mid, fast = latency_percentiles(s.measured_rtt_ms(truth, None, background))
+        load = background
+        if load_scales is not None:
+            load = background.scaled(*load_scales[s.country.iso3])
+        slow, mid, fast = latency_percentiles(s.measured_rtt_ms(truth, None, load))
         p50[s.country.iso3], width[s.country.iso3] = mid, spread(slow, fast)
     return samples, background, p50, width
 
@@ -713,16 +717,9 @@ def test_a_fit_at_each_country_s_own_load_recovers_the_queue_it_was_made_with() 
     # × 0.6 to × 1.7, up × 1.5 to × 0.6): their latency was made at their own loads.
     # Fitted at those loads, the fit finds the truth; fitted as if every country carried
     # the calibrated load, it cannot (the queue's spread no longer follows the loads).
-    samples, background, _, _ = _queued_synthetic()
-    truth = LatencyParameters(
-        pop_ms=11.3, satellite_processing_ms=0.42, user_uplink_cycle_ms=6.0, queue_scale_ms=1.5
-    )
-    scales = {s.country.iso3: (0.6 + 0.1 * k, 1.5 - 0.08 * k) for k, s in enumerate(samples)}
-    p50, width = {}, {}
-    for s in samples:
-        rtt = s.measured_rtt_ms(truth, None, background.scaled(*scales[s.country.iso3]))
-        slow, p50[s.country.iso3], fast = latency_percentiles(rtt)
-        width[s.country.iso3] = spread(slow, fast)
+    scales = {f"L{k:02d}": (0.6 + 0.1 * k, 1.5 - 0.08 * k) for k in range(12)}
+    samples, background, p50, width = _queued_synthetic(scales)
+    assert set(p50) == set(scales)
 
     def fit(load_scales: dict[str, tuple[float, float]] | None) -> FitResult:
         return fit_latency(
