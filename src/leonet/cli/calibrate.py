@@ -148,7 +148,7 @@ def check_command(
 ) -> None:
     """Simulated vs published latency, download and upload per country."""
     from leonet.atomic import atomic_write_text
-    from leonet.calibration import check_countries, check_html, median_errors
+    from leonet.calibration import LOAD_SCALE_RANGE, check_countries, check_html, median_errors
 
     _check_options(terminals, duration, workers, step, draws)
     speeds_mbps = None if speeds is None else _speeds(speeds)
@@ -168,9 +168,9 @@ def check_command(
     for c in checks:
         if speeds is not None and c.busy_hour_load_scale is None:
             err_console.print(
-                f"--speeds {speeds}: no busy-hour load from 0.05 to 20 × the calibrated one "
-                f"gives {c.country.name}'s speed tests those medians; its latency at load is "
-                "left out"
+                f"--speeds {speeds}: no busy-hour load from {LOAD_SCALE_RANGE[0]:g} to "
+                f"{LOAD_SCALE_RANGE[1]:g} × the calibrated one gives {c.country.name}'s "
+                "speed tests those medians; its latency at load is left out"
             )
     atomic_write_text(html, check_html(checks))
     if as_json:

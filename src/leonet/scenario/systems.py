@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from leonet.scenario.resolve import Loc, build_tracks, reference_problems, terminal_sites
-from leonet.scenario.schema import BundledSitesSpec, Scenario, SubscriptionsSpec
+from leonet.scenario.schema import BundledSitesSpec, CapacitySpec, Scenario, SubscriptionsSpec
 from leonet.scenario.whatifs import FaultsSpec, PolicySpec
 
 __all__ = [
@@ -36,11 +36,10 @@ __all__ = [
 _INHERITED = ("network", "scheduler", "radio", "capacity")
 #: The capacity fields that scale Starlink's calibrated busy-hour background, at their
 #: defaults (:meth:`leonet.scenario.schema.CapacitySpec.load_scale_problem`).
-_PLAIN_LOAD: dict[str, float | None] = {
-    "busy_hour_load_scale": 1.0,
-    "busy_hour_load_scale_up": None,
+_PLAIN_LOAD: dict[str, Any] = {
+    k: CapacitySpec.model_fields[k].default
+    for k in ("busy_hour_load_scale", "busy_hour_load_scale_up")
 }
-_LOAD_SCALES = tuple(_PLAIN_LOAD)
 
 
 def system_names(scenario: Scenario) -> list[str]:
@@ -82,7 +81,7 @@ def system_scenarios(scenario: Scenario) -> dict[str, Scenario]:
         # The busy-hour load scale reaches the systems on Starlink's radio only (the one
         # calibrated background; system_problems refuses a system's own elsewhere): each
         # is validated without it, and Starlink's given it back.
-        scales = {k: data["capacity"][k] for k in _LOAD_SCALES}
+        scales = {k: data["capacity"][k] for k in _PLAIN_LOAD}
         data["capacity"] = {**data["capacity"], **_PLAIN_LOAD}
         sub = Scenario.model_validate(data, context={"base_dir": None})
         if sub.radio_operator == "starlink" and scales != _PLAIN_LOAD:
